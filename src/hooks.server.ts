@@ -1,0 +1,65 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { defaultLocale, isLocale, localeFromAcceptLanguage } from '$lib/i18n';
+import { app } from '$lib/server/app';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { setSessionCookie, LOCALE_COOKIE } from '$lib/server/auth/cookies';
+import { log } from '$lib/server/log';
+import { attachRealtime } from '$lib/server/realtime/hub';
+
+const ATTACHED = Symbol.for('tib.realtimeAttached');
+
+/** Runs migrations at start and attaches socket.io to the process's HTTP server (see src/server.ts). */
+export const init: ServerInit = () => {
+	const services = app();
+	const g = globalThis as Record<symbol, unknown>;
+	const httpServer = g[Symbol.for('tib.httpServer')] as HttpServer | undefined;
+	if (httpServer && !g[ATTACHED]) {
+		g[ATTACHED] = attachRealtime(httpServer, services);
+	}
+};
+
+const services: Handle = ({ event, resolve }) => {
+	event.locals.requestId = randomUUID();
+	event.locals.services = app();
+	return resolve(event);
+};
+
+const session: Handle = ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.user = null;
+	event.locals.sessionId = null;
+	if (token) {
+		const { db, clock } = event.locals.services.deps;
+		const result = validateSessionToken(db, clock, token);
+		if (result.session && result.user) {
+			event.locals.user = result.user;
+			event.locals.sessionId = result.session.id;
+			if (result.renewed) setSessionCookie(event.cookies, token, result.session.expiresAt, event.url);
+		} else {
+			event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+	}
+	return resolve(event);
+};
+
+/** The user's saved choice, then the guest's cookie, then the browser's languages, then French. */
+const locale: Handle = ({ event, resolve }) => {
+	const cookie = event.cookies.get(LOCALE_COOKIE);
+	event.locals.locale =
+		event.locals.user?.locale ??
+		(isLocale(cookie) ? cookie : null) ??
+		localeFromAcceptLanguage(event.request.headers.get('accept-language')) ??
+		defaultLocale;
+	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale) });
+};
+
+export const handle = sequence(services, session, locale);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = event.locals.requestId ?? randomUUID();
+	if (status !== 404) log.error('unexpected error', { requestId, path: event.url.pathname, err: error instanceof Error ? error.stack : String(error) });
+	return { message: status === 404 ? message : 'error.unexpected', requestId };
+};

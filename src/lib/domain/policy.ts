@@ -1,0 +1,151 @@
+/**
+ * The one place that decides who may do what. Services call `authorize` before every read of a
+ * private space and before every write; routes and socket handlers never decide on their own.
+ */
+
+export const spaceTypes = ['residence', 'body', 'training'] as const;
+export type SpaceType = (typeof spaceTypes)[number];
+
+export const roles = [
+	'tenant',
+	'association',
+	'facilitator',
+	'member',
+	'chair',
+	'secretary',
+	'observer',
+	'trainee',
+	'trainer'
+] as const;
+export type Role = (typeof roles)[number];
+
+/** Which roles make sense in which kind of space. */
+export const rolesBySpace: Record<SpaceType, readonly Role[]> = {
+	residence: ['tenant', 'association', 'facilitator', 'observer'],
+	body: ['member', 'chair', 'secretary', 'observer'],
+	training: ['trainee', 'trainer', 'observer']
+};
+
+export const actions = [
+	'space.view',
+	'space.members',
+	'space.manage',
+	'members.invite',
+	'members.resetAccess',
+	'proposal.create',
+	'proposal.comment',
+	'proposal.support',
+	'proposal.editOwn',
+	'proposal.move',
+	'content.moderate',
+	'consultation.manage',
+	'vote.cast',
+	'vote.recordOnBehalf',
+	'meeting.open',
+	'minutes.edit',
+	'minutes.adopt'
+] as const;
+export type Action = (typeof actions)[number];
+
+export interface SpaceRef {
+	type: SpaceType;
+	id: string;
+}
+
+export interface Actor {
+	id: string;
+	isAdmin: boolean;
+	/** Roles held, keyed by `spaceKey(space)`. */
+	roles: ReadonlyMap<string, readonly Role[]>;
+}
+
+export const spaceKey = (space: SpaceRef) => `${space.type}:${space.id}`;
+
+const participant: Action[] = ['space.view', 'proposal.create', 'proposal.comment', 'proposal.support', 'proposal.editOwn', 'vote.cast'];
+
+/**
+ * What each role may do in a space of its kind. A role only counts in the kind of space it belongs
+ * to (a "chair" role stored on a residence grants nothing).
+ */
+const grants: Record<Role, readonly Action[]> = {
+	tenant: [...participant, 'space.members'],
+	// Tenant associations co-facilitate with staff, but access resets stay with the landlord.
+	association: [...participant, 'space.members', 'proposal.move', 'content.moderate', 'consultation.manage'],
+	// Agency staff run the board; they record votes given in person but do not vote in tenants' place.
+	facilitator: [
+		'space.view',
+		'space.members',
+		'space.manage',
+		'members.invite',
+		'members.resetAccess',
+		'proposal.create',
+		'proposal.comment',
+		'proposal.move',
+		'content.moderate',
+		'consultation.manage',
+		'vote.recordOnBehalf'
+	],
+	member: [...participant, 'space.members'],
+	chair: [
+		...participant,
+		'space.members',
+		'content.moderate',
+		'consultation.manage',
+		'vote.recordOnBehalf',
+		'meeting.open',
+		'minutes.edit',
+		'minutes.adopt'
+	],
+	secretary: [...participant, 'space.members', 'meeting.open', 'minutes.edit'],
+	observer: ['space.view'],
+	trainee: [...participant, 'space.members'],
+	trainer: [
+		...participant,
+		'space.members',
+		'space.manage',
+		'members.invite',
+		'members.resetAccess',
+		'proposal.move',
+		'content.moderate',
+		'consultation.manage',
+		'vote.recordOnBehalf',
+		'meeting.open',
+		'minutes.edit',
+		'minutes.adopt'
+	]
+};
+
+/** Platform administrators manage everything, but only vote where they also hold a voting role. */
+const adminGrants: readonly Action[] = actions.filter((a) => a !== 'vote.cast' && a !== 'proposal.support');
+
+export function rolesIn(actor: Actor | null, space: SpaceRef): Role[] {
+	if (!actor) return [];
+	return (actor.roles.get(spaceKey(space)) ?? []).filter((r) => rolesBySpace[space.type].includes(r));
+}
+
+export function can(actor: Actor | null, action: Action, space: SpaceRef): boolean {
+	if (!actor) return false;
+	if (rolesIn(actor, space).some((role) => grants[role].includes(action))) return true;
+	return actor.isAdmin && adminGrants.includes(action);
+}
+
+/** Actions outside any space: only administrators manage organisations and accounts. */
+export type GlobalAction = 'platform.manage';
+export function canGlobal(actor: Actor | null, action: GlobalAction): boolean {
+	return action === 'platform.manage' && !!actor?.isAdmin;
+}
+
+export class ForbiddenError extends Error {
+	readonly code = 'forbidden';
+	constructor(readonly action: string) {
+		super(`forbidden: ${action}`);
+	}
+}
+
+export function authorize(actor: Actor | null, action: Action, space: SpaceRef): asserts actor is Actor {
+	if (!can(actor, action, space)) throw new ForbiddenError(action);
+}
+
+export function authorizeGlobal(actor: Actor | null, action: GlobalAction): asserts actor is Actor {
+	if (!canGlobal(actor, action)) throw new ForbiddenError(action);
+}

@@ -1,0 +1,169 @@
+/**
+ * Counting engine shared by all methods: one code path for the batch count and the live tally.
+ *
+ * Each method provides a kernel: an aggregate (tally vector, pairwise matrix, grade histograms...)
+ * that a ballot updates in O(options²) or better, in both directions (add / remove), and a `finish`
+ * step that turns the aggregates into a result. Aggregates are kept per college, in raw ballot
+ * weights; colleges are scaled only in `finish` (factor = collegeWeight / college's weight sum), so
+ * adding or removing a ballot never touches other ballots.
+ *
+ * `count(election)` is literally "create a tally, add every ballot, read the result", so the
+ * incremental tally and the batch count cannot drift apart.
+ */
+import type { Ballot, CountResult, ElectionConfig, Tally } from './types';
+import { tidy } from './numeric';
+import { checkBallot, prepare, type Prepared } from './validate';
+
+/** One college's aggregate (or the single aggregate when there are no colleges). */
+export interface Part<A> {
+	agg: A;
+	/** Multiplier turning raw weights into effective weights (1 without colleges). */
+	factor: number;
+}
+
+export interface Base {
+	valid: number;
+	invalid: number;
+	invalidReasons: Record<string, number>;
+	/** Effective weight of the valid ballots (tidied). */
+	totalWeight: number;
+}
+
+export interface Kernel<A, R extends CountResult> {
+	create(p: Prepared): A;
+	/** Adds (sign = 1) or removes (sign = -1) a VALID ballot of raw weight `weight`. */
+	add(p: Prepared, agg: A, ballot: Ballot, weight: number, sign: 1 | -1): void;
+	finish(p: Prepared, parts: Part<A>[], base: Base): R;
+}
+
+interface Group<A> {
+	agg: A;
+	count: number;
+	weightSum: number;
+	/** Sum of |weights| ever added: the scale of rounding noise in `weightSum`. */
+	scale: number;
+}
+
+/** Deterministic serialisation (object keys sorted) used to recognise a ballot on removal. */
+export function canonicalKey(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.entries(value as Record<string, unknown>)
+			.filter(([, v]) => v !== undefined)
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalKey(v)}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'undefined';
+}
+
+export function makeTally<A, R extends CountResult>(
+	config: ElectionConfig,
+	kernel: Kernel<A, R>,
+	options: { track: boolean }
+): Tally<R> {
+	const p = prepare(config);
+	const groupCount = p.colleges ? p.collegeWeights.length : 1;
+	const groups: Group<A>[] = Array.from({ length: groupCount }, () => ({
+		agg: kernel.create(p),
+		count: 0,
+		weightSum: 0,
+		scale: 0
+	}));
+	const invalidReasons = new Map<string, number>();
+	let invalid = 0;
+	let size = 0;
+	const present = options.track ? new Map<string, number>() : null;
+
+	const apply = (ballot: Ballot, sign: 1 | -1) => {
+		const c = checkBallot(p, ballot);
+		if (!c.ok) {
+			invalid += sign;
+			const n = (invalidReasons.get(c.reason) ?? 0) + sign;
+			if (n === 0) invalidReasons.delete(c.reason);
+			else invalidReasons.set(c.reason, n);
+			return;
+		}
+		const g = groups[Math.max(0, c.college)];
+		if (!g) return;
+		g.count += sign;
+		if (g.count === 0) {
+			// Last ballot of this group gone: restart from exact zeros (no rounding residue).
+			g.agg = kernel.create(p);
+			g.weightSum = 0;
+			g.scale = 0;
+			return;
+		}
+		g.weightSum += sign * c.weight;
+		g.scale += c.weight;
+		kernel.add(p, g.agg, ballot, c.weight, sign);
+	};
+
+	return {
+		add(ballot) {
+			if (present) {
+				const key = canonicalKey(ballot);
+				present.set(key, (present.get(key) ?? 0) + 1);
+			}
+			apply(ballot, 1);
+			size++;
+		},
+		remove(ballot) {
+			if (present) {
+				const key = canonicalKey(ballot);
+				const n = present.get(key) ?? 0;
+				if (n === 0) throw new Error('remove(): this ballot was never added (or already removed)');
+				if (n === 1) present.delete(key);
+				else present.set(key, n - 1);
+			}
+			apply(ballot, -1);
+			size--;
+		},
+		get size() {
+			return size;
+		},
+		result() {
+			let valid = 0;
+			let total = 0;
+			const parts: Part<A>[] = groups.map((g, i) => {
+				valid += g.count;
+				let factor = 1;
+				if (p.colleges) {
+					const sum = Math.abs(g.weightSum) <= 1e-10 * g.scale ? 0 : g.weightSum;
+					factor = g.count > 0 && sum > 0 ? (p.collegeWeights[i] ?? 0) / sum : 0;
+					total += factor > 0 ? (p.collegeWeights[i] ?? 0) : 0;
+				} else {
+					total += g.weightSum;
+				}
+				return { agg: g.agg, factor };
+			});
+			const reasons = [...invalidReasons.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+			return kernel.finish(p, parts, {
+				valid,
+				invalid,
+				invalidReasons: Object.fromEntries(reasons),
+				totalWeight: tidy(total, groups.reduce((s, g) => s + g.scale, 0))
+			});
+		}
+	};
+}
+
+/** Batch count with a kernel: a tally fed with every ballot (no removal tracking needed). */
+export function countWith<A, R extends CountResult>(
+	config: ElectionConfig,
+	ballots: readonly Ballot[],
+	kernel: Kernel<A, R>
+): R {
+	const t = makeTally(config, kernel, { track: false });
+	for (const b of ballots) t.add(b);
+	return t.result();
+}
+
+/** Sums the per-college vectors, each scaled by its factor. */
+export function combineVectors(parts: readonly Part<Float64Array>[], length: number): Float64Array {
+	const out = new Float64Array(length);
+	for (const { agg, factor } of parts) {
+		if (factor === 0) continue;
+		for (let i = 0; i < length; i++) out[i] = (out[i] ?? 0) + (agg[i] ?? 0) * factor;
+	}
+	return out;
+}

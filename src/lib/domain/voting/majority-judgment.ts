@@ -1,0 +1,131 @@
+/**
+ * Majority judgment (Balinski & Laraki).
+ *
+ * Every ballot grades options with an index into `grades` (0 = best). An option the ballot does not
+ * grade receives the WORST grade (as Balinski–Laraki's "À rejeter" default). Each option's majority
+ * grade is its weighted LOWER median: the best grade g such that strictly more than half of the
+ * weight grades it g or better (for an even number of equal ballots, the worse of the two middle
+ * grades, as Balinski–Laraki do).
+ *
+ * Ties (equal majority grades) are broken by the majority value: repeatedly remove one median grade
+ * from each tied option and compare the new medians. With weighted ballots, "remove one median grade"
+ * is generalised to peeling weight symmetrically away from the centre of each option's sorted grades:
+ * at each distance t from the middle, compare first the grades just below the middle (worse side,
+ * which is where the lower median sits), then just above it; the first difference decides. For
+ * ballots of weight 1 this is exactly Balinski–Laraki's sequence of medians (property-tested against a
+ * literal implementation). Options whose weighted grade distributions are identical stay tied.
+ *
+ * The majority gauge (p, α, q) is given for display: p = share of weight grading strictly better than
+ * α, q = share grading strictly worse; sign '+' when p > q.
+ *
+ * The live tally keeps one grade histogram per option: O(options) per ballot.
+ */
+import { countWith, type Kernel } from './engine';
+import { FILE_ORDER_RULE, idsOf, rankBy, recordOf, tidy, tidyArray, tiesOf } from './numeric';
+import type { Election, MajorityGauge, MajorityJudgmentResult } from './types';
+
+export const MJ_TIE_RULE = `Options are ranked by majority grade (lower median); equal majority grades are separated by Balinski–Laraki's majority value (repeatedly removing one median grade from each tied option and comparing the new medians; with weighted ballots, removing the median weight symmetrically from the middle, worse side first). Only options with identical weighted grade distributions remain tied. ${FILE_ORDER_RULE}`;
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Index of the grade found at position y (0..W) of the grades sorted best first. */
+function gradeAt(cum: readonly number[], y: number): number {
+	for (let g = 0; g < cum.length; g++) if ((cum[g] ?? 0) > y) return g;
+	return cum.length - 1;
+}
+
+/** Cumulative weights, best grade first (tidied so equal real values compare equal). */
+export function cumulative(hist: readonly number[], scale: number): number[] {
+	const cum: number[] = [];
+	let s = 0;
+	for (const h of hist) {
+		s += h;
+		cum.push(tidy(s, scale));
+	}
+	return cum;
+}
+
+/** Majority grade: lower weighted median (index, 0 = best). */
+export function majorityGrade(cum: readonly number[], total: number): number {
+	return gradeAt(cum, total / 2);
+}
+
+/**
+ * Compares two options' majority values (negative: a is better). `cumA`, `cumB` are cumulative grade
+ * weights (best first) over the same total weight.
+ */
+export function compareMajorityValues(cumA: readonly number[], cumB: readonly number[], total: number): number {
+	if (!(total > 0)) return 0;
+	const c = total / 2;
+	const eps = 1e-9 * total;
+	const points = [0, c];
+	for (const cum of [cumA, cumB]) {
+		for (const x of cum) if (x > 0 && x < total) points.push(Math.min(c, Math.abs(x - c)));
+	}
+	points.sort((a, b) => a - b);
+	let prev = 0;
+	for (const t of points) {
+		if (t - prev <= eps) continue;
+		const mid = (prev + t) / 2;
+		const worse = gradeAt(cumA, c + mid) - gradeAt(cumB, c + mid);
+		if (worse !== 0) return worse;
+		const better = gradeAt(cumA, c - mid) - gradeAt(cumB, c - mid);
+		if (better !== 0) return better;
+		prev = t;
+	}
+	return 0;
+}
+
+export function majorityGauge(cum: readonly number[], total: number): MajorityGauge {
+	const grade = majorityGrade(cum, total);
+	if (!(total > 0)) return { p: 0, grade, q: 0, sign: '-' };
+	const p = tidy((grade > 0 ? (cum[grade - 1] ?? 0) : 0) / total);
+	const q = tidy((total - (cum[grade] ?? total)) / total);
+	return { p, grade, q, sign: p > q ? '+' : '-' };
+}
+
+export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult> = {
+	create: (p) => new Float64Array(p.n * p.grades.length),
+	add(p, agg, ballot, weight, sign) {
+		const k = p.grades.length;
+		const grades = ballot.grades ?? {};
+		const w = sign * weight;
+		for (let i = 0; i < p.n; i++) {
+			const id = p.ids[i] ?? '';
+			const g = hasOwn(grades, id) ? (grades[id] ?? k - 1) : k - 1;
+			agg[i * k + g] = (agg[i * k + g] ?? 0) + w;
+		}
+	},
+	finish(p, parts, base) {
+		const k = p.grades.length;
+		const raw = new Float64Array(p.n * k);
+		for (const { agg, factor } of parts) {
+			if (factor === 0) continue;
+			for (let x = 0; x < raw.length; x++) raw[x] = (raw[x] ?? 0) + (agg[x] ?? 0) * factor;
+		}
+		const W = base.totalWeight;
+		const hist = tidyArray(raw, W);
+		const histograms = Array.from({ length: p.n }, (_, i) => hist.slice(i * k, (i + 1) * k));
+		const cums = histograms.map((h) => cumulative(h, W));
+		const groups = rankBy(p.n, (a, b) => compareMajorityValues(cums[a] ?? [], cums[b] ?? [], W));
+		const gauges = cums.map((cum) => majorityGauge(cum, W));
+		return {
+			method: 'majority-judgment',
+			winners: W > 0 ? idsOf(p.ids, groups[0] ?? []) : [],
+			ranking: idsOf(p.ids, groups.flat()),
+			tallies: recordOf(p.ids, histograms),
+			...base,
+			tieBreak: MJ_TIE_RULE,
+			ties: tiesOf(p.ids, groups),
+			grades: [...p.grades],
+			medians: recordOf(p.ids, gauges.map((g) => g.grade)),
+			medianLabels: recordOf(p.ids, gauges.map((g) => p.grades[g.grade] ?? '')),
+			gauges: recordOf(p.ids, gauges)
+		};
+	}
+};
+
+/** Counts the election with majority judgment (whatever `election.method` says). */
+export function majorityJudgment(election: Election): MajorityJudgmentResult {
+	return countWith({ ...election, method: 'majority-judgment' }, election.ballots, majorityJudgmentKernel);
+}

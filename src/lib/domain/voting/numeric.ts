@@ -1,0 +1,66 @@
+/**
+ * Numeric helpers shared by the counting methods.
+ *
+ * Weights may be fractional (colleges, proxy weights), so tallies are floating-point sums whose last
+ * bits depend on the order of additions. To make results independent of ballot order (and identical
+ * between the incremental tally and a batch count), every tally is "tidied" — rounded to 12
+ * significant digits, with values within 1e-10 × scale of zero snapped to 0 — BEFORE any comparison.
+ * Consequently two options are tied exactly when their printed tallies are equal.
+ */
+
+/** Rounds to 12 significant digits and snaps values within `1e-10 × scale` of zero to 0. */
+export function tidy(x: number, scale = 1): number {
+	if (Math.abs(x) <= 1e-10 * Math.max(1, Math.abs(scale))) return 0;
+	return Number(x.toPrecision(12));
+}
+
+export function tidyArray(values: ArrayLike<number>, scale = 1): number[] {
+	const out = new Array<number>(values.length);
+	for (let i = 0; i < values.length; i++) out[i] = tidy(values[i] ?? 0, scale);
+	return out;
+}
+
+export function maxAbs(values: ArrayLike<number>): number {
+	let m = 0;
+	for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i] ?? 0));
+	return m;
+}
+
+/**
+ * Orders option indices by a comparator (negative = a before b) and groups those the comparator
+ * cannot separate. Within a group, options keep the order of the file (index order).
+ */
+export function rankBy(n: number, compare: (a: number, b: number) => number): number[][] {
+	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(a, b) || a - b);
+	const groups: number[][] = [];
+	for (const i of order) {
+		const last = groups[groups.length - 1];
+		const head = last?.[0];
+		if (last && head !== undefined && compare(head, i) === 0) last.push(i);
+		else groups.push([i]);
+	}
+	return groups;
+}
+
+/** Groups option indices by (already tidied) score, highest first. */
+export function rankByScore(scores: readonly number[]): number[][] {
+	return rankBy(scores.length, (a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+}
+
+export function recordOf<T>(ids: readonly string[], values: readonly T[]): Record<string, T> {
+	// Object.fromEntries defines own properties, so an id such as "__proto__" is safe.
+	return Object.fromEntries(ids.map((id, i) => [id, values[i] as T]));
+}
+
+export function idsOf(ids: readonly string[], indices: readonly number[]): string[] {
+	return indices.map((i) => ids[i] ?? '');
+}
+
+/** Groups of size ≥ 2, as ids. */
+export function tiesOf(ids: readonly string[], groups: readonly number[][]): string[][] {
+	return groups.filter((g) => g.length > 1).map((g) => idsOf(ids, g));
+}
+
+/** Sentence shared by every method's `tieBreak`. */
+export const FILE_ORDER_RULE =
+	'Options the method cannot separate are tied: all of them are listed in `winners` when tied for first place and in `ties`; within `ranking`, tied options keep the order in which they are listed in the file\'s `options`.';

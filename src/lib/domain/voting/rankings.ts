@@ -1,0 +1,22 @@
+/** Helpers for ranked ballots (`ranking`: groups of option ids, best first, unranked = last). */
+import type { Prepared } from './validate';
+
+/**
+ * Fills `out[i]` with the group position of option i (0 = best); unranked options get the number of
+ * groups (they share the last place). Returns the number of groups. The ranking must be valid.
+ */
+export function rankPositions(p: Prepared, ranking: readonly (readonly string[])[], out: Int32Array): number {
+	out.fill(ranking.length);
+	ranking.forEach((group, g) => {
+		for (const id of group) {
+			const i = p.index.get(id);
+			if (i !== undefined) out[i] = g;
+		}
+	});
+	return ranking.length;
+}
+
+/** The ranking as groups of option indices (unranked options omitted). */
+export function rankIndices(p: Prepared, ranking: readonly (readonly string[])[]): number[][] {
+	return ranking.map((group) => group.map((id) => p.index.get(id) ?? -1).filter((i) => i >= 0));
+}

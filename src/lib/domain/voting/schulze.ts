@@ -1,0 +1,112 @@
+/**
+ * Schulze method (winning votes), complete ranking.
+ *
+ * d[a][b] = weighted number of voters ranking a strictly above b (tied or both unranked: neither).
+ * A link a→b has strength d[a][b] if d[a][b] > d[b][a], else 0 (winning votes). p[a][b] is the
+ * strength of the widest (strongest) path from a to b (Floyd–Warshall variant). a beats b iff
+ * p[a][b] > p[b][a]; this relation is transitive (Schulze 2011), so the ranking is built in tiers:
+ * tier 0 = options beaten by nobody (the Schulze winners), tier 1 = options beaten only by tier 0,
+ * etc. Options within a tier are tied (p[a][b] = p[b][a]) and listed in file order.
+ *
+ * The live tally keeps the pairwise matrix d (O(options²) per ballot); paths are computed in
+ * `result()` in O(options³).
+ */
+import { countWith, type Kernel } from './engine';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidyArray, tiesOf } from './numeric';
+import { rankPositions } from './rankings';
+import type { Election, Matrix, SchulzeResult } from './types';
+
+export const SCHULZE_TIE_RULE = `Options are ranked in tiers by strongest-path (winning votes) comparisons: first those beaten by no other option, then those beaten only by earlier tiers, and so on; options in the same tier are tied. ${FILE_ORDER_RULE}`;
+
+interface SchulzeAggregate {
+	d: Float64Array;
+	pos: Int32Array;
+}
+
+function matrixRecord(ids: readonly string[], m: ArrayLike<number>): Matrix {
+	const n = ids.length;
+	return Object.fromEntries(
+		ids.map((a, i) => [
+			a,
+			Object.fromEntries(ids.flatMap((b, j) => (i === j ? [] : [[b, m[i * n + j] ?? 0]])))
+		])
+	);
+}
+
+/** Widest paths (winning votes) from a tidied pairwise matrix d (n×n, row-major). */
+export function strongestPaths(d: readonly number[], n: number): number[] {
+	const p = new Array<number>(n * n).fill(0);
+	for (let i = 0; i < n; i++) {
+		for (let j = 0; j < n; j++) {
+			if (i === j) continue;
+			const dij = d[i * n + j] ?? 0;
+			const dji = d[j * n + i] ?? 0;
+			p[i * n + j] = dij > dji ? dij : 0;
+		}
+	}
+	for (let i = 0; i < n; i++) {
+		for (let j = 0; j < n; j++) {
+			if (i === j) continue;
+			const pji = p[j * n + i] ?? 0;
+			if (pji === 0) continue;
+			for (let k = 0; k < n; k++) {
+				if (k === i || k === j) continue;
+				const via = Math.min(pji, p[i * n + k] ?? 0);
+				if (via > (p[j * n + k] ?? 0)) p[j * n + k] = via;
+			}
+		}
+	}
+	return p;
+}
+
+export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
+	create: (p) => ({ d: new Float64Array(p.n * p.n), pos: new Int32Array(p.n) }),
+	add(p, agg, ballot, weight, sign) {
+		const { n } = p;
+		const { d, pos } = agg;
+		rankPositions(p, ballot.ranking ?? [], pos);
+		const w = sign * weight;
+		for (let i = 0; i < n; i++) {
+			const pi = pos[i] ?? 0;
+			const row = i * n;
+			for (let j = 0; j < n; j++) {
+				if (pi < (pos[j] ?? 0)) d[row + j] = (d[row + j] ?? 0) + w;
+			}
+		}
+	},
+	finish(p, parts, base) {
+		const { n, ids } = p;
+		const raw = new Float64Array(n * n);
+		for (const { agg, factor } of parts) {
+			if (factor === 0) continue;
+			for (let k = 0; k < n * n; k++) raw[k] = (raw[k] ?? 0) + (agg.d[k] ?? 0) * factor;
+		}
+		const d = tidyArray(raw, maxAbs(raw));
+		const paths = strongestPaths(d, n);
+		const beats = (a: number, b: number) => (paths[a * n + b] ?? 0) > (paths[b * n + a] ?? 0);
+		const tiers: number[][] = [];
+		let remaining = Array.from({ length: n }, (_, i) => i);
+		while (remaining.length > 0) {
+			let tier = remaining.filter((a) => !remaining.some((b) => b !== a && beats(b, a)));
+			if (tier.length === 0) tier = remaining; // unreachable: "beats" is transitive
+			tiers.push(tier);
+			remaining = remaining.filter((a) => !tier.includes(a));
+		}
+		return {
+			method: 'schulze',
+			winners: base.totalWeight > 0 ? idsOf(ids, tiers[0] ?? []) : [],
+			ranking: idsOf(ids, tiers.flat()),
+			tallies: matrixRecord(ids, d),
+			...base,
+			tieBreak: SCHULZE_TIE_RULE,
+			ties: tiesOf(ids, tiers),
+			strongestPaths: matrixRecord(ids, paths),
+			tiers: tiers.map((t) => idsOf(ids, t))
+		};
+	}
+};
+
+/** Counts the election with the Schulze method (whatever `election.method` says). */
+export function schulze(election: Election): SchulzeResult {
+	return countWith({ ...election, method: 'schulze' }, election.ballots, schulzeKernel);
+}

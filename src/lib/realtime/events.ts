@@ -1,0 +1,27 @@
+/**
+ * Typed socket.io events shared by the server and the browser. Names are namespaced by capability.
+ * Every client→server payload is parsed with a zod schema on the server before use.
+ */
+
+export interface OnlineMember {
+	userId: string;
+	/** null when the member chose discretion: shown as "a neighbour". */
+	displayName: string | null;
+}
+
+export interface PresenceSnapshot {
+	spaces: { key: string; online: OnlineMember[] }[];
+}
+
+export type Ack<T> = (response: { ok: true; data: T } | { ok: false; error: string; code: string }) => void;
+
+export interface ServerToClientEvents {
+	'presence.changed': (payload: { key: string; online: OnlineMember[] }) => void;
+}
+
+export interface ClientToServerEvents {
+	'presence.snapshot': (payload: unknown, ack: Ack<PresenceSnapshot>) => void;
+}
+
+export const roomForSpace = (type: string, id: string) => `space:${type}:${id}`;
+export const roomForUser = (id: string) => `user:${id}`;

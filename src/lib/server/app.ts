@@ -1,0 +1,25 @@
+import { config } from './config';
+import { openDatabase } from './db';
+import { randomIds, systemClock } from './ids';
+import { createLocalBus } from './realtime/bus';
+import { createServices, type Services } from './services';
+
+const APP_KEY = Symbol.for('tib.app');
+
+/**
+ * The process's one set of services. Kept on globalThis so Vite's module reloading in development
+ * does not open a second database connection.
+ */
+export function app(): Services {
+	const g = globalThis as Record<symbol, Services | undefined>;
+	if (!g[APP_KEY]) {
+		const cfg = config();
+		g[APP_KEY] = createServices({
+			db: openDatabase(cfg.DATABASE_URL),
+			clock: systemClock,
+			ids: randomIds,
+			bus: createLocalBus()
+		});
+	}
+	return g[APP_KEY];
+}

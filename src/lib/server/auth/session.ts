@@ -1,0 +1,120 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { eq } from 'drizzle-orm';
+import type { Actor, Role, SpaceType } from '$lib/domain/policy';
+import type { Locale } from '$lib/i18n';
+import type { Db } from '../db';
+import { memberships, sessions, users } from '../db/schema';
+import type { Clock, Ids } from '../ids';
+
+/** Sessions as the Lucia guide describes them: random token in the cookie, its SHA-256 in the table. */
+
+export const SESSION_COOKIE = 'session';
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME = 30 * DAY;
+/** Past half its life, a used session is extended to a fresh 30 days (sliding expiry). */
+const RENEW_WHEN_LEFT = 15 * DAY;
+
+export interface SessionUser extends Actor {
+	username: string;
+	displayName: string;
+	email: string | null;
+	locale: Locale | null;
+	householdId: string | null;
+	discreet: boolean;
+}
+
+export interface Session {
+	id: string;
+	userId: string;
+	expiresAt: Date;
+}
+
+export function generateSessionToken(ids: Ids): string {
+	return encodeBase32LowerCaseNoPadding(ids.bytes(20));
+}
+
+export function sessionIdFromToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export function createSession(db: Db, clock: Clock, token: string, userId: string): Session {
+	const session: Session = {
+		id: sessionIdFromToken(token),
+		userId,
+		expiresAt: new Date(clock.now().getTime() + SESSION_LIFETIME)
+	};
+	db.insert(sessions).values(session).run();
+	return session;
+}
+
+export function loadActor(db: Db, userId: string): SessionUser | null {
+	const user = db.select().from(users).where(eq(users.id, userId)).get();
+	if (!user) return null;
+	const rows = db
+		.select({ spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
+		.from(memberships)
+		.where(eq(memberships.userId, userId))
+		.all();
+	const roles = new Map<string, Role[]>();
+	for (const row of rows) {
+		const key = `${row.spaceType satisfies SpaceType}:${row.spaceId}`;
+		roles.set(key, [...(roles.get(key) ?? []), row.role]);
+	}
+	return {
+		id: user.id,
+		isAdmin: user.isAdmin,
+		roles,
+		username: user.username,
+		displayName: user.displayName,
+		email: user.email,
+		locale: user.locale,
+		householdId: user.householdId,
+		discreet: user.discreet
+	};
+}
+
+export interface SessionValidation {
+	session: Session | null;
+	user: SessionUser | null;
+	/** True when the expiry moved and the cookie should be written again. */
+	renewed: boolean;
+}
+
+export function validateSessionToken(db: Db, clock: Clock, token: string): SessionValidation {
+	const id = sessionIdFromToken(token);
+	const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
+	if (!row) return { session: null, user: null, renewed: false };
+	const now = clock.now().getTime();
+	if (now >= row.expiresAt.getTime()) {
+		db.delete(sessions).where(eq(sessions.id, id)).run();
+		return { session: null, user: null, renewed: false };
+	}
+	let renewed = false;
+	if (row.expiresAt.getTime() - now < RENEW_WHEN_LEFT) {
+		row.expiresAt = new Date(now + SESSION_LIFETIME);
+		db.update(sessions).set({ expiresAt: row.expiresAt }).where(eq(sessions.id, id)).run();
+		renewed = true;
+	}
+	const user = loadActor(db, row.userId);
+	if (!user) return { session: null, user: null, renewed: false };
+	return { session: row, user, renewed };
+}
+
+export function invalidateSession(db: Db, sessionId: string) {
+	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function invalidateUserSessions(db: Db, userId: string) {
+	db.delete(sessions).where(eq(sessions.userId, userId)).run();
+}
+
+/** Reads the session token out of a raw Cookie header (socket.io handshakes have no SvelteKit cookies API). */
+export function tokenFromCookieHeader(header: string | undefined): string | null {
+	if (!header) return null;
+	for (const part of header.split(';')) {
+		const [name, ...rest] = part.trim().split('=');
+		if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+	}
+	return null;
+}

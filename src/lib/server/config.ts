@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+const schema = z.object({
+	DATABASE_URL: z
+		.string()
+		.trim()
+		.min(1, 'DATABASE_URL must not be empty')
+		.default('./data/app.db')
+		.transform((v) => v.replace(/^file:(\/\/)?/, ''))
+		.refine((v) => !/^(postgres|postgresql|mysql):/.test(v), {
+			message: 'DATABASE_URL must be a SQLite file path (e.g. ./data/app.db or file:./data/app.db)'
+		}),
+	PORT: z.coerce.number().int().min(1, 'PORT must be between 1 and 65535').max(65535, 'PORT must be between 1 and 65535').default(3000),
+	HOST: z.string().trim().min(1).default('0.0.0.0'),
+	ORIGIN: z.url({ message: 'ORIGIN must be a full URL such as https://board.example.org' }).optional(),
+	LOG_LEVEL: z.enum(levels, { message: `LOG_LEVEL must be one of ${levels.join(', ')}` }).default('info'),
+	SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+	UPLOAD_DIR: z.string().trim().min(1).default('./data/uploads')
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; each bad value gets its own line in the error. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	const parsed = schema.safeParse(cleaned);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	return parsed.data;
+}
+
+let cached: Config | undefined;
+export function config(): Config {
+	cached ??= loadConfig();
+	return cached;
+}

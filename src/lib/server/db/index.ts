@@ -1,0 +1,29 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export { schema };
+
+/** Opens (creating if needed) a SQLite database in WAL mode and brings it to the latest migration. */
+export function openDatabase(file: string, options: { migrationsFolder?: string } = {}): Db {
+	if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+	const client = new Database(file);
+	client.pragma('journal_mode = WAL');
+	// NORMAL is durable in WAL mode against process crashes; FULL also survives power loss. Votes
+	// must survive both, so we pay for FULL.
+	client.pragma('synchronous = FULL');
+	client.pragma('foreign_keys = ON');
+	client.pragma('busy_timeout = 5000');
+	const db = drizzle(client, { schema }) as Db;
+	migrate(db, { migrationsFolder: options.migrationsFolder ?? resolve('drizzle') });
+	return db;
+}
+
+/** Runs `fn` inside a write transaction. better-sqlite3 transactions are synchronous by design. */
+export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
+	return db.transaction((tx) => fn(tx as unknown as Db));
+}

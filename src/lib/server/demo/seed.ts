@@ -1,0 +1,141 @@
+import { eq } from 'drizzle-orm';
+import type { Role, SpaceType } from '$lib/domain/policy';
+import { hashPassword } from '../auth/password';
+import { transaction } from '../db';
+import { households, joinCodes, organisations, users } from '../db/schema';
+import type { Services } from '../services';
+import { loadActor } from '../auth/session';
+
+/** Every demo account shares this password so a newcomer can try each role. */
+export const DEMO_PASSWORD = 'demo-demo-2026';
+export const DEMO_JOIN_CODE = 'AVEN-2026';
+
+export interface DemoAccount {
+	username: string;
+	displayName: string;
+	role: string;
+}
+
+export const demoAccounts: DemoAccount[] = [
+	{ username: 'admin@demo.test', displayName: 'Administratrice', role: 'admin' },
+	{ username: 'claire.martin@lmh.demo', displayName: 'Claire Martin', role: 'facilitator — L’Aventurière' },
+	{ username: 'amina', displayName: 'Amina B.', role: 'tenant — L’Aventurière, bâtiment A' },
+	{ username: 'karim', displayName: 'Karim D.', role: 'tenant — L’Aventurière, bâtiment B' },
+	{ username: 'josiane', displayName: 'Josiane L.', role: 'tenant association — L’Aventurière' },
+	{ username: 'sophie.leroy@lcp.demo', displayName: 'Sophie Leroy', role: 'chair — LCP network steering committee' },
+	{ username: 'marc.guerin@lcp.demo', displayName: 'Marc Guérin', role: 'secretary — LCP network steering committee' },
+	{ username: 'fatou', displayName: 'Fatou S.', role: 'member (LCP volunteers college)' },
+	{ username: 'elise.morel@nantes.demo', displayName: 'Élise Morel', role: 'member (public authorities college)' },
+	{ username: 'paul.renaud@ecossolies.demo', displayName: 'Paul Renaud', role: 'member (NGOs college)' },
+	{ username: 'nadia.formatrice@ccaura.demo', displayName: 'Nadia Haddad', role: 'trainer' },
+	{ username: 'julien', displayName: 'Julien P.', role: 'trainee' }
+];
+
+/**
+ * Loads a demo drawn from the sources (LMH's L'Aventurière in Vénissieux, the LCP network in Nantes,
+ * the community-organisation training). Does nothing when the demo is already there.
+ */
+export async function seedDemo(services: Services): Promise<'created' | 'present'> {
+	const { db, clock, ids } = services.deps;
+	if (db.select({ id: organisations.id }).from(organisations).where(eq(organisations.slug, 'lyon-metropole-habitat')).get()) return 'present';
+
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	const now = clock.now();
+	const userIds = new Map<string, string>();
+	transaction(db, (tx) => {
+		for (const a of demoAccounts) {
+			const id = ids.id();
+			userIds.set(a.username, id);
+			const isEmail = a.username.includes('@');
+			tx.insert(users)
+				.values({ id, username: a.username, email: isEmail ? a.username : null, displayName: a.displayName, passwordHash, isAdmin: a.role === 'admin', createdAt: now, passwordChangedAt: now })
+				.run();
+		}
+	});
+	const admin = loadActor(db, userIds.get('admin@demo.test')!)!;
+	const { admin: adm } = services;
+
+	const lmh = adm.createOrganisation(admin, {
+		name: 'Lyon Métropole Habitat',
+		kind: 'landlord',
+		description: 'Bailleur social de la Métropole de Lyon : les locataires proposent et choisissent ensemble des actions pour leur résidence.'
+	});
+	const bron = adm.createAgency(admin, { organisationId: lmh.id, name: 'Agence de Bron' });
+	const venissieux = adm.createAgency(admin, { organisationId: lmh.id, name: 'Agence de Vénissieux' });
+	const aventuriere = adm.createResidence(admin, {
+		organisationId: lmh.id,
+		agencyId: venissieux.id,
+		name: 'L’Aventurière',
+		city: 'Vénissieux',
+		address: '12 avenue Jean Cagne',
+		buildings: [
+			{ name: 'Bâtiment A', dwellings: 42 },
+			{ name: 'Bâtiment B', dwellings: 40 },
+			{ name: 'Bâtiment C', dwellings: 38 }
+		]
+	});
+	adm.createResidence(admin, {
+		organisationId: lmh.id,
+		agencyId: bron.id,
+		name: 'Les Essarts',
+		city: 'Bron',
+		address: 'rue Guynemer',
+		buildings: [
+			{ name: 'Escalier 1', dwellings: 24 },
+			{ name: 'Escalier 2', dwellings: 24 }
+		]
+	});
+
+	const lcp = adm.createOrganisation(admin, {
+		name: 'Réseau des Lieux Collectifs de Proximité',
+		kind: 'network',
+		description: 'Le réseau nantais des LCP : un fonctionnement démocratique et transparent, cogéré par administrateurs, salariés, bénévoles et habitants.'
+	});
+	const committee = adm.createBody(admin, {
+		organisationId: lcp.id,
+		name: 'Comité de pilotage du réseau des LCP',
+		description: 'Instance multi-acteurs du réseau : directions et bénévoles des LCP, Ville de Nantes, Nantes Métropole, Ecossolies, Animation Rurale 44.',
+		colleges: [
+			{ name: 'Directions des LCP', weight: 0.25, seats: 8 },
+			{ name: 'Bénévoles et membres des LCP', weight: 0.25, seats: 8 },
+			{ name: 'Pouvoirs publics (Ville de Nantes, Nantes Métropole)', weight: 0.25, seats: 4 },
+			{ name: 'Associations (Ecossolies, Animation Rurale 44)', weight: 0.25, seats: 4 }
+		]
+	});
+	const collegeIds = services.admin.allSpaces(admin).colleges.filter((c) => c.bodyId === committee.id).map((c) => c.id);
+
+	const ccaura = adm.createOrganisation(admin, {
+		name: 'CCAURA – formation à l’action communautaire',
+		kind: 'training',
+		description: 'Formation de 10 jours en 3 modules pour les équipes, les partenaires et les habitants.'
+	});
+	const training = adm.createTrainingSession(admin, { organisationId: ccaura.id, name: 'Action communautaire – session 2026' });
+
+	const home = (label: string) => db.select().from(households).where(eq(households.label, label)).get()?.id ?? null;
+	const seat = (username: string, type: SpaceType, spaceId: string, role: Role, collegeId?: string) =>
+		adm.assignRole(admin, { userId: userIds.get(username), space: { type, id: spaceId }, role, collegeId });
+
+	transaction(db, (tx) => {
+		tx.update(users).set({ householdId: home('A-07') }).where(eq(users.id, userIds.get('amina')!)).run();
+		tx.update(users).set({ householdId: home('B-15') }).where(eq(users.id, userIds.get('karim')!)).run();
+		tx.update(users).set({ householdId: home('C-03') }).where(eq(users.id, userIds.get('josiane')!)).run();
+		tx.insert(joinCodes).values({ code: DEMO_JOIN_CODE, residenceId: aventuriere.id, expiresAt: null, createdBy: admin.id, createdAt: now }).run();
+	});
+	seat('claire.martin@lmh.demo', 'residence', aventuriere.id, 'facilitator');
+	seat('amina', 'residence', aventuriere.id, 'tenant');
+	seat('karim', 'residence', aventuriere.id, 'tenant');
+	seat('josiane', 'residence', aventuriere.id, 'tenant');
+	seat('josiane', 'residence', aventuriere.id, 'association');
+	seat('sophie.leroy@lcp.demo', 'body', committee.id, 'member', collegeIds[0]);
+	seat('sophie.leroy@lcp.demo', 'body', committee.id, 'chair', collegeIds[0]);
+	seat('marc.guerin@lcp.demo', 'body', committee.id, 'member', collegeIds[0]);
+	seat('marc.guerin@lcp.demo', 'body', committee.id, 'secretary', collegeIds[0]);
+	seat('fatou', 'body', committee.id, 'member', collegeIds[1]);
+	seat('elise.morel@nantes.demo', 'body', committee.id, 'member', collegeIds[2]);
+	seat('paul.renaud@ecossolies.demo', 'body', committee.id, 'member', collegeIds[3]);
+	seat('nadia.formatrice@ccaura.demo', 'training', training.id, 'trainer');
+	seat('julien', 'training', training.id, 'trainee');
+	// A tenant of the residence is also in the training, as the sources describe (staff, partners and residents).
+	seat('amina', 'training', training.id, 'trainee');
+	return 'created';
+}

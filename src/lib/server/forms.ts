@@ -1,0 +1,65 @@
+import { error, fail, isRedirect, type RequestEvent } from '@sveltejs/kit';
+import { ForbiddenError } from '$lib/domain/policy';
+import { translator } from '$lib/i18n';
+import { UserError } from './services/errors';
+import { ValidationError } from './services/validate';
+
+export interface FormFailure {
+	error: string;
+	fields: Record<string, string>;
+	values: Record<string, string>;
+}
+
+/** Plain fields of a form, without secrets, to refill it after an error. */
+export function formValues(data: FormData, secret: string[] = ['password', 'current', 'next', 'confirm']) {
+	const values: Record<string, string> = {};
+	for (const [key, value] of data) if (typeof value === 'string' && !secret.includes(key)) values[key] = value;
+	return values;
+}
+
+/**
+ * Runs a form action's service call and turns the errors a user can cause into a localised
+ * `fail()` that the page shows beside the form. Anything else is a real bug and propagates.
+ */
+export async function act<T>(event: RequestEvent, data: FormData, fn: () => Promise<T> | T) {
+	const t = translator(event.locals.locale);
+	try {
+		return await fn();
+	} catch (err) {
+		if (isRedirect(err)) throw err;
+		const values = formValues(data);
+		const failure = (status: number, error: string, fields: Record<string, string> = {}) =>
+			fail(status, { error, fields, values } as FormFailure);
+		if (err instanceof ValidationError)
+			return failure(400, t('error.checkForm'), Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)])));
+		if (err instanceof UserError) return failure(err.status, t(err.code, err.values));
+		if (err instanceof ForbiddenError) return failure(403, t('error.forbidden'));
+		throw err;
+	}
+}
+
+/** For load functions: a user's mistake becomes a localised error page, never a 500. */
+export async function load<T>(event: RequestEvent, fn: () => Promise<T> | T): Promise<T> {
+	const t = translator(event.locals.locale);
+	try {
+		return await fn();
+	} catch (err) {
+		if (err instanceof UserError) error(err.status, { message: t(err.code, err.values), code: err.code });
+		if (err instanceof ForbiddenError)
+			error(event.locals.user ? 403 : 401, { message: t(event.locals.user ? 'error.forbidden' : 'error.signInRequired'), code: 'forbidden' });
+		throw err;
+	}
+}
+
+export function clientIp(event: RequestEvent): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}
+
+/** Only same-site paths: never an open redirect. */
+export function safeRedirect(value: unknown): string {
+	return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}

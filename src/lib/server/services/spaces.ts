@@ -1,0 +1,195 @@
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { authorize, can, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
+import { localeSchema } from '$lib/domain/schemas/accounts';
+import type { Locale } from '$lib/i18n';
+import {
+	agencies,
+	bodies,
+	buildings,
+	colleges,
+	households,
+	memberships,
+	organisations,
+	residences,
+	trainingSessions,
+	users
+} from '../db/schema';
+import type { ServiceDeps } from './deps';
+import { UserError } from './errors';
+import { parse } from './validate';
+
+export interface SpaceSummary {
+	type: SpaceType;
+	id: string;
+	name: string;
+	organisation: string;
+	roles: Role[];
+}
+
+export function createSpacesService(deps: ServiceDeps) {
+	const { db } = deps;
+
+	function membersOf(space: SpaceRef) {
+		return db
+			.select({
+				userId: users.id,
+				displayName: users.displayName,
+				username: users.username,
+				role: memberships.role,
+				collegeId: memberships.collegeId,
+				householdId: users.householdId
+			})
+			.from(memberships)
+			.innerJoin(users, eq(users.id, memberships.userId))
+			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
+			.orderBy(asc(users.displayName))
+			.all();
+	}
+
+	return {
+		/** Every space the person belongs to, for the home page. */
+		mySpaces(actor: Actor | null): SpaceSummary[] {
+			if (!actor) return [];
+			const rows = db.select().from(memberships).where(eq(memberships.userId, actor.id)).all();
+			const byType = (type: SpaceType) => [...new Set(rows.filter((r) => r.spaceType === type).map((r) => r.spaceId))];
+			const out: SpaceSummary[] = [];
+			const push = (type: SpaceType, list: { id: string; name: string; organisation: string }[]) => {
+				for (const s of list) out.push({ type, ...s, roles: rolesIn(actor, { type, id: s.id }) });
+			};
+			const resIds = byType('residence');
+			if (resIds.length)
+				push(
+					'residence',
+					db.select({ id: residences.id, name: residences.name, organisation: organisations.name }).from(residences)
+						.innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(inArray(residences.id, resIds)).all()
+				);
+			const bodyIds = byType('body');
+			if (bodyIds.length)
+				push(
+					'body',
+					db.select({ id: bodies.id, name: bodies.name, organisation: organisations.name }).from(bodies)
+						.innerJoin(organisations, eq(organisations.id, bodies.organisationId)).where(inArray(bodies.id, bodyIds)).all()
+				);
+			const trainingIds = byType('training');
+			if (trainingIds.length)
+				push(
+					'training',
+					db.select({ id: trainingSessions.id, name: trainingSessions.name, organisation: organisations.name }).from(trainingSessions)
+						.innerJoin(organisations, eq(organisations.id, trainingSessions.organisationId)).where(inArray(trainingSessions.id, trainingIds)).all()
+				);
+			return out;
+		},
+
+		residence(actor: Actor | null, id: string) {
+			const space = { type: 'residence', id } as const;
+			const residence = db.select().from(residences).where(eq(residences.id, id)).get();
+			if (!residence) throw new UserError('error.notFound', {}, 404);
+			authorize(actor, 'space.view', space);
+			const organisation = db.select().from(organisations).where(eq(organisations.id, residence.organisationId)).get();
+			const agency = residence.agencyId ? db.select().from(agencies).where(eq(agencies.id, residence.agencyId)).get() : undefined;
+			const blds = db
+				.select({ id: buildings.id, name: buildings.name, households: count(households.id) })
+				.from(buildings)
+				.leftJoin(households, eq(households.buildingId, buildings.id))
+				.where(eq(buildings.residenceId, id))
+				.groupBy(buildings.id)
+				.orderBy(asc(buildings.position))
+				.all();
+			const members = can(actor, 'space.members', space) ? membersOf(space) : [];
+			return {
+				residence,
+				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
+				agency: agency?.name ?? null,
+				buildings: blds,
+				householdCount: blds.reduce((n, b) => n + b.households, 0),
+				members,
+				myRoles: rolesIn(actor, space),
+				can: {
+					manage: can(actor, 'space.manage', space),
+					invite: can(actor, 'members.invite', space),
+					resetAccess: can(actor, 'members.resetAccess', space)
+				}
+			};
+		},
+
+		body(actor: Actor | null, id: string) {
+			const space = { type: 'body', id } as const;
+			const body = db.select().from(bodies).where(eq(bodies.id, id)).get();
+			if (!body) throw new UserError('error.notFound', {}, 404);
+			authorize(actor, 'space.view', space);
+			const organisation = db.select().from(organisations).where(eq(organisations.id, body.organisationId)).get();
+			const collegeRows = db.select().from(colleges).where(eq(colleges.bodyId, id)).orderBy(asc(colleges.position)).all();
+			const members = can(actor, 'space.members', space) ? membersOf(space) : [];
+			return {
+				body,
+				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
+				colleges: collegeRows.map((c) => ({ ...c, members: members.filter((m) => m.collegeId === c.id) })),
+				members,
+				myRoles: rolesIn(actor, space),
+				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space) }
+			};
+		},
+
+		training(actor: Actor | null, id: string) {
+			const space = { type: 'training', id } as const;
+			const session = db.select().from(trainingSessions).where(eq(trainingSessions.id, id)).get();
+			if (!session) throw new UserError('error.notFound', {}, 404);
+			authorize(actor, 'space.view', space);
+			return { session, members: can(actor, 'space.members', space) ? membersOf(space) : [], myRoles: rolesIn(actor, space) };
+		},
+
+		/** What anyone may read without an account: names, places, structure. Never people. */
+		publicOrganisation(slug: string) {
+			const organisation = db.select().from(organisations).where(eq(organisations.slug, slug)).get();
+			if (!organisation) throw new UserError('error.notFound', {}, 404);
+			const res = db
+				.select({ id: residences.id, name: residences.name, city: residences.city, households: count(households.id) })
+				.from(residences)
+				.leftJoin(households, eq(households.residenceId, residences.id))
+				.where(eq(residences.organisationId, organisation.id))
+				.groupBy(residences.id)
+				.orderBy(asc(residences.name))
+				.all();
+			const bodyRows = db.select().from(bodies).where(eq(bodies.organisationId, organisation.id)).orderBy(asc(bodies.name)).all();
+			const collegeRows = bodyRows.length
+				? db.select().from(colleges).where(inArray(colleges.bodyId, bodyRows.map((b) => b.id))).orderBy(asc(colleges.position)).all()
+				: [];
+			return {
+				organisation: { name: organisation.name, slug: organisation.slug, kind: organisation.kind, description: organisation.description },
+				residences: res,
+				bodies: bodyRows.map((b) => ({
+					name: b.name,
+					description: b.description,
+					colleges: collegeRows.filter((c) => c.bodyId === b.id).map((c) => ({ name: c.name, weight: c.weight, seats: c.seats }))
+				}))
+			};
+		},
+
+		publicOrganisations() {
+			return db.select({ name: organisations.name, slug: organisations.slug }).from(organisations).orderBy(asc(organisations.name)).all();
+		},
+
+		/** Everyone who shares at least one space with the actor: who may see whom online. */
+		coMemberSpaces(actor: Actor): SpaceRef[] {
+			return db
+				.select({ type: memberships.spaceType, id: memberships.spaceId })
+				.from(memberships)
+				.where(eq(memberships.userId, actor.id))
+				.all()
+				.filter((s) => can(actor, 'space.view', s));
+		},
+
+		setLocale(actor: Actor | null, locale: unknown): Locale {
+			const value = parse(localeSchema, locale);
+			if (actor) db.update(users).set({ locale: value }).where(eq(users.id, actor.id)).run();
+			return value;
+		},
+
+		setDiscreet(actor: Actor | null, discreet: boolean) {
+			if (!actor) throw new UserError('error.signInRequired', {}, 403);
+			db.update(users).set({ discreet }).where(eq(users.id, actor.id)).run();
+		}
+	};
+}
+
+export type SpacesService = ReturnType<typeof createSpacesService>;

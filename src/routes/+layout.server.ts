@@ -1,0 +1,8 @@
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals }) => ({
+	locale: locals.locale,
+	user: locals.user
+		? { id: locals.user.id, displayName: locals.user.displayName, username: locals.user.username, isAdmin: locals.user.isAdmin }
+		: null
+});

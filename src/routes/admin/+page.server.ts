@@ -1,0 +1,18 @@
+import { act } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => ({ organisations: locals.services.admin.listOrganisations(locals.user) });
+
+export const actions: Actions = {
+	createOrganisation: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const org = event.locals.services.admin.createOrganisation(event.locals.user, {
+				name: data.get('name'),
+				kind: data.get('kind'),
+				description: data.get('description') ?? ''
+			});
+			return { created: org.name };
+		});
+	}
+};

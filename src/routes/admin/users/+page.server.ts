@@ -1,0 +1,44 @@
+import { act } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+function space(value: FormDataEntryValue | null) {
+	const [type, id] = String(value ?? '').split(':');
+	return type && id ? { type, id } : undefined;
+}
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const q = url.searchParams.get('q') ?? '';
+	return { q, users: locals.services.admin.findUsers(locals.user, q), spaces: locals.services.admin.allSpaces(locals.user) };
+};
+
+export const actions: Actions = {
+	assign: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.admin.assignRole(event.locals.user, {
+				userId: data.get('userId'),
+				space: space(data.get('space')),
+				role: data.get('role'),
+				collegeId: data.get('collegeId') || undefined
+			});
+			return { assigned: true };
+		});
+	},
+	reset: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => ({ reset: event.locals.services.auth.createAccessReset(event.locals.user, String(data.get('userId') ?? '')) }));
+	},
+	invite: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const { token, expiresAt } = event.locals.services.auth.createInvite(event.locals.user, {
+				email: data.get('email'),
+				space: space(data.get('space')),
+				role: data.get('role') || undefined,
+				collegeId: data.get('collegeId') || undefined,
+				makeAdmin: data.get('makeAdmin') === 'on'
+			});
+			return { invite: { link: `${event.url.origin}/invite/${token}`, expiresAt } };
+		});
+	}
+};

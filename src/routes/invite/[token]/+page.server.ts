@@ -1,0 +1,23 @@
+import { redirect } from '@sveltejs/kit';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { act, load as guarded } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => guarded(event, () => ({ invite: event.locals.services.auth.inviteInfo(event.params.token) }));
+
+export const actions: Actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const result = await act(event, data, async () => {
+			const done = await event.locals.services.auth.redeemInvite({
+				token: event.params.token,
+				displayName: data.get('displayName'),
+				password: data.get('password')
+			});
+			setSessionCookie(event.cookies, done.token, done.session.expiresAt, event.url);
+			return null;
+		});
+		if (result) return result;
+		redirect(303, '/');
+	}
+};

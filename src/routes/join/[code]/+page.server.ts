@@ -1,0 +1,31 @@
+import { redirect } from '@sveltejs/kit';
+import { generatePassphrase } from '$lib/server/auth/passphrase';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { act, load as guarded } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) =>
+	guarded(event, () => ({
+		info: event.locals.services.auth.joinInfo(event.params.code),
+		suggestion: generatePassphrase(event.locals.services.deps.ids),
+		signedIn: !!event.locals.user
+	}));
+
+export const actions: Actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const result = await act(event, data, async () => {
+			const joined = await event.locals.services.auth.join({
+				code: event.params.code,
+				displayName: data.get('displayName'),
+				householdId: data.get('householdId') || undefined,
+				password: data.get('password'),
+				discreet: data.get('discreet') === 'on'
+			});
+			setSessionCookie(event.cookies, joined.token, joined.session.expiresAt, event.url);
+			return joined;
+		});
+		if (result && 'username' in result) redirect(303, `/welcome`);
+		return result;
+	}
+};

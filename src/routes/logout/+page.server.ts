@@ -1,0 +1,13 @@
+import { redirect } from '@sveltejs/kit';
+import { clearSessionCookie } from '$lib/server/auth/cookies';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => redirect(303, '/');
+
+export const actions: Actions = {
+	default: ({ locals, cookies }) => {
+		if (locals.sessionId) locals.services.auth.signOut(locals.sessionId);
+		clearSessionCookie(cookies);
+		redirect(303, '/');
+	}
+};

@@ -1,0 +1,34 @@
+import { act, load as guarded } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) =>
+	guarded(event, () => {
+		const { services, user } = event.locals;
+		const view = services.spaces.residence(user, event.params.id);
+		return { ...view, joinCodes: view.can.invite ? services.admin.listJoinCodes(user, event.params.id) : [] };
+	});
+
+export const actions: Actions = {
+	createCode: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const row = event.locals.services.admin.createJoinCode(event.locals.user, { residenceId: event.params.id, validDays: data.get('validDays') || undefined });
+			return { createdCode: row.code };
+		});
+	},
+	revokeCode: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.admin.revokeJoinCode(event.locals.user, String(data.get('code') ?? ''));
+			return { revoked: true };
+		});
+	},
+	resetAccess: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const userId = String(data.get('userId') ?? '');
+			const { code, expiresAt } = event.locals.services.auth.createAccessReset(event.locals.user, userId);
+			return { reset: { userId, code, expiresAt } };
+		});
+	}
+};

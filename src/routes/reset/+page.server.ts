@@ -1,0 +1,19 @@
+import { redirect } from '@sveltejs/kit';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { act } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ url }) => ({ code: url.searchParams.get('code') ?? '' });
+
+export const actions: Actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const result = await act(event, data, async () => {
+			const done = await event.locals.services.auth.redeemReset({ code: data.get('code'), password: data.get('password') });
+			setSessionCookie(event.cookies, done.token, done.session.expiresAt, event.url);
+			return null;
+		});
+		if (result) return result;
+		redirect(303, '/welcome');
+	}
+};
