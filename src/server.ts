@@ -19,6 +19,13 @@ try {
 	throw err;
 }
 
+// Without ORIGIN, adapter-node assumes https and would refuse every form POST made over plain http
+// (local demo, a LAN box in a community room). We then tell it the real protocol of each connection,
+// overwriting whatever a client sent in that header. Behind a TLS proxy, set ORIGIN.
+const PROTO_HEADER = 'x-tib-connection-proto';
+const deriveProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (deriveProtocol) process.env.PROTOCOL_HEADER = PROTO_HEADER;
+
 const server = createServer();
 (globalThis as Record<symbol, unknown>)[Symbol.for('tib.httpServer')] = server;
 
@@ -29,6 +36,7 @@ const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).hre
 server.on('request', (req, res) => {
 	// socket.io answers its own path; everything else is SvelteKit's.
 	if (req.url?.startsWith('/socket.io/')) return;
+	if (deriveProtocol) req.headers[PROTO_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
 	handler(req, res);
 });
 

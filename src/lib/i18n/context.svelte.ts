@@ -3,7 +3,7 @@ import { createI18n, type I18n, type Locale } from './index';
 
 const KEY = Symbol('i18n');
 
-/** Reactive i18n for components: `const i18n = useI18n(); i18n.t('key')`. */
+/** Reactive i18n for components: `const i18n = useI18n()`, then `i18n.t(messageKey)`. */
 export class I18nState {
 	locale = $state<Locale>('fr');
 	#current = $derived(createI18n(this.locale));

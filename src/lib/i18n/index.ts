@@ -1,6 +1,16 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import fr from './messages/fr.json';
-import en from './messages/en.json';
+import coreFr from './messages/core.fr.json';
+import coreEn from './messages/core.en.json';
+import boardsFr from './messages/boards.fr.json';
+import boardsEn from './messages/boards.en.json';
+import votesFr from './messages/votes.fr.json';
+import votesEn from './messages/votes.en.json';
+import collabFr from './messages/collab.fr.json';
+import collabEn from './messages/collab.en.json';
+
+// One catalogue pair per capability, merged here; French is the reference for the key set.
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];
@@ -9,7 +19,7 @@ export const defaultLocale: Locale = 'fr';
 export type MessageKey = keyof typeof fr;
 export type MessageValues = Record<string, string | number | Date | boolean>;
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { fr, en };
+const catalogues: Record<Locale, Record<string, string>> = { fr, en };
 
 export function isLocale(value: unknown): value is Locale {
 	return typeof value === 'string' && (locales as readonly string[]).includes(value);
@@ -37,7 +47,7 @@ function formatterFor(locale: Locale, key: MessageKey): IntlMessageFormat {
 	const cacheKey = `${locale}\u0000${key}`;
 	let formatter = formatters.get(cacheKey);
 	if (!formatter) {
-		const source = catalogues[locale][key] ?? catalogues[defaultLocale][key] ?? key;
+		const source = catalogues[locale][key] ?? catalogues[defaultLocale][key] ?? String(key);
 		formatter = new IntlMessageFormat(source, locale === 'fr' ? 'fr-FR' : 'en-GB');
 		formatters.set(cacheKey, formatter);
 	}

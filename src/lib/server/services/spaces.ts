@@ -29,8 +29,9 @@ export interface SpaceSummary {
 export function createSpacesService(deps: ServiceDeps) {
 	const { db } = deps;
 
+	/** One entry per person, with every role they hold in the space. */
 	function membersOf(space: SpaceRef) {
-		return db
+		const rows = db
 			.select({
 				userId: users.id,
 				displayName: users.displayName,
@@ -42,8 +43,16 @@ export function createSpacesService(deps: ServiceDeps) {
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
-			.orderBy(asc(users.displayName))
+			.orderBy(asc(users.displayName), asc(memberships.createdAt))
 			.all();
+		const people = new Map<string, { userId: string; displayName: string; username: string; householdId: string | null; collegeId: string | null; roles: Role[] }>();
+		for (const { role, collegeId, ...person } of rows) {
+			const entry = people.get(person.userId) ?? { ...person, collegeId: null, roles: [] };
+			entry.roles.push(role);
+			entry.collegeId ??= collegeId;
+			people.set(person.userId, entry);
+		}
+		return [...people.values()];
 	}
 
 	return {

@@ -1,0 +1,134 @@
+/**
+ * Test support: real SQLite files in a temporary folder, a controllable clock, and a real
+ * socket.io server on a loopback port. No mocks of our own code paths.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role, SpaceType } from '$lib/domain/policy';
+import { hashPassword } from '../auth/password';
+import { createSession, generateSessionToken, loadActor, SESSION_COOKIE, type SessionUser } from '../auth/session';
+import { openDatabase } from '../db';
+import { memberships, users } from '../db/schema';
+import type { Clock } from '../ids';
+import { randomIds } from '../ids';
+import { createLocalBus } from '../realtime/bus';
+import { attachRealtime, type IoServer } from '../realtime/hub';
+import { createServices, type Services } from '../services';
+
+export class TestClock implements Clock {
+	#t: number;
+	constructor(start = Date.UTC(2026, 10, 22, 9, 0, 0)) {
+		this.#t = start;
+	}
+	now() {
+		return new Date(this.#t);
+	}
+	advance(ms: number) {
+		this.#t += ms;
+	}
+}
+
+export interface TestApp {
+	services: Services;
+	clock: TestClock;
+	dir: string;
+	file: string;
+	close(): void;
+}
+
+export function createTestApp(): TestApp {
+	const dir = mkdtempSync(join(tmpdir(), 'tib-test-'));
+	const file = join(dir, 'app.db');
+	const db = openDatabase(file);
+	const clock = new TestClock();
+	const services = createServices({ db, clock, ids: randomIds, bus: createLocalBus() });
+	return {
+		services,
+		clock,
+		dir,
+		file,
+		close() {
+			db.$client.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+let cachedHash: Promise<string> | undefined;
+/** scrypt is deliberately slow; fixtures share one hash of TEST_PASSWORD. */
+export const TEST_PASSWORD = 'test-password-123';
+const testHash = () => (cachedHash ??= hashPassword(TEST_PASSWORD));
+
+export interface UserFixture {
+	username?: string;
+	displayName?: string;
+	isAdmin?: boolean;
+	householdId?: string | null;
+	roles?: { type: SpaceType; id: string; role: Role; collegeId?: string }[];
+}
+
+/** Inserts a user with memberships directly (fixtures, not the behaviour under test). */
+export async function createUser(app: TestApp, fixture: UserFixture = {}): Promise<SessionUser> {
+	const { db, ids } = app.services.deps;
+	const id = ids.id();
+	const now = app.clock.now();
+	const username = fixture.username ?? `user-${id}`;
+	db.insert(users)
+		.values({
+			id,
+			username,
+			email: username.includes('@') ? username : null,
+			displayName: fixture.displayName ?? username,
+			passwordHash: await testHash(),
+			isAdmin: fixture.isAdmin ?? false,
+			householdId: fixture.householdId ?? null,
+			createdAt: now,
+			passwordChangedAt: now
+		})
+		.run();
+	for (const r of fixture.roles ?? [])
+		db.insert(memberships).values({ id: ids.id(), userId: id, spaceType: r.type, spaceId: r.id, role: r.role, collegeId: r.collegeId ?? null, createdAt: now }).run();
+	return loadActor(db, id)!;
+}
+
+/** A signed-in session for a user, as the Cookie header a browser would send. */
+export function cookieFor(app: TestApp, userId: string): string {
+	const { db, clock, ids } = app.services.deps;
+	const token = generateSessionToken(ids);
+	createSession(db, clock, token, userId);
+	return `${SESSION_COOKIE}=${token}`;
+}
+
+export interface RealtimeServer {
+	url: string;
+	io: IoServer;
+	http: HttpServer;
+	close(): Promise<void>;
+}
+
+export async function startRealtimeServer(app: TestApp): Promise<RealtimeServer> {
+	const http = createServer((_req, res) => {
+		res.statusCode = 404;
+		res.end();
+	});
+	const io = attachRealtime(http, app.services);
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	const { port } = http.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		io,
+		http,
+		close: () => new Promise<void>((resolve) => void io.close(() => resolve()))
+	};
+}
+
+/** A minimal residence with buildings and households, created through the admin service. */
+export async function createResidence(app: TestApp, buildings: { name: string; dwellings: number }[] = [{ name: 'Bâtiment A', dwellings: 4 }]) {
+	const admin = await createUser(app, { isAdmin: true, username: `admin-${app.services.deps.ids.id()}@test.local` });
+	const org = app.services.admin.createOrganisation(admin, { name: `Bailleur ${app.services.deps.ids.id()}`, kind: 'landlord' });
+	const residence = app.services.admin.createResidence(admin, { organisationId: org.id, name: 'Résidence test', buildings });
+	return { admin, org, residence };
+}

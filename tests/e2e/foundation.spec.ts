@@ -1,0 +1,224 @@
+import { expect, test } from '@playwright/test';
+import { checkPage, DEMO_PASSWORD, expectAccessible, newSignedInContext, signIn } from './fixtures';
+
+test.describe('guests', () => {
+	test('the landing page is in French by default and links to the public pages', async ({ page }) => {
+		await page.goto('/');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ensemble, on améliore notre quartier');
+		await checkPage(page, 'landing');
+		await page.getByRole('link', { name: 'Lyon Métropole Habitat' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lyon Métropole Habitat');
+		await expect(page.getByRole('cell', { name: 'L’Aventurière' })).toBeVisible();
+		await expect(page.getByRole('cell', { name: '120' })).toBeVisible();
+		await checkPage(page, 'public-organisation');
+		await page.goto('/');
+		await page.getByRole('link', { name: 'Réseau des Lieux Collectifs de Proximité' }).click();
+		await expect(page.getByRole('cell', { name: 'Bénévoles et membres des LCP' })).toBeVisible();
+		await expect(page.getByRole('cell', { name: '25 %' }).first()).toBeVisible();
+	});
+
+	test('the browser language picks English on a first visit, and a guest’s choice is remembered', async ({ browser }) => {
+		const context = await browser.newContext({ locale: 'en-GB' });
+		const page = await context.newPage();
+		await page.goto('/');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Together, we improve our neighbourhood');
+		await page.getByRole('button', { name: 'Français' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ensemble, on améliore notre quartier');
+		await page.goto('/login');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Se connecter');
+		await context.close();
+	});
+
+	test('private pages ask to sign in, and the sign-in form explains a mistake', async ({ page }) => {
+		await page.goto('/admin');
+		await expect(page.getByText('Connectez-vous pour voir cette page.')).toBeVisible();
+		await page.goto('/login');
+		await checkPage(page, 'sign-in');
+		await page.getByLabel('Adresse e-mail ou identifiant').fill('amina');
+		await page.getByLabel('Mot de passe ou phrase de passe').fill('pas le bon');
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await expect(page.getByRole('alert')).toHaveText('Identifiant ou mot de passe incorrect. Vérifiez et réessayez.');
+		await expectAccessible(page);
+	});
+});
+
+test.describe('a tenant', () => {
+	test('joins her residence with the poster code, without an e-mail', async ({ page }) => {
+		await page.goto('/join');
+		await checkPage(page, 'join-code');
+		await page.getByLabel('Code de la résidence').fill('aven 2026');
+		await page.getByRole('button', { name: 'Continuer' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bienvenue à L’Aventurière');
+		await checkPage(page, 'join-form');
+		await page.getByLabel('Votre nom (visible par vos voisins)').fill('Nour');
+		await page.getByLabel('Votre logement').selectOption({ label: 'B-12' });
+		const passphrase = await page.getByLabel('Votre phrase de passe').inputValue();
+		expect(passphrase.split(' ')).toHaveLength(6);
+		await page.getByRole('button', { name: 'Créer mon compte' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre compte est prêt');
+		const username = (await page.getByTestId('username').textContent())!.trim();
+		expect(username).toMatch(/^nour\.[a-z0-9]{4}$/);
+		await checkPage(page, 'welcome');
+		await page.getByRole('link', { name: 'Aller à mes espaces' }).click();
+		await expect(page.getByRole('link', { name: /L’Aventurière/ })).toBeVisible();
+		// She can come back later with her username and passphrase.
+		await page.getByRole('button', { name: 'Se déconnecter' }).click();
+		await signIn(page, username, passphrase);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bonjour Nour');
+	});
+
+	test('a wrong code is explained', async ({ page }) => {
+		await page.goto('/join/ZZZZ-ZZZZ');
+		await expect(page.getByText('Ce code n’existe pas ou n’est plus valable.', { exact: false })).toBeVisible();
+		await expectAccessible(page);
+	});
+
+	test('sees her spaces in French, then in English, and the choice follows her account', async ({ page }) => {
+		await signIn(page, 'amina');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bonjour Amina B.');
+		await expect(page.getByRole('link', { name: /L’Aventurière/ })).toBeVisible();
+		await expect(page.getByRole('link', { name: /Action communautaire – session 2026/ })).toBeVisible();
+		await expect(page.getByText('Locataire', { exact: true })).toBeVisible();
+		await checkPage(page, 'home-tenant');
+		await page.getByRole('button', { name: 'English' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Amina B.');
+		await expect(page.getByRole('heading', { name: 'My spaces' })).toBeVisible();
+		await checkPage(page, 'home-tenant-en');
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await page.context().clearCookies();
+		await signIn(page, 'amina');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Amina B.');
+		await page.getByRole('button', { name: 'Français' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bonjour Amina B.');
+	});
+
+	test('opens her residence, but not the governance body nor the administration', async ({ page }) => {
+		await signIn(page, 'amina');
+		await page.getByRole('link', { name: /L’Aventurière/ }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('L’Aventurière');
+		await expect(page.getByText('120 logements en tout')).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Codes pour rejoindre la résidence' })).toHaveCount(0);
+		await checkPage(page, 'residence-tenant');
+		await page.goto('/admin');
+		await expect(page.getByText('Vous n’avez pas le droit de faire cela ici.')).toBeVisible();
+		await expectAccessible(page);
+	});
+
+	test('sees who of her neighbours is online, live', async ({ browser }) => {
+		const amina = await newSignedInContext(browser, 'amina');
+		const residenceLink = amina.page.getByRole('link', { name: /L’Aventurière/ });
+		const href = (await residenceLink.getAttribute('href'))!;
+		const online = amina.page.getByTestId(`online-residence-${href.split('/').pop()}`);
+		await expect(online).toHaveText(/Personne d’autre en ligne/);
+		const karim = await newSignedInContext(browser, 'karim');
+		await expect(online).toContainText('Karim D.');
+		await expect(amina.page.getByText('En direct')).toBeVisible();
+		await karim.context.close();
+		await expect(online).toHaveText(/Personne d’autre en ligne/);
+		await amina.context.close();
+	});
+
+	test('changes her password from her account page', async ({ page }) => {
+		await signIn(page, 'karim');
+		await page.goto('/account');
+		await checkPage(page, 'account');
+		await page.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+		await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('ma nouvelle phrase');
+		await page.getByLabel('Répétez le nouveau mot de passe').fill('pas la même');
+		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+		await expect(page.getByText('Les deux mots de passe ne sont pas identiques.')).toBeVisible();
+		await page.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+		await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('ma nouvelle phrase');
+		await page.getByLabel('Répétez le nouveau mot de passe').fill('ma nouvelle phrase');
+		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+		await expect(page.getByText('Mot de passe changé.', { exact: false })).toBeVisible();
+		await page.getByRole('button', { name: 'Se déconnecter' }).click();
+		await signIn(page, 'karim', 'ma nouvelle phrase');
+	});
+});
+
+test.describe('agency staff', () => {
+	test('the facilitator prints the poster and gives a tenant a new access code', async ({ page, browser }) => {
+		await signIn(page, 'claire.martin@lmh.demo');
+		await expect(page.getByText('Équipe de l’agence')).toBeVisible();
+		await page.getByRole('link', { name: /L’Aventurière/ }).click();
+		await expect(page.getByRole('heading', { name: 'Codes pour rejoindre la résidence' })).toBeVisible();
+		await checkPage(page, 'residence-facilitator');
+		await page.getByRole('button', { name: 'Créer un code' }).click();
+		await expect(page.getByText(/Nouveau code créé/)).toBeVisible();
+		await page.getByRole('link', { name: 'Affiche' }).first().click();
+		await expect(page.getByRole('img', { name: /QR code menant à http/ })).toBeVisible();
+		await checkPage(page, 'poster');
+		await page.goBack();
+		await page.getByRole('button', { name: 'Nouveau code d’accès — Josiane L.' }).click();
+		const message = await page.getByRole('status').filter({ hasText: 'Code à usage unique' }).textContent();
+		const code = /([2-9A-Z]{4}-[2-9A-Z]{4})/.exec(message ?? '')![1]!;
+		const guest = await browser.newContext();
+		const tenant = await guest.newPage();
+		await tenant.goto('/reset');
+		await checkPage(tenant, 'reset');
+		await tenant.getByLabel('Code à usage unique').fill(code);
+		await tenant.getByLabel('Nouveau mot de passe', { exact: true }).fill('josiane nouvelle phrase');
+		await tenant.getByRole('button', { name: 'Enregistrer et me connecter' }).click();
+		await expect(tenant.getByTestId('username')).toHaveText('josiane');
+		await guest.close();
+	});
+
+	test('the administrator creates a residence and invites a staff member who joins by the link', async ({ page, browser }) => {
+		await signIn(page, 'admin@demo.test');
+		await page.getByRole('link', { name: 'Administration' }).click();
+		await checkPage(page, 'admin');
+		await page.getByRole('link', { name: 'Lyon Métropole Habitat' }).click();
+		const residences = page.getByRole('region', { name: 'Résidences' });
+		await residences.getByLabel('Nom', { exact: true }).fill('Les Marronniers');
+		await residences.getByLabel('Bâtiments').fill('Bâtiment A; 10\nBâtiment B; 12');
+		await page.getByRole('button', { name: 'Ajouter la résidence' }).click();
+		await expect(page.getByText('« Les Marronniers » est créé.')).toBeVisible();
+		await expect(page.getByRole('link', { name: 'Les Marronniers' })).toBeVisible();
+		await checkPage(page, 'admin-organisation');
+		await page.goto('/admin/users');
+		await checkPage(page, 'admin-users');
+		await page.getByLabel('Adresse e-mail').fill('nouvelle@lmh.demo');
+		await page.locator('#invite-space').selectOption({ label: 'Les Marronniers' });
+		await page.locator('#invite-role').selectOption('facilitator');
+		await page.getByRole('button', { name: 'Créer le lien' }).click();
+		const link = (await page.getByTestId('invite-link').textContent())!;
+		const guest = await browser.newContext();
+		const staff = await guest.newPage();
+		await staff.goto(new URL(link).pathname);
+		await expect(staff.getByText('nouvelle@lmh.demo', { exact: false })).toBeVisible();
+		await checkPage(staff, 'invite');
+		await staff.getByLabel('Votre nom (visible par vos voisins)').fill('Nadège Petit');
+		await staff.getByLabel('Nouveau mot de passe', { exact: true }).fill('un mot de passe solide');
+		await staff.getByRole('button', { name: 'Créer mon compte' }).click();
+		await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Bonjour Nadège Petit');
+		await expect(staff.getByRole('link', { name: /Les Marronniers/ })).toBeVisible();
+		await guest.close();
+	});
+});
+
+test.describe('governance body members', () => {
+	test('see their body with its colleges and weights; a tenant cannot', async ({ page }) => {
+		await signIn(page, 'fatou');
+		await page.getByRole('link', { name: /Comité de pilotage du réseau des LCP/ }).click();
+		await expect(page).toHaveURL(/\/b\/[a-z0-9]+$/);
+		const url = page.url();
+		await expect(page.getByRole('heading', { name: 'Bénévoles et membres des LCP' })).toBeVisible();
+		await expect(page.getByText('Poids dans les votes : 25 %').first()).toBeVisible();
+		await expect(page.getByRole('main').getByRole('listitem').filter({ hasText: 'Sophie Leroy' }).last()).toContainText('Membre, Présidence');
+		await checkPage(page, 'body-member');
+		await page.getByRole('button', { name: 'Se déconnecter' }).click();
+		await signIn(page, 'amina');
+		await page.goto(url);
+		await expect(page.getByText('Vous n’avez pas le droit de faire cela ici.')).toBeVisible();
+	});
+
+	test('the trainer sees the training session', async ({ page }) => {
+		await signIn(page, 'nadia.formatrice@ccaura.demo');
+		await page.getByRole('link', { name: /Action communautaire – session 2026/ }).click();
+		await expect(page.getByRole('heading', { name: /Participants/ })).toBeVisible();
+		await checkPage(page, 'training');
+	});
+});

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, OnlineMember, ServerToClientEvents } from '$lib/realtime/events';
+import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let app: TestApp;
+let server: RealtimeServer;
+const clients: Client[] = [];
+
+beforeEach(async () => {
+	app = createTestApp();
+	server = await startRealtimeServer(app);
+});
+afterEach(async () => {
+	for (const c of clients.splice(0)) c.disconnect();
+	await server.close();
+	app.close();
+});
+
+function client(cookie?: string, auth: Record<string, unknown> = {}): Client {
+	const c: Client = connect(server.url, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, auth, reconnection: false, forceNew: true });
+	clients.push(c);
+	return c;
+}
+
+const connected = (c: Client) =>
+	new Promise<void>((resolve, reject) => {
+		c.once('connect', () => resolve());
+		c.once('connect_error', (err) => reject(err));
+	});
+
+const refused = (c: Client) =>
+	new Promise<string>((resolve, reject) => {
+		c.once('connect', () => reject(new Error('connected without a session')));
+		c.once('connect_error', (err) => resolve(err.message));
+	});
+
+/** Resolves with the first presence update for `key` that satisfies `predicate`. */
+const presenceWhere = (c: Client, key: string, predicate: (online: OnlineMember[]) => boolean) =>
+	new Promise<OnlineMember[]>((resolve) => {
+		const listener = (p: { key: string; online: OnlineMember[] }) => {
+			if (p.key === key && predicate(p.online)) {
+				c.off('presence.changed', listener);
+				resolve(p.online);
+			}
+		};
+		c.on('presence.changed', listener);
+	});
+
+describe('realtime door', () => {
+	it('refuses a socket without a session', async () => {
+		expect(await refused(client())).toBe('unauthorized');
+	});
+
+	it('refuses a socket with a forged or expired session cookie', async () => {
+		expect(await refused(client('session=not-a-real-token'))).toBe('unauthorized');
+		const user = await createUser(app);
+		const cookie = cookieFor(app, user.id);
+		app.clock.advance(31 * 24 * 3600 * 1000);
+		expect(await refused(client(cookie))).toBe('unauthorized');
+	});
+
+	it('lets a guest in only when asking for public rooms', async () => {
+		await expect(connected(client(undefined, { public: true }))).resolves.toBeUndefined();
+	});
+
+	it('shows co-members who is online, live, and not to strangers; discreet members stay anonymous', async () => {
+		const { residence } = await createResidence(app);
+		const { residence: other } = await createResidence(app);
+		const key = `residence:${residence.id}`;
+		const amina = await createUser(app, { displayName: 'Amina', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+		const karim = await createUser(app, { displayName: 'Karim', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+		const stranger = await createUser(app, { displayName: 'Ailleurs', roles: [{ type: 'residence', id: other.id, role: 'tenant' }] });
+		app.services.spaces.setDiscreet(karim, true);
+
+		const a = client(cookieFor(app, amina.id));
+		await connected(a);
+		const s = client(cookieFor(app, stranger.id));
+		await connected(s);
+		let strangerSaw = false;
+		s.on('presence.changed', (p) => {
+			if (p.key === key) strangerSaw = true;
+		});
+
+		const seen = presenceWhere(a, key, (online) => online.length === 2);
+		const k = client(cookieFor(app, karim.id));
+		await connected(k);
+		const online = await seen;
+		expect(online).toEqual(expect.arrayContaining([{ userId: amina.id, displayName: 'Amina' }, { userId: karim.id, displayName: null }]));
+
+		const snapshot = await new Promise<{ key: string; online: OnlineMember[] }[]>((resolve, reject) =>
+			k.emit('presence.snapshot', {}, (res) => (res.ok ? resolve(res.data.spaces) : reject(new Error(res.error))))
+		);
+		expect(snapshot).toHaveLength(1);
+		expect(snapshot[0]!.key).toBe(key);
+		expect(snapshot[0]!.online).toHaveLength(2);
+
+		const left = presenceWhere(a, key, (list) => list.length === 1);
+		k.disconnect();
+		expect(await left).toEqual([{ userId: amina.id, displayName: 'Amina' }]);
+		expect(strangerSaw).toBe(false);
+	});
+});
