@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+	it('has defaults for the embedded database', () => {
+		const cfg = loadConfig({});
+		expect(cfg).toMatchObject({ DATABASE_URL: './data/app.db', PORT: 3000, HOST: '0.0.0.0', LOG_LEVEL: 'info' });
+	});
+
+	it('accepts a file: URL for SQLite', () => {
+		expect(loadConfig({ DATABASE_URL: 'file:./data/x.db' }).DATABASE_URL).toBe('./data/x.db');
+		expect(loadConfig({ DATABASE_URL: 'file:///var/lib/app.db' }).DATABASE_URL).toBe('/var/lib/app.db');
+	});
+
+	it('explains every bad value on its own line', () => {
+		let message = '';
+		try {
+			loadConfig({ PORT: '99999', LOG_LEVEL: 'loud', ORIGIN: 'not a url', DATABASE_URL: 'postgres://x' });
+		} catch (e) {
+			expect(e).toBeInstanceOf(ConfigError);
+			message = (e as Error).message;
+		}
+		expect(message).toContain('PORT: PORT must be between 1 and 65535');
+		expect(message).toContain('LOG_LEVEL: LOG_LEVEL must be one of debug, info, warn, error, silent');
+		expect(message).toContain('ORIGIN: ORIGIN must be a full URL');
+		expect(message).toContain('DATABASE_URL: DATABASE_URL must be a SQLite file path');
+	});
+});
