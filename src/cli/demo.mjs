@@ -19,8 +19,10 @@ function newest(dir) {
 }
 
 if (!existsSync('node_modules/.bin/vite') || !existsSync('node_modules/better-sqlite3/build/Release')) {
-	console.log('Installing dependencies (npm ci)…');
-	run('npm', ['ci', '--no-audit', '--no-fund']);
+	// `npm install` rather than `npm ci`: it honours the lock file too, and tolerates platform-specific
+	// optional packages that a registry mirror does not carry (npm ci refuses the lock then).
+	console.log('Installing dependencies…');
+	run('npm', ['install', '--no-audit', '--no-fund']);
 }
 run('node_modules/.bin/tsx', ['src/cli/seed.ts']);
 const stale = !existsSync('build/handler.js') || newest('src') > statSync('build/handler.js').mtimeMs;

@@ -13,7 +13,7 @@ const en = load('en');
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
 	for (const el of elements) {
-		if ('value' in el && el.type !== TYPE.literal && el.type !== TYPE.pound) out.add(String(el.value));
+		if (el.type !== TYPE.literal && el.type !== TYPE.pound && 'value' in el) out.add(String(el.value));
 		if ('options' in el) for (const option of Object.values(el.options)) argumentsOf(option.value, out);
 	}
 	return out;

@@ -15,8 +15,3 @@ export function rankPositions(p: Prepared, ranking: readonly (readonly string[])
 	});
 	return ranking.length;
 }
-
-/** The ranking as groups of option indices (unranked options omitted). */
-export function rankIndices(p: Prepared, ranking: readonly (readonly string[])[]): number[][] {
-	return ranking.map((group) => group.map((id) => p.index.get(id) ?? -1).filter((i) => i >= 0));
-}

@@ -120,8 +120,13 @@ interface BaseResult<M extends Method, T> {
 	method: M;
 	/** Winning option ids. Several only for a genuine tie the method cannot break. Empty if nothing was elected. */
 	winners: string[];
-	/** Option ids, best first (see each method for which options appear). */
+	/** Option ids, best first (all options, except yes-no-abstain: `[motion]` if adopted, else `[]`). */
 	ranking: string[];
+	/**
+	 * Per method: plurality / approval / dot / budget / borda → option → weighted score;
+	 * yes-no-abstain → position → weight; schulze → pairwise matrix d[a][b]; irv → FIRST-round tallies
+	 * (see `rounds`); majority-judgment → option → weight per grade index (histogram, best first).
+	 */
 	tallies: T;
 	/** Number of valid ballots (not weights). */
 	valid: number;

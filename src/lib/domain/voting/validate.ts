@@ -119,6 +119,9 @@ export interface Prepared {
 	/** college id → position in `colleges`; null when the election has no colleges. */
 	colleges: Map<string, number> | null;
 	collegeWeights: number[];
+	/** Scratch space for duplicate detection without allocating a Set per ballot. */
+	seen: Int32Array;
+	stamp: number;
 }
 
 export function prepare(election: ElectionConfig): Prepared {
@@ -135,7 +138,9 @@ export function prepare(election: ElectionConfig): Prepared {
 		dots: election.dots ?? 0,
 		grades: election.grades ?? [],
 		colleges: election.colleges ? new Map(election.colleges.map((c, i) => [c.id, i])) : null,
-		collegeWeights: election.colleges?.map((c) => c.weight) ?? []
+		collegeWeights: election.colleges?.map((c) => c.weight) ?? [],
+		seen: new Int32Array(ids.length),
+		stamp: 0
 	};
 }
 
@@ -144,29 +149,40 @@ export type Checked = { ok: true; weight: number; college: number } | { ok: fals
 
 const bad = (reason: string): Checked => ({ ok: false, reason });
 
+/** Starts a new duplicate-detection pass over `p.seen`. */
+function nextStamp(p: Prepared): number {
+	if (p.stamp >= 0x7fffffff) {
+		p.seen.fill(0);
+		p.stamp = 0;
+	}
+	return ++p.stamp;
+}
+
 function checkIds(p: Prepared, list: unknown, field: string): string | null {
 	if (!Array.isArray(list)) return `"${field}" must be a list of option ids`;
-	const seen = new Set<string>();
+	const stamp = nextStamp(p);
 	for (const id of list) {
 		if (typeof id !== 'string') return `"${field}" must contain option ids (strings)`;
-		if (!p.index.has(id)) return `unknown option "${id}"`;
-		if (seen.has(id)) return `option "${id}" listed twice`;
-		seen.add(id);
+		const i = p.index.get(id);
+		if (i === undefined) return `unknown option "${id}"`;
+		if (p.seen[i] === stamp) return `option "${id}" listed twice`;
+		p.seen[i] = stamp;
 	}
 	return null;
 }
 
 function checkRanking(p: Prepared, ranking: unknown): string | null {
 	if (!Array.isArray(ranking)) return '"ranking" must be a list of groups of option ids';
-	const seen = new Set<string>();
+	const stamp = nextStamp(p);
 	for (const group of ranking) {
 		if (!Array.isArray(group)) return '"ranking" must be a list of groups (arrays) of option ids';
 		if (group.length === 0) return '"ranking" contains an empty group';
 		for (const id of group) {
 			if (typeof id !== 'string') return '"ranking" must contain option ids (strings)';
-			if (!p.index.has(id)) return `unknown option "${id}"`;
-			if (seen.has(id)) return `option "${id}" ranked twice`;
-			seen.add(id);
+			const i = p.index.get(id);
+			if (i === undefined) return `unknown option "${id}"`;
+			if (p.seen[i] === stamp) return `option "${id}" ranked twice`;
+			p.seen[i] = stamp;
 		}
 	}
 	return null;

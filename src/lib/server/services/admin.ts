@@ -23,7 +23,11 @@ import {
 	trainingSessions,
 	users
 } from '../db/schema';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { generateCode } from '../auth/passphrase';
+import { config } from '../config';
+import { reencodePhoto } from '../uploads/photos';
 import { slugify } from '../ids';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
@@ -178,6 +182,35 @@ export function createAdminService(deps: ServiceDeps) {
 				audit(tx, now, actor.id, 'training.created', { type: 'training', id: row.id }, { name: row.name });
 			});
 			return row;
+		},
+
+		/**
+		 * The residence's site plan, on which proposals get pins. Re-encoded like every upload so no
+		 * metadata survives; the old file stays on disk (pins refer to relative coordinates).
+		 */
+		async setSitePlan(actor: Actor | null, residenceId: string, bytes: Uint8Array) {
+			authorize(actor, 'space.manage', { type: 'residence', id: residenceId });
+			if (bytes.byteLength === 0) throw new UserError('residence.sitePlanMissing');
+			const encoded = await reencodePhoto(bytes);
+			const name = `${residenceId}-${ids.id()}.webp`;
+			const dir = resolve(join(config().UPLOAD_DIR, 'site-plans'));
+			mkdirSync(dir, { recursive: true });
+			writeFileSync(join(dir, name), encoded);
+			const now = clock.now();
+			transaction(db, (tx) => {
+				tx.update(residences).set({ sitePlanPath: name }).where(eq(residences.id, residenceId)).run();
+				audit(tx, now, actor.id, 'residence.sitePlanSet', { type: 'residence', id: residenceId }, { file: name, bytes: encoded.byteLength });
+			});
+			return name;
+		},
+
+		/** Absolute path of a residence's site plan for members, or null when there is none. */
+		sitePlanFile(actor: Actor | null, residenceId: string): string | null {
+			authorize(actor, 'space.view', { type: 'residence', id: residenceId });
+			const row = db.select({ path: residences.sitePlanPath }).from(residences).where(eq(residences.id, residenceId)).get();
+			if (!row?.path) return null;
+			const file = join(resolve(config().UPLOAD_DIR, 'site-plans'), row.path);
+			return existsSync(file) ? file : null;
 		},
 
 		/** A code for the stairwell poster. Several can live at once; each can be revoked. */

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { count, createTally, ElectionConfigError } from './index';
+import type { Election } from './types';
+
+const opts = (ids: string) => ids.split('').map((id) => ({ id, label: id }));
+
+describe('createTally (live results)', () => {
+	it('follows votes, vote changes and withdrawals', () => {
+		const tally = createTally({ method: 'schulze', options: opts('abc') });
+		expect(tally.result().winners).toEqual([]);
+		tally.add({ ranking: [['a'], ['b']] });
+		tally.add({ ranking: [['b'], ['c']] });
+		tally.add({ ranking: [['b'], ['a']] });
+		expect(tally.result().winners).toEqual(['b']);
+		// voter 3 changes their mind
+		tally.remove({ ranking: [['b'], ['a']] }); // a deep-equal copy is enough
+		tally.add({ ranking: [['a'], ['c']] });
+		expect(tally.result().winners).toEqual(['a']);
+		expect(tally.size).toBe(3);
+		expect(tally.result().tallies.a).toEqual({ b: 2, c: 2 });
+	});
+
+	it('starts from election.ballots and equals count()', () => {
+		const e: Election = {
+			method: 'irv',
+			options: opts('abc'),
+			ballots: [
+				{ ranking: [['a']] },
+				{ ranking: [['b'], ['a']] },
+				{ ranking: [['c'], ['b']] },
+				{ ranking: [['c']] },
+				{ ranking: [['c']], weight: 0.5 }
+			]
+		};
+		const tally = createTally(e);
+		expect(tally.result()).toEqual(count(e));
+		expect(tally.result().winners).toEqual(['c']);
+	});
+
+	it('counts invalid ballots and can remove them', () => {
+		const tally = createTally({ method: 'plurality', options: opts('ab') });
+		tally.add({ choice: 'zz' });
+		tally.add({ choice: 'a' });
+		expect(tally.result().invalid).toBe(1);
+		tally.remove({ choice: 'zz' });
+		const r = tally.result();
+		expect(r.invalid).toBe(0);
+		expect(r.invalidReasons).toEqual({});
+		expect(r.valid).toBe(1);
+	});
+
+	it('refuses to remove a ballot that was never added', () => {
+		const tally = createTally({ method: 'plurality', options: opts('ab') });
+		tally.add({ choice: 'a' });
+		expect(() => tally.remove({ choice: 'b' })).toThrow(/never added/);
+		expect(() => tally.remove({ choice: 'a', weight: 2 })).toThrow(/never added/);
+		tally.remove({ choice: 'a' });
+		expect(() => tally.remove({ choice: 'a' })).toThrow(/never added/);
+		expect(tally.size).toBe(0);
+	});
+
+	it('the ballot key ignores property order', () => {
+		const tally = createTally({ method: 'majority-judgment', grades: ['Bien', 'Mal'], options: opts('ab') });
+		tally.add({ weight: 2, grades: { a: 0, b: 1 } });
+		tally.remove({ grades: { b: 1, a: 0 }, weight: 2 });
+		expect(tally.size).toBe(0);
+	});
+
+	it('a college that loses its last ballot contributes exactly nothing again', () => {
+		const tally = createTally({
+			method: 'approval',
+			options: opts('ab'),
+			colleges: [
+				{ id: 'x', weight: 0.5 },
+				{ id: 'y', weight: 0.5 }
+			]
+		});
+		tally.add({ college: 'x', approve: ['a'], weight: 0.1 });
+		tally.add({ college: 'x', approve: ['a', 'b'], weight: 0.2 });
+		tally.add({ college: 'y', approve: ['b'] });
+		tally.remove({ college: 'x', approve: ['a'], weight: 0.1 });
+		tally.remove({ college: 'x', approve: ['a', 'b'], weight: 0.2 });
+		const r = tally.result();
+		expect(r.tallies).toEqual({ a: 0, b: 0.5 });
+		expect(r.totalWeight).toBe(0.5);
+	});
+
+	it('rejects a misconfigured election', () => {
+		expect(() => createTally({ method: 'dot', options: opts('ab') })).toThrow(ElectionConfigError);
+		expect(() => count({ method: 'budget', options: opts('ab'), budget: 10, ballots: [] })).toThrow(
+			/options\[0\]\.cost: every project needs a cost/
+		);
+	});
+});
