@@ -12,7 +12,7 @@
  * `result()` in O(options³).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, tidyArray, tiesOf } from './numeric';
 import { rankPositions } from './rankings';
 import type { Election, Matrix, SchulzeResult } from './types';
 
