@@ -136,6 +136,13 @@ test.describe('a tenant', () => {
 		await expect(page.getByText('Mot de passe changé.', { exact: false })).toBeVisible();
 		await page.getByRole('button', { name: 'Se déconnecter' }).click();
 		await signIn(page, 'karim', 'ma nouvelle phrase');
+		// Other spec files sign in as karim with the demo password: put it back.
+		await page.goto('/account');
+		await page.getByLabel('Mot de passe actuel').fill('ma nouvelle phrase');
+		await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+		await page.getByLabel('Répétez le nouveau mot de passe').fill(DEMO_PASSWORD);
+		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+		await expect(page.getByText('Mot de passe changé.', { exact: false })).toBeVisible();
 	});
 });
 
@@ -160,9 +167,17 @@ test.describe('agency staff', () => {
 		await tenant.goto('/reset');
 		await checkPage(tenant, 'reset');
 		await tenant.getByLabel('Code à usage unique').fill(code);
-		await tenant.getByLabel('Nouveau mot de passe', { exact: true }).fill('josiane nouvelle phrase');
+		// The demo password again, so that other spec files can still sign in as josiane; the reset is
+		// proven by the one-time code signing her in and by the code being refused a second time.
+		await tenant.getByLabel('Nouveau mot de passe', { exact: true }).fill(DEMO_PASSWORD);
 		await tenant.getByRole('button', { name: 'Enregistrer et me connecter' }).click();
 		await expect(tenant.getByTestId('username')).toHaveText('josiane');
+		await tenant.context().clearCookies();
+		await tenant.goto('/reset');
+		await tenant.getByLabel('Code à usage unique').fill(code);
+		await tenant.getByLabel('Nouveau mot de passe', { exact: true }).fill('une autre phrase de passe');
+		await tenant.getByRole('button', { name: 'Enregistrer et me connecter' }).click();
+		await expect(tenant.getByRole('alert')).toContainText('Ce code n’est pas valable ou a déjà servi.');
 		await guest.close();
 	});
 
