@@ -26,6 +26,10 @@ const PROTO_HEADER = 'x-tib-connection-proto';
 const deriveProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (deriveProtocol) process.env.PROTOCOL_HEADER = PROTO_HEADER;
 
+// Proposal photos may weigh up to 8 MB (the proposals service re-checks the limit); adapter-node's
+// default body limit is 512 KB. An explicit BODY_SIZE_LIMIT in the environment still wins.
+process.env.BODY_SIZE_LIMIT ??= '10M';
+
 const server = createServer();
 (globalThis as Record<symbol, unknown>)[Symbol.for('tib.httpServer')] = server;
 

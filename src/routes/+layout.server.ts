@@ -4,5 +4,6 @@ export const load: LayoutServerLoad = ({ locals }) => ({
 	locale: locals.locale,
 	user: locals.user
 		? { id: locals.user.id, displayName: locals.user.displayName, username: locals.user.username, isAdmin: locals.user.isAdmin }
-		: null
+		: null,
+	unreadNotifications: locals.user ? locals.services.proposals.notifications.unread(locals.user) : 0
 });

@@ -2,6 +2,9 @@
  * Typed socket.io events shared by the server and the browser. Names are namespaced by capability.
  * Every client→server payload is parsed with a zod schema on the server before use.
  */
+import type { BoardClientToServerEvents, BoardServerToClientEvents } from './board-events';
+import type { CollabClientToServerEvents, CollabServerToClientEvents } from './collab-events';
+import type { VoteServerToClientEvents } from './vote-events';
 
 export interface OnlineMember {
 	userId: string;
@@ -15,11 +18,11 @@ export interface PresenceSnapshot {
 
 export type Ack<T> = (response: { ok: true; data: T } | { ok: false; error: string; code: string }) => void;
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends BoardServerToClientEvents, CollabServerToClientEvents, VoteServerToClientEvents {
 	'presence.changed': (payload: { key: string; online: OnlineMember[] }) => void;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends BoardClientToServerEvents, CollabClientToServerEvents {
 	'presence.snapshot': (payload: unknown, ack: Ack<PresenceSnapshot>) => void;
 }
 

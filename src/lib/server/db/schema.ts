@@ -167,3 +167,6 @@ export const auditLog = sqliteTable(
 	},
 	(t) => [index('audit_subject').on(t.subjectType, t.subjectId)]
 );
+export * from './schema-boards';
+export * from './schema-collab';
+export * from './schema-votes';

@@ -5,6 +5,8 @@ import { transaction } from '../db';
 import { households, joinCodes, organisations, users } from '../db/schema';
 import type { Services } from '../services';
 import { loadActor } from '../auth/session';
+import { seedBoards } from './seed-boards';
+import { seedVotes } from './seed-votes';
 
 /** Every demo account shares this password so a newcomer can try each role. */
 export const DEMO_PASSWORD = 'demo-demo-2026';
@@ -137,5 +139,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	seat('julien', 'training', training.id, 'trainee');
 	// A tenant of the residence is also in the training, as the sources describe (staff, partners and residents).
 	seat('amina', 'training', training.id, 'trainee');
+	await seedBoards(services, aventuriere.id, userIds);
+	await seedVotes(services, aventuriere.id, committee.id, userIds);
 	return 'created';
 }

@@ -12,6 +12,8 @@ import {
 import { tokenFromCookieHeader, validateSessionToken, type SessionUser } from '../auth/session';
 import { log } from '../log';
 import type { Services } from '../services';
+import { attachBoardRoom } from './board-room';
+import { attachCollab } from '../collab/service';
 
 export interface SocketData {
 	user: SessionUser | null;
@@ -64,6 +66,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): IoSe
 		const keys = spaces.map(spaceKey);
 		void socket.join([roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))]);
 		broadcastPresence(keys).catch((err: unknown) => log.error('presence broadcast failed', { err: String(err) }));
+		attachBoardRoom(io, socket);
 
 		socket.on('presence.snapshot', (_payload, ack) => {
 			if (typeof ack !== 'function') return;
@@ -80,11 +83,25 @@ export function attachRealtime(httpServer: HttpServer, services: Services): IoSe
 		});
 	});
 
+	// Yjs documents (proposal descriptions, site-plan pins): their own rooms and authorisation.
+	attachCollab(io, services);
+
 	const unsubscribe = bus.subscribe(({ room, event, payload }) => {
 		(io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
 	});
 	io.engine.on('close', unsubscribe);
 	httpServer.on('close', unsubscribe);
+
+	// Consultations scheduled to open or close do so on time and are announced live, even unwatched.
+	const sweep = setInterval(() => {
+		try {
+			services.consultations.sweep();
+		} catch (err) {
+			log.error('consultation sweep failed', { err: String(err) });
+		}
+	}, 30_000);
+	sweep.unref();
+	httpServer.on('close', () => clearInterval(sweep));
 
 	return io;
 }

@@ -1,4 +1,8 @@
 import { load as guarded } from '$lib/server/forms';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => guarded(event, () => event.locals.services.spaces.body(event.locals.user, event.params.id));
+export const load: PageServerLoad = (event) =>
+	guarded(event, () => ({
+		...event.locals.services.spaces.body(event.locals.user, event.params.id),
+		openVotes: event.locals.services.consultations.list(event.locals.user, { type: 'body', id: event.params.id }).items.filter((c) => c.status === 'open').length
+	}));

@@ -5,7 +5,12 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, () => {
 		const { services, user } = event.locals;
 		const view = services.spaces.residence(user, event.params.id);
-		return { ...view, joinCodes: view.can.invite ? services.admin.listJoinCodes(user, event.params.id) : [] };
+		return {
+			...view,
+			joinCodes: view.can.invite ? services.admin.listJoinCodes(user, event.params.id) : [],
+			boardCount: services.proposals.board(user, event.params.id).cards.length,
+			openVotes: services.consultations.list(user, { type: 'residence', id: event.params.id }).items.filter((c) => c.status === 'open').length
+		};
 	});
 
 export const actions: Actions = {
@@ -21,6 +26,15 @@ export const actions: Actions = {
 		return act(event, data, () => {
 			event.locals.services.admin.revokeJoinCode(event.locals.user, String(data.get('code') ?? ''));
 			return { revoked: true };
+		});
+	},
+	sitePlan: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, async () => {
+			const file = data.get('plan');
+			const bytes = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
+			await event.locals.services.admin.setSitePlan(event.locals.user, event.params.id, bytes);
+			return { sitePlanSaved: true };
 		});
 	},
 	resetAccess: async (event) => {

@@ -1,0 +1,1 @@
+ALTER TABLE `participations` ADD `secret_check` text;

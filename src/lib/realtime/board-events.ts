@@ -1,0 +1,72 @@
+/**
+ * Socket events of residence boards, merged into `ServerToClientEvents`/`ClientToServerEvents` in
+ * events.ts. Payloads carry what every member of the room may see: nothing personal such as
+ * "did I support this", which each client keeps for itself.
+ */
+import { z } from 'zod';
+import type { Carrier, ProposalCategory, ProposalStatus } from '$lib/domain/lifecycle';
+import type { Ack, OnlineMember } from './events';
+
+export interface BoardCard {
+	id: string;
+	spaceKey: string;
+	/** Empty when hidden by moderation: the room must not receive hidden text. */
+	title: string;
+	category: ProposalCategory;
+	status: ProposalStatus;
+	position: number;
+	costEuros: number | null;
+	carriedBy: Carrier | null;
+	declineReason: string | null;
+	hasPhoto: boolean;
+	authorId: string;
+	authorName: string;
+	supports: number;
+	volunteers: number;
+	comments: number;
+	hidden: { reason: string } | null;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export type BoardChange = 'created' | 'moved' | 'edited' | 'support' | 'volunteer' | 'comment' | 'hidden' | 'undone';
+
+export interface ProposalUpdate {
+	card: BoardCard;
+	change: BoardChange;
+	actorId: string;
+	/** History entry that can be undone right after a move or edit. */
+	eventId?: number;
+}
+
+export interface NotificationPayload {
+	id: string;
+	kind: 'comment' | 'status' | 'hidden';
+	proposalId: string;
+	proposalTitle: string;
+	residenceId: string;
+	actorName: string | null;
+	data: Record<string, unknown>;
+	createdAt: string;
+	unread: number;
+}
+
+export interface BoardPresence {
+	residenceId: string;
+	online: OnlineMember[];
+}
+
+export interface BoardServerToClientEvents {
+	'proposal.updated': (payload: ProposalUpdate) => void;
+	'board.presence': (payload: BoardPresence) => void;
+	'notification.new': (payload: NotificationPayload) => void;
+}
+
+export const boardJoinSchema = z.object({ residenceId: z.string().min(1).max(40) });
+
+export interface BoardClientToServerEvents {
+	'board.join': (payload: unknown, ack: Ack<BoardPresence>) => void;
+	'board.leave': (payload: unknown, ack?: Ack<null>) => void;
+}
+
+export const roomForBoard = (residenceId: string) => `board:residence:${residenceId}`;

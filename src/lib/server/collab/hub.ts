@@ -1,0 +1,331 @@
+/**
+ * The Yjs document hub: keeps each collaborative document in memory while someone has it open,
+ * syncs it with y-protocols messages over socket.io, relays awareness (cursors, names), and writes
+ * every accepted update to the append-only log before anyone is told about it.
+ *
+ * Authorisation happens at join and again on every update: a reader's update is refused, never
+ * applied, never persisted. Names shown beside cursors come from the session, not from the client.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { collabRoom, DESCRIPTION_FIELD, type Bytes, type CollabJoined } from '$lib/realtime/collab-events';
+import type { Ack } from '$lib/realtime/events';
+import { translator, type MessageKey } from '$lib/i18n';
+import type { SessionUser } from '../auth/session';
+import type { Db } from '../db';
+import type { Clock } from '../ids';
+import { log } from '../log';
+import type { IoServer, IoSocket } from '../realtime/hub';
+import type { DocAccess } from './access';
+import {
+	awarenessPayload,
+	CollabMessageError,
+	decodeAwarenessUpdate,
+	decodeSyncMessage,
+	encodeAwarenessUpdate,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	encodeUpdateMessage,
+	joinPayload,
+	parsePayload,
+	syncPayload
+} from './codec';
+import { appendUpdate, compactDocument, documentFromUpdates, fragmentText, loadUpdates, readDocumentText, seedDocument, writeParagraphs } from './store';
+
+export interface CollabLimits {
+	/** Compact a document's log once it holds this many rows... */
+	compactAfterUpdates: number;
+	/** ...or this many bytes, whichever comes first. */
+	compactAfterBytes: number;
+	/** Awareness client ids one socket may speak for (one per open tab's editor, with slack). */
+	awarenessClientsPerSocket: number;
+}
+
+export const defaultLimits: CollabLimits = {
+	compactAfterUpdates: 500,
+	compactAfterBytes: 1024 * 1024,
+	awarenessClientsPerSocket: 8
+};
+
+/** Caret colours, all dark enough for white name labels (≥ 4.5:1). Names are always shown too. */
+const caretColours = ['#1d4e89', '#8a3b12', '#1e6b34', '#6b2d8a', '#a4161a', '#005f73', '#6b4a00', '#3d3d9e'];
+export function colourFor(userId: string): string {
+	let h = 0;
+	for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+	return caretColours[h % caretColours.length]!;
+}
+
+interface LoadedDoc {
+	name: string;
+	doc: Y.Doc;
+	awareness: awarenessProtocol.Awareness;
+	/** Socket id → awareness client ids that socket speaks for. */
+	sockets: Map<string, Set<number>>;
+	logRows: number;
+	logBytes: number;
+}
+
+export interface CollabHub {
+	attach(io: IoServer, access?: DocAccess): void;
+	configure(options: { access?: DocAccess; limits?: Partial<CollabLimits> }): void;
+	/** How many documents are in memory (they leave when their last client does). */
+	loadedDocuments(): number;
+	/** The in-memory state of a loaded document, or null: for tests and diagnostics. */
+	documentState(name: string): Uint8Array | null;
+	/** Seeds a description with plain text if it has never been written; live clients see it. */
+	seed(name: string, text: string): boolean;
+	/** Plain text of a description, from memory if loaded, else from the log. */
+	text(name: string): string;
+}
+
+class NotJoined extends Error {}
+class ReadOnly extends Error {}
+/** The update could not be written: the document was dropped and clients must rejoin. */
+class Unstored extends Error {}
+
+export interface CollabHubDeps {
+	db: Db;
+	clock: Clock;
+	access: DocAccess;
+	limits?: Partial<CollabLimits>;
+	/**
+	 * Text a description starts from when its log is empty (the proposal's description as proposed),
+	 * so a proposal that was never seeded opens with its text rather than blank.
+	 */
+	initialText?: (docName: string) => string | null;
+}
+
+export function createCollabHub(deps: CollabHubDeps): CollabHub {
+	const { db, clock } = deps;
+	let access = deps.access;
+	let limits: CollabLimits = { ...defaultLimits, ...deps.limits };
+	let io: IoServer | null = null;
+	const docs = new Map<string, LoadedDoc>();
+
+	function maybeCompact(entry: LoadedDoc) {
+		if (entry.logRows < limits.compactAfterUpdates && entry.logBytes < limits.compactAfterBytes) return;
+		try {
+			const result = compactDocument(db, entry.name, clock.now());
+			entry.logRows = 1;
+			entry.logBytes = result.bytesAfter;
+		} catch (err) {
+			// The log is still whole without compaction: try again on the next update.
+			log.error('collab compaction failed', { doc: entry.name, err: String(err) });
+		}
+	}
+
+	function load(name: string): LoadedDoc {
+		const existing = docs.get(name);
+		if (existing) return existing;
+		let stored = loadUpdates(db, name);
+		if (stored.updates.length === 0) {
+			const text = deps.initialText?.(name);
+			if (text && seedDocument(db, name, text, clock.now())) stored = loadUpdates(db, name);
+		}
+		const doc = documentFromUpdates(stored.updates);
+		const awareness = new awarenessProtocol.Awareness(doc);
+		awareness.setLocalState(null); // the server has no cursor of its own
+		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), logRows: stored.updates.length, logBytes: stored.bytes };
+		maybeCompact(entry);
+
+		// Persist first, then fan out: an update nobody could reload is never shown to anyone.
+		doc.on('update', (update: Uint8Array, origin: unknown) => {
+			appendUpdate(db, name, update, clock.now());
+			entry.logRows += 1;
+			entry.logBytes += update.byteLength;
+			const message = encodeUpdateMessage(update);
+			const room = collabRoom(name);
+			const from = typeof origin === 'string' && entry.sockets.has(origin) ? origin : null;
+			if (io) (from ? io.to(room).except(from) : io.to(room)).emit('collab.update', { doc: name, message });
+			maybeCompact(entry);
+		});
+		awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+			const changed = [...added, ...updated, ...removed];
+			if (!io || changed.length === 0) return;
+			const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+			const room = collabRoom(name);
+			const from = typeof origin === 'string' ? origin : null;
+			(from ? io.to(room).except(from) : io.to(room)).emit('collab.awareness', { doc: name, update });
+		});
+		docs.set(name, entry);
+		return entry;
+	}
+
+	function unload(entry: LoadedDoc) {
+		docs.delete(entry.name);
+		entry.awareness.destroy();
+		entry.doc.destroy();
+	}
+
+	/** A document whose update could not be written is dropped and reloaded from the log. */
+	function evict(entry: LoadedDoc, locale: SessionUser['locale']) {
+		unload(entry);
+		if (!io) return;
+		const room = collabRoom(entry.name);
+		io.to(room).emit('collab.error', { doc: entry.name, code: 'collab.error.reload', error: translator(locale ?? 'fr')('collab.error.reload') });
+		io.in(room).socketsLeave(room);
+	}
+
+	function leave(name: string, socketId: string) {
+		const entry = docs.get(name);
+		if (!entry) return;
+		const clients = entry.sockets.get(socketId);
+		if (!clients) return;
+		entry.sockets.delete(socketId);
+		const gone = [...clients].filter((id) => entry.awareness.getStates().has(id));
+		if (gone.length > 0) awarenessProtocol.removeAwarenessStates(entry.awareness, gone, socketId);
+		if (entry.sockets.size === 0) unload(entry);
+	}
+
+	function joinedEntry(name: string, socketId: string): LoadedDoc {
+		const entry = docs.get(name);
+		if (!entry || !entry.sockets.has(socketId)) throw new NotJoined();
+		return entry;
+	}
+
+	function connect(socket: IoSocket) {
+		const user = socket.data.user;
+		const t = translator(user?.locale ?? 'fr');
+		const joined = new Set<string>();
+
+		const failure = (err: unknown): { code: MessageKey; error: string } => {
+			let code: MessageKey = 'error.unexpected';
+			if (err instanceof CollabMessageError) code = err.code;
+			else if (err instanceof NotJoined) code = 'collab.error.notJoined';
+			else log.error('collab handler failed', { err: String(err) });
+			return { code, error: t(code) };
+		};
+		const refuse = (code: MessageKey) => ({ code, error: t(code) });
+
+		socket.on('collab.join', (payload, ack) => {
+			if (typeof ack !== 'function') return;
+			const run = async (): Promise<Parameters<Ack<CollabJoined>>[0]> => {
+				if (!user) return { ok: false, ...refuse('collab.error.forbidden') };
+				const { doc: name } = parsePayload(joinPayload, payload);
+				const level = await access(user, name);
+				if (level === 'none') return { ok: false, ...refuse('collab.error.forbidden') };
+				if (!socket.connected) return { ok: false, ...refuse('collab.error.notJoined') };
+				const entry = load(name);
+				if (!entry.sockets.has(socket.id)) entry.sockets.set(socket.id, new Set());
+				joined.add(name);
+				await socket.join(collabRoom(name));
+				const others = [...entry.awareness.getStates().keys()];
+				return {
+					ok: true,
+					data: {
+						readOnly: level !== 'write',
+						sync: encodeSyncStep1(entry.doc),
+						awareness: others.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(entry.awareness, others) : null
+					}
+				};
+			};
+			run()
+				.then(ack)
+				.catch((err: unknown) => ack({ ok: false, ...failure(err) }));
+		});
+
+		socket.on('collab.leave', (payload) => {
+			const parsed = joinPayload.safeParse(payload);
+			if (!parsed.success) return;
+			joined.delete(parsed.data.doc);
+			leave(parsed.data.doc, socket.id);
+			void socket.leave(collabRoom(parsed.data.doc));
+		});
+
+		socket.on('collab.sync', (payload, ack) => {
+			let docName = '';
+			const run = async (): Promise<{ reply: Bytes | null }> => {
+				const { doc: name, message } = parsePayload(syncPayload, payload);
+				docName = name;
+				const msg = decodeSyncMessage(message);
+				const entry = joinedEntry(name, socket.id);
+				if (msg.type === 'step1') return { reply: encodeSyncStep2(entry.doc, msg.stateVector) };
+				// Checked again on every update: a role can be withdrawn while the editor is open.
+				const level = user ? await access(user, name) : 'none';
+				if (level !== 'write') throw new ReadOnly();
+				const current = joinedEntry(name, socket.id);
+				try {
+					Y.applyUpdate(current.doc, msg.update, socket.id);
+				} catch (err) {
+					log.error('collab update not stored', { doc: name, err: String(err) });
+					evict(current, user?.locale ?? null);
+					throw new Unstored();
+				}
+				return { reply: null };
+			};
+			run()
+				.then((data) => {
+					if (typeof ack === 'function') ack({ ok: true, data });
+				})
+				.catch((err: unknown) => {
+					const res =
+						err instanceof ReadOnly
+							? refuse('collab.error.readOnly')
+							: err instanceof Unstored
+								? refuse('collab.error.reload')
+								: failure(err);
+					if (typeof ack === 'function') ack({ ok: false, ...res });
+					else socket.emit('collab.error', { doc: docName, ...res });
+				});
+		});
+
+		socket.on('collab.awareness', (payload) => {
+			let docName = '';
+			try {
+				const { doc: name, update } = parsePayload(awarenessPayload, payload);
+				docName = name;
+				const entry = joinedEntry(name, socket.id);
+				const mine = entry.sockets.get(socket.id)!;
+				const entries = decodeAwarenessUpdate(update);
+				for (const e of entries) {
+					const owner = [...entry.sockets].find(([id, set]) => id !== socket.id && set.has(e.clientId));
+					if (owner || e.clientId === entry.doc.clientID) throw new CollabMessageError('collab.error.invalid');
+					if (!mine.has(e.clientId) && mine.size >= limits.awarenessClientsPerSocket) throw new CollabMessageError('collab.error.invalid');
+					mine.add(e.clientId);
+					// Whatever name the client claims, others see the account's (or nothing, if discreet).
+					if (e.state && user) e.state.user = { id: user.id, name: user.discreet ? null : user.displayName, color: colourFor(user.id) };
+				}
+				awarenessProtocol.applyAwarenessUpdate(entry.awareness, encodeAwarenessUpdate(entries), socket.id);
+			} catch (err) {
+				socket.emit('collab.error', { doc: docName, ...failure(err) });
+			}
+		});
+
+		socket.on('disconnect', () => {
+			for (const name of joined) leave(name, socket.id);
+			joined.clear();
+		});
+	}
+
+	return {
+		attach(server, override) {
+			io = server;
+			if (override) access = override;
+			server.on('connection', connect);
+		},
+		configure(options) {
+			if (options.access) access = options.access;
+			if (options.limits) limits = { ...limits, ...options.limits };
+		},
+		loadedDocuments: () => docs.size,
+		documentState(name) {
+			const entry = docs.get(name);
+			return entry ? Y.encodeStateAsUpdate(entry.doc) : null;
+		},
+		seed(name, text) {
+			const entry = docs.get(name);
+			if (!entry) return seedDocument(db, name, text, clock.now());
+			const fragment = entry.doc.getXmlFragment(DESCRIPTION_FIELD);
+			if (entry.logRows > 0 || fragment.length > 0 || text.trim() === '') return false;
+			// Through the live document so open editors receive it like any other update.
+			Y.transact(entry.doc, () => writeParagraphs(fragment, text), 'seed');
+			return true;
+		},
+		text(name) {
+			const entry = docs.get(name);
+			if (entry) return fragmentText(entry.doc.getXmlFragment(DESCRIPTION_FIELD));
+			const text = readDocumentText(db, name);
+			return text === '' && loadUpdates(db, name).updates.length === 0 ? (deps.initialText?.(name)?.trim() ?? '') : text;
+		}
+	};
+}

@@ -1,0 +1,168 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Ballot, CountResult } from '../../domain/voting/types';
+import { METHODS } from '../../domain/voting/types';
+import { proposals } from './schema-boards';
+import { buildings, colleges, households, users } from './schema';
+
+const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const spaceTypes = ['residence', 'body', 'training'] as const;
+
+/**
+ * A question put to an electorate. `status` is what was last written; a scheduled open/close time
+ * that has passed is applied (and the result frozen) the next time the service touches it.
+ */
+export const consultations = sqliteTable(
+	'consultations',
+	{
+		id: text('id').primaryKey(),
+		spaceType: text('space_type', { enum: spaceTypes }).notNull(),
+		spaceId: text('space_id').notNull(),
+		question: text('question').notNull(),
+		description: text('description').notNull().default(''),
+		method: text('method', { enum: METHODS }).notNull(),
+		budget: integer('budget'),
+		dots: integer('dots'),
+		grades: text('grades', { mode: 'json' }).$type<string[]>(),
+		/** residence: every tenant of it; building: those whose household is in `buildingId`; body: its members. */
+		electorate: text('electorate', { enum: ['residence', 'building', 'body'] }).notNull(),
+		buildingId: text('building_id').references(() => buildings.id),
+		countBy: text('count_by', { enum: ['person', 'household'] }).notNull().default('person'),
+		weighting: text('weighting', { enum: ['none', 'colleges'] }).notNull().default('none'),
+		secrecy: text('secrecy', { enum: ['public', 'secret'] }).notNull(),
+		resultsVisibility: text('results_visibility', { enum: ['live', 'afterClose'] }).notNull(),
+		/** Share of the electorate (0–1) that must take part; per college when `quorumPerCollege`. */
+		quorum: real('quorum'),
+		quorumPerCollege: integer('quorum_per_college', { mode: 'boolean' }).notNull().default(false),
+		opensAt: at('opens_at'),
+		closesAt: at('closes_at'),
+		status: text('status', { enum: ['draft', 'open', 'closed'] }).notNull(),
+		openedAt: at('opened_at'),
+		closedAt: at('closed_at'),
+		/** Frozen at close, counted from the stored ballots by the shared library. */
+		result: text('result', { mode: 'json' }).$type<CountResult>(),
+		createdBy: text('created_by').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('consultations_space').on(t.spaceType, t.spaceId)]
+);
+
+export const consultationOptions = sqliteTable(
+	'consultation_options',
+	{
+		id: text('id').primaryKey(),
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		position: integer('position').notNull(),
+		label: text('label').notNull(),
+		description: text('description').notNull().default(''),
+		cost: integer('cost'),
+		proposalId: text('proposal_id').references(() => proposals.id),
+		/** File name under UPLOAD_DIR/consultations, re-encoded without metadata. */
+		photo: text('photo')
+	},
+	(t) => [index('consultation_options_consultation').on(t.consultationId)]
+);
+
+/**
+ * That someone (or a household) took part, and when. The unique index is the one-vote rule.
+ * In a secret consultation nothing here points at a ballot.
+ */
+export const participations = sqliteTable(
+	'participations',
+	{
+		id: text('id').primaryKey(),
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		/** `u:<userId>` or `h:<householdId>`: what may vote only once. */
+		electorKey: text('elector_key').notNull(),
+		/** Whose vote it is (the household member who voted first, or the member a proxy votes for). */
+		userId: text('user_id').notNull().references(() => users.id),
+		/** Who entered it: the voter, a proxy holder, or a facilitator for an assisted vote. */
+		castBy: text('cast_by').notNull().references(() => users.id),
+		channel: text('channel', { enum: ['online', 'proxy', 'door', 'phone', 'paper'] }).notNull(),
+		householdId: text('household_id').references(() => households.id),
+		buildingId: text('building_id').references(() => buildings.id),
+		collegeId: text('college_id').references(() => colleges.id),
+		at: at('at').notNull(),
+		updatedAt: at('updated_at').notNull(),
+		/** Assisted votes wait for the tenant's own confirmation (null until then). */
+		confirmedAt: at('confirmed_at'),
+		/**
+		 * Secret consultations: SHA-256 of "p:" + the voter's secret, so that only her secret opens her
+		 * ballot. A different hash from the ballot's, so the two rows share no value.
+		 */
+		secretCheck: text('secret_check')
+	},
+	(t) => [uniqueIndex('participations_once').on(t.consultationId, t.electorKey), index('participations_user').on(t.userId)]
+);
+
+/**
+ * A ballot. Secret consultations store it unlinked: a random integer id (so neither the rowid nor
+ * the index order follows insertion order), no timestamp, no participation id; only the SHA-256 of
+ * a secret the voter holds lets her replace it.
+ */
+export const ballots = sqliteTable(
+	'ballots',
+	{
+		id: integer('id').primaryKey(),
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		/** Public consultations only. */
+		participationId: text('participation_id').references(() => participations.id),
+		/** Secret consultations only: hex SHA-256 of the voter's ballot secret. */
+		tokenHash: text('token_hash').unique(),
+		/** Show of hands or paper count recorded by a facilitator. */
+		batchId: text('batch_id').references(() => voteBatches.id),
+		college: text('college'),
+		weight: real('weight').notNull().default(1),
+		/** The choice, in the `ballots/v1` shape (no weight/college). */
+		content: text('content', { mode: 'json' }).$type<Ballot>().notNull()
+	},
+	(t) => [index('ballots_consultation').on(t.consultationId), uniqueIndex('ballots_participation').on(t.participationId)]
+);
+
+export const voteBatches = sqliteTable(
+	'vote_batches',
+	{
+		id: text('id').primaryKey(),
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		kind: text('kind', { enum: ['show-of-hands', 'paper'] }).notNull(),
+		note: text('note').notNull().default(''),
+		size: integer('size').notNull(),
+		recordedBy: text('recorded_by').notNull().references(() => users.id),
+		recordedAt: at('recorded_at').notNull()
+	},
+	(t) => [index('vote_batches_consultation').on(t.consultationId)]
+);
+
+/** A body member's vote entrusted to another member for one consultation. */
+export const voteProxies = sqliteTable(
+	'vote_proxies',
+	{
+		id: text('id').primaryKey(),
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		giverId: text('giver_id').notNull().references(() => users.id),
+		holderId: text('holder_id').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [uniqueIndex('vote_proxies_giver').on(t.consultationId, t.giverId), index('vote_proxies_holder').on(t.consultationId, t.holderId)]
+);
+
+/** The register of decisions: for now closed consultations; meetings' motions will join. */
+export const decisions = sqliteTable(
+	'decisions',
+	{
+		id: text('id').primaryKey(),
+		spaceType: text('space_type', { enum: spaceTypes }).notNull(),
+		spaceId: text('space_id').notNull(),
+		consultationId: text('consultation_id').unique().references(() => consultations.id),
+		title: text('title').notNull(),
+		method: text('method', { enum: METHODS }).notNull(),
+		/** Winning option labels, in order (empty when nothing was chosen or adopted). */
+		outcome: text('outcome', { mode: 'json' }).$type<string[]>().notNull(),
+		adopted: integer('adopted', { mode: 'boolean' }),
+		quorumMet: integer('quorum_met', { mode: 'boolean' }),
+		result: text('result', { mode: 'json' }).$type<CountResult>().notNull(),
+		turnout: text('turnout', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+		decidedAt: at('decided_at').notNull(),
+		recordedBy: text('recorded_by').references(() => users.id)
+	},
+	(t) => [index('decisions_space').on(t.spaceType, t.spaceId)]
+);

@@ -1,0 +1,437 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForbiddenError } from '$lib/domain/policy';
+import { count, type Ballot } from '$lib/domain/voting';
+import { auditLog, ballots, decisions, households, participations, voteBatches } from '../db/schema';
+import { createResidence, createTestApp, createUser, type TestApp } from '../testing';
+import { existsSync } from 'node:fs';
+import sharp from 'sharp';
+import { reencodePhoto } from '../uploads/photos';
+import { createConsultationsService } from './consultations';
+import { UserError } from './errors';
+
+let app: TestApp;
+beforeEach(() => {
+	app = createTestApp();
+});
+afterEach(() => app.close());
+
+const svc = () => app.services.consultations;
+
+async function residenceSetup() {
+	const { residence, admin } = await createResidence(app, [
+		{ name: 'Bâtiment A', dwellings: 10 },
+		{ name: 'Bâtiment B', dwellings: 10 }
+	]);
+	const { db } = app.services.deps;
+	const homes = db.select().from(households).where(eq(households.residenceId, residence.id)).all();
+	const inA = homes.filter((h) => h.label.startsWith('A'));
+	const inB = homes.filter((h) => h.label.startsWith('B'));
+	const space = { type: 'residence' as const, id: residence.id };
+	const tenant = (name: string, householdId: string) => createUser(app, { displayName: name, householdId, roles: [{ ...space, role: 'tenant' }] });
+	const amina = await tenant('Amina', inA[0]!.id);
+	const samir = await tenant('Samir', inA[0]!.id); // same household as Amina
+	const karim = await tenant('Karim', inB[0]!.id);
+	const lea = await tenant('Léa', inB[1]!.id);
+	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
+	return { residence, admin, space, amina, samir, karim, lea, claire, inA, inB };
+}
+
+function optionsOf(actor: Parameters<ReturnType<typeof svc>['view']>[0], id: string) {
+	return svc().view(actor, id).options.map((o) => o.id);
+}
+
+const benches = [
+	{ label: 'Banc en bois', cost: 900 },
+	{ label: 'Banc en métal', cost: 700 },
+	{ label: 'Banc béton et bois', cost: 1200 }
+];
+
+describe('consultations service', () => {
+	it('one vote per household: the second member is told the household has voted', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc devant l’entrée ?',
+			method: 'plurality',
+			options: benches,
+			electorate: 'residence',
+			countBy: 'household',
+			secrecy: 'public',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [bois] = optionsOf(s.amina, id);
+		const first = svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		expect(first.changed).toBe(false);
+		const err = (() => {
+			try {
+				svc().cast(s.samir, { consultationId: id, ballot: { choice: bois } });
+			} catch (e) {
+				return e;
+			}
+		})();
+		expect(err).toBeInstanceOf(UserError);
+		expect((err as UserError).code).toBe('votes.error.householdVoted');
+		const view = svc().view(s.samir, id);
+		expect(view.household?.by).toBe('Amina');
+		expect(view.can.vote).toBe(false);
+		expect(view.live.turnout.participants).toBe(1);
+		expect(view.live.turnout.unit).toBe('household');
+		expect(view.live.turnout.electorate).toBe(20);
+	});
+
+	it('a secret ballot leaves no link between voter and ballot in any table', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'plurality',
+			options: benches,
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'afterClose',
+			openNow: true
+		});
+		const [bois, metal] = optionsOf(s.amina, id);
+		const a = svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		app.clock.advance(60_000);
+		svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
+		expect(a.secret).toMatch(/^[a-z2-7]{24}$/);
+
+		const client = app.services.deps.db.$client;
+		const voterIds = [s.amina.id, s.karim.id];
+		const participationIds = (client.prepare('select id from participations').all() as { id: string }[]).map((r) => r.id);
+		// Every column of every ballot row: nothing names a voter or their participation, no time.
+		const ballotColumns = (client.prepare('pragma table_info(ballots)').all() as { name: string }[]).map((c) => c.name);
+		expect(ballotColumns).not.toContain('created_at');
+		const rows = client.prepare('select * from ballots').all() as Record<string, unknown>[];
+		expect(rows).toHaveLength(2);
+		for (const row of rows) {
+			expect(row.participation_id).toBeNull();
+			const text = JSON.stringify(row);
+			for (const v of [...voterIds, ...participationIds]) expect(text).not.toContain(v);
+		}
+		// Nothing else in the database holds a ballot id, its secret hash or its content.
+		const tables = (client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+		for (const table of tables.filter((t) => t !== 'ballots')) {
+			const dump = JSON.stringify(client.prepare(`select * from "${table}"`).all());
+			for (const row of rows) {
+				expect(dump, table).not.toContain(String(row.id));
+				expect(dump, table).not.toContain(String(row.token_hash));
+			}
+			if (table === 'audit_log') {
+				expect(dump).not.toContain(bois);
+				expect(dump).not.toContain(metal);
+			}
+		}
+		// Ballot ids are random, not a sequence that follows the order of the participations.
+		const ids = rows.map((r) => Number(r.id));
+		expect(ids.every((n) => n > 1000)).toBe(true);
+		// The voter still sees her own choice, with her secret only.
+		expect(svc().view(s.amina, id, a.secret).mine?.ballot).toEqual({ choice: bois });
+		expect(svc().view(s.amina, id).mine?.ballot).toBeNull();
+		expect(svc().view(s.amina, id).mine?.needsCode).toBe(true);
+		// Her secret opens her ballot only: another voter holding it can neither see nor replace it.
+		expect(svc().view(s.karim, id, a.secret).mine?.ballot).toBeNull();
+		expect(() => svc().cast(s.karim, { consultationId: id, ballot: { choice: bois }, secret: a.secret })).toThrow(/votes.error.badCode/);
+		expect(svc().view(s.amina, id, a.secret).mine?.ballot).toEqual({ choice: bois });
+	});
+
+	it('lets a voter change her vote until close (secret: with her code), then freezes it as a decision', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'plurality',
+			options: benches,
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [bois, metal] = optionsOf(s.amina, id);
+		const { secret } = svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
+		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { choice: metal } })).toThrow(UserError);
+		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: 'aaaaaaaaaaaaaaaaaaaaaaaa' })).toThrow(UserError);
+		app.clock.advance(5 * 60_000);
+		const changed = svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: secret!.toUpperCase().replace(/(.{4})/g, '$1-') });
+		expect(changed.changed).toBe(true);
+		expect(changed.updatedAt.getTime()).toBeGreaterThan(changed.at.getTime());
+		expect(app.services.deps.db.select().from(ballots).all()).toHaveLength(2);
+		const liveResult = svc().view(s.lea, id).live.result;
+		expect(liveResult?.tallies).toEqual({ [bois!]: 1, [metal!]: 1, [optionsOf(s.amina, id)[2]!]: 0 });
+
+		expect(() => svc().close(s.amina, { consultationId: id })).toThrow(ForbiddenError);
+		svc().cast(s.lea, { consultationId: id, ballot: { choice: metal } });
+		const frozen = svc().close(s.claire, { consultationId: id });
+		expect(frozen?.winners).toEqual([metal]);
+		expect(() => svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } })).toThrow(/votes.error.closed/);
+		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, id)).get();
+		expect(decision?.method).toBe('plurality');
+		expect(decision?.outcome).toEqual(['Banc en métal']);
+		expect(decision?.result.winners).toEqual([metal]);
+		const results = svc().results(s.karim, id);
+		expect(results.live.status).toBe('closed');
+		expect(results.live.result).toEqual(frozen);
+		expect(results.decision?.outcome).toEqual(['Banc en métal']);
+	});
+
+	it('hides results until close, and closes by itself at the closing time', async () => {
+		const s = await residenceSetup();
+		const now = app.clock.now().getTime();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Priorités',
+			method: 'schulze',
+			options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }],
+			electorate: 'residence',
+			secrecy: 'public',
+			resultsVisibility: 'afterClose',
+			opensAt: new Date(now + 60_000).toISOString(),
+			closesAt: new Date(now + 3_600_000).toISOString()
+		});
+		const [jardin, bancs, fete] = optionsOf(s.amina, id);
+		expect(svc().view(s.amina, id).consultation.status).toBe('draft');
+		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin]] } })).toThrow(/votes.error.notOpen/);
+		app.clock.advance(120_000);
+		svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin], [bancs], [fete]] } });
+		svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[bancs], [jardin, fete]] } });
+		svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[jardin], [fete]] } });
+		expect(svc().results(s.karim, id).live.result).toBeNull();
+		expect(svc().results(s.karim, id).live.turnout.participants).toBe(3);
+		app.clock.advance(3_600_000);
+		const r = svc().results(s.karim, id);
+		expect(r.live.status).toBe('closed');
+		expect(r.live.result?.winners).toEqual([jardin]);
+		expect(r.decision).not.toBeNull();
+		// Public ballots: members see who voted what.
+		expect(r.named.map((n) => n.name)).toEqual(['Amina', 'Karim', 'Léa']);
+	});
+
+	it('counts every method through the shared library', async () => {
+		const s = await residenceSetup();
+		const base = { space: s.space, electorate: 'residence', secrecy: 'secret', resultsVisibility: 'live', openNow: true } as const;
+		const three = [{ label: 'Un', cost: 500 }, { label: 'Deux', cost: 400 }, { label: 'Trois', cost: 300 }];
+		const cases: { method: string; extra?: Record<string, unknown>; ballot: (o: string[]) => Record<string, unknown> }[] = [
+			{ method: 'plurality', ballot: (o) => ({ choice: o[0] }) },
+			{ method: 'approval', ballot: (o) => ({ approve: [o[0]] }) },
+			{ method: 'yes-no-abstain', ballot: () => ({ position: 'for' }) },
+			{ method: 'schulze', ballot: (o) => ({ ranking: [[o[0]], [o[1]]] }) },
+			{ method: 'irv', ballot: (o) => ({ ranking: [[o[0]], [o[1]], [o[2]]] }) },
+			{ method: 'borda', ballot: (o) => ({ ranking: [[o[0]], [o[1], o[2]]] }) },
+			{ method: 'majority-judgment', ballot: (o) => ({ grades: { [o[0]!]: 0, [o[1]!]: 3, [o[2]!]: 6 } }) },
+			{ method: 'dot', extra: { dots: 5 }, ballot: (o) => ({ dots: { [o[0]!]: 3, [o[1]!]: 2 } }) },
+			{ method: 'budget', extra: { budget: 1000 }, ballot: (o) => ({ select: [o[0], o[1]] }) }
+		];
+		for (const c of cases) {
+			const { id } = svc().create(s.claire, { ...base, question: `Question ${c.method}`, method: c.method, options: three, ...c.extra });
+			const o = c.method === 'yes-no-abstain' ? ['motion'] : optionsOf(s.amina, id);
+			svc().cast(s.amina, { consultationId: id, ballot: c.ballot(o) });
+			svc().cast(s.karim, { consultationId: id, ballot: c.ballot(o) });
+			const live = svc().view(s.lea, id).live.result;
+			const frozen = svc().close(s.claire, { consultationId: id });
+			expect(frozen?.method, c.method).toBe(c.method);
+			expect(frozen?.valid, c.method).toBe(2);
+			expect(frozen?.winners, c.method).toEqual(c.method === 'budget' ? [o[0], o[1]] : [o[0]]);
+			expect(live, c.method).toEqual(frozen);
+		}
+	});
+
+	it('refuses ballots the method cannot count, with a message people understand', async () => {
+		const s = await residenceSetup();
+		const base = { space: s.space, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true } as const;
+		const budget = svc().create(s.claire, { ...base, question: 'Budget', method: 'budget', budget: 1000, options: [{ label: 'A', cost: 800 }, { label: 'B', cost: 400 }] });
+		const [a, b] = optionsOf(s.amina, budget.id);
+		expect(() => svc().cast(s.amina, { consultationId: budget.id, ballot: { select: [a, b] } })).toThrow(/votes.error.overBudget/);
+		const motion = svc().create(s.claire, { ...base, question: 'On repeint le hall ?', method: 'yes-no-abstain' });
+		expect(() => svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object' } })).toThrow(/votes.error.reasonNeeded/);
+		svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object', reason: 'Trop cher cette année' } });
+		svc().cast(s.karim, { consultationId: motion.id, ballot: { position: 'for' } });
+		const r = svc().close(s.claire, { consultationId: motion.id });
+		expect(r?.method === 'yes-no-abstain' && r.blocked).toBe(true);
+		expect(r?.method === 'yes-no-abstain' && r.objections).toEqual(['Trop cher cette année']);
+		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, motion.id)).get();
+		expect(decision?.adopted).toBe(false);
+		expect(() => svc().create(s.claire, { ...base, question: 'Un seul choix', method: 'plurality', options: [{ label: 'Seul' }] })).toThrow(/votes.error.twoOptions/);
+	});
+
+	it('restricts a building vote to its households and reports turnout by building', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Couleur de la porte du bâtiment B',
+			method: 'approval',
+			options: [{ label: 'Bleu' }, { label: 'Vert' }],
+			electorate: 'building',
+			buildingId: s.inB[0]!.buildingId,
+			secrecy: 'public',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [bleu] = optionsOf(s.karim, id);
+		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { approve: [bleu] } })).toThrow(/votes.error.notInBuilding/);
+		svc().cast(s.karim, { consultationId: id, ballot: { approve: [bleu] } });
+		const t = svc().results(s.karim, id).live.turnout;
+		expect(t.electorate).toBe(2);
+		expect(t.participants).toBe(1);
+		expect(t.byBuilding).toEqual([expect.objectContaining({ name: 'Bâtiment B', electorate: 2, participants: 1, share: 0.5 })]);
+		expect(t.households).toEqual({ total: 10, represented: 1, share: 0.1 });
+		expect(t.narrow).toBe(false);
+	});
+
+	it('warns when the result rests on under 10 % of households, and shows the quorum live', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Fête des voisins en juin ?',
+			method: 'yes-no-abstain',
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'live',
+			quorumPercent: 50,
+			openNow: true
+		});
+		svc().cast(s.amina, { consultationId: id, ballot: { position: 'for' } });
+		const t = svc().view(s.karim, id).live.turnout;
+		expect(t.households?.represented).toBe(1);
+		expect(t.narrow).toBe(true);
+		expect(t.quorum).toEqual({ share: 0.5, perCollege: false, met: false });
+		svc().cast(s.karim, { consultationId: id, ballot: { position: 'for' } });
+		svc().cast(s.lea, { consultationId: id, ballot: { position: 'for' } });
+		expect(svc().view(s.karim, id).live.turnout.quorum.met).toBe(true); // 3 of 4 tenants
+	});
+
+	it('records an assisted vote visible to the tenant, who can confirm it; both leave audit entries', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'plurality',
+			options: benches,
+			electorate: 'residence',
+			secrecy: 'public',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [bois, metal] = optionsOf(s.karim, id);
+		expect(() => svc().recordAssisted(s.karim, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } })).toThrow(ForbiddenError);
+		svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
+		expect(() => svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: metal } })).toThrow(/votes.error.alreadyVoted/);
+		const seen = svc().view(s.lea, id).mine;
+		expect(seen).toMatchObject({ channel: 'door', castBy: 'Claire', confirmedAt: null, ballot: { choice: bois } });
+		svc().confirm(s.lea, { consultationId: id });
+		expect(svc().view(s.lea, id).mine?.confirmedAt).not.toBeNull();
+		const actions = app.services.deps.db.select().from(auditLog).all().map((a) => a.action);
+		expect(actions).toContain('vote.recordOnBehalf');
+		expect(actions).toContain('vote.confirmed');
+	});
+
+	it('an assisted secret vote gives a code the tenant uses to see and change it', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'plurality',
+			options: benches,
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [bois, metal] = optionsOf(s.karim, id);
+		const { secret } = svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
+		expect(svc().view(s.lea, id).mine).toMatchObject({ channel: 'phone', castBy: 'Claire', ballot: null, needsCode: true });
+		expect(svc().view(s.lea, id, secret).mine?.ballot).toEqual({ choice: bois });
+		svc().cast(s.lea, { consultationId: id, ballot: { choice: metal }, secret });
+		const mine = svc().view(s.lea, id, secret).mine;
+		expect(mine?.ballot).toEqual({ choice: metal });
+		expect(mine?.confirmedAt).not.toBeNull();
+	});
+
+	it('records a show of hands as its own marked batch', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'plurality',
+			options: benches,
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [bois, metal] = optionsOf(s.karim, id);
+		svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
+		expect(() => svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).toThrow(ForbiddenError);
+		svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', note: 'Réunion au pied de l’immeuble', counts: { [bois!]: '4', [metal!]: 1 } });
+		const live = svc().results(s.karim, id).live;
+		expect(live.turnout.participants).toBe(1);
+		expect(live.turnout.batchBallots).toBe(5);
+		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'show-of-hands', size: 5, recordedBy: 'Claire', note: 'Réunion au pied de l’immeuble' })]);
+		expect(live.result?.tallies).toMatchObject({ [bois!]: 4, [metal!]: 2 });
+		expect(app.services.deps.db.select().from(voteBatches).all()).toHaveLength(1);
+		expect(app.services.deps.db.select().from(auditLog).all().map((a) => a.action)).toContain('vote.batch');
+	});
+
+	it('denies what the policy does not grant', async () => {
+		const s = await residenceSetup();
+		const other = await createResidence(app);
+		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
+		const input = { space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true };
+		expect(() => svc().create(s.amina, input)).toThrow(ForbiddenError);
+		expect(() => svc().create(outsider, input)).toThrow(ForbiddenError);
+		const { id } = svc().create(s.claire, input);
+		const [bois] = optionsOf(s.amina, id);
+		expect(() => svc().cast(outsider, { consultationId: id, ballot: { choice: bois } })).toThrow(ForbiddenError);
+		expect(() => svc().view(outsider, id)).toThrow(ForbiddenError);
+		// Staff record votes given in person but do not vote themselves.
+		expect(() => svc().cast(s.claire, { consultationId: id, ballot: { choice: bois } })).toThrow(ForbiddenError);
+		expect(() => svc().cast(s.admin, { consultationId: id, ballot: { choice: bois } })).toThrow(ForbiddenError);
+		expect(() => svc().exportFile(s.amina, id)).toThrow(/votes.error.notClosed/);
+		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { choice: bois, approve: [bois] } })).toThrow(UserError);
+		expect(app.services.deps.db.select().from(participations).all()).toHaveLength(0);
+	});
+
+	it('rebuilds live tallies from the database after a restart', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'borda',
+			options: benches,
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [a, b, c] = optionsOf(s.karim, id);
+		svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
+		svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
+		const before = svc().view(s.karim, id).live.result;
+		svc().forgetLiveState();
+		expect(svc().view(s.karim, id).live.result).toEqual(before);
+		const stored = app.services.deps.db.select({ content: ballots.content }).from(ballots).all().map((r) => r.content as Ballot);
+		expect(before).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
+	});
+
+	it('stores option photos without metadata and serves them to members only', async () => {
+		const s = await residenceSetup();
+		const other = await createResidence(app);
+		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
+		const local = createConsultationsService(app.services.deps, { uploadDir: () => app.dir });
+		const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#8a5a2b' } }).png().toBuffer();
+		const { id } = local.create(
+			s.claire,
+			{ space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true },
+			new Map([[1, await reencodePhoto(new Uint8Array(png))]])
+		);
+		const options = local.view(s.amina, id).options;
+		expect(options.map((o) => !!o.photoUrl)).toEqual([false, true, false]);
+		const path = local.photoPath(s.amina, id, options[1]!.id);
+		expect(existsSync(path)).toBe(true);
+		expect(() => local.photoPath(outsider, id, options[1]!.id)).toThrow(ForbiddenError);
+		expect(() => local.photoPath(s.amina, id, options[0]!.id)).toThrow(UserError);
+	});
+});

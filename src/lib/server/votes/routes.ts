@@ -1,0 +1,164 @@
+/**
+ * Loads and form actions shared by the residence and body consultation routes, and by the vote
+ * screen. Routes stay thin: they call these, which call the consultations service.
+ */
+import { redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import { ballotFromForm, createInputFromForm, MAX_OPTIONS } from '$lib/domain/consultations';
+import type { Method } from '$lib/domain/voting';
+import { act, load as guarded } from '../forms';
+import { reencodePhoto } from '../uploads/photos';
+
+type SpaceKind = 'residence' | 'body';
+
+/** The secret of a secret ballot lives in a cookie scoped to its consultation (and, for a proxy, to the giver). */
+export const secretCookie = (consultationId: string, forUser?: string) => `ballot_${consultationId}${forUser ? `_${forUser}` : ''}`;
+
+export function rememberSecret(event: RequestEvent, consultationId: string, secret: string, forUser?: string) {
+	event.cookies.set(secretCookie(consultationId, forUser), secret, {
+		path: `/c/${consultationId}`,
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: event.url.protocol === 'https:',
+		maxAge: 365 * 24 * 3600
+	});
+}
+
+export const readSecret = (cookies: Cookies, consultationId: string, forUser?: string) => cookies.get(secretCookie(consultationId, forUser));
+
+const text = (data: FormData, name: string) => {
+	const v = data.get(name);
+	return typeof v === 'string' ? v : undefined;
+};
+
+export function listLoad(event: RequestEvent, type: SpaceKind) {
+	return guarded(event, () => {
+		const { services, user } = event.locals;
+		const id = event.params.id!;
+		const space = type === 'residence' ? services.spaces.residence(user, id) : services.spaces.body(user, id);
+		const name = 'residence' in space ? space.residence.name : space.body.name;
+		return { space: { type, id, name }, ...services.consultations.list(user, { type, id }) };
+	});
+}
+
+export function newLoad(event: RequestEvent, type: SpaceKind) {
+	return guarded(event, () => {
+		const { services, user } = event.locals;
+		const id = event.params.id!;
+		if (type === 'residence') {
+			const r = services.spaces.residence(user, id);
+			const proposals = services.proposals.board(user, id).cards.filter((c) => !c.hidden).map((c) => ({ id: c.id, title: c.title, costEuros: c.costEuros }));
+			return { space: { type, id, name: r.residence.name }, buildings: r.buildings.map((b) => ({ id: b.id, name: b.name })), colleges: [], proposals, proxyLimit: null };
+		}
+		const b = services.spaces.body(user, id);
+		return { space: { type, id, name: b.body.name }, buildings: [], colleges: b.colleges.map((c) => ({ id: c.id, name: c.name, weight: c.weight })), proposals: [], proxyLimit: b.body.proxyLimit };
+	});
+}
+
+export function createAction(type: SpaceKind) {
+	return async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		const created = await act(event, data, async () => {
+			// Photos follow their option: the n-th filled row is the n-th option.
+			const photos = new Map<number, Buffer>();
+			let index = -1;
+			for (let i = 0; i < MAX_OPTIONS; i++) {
+				if (!String(data.get(`option.${i}.label`) ?? '').trim()) continue;
+				index++;
+				const file = data.get(`option.${i}.photo`);
+				if (file instanceof File && file.size > 0) photos.set(index, await reencodePhoto(new Uint8Array(await file.arrayBuffer())));
+			}
+			return event.locals.services.consultations.create(event.locals.user, createInputFromForm(data, { type, id: event.params.id! }), photos);
+		});
+		if (created && 'id' in created) redirect(303, `/c/${created.id}`);
+		return created;
+	};
+}
+
+/** The vote screen's actions: vote (also for a proxy), use a code, confirm an assisted vote, proxies. */
+export const voteActions = {
+	vote: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const { services, user } = event.locals;
+			const cid = event.params.cid!;
+			const view = services.consultations.view(user, cid);
+			const onBehalfOf = text(data, 'onBehalfOf') || undefined;
+			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
+			const secret = readSecret(event.cookies, cid, onBehalfOf);
+			const r = services.consultations.cast(user, { consultationId: cid, ballot, secret, onBehalfOf });
+			if (r.secret) rememberSecret(event, cid, r.secret, onBehalfOf);
+			return { voted: { at: r.updatedAt.toISOString(), changed: r.changed, code: r.secret && !onBehalfOf ? r.secret : null, forUser: onBehalfOf ?? null } };
+		});
+	},
+	code: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const { services, user } = event.locals;
+			const cid = event.params.cid!;
+			const code = text(data, 'code') ?? '';
+			const view = services.consultations.view(user, cid, code);
+			if (!view.mine?.ballot) return { codeRejected: true };
+			rememberSecret(event, cid, code.toLowerCase().replace(/[\s-]/g, ''));
+			return { codeAccepted: true };
+		});
+	},
+	confirm: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const cid = event.params.cid!;
+			const r = event.locals.services.consultations.confirm(event.locals.user, { consultationId: cid, secret: readSecret(event.cookies, cid) });
+			return { confirmed: r.confirmedAt.toISOString() };
+		});
+	},
+	giveProxy: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.consultations.giveProxy(event.locals.user, { consultationId: event.params.cid, holderId: text(data, 'holderId') });
+			return { proxyGiven: true };
+		});
+	},
+	revokeProxy: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.consultations.revokeProxy(event.locals.user, { consultationId: event.params.cid });
+			return { proxyRevoked: true };
+		});
+	}
+};
+
+export const manageActions = {
+	open: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.consultations.open(event.locals.user, { consultationId: event.params.cid });
+			return { opened: true };
+		});
+	},
+	close: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.consultations.close(event.locals.user, { consultationId: event.params.cid });
+			return { closed: true };
+		});
+	},
+	batch: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const counts: Record<string, string> = {};
+			for (const [k, v] of data) if (k.startsWith('count.') && typeof v === 'string' && v.trim() !== '') counts[k.slice(6)] = v.trim();
+			const r = event.locals.services.consultations.recordBatch(event.locals.user, { consultationId: event.params.cid, kind: text(data, 'kind'), note: text(data, 'note'), counts });
+			return { batch: r.size };
+		});
+	},
+	assisted: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const { services, user } = event.locals;
+			const cid = event.params.cid!;
+			const view = services.consultations.view(user, cid);
+			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
+			const r = services.consultations.recordAssisted(user, { consultationId: cid, voterId: text(data, 'voterId'), channel: text(data, 'channel'), ballot });
+			return { assisted: { code: r.secret ?? null } };
+		});
+	}
+};

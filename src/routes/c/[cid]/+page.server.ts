@@ -1,0 +1,13 @@
+import { load as guarded } from '$lib/server/forms';
+import { readSecret, voteActions } from '$lib/server/votes/routes';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) =>
+	guarded(event, () => {
+		const { services, user } = event.locals;
+		const cid = event.params.cid;
+		const view = services.consultations.view(user, cid, readSecret(event.cookies, cid));
+		return { ...view, me: user!.id };
+	});
+
+export const actions: Actions = voteActions;

@@ -1,0 +1,16 @@
+import { statuses, type ProposalStatus } from '$lib/domain/lifecycle';
+import { boardActions } from '$lib/server/boards/actions';
+import { load as guarded } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) =>
+	guarded(event, () => {
+		const { services, user } = event.locals;
+		const board = services.proposals.board(user, event.params.id);
+		const col = event.url.searchParams.get('col');
+		// Without JavaScript the phone's column switcher is a set of links (?col=…).
+		const column: ProposalStatus = (statuses as readonly string[]).includes(col ?? '') ? (col as ProposalStatus) : 'idea';
+		return { ...board, column, me: user!.id, created: event.url.searchParams.get('created') };
+	});
+
+export const actions: Actions = boardActions;

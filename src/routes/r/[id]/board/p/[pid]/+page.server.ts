@@ -1,0 +1,56 @@
+import { boardActions } from '$lib/server/boards/actions';
+import { act, load as guarded } from '$lib/server/forms';
+import { notFound } from '$lib/server/services/errors';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+export const load: PageServerLoad = (event) =>
+	guarded(event, () => {
+		const view = event.locals.services.proposals.proposal(event.locals.user, event.params.pid);
+		if (view.residenceId !== event.params.id) throw notFound();
+		// The live document is the description's source of truth once someone co-edited it; before
+		// that it holds the text as proposed (the collab hub seeds it on first open).
+		const descriptionText = event.locals.services.collab.readDescription(view.card.id) || (view.description ?? '');
+		return { ...view, descriptionText, me: event.locals.user!.id };
+	});
+
+const text = (data: FormData, name: string) => {
+	const v = data.get(name);
+	return typeof v === 'string' ? v : undefined;
+};
+
+const run = <T,>(fn: (event: RequestEvent, data: FormData) => T) => async (event: RequestEvent) => {
+	const data = await event.request.formData();
+	return act(event, data, () => fn(event, data));
+};
+
+export const actions: Actions = {
+	...boardActions,
+	comment: run((event, data) => ({
+		commented: event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: text(data, 'body'), parentId: text(data, 'parentId') })
+	})),
+	edit: run((event, data) => ({
+		edited: event.locals.services.proposals.edit(event.locals.user, {
+			proposalId: event.params.pid,
+			title: text(data, 'title'),
+			category: text(data, 'category'),
+			costEuros: text(data, 'costEuros'),
+			carriedBy: text(data, 'carriedBy')
+		})
+	})),
+	hide: run((event, data) => {
+		event.locals.services.proposals.hideProposal(event.locals.user, { id: event.params.pid, reason: text(data, 'reason') });
+		return { hidden: true };
+	}),
+	unhide: run((event) => {
+		event.locals.services.proposals.unhideProposal(event.locals.user, { id: event.params.pid });
+		return { unhidden: true };
+	}),
+	hideComment: run((event, data) => {
+		event.locals.services.proposals.hideComment(event.locals.user, { id: text(data, 'commentId'), reason: text(data, 'reason') });
+		return { hidden: true };
+	}),
+	unhideComment: run((event, data) => {
+		event.locals.services.proposals.unhideComment(event.locals.user, { id: text(data, 'commentId') });
+		return { unhidden: true };
+	})
+};

@@ -1,0 +1,138 @@
+import { expect, test, type Page } from '@playwright/test';
+import { checkPage, newSignedInContext, PHONE, signIn } from './fixtures';
+
+/** L’Aventurière's board, found from the home page's list of spaces. */
+async function openBoard(page: Page): Promise<string> {
+	await page.goto('/');
+	const residence = await page.getByRole('link', { name: /L’Aventurière/ }).first().getAttribute('href');
+	expect(residence).toMatch(/^\/r\/[^/]+$/);
+	await page.goto(`${residence}/board`);
+	await expect(page.getByRole('heading', { level: 1, name: 'Tableau des idées' })).toBeVisible();
+	return `${residence}/board`;
+}
+
+const card = (page: Page, title: string) => page.locator('article', { has: page.getByRole('heading', { name: title }) });
+
+test('a tenant and a facilitator see each other’s proposal, move and comment without reloading', async ({ browser }) => {
+	const amina = await newSignedInContext(browser, 'amina');
+	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const board = await openBoard(amina.page);
+	await claire.page.goto(board);
+	await expect(amina.page.getByTestId('live-status')).toContainText('En direct');
+	await expect(claire.page.getByTestId('live-status')).toContainText('En direct');
+	// Each sees the other on the board.
+	await expect(amina.page.getByTestId('board-presence')).toContainText('Claire Martin');
+	await expect(claire.page.getByTestId('board-presence')).toContainText('Amina B.');
+
+	const title = 'Une boîte à livres dans le hall';
+	const propose = await amina.context.newPage();
+	await propose.goto(`${board}/new`);
+	await propose.getByLabel('Votre idée en quelques mots').fill(title);
+	await propose.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await expect(propose.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
+
+	// Claire's board shows the new idea live, and she moves it with the menu.
+	const claireCard = card(claire.page, title);
+	await expect(claire.page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible();
+	await claireCard.locator('summary', { hasText: 'Déplacer vers' }).click();
+	await claireCard.getByLabel('Déplacer vers').selectOption('discussion');
+	await claireCard.getByRole('button', { name: 'Déplacer', exact: true }).click();
+	await expect(amina.page.getByTestId('column-discussion').getByRole('heading', { name: title })).toBeVisible();
+
+	// "Annuler" right after the move puts it back, for Amina too.
+	await claire.page.getByRole('button', { name: 'Annuler' }).click();
+	await expect(amina.page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible();
+
+	// Amina supports it: she is told it counted, Claire sees the count change.
+	await card(amina.page, title).getByRole('button', { name: /Je soutiens/ }).click();
+	await expect(card(amina.page, title).getByText('Vous soutenez cette idée')).toBeVisible();
+	await expect(claireCard.getByTestId('supports')).toHaveText(/1 soutien/);
+
+	// Both on the proposal page: Amina's comment reaches Claire without reload.
+	await amina.page.getByRole('link', { name: title, exact: true }).click();
+	await expect(amina.page).toHaveURL(/\/board\/p\//);
+	await expect(amina.page.getByTestId('live-status')).toContainText('En direct');
+	await claire.page.goto(amina.page.url());
+	await expect(claire.page.getByTestId('live-status')).toContainText('En direct');
+	await amina.page.getByLabel('Votre commentaire').fill('Je peux donner des livres pour commencer.');
+	await amina.page.getByRole('button', { name: 'Publier' }).click();
+	await expect(claire.page.getByText('Je peux donner des livres pour commencer.')).toBeVisible();
+	await expect(claire.page.getByRole('heading', { name: /Historique/ })).toBeVisible();
+
+	await amina.context.close();
+	await claire.context.close();
+});
+
+test('board, proposal, propose form, projector and notifications pass axe at 360 and 1280 px', async ({ browser }) => {
+	// Ten axe runs and full-page screenshots: more than the default 30 s on a slow machine.
+	test.setTimeout(90_000);
+	const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const board = await openBoard(page);
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await checkPage(page, 'board-facilitator');
+	await page.getByRole('link', { name: 'Un jardin partagé au pied du bâtiment B', exact: true }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Un jardin partagé au pied du bâtiment B' })).toBeVisible();
+	await checkPage(page, 'proposal');
+	await page.goto(`${board}/new`);
+	await checkPage(page, 'propose');
+	await page.goto(`${board}/projector`);
+	await expect(page.getByTestId('projector')).toBeVisible();
+	await checkPage(page, 'projector');
+	await page.goto('/notifications');
+	await checkPage(page, 'notifications');
+	await context.close();
+});
+
+test('a tenant’s board passes axe too', async ({ browser }) => {
+	const { page, context } = await newSignedInContext(browser, 'karim');
+	await openBoard(page);
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await checkPage(page, 'board-tenant');
+	await context.close();
+});
+
+test('without JavaScript a tenant reads the board, proposes and supports', async ({ browser }) => {
+	const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+	const page = await context.newPage();
+	await signIn(page, 'karim');
+	const board = await openBoard(page);
+	// On a phone one column shows at a time; the switcher is made of links, so it needs no script.
+	await expect(page.getByRole('heading', { name: 'Fête des voisins en juin' })).toBeHidden();
+	await page.getByRole('link', { name: /^Prévue/ }).click();
+	await expect(page.getByRole('heading', { name: 'Fête des voisins en juin' })).toBeVisible();
+
+	await page.getByRole('link', { name: 'Proposer une idée' }).click();
+	const title = 'Un composteur collectif';
+	await page.getByLabel('Votre idée en quelques mots').fill(title);
+	await page.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await expect(page).toHaveURL(new RegExp(`${board}\\?created=`));
+	await expect(page.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
+
+	await card(page, title).getByRole('button', { name: /Je soutiens/ }).click();
+	await expect(card(page, title).getByText('Vous soutenez cette idée')).toBeVisible();
+	await expect(card(page, title).getByTestId('supports')).toHaveText(/1 soutien/);
+	await context.close();
+});
+
+test('a facilitator drags a card to another column, and can undo it', async ({ browser }) => {
+	const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo', { viewport: { width: 1280, height: 1000 } });
+	await openBoard(page);
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	// The only card of its column, which the other tests leave alone.
+	const title = 'Des bancs devant l’entrée du bâtiment A';
+	const handle = card(page, title).getByRole('button', { name: /^Glisser/ });
+	await handle.scrollIntoViewIfNeeded();
+	const from = await handle.boundingBox();
+	const to = await page.getByTestId('column-prioritised').getByRole('list').boundingBox();
+	expect(from && to).toBeTruthy();
+	await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+	await page.mouse.down();
+	// Small steps: the library follows the pointer like a hand would move.
+	for (let i = 1; i <= 20; i++) await page.mouse.move(from!.x + ((to!.x + to!.width / 2 - from!.x) * i) / 20, from!.y + ((to!.y + 30 - from!.y) * i) / 20);
+	await page.mouse.up();
+	await expect(page.getByTestId('column-prioritised').getByRole('heading', { name: title })).toBeVisible();
+	await expect(page.getByText(/déplacée vers\s«\sPrioritaire\s»/)).toBeVisible();
+	await page.getByRole('button', { name: 'Annuler' }).click();
+	await expect(page.getByTestId('column-discussion').getByRole('heading', { name: title })).toBeVisible();
+	await context.close();
+});
