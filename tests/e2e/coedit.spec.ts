@@ -54,6 +54,13 @@ test('the author and a facilitator co-edit the description live; a neighbour rea
 	await expect(noJs.getByTestId('proposal-description')).toContainText('Claire ajoute un mot.');
 
 	await checkPage(amina.page, 'proposal-coedit');
+
+	// The offline copy kept in the browser is wiped when she signs out (shared computers).
+	const offlineCopies = () => amina.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('tib:')));
+	await expect.poll(offlineCopies).toHaveLength(1);
+	await amina.page.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(amina.page.getByRole('link', { name: 'Se connecter' }).first()).toBeVisible();
+	expect(await offlineCopies()).toEqual([]);
 	for (const c of [amina, claire, karim]) await c.context.close();
 	await plain.close();
 });

@@ -6,6 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Bytes } from '$lib/realtime/collab-events';
 import { acquireSocket, releaseSocket, type ClientSocket } from '../socket';
+import { OFFLINE_PREFIX } from './offline-copies';
 
 export type CollabStatus = 'connecting' | 'live' | 'offline';
 
@@ -62,7 +63,7 @@ export class CollabProvider {
 		this.readOnly = !options.editable;
 		this.awareness = new Awareness(this.doc);
 		if (options.offline !== false && typeof indexedDB !== 'undefined') {
-			this.#persistence = new IndexeddbPersistence(`tib:${docName}`, this.doc);
+			this.#persistence = new IndexeddbPersistence(`${OFFLINE_PREFIX}${docName}`, this.doc);
 			void this.#persistence.whenSynced.then(() => {
 				if (!this.#destroyed) this.synced = true;
 			});
