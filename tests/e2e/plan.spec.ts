@@ -11,6 +11,7 @@ async function openPlan(page: Page): Promise<string> {
 }
 
 test('a facilitator moves a pin on the site plan by keyboard and a tenant sees it move live', async ({ browser }) => {
+	test.setTimeout(60_000);
 	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
 	const amina = await newSignedInContext(browser, 'amina');
 	const url = await openPlan(claire.page);
@@ -33,6 +34,27 @@ test('a facilitator moves a pin on the site plan by keyboard and a tenant sees i
 
 	await checkPage(claire.page, 'plan-facilitator');
 	await checkPage(amina.page, 'plan-tenant');
+	await claire.context.close();
+	await amina.context.close();
+});
+
+test('a tenant without JavaScript places her idea on the plan; the facilitator’s open plan shows it live', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const planUrl = await openPlan(claire.page);
+	const amina = await newSignedInContext(browser, 'amina', { javaScriptEnabled: false, viewport: { width: 360, height: 780 } });
+	await amina.page.goto(planUrl.replace(/\/plan$/, ''));
+	await amina.page.getByRole('link', { name: 'Une grainothèque et une outilthèque dans le local commun' }).first().click();
+	await expect(amina.page.getByTestId('pin-status')).toHaveText('Pas encore placée sur le plan.');
+	const picker = amina.page.getByRole('button', { name: /cliquez à l’endroit de l’idée « Une grainothèque et une outilthèque dans le local commun »/ });
+	await picker.click({ position: { x: 140, y: 47 } });
+	await expect(amina.page.getByTestId('pin-status')).toHaveText('Placée sur le plan (à 50 % depuis la gauche, 25 % depuis le haut).');
+	// Claire's plan view numbered this idea and now shows it placed.
+	await expect(claire.page.getByRole('button', { name: /^Une grainothèque et une outilthèque dans le local commun : à 50 % depuis la gauche et 25 % depuis le haut du plan$/ })).toBeVisible();
+	// axe needs JavaScript in the page: check the same proposal page in Claire's browser.
+	await claire.page.goto(amina.page.url());
+	await expect(claire.page.getByTestId('pin-status')).toContainText('50 %');
+	await checkPage(claire.page, 'proposal-pin');
 	await claire.context.close();
 	await amina.context.close();
 });

@@ -76,6 +76,10 @@ export interface CollabHub {
 	seed(name: string, text: string): boolean;
 	/** Plain text of a description, from memory if loaded, else from the log. */
 	text(name: string): string;
+	/** Sets (or with null removes) one key of a map document; live clients receive it like any update. */
+	setMapEntry(name: string, field: string, key: string, value: unknown): void;
+	/** One key of a map document, from memory if loaded, else from the log. */
+	mapEntry(name: string, field: string, key: string): unknown;
 }
 
 class NotJoined extends Error {}
@@ -320,6 +324,23 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			// Through the live document so open editors receive it like any other update.
 			Y.transact(entry.doc, () => writeParagraphs(fragment, text), 'seed');
 			return true;
+		},
+		setMapEntry(name, field, key, value) {
+			const entry = docs.get(name);
+			if (entry) {
+				// Through the live document: its update handler stores and broadcasts the change.
+				Y.transact(entry.doc, () => (value === null ? entry.doc.getMap(field).delete(key) : entry.doc.getMap(field).set(key, value)), 'server');
+				return;
+			}
+			const doc = documentFromUpdates(loadUpdates(db, name).updates);
+			const before = Y.encodeStateVector(doc);
+			if (value === null) doc.getMap(field).delete(key);
+			else doc.getMap(field).set(key, value);
+			appendUpdate(db, name, Y.encodeStateAsUpdate(doc, before), clock.now());
+		},
+		mapEntry(name, field, key) {
+			const doc = docs.get(name)?.doc ?? documentFromUpdates(loadUpdates(db, name).updates);
+			return doc.getMap(field).get(key);
 		},
 		text(name) {
 			const entry = docs.get(name);

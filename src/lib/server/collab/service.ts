@@ -1,9 +1,21 @@
-import { descriptionDocName } from '$lib/realtime/collab-events';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { can, ForbiddenError, type Actor } from '$lib/domain/policy';
+import { descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
+import { transaction } from '../db';
+import { proposals } from '../db/schema';
+import { audit } from '../services/audit';
+import { UserError } from '../services/errors';
+import { parse } from '../services/validate';
 import type { ServiceDeps } from '../services/deps';
 import type { IoServer } from '../realtime/hub';
 import type { Services } from '../services';
 import { createDocAccess, proposalDescription, type DocAccess } from './access';
 import { createCollabHub } from './hub';
+
+const coordinate = z.number({ message: 'plan.pinInvalid' }).min(0, 'plan.pinInvalid').max(1, 'plan.pinInvalid');
+const pinSchema = z.object({ x: coordinate, y: coordinate });
+export type Pin = z.infer<typeof pinSchema>;
 
 /**
  * Collaborative documents as a service: the hub (one per process) and what pages need from it.
@@ -22,7 +34,32 @@ export function createCollabService(deps: ServiceDeps) {
 		/** Seeds a proposal's description from the propose form's text (idempotent). */
 		seedDescription: (proposalId: string, text: string) => hub.seed(descriptionDocName(proposalId), text),
 		/** The proposal's current description as plain text (no-JS page, publication). */
-		readDescription: (proposalId: string) => hub.text(descriptionDocName(proposalId))
+		readDescription: (proposalId: string) => hub.text(descriptionDocName(proposalId)),
+
+		/** Where a proposal sits on its residence's site plan (relative coordinates), or null. */
+		pinOf(proposalId: string): Pin | null {
+			const row = deps.db.select({ spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)).get();
+			if (!row) return null;
+			const value = pinSchema.safeParse(hub.mapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId));
+			return value.success ? value.data : null;
+		},
+
+		/**
+		 * Places (or with null removes) a proposal's pin: its author may, as facilitators may for any
+		 * proposal. Goes into the same live pins document the plan view edits.
+		 */
+		placePin(actor: Actor | null, proposalId: string, input: unknown): Pin | null {
+			const pin = input === null ? null : parse(pinSchema, input);
+			const row = deps.db.select().from(proposals).where(eq(proposals.id, proposalId)).get();
+			if (!row || row.spaceType !== 'residence') throw new UserError('error.notFound', {}, 404);
+			const space = { type: row.spaceType, id: row.spaceId };
+			const mayMove = can(actor, 'proposal.move', space);
+			const isAuthor = !!actor && actor.id === row.authorId && can(actor, 'proposal.editOwn', space);
+			if (!actor || !(mayMove || (isAuthor && !row.hiddenAt))) throw new ForbiddenError('proposal.pin');
+			hub.setMapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId, pin);
+			transaction(deps.db, (tx) => audit(tx, deps.clock.now(), actor.id, pin ? 'proposal.pinned' : 'proposal.unpinned', { type: 'proposal', id: proposalId }, { pin }));
+			return pin;
+		}
 	};
 }
 

@@ -1,16 +1,33 @@
+import sharp from 'sharp';
 import { boardActions } from '$lib/server/boards/actions';
 import { act, load as guarded } from '$lib/server/forms';
 import { notFound } from '$lib/server/services/errors';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
+/** The no-JS pin picker shows the plan at this fixed width, so click coordinates map to the plan. */
+const PLAN_WIDTH = 280;
+
+async function planFor(event: RequestEvent, residenceId: string) {
+	const file = event.locals.services.admin.sitePlanFile(event.locals.user, residenceId);
+	if (!file) return null;
+	const { width = 4, height = 3 } = await sharp(file).metadata();
+	return { url: `/r/${residenceId}/site-plan?v=${encodeURIComponent(file.split('/').pop() ?? '')}`, width: PLAN_WIDTH, height: Math.round((PLAN_WIDTH * height) / width) };
+}
+
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const view = event.locals.services.proposals.proposal(event.locals.user, event.params.pid);
 		if (view.residenceId !== event.params.id) throw notFound();
 		// The live document is the description's source of truth once someone co-edited it; before
 		// that it holds the text as proposed (the collab hub seeds it on first open).
 		const descriptionText = event.locals.services.collab.readDescription(view.card.id) || (view.description ?? '');
-		return { ...view, descriptionText, me: event.locals.user!.id };
+		return {
+			...view,
+			descriptionText,
+			plan: await planFor(event, view.residenceId),
+			pin: event.locals.services.collab.pinOf(view.card.id),
+			me: event.locals.user!.id
+		};
 	});
 
 const text = (data: FormData, name: string) => {
@@ -25,6 +42,14 @@ const run = <T,>(fn: (event: RequestEvent, data: FormData) => T) => async (event
 
 export const actions: Actions = {
 	...boardActions,
+	/** The plan is an `<input type="image">`: the browser sends where it was clicked, with or without JS. */
+	pin: run((event, data) => {
+		const plan = { width: PLAN_WIDTH, height: Number(data.get('planHeight')) };
+		const remove = data.get('remove') === '1';
+		const x = Number(data.get('pin.x')) / plan.width;
+		const y = Number(data.get('pin.y')) / plan.height;
+		return { pinned: event.locals.services.collab.placePin(event.locals.user, event.params.pid, remove ? null : { x, y }) };
+	}),
 	comment: run((event, data) => ({
 		commented: event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: text(data, 'body'), parentId: text(data, 'parentId') })
 	})),

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForbiddenError } from '$lib/domain/policy';
+import { PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
+import { createResidence, createTestApp, createUser, type TestApp } from '../testing';
+import { ValidationError } from '../services/validate';
+import { loadUpdates, documentFromUpdates } from './store';
+
+let app: TestApp;
+beforeEach(() => {
+	app = createTestApp();
+});
+afterEach(() => app.close());
+
+describe('placing a proposal on the site plan', () => {
+	async function setup() {
+		const { residence } = await createResidence(app);
+		const space = { type: 'residence' as const, id: residence.id };
+		const amina = await createUser(app, { roles: [{ ...space, role: 'tenant' }] });
+		const karim = await createUser(app, { roles: [{ ...space, role: 'tenant' }] });
+		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
+		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Des bancs' });
+		return { residence, amina, karim, claire, id };
+	}
+
+	it('the author places her own pin; it lands in the live pins document, stored on disk', async () => {
+		const { residence, amina, id } = await setup();
+		expect(app.services.collab.pinOf(id)).toBeNull();
+		app.services.collab.placePin(amina, id, { x: 0.25, y: 0.75 });
+		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.25, y: 0.75 });
+		const stored = documentFromUpdates(loadUpdates(app.services.deps.db, pinsDocName(residence.id)).updates);
+		expect(stored.getMap(PINS_FIELD).get(id)).toEqual({ x: 0.25, y: 0.75 });
+		app.services.collab.placePin(amina, id, null);
+		expect(app.services.collab.pinOf(id)).toBeNull();
+	});
+
+	it('a neighbour may not move someone else’s pin; a facilitator may', async () => {
+		const { karim, claire, id } = await setup();
+		expect(() => app.services.collab.placePin(karim, id, { x: 0.5, y: 0.5 })).toThrow(ForbiddenError);
+		expect(() => app.services.collab.placePin(null, id, { x: 0.5, y: 0.5 })).toThrow(ForbiddenError);
+		app.services.collab.placePin(claire, id, { x: 0.1, y: 0.2 });
+		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.1, y: 0.2 });
+	});
+
+	it('refuses a place outside the plan', async () => {
+		const { amina, id } = await setup();
+		expect(() => app.services.collab.placePin(amina, id, { x: 1.4, y: 0.2 })).toThrow(ValidationError);
+		expect(() => app.services.collab.placePin(amina, id, { x: Number.NaN, y: 0.2 })).toThrow(ValidationError);
+		expect(app.services.collab.pinOf(id)).toBeNull();
+	});
+
+	it('keeps pins placed in the plan view and by the form in one document', async () => {
+		const { residence, amina, id } = await setup();
+		const other = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un jardin' });
+		// A pin placed through the plan view's document.
+		app.services.collab.hub.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 0.9, y: 0.9 });
+		app.services.collab.placePin(amina, id, { x: 0.3, y: 0.3 });
+		expect(app.services.collab.pinOf(other.id)).toEqual({ x: 0.9, y: 0.9 });
+		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.3, y: 0.3 });
+	});
+});
