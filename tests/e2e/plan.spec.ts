@@ -46,7 +46,7 @@ test('a tenant without JavaScript places her idea on the plan; the facilitator�
 	await amina.page.goto(planUrl.replace(/\/plan$/, ''));
 	await amina.page.getByRole('link', { name: 'Une grainothèque et une outilthèque dans le local commun' }).first().click();
 	await expect(amina.page.getByTestId('pin-status')).toHaveText('Pas encore placée sur le plan.');
-	const picker = amina.page.getByRole('button', { name: /cliquez à l’endroit de l’idée « Une grainothèque et une outilthèque dans le local commun »/ });
+	const picker = amina.page.getByRole('button', { name: /cliquez à l’endroit de l’idée «\s*Une grainothèque et une outilthèque dans le local commun\s*»/ });
 	await picker.click({ position: { x: 140, y: 47 } });
 	await expect(amina.page.getByTestId('pin-status')).toHaveText('Placée sur le plan (à 50 % depuis la gauche, 25 % depuis le haut).');
 	// Claire's plan view numbered this idea and now shows it placed.

@@ -434,4 +434,28 @@ describe('consultations service', () => {
 		expect(() => local.photoPath(outsider, id, options[1]!.id)).toThrow(ForbiddenError);
 		expect(() => local.photoPath(s.amina, id, options[0]!.id)).toThrow(UserError);
 	});
+
+	it('takes paper ballots one at a time for any method, in one marked batch', async () => {
+		const s = await residenceSetup();
+		const { id } = svc().create(s.claire, {
+			space: s.space,
+			question: 'Priorités',
+			method: 'schulze',
+			options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }],
+			electorate: 'residence',
+			secrecy: 'secret',
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const [jardin, bancs, fete] = optionsOf(s.karim, id);
+		const first = svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [jardin]] }, note: 'Urne du hall' });
+		const second = svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [fete]] }, batchId: first.batchId });
+		expect(second).toEqual({ batchId: first.batchId, size: 2 });
+		expect(() => svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [] }, batchId: first.batchId })).toThrow(/votes.error.rankOne/);
+		expect(() => svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', counts: { [bancs!]: 2 } })).toThrow(/votes.error.batchMethod/);
+		const live = svc().results(s.karim, id).live;
+		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'paper', size: 2, note: 'Urne du hall', recordedBy: 'Claire' })]);
+		expect(live.result?.winners).toEqual([bancs]);
+		expect(app.services.deps.db.select().from(ballots).all().every((b) => b.batchId === first.batchId)).toBe(true);
+	});
 });

@@ -100,7 +100,10 @@ const batchSchema = z.object({
 	kind: z.enum(['show-of-hands', 'paper'], 'votes.error.batchKind'),
 	note: z.string().trim().max(300, 'error.tooLong').optional().default(''),
 	/** option id (or position for/against/abstain/object) → number of hands or papers. */
-	counts: z.record(z.string().max(64), z.coerce.number('votes.error.count').int('votes.error.count').min(0, 'votes.error.count').max(5000, 'votes.error.count'))
+	counts: z.record(z.string().max(64), z.coerce.number('votes.error.count').int('votes.error.count').min(0, 'votes.error.count').max(5000, 'votes.error.count')).optional(),
+	/** Or one paper ballot, for any method, added to `batchId` when continuing a batch. */
+	ballot: ballotInputSchema.optional(),
+	batchId: idSchema.optional()
 });
 const proxySchema = z.object({ consultationId: idSchema, holderId: idSchema });
 
@@ -921,38 +924,53 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 			return { confirmedAt: now };
 		},
 
-		/** A show of hands or a paper count, as its own batch of anonymous ballots. */
+		/**
+		 * A show of hands or a paper count, as its own batch of anonymous ballots: either numbers per
+		 * option (plurality, approval, for/against), or paper ballots entered one at a time (any method),
+		 * each added to the batch the facilitator is filling.
+		 */
 		recordBatch(actor: Actor | null, input: unknown) {
 			const data = parse(batchSchema, input);
 			const c = load(data.consultationId);
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
 			requireOpen(c);
-			if (!acceptsHandCount(c.method)) throw new UserError('votes.error.batchMethod');
 			if (c.weighting === 'colleges') throw new UserError('votes.error.batchColleges');
 			const config = configOf(c);
-			const keys = c.method === 'yes-no-abstain' ? [...POSITIONS] : config.options.map((o) => o.id);
 			const made: Ballot[] = [];
-			for (const [key, n] of Object.entries(data.counts)) {
-				if (n === 0) continue;
-				if (!(keys as string[]).includes(key)) throw new UserError('error.invalidInput');
-				const b: Ballot = c.method === 'plurality' ? { choice: key } : c.method === 'approval' ? { approve: [key] } : { position: key };
-				for (let i = 0; i < n; i++) made.push(b);
+			if (data.ballot) {
+				made.push(checkBallot(c, config, data.ballot, null));
+			} else {
+				if (!acceptsHandCount(c.method)) throw new UserError('votes.error.batchMethod');
+				const keys = c.method === 'yes-no-abstain' ? [...POSITIONS] : config.options.map((o) => o.id);
+				for (const [key, n] of Object.entries(data.counts ?? {})) {
+					if (n === 0) continue;
+					if (!(keys as string[]).includes(key)) throw new UserError('error.invalidInput');
+					const b: Ballot = c.method === 'plurality' ? { choice: key } : c.method === 'approval' ? { approve: [key] } : { position: key };
+					for (let i = 0; i < n; i++) made.push(b);
+				}
 			}
 			if (made.length === 0) throw new UserError('votes.error.emptyBatch');
 			if (made.length > 5000) throw new UserError('votes.error.count');
 			const now = clock.now();
-			const batchId = ids.id();
+			const continued = data.ballot && data.batchId
+				? db.select().from(voteBatches).where(and(eq(voteBatches.id, data.batchId), eq(voteBatches.consultationId, c.id), eq(voteBatches.recordedBy, actor.id), eq(voteBatches.kind, 'paper'))).get()
+				: undefined;
+			if (data.batchId && data.ballot && !continued) throw notFound();
+			const batchId = continued?.id ?? ids.id();
+			const kind = data.ballot ? 'paper' : data.kind;
+			const size = (continued?.size ?? 0) + made.length;
 			transaction(db, (tx) => {
-				tx.insert(voteBatches).values({ id: batchId, consultationId: c.id, kind: data.kind, note: data.note, size: made.length, recordedBy: actor.id, recordedAt: now }).run();
+				if (continued) tx.update(voteBatches).set({ size }).where(eq(voteBatches.id, batchId)).run();
+				else tx.insert(voteBatches).values({ id: batchId, consultationId: c.id, kind, note: data.note, size, recordedBy: actor.id, recordedAt: now }).run();
 				for (const b of made) tx.insert(ballots).values({ id: randomBallotId(), consultationId: c.id, batchId, content: b, weight: 1 }).run();
-				audit(tx, now, actor.id, 'vote.batch', { type: 'consultation', id: c.id }, { batchId, kind: data.kind, counts: data.counts, note: data.note });
+				audit(tx, now, actor.id, 'vote.batch', { type: 'consultation', id: c.id }, { batchId, kind, added: made.length, ...(data.counts ? { counts: data.counts } : {}), note: data.note });
 			});
 			const state = stateOf(c);
 			for (const b of made) state.tally.add(toBallot({ content: b, weight: 1, college: null }));
 			state.batches = batchesOf(c.id);
 			state.batchBallots += made.length;
 			publish(c);
-			return { batchId, size: made.length };
+			return { batchId, size };
 		},
 
 		/** A body member entrusts her vote on this consultation to another member. */

@@ -150,6 +150,17 @@ export const manageActions = {
 			return { batch: r.size };
 		});
 	},
+	paper: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const { services, user } = event.locals;
+			const cid = event.params.cid!;
+			const view = services.consultations.view(user, cid);
+			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
+			const r = services.consultations.recordBatch(user, { consultationId: cid, kind: 'paper', ballot, batchId: text(data, 'batchId') || undefined, note: text(data, 'note') });
+			return { paper: r };
+		});
+	},
 	assisted: async (event: RequestEvent) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
