@@ -2,6 +2,7 @@ import { can, type SpaceRef } from '$lib/domain/policy';
 import { boardJoinSchema, roomForBoard, type BoardPresence } from '$lib/realtime/board-events';
 import type { OnlineMember } from '$lib/realtime/events';
 import { log } from '../log';
+import type { Coalescer } from './coalesce';
 import type { IoServer, IoSocket } from './hub';
 
 const BOARD_PREFIX = 'board:residence:';
@@ -10,7 +11,7 @@ const BOARD_PREFIX = 'board:residence:';
  * Who is looking at a residence board right now. Membership rooms (`space:…`) say who is online in
  * the app; this room says who has the board open, so neighbours see each other at the same table.
  */
-export function attachBoardRoom(io: IoServer, socket: IoSocket) {
+export function attachBoardRoom(io: IoServer, socket: IoSocket, presence: Coalescer) {
 	const user = socket.data.user;
 	if (!user) return;
 
@@ -24,12 +25,18 @@ export function attachBoardRoom(io: IoServer, socket: IoSocket) {
 		return [...seen.values()];
 	}
 
-	async function broadcast(residenceId: string): Promise<BoardPresence> {
-		const presence = { residenceId, online: await online(residenceId) };
-		io.to(roomForBoard(residenceId)).emit('board.presence', presence);
-		return presence;
-	}
 	const fail = (err: unknown) => log.error('board presence failed', { err: String(err) });
+	/** The room hears the list once per window, however many people arrive or leave meanwhile. */
+	function broadcast(residenceId: string) {
+		presence.schedule(`board:${residenceId}`, () => {
+			online(residenceId)
+				.then((list) => io.to(roomForBoard(residenceId)).emit('board.presence', { residenceId, online: list }))
+				.catch(fail);
+		});
+	}
+	async function snapshot(residenceId: string): Promise<BoardPresence> {
+		return { residenceId, online: await online(residenceId) };
+	}
 
 	socket.on('board.join', (payload, ack) => {
 		const reply = typeof ack === 'function' ? ack : () => undefined;
@@ -38,8 +45,12 @@ export function attachBoardRoom(io: IoServer, socket: IoSocket) {
 		const space: SpaceRef = { type: 'residence', id: parsed.data.residenceId };
 		if (!can(user, 'space.view', space)) return reply({ ok: false, code: 'forbidden', error: 'error.forbidden' });
 		Promise.resolve(socket.join(roomForBoard(space.id)))
-			.then(() => broadcast(space.id))
-			.then((presence) => reply({ ok: true, data: presence }))
+			.then(() => {
+				broadcast(space.id);
+				// The newcomer gets the list at once in the reply; the others within the window.
+				return snapshot(space.id);
+			})
+			.then((list) => reply({ ok: true, data: list }))
 			.catch((err: unknown) => {
 				fail(err);
 				reply({ ok: false, code: 'error.unexpected', error: 'error.unexpected' });
@@ -57,9 +68,7 @@ export function attachBoardRoom(io: IoServer, socket: IoSocket) {
 
 	socket.on('disconnecting', () => {
 		const boards = [...socket.rooms].filter((r) => r.startsWith(BOARD_PREFIX)).map((r) => r.slice(BOARD_PREFIX.length));
-		// The socket is still in its rooms while "disconnecting": recount once it has left.
-		setTimeout(() => {
-			for (const id of boards) broadcast(id).catch(fail);
-		}, 0);
+		// The socket is still in its rooms while "disconnecting"; the coalesced recount runs after it left.
+		for (const id of boards) broadcast(id);
 	});
 }

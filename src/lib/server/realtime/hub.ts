@@ -13,6 +13,7 @@ import { tokenFromCookieHeader, validateSessionToken, type SessionUser } from '.
 import { log } from '../log';
 import type { Services } from '../services';
 import { attachBoardRoom } from './board-room';
+import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
 import { attachCollab } from '../collab/service';
 
 export interface SocketData {
@@ -52,10 +53,19 @@ export function attachRealtime(httpServer: HttpServer, services: Services): IoSe
 		return [...seen.values()];
 	}
 
-	async function broadcastPresence(keys: string[]) {
+	const presence = createCoalescer(PRESENCE_WINDOW_MS);
+	io.engine.on('close', () => presence.clear());
+	httpServer.on('close', () => presence.clear());
+
+	/** Each space's room hears its online list once per window, however many come and go meanwhile. */
+	function broadcastPresence(keys: string[]) {
 		for (const key of keys) {
 			const room = `space:${key}`;
-			io.to(room).emit('presence.changed', { key, online: await onlineIn(room) });
+			presence.schedule(room, () => {
+				onlineIn(room)
+					.then((online) => io.to(room).emit('presence.changed', { key, online }))
+					.catch((err: unknown) => log.error('presence broadcast failed', { err: String(err) }));
+			});
 		}
 	}
 
@@ -65,8 +75,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): IoSe
 		const spaces = services.spaces.coMemberSpaces(user);
 		const keys = spaces.map(spaceKey);
 		void socket.join([roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))]);
-		broadcastPresence(keys).catch((err: unknown) => log.error('presence broadcast failed', { err: String(err) }));
-		attachBoardRoom(io, socket);
+		broadcastPresence(keys);
+		attachBoardRoom(io, socket, presence);
 
 		socket.on('presence.snapshot', (_payload, ack) => {
 			if (typeof ack !== 'function') return;
@@ -79,7 +89,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): IoSe
 		});
 
 		socket.on('disconnect', () => {
-			broadcastPresence(keys).catch((err: unknown) => log.error('presence broadcast failed', { err: String(err) }));
+			broadcastPresence(keys);
 		});
 	});
 
