@@ -230,6 +230,26 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 	const editable = (p: EditableFields): EditableFields => ({ title: p.title, category: p.category, costEuros: p.costEuros, carriedBy: p.carriedBy });
 	const sameFields = (a: EditableFields, b: EditableFields) => JSON.stringify(editable(a)) === JSON.stringify(editable(b));
 
+
+	/**
+	 * Supporting and offering a hand ("Je participe") are the same gesture on two tables: one row per
+	 * person, on or off. Offering a hand is granted with supporting (a participant's gesture).
+	 */
+	function toggle(actor: Actor | null, input: unknown, table: typeof proposalSupports | typeof proposalVolunteers, kind: 'support' | 'volunteer') {
+		const data = parse(toggleSchema, input);
+		const p = visible(actor, data.proposalId);
+		authorize(actor, 'proposal.support', spaceOf(p));
+		if (data.on) ensureNotHidden(p);
+		const changed = transaction(db, (tx) => {
+			const res = data.on
+				? tx.insert(table).values({ proposalId: p.id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run()
+				: tx.delete(table).where(and(eq(table.proposalId, p.id), eq(table.userId, actor.id))).run();
+			if (res.changes > 0) audit(tx, clock.now(), actor.id, `proposal.${data.on ? '' : 'un'}${kind}`, { type: 'proposal', id: p.id });
+			return res.changes > 0;
+		});
+		if (changed) publishUpdate(p.id, kind, actor);
+		return { on: data.on, id: p.id };
+	}
 	return {
 		/** The board of a residence: every card, with what this person did and may do. */
 		board(actor: Actor | null, residenceId: string) {
@@ -394,36 +414,13 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 
 		/** Idempotent: supporting twice is still one support (the unique index guarantees it). */
 		setSupport(actor: Actor | null, input: unknown) {
-			const data = parse(toggleSchema, input);
-			const p = visible(actor, data.proposalId);
-			authorize(actor, 'proposal.support', spaceOf(p));
-			if (data.on) ensureNotHidden(p);
-			const changed = transaction(db, (tx) => {
-				const res = data.on
-					? tx.insert(proposalSupports).values({ proposalId: p.id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run()
-					: tx.delete(proposalSupports).where(and(eq(proposalSupports.proposalId, p.id), eq(proposalSupports.userId, actor.id))).run();
-				if (res.changes > 0) audit(tx, clock.now(), actor.id, data.on ? 'proposal.support' : 'proposal.unsupport', { type: 'proposal', id: p.id });
-				return res.changes > 0;
-			});
-			if (changed) publishUpdate(p.id, 'support', actor);
-			return { supported: data.on, supports: publicCard(db, p.id).supports };
+			const on = toggle(actor, input, proposalSupports, 'support');
+			return { supported: on.on, supports: publicCard(db, on.id).supports };
 		},
 
 		setVolunteer(actor: Actor | null, input: unknown) {
-			const data = parse(toggleSchema, input);
-			const p = visible(actor, data.proposalId);
-			// Offering a hand is a participant's gesture, granted with supporting.
-			authorize(actor, 'proposal.support', spaceOf(p));
-			if (data.on) ensureNotHidden(p);
-			const changed = transaction(db, (tx) => {
-				const res = data.on
-					? tx.insert(proposalVolunteers).values({ proposalId: p.id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run()
-					: tx.delete(proposalVolunteers).where(and(eq(proposalVolunteers.proposalId, p.id), eq(proposalVolunteers.userId, actor.id))).run();
-				if (res.changes > 0) audit(tx, clock.now(), actor.id, data.on ? 'proposal.volunteer' : 'proposal.unvolunteer', { type: 'proposal', id: p.id });
-				return res.changes > 0;
-			});
-			if (changed) publishUpdate(p.id, 'volunteer', actor);
-			return { volunteered: data.on, volunteers: publicCard(db, p.id).volunteers };
+			const on = toggle(actor, input, proposalVolunteers, 'volunteer');
+			return { volunteered: on.on, volunteers: publicCard(db, on.id).volunteers };
 		},
 
 		move(actor: Actor | null, input: unknown) {
