@@ -44,6 +44,14 @@ server.on('request', (req, res) => {
 	handler(req, res);
 });
 
+server.on('error', (err: NodeJS.ErrnoException) => {
+	if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+		console.error(`Cannot listen on ${cfg.HOST}:${cfg.PORT} (${err.code === 'EADDRINUSE' ? 'the port is already in use' : 'permission denied'}). Stop the other server or set PORT to another port.`);
+		process.exit(1);
+	}
+	throw err;
+});
+
 server.listen(cfg.PORT, cfg.HOST, () => {
 	const shown = cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST;
 	console.log(`Listening on ${cfg.ORIGIN ?? `http://${shown}:${cfg.PORT}`}`);
