@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { checkPage, newSignedInContext } from './fixtures';
+import { checkPage, newSignedInContext, signOut } from './fixtures';
 
 const TITLE = 'Des bancs devant l’entrée du bâtiment A';
 
@@ -58,7 +58,7 @@ test('the author and a facilitator co-edit the description live; a neighbour rea
 	// The offline copy kept in the browser is wiped when she signs out (shared computers).
 	const offlineCopies = () => amina.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('tib:')));
 	await expect.poll(offlineCopies).toHaveLength(1);
-	await amina.page.getByRole('button', { name: 'Se déconnecter' }).click();
+	await signOut(amina.page);
 	await expect(amina.page.getByRole('link', { name: 'Se connecter' }).first()).toBeVisible();
 	expect(await offlineCopies()).toEqual([]);
 	for (const c of [amina, claire, karim]) await c.context.close();

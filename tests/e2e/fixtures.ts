@@ -41,3 +41,9 @@ export async function checkPage(page: Page, name: string) {
 		await page.screenshot({ path: `test-results/screens/${name}-${label}.png`, fullPage: true });
 	}
 }
+
+/** Signs out and waits until the page shows it: the sign-out form finishes asynchronously. */
+export async function signOut(page: Page) {
+	await page.getByRole('button', { name: /^(Se déconnecter|Sign out)$/ }).click();
+	await expect(page.getByRole('banner').getByRole('link', { name: /^(Se connecter|Sign in)$/ })).toBeVisible();
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { checkPage, DEMO_PASSWORD, expectAccessible, newSignedInContext, signIn } from './fixtures';
+import { checkPage, DEMO_PASSWORD, expectAccessible, newSignedInContext, signIn, signOut } from './fixtures';
 
 test.describe('guests', () => {
 	test('the landing page is in French by default and links to the public pages', async ({ page }) => {
@@ -64,7 +64,7 @@ test.describe('a tenant', () => {
 		await page.getByRole('link', { name: 'Aller à mes espaces' }).click();
 		await expect(page.getByRole('link', { name: /L’Aventurière/ })).toBeVisible();
 		// She can come back later with her username and passphrase.
-		await page.getByRole('button', { name: 'Se déconnecter' }).click();
+		await signOut(page);
 		await signIn(page, username, passphrase);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bonjour Nour');
 	});
@@ -86,7 +86,7 @@ test.describe('a tenant', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Amina B.');
 		await expect(page.getByRole('heading', { name: 'My spaces' })).toBeVisible();
 		await checkPage(page, 'home-tenant-en');
-		await page.getByRole('button', { name: 'Sign out' }).click();
+		await signOut(page);
 		await page.context().clearCookies();
 		await signIn(page, 'amina');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Amina B.');
@@ -121,6 +121,7 @@ test.describe('a tenant', () => {
 	});
 
 	test('changes her password from her account page', async ({ page }) => {
+		test.setTimeout(60_000);
 		await signIn(page, 'karim');
 		await page.goto('/account');
 		await checkPage(page, 'account');
@@ -134,7 +135,7 @@ test.describe('a tenant', () => {
 		await page.getByLabel('Répétez le nouveau mot de passe').fill('ma nouvelle phrase');
 		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
 		await expect(page.getByText('Mot de passe changé.', { exact: false })).toBeVisible();
-		await page.getByRole('button', { name: 'Se déconnecter' }).click();
+		await signOut(page);
 		await signIn(page, 'karim', 'ma nouvelle phrase');
 		// Other spec files sign in as karim with the demo password: put it back.
 		await page.goto('/account');
@@ -224,7 +225,7 @@ test.describe('governance body members', () => {
 		await expect(page.getByText('Poids dans les votes : 25 %').first()).toBeVisible();
 		await expect(page.getByRole('main').getByRole('listitem').filter({ hasText: 'Sophie Leroy' }).last()).toContainText('Membre, Présidence');
 		await checkPage(page, 'body-member');
-		await page.getByRole('button', { name: 'Se déconnecter' }).click();
+		await signOut(page);
 		await signIn(page, 'amina');
 		await page.goto(url);
 		await expect(page.getByText('Vous n’avez pas le droit de faire cela ici.')).toBeVisible();

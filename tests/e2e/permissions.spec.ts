@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './fixtures';
+import { signIn, signOut } from './fixtures';
 
 /**
  * Walks the permission matrix through the real pages: for each demo account, which spaces open,
@@ -21,7 +21,7 @@ async function spaceUrls(page: Page): Promise<Record<Exclude<Space, 'admin'>, st
 	await page.goto('/admin');
 	await page.getByRole('link', { name: /CCAURA/ }).click();
 	const training = (await page.getByRole('link', { name: 'Action communautaire – session 2026' }).getAttribute('href'))!;
-	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+	await signOut(page);
 	return { residence, body, training };
 }
 
