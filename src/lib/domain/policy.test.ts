@@ -35,6 +35,20 @@ describe('permission matrix', () => {
 		});
 	}
 
+	// Meetings (issue 10): who schedules, chairs, checks in, runs the list of speakers, proposes an item.
+	const meeting: Action[] = ['meeting.schedule', 'meeting.chair', 'meeting.checkIn', 'meeting.speakers', 'meeting.proposeItem'];
+	it.each([
+		['member', ['meeting.proposeItem']],
+		['chair', meeting],
+		['secretary', ['meeting.schedule', 'meeting.checkIn', 'meeting.speakers', 'meeting.proposeItem']],
+		['observer', []]
+	] as [Role, Action[]][])('meetings: a body %s may %j', (role, allowed) => {
+		const a = actor(body, [role]);
+		expect(meeting.filter((action) => can(a, action, body))).toEqual(allowed);
+		// The same role on a residence grants none of it.
+		expect(meeting.filter((action) => can(actor(residence, [role]), action, residence))).toEqual([]);
+	});
+
 	it('a role grants nothing in another space', () => {
 		const a = actor(residence, ['facilitator']);
 		for (const action of core) expect(can(a, action, otherResidence)).toBe(false);

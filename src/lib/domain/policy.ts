@@ -42,6 +42,11 @@ export const actions = [
 	'vote.cast',
 	'vote.recordOnBehalf',
 	'meeting.open',
+	'meeting.schedule',
+	'meeting.chair',
+	'meeting.checkIn',
+	'meeting.speakers',
+	'meeting.proposeItem',
 	'minutes.edit',
 	'minutes.adopt'
 ] as const;
@@ -85,10 +90,16 @@ const grants: Record<Role, readonly Action[]> = {
 		'consultation.manage',
 		'vote.recordOnBehalf'
 	],
-	member: [...participant, 'space.members'],
+	member: [...participant, 'space.members', 'meeting.proposeItem'],
+	// The chair runs the room; the secretary schedules, checks people in and helps with the list of speakers.
 	chair: [
 		...participant,
 		'space.members',
+		'meeting.schedule',
+		'meeting.chair',
+		'meeting.checkIn',
+		'meeting.speakers',
+		'meeting.proposeItem',
 		'content.moderate',
 		'consultation.manage',
 		'vote.recordOnBehalf',
@@ -96,7 +107,16 @@ const grants: Record<Role, readonly Action[]> = {
 		'minutes.edit',
 		'minutes.adopt'
 	],
-	secretary: [...participant, 'space.members', 'meeting.open', 'minutes.edit'],
+	secretary: [
+		...participant,
+		'space.members',
+		'meeting.open',
+		'meeting.schedule',
+		'meeting.checkIn',
+		'meeting.speakers',
+		'meeting.proposeItem',
+		'minutes.edit'
+	],
 	observer: ['space.view'],
 	trainee: [...participant, 'space.members'],
 	trainer: [

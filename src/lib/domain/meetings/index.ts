@@ -1,0 +1,6 @@
+export * from './types';
+export * from './state';
+export * from './proxies';
+export * from './quorum';
+export * from './speakers';
+export * from './timers';
