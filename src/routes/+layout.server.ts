@@ -5,5 +5,5 @@ export const load: LayoutServerLoad = ({ locals }) => ({
 	user: locals.user
 		? { id: locals.user.id, displayName: locals.user.displayName, username: locals.user.username, isAdmin: locals.user.isAdmin }
 		: null,
-	unreadNotifications: locals.user ? locals.services.proposals.notifications.unread(locals.user) : 0
+	unreadNotifications: locals.user ? locals.services.notifications.unread(locals.user) : 0
 });

@@ -1,12 +1,12 @@
 import { act, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => guarded(event, () => event.locals.services.proposals.notifications.list(event.locals.user));
+export const load: PageServerLoad = (event) => guarded(event, () => event.locals.services.notifications.list(event.locals.user));
 
 export const actions: Actions = {
 	read: async (event) => {
 		const data = await event.request.formData();
 		const id = data.get('id');
-		return act(event, data, () => event.locals.services.proposals.notifications.markRead(event.locals.user, typeof id === 'string' && id ? { id } : {}));
+		return act(event, data, () => event.locals.services.notifications.markRead(event.locals.user, typeof id === 'string' && id ? { id } : {}));
 	}
 };

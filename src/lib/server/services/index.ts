@@ -2,17 +2,20 @@ import type { ServiceDeps } from './deps';
 import { createAdminService } from './admin';
 import { createAuthService } from './auth';
 import { createSpacesService } from './spaces';
+import { createNotificationsService } from './notifications';
 import { createProposalsService } from './proposals';
 import { createCollabService } from '../collab/service';
 import { createConsultationsService } from './consultations';
 
 export function createServices(deps: ServiceDeps) {
+	const notifications = createNotificationsService(deps);
 	return {
 		deps,
 		auth: createAuthService(deps),
 		admin: createAdminService(deps),
 		spaces: createSpacesService(deps),
-		proposals: createProposalsService(deps),
+		notifications,
+		proposals: createProposalsService(deps, { notifications }),
 		collab: createCollabService(deps),
 		consultations: createConsultationsService(deps)
 	};

@@ -1,15 +1,13 @@
-import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { join } from 'node:path';
 import { checkMove, openSequence, statuses, targetsFor, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, ForbiddenError, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { commentSchema, editSchema, hideSchema, moveSchema, proposeSchema, toggleSchema, undoSchema } from '$lib/domain/schemas/proposals';
-import type { BoardCard, BoardChange, NotificationPayload } from '$lib/realtime/board-events';
-import { roomForSpace, roomForUser } from '$lib/realtime/events';
+import type { BoardCard, BoardChange } from '$lib/realtime/board-events';
+import { roomForSpace } from '$lib/realtime/events';
 import { config } from '../config';
 import { transaction, type Db } from '../db';
 import {
-	memberships,
-	notifications,
 	proposalComments,
 	proposalEvents,
 	proposals,
@@ -22,6 +20,7 @@ import { photoDir, reencodePhoto, storePhoto } from '../uploads/photos';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { notFound, UserError } from './errors';
+import { createNotificationsService, type NotificationsService, type PendingNotification } from './notifications';
 import { parse } from './validate';
 
 type ProposalRow = typeof proposals.$inferSelect;
@@ -30,6 +29,7 @@ type EditableFields = Pick<ProposalRow, 'title' | 'category' | 'costEuros' | 'ca
 export interface ProposalsOptions {
 	/** Where photos are written; read lazily so tests can point it at their temporary folder. */
 	uploadDir?: () => string;
+	notifications?: NotificationsService;
 }
 
 const spaceOf = (p: Pick<ProposalRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: p.spaceType, id: p.spaceId });
@@ -38,6 +38,7 @@ const keyOf = (s: SpaceRef) => `${s.type}:${s.id}`;
 export function createProposalsService(deps: ServiceDeps, options: ProposalsOptions = {}) {
 	const { db, clock, ids, bus } = deps;
 	const uploadDir = options.uploadDir ?? (() => config().UPLOAD_DIR);
+	const notifications = options.notifications ?? createNotificationsService(deps);
 
 	const counts = {
 		supports: sql<number>`(select count(*) from proposal_supports s where s.proposal_id = ${proposals.id})`,
@@ -131,71 +132,6 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		return row.id;
 	}
 
-	/** People who follow a proposal: its author, supporters, volunteers and commenters, still members of its space. */
-	function followers(tx: Db, p: ProposalRow, exceptId: string): string[] {
-		const ids = new Set<string>([p.authorId]);
-		for (const r of tx.select({ id: proposalSupports.userId }).from(proposalSupports).where(eq(proposalSupports.proposalId, p.id)).all()) ids.add(r.id);
-		for (const r of tx.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, p.id)).all()) ids.add(r.id);
-		for (const r of tx.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, p.id)).all()) ids.add(r.id);
-		ids.delete(exceptId);
-		if (ids.size === 0) return [];
-		const members = tx
-			.select({ id: memberships.userId })
-			.from(memberships)
-			.where(and(eq(memberships.spaceType, p.spaceType), eq(memberships.spaceId, p.spaceId), inArray(memberships.userId, [...ids])))
-			.all();
-		return [...new Set(members.map((m) => m.id))];
-	}
-
-	interface Pending {
-		userId: string;
-		id: string;
-	}
-
-	function notify(tx: Db, userIds: string[], kind: 'comment' | 'status' | 'hidden', p: ProposalRow, actorId: string, data: Record<string, unknown>): Pending[] {
-		const createdAt = clock.now();
-		return userIds.map((userId) => {
-			const id = ids.id();
-			tx.insert(notifications).values({ id, userId, kind, proposalId: p.id, actorId, data, createdAt }).run();
-			return { userId, id };
-		});
-	}
-
-	/** After commit: each notified person's open tabs hear about it and update their bell. */
-	function publishNotifications(pending: Pending[]) {
-		for (const { userId, id } of pending) {
-			const n = notificationPayload(id);
-			if (n) bus.publish(roomForUser(userId), 'notification.new', n);
-		}
-	}
-
-	function notificationPayload(id: string): NotificationPayload | null {
-		const row = db
-			.select({ n: notifications, title: proposals.title, hiddenAt: proposals.hiddenAt, authorId: proposals.authorId, spaceId: proposals.spaceId, actorName: users.displayName })
-			.from(notifications)
-			.innerJoin(proposals, eq(proposals.id, notifications.proposalId))
-			.leftJoin(users, eq(users.id, notifications.actorId))
-			.where(eq(notifications.id, id))
-			.get();
-		if (!row) return null;
-		return {
-			id: row.n.id,
-			kind: row.n.kind,
-			proposalId: row.n.proposalId,
-			// Once hidden, only its author still reads the title in notifications.
-			proposalTitle: row.hiddenAt && row.n.userId !== row.authorId ? '' : row.title,
-			residenceId: row.spaceId,
-			actorName: row.actorName,
-			data: row.n.data,
-			createdAt: row.n.createdAt.toISOString(),
-			unread: unreadCount(row.n.userId)
-		};
-	}
-
-	function unreadCount(userId: string): number {
-		return db.select({ n: sql<number>`count(*)` }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
-	}
-
 	function rightsOn(actor: Actor | null, p: ProposalRow) {
 		const space = spaceOf(p);
 		return { canMove: can(actor, 'proposal.move', space), isAuthor: !!actor && actor.id === p.authorId && can(actor, 'proposal.editOwn', space) };
@@ -223,7 +159,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		const data = { from: p.status, to, fromPosition: p.position, toPosition: position, prevReason: p.declineReason, reason: declineReason };
 		const eventId = event(tx, p.id, actor.id, 'moved', data);
 		audit(tx, clock.now(), actor.id, 'proposal.move', { type: 'proposal', id: p.id }, data);
-		const pending = to === p.status ? [] : notify(tx, followers(tx, p, actor.id), 'status', p, actor.id, { from: p.status, to, reason: declineReason });
+		const pending = to === p.status ? [] : notifications.record(tx, notifications.followersOf(tx, p, actor.id), 'status', p, actor.id, { from: p.status, to, reason: declineReason });
 		return { eventId, pending };
 	}
 
@@ -405,10 +341,10 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const pending = transaction(db, (tx) => {
 				tx.insert(proposalComments).values({ id, proposalId: p.id, parentId, authorId: actor.id, body: data.body, createdAt: clock.now() }).run();
 				audit(tx, clock.now(), actor.id, 'proposal.comment', { type: 'proposal', id: p.id }, { commentId: id, parentId });
-				return notify(tx, followers(tx, p, actor.id), 'comment', p, actor.id, { commentId: id, excerpt: data.body.slice(0, 140) });
+				return notifications.record(tx, notifications.followersOf(tx, p, actor.id), 'comment', p, actor.id, { commentId: id, excerpt: data.body.slice(0, 140) });
 			});
 			publishUpdate(p.id, 'comment', actor);
-			publishNotifications(pending);
+			notifications.publish(pending);
 			return { id, parentId };
 		},
 
@@ -429,7 +365,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			authorize(actor, 'space.view', spaceOf(p));
 			const { eventId, pending } = transaction(db, (tx) => applyMove(tx, actor, loadProposal(tx, p.id), data.status, data.reason, data.index));
 			publishUpdate(p.id, 'moved', actor, eventId);
-			publishNotifications(pending);
+			notifications.publish(pending);
 			return { eventId };
 		},
 
@@ -467,12 +403,12 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const now = clock.now();
 			const pending = transaction(db, (tx) => {
 				const cur = loadProposal(tx, p.id);
-				let out: Pending[] = [];
+				let out: PendingNotification[] = [];
 				if (e.kind === 'moved') {
 					const d = e.data as { from: ProposalStatus; to: ProposalStatus; fromPosition: number; prevReason: string | null };
 					if (cur.status !== d.to || !statuses.includes(d.from)) throw new UserError('board.error.staleUndo', {}, 409);
 					tx.update(proposals).set({ status: d.from, position: d.fromPosition, declineReason: d.prevReason, updatedAt: now }).where(eq(proposals.id, p.id)).run();
-					if (d.from !== d.to) out = notify(tx, followers(tx, cur, actor.id), 'status', cur, actor.id, { from: d.to, to: d.from, reason: d.prevReason });
+					if (d.from !== d.to) out = notifications.record(tx, notifications.followersOf(tx, cur, actor.id), 'status', cur, actor.id, { from: d.to, to: d.from, reason: d.prevReason });
 				} else {
 					const d = e.data as { before: EditableFields; after: EditableFields };
 					if (!sameFields(cur, d.after)) throw new UserError('board.error.staleUndo', {}, 409);
@@ -484,7 +420,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				return out;
 			});
 			publishUpdate(p.id, 'undone', actor);
-			publishNotifications(pending);
+			notifications.publish(pending);
 			return { proposalId: p.id };
 		},
 
@@ -499,10 +435,10 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				tx.update(proposals).set({ hiddenAt: now, hiddenBy: actor.id, hiddenReason: data.reason, updatedAt: now }).where(eq(proposals.id, p.id)).run();
 				event(tx, p.id, actor.id, 'hidden', { reason: data.reason });
 				audit(tx, now, actor.id, 'proposal.hide', { type: 'proposal', id: p.id }, { reason: data.reason, title: p.title, description: p.description });
-				return p.authorId === actor.id ? [] : notify(tx, [p.authorId], 'hidden', p, actor.id, { target: 'proposal', reason: data.reason });
+				return p.authorId === actor.id ? [] : notifications.record(tx, [p.authorId], 'hidden', p, actor.id, { target: 'proposal', reason: data.reason });
 			});
 			publishUpdate(p.id, 'hidden', actor);
-			publishNotifications(pending);
+			notifications.publish(pending);
 		},
 
 		unhideProposal(actor: Actor | null, input: unknown) {
@@ -531,10 +467,10 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				tx.update(proposalComments).set({ hiddenAt: now, hiddenBy: actor.id, hiddenReason: data.reason }).where(eq(proposalComments.id, c.id)).run();
 				event(tx, p.id, actor.id, 'commentHidden', { commentId: c.id, reason: data.reason });
 				audit(tx, now, actor.id, 'comment.hide', { type: 'proposal', id: p.id }, { commentId: c.id, reason: data.reason, body: c.body, authorId: c.authorId });
-				return c.authorId === actor.id ? [] : notify(tx, [c.authorId], 'hidden', p, actor.id, { target: 'comment', reason: data.reason, commentId: c.id });
+				return c.authorId === actor.id ? [] : notifications.record(tx, [c.authorId], 'hidden', p, actor.id, { target: 'comment', reason: data.reason, commentId: c.id });
 			});
 			publishUpdate(p.id, 'comment', actor);
-			publishNotifications(pending);
+			notifications.publish(pending);
 		},
 
 		unhideComment(actor: Actor | null, input: unknown) {
@@ -561,40 +497,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		},
 
 		/** The columns in display order, for pages that list them. */
-		columns: [...openSequence, 'declined'] as ProposalStatus[],
-
-		notifications: {
-			list(actor: Actor | null, limit = 50) {
-				if (!actor) throw new UserError('error.signInRequired', {}, 403);
-				const rows = db
-					.select({ n: notifications.id })
-					.from(notifications)
-					.where(eq(notifications.userId, actor.id))
-					.orderBy(desc(notifications.createdAt))
-					.limit(limit)
-					.all();
-				const items = rows.map((r) => notificationPayload(r.n)).filter((n): n is NotificationPayload => !!n);
-				const read = new Set(
-					rows.length
-						? db.select({ id: notifications.id }).from(notifications).where(and(inArray(notifications.id, rows.map((r) => r.n)), sql`${notifications.readAt} is not null`)).all().map((r) => r.id)
-						: []
-				);
-				return { items: items.map((n) => ({ ...n, read: read.has(n.id) })), unread: unreadCount(actor.id) };
-			},
-			unread(actor: Actor | null): number {
-				return actor ? unreadCount(actor.id) : 0;
-			},
-			markRead(actor: Actor | null, input: unknown) {
-				if (!actor) throw new UserError('error.signInRequired', {}, 403);
-				const { id } = parse(hideSchema.pick({ id: true }).partial(), input);
-				const now = clock.now();
-				db.update(notifications)
-					.set({ readAt: now })
-					.where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined))
-					.run();
-				return { unread: unreadCount(actor.id) };
-			}
-		}
+		columns: [...openSequence, 'declined'] as ProposalStatus[]
 	};
 }
 
