@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { adminPosts, ids, post } from './admin-doors';
 import { signIn, signOut } from './fixtures';
 
 /**
@@ -76,4 +77,17 @@ test('a form post to a space one does not manage is refused with a message, not 
 	expect(body.type).toBe('failure');
 	expect(body.status).toBe(403);
 	expect(body.data).toContain(FORBIDDEN);
+});
+
+test('every administration action refuses every role but administrator, without relying on the layout', async ({ page }) => {
+	test.setTimeout(120_000);
+	const known = await ids(page);
+	for (const user of ['claire.martin@lmh.demo', 'nadia.formatrice@ccaura.demo', 'sophie.leroy@lcp.demo', 'josiane']) {
+		await page.context().clearCookies();
+		await signIn(page, user);
+		for (const [url, form] of adminPosts(known)) {
+			const result = await post(page, url, form);
+			expect([result.type, result.status], `${user} → ${url}`).toEqual(['failure', 403]);
+		}
+	}
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, canGlobal, authorize, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './policy';
+import { can, canGlobal, canGrantRole, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './policy';
 
 const residence: SpaceRef = { type: 'residence', id: 'r1' };
 const otherResidence: SpaceRef = { type: 'residence', id: 'r2' };
@@ -88,5 +88,72 @@ describe('permission matrix', () => {
 	it('authorize throws a ForbiddenError naming the action', () => {
 		expect(() => authorize(actor(residence, ['tenant']), 'content.moderate', residence)).toThrow(ForbiddenError);
 		expect(() => authorize(actor(residence, ['tenant']), 'proposal.create', residence)).not.toThrow();
+	});
+});
+
+describe('role-grant policy (who may grant which role where)', () => {
+	const someone = (id: string, space?: SpaceRef, held: Role[] = [], isAdmin = false): Actor => ({
+		id,
+		isAdmin,
+		roles: space ? new Map([[spaceKey(space), held]]) : new Map()
+	});
+	const tenant = someone('t', residence, ['tenant']);
+	const newcomer = someone('n');
+	const spaces = [residence, body, training];
+	const grantsOf = (granter: Actor, target: Actor) =>
+		spaces.flatMap((space) => roles.filter((role) => canGrantRole(granter, { target, role, space })).map((role) => `${space.type}:${role}`));
+
+	it('administrators grant every role that exists in the kind of space, and nothing else', () => {
+		const admin = someone('a', undefined, [], true);
+		expect(grantsOf(admin, newcomer).sort()).toEqual(spaces.flatMap((s) => rolesBySpace[s.type].map((r) => `${s.type}:${r}`)).sort());
+		expect(canGrantRole(admin, { target: newcomer, role: 'chair', space: residence })).toBe(false);
+	});
+
+	it('a facilitator grants tenant and association in her own residence only', () => {
+		const facilitator = someone('f', residence, ['facilitator']);
+		expect(grantsOf(facilitator, newcomer)).toEqual(['residence:tenant', 'residence:association']);
+		expect(grantsOf(facilitator, tenant)).toEqual(['residence:tenant', 'residence:association']);
+		expect(canGrantRole(facilitator, { target: newcomer, role: 'tenant', space: otherResidence })).toBe(false);
+	});
+
+	it('a facilitator never grants herself a role, nor staff roles, nor roles to staff or administrators (the wave-2 attack)', () => {
+		const facilitator = someone('f', residence, ['facilitator']);
+		expect(canGrantRole(facilitator, { target: facilitator, role: 'tenant', space: residence })).toBe(false);
+		expect(canGrantRole(facilitator, { target: tenant, role: 'facilitator', space: residence })).toBe(false);
+		expect(canGrantRole(facilitator, { target: tenant, role: 'observer', space: residence })).toBe(false);
+		const colleague = someone('c', residence, ['facilitator']);
+		expect(canGrantRole(facilitator, { target: colleague, role: 'tenant', space: residence })).toBe(false);
+		expect(canGrantRole(facilitator, { target: someone('a', undefined, [], true), role: 'tenant', space: residence })).toBe(false);
+		expect(() => authorizeRoleGrant(facilitator, { target: facilitator, role: 'tenant', space: residence })).toThrow(ForbiddenError);
+	});
+
+	it('a trainer grants trainee in his session only', () => {
+		const trainer = someone('tr', training, ['trainer']);
+		expect(grantsOf(trainer, newcomer)).toEqual(['training:trainee']);
+		expect(canGrantRole(trainer, { target: trainer, role: 'trainee', space: training })).toBe(false);
+	});
+
+	it.each([
+		['tenant', residence],
+		['association', residence],
+		['observer', residence],
+		['member', body],
+		['chair', body],
+		['secretary', body],
+		['trainee', training]
+	] as [Role, SpaceRef][])('a %s grants no role at all', (role, space) => {
+		expect(grantsOf(someone('x', space, [role]), newcomer)).toEqual([]);
+	});
+
+	it('guests grant nothing', () => {
+		expect(grantsOf(null as unknown as Actor, newcomer)).toEqual([]);
+	});
+
+	it('staff are facilitators, trainers and administrators', () => {
+		expect(isStaff(someone('f', residence, ['facilitator']))).toBe(true);
+		expect(isStaff(someone('tr', training, ['trainer']))).toBe(true);
+		expect(isStaff(someone('a', undefined, [], true))).toBe(true);
+		expect(isStaff(tenant)).toBe(false);
+		expect(isStaff(someone('c', body, ['chair']))).toBe(false);
 	});
 });

@@ -7,10 +7,12 @@ import votesFr from './messages/votes.fr.json';
 import votesEn from './messages/votes.en.json';
 import collabFr from './messages/collab.fr.json';
 import collabEn from './messages/collab.en.json';
+import accessFr from './messages/access.fr.json';
+import accessEn from './messages/access.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

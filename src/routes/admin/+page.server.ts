@@ -1,9 +1,10 @@
+import { adminActions } from '$lib/server/auth/guard';
 import { act } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ organisations: locals.services.admin.listOrganisations(locals.user) });
 
-export const actions: Actions = {
+export const actions: Actions = adminActions({
 	createOrganisation: async (event) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
@@ -15,4 +16,4 @@ export const actions: Actions = {
 			return { created: org.name };
 		});
 	}
-};
+});

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { beginSession } from '$lib/server/auth/cookies';
 import { act, clientIp } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +15,7 @@ export const actions: Actions = {
 				{ username: data.get('username'), password: data.get('password') },
 				clientIp(event)
 			);
-			setSessionCookie(event.cookies, token, session.expiresAt, event.url);
+			beginSession(event, { token, session });
 			return null;
 		});
 		if (result) return result;

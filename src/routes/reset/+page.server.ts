@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { beginSession } from '$lib/server/auth/cookies';
 import { act } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,7 +10,7 @@ export const actions: Actions = {
 		const data = await event.request.formData();
 		const result = await act(event, data, async () => {
 			const done = await event.locals.services.auth.redeemReset({ code: data.get('code'), password: data.get('password') });
-			setSessionCookie(event.cookies, done.token, done.session.expiresAt, event.url);
+			beginSession(event, done);
 			return null;
 		});
 		if (result) return result;

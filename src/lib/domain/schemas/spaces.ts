@@ -10,6 +10,14 @@ export const organisationSchema = z.object({
 
 export const agencySchema = z.object({ organisationId: z.string().min(1).max(40), name });
 
+/**
+ * One residence is at most a few thousand homes; the bound keeps one form post from writing
+ * hundreds of thousands of rows (100 buildings × 2,000 dwellings was accepted before) while every
+ * other request waits on the database.
+ */
+export const MAX_DWELLINGS_PER_RESIDENCE = 5000;
+export const MAX_BUILDINGS_PER_RESIDENCE = 100;
+
 export const residenceSchema = z.object({
 	organisationId: z.string().min(1, 'validation.required').max(40),
 	agencyId: z.string().max(40).optional(),
@@ -24,7 +32,8 @@ export const residenceSchema = z.object({
 			})
 		)
 		.min(1, 'validation.buildingsRequired')
-		.max(100)
+		.max(MAX_BUILDINGS_PER_RESIDENCE, 'access.tooManyBuildings')
+		.refine((list) => list.reduce((n, b) => n + b.dwellings, 0) <= MAX_DWELLINGS_PER_RESIDENCE, 'access.tooManyDwellings')
 });
 
 export const collegeInput = z.object({

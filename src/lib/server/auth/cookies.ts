@@ -1,6 +1,6 @@
-import type { Cookies } from '@sveltejs/kit';
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { config } from '../config';
-import { SESSION_COOKIE } from './session';
+import { invalidateSession, SESSION_COOKIE, type Session } from './session';
 
 export const LOCALE_COOKIE = 'locale';
 
@@ -20,4 +20,15 @@ export function clearSessionCookie(cookies: Cookies) {
 
 export function setLocaleCookie(cookies: Cookies, locale: string, url: URL) {
 	cookies.set(LOCALE_COOKIE, locale, { path: '/', httpOnly: false, sameSite: 'lax', secure: secure(url), maxAge: 365 * 24 * 3600 });
+}
+
+/**
+ * Signing in (or joining, or redeeming a code) on a device that already holds a session ends that
+ * session on the server: the old cookie must not stay a valid key once it is replaced.
+ */
+export function beginSession(event: RequestEvent, created: { token: string; session: Session }) {
+	const previous = event.locals.sessionId;
+	if (previous && previous !== created.session.id) invalidateSession(event.locals.services.deps.db, previous);
+	event.locals.sessionId = created.session.id;
+	setSessionCookie(event.cookies, created.token, created.session.expiresAt, event.url);
 }

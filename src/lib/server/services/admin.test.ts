@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
-import { colleges, households } from '../db/schema';
+import { colleges, households, memberships } from '../db/schema';
 import { createResidence, createTestApp, createUser, type TestApp } from '../testing';
 import { dwellingPrefix } from './admin';
 import { UserError } from './errors';
@@ -88,6 +88,50 @@ describe('administration', () => {
 		expect(() => app.services.admin.assignRole(admin, { userId: fatou.id, space: { type: 'body', id: other.id }, role: 'member', collegeId })).toThrow(UserError);
 		app.services.admin.removeRole(admin, { userId: fatou.id, space: { type: 'body', id: body.id }, role: 'member' });
 		expect(app.services.spaces.body(admin, body.id).members).toEqual([]);
+	});
+});
+
+describe('role grants through the service (issue 7, finding 2)', () => {
+	it('a facilitator can neither make herself a tenant nor make a tenant a facilitator; she may make a tenant an association member', async () => {
+		const { residence } = await createResidence(app);
+		const space = { type: 'residence', id: residence.id } as const;
+		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
+		const karim = await createUser(app, { roles: [{ ...space, role: 'tenant' }] });
+		expect(() => app.services.admin.assignRole(claire, { userId: claire.id, space, role: 'tenant' })).toThrow(ForbiddenError);
+		expect(() => app.services.admin.assignRole(claire, { userId: karim.id, space, role: 'facilitator' })).toThrow(ForbiddenError);
+		expect(() => app.services.admin.removeRole(claire, { userId: claire.id, space, role: 'facilitator' })).toThrow(ForbiddenError);
+		app.services.admin.assignRole(claire, { userId: karim.id, space, role: 'association' });
+		const roles = app.services.deps.db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).all();
+		expect(roles.filter((r) => r.userId === claire.id).map((r) => r.role)).toEqual(['facilitator']);
+		expect(roles.filter((r) => r.userId === karim.id).map((r) => r.role).sort()).toEqual(['association', 'tenant']);
+	});
+
+	it('a stranger learns nothing about unknown people or spaces (forbidden, not not-found)', async () => {
+		const stranger = await createUser(app);
+		expect(() => app.services.admin.assignRole(stranger, { userId: 'nobody', space: { type: 'residence', id: 'nowhere' }, role: 'tenant' })).toThrow(ForbiddenError);
+	});
+});
+
+describe('bounded administration (issue 7, "Also")', () => {
+	it('refuses a residence of 200,000 dwellings with a clear message and writes nothing', async () => {
+		const { admin, org } = await createResidence(app);
+		const before = app.services.deps.db.select().from(households).all().length;
+		const huge = Array.from({ length: 100 }, (_, i) => ({ name: `Tour ${i}`, dwellings: 2000 }));
+		try {
+			app.services.admin.createResidence(admin, { organisationId: org.id, name: 'Cité géante', buildings: huge });
+			expect.unreachable();
+		} catch (e) {
+			expect((e as ValidationError).fields.buildings).toBe('access.tooManyDwellings');
+		}
+		const tooMany = Array.from({ length: 101 }, (_, i) => ({ name: `B${i}`, dwellings: 1 }));
+		expect(() => app.services.admin.createResidence(admin, { organisationId: org.id, name: 'Trop', buildings: tooMany })).toThrow(ValidationError);
+		expect(app.services.deps.db.select().from(households).all().length).toBe(before);
+	});
+
+	it('accepts the largest allowed residence in one go', async () => {
+		const { admin, org } = await createResidence(app);
+		const r = app.services.admin.createResidence(admin, { organisationId: org.id, name: 'Grand ensemble', buildings: [{ name: 'A', dwellings: 2000 }, { name: 'B', dwellings: 2000 }, { name: 'C', dwellings: 1000 }] });
+		expect(app.services.deps.db.select().from(households).where(eq(households.residenceId, r.id)).all()).toHaveLength(5000);
 	});
 });
 

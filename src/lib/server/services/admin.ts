@@ -1,5 +1,5 @@
 import { and, asc, eq, like, or } from 'drizzle-orm';
-import { authorize, authorizeGlobal, rolesBySpace, type Actor, type SpaceRef } from '$lib/domain/policy';
+import { authorize, authorizeGlobal, authorizeRoleGrant, can, ForbiddenError, rolesBySpace, type Actor, type Role, type SpaceRef } from '$lib/domain/policy';
 import { assignRoleSchema } from '$lib/domain/schemas/accounts';
 import {
 	agencySchema,
@@ -26,6 +26,7 @@ import {
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateCode } from '../auth/passphrase';
+import { loadActor } from '../auth/session';
 import { config } from '../config';
 import { reencodePhoto } from '../uploads/photos';
 import { slugify } from '../ids';
@@ -58,6 +59,21 @@ export function createAdminService(deps: ServiceDeps) {
 	function spaceExists(space: SpaceRef): boolean {
 		const table = space.type === 'residence' ? residences : space.type === 'body' ? bodies : trainingSessions;
 		return !!db.select({ id: table.id }).from(table).where(eq(table.id, space.id)).get();
+	}
+
+	/**
+	 * The person a role change is about, as they are now. Someone with no say in the space learns
+	 * nothing (forbidden before not-found), so ids cannot be probed through this door.
+	 */
+	function roleTarget(actor: Actor | null, data: { userId: string; space: SpaceRef; role: Role }): Actor {
+		if (!actor) throw new ForbiddenError('role.grant');
+		if (!rolesBySpace[data.space.type].includes(data.role)) throw new UserError('validation.role');
+		const target = loadActor(db, data.userId);
+		if (!target || !spaceExists(data.space)) {
+			if (!actor.isAdmin && !can(actor, 'space.manage', data.space)) throw new ForbiddenError('role.grant');
+			throw new UserError('error.notFound', {}, 404);
+		}
+		return target;
 	}
 
 	return {
@@ -141,10 +157,14 @@ export function createAdminService(deps: ServiceDeps) {
 					while (used.has(prefix)) prefix = `${prefix}${position + 1}`;
 					used.add(prefix);
 					const width = String(b.dwellings).length < 2 ? 2 : String(b.dwellings).length;
-					for (let n = 1; n <= b.dwellings; n++)
-						tx.insert(households)
-							.values({ id: ids.id(), residenceId: residence.id, buildingId, label: `${prefix}-${String(n).padStart(width, '0')}` })
-							.run();
+					const homes = Array.from({ length: b.dwellings }, (_, i) => ({
+						id: ids.id(),
+						residenceId: residence.id,
+						buildingId,
+						label: `${prefix}-${String(i + 1).padStart(width, '0')}`
+					}));
+					// Multi-row inserts: one statement per 250 homes rather than one per home.
+					for (let i = 0; i < homes.length; i += 250) tx.insert(households).values(homes.slice(i, i + 250)).run();
 				});
 				audit(tx, now, actor.id, 'residence.created', { type: 'residence', id: residence.id }, { name: residence.name, buildings: data.buildings });
 			});
@@ -250,10 +270,8 @@ export function createAdminService(deps: ServiceDeps) {
 
 		assignRole(actor: Actor | null, input: unknown) {
 			const data = parse(assignRoleSchema, input);
-			authorize(actor, 'space.manage', data.space);
-			if (!rolesBySpace[data.space.type].includes(data.role)) throw new UserError('validation.role');
-			if (!spaceExists(data.space)) throw new UserError('error.notFound', {}, 404);
-			if (!db.select({ id: users.id }).from(users).where(eq(users.id, data.userId)).get()) throw new UserError('error.notFound', {}, 404);
+			const target = roleTarget(actor, data);
+			authorizeRoleGrant(actor, { target, role: data.role, space: data.space });
 			if (data.collegeId) {
 				const college = db.select().from(colleges).where(eq(colleges.id, data.collegeId)).get();
 				if (!college || data.space.type !== 'body' || college.bodyId !== data.space.id) throw new UserError('validation.college');
@@ -271,9 +289,11 @@ export function createAdminService(deps: ServiceDeps) {
 			});
 		},
 
+		/** Taking a role back follows the same policy as granting it. */
 		removeRole(actor: Actor | null, input: unknown) {
 			const data = parse(assignRoleSchema, input);
-			authorize(actor, 'space.manage', data.space);
+			const target = roleTarget(actor, data);
+			authorizeRoleGrant(actor, { target, role: data.role, space: data.space });
 			const now = clock.now();
 			transaction(db, (tx) => {
 				tx.delete(memberships)

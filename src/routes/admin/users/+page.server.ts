@@ -1,3 +1,4 @@
+import { adminActions } from '$lib/server/auth/guard';
 import { act } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,7 +12,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return { q, users: locals.services.admin.findUsers(locals.user, q), spaces: locals.services.admin.allSpaces(locals.user) };
 };
 
-export const actions: Actions = {
+export const actions: Actions = adminActions({
 	assign: async (event) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
@@ -41,4 +42,4 @@ export const actions: Actions = {
 			return { invite: { link: `${event.url.origin}/invite/${token}`, expiresAt } };
 		});
 	}
-};
+});

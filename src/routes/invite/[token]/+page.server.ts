@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { beginSession } from '$lib/server/auth/cookies';
 import { act, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,7 +14,7 @@ export const actions: Actions = {
 				displayName: data.get('displayName'),
 				password: data.get('password')
 			});
-			setSessionCookie(event.cookies, done.token, done.session.expiresAt, event.url);
+			beginSession(event, done);
 			return null;
 		});
 		if (result) return result;

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { generatePassphrase } from '$lib/server/auth/passphrase';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { beginSession } from '$lib/server/auth/cookies';
 import { act, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,7 +22,7 @@ export const actions: Actions = {
 				password: data.get('password'),
 				discreet: data.get('discreet') === 'on'
 			});
-			setSessionCookie(event.cookies, joined.token, joined.session.expiresAt, event.url);
+			beginSession(event, joined);
 			return joined;
 		});
 		if (result && 'username' in result) redirect(303, `/welcome`);

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { adminActions } from '$lib/server/auth/guard';
 import { act } from '$lib/server/forms';
 import { translator } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +19,7 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	return org;
 };
 
-export const actions: Actions = {
+export const actions: Actions = adminActions({
 	createAgency: async (event) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
@@ -64,4 +65,4 @@ export const actions: Actions = {
 			return { created: s.name };
 		});
 	}
-};
+});
