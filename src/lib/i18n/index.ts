@@ -9,10 +9,12 @@ import collabFr from './messages/collab.fr.json';
 import collabEn from './messages/collab.en.json';
 import accessFr from './messages/access.fr.json';
 import accessEn from './messages/access.en.json';
+import notificationsFr from './messages/notifications.fr.json';
+import notificationsEn from './messages/notifications.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

@@ -41,10 +41,12 @@ export interface ProposalUpdate {
 
 export interface NotificationPayload {
 	id: string;
-	kind: 'comment' | 'status' | 'hidden';
-	proposalId: string;
+	kind: 'comment' | 'status' | 'hidden' | 'voteOpened' | 'voteClosing' | 'voteResults';
+	proposalId: string | null;
+	consultationId: string | null;
+	/** The idea's title, or the vote's question (the name stays for the bell and older clients); empty for an idea hidden from this reader. */
 	proposalTitle: string;
-	residenceId: string;
+	href: string;
 	actorName: string | null;
 	data: Record<string, unknown>;
 	createdAt: string;

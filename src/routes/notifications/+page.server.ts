@@ -6,7 +6,6 @@ export const load: PageServerLoad = (event) => guarded(event, () => event.locals
 export const actions: Actions = {
 	read: async (event) => {
 		const data = await event.request.formData();
-		const id = data.get('id');
-		return act(event, data, () => event.locals.services.notifications.markRead(event.locals.user, typeof id === 'string' && id ? { id } : {}));
+		return act(event, data, () => event.locals.services.notifications.markRead(event.locals.user, { id: data.get('id') || undefined, ids: data.get('ids') || undefined }));
 	}
 };

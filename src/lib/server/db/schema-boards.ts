@@ -93,23 +93,3 @@ export const proposalEvents = sqliteTable(
 	},
 	(t) => [index('proposal_events_proposal').on(t.proposalId, t.id)]
 );
-
-/**
- * In-app notifications. `emailedAt` stays null until a future e-mail digest sends the row, so the
- * digest only has to pick unread, un-e-mailed rows older than its period.
- */
-export const notifications = sqliteTable(
-	'notifications',
-	{
-		id: text('id').primaryKey(),
-		userId: text('user_id').notNull().references(() => users.id),
-		kind: text('kind', { enum: ['comment', 'status', 'hidden'] }).notNull(),
-		proposalId: text('proposal_id').notNull().references(() => proposals.id),
-		actorId: text('actor_id').references(() => users.id),
-		data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-		createdAt: at('created_at').notNull(),
-		readAt: at('read_at'),
-		emailedAt: at('emailed_at')
-	},
-	(t) => [index('notifications_user').on(t.userId, t.readAt, t.createdAt)]
-);

@@ -170,3 +170,4 @@ export const auditLog = sqliteTable(
 export * from './schema-boards';
 export * from './schema-collab';
 export * from './schema-votes';
+export * from './schema-notifications';

@@ -8,6 +8,7 @@ import { loadActor } from '../auth/session';
 import { seedBoards } from './seed-boards';
 import { demoSitePlan, placeDemoPins } from './site-plan';
 import { seedVotes } from './seed-votes';
+import { settleDemoNotifications } from './seed-notifications';
 
 /** Every demo account shares this password so a newcomer can try each role. */
 export const DEMO_PASSWORD = 'demo-demo-2026';
@@ -144,5 +145,6 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await services.admin.setSitePlan(admin, aventuriere.id, await demoSitePlan());
 	placeDemoPins(services, aventuriere.id);
 	await seedVotes(services, aventuriere.id, committee.id, userIds);
+	settleDemoNotifications(services);
 	return 'created';
 }

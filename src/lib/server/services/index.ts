@@ -9,6 +9,7 @@ import { createConsultationsService } from './consultations';
 
 export function createServices(deps: ServiceDeps) {
 	const notifications = createNotificationsService(deps);
+	notifications.followVotes();
 	return {
 		deps,
 		auth: createAuthService(deps),

@@ -1,17 +1,19 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Actor } from '$lib/domain/policy';
-import { hideSchema } from '$lib/domain/schemas/proposals';
-import type { NotificationPayload } from '$lib/realtime/board-events';
 import { roomForUser } from '$lib/realtime/events';
+import { log } from '../../log';
 import type { Db } from '../../db';
-import { notifications, proposals } from '../../db/schema';
+import { notifications, type NotificationKind } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { UserError } from '../errors';
 import { parse } from '../validate';
+import { markReadSchema } from './schemas';
 import { proposalFollowers } from './recipients';
-import { notificationPayload, unreadCount } from './views';
+import { listGroups, notificationPayload, unreadCount } from './views';
+import { voteNotifications } from './votes';
 
-export type NotificationKind = typeof notifications.$inferInsert.kind;
+export type { NotificationKind };
+export type { NotificationGroup } from './views';
 
 /** A notification written inside a service's transaction, to be announced once it has committed. */
 export interface PendingNotification {
@@ -19,57 +21,74 @@ export interface PendingNotification {
 	id: string;
 }
 
-const markReadSchema = hideSchema.pick({ id: true }).partial();
+type Target = { proposalId: string } | { consultationId: string };
 
 /**
- * Who hears about what. Other services call `record` inside their own transaction (so a notification
- * exists exactly when the change it reports does) and `publish` after commit.
+ * Who hears about what. Services call `record` inside their own transaction (a notification exists
+ * exactly when the change it reports does) and `publish` after commit; vote notifications follow the
+ * consultations' published events; e-mail is sent later from the rows (see `mail.ts`).
  */
 export function createNotificationsService(deps: ServiceDeps) {
 	const { db, clock, ids, bus } = deps;
 
+	function record(tx: Db, userIds: string[], kind: NotificationKind, target: Target | { id: string }, actorId: string | null, data: Record<string, unknown>): PendingNotification[] {
+		const createdAt = clock.now();
+		// A proposal row (with `id`) is accepted as the target, as the proposals service passes it.
+		const on = 'id' in target ? { proposalId: target.id } : target;
+		return userIds.map((userId) => {
+			const id = ids.id();
+			tx.insert(notifications).values({ id, userId, kind, ...on, actorId, data, createdAt }).run();
+			return { userId, id };
+		});
+	}
+
+	/** After commit: each notified person's open tabs hear about it and update their bell. */
+	function publish(pending: PendingNotification[]) {
+		for (const { userId, id } of pending) {
+			const n = notificationPayload(db, id);
+			if (n) bus.publish(roomForUser(userId), 'notification.new', n);
+		}
+	}
+
+	const votes = voteNotifications(deps, record, publish);
+
 	return {
 		followersOf: proposalFollowers,
+		record,
+		publish,
 
-		record(tx: Db, userIds: string[], kind: NotificationKind, p: typeof proposals.$inferSelect, actorId: string, data: Record<string, unknown>): PendingNotification[] {
-			const createdAt = clock.now();
-			return userIds.map((userId) => {
-				const id = ids.id();
-				tx.insert(notifications).values({ id, userId, kind, proposalId: p.id, actorId, data, createdAt }).run();
-				return { userId, id };
+		/** Subscribes vote notifications to the bus; returns the unsubscribe function. */
+		followVotes() {
+			return bus.subscribe((message) => {
+				try {
+					votes.onEvent(message);
+				} catch (err) {
+					// A failed notification must not undo or fail the vote that was just committed.
+					log.error('vote notification failed', { error: String(err) });
+				}
 			});
 		},
 
-		/** After commit: each notified person's open tabs hear about it and update their bell. */
-		publish(pending: PendingNotification[]) {
-			for (const { userId, id } of pending) {
-				const n = notificationPayload(db, id);
-				if (n) bus.publish(roomForUser(userId), 'notification.new', n);
-			}
-		},
+		/** For the scheduler: "closes tomorrow" reminders. */
+		remindClosing: votes.remindClosing,
 
-		list(actor: Actor | null, limit = 50) {
+		list(actor: Actor | null, limit = 200) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
-			const rows = db.select({ n: notifications.id }).from(notifications).where(eq(notifications.userId, actor.id)).orderBy(desc(notifications.createdAt)).limit(limit).all();
-			const items = rows.map((r) => notificationPayload(db, r.n)).filter((n): n is NotificationPayload => !!n);
-			const read = new Set(
-				rows.length
-					? db.select({ id: notifications.id }).from(notifications).where(and(inArray(notifications.id, rows.map((r) => r.n)), sql`${notifications.readAt} is not null`)).all().map((r) => r.id)
-					: []
-			);
-			return { items: items.map((n) => ({ ...n, read: read.has(n.id) })), unread: unreadCount(db, actor.id) };
+			return { items: listGroups(db, actor.id, limit), unread: unreadCount(db, actor.id) };
 		},
 
 		unread(actor: Actor | null): number {
 			return actor ? unreadCount(db, actor.id) : 0;
 		},
 
+		/** One row, a group (its ids), or everything when neither is given. */
 		markRead(actor: Actor | null, input: unknown) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
-			const { id } = parse(markReadSchema, input);
+			const { id, ids: group } = parse(markReadSchema, input);
+			const only = group?.length ? inArray(notifications.id, group) : id ? eq(notifications.id, id) : undefined;
 			db.update(notifications)
 				.set({ readAt: clock.now() })
-				.where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined))
+				.where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), only))
 				.run();
 			return { unread: unreadCount(db, actor.id) };
 		}

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { can, roles, type Role, type SpaceType } from '$lib/domain/policy';
 import type { Db } from '../../db';
-import { memberships, proposalComments, proposals, proposalSupports, proposalVolunteers } from '../../db/schema';
+import { consultations, households, memberships, participations, proposalComments, proposals, proposalSupports, proposalVolunteers, users } from '../../db/schema';
 
 type ProposalRow = typeof proposals.$inferSelect;
 
@@ -18,4 +19,40 @@ export function proposalFollowers(tx: Db, p: ProposalRow, exceptId: string): str
 		.where(and(eq(memberships.spaceType, p.spaceType), eq(memberships.spaceId, p.spaceId), inArray(memberships.userId, [...ids])))
 		.all();
 	return [...new Set(members.map((m) => m.id))];
+}
+
+/** Roles that may vote in a space of that type, asked of the policy rather than listed again here. */
+function votingRoles(type: SpaceType): Role[] {
+	return roles.filter((role) => can({ id: '-', isAdmin: false, roles: new Map([[`${type}:-`, [role]]]) }, 'vote.cast', { type, id: '-' }));
+}
+
+type ConsultationRow = typeof consultations.$inferSelect;
+
+/** Everyone who may vote in a consultation, as people (a household vote still concerns each of its members). */
+export function electors(tx: Db, c: ConsultationRow): string[] {
+	const rows = tx
+		.select({ id: memberships.userId, buildingId: households.buildingId })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.leftJoin(households, eq(households.id, users.householdId))
+		.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles(c.spaceType))))
+		.all();
+	const scoped = c.spaceType === 'residence' && c.electorate === 'building' ? rows.filter((r) => r.buildingId === c.buildingId) : rows;
+	return [...new Set(scoped.map((r) => r.id))];
+}
+
+/**
+ * Electors with no vote yet. Read from participations only: a secret ballot is never looked at, and
+ * a household that voted counts for each of its members (they could not vote again).
+ */
+export function electorsWhoHaveNotVoted(tx: Db, c: ConsultationRow): string[] {
+	const people = electors(tx, c);
+	if (people.length === 0) return [];
+	const voted = tx.select({ key: participations.electorKey, userId: participations.userId }).from(participations).where(eq(participations.consultationId, c.id)).all();
+	const votedUsers = new Set(voted.map((v) => v.userId));
+	const votedHouseholds = new Set(voted.filter((v) => v.key.startsWith('h:')).map((v) => v.key.slice(2)));
+	const homes = new Map(
+		tx.select({ id: users.id, householdId: users.householdId }).from(users).where(inArray(users.id, people)).all().map((u) => [u.id, u.householdId])
+	);
+	return people.filter((id) => !votedUsers.has(id) && !votedHouseholds.has(homes.get(id) ?? ''));
 }

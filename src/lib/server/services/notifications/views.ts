@@ -1,31 +1,110 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { NotificationPayload } from '$lib/realtime/board-events';
 import type { Db } from '../../db';
-import { notifications, proposals, users } from '../../db/schema';
+import { consultations, notifications, proposals, users, type NotificationKind } from '../../db/schema';
 
 export function unreadCount(db: Db, userId: string): number {
 	return db.select({ n: sql<number>`count(*)` }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
 }
 
-export function notificationPayload(db: Db, id: string): NotificationPayload | null {
-	const row = db
-		.select({ n: notifications, title: proposals.title, hiddenAt: proposals.hiddenAt, authorId: proposals.authorId, spaceId: proposals.spaceId, actorName: users.displayName })
+type Row = {
+	n: typeof notifications.$inferSelect;
+	proposalTitle: string | null;
+	hiddenAt: Date | null;
+	authorId: string | null;
+	proposalSpaceId: string | null;
+	question: string | null;
+	actorName: string | null;
+};
+
+function rows(db: Db, where: ReturnType<typeof and>, limit: number): Row[] {
+	return db
+		.select({
+			n: notifications,
+			proposalTitle: proposals.title,
+			hiddenAt: proposals.hiddenAt,
+			authorId: proposals.authorId,
+			proposalSpaceId: proposals.spaceId,
+			question: consultations.question,
+			actorName: users.displayName
+		})
 		.from(notifications)
-		.innerJoin(proposals, eq(proposals.id, notifications.proposalId))
+		.leftJoin(proposals, eq(proposals.id, notifications.proposalId))
+		.leftJoin(consultations, eq(consultations.id, notifications.consultationId))
 		.leftJoin(users, eq(users.id, notifications.actorId))
-		.where(eq(notifications.id, id))
-		.get();
-	if (!row) return null;
+		.where(where)
+		.orderBy(desc(notifications.createdAt))
+		.limit(limit)
+		.all();
+}
+
+export function hrefOf(n: Pick<typeof notifications.$inferSelect, 'kind' | 'proposalId' | 'consultationId'>, proposalSpaceId: string | null): string {
+	if (n.consultationId) return n.kind === 'voteResults' ? `/c/${n.consultationId}/results` : `/c/${n.consultationId}`;
+	return `/r/${proposalSpaceId}/board/p/${n.proposalId}`;
+}
+
+function payloadOf(r: Row, unread: number): NotificationPayload {
 	return {
-		id: row.n.id,
-		kind: row.n.kind,
-		proposalId: row.n.proposalId,
+		id: r.n.id,
+		kind: r.n.kind,
+		proposalId: r.n.proposalId,
+		consultationId: r.n.consultationId,
 		// Once hidden, only its author still reads the title in notifications.
-		proposalTitle: row.hiddenAt && row.n.userId !== row.authorId ? '' : row.title,
-		residenceId: row.spaceId,
-		actorName: row.actorName,
-		data: row.n.data,
-		createdAt: row.n.createdAt.toISOString(),
-		unread: unreadCount(db, row.n.userId)
+		proposalTitle: r.question ?? (r.hiddenAt && r.n.userId !== r.authorId ? '' : (r.proposalTitle ?? '')),
+		href: hrefOf(r.n, r.proposalSpaceId),
+		actorName: r.actorName,
+		data: r.n.data,
+		createdAt: r.n.createdAt.toISOString(),
+		unread
 	};
+}
+
+export function notificationPayload(db: Db, id: string): NotificationPayload | null {
+	const row = rows(db, eq(notifications.id, id), 1)[0];
+	return row ? payloadOf(row, unreadCount(db, row.n.userId)) : null;
+}
+
+export interface NotificationGroup extends Omit<NotificationPayload, 'unread'> {
+	/** Every row the line stands for, newest first. */
+	ids: string[];
+	count: number;
+	/** Distinct people behind the group, newest first. */
+	actors: string[];
+	read: boolean;
+}
+
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Groups by kind and target: unread rows into one line each (the unread window), read rows into
+ * one line per day, so a busy idea reads "5 nouveaux commentaires" rather than five lines.
+ */
+export function groupNotifications(list: Row[]): NotificationGroup[] {
+	const groups = new Map<string, NotificationGroup>();
+	for (const r of list) {
+		const read = !!r.n.readAt;
+		const key = `${r.n.kind}:${r.n.proposalId ?? r.n.consultationId}:${read ? dayOf(r.n.createdAt) : 'unread'}`;
+		const group = groups.get(key);
+		if (group) {
+			group.ids.push(r.n.id);
+			group.count += 1;
+			if (r.actorName && !group.actors.includes(r.actorName)) group.actors.push(r.actorName);
+			continue;
+		}
+		const { unread: _, ...payload } = payloadOf(r, 0);
+		groups.set(key, { ...payload, ids: [r.n.id], count: 1, actors: r.actorName ? [r.actorName] : [], read });
+	}
+	return [...groups.values()].sort((a, b) => Number(a.read) - Number(b.read) || b.createdAt.localeCompare(a.createdAt));
+}
+
+export function listGroups(db: Db, userId: string, limit: number): NotificationGroup[] {
+	return groupNotifications(rows(db, eq(notifications.userId, userId), limit));
+}
+
+/** Rows not yet e-mailed, for the mail pass, grouped the same way as on screen. */
+export function unmailedGroups(db: Db, userId: string, kinds: NotificationKind[], since: Date): NotificationGroup[] {
+	if (kinds.length === 0) return [];
+	return groupNotifications(
+		rows(db, and(eq(notifications.userId, userId), isNull(notifications.emailedAt), isNull(notifications.readAt), inArray(notifications.kind, kinds), sql`${notifications.createdAt} >= ${since.getTime()}`), 500)
+	);
 }

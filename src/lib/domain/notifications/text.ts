@@ -1,0 +1,40 @@
+import type { Translate } from '$lib/i18n';
+import { statuses, type ProposalStatus } from '$lib/domain/lifecycle';
+
+/** The fields of a grouped notification line that its sentence needs (the page and e-mails share it). */
+export interface GroupLike {
+	kind: string;
+	count: number;
+	actors: string[];
+	proposalTitle: string;
+	data: Record<string, unknown>;
+}
+
+export function namesOf(t: Translate, actors: string[]): string {
+	if (actors.length === 0) return t('notifications.someone');
+	return t('notifications.names', { count: actors.length, first: actors[0]!, second: actors[1] ?? '' });
+}
+
+/** One sentence per line, e.g. "3 nouveaux commentaires sur « Bancs » (Karim, Claire et 1 autre)". */
+export function groupText(t: Translate, formatDate: (d: Date) => string, g: GroupLike): string {
+	const d = g.data as { to?: string; reason?: string; target?: string; closesAt?: string | null };
+	const title = g.proposalTitle || t('notifications.hiddenTitle');
+	switch (g.kind) {
+		case 'comment':
+			return t('notifications.group.comment', { count: g.count, names: namesOf(t, g.actors), title });
+		case 'status': {
+			const to = statuses.includes(d.to as ProposalStatus) ? (d.to as ProposalStatus) : 'idea';
+			return t('notifications.group.status', { title, status: t(`board.status.${to}`) });
+		}
+		case 'hidden':
+			return d.target === 'comment'
+				? t('notifications.group.hiddenComment', { count: g.count, title, reason: d.reason ?? '' })
+				: t('notifications.group.hiddenProposal', { title, reason: d.reason ?? '' });
+		case 'voteOpened':
+			return d.closesAt ? t('notifications.group.voteOpenedUntil', { title, date: formatDate(new Date(d.closesAt)) }) : t('notifications.group.voteOpened', { title });
+		case 'voteClosing':
+			return t('notifications.group.voteClosing', { title });
+		default:
+			return t('notifications.group.voteResults', { title });
+	}
+}

@@ -1,0 +1,24 @@
+import { isNotNull } from 'drizzle-orm';
+import { loadActor } from '../auth/session';
+import { notifications, users } from '../db/schema';
+import type { Services } from '../services';
+
+
+/**
+ * The seed creates weeks of activity in one go; as people would have, everyone has already read all
+ * but the latest line of each kind: what a neighbour finds after a few days away, not the whole
+ * history. Nothing seeded is e-mailed at the first start either.
+ */
+export function settleDemoNotifications(services: Services) {
+	const { db, clock } = services.deps;
+	for (const { id } of db.select({ id: users.id }).from(users).all()) {
+		const actor = loadActor(db, id);
+		if (!actor) continue;
+		const kept = new Set<string>();
+		for (const g of services.notifications.list(actor).items.filter((x) => !x.read)) {
+			if (kept.has(g.kind)) services.notifications.markRead(actor, { ids: g.ids.join(' ') });
+			kept.add(g.kind);
+		}
+	}
+	db.update(notifications).set({ emailedAt: clock.now() }).where(isNotNull(notifications.id)).run();
+}

@@ -1,0 +1,112 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Published } from '../../realtime/bus';
+import { households, notifications } from '../../db/schema';
+import { createResidence, createTestApp, createUser, type TestApp } from '../../testing';
+
+let app: TestApp;
+let published: Published[];
+beforeEach(() => {
+	app = createTestApp();
+	published = [];
+	app.services.deps.bus.subscribe((m) => published.push(m));
+});
+afterEach(() => app.close());
+
+const HOUR = 3600_000;
+
+async function setup() {
+	const { residence } = await createResidence(app, [{ name: 'A', dwellings: 4 }]);
+	const homes = app.services.deps.db.select().from(households).where(eq(households.residenceId, residence.id)).all();
+	const space = { type: 'residence' as const, id: residence.id };
+	const tenant = (displayName: string, householdId: string) => createUser(app, { displayName, householdId, roles: [{ ...space, role: 'tenant' }] });
+	const amina = await tenant('Amina', homes[0]!.id);
+	const samir = await tenant('Samir', homes[0]!.id);
+	const karim = await tenant('Karim', homes[1]!.id);
+	const lea = await tenant('Léa', homes[2]!.id);
+	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
+	return { residence, space, amina, samir, karim, lea, claire };
+}
+
+const kinds = (userId: string) =>
+	app.services.deps.db
+		.select({ kind: notifications.kind })
+		.from(notifications)
+		.where(eq(notifications.userId, userId))
+		.all()
+		.map((r) => r.kind)
+		.sort();
+
+describe('notifications service', () => {
+	it('groups comments on one idea into one line with the people behind them, and marks the whole group read', async () => {
+		const s = await setup();
+		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
+		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
+		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
+		app.services.proposals.move(s.claire, { proposalId: id, status: 'discussion' });
+
+		const list = app.services.notifications.list(s.amina);
+		expect(list.unread).toBe(4);
+		expect(list.items).toHaveLength(2);
+		const comments = list.items.find((g) => g.kind === 'comment')!;
+		expect(comments).toMatchObject({ count: 3, actors: ['Karim', 'Léa'], proposalTitle: 'Bancs', href: `/r/${s.residence.id}/board/p/${id}`, read: false });
+
+		app.services.notifications.markRead(s.amina, { ids: comments.ids.join(' ') });
+		const after = app.services.notifications.list(s.amina);
+		expect(after.unread).toBe(1);
+		expect(after.items.find((g) => g.kind === 'comment')?.read).toBe(true);
+		expect(after.items.find((g) => g.kind === 'status')?.read).toBe(false);
+	});
+
+	it('never lets one person mark another person’s notifications read', async () => {
+		const s = await setup();
+		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
+		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		const ids = app.services.notifications.list(s.amina).items[0]!.ids;
+		app.services.notifications.markRead(s.karim, { ids: ids.join(' ') });
+		expect(app.services.notifications.unread(s.amina)).toBe(1);
+	});
+
+	it('tells the electorate a vote opened and its results are out, once each, and reminds only those who have not voted', async () => {
+		const s = await setup();
+		const closesAt = new Date(app.clock.now().getTime() + 72 * HOUR);
+		const { id } = await app.services.consultations.create(s.claire, {
+			space: s.space,
+			question: 'Quel banc ?',
+			method: 'plurality',
+			options: [{ label: 'Bois' }, { label: 'Métal' }],
+			electorate: 'residence',
+			countBy: 'household',
+			secrecy: 'secret',
+			resultsVisibility: 'afterClose',
+			closesAt,
+			openNow: true
+		});
+		// Electors only: the facilitator manages the vote but has no voting role here.
+		for (const u of [s.amina, s.samir, s.karim, s.lea]) expect(kinds(u.id)).toEqual(['voteOpened']);
+		expect(kinds(s.claire.id)).toEqual([]);
+		expect(published.some((m) => m.event === 'notification.new' && m.room === `user:${s.lea.id}` && (m.payload as { kind: string }).kind === 'voteOpened')).toBe(true);
+
+		const view = await app.services.consultations.view(s.amina, id);
+		await app.services.consultations.cast(s.amina, { consultationId: id, ballot: { choice: view.options[0]!.id } });
+		// Every vote publishes a tally; none of them opens the vote a second time.
+		expect(kinds(s.karim.id)).toEqual(['voteOpened']);
+
+		expect(app.services.notifications.remindClosing()).toBe(0);
+		app.clock.advance(49 * HOUR);
+		app.services.notifications.remindClosing();
+		app.services.notifications.remindClosing();
+		// Amina voted; Samir shares her household, so his vote is already cast (read from participations only).
+		expect(kinds(s.amina.id)).toEqual(['voteOpened']);
+		expect(kinds(s.samir.id)).toEqual(['voteOpened']);
+		expect(kinds(s.karim.id)).toEqual(['voteClosing', 'voteOpened']);
+		expect(kinds(s.lea.id)).toEqual(['voteClosing', 'voteOpened']);
+
+		await app.services.consultations.close(s.claire, { consultationId: id });
+		await Promise.resolve().then(() => app.services.consultations.close(s.claire, { consultationId: id })).catch(() => null);
+		for (const u of [s.amina, s.samir, s.karim, s.lea]) expect(kinds(u.id).filter((k) => k === 'voteResults')).toHaveLength(1);
+		const results = app.services.notifications.list(s.karim).items.find((g) => g.kind === 'voteResults');
+		expect(results).toMatchObject({ proposalTitle: 'Quel banc ?', href: `/c/${id}/results`, consultationId: id });
+	});
+});

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { hideSchema } from '$lib/domain/schemas/proposals';
+
+const id = hideSchema.shape.id;
+
+/** `ids` comes from a form as one space-separated field (a grouped line stands for several rows). */
+export const markReadSchema = z.object({
+	id: id.optional(),
+	ids: z.preprocess((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v), z.array(id).max(500).optional())
+});
