@@ -2,13 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
-import { auditLog, ballots, decisions, households, participations, voteBatches } from '../db/schema';
-import { createResidence, createTestApp, createUser, type TestApp } from '../testing';
+import { auditLog, ballots, decisions, households, participations, voteBatches } from '../../db/schema';
+import { createResidence, createTestApp, createUser, type TestApp } from '../../testing';
 import { existsSync } from 'node:fs';
 import sharp from 'sharp';
-import { reencodePhoto } from '../uploads/photos';
-import { createConsultationsService } from './consultations';
-import { UserError } from './errors';
+import { reencodePhoto } from '../../uploads/photos';
+import { createConsultationsService } from './index';
+import { UserError } from '../errors';
 
 let app: TestApp;
 beforeEach(() => {

@@ -1,0 +1,107 @@
+/**
+ * What every part of the consultations service shares: its dependencies, the input schemas, and the
+ * small reads of a consultation's options, colleges and stored ballots.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { ASSISTED_CHANNELS, ballotInputSchema, electionConfig } from '$lib/domain/consultations';
+import type { Role, SpaceRef } from '$lib/domain/policy';
+import type { Ballot, ElectionConfig } from '$lib/domain/voting';
+import type { Db } from '../../db';
+import { ballots, colleges, consultationOptions, consultations, memberships, participations } from '../../db/schema';
+import type { ServiceDeps } from '../deps';
+
+export type ConsultationRow = typeof consultations.$inferSelect;
+export type OptionRow = typeof consultationOptions.$inferSelect;
+export type ParticipationRow = typeof participations.$inferSelect;
+
+export const idSchema = z.string().trim().min(1, 'error.invalidInput').max(64, 'error.invalidInput');
+/** What the voter types or her cookie carries: base32, spaces and dashes ignored. */
+export const secretSchema = z
+	.string()
+	.transform((s) => s.toLowerCase().replace(/[\s-]/g, ''))
+	.pipe(z.string().regex(/^[a-z2-7]{16,64}$/, 'votes.error.badCode'));
+
+export const consultationRef = z.object({ consultationId: idSchema });
+export const castSchema = z.object({
+	consultationId: idSchema,
+	ballot: ballotInputSchema,
+	secret: secretSchema.optional(),
+	/** Body consultations: vote with a proxy given by this member. */
+	onBehalfOf: idSchema.optional()
+});
+export const assistedSchema = z.object({
+	consultationId: idSchema,
+	voterId: idSchema,
+	channel: z.enum(ASSISTED_CHANNELS, 'votes.error.channel'),
+	ballot: ballotInputSchema
+});
+export const confirmSchema = z.object({ consultationId: idSchema, secret: secretSchema.optional() });
+export const batchSchema = z.object({
+	consultationId: idSchema,
+	kind: z.enum(['show-of-hands', 'paper'], 'votes.error.batchKind'),
+	note: z.string().trim().max(300, 'error.tooLong').optional().default(''),
+	/** option id (or position for/against/abstain/object) → number of hands or papers. */
+	counts: z.record(z.string().max(64), z.coerce.number('votes.error.count').int('votes.error.count').min(0, 'votes.error.count').max(5000, 'votes.error.count')).optional(),
+	/** Or one paper ballot, for any method, added to `batchId` when continuing a batch. */
+	ballot: ballotInputSchema.optional(),
+	batchId: idSchema.optional()
+});
+export const proxySchema = z.object({ consultationId: idSchema, holderId: idSchema });
+
+export interface ConsultationsOptions {
+	/** Where option photos are written; read lazily so tests can point it at their temporary folder. */
+	uploadDir?: () => string;
+}
+
+export const spaceOf = (c: Pick<ConsultationRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: c.spaceType, id: c.spaceId });
+
+export function optionsOf(tx: Db, consultationId: string): OptionRow[] {
+	return tx.select().from(consultationOptions).where(eq(consultationOptions.consultationId, consultationId)).orderBy(asc(consultationOptions.position)).all();
+}
+
+export function toBallot(row: { content: Ballot; weight: number; college: string | null }): Ballot {
+	const b: Ballot = { ...row.content };
+	if (row.weight !== 1) b.weight = row.weight;
+	if (row.college !== null) b.college = row.college;
+	return b;
+}
+
+export function storedBallots(tx: Db, consultationId: string): Ballot[] {
+	return tx
+		.select({ content: ballots.content, weight: ballots.weight, college: ballots.college })
+		.from(ballots)
+		.where(eq(ballots.consultationId, consultationId))
+		.orderBy(asc(ballots.id))
+		.all()
+		.map(toBallot);
+}
+
+/** The reads every part needs, bound to the service's database. */
+export function createContext(deps: ServiceDeps) {
+	const { db } = deps;
+
+	function collegesOf(c: ConsultationRow) {
+		if (c.spaceType !== 'body' || c.weighting !== 'colleges') return undefined;
+		return db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position)).all();
+	}
+
+	function configOf(c: ConsultationRow, opts = optionsOf(db, c.id)): ElectionConfig {
+		return electionConfig({ ...c, options: opts }, collegesOf(c));
+	}
+
+	function rolesOf(userId: string): Map<string, Role[]> {
+		const rows = db.select({ t: memberships.spaceType, s: memberships.spaceId, r: memberships.role }).from(memberships).where(eq(memberships.userId, userId)).all();
+		const roles = new Map<string, Role[]>();
+		for (const r of rows) roles.set(`${r.t}:${r.s}`, [...(roles.get(`${r.t}:${r.s}`) ?? []), r.r]);
+		return roles;
+	}
+
+	function participationOf(tx: Db, consultationId: string, electorKey: string) {
+		return tx.select().from(participations).where(and(eq(participations.consultationId, consultationId), eq(participations.electorKey, electorKey))).get();
+	}
+
+	return { ...deps, collegesOf, configOf, rolesOf, participationOf };
+}
+
+export type Context = ReturnType<typeof createContext>;

@@ -1,0 +1,105 @@
+/** Who may vote in a consultation, under which key (person or household), and how many may. */
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { votingRoles, type Electorate } from '$lib/domain/electorate';
+import { can, type Actor } from '$lib/domain/policy';
+import { buildings, colleges, households, memberships, users } from '../../db/schema';
+import { UserError } from '../errors';
+import { spaceOf, type ConsultationRow, type Context } from './context';
+
+export interface Eligible {
+	electorKey: string;
+	householdId: string | null;
+	buildingId: string | null;
+	collegeId: string | null;
+}
+
+export function createElectorate({ db }: Context) {
+	function electorate(c: ConsultationRow): Electorate {
+		if (c.spaceType === 'body' || c.spaceType === 'training') {
+			const roles = votingRoles(c.spaceType);
+			const rows = db
+				.select({ userId: memberships.userId, collegeId: memberships.collegeId })
+				.from(memberships)
+				.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, roles)))
+				.all();
+			const college = new Map<string, string | null>();
+			for (const r of rows) college.set(r.userId, college.get(r.userId) ?? r.collegeId);
+			const cols = c.spaceType === 'body' ? db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position)).all() : [];
+			const members = [...college.values()];
+			const weighted = c.weighting === 'colleges';
+			return {
+				unit: 'member',
+				electorate: weighted ? members.filter((k) => k !== null).length : members.length,
+				buildings: [],
+				colleges: cols.map((k) => ({ id: k.id, name: k.name, electorate: members.filter((m) => m === k.id).length })),
+				householdsTotal: null
+			};
+		}
+		const blds = db
+			.select({ id: buildings.id, name: buildings.name })
+			.from(buildings)
+			.where(and(eq(buildings.residenceId, c.spaceId), c.electorate === 'building' && c.buildingId ? eq(buildings.id, c.buildingId) : undefined))
+			.orderBy(asc(buildings.position))
+			.all();
+		const hh = db.select({ id: households.id, buildingId: households.buildingId }).from(households).where(eq(households.residenceId, c.spaceId)).all();
+		const inScope = hh.filter((h) => blds.some((b) => b.id === h.buildingId));
+		const householdsTotal = inScope.length;
+		if (c.countBy === 'household') {
+			return {
+				unit: 'household',
+				electorate: householdsTotal,
+				buildings: blds.map((b) => ({ ...b, electorate: inScope.filter((h) => h.buildingId === b.id).length })),
+				colleges: [],
+				householdsTotal
+			};
+		}
+		const voters = db
+			.selectDistinct({ userId: memberships.userId, buildingId: households.buildingId })
+			.from(memberships)
+			.innerJoin(users, eq(users.id, memberships.userId))
+			.leftJoin(households, eq(households.id, users.householdId))
+			.where(and(eq(memberships.spaceType, 'residence'), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles('residence'))))
+			.all();
+		const people = new Map<string, string | null>();
+		for (const v of voters) people.set(v.userId, people.get(v.userId) ?? v.buildingId);
+		const scoped = [...people.values()].filter((b) => c.electorate !== 'building' || b === c.buildingId);
+		return {
+			unit: 'person',
+			electorate: scoped.length,
+			buildings: blds.map((b) => ({ ...b, electorate: scoped.filter((x) => x === b.id).length })),
+			colleges: [],
+			householdsTotal
+		};
+	}
+
+	function eligibility(voterId: string, voter: Actor, c: ConsultationRow): Eligible {
+		const space = spaceOf(c);
+		if (!can(voter, 'vote.cast', space)) throw new UserError('votes.error.notElector', {}, 403);
+		if (c.spaceType === 'residence') {
+			const user = db.select({ householdId: users.householdId }).from(users).where(eq(users.id, voterId)).get();
+			const household = user?.householdId
+				? db.select().from(households).where(and(eq(households.id, user.householdId), eq(households.residenceId, c.spaceId))).get()
+				: undefined;
+			if (c.electorate === 'building' && household?.buildingId !== c.buildingId) throw new UserError('votes.error.notInBuilding', {}, 403);
+			if (c.countBy === 'household' && !household) throw new UserError('votes.error.noHousehold', {}, 403);
+			return {
+				electorKey: c.countBy === 'household' ? `h:${household!.id}` : `u:${voterId}`,
+				householdId: household?.id ?? null,
+				buildingId: household?.buildingId ?? null,
+				collegeId: null
+			};
+		}
+		const collegeId =
+			db
+				.select({ collegeId: memberships.collegeId })
+				.from(memberships)
+				.where(and(eq(memberships.userId, voterId), eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), isNotNull(memberships.collegeId)))
+				.get()?.collegeId ?? null;
+		if (c.weighting === 'colleges' && !collegeId) throw new UserError('votes.error.noCollege', {}, 403);
+		return { electorKey: `u:${voterId}`, householdId: null, buildingId: null, collegeId };
+	}
+
+	return { electorate, eligibility };
+}
+
+export type ElectorateReads = ReturnType<typeof createElectorate>;

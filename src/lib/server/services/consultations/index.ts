@@ -1,0 +1,50 @@
+/**
+ * Consultations and votes, assembled from parts with one job each:
+ * - `context.ts`: shared reads and input schemas;
+ * - `electorate.ts`: who may vote and how many may (pure turnout arithmetic: `$lib/domain/electorate`);
+ * - `tallies.ts`: the live tallies kept in memory and published on the bus;
+ * - `scheduling.ts`: opening and closing, by hand or at the scheduled time;
+ * - `ballot-box.ts`: where a vote is written (secrets, hashing, replacing a vote);
+ * - `assisted.ts`: votes entered by a facilitator (assisted votes, show of hands, paper batches);
+ * - `proxies.ts`: proxies in body consultations;
+ * - `views.ts`: what pages show; `exports.ts`: ballot files and CSV; `create.ts`: drafting.
+ * Counting is the shared library's (`$lib/domain/voting`): the same code counts live tallies here,
+ * frozen results at close, the recount command and result pages.
+ */
+import { config as appConfig } from '../../config';
+import type { ServiceDeps } from '../deps';
+import { createAssisted } from './assisted';
+import { createBallotBox } from './ballot-box';
+import { createContext, type ConsultationsOptions } from './context';
+import { createDrafting } from './create';
+import { createElectorate } from './electorate';
+import { createExports } from './exports';
+import { createProxies } from './proxies';
+import { createScheduling } from './scheduling';
+import { createTallies } from './tallies';
+import { createViews } from './views';
+
+export type { ConsultationsOptions } from './context';
+export { ballotFileToCsv } from './exports';
+
+export function createConsultationsService(deps: ServiceDeps, options: ConsultationsOptions = {}) {
+	const uploadDir = options.uploadDir ?? (() => appConfig().UPLOAD_DIR);
+	const ctx = createContext(deps);
+	const electorate = createElectorate(ctx);
+	const tallies = createTallies(ctx, electorate);
+	const scheduling = createScheduling(ctx, tallies);
+	const box = createBallotBox(ctx, electorate, tallies, scheduling);
+	const proxies = createProxies(ctx, electorate, scheduling);
+	return {
+		...createDrafting(ctx, tallies, scheduling, uploadDir),
+		...scheduling.api,
+		...createViews(ctx, electorate, tallies, scheduling, box, proxies, uploadDir),
+		...box.api,
+		...createAssisted(ctx, electorate, tallies, scheduling, box),
+		...proxies.api,
+		...createExports(ctx, scheduling),
+		forgetLiveState: tallies.forgetLiveState
+	};
+}
+
+export type ConsultationsService = ReturnType<typeof createConsultationsService>;

@@ -1,0 +1,129 @@
+/**
+ * Live tallies: per open consultation, the running count and turnout counters kept in memory,
+ * rebuilt from the database on first use (or after a restart), and published on the bus.
+ */
+import { asc, eq } from 'drizzle-orm';
+import { countParticipation, turnoutOf, type ParticipationPlace, type TurnoutCounters } from '$lib/domain/electorate';
+import { createTally, type Ballot, type ElectionConfig, type Tally } from '$lib/domain/voting';
+import { roomForSpace } from '$lib/realtime/events';
+import type { BatchSummary, ConsultationLive } from '$lib/realtime/vote-events';
+import { participations, users, voteBatches } from '../../db/schema';
+import { optionsOf, storedBallots, toBallot, type ConsultationRow, type Context } from './context';
+import type { ElectorateReads } from './electorate';
+
+/** What is kept in memory per open consultation: the live tally and turnout counters. */
+export interface LiveState extends TurnoutCounters {
+	config: ElectionConfig;
+	tally: Tally;
+	builtAt: number;
+}
+
+/** Electorate sizes are re-read this often, so newcomers count without a restart. */
+const ELECTORATE_TTL = 60_000;
+
+export const resultsVisible = (c: ConsultationRow) => c.status === 'closed' || (c.status === 'open' && c.resultsVisibility === 'live');
+
+export function createTallies(ctx: Context, { electorate }: ElectorateReads) {
+	const { db, clock, bus, configOf } = ctx;
+	const live = new Map<string, LiveState>();
+
+	function batchesOf(consultationId: string): BatchSummary[] {
+		return db
+			.select({ b: voteBatches, name: users.displayName })
+			.from(voteBatches)
+			.innerJoin(users, eq(users.id, voteBatches.recordedBy))
+			.where(eq(voteBatches.consultationId, consultationId))
+			.orderBy(asc(voteBatches.recordedAt))
+			.all()
+			.map(({ b, name }) => ({ id: b.id, kind: b.kind, size: b.size, note: b.note, recordedBy: name, at: b.recordedAt.toISOString() }));
+	}
+
+	function buildState(c: ConsultationRow): LiveState {
+		const opts = optionsOf(db, c.id);
+		const config = configOf(c, opts);
+		const tally = createTally({ ...config, ballots: storedBallots(db, c.id) });
+		const parts = db
+			.select({ buildingId: participations.buildingId, collegeId: participations.collegeId, householdId: participations.householdId })
+			.from(participations)
+			.where(eq(participations.consultationId, c.id))
+			.all();
+		const state: LiveState = {
+			config,
+			tally,
+			...electorate(c),
+			participants: 0,
+			byBuilding: new Map(),
+			byCollege: new Map(),
+			households: new Map(),
+			batches: batchesOf(c.id),
+			batchBallots: 0,
+			builtAt: clock.now().getTime()
+		};
+		for (const p of parts) countParticipation(state, p, 1);
+		state.batchBallots = state.batches.reduce((n, b) => n + b.size, 0);
+		return state;
+	}
+
+	/** The live state of a consultation, rebuilt from the database on first use (or after a restart). */
+	function stateOf(c: ConsultationRow): LiveState {
+		let state = live.get(c.id);
+		if (!state) {
+			state = buildState(c);
+			if (c.status !== 'closed') live.set(c.id, state);
+		} else if (clock.now().getTime() - state.builtAt > ELECTORATE_TTL) {
+			Object.assign(state, electorate(c), { builtAt: clock.now().getTime() });
+		}
+		return state;
+	}
+
+	function snapshot(c: ConsultationRow): ConsultationLive {
+		const state = stateOf(c);
+		const result = c.status === 'closed' ? c.result : resultsVisible(c) ? state.tally.result() : null;
+		return {
+			consultationId: c.id,
+			spaceKey: `${c.spaceType}:${c.spaceId}`,
+			status: c.status,
+			turnout: turnoutOf(c, state),
+			result: result ?? null,
+			at: clock.now().toISOString()
+		};
+	}
+
+	function publish(c: ConsultationRow) {
+		bus.publish(roomForSpace(c.spaceType, c.spaceId), 'vote.tally', snapshot(c));
+	}
+
+	/** Counts a vote that is on disk: its ballot (replacing `previous`) and, when new, its participation. */
+	function afterVote(c: ConsultationRow, place: ParticipationPlace, ballot: Ballot, previous: Ballot | undefined, isNew: boolean) {
+		const state = stateOf(c);
+		const college = c.weighting === 'colleges' ? place.collegeId : null;
+		if (previous) state.tally.remove(previous);
+		state.tally.add(toBallot({ content: ballot, weight: 1, college }));
+		if (isNew) countParticipation(state, place, 1);
+		publish(c);
+	}
+
+	/** Counts a batch of anonymous ballots that is on disk. */
+	function afterBatch(c: ConsultationRow, made: Ballot[]) {
+		const state = stateOf(c);
+		for (const b of made) state.tally.add(toBallot({ content: b, weight: 1, college: null }));
+		state.batches = batchesOf(c.id);
+		state.batchBallots += made.length;
+		publish(c);
+	}
+
+	return {
+		buildState,
+		stateOf,
+		snapshot,
+		publish,
+		afterVote,
+		afterBatch,
+		/** A closed consultation keeps no live state. */
+		drop: (id: string) => live.delete(id),
+		/** For benchmarks and tests: drops the in-memory tallies, as a restart would. */
+		forgetLiveState: () => live.clear()
+	};
+}
+
+export type Tallies = ReturnType<typeof createTallies>;

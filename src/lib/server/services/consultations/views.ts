@@ -1,0 +1,278 @@
+/** What pages show: the list of a space's consultations, the vote screen, results and decisions. */
+import { join } from 'node:path';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { MOTION_ID } from '$lib/domain/consultations';
+import { votingRoles } from '$lib/domain/electorate';
+import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
+import type { ConsultationStatus } from '$lib/realtime/vote-events';
+import { ballots, bodies, consultations, decisions, memberships, participations, proposals, residences, users, voteProxies } from '../../db/schema';
+import { photoDir } from '../../uploads/photos';
+import { notFound, UserError } from '../errors';
+import { parse } from '../validate';
+import type { BallotBox } from './ballot-box';
+import { idSchema, optionsOf, secretSchema, spaceOf, type ConsultationRow, type Context, type OptionRow } from './context';
+import type { ElectorateReads, Eligible } from './electorate';
+import type { Proxies } from './proxies';
+import type { Scheduling } from './scheduling';
+import { resultsVisible, type Tallies } from './tallies';
+
+export function createViews(
+	ctx: Context,
+	{ eligibility }: ElectorateReads,
+	{ snapshot }: Tallies,
+	{ load, settle }: Scheduling,
+	{ ballotOf }: BallotBox,
+	{ proxyFor }: Proxies,
+	uploadDir: () => string
+) {
+	const { db, configOf, collegesOf, participationOf } = ctx;
+
+	function spaceName(space: SpaceRef): string {
+		if (space.type === 'residence') return db.select({ name: residences.name }).from(residences).where(eq(residences.id, space.id)).get()?.name ?? '';
+		if (space.type === 'body') return db.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, space.id)).get()?.name ?? '';
+		return '';
+	}
+
+	/** Options as voters see them; a linked idea's photo stands for the option (e.g. a bench model). */
+	function publicOptions(c: ConsultationRow, opts: OptionRow[]) {
+		const linked = opts.map((o) => o.proposalId).filter((x): x is string => !!x);
+		const withPhoto = new Set(
+			linked.length
+				? db
+						.select({ id: proposals.id })
+						.from(proposals)
+						.where(and(inArray(proposals.id, linked), isNotNull(proposals.photo), isNull(proposals.hiddenAt)))
+						.all()
+						.map((p) => p.id)
+				: []
+		);
+		return opts.map((o) => ({
+			id: o.id,
+			label: o.label,
+			description: o.description,
+			cost: o.cost,
+			proposalId: o.proposalId,
+			photoUrl: o.photo
+				? `/c/${c.id}/photo/${o.id}`
+				: o.proposalId && withPhoto.has(o.proposalId) && c.spaceType === 'residence'
+					? `/r/${c.spaceId}/board/p/${o.proposalId}/photo`
+					: null
+		}));
+	}
+
+	function userName(id: string) {
+		return db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).get()?.name ?? '';
+	}
+
+	return {
+		/** Consultations of a space, newest first, with whether the actor (or her household) took part. */
+		list(actor: Actor | null, space: SpaceRef) {
+			authorize(actor, 'space.view', space);
+			const rows = db
+				.select()
+				.from(consultations)
+				.where(and(eq(consultations.spaceType, space.type), eq(consultations.spaceId, space.id)))
+				.all()
+				.map(settle)
+				.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+			const mine = rows.length
+				? new Set(
+						db
+							.select({ id: participations.consultationId })
+							.from(participations)
+							.where(
+								and(
+									inArray(
+										participations.consultationId,
+										rows.map((r) => r.id)
+									),
+									eq(participations.userId, actor.id)
+								)
+							)
+							.all()
+							.map((r) => r.id)
+					)
+				: new Set<string>();
+			return {
+				canManage: can(actor, 'consultation.manage', space),
+				items: rows.map((c) => ({
+					id: c.id,
+					question: c.question,
+					method: c.method,
+					status: c.status,
+					secrecy: c.secrecy,
+					opensAt: c.opensAt,
+					closesAt: c.closesAt,
+					closedAt: c.closedAt,
+					voted: mine.has(c.id)
+				}))
+			};
+		},
+
+		/** Everything the vote screen needs for this person. `secret` comes from her cookie or typed code. */
+		view(actor: Actor | null, id: string, secret?: string) {
+			const c = load(parse(idSchema, id));
+			const space = spaceOf(c);
+			authorize(actor, 'space.view', space);
+			const opts = optionsOf(db, c.id);
+			const config = configOf(c, opts);
+			let eligibleError: string | null = null;
+			let elig: Eligible | null = null;
+			try {
+				elig = eligibility(actor.id, actor, c);
+			} catch (e) {
+				if (!(e instanceof UserError)) throw e;
+				eligibleError = e.code;
+			}
+			const code = secret ? secretSchema.safeParse(secret) : undefined;
+			const cleanSecret = code?.success ? code.data : undefined;
+			const p = elig ? participationOf(db, c.id, elig.electorKey) : undefined;
+			const mineBallot = p && p.userId === actor.id ? ballotOf(db, c, p, cleanSecret) : undefined;
+			const household = p && p.userId !== actor.id ? { at: p.at, by: userName(p.userId) } : null;
+			const proxies = c.spaceType === 'body' ? proxyFor(c, actor.id) : [];
+			const holders =
+				c.spaceType === 'body' && elig && !p
+					? db
+							.select({ id: users.id, name: users.displayName })
+							.from(memberships)
+							.innerJoin(users, eq(users.id, memberships.userId))
+							.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles('body'))))
+							.all()
+							.filter((u, i, all) => u.id !== actor.id && all.findIndex((x) => x.id === u.id) === i)
+					: [];
+			const myProxy =
+				c.spaceType === 'body'
+					? (db
+							.select({ holderId: voteProxies.holderId, name: users.displayName })
+							.from(voteProxies)
+							.innerJoin(users, eq(users.id, voteProxies.holderId))
+							.where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.giverId, actor.id)))
+							.get() ?? null)
+					: null;
+			return {
+				consultation: {
+					id: c.id,
+					question: c.question,
+					description: c.description,
+					method: c.method,
+					status: c.status as ConsultationStatus,
+					secrecy: c.secrecy,
+					resultsVisibility: c.resultsVisibility,
+					electorate: c.electorate,
+					countBy: c.countBy,
+					weighting: c.weighting,
+					budget: c.budget,
+					dots: c.dots,
+					grades: config.grades ?? null,
+					opensAt: c.opensAt,
+					closesAt: c.closesAt,
+					openedAt: c.openedAt,
+					closedAt: c.closedAt,
+					quorum: c.quorum
+				},
+				space: { ...space, name: spaceName(space) },
+				options: publicOptions(c, opts),
+				motion: c.method === 'yes-no-abstain' ? { id: MOTION_ID, label: c.question } : null,
+				can: {
+					vote: !eligibleError && c.status === 'open' && !household,
+					manage: can(actor, 'consultation.manage', space),
+					recordOnBehalf: can(actor, 'vote.recordOnBehalf', space)
+				},
+				notEligible: eligibleError,
+				mine: p
+					? {
+							self: p.userId === actor.id,
+							at: p.at,
+							updatedAt: p.updatedAt,
+							channel: p.channel,
+							castBy: p.castBy === actor.id ? null : userName(p.castBy),
+							confirmedAt: p.confirmedAt,
+							ballot: mineBallot ? mineBallot.content : null,
+							needsCode: c.secrecy === 'secret' && !mineBallot
+						}
+					: null,
+				household,
+				proxies: proxies.map((x) => ({ ...x, voted: !!participationOf(db, c.id, `u:${x.giverId}`) })),
+				proxyHolders: holders,
+				myProxy,
+				live: snapshot(c)
+			};
+		},
+
+		/** Results page: the result when visible, turnout, quorum, the decision once closed. */
+		results(actor: Actor | null, id: string) {
+			const c = load(parse(idSchema, id));
+			const space = spaceOf(c);
+			authorize(actor, 'space.view', space);
+			const opts = optionsOf(db, c.id);
+			const config = configOf(c, opts);
+			const decision = db.select().from(decisions).where(eq(decisions.consultationId, c.id)).get() ?? null;
+			const visible = resultsVisible(c);
+			// Public consultations: members see who voted what (not for batches, which are anonymous).
+			const named =
+				c.secrecy === 'public' && visible && can(actor, 'space.members', space)
+					? db
+							.select({ name: users.displayName, content: ballots.content, channel: participations.channel })
+							.from(ballots)
+							.innerJoin(participations, eq(participations.id, ballots.participationId))
+							.innerJoin(users, eq(users.id, participations.userId))
+							.where(eq(ballots.consultationId, c.id))
+							.orderBy(asc(users.displayName))
+							.all()
+					: [];
+			return {
+				consultation: {
+					id: c.id,
+					question: c.question,
+					description: c.description,
+					method: c.method,
+					status: c.status,
+					secrecy: c.secrecy,
+					resultsVisibility: c.resultsVisibility,
+					closedAt: c.closedAt,
+					closesAt: c.closesAt,
+					countBy: c.countBy,
+					weighting: c.weighting,
+					budget: c.budget,
+					dots: c.dots
+				},
+				space: { ...space, name: spaceName(space) },
+				options: config.options.map((o) => ({ id: o.id, label: o.label, cost: o.cost ?? null })),
+				grades: config.grades ?? null,
+				colleges: (config.colleges ?? []).map((k) => ({ ...k, name: collegesOf(c)?.find((x) => x.id === k.id)?.name ?? k.id })),
+				live: snapshot(c),
+				decision: decision ? { id: decision.id, outcome: decision.outcome, adopted: decision.adopted, quorumMet: decision.quorumMet, decidedAt: decision.decidedAt } : null,
+				named,
+				can: { manage: can(actor, 'consultation.manage', space), recordOnBehalf: can(actor, 'vote.recordOnBehalf', space) }
+			};
+		},
+
+		/** File of an option's photo, for members of the consultation's space only. */
+		photoPath(actor: Actor | null, consultationId: string, optionId: string): string {
+			const c = load(parse(idSchema, consultationId));
+			authorize(actor, 'space.view', spaceOf(c));
+			const o = optionsOf(db, c.id).find((x) => x.id === optionId);
+			if (!o?.photo) throw notFound();
+			return join(photoDir(uploadDir()), o.photo);
+		},
+
+		/** Closed consultations of a space, as decisions (the public register will build on this). */
+		decisions(actor: Actor | null, space: SpaceRef) {
+			authorize(actor, 'space.view', space);
+			return db
+				.select({
+					id: decisions.id,
+					consultationId: decisions.consultationId,
+					title: decisions.title,
+					method: decisions.method,
+					outcome: decisions.outcome,
+					adopted: decisions.adopted,
+					quorumMet: decisions.quorumMet,
+					decidedAt: decisions.decidedAt
+				})
+				.from(decisions)
+				.where(and(eq(decisions.spaceType, space.type), eq(decisions.spaceId, space.id)))
+				.all();
+		}
+	};
+}
