@@ -11,10 +11,12 @@ import accessFr from './messages/access.fr.json';
 import accessEn from './messages/access.en.json';
 import notificationsFr from './messages/notifications.fr.json';
 import notificationsEn from './messages/notifications.en.json';
+import meetingsFr from './messages/meetings.fr.json';
+import meetingsEn from './messages/meetings.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

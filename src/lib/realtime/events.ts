@@ -4,6 +4,7 @@
  */
 import type { BoardClientToServerEvents, BoardServerToClientEvents } from './board-events';
 import type { CollabClientToServerEvents, CollabServerToClientEvents } from './collab-events';
+import type { MeetingClientToServerEvents, MeetingServerToClientEvents } from './meeting-events';
 import type { VoteServerToClientEvents } from './vote-events';
 
 export interface OnlineMember {
@@ -18,11 +19,15 @@ export interface PresenceSnapshot {
 
 export type Ack<T> = (response: { ok: true; data: T } | { ok: false; error: string; code: string }) => void;
 
-export interface ServerToClientEvents extends BoardServerToClientEvents, CollabServerToClientEvents, VoteServerToClientEvents {
+export interface ServerToClientEvents
+	extends BoardServerToClientEvents,
+		CollabServerToClientEvents,
+		VoteServerToClientEvents,
+		MeetingServerToClientEvents {
 	'presence.changed': (payload: { key: string; online: OnlineMember[] }) => void;
 }
 
-export interface ClientToServerEvents extends BoardClientToServerEvents, CollabClientToServerEvents {
+export interface ClientToServerEvents extends BoardClientToServerEvents, CollabClientToServerEvents, MeetingClientToServerEvents {
 	'presence.snapshot': (payload: unknown, ack: Ack<PresenceSnapshot>) => void;
 }
 

@@ -171,3 +171,4 @@ export * from './schema-boards';
 export * from './schema-collab';
 export * from './schema-votes';
 export * from './schema-notifications';
+export * from './schema-meetings';

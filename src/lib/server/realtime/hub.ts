@@ -13,6 +13,7 @@ import { tokenFromCookieHeader, validateSessionToken, type SessionUser } from '.
 import { log } from '../log';
 import type { Services } from '../services';
 import { attachBoardRoom } from './board-room';
+import { attachMeetingRoom } from './meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
 import { attachCollab } from '../collab/service';
 
@@ -77,6 +78,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): IoSe
 		void socket.join([roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))]);
 		broadcastPresence(keys);
 		attachBoardRoom(io, socket, presence);
+		attachMeetingRoom(socket, services);
 
 		socket.on('presence.snapshot', (_payload, ack) => {
 			if (typeof ack !== 'function') return;

@@ -6,6 +6,7 @@ import { createNotificationsService } from './notifications';
 import { createProposalsService } from './proposals';
 import { createCollabService } from '../collab/service';
 import { createConsultationsService } from './consultations';
+import { createMeetingsService } from './meetings';
 
 export function createServices(deps: ServiceDeps) {
 	const notifications = createNotificationsService(deps);
@@ -18,7 +19,8 @@ export function createServices(deps: ServiceDeps) {
 		notifications,
 		proposals: createProposalsService(deps, { notifications }),
 		collab: createCollabService(deps),
-		consultations: createConsultationsService(deps)
+		consultations: createConsultationsService(deps),
+		meetings: createMeetingsService(deps)
 	};
 }
 

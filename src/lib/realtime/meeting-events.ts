@@ -1,0 +1,85 @@
+/**
+ * Socket events of the meeting room, merged into events.ts. The room's state is authoritative server
+ * state (tables); every change sends the whole state in one message, so a late joiner, a phone coming
+ * back from a lift and the projector all show the same thing. Actions go through form actions.
+ */
+import { z } from 'zod';
+import type { AttendanceRecord, BodyRules, ItemKind, MeetingStatus, QuorumResult, Speech } from '$lib/domain/meetings';
+import type { Ack } from './events';
+
+export interface RoomItem {
+	id: string;
+	position: number;
+	title: string;
+	description: string;
+	kind: ItemKind;
+	timeBoxMin: number | null;
+	startedAt: number | null;
+	endedAt: number | null;
+	proposalId: string | null;
+	consultationId: string | null;
+}
+
+export interface RoomPerson {
+	userId: string;
+	displayName: string;
+	collegeId: string | null;
+	/** Holds a seat (a vote) now; substitutes and officers without a college do not. */
+	seated: boolean;
+	substituteFor: string | null;
+}
+
+export interface RoomMotion {
+	id: string;
+	itemId: string;
+	consultationId: string;
+	question: string;
+	status: 'draft' | 'open' | 'closed';
+	amendsId: string | null;
+	electors: number;
+	participants: number;
+	quorumMet: boolean;
+	/** Only when the consultation shows results live or is closed. */
+	tally: { for: number; against: number; abstain: number } | null;
+	/** Adopted only when closed and the quorum was met; null while open. */
+	adopted: boolean | null;
+}
+
+export interface MeetingRoomState {
+	meeting: {
+		id: string;
+		bodyId: string;
+		bodyName: string;
+		title: string;
+		status: MeetingStatus;
+		startsAt: number;
+		place: string;
+		videoUrl: string;
+		currentItemId: string | null;
+		version: number;
+	};
+	rules: BodyRules;
+	colleges: { id: string; name: string; weight: number; seats: number }[];
+	people: RoomPerson[];
+	attendance: AttendanceRecord[];
+	quorum: Omit<QuorumResult, 'standings'>;
+	items: RoomItem[];
+	/** Speeches of the current item, in stored order (the queue order is computed by each screen). */
+	speeches: Speech[];
+	motions: RoomMotion[];
+	/** The server's clock when the state was built: screens correct their own clock with it. */
+	now: number;
+}
+
+export const meetingJoinSchema = z.object({ meetingId: z.string().min(1).max(40) });
+
+export interface MeetingServerToClientEvents {
+	'meeting.state': (payload: MeetingRoomState) => void;
+}
+
+export interface MeetingClientToServerEvents {
+	'meeting.join': (payload: unknown, ack: Ack<MeetingRoomState>) => void;
+	'meeting.leave': (payload: unknown) => void;
+}
+
+export const roomForMeeting = (meetingId: string) => `meeting:${meetingId}`;

@@ -1,0 +1,200 @@
+/** Scheduling a meeting and moving it through its life: edit, postpone, cancel, open, close, agenda. */
+import { and, asc, eq, max } from 'drizzle-orm';
+import { checkTransition, moveAgenda, type MeetingAction } from '$lib/domain/meetings';
+import type { Actor } from '$lib/domain/policy';
+import { transaction, type Db } from '../../db';
+import { agendaItems, consultations, meetings, proposals } from '../../db/schema';
+import { audit } from '../audit';
+import { parse } from '../validate';
+import { bodySpace, meetingError, type MeetingContext, type MeetingRow } from './context';
+import { parisToDate } from './paris';
+import type { createRoomState } from './room-state';
+import { agendaMoveSchema, declineSchema, editSchema, itemSchema, meetingRefSchema, postponeSchema, scheduleSchema, statusChangeSchema } from './schemas';
+import { authorize, can } from '$lib/domain/policy';
+import { UserError } from '../errors';
+
+export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof createRoomState>) {
+	const { db, deps } = ctx;
+	const now = () => deps.clock.now();
+
+	function transition(tx: Db, actor: Actor, meeting: MeetingRow, action: MeetingAction, extra: Partial<typeof meetings.$inferInsert> = {}, data: Record<string, unknown> = {}) {
+		const check = checkTransition(meeting.status, action);
+		if (!check.ok) throw meetingError(check.code);
+		tx.update(meetings).set({ ...extra, status: check.value, version: meeting.version + 1 }).where(eq(meetings.id, meeting.id)).run();
+		audit(tx, now(), actor.id, `meeting.${action}`, { type: 'meeting', id: meeting.id }, data);
+	}
+
+	/** The linked proposal or consultation must belong to this body (never another body's). */
+	function checkLinks(tx: Db, bodyId: string, proposalId?: string, consultationId?: string) {
+		if (proposalId) {
+			const p = tx.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)).get();
+			if (!p || p.spaceType !== 'body' || p.spaceId !== bodyId) throw new UserError('meetings.error.link');
+		}
+		if (consultationId) {
+			const c = tx.select({ spaceType: consultations.spaceType, spaceId: consultations.spaceId }).from(consultations).where(eq(consultations.id, consultationId)).get();
+			if (!c || c.spaceType !== 'body' || c.spaceId !== bodyId) throw new UserError('meetings.error.link');
+		}
+	}
+
+	return {
+		async schedule(actor: Actor | null, input: unknown) {
+			const data = parse(scheduleSchema, input);
+			authorize(actor, 'meeting.schedule', bodySpace(data.bodyId));
+			const id = deps.ids.id();
+			transaction(db, (tx) => {
+				tx.insert(meetings)
+					.values({
+						id,
+						bodyId: data.bodyId,
+						title: data.title,
+						description: data.description,
+						startsAt: parisToDate(data.startsAt),
+						durationMin: data.durationMin,
+						place: data.place,
+						videoUrl: data.videoUrl,
+						status: 'scheduled',
+						createdBy: actor.id,
+						createdAt: now()
+					})
+					.run();
+				audit(tx, now(), actor.id, 'meeting.schedule', { type: 'meeting', id }, { bodyId: data.bodyId, title: data.title });
+			});
+			return { id };
+		},
+
+		async edit(actor: Actor | null, input: unknown) {
+			const data = parse(editSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			transaction(db, (tx) =>
+				transition(tx, actor!, meeting, 'edit', {
+					title: data.title,
+					description: data.description,
+					startsAt: parisToDate(data.startsAt),
+					durationMin: data.durationMin,
+					place: data.place,
+					videoUrl: data.videoUrl
+				})
+			);
+			room.publish(meeting.id);
+		},
+
+		async postpone(actor: Actor | null, input: unknown) {
+			const data = parse(postponeSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			transaction(db, (tx) => {
+				// With a new date it is scheduled again at once; without one it waits, marked postponed.
+				if (data.startsAt) {
+					const check = checkTransition(meeting.status, 'postpone');
+					if (!check.ok) throw meetingError(check.code);
+					tx.update(meetings).set({ status: 'scheduled', startsAt: parisToDate(data.startsAt), statusReason: data.reason, version: meeting.version + 1 }).where(eq(meetings.id, meeting.id)).run();
+					audit(tx, now(), actor!.id, 'meeting.postpone', { type: 'meeting', id: meeting.id }, { to: data.startsAt, reason: data.reason });
+				} else transition(tx, actor!, meeting, 'postpone', { statusReason: data.reason }, { reason: data.reason });
+			});
+			room.publish(meeting.id);
+		},
+
+		async cancel(actor: Actor | null, input: unknown) {
+			const data = parse(statusChangeSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			transaction(db, (tx) => transition(tx, actor!, meeting, 'cancel', { statusReason: data.reason }, { reason: data.reason }));
+			room.publish(meeting.id);
+		},
+
+		async open(actor: Actor | null, input: unknown) {
+			const data = parse(meetingRefSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
+			transaction(db, (tx) => transition(tx, actor!, meeting, 'open', { openedAt: now() }));
+			room.publish(meeting.id);
+		},
+
+		async close(actor: Actor | null, input: unknown) {
+			const data = parse(meetingRefSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
+			transaction(db, (tx) => {
+				if (meeting.currentItemId) tx.update(agendaItems).set({ endedAt: now() }).where(eq(agendaItems.id, meeting.currentItemId)).run();
+				transition(tx, actor!, meeting, 'close', { closedAt: now() });
+			});
+			room.publish(meeting.id);
+		},
+
+		/** The chair moves through the agenda; two chairs pressing at once move it only once. */
+		async moveTo(actor: Actor | null, input: unknown) {
+			const data = parse(agendaMoveSchema, input);
+			const meetingId = data.meetingId;
+			transaction(db, (tx) => {
+				const { meeting } = ctx.guard(actor, 'meeting.chair', meetingId, tx);
+				const ids = tx
+					.select({ id: agendaItems.id })
+					.from(agendaItems)
+					.where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted')))
+					.orderBy(asc(agendaItems.position))
+					.all()
+					.map((r) => r.id);
+				const move = moveAgenda(meeting.status, ids, meeting.currentItemId, data.expected, data.to);
+				if (!move.ok) throw meetingError(move.code);
+				const at = now();
+				if (meeting.currentItemId) tx.update(agendaItems).set({ endedAt: at }).where(eq(agendaItems.id, meeting.currentItemId)).run();
+				tx.update(agendaItems).set({ startedAt: at, endedAt: null }).where(eq(agendaItems.id, move.value!)).run();
+				// The version check makes the second of two simultaneous moves fail even across processes.
+				const done = tx
+					.update(meetings)
+					.set({ currentItemId: move.value, version: meeting.version + 1 })
+					.where(and(eq(meetings.id, meetingId), eq(meetings.version, meeting.version)))
+					.run();
+				if (done.changes !== 1) throw meetingError('agendaMoved');
+				audit(tx, at, actor!.id, 'meeting.item', { type: 'meeting', id: meetingId }, { itemId: move.value });
+			});
+			room.publish(meetingId);
+		},
+
+		/** Chair and secretary add items directly; members propose them for the chair to accept. */
+		async addItem(actor: Actor | null, input: unknown) {
+			const data = parse(itemSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.proposeItem', data.meetingId);
+			if (meeting.status === 'closed' || meeting.status === 'cancelled') throw meetingError(meeting.status === 'cancelled' ? 'cancelled' : 'transition');
+			const direct = can(actor, 'meeting.schedule', bodySpace(meeting.bodyId));
+			const id = deps.ids.id();
+			transaction(db, (tx) => {
+				checkLinks(tx, meeting.bodyId, data.proposalId, data.consultationId);
+				const last = tx.select({ n: max(agendaItems.position) }).from(agendaItems).where(eq(agendaItems.meetingId, meeting.id)).get();
+				tx.insert(agendaItems)
+					.values({
+						id,
+						meetingId: meeting.id,
+						position: (last?.n ?? -1) + 1,
+						title: data.title,
+						description: data.description,
+						kind: data.kind,
+						timeBoxMin: data.timeBoxMin,
+						state: direct ? 'accepted' : 'proposed',
+						proposedBy: actor!.id,
+						proposalId: data.proposalId ?? null,
+						consultationId: data.consultationId ?? null,
+						createdAt: now()
+					})
+					.run();
+				ctx.bump(tx, meeting);
+				audit(tx, now(), actor!.id, direct ? 'meeting.itemAdded' : 'meeting.itemProposed', { type: 'meeting', id: meeting.id }, { itemId: id });
+			});
+			room.publish(meeting.id);
+			return { id, proposed: !direct };
+		},
+
+		async decideItem(actor: Actor | null, input: unknown) {
+			const data = parse(declineSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
+			transaction(db, (tx) => {
+				const item = tx.select().from(agendaItems).where(and(eq(agendaItems.id, data.itemId), eq(agendaItems.meetingId, meeting.id))).get();
+				if (!item) throw meetingError('noSuchItem');
+				if (item.state !== 'proposed') throw new UserError('meetings.error.alreadyDecided', {}, 409);
+				tx.update(agendaItems)
+					.set({ state: data.accept ? 'accepted' : 'declined', declineReason: data.accept ? '' : data.reason })
+					.where(eq(agendaItems.id, item.id))
+					.run();
+				ctx.bump(tx, meeting);
+				audit(tx, now(), actor!.id, data.accept ? 'meeting.itemAccepted' : 'meeting.itemDeclined', { type: 'meeting', id: meeting.id }, { itemId: item.id, reason: data.reason });
+			});
+			room.publish(meeting.id);
+		}
+	};
+}

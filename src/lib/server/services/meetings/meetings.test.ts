@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForbiddenError } from '$lib/domain/policy';
+import { queueOrder } from '$lib/domain/meetings';
+import type { Published } from '../../realtime/bus';
+import { auditLog } from '../../db/schema';
+import { createTestApp, type TestApp } from '../../testing';
+import { UserError } from '../errors';
+import { createBodyFixture } from './fixture';
+
+let app: TestApp;
+let published: Published[];
+beforeEach(() => {
+	app = createTestApp();
+	published = [];
+	app.services.deps.bus.subscribe((m) => published.push(m));
+});
+afterEach(() => app.close());
+
+async function code(fn: () => Promise<unknown>) {
+	try {
+		await fn();
+	} catch (err) {
+		if (err instanceof UserError) return err.code;
+		if (err instanceof ForbiddenError) return 'forbidden';
+		throw err;
+	}
+	return 'ok';
+}
+
+async function meetingWithAgenda() {
+	const f = await createBodyFixture(app);
+	const m = app.services.meetings;
+	const { id } = await m.schedule(f.chair, { bodyId: f.body.id, title: 'Comité de décembre', startsAt: '2026-12-03T18:30', place: 'Maison de quartier' });
+	const info = await m.addItem(f.chair, { meetingId: id, title: 'Nouvelles des lieux', kind: 'information', timeBoxMin: '10' });
+	const decision = await m.addItem(f.secretary, { meetingId: id, title: 'Budget de la plateforme', kind: 'decision', timeBoxMin: '20' });
+	return { f, m, id, info: info.id, decision: decision.id };
+}
+
+describe('meetings service', () => {
+	it('schedules in Paris time, and only the chair or the secretary may', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		const detail = await m.detail(f.fatou, id);
+		// 18:30 in Paris in December is 17:30 UTC.
+		expect(new Date(detail.meeting.startsAt).toISOString()).toBe('2026-12-03T17:30:00.000Z');
+		expect(detail.meeting.startsAtLocal).toBe('2026-12-03T18:30');
+		expect(await code(() => m.schedule(f.fatou, { bodyId: f.body.id, title: 'Pirate', startsAt: '2026-12-03T18:30' }))).toBe('forbidden');
+		expect(await code(() => m.schedule(f.chair, { bodyId: f.body.id, title: 'x', startsAt: 'demain' }))).toBe('meetings.error.title');
+		const rows = app.services.deps.db.select().from(auditLog).all().map((a) => a.action);
+		expect(rows).toContain('meeting.schedule');
+	});
+
+	it('a member proposes an item; the chair declines it with a reason or accepts it', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		const proposed = await m.addItem(f.fatou, { meetingId: id, title: 'Place des bénévoles', kind: 'discussion' });
+		expect(proposed.proposed).toBe(true);
+		expect((await m.roomState(f.fatou, id)).items.map((i) => i.title)).not.toContain('Place des bénévoles');
+		expect(await code(() => m.decideItem(f.chair, { meetingId: id, itemId: proposed.id, accept: '', reason: '' }))).toBe('meetings.error.reasonRequired');
+		expect(await code(() => m.decideItem(f.fatou, { meetingId: id, itemId: proposed.id, accept: 'on' }))).toBe('forbidden');
+		await m.decideItem(f.chair, { meetingId: id, itemId: proposed.id, accept: 'on' });
+		expect(await code(() => m.decideItem(f.chair, { meetingId: id, itemId: proposed.id, accept: '', reason: 'non' }))).toBe('meetings.error.alreadyDecided');
+		expect((await m.roomState(f.fatou, id)).items.map((i) => i.title)).toContain('Place des bénévoles');
+	});
+
+	it('refuses an agenda item linked to another body’s consultation', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		const other = await createBodyFixture(app);
+		const foreign = app.services.consultations.create(other.chair, {
+			space: other.space,
+			question: 'Autre instance ?',
+			method: 'yes-no-abstain',
+			electorate: 'body',
+			secrecy: 'public',
+			resultsVisibility: 'live'
+		});
+		expect(await code(() => m.addItem(f.chair, { meetingId: id, title: 'Lien étranger', kind: 'decision', consultationId: foreign.id }))).toBe('meetings.error.link');
+	});
+
+	it('counts proxies and check-ins into the live quorum, and refuses bad proxies', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		// 5 seats (chair, Dina in directions; Fatou, Vincent in volunteers; Élise for the city): 50 % → 3.
+		expect(await code(() => m.respond(f.fatou, { meetingId: id, status: 'proxy', proxyHolderId: f.fatou.id }))).toBe('meetings.error.proxySelf');
+		await m.respond(f.vincent, { meetingId: id, status: 'proxy', proxyHolderId: f.fatou.id });
+		expect(await code(() => m.respond(f.elise, { meetingId: id, status: 'proxy', proxyHolderId: f.fatou.id }))).toBe('meetings.error.proxyLimit');
+		expect(await code(() => m.respond(f.fatou, { meetingId: id, status: 'proxy', proxyHolderId: f.chair.id }))).toBe('meetings.error.proxyChain');
+		expect(await code(() => m.respond(f.elise, { meetingId: id, status: 'proxy', proxyHolderId: f.vincent.id }))).toBe('meetings.error.proxyChain');
+		expect(await code(() => m.respond(f.observer, { meetingId: id, status: 'present' }))).toBe('forbidden');
+		await m.open(f.chair, { meetingId: id });
+		await m.checkIn(f.secretary, { meetingId: id, userId: f.chair.id });
+		let q = (await m.roomState(f.fatou, id)).quorum;
+		expect(q.overall).toMatchObject({ seats: 5, counted: 1, required: 3, met: false });
+		await m.respond(f.fatou, { meetingId: id, status: 'present' }); // self check-in in the room
+		q = (await m.roomState(f.fatou, id)).quorum;
+		// Fatou is in, and carries Vincent's proxy: 3 of 5.
+		expect(q.overall).toMatchObject({ present: 2, proxies: 1, counted: 3, met: true });
+		await m.checkOut(f.secretary, { meetingId: id, userId: f.fatou.id });
+		expect((await m.roomState(f.fatou, id)).quorum.overall).toMatchObject({ counted: 1, met: false });
+		expect(await code(() => m.checkOut(f.secretary, { meetingId: id, userId: f.fatou.id }))).toBe('meetings.error.notCheckedIn');
+		expect(await code(() => m.checkIn(f.fatou, { meetingId: id, userId: f.elise.id }))).toBe('forbidden');
+	});
+
+	it('refuses a check-in to a cancelled meeting and changes nothing', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		await m.cancel(f.secretary, { meetingId: id, reason: 'Salle indisponible' });
+		const before = (await m.roomState(f.chair, id)).meeting.version;
+		expect(await code(() => m.checkIn(f.secretary, { meetingId: id, userId: f.fatou.id }))).toBe('meetings.error.cancelled');
+		expect(await code(() => m.open(f.chair, { meetingId: id }))).toBe('meetings.error.cancelled');
+		expect((await m.roomState(f.chair, id)).meeting.version).toBe(before);
+		expect((await m.roomState(f.chair, id)).attendance).toEqual([]);
+	});
+
+	it('postpones to a new date, or without one until rescheduled', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		await m.postpone(f.chair, { meetingId: id, reason: 'Grève', startsAt: '2026-12-10T18:30' });
+		let d = await m.detail(f.chair, id);
+		expect([d.meeting.status, d.meeting.startsAtLocal, d.meeting.statusReason]).toEqual(['scheduled', '2026-12-10T18:30', 'Grève']);
+		await m.postpone(f.chair, { meetingId: id, reason: 'À redéfinir' });
+		d = await m.detail(f.chair, id);
+		expect(d.meeting.status).toBe('postponed');
+	});
+
+	it('moves item by item; a second simultaneous move is refused; another body’s chair cannot move it', async () => {
+		const { f, m, id, info, decision } = await meetingWithAgenda();
+		expect(await code(() => m.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' }))).toBe('meetings.error.notOpen');
+		await m.open(f.chair, { meetingId: id });
+		await m.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
+		expect((await m.roomState(f.chair, id)).meeting.currentItemId).toBe(info);
+		// Two chairs both saw `info` as current: the first moves, the second is told the agenda moved.
+		await m.moveTo(f.chair, { meetingId: id, expected: info, to: 'next' });
+		expect(await code(() => m.moveTo(f.chair, { meetingId: id, expected: info, to: 'next' }))).toBe('meetings.error.agendaMoved');
+		expect((await m.roomState(f.chair, id)).meeting.currentItemId).toBe(decision);
+		const other = await createBodyFixture(app);
+		expect(await code(() => m.moveTo(other.chair, { meetingId: id, expected: decision, to: 'previous' }))).toBe('forbidden');
+		expect(await code(() => m.moveTo(f.secretary, { meetingId: id, expected: decision, to: 'previous' }))).toBe('forbidden');
+	});
+
+	it('runs the list of speakers: one hand each, point of order first, removal only once', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		await m.open(f.chair, { meetingId: id });
+		expect(await code(() => m.raiseHand(f.fatou, { meetingId: id }))).toBe('meetings.error.noCurrentItem');
+		await m.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
+		await m.raiseHand(f.elise, { meetingId: id });
+		app.clock.advance(1000);
+		const fatouHand = await m.raiseHand(f.fatou, { meetingId: id, type: 'for' });
+		expect(await code(() => m.raiseHand(f.fatou, { meetingId: id }))).toBe('meetings.error.handAlreadyRaised');
+		app.clock.advance(1000);
+		await m.raiseHand(f.vincent, { meetingId: id, type: 'pointOfOrder' });
+		let state = await m.roomState(f.chair, id);
+		const name = (uid: string) => state.people.find((p) => p.userId === uid)?.displayName;
+		expect(queueOrder(state.speeches, state.rules.firstTimeFirst).map((s) => name(s.userId))).toEqual(['Vincent', 'Élise', 'Fatou']);
+		await m.next(f.secretary, { meetingId: id });
+		state = await m.roomState(f.chair, id);
+		expect(state.speeches.find((s) => s.startedAt && !s.endedAt)?.userId).toBe(f.vincent.id);
+		await m.withdraw(f.chair, { meetingId: id, speechId: fatouHand.id });
+		expect(await code(() => m.withdraw(f.chair, { meetingId: id, speechId: fatouHand.id }))).toBe('meetings.error.speakerGone');
+		expect(await code(() => m.addSpeaker(f.fatou, { meetingId: id, userId: f.elise.id }))).toBe('forbidden');
+		expect(await code(() => m.raiseHand(f.observer, { meetingId: id }))).toBe('forbidden');
+		// Every change reached the room as the whole state, after commit.
+		const last = published.filter((p) => p.event === 'meeting.state').at(-1);
+		expect(last?.room).toBe(`meeting:${id}`);
+		expect((last?.payload as { speeches: unknown[] }).speeches).toHaveLength(3);
+	});
+
+	it('hides the room from outsiders and validates the body rules', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		const other = await createBodyFixture(app);
+		expect(await code(() => m.roomState(other.fatou, id))).toBe('forbidden');
+		expect(await code(() => m.setRules(f.fatou, { bodyId: f.body.id, quorumPct: '50', proxyLimit: '1', balanceWarnRatio: '1.5' }))).toBe('forbidden');
+		expect(await code(() => m.setRules(f.chair, { bodyId: f.body.id, quorumPct: '150', proxyLimit: '1', balanceWarnRatio: '1.5' }))).toBe('meetings.error.share');
+		await m.setRules(f.chair, { bodyId: f.body.id, quorumPct: '80', collegeQuorumPct: '50', proxyLimit: '2', balanceWarnRatio: '2', firstTimeFirst: 'on' });
+		const { rules } = await m.roomState(f.chair, id);
+		expect(rules).toMatchObject({ quorum: 0.8, collegeQuorum: 0.5, proxyLimit: 2, firstTimeFirst: true, substitutesVote: false, speechLimitSec: null });
+	});
+
+	it('a substitute stands for an absent member when the rules say so; a former member has no seat', async () => {
+		const { f, m, id } = await meetingWithAgenda();
+		await m.setSeat(f.chair, { bodyId: f.body.id, userId: f.elise.id, substituteId: f.secretary.id });
+		await m.setSeat(f.chair, { bodyId: f.body.id, userId: f.director.id, termEnd: '2026-11-01' });
+		await m.open(f.chair, { meetingId: id });
+		await m.checkIn(f.secretary, { meetingId: id, userId: f.secretary.id });
+		let q = (await m.roomState(f.chair, id)).quorum;
+		expect(q.overall).toMatchObject({ seats: 4, substitutes: 1, counted: 1 });
+		await m.setRules(f.chair, { bodyId: f.body.id, quorumPct: '50', proxyLimit: '1', balanceWarnRatio: '1.5' });
+		q = (await m.roomState(f.chair, id)).quorum;
+		expect(q.overall).toMatchObject({ substitutes: 0, counted: 0 });
+	});
+});

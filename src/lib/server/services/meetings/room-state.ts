@@ -1,0 +1,133 @@
+/** The whole state of a meeting room, built from the tables in one read: what every screen receives. */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { quorum, seatActive } from '$lib/domain/meetings';
+import type { MeetingRoomState, RoomMotion, RoomPerson } from '$lib/realtime/meeting-events';
+import { roomForMeeting } from '$lib/realtime/meeting-events';
+import { agendaItems, ballots, bodies, consultations, meetingMotions, meetingSpeeches, participations } from '../../db/schema';
+import type { Db } from '../../db';
+import { speechView, type MeetingContext } from './context';
+
+export function createRoomState(ctx: MeetingContext) {
+	const { deps } = ctx;
+
+	function motionsOf(tx: Db, meetingId: string): RoomMotion[] {
+		const rows = tx
+			.select({ m: meetingMotions, c: consultations })
+			.from(meetingMotions)
+			.innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId))
+			.where(eq(meetingMotions.meetingId, meetingId))
+			.orderBy(asc(meetingMotions.openedAt))
+			.all();
+		if (!rows.length) return [];
+		const ids = rows.map((r) => r.c.id);
+		const taken = tx.select({ cid: participations.consultationId }).from(participations).where(inArray(participations.consultationId, ids)).all();
+		const content = tx.select({ cid: ballots.consultationId, content: ballots.content, weight: ballots.weight }).from(ballots).where(inArray(ballots.consultationId, ids)).all();
+		return rows.map(({ m, c }) => {
+			const showTally = c.status === 'closed' || c.resultsVisibility === 'live';
+			let tally: RoomMotion['tally'] = null;
+			if (showTally) {
+				tally = { for: 0, against: 0, abstain: 0 };
+				for (const b of content.filter((x) => x.cid === c.id)) {
+					const choice = (b.content as { position?: string }).position;
+					if (choice === 'for' || choice === 'against' || choice === 'abstain') tally[choice] += 1;
+				}
+			}
+			const result = c.result as { winners?: string[] } | null;
+			return {
+				id: m.id,
+				itemId: m.itemId,
+				consultationId: c.id,
+				question: c.question,
+				status: c.status,
+				amendsId: m.amendsId,
+				electors: m.electors.length,
+				participants: taken.filter((p) => p.cid === c.id).length,
+				quorumMet: m.quorumMet,
+				tally,
+				adopted: c.status === 'closed' ? m.quorumMet && !!result?.winners?.length : null
+			};
+		});
+	}
+
+	function build(tx: Db, meetingId: string): MeetingRoomState {
+		const meeting = ctx.loadMeeting(tx, meetingId);
+		const now = deps.clock.now().getTime();
+		const rules = ctx.rulesOf(tx, meeting.bodyId);
+		const seats = ctx.seatsOf(tx, meeting.bodyId);
+		// The term that counts is the one at the meeting's date (or now, once it runs).
+		const at = meeting.status === 'open' ? now : meeting.status === 'closed' && meeting.closedAt ? meeting.closedAt.getTime() - 1 : meeting.startsAt.getTime();
+		const attendance = ctx.attendanceOf(tx, meetingId);
+		const colleges = ctx.collegesOf(tx, meeting.bodyId);
+		const active = seats.filter((s) => seatActive(s, at));
+		const ids = ctx.participantIds(tx, meeting.bodyId, seats);
+		const nameOf = ctx.names(tx, [...ids]);
+		const seatOf = new Map(active.map((s) => [s.userId, s]));
+		const substituteFor = new Map(active.flatMap((s) => (s.substituteId ? [[s.substituteId, s.userId] as const] : [])));
+		const people: RoomPerson[] = [...ids]
+			.map((userId) => ({
+				userId,
+				displayName: nameOf.get(userId) ?? '',
+				collegeId: seatOf.get(userId)?.collegeId ?? null,
+				seated: seatOf.has(userId),
+				substituteFor: substituteFor.get(userId) ?? null
+			}))
+			.sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
+		const items = tx
+			.select()
+			.from(agendaItems)
+			.where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted')))
+			.orderBy(asc(agendaItems.position))
+			.all();
+		const speeches = meeting.currentItemId
+			? tx
+					.select()
+					.from(meetingSpeeches)
+					.where(and(eq(meetingSpeeches.meetingId, meetingId), eq(meetingSpeeches.itemId, meeting.currentItemId)))
+					.orderBy(asc(meetingSpeeches.requestedAt))
+					.all()
+			: [];
+		const { standings: _s, ...q } = quorum(seats, attendance, rules, at);
+		const body = tx.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, meeting.bodyId)).get();
+		return {
+			meeting: {
+				id: meeting.id,
+				bodyId: meeting.bodyId,
+				bodyName: body?.name ?? '',
+				title: meeting.title,
+				status: meeting.status,
+				startsAt: meeting.startsAt.getTime(),
+				place: meeting.place,
+				videoUrl: meeting.videoUrl,
+				currentItemId: meeting.currentItemId,
+				version: meeting.version
+			},
+			rules,
+			colleges: colleges.map((c) => ({ id: c.id, name: c.name, weight: c.weight, seats: active.filter((s) => s.collegeId === c.id).length })),
+			people,
+			attendance,
+			quorum: q,
+			items: items.map((i) => ({
+				id: i.id,
+				position: i.position,
+				title: i.title,
+				description: i.description,
+				kind: i.kind,
+				timeBoxMin: i.timeBoxMin,
+				startedAt: i.startedAt?.getTime() ?? null,
+				endedAt: i.endedAt?.getTime() ?? null,
+				proposalId: i.proposalId,
+				consultationId: i.consultationId
+			})),
+			speeches: speeches.map(speechView),
+			motions: motionsOf(tx, meetingId),
+			now
+		};
+	}
+
+	/** After commit: the room hears the whole new state. */
+	function publish(meetingId: string) {
+		deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', build(ctx.db, meetingId));
+	}
+
+	return { build, publish };
+}

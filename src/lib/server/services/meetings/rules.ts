@@ -1,0 +1,60 @@
+/** The body's meeting rules and its members' seats (term, substitute), set by the chair or an administrator. */
+import { and, eq } from 'drizzle-orm';
+import { authorize, type Actor } from '$lib/domain/policy';
+import { transaction } from '../../db';
+import { bodies, bodyRules, bodySeats } from '../../db/schema';
+import { audit } from '../audit';
+import { UserError } from '../errors';
+import { parse } from '../validate';
+import { bodySpace, meetingError, type MeetingContext } from './context';
+import { parisToDate } from './paris';
+import { rulesSchema, seatSchema } from './schemas';
+
+export function createRules(ctx: MeetingContext) {
+	const { db, deps } = ctx;
+	return {
+		async setRules(actor: Actor | null, input: unknown) {
+			const data = parse(rulesSchema, input);
+			authorize(actor, 'meeting.chair', bodySpace(data.bodyId));
+			const now = deps.clock.now();
+			const values = {
+				quorum: data.quorumPct / 100,
+				collegeQuorum: data.collegeQuorumPct === null ? null : data.collegeQuorumPct / 100,
+				substitutesVote: data.substitutesVote,
+				proxiesCountForQuorum: data.proxiesCountForQuorum,
+				speechLimitSec: data.speechLimitSec,
+				firstTimeFirst: data.firstTimeFirst,
+				balanceWarnRatio: data.balanceWarnRatio,
+				weightedVotes: data.weightedVotes,
+				updatedAt: now
+			};
+			transaction(db, (tx) => {
+				tx.insert(bodyRules).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: bodyRules.bodyId, set: values }).run();
+				tx.update(bodies).set({ proxyLimit: data.proxyLimit }).where(eq(bodies.id, data.bodyId)).run();
+				audit(tx, now, actor.id, 'body.rules', { type: 'body', id: data.bodyId }, { ...values, proxyLimit: data.proxyLimit });
+			});
+		},
+
+		/** A seat's substitute and end of term (a former member stays listed as such). */
+		async setSeat(actor: Actor | null, input: unknown) {
+			const data = parse(seatSchema, input);
+			authorize(actor, 'meeting.chair', bodySpace(data.bodyId));
+			const now = deps.clock.now();
+			transaction(db, (tx) => {
+				const seat = ctx.seatsOf(tx, data.bodyId).find((s) => s.userId === data.userId);
+				if (!seat) throw meetingError('notMember');
+				if (data.substituteId === data.userId) throw new UserError('meetings.error.substituteSelf');
+				if (data.substituteId && !ctx.participantIds(tx, data.bodyId, []).has(data.substituteId)) throw meetingError('notMember');
+				const values = {
+					collegeId: seat.collegeId,
+					substituteId: data.substituteId ?? null,
+					termEnd: data.termEnd ? parisToDate(`${data.termEnd}T00:00`) : null
+				};
+				const existing = tx.select().from(bodySeats).where(and(eq(bodySeats.bodyId, data.bodyId), eq(bodySeats.userId, data.userId))).get();
+				if (existing) tx.update(bodySeats).set(values).where(eq(bodySeats.id, existing.id)).run();
+				else tx.insert(bodySeats).values({ id: deps.ids.id(), bodyId: data.bodyId, userId: data.userId, termStart: new Date(seat.termStart), ...values }).run();
+				audit(tx, now, actor.id, 'body.seat', { type: 'body', id: data.bodyId }, { userId: data.userId, ...values });
+			});
+		}
+	};
+}
