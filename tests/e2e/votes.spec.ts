@@ -1,57 +1,11 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext, PHONE } from './fixtures';
+import { CLAIRE, create } from './vote-helpers';
 
 /**
  * Consultations: a facilitator opens one per method, a tenant votes on a 360 px phone, results and
  * the vote screens pass axe. The ranking is done with the keyboard only.
  */
-
-const CLAIRE = 'claire.martin@lmh.demo';
-
-async function residenceId(page: Page): Promise<string> {
-	await page.goto('/');
-	await page.getByRole('link', { name: /L’Aventurière/ }).first().click();
-	await expect(page).toHaveURL(/\/r\/[a-z0-9]+$/);
-	return new URL(page.url()).pathname.split('/')[2]!;
-}
-
-interface NewConsultation {
-	question: string;
-	method: string;
-	options?: { label: string; cost?: number }[];
-	budget?: number;
-	dots?: number;
-	household?: boolean;
-	public?: boolean;
-	/** Attach a picture to the first option. */
-	photo?: boolean;
-}
-
-// A 4×4 PNG: enough for the server to re-encode it as a real photo.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEElEQVQImWPoitKGIwbiOAC+kxDxtM6OGQAAAABJRU5ErkJggg==', 'base64');
-
-/** Claire opens a consultation through the form; returns its vote URL. */
-async function create(browser: Browser, c: NewConsultation): Promise<string> {
-	const { context, page } = await newSignedInContext(browser, CLAIRE);
-	const rid = await residenceId(page);
-	await page.goto(`/r/${rid}/consultations/new`);
-	await page.getByLabel('Question posée').fill(c.question);
-	await page.getByRole('radio', { name: new RegExp(`^${c.method.replace(/[()]/g, '\\$&')}`) }).check();
-	for (const [i, o] of (c.options ?? []).entries()) {
-		await page.getByLabel(`Réponse ${i + 1}`, { exact: true }).fill(o.label);
-		if (o.cost !== undefined) await page.getByLabel(`Coût en euros (réponse ${i + 1})`).fill(String(o.cost));
-	}
-	if (c.photo) await page.getByLabel('Photo (facultatif, réponse 1)').setInputFiles({ name: 'banc.png', mimeType: 'image/png', buffer: PNG });
-	if (c.budget) await page.getByLabel(/^Budget total/).fill(String(c.budget));
-	if (c.dots) await page.getByLabel(/^Gommettes par personne/).fill(String(c.dots));
-	if (c.household) await page.getByRole('radio', { name: /Une voix par foyer/ }).check();
-	if (c.public) await page.getByRole('radio', { name: /^Public/ }).check();
-	await page.getByRole('button', { name: 'Créer la consultation' }).click();
-	await expect(page).toHaveURL(/\/c\/[a-z0-9]+$/);
-	const url = new URL(page.url()).pathname;
-	await context.close();
-	return url;
-}
 
 async function phone(browser: Browser, username: string) {
 	return newSignedInContext(browser, username, { viewport: PHONE });
@@ -128,6 +82,15 @@ test.describe('votes', () => {
 		const { context, page } = await phone(browser, 'amina');
 		await page.goto(url);
 		const items = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: /^Monter/ }) });
+		// Nothing is ranked until the voter ranks it: she ranks all three, in the organiser's order.
+		await expect(items).toHaveCount(0);
+		await page.getByRole('button', { name: 'Classer « Jardin » en 1re position' }).focus();
+		await page.keyboard.press('Enter');
+		await expect(page.getByRole('button', { name: 'Classer « Bancs » en 2e position' })).toBeVisible();
+		await page.getByRole('button', { name: 'Classer « Bancs » en 2e position' }).focus();
+		await page.keyboard.press('Enter');
+		await page.getByRole('button', { name: 'Classer « Fête » en 3e position' }).focus();
+		await page.keyboard.press('Enter');
 		await expect(items).toHaveCount(3);
 		// Move "Fête" to the top: focus its "Monter" button and press Enter twice; focus stays on it.
 		await page.getByRole('button', { name: 'Monter « Fête »' }).focus();
@@ -203,7 +166,8 @@ test.describe('votes', () => {
 
 		await page.goto(`${url}/results`);
 		await expect(page.getByText(/Résultat définitif/)).toBeVisible();
-		await expect(page.getByText('npm run recount --')).toBeVisible();
+		await expect(page.getByText('npm run recount --')).toHaveCount(0);
+		await expect(page.getByRole('link', { name: 'Comment recompter soi-même' })).toHaveAttribute('href', /\/help\/recount\?c=/);
 		const response = await page.request.get(`${url}/ballots.json`);
 		const file = (await response.json()) as { format: string; ballots: unknown[] };
 		expect(file.format).toBe('ballots/v1');

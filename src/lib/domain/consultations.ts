@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { METHODS, type Ballot, type ElectionConfig, type Method } from './voting/types';
+import { OPTION_ORDERS } from './ballot-order';
 
 export { METHODS };
 export type { Method };
@@ -50,6 +51,7 @@ export const createConsultationSchema = z
 		description: optionalText(4000),
 		method: z.enum(METHODS, 'votes.error.method'),
 		options: z.array(optionSchema).max(MAX_OPTIONS, 'votes.error.tooManyOptions').default([]),
+		optionOrder: z.enum(OPTION_ORDERS, 'error.invalidInput').default('random'),
 		budget: optionalInt(1, 'votes.error.budget'),
 		dots: optionalInt(1, 'votes.error.dots'),
 		electorate: z.enum(ELECTORATES, 'votes.error.electorate'),
@@ -179,6 +181,7 @@ export function createInputFromForm(form: FormLike, space: { type: 'residence' |
 		description: str(form.get('description')),
 		method: str(form.get('method')),
 		options,
+		optionOrder: on('fixedOrder') ? 'fixed' : 'random',
 		budget: str(form.get('budget')),
 		dots: str(form.get('dots')),
 		electorate: str(form.get('electorate')) || (space.type === 'body' ? 'body' : 'residence'),

@@ -13,10 +13,12 @@ import notificationsFr from './messages/notifications.fr.json';
 import notificationsEn from './messages/notifications.en.json';
 import meetingsFr from './messages/meetings.fr.json';
 import meetingsEn from './messages/meetings.en.json';
+import trustFr from './messages/trust.fr.json';
+import trustEn from './messages/trust.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

@@ -1,6 +1,7 @@
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Ballot, CountResult } from '../../domain/voting/types';
 import { METHODS } from '../../domain/voting/types';
+import { OPTION_ORDERS } from '../../domain/ballot-order';
 import { proposals } from './schema-boards';
 import { buildings, colleges, households, users } from './schema';
 
@@ -23,6 +24,8 @@ export const consultations = sqliteTable(
 		budget: integer('budget'),
 		dots: integer('dots'),
 		grades: text('grades', { mode: 'json' }).$type<string[]>(),
+		/** `random`: each voter sees her own stable shuffle; `fixed`: the organiser's order, on purpose. */
+		optionOrder: text('option_order', { enum: OPTION_ORDERS }).notNull().default('random'),
 		/** residence: every tenant of it; building: those whose household is in `buildingId`; body: its members. */
 		electorate: text('electorate', { enum: ['residence', 'building', 'body'] }).notNull(),
 		buildingId: text('building_id').references(() => buildings.id),

@@ -57,6 +57,7 @@ export function createDrafting({ db, clock, ids }: Context, tallies: Tallies, { 
 						budget: data.method === 'budget' ? (data.budget ?? null) : null,
 						dots: data.method === 'dot' ? (data.dots ?? null) : null,
 						grades: data.method === 'majority-judgment' ? [...GRADES_FR] : null,
+						optionOrder: data.optionOrder,
 						electorate: data.electorate,
 						buildingId: data.electorate === 'building' ? (data.buildingId ?? null) : null,
 						countBy: space.type === 'residence' ? data.countBy : 'person',

@@ -164,6 +164,7 @@ export function createViews(
 					budget: c.budget,
 					dots: c.dots,
 					grades: config.grades ?? null,
+					optionOrder: c.optionOrder,
 					opensAt: c.opensAt,
 					closesAt: c.closesAt,
 					openedAt: c.openedAt,

@@ -1,0 +1,1 @@
+ALTER TABLE `consultations` ADD `option_order` text DEFAULT 'random' NOT NULL;
