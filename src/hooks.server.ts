@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { defaultLocale, isLocale, localeFromAcceptLanguage } from '$lib/i18n';
 import { app } from '$lib/server/app';
+import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, LOCALE_COOKIE } from '$lib/server/auth/cookies';
 import { log } from '$lib/server/log';
@@ -17,7 +18,7 @@ export const init: ServerInit = () => {
 	const g = globalThis as Record<symbol, unknown>;
 	const httpServer = g[Symbol.for('tib.httpServer')] as HttpServer | undefined;
 	if (httpServer && !g[ATTACHED]) {
-		g[ATTACHED] = attachRealtime(httpServer, services);
+		g[ATTACHED] = attachRealtime(httpServer, services, { origin: config().ORIGIN });
 	}
 };
 

@@ -3,7 +3,7 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = ({ locals }) => ({
 	locale: locals.locale,
 	user: locals.user
-		? { id: locals.user.id, displayName: locals.user.displayName, username: locals.user.username, isAdmin: locals.user.isAdmin }
+		? { id: locals.user.id, displayName: locals.user.displayName, username: locals.user.username, isAdmin: locals.user.isAdmin, discreet: locals.user.discreet }
 		: null,
 	unreadNotifications: locals.user ? locals.services.notifications.unread(locals.user) : 0
 });

@@ -95,7 +95,9 @@ describe('live residence board', () => {
 		const both = next<BoardPresence>(a, 'board.presence', (p) => p.online.length === 2);
 		await b.emitWithAck('board.join', { residenceId: residence.id });
 		const seen = await both;
-		expect(seen.online).toContainEqual({ userId: karim.id, displayName: null });
+		// Issue 7, finding 10: a discreet member carries no id either (the member list maps ids to names).
+		expect(seen.online).toContainEqual({ userId: null, displayName: null });
+		expect(JSON.stringify(seen)).not.toContain(karim.id);
 
 		const alone = next<BoardPresence>(a, 'board.presence', (p) => p.online.length === 1);
 		b.disconnect();

@@ -33,9 +33,10 @@ export interface CollabServerToClientEvents {
 
 export interface CollabClientToServerEvents {
 	'collab.join': (payload: unknown, ack: Ack<CollabJoined>) => void;
-	'collab.leave': (payload: unknown) => void;
+	'collab.leave': (payload: unknown, ack?: Ack<null>) => void;
 	'collab.sync': (payload: unknown, ack?: Ack<CollabSynced>) => void;
-	'collab.awareness': (payload: unknown) => void;
+	/** Without an ack, a refusal comes back as `collab.error`. */
+	'collab.awareness': (payload: unknown, ack?: Ack<null>) => void;
 }
 
 /** Names of collaborative documents. Kept here so pages, the editor and the server agree. */

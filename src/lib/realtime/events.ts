@@ -8,7 +8,8 @@ import type { MeetingClientToServerEvents, MeetingServerToClientEvents } from '.
 import type { VoteServerToClientEvents } from './vote-events';
 
 export interface OnlineMember {
-	userId: string;
+	/** null when the member chose discretion: no id, which the member list would turn back into a name. */
+	userId: string | null;
 	/** null when the member chose discretion: shown as "a neighbour". */
 	displayName: string | null;
 }
@@ -17,7 +18,14 @@ export interface PresenceSnapshot {
 	spaces: { key: string; online: OnlineMember[] }[];
 }
 
-export type Ack<T> = (response: { ok: true; data: T } | { ok: false; error: string; code: string }) => void;
+/** The one error shape of every acknowledgement: a message key and its text in the user's language. */
+export interface AckError {
+	ok: false;
+	code: string;
+	error: string;
+}
+export type AckResponse<T> = { ok: true; data: T } | AckError;
+export type Ack<T> = (response: AckResponse<T>) => void;
 
 export interface ServerToClientEvents
 	extends BoardServerToClientEvents,

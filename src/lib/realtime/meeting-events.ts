@@ -79,7 +79,7 @@ export interface MeetingServerToClientEvents {
 
 export interface MeetingClientToServerEvents {
 	'meeting.join': (payload: unknown, ack: Ack<MeetingRoomState>) => void;
-	'meeting.leave': (payload: unknown) => void;
+	'meeting.leave': (payload: unknown, ack?: Ack<null>) => void;
 }
 
 export const roomForMeeting = (meetingId: string) => `meeting:${meetingId}`;

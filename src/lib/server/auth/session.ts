@@ -101,6 +101,17 @@ export function validateSessionToken(db: Db, clock: Clock, token: string): Sessi
 	return { session: row, user, renewed };
 }
 
+/**
+ * A session by its id, as it is now, without renewing it: live connections re-check with this on
+ * every event (they cannot rewrite the cookie, and must not extend a session nobody is using).
+ */
+export function currentSession(db: Db, clock: Clock, sessionId: string): { session: Session; user: SessionUser } | null {
+	const row = db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+	if (!row || clock.now().getTime() >= row.expiresAt.getTime()) return null;
+	const user = loadActor(db, row.userId);
+	return user ? { session: row, user } : null;
+}
+
 export function invalidateSession(db: Db, sessionId: string) {
 	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }

@@ -10,12 +10,14 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { collabRoom, DESCRIPTION_FIELD, type Bytes, type CollabJoined } from '$lib/realtime/collab-events';
 import type { Ack } from '$lib/realtime/events';
+import { replyTo } from '../realtime/ack';
 import { translator, type MessageKey } from '$lib/i18n';
 import type { SessionUser } from '../auth/session';
 import type { Db } from '../db';
 import type { Clock } from '../ids';
 import { log } from '../log';
 import type { IoServer, IoSocket } from '../realtime/hub';
+import type { RoomGuards } from '../realtime/rooms';
 import type { DocAccess } from './access';
 import {
 	awarenessPayload,
@@ -66,7 +68,8 @@ interface LoadedDoc {
 }
 
 export interface CollabHub {
-	attach(io: IoServer, access?: DocAccess): void;
+	/** Serves documents on a socket.io server; `guards` learns who may stay in a document's room. */
+	attach(io: IoServer, guards?: RoomGuards): void;
 	configure(options: { access?: DocAccess; limits?: Partial<CollabLimits> }): void;
 	/** How many documents are in memory (they leave when their last client does). */
 	loadedDocuments(): number;
@@ -81,6 +84,8 @@ export interface CollabHub {
 	/** One key of a map document, from memory if loaded, else from the log. */
 	mapEntry(name: string, field: string, key: string): unknown;
 }
+
+const COLLAB_PREFIX = collabRoom('');
 
 class NotJoined extends Error {}
 class ReadOnly extends Error {}
@@ -105,6 +110,8 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	let limits: CollabLimits = { ...defaultLimits, ...deps.limits };
 	let io: IoServer | null = null;
 	const docs = new Map<string, LoadedDoc>();
+	/** Socket id → names of the documents it joined. */
+	const joinedBy = new Map<string, Set<string>>();
 
 	function maybeCompact(entry: LoadedDoc) {
 		if (entry.logRows < limits.compactAfterUpdates && entry.logBytes < limits.compactAfterBytes) return;
@@ -171,6 +178,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	}
 
 	function leave(name: string, socketId: string) {
+		joinedBy.get(socketId)?.delete(name);
 		const entry = docs.get(name);
 		if (!entry) return;
 		const clients = entry.sockets.get(socketId);
@@ -188,9 +196,10 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	}
 
 	function connect(socket: IoSocket) {
-		const user = socket.data.user;
-		const t = translator(user?.locale ?? 'fr');
 		const joined = new Set<string>();
+		joinedBy.set(socket.id, joined);
+		// The user as of this event: a role removed meanwhile counts at once (see realtime/live-auth.ts).
+		const t = (code: MessageKey) => translator(socket.data.user?.locale ?? 'fr')(code);
 
 		const failure = (err: unknown): { code: MessageKey; error: string } => {
 			let code: MessageKey = 'error.unexpected';
@@ -204,6 +213,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		socket.on('collab.join', (payload, ack) => {
 			if (typeof ack !== 'function') return;
 			const run = async (): Promise<Parameters<Ack<CollabJoined>>[0]> => {
+				const user = socket.data.user;
 				if (!user) return { ok: false, ...refuse('collab.error.forbidden') };
 				const { doc: name } = parsePayload(joinPayload, payload);
 				const level = await access(user, name);
@@ -228,12 +238,13 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				.catch((err: unknown) => ack({ ok: false, ...failure(err) }));
 		});
 
-		socket.on('collab.leave', (payload) => {
+		socket.on('collab.leave', (payload, ack) => {
+			const reply = replyTo(ack);
 			const parsed = joinPayload.safeParse(payload);
-			if (!parsed.success) return;
-			joined.delete(parsed.data.doc);
+			if (!parsed.success) return reply({ ok: false, ...refuse('collab.error.invalid') });
 			leave(parsed.data.doc, socket.id);
 			void socket.leave(collabRoom(parsed.data.doc));
+			reply({ ok: true, data: null });
 		});
 
 		socket.on('collab.sync', (payload, ack) => {
@@ -244,9 +255,11 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				const msg = decodeSyncMessage(message);
 				const entry = joinedEntry(name, socket.id);
 				if (msg.type === 'step1') return { reply: encodeSyncStep2(entry.doc, msg.stateVector) };
-				// Checked again on every update: a role can be withdrawn while the editor is open.
+				// Checked again on every update, with the user as they are now: a role can be withdrawn
+				// while the editor is open.
+				const user = socket.data.user;
 				const level = user ? await access(user, name) : 'none';
-				if (level !== 'write') throw new ReadOnly();
+				if (level !== 'write' || !socket.connected) throw new ReadOnly();
 				const current = joinedEntry(name, socket.id);
 				try {
 					Y.applyUpdate(current.doc, msg.update, socket.id);
@@ -273,7 +286,9 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				});
 		});
 
-		socket.on('collab.awareness', (payload) => {
+		socket.on('collab.awareness', (payload, ack) => {
+			const reply = replyTo(ack);
+			const user = socket.data.user;
 			let docName = '';
 			try {
 				const { doc: name, update } = parsePayload(awarenessPayload, payload);
@@ -286,26 +301,37 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 					if (owner || e.clientId === entry.doc.clientID) throw new CollabMessageError('collab.error.invalid');
 					if (!mine.has(e.clientId) && mine.size >= limits.awarenessClientsPerSocket) throw new CollabMessageError('collab.error.invalid');
 					mine.add(e.clientId);
-					// Whatever name the client claims, others see the account's (or nothing, if discreet).
-					if (e.state && user) e.state.user = { id: user.id, name: user.discreet ? null : user.displayName, color: colourFor(user.id) };
+					// Whatever name the client claims, others see the account's; a discreet member shows
+					// neither name nor id (an id leads back to the name through the member list).
+					if (e.state && user)
+						e.state.user = user.discreet
+							? { id: null, name: null, color: colourFor(socket.id) }
+							: { id: user.id, name: user.displayName, color: colourFor(user.id) };
 				}
 				awarenessProtocol.applyAwarenessUpdate(entry.awareness, encodeAwarenessUpdate(entries), socket.id);
+				reply({ ok: true, data: null });
 			} catch (err) {
-				socket.emit('collab.error', { doc: docName, ...failure(err) });
+				const res = failure(err);
+				if (typeof ack === 'function') reply({ ok: false, ...res });
+				else socket.emit('collab.error', { doc: docName, ...res });
 			}
 		});
 
 		socket.on('disconnect', () => {
-			for (const name of joined) leave(name, socket.id);
-			joined.clear();
+			for (const name of [...joined]) leave(name, socket.id);
+			joinedBy.delete(socket.id);
 		});
 	}
 
 	return {
-		attach(server, override) {
+		attach(server, guards) {
 			io = server;
-			if (override) access = override;
 			server.on('connection', connect);
+			guards?.register({
+				owns: (room) => room.startsWith(COLLAB_PREFIX),
+				allows: async (user, room) => !!user && (await access(user, room.slice(COLLAB_PREFIX.length))) !== 'none',
+				left: (socket, room) => leave(room.slice(COLLAB_PREFIX.length), socket.id)
+			});
 		},
 		configure(options) {
 			if (options.access) access = options.access;

@@ -10,7 +10,8 @@ import { parse } from '../services/validate';
 import type { ServiceDeps } from '../services/deps';
 import type { IoServer } from '../realtime/hub';
 import type { Services } from '../services';
-import { createDocAccess, proposalDescription, type DocAccess } from './access';
+import { createDocAccess, proposalDescription } from './access';
+import type { RoomGuards } from '../realtime/rooms';
 import { createCollabHub } from './hub';
 
 const coordinate = z.number({ message: 'plan.pinInvalid' }).min(0, 'plan.pinInvalid').max(1, 'plan.pinInvalid');
@@ -65,7 +66,7 @@ export function createCollabService(deps: ServiceDeps) {
 
 export type CollabService = ReturnType<typeof createCollabService>;
 
-/** Serves collaborative documents on a socket.io server; `access` replaces the resolver (tests). */
-export function attachCollab(io: IoServer, services: Services, access?: DocAccess) {
-	services.collab.hub.attach(io, access);
+/** Serves collaborative documents on a socket.io server; `guards` learns who may stay in their rooms. */
+export function attachCollab(io: IoServer, services: Services, guards?: RoomGuards) {
+	services.collab.hub.attach(io, guards);
 }

@@ -1,74 +1,78 @@
 import { can, type SpaceRef } from '$lib/domain/policy';
-import { boardJoinSchema, roomForBoard, type BoardPresence } from '$lib/realtime/board-events';
-import type { OnlineMember } from '$lib/realtime/events';
+import { boardJoinSchema, roomForBoard } from '$lib/realtime/board-events';
 import { log } from '../log';
-import type { Coalescer } from './coalesce';
+import { ackError, forbidden, replyTo } from './ack';
 import type { IoServer, IoSocket } from './hub';
+import type { Presence } from './presence';
+import type { RoomGuards } from './rooms';
 
 const BOARD_PREFIX = 'board:residence:';
+const residenceOf = (room: string) => room.slice(BOARD_PREFIX.length);
 
 /**
  * Who is looking at a residence board right now. Membership rooms (`space:…`) say who is online in
  * the app; this room says who has the board open, so neighbours see each other at the same table.
  */
-export function attachBoardRoom(io: IoServer, socket: IoSocket, presence: Coalescer) {
-	const user = socket.data.user;
-	if (!user) return;
-
-	async function online(residenceId: string): Promise<OnlineMember[]> {
-		const sockets = await io.in(roomForBoard(residenceId)).fetchSockets();
-		const seen = new Map<string, OnlineMember>();
-		for (const s of sockets) {
-			const u = s.data.user;
-			if (u && !seen.has(u.id)) seen.set(u.id, { userId: u.id, displayName: u.discreet ? null : u.displayName });
-		}
-		return [...seen.values()];
-	}
-
-	const fail = (err: unknown) => log.error('board presence failed', { err: String(err) });
-	/** The room hears the list once per window, however many people arrive or leave meanwhile. */
+export function attachBoardRoom(io: IoServer, presence: Presence, guards: RoomGuards) {
 	function broadcast(residenceId: string) {
-		presence.schedule(`board:${residenceId}`, () => {
-			online(residenceId)
-				.then((list) => io.to(roomForBoard(residenceId)).emit('board.presence', { residenceId, online: list }))
-				.catch(fail);
+		const room = roomForBoard(residenceId);
+		presence.schedule(room, (online) => io.to(room).emit('board.presence', { residenceId, online }));
+	}
+
+	guards.register({
+		owns: (room) => room.startsWith(BOARD_PREFIX),
+		allows: (user, room) => can(user, 'space.view', { type: 'residence', id: residenceOf(room) }),
+		left: (_socket, room) => broadcast(residenceOf(room))
+	});
+
+	io.on('connection', (socket: IoSocket) => {
+		socket.on('board.join', (payload, ack) => {
+			const reply = replyTo(ack);
+			const user = socket.data.user;
+			const parsed = boardJoinSchema.safeParse(payload);
+			if (!parsed.success) return reply(ackError(user?.locale, 'error.invalidInput'));
+			const space: SpaceRef = { type: 'residence', id: parsed.data.residenceId };
+			if (!can(user, 'space.view', space)) return reply(forbidden(user?.locale));
+			Promise.resolve(socket.join(roomForBoard(space.id)))
+				.then(() => {
+					broadcast(space.id);
+					// The newcomer gets the list at once in the reply; the others within the window.
+					return presence.online(roomForBoard(space.id));
+				})
+				.then((online) => reply({ ok: true, data: { residenceId: space.id, online } }))
+				.catch((err: unknown) => {
+					log.error('board presence failed', { err: String(err) });
+					reply(ackError(user?.locale, 'error.unexpected'));
+				});
 		});
-	}
-	async function snapshot(residenceId: string): Promise<BoardPresence> {
-		return { residenceId, online: await online(residenceId) };
-	}
 
-	socket.on('board.join', (payload, ack) => {
-		const reply = typeof ack === 'function' ? ack : () => undefined;
-		const parsed = boardJoinSchema.safeParse(payload);
-		if (!parsed.success) return reply({ ok: false, code: 'error.invalidInput', error: 'error.invalidInput' });
-		const space: SpaceRef = { type: 'residence', id: parsed.data.residenceId };
-		if (!can(user, 'space.view', space)) return reply({ ok: false, code: 'forbidden', error: 'error.forbidden' });
-		Promise.resolve(socket.join(roomForBoard(space.id)))
-			.then(() => {
-				broadcast(space.id);
-				// The newcomer gets the list at once in the reply; the others within the window.
-				return snapshot(space.id);
-			})
-			.then((list) => reply({ ok: true, data: list }))
-			.catch((err: unknown) => {
-				fail(err);
-				reply({ ok: false, code: 'error.unexpected', error: 'error.unexpected' });
-			});
+		socket.on('board.leave', (payload, ack) => {
+			const reply = replyTo(ack);
+			const parsed = boardJoinSchema.safeParse(payload);
+			if (!parsed.success) return reply(ackError(socket.data.user?.locale, 'error.invalidInput'));
+			const room = roomForBoard(parsed.data.residenceId);
+			if (!socket.rooms.has(room)) return reply({ ok: true, data: null });
+			Promise.resolve(socket.leave(room))
+				.then(() => {
+					broadcast(parsed.data.residenceId);
+					reply({ ok: true, data: null });
+				})
+				.catch((err: unknown) => {
+					log.error('board presence failed', { err: String(err) });
+					reply(ackError(socket.data.user?.locale, 'error.unexpected'));
+				});
+		});
+
+		socket.on('disconnecting', () => {
+			// The socket is still in its rooms while "disconnecting"; the coalesced recount runs after it left.
+			for (const room of socket.rooms) if (room.startsWith(BOARD_PREFIX)) broadcast(residenceOf(room));
+		});
 	});
 
-	socket.on('board.leave', (payload, ack) => {
-		const parsed = boardJoinSchema.safeParse(payload);
-		if (!parsed.success) return;
-		Promise.resolve(socket.leave(roomForBoard(parsed.data.residenceId)))
-			.then(() => broadcast(parsed.data.residenceId))
-			.then(() => (typeof ack === 'function' ? ack({ ok: true, data: null }) : undefined))
-			.catch(fail);
-	});
-
-	socket.on('disconnecting', () => {
-		const boards = [...socket.rooms].filter((r) => r.startsWith(BOARD_PREFIX)).map((r) => r.slice(BOARD_PREFIX.length));
-		// The socket is still in its rooms while "disconnecting"; the coalesced recount runs after it left.
-		for (const id of boards) broadcast(id);
-	});
+	return {
+		/** The boards a socket has open hear its new name or discretion. */
+		rebroadcast(socket: IoSocket) {
+			for (const room of socket.rooms) if (room.startsWith(BOARD_PREFIX)) broadcast(residenceOf(room));
+		}
+	};
 }

@@ -10,16 +10,33 @@ export interface Published<E extends EventName = EventName> {
 }
 
 /**
+ * Facts about accounts that live connections must act on at once. They are not sent to any
+ * browser: the realtime layer re-reads the account, leaves rooms it may no longer be in and
+ * disconnects sockets whose session ended.
+ */
+export interface AccountSignals {
+	/** Roles, password, display name or discretion changed: every live connection of the user re-checks. */
+	'account.changed': { userId: string };
+	/** One session ended (sign-out): its sockets are disconnected. */
+	'session.ended': { userId: string; sessionId: string };
+}
+export type SignalName = keyof AccountSignals;
+
+/**
  * Services publish here after their transaction commits; the realtime hub forwards to socket.io
  * rooms. Kept as an interface so the scale-out mode can fan out through Redis instead.
  */
 export interface EventBus {
 	publish<E extends EventName>(room: string, event: E, payload: EventPayload<E>): void;
 	subscribe(listener: (message: Published) => void): () => void;
+	/** Announces an account fact (after commit), on every node in the scale-out mode. */
+	signal<S extends SignalName>(name: S, payload: AccountSignals[S]): void;
+	onSignal<S extends SignalName>(name: S, listener: (payload: AccountSignals[S]) => void): () => void;
 }
 
 export function createLocalBus(): EventBus {
 	const listeners = new Set<(message: Published) => void>();
+	const signalListeners = new Map<SignalName, Set<(payload: never) => void>>();
 	return {
 		publish(room, event, payload) {
 			for (const listener of listeners) listener({ room, event, payload } as Published);
@@ -27,6 +44,15 @@ export function createLocalBus(): EventBus {
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
+		},
+		signal(name, payload) {
+			for (const listener of signalListeners.get(name) ?? []) (listener as (p: typeof payload) => void)(payload);
+		},
+		onSignal(name, listener) {
+			const set = signalListeners.get(name) ?? new Set();
+			signalListeners.set(name, set);
+			set.add(listener as (payload: never) => void);
+			return () => set.delete(listener as (payload: never) => void);
 		}
 	};
 }

@@ -1,119 +1,210 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import { spaceKey } from '$lib/domain/policy';
-import {
-	roomForSpace,
-	roomForUser,
-	type ClientToServerEvents,
-	type OnlineMember,
-	type ServerToClientEvents
-} from '$lib/realtime/events';
-import { tokenFromCookieHeader, validateSessionToken, type SessionUser } from '../auth/session';
+import { can, spaceKey } from '$lib/domain/policy';
+import { roomForSpace, roomForUser, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
+import { sessionIdFromToken, tokenFromCookieHeader, type SessionUser } from '../auth/session';
 import { log } from '../log';
 import type { Services } from '../services';
+import { ackError, replyTo } from './ack';
 import { attachBoardRoom } from './board-room';
 import { attachMeetingRoom } from './meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
 import { attachCollab } from '../collab/service';
+import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
+import { allowRequestFrom } from './origin';
+import { clientPayloads } from './payloads';
+import { createPresence } from './presence';
+import { createRoomGuards, spaceInRoom } from './rooms';
 
 export interface SocketData {
+	/** The user as of the last event (re-read on every event: see live-auth.ts), null for public sockets. */
 	user: SessionUser | null;
+	sessionId: string | null;
+	/** The user's rights version the socket's rooms were last checked against. */
+	version: number;
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const handshakeAuth = z.object({ public: z.boolean().optional() }).passthrough();
+const SPACE_PREFIX = 'space:';
+
+export interface RealtimeOptions {
+	/** The public URL (ORIGIN); without it a browser's Origin must match the Host it connects to. */
+	origin?: string;
+}
 
 /** Attaches socket.io to an HTTP server; the session cookie authenticates sockets as it does pages. */
-export function attachRealtime(httpServer: HttpServer, services: Services): IoServer {
+export function attachRealtime(httpServer: HttpServer, services: Services, options: RealtimeOptions = {}): IoServer {
 	const { db, clock, bus } = services.deps;
 	const io: IoServer = new Server(httpServer, {
 		serveClient: false,
-		// Recovers missed events after a short cut (a phone going through a lift) without a full reload.
-		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 }
+		allowRequest: allowRequestFrom(options.origin),
+		// Recovers missed events after a short cut (a phone going through a lift) without a full reload,
+		// but never skips authentication: the session may have ended during the cut.
+		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false }
 	});
+	const live: LiveAuth = createLiveAuth({ db, clock, bus });
+	const guards = createRoomGuards();
+	const coalescer = createCoalescer(PRESENCE_WINDOW_MS);
+	const presence = createPresence(io, coalescer);
+
+	// A recovered connection gets its missed events before any middleware runs, so recovery itself
+	// is refused when the saved session ended or its rights changed since: the client then opens a
+	// fresh connection, which is authenticated and joins only the rooms it may.
+	const adapter = io.of('/').adapter;
+	const restore = adapter.restoreSession.bind(adapter);
+	type Saved = Awaited<ReturnType<typeof restore>>;
+	adapter.restoreSession = async (pid, offset) => {
+		// The adapters answer null when there is nothing to restore, whatever their type says.
+		const saved = (await restore(pid, offset)) as Saved | null;
+		const data = saved?.data as SocketData | undefined;
+		if (!saved || !data?.sessionId) return saved as Saved;
+		const user = live.current(data.sessionId);
+		return (user && live.version(user.id) === data.version ? saved : null) as Saved;
+	};
 
 	io.use((socket, next) => {
 		const token = tokenFromCookieHeader(socket.handshake.headers.cookie);
-		const { user } = token ? validateSessionToken(db, clock, token) : { user: null };
+		const sessionId = token ? sessionIdFromToken(token) : null;
+		const user = sessionId ? live.current(sessionId) : null;
 		const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
 		if (!user && !(auth.success && auth.data.public)) return next(new Error('unauthorized'));
 		socket.data.user = user;
+		socket.data.sessionId = user ? sessionId : null;
+		socket.data.version = user ? live.version(user.id) : 0;
 		next();
 	});
 
-	async function onlineIn(room: string): Promise<OnlineMember[]> {
-		const sockets = await io.in(room).fetchSockets();
-		const seen = new Map<string, OnlineMember>();
-		for (const s of sockets) {
-			const u = s.data.user;
-			if (u && !seen.has(u.id)) seen.set(u.id, { userId: u.id, displayName: u.discreet ? null : u.displayName });
-		}
-		return [...seen.values()];
+	function broadcastSpace(key: string) {
+		const room = `${SPACE_PREFIX}${key}`;
+		presence.schedule(room, (online) => io.to(room).emit('presence.changed', { key, online }));
+	}
+	const spaceKeysOf = (rooms: Iterable<string>) =>
+		[...rooms].map((r) => spaceInRoom(r, SPACE_PREFIX)).flatMap((s) => (s ? [spaceKey(s)] : []));
+
+	guards.register({ owns: (room) => room.startsWith('user:'), allows: (user, room) => !!user && room === roomForUser(user.id) });
+	guards.register({
+		owns: (room) => spaceInRoom(room, SPACE_PREFIX) !== null,
+		allows: (user, room) => can(user, 'space.view', spaceInRoom(room, SPACE_PREFIX)!),
+		left: (_socket, room) => broadcastSpace(room.slice(SPACE_PREFIX.length))
+	});
+	const board = attachBoardRoom(io, presence, guards);
+	attachMeetingRoom(io, services, guards);
+
+	/** Joins the rooms of the user's spaces as they are now (a role granted starts the events). */
+	async function joinSpaces(socket: IoSocket, user: SessionUser) {
+		const spaces = services.spaces.coMemberSpaces(user);
+		const rooms = [roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))];
+		const fresh = rooms.filter((r) => !socket.rooms.has(r));
+		await socket.join(rooms);
+		for (const key of spaceKeysOf(fresh)) broadcastSpace(key);
 	}
 
-	const presence = createCoalescer(PRESENCE_WINDOW_MS);
-	io.engine.on('close', () => presence.clear());
-	httpServer.on('close', () => presence.clear());
-
-	/** Each space's room hears its online list once per window, however many come and go meanwhile. */
-	function broadcastPresence(keys: string[]) {
-		for (const key of keys) {
-			const room = `space:${key}`;
-			presence.schedule(room, () => {
-				onlineIn(room)
-					.then((online) => io.to(room).emit('presence.changed', { key, online }))
-					.catch((err: unknown) => log.error('presence broadcast failed', { err: String(err) }));
-			});
+	/** Re-reads the socket's user; a socket whose session ended is disconnected (and cannot recover). */
+	function refresh(socket: IoSocket): SessionUser | null | 'ended' {
+		const sessionId = socket.data.sessionId;
+		if (!sessionId) return null;
+		const user = live.current(sessionId);
+		if (!user) {
+			socket.disconnect();
+			return 'ended';
 		}
+		socket.data.user = user;
+		return user;
 	}
+
+	/** Brings a socket's rooms and presence in line with its user's rights as they are now. */
+	async function recheck(socket: IoSocket) {
+		const user = refresh(socket);
+		if (user === 'ended' || !socket.connected) return;
+		if (user) socket.data.version = live.version(user.id);
+		await guards.enforce(socket);
+		if (user && socket.connected) await joinSpaces(socket, user);
+		// Names and discretion may have changed too: the rooms the socket is still in hear it.
+		for (const key of spaceKeysOf(socket.rooms)) broadcastSpace(key);
+		board.rebroadcast(socket);
+	}
+	const recheckFailed = (err: unknown) => log.error('socket recheck failed', { err: String(err) });
+
+	const offChange = live.onChange((userId) => {
+		const ids = io.of('/').adapter.rooms.get(roomForUser(userId));
+		for (const id of [...(ids ?? [])]) {
+			const socket = io.of('/').sockets.get(id);
+			if (socket) recheck(socket).catch(recheckFailed);
+		}
+	});
+
+	// Backstop for changes made without a signal (and for sessions reaching their expiry): every
+	// socket re-reads its user at the cache's pace, even one that sends nothing.
+	const sweep = setInterval(() => {
+		for (const socket of io.of('/').sockets.values()) {
+			if (socket.data.sessionId && refresh(socket) !== 'ended' && socket.data.user && socket.data.version !== live.version(socket.data.user.id))
+				recheck(socket).catch(recheckFailed);
+		}
+	}, LIVE_AUTH_TTL_MS);
+	sweep.unref();
 
 	io.on('connection', (socket: IoSocket) => {
-		const user = socket.data.user;
-		if (!user) return; // public sockets only join public rooms (boards' projector views, later)
-		const spaces = services.spaces.coMemberSpaces(user);
-		const keys = spaces.map(spaceKey);
-		void socket.join([roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))]);
-		broadcastPresence(keys);
-		attachBoardRoom(io, socket, presence);
-		attachMeetingRoom(socket, services);
+		// Every event is handled with the user as they are now, never as they were at the handshake.
+		socket.use((packet, next) => {
+			const user = refresh(socket);
+			if (user === 'ended') return replyTo(packet[packet.length - 1])(ackError(null, 'error.signInRequired'));
+			if (user && socket.data.version !== live.version(user.id)) recheck(socket).catch(recheckFailed);
+			next();
+		});
+		// A recovered socket comes back with its old rooms: check them as for any change of rights.
+		if (socket.recovered) recheck(socket).catch(recheckFailed);
+		else if (socket.data.user) joinSpaces(socket, socket.data.user).catch(recheckFailed);
 
-		socket.on('presence.snapshot', (_payload, ack) => {
-			if (typeof ack !== 'function') return;
-			Promise.all(keys.map(async (key) => ({ key, online: await onlineIn(`space:${key}`) })))
-				.then((list) => ack({ ok: true, data: { spaces: list } }))
+		socket.on('presence.snapshot', (payload, ack) => {
+			const reply = replyTo(ack);
+			const user = socket.data.user;
+			if (!clientPayloads['presence.snapshot'].safeParse(payload).success) return reply(ackError(user?.locale, 'error.invalidInput'));
+			if (!user) return reply(ackError(null, 'error.signInRequired'));
+			const keys = spaceKeysOf(socket.rooms);
+			Promise.all(keys.map(async (key) => ({ key, online: await presence.online(`${SPACE_PREFIX}${key}`) })))
+				.then((list) => reply({ ok: true, data: { spaces: list } }))
 				.catch((err: unknown) => {
 					log.error('presence snapshot failed', { err: String(err) });
-					ack({ ok: false, code: 'error.unexpected', error: 'error.unexpected' });
+					reply(ackError(user.locale, 'error.unexpected'));
 				});
 		});
 
-		socket.on('disconnect', () => {
-			broadcastPresence(keys);
+		socket.on('disconnecting', () => {
+			// Still in its rooms while "disconnecting"; the coalesced recount runs after it left.
+			for (const key of spaceKeysOf(socket.rooms)) broadcastSpace(key);
 		});
 	});
 
 	// Yjs documents (proposal descriptions, site-plan pins): their own rooms and authorisation.
-	attachCollab(io, services);
+	attachCollab(io, services, guards);
 
 	const unsubscribe = bus.subscribe(({ room, event, payload }) => {
 		(io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
 	});
-	io.engine.on('close', unsubscribe);
-	httpServer.on('close', unsubscribe);
+	const stop = () => {
+		unsubscribe();
+		offChange();
+		live.close();
+		clearInterval(sweep);
+		coalescer.clear();
+	};
+	io.engine.on('close', stop);
+	httpServer.on('close', stop);
 
 	// Consultations scheduled to open or close do so on time and are announced live, even unwatched.
-	const sweep = setInterval(() => {
+	const consultationSweep = setInterval(() => {
 		try {
 			services.consultations.sweep();
 		} catch (err) {
 			log.error('consultation sweep failed', { err: String(err) });
 		}
 	}, 30_000);
-	sweep.unref();
-	httpServer.on('close', () => clearInterval(sweep));
+	consultationSweep.unref();
+	httpServer.on('close', () => clearInterval(consultationSweep));
 
 	return io;
 }

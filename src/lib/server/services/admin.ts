@@ -287,6 +287,7 @@ export function createAdminService(deps: ServiceDeps) {
 					.run();
 				audit(tx, now, actor.id, 'role.assigned', { type: data.space.type, id: data.space.id }, { userId: data.userId, role: data.role });
 			});
+			deps.bus.signal('account.changed', { userId: data.userId });
 		},
 
 		/** Taking a role back follows the same policy as granting it. */
@@ -308,6 +309,8 @@ export function createAdminService(deps: ServiceDeps) {
 					.run();
 				audit(tx, now, actor.id, 'role.removed', { type: data.space.type, id: data.space.id }, { userId: data.userId, role: data.role });
 			});
+			// Open sockets of this user leave the space's rooms and documents now, not at next sign-in.
+			deps.bus.signal('account.changed', { userId: data.userId });
 		},
 
 		findUsers(actor: Actor | null, query: string) {

@@ -11,7 +11,7 @@ import {
 	signInSchema
 } from '$lib/domain/schemas/accounts';
 import { transaction } from '../db';
-import { accessTokens, households, joinCodes, memberships, residences, users, buildings } from '../db/schema';
+import { accessTokens, households, joinCodes, memberships, residences, sessions, users, buildings } from '../db/schema';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { generateCode, normalizeCode } from '../auth/passphrase';
 import { FailureLimiter } from '../auth/rate-limit';
@@ -93,7 +93,10 @@ export function createAuthService(deps: ServiceDeps) {
 		},
 
 		signOut(sessionId: string) {
+			const row = db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, sessionId)).get();
 			invalidateSession(db, sessionId);
+			// Live connections of this session are closed at once (realtime/live-auth.ts).
+			if (row) deps.bus.signal('session.ended', { userId: row.userId, sessionId });
 		},
 
 		/** Returns a fresh session: changing the password signs out every other device. */
@@ -109,6 +112,7 @@ export function createAuthService(deps: ServiceDeps) {
 				invalidateUserSessions(tx, actor.id);
 				audit(tx, now, actor.id, 'account.passwordChanged', { type: 'user', id: actor.id });
 			});
+			deps.bus.signal('account.changed', { userId: actor.id });
 			return startSession(actor.id);
 		},
 
@@ -204,6 +208,7 @@ export function createAuthService(deps: ServiceDeps) {
 				invalidateUserSessions(tx, user.id);
 				audit(tx, now, user.id, 'account.resetRedeemed', { type: 'user', id: user.id });
 			});
+			deps.bus.signal('account.changed', { userId: user.id });
 			return { ...startSession(user.id), username: user.username };
 		},
 

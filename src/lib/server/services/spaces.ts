@@ -197,6 +197,7 @@ export function createSpacesService(deps: ServiceDeps) {
 		setDiscreet(actor: Actor | null, discreet: boolean) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
 			db.update(users).set({ discreet }).where(eq(users.id, actor.id)).run();
+			deps.bus.signal('account.changed', { userId: actor.id });
 		}
 	};
 }
