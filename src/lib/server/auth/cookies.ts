@@ -1,6 +1,6 @@
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { config } from '../config';
-import { invalidateSession, SESSION_COOKIE, type Session } from './session';
+import { SESSION_COOKIE, type Session } from './session';
 
 export const LOCALE_COOKIE = 'locale';
 
@@ -28,7 +28,8 @@ export function setLocaleCookie(cookies: Cookies, locale: string, url: URL) {
  */
 export function beginSession(event: RequestEvent, created: { token: string; session: Session }) {
 	const previous = event.locals.sessionId;
-	if (previous && previous !== created.session.id) invalidateSession(event.locals.services.deps.db, previous);
+	// Through the service, so the old session's live sockets are closed too (session.ended on the bus).
+	if (previous && previous !== created.session.id) event.locals.services.auth.signOut(previous);
 	event.locals.sessionId = created.session.id;
 	setSessionCookie(event.cookies, created.token, created.session.expiresAt, event.url);
 }
