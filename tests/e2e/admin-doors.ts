@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { expect, type Page } from '@playwright/test';
 import { signIn } from './fixtures';
 
@@ -22,6 +23,7 @@ export interface Ids {
 	organisation: string;
 	claire: string;
 	karim: string;
+	amina: string;
 }
 
 /** Ids the attacker would have had to find; read once through the administrator's pages. */
@@ -31,12 +33,13 @@ export async function ids(page: Page): Promise<Ids> {
 	const option = (label: string) => page.locator('#assign select[name="userId"] option', { hasText: label }).getAttribute('value');
 	const claire = (await option('claire.martin@lmh.demo'))!;
 	const karim = (await option('(karim)'))!;
+	const amina = (await option('(amina)'))!;
 	await page.goto('/admin');
 	await page.getByRole('link', { name: 'Lyon Métropole Habitat' }).click();
 	const organisation = page.url().split('/').pop()!;
 	const residence = (await page.getByRole('link', { name: 'L’Aventurière' }).getAttribute('href'))!.split('/').pop()!;
 	await page.context().clearCookies();
-	return { residence, organisation, claire, karim };
+	return { residence, organisation, claire, karim, amina };
 }
 
 /** Every administration form action, with a body that would succeed for an administrator. */
@@ -52,4 +55,42 @@ export function adminPosts({ residence, organisation, claire, karim }: Ids): [st
 		[`/admin/o/${organisation}?/createBody`, { name: 'Instance pirate' }],
 		[`/admin/o/${organisation}?/createTraining`, { name: 'Formation pirate' }]
 	];
+}
+
+/**
+ * A form post from another loopback address (127.0.0.x), as a second machine would send it, so
+ * throttling by address can be attacked without slowing the rest of the suite on 127.0.0.1.
+ */
+export function postFrom(localAddress: string, baseURL: string, path: string, form: Record<string, string>): Promise<ActionResult> {
+	const url = new URL(path, baseURL);
+	const body = new URLSearchParams(form).toString();
+	return new Promise((resolve, reject) => {
+		const req = httpRequest(
+			url,
+			{
+				method: 'POST',
+				localAddress,
+				headers: {
+					origin: url.origin,
+					accept: 'application/json',
+					'content-type': 'application/x-www-form-urlencoded',
+					'content-length': Buffer.byteLength(body)
+				}
+			},
+			(res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => (text += chunk));
+				res.on('end', () => {
+					try {
+						resolve(JSON.parse(text) as ActionResult);
+					} catch (err) {
+						reject(new Error(`${res.statusCode} ${text.slice(0, 200)}: ${String(err)}`));
+					}
+				});
+			}
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, canGlobal, canGrantRole, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './policy';
+import { can, canGlobal, canGrantRole, canResetAccess, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './policy';
 
 const residence: SpaceRef = { type: 'residence', id: 'r1' };
 const otherResidence: SpaceRef = { type: 'residence', id: 'r2' };
@@ -155,5 +155,30 @@ describe('role-grant policy (who may grant which role where)', () => {
 		expect(isStaff(someone('a', undefined, [], true))).toBe(true);
 		expect(isStaff(tenant)).toBe(false);
 		expect(isStaff(someone('c', body, ['chair']))).toBe(false);
+	});
+});
+
+describe('access resets (who may issue a code that opens someone’s account)', () => {
+	const person = (id: string, held: [SpaceRef, Role][], isAdmin = false): Actor => ({ id, isAdmin, roles: new Map(held.map(([s, r]) => [spaceKey(s), [r]])) });
+	const facilitator = person('f', [[residence, 'facilitator']]);
+
+	it('a facilitator resets accounts whose every space she runs', () => {
+		expect(canResetAccess(facilitator, person('t', [[residence, 'tenant']]))).toBe(true);
+	});
+
+	it('not accounts that also belong elsewhere, nor staff, administrators, herself or people without a space', () => {
+		expect(canResetAccess(facilitator, person('t', [[residence, 'tenant'], [training, 'trainee']]))).toBe(false);
+		expect(canResetAccess(facilitator, person('t', [[otherResidence, 'tenant']]))).toBe(false);
+		expect(canResetAccess(facilitator, person('c', [[residence, 'facilitator']]))).toBe(false);
+		expect(canResetAccess(facilitator, person('a', [], true))).toBe(false);
+		expect(canResetAccess(facilitator, facilitator)).toBe(false);
+		expect(canResetAccess(facilitator, person('x', []))).toBe(false);
+	});
+
+	it('a trainer resets trainees of his session; tenants and associations reset nobody; administrators anyone', () => {
+		expect(canResetAccess(person('tr', [[training, 'trainer']]), person('t', [[training, 'trainee']]))).toBe(true);
+		expect(canResetAccess(person('a', [[residence, 'association']]), person('t', [[residence, 'tenant']]))).toBe(false);
+		expect(canResetAccess(person('a', [], true), person('t', [[residence, 'tenant'], [training, 'trainee']]))).toBe(true);
+		expect(canResetAccess(null, person('t', [[residence, 'tenant']]))).toBe(false);
 	});
 });

@@ -66,6 +66,12 @@ export interface Actor {
 
 export const spaceKey = (space: SpaceRef) => `${space.type}:${space.id}`;
 
+export function spaceFromKey(key: string): SpaceRef | null {
+	const at = key.indexOf(':');
+	const type = key.slice(0, at) as SpaceType;
+	return at > 0 && spaceTypes.includes(type) ? { type, id: key.slice(at + 1) } : null;
+}
+
 const participant: Action[] = ['space.view', 'proposal.create', 'proposal.comment', 'proposal.support', 'proposal.editOwn', 'vote.cast'];
 
 /**
@@ -197,6 +203,24 @@ export function isStaff(actor: Pick<Actor, 'isAdmin' | 'roles'>): boolean {
 	if (actor.isAdmin) return true;
 	for (const list of actor.roles.values()) if (list.some((r) => staffRoles.includes(r))) return true;
 	return false;
+}
+
+/**
+ * Who may issue an access-reset code for someone. The code opens a session on the whole account,
+ * so a facilitator may reset only accounts whose every space she may reset access in (wave 2: a
+ * reset for a tenant who was also a trainee gave the facilitator a session in the training). Staff
+ * and administrator accounts, and accounts in spaces she does not run, go to an administrator.
+ */
+export function canResetAccess(actor: Actor | null, target: Actor): boolean {
+	if (!actor) return false;
+	if (actor.isAdmin) return true;
+	if (target.id === actor.id || isStaff(target)) return false;
+	const spaces = [...target.roles.entries()].filter(([, held]) => held.length > 0).map(([key]) => key);
+	if (spaces.length === 0) return false;
+	return spaces.every((key) => {
+		const space = spaceFromKey(key);
+		return !!space && can(actor, 'members.resetAccess', space);
+	});
 }
 
 /** Actions outside any space: only administrators manage organisations and accounts. */

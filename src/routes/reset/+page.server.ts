@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { beginSession } from '$lib/server/auth/cookies';
-import { act } from '$lib/server/forms';
+import { act, clientIp } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ url }) => ({ code: url.searchParams.get('code') ?? '' });
@@ -9,7 +9,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData();
 		const result = await act(event, data, async () => {
-			const done = await event.locals.services.auth.redeemReset({ code: data.get('code'), password: data.get('password') });
+			const done = await event.locals.services.auth.redeemReset({ code: data.get('code'), password: data.get('password') }, clientIp(event));
 			beginSession(event, done);
 			return null;
 		});

@@ -1,13 +1,21 @@
 import { z } from 'zod';
+import { NAME_MAX, NAME_MIN, normalizeDisplayName } from '../names';
 import { roles, spaceTypes } from '../policy';
 
 /** Messages are i18n keys: the door that shows the error translates them. */
 
+/** Normalised first (NFC, no invisible or direction-changing characters, single spaces), then bounded. */
 export const displayName = z
 	.string({ message: 'validation.required' })
-	.trim()
-	.min(2, 'validation.nameTooShort')
-	.max(60, 'validation.nameTooLong');
+	.max(400, 'validation.nameTooLong')
+	.transform(normalizeDisplayName)
+	.pipe(
+		z
+			.string()
+			.min(NAME_MIN, 'validation.nameTooShort')
+			.max(NAME_MAX, 'validation.nameTooLong')
+			.regex(/\p{L}/u, 'access.nameNeedsLetter')
+	);
 
 export const newPassword = z
 	.string({ message: 'validation.required' })

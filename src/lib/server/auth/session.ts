@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Actor, Role, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Db } from '../db';
@@ -72,6 +72,27 @@ export function loadActor(db: Db, userId: string): SessionUser | null {
 		householdId: user.householdId,
 		discreet: user.discreet
 	};
+}
+
+/** Many people as actors (id, admin flag, roles) in two queries, for lists that ask the policy per person. */
+export function loadActors(db: Db, userIds: readonly string[]): Map<string, Actor> {
+	const out = new Map<string, Actor>();
+	if (userIds.length === 0) return out;
+	const ids = [...new Set(userIds)];
+	for (const u of db.select({ id: users.id, isAdmin: users.isAdmin }).from(users).where(inArray(users.id, ids)).all())
+		out.set(u.id, { id: u.id, isAdmin: u.isAdmin, roles: new Map() });
+	const rows = db
+		.select({ userId: memberships.userId, spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
+		.from(memberships)
+		.where(inArray(memberships.userId, ids))
+		.all();
+	for (const row of rows) {
+		const roles = out.get(row.userId)?.roles as Map<string, Role[]> | undefined;
+		if (!roles) continue;
+		const key = `${row.spaceType}:${row.spaceId}`;
+		roles.set(key, [...(roles.get(key) ?? []), row.role]);
+	}
+	return out;
 }
 
 export interface SessionValidation {

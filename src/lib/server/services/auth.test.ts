@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sessions, memberships, users, auditLog, households } from '../db/schema';
+import { accessTokens, sessions, memberships, users, auditLog, households } from '../db/schema';
 import { validateSessionToken } from '../auth/session';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createResidence, createTestApp, createUser, TEST_PASSWORD, type TestApp } from '../testing';
@@ -43,23 +43,31 @@ describe('sign-in', () => {
 		);
 	});
 
-	it('pauses an account after 5 wrong passwords, even with the right one, then lets it in again', async () => {
+	it('slows down one account at one address after 5 wrong passwords, without locking the owner out elsewhere', async () => {
 		await createUser(app, { username: 'karim' });
-		for (let i = 0; i < 5; i++)
-			await expectUserError(app.services.auth.signIn({ username: 'karim', password: 'nope-nope' }, `10.0.0.${i}`), 'signin.invalid');
-		const limited = app.services.auth.signIn({ username: 'karim', password: TEST_PASSWORD }, '10.0.0.9');
-		await expect(limited).rejects.toSatisfy((e: unknown) => e instanceof UserError && e.code === 'signin.rateLimited' && e.status === 429 && e.values.minutes === 15);
-		app.clock.advance(15 * 60 * 1000 + 1);
+		for (let i = 0; i < 5; i++) await expectUserError(app.services.auth.signIn({ username: 'karim', password: 'nope-nope' }, '203.0.113.9'), 'signin.invalid');
+		const limited = app.services.auth.signIn({ username: 'karim', password: TEST_PASSWORD }, '203.0.113.9');
+		await expect(limited).rejects.toSatisfy((e: unknown) => e instanceof UserError && e.code === 'access.waitSeconds' && e.status === 429 && e.values.seconds === 10);
+		// Karim at home is not kept out by a guesser elsewhere.
 		await expect(app.services.auth.signIn({ username: 'karim', password: TEST_PASSWORD }, '10.0.0.9')).resolves.toBeTruthy();
+		// A backoff, not a lock-out: after the wait the guesser gets one more try, then waits twice as long.
+		app.clock.advance(10_001);
+		await expectUserError(app.services.auth.signIn({ username: 'karim', password: 'nope-nope' }, '203.0.113.9'), 'signin.invalid');
+		await expect(app.services.auth.signIn({ username: 'karim', password: 'nope-nope' }, '203.0.113.9')).rejects.toSatisfy(
+			(e: unknown) => e instanceof UserError && e.values.seconds === 20
+		);
 	});
 
-	it('limits one address trying many accounts', async () => {
-		for (let i = 0; i < 30; i++)
-			await expectUserError(app.services.auth.signIn({ username: `guess${i}`, password: 'nope-nope' }, '192.0.2.7'), 'signin.invalid');
-		await expectUserError(app.services.auth.signIn({ username: 'guess99', password: 'nope-nope' }, '192.0.2.7'), 'signin.rateLimited');
-		// Another address is not affected.
-		await expectUserError(app.services.auth.signIn({ username: 'guess99', password: 'nope-nope' }, '192.0.2.8'), 'signin.invalid');
+	it('counts an attempt before hashing: 41 parallel guesses get exactly 5 answers (issue 7, finding 6)', async () => {
+		await createUser(app, { username: 'josiane' });
+		const results = await Promise.allSettled(
+			Array.from({ length: 41 }, () => app.services.auth.signIn({ username: 'josiane', password: 'guess-guess' }, '198.51.100.4'))
+		);
+		const codes = results.map((r) => (r.status === 'rejected' && r.reason instanceof UserError ? r.reason.code : 'other'));
+		expect(codes.filter((c) => c === 'signin.invalid')).toHaveLength(5);
+		expect(codes.filter((c) => c === 'access.waitSeconds')).toHaveLength(36);
 	});
+
 });
 
 describe('sessions', () => {
@@ -123,7 +131,7 @@ describe('joining a residence with a poster code', () => {
 			['B-01', 'B-02']
 		]);
 		const householdId = info.buildings[1]!.households[0]!.id;
-		const joined = await app.services.auth.join({ code: code.code, displayName: 'Amina B.', householdId, password: 'jardin soleil velo pomme lune tapis', discreet: true });
+		const joined = await app.services.auth.join({ code: code.code, displayName: 'Amina B.', householdId, password: 'jardin soleil velo pomme lune tapis', discreet: true }, 'ip');
 		expect(joined.username).toMatch(/^amina\.[a-z0-9]{4}$/);
 		const { db } = app.services.deps;
 		const user = db.select().from(users).where(eq(users.username, joined.username)).get()!;
@@ -143,17 +151,41 @@ describe('joining a residence with a poster code', () => {
 		const fresh = app.services.admin.createJoinCode(facilitator, { residenceId: code.residenceId });
 		app.services.admin.revokeJoinCode(facilitator, fresh.code);
 		await expectUserError(() => app.services.auth.joinInfo(fresh.code), 'join.invalidCode');
-		await expectUserError(app.services.auth.join({ code: fresh.code, displayName: 'Karim', householdId: 'x', password: 'long-enough-passphrase' }), 'join.invalidCode');
+		await expectUserError(app.services.auth.join({ code: fresh.code, displayName: 'Karim', householdId: 'x', password: 'long-enough-passphrase' }, 'ip'), 'join.invalidCode');
 	});
 
 	it('refuses a dwelling of another residence and a short password', async () => {
 		const { code } = await setup();
 		const other = await createResidence(app);
 		const home = app.services.deps.db.select().from(households).where(eq(households.residenceId, other.residence.id)).get()!;
-		await expectUserError(app.services.auth.join({ code: code.code, displayName: 'Karim', householdId: home.id, password: 'long-enough-passphrase' }), 'join.chooseDwelling');
-		await expect(app.services.auth.join({ code: code.code, displayName: 'Karim', householdId: home.id, password: 'short' })).rejects.toSatisfy(
+		await expectUserError(app.services.auth.join({ code: code.code, displayName: 'Karim', householdId: home.id, password: 'long-enough-passphrase' }, 'ip'), 'join.chooseDwelling');
+		await expect(app.services.auth.join({ code: code.code, displayName: 'Karim', householdId: home.id, password: 'short' }, 'ip')).rejects.toSatisfy(
 			(e: unknown) => e instanceof ValidationError && e.fields.password === 'validation.passwordTooShort'
 		);
+	});
+
+	it('limits joins from one address (issue 7, finding 6): 20 tries an hour go through, then the address waits', async () => {
+		const { code } = await setup();
+		const householdId = app.services.auth.joinInfo(code.code).buildings[0]!.households[0]!.id;
+		for (let i = 0; i < 20; i++)
+			await expectUserError(app.services.auth.join({ code: 'ZZZZ-ZZZZ', displayName: 'Robot', householdId, password: 'long-enough-passphrase' }, '198.51.100.7'), 'join.invalidCode');
+		await expect(app.services.auth.join({ code: code.code, displayName: 'Robot', householdId, password: 'long-enough-passphrase' }, '198.51.100.7')).rejects.toSatisfy(
+			(e: unknown) => e instanceof UserError && e.status === 429
+		);
+		await expect(app.services.auth.join({ code: code.code, displayName: 'Nadia', householdId, password: 'long-enough-passphrase' }, '198.51.100.8')).resolves.toBeTruthy();
+	});
+
+	it('refuses a staff member’s name however it is dressed up, and stores names normalised (issue 7, finding 10)', async () => {
+		const { code } = await setup();
+		const { db } = app.services.deps;
+		db.update(users).set({ displayName: 'Claire Martin' }).where(eq(users.id, db.select().from(memberships).where(eq(memberships.role, 'facilitator')).get()!.userId)).run();
+		const householdId = app.services.auth.joinInfo(code.code).buildings[0]!.households[0]!.id;
+		for (const name of ['Claire Martin', 'claire  MARTIN', '\u202EClaire Martin\u202C', 'Clàire-Martin'])
+			await expect(app.services.auth.join({ code: code.code, displayName: name, householdId, password: 'long-enough-passphrase' }, 'ip')).rejects.toSatisfy(
+				(e: unknown) => e instanceof ValidationError && e.fields.displayName === 'access.nameReserved'
+			);
+		const joined = await app.services.auth.join({ code: code.code, displayName: ' Claire\u200B M. ', householdId, password: 'long-enough-passphrase' }, 'ip');
+		expect(db.select().from(users).where(eq(users.username, joined.username)).get()!.displayName).toBe('Claire M.');
 	});
 
 	it('only those who may invite create codes', async () => {
@@ -171,10 +203,10 @@ describe('access reset by a facilitator', () => {
 		const old = await app.services.auth.signIn({ username: 'josiane', password: TEST_PASSWORD }, 'ip');
 		const { code } = app.services.auth.createAccessReset(facilitator, tenant.id);
 		expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
-		const done = await app.services.auth.redeemReset({ code: code.toLowerCase(), password: 'nouvelle phrase de passe' });
+		const done = await app.services.auth.redeemReset({ code: code.toLowerCase(), password: 'nouvelle phrase de passe' }, 'ip');
 		expect(done.username).toBe('josiane');
 		expect(validateSessionToken(app.services.deps.db, app.clock, old.token).user).toBeNull();
-		await expectUserError(app.services.auth.redeemReset({ code, password: 'encore une autre phrase' }), 'reset.invalidCode');
+		await expectUserError(app.services.auth.redeemReset({ code, password: 'encore une autre phrase' }, 'ip'), 'reset.invalidCode');
 		await expect(app.services.auth.signIn({ username: 'josiane', password: 'nouvelle phrase de passe' }, 'ip')).resolves.toBeTruthy();
 	});
 
@@ -188,12 +220,32 @@ describe('access reset by a facilitator', () => {
 		expect(() => app.services.auth.createAccessReset(elsewhere, neighbour.id)).toThrow(ForbiddenError);
 	});
 
+	it('is limited to accounts whose only spaces the facilitator runs (issue 7, finding 3)', async () => {
+		const { residence, admin, org } = await createResidence(app);
+		const training = app.services.admin.createTrainingSession(admin, { organisationId: org.id, name: 'Session 2026' });
+		const claire = await createUser(app, { roles: [{ type: 'residence', id: residence.id, role: 'facilitator' }] });
+		const colleague = await createUser(app, { roles: [{ type: 'residence', id: residence.id, role: 'facilitator' }] });
+		const amina = await createUser(app, {
+			roles: [
+				{ type: 'residence', id: residence.id, role: 'tenant' },
+				{ type: 'training', id: training.id, role: 'trainee' }
+			]
+		});
+		await expectUserError(() => app.services.auth.createAccessReset(claire, amina.id), 'access.resetNeedsAdmin');
+		await expectUserError(() => app.services.auth.createAccessReset(claire, colleague.id), 'access.resetNeedsAdmin');
+		await expectUserError(() => app.services.auth.createAccessReset(claire, claire.id), 'access.resetNeedsAdmin');
+		expect(() => app.services.auth.createAccessReset(claire, admin.id)).toThrow(ForbiddenError);
+		// No code was written for any of them; an administrator can still help Amina.
+		expect(app.services.deps.db.select().from(accessTokens).all()).toHaveLength(0);
+		expect(app.services.auth.createAccessReset(admin, amina.id).code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+	});
+
 	it('expires after 7 days', async () => {
 		const { residence, admin } = await createResidence(app);
 		const tenant = await createUser(app, { roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
 		const { code } = app.services.auth.createAccessReset(admin, tenant.id);
 		app.clock.advance(7 * DAY + 1);
-		await expectUserError(app.services.auth.redeemReset({ code, password: 'nouvelle phrase de passe' }), 'reset.expiredCode');
+		await expectUserError(app.services.auth.redeemReset({ code, password: 'nouvelle phrase de passe' }, 'ip'), 'reset.expiredCode');
 	});
 });
 

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { authorize, authorizeGlobal, can, type Actor } from '$lib/domain/policy';
+import { authorize, authorizeGlobal, can, canResetAccess, ForbiddenError, spaceFromKey, type Actor } from '$lib/domain/policy';
 import {
 	changePasswordSchema,
 	inviteSchema,
@@ -14,24 +15,67 @@ import { transaction } from '../db';
 import { accessTokens, households, joinCodes, memberships, residences, sessions, users, buildings } from '../db/schema';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { generateCode, normalizeCode } from '../auth/passphrase';
-import { FailureLimiter } from '../auth/rate-limit';
+import { MemoryAttemptLimiter, type AttemptLimiter, type Backoff } from '../auth/rate-limit';
 import {
 	createSession,
 	generateSessionToken,
 	invalidateSession,
 	invalidateUserSessions,
+	loadActor,
 	type Session
 } from '../auth/session';
 import { slugify } from '../ids';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
-import { parse } from './validate';
+import { parse, ValidationError } from './validate';
+import { reservedNameKeys } from './reserved-names';
+import { nameKey } from '$lib/domain/names';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 export const INVITE_LIFETIME = 14 * DAY;
 export const RESET_LIFETIME = 7 * DAY;
+
+const HOUR = 60 * MINUTE;
+
+/**
+ * Sign-in throttling, keyed three ways. The pair (account, address) slows a guesser fast without
+ * touching the owner elsewhere; the address alone stops one machine trying many accounts (30, since
+ * a residence may share one community-centre connection); the account alone slows a guesser who
+ * spreads over many addresses, gently enough (1 minute at most) that it cannot lock the owner out.
+ */
+export const SIGNIN_ACCOUNT_AT_ADDRESS: Backoff = { free: 5, baseMs: 10_000, maxMs: 15 * MINUTE, forgetMs: HOUR };
+export const SIGNIN_ADDRESS: Backoff = { free: 30, baseMs: 10_000, maxMs: 15 * MINUTE, forgetMs: HOUR };
+export const SIGNIN_ACCOUNT: Backoff = { free: 50, baseMs: 5_000, maxMs: MINUTE, forgetMs: HOUR };
+/** Joining creates an account (and costs a hash): a workshop of 20 may join from one room's Wi-Fi. */
+export const JOIN_ADDRESS: Backoff = { free: 20, baseMs: 30_000, maxMs: 10 * MINUTE, forgetMs: HOUR };
+export const RESET_ADDRESS: Backoff = { free: 10, baseMs: 30_000, maxMs: 15 * MINUTE, forgetMs: HOUR };
+
+function tooManyAttempts(waitMs: number): UserError {
+	return waitMs < MINUTE
+		? new UserError('access.waitSeconds', { seconds: Math.ceil(waitMs / 1000) }, 429)
+		: new UserError('signin.rateLimited', { minutes: Math.ceil(waitMs / MINUTE) }, 429);
+}
+
+/**
+ * Unknown accounts are checked against this hash so a refusal costs the same time either way
+ * (wave 2 told accounts apart by timing: 511 ms against 3 ms).
+ */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+/** Whether the actor may reset access in at least one of these spaces. */
+function resetsIn(actor: Actor, keys: Iterable<string>): boolean {
+	return [...keys].some((key) => {
+		const space = spaceFromKey(key);
+		return !!space && can(actor, 'members.resetAccess', space);
+	});
+}
+
+export interface AuthOptions {
+	limiter?: AttemptLimiter;
+}
 
 const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 
@@ -40,12 +84,14 @@ export interface NewSession {
 	session: Session;
 }
 
-export function createAuthService(deps: ServiceDeps) {
+export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) {
 	const { db, clock, ids } = deps;
-	// Per account: 5 wrong passwords then a 15 minute pause. Per address: 30, since a whole
-	// residence may share one community-centre connection.
-	const perAccount = new FailureLimiter(clock, 5, 15 * MINUTE);
-	const perIp = new FailureLimiter(clock, 30, 15 * MINUTE);
+	const limiter = options.limiter ?? new MemoryAttemptLimiter(clock);
+
+	async function throttle(...attempts: Parameters<AttemptLimiter['reserve']>[0]) {
+		const wait = await limiter.reserve(attempts);
+		if (wait > 0) throw tooManyAttempts(wait);
+	}
 
 	function startSession(userId: string): NewSession {
 		const token = generateSessionToken(ids);
@@ -79,16 +125,15 @@ export function createAuthService(deps: ServiceDeps) {
 	return {
 		async signIn(input: unknown, ip: string): Promise<NewSession> {
 			const { username, password } = parse(signInSchema, input);
-			const wait = Math.max(perAccount.retryAfter(username), perIp.retryAfter(ip));
-			if (wait > 0) throw new UserError('signin.rateLimited', { minutes: Math.ceil(wait / MINUTE) }, 429);
+			const pair = `signin:${username}@${ip}`;
+			const address = `signin-ip:${ip}`;
+			const account = `signin-account:${username}`;
+			// Counted before hashing: a correct password gives its attempt back afterwards.
+			await throttle({ key: pair, backoff: SIGNIN_ACCOUNT_AT_ADDRESS }, { key: address, backoff: SIGNIN_ADDRESS }, { key: account, backoff: SIGNIN_ACCOUNT });
 			const user = db.select().from(users).where(eq(users.username, username)).get();
-			const ok = user ? await verifyPassword(user.passwordHash, password) : false;
-			if (!user || !ok) {
-				perAccount.fail(username);
-				perIp.fail(ip);
-				throw new UserError('signin.invalid', {}, 400);
-			}
-			perAccount.reset(username);
+			const ok = await verifyPassword(user?.passwordHash ?? (await dummy()), password);
+			if (!user || !ok) throw new UserError('signin.invalid', {}, 400);
+			await Promise.all([limiter.clear(pair), limiter.refund(address), limiter.refund(account)]);
 			return startSession(user.id);
 		},
 
@@ -134,9 +179,11 @@ export function createAuthService(deps: ServiceDeps) {
 			};
 		},
 
-		async join(input: unknown): Promise<NewSession & { username: string; residenceId: string }> {
+		async join(input: unknown, ip: string): Promise<NewSession & { username: string; residenceId: string }> {
 			const data = parse(joinSchema, input);
+			await throttle({ key: `join:${ip}`, backoff: JOIN_ADDRESS });
 			const code = validJoinCode(data.code);
+			if (reservedNameKeys(db, code.residenceId).has(nameKey(data.displayName))) throw new ValidationError({ displayName: 'access.nameReserved' });
 			const home = db
 				.select()
 				.from(households)
@@ -169,15 +216,22 @@ export function createAuthService(deps: ServiceDeps) {
 		},
 
 		/**
-		 * A one-time code a facilitator reads out or prints for a tenant who lost her password.
-		 * Allowed to administrators and to whoever may reset access in one of the tenant's spaces.
+		 * A one-time code a facilitator reads out or prints for a tenant who lost her password. The
+		 * code opens the whole account, so the policy allows it only for accounts whose every space
+		 * the facilitator runs; anyone else is sent to an administrator with a message saying so.
 		 */
 		createAccessReset(actor: Actor | null, userId: string): { code: string; expiresAt: Date } {
-			const target = db.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
-			if (!target) throw new UserError('error.notFound', {}, 404);
-			const spaces = db.select().from(memberships).where(eq(memberships.userId, userId)).all();
-			const allowed = !!actor?.isAdmin || spaces.some((m) => can(actor, 'members.resetAccess', { type: m.spaceType, id: m.spaceId }));
-			if (!allowed) authorizeGlobal(actor, 'platform.manage');
+			if (!actor) throw new ForbiddenError('members.resetAccess');
+			const target = loadActor(db, userId);
+			if (!target) {
+				if (!actor.isAdmin && !resetsIn(actor, actor.roles.keys())) throw new ForbiddenError('members.resetAccess');
+				throw new UserError('error.notFound', {}, 404);
+			}
+			if (!canResetAccess(actor, target)) {
+				// Someone she may reset in one space but not all: say who can help instead of a bare "forbidden".
+				if (resetsIn(actor, target.roles.keys())) throw new UserError('access.resetNeedsAdmin', {}, 403);
+				throw new ForbiddenError('members.resetAccess');
+			}
 			const code = generateCode(ids, 8);
 			const now = clock.now();
 			const expiresAt = new Date(now.getTime() + RESET_LIFETIME);
@@ -195,8 +249,9 @@ export function createAuthService(deps: ServiceDeps) {
 			return { code, expiresAt };
 		},
 
-		async redeemReset(input: unknown): Promise<NewSession & { username: string }> {
+		async redeemReset(input: unknown, ip: string): Promise<NewSession & { username: string }> {
 			const data = parse(redeemResetSchema, input);
+			await throttle({ key: `reset:${ip}`, backoff: RESET_ADDRESS });
 			const row = validToken('reset', data.code);
 			const user = row.userId ? db.select().from(users).where(eq(users.id, row.userId)).get() : undefined;
 			if (!user) throw new UserError('reset.invalidCode', {}, 404);
@@ -209,6 +264,8 @@ export function createAuthService(deps: ServiceDeps) {
 				audit(tx, now, user.id, 'account.resetRedeemed', { type: 'user', id: user.id });
 			});
 			deps.bus.signal('account.changed', { userId: user.id });
+			// A redeemed code was a real one: only failed guesses slow an address down.
+			await limiter.refund(`reset:${ip}`);
 			return { ...startSession(user.id), username: user.username };
 		},
 

@@ -270,7 +270,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				description: p.hiddenAt && !moderator ? '' : p.description,
 				residenceId: p.spaceId,
 				threads,
-				volunteers,
+				// Names only: neighbours' ids are not needed to show who helps.
+				volunteers: volunteers.map(({ displayName }) => ({ displayName })),
 				supportedByMe: supporters.some((s) => s.userId === actor.id),
 				volunteeredByMe: volunteers.some((v) => v.userId === actor.id),
 				history,

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import { authorize, can, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
+import { authorize, can, canResetAccess, isStaff, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
 import { localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
 import {
@@ -14,6 +14,7 @@ import {
 	trainingSessions,
 	users
 } from '../db/schema';
+import { loadActors } from '../auth/session';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
 import { parse } from './validate';
@@ -26,33 +27,58 @@ export interface SpaceSummary {
 	roles: Role[];
 }
 
+export interface MemberView {
+	/** Stable within one list, for keyed rendering; not an identifier. */
+	key: string;
+	displayName: string;
+	roles: Role[];
+	collegeId: string | null;
+	staff: boolean;
+	/** Only for those who manage the space. */
+	userId?: string;
+	canResetAccess?: boolean;
+}
+
 export function createSpacesService(deps: ServiceDeps) {
 	const { db } = deps;
 
-	/** One entry per person, with every role they hold in the space. */
-	function membersOf(space: SpaceRef) {
+	/**
+	 * One entry per person, with every role they hold in the space. Neighbours see names, roles and
+	 * a staff mark, never usernames (a username is half of a sign-in) nor ids or dwellings; those who
+	 * manage the space also get the id their forms need and whether they may reset that access.
+	 */
+	function membersOf(actor: Actor | null, space: SpaceRef): MemberView[] {
 		const rows = db
-			.select({
-				userId: users.id,
-				displayName: users.displayName,
-				username: users.username,
-				role: memberships.role,
-				collegeId: memberships.collegeId,
-				householdId: users.householdId
-			})
+			.select({ userId: users.id, displayName: users.displayName, role: memberships.role, collegeId: memberships.collegeId })
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
 			.orderBy(asc(users.displayName), asc(memberships.createdAt))
 			.all();
-		const people = new Map<string, { userId: string; displayName: string; username: string; householdId: string | null; collegeId: string | null; roles: Role[] }>();
+		const people = new Map<string, { userId: string; displayName: string; collegeId: string | null; roles: Role[] }>();
 		for (const { role, collegeId, ...person } of rows) {
 			const entry = people.get(person.userId) ?? { ...person, collegeId: null, roles: [] };
 			entry.roles.push(role);
 			entry.collegeId ??= collegeId;
 			people.set(person.userId, entry);
 		}
-		return [...people.values()];
+		const manager = can(actor, 'space.manage', space);
+		const actors = loadActors(db, [...people.keys()]);
+		return [...people.values()].map((person, i) => {
+			const who = actors.get(person.userId);
+			const view: MemberView = {
+				key: `m${i}`,
+				displayName: person.displayName,
+				roles: person.roles,
+				collegeId: person.collegeId,
+				staff: !!who && isStaff(who)
+			};
+			if (manager) {
+				view.userId = person.userId;
+				view.canResetAccess = !!who && canResetAccess(actor, who);
+			}
+			return view;
+		});
 	}
 
 	return {
@@ -104,7 +130,7 @@ export function createSpacesService(deps: ServiceDeps) {
 				.groupBy(buildings.id)
 				.orderBy(asc(buildings.position))
 				.all();
-			const members = can(actor, 'space.members', space) ? membersOf(space) : [];
+			const members = can(actor, 'space.members', space) ? membersOf(actor, space) : [];
 			return {
 				residence,
 				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
@@ -128,7 +154,7 @@ export function createSpacesService(deps: ServiceDeps) {
 			authorize(actor, 'space.view', space);
 			const organisation = db.select().from(organisations).where(eq(organisations.id, body.organisationId)).get();
 			const collegeRows = db.select().from(colleges).where(eq(colleges.bodyId, id)).orderBy(asc(colleges.position)).all();
-			const members = can(actor, 'space.members', space) ? membersOf(space) : [];
+			const members = can(actor, 'space.members', space) ? membersOf(actor, space) : [];
 			return {
 				body,
 				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
@@ -144,7 +170,7 @@ export function createSpacesService(deps: ServiceDeps) {
 			const session = db.select().from(trainingSessions).where(eq(trainingSessions.id, id)).get();
 			if (!session) throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'space.view', space);
-			return { session, members: can(actor, 'space.members', space) ? membersOf(space) : [], myRoles: rolesIn(actor, space) };
+			return { session, members: can(actor, 'space.members', space) ? membersOf(actor, space) : [], myRoles: rolesIn(actor, space) };
 		},
 
 		/** What anyone may read without an account: names, places, structure. Never people. */

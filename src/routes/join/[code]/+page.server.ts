@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { generatePassphrase } from '$lib/server/auth/passphrase';
 import { beginSession } from '$lib/server/auth/cookies';
-import { act, load as guarded } from '$lib/server/forms';
+import { act, clientIp, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
@@ -21,7 +21,7 @@ export const actions: Actions = {
 				householdId: data.get('householdId') || undefined,
 				password: data.get('password'),
 				discreet: data.get('discreet') === 'on'
-			});
+			}, clientIp(event));
 			beginSession(event, joined);
 			return joined;
 		});
