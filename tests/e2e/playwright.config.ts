@@ -6,7 +6,8 @@ const DB = process.env.E2E_DATABASE_URL ?? 'data/e2e/app.db';
 export default defineConfig({
 	testDir: '.',
 	outputDir: '../../test-results/e2e',
-	timeout: 30_000,
+	// Generous: several steps run axe at two widths, and CI machines are sometimes busy. Not a timing goal.
+	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	fullyParallel: false,
 	workers: 1,
