@@ -9,6 +9,7 @@ import { createConsultationsService } from './consultations';
 import { createMeetingsService } from './meetings';
 
 export function createServices(deps: ServiceDeps) {
+	const consultations = createConsultationsService(deps);
 	const notifications = createNotificationsService(deps);
 	notifications.followVotes();
 	return {
@@ -19,8 +20,8 @@ export function createServices(deps: ServiceDeps) {
 		notifications,
 		proposals: createProposalsService(deps, { notifications }),
 		collab: createCollabService(deps),
-		consultations: createConsultationsService(deps),
-		meetings: createMeetingsService(deps)
+		consultations,
+		meetings: createMeetingsService(deps, consultations)
 	};
 }
 

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { votingRoles, type Electorate } from '$lib/domain/electorate';
 import { can, type Actor } from '$lib/domain/policy';
-import { buildings, colleges, households, memberships, users } from '../../db/schema';
+import { buildings, colleges, households, meetingMotions, memberships, users } from '../../db/schema';
 import { UserError } from '../errors';
 import { spaceOf, type ConsultationRow, type Context } from './context';
 
@@ -14,7 +14,24 @@ export interface Eligible {
 }
 
 export function createElectorate({ db }: Context) {
+	/** A motion voted in a meeting: who was present or represented when it opened (issue 10). */
+	function frozen(c: ConsultationRow) {
+		if (c.spaceType !== 'body') return null;
+		return db.select({ electors: meetingMotions.electors }).from(meetingMotions).where(eq(meetingMotions.consultationId, c.id)).get()?.electors ?? null;
+	}
+
 	function electorate(c: ConsultationRow): Electorate {
+		const inRoom = frozen(c);
+		if (inRoom) {
+			const cols = db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position)).all();
+			return {
+				unit: 'member',
+				electorate: inRoom.length,
+				buildings: [],
+				colleges: cols.map((k) => ({ id: k.id, name: k.name, electorate: inRoom.filter((e) => e.collegeId === k.id).length })),
+				householdsTotal: null
+			};
+		}
 		if (c.spaceType === 'body' || c.spaceType === 'training') {
 			const roles = votingRoles(c.spaceType);
 			const rows = db
@@ -88,6 +105,13 @@ export function createElectorate({ db }: Context) {
 				buildingId: household?.buildingId ?? null,
 				collegeId: null
 			};
+		}
+		const inRoom = frozen(c);
+		if (inRoom) {
+			// A seat votes once: by its holder (or their proxy), or by the substitute standing in for them.
+			const seat = inRoom.find((e) => e.seatUserId === voterId) ?? inRoom.find((e) => e.voterId === voterId && e.via === 'substitute');
+			if (!seat) throw new UserError('meetings.error.notInRoom', {}, 403);
+			return { electorKey: `u:${seat.seatUserId}`, householdId: null, buildingId: null, collegeId: seat.collegeId };
 		}
 		const collegeId =
 			db

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { queueOrder } from '$lib/domain/meetings';
 import type { Published } from '../../realtime/bus';
-import { auditLog } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { auditLog, consultations } from '../../db/schema';
 import { createTestApp, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { createBodyFixture } from './fixture';
@@ -183,4 +184,37 @@ describe('meetings service', () => {
 		q = (await m.roomState(f.chair, id)).quorum;
 		expect(q.overall).toMatchObject({ substitutes: 0, counted: 0 });
 	});
+
+	it('a weighted motion is voted by those present or represented at opening, and adopted only once closed with quorum', async () => {
+		const { f, m, id, info, decision } = await meetingWithAgenda();
+		await m.setRules(f.chair, { bodyId: f.body.id, quorumPct: '50', proxyLimit: '1', balanceWarnRatio: '1.5', weightedVotes: 'on', proxiesCountForQuorum: 'on' });
+		await m.respond(f.vincent, { meetingId: id, status: 'proxy', proxyHolderId: f.fatou.id });
+		await m.open(f.chair, { meetingId: id });
+		for (const u of [f.chair, f.fatou, f.elise]) await m.checkIn(f.secretary, { meetingId: id, userId: u.id });
+		await m.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
+		expect(await code(() => m.openMotion(f.chair, { meetingId: id, itemId: info, question: 'Nouvelles adoptées ?' }))).toBe('meetings.error.notDecision');
+		await m.moveTo(f.chair, { meetingId: id, expected: info, to: 'next' });
+		expect(await code(() => m.openMotion(f.fatou, { meetingId: id, itemId: decision, question: 'Budget ?' }))).toBe('forbidden');
+		const motion = await m.openMotion(f.chair, { meetingId: id, itemId: decision, question: 'Adopter le budget de la plateforme ?' });
+		expect(await code(() => m.openMotion(f.chair, { meetingId: id, itemId: decision, question: 'Encore ?' }))).toBe('meetings.error.motionOpen');
+		const votes = app.services.consultations;
+		const cast = (u: typeof f.chair, position: string, onBehalfOf?: string) => votes.cast(u, { consultationId: motion.consultationId, ballot: { position }, onBehalfOf });
+		// Dina did not come: the vote is not hers to cast.
+		expect(await code(async () => cast(f.director, 'against'))).toBe('meetings.error.notInRoom');
+		cast(f.chair, 'for');
+		cast(f.fatou, 'for');
+		cast(f.fatou, 'for', f.vincent.id); // Vincent's proxy, carried by Fatou
+		cast(f.elise, 'against');
+		let state = await m.roomState(f.chair, id);
+		expect(state.motions[0]).toMatchObject({ electors: 4, participants: 4, quorumMet: true, status: 'open', adopted: null, tally: { for: 3, against: 1, abstain: 0 } });
+		await m.closeMotion(f.chair, { meetingId: id, motionId: motion.id });
+		state = await m.roomState(f.fatou, id);
+		expect(state.motions[0]).toMatchObject({ status: 'closed', adopted: true });
+		// Weighted by college: directions 0.4 for, volunteers 0.4 for, city 0.2 against.
+		const row = app.services.deps.db.select().from(consultations).where(eq(consultations.id, motion.consultationId)).get();
+		const tallies = (row?.result as { tallies: Record<string, number> }).tallies;
+		expect(tallies.for).toBeCloseTo(0.8);
+		expect(tallies.against).toBeCloseTo(0.2);
+	});
 });
+

@@ -13,6 +13,11 @@ import { rulesSchema, seatSchema } from './schemas';
 export function createRules(ctx: MeetingContext) {
 	const { db, deps } = ctx;
 	return {
+		async bodyRules(actor: Actor | null, bodyId: string) {
+			authorize(actor, 'space.view', bodySpace(bodyId));
+			return ctx.rulesOf(db, bodyId);
+		},
+
 		async setRules(actor: Actor | null, input: unknown) {
 			const data = parse(rulesSchema, input);
 			authorize(actor, 'meeting.chair', bodySpace(data.bodyId));
