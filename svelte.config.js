@@ -7,7 +7,25 @@ const config = {
 	kit: {
 		adapter: adapter({ out: 'build' }),
 		// Forms must keep working without JavaScript and behind a reverse proxy; ORIGIN is checked by adapter-node.
-		csrf: { trustedOrigins: [] }
+		csrf: { trustedOrigins: [] },
+		// Scripts only from us (SvelteKit adds a nonce to its inline bootstrap); inline style attributes
+		// stay allowed because Svelte transitions, Tiptap's collaboration carets and the board's drag
+		// and drop set them. QR codes are data: URLs; socket.io connects to our own origin.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -2,13 +2,16 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { defaultLocale, isLocale, localeFromAcceptLanguage } from '$lib/i18n';
+import { defaultLocale, isLocale, localeFromAcceptLanguage, translator } from '$lib/i18n';
 import { app } from '$lib/server/app';
 import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, LOCALE_COOKIE } from '$lib/server/auth/cookies';
 import { log } from '$lib/server/log';
 import { attachRealtime } from '$lib/server/realtime/hub';
+import { discardUnreadBody, guardFormBody } from '$lib/server/http/body';
+import { securityHeaders } from '$lib/server/http/headers';
+import { HTTP_SERVER_KEY } from '$lib/server/realtime/http-server-key';
 
 const ATTACHED = Symbol.for('tib.realtimeAttached');
 
@@ -16,7 +19,7 @@ const ATTACHED = Symbol.for('tib.realtimeAttached');
 export const init: ServerInit = () => {
 	const services = app();
 	const g = globalThis as Record<symbol, unknown>;
-	const httpServer = g[Symbol.for('tib.httpServer')] as HttpServer | undefined;
+	const httpServer = g[HTTP_SERVER_KEY] as HttpServer | undefined;
 	if (httpServer && !g[ATTACHED]) {
 		g[ATTACHED] = attachRealtime(httpServer, services, { origin: config().ORIGIN });
 	}
@@ -57,10 +60,24 @@ const locale: Handle = ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale) });
 };
 
-export const handle = sequence(services, session, locale);
+/** After the session and locale are known: a malformed form body is the client's 400, never our 500. */
+const forms: Handle = async ({ event, resolve }) => {
+	guardFormBody(event);
+	const response = await resolve(event);
+	await discardUnreadBody(event.request);
+	return response;
+};
+
+const headers: Handle = async ({ event, resolve }) => securityHeaders(event, await resolve(event));
+
+export const handle = sequence(headers, services, session, locale, forms);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId ?? randomUUID();
-	if (status !== 404) log.error('unexpected error', { requestId, path: event.url.pathname, err: error instanceof Error ? error.stack : String(error) });
-	return { message: status === 404 ? message : 'error.unexpected', requestId };
+	// SvelteKit's own 4xx (no such action, a form posted as JSON: 415) are the client's doing: one
+	// line, no stack. Only a 5xx is our bug and gets the stack.
+	if (status >= 500) log.error('unexpected error', { requestId, path: event.url.pathname, err: error instanceof Error ? error.stack : String(error) });
+	else if (status !== 404) log.info('refused request', { requestId, path: event.url.pathname, status, message });
+	const t = translator(event.locals.locale ?? defaultLocale);
+	return { message: status === 404 ? message : status < 500 ? t('security.badRequest') : 'error.unexpected', requestId };
 };

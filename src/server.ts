@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { loadConfig, ConfigError } from './lib/server/config';
+import { HTTP_SERVER_KEY } from './lib/server/realtime/http-server-key';
 
 let cfg;
 try {
@@ -31,7 +32,7 @@ if (deriveProtocol) process.env.PROTOCOL_HEADER = PROTO_HEADER;
 process.env.BODY_SIZE_LIMIT ??= '10M';
 
 const server = createServer();
-(globalThis as Record<symbol, unknown>)[Symbol.for('tib.httpServer')] = server;
+(globalThis as Record<symbol, unknown>)[HTTP_SERVER_KEY] = server;
 
 const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).href)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;

@@ -15,10 +15,12 @@ import meetingsFr from './messages/meetings.fr.json';
 import meetingsEn from './messages/meetings.en.json';
 import trustFr from './messages/trust.fr.json';
 import trustEn from './messages/trust.en.json';
+import securityFr from './messages/security.fr.json';
+import securityEn from './messages/security.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

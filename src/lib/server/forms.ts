@@ -10,6 +10,12 @@ export interface FormFailure {
 	values: Record<string, string>;
 }
 
+/** A form field as text, or undefined (a file or a missing field): services' zod schemas decide the rest. */
+export function formText(data: FormData, name: string): string | undefined {
+	const v = data.get(name);
+	return typeof v === 'string' ? v : undefined;
+}
+
 /** Plain fields of a form, without secrets, to refill it after an error. */
 export function formValues(data: FormData, secret: string[] = ['password', 'current', 'next', 'confirm']) {
 	const values: Record<string, string> = {};
@@ -59,7 +65,20 @@ export function clientIp(event: RequestEvent): string {
 	}
 }
 
-/** Only same-site paths: never an open redirect. */
-export function safeRedirect(value: unknown): string {
-	return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+/**
+ * Only a path on this site: never an open redirect. Browsers read `/\evil.example` as
+ * `//evil.example` and strip tabs and newlines before resolving, so those are refused outright and
+ * the rest is resolved against our own origin and kept only if it stays there.
+ */
+export function safeRedirect(value: unknown, base: URL | string = 'http://localhost/'): string {
+	if (typeof value !== 'string' || !value.startsWith('/')) return '/';
+	const cleaned = value.replace(/[\t\n\r]/g, '');
+	if (cleaned.startsWith('//') || cleaned.includes('\\') || /%5c|%2f%2f/i.test(cleaned)) return '/';
+	try {
+		const origin = new URL(base).origin;
+		const target = new URL(cleaned, origin);
+		return target.origin === origin ? target.pathname + target.search + target.hash : '/';
+	} catch {
+		return '/';
+	}
 }

@@ -14,6 +14,6 @@ export const actions: Actions = {
 			locals.services.spaces.setLocale(locals.user, locale);
 			setLocaleCookie(cookies, locale, url);
 		}
-		redirect(303, safeRedirect(data.get('redirectTo')));
+		redirect(303, safeRedirect(data.get('redirectTo'), url));
 	}
 };

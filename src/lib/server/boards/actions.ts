@@ -1,34 +1,29 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { act } from '../forms';
+import { act, formText } from '../forms';
 
 /**
  * Form actions shared by the board and the proposal page: the same forms work there with and
  * without JavaScript, and the answer says what changed so the page can offer "Undo".
  */
-const field = (data: FormData, name: string) => {
-	const v = data.get(name);
-	return typeof v === 'string' ? v : undefined;
-};
-
 export const boardActions = {
 	support: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => ({ support: event.locals.services.proposals.setSupport(event.locals.user, { proposalId: field(data, 'proposalId'), on: field(data, 'on') }) }));
+		return act(event, data, () => ({ support: event.locals.services.proposals.setSupport(event.locals.user, { proposalId: formText(data, 'proposalId'), on: formText(data, 'on') }) }));
 	},
 	volunteer: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => ({ volunteer: event.locals.services.proposals.setVolunteer(event.locals.user, { proposalId: field(data, 'proposalId'), on: field(data, 'on') }) }));
+		return act(event, data, () => ({ volunteer: event.locals.services.proposals.setVolunteer(event.locals.user, { proposalId: formText(data, 'proposalId'), on: formText(data, 'on') }) }));
 	},
 	move: async (event: RequestEvent) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
-			const input = { proposalId: field(data, 'proposalId'), status: field(data, 'status'), reason: field(data, 'reason'), index: field(data, 'index') };
+			const input = { proposalId: formText(data, 'proposalId'), status: formText(data, 'status'), reason: formText(data, 'reason'), index: formText(data, 'index') };
 			const { eventId } = event.locals.services.proposals.move(event.locals.user, input);
 			return { moved: { eventId, proposalId: String(input.proposalId), status: String(input.status) } };
 		});
 	},
 	undo: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => ({ undone: event.locals.services.proposals.undo(event.locals.user, { eventId: field(data, 'eventId') }) }));
+		return act(event, data, () => ({ undone: event.locals.services.proposals.undo(event.locals.user, { eventId: formText(data, 'eventId') }) }));
 	}
 };

@@ -8,7 +8,7 @@ export class UserError extends Error {
 	constructor(
 		readonly code: MessageKey,
 		readonly values: MessageValues = {},
-		readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 429 = 400
+		readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 429 | 503 = 400
 	) {
 		super(code);
 	}

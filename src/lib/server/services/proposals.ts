@@ -67,8 +67,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			status: p.status,
 			position: p.position,
 			costEuros: p.costEuros,
-			carriedBy: p.carriedBy,
-			declineReason: p.declineReason,
+			carriedBy: hidden && !reveal ? null : p.carriedBy,
+			declineReason: hidden && !reveal ? null : p.declineReason,
 			hasPhoto: !!p.photo && (!hidden || reveal),
 			authorId: p.authorId,
 			authorName: row.authorName,
@@ -226,6 +226,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const space = spaceOf(p);
 			authorize(actor, 'space.view', space);
 			const moderator = can(actor, 'content.moderate', space);
+			// Hiding a proposal hides everything written on it, its comments included, from all but moderators.
+			const redacted = !!p.hiddenAt && !moderator;
 			const row = cardRows(db, eq(proposals.id, id))[0]!;
 			const card = toCard(row, moderator);
 			const commentRows = db
@@ -239,7 +241,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				id: r.c.id,
 				authorId: r.c.authorId,
 				authorName: r.authorName,
-				body: r.c.hiddenAt && !moderator ? '' : r.c.body,
+				body: (r.c.hiddenAt && !moderator) || redacted ? '' : r.c.body,
 				hidden: r.c.hiddenAt ? { reason: r.c.hiddenReason ?? '' } : null,
 				createdAt: r.c.createdAt
 			});
@@ -267,7 +269,9 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const rights = rightsOn(actor, p);
 			return {
 				card,
-				description: p.hiddenAt && !moderator ? '' : p.description,
+				description: redacted ? '' : p.description,
+				/** The reader may not see this proposal's text: pages must not fill it in from elsewhere (the live document). */
+				redacted,
 				residenceId: p.spaceId,
 				threads,
 				// Names only: neighbours' ids are not needed to show who helps.

@@ -2,9 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../services/errors';
+import { createLimiter } from './limit';
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 const MAX_SIDE = 1600;
+/**
+ * A 12-megapixel phone photo passes with room to spare; a 7000 × 7000 PNG (a few hundred KB of
+ * compressed bytes, 200 MB once decoded) does not. Checked from the header, before any decoding.
+ */
+export const MAX_PIXELS = 25_000_000;
+/** Decoding uses every core through libvips' own threads: two at a time is plenty for two cores. */
+const imageWork = createLimiter(2, 16);
 
 /** What the first bytes say, whatever the file name or the browser claimed. */
 export function sniffImage(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | null {
@@ -24,15 +32,21 @@ export function sniffImage(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | null {
 export async function reencodePhoto(bytes: Uint8Array): Promise<Buffer> {
 	if (bytes.byteLength > MAX_PHOTO_BYTES) throw new UserError('board.photo.tooLarge', { mb: MAX_PHOTO_BYTES / 1024 / 1024 }, 413);
 	if (!sniffImage(bytes)) throw new UserError('board.photo.badType', {}, 400);
-	try {
-		return await sharp(bytes, { limitInputPixels: 50_000_000 })
-			.rotate()
-			.resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-			.webp({ quality: 80 })
-			.toBuffer();
-	} catch {
-		throw new UserError('board.photo.badType', {}, 400);
-	}
+	const { width = 0, height = 0 } = await sharp(bytes).metadata().catch(() => ({ width: 0, height: 0 }));
+	if (!width || !height) throw new UserError('board.photo.badType', {}, 400);
+	if (width * height > MAX_PIXELS) throw new UserError('security.imageTooBig', { megapixels: MAX_PIXELS / 1_000_000, width: 6000, height: 4000 }, 413);
+	return imageWork(async () => {
+		try {
+			// limitInputPixels again: the header read above could disagree with what the decoder finds.
+			return await sharp(bytes, { limitInputPixels: MAX_PIXELS })
+				.rotate()
+				.resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+				.webp({ quality: 80 })
+				.toBuffer();
+		} catch {
+			throw new UserError('board.photo.badType', {}, 400);
+		}
+	});
 }
 
 export function photoDir(uploadDir: string) {

@@ -5,7 +5,8 @@
 import { redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { ballotFromForm, createInputFromForm, MAX_OPTIONS } from '$lib/domain/consultations';
 import type { Method } from '$lib/domain/voting';
-import { act, load as guarded } from '../forms';
+import { act, formText, load as guarded } from '../forms';
+import { requireBeforeUpload } from '../http/body';
 import { reencodePhoto } from '../uploads/photos';
 
 type SpaceKind = 'residence' | 'body';
@@ -24,11 +25,6 @@ export function rememberSecret(event: RequestEvent, consultationId: string, secr
 }
 
 export const readSecret = (cookies: Cookies, consultationId: string, forUser?: string) => cookies.get(secretCookie(consultationId, forUser));
-
-const text = (data: FormData, name: string) => {
-	const v = data.get(name);
-	return typeof v === 'string' ? v : undefined;
-};
 
 export function listLoad(event: RequestEvent, type: SpaceKind) {
 	return guarded(event, () => {
@@ -56,6 +52,8 @@ export function newLoad(event: RequestEvent, type: SpaceKind) {
 
 export function createAction(type: SpaceKind) {
 	return async (event: RequestEvent) => {
+		// Option photos are decoded below, before the service authorises: refuse early, unread.
+		requireBeforeUpload(event, 'consultation.manage', { type, id: event.params.id! });
 		const data = await event.request.formData();
 		const created = await act(event, data, async () => {
 			// Photos follow their option: the n-th filled row is the n-th option.
@@ -82,7 +80,7 @@ export const voteActions = {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
 			const view = services.consultations.view(user, cid);
-			const onBehalfOf = text(data, 'onBehalfOf') || undefined;
+			const onBehalfOf = formText(data, 'onBehalfOf') || undefined;
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
 			const secret = readSecret(event.cookies, cid, onBehalfOf);
 			const r = services.consultations.cast(user, { consultationId: cid, ballot, secret, onBehalfOf });
@@ -95,7 +93,7 @@ export const voteActions = {
 		return act(event, data, () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const code = text(data, 'code') ?? '';
+			const code = formText(data, 'code') ?? '';
 			const view = services.consultations.view(user, cid, code);
 			if (!view.mine?.ballot) return { codeRejected: true };
 			rememberSecret(event, cid, code.toLowerCase().replace(/[\s-]/g, ''));
@@ -113,7 +111,7 @@ export const voteActions = {
 	giveProxy: async (event: RequestEvent) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
-			event.locals.services.consultations.giveProxy(event.locals.user, { consultationId: event.params.cid, holderId: text(data, 'holderId') });
+			event.locals.services.consultations.giveProxy(event.locals.user, { consultationId: event.params.cid, holderId: formText(data, 'holderId') });
 			return { proxyGiven: true };
 		});
 	},
@@ -146,7 +144,7 @@ export const manageActions = {
 		return act(event, data, () => {
 			const counts: Record<string, string> = {};
 			for (const [k, v] of data) if (k.startsWith('count.') && typeof v === 'string' && v.trim() !== '') counts[k.slice(6)] = v.trim();
-			const r = event.locals.services.consultations.recordBatch(event.locals.user, { consultationId: event.params.cid, kind: text(data, 'kind'), note: text(data, 'note'), counts });
+			const r = event.locals.services.consultations.recordBatch(event.locals.user, { consultationId: event.params.cid, kind: formText(data, 'kind'), note: formText(data, 'note'), counts });
 			return { batch: r.size };
 		});
 	},
@@ -157,7 +155,7 @@ export const manageActions = {
 			const cid = event.params.cid!;
 			const view = services.consultations.view(user, cid);
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
-			const r = services.consultations.recordBatch(user, { consultationId: cid, kind: 'paper', ballot, batchId: text(data, 'batchId') || undefined, note: text(data, 'note') });
+			const r = services.consultations.recordBatch(user, { consultationId: cid, kind: 'paper', ballot, batchId: formText(data, 'batchId') || undefined, note: formText(data, 'note') });
 			return { paper: r };
 		});
 	},
@@ -168,7 +166,7 @@ export const manageActions = {
 			const cid = event.params.cid!;
 			const view = services.consultations.view(user, cid);
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
-			const r = services.consultations.recordAssisted(user, { consultationId: cid, voterId: text(data, 'voterId'), channel: text(data, 'channel'), ballot });
+			const r = services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
 			return { assisted: { code: r.secret ?? null } };
 		});
 	}

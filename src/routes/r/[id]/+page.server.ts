@@ -1,4 +1,5 @@
 import { act, load as guarded } from '$lib/server/forms';
+import { requireBeforeUpload } from '$lib/server/http/body';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
@@ -29,6 +30,7 @@ export const actions: Actions = {
 		});
 	},
 	sitePlan: async (event) => {
+		requireBeforeUpload(event, 'space.manage', { type: 'residence', id: event.params.id });
 		const data = await event.request.formData();
 		return act(event, data, async () => {
 			const file = data.get('plan');

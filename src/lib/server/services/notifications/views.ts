@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { NotificationPayload } from '$lib/realtime/board-events';
 import type { Db } from '../../db';
-import { consultations, notifications, proposals, users, type NotificationKind } from '../../db/schema';
+import { consultations, notifications, proposalComments, proposals, users, type NotificationKind } from '../../db/schema';
 
 export function unreadCount(db: Db, userId: string): number {
 	return db.select({ n: sql<number>`count(*)` }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
@@ -18,7 +18,7 @@ type Row = {
 };
 
 function rows(db: Db, where: ReturnType<typeof and>, limit: number): Row[] {
-	return db
+	const list = db
 		.select({
 			n: notifications,
 			proposalTitle: proposals.title,
@@ -36,6 +36,31 @@ function rows(db: Db, where: ReturnType<typeof and>, limit: number): Row[] {
 		.orderBy(desc(notifications.createdAt))
 		.limit(limit)
 		.all();
+	return withoutModeratedExcerpts(db, list);
+}
+
+/**
+ * A comment's excerpt is copied into its notifications; once the comment or its proposal is hidden,
+ * the copy goes too (decided when read, so showing it again brings it back).
+ */
+function withoutModeratedExcerpts(db: Db, list: Row[]): Row[] {
+	const commentIds = list.flatMap((r) => ('excerpt' in r.n.data && typeof r.n.data.commentId === 'string' ? [r.n.data.commentId] : []));
+	const hidden = new Set(
+		commentIds.length
+			? db
+					.select({ id: proposalComments.id, hiddenAt: proposalComments.hiddenAt })
+					.from(proposalComments)
+					.where(inArray(proposalComments.id, commentIds))
+					.all()
+					.filter((c) => c.hiddenAt)
+					.map((c) => c.id)
+			: []
+	);
+	return list.map((r) => {
+		if (!('excerpt' in r.n.data) || (!r.hiddenAt && !hidden.has(String(r.n.data.commentId)))) return r;
+		const data = { ...Object.fromEntries(Object.entries(r.n.data).filter(([key]) => key !== 'excerpt')), excerptHidden: true };
+		return { ...r, n: { ...r.n, data } };
+	});
 }
 
 export function hrefOf(n: Pick<typeof notifications.$inferSelect, 'kind' | 'proposalId' | 'consultationId'>, proposalSpaceId: string | null): string {

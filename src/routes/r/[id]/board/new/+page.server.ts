@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { act, load as guarded } from '$lib/server/forms';
 import { authorize } from '$lib/domain/policy';
+import { requireBeforeUpload } from '$lib/server/http/body';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
@@ -13,6 +14,7 @@ export const load: PageServerLoad = (event) =>
 
 export const actions: Actions = {
 	default: async (event) => {
+		requireBeforeUpload(event, 'proposal.create', { type: 'residence', id: event.params.id });
 		const data = await event.request.formData();
 		const photo = data.get('photo');
 		const bytes = photo instanceof File && photo.size > 0 ? new Uint8Array(await photo.arrayBuffer()) : null;

@@ -10,7 +10,7 @@ export const load: PageServerLoad = (event) =>
 			residence: { id: residence.residence.id, name: residence.residence.name, sitePlanPath: residence.residence.sitePlanPath },
 			canManage: residence.can.manage,
 			// Hidden proposals are shown to moderators only; the pins page follows the board.
-			proposals: board.cards.filter((c) => c.status !== 'declined').map((c) => ({ id: c.id, title: c.title })),
+			proposals: board.cards.filter((c) => c.status !== 'declined' && (!c.hidden || board.can.moderate)).map((c) => ({ id: c.id, title: c.title })),
 			canPlace: board.can.move
 		};
 	});

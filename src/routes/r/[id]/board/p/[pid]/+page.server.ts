@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { boardActions } from '$lib/server/boards/actions';
-import { act, load as guarded } from '$lib/server/forms';
+import { act, formText, load as guarded } from '$lib/server/forms';
 import { notFound } from '$lib/server/services/errors';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -20,7 +20,7 @@ export const load: PageServerLoad = (event) =>
 		if (view.residenceId !== event.params.id) throw notFound();
 		// The live document is the description's source of truth once someone co-edited it; before
 		// that it holds the text as proposed (the collab hub seeds it on first open).
-		const descriptionText = event.locals.services.collab.readDescription(view.card.id) || (view.description ?? '');
+		const descriptionText = view.redacted ? '' : event.locals.services.collab.readDescription(view.card.id) || (view.description ?? '');
 		return {
 			...view,
 			descriptionText,
@@ -29,11 +29,6 @@ export const load: PageServerLoad = (event) =>
 			me: event.locals.user!.id
 		};
 	});
-
-const text = (data: FormData, name: string) => {
-	const v = data.get(name);
-	return typeof v === 'string' ? v : undefined;
-};
 
 const run = <T,>(fn: (event: RequestEvent, data: FormData) => T) => async (event: RequestEvent) => {
 	const data = await event.request.formData();
@@ -51,19 +46,19 @@ export const actions: Actions = {
 		return { pinned: event.locals.services.collab.placePin(event.locals.user, event.params.pid, remove ? null : { x, y }) };
 	}),
 	comment: run((event, data) => ({
-		commented: event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: text(data, 'body'), parentId: text(data, 'parentId') })
+		commented: event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: formText(data, 'body'), parentId: formText(data, 'parentId') })
 	})),
 	edit: run((event, data) => ({
 		edited: event.locals.services.proposals.edit(event.locals.user, {
 			proposalId: event.params.pid,
-			title: text(data, 'title'),
-			category: text(data, 'category'),
-			costEuros: text(data, 'costEuros'),
-			carriedBy: text(data, 'carriedBy')
+			title: formText(data, 'title'),
+			category: formText(data, 'category'),
+			costEuros: formText(data, 'costEuros'),
+			carriedBy: formText(data, 'carriedBy')
 		})
 	})),
 	hide: run((event, data) => {
-		event.locals.services.proposals.hideProposal(event.locals.user, { id: event.params.pid, reason: text(data, 'reason') });
+		event.locals.services.proposals.hideProposal(event.locals.user, { id: event.params.pid, reason: formText(data, 'reason') });
 		return { hidden: true };
 	}),
 	unhide: run((event) => {
@@ -71,11 +66,11 @@ export const actions: Actions = {
 		return { unhidden: true };
 	}),
 	hideComment: run((event, data) => {
-		event.locals.services.proposals.hideComment(event.locals.user, { id: text(data, 'commentId'), reason: text(data, 'reason') });
+		event.locals.services.proposals.hideComment(event.locals.user, { id: formText(data, 'commentId'), reason: formText(data, 'reason') });
 		return { hidden: true };
 	}),
 	unhideComment: run((event, data) => {
-		event.locals.services.proposals.unhideComment(event.locals.user, { id: text(data, 'commentId') });
+		event.locals.services.proposals.unhideComment(event.locals.user, { id: formText(data, 'commentId') });
 		return { unhidden: true };
 	})
 };

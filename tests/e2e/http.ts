@@ -1,0 +1,54 @@
+import { expect, request, type APIRequestContext } from '@playwright/test';
+import Database from 'better-sqlite3';
+// devalue comes with @sveltejs/kit (it is how __data.json is encoded), so it is always installed.
+import { unflatten } from 'devalue';
+import { fileURLToPath } from 'node:url';
+import { DEMO_PASSWORD } from './fixtures';
+
+/**
+ * Plain HTTP clients for attacks that a browser would not send (wrong content types, truncated
+ * bodies, forged redirects). Same server, same cookies as a user's; no page involved.
+ */
+export const BASE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 4173)}`;
+
+/** The database the e2e server runs on (see playwright.config.ts), read-only, to check for writes. */
+export const DB_PATH = fileURLToPath(new URL(`../../${process.env.E2E_DATABASE_URL ?? 'data/e2e/app.db'}`, import.meta.url));
+
+export async function client(username?: string): Promise<APIRequestContext> {
+	// Like a browser: an Origin header (SvelteKit refuses cross-site form posts without one) and HTML
+	// preferred (otherwise SvelteKit answers form posts in JSON).
+	const ctx = await request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL, accept: 'text/html' }, maxRedirects: 0 });
+	if (username) {
+		const res = await ctx.post('/login', { form: { username, password: DEMO_PASSWORD } });
+		expect(res.status(), `sign in as ${username}`).toBe(303);
+	}
+	return ctx;
+}
+
+/** A page's server data as the browser receives it (`__data.json`), decoded. */
+export async function pageData(ctx: APIRequestContext, path: string): Promise<{ raw: string; data: Record<string, unknown>[] }> {
+	const res = await ctx.get(`${path.replace(/\/$/, '')}/__data.json`);
+	expect(res.status(), path).toBe(200);
+	const raw = await res.text();
+	const nodes = (JSON.parse(raw) as { nodes: ({ type: string; data: unknown[] } | null)[] }).nodes;
+	return { raw, data: nodes.map((n) => (n?.type === 'data' ? (unflatten(n.data) as Record<string, unknown>) : {})) };
+}
+
+/** The first residence the person sees on the home page (L’Aventurière for its members). */
+export async function residenceId(ctx: APIRequestContext): Promise<string> {
+	const html = await (await ctx.get('/')).text();
+	const id = /href="\/r\/([A-Za-z0-9_-]+)"/.exec(html)?.[1];
+	expect(id, 'a residence link on the home page').toBeTruthy();
+	return id!;
+}
+
+/** Row counts of every table: unchanged counts mean a refused request wrote nothing. */
+export function rowCounts(): Record<string, number> {
+	const db = new Database(DB_PATH, { readonly: true, fileMustExist: true });
+	try {
+		const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as { name: string }[];
+		return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+	} finally {
+		db.close();
+	}
+}
