@@ -42,6 +42,13 @@ server.on('request', (req, res) => {
 	// socket.io answers its own path; everything else is SvelteKit's.
 	if (req.url?.startsWith('/socket.io/')) return;
 	if (deriveProtocol) req.headers[PROTO_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+	// RFC 8058 one-click unsubscribe: mail providers POST from their own servers with no Origin header,
+	// which SvelteKit's CSRF check refuses. On that one path the signed token in the URL is the whole
+	// authority (and the action only turns e-mails off), so the request is given our own origin.
+	if (req.method === 'POST' && !req.headers.origin && req.url?.startsWith('/unsubscribe/')) {
+		const proto = req.headers[(process.env.PROTOCOL_HEADER ?? '').toLowerCase()] ?? 'https';
+		req.headers.origin = process.env.ORIGIN ?? `${String(proto)}://${req.headers.host ?? 'localhost'}`;
+	}
 	handler(req, res);
 });
 

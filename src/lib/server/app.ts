@@ -14,12 +14,16 @@ export function app(): Services {
 	const g = globalThis as Record<symbol, Services | undefined>;
 	if (!g[APP_KEY]) {
 		const cfg = config();
-		g[APP_KEY] = createServices({
+		const services = createServices({
 			db: openDatabase(cfg.DATABASE_URL),
 			clock: systemClock,
 			ids: randomIds,
 			bus: createLocalBus()
 		});
+		// Reminders, notification e-mails and the outbox run beside the server, never inside a request.
+		// (When the one scheduler exists, it calls `services.mail.runDue` instead.)
+		services.mail.start(services.notifications.remindClosing);
+		g[APP_KEY] = services;
 	}
 	return g[APP_KEY];
 }

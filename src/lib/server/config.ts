@@ -17,7 +17,14 @@ const schema = z.object({
 	ORIGIN: z.url({ message: 'ORIGIN must be a full URL such as https://board.example.org' }).optional(),
 	LOG_LEVEL: z.enum(levels, { message: `LOG_LEVEL must be one of ${levels.join(', ')}` }).default('info'),
 	SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-	UPLOAD_DIR: z.string().trim().min(1).default('./data/uploads')
+	UPLOAD_DIR: z.string().trim().min(1).default('./data/uploads'),
+	SMTP_URL: z
+		.string()
+		.trim()
+		.refine((v) => /^smtps?:\/\/[^\s]+$/.test(v), { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465' })
+		.optional(),
+	MAIL_FROM: z.string().trim().min(3).default('Tableau des initiatives <no-reply@localhost>'),
+	MAIL_LOG: z.string().trim().min(1).default('./data/mail.log')
 });
 
 export type Config = z.infer<typeof schema>;

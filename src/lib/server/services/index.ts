@@ -3,6 +3,7 @@ import { createAdminService } from './admin';
 import { createAuthService } from './auth';
 import { createSpacesService } from './spaces';
 import { createNotificationsService } from './notifications';
+import { createMailService } from './notifications/mail';
 import { createProposalsService } from './proposals';
 import { createCollabService } from '../collab/service';
 import { createConsultationsService } from './consultations';
@@ -18,6 +19,7 @@ export function createServices(deps: ServiceDeps) {
 		admin: createAdminService(deps),
 		spaces: createSpacesService(deps),
 		notifications,
+		mail: createMailService(deps),
 		proposals: createProposalsService(deps, { notifications }),
 		collab: createCollabService(deps),
 		consultations,
