@@ -1,0 +1,146 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { checkPage, DEMO_PASSWORD, signIn, signOut } from './fixtures';
+
+// Without SMTP_URL the server writes every message, whole, to this file (MAIL_LOG's default).
+const MAIL_LOG = resolve(import.meta.dirname, '../../data/mail.log');
+const SEPARATOR = /^===== \S+ → (\S+)$/m;
+
+/** Messages in the log sent to `to`, parsed as a mail client would. */
+async function mailsTo(to: string): Promise<ParsedMail[]> {
+	if (!existsSync(MAIL_LOG)) return [];
+	const parts = readFileSync(MAIL_LOG, 'utf8').split(SEPARATOR);
+	const out: ParsedMail[] = [];
+	for (let i = 1; i < parts.length; i += 2) if (parts[i] === to) out.push(await simpleParser(parts[i + 1]!.trim()));
+	return out;
+}
+
+/** Waits for a new message to `to` (the worker sends after commit, outside the request). */
+async function nextMail(to: string, before: number, timeout = 10_000): Promise<ParsedMail> {
+	await expect.poll(async () => (await mailsTo(to)).length, { timeout }).toBeGreaterThan(before);
+	return (await mailsTo(to)).at(-1)!;
+}
+
+const rawHeader = (m: ParsedMail, name: string) => m.headerLines.find((h) => h.key === name)?.line.slice(name.length + 1).replace(/\r?\n\s+/g, ' ').trim() ?? '';
+
+async function openIdea(page: Page, title: string) {
+	await page.goto('/');
+	const residence = await page.getByRole('link', { name: /L’Aventurière/ }).first().getAttribute('href');
+	await page.goto(`${residence}/board`);
+	await page.getByRole('link', { name: title, exact: true }).first().click();
+	await expect(page).toHaveURL(/\/board\/p\//);
+}
+
+test('a tenant finds a handful of grouped lines, not the whole history, and marks one read', async ({ page }) => {
+	await signIn(page, 'amina');
+	await page.goto('/notifications');
+	const unread = page.getByTestId('notification-list').locator('li.unread');
+	expect(await unread.count()).toBeGreaterThanOrEqual(2);
+	expect(await unread.count()).toBeLessThanOrEqual(5);
+	await expect(page.getByText(/Un vote est ouvert/).first()).toBeVisible();
+	await checkPage(page, 'notifications-grouped');
+	const before = await unread.count();
+	await unread.first().getByRole('button', { name: /Marquer comme lu/ }).click();
+	await expect(unread).toHaveCount(before - 1);
+});
+
+test('e-mail settings: a tenant adds an address (a link is sent to it) and chooses what to receive', async ({ page }) => {
+	await signIn(page, 'karim');
+	await page.goto('/account');
+	await page.getByRole('link', { name: 'Mes e-mails' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Mes e-mails' })).toBeVisible();
+	await checkPage(page, 'mail-settings');
+	const sent = (await mailsTo('karim@example.org')).length;
+	await page.getByLabel('Nouvelle adresse e-mail').fill('karim@example.org');
+	await page.getByRole('button', { name: 'Envoyer le lien de confirmation' }).click();
+	await expect(page.getByText('Lien envoyé à karim@example.org')).toBeVisible();
+	const mail = await nextMail('karim@example.org', sent);
+	expect(mail.subject).toBe('Confirmez votre adresse e-mail');
+	const link = new URL(/https?:\/\/\S+\/account\/email\/\S+/.exec(mail.text ?? '')![0]);
+	await page.goto(link.pathname);
+	await page.getByRole('button', { name: 'Confirmer cette adresse' }).click();
+	await expect(page.getByText('Adresse confirmée : karim@example.org'.replace(' :', '\u00a0:'))).toBeVisible();
+
+	await page.goto('/account/notifications');
+	await expect(page.getByTestId('mail-address')).toContainText('karim@example.org');
+	const votes = page.getByRole('group', { name: /votes ouverts/i });
+	await votes.getByLabel('Jamais').check();
+	await page.getByRole('button', { name: 'Enregistrer mes choix' }).click();
+	await expect(page.getByText('Vos choix sont enregistrés.')).toBeVisible();
+	await page.reload();
+	await expect(page.getByRole('group', { name: /votes ouverts/i }).getByLabel('Jamais')).toBeChecked();
+});
+
+test('staff reset a forgotten password by e-mail; the link works once; the page never says whether an address exists', async ({ page }) => {
+	const user = 'paul.renaud@ecossolies.demo';
+	await page.goto('/login');
+	await page.getByRole('link', { name: 'J’ai perdu mon mot de passe' }).click();
+	await expect(page).toHaveURL(/\/forgot$/);
+	await checkPage(page, 'forgot');
+	const sent = (await mailsTo(user)).length;
+	await page.getByLabel('Adresse e-mail').fill('nobody@nowhere.example');
+	await page.getByRole('button', { name: 'Recevoir le lien' }).click();
+	const answer = await page.getByRole('status').innerText();
+	await page.getByLabel('Adresse e-mail').fill(user);
+	await page.getByRole('button', { name: 'Recevoir le lien' }).click();
+	await expect(page.getByRole('status')).toHaveText(answer);
+
+	const mail = await nextMail(user, sent);
+	expect(mail.subject).toBe('Choisir un nouveau mot de passe');
+	const link = new URL(/https?:\/\/\S+\/reset\?code=\S+/.exec(mail.text ?? '')![0]);
+	await page.goto(link.pathname + link.search);
+	await page.getByLabel('Nouveau mot de passe').fill('un tout nouveau mot de passe');
+	await page.getByRole('button', { name: /Enregistrer|Valider|Choisir/ }).click();
+	await expect(page).toHaveURL(/\/welcome/);
+	await signOut(page);
+	await signIn(page, user, 'un tout nouveau mot de passe');
+	await signOut(page);
+	await page.goto(link.pathname + link.search);
+	await page.getByLabel('Nouveau mot de passe').fill('encore un autre mot de passe');
+	await page.getByRole('button', { name: /Enregistrer|Valider|Choisir/ }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expect(page).not.toHaveURL(/\/welcome/);
+});
+
+test('a daily digest arrives with a one-click unsubscribe that works from the mail client, without signing in', async ({ page, request }) => {
+	test.setTimeout(120_000);
+	const claire = 'claire.martin@lmh.demo';
+	const sent = (await mailsTo(claire)).length;
+	// Amina comments on her own idea, which Claire commented on: Claire follows it.
+	await signIn(page, 'amina');
+	await openIdea(page, 'Des bancs devant l’entrée du bâtiment A');
+	await page.getByLabel('Votre commentaire').fill('Le devis est arrivé ?');
+	await page.getByRole('button', { name: 'Publier' }).click();
+	await expect(page.getByText('Le devis est arrivé ?')).toBeVisible();
+
+	// The worker runs every 30 s, outside any request.
+	const digest = await nextMail(claire, sent, 75_000);
+	expect(digest.subject).toMatch(/^Votre résumé du jour/);
+	expect(digest.text).toContain('Amina B. a commenté');
+	expect(digest.html).toContain('Des bancs devant l’entrée du bâtiment A');
+	expect(rawHeader(digest, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+	const url = new URL(/<([^>]+)>/.exec(rawHeader(digest, 'list-unsubscribe'))![1]!);
+
+	// What a mail provider does: a POST from its own servers, no cookie, no Origin.
+	const res = await request.post(url.pathname, { form: { 'List-Unsubscribe': 'One-Click' } });
+	expect(res.status()).toBe(200);
+	expect(await res.text()).toContain('C’est fait');
+
+	await signOut(page);
+	await signIn(page, claire, DEMO_PASSWORD);
+	await page.goto('/account/notifications');
+	await expect(page.getByRole('group', { name: /commentaires/i }).getByLabel('Jamais')).toBeChecked();
+	await expect(page.getByRole('group', { name: /résultats des votes/i }).getByLabel('Jamais')).toBeChecked();
+	await expect(page.getByRole('group', { name: /rappel la veille/i }).getByLabel('Tout de suite')).toBeChecked();
+
+	// The link in the message body asks for a click first (link scanners must not unsubscribe anyone).
+	await signOut(page);
+	await page.goto(url.pathname);
+	await checkPage(page, 'unsubscribe');
+	await page.getByRole('button', { name: 'Me désabonner' }).click();
+	await expect(page.getByRole('status')).toContainText('C’est fait');
+	const forged = await request.post(url.pathname.replace(/[^/]+$/, 'x'.repeat(32)), { form: { 'List-Unsubscribe': 'One-Click' } });
+	expect(forged.status()).toBe(404);
+});
