@@ -4,7 +4,7 @@ import type { Actor } from '$lib/domain/policy';
 import { email as emailSchema } from '$lib/domain/schemas/accounts';
 import { isLocale, translator, type Locale } from '$lib/i18n';
 import { generateCode, normalizeCode } from '../../auth/passphrase';
-import { FailureLimiter } from '../../auth/rate-limit';
+import { MemoryAttemptLimiter, type Backoff } from '../../auth/rate-limit';
 import { generateSessionToken, sessionIdFromToken as sha256Hex } from '../../auth/session';
 import { transaction } from '../../db';
 import { accessTokens, emailVerifications, mailModes, notificationKinds, users } from '../../db/schema';
@@ -28,15 +28,17 @@ const tokenSchema = z.object({ token: z.string().trim().min(20).max(64) });
 const modesSchema = z.object(Object.fromEntries(notificationKinds.map((k) => [k, z.enum(mailModes, 'validation.required')])) as Record<(typeof notificationKinds)[number], z.ZodEnum<{ off: 'off'; immediate: 'immediate'; daily: 'daily' }>>);
 const unsubscribeSchema = z.object({ userId: z.string().min(1).max(40), scope: z.enum(unsubscribeScopes as [UnsubscribeScope, ...UnsubscribeScope[]]), token: z.string().min(10).max(64) });
 
+// Per address: 3 links, then silence for a while (the answer stays the same). Per connection: 20 tries,
+// then a visible pause, which says nothing about any address.
+const PER_ADDRESS: Backoff = { free: 3, baseMs: 20 * MINUTE, maxMs: 60 * MINUTE, forgetMs: 60 * MINUTE };
+const PER_IP: Backoff = { free: 20, baseMs: MINUTE, maxMs: 15 * MINUTE, forgetMs: 15 * MINUTE };
+
 const localeOf = (l: string | null): Locale => (isLocale(l) ? l : 'fr');
 
 /** Password resets by e-mail, a tenant's own address (verified), e-mail preferences and unsubscribing. */
 export function createAccountMail(deps: ServiceDeps, links: MailLinks, onQueued: () => void) {
 	const { db, clock, ids } = deps;
-	// Per address: 3 links an hour, then silence (the answer stays the same). Per connection: 20 tries
-	// in 15 minutes, then a visible pause, which says nothing about any address.
-	const perAddress = new FailureLimiter(clock, 3, 60 * MINUTE);
-	const perIp = new FailureLimiter(clock, 20, 15 * MINUTE);
+	const limiter = new MemoryAttemptLimiter(clock);
 
 	function mail(locale: Locale, to: string, userId: string, purpose: 'reset' | 'verify', name: string, href: string) {
 		const t = translator(locale);
@@ -56,13 +58,11 @@ export function createAccountMail(deps: ServiceDeps, links: MailLinks, onQueued:
 		 * Always the same answer, whether the address belongs to someone or not: the page never
 		 * tells a stranger who has an account.
 		 */
-		requestPasswordReset(input: unknown, ip: string): void {
+		async requestPasswordReset(input: unknown, ip: string): Promise<void> {
 			const { email } = parse(forgotSchema, input);
-			const wait = perIp.retryAfter(ip);
+			const wait = await limiter.reserve([{ key: `forgot:ip:${ip}`, backoff: PER_IP }]);
 			if (wait > 0) throw new UserError('forgot.rateLimited', { minutes: Math.ceil(wait / MINUTE) }, 429);
-			perIp.fail(ip);
-			if (perAddress.retryAfter(email) > 0) return;
-			perAddress.fail(email);
+			if ((await limiter.reserve([{ key: `forgot:address:${email}`, backoff: PER_ADDRESS }])) > 0) return;
 			const user = db.select().from(users).where(eq(users.email, email)).get();
 			if (!user) return;
 			const code = generateCode(ids, 16);
