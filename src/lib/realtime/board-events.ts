@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Carrier, ProposalCategory, ProposalStatus } from '$lib/domain/lifecycle';
-import type { Ack, OnlineMember } from './events';
+import type { Ack, OnlineMember } from './common';
 
 export interface BoardCard {
 	id: string;

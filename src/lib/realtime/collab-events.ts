@@ -7,7 +7,7 @@
  * what it misses) as the ack → live `collab.sync` updates both ways and `collab.awareness` relays.
  * `collab.sync` messages are y-protocols sync messages (step 1, step 2 or update).
  */
-import type { Ack } from './events';
+import type { Ack } from './common';
 
 export type Bytes = Uint8Array | ArrayBuffer;
 

@@ -7,25 +7,8 @@ import type { CollabClientToServerEvents, CollabServerToClientEvents } from './c
 import type { MeetingClientToServerEvents, MeetingServerToClientEvents } from './meeting-events';
 import type { VoteServerToClientEvents } from './vote-events';
 
-export interface OnlineMember {
-	/** null when the member chose discretion: no id, which the member list would turn back into a name. */
-	userId: string | null;
-	/** null when the member chose discretion: shown as "a neighbour". */
-	displayName: string | null;
-}
-
-export interface PresenceSnapshot {
-	spaces: { key: string; online: OnlineMember[] }[];
-}
-
-/** The one error shape of every acknowledgement: a message key and its text in the user's language. */
-export interface AckError {
-	ok: false;
-	code: string;
-	error: string;
-}
-export type AckResponse<T> = { ok: true; data: T } | AckError;
-export type Ack<T> = (response: AckResponse<T>) => void;
+import type { Ack, OnlineMember, PresenceSnapshot } from './common';
+export type { Ack, AckError, AckResponse, OnlineMember, PresenceSnapshot } from './common';
 
 export interface ServerToClientEvents
 	extends BoardServerToClientEvents,

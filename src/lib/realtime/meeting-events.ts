@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AttendanceRecord, BodyRules, ItemKind, MeetingStatus, QuorumResult, Speech } from '$lib/domain/meetings';
-import type { Ack } from './events';
+import type { Ack } from './common';
 
 export interface RoomItem {
 	id: string;

@@ -1,4 +1,4 @@
-import type { OnlineMember } from './events';
+import type { OnlineMember } from './common';
 
 /**
  * The others in a presence list. Discreet members come without id, so a discreet viewer removes

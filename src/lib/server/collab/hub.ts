@@ -16,7 +16,7 @@ import type { SessionUser } from '../auth/session';
 import type { Db } from '../db';
 import type { Clock } from '../ids';
 import { log } from '../log';
-import type { IoServer, IoSocket } from '../realtime/hub';
+import type { IoServer, IoSocket } from '../realtime/io';
 import type { RoomGuards } from '../realtime/rooms';
 import type { DocAccess } from './access';
 import {

@@ -8,10 +8,7 @@ import { audit } from '../services/audit';
 import { UserError } from '../services/errors';
 import { parse } from '../services/validate';
 import type { ServiceDeps } from '../services/deps';
-import type { IoServer } from '../realtime/hub';
-import type { Services } from '../services';
 import { createDocAccess, proposalDescription } from './access';
-import type { RoomGuards } from '../realtime/rooms';
 import { createCollabHub } from './hub';
 
 const coordinate = z.number({ message: 'plan.pinInvalid' }).min(0, 'plan.pinInvalid').max(1, 'plan.pinInvalid');
@@ -65,8 +62,3 @@ export function createCollabService(deps: ServiceDeps) {
 }
 
 export type CollabService = ReturnType<typeof createCollabService>;
-
-/** Serves collaborative documents on a socket.io server; `guards` learns who may stay in their rooms. */
-export function attachCollab(io: IoServer, services: Services, guards?: RoomGuards) {
-	services.collab.hub.attach(io, guards);
-}

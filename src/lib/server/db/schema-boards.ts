@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { carriers, categories, statuses } from '../../domain/lifecycle';
-import { users } from './schema';
+import { users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 

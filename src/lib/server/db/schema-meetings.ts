@@ -2,7 +2,7 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-or
 import { ATTENDANCE, ITEM_KINDS, MEETING_STATUSES, SPEECH_TYPES } from '../../domain/meetings/types';
 import { proposals } from './schema-boards';
 import { consultations } from './schema-votes';
-import { bodies, colleges, users } from './schema';
+import { bodies, colleges, users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { proposals } from './schema-boards';
 import { consultations } from './schema-votes';
-import { users } from './schema';
+import { users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 

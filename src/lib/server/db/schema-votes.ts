@@ -3,7 +3,7 @@ import type { Ballot, CountResult } from '../../domain/voting/types';
 import { METHODS } from '../../domain/voting/types';
 import { OPTION_ORDERS } from '../../domain/ballot-order';
 import { proposals } from './schema-boards';
-import { buildings, colleges, households, users } from './schema';
+import { buildings, colleges, households, users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const spaceTypes = ['residence', 'body', 'training'] as const;

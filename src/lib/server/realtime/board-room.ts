@@ -2,7 +2,7 @@ import { can, type SpaceRef } from '$lib/domain/policy';
 import { boardJoinSchema, roomForBoard } from '$lib/realtime/board-events';
 import { log } from '../log';
 import { ackError, forbidden, replyTo } from './ack';
-import type { IoServer, IoSocket } from './hub';
+import type { IoServer, IoSocket } from './io';
 import type { Presence } from './presence';
 import type { RoomGuards } from './rooms';
 

@@ -1,8 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { z } from 'zod';
 import { can, spaceKey } from '$lib/domain/policy';
-import { roomForSpace, roomForUser, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
+import { roomForSpace, roomForUser } from '$lib/realtime/events';
 import { sessionIdFromToken, tokenFromCookieHeader, type SessionUser } from '../auth/session';
 import { log } from '../log';
 import type { Services } from '../services';
@@ -10,23 +10,14 @@ import { ackError, replyTo } from './ack';
 import { attachBoardRoom } from './board-room';
 import { attachMeetingRoom } from './meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
-import { attachCollab } from '../collab/service';
 import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
 import { allowRequestFrom } from './origin';
 import { clientPayloads } from './payloads';
 import { createPresence } from './presence';
 import { createRoomGuards, spaceInRoom } from './rooms';
+import type { IoServer, IoSocket, SocketData } from './io';
 
-export interface SocketData {
-	/** The user as of the last event (re-read on every event: see live-auth.ts), null for public sockets. */
-	user: SessionUser | null;
-	sessionId: string | null;
-	/** The user's rights version the socket's rooms were last checked against. */
-	version: number;
-}
-
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type { IoServer, IoSocket, SocketData } from './io';
 
 const handshakeAuth = z.object({ public: z.boolean().optional() }).passthrough();
 const SPACE_PREFIX = 'space:';
@@ -180,7 +171,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	});
 
 	// Yjs documents (proposal descriptions, site-plan pins): their own rooms and authorisation.
-	attachCollab(io, services, guards);
+	services.collab.hub.attach(io, guards);
 
 	const unsubscribe = bus.subscribe(({ room, event, payload }) => {
 		(io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);

@@ -2,7 +2,7 @@ import { meetingJoinSchema, roomForMeeting } from '$lib/realtime/meeting-events'
 import { log } from '../log';
 import type { Services } from '../services';
 import { ackError, forbidden, replyTo } from './ack';
-import type { IoServer, IoSocket } from './hub';
+import type { IoServer, IoSocket } from './io';
 import type { RoomGuards } from './rooms';
 
 const MEETING_PREFIX = roomForMeeting('');

@@ -5,7 +5,7 @@
 import type { OnlineMember } from '$lib/realtime/events';
 import { log } from '../log';
 import type { Coalescer } from './coalesce';
-import type { IoServer } from './hub';
+import type { IoServer } from './io';
 
 export function createPresence(io: IoServer, coalescer: Coalescer) {
 	async function online(room: string): Promise<OnlineMember[]> {

@@ -5,7 +5,7 @@
  */
 import type { SessionUser } from '../auth/session';
 import { log } from '../log';
-import type { IoSocket } from './hub';
+import type { IoSocket } from './io';
 
 export interface RoomGuard {
 	owns(room: string): boolean;

@@ -15,11 +15,8 @@ import { voteNotifications } from './votes';
 export type { NotificationKind };
 export type { NotificationGroup } from './views';
 
-/** A notification written inside a service's transaction, to be announced once it has committed. */
-export interface PendingNotification {
-	userId: string;
-	id: string;
-}
+import type { PendingNotification } from './schemas';
+export type { PendingNotification };
 
 type Target = { proposalId: string } | { consultationId: string };
 

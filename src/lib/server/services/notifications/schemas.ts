@@ -8,3 +8,9 @@ export const markReadSchema = z.object({
 	id: id.optional(),
 	ids: z.preprocess((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v), z.array(id).max(500).optional())
 });
+
+/** A notification written inside a service's transaction, to be announced once it has committed. */
+export interface PendingNotification {
+	userId: string;
+	id: string;
+}

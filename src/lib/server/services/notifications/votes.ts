@@ -4,7 +4,7 @@ import { transaction, type Db } from '../../db';
 import { consultations, notifications, type NotificationKind } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { electors, electorsWhoHaveNotVoted } from './recipients';
-import type { PendingNotification } from './index';
+import type { PendingNotification } from './schemas';
 
 const DAY = 24 * 60 * 60 * 1000;
 
