@@ -60,9 +60,14 @@ test.describe('a tenant', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Votre compte est prêt');
 		const username = (await page.getByTestId('username').textContent())!.trim();
 		expect(username).toMatch(/^nour\.[a-z0-9]{4}$/);
+		// The passphrase is shown once, to write down; the way on leads to the residence's board.
+		await expect(page.getByTestId('passphrase')).toHaveText(passphrase);
+		await expect(page.getByLabel('Phrase de passe', { exact: true })).toHaveAttribute('autocomplete', 'new-password');
 		await checkPage(page, 'welcome');
-		await page.getByRole('link', { name: 'Aller à mes espaces' }).click();
-		await expect(page.getByRole('link', { name: /L’Aventurière/ })).toBeVisible();
+		await page.getByRole('link', { name: 'Voir les idées des voisins' }).click();
+		await expect(page).toHaveURL(/\/r\/[a-z0-9]+\/board$/);
+		await page.goto('/welcome');
+		await expect(page.getByTestId('passphrase')).toHaveCount(0);
 		// She can come back later with her username and passphrase.
 		await signOut(page);
 		await signIn(page, username, passphrase);

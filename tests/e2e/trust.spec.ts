@@ -133,7 +133,15 @@ test.describe('honest results', () => {
 
 		const claire = await newSignedInContext(browser, CLAIRE);
 		await claire.page.goto(`${url}/manage`);
+		// Closing asks first, and says how many have voted; "Non" leaves it open.
 		await claire.page.getByRole('button', { name: 'Clore le vote' }).click();
+		await expect(claire.page.getByRole('heading', { name: 'Clore le vote maintenant ?' })).toBeFocused();
+		await expect(claire.page.getByText(/^1 a voté sur \d+ personnes/)).toBeVisible();
+		await checkPage(claire.page, 'vote-confirm-close');
+		await claire.page.getByRole('link', { name: 'Non, laisser le vote ouvert' }).click();
+		await expect(claire.page.getByRole('button', { name: 'Clore le vote' })).toBeVisible();
+		await claire.page.getByRole('button', { name: 'Clore le vote' }).click();
+		await claire.page.getByRole('button', { name: 'Oui, clore le vote' }).click();
 		await expect(claire.page.getByRole('status')).toHaveText('Le vote est clos, le résultat est figé.');
 		await claire.context.close();
 
@@ -148,6 +156,44 @@ test.describe('honest results', () => {
 		await expect(page.getByText(/npm run recount -- ballots-[a-z0-9]+\.json/)).toBeVisible();
 		await expect(page.getByRole('link', { name: /Bulletins \(JSON/ })).toBeVisible();
 		await checkPage(page, 'recount-help');
+		await context.close();
+	});
+});
+
+test.describe('facilitator safeguards', () => {
+	test('closing asks for confirmation with the turnout, without JavaScript too', async ({ browser }) => {
+		const url = await create(browser, { question: 'Un troc de plantes en mai ?', method: 'Choix unique', options: [{ label: 'Oui' }, { label: 'Non' }] });
+		const { context, page } = await noJs(browser, CLAIRE);
+		await page.goto(`${url}/manage`);
+		await page.getByRole('button', { name: 'Clore le vote' }).click();
+		await expect(page).toHaveURL(/step=close/);
+		await expect(page.getByText(/^Personne n’a voté sur \d+ personnes/)).toBeVisible();
+		await page.getByRole('button', { name: 'Oui, clore le vote' }).click();
+		await expect(page.getByText('Le vote est clos, le résultat est figé.')).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Clore le vote' })).toHaveCount(0);
+		await context.close();
+	});
+});
+
+test.describe('a guest', () => {
+	test('who opens a board link sees the way in, and comes back to it after signing in', async ({ browser }) => {
+		const amina = await newSignedInContext(browser, 'amina');
+		await amina.page.getByRole('link', { name: /L’Aventurière/ }).first().click();
+		await expect(amina.page).toHaveURL(/\/r\/[a-z0-9]+$/);
+		const board = `${new URL(amina.page.url()).pathname}/board`;
+		await amina.context.close();
+
+		const context = await browser.newContext({ viewport: PHONE });
+		const page = await context.newPage();
+		await page.goto(board);
+		await expect(page.getByRole('heading', { name: 'Comment entrer ?' })).toBeVisible();
+		await expect(page.getByRole('link', { name: 'Rejoindre avec le code' })).toHaveAttribute('href', '/join');
+		await checkPage(page, 'guest-way-in');
+		await page.getByRole('link', { name: 'Se connecter et revenir ici' }).click();
+		await page.getByLabel('Adresse e-mail ou identifiant').fill('karim');
+		await page.getByLabel('Mot de passe ou phrase de passe').fill(DEMO_PASSWORD);
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await expect(page).toHaveURL(new RegExp(`${board}$`));
 		await context.close();
 	});
 });

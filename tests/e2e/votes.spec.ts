@@ -161,6 +161,7 @@ test.describe('votes', () => {
 		const claire = await newSignedInContext(browser, CLAIRE);
 		await claire.page.goto(`${url}/manage`);
 		await claire.page.getByRole('button', { name: 'Clore le vote' }).click();
+		await claire.page.getByRole('button', { name: 'Oui, clore le vote' }).click();
 		await expect(claire.page.getByRole('status')).toHaveText('Le vote est clos, le résultat est figé.');
 		await claire.context.close();
 

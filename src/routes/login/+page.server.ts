@@ -1,10 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import { beginSession } from '$lib/server/auth/cookies';
-import { act, clientIp } from '$lib/server/forms';
+import { act, clientIp, safeRedirect } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
-	if (locals.user) redirect(303, '/');
+// A guest sent here from a page she could not see goes back to it once signed in (same site only).
+const back = (url: URL) => safeRedirect(url.searchParams.get('redirectTo'));
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, back(url));
 };
 
 export const actions: Actions = {
@@ -19,6 +22,6 @@ export const actions: Actions = {
 			return null;
 		});
 		if (result) return result;
-		redirect(303, '/');
+		redirect(303, back(event.url));
 	}
 };

@@ -4,7 +4,7 @@ import { SESSION_COOKIE, type Session } from './session';
 
 export const LOCALE_COOKIE = 'locale';
 
-function secure(url: URL): boolean {
+export function secure(url: URL): boolean {
 	const setting = config().SESSION_COOKIE_SECURE;
 	if (setting === 'auto') return url.protocol === 'https:';
 	return setting === 'true';

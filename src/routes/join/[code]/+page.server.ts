@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { generatePassphrase } from '$lib/server/auth/passphrase';
 import { beginSession } from '$lib/server/auth/cookies';
 import { act, clientIp, load as guarded } from '$lib/server/forms';
+import { setWelcomePassphrase } from '$lib/server/welcome-flash';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
@@ -23,6 +24,7 @@ export const actions: Actions = {
 				discreet: data.get('discreet') === 'on'
 			}, clientIp(event));
 			beginSession(event, joined);
+			setWelcomePassphrase(event.cookies, String(data.get('password') ?? ''), event.url);
 			return joined;
 		});
 		if (result && 'username' in result) redirect(303, `/welcome`);
