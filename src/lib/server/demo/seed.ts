@@ -8,6 +8,7 @@ import { loadActor } from '../auth/session';
 import { seedBoards } from './seed-boards';
 import { demoSitePlan, placeDemoPins } from './site-plan';
 import { seedVotes } from './seed-votes';
+import { seedMeetings } from './seed-meetings';
 import { settleDemoNotifications } from './seed-notifications';
 
 /** Every demo account shares this password so a newcomer can try each role. */
@@ -145,6 +146,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await services.admin.setSitePlan(admin, aventuriere.id, await demoSitePlan());
 	placeDemoPins(services, aventuriere.id);
 	await seedVotes(services, aventuriere.id, committee.id, userIds);
+	await seedMeetings(services, committee.id, userIds);
 	settleDemoNotifications(services);
 	return 'created';
 }

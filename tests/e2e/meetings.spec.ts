@@ -1,0 +1,123 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { checkPage, DESKTOP, newSignedInContext, PHONE, signIn } from './fixtures';
+
+/**
+ * A governance meeting of the LCP committee: the chair, the secretary and a member in three
+ * browsers, plus the projector; and a member without JavaScript who checks in and raises a hand.
+ */
+
+const CHAIR = 'sophie.leroy@lcp.demo';
+const SECRETARY = 'marc.guerin@lcp.demo';
+
+async function meetingsPage(page: Page) {
+	await page.goto('/');
+	await page.getByRole('link', { name: /Comité de pilotage du réseau des LCP/ }).first().click();
+	await page.getByRole('link', { name: 'Voir les réunions' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Réunions' })).toBeVisible();
+}
+
+/** The chair schedules a meeting for today with two items, opens it and starts the first item. */
+async function scheduleAndOpen(browser: Browser, title: string) {
+	const chair = await newSignedInContext(browser, CHAIR, { viewport: DESKTOP });
+	const page = chair.page;
+	await meetingsPage(page);
+	await page.getByLabel('Titre').fill(title);
+	await page.getByLabel('Date et heure (heure de Paris)').fill(new Date().toISOString().slice(0, 10) + 'T18:00');
+	await page.getByLabel('Lieu').fill('Maison de quartier');
+	await page.getByRole('button', { name: 'Programmer une réunion' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	const url = page.url();
+	for (const [item, kind] of [['Accueil et nouvelles', 'Information'], ['Adopter la charte', 'Décision']] as const) {
+		const details = page.locator('details').filter({ has: page.locator('#item-title') });
+		if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+		await page.getByLabel('Intitulé du point').fill(item);
+		await page.getByLabel('Type de point').selectOption({ label: kind });
+		await page.getByRole('button', { name: 'Ajouter un point' }).click();
+		await expect(page.getByRole('listitem').filter({ hasText: item })).toBeVisible();
+	}
+	return { chair, url };
+}
+
+test.describe('meetings', () => {
+	test('a short meeting with the chair, the secretary, a member and the projector', async ({ browser }) => {
+		const { chair, url } = await scheduleAndOpen(browser, 'Comité e2e');
+		await checkPage(chair.page, 'meeting-agenda');
+		await meetingsPage(chair.page);
+		await checkPage(chair.page, 'meetings-list');
+
+		const secretary = await newSignedInContext(browser, SECRETARY, { viewport: DESKTOP });
+		const member = await newSignedInContext(browser, 'fatou', { viewport: PHONE });
+		const projector = await chair.context.newPage();
+		await chair.page.goto(`${url}/room`);
+		await secretary.page.goto(`${url}/room`);
+		await member.page.goto(`${url}/room`);
+		await projector.goto(`${url}/projector`);
+		for (const p of [chair.page, secretary.page, member.page]) await expect(p.getByRole('status').filter({ hasText: 'En direct' })).toBeVisible();
+
+		await chair.page.getByRole('button', { name: 'Ouvrir la séance' }).click();
+		// Live on the member's phone, without reloading.
+		await expect(member.page.getByTestId('meeting-status')).toHaveText('En cours');
+
+		for (const name of ['Sophie Leroy', 'Marc Guérin', 'Fatou S.'])
+			await secretary.page.getByRole('button', { name: `Pointer l’arrivée de ${name}` }).click();
+		await expect(member.page.getByTestId('quorum')).toHaveAttribute('data-met', 'true');
+		await expect(projector.getByTestId('quorum')).toHaveAttribute('data-met', 'true');
+
+		await chair.page.getByRole('button', { name: 'Point suivant' }).click();
+		await expect(projector.getByTestId('projector-item')).toHaveText('Accueil et nouvelles');
+
+		await member.page.getByRole('button', { name: 'Lever la main' }).click();
+		await expect(chair.page.getByTestId('queue')).toContainText('Fatou S.');
+		// A point of order from the secretary goes to the head of the list.
+		await secretary.page.getByLabel('Type d’intervention').first().selectOption({ label: 'Motion d’ordre' });
+		await secretary.page.getByRole('button', { name: 'Lever la main' }).click();
+		await expect(chair.page.getByTestId('queue').getByRole('listitem').first()).toContainText('Marc Guérin');
+
+		await chair.page.getByRole('button', { name: 'Donner la parole au suivant' }).click();
+		await expect(projector.getByTestId('current-speaker')).toContainText('Marc Guérin');
+		await expect(member.page.getByTestId('current-speaker')).toContainText('Marc Guérin');
+		await expect(projector.getByTestId('speakers').getByTestId('timer')).toBeVisible();
+
+		await checkPage(chair.page, 'meeting-room-chair');
+		await checkPage(member.page, 'meeting-room-member');
+		await checkPage(projector, 'meeting-projector');
+
+		// The calendar invitation downloads as an .ics file.
+		const ics = await chair.page.request.get(`${url}/meeting.ics`);
+		expect(ics.headers()['content-type']).toContain('text/calendar');
+		expect(await ics.text()).toContain('SUMMARY:Comité e2e');
+
+		for (const c of [chair.context, secretary.context, member.context]) await c.close();
+	});
+
+	test('a member without JavaScript checks in and raises a hand', async ({ browser }) => {
+		const { chair, url } = await scheduleAndOpen(browser, 'Comité sans JS');
+		await chair.page.goto(`${url}/room`);
+		await chair.page.getByRole('button', { name: 'Ouvrir la séance' }).click();
+		await chair.page.getByRole('button', { name: 'Point suivant' }).click();
+		await expect(chair.page.getByTestId('current-item')).toContainText('Accueil et nouvelles');
+
+		const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+		const page = await context.newPage();
+		await signIn(page, 'fatou');
+		await page.goto(`${url}/room`);
+		await page.getByRole('button', { name: 'Je suis là' }).click();
+		await expect(page.getByRole('button', { name: 'Je suis là' })).toHaveCount(0);
+		await page.getByRole('button', { name: 'Lever la main' }).click();
+		await expect(page.getByText('Votre main est levée.')).toBeVisible();
+		await chair.page.reload();
+		await expect(chair.page.getByTestId('queue')).toContainText('Fatou S.');
+		await context.close();
+		await chair.context.close();
+	});
+
+	test('the demo committee has a past meeting with its results and an upcoming one', async ({ browser }) => {
+		const { context, page } = await newSignedInContext(browser, 'fatou', { viewport: PHONE });
+		await meetingsPage(page);
+		await page.getByRole('link', { name: 'Comité de pilotage — novembre' }).click();
+		await page.getByRole('link', { name: 'Entrer dans la salle' }).click();
+		await expect(page.getByTestId('meeting-status')).toHaveText('Terminée');
+		await expect(page.getByTestId('verdict')).toHaveText('Adoptée');
+		await context.close();
+	});
+});
