@@ -9,6 +9,7 @@ import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, LOCALE_COOKIE } from '$lib/server/auth/cookies';
 import { log } from '$lib/server/log';
 import { attachRealtime } from '$lib/server/realtime/hub';
+import { startScheduler } from '$lib/server/scheduler';
 import { discardUnreadBody, guardFormBody } from '$lib/server/http/body';
 import { securityHeaders } from '$lib/server/http/headers';
 import { HTTP_SERVER_KEY } from '$lib/server/realtime/http-server-key';
@@ -22,6 +23,9 @@ export const init: ServerInit = () => {
 	const httpServer = g[HTTP_SERVER_KEY] as HttpServer | undefined;
 	if (httpServer && !g[ATTACHED]) {
 		g[ATTACHED] = attachRealtime(httpServer, services, { origin: config().ORIGIN });
+		// Scheduled openings and closings: one scheduler per server process, beside the doors.
+		const stop = startScheduler(services);
+		httpServer.on('close', stop);
 	}
 };
 

@@ -186,16 +186,5 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	io.engine.on('close', stop);
 	httpServer.on('close', stop);
 
-	// Consultations scheduled to open or close do so on time and are announced live, even unwatched.
-	const consultationSweep = setInterval(() => {
-		try {
-			services.consultations.sweep();
-		} catch (err) {
-			log.error('consultation sweep failed', { err: String(err) });
-		}
-	}, 30_000);
-	consultationSweep.unref();
-	httpServer.on('close', () => clearInterval(consultationSweep));
-
 	return io;
 }
