@@ -1,11 +1,11 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { eq, inArray } from 'drizzle-orm';
 import type { Actor, Role, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Db } from '../db';
 import { memberships, sessions, users } from '../db/schema';
 import type { Clock, Ids } from '../ids';
+import { sha256Hex } from '../crypto';
 
 /** Sessions as the Lucia guide describes them: random token in the cookie, its SHA-256 in the table. */
 
@@ -35,7 +35,7 @@ export function generateSessionToken(ids: Ids): string {
 }
 
 export function sessionIdFromToken(token: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+	return sha256Hex(token);
 }
 
 export function createSession(db: Db, clock: Clock, token: string, userId: string): Session {

@@ -9,6 +9,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { collabDocPattern } from '$lib/realtime/collab-events';
+import { parse, ValidationError } from '../services/validate';
 
 /** Above this a single Yjs message is refused: a description is text, not a file store. */
 export const MAX_UPDATE_BYTES = 256 * 1024;
@@ -40,10 +41,12 @@ export const awarenessPayload = z.object({ doc: docNameSchema, update: bytes(MAX
 
 /** Parses a payload; the first issue's message is the error code (size beats shape). */
 export function parsePayload<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-	const result = schema.safeParse(input);
-	if (result.success) return result.data;
-	const tooLarge = result.error.issues.some((i) => i.message === 'collab.error.tooLarge');
-	throw new CollabMessageError(tooLarge ? 'collab.error.tooLarge' : 'collab.error.invalid');
+	try {
+		return parse(schema, input);
+	} catch (err) {
+		const tooLarge = err instanceof ValidationError && Object.values(err.fields).includes('collab.error.tooLarge');
+		throw new CollabMessageError(tooLarge ? 'collab.error.tooLarge' : 'collab.error.invalid');
+	}
 }
 
 export type SyncMessage = { type: 'step1'; stateVector: Uint8Array } | { type: 'step2' | 'update'; update: Uint8Array };

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { authorize, authorizeGlobal, can, canResetAccess, ForbiddenError, spaceFromKey, type Actor } from '$lib/domain/policy';
 import {
 	changePasswordSchema,
@@ -25,6 +24,7 @@ import {
 	type Session
 } from '../auth/session';
 import { slugify } from '../ids';
+import { sha256Hex } from '../crypto';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
@@ -77,7 +77,7 @@ export interface AuthOptions {
 	limiter?: AttemptLimiter;
 }
 
-const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+const hashToken = sha256Hex;
 
 export interface NewSession {
 	token: string;
