@@ -87,7 +87,7 @@ describe('votes, live', () => {
 		const leaked: ConsultationLive[] = [];
 		so!.on('vote.tally', (p) => leaked.push(p));
 		const seen = nextTally(sb!, (p) => p.consultationId === id && p.turnout.participants === 1);
-		app.services.consultations.cast(a, { consultationId: id, ballot: { choice: bois } });
+		await app.services.consultations.cast(a, { consultationId: id, ballot: { choice: bois } });
 		const update = await seen;
 		expect(update.status).toBe('open');
 		expect(update.result?.tallies).toMatchObject({ [bois!]: 1 });
@@ -112,7 +112,7 @@ describe('votes, live', () => {
 		});
 		const sb = await client(people[1]!.id);
 		const seen = nextTally(sb, (p) => p.consultationId === id && p.turnout.participants === 1);
-		app.services.consultations.cast(people[0]!, { consultationId: id, ballot: { position: 'for' } });
+		await app.services.consultations.cast(people[0]!, { consultationId: id, ballot: { position: 'for' } });
 		expect((await seen).result).toBeNull();
 	});
 });
@@ -157,14 +157,14 @@ describe('votes in a body', () => {
 			openNow: true
 		});
 		const [courte, longue] = app.services.consultations.view(chair, id).options.map((o) => o.id);
-		for (const m of [chair, v1, v2]) app.services.consultations.cast(m, { consultationId: id, ballot: { choice: courte } });
+		for (const m of [chair, v1, v2]) await app.services.consultations.cast(m, { consultationId: id, ballot: { choice: courte } });
 		const before = app.services.consultations.view(chair, id).live.turnout;
 		expect(before.byCollege.map((g) => [g.participants, g.electorate, g.quorumMet])).toEqual([
 			[3, 3, true],
 			[0, 1, false]
 		]);
 		expect(before.quorum.met).toBe(false);
-		app.services.consultations.cast(elu, { consultationId: id, ballot: { choice: longue } });
+		await app.services.consultations.cast(elu, { consultationId: id, ballot: { choice: longue } });
 		const result = app.services.consultations.close(chair, { consultationId: id })!;
 		// 3 volunteers carry 25 %, the one elected official 75 %.
 		expect(result.winners).toEqual([longue]);
@@ -191,10 +191,10 @@ describe('votes in a body', () => {
 		});
 		app.services.consultations.giveProxy(v1, { consultationId: id, holderId: chair.id });
 		expect(() => app.services.consultations.giveProxy(v2, { consultationId: id, holderId: chair.id })).toThrow(/votes.error.proxyLimit/);
-		expect(() => app.services.consultations.cast(elu, { consultationId: id, ballot: { position: 'for' }, onBehalfOf: v1.id })).toThrow(/votes.error.noProxy/);
-		app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'for' } });
-		app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'against' }, onBehalfOf: v1.id });
-		expect(() => app.services.consultations.cast(v1, { consultationId: id, ballot: { position: 'for' } })).toThrow(UserError);
+		await expect(app.services.consultations.cast(elu, { consultationId: id, ballot: { position: 'for' }, onBehalfOf: v1.id })).rejects.toThrow(/votes.error.noProxy/);
+		await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'for' } });
+		await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'against' }, onBehalfOf: v1.id });
+		await expect(app.services.consultations.cast(v1, { consultationId: id, ballot: { position: 'for' } })).rejects.toThrow(UserError);
 		expect(app.services.consultations.view(chair, id).proxies).toEqual([{ giverId: v1.id, name: 'Fatou', voted: true }]);
 		const r = app.services.consultations.close(chair, { consultationId: id })!;
 		expect(r.tallies).toMatchObject({ for: 1, against: 1 });
@@ -274,7 +274,7 @@ describe('recount by anyone', () => {
 					openNow: true
 				});
 				const ids = method === 'yes-no-abstain' ? ['motion', 'motion', 'motion'] : app.services.consultations.view(claire, id).options.map((o) => o.id);
-				shapes.forEach((s, i) => app.services.consultations.cast(people[i]!, { consultationId: id, ballot: ballotFor(method, ids, s) }));
+				for (const [i, s] of shapes.entries()) await app.services.consultations.cast(people[i]!, { consultationId: id, ballot: ballotFor(method, ids, s) });
 				if (batch && ['plurality', 'approval', 'yes-no-abstain'].includes(method))
 					app.services.consultations.recordBatch(claire, { consultationId: id, kind: 'paper', counts: { [method === 'yes-no-abstain' ? 'against' : ids[1]!]: 2 } });
 				const live = app.services.consultations.view(claire, id).live.result;

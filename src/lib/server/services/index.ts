@@ -6,11 +6,11 @@ import { createNotificationsService } from './notifications';
 import { createMailService } from './notifications/mail';
 import { createProposalsService } from './proposals';
 import { createCollabService } from '../collab/service';
-import { createConsultationsService } from './consultations';
+import { createConsultationsService, type ConsultationsOptions } from './consultations';
 import { createMeetingsService } from './meetings';
 
-export function createServices(deps: ServiceDeps) {
-	const consultations = createConsultationsService(deps);
+export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
+	const consultations = createConsultationsService(deps, options.consultations);
 	const notifications = createNotificationsService(deps);
 	notifications.followVotes();
 	return {

@@ -44,7 +44,8 @@ export function createTestApp(): TestApp {
 	const file = join(dir, 'app.db');
 	const db = openDatabase(file);
 	const clock = new TestClock();
-	const services = createServices({ db, clock, ids: randomIds, bus: createLocalBus() });
+	// A short ballot-box window: tests of single secret votes need not wait a second for their group.
+	const services = createServices({ db, clock, ids: randomIds, bus: createLocalBus() }, { consultations: { ballotBox: { windowMs: 5, tallyEveryMs: 5 } } });
 	return {
 		services,
 		clock,

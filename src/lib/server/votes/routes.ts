@@ -76,14 +76,14 @@ export function createAction(type: SpaceKind) {
 export const voteActions = {
 	vote: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
 			const view = services.consultations.view(user, cid);
 			const onBehalfOf = formText(data, 'onBehalfOf') || undefined;
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
 			const secret = readSecret(event.cookies, cid, onBehalfOf);
-			const r = services.consultations.cast(user, { consultationId: cid, ballot, secret, onBehalfOf });
+			const r = await services.consultations.cast(user, { consultationId: cid, ballot, secret, onBehalfOf });
 			if (r.secret) rememberSecret(event, cid, r.secret, onBehalfOf);
 			return { voted: { at: r.updatedAt.toISOString(), changed: r.changed, code: r.secret && !onBehalfOf ? r.secret : null, forUser: onBehalfOf ?? null } };
 		});
@@ -161,12 +161,12 @@ export const manageActions = {
 	},
 	assisted: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
 			const view = services.consultations.view(user, cid);
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
-			const r = services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
+			const r = await services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
 			return { assisted: { code: r.secret ?? null } };
 		});
 	}

@@ -12,18 +12,18 @@ import { ballots, memberships, participations, users, voteBatches } from '../../
 import { audit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
-import type { BallotBox } from './ballot-box';
+import type { VoteWriter } from './cast';
 import { assistedSchema, batchSchema, confirmSchema, idSchema, spaceOf, type Context } from './context';
 import type { ElectorateReads } from './electorate';
 import { requireOpen, type Scheduling } from './scheduling';
 import type { Tallies } from './tallies';
 
-export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, tallies: Tallies, { load }: Scheduling, box: BallotBox) {
+export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, tallies: Tallies, { load }: Scheduling, box: VoteWriter) {
 	const { db, clock, ids, configOf, rolesOf, participationOf } = ctx;
 
 	return {
 		/** A tenant's choice given at the door, by phone or on paper, entered by a facilitator. */
-		recordAssisted(actor: Actor | null, input: unknown) {
+		async recordAssisted(actor: Actor | null, input: unknown) {
 			const data = parse(assistedSchema, input);
 			const c = load(data.consultationId);
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
@@ -32,8 +32,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 			const elig = eligibility(data.voterId, voter, c);
 			if (participationOf(db, c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
 			const ballot = box.checkBallot(c, configOf(c), data.ballot, elig.collegeId);
-			const w = box.writeVote({ c, actorId: actor.id, voterId: data.voterId, elig, ballot, channel: data.channel, secret: undefined, confirm: false });
-			tallies.afterVote(c, elig, ballot, undefined, true);
+			const w = await box.writeVote({ c, actorId: actor.id, voterId: data.voterId, elig, ballot, channel: data.channel, secret: undefined, confirm: false });
 			return { at: w.participation.at, secret: w.secret };
 		},
 

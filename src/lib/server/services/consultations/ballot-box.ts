@@ -1,191 +1,207 @@
 /**
- * The ballot box: where a vote is written. Secret ballots: a vote writes, in one transaction, a
- * participation row (who, when, from which building/college) and a ballot row that names nobody:
- * random integer id (rowid order is random, not insertion order), no timestamp, no participation id.
- * The voter gets a random 120-bit secret (kept in an httpOnly cookie scoped to the consultation, and
- * shown once as a "code de vote"). The ballot stores SHA-256(secret); the participation stores
- * SHA-256("p:" + secret). Two unrelated hashes: the database alone cannot pair them, but the secret
- * proves that ballot is hers, so she (and only a holder of her secret) can see or replace it until
- * the close. Replacing deletes the row and inserts a new random id; `secure_delete` zeroes the old
- * content in the file.
+ * The ballot box: one pooled, group-committed writer for every vote.
  *
- * Limits, said plainly: the live tally event sent right after a vote, in a small electorate, lets a
- * watcher guess that voter's choice (use "results after close" for sensitive questions); the server
- * process sees the voter and her ballot together while handling the request (nothing is logged);
- * the WAL file keeps page images of recent commits until checkpointed and overwritten, so a copy of
- * the raw files taken at that moment could pair pages written together; the secret is a bearer
- * token (whoever holds it can see and change that vote); a voter who loses cookie and code cannot
- * change her secret vote any more (she still sees that she voted, and when); in college-weighted
- * consultations the ballot carries its college, which is needed to count it.
+ * Durability. Votes that arrive together (in the same turn of the event loop, or while the previous
+ * commit was being synced) are written in ONE transaction; each voter is answered only after that
+ * transaction has committed with `synchronous=FULL`. An acknowledged vote is on disk; a vote that was
+ * never acknowledged may be lost by a crash, and its voter was never told it was recorded.
+ * Per-vote checks run inside the transaction, in arrival order: a vote that fails them (the second
+ * member of a household, a wrong code) is answered alone and the others commit.
+ *
+ * Secrecy (secret consultations). A ballot and its participation are never written alone: they wait
+ * in a pool per consultation and are written when the pool holds `groupSize` (k) votes, or when the
+ * oldest has waited `windowMs`, or at the close. A flush writes the participations of the group, then
+ * its ballots in a freshly shuffled order (ballot ids are random too), in the same transaction, with
+ * one "participated" audit row per voter and no per-vote time (all rows of a group carry the flush
+ * time). The WAL is then checkpointed and truncated, and the live tally of a secret consultation is
+ * published once per k votes or every `tallyEveryMs`.
+ *
+ * Limits, said plainly: a group flushed by the window or at the close may hold fewer than k votes
+ * (down to one); its WAL frames are truncated at once, but a copy of the files taken in that instant,
+ * or two copies of the main file taken before and after, can pair that ballot with its participation;
+ * a reader holding the database open can pin the WAL (a checkpoint cannot truncate under it), so the
+ * group size k is then the whole protection; the server process sees voter and ballot together while
+ * handling the request; the live tally still moves, so in a tiny electorate "results after close" is
+ * the setting for sensitive questions.
  */
-import { and, eq } from 'drizzle-orm';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { sha256 } from '@oslojs/crypto/sha2';
-import { choiceOf, isRanked, type BallotInput } from '$lib/domain/consultations';
-import { authorize, type Actor } from '$lib/domain/policy';
-import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/voting';
-import { transaction, type Db } from '../../db';
-import { ballots, participations, voteProxies } from '../../db/schema';
-import { audit } from '../audit';
+import type { Db } from '../../db';
+import { transaction } from '../../db';
 import { UserError } from '../errors';
-import { parse } from '../validate';
-import { castSchema, spaceOf, toBallot, type ConsultationRow, type Context, type ParticipationRow } from './context';
-import type { ElectorateReads, Eligible } from './electorate';
-import { requireOpen, type Scheduling } from './scheduling';
-import type { Tallies } from './tallies';
 
-const hash = (secret: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
-/** Proves a secret belongs to a participation without sharing a value with the ballot row. */
-const check = (secret: string) => hash(`p:${secret}`);
-
-interface Write {
-	c: ConsultationRow;
-	actorId: string;
-	voterId: string;
-	elig: Eligible;
-	ballot: Ballot;
-	channel: ParticipationRow['channel'];
-	secret: string | undefined;
-	confirm: boolean;
+export interface BallotBoxOptions {
+	/** k: secret ballots are written in groups of at least this many (except by window or at close). */
+	groupSize?: number;
+	/** The longest a secret vote waits in the pool before its group is written anyway. */
+	windowMs?: number;
+	/** Live tallies of secret consultations are published every k votes or after this long. */
+	tallyEveryMs?: number;
+	dialect?: DialectHooks;
 }
 
-export function createBallotBox(ctx: Context, { eligibility }: ElectorateReads, tallies: Tallies, { load }: Scheduling) {
-	const { db, clock, ids, configOf, rolesOf, participationOf } = ctx;
-	// A replaced secret ballot must not linger in free pages of the file: deleted rows are zeroed.
-	db.$client.pragma('secure_delete = ON');
+/** The few storage calls that depend on the database engine (PostgreSQL mode will bring its own). */
+export interface DialectHooks {
+	/** Once, when the box opens. */
+	prepare(db: Db): void;
+	/** After a commit that wrote secret ballots: leave no recent page images behind. */
+	afterSecretFlush(db: Db): void;
+}
 
-	/** A random positive integer below 2^53: ballot ids carry no order. */
-	function randomBallotId(): number {
-		const b = ids.bytes(7);
-		let n = 0;
-		for (const x of b) n = n * 256 + x;
-		return (n % (2 ** 53 - 1)) + 1;
+export const sqliteDialect: DialectHooks = {
+	prepare(db) {
+		// A replaced secret ballot must not linger in free pages of the file: deleted rows are zeroed.
+		db.$client.pragma('secure_delete = ON');
+	},
+	afterSecretFlush(db) {
+		db.$client.pragma('wal_checkpoint(TRUNCATE)');
+	}
+};
+
+/** One vote waiting to be written. `write` runs inside the group transaction. */
+export interface Pending<R> {
+	consultationId: string;
+	/** Which elector this is (`u:` person or `h:` household): one pending vote per elector. */
+	electorKey: string;
+	voterId: string;
+	secret: boolean;
+	/** Checks against what is on disk (and earlier votes of the group), then writes; may throw a UserError. */
+	write(tx: Db, now: Date, ballots: (() => void)[]): R;
+}
+
+interface Entry<R> {
+	item: Pending<R>;
+	resolve(r: R): void;
+	reject(e: unknown): void;
+}
+
+export interface Committed<R> {
+	item: Pending<R>;
+	result: R;
+}
+
+function shuffle<T>(list: T[], bytes: (n: number) => Uint8Array): T[] {
+	for (let i = list.length - 1; i > 0; i--) {
+		const r = bytes(4);
+		const j = ((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0;
+		const k = j % (i + 1);
+		[list[i], list[k]] = [list[k]!, list[i]!];
+	}
+	return list;
+}
+
+export function createBallotBox<R>(
+	db: Db,
+	clock: { now(): Date },
+	bytes: (n: number) => Uint8Array,
+	/** Called after each commit with what it wrote, before voters are answered. */
+	afterCommit: (committed: Committed<R>[]) => void,
+	options: BallotBoxOptions = {}
+) {
+	const k = Math.max(1, options.groupSize ?? 5);
+	const windowMs = options.windowMs ?? 1000;
+	const dialect = options.dialect ?? sqliteDialect;
+	dialect.prepare(db);
+	const queue: Entry<R>[] = [];
+	const pools = new Map<string, { entries: Entry<R>[]; timer: ReturnType<typeof setTimeout> }>();
+	const pending = new Map<string, string>();
+	let scheduled = false;
+
+	const keyOf = (item: Pending<R>) => `${item.consultationId}|${item.electorKey}`;
+
+	function schedule() {
+		if (scheduled) return;
+		scheduled = true;
+		setImmediate(flush);
 	}
 
-	function newSecret(): string {
-		// 120 bits: 24 characters, typed by hand only when changing device.
-		return encodeBase32LowerCaseNoPadding(ids.bytes(15));
+	function release(consultationId: string) {
+		const pool = pools.get(consultationId);
+		if (!pool) return;
+		clearTimeout(pool.timer);
+		pools.delete(consultationId);
+		queue.push(...pool.entries);
 	}
 
-	function ballotOf(tx: Db, c: ConsultationRow, p: ParticipationRow | undefined, secret: string | undefined) {
-		if (c.secrecy === 'public') return p ? tx.select().from(ballots).where(eq(ballots.participationId, p.id)).get() : undefined;
-		if (!secret || !p || p.secretCheck !== check(secret)) return undefined;
-		return tx.select().from(ballots).where(and(eq(ballots.consultationId, c.id), eq(ballots.tokenHash, hash(secret)))).get();
-	}
-
-	/** Friendlier checks than the library's English reasons, for what people actually get wrong. */
-	function checkBallot(c: ConsultationRow, config: ElectionConfig, input: BallotInput, collegeId: string | null): Ballot {
-		const ballot = choiceOf(input);
-		if (c.method === 'plurality' && !ballot.choice) throw new UserError('votes.error.pickOne');
-		if (c.method === 'yes-no-abstain') {
-			if (!ballot.position) throw new UserError('votes.error.position');
-			if (ballot.position === 'object' && !ballot.reason) throw new UserError('votes.error.reasonNeeded');
-			if (ballot.position !== 'object') delete ballot.reason;
-		} else delete ballot.reason;
-		if (isRanked(c.method) && !ballot.ranking?.length) throw new UserError('votes.error.rankOne');
-		if (c.method === 'majority-judgment' && config.options.some((o) => ballot.grades?.[o.id] === undefined)) throw new UserError('votes.error.gradeAll');
-		const full: Ballot = c.weighting === 'colleges' && collegeId ? { ...ballot, college: collegeId } : ballot;
-		const valid = validateBallot(config, full);
-		if (!valid.ok) {
-			if (valid.reason.includes('budget')) throw new UserError('votes.error.overBudget', { budget: config.budget ?? 0 });
-			if (valid.reason.includes('dots spent')) throw new UserError('votes.error.tooManyDots', { dots: config.dots ?? 0 });
-			throw new UserError('votes.error.invalidBallot');
-		}
-		return ballot;
-	}
-
-	/** One vote, new or replacing the same elector's ballot, in one transaction. */
-	function writeVote(w: Write) {
-		const { c, elig, ballot } = w;
-		const now = clock.now();
-		const college = c.weighting === 'colleges' ? elig.collegeId : null;
-		const stored = { consultationId: c.id, content: ballot, college, weight: 1 };
-		return transaction(db, (tx) => {
-			const existing = participationOf(tx, c.id, elig.electorKey);
-			if (existing) {
-				if (existing.userId !== w.voterId) {
-					throw new UserError('votes.error.householdVoted', { date: existing.at }, 409);
-				}
-				const old = ballotOf(tx, c, existing, w.secret);
-				if (!old) throw new UserError(w.secret ? 'votes.error.badCode' : 'votes.error.codeNeeded', {}, 409);
-				if (c.secrecy === 'secret') {
-					// A new random id: the replaced ballot does not keep a place that ties it to its first version.
-					tx.delete(ballots).where(eq(ballots.id, old.id)).run();
-					tx.insert(ballots).values({ ...stored, id: randomBallotId(), tokenHash: old.tokenHash }).run();
-				} else {
-					tx.update(ballots).set({ content: ballot, college }).where(eq(ballots.id, old.id)).run();
-				}
-				tx.update(participations)
-					.set({ updatedAt: now, ...(w.confirm || existing.confirmedAt ? { confirmedAt: now } : {}) })
-					.where(eq(participations.id, existing.id))
-					.run();
-				audit(tx, now, w.actorId, 'vote.changed', { type: 'consultation', id: c.id }, { voterId: w.voterId, channel: w.channel });
-				return { previous: toBallot(old), participation: { ...existing, updatedAt: now }, secret: undefined, isNew: false };
+	function submit(item: Pending<R>): Promise<R> {
+		const key = keyOf(item);
+		const holder = pending.get(key);
+		if (holder !== undefined) return Promise.reject(new UserError(holder === item.voterId ? 'votes.error.pending' : 'votes.error.householdPending', {}, 409));
+		pending.set(key, item.voterId);
+		return new Promise<R>((resolve, reject) => {
+			const entry: Entry<R> = { item, resolve, reject };
+			if (!item.secret) {
+				queue.push(entry);
+				schedule();
+				return;
 			}
-			const participation: ParticipationRow = {
-				id: ids.id(),
-				consultationId: c.id,
-				electorKey: elig.electorKey,
-				userId: w.voterId,
-				castBy: w.actorId,
-				channel: w.channel,
-				householdId: elig.householdId,
-				buildingId: elig.buildingId,
-				collegeId: elig.collegeId,
-				at: now,
-				updatedAt: now,
-				confirmedAt: w.channel === 'online' || w.channel === 'proxy' ? now : null,
-				secretCheck: null
-			};
-			const secret = c.secrecy === 'secret' ? newSecret() : undefined;
-			if (secret) participation.secretCheck = check(secret);
-			tx.insert(participations).values(participation).run();
-			tx.insert(ballots)
-				.values({ ...stored, id: randomBallotId(), participationId: secret ? null : participation.id, tokenHash: secret ? hash(secret) : null })
-				.run();
-			audit(tx, now, w.actorId, w.channel === 'online' || w.channel === 'proxy' ? 'vote.cast' : 'vote.recordOnBehalf', { type: 'consultation', id: c.id }, {
-				voterId: w.voterId,
-				channel: w.channel
-			});
-			return { previous: undefined, participation, secret, isNew: true };
+			let pool = pools.get(item.consultationId);
+			if (!pool) {
+				pool = {
+					entries: [],
+					timer: setTimeout(() => {
+						release(item.consultationId);
+						schedule();
+					}, windowMs)
+				};
+				pools.set(item.consultationId, pool);
+			}
+			pool.entries.push(entry);
+			if (pool.entries.length >= k) {
+				release(item.consultationId);
+				schedule();
+			}
 		});
 	}
 
-	return {
-		randomBallotId,
-		ballotOf,
-		checkBallot,
-		writeVote,
-		api: {
-			/** A vote by the elector herself, or by a proxy holder. Returns the ballot secret when one was made. */
-			cast(actor: Actor | null, input: unknown) {
-				const data = parse(castSchema, input);
-				const c = load(data.consultationId);
-				authorize(actor, 'vote.cast', spaceOf(c));
-				requireOpen(c);
-				let voterId = actor.id;
-				let voter: Actor = actor;
-				let channel: ParticipationRow['channel'] = 'online';
-				if (data.onBehalfOf) {
-					const proxy = db
-						.select()
-						.from(voteProxies)
-						.where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.giverId, data.onBehalfOf), eq(voteProxies.holderId, actor.id)))
-						.get();
-					if (!proxy) throw new UserError('votes.error.noProxy', {}, 403);
-					voterId = data.onBehalfOf;
-					voter = { id: voterId, isAdmin: false, roles: rolesOf(voterId) };
-					channel = 'proxy';
+	/** Writes everything that is ready, in one transaction. Synchronous: nothing interleaves. */
+	function flush() {
+		scheduled = false;
+		const entries = queue.splice(0);
+		if (entries.length === 0) return;
+		for (const e of entries) pending.delete(keyOf(e.item));
+		const now = clock.now();
+		const done: { entry: Entry<R>; result: R }[] = [];
+		const refused: { entry: Entry<R>; error: unknown }[] = [];
+		let secret = false;
+		try {
+			transaction(db, (tx) => {
+				// Participations (and public ballots) in arrival order; secret ballots are collected…
+				const ballotWrites: (() => void)[] = [];
+				for (const entry of entries) {
+					try {
+						done.push({ entry, result: entry.item.write(tx, now, ballotWrites) });
+						secret ||= entry.item.secret;
+					} catch (error) {
+						// Checks throw before any write of that vote, so the others are unaffected.
+						if (!(error instanceof UserError)) throw error;
+						refused.push({ entry, error });
+					}
 				}
-				const elig = eligibility(voterId, voter, c);
-				const config = configOf(c);
-				const ballot = checkBallot(c, config, data.ballot, elig.collegeId);
-				const w = writeVote({ c, actorId: actor.id, voterId, elig, ballot, channel, secret: data.secret, confirm: true });
-				tallies.afterVote(c, elig, ballot, w.previous, w.isNew);
-				return { at: w.participation.at, updatedAt: w.participation.updatedAt, secret: w.secret, changed: !w.isNew };
-			}
+				// …and written in a random order, in the same transaction.
+				for (const write of shuffle(ballotWrites, bytes)) write();
+			});
+		} catch (error) {
+			for (const e of entries) e.reject(error);
+			return;
+		}
+		if (secret) dialect.afterSecretFlush(db);
+		afterCommit(done.map(({ entry, result }) => ({ item: entry.item, result })));
+		for (const { entry, result } of done) entry.resolve(result);
+		for (const { entry, error } of refused) entry.reject(error);
+	}
+
+	return {
+		submit,
+		/** Whether this elector has a vote waiting in the box. */
+		isPending: (consultationId: string, electorKey: string) => pending.has(`${consultationId}|${electorKey}`),
+		/** Writes every vote waiting for this consultation now (before its close counts the ballots). */
+		drain(consultationId: string) {
+			release(consultationId);
+			flush();
+		},
+		/** Stops the window timers (tests, shutdown): waiting votes are written first. */
+		close() {
+			for (const id of [...pools.keys()]) release(id);
+			flush();
 		}
 	};
 }
-
-export type BallotBox = ReturnType<typeof createBallotBox>;

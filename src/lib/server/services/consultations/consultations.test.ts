@@ -62,11 +62,11 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bois] = optionsOf(s.amina, id);
-		const first = svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		const first = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		expect(first.changed).toBe(false);
-		const err = (() => {
+		const err = await (async () => {
 			try {
-				svc().cast(s.samir, { consultationId: id, ballot: { choice: bois } });
+				await svc().cast(s.samir, { consultationId: id, ballot: { choice: bois } });
 			} catch (e) {
 				return e;
 			}
@@ -94,9 +94,9 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bois, metal] = optionsOf(s.amina, id);
-		const a = svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		const a = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		app.clock.advance(60_000);
-		svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
+		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
 		expect(a.secret).toMatch(/^[a-z2-7]{24}$/);
 
 		const client = app.services.deps.db.$client;
@@ -134,7 +134,7 @@ describe('consultations service', () => {
 		expect(svc().view(s.amina, id).mine?.needsCode).toBe(true);
 		// Her secret opens her ballot only: another voter holding it can neither see nor replace it.
 		expect(svc().view(s.karim, id, a.secret).mine?.ballot).toBeNull();
-		expect(() => svc().cast(s.karim, { consultationId: id, ballot: { choice: bois }, secret: a.secret })).toThrow(/votes.error.badCode/);
+		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: bois }, secret: a.secret })).rejects.toThrow(/votes.error.badCode/);
 		expect(svc().view(s.amina, id, a.secret).mine?.ballot).toEqual({ choice: bois });
 	});
 
@@ -151,12 +151,12 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bois, metal] = optionsOf(s.amina, id);
-		const { secret } = svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
-		svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
-		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { choice: metal } })).toThrow(UserError);
-		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: 'aaaaaaaaaaaaaaaaaaaaaaaa' })).toThrow(UserError);
+		const { secret } = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		await svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
+		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: metal } })).rejects.toThrow(UserError);
+		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: 'aaaaaaaaaaaaaaaaaaaaaaaa' })).rejects.toThrow(UserError);
 		app.clock.advance(5 * 60_000);
-		const changed = svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: secret!.toUpperCase().replace(/(.{4})/g, '$1-') });
+		const changed = await svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: secret!.toUpperCase().replace(/(.{4})/g, '$1-') });
 		expect(changed.changed).toBe(true);
 		expect(changed.updatedAt.getTime()).toBeGreaterThan(changed.at.getTime());
 		expect(app.services.deps.db.select().from(ballots).all()).toHaveLength(2);
@@ -164,10 +164,10 @@ describe('consultations service', () => {
 		expect(liveResult?.tallies).toEqual({ [bois!]: 1, [metal!]: 1, [optionsOf(s.amina, id)[2]!]: 0 });
 
 		expect(() => svc().close(s.amina, { consultationId: id })).toThrow(ForbiddenError);
-		svc().cast(s.lea, { consultationId: id, ballot: { choice: metal } });
+		await svc().cast(s.lea, { consultationId: id, ballot: { choice: metal } });
 		const frozen = svc().close(s.claire, { consultationId: id });
 		expect(frozen?.winners).toEqual([metal]);
-		expect(() => svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } })).toThrow(/votes.error.closed/);
+		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } })).rejects.toThrow(/votes.error.closed/);
 		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, id)).get();
 		expect(decision?.method).toBe('plurality');
 		expect(decision?.outcome).toEqual(['Banc en métal']);
@@ -194,11 +194,11 @@ describe('consultations service', () => {
 		});
 		const [jardin, bancs, fete] = optionsOf(s.amina, id);
 		expect(svc().view(s.amina, id).consultation.status).toBe('draft');
-		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin]] } })).toThrow(/votes.error.notOpen/);
+		await expect(svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin]] } })).rejects.toThrow(/votes.error.notOpen/);
 		app.clock.advance(120_000);
-		svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin], [bancs], [fete]] } });
-		svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[bancs], [jardin, fete]] } });
-		svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[jardin], [fete]] } });
+		await svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin], [bancs], [fete]] } });
+		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[bancs], [jardin, fete]] } });
+		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[jardin], [fete]] } });
 		expect(svc().results(s.karim, id).live.result).toBeNull();
 		expect(svc().results(s.karim, id).live.turnout.participants).toBe(3);
 		app.clock.advance(3_600_000);
@@ -228,8 +228,8 @@ describe('consultations service', () => {
 		for (const c of cases) {
 			const { id } = svc().create(s.claire, { ...base, question: `Question ${c.method}`, method: c.method, options: three, ...c.extra });
 			const o = c.method === 'yes-no-abstain' ? ['motion'] : optionsOf(s.amina, id);
-			svc().cast(s.amina, { consultationId: id, ballot: c.ballot(o) });
-			svc().cast(s.karim, { consultationId: id, ballot: c.ballot(o) });
+			await svc().cast(s.amina, { consultationId: id, ballot: c.ballot(o) });
+			await svc().cast(s.karim, { consultationId: id, ballot: c.ballot(o) });
 			const live = svc().view(s.lea, id).live.result;
 			const frozen = svc().close(s.claire, { consultationId: id });
 			expect(frozen?.method, c.method).toBe(c.method);
@@ -244,11 +244,11 @@ describe('consultations service', () => {
 		const base = { space: s.space, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true } as const;
 		const budget = svc().create(s.claire, { ...base, question: 'Budget', method: 'budget', budget: 1000, options: [{ label: 'A', cost: 800 }, { label: 'B', cost: 400 }] });
 		const [a, b] = optionsOf(s.amina, budget.id);
-		expect(() => svc().cast(s.amina, { consultationId: budget.id, ballot: { select: [a, b] } })).toThrow(/votes.error.overBudget/);
+		await expect(svc().cast(s.amina, { consultationId: budget.id, ballot: { select: [a, b] } })).rejects.toThrow(/votes.error.overBudget/);
 		const motion = svc().create(s.claire, { ...base, question: 'On repeint le hall ?', method: 'yes-no-abstain' });
-		expect(() => svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object' } })).toThrow(/votes.error.reasonNeeded/);
-		svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object', reason: 'Trop cher cette année' } });
-		svc().cast(s.karim, { consultationId: motion.id, ballot: { position: 'for' } });
+		await expect(svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object' } })).rejects.toThrow(/votes.error.reasonNeeded/);
+		await svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object', reason: 'Trop cher cette année' } });
+		await svc().cast(s.karim, { consultationId: motion.id, ballot: { position: 'for' } });
 		const r = svc().close(s.claire, { consultationId: motion.id });
 		expect(r?.method === 'yes-no-abstain' && r.blocked).toBe(true);
 		expect(r?.method === 'yes-no-abstain' && r.objections).toEqual(['Trop cher cette année']);
@@ -271,8 +271,8 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bleu] = optionsOf(s.karim, id);
-		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { approve: [bleu] } })).toThrow(/votes.error.notInBuilding/);
-		svc().cast(s.karim, { consultationId: id, ballot: { approve: [bleu] } });
+		await expect(svc().cast(s.amina, { consultationId: id, ballot: { approve: [bleu] } })).rejects.toThrow(/votes.error.notInBuilding/);
+		await svc().cast(s.karim, { consultationId: id, ballot: { approve: [bleu] } });
 		const t = svc().results(s.karim, id).live.turnout;
 		expect(t.electorate).toBe(2);
 		expect(t.participants).toBe(1);
@@ -293,13 +293,13 @@ describe('consultations service', () => {
 			quorumPercent: 50,
 			openNow: true
 		});
-		svc().cast(s.amina, { consultationId: id, ballot: { position: 'for' } });
+		await svc().cast(s.amina, { consultationId: id, ballot: { position: 'for' } });
 		const t = svc().view(s.karim, id).live.turnout;
 		expect(t.households?.represented).toBe(1);
 		expect(t.narrow).toBe(true);
 		expect(t.quorum).toEqual({ share: 0.5, perCollege: false, met: false });
-		svc().cast(s.karim, { consultationId: id, ballot: { position: 'for' } });
-		svc().cast(s.lea, { consultationId: id, ballot: { position: 'for' } });
+		await svc().cast(s.karim, { consultationId: id, ballot: { position: 'for' } });
+		await svc().cast(s.lea, { consultationId: id, ballot: { position: 'for' } });
 		expect(svc().view(s.karim, id).live.turnout.quorum.met).toBe(true); // 3 of 4 tenants
 	});
 
@@ -316,9 +316,9 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bois, metal] = optionsOf(s.karim, id);
-		expect(() => svc().recordAssisted(s.karim, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } })).toThrow(ForbiddenError);
-		svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
-		expect(() => svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: metal } })).toThrow(/votes.error.alreadyVoted/);
+		await expect(svc().recordAssisted(s.karim, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
+		await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
+		await expect(svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: metal } })).rejects.toThrow(/votes.error.alreadyVoted/);
 		const seen = svc().view(s.lea, id).mine;
 		expect(seen).toMatchObject({ channel: 'door', castBy: 'Claire', confirmedAt: null, ballot: { choice: bois } });
 		svc().confirm(s.lea, { consultationId: id });
@@ -341,10 +341,10 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bois, metal] = optionsOf(s.karim, id);
-		const { secret } = svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
+		const { secret } = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
 		expect(svc().view(s.lea, id).mine).toMatchObject({ channel: 'phone', castBy: 'Claire', ballot: null, needsCode: true });
 		expect(svc().view(s.lea, id, secret).mine?.ballot).toEqual({ choice: bois });
-		svc().cast(s.lea, { consultationId: id, ballot: { choice: metal }, secret });
+		await svc().cast(s.lea, { consultationId: id, ballot: { choice: metal }, secret });
 		const mine = svc().view(s.lea, id, secret).mine;
 		expect(mine?.ballot).toEqual({ choice: metal });
 		expect(mine?.confirmedAt).not.toBeNull();
@@ -363,7 +363,7 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [bois, metal] = optionsOf(s.karim, id);
-		svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
+		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
 		expect(() => svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).toThrow(ForbiddenError);
 		svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', note: 'Réunion au pied de l’immeuble', counts: { [bois!]: '4', [metal!]: 1 } });
 		const live = svc().results(s.karim, id).live;
@@ -384,13 +384,13 @@ describe('consultations service', () => {
 		expect(() => svc().create(outsider, input)).toThrow(ForbiddenError);
 		const { id } = svc().create(s.claire, input);
 		const [bois] = optionsOf(s.amina, id);
-		expect(() => svc().cast(outsider, { consultationId: id, ballot: { choice: bois } })).toThrow(ForbiddenError);
+		await expect(svc().cast(outsider, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
 		expect(() => svc().view(outsider, id)).toThrow(ForbiddenError);
 		// Staff record votes given in person but do not vote themselves.
-		expect(() => svc().cast(s.claire, { consultationId: id, ballot: { choice: bois } })).toThrow(ForbiddenError);
-		expect(() => svc().cast(s.admin, { consultationId: id, ballot: { choice: bois } })).toThrow(ForbiddenError);
+		await expect(svc().cast(s.claire, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
+		await expect(svc().cast(s.admin, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
 		expect(() => svc().exportFile(s.amina, id)).toThrow(/votes.error.notClosed/);
-		expect(() => svc().cast(s.amina, { consultationId: id, ballot: { choice: bois, approve: [bois] } })).toThrow(UserError);
+		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: bois, approve: [bois] } })).rejects.toThrow(UserError);
 		expect(app.services.deps.db.select().from(participations).all()).toHaveLength(0);
 	});
 
@@ -407,8 +407,8 @@ describe('consultations service', () => {
 			openNow: true
 		});
 		const [a, b, c] = optionsOf(s.karim, id);
-		svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
-		svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
+		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
+		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
 		const before = svc().view(s.karim, id).live.result;
 		svc().forgetLiveState();
 		expect(svc().view(s.karim, id).live.result).toEqual(before);

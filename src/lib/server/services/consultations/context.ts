@@ -10,6 +10,7 @@ import type { Ballot, ElectionConfig } from '$lib/domain/voting';
 import type { Db } from '../../db';
 import { ballots, colleges, consultationOptions, consultations, memberships, participations } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
+import type { BallotBoxOptions } from './ballot-box';
 
 export type ConsultationRow = typeof consultations.$inferSelect;
 export type OptionRow = typeof consultationOptions.$inferSelect;
@@ -52,6 +53,8 @@ export const proxySchema = z.object({ consultationId: idSchema, holderId: idSche
 export interface ConsultationsOptions {
 	/** Where option photos are written; read lazily so tests can point it at their temporary folder. */
 	uploadDir?: () => string;
+	/** Group size, window and tally pace of the ballot box (see ballot-box.ts). */
+	ballotBox?: BallotBoxOptions;
 }
 
 export const spaceOf = (c: Pick<ConsultationRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: c.spaceType, id: c.spaceId });

@@ -40,7 +40,8 @@ export function ballotFileToCsv(file: BallotFile): string {
 		else rows.push([...base, ...optionIds.map((id) => cell(b, id))]);
 	}
 	// The BOM makes spreadsheet programs read the accents correctly.
-	return stringify([header, ...rows], { bom: true });
+	// OWASP: a cell starting with = + - @ tab or CR is prefixed with a quote so spreadsheets never run it.
+	return stringify([header, ...rows], { bom: true, escape_formulas: true });
 }
 
 export function createExports({ db, configOf }: Context, { load }: Scheduling) {

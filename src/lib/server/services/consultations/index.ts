@@ -4,7 +4,8 @@
  * - `electorate.ts`: who may vote and how many may (pure turnout arithmetic: `$lib/domain/electorate`);
  * - `tallies.ts`: the live tallies kept in memory and published on the bus;
  * - `scheduling.ts`: opening and closing, by hand or at the scheduled time;
- * - `ballot-box.ts`: where a vote is written (secrets, hashing, replacing a vote);
+ * - `cast.ts`: a vote's checks, secrets and hashing; `ballot-box.ts`: the pooled, group-committed
+ *   writer every vote goes through (read its header for what secrecy and durability it guarantees);
  * - `assisted.ts`: votes entered by a facilitator (assisted votes, show of hands, paper batches);
  * - `proxies.ts`: proxies in body consultations;
  * - `views.ts`: what pages show; `exports.ts`: ballot files and CSV; `create.ts`: drafting.
@@ -14,7 +15,8 @@
 import { config as appConfig } from '../../config';
 import type { ServiceDeps } from '../deps';
 import { createAssisted } from './assisted';
-import { createBallotBox } from './ballot-box';
+import type { BallotBoxOptions } from './ballot-box';
+import { createCast, createVoteWriter } from './cast';
 import { createContext, type ConsultationsOptions } from './context';
 import { createDrafting } from './create';
 import { createElectorate } from './electorate';
@@ -31,19 +33,22 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 	const uploadDir = options.uploadDir ?? (() => appConfig().UPLOAD_DIR);
 	const ctx = createContext(deps);
 	const electorate = createElectorate(ctx);
-	const tallies = createTallies(ctx, electorate);
-	const scheduling = createScheduling(ctx, tallies);
-	const box = createBallotBox(ctx, electorate, tallies, scheduling);
+	const boxOptions: BallotBoxOptions = options.ballotBox ?? {};
+	const tallies = createTallies(ctx, electorate, boxOptions);
+	const box = createVoteWriter(ctx, tallies, boxOptions);
+	const scheduling = createScheduling(ctx, tallies, box.box.drain);
 	const proxies = createProxies(ctx, electorate, scheduling);
 	return {
 		...createDrafting(ctx, tallies, scheduling, uploadDir),
 		...scheduling.api,
 		...createViews(ctx, electorate, tallies, scheduling, box, proxies, uploadDir),
-		...box.api,
+		...createCast(ctx, electorate, scheduling, box),
 		...createAssisted(ctx, electorate, tallies, scheduling, box),
 		...proxies.api,
 		...createExports(ctx, scheduling),
-		forgetLiveState: tallies.forgetLiveState
+		forgetLiveState: tallies.forgetLiveState,
+		/** Writes every vote still waiting in the ballot box (shutdown, tests). */
+		flushBallotBox: box.box.close
 	};
 }
 

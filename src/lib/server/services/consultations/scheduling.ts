@@ -25,7 +25,8 @@ function outcomeOf(result: CountResult, labels: Map<string, string>, quorumMet: 
 	return { adopted, outcome };
 }
 
-export function createScheduling(ctx: Context, tallies: Tallies) {
+/** `drain` writes the votes still waiting in the ballot box, so that the close counts them. */
+export function createScheduling(ctx: Context, tallies: Tallies, drain: (consultationId: string) => void) {
 	const { db, clock, ids, configOf } = ctx;
 
 	function load(id: string): ConsultationRow {
@@ -61,6 +62,7 @@ export function createScheduling(ctx: Context, tallies: Tallies) {
 	}
 
 	function closeNow(c: ConsultationRow, actorId: string | null): ConsultationRow {
+		drain(c.id);
 		const now = clock.now();
 		const opts = optionsOf(db, c.id);
 		const config = configOf(c, opts);

@@ -23,9 +23,20 @@ const ELECTORATE_TTL = 60_000;
 
 export const resultsVisible = (c: ConsultationRow) => c.status === 'closed' || (c.status === 'open' && c.resultsVisibility === 'live');
 
-export function createTallies(ctx: Context, { electorate }: ElectorateReads) {
+export interface TallyOptions {
+	/** Secret consultations: publish once this many votes are counted… */
+	groupSize?: number;
+	/** …or this long after the first unpublished one. */
+	tallyEveryMs?: number;
+}
+
+export function createTallies(ctx: Context, { electorate }: ElectorateReads, options: TallyOptions = {}) {
 	const { db, clock, bus, configOf } = ctx;
+	const k = Math.max(1, options.groupSize ?? 5);
+	const every = options.tallyEveryMs ?? 2000;
 	const live = new Map<string, LiveState>();
+	/** Secret consultations: votes counted but not yet published, and the timer that will publish them. */
+	const unpublished = new Map<string, { n: number; c: ConsultationRow; timer: ReturnType<typeof setTimeout> }>();
 
 	function batchesOf(consultationId: string): BatchSummary[] {
 		return db
@@ -94,13 +105,44 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads) {
 	}
 
 	/** Counts a vote that is on disk: its ballot (replacing `previous`) and, when new, its participation. */
-	function afterVote(c: ConsultationRow, place: ParticipationPlace, ballot: Ballot, previous: Ballot | undefined, isNew: boolean) {
+	function record(c: ConsultationRow, place: ParticipationPlace, ballot: Ballot, previous: Ballot | undefined, isNew: boolean) {
 		const state = stateOf(c);
 		const college = c.weighting === 'colleges' ? place.collegeId : null;
 		if (previous) state.tally.remove(previous);
 		state.tally.add(toBallot({ content: ballot, weight: 1, college }));
 		if (isNew) countParticipation(state, place, 1);
-		publish(c);
+	}
+
+	/**
+	 * After `n` votes of `c` were recorded: public consultations publish at once; secret ones only every
+	 * k votes or `tallyEveryMs`, so that one published change does not show one voter's choice.
+	 */
+	function published(c: ConsultationRow, n: number) {
+		if (c.secrecy !== 'secret') return publish(c);
+		const waiting = unpublished.get(c.id);
+		const total = (waiting?.n ?? 0) + n;
+		if (total >= k) {
+			if (waiting) clearTimeout(waiting.timer);
+			unpublished.delete(c.id);
+			return publish(c);
+		}
+		if (waiting) {
+			waiting.n = total;
+			return;
+		}
+		const timer = setTimeout(() => {
+			unpublished.delete(c.id);
+			// Closed meanwhile: the close published the final state already.
+			if (live.has(c.id)) publish(c);
+		}, every);
+		unpublished.set(c.id, { n: total, c, timer });
+	}
+
+	function drop(id: string) {
+		const waiting = unpublished.get(id);
+		if (waiting) clearTimeout(waiting.timer);
+		unpublished.delete(id);
+		live.delete(id);
 	}
 
 	/** Counts a batch of anonymous ballots that is on disk. */
@@ -117,10 +159,11 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads) {
 		stateOf,
 		snapshot,
 		publish,
-		afterVote,
+		record,
+		published,
 		afterBatch,
 		/** A closed consultation keeps no live state. */
-		drop: (id: string) => live.delete(id),
+		drop,
 		/** For benchmarks and tests: drops the in-memory tallies, as a restart would. */
 		forgetLiveState: () => live.clear()
 	};

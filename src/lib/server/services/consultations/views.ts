@@ -9,7 +9,7 @@ import { ballots, bodies, consultations, decisions, memberships, participations,
 import { photoDir } from '../../uploads/photos';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
-import type { BallotBox } from './ballot-box';
+import type { VoteWriter } from './cast';
 import { idSchema, optionsOf, secretSchema, spaceOf, type ConsultationRow, type Context, type OptionRow } from './context';
 import type { ElectorateReads, Eligible } from './electorate';
 import type { Proxies } from './proxies';
@@ -21,7 +21,7 @@ export function createViews(
 	{ eligibility }: ElectorateReads,
 	{ snapshot }: Tallies,
 	{ load, settle }: Scheduling,
-	{ ballotOf }: BallotBox,
+	{ ballotOf, box }: VoteWriter,
 	{ proxyFor }: Proxies,
 	uploadDir: () => string
 ) {
@@ -192,6 +192,8 @@ export function createViews(
 							needsCode: c.secrecy === 'secret' && !mineBallot
 						}
 					: null,
+				/** Her vote is in the ballot box and not yet written (a secret vote waits for its group). */
+				pending: !!elig && box.isPending(c.id, elig.electorKey),
 				household,
 				proxies: proxies.map((x) => ({ ...x, voted: !!participationOf(db, c.id, `u:${x.giverId}`) })),
 				proxyHolders: holders,
