@@ -1,9 +1,10 @@
 /**
- * Vote intake benchmark: one consultation, 10,000 voters, every vote cast through the consultations
- * service (zod, policy, eligibility, one durable transaction with participation + ballot + audit,
- * live tally update and snapshot publish) on SQLite in WAL mode with synchronous=FULL. The baseline
- * is a bare better-sqlite3 loop of one-row autocommit inserts with the same pragmas: the ratio says
- * what the service costs on top of the fsync every acknowledged vote needs anyway.
+ * Vote intake benchmark: votes cast through the consultations service (zod, policy, eligibility,
+ * the group-committed ballot box with participation + ballot + audit, live tally update and publish)
+ * on SQLite in WAL mode with synchronous=FULL, by 10, 100 and 1,000 concurrent voters. Each voter is
+ * acknowledged only after the transaction holding her vote has committed, so time-to-acknowledge
+ * includes waiting for the group. The floor, measured in the same run, is a bare better-sqlite3 loop
+ * of one-row autocommit inserts with the same pragmas (what one fsync per vote costs).
  * Also: the live-tally update cost per vote (add + result), for plurality and Schulze over 10 options.
  *
  *   npm run bench -- votes
@@ -21,7 +22,6 @@ import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
 import { createTally, type Ballot, type ElectionConfig } from '../lib/domain/voting/index';
 
-const VOTERS = 10_000;
 
 interface Row {
 	name: string;
@@ -29,8 +29,20 @@ interface Row {
 	unit: string;
 }
 
-async function serviceIntake(dir: string): Promise<{ perSecond: number; count: number }> {
-	const db = openDatabase(join(dir, 'app.db'));
+const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(",").map(Number) : [10, 100, 1000];
+/** Votes per level: enough for the 1,000-voter level to run several groups. */
+const VOTES_PER_LEVEL = 3000;
+
+interface Intake {
+	perSecond: number;
+	p99: number;
+	count: number;
+}
+
+const p99 = (list: number[]) => [...list].sort((x, y) => x - y)[Math.min(list.length - 1, Math.floor(list.length * 0.99))]!;
+
+async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise<Intake[]> {
+	const db = openDatabase(join(dir, `app-${secrecy}.db`));
 	const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() });
 	const now = new Date();
 	const adminId = randomIds.id();
@@ -40,12 +52,12 @@ async function serviceIntake(dir: string): Promise<{ perSecond: number; count: n
 	const residence = services.admin.createResidence(admin, {
 		organisationId: org.id,
 		name: 'Résidence bench',
-		buildings: Array.from({ length: 10 }, (_, i) => ({ name: `Bâtiment ${i + 1}`, dwellings: 1000 }))
+		buildings: Array.from({ length: 4 }, (_, i) => ({ name: `Bâtiment ${i + 1}`, dwellings: 1000 }))
 	});
 	const homes = db.$client.prepare('select id from households where residence_id = ?').all(residence.id) as { id: string }[];
 	const voterIds: string[] = [];
 	db.transaction((tx) => {
-		for (let i = 0; i < VOTERS; i++) {
+		for (let i = 0; i < VOTES_PER_LEVEL; i++) {
 			const id = randomIds.id();
 			voterIds.push(id);
 			tx.insert(users).values({ id, username: `voter-${i}`, displayName: `Voter ${i}`, passwordHash: '-', householdId: homes[i % homes.length]!.id, createdAt: now, passwordChangedAt: now }).run();
@@ -57,64 +69,99 @@ async function serviceIntake(dir: string): Promise<{ perSecond: number; count: n
 		voterIds.push(fid);
 	});
 	const facilitator = loadActor(db, voterIds.pop()!)!;
-	const { id } = services.consultations.create(facilitator, {
-		space: { type: 'residence', id: residence.id },
-		question: 'Quel banc ?',
-		method: 'plurality',
-		options: [{ label: 'Bois' }, { label: 'Métal' }, { label: 'Béton' }],
-		electorate: 'residence',
-		secrecy: 'secret',
-		resultsVisibility: 'live',
-		openNow: true
-	});
-	const options = services.consultations.view(facilitator, id).options.map((o) => o.id);
 	const actors = voterIds.map((v) => loadActor(db, v)!);
-	const start = performance.now();
-	actors.forEach((actor, i) => services.consultations.cast(actor, { consultationId: id, ballot: { choice: options[i % options.length] } }));
-	const seconds = (performance.now() - start) / 1000;
-	const count = (db.$client.prepare('select count(*) as n from ballots').get() as { n: number }).n;
+	const out: Intake[] = [];
+	for (const level of LEVELS) {
+		const { id } = services.consultations.create(facilitator, {
+			space: { type: 'residence', id: residence.id },
+			question: `Quel banc ? (${level})`,
+			method: 'plurality',
+			options: [{ label: 'Bois' }, { label: 'Métal' }, { label: 'Béton' }],
+			electorate: 'residence',
+			countBy: 'person',
+			secrecy,
+			resultsVisibility: 'live',
+			openNow: true
+		});
+		const options = services.consultations.view(facilitator, id).options.map((o) => o.id);
+		const latencies: number[] = [];
+		let next = 0;
+		// `level` voters at a time: each casts, waits for her acknowledgement, and the next takes her place.
+		const voter = async () => {
+			while (next < actors.length) {
+				const i = next++;
+				const t0 = performance.now();
+				await services.consultations.cast(actors[i]!, { consultationId: id, ballot: { choice: options[i % options.length] } });
+				latencies.push(performance.now() - t0);
+			}
+		};
+		const start = performance.now();
+		await Promise.all(Array.from({ length: level }, voter));
+		const seconds = (performance.now() - start) / 1000;
+		const count = (db.$client.prepare('select count(*) as n from ballots where consultation_id = ?').get(id) as { n: number }).n;
+		out.push({ perSecond: actors.length / seconds, p99: p99(latencies), count });
+		services.consultations.close(facilitator, { consultationId: id });
+	}
+	services.consultations.flushBallotBox();
 	db.$client.close();
-	return { perSecond: VOTERS / seconds, count };
+	return out;
 }
 
-function bareIntake(dir: string): number {
+function bareIntake(dir: string): { perSecond: number; p99: number } {
 	const client = new Database(join(dir, 'bare.db'));
 	client.pragma('journal_mode = WAL');
 	client.pragma('synchronous = FULL');
 	client.exec('create table votes (id integer primary key, voter text not null unique, content text not null)');
 	const insert = client.prepare('insert into votes (voter, content) values (?, ?)');
+	const latencies: number[] = [];
 	const start = performance.now();
-	for (let i = 0; i < VOTERS; i++) insert.run(`voter-${i}`, JSON.stringify({ choice: `o${i % 3}` }));
+	for (let i = 0; i < VOTES_PER_LEVEL; i++) {
+		const t0 = performance.now();
+		insert.run(`voter-${i}`, JSON.stringify({ choice: `o${i % 3}` }));
+		latencies.push(performance.now() - t0);
+	}
 	const seconds = (performance.now() - start) / 1000;
 	client.close();
-	return VOTERS / seconds;
+	return { perSecond: VOTES_PER_LEVEL / seconds, p99: p99(latencies) };
 }
 
 /** µs per vote for `tally.add` followed by `tally.result()` (what a live update pays). */
 function tallyCost(config: ElectionConfig, ballot: (i: number) => Ballot): number {
 	const tally = createTally(config);
 	const start = performance.now();
-	for (let i = 0; i < VOTERS; i++) {
+	for (let i = 0; i < VOTES_PER_LEVEL; i++) {
 		tally.add(ballot(i));
 		tally.result();
 	}
-	return ((performance.now() - start) * 1000) / VOTERS;
+	return ((performance.now() - start) * 1000) / VOTES_PER_LEVEL;
 }
 
 export async function benchVotes(): Promise<Row[]> {
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-votes-'));
 	try {
-		const service = await serviceIntake(dir);
-		if (service.count !== VOTERS) throw new Error(`expected ${VOTERS} ballots, found ${service.count}`);
 		const bare = bareIntake(dir);
+		const rows: Row[] = [
+			{ name: 'floor: bare insert rows/s (WAL+FULL)', value: bare.perSecond, unit: 'rows/s' },
+			{ name: 'floor: bare insert p99', value: bare.p99, unit: 'ms' }
+		];
+		for (const secrecy of ['secret', 'public'] as const) {
+			const results = await serviceIntake(dir, secrecy);
+			results.forEach((r, i) => {
+				if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
+				const label = `${secrecy} votes, ${LEVELS[i]} concurrent`;
+				rows.push(
+					{ name: `${label}: votes/s`, value: r.perSecond, unit: 'votes/s' },
+					{ name: `${label}: p99 time-to-ack`, value: r.p99, unit: 'ms' },
+					{ name: `${label}: / bare`, value: r.perSecond / bare.perSecond, unit: 'ratio' }
+				);
+			});
+		}
 		const ids = Array.from({ length: 10 }, (_, i) => `o${i}`);
 		const options = ids.map((id) => ({ id, label: id }));
 		const plurality = tallyCost({ method: 'plurality', options }, (i) => ({ choice: ids[i % 10]! }));
 		const schulze = tallyCost({ method: 'schulze', options }, (i) => ({ ranking: ids.map((_, k) => [ids[(i + k * 3) % 10]!]) }));
 		return [
-			{ name: 'service votes/s (10k voters, WAL+FULL)', value: service.perSecond, unit: 'votes/s' },
-			{ name: 'bare insert rows/s (WAL+FULL)', value: bare, unit: 'rows/s' },
-			{ name: 'service / bare', value: service.perSecond / bare, unit: 'ratio' },
+			...rows,
 			{ name: 'live tally add+result, plurality', value: plurality, unit: 'µs/vote' },
 			{ name: 'live tally add+result, schulze 10 opt', value: schulze, unit: 'µs/vote' }
 		];

@@ -88,7 +88,8 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		{ [bois]: 1, [recycle]: 3, [beton]: 5 },
 		{ [bois]: 3, [recycle]: 1, [beton]: 1 }
 	];
-	grades.forEach((g, i) => c.cast(neighbours[i]!, { consultationId: bench.id, ballot: { grades: g } }));
+	// Cast together, so secret ballots go into the box as one group rather than waiting for its window.
+	await Promise.all(grades.map((g, i) => c.cast(neighbours[i]!, { consultationId: bench.id, ballot: { grades: g } })));
 
 	// 2. Priorities 2027: a Schulze ranking of the board's ideas still on the table.
 	const ideas = db
@@ -123,7 +124,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		[2, 0],
 		[1, 2, 0, 3]
 	];
-	rankings.forEach((r, i) => c.cast(neighbours[i + 3]!, { consultationId: priorities.id, ballot: { ranking: r.filter((k) => k < p.length).map((k) => [p[k]!]) } }));
+	await Promise.all(rankings.map((r, i) => c.cast(neighbours[i + 3]!, { consultationId: priorities.id, ballot: { ranking: r.filter((k) => k < p.length).map((k) => [p[k]!]) } })));
 
 	// 3. A closed vote decided partly by a show of hands at the foot of the building.
 	const party = c.create(claire, {
@@ -138,8 +139,8 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		openNow: true
 	});
 	const [mai, juin6, juin13] = optionIds(party.id) as [string, string, string];
-	[juin6, mai, juin6, juin13, juin6].forEach((choice, i) => c.cast(neighbours[i]!, { consultationId: party.id, ballot: { choice } }));
-	c.cast(actor('josiane'), { consultationId: party.id, ballot: { choice: juin6 } });
+	for (const [i, choice] of [juin6, mai, juin6, juin13, juin6].entries()) await c.cast(neighbours[i]!, { consultationId: party.id, ballot: { choice } });
+	await c.cast(actor('josiane'), { consultationId: party.id, ballot: { choice: juin6 } });
 	c.recordBatch(claire, { consultationId: party.id, kind: 'show-of-hands', note: 'Apéritif au pied du bâtiment C', counts: { [mai]: 3, [juin6]: 7, [juin13]: 2 } });
 	c.close(claire, { consultationId: party.id });
 
@@ -158,5 +159,5 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		closesAt: inDays(10),
 		openNow: true
 	});
-	c.cast(actor('marc.guerin@lcp.demo'), { consultationId: motion.id, ballot: { position: 'for' } });
+	await c.cast(actor('marc.guerin@lcp.demo'), { consultationId: motion.id, ballot: { position: 'for' } });
 }

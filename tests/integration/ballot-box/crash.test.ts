@@ -1,0 +1,46 @@
+/**
+ * kill -9 on the batching path: a child process casts secret votes through the group-committed
+ * ballot box and reports each acknowledgement; it is killed with SIGKILL mid-stream. Every vote it
+ * acknowledged must be in the database afterwards, with its ballot (as many ballots as participations).
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '$lib/server/testing';
+import { secretVote } from './fixture';
+
+let app: TestApp;
+beforeEach(() => {
+	app = createTestApp();
+});
+afterEach(() => app.close());
+
+describe('ballot box under kill -9', () => {
+	it('every acknowledged vote survives a SIGKILL in the middle of group commits', async () => {
+		const s = await secretVote(app, 400);
+		const args = JSON.stringify({ file: app.file, consultationId: s.id, voterIds: s.voters.map((v) => v.id), options: s.options });
+		const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'crash-child.ts'), args], { cwd: resolve(import.meta.dirname, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+		const acked: string[] = [];
+		let buffer = '';
+		const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+		child.stdout.on('data', (chunk: Buffer) => {
+			buffer += chunk.toString();
+			const lines = buffer.split('\n');
+			buffer = lines.pop()!;
+			for (const line of lines) if (line.startsWith('ack ')) acked.push(line.slice(4));
+			// Mid-stream: some votes acknowledged, others waiting in the box or in the middle of a commit.
+			if (acked.length >= 60 && !child.killed) child.kill('SIGKILL');
+		});
+		expect(await exited).toBe('SIGKILL');
+		expect(acked.length).toBeGreaterThanOrEqual(60);
+		expect(acked.length).toBeLessThan(400);
+
+		const db = new Database(app.file, { readonly: true });
+		const voted = new Set((db.prepare('select user_id as id from participations where consultation_id = ?').all(s.id) as { id: string }[]).map((r) => r.id));
+		const ballots = (db.prepare('select count(*) as n from ballots where consultation_id = ?').get(s.id) as { n: number }).n;
+		db.close();
+		for (const id of acked) expect(voted.has(id), `acknowledged vote of ${id} lost`).toBe(true);
+		expect(ballots).toBe(voted.size);
+	}, 120_000);
+});

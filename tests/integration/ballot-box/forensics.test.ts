@@ -1,0 +1,121 @@
+/**
+ * Secret-ballot forensics on the raw files: after secret votes, read the SQLite database file and its
+ * WAL byte by byte, as someone holding a copy of them would, and try to pair a ballot with the
+ * participation written with it. A second connection holds a read transaction open, which pins the
+ * WAL (no checkpoint can reset it), so every commit of the votes stays readable in the -wal file.
+ */
+import Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditLog, ballots, participations } from '$lib/server/db/schema';
+import { createConsultationsService } from '$lib/server/services/consultations';
+import { createTestApp, type TestApp } from '$lib/server/testing';
+import { secretVote } from './fixture';
+
+let app: TestApp;
+beforeEach(() => {
+	app = createTestApp();
+});
+afterEach(() => app.close());
+
+const K = 4;
+
+/** Commits of a WAL file: for each, the page images of its frames (https://sqlite.org/fileformat.html#the_write_ahead_log). */
+function walCommits(file: string): Buffer[][] {
+	if (!existsSync(file)) return [];
+	const wal = readFileSync(file);
+	if (wal.length < 32) return [];
+	const pageSize = wal.readUInt32BE(8);
+	const commits: Buffer[][] = [];
+	let current: Buffer[] = [];
+	for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+		current.push(wal.subarray(at + 24, at + 24 + pageSize));
+		if (wal.readUInt32BE(at + 4) !== 0) {
+			commits.push(current);
+			current = [];
+		}
+	}
+	return commits;
+}
+
+const holds = (pages: Buffer[], needle: string) => pages.some((p) => p.includes(needle, 0, 'latin1'));
+
+describe('secret ballot box on disk', () => {
+	it('no commit in the WAL holds one ballot with one participation, audit rows carry no per-vote time, and the WAL is truncated after a flush', async () => {
+		const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: { groupSize: K, windowMs: 60_000, tallyEveryMs: 60_000 } });
+		const s = await secretVote(app, 3 * K, svc);
+		const { db } = app.services.deps;
+		// Pin the WAL: a reader's open snapshot keeps every later frame in the file.
+		const reader = new Database(app.file, { readonly: true });
+		reader.prepare('begin').run();
+		reader.prepare('select count(*) from users').get();
+
+		// Two groups of K, cast together as a busy evening would.
+		await Promise.all(s.voters.slice(0, 2 * K).map((v, i) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[i % 2]! } })));
+
+		const cast = db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all();
+		const parts = db.select().from(participations).where(eq(participations.consultationId, s.id)).all();
+		expect(cast).toHaveLength(2 * K);
+		expect(parts).toHaveLength(2 * K);
+
+		// The attacker's view: which ballot (by its secret hash) and which participation (by its id)
+		// first appears in which commit.
+		const commits = walCommits(`${app.file}-wal`);
+		const seenBallots = new Set<string>();
+		const seenParts = new Set<string>();
+		let votingCommits = 0;
+		for (const pages of commits) {
+			const newBallots = cast.map((b) => b.tokenHash!).filter((h) => !seenBallots.has(h) && holds(pages, h));
+			const newParts = parts.map((p) => p.id).filter((p) => !seenParts.has(p) && holds(pages, p));
+			newBallots.forEach((h) => seenBallots.add(h));
+			newParts.forEach((p) => seenParts.add(p));
+			if (newBallots.length + newParts.length === 0) continue;
+			votingCommits++;
+			// Never one ballot beside one participation: each commit holds a whole group, k of each.
+			expect(newBallots.length).toBeGreaterThanOrEqual(K);
+			expect(newParts.length).toBe(newBallots.length);
+		}
+		// The parser did see every row (otherwise the checks above prove nothing).
+		expect(seenBallots.size).toBe(2 * K);
+		expect(seenParts.size).toBe(2 * K);
+		expect(votingCommits).toBeGreaterThanOrEqual(1);
+
+		// Audit: "participated" only, no per-vote time (a group shares its time), nothing of the ballot.
+		const rows = db.select().from(auditLog).where(eq(auditLog.subjectId, s.id)).all();
+		const voteRows = rows.filter((r) => r.action.startsWith('vote.'));
+		expect(new Set(voteRows.map((r) => r.action))).toEqual(new Set(['vote.participated']));
+		const sharing = (times: number[]) => [...new Set(times)].map((t) => times.filter((x) => x === t).length);
+		expect(voteRows).toHaveLength(2 * K);
+		for (const n of sharing(voteRows.map((r) => r.at.getTime()))) expect(n).toBeGreaterThanOrEqual(K);
+		for (const n of sharing(parts.map((p) => p.at.getTime()))) expect(n).toBeGreaterThanOrEqual(K);
+		const text = JSON.stringify(rows);
+		for (const b of cast) expect(text).not.toContain(b.tokenHash!);
+
+		// With the reader gone, the next flush checkpoints and truncates the WAL to nothing.
+		reader.prepare('commit').run();
+		reader.close();
+		await Promise.all(s.voters.slice(2 * K, 3 * K).map((v) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[0]! } })));
+		expect(statSync(`${app.file}-wal`).size).toBe(0);
+		// And the main file now holds the ballots, in random-id order: none sits beside "its" participation's time.
+		const main = readFileSync(app.file);
+		for (const b of db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()) expect(main.includes(b.tokenHash!, 0, 'latin1')).toBe(true);
+		svc.flushBallotBox();
+	});
+
+	it('two members of one household in the same group: the first counts, the second is told, the others commit', async () => {
+		const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: { groupSize: K, windowMs: 20, tallyEveryMs: 20 } });
+		const s = await secretVote(app, K, svc);
+		const { createUser } = await import('$lib/server/testing');
+		const partner = await createUser(app, { displayName: 'Conjoint', householdId: s.homes[0]!.id, roles: [{ ...s.space, role: 'tenant' }] });
+		const results = await Promise.allSettled([
+			svc.cast(s.voters[0]!, { consultationId: s.id, ballot: { choice: s.options[0]! } }),
+			svc.cast(partner, { consultationId: s.id, ballot: { choice: s.options[1]! } }),
+			...s.voters.slice(1).map((v) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[1]! } }))
+		]);
+		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', ...s.voters.slice(1).map(() => 'fulfilled')]);
+		expect(String((results[1] as PromiseRejectedResult).reason.code)).toMatch(/votes\.error\.household/);
+		expect(app.services.deps.db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()).toHaveLength(K);
+		svc.flushBallotBox();
+	});
+});
