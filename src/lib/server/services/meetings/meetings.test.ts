@@ -201,10 +201,10 @@ describe('meetings service', () => {
 		const cast = (u: typeof f.chair, position: string, onBehalfOf?: string) => votes.cast(u, { consultationId: motion.consultationId, ballot: { position }, onBehalfOf });
 		// Dina did not come: the vote is not hers to cast.
 		expect(await code(async () => cast(f.director, 'against'))).toBe('meetings.error.notInRoom');
-		cast(f.chair, 'for');
-		cast(f.fatou, 'for');
-		cast(f.fatou, 'for', f.vincent.id); // Vincent's proxy, carried by Fatou
-		cast(f.elise, 'against');
+		await cast(f.chair, 'for');
+		await cast(f.fatou, 'for');
+		await cast(f.fatou, 'for', f.vincent.id); // Vincent's proxy, carried by Fatou
+		await cast(f.elise, 'against');
 		let state = await m.roomState(f.chair, id);
 		expect(state.motions[0]).toMatchObject({ electors: 4, participants: 4, quorumMet: true, status: 'open', adopted: null, tally: { for: 3, against: 1, abstain: 0 } });
 		await m.closeMotion(f.chair, { meetingId: id, motionId: motion.id });
