@@ -79,11 +79,8 @@ export async function seedMeetings(services: Services, bodyId: string, userIds: 
 	const motion = await m.openMotion(sophie, { meetingId: id, itemId: budget.id, question: 'Adopter le budget 2027 de la plateforme d’entraide' });
 	const votes = createConsultationsService(deps);
 	const cast = (u: SessionUser, position: string, onBehalfOf?: string) => votes.cast(u, { consultationId: motion.consultationId, ballot: { position }, onBehalfOf });
-	cast(sophie, 'for');
-	cast(marc, 'for');
-	cast(fatou, 'for');
-	cast(fatou, 'abstain', paul.id);
-	cast(elise, 'against');
+	// Cast together, as a room does: the ballot box writes them in one group.
+	await Promise.all([cast(sophie, 'for'), cast(marc, 'for'), cast(fatou, 'for'), cast(fatou, 'abstain', paul.id), cast(elise, 'against')]);
 	t += 3 * MIN;
 	await m.closeMotion(sophie, { meetingId: id, motionId: motion.id });
 	t += 5 * MIN;

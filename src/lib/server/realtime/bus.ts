@@ -1,4 +1,5 @@
 import type { ServerToClientEvents } from '$lib/realtime/events';
+import { log } from '../log';
 
 export type EventName = keyof ServerToClientEvents;
 export type EventPayload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
@@ -39,7 +40,15 @@ export function createLocalBus(): EventBus {
 	const signalListeners = new Map<SignalName, Set<(payload: never) => void>>();
 	return {
 		publish(room, event, payload) {
-			for (const listener of listeners) listener({ room, event, payload } as Published);
+			// One failing subscriber (say, after its database closed) must neither stop the others nor
+			// throw into the service that published after its commit.
+			for (const listener of listeners) {
+				try {
+					listener({ room, event, payload } as Published);
+				} catch (err) {
+					log.error('bus subscriber failed', { event, err: String(err) });
+				}
+			}
 		},
 		subscribe(listener) {
 			listeners.add(listener);

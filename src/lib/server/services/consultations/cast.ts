@@ -13,13 +13,13 @@
  * consultations the ballot carries its college, which is needed to count it.
  */
 import { and, eq } from 'drizzle-orm';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { choiceOf, isRanked, type BallotInput } from '$lib/domain/consultations';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/voting';
 import type { Db } from '../../db';
 import { ballots, participations, voteProxies } from '../../db/schema';
+import { sha256Hex } from '../../crypto';
 import { audit } from '../audit';
 import { UserError } from '../errors';
 import { parse } from '../validate';
@@ -29,7 +29,7 @@ import type { ElectorateReads, Eligible } from './electorate';
 import { requireOpen, type Scheduling } from './scheduling';
 import type { Tallies } from './tallies';
 
-const hash = (secret: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+const hash = sha256Hex;
 /** Proves a secret belongs to a participation without sharing a value with the ballot row. */
 const check = (secret: string) => hash(`p:${secret}`);
 

@@ -135,6 +135,7 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 			// Closed meanwhile: the close published the final state already.
 			if (live.has(c.id)) publish(c);
 		}, every);
+		timer.unref?.();
 		unpublished.set(c.id, { n: total, c, timer });
 	}
 
