@@ -2,37 +2,13 @@
  * Two real socket.io clients of two residents of one residence, and one of another residence, on a
  * real server: what one does on the board reaches the other live, and never leaks to the outsider.
  */
-import { io as connect, type Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/events';
+import { describe, expect, it } from 'vitest';
 import type { BoardPresence, ProposalUpdate } from '$lib/realtime/board-events';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { createResidence, createUser } from '$lib/server/testing';
+import { liveHarness, type Client } from './socket-harness';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-let app: TestApp;
-let server: RealtimeServer;
-const clients: Client[] = [];
-
-beforeEach(async () => {
-	app = createTestApp();
-	server = await startRealtimeServer(app);
-});
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.disconnect();
-	await server.close();
-	app.close();
-});
-
-async function client(userId: string): Promise<Client> {
-	const socket: Client = connect(server.url, { extraHeaders: { cookie: cookieFor(app, userId) }, transports: ['websocket'], forceNew: true });
-	clients.push(socket);
-	await new Promise<void>((resolve, reject) => {
-		socket.once('connect', () => resolve());
-		socket.once('connect_error', reject);
-	});
-	return socket;
-}
+const live = liveHarness();
+const client = (userId: string) => live.signedIn(userId);
 
 /** Resolves with the first event that matches; the test's own timeout bounds the wait. */
 function next<T>(socket: Client, event: 'proposal.updated' | 'board.presence', match: (p: T) => boolean): Promise<T> {
@@ -47,34 +23,34 @@ function next<T>(socket: Client, event: 'proposal.updated' | 'board.presence', m
 }
 
 async function setup() {
-	const { residence } = await createResidence(app);
-	const other = await createResidence(app);
+	const { residence } = await createResidence(live.app);
+	const other = await createResidence(live.app);
 	const space = { type: 'residence' as const, id: residence.id };
-	const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
-	const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
-	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
-	const outsider = await createUser(app, { displayName: 'Out', roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
+	const amina = await createUser(live.app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+	const karim = await createUser(live.app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
+	const claire = await createUser(live.app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
+	const outsider = await createUser(live.app, { displayName: 'Out', roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
 	return { residence, other: other.residence, amina, karim, claire, outsider };
 }
 
 describe('live residence board', () => {
 	it('a support by A reaches B with the new count, a move reaches B, and another residence hears nothing', async () => {
 		const { residence, amina, karim, claire, outsider } = await setup();
-		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Bancs devant l’entrée' });
+		const { id } = await live.app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Bancs devant l’entrée' });
 		const [a, b, out] = await Promise.all([client(amina.id), client(karim.id), client(outsider.id)]);
 		const leaked: ProposalUpdate[] = [];
 		out.on('proposal.updated', (p) => leaked.push(p));
 
 		const supportSeen = next<ProposalUpdate>(b, 'proposal.updated', (p) => p.card.id === id && p.change === 'support');
 		const ownEcho = next<ProposalUpdate>(a, 'proposal.updated', (p) => p.card.id === id && p.change === 'support');
-		app.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		live.app.services.proposals.setSupport(amina, { proposalId: id, on: true });
 		const support = await supportSeen;
 		expect((await ownEcho).card.supports).toBe(1);
 		expect(support.card.supports).toBe(1);
 		expect(support.actorId).toBe(amina.id);
 
 		const moveSeen = next<ProposalUpdate>(b, 'proposal.updated', (p) => p.card.id === id && p.change === 'moved');
-		app.services.proposals.move(claire, { proposalId: id, status: 'discussion' });
+		live.app.services.proposals.move(claire, { proposalId: id, status: 'discussion' });
 		const move = await moveSeen;
 		expect(move.card.status).toBe('discussion');
 		expect(move.eventId).toBeGreaterThan(0);
@@ -87,7 +63,7 @@ describe('live residence board', () => {
 
 	it('shows who is on the board, counting discreet neighbours without their name', async () => {
 		const { residence, amina, karim } = await setup();
-		app.services.spaces.setDiscreet(karim, true);
+		live.app.services.spaces.setDiscreet(karim, true);
 		const [a, b] = await Promise.all([client(amina.id), client(karim.id)]);
 		const first = await a.emitWithAck('board.join', { residenceId: residence.id });
 		expect(first).toMatchObject({ ok: true, data: { residenceId: residence.id, online: [{ userId: amina.id, displayName: 'Amina' }] } });

@@ -3,39 +3,14 @@
  * Check-in, quorum reached, hands raised, a point of order jumping the queue, and a member whose phone
  * drops and comes back getting the whole state in one message.
  */
-import { io as connect, type Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queueOrder } from '$lib/domain/meetings';
-import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/events';
 import type { MeetingRoomState } from '$lib/realtime/meeting-events';
 import { createBodyFixture } from '$lib/server/services/meetings/fixture';
-import { cookieFor, createTestApp, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { liveHarness, type Client } from './socket-harness';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-let app: TestApp;
-let server: RealtimeServer;
-const clients: Client[] = [];
-
-beforeEach(async () => {
-	app = createTestApp();
-	server = await startRealtimeServer(app);
-});
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.disconnect();
-	await server.close();
-	app.close();
-});
-
-async function client(userId: string): Promise<Client> {
-	const socket: Client = connect(server.url, { extraHeaders: { cookie: cookieFor(app, userId) }, transports: ['websocket'], forceNew: true });
-	clients.push(socket);
-	await new Promise<void>((resolve, reject) => {
-		socket.once('connect', () => resolve());
-		socket.once('connect_error', reject);
-	});
-	return socket;
-}
+const harness = liveHarness();
+const client = (userId: string) => harness.signedIn(userId);
 
 function join(socket: Client, meetingId: string): Promise<{ ok: true; data: MeetingRoomState } | { ok: false; code: string }> {
 	return new Promise((resolve) => socket.emit('meeting.join', { meetingId }, (r) => resolve(r as never)));
@@ -55,12 +30,12 @@ function stateWhere(socket: Client, match: (s: MeetingRoomState) => boolean): Pr
 
 describe('meeting room on real sockets', () => {
 	it('runs check-in, quorum, hands and a point of order live; a reconnecting phone gets the whole state', async () => {
-		const f = await createBodyFixture(app);
-		const m = app.services.meetings;
+		const f = await createBodyFixture(harness.app);
+		const m = harness.app.services.meetings;
 		const { id } = await m.schedule(f.chair, { bodyId: f.body.id, title: 'Comité', startsAt: '2026-11-22T10:00' });
 		await m.addItem(f.chair, { meetingId: id, title: 'Budget', kind: 'decision' });
 		const [chair, secretary, fatou, vincent, elise, outsider] = await Promise.all(
-			[f.chair, f.secretary, f.fatou, f.vincent, f.elise, (await createBodyFixture(app)).fatou].map((u) => client(u.id))
+			[f.chair, f.secretary, f.fatou, f.vincent, f.elise, (await createBodyFixture(harness.app)).fatou].map((u) => client(u.id))
 		);
 		for (const s of [chair!, secretary!, fatou!, vincent!, elise!]) expect((await join(s, id)).ok).toBe(true);
 		expect(await join(outsider!, id)).toMatchObject({ ok: false, code: 'forbidden' });
@@ -78,10 +53,10 @@ describe('meeting room on real sockets', () => {
 
 		// Hands from phones; then a point of order, which goes first on every screen.
 		await m.raiseHand(f.fatou, { meetingId: id });
-		app.clock.advance(1000);
+		harness.app.clock.advance(1000);
 		await m.raiseHand(f.elise, { meetingId: id, type: 'against' });
 		const ordered = stateWhere(chair!, (st) => st.speeches.length === 3);
-		app.clock.advance(1000);
+		harness.app.clock.advance(1000);
 		await m.raiseHand(f.vincent, { meetingId: id, type: 'pointOfOrder' });
 		const seen = await ordered;
 		expect(queueOrder(seen.speeches, seen.rules.firstTimeFirst).map((s) => s.userId)).toEqual([f.vincent.id, f.fatou.id, f.elise.id]);

@@ -47,20 +47,25 @@ const benches = [
 	{ label: 'Banc béton et bois', cost: 1200 }
 ];
 
+/** A vote opened now by the facilitator: a secret, live, one-choice bench question unless told otherwise. */
+function createVote(s: Awaited<ReturnType<typeof residenceSetup>>, input: Record<string, unknown> = {}) {
+	return svc().create(s.claire, {
+		space: s.space,
+		question: 'Quel banc ?',
+		method: 'plurality',
+		options: benches,
+		electorate: 'residence',
+		secrecy: 'secret',
+		resultsVisibility: 'live',
+		openNow: true,
+		...input
+	});
+}
+
 describe('consultations service', () => {
 	it('one vote per household: the second member is told the household has voted', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc devant l’entrée ?',
-			method: 'plurality',
-			options: benches,
-			electorate: 'residence',
-			countBy: 'household',
-			secrecy: 'public',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s, { question: 'Quel banc devant l’entrée ?', countBy: 'household', secrecy: 'public' });
 		const [bois] = optionsOf(s.amina, id);
 		const first = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		expect(first.changed).toBe(false);
@@ -83,16 +88,7 @@ describe('consultations service', () => {
 
 	it('a secret ballot leaves no link between voter and ballot in any table', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc ?',
-			method: 'plurality',
-			options: benches,
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'afterClose',
-			openNow: true
-		});
+		const { id } = createVote(s, { resultsVisibility: 'afterClose' });
 		const [bois, metal] = optionsOf(s.amina, id);
 		const a = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		app.clock.advance(60_000);
@@ -140,16 +136,7 @@ describe('consultations service', () => {
 
 	it('lets a voter change her vote until close (secret: with her code), then freezes it as a decision', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc ?',
-			method: 'plurality',
-			options: benches,
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s);
 		const [bois, metal] = optionsOf(s.amina, id);
 		const { secret } = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		await svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
@@ -181,17 +168,7 @@ describe('consultations service', () => {
 	it('hides results until close, and closes by itself at the closing time', async () => {
 		const s = await residenceSetup();
 		const now = app.clock.now().getTime();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Priorités',
-			method: 'schulze',
-			options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }],
-			electorate: 'residence',
-			secrecy: 'public',
-			resultsVisibility: 'afterClose',
-			opensAt: new Date(now + 60_000).toISOString(),
-			closesAt: new Date(now + 3_600_000).toISOString()
-		});
+		const { id } = createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }], secrecy: 'public', resultsVisibility: 'afterClose', opensAt: new Date(now + 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), openNow: undefined });
 		const [jardin, bancs, fete] = optionsOf(s.amina, id);
 		expect(svc().view(s.amina, id).consultation.status).toBe('draft');
 		await expect(svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin]] } })).rejects.toThrow(/votes.error.notOpen/);
@@ -259,17 +236,7 @@ describe('consultations service', () => {
 
 	it('restricts a building vote to its households and reports turnout by building', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Couleur de la porte du bâtiment B',
-			method: 'approval',
-			options: [{ label: 'Bleu' }, { label: 'Vert' }],
-			electorate: 'building',
-			buildingId: s.inB[0]!.buildingId,
-			secrecy: 'public',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s, { question: 'Couleur de la porte du bâtiment B', method: 'approval', options: [{ label: 'Bleu' }, { label: 'Vert' }], electorate: 'building', buildingId: s.inB[0]!.buildingId, secrecy: 'public' });
 		const [bleu] = optionsOf(s.karim, id);
 		await expect(svc().cast(s.amina, { consultationId: id, ballot: { approve: [bleu] } })).rejects.toThrow(/votes.error.notInBuilding/);
 		await svc().cast(s.karim, { consultationId: id, ballot: { approve: [bleu] } });
@@ -283,16 +250,7 @@ describe('consultations service', () => {
 
 	it('warns when the result rests on under 10 % of households, and shows the quorum live', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Fête des voisins en juin ?',
-			method: 'yes-no-abstain',
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			quorumPercent: 50,
-			openNow: true
-		});
+		const { id } = createVote(s, { question: 'Fête des voisins en juin ?', method: 'yes-no-abstain', quorumPercent: 50, options: undefined });
 		await svc().cast(s.amina, { consultationId: id, ballot: { position: 'for' } });
 		const t = svc().view(s.karim, id).live.turnout;
 		expect(t.households?.represented).toBe(1);
@@ -305,16 +263,7 @@ describe('consultations service', () => {
 
 	it('records an assisted vote visible to the tenant, who can confirm it; both leave audit entries', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc ?',
-			method: 'plurality',
-			options: benches,
-			electorate: 'residence',
-			secrecy: 'public',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s, { secrecy: 'public' });
 		const [bois, metal] = optionsOf(s.karim, id);
 		await expect(svc().recordAssisted(s.karim, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
 		await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
@@ -330,16 +279,7 @@ describe('consultations service', () => {
 
 	it('an assisted secret vote gives a code the tenant uses to see and change it', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc ?',
-			method: 'plurality',
-			options: benches,
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s);
 		const [bois, metal] = optionsOf(s.karim, id);
 		const { secret } = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
 		expect(svc().view(s.lea, id).mine).toMatchObject({ channel: 'phone', castBy: 'Claire', ballot: null, needsCode: true });
@@ -352,16 +292,7 @@ describe('consultations service', () => {
 
 	it('records a show of hands as its own marked batch', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc ?',
-			method: 'plurality',
-			options: benches,
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s);
 		const [bois, metal] = optionsOf(s.karim, id);
 		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
 		expect(() => svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).toThrow(ForbiddenError);
@@ -396,16 +327,7 @@ describe('consultations service', () => {
 
 	it('rebuilds live tallies from the database after a restart', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Quel banc ?',
-			method: 'borda',
-			options: benches,
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s, { method: 'borda' });
 		const [a, b, c] = optionsOf(s.karim, id);
 		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
 		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
@@ -437,16 +359,7 @@ describe('consultations service', () => {
 
 	it('takes paper ballots one at a time for any method, in one marked batch', async () => {
 		const s = await residenceSetup();
-		const { id } = svc().create(s.claire, {
-			space: s.space,
-			question: 'Priorités',
-			method: 'schulze',
-			options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }],
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
-		});
+		const { id } = createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }] });
 		const [jardin, bancs, fete] = optionsOf(s.karim, id);
 		const first = svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [jardin]] }, note: 'Urne du hall' });
 		const second = svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [fete]] }, batchId: first.batchId });

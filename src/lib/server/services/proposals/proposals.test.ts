@@ -4,12 +4,12 @@ import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
-import type { Published } from '../realtime/bus';
-import { createTestApp, createResidence, createUser, type TestApp } from '../testing';
-import { auditLog } from '../db/schema';
-import { createProposalsService } from './proposals';
-import { UserError } from './errors';
-import { ValidationError } from './validate';
+import type { Published } from '../../realtime/bus';
+import { createTestApp, createResidence, createUser, type TestApp } from '../../testing';
+import { auditLog } from '../../db/schema';
+import { createProposalsService } from './index';
+import { UserError } from '../errors';
+import { ValidationError } from '../validate';
 
 let app: TestApp;
 let published: Published[];

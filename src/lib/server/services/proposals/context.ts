@@ -1,0 +1,135 @@
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { type ProposalStatus } from '$lib/domain/lifecycle';
+import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
+import type { BoardCard, BoardChange } from '$lib/realtime/board-events';
+import { roomForSpace } from '$lib/realtime/events';
+import { config } from '../../config';
+import { type Db } from '../../db';
+import { proposalEvents, proposals, residences, users } from '../../db/schema';
+import type { ServiceDeps } from '../deps';
+import { notFound, UserError } from '../errors';
+import { createNotificationsService, type NotificationsService } from '../notifications';
+
+export type ProposalRow = typeof proposals.$inferSelect;
+export type EditableFields = Pick<ProposalRow, 'title' | 'category' | 'costEuros' | 'carriedBy'>;
+
+export interface ProposalsOptions {
+	/** Where photos are written; read lazily so tests can point it at their temporary folder. */
+	uploadDir?: () => string;
+	notifications?: NotificationsService;
+}
+
+export const spaceOf = (p: Pick<ProposalRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: p.spaceType, id: p.spaceId });
+export const keyOf = (s: SpaceRef) => `${s.type}:${s.id}`;
+
+/** What every part of the proposals service shares: card queries, the visibility check, events and publishing. */
+export function createProposalsContext(deps: ServiceDeps, options: ProposalsOptions = {}) {
+	const { db, clock, bus } = deps;
+	const uploadDir = options.uploadDir ?? (() => config().UPLOAD_DIR);
+	const notifications = options.notifications ?? createNotificationsService(deps);
+
+	const counts = {
+		supports: sql<number>`(select count(*) from proposal_supports s where s.proposal_id = ${proposals.id})`,
+		volunteers: sql<number>`(select count(*) from proposal_volunteers v where v.proposal_id = ${proposals.id})`,
+		comments: sql<number>`(select count(*) from proposal_comments c where c.proposal_id = ${proposals.id} and c.hidden_at is null)`
+	};
+
+	function cardRows(tx: Db, where: ReturnType<typeof and>) {
+		return tx
+			.select({ p: proposals, authorName: users.displayName, ...counts })
+			.from(proposals)
+			.innerJoin(users, eq(users.id, proposals.authorId))
+			.where(where)
+			.orderBy(asc(proposals.position), asc(proposals.createdAt))
+			.all();
+	}
+
+	function toCard(row: ReturnType<typeof cardRows>[number], reveal: boolean): BoardCard {
+		const { p } = row;
+		const hidden = p.hiddenAt ? { reason: p.hiddenReason ?? '' } : null;
+		return {
+			id: p.id,
+			spaceKey: keyOf(spaceOf(p)),
+			title: hidden && !reveal ? '' : p.title,
+			category: p.category,
+			status: p.status,
+			position: p.position,
+			costEuros: p.costEuros,
+			carriedBy: hidden && !reveal ? null : p.carriedBy,
+			declineReason: hidden && !reveal ? null : p.declineReason,
+			hasPhoto: !!p.photo && (!hidden || reveal),
+			authorId: p.authorId,
+			authorName: row.authorName,
+			supports: row.supports,
+			volunteers: row.volunteers,
+			comments: row.comments,
+			hidden,
+			createdAt: p.createdAt.toISOString(),
+			updatedAt: p.updatedAt.toISOString()
+		};
+	}
+
+	/** The card as the whole room may see it, for socket events. */
+	function publicCard(tx: Db, proposalId: string): BoardCard {
+		const row = cardRows(tx, eq(proposals.id, proposalId))[0];
+		if (!row) throw notFound();
+		return toCard(row, false);
+	}
+
+	function publishUpdate(proposalId: string, change: BoardChange, actor: Actor, eventId?: number) {
+		const card = publicCard(db, proposalId);
+		const [type, id] = card.spaceKey.split(':') as [string, string];
+		bus.publish(roomForSpace(type, id), 'proposal.updated', { card, change, actorId: actor.id, ...(eventId ? { eventId } : {}) });
+	}
+
+	function loadProposal(tx: Db, id: string): ProposalRow {
+		const row = tx.select().from(proposals).where(eq(proposals.id, id)).get();
+		if (!row) throw notFound();
+		return row;
+	}
+
+	/** Reading a proposal needs the space's view right; a stranger learns nothing, not even that it exists. */
+	function visible(actor: Actor | null, id: string): ProposalRow {
+		const row = db.select().from(proposals).where(eq(proposals.id, id)).get();
+		if (!row) throw notFound();
+		authorize(actor, 'space.view', spaceOf(row));
+		return row;
+	}
+
+	function residenceSpace(residenceId: string): SpaceRef {
+		if (!db.select({ id: residences.id }).from(residences).where(eq(residences.id, residenceId)).get()) throw notFound();
+		return { type: 'residence', id: residenceId };
+	}
+
+	function positionIn(tx: Db, space: SpaceRef, status: ProposalStatus, index: number | undefined, excludeId?: string): number {
+		const column = tx
+			.select({ id: proposals.id, position: proposals.position })
+			.from(proposals)
+			.where(and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), eq(proposals.status, status), excludeId ? ne(proposals.id, excludeId) : undefined))
+			.orderBy(asc(proposals.position), asc(proposals.createdAt))
+			.all();
+		if (column.length === 0) return 1;
+		const i = index === undefined ? column.length : Math.min(index, column.length);
+		if (i === 0) return column[0]!.position - 1;
+		if (i === column.length) return column[column.length - 1]!.position + 1;
+		return (column[i - 1]!.position + column[i]!.position) / 2;
+	}
+
+	function event(tx: Db, proposalId: string, actorId: string, kind: typeof proposalEvents.$inferInsert.kind, data: Record<string, unknown> = {}): number {
+		const row = tx.insert(proposalEvents).values({ proposalId, at: clock.now(), actorId, kind, data }).returning({ id: proposalEvents.id }).get();
+		return row.id;
+	}
+
+	function rightsOn(actor: Actor | null, p: ProposalRow) {
+		const space = spaceOf(p);
+		return { canMove: can(actor, 'proposal.move', space), isAuthor: !!actor && actor.id === p.authorId && can(actor, 'proposal.editOwn', space) };
+	}
+
+	function ensureNotHidden(p: ProposalRow) {
+		if (p.hiddenAt) throw new UserError('board.error.hidden', {}, 409);
+	}
+
+	return { db, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden };
+}
+
+export type ProposalsContext = ReturnType<typeof createProposalsContext>;

@@ -1,0 +1,121 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { targetsFor } from '$lib/domain/lifecycle';
+import { authorize, can, type Actor } from '$lib/domain/policy';
+import { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } from '../../db/schema';
+import { spaceOf, type ProposalsContext } from './context';
+
+/** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
+export function createProposalViews(ctx: ProposalsContext) {
+	const { db, cardRows, toCard, visible, residenceSpace, rightsOn } = ctx;
+	return {
+		/** The board of a residence: every card, with what this person did and may do. */
+		board(actor: Actor | null, residenceId: string) {
+			const space = residenceSpace(residenceId);
+			authorize(actor, 'space.view', space);
+			const reveal = can(actor, 'content.moderate', space);
+			const rows = cardRows(db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id)));
+			const mine = (table: typeof proposalSupports | typeof proposalVolunteers) =>
+				new Set(
+					rows.length
+						? db.select({ id: table.proposalId }).from(table).where(and(eq(table.userId, actor.id), inArray(table.proposalId, rows.map((r) => r.p.id)))).all().map((r) => r.id)
+						: []
+				);
+			const supported = mine(proposalSupports);
+			const volunteered = mine(proposalVolunteers);
+			const residence = db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).get()!;
+			return {
+				residence,
+				cards: rows.map((r) => ({
+					...toCard(r, reveal),
+					supportedByMe: supported.has(r.p.id),
+					volunteeredByMe: volunteered.has(r.p.id),
+					targets: targetsFor(r.p.status, rightsOn(actor, r.p))
+				})),
+				can: {
+					propose: can(actor, 'proposal.create', space),
+					support: can(actor, 'proposal.support', space),
+					comment: can(actor, 'proposal.comment', space),
+					move: can(actor, 'proposal.move', space),
+					moderate: reveal
+				}
+			};
+		},
+
+		/** One proposal with its comments, supporters, volunteers and history. */
+		proposal(actor: Actor | null, id: string) {
+			const p = visible(actor, id);
+			const space = spaceOf(p);
+			authorize(actor, 'space.view', space);
+			const moderator = can(actor, 'content.moderate', space);
+			// Hiding a proposal hides everything written on it, its comments included, from all but moderators.
+			const redacted = !!p.hiddenAt && !moderator;
+			const row = cardRows(db, eq(proposals.id, id))[0]!;
+			const card = toCard(row, moderator);
+			const commentRows = db
+				.select({ c: proposalComments, authorName: users.displayName })
+				.from(proposalComments)
+				.innerJoin(users, eq(users.id, proposalComments.authorId))
+				.where(eq(proposalComments.proposalId, id))
+				.orderBy(asc(proposalComments.createdAt))
+				.all();
+			const comment = (r: (typeof commentRows)[number]) => ({
+				id: r.c.id,
+				authorId: r.c.authorId,
+				authorName: r.authorName,
+				body: (r.c.hiddenAt && !moderator) || redacted ? '' : r.c.body,
+				hidden: r.c.hiddenAt ? { reason: r.c.hiddenReason ?? '' } : null,
+				createdAt: r.c.createdAt
+			});
+			const threads = commentRows
+				.filter((r) => !r.c.parentId)
+				.map((r) => ({ ...comment(r), replies: commentRows.filter((x) => x.c.parentId === r.c.id).map(comment) }));
+			const names = (table: typeof proposalSupports | typeof proposalVolunteers) =>
+				db
+					.select({ userId: users.id, displayName: users.displayName })
+					.from(table)
+					.innerJoin(users, eq(users.id, table.userId))
+					.where(eq(table.proposalId, id))
+					.orderBy(asc(table.createdAt))
+					.all();
+			const volunteers = names(proposalVolunteers);
+			const supporters = names(proposalSupports);
+			const history = db
+				.select({ e: proposalEvents, actorName: users.displayName })
+				.from(proposalEvents)
+				.leftJoin(users, eq(users.id, proposalEvents.actorId))
+				.where(eq(proposalEvents.proposalId, id))
+				.orderBy(desc(proposalEvents.id))
+				.all()
+				.map((r) => ({ ...r.e, actorName: r.actorName, data: moderator || !p.hiddenAt ? r.e.data : redactHidden(r.e) }));
+			const rights = rightsOn(actor, p);
+			return {
+				card,
+				description: redacted ? '' : p.description,
+				/** The reader may not see this proposal's text: pages must not fill it in from elsewhere (the live document). */
+				redacted,
+				residenceId: p.spaceId,
+				threads,
+				// Names only: neighbours' ids are not needed to show who helps.
+				volunteers: volunteers.map(({ displayName }) => ({ displayName })),
+				supportedByMe: supporters.some((s) => s.userId === actor.id),
+				volunteeredByMe: volunteers.some((v) => v.userId === actor.id),
+				history,
+				targets: targetsFor(p.status, rights),
+				can: {
+					support: can(actor, 'proposal.support', space),
+					comment: can(actor, 'proposal.comment', space),
+					move: rights.canMove,
+					undo: rights.canMove,
+					edit: rights.canMove || rights.isAuthor,
+					moderate: moderator
+				}
+			};
+		}
+	};
+}
+
+/** Once a proposal is hidden, readers who are not moderators see in its history the facts and reasons, not the hidden text (old titles of edits). */
+function redactHidden(e: typeof proposalEvents.$inferSelect): Record<string, unknown> {
+	const { reason, from, to, kind } = e.data as Record<string, unknown>;
+	return Object.fromEntries(Object.entries({ reason, from, to, kind }).filter(([, v]) => v !== undefined));
+}
