@@ -6,7 +6,7 @@ const ORIGIN = 'https://board.example.org';
 
 describe('safeRedirect (the language switch and every other redirect taken from a form)', () => {
 	it('refuses the classic open-redirect forms', () => {
-		for (const v of ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'https://evil.example', 'javascript:alert(1)', '\\\\evil.example', '/%5Cevil.example', ' //evil.example', null, 42])
+		for (const v of ['//evil.example', '/.//evil.example', '/a/..//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'https://evil.example', 'javascript:alert(1)', '\\\\evil.example', '/%5Cevil.example', ' //evil.example', null, 42])
 			expect(safeRedirect(v, ORIGIN), String(v)).toBe('/');
 	});
 

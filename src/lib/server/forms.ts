@@ -77,7 +77,9 @@ export function safeRedirect(value: unknown, base: URL | string = 'http://localh
 	try {
 		const origin = new URL(base).origin;
 		const target = new URL(cleaned, origin);
-		return target.origin === origin ? target.pathname + target.search + target.hash : '/';
+		const path = target.pathname + target.search + target.hash;
+		// Resolution can itself produce a protocol-relative path ('/.//evil.example' → '//evil.example').
+		return target.origin === origin && !path.startsWith('//') ? path : '/';
 	} catch {
 		return '/';
 	}
