@@ -28,6 +28,8 @@ export const residences = sqliteTable('residences', {
 	city: text('city').notNull().default(''),
 	address: text('address').notNull().default(''),
 	sitePlanPath: text('site_plan_path'),
+	/** A simulated residence inside a practice session: kept out of indicators, register, portal, notifications. */
+	practice: integer('practice', { mode: 'boolean' }).notNull().default(false),
 	createdAt: createdAt()
 });
 
@@ -58,6 +60,8 @@ export const bodies = sqliteTable('bodies', {
 	description: text('description').notNull().default(''),
 	/** How many proxies one member may hold. */
 	proxyLimit: integer('proxy_limit').notNull().default(1),
+	/** A simulated body inside a practice session: kept out of indicators, register, portal, notifications. */
+	practice: integer('practice', { mode: 'boolean' }).notNull().default(false),
 	createdAt: createdAt()
 });
 

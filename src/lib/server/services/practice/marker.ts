@@ -1,0 +1,64 @@
+import { and, eq, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm';
+import type { SpaceRef } from '$lib/domain/policy';
+import type { Db } from '../../db';
+import { bodies, residences } from '../../db/schema-core';
+
+/**
+ * The practice marker. A practice session plays in its own simulated residence or body, marked
+ * `practice = true`. Whatever speaks to the real world (indicators, decision register, transparency
+ * portal, notifications to people) leaves those spaces out through the helpers below.
+ */
+
+/** Whether a residence or body is a practice space (a training space is not a simulated one). */
+export async function isPracticeSpace(db: Db, space: SpaceRef): Promise<boolean> {
+	if (space.type === 'residence') {
+		const row = await db.select({ practice: residences.practice }).from(residences).where(eq(residences.id, space.id)).get();
+		return row?.practice === true;
+	}
+	if (space.type === 'body') {
+		const row = await db.select({ practice: bodies.practice }).from(bodies).where(eq(bodies.id, space.id)).get();
+		return row?.practice === true;
+	}
+	return false;
+}
+
+/** Ids of every practice residence and body (for filtering a list already read). */
+export async function practiceSpaceIds(db: Db): Promise<Set<string>> {
+	const [r, b] = await Promise.all([
+		db.select({ id: residences.id }).from(residences).where(eq(residences.practice, true)).all(),
+		db.select({ id: bodies.id }).from(bodies).where(eq(bodies.practice, true)).all()
+	]);
+	return new Set([...r, ...b].map((x) => x.id));
+}
+
+/** Conditions to put in a WHERE: only real residences / only real bodies. */
+export const realResidence = (): SQL => eq(residences.practice, false);
+export const realBody = (): SQL => eq(bodies.practice, false);
+
+/**
+ * A WHERE condition for a table that points at a space by (space_type, space_id) columns: true
+ * unless the row belongs to a practice residence or body. Plain subqueries, portable SQL.
+ */
+export function notInPracticeSpace(spaceType: Column, spaceId: Column): SQL {
+	return or(
+		and(eq(spaceType, 'residence'), notPracticeResidence(spaceId)),
+		and(eq(spaceType, 'body'), notPracticeBody(spaceId)),
+		and(sql`${spaceType} <> 'residence'`, sql`${spaceType} <> 'body'`)
+	) as SQL;
+}
+
+/** Same, for a table that points at a residence only (or a body only) by one id column. */
+const practiceResidences = () => sql`(select ${residences.id} from ${residences} where ${eq(residences.practice, true)})`;
+const practiceBodies = () => sql`(select ${bodies.id} from ${bodies} where ${eq(bodies.practice, true)})`;
+export const notPracticeResidence = (residenceId: Column): SQL => notInArray(residenceId, practiceResidences());
+export const notPracticeBody = (bodyId: Column): SQL => notInArray(bodyId, practiceBodies());
+
+/** Keeps the rows of a list whose space is real (for lists already read with their space). */
+export async function withoutPracticeSpaces<T>(db: Db, rows: T[], spaceOf: (row: T) => string | null | undefined): Promise<T[]> {
+	const practice = await practiceSpaceIds(db);
+	return rows.filter((row) => {
+		const id = spaceOf(row);
+		return !id || !practice.has(id);
+	});
+}
+
