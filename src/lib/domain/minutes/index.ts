@@ -1,0 +1,4 @@
+export * from './state';
+export * from './canonical';
+export * from './chain';
+export * from './markdown';
