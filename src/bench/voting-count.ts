@@ -1,13 +1,16 @@
 /**
- * Counting benchmark: 100,000 random ranked ballots over 10 options (seeded, deterministic), counted
- * with Schulze, IRV and Borda; each figure is the median of 3 runs, in ms. Also the cost of one live
- * `tally.add()` for Schulze (µs per ballot), which is what the server pays on every vote.
+ * Counting benchmark: 100,000 seeded ballots over 10 options for EVERY method (ranked ballots for
+ * Schulze, IRV and Borda; the same voters' preferences turned into a choice, approvals, grades, dots,
+ * a budget selection or a position for the others). For each method: the batch count (median of 3
+ * runs, ms) against the goal of 200 ms, and the cost of one live `tally.add()` (µs per ballot, what the
+ * server pays on every vote) against the goal of 20 µs. A ratio ≤ 1 meets the goal.
  *
  *   npx tsx src/bench/voting-count.ts      (prints a table)
  */
 import { pathToFileURL } from 'node:url';
-import { borda, createTally, irv, schulze } from '../lib/domain/voting/index';
-import type { Ballot, Election } from '../lib/domain/voting/types';
+import { count, createTally } from '../lib/domain/voting/index';
+import type { Ballot, Election, ElectionConfig, Method } from '../lib/domain/voting/types';
+import { METHODS } from '../lib/domain/voting/types';
 
 export interface BenchResult {
 	name: string;
@@ -58,6 +61,50 @@ export function benchElection(seed = 20250101, ballots = BALLOTS, options = OPTI
 	return { method: 'schulze', options: ids.map((id) => ({ id, label: id })), ballots: list };
 }
 
+/** The same voters' ranked preferences, expressed as each method's ballot. */
+export function electionFor(method: Method, ranked: Election): Election {
+	const ids = ranked.options.map((o) => o.id);
+	const grades = ['Très bien', 'Bien', 'Assez bien', 'Passable', 'Insuffisant'];
+	const config: ElectionConfig = {
+		method,
+		options: method === 'yes-no-abstain' ? ranked.options.slice(0, 1) : ranked.options.map((o, i) => ({ ...o, ...(method === 'budget' ? { cost: 1_000 + 250 * i } : {}) })),
+		...(method === 'budget' ? { budget: 6_000 } : {}),
+		...(method === 'dot' ? { dots: 5 } : {}),
+		...(method === 'majority-judgment' ? { grades } : {})
+	};
+	const ballots: Ballot[] = ranked.ballots.map((b) => {
+		const order = (b.ranking ?? []).flat();
+		const top = order[0] ?? ids[0] ?? 'o0';
+		switch (method) {
+			case 'plurality':
+				return { choice: top };
+			case 'approval':
+				return { approve: order.slice(0, 3) };
+			case 'yes-no-abstain':
+				return { position: top === 'o0' || top === 'o1' ? 'for' : top === 'o2' ? 'abstain' : 'against' };
+			case 'majority-judgment':
+				return { grades: Object.fromEntries(order.map((id, i) => [id, Math.min(grades.length - 1, Math.floor(i / 2))])) };
+			case 'dot':
+				return { dots: { [top]: 3, ...(order[1] ? { [order[1]]: 2 } : {}) } };
+			case 'budget': {
+				const select: string[] = [];
+				let spent = 0;
+				for (const id of order) {
+					const cost = 1_000 + 250 * ids.indexOf(id);
+					if (spent + cost <= 6_000) {
+						select.push(id);
+						spent += cost;
+					}
+				}
+				return { select };
+			}
+			default:
+				return b;
+		}
+	});
+	return { ...config, ballots };
+}
+
 function medianMs(fn: () => unknown): number {
 	const times: number[] = [];
 	for (let i = 0; i < RUNS; i++) {
@@ -69,26 +116,31 @@ function medianMs(fn: () => unknown): number {
 	return Math.round((times[Math.floor(times.length / 2)] ?? 0) * 10) / 10;
 }
 
+/** Goals from the performance issue: a batch count under 200 ms, a live add() under 20 µs. */
+const COUNT_GOAL_MS = 200;
+const ADD_GOAL_US = 20;
+
 export async function benchVotingCount(): Promise<BenchResult[]> {
-	const election = benchElection();
-	const label = `${BALLOTS / 1000}k ranked ballots, ${OPTIONS} options`;
-	const results: BenchResult[] = [
-		{ name: `voting count: schulze (${label})`, value: medianMs(() => schulze(election)), unit: 'ms' },
-		{ name: `voting count: irv (${label})`, value: medianMs(() => irv(election)), unit: 'ms' },
-		{ name: `voting count: borda (${label})`, value: medianMs(() => borda(election)), unit: 'ms' }
-	];
-	const liveMs = medianMs(() => {
-		const tally = createTally({ method: 'schulze', options: election.options });
-		for (const b of election.ballots) tally.add(b);
-	});
-	results.push({
-		name: `voting live tally: schulze add() per ballot (${label})`,
-		value: Math.round((liveMs * 1000 * 100) / BALLOTS) / 100,
-		unit: 'µs'
-	});
+	const ranked = benchElection();
+	const label = `${BALLOTS / 1000}k ballots, ${OPTIONS} options`;
+	const results: BenchResult[] = [];
+	for (const method of METHODS) {
+		const election = electionFor(method, ranked);
+		const countMs = medianMs(() => count(election));
+		const addMs = medianMs(() => {
+			const tally = createTally({ ...election, ballots: [] });
+			for (const b of election.ballots) tally.add(b);
+		});
+		const addUs = Math.round((addMs * 1000 * 100) / BALLOTS) / 100;
+		results.push(
+			{ name: `count ${method} (${label}), goal ${COUNT_GOAL_MS} ms`, value: countMs, unit: 'ms' },
+			{ name: `count ${method}: ratio to the goal (≤ 1 meets it)`, value: Math.round((countMs / COUNT_GOAL_MS) * 100) / 100, unit: '×' },
+			{ name: `live add() ${method}, goal ${ADD_GOAL_US} µs`, value: addUs, unit: 'µs/ballot' },
+			{ name: `live add() ${method}: ratio to the goal`, value: Math.round((addUs / ADD_GOAL_US) * 1000) / 1000, unit: '×' }
+		);
+	}
 	return results;
 }
-
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(entry).href) {
 	const results = await benchVotingCount();
