@@ -13,9 +13,9 @@
  * eliminate the one listed LAST in the file. If ALL continuing options are tied, nobody is eliminated:
  * they are joint winners (a genuine tie).
  *
- * IRV is inherently global (a transfer depends on every elimination), so the live tally only keeps
- * the multiset of distinct rankings per college (with their summed weights) and recounts the rounds in
- * `result()`: O(rounds × distinct ballots × options), not O(1) per ballot.
+ * IRV is inherently global (a transfer depends on every elimination), so the live tally only stores
+ * the rankings per college (column-wise, see `IrvStore`) and recounts the rounds in `result()`:
+ * O(rounds × ballots × options), not O(1) per ballot.
  */
 import { countWith, type Kernel } from './engine';
 import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidyArray } from './numeric';
@@ -24,46 +24,92 @@ import type { Prepared } from './validate';
 
 export const IRV_TIE_RULE = `When several continuing options tie for the lowest tally, the one with the lowest tally in the most recent previous round where they differed is eliminated; if they were equal in every round, the one listed last in the file is eliminated. If all continuing options are tied, they are joint winners. ${FILE_ORDER_RULE}`;
 
-interface Entry {
-	weight: number;
-	count: number;
+/** Marks the end of a group of tied options in an `IrvStore`'s codes. */
+const END_GROUP = -1;
+
+function grow<T extends Int32Array | Float64Array>(array: T, needed: number): T {
+	if (needed <= array.length) return array;
+	const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
+	next.set(array);
+	return next;
 }
-
-/** Group separator in ranking keys (option characters start at code 2). */
-const SEPARATOR = 1;
-
-/** distinct ranking (canonical key) → entry */
-type IrvAggregate = Map<string, Entry>;
 
 /**
- * Canonical key of a (valid) ranking, which is also its compact storage (decoded by `runIrv`): one
- * character per option (code = index + 2), indices sorted within a group, each group followed by
- * "\u0001".
+ * One college's ballots, stored column-wise as they arrive: no object and no string per ballot.
+ * `codes` holds the rankings one after the other (option indices, END_GROUP after each group); ballot
+ * k runs from `starts[k]` to `starts[k + 1]`. Identical rankings are not merged: the rounds treat each
+ * stored ballot as one weighted ballot, which counts the same.
+ *
+ * Removal (live tally only) finds a stored ballot with the same ranking through an index of canonical
+ * keys (indices sorted within each group) built on first use, and takes the weight back from it.
  */
-function rankingKey(p: Prepared, ranking: readonly (readonly string[])[]): string {
-	// Character codes collected first and turned into one flat string at the end: no intermediate
-	// strings per option, and the Map hashes a flat string (measured ~25 % faster than `+=`).
-	codes.length = 0;
-	for (const group of ranking) {
-		if (group.length === 1) {
-			codes.push((p.index.get(group[0] ?? '') ?? 0) + 2);
-		} else {
-			const sorted = group.map((id) => p.index.get(id) ?? 0).sort((a, b) => a - b);
-			for (const i of sorted) codes.push(i + 2);
+export class IrvStore {
+	codes = new Int32Array(1024);
+	starts = new Int32Array(257);
+	weights = new Float64Array(256);
+	size = 0;
+	#index: Map<string, number[]> | null = null;
+
+	add(p: Prepared, ranking: readonly (readonly string[])[], weight: number) {
+		let length = 0;
+		for (const group of ranking) length += group.length + 1;
+		const at = this.starts[this.size] ?? 0;
+		this.codes = grow(this.codes, at + length);
+		let c = at;
+		for (const group of ranking) {
+			for (const id of group) this.codes[c++] = p.index.get(id) ?? 0;
+			this.codes[c++] = END_GROUP;
 		}
-		codes.push(SEPARATOR);
+		this.weights = grow(this.weights, this.size + 1);
+		this.weights[this.size] = weight;
+		this.size++;
+		this.starts = grow(this.starts, this.size + 1);
+		this.starts[this.size] = c;
+		if (this.#index) this.#indexSlot(this.#index, this.size - 1);
 	}
-	return String.fromCharCode(...codes);
+
+	remove(ranking: readonly (readonly string[])[], p: Prepared, weight: number) {
+		const index = this.#buildIndex();
+		const key = canonicalRanking(ranking.map((group) => group.map((id) => p.index.get(id) ?? 0)));
+		const slots = index.get(key);
+		if (!slots?.length) return;
+		// Prefer a stored ballot of exactly this weight (then it is gone); else take the weight from the last.
+		const exact = slots.findLastIndex((k) => this.weights[k] === weight);
+		const k = slots[exact >= 0 ? exact : slots.length - 1] ?? 0;
+		this.weights[k] = (this.weights[k] ?? 0) - weight;
+		if (exact >= 0) slots.splice(exact, 1);
+	}
+
+	#keyOf(k: number): string {
+		const groups: number[][] = [[]];
+		for (let c = this.starts[k] ?? 0; c < (this.starts[k + 1] ?? 0); c++) {
+			const code = this.codes[c] ?? 0;
+			if (code === END_GROUP) groups.push([]);
+			else groups[groups.length - 1]?.push(code);
+		}
+		groups.pop();
+		return canonicalRanking(groups);
+	}
+
+	#buildIndex(): Map<string, number[]> {
+		if (this.#index) return this.#index;
+		const index = new Map<string, number[]>();
+		for (let k = 0; k < this.size; k++) this.#indexSlot(index, k);
+		this.#index = index;
+		return index;
+	}
+
+	#indexSlot(index: Map<string, number[]>, k: number) {
+		const key = this.#keyOf(k);
+		const slots = index.get(key);
+		if (slots) slots.push(k);
+		else index.set(key, [k]);
+	}
 }
 
-/** Scratch buffer of `rankingKey` (a ranking has at most one code per option and one per group). */
-const codes: number[] = [];
-
-/** A distinct ranking (as a `rankingKey`), its raw weight and its scale group (college). */
-interface Weighted {
-	key: string;
-	weight: number;
-	group: number;
+/** A ranking of option indices as a key: indices sorted within each group, groups joined by "|". */
+function canonicalRanking(groups: readonly (readonly number[])[]): string {
+	return groups.map((g) => [...g].sort((a, b) => a - b).join(',')).join('|');
 }
 
 /**
@@ -71,17 +117,20 @@ interface Weighted {
  * colleges). Raw weights are accumulated per (group, size of the tied group the ballot is split over)
  * and scaled/divided once per round, in a fixed order: the tallies do not depend on ballot order.
  */
-export function runIrv(ballots: readonly Weighted[], factors: readonly number[], n: number, ids: readonly string[]) {
-	// Decode the keys into flat typed arrays: the rounds below then allocate nothing per ballot.
-	const B = ballots.length;
+export function runIrv(stores: readonly IrvStore[], factors: readonly number[], n: number, ids: readonly string[]) {
+	// Lay every college's ballots out in flat typed arrays: the rounds below then allocate nothing per ballot.
+	let B = 0;
 	let groupCount = 0;
 	let itemCount = 0;
-	for (const b of ballots) {
-		for (let c = 0; c < b.key.length; c++) {
-			if (b.key.charCodeAt(c) === SEPARATOR) groupCount++;
+	stores.forEach((s, sg) => {
+		if ((factors[sg] ?? 0) === 0) return;
+		B += s.size;
+		const end = s.starts[s.size] ?? 0;
+		for (let c = 0; c < end; c++) {
+			if (s.codes[c] === END_GROUP) groupCount++;
 			else itemCount++;
 		}
-	}
+	});
 	const items = new Int32Array(itemCount);
 	const groupStart = new Int32Array(groupCount + 1);
 	const ballotEnd = new Int32Array(B);
@@ -90,19 +139,22 @@ export function runIrv(ballots: readonly Weighted[], factors: readonly number[],
 	const pos = new Int32Array(B); // current group of each ballot (only moves forward)
 	let gi = 0;
 	let xi = 0;
-	for (let k = 0; k < B; k++) {
-		const b = ballots[k] as Weighted;
-		pos[k] = gi;
-		weight[k] = b.weight;
-		scaleGroup[k] = b.group;
-		groupStart[gi] = xi;
-		for (let c = 0; c < b.key.length; c++) {
-			const code = b.key.charCodeAt(c);
-			if (code === SEPARATOR) groupStart[++gi] = xi;
-			else items[xi++] = code - 2;
+	let k = 0;
+	stores.forEach((s, sg) => {
+		if ((factors[sg] ?? 0) === 0) return;
+		for (let j = 0; j < s.size; j++, k++) {
+			pos[k] = gi;
+			weight[k] = s.weights[j] ?? 0;
+			scaleGroup[k] = sg;
+			groupStart[gi] = xi;
+			for (let c = s.starts[j] ?? 0; c < (s.starts[j + 1] ?? 0); c++) {
+				const code = s.codes[c] ?? 0;
+				if (code === END_GROUP) groupStart[++gi] = xi;
+				else items[xi++] = code;
+			}
+			ballotEnd[k] = gi;
 		}
-		ballotEnd[k] = gi;
-	}
+	});
 	groupStart[gi] = xi;
 
 	const continuing = new Uint8Array(n).fill(1);
@@ -186,27 +238,20 @@ export function runIrv(ballots: readonly Weighted[], factors: readonly number[],
 	}
 }
 
-export const irvKernel: Kernel<IrvAggregate, IrvResult> = {
-	create: () => new Map(),
-	add(p, agg, ballot, weight, sign) {
-		const key = rankingKey(p, ballot.ranking ?? []);
-		const entry = agg.get(key);
-		if (entry) {
-			entry.weight += sign * weight;
-			entry.count += sign;
-			if (entry.count === 0) agg.delete(key);
-		} else if (sign > 0) {
-			agg.set(key, { weight, count: 1 });
-		}
+export const irvKernel: Kernel<IrvStore, IrvResult> = {
+	create: () => new IrvStore(),
+	add(p, store, ballot, weight, sign) {
+		if (sign > 0) store.add(p, ballot.ranking ?? [], weight);
+		else store.remove(ballot.ranking ?? [], p, weight);
 	},
 	finish(p, parts, base) {
-		const ballots: Weighted[] = [];
-		parts.forEach(({ agg, factor }, group) => {
-			if (factor === 0) return;
-			for (const [key, e] of agg) ballots.push({ key, weight: e.weight, group });
-		});
 		const factors = parts.map((x) => x.factor);
-		const { rounds, winners, eliminated, firstRound } = runIrv(ballots, factors, p.n, p.ids);
+		const { rounds, winners, eliminated, firstRound } = runIrv(
+			parts.map((x) => x.agg),
+			factors,
+			p.n,
+			p.ids
+		);
 		const ranking = [...winners, ...[...eliminated].reverse()];
 		return {
 			method: 'irv',
