@@ -23,6 +23,7 @@ const fixtureAccess: DocAccess = async (actor, docName) => {
 	const ref = parseDocName(docName);
 	if (!ref) return 'none';
 	if (ref.kind === 'pins') return pinsAccess(actor, { type: 'residence', id: ref.residenceId });
+	if (ref.kind !== 'description') return 'none';
 	const facts = proposalsById.get(ref.proposalId);
 	return facts ? descriptionAccess(actor, facts) : 'none';
 };

@@ -48,7 +48,9 @@ export const actions = [
 	'meeting.speakers',
 	'meeting.proposeItem',
 	'minutes.edit',
-	'minutes.adopt'
+	'minutes.adopt',
+	'minutes.amend',
+	'decision.manage'
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -81,7 +83,7 @@ const participant: Action[] = ['space.view', 'proposal.create', 'proposal.commen
 const grants: Record<Role, readonly Action[]> = {
 	tenant: [...participant, 'space.members'],
 	// Tenant associations co-facilitate with staff, but access resets stay with the landlord.
-	association: [...participant, 'space.members', 'proposal.move', 'content.moderate', 'consultation.manage'],
+	association: [...participant, 'space.members', 'proposal.move', 'content.moderate', 'consultation.manage', 'decision.manage'],
 	// Agency staff run the board; they record votes given in person but do not vote in tenants' place.
 	facilitator: [
 		'space.view',
@@ -94,9 +96,10 @@ const grants: Record<Role, readonly Action[]> = {
 		'proposal.move',
 		'content.moderate',
 		'consultation.manage',
-		'vote.recordOnBehalf'
+		'vote.recordOnBehalf',
+		'decision.manage'
 	],
-	member: [...participant, 'space.members', 'meeting.proposeItem'],
+	member: [...participant, 'space.members', 'meeting.proposeItem', 'minutes.amend'],
 	// The chair runs the room; the secretary schedules, checks people in and helps with the list of speakers.
 	chair: [
 		...participant,
@@ -111,7 +114,9 @@ const grants: Record<Role, readonly Action[]> = {
 		'vote.recordOnBehalf',
 		'meeting.open',
 		'minutes.edit',
-		'minutes.adopt'
+		'minutes.adopt',
+		'minutes.amend',
+		'decision.manage'
 	],
 	secretary: [
 		...participant,
@@ -121,7 +126,9 @@ const grants: Record<Role, readonly Action[]> = {
 		'meeting.checkIn',
 		'meeting.speakers',
 		'meeting.proposeItem',
-		'minutes.edit'
+		'minutes.edit',
+		'minutes.amend',
+		'decision.manage'
 	],
 	observer: ['space.view'],
 	trainee: [...participant, 'space.members'],
@@ -140,6 +147,21 @@ const grants: Record<Role, readonly Action[]> = {
 		'minutes.adopt'
 	]
 };
+
+/**
+ * The live draft of a meeting's minutes: the secretary and chair (`minutes.edit`) write it, and so do
+ * the co-editors the chair named, while they may still view the body.
+ */
+export function canWriteMinutesDraft(actor: Actor | null, space: SpaceRef, coEditorIds: readonly string[]): boolean {
+	if (!actor) return false;
+	return can(actor, 'minutes.edit', space) || (coEditorIds.includes(actor.id) && can(actor, 'space.view', space));
+}
+
+/** A decision's follow-up: whoever manages decisions in the space, and its owner while still a member. */
+export function canUpdateFollowUp(actor: Actor | null, space: SpaceRef, ownerId: string | null): boolean {
+	if (!actor) return false;
+	return can(actor, 'decision.manage', space) || (ownerId === actor.id && can(actor, 'space.view', space));
+}
 
 /** Platform administrators manage everything, but only vote where they also hold a voting role. */
 const adminGrants: readonly Action[] = actions.filter((a) => a !== 'vote.cast' && a !== 'proposal.support');

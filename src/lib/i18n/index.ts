@@ -17,10 +17,12 @@ import trustFr from './messages/trust.fr.json';
 import trustEn from './messages/trust.en.json';
 import securityFr from './messages/security.fr.json';
 import securityEn from './messages/security.en.json';
+import minutesFr from './messages/minutes.fr.json';
+import minutesEn from './messages/minutes.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

@@ -40,7 +40,9 @@ export interface CollabClientToServerEvents {
 }
 
 /** Names of collaborative documents. Kept here so pages, the editor and the server agree. */
-export const collabDocPattern = /^(proposal:[A-Za-z0-9_-]{1,64}:description|residence:[A-Za-z0-9_-]{1,64}:pins)$/;
+export const collabDocPattern = /^(proposal:[A-Za-z0-9_-]{1,64}:description|residence:[A-Za-z0-9_-]{1,64}:pins|minutes:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{1,64})$/;
+/** One section ("general" or an agenda item's id) of a meeting's live minutes; text in DESCRIPTION_FIELD. */
+export const minutesDocName = (meetingId: string, section: string) => `minutes:${meetingId}:${section}`;
 export const descriptionDocName = (proposalId: string) => `proposal:${proposalId}:description`;
 export const pinsDocName = (residenceId: string) => `residence:${residenceId}:pins`;
 /** The Y.XmlFragment that holds a description (the Tiptap collaboration field). */

@@ -6,6 +6,7 @@ import type { BoardClientToServerEvents, BoardServerToClientEvents } from './boa
 import type { CollabClientToServerEvents, CollabServerToClientEvents } from './collab-events';
 import type { MeetingClientToServerEvents, MeetingServerToClientEvents } from './meeting-events';
 import type { VoteServerToClientEvents } from './vote-events';
+import type { MinutesServerToClientEvents } from './minutes-events';
 
 import type { Ack, OnlineMember, PresenceSnapshot } from './common';
 export type { Ack, AckError, AckResponse, OnlineMember, PresenceSnapshot } from './common';
@@ -14,7 +15,8 @@ export interface ServerToClientEvents
 	extends BoardServerToClientEvents,
 		CollabServerToClientEvents,
 		VoteServerToClientEvents,
-		MeetingServerToClientEvents {
+		MeetingServerToClientEvents,
+		MinutesServerToClientEvents {
 	'presence.changed': (payload: { key: string; online: OnlineMember[] }) => void;
 }
 

@@ -16,6 +16,8 @@ export function startScheduler(services: Services, everyMs = SCHEDULER_INTERVAL_
 		} catch (err) {
 			log.error('consultation sweep failed', { err: String(err) });
 		}
+		// Decision follow-ups whose review date has come remind their owner (once per date).
+		services.register.remindReviews().catch((err: unknown) => log.error('decision review reminders failed', { err: String(err) }));
 	};
 	const timer = setInterval(tick, everyMs);
 	timer.unref();

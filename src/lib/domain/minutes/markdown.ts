@@ -65,8 +65,8 @@ export function minutesMarkdown(facts: MinutesFacts, texts: Record<string, strin
 	}
 	const general = paragraphs(texts['general'] ?? '');
 	if (general) out.push(`## ${labels.general}`, '', general, '');
-	for (const item of facts.items) {
-		out.push(`## ${item.position}. ${escapeInline(item.title)}`, '');
+	for (const [index, item] of facts.items.entries()) {
+		out.push(`## ${index + 1}. ${escapeInline(item.title)}`, '');
 		if (item.speakers.length) {
 			out.push(`${labels.speakers}`, '');
 			for (const s of item.speakers) out.push(`- ${labels.speaker(escapeInline(s.name), s.count, labels.duration(s.seconds))}`);

@@ -190,9 +190,27 @@ describe('minutes as Markdown', () => {
 		expect(md).toContain('- Fatou S. : 2 fois, 4 min');
 		expect(md).toContain('> - Bénévoles : 1/0/0');
 		expect(md).toContain('Le budget\n\nest voté.');
-		expect(md.indexOf('## Généralités')).toBeLessThan(md.indexOf('## 2. Budget'));
+		expect(md.indexOf('## Généralités')).toBeLessThan(md.indexOf('## 1. Budget'));
+		expect(md.indexOf('## 1. Budget')).toBeLessThan(md.indexOf('## 2. Ouverture'));
 		expect(md).not.toContain('\r');
 		expect(md.endsWith('\n')).toBe(true);
 		expect(minutesMarkdown(facts, { i2: 'Le budget\r\n\r\n\r\nest voté.', general: 'Séance ouverte.' }, labels)).toBe(md);
+	});
+});
+
+describe('decision follow-up', async () => {
+	const { isOverdue, checkFollowUp } = await import('./follow-up');
+	it('is overdue past its review date or a milestone, only while planned or in progress', () => {
+		expect(isOverdue({ status: 'planned', reviewAt: now - 1, milestones: [] }, now)).toBe(true);
+		expect(isOverdue({ status: 'inProgress', reviewAt: now + 1, milestones: [{ dueAt: now - 1, doneAt: null }] }, now)).toBe(true);
+		expect(isOverdue({ status: 'inProgress', reviewAt: now + 1, milestones: [{ dueAt: now - 1, doneAt: now - 2 }] }, now)).toBe(false);
+		expect(isOverdue({ status: 'done', reviewAt: now - 1, milestones: [] }, now)).toBe(false);
+		expect(isOverdue({ status: 'abandoned', reviewAt: now - 1, milestones: [] }, now)).toBe(false);
+	});
+	it('needs a reason to abandon and keeps progress within bounds', () => {
+		expect(checkFollowUp('abandoned', 10, ' ')).toEqual({ ok: false, code: 'reasonRequired' });
+		expect(checkFollowUp('abandoned', 10, 'budget cut')).toEqual({ ok: true, progress: 10 });
+		expect(checkFollowUp('done', 40, '')).toEqual({ ok: true, progress: 100 });
+		expect(checkFollowUp('inProgress', 101, '')).toEqual({ ok: false, code: 'progress' });
 	});
 });

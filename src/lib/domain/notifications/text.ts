@@ -32,6 +32,10 @@ export function groupText(t: Translate, formatDate: (d: Date) => string, g: Grou
 				: t('notifications.group.hiddenProposal', { title, reason: d.reason ?? '' });
 		case 'voteOpened':
 			return d.closesAt ? t('notifications.group.voteOpenedUntil', { title, date: formatDate(new Date(d.closesAt)) }) : t('notifications.group.voteOpened', { title });
+		case 'minutesSubmitted':
+			return t('notifications.group.minutesSubmitted', { title, date: formatDate(new Date(String(g.data.until ?? ''))) });
+		case 'decisionReview':
+			return t('notifications.group.decisionReview', { title });
 		case 'voteClosing':
 			return t('notifications.group.voteClosing', { title });
 		default:

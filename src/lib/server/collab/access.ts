@@ -6,17 +6,20 @@ import { eq } from 'drizzle-orm';
 import { can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { Db } from '../db';
 import { proposals } from '../db/schema';
+import { minutesDocLevel } from '../services/minutes/doc-access';
 
 export type DocLevel = 'write' | 'read' | 'none';
 export type DocAccess = (actor: Actor, docName: string) => Promise<DocLevel>;
 
-export type DocRef = { kind: 'description'; proposalId: string } | { kind: 'pins'; residenceId: string };
+export type DocRef = { kind: 'description'; proposalId: string } | { kind: 'pins'; residenceId: string } | { kind: 'minutes'; meetingId: string; section: string };
 
 export function parseDocName(docName: string): DocRef | null {
 	const description = /^proposal:([A-Za-z0-9_-]{1,64}):description$/.exec(docName);
 	if (description) return { kind: 'description', proposalId: description[1]! };
 	const pins = /^residence:([A-Za-z0-9_-]{1,64}):pins$/.exec(docName);
 	if (pins) return { kind: 'pins', residenceId: pins[1]! };
+	const minutes = /^minutes:([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{1,64})$/.exec(docName);
+	if (minutes) return { kind: 'minutes', meetingId: minutes[1]!, section: minutes[2]! };
 	return null;
 }
 
@@ -56,6 +59,8 @@ export function createDocAccess(db: Db): DocAccess {
 		const ref = parseDocName(docName);
 		if (!ref) return 'none';
 		if (ref.kind === 'pins') return pinsAccess(actor, { type: 'residence', id: ref.residenceId });
+		// Minutes: written while a draft by the secretary, the chair and named co-editors; read by members.
+		if (ref.kind === 'minutes') return minutesDocLevel(db, actor, ref.meetingId, ref.section);
 		const row = db
 			.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId, authorId: proposals.authorId, hiddenAt: proposals.hiddenAt })
 			.from(proposals)

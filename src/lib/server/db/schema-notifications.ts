@@ -6,7 +6,7 @@ import { users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
-export const notificationKinds = ['comment', 'status', 'hidden', 'voteOpened', 'voteClosing', 'voteResults'] as const;
+export const notificationKinds = ['comment', 'status', 'hidden', 'voteOpened', 'voteClosing', 'voteResults', 'minutesSubmitted', 'decisionReview'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const mailModes = ['off', 'immediate', 'daily'] as const;
 export type MailMode = (typeof mailModes)[number];

@@ -9,3 +9,4 @@ export * from './schema-collab';
 export * from './schema-votes';
 export * from './schema-notifications';
 export * from './schema-meetings';
+export * from './schema-minutes';

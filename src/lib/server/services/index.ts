@@ -1,3 +1,4 @@
+import { log } from '../log';
 import type { ServiceDeps } from './deps';
 import { createAdminService } from './admin';
 import { createAuthService } from './auth';
@@ -8,11 +9,22 @@ import { createProposalsService } from './proposals';
 import { createCollabService } from '../collab/service';
 import { createConsultationsService, type ConsultationsOptions } from './consultations';
 import { createMeetingsService } from './meetings';
+import { createMinutesService } from './minutes';
+import { createRegisterService } from './register';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
 	const consultations = createConsultationsService(deps, options.consultations);
 	const notifications = createNotificationsService(deps);
 	notifications.followVotes();
+	const collab = createCollabService(deps);
+	const minutes = createMinutesService(deps, collab, notifications);
+	const register = createRegisterService(deps, notifications);
+	register.follow();
+	// A motion voted on a "minutes adoption" agenda item adopts those minutes once its vote closes.
+	deps.bus.subscribe(({ event, payload }) => {
+		const p = payload as { consultationId?: string; status?: string };
+		if (event === 'vote.tally' && p.status === 'closed' && p.consultationId) void minutes.onVoteClosed(p.consultationId).catch((err: unknown) => log.error('minutes adoption by vote failed', { err: String(err) }));
+	});
 	return {
 		deps,
 		auth: createAuthService(deps),
@@ -21,7 +33,9 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		notifications,
 		mail: createMailService(deps),
 		proposals: createProposalsService(deps, { notifications }),
-		collab: createCollabService(deps),
+		collab,
+		minutes,
+		register,
 		consultations,
 		meetings: createMeetingsService(deps, consultations)
 	};

@@ -16,7 +16,7 @@ export const actions: Actions = {
 	modes: async (event) => {
 		const data = await event.request.formData();
 		return act(event, data, () => {
-			event.locals.services.mail.saveModes(event.locals.user, Object.fromEntries(notificationKinds.map((k) => [k, data.get(k)])));
+			event.locals.services.mail.saveModes(event.locals.user, Object.fromEntries(notificationKinds.map((k) => [k, data.get(k) ?? undefined])));
 			return { modesSaved: true };
 		});
 	}

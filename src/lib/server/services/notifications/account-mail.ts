@@ -25,7 +25,8 @@ const VERIFY_LIFETIME = 24 * 60 * MINUTE;
 const forgotSchema = z.object({ email: emailSchema });
 const addressSchema = z.object({ email: emailSchema });
 const tokenSchema = z.object({ token: z.string().trim().min(20).max(64) });
-const modesSchema = z.object(Object.fromEntries(notificationKinds.map((k) => [k, z.enum(mailModes, 'validation.required')])) as Record<(typeof notificationKinds)[number], z.ZodEnum<{ off: 'off'; immediate: 'immediate'; daily: 'daily' }>>);
+// A kind left out (a form from before that kind existed) keeps its current or default mode.
+const modesSchema = z.object(Object.fromEntries(notificationKinds.map((k) => [k, z.enum(mailModes, 'validation.required').optional()])) as Record<(typeof notificationKinds)[number], z.ZodOptional<z.ZodEnum<{ off: 'off'; immediate: 'immediate'; daily: 'daily' }>>>);
 const unsubscribeSchema = z.object({ userId: z.string().min(1).max(40), scope: z.enum(unsubscribeScopes as [UnsubscribeScope, ...UnsubscribeScope[]]), token: z.string().min(10).max(64) });
 
 // Per address: 3 links, then silence for a while (the answer stays the same). Per connection: 20 tries,

@@ -28,10 +28,11 @@ type Target = { proposalId: string } | { consultationId: string };
 export function createNotificationsService(deps: ServiceDeps) {
 	const { db, clock, ids, bus } = deps;
 
-	function record(tx: Db, userIds: string[], kind: NotificationKind, target: Target | { id: string }, actorId: string | null, data: Record<string, unknown>): PendingNotification[] {
+	function record(tx: Db, userIds: string[], kind: NotificationKind, target: Target | { id: string } | null, actorId: string | null, data: Record<string, unknown>): PendingNotification[] {
 		const createdAt = clock.now();
 		// A proposal row (with `id`) is accepted as the target, as the proposals service passes it.
-		const on = 'id' in target ? { proposalId: target.id } : target;
+		// No target (minutes, decisions): the row carries its own link in `data.href`.
+		const on = target === null ? {} : 'id' in target ? { proposalId: target.id } : target;
 		return userIds.map((userId) => {
 			const id = ids.id();
 			tx.insert(notifications).values({ id, userId, kind, ...on, actorId, data, createdAt }).run();

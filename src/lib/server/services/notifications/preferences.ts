@@ -12,7 +12,9 @@ export const DEFAULT_MODES: Record<NotificationKind, MailMode> = {
 	hidden: 'immediate',
 	voteOpened: 'immediate',
 	voteClosing: 'immediate',
-	voteResults: 'daily'
+	voteResults: 'daily',
+	minutesSubmitted: 'immediate',
+	decisionReview: 'immediate'
 };
 
 /** A notification kind, or `digest`: every kind that goes in the daily digest. */
@@ -28,6 +30,7 @@ export function modesOf(db: Db, userId: string): Record<NotificationKind, MailMo
 export function setModes(tx: Db, clock: Clock, userId: string, modes: Partial<Record<NotificationKind, MailMode>>) {
 	const updatedAt = clock.now();
 	for (const [kind, mode] of Object.entries(modes) as [NotificationKind, MailMode][]) {
+		if (!mode) continue;
 		tx.insert(mailPreferences)
 			.values({ userId, kind, mode, updatedAt })
 			.onConflictDoUpdate({ target: [mailPreferences.userId, mailPreferences.kind], set: { mode, updatedAt } })

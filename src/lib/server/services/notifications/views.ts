@@ -63,7 +63,9 @@ function withoutModeratedExcerpts(db: Db, list: Row[]): Row[] {
 	});
 }
 
-export function hrefOf(n: Pick<typeof notifications.$inferSelect, 'kind' | 'proposalId' | 'consultationId'>, proposalSpaceId: string | null): string {
+export function hrefOf(n: Pick<typeof notifications.$inferSelect, 'kind' | 'proposalId' | 'consultationId'> & { data?: Record<string, unknown> }, proposalSpaceId: string | null): string {
+	// Minutes and decision notifications carry their own (relative) link.
+	if (typeof n.data?.href === 'string' && n.data.href.startsWith('/') && !n.data.href.startsWith('//')) return n.data.href;
 	if (n.consultationId) return n.kind === 'voteResults' ? `/c/${n.consultationId}/results` : `/c/${n.consultationId}`;
 	return `/r/${proposalSpaceId}/board/p/${n.proposalId}`;
 }
@@ -75,7 +77,7 @@ function payloadOf(r: Row, unread: number): NotificationPayload {
 		proposalId: r.n.proposalId,
 		consultationId: r.n.consultationId,
 		// Once hidden, only its author still reads the title in notifications.
-		proposalTitle: r.question ?? (r.hiddenAt && r.n.userId !== r.authorId ? '' : (r.proposalTitle ?? '')),
+		proposalTitle: r.question ?? (typeof r.n.data.title === 'string' && !r.n.proposalId ? r.n.data.title : null) ?? (r.hiddenAt && r.n.userId !== r.authorId ? '' : (r.proposalTitle ?? '')),
 		href: hrefOf(r.n, r.proposalSpaceId),
 		actorName: r.actorName,
 		data: r.n.data,

@@ -1,0 +1,93 @@
+/** What the minutes modules share: rows, the body's settings, errors, labels of the published text. */
+import { and, eq } from 'drizzle-orm';
+import type { MinutesErrorCode, MinutesLabels } from '$lib/domain/minutes';
+import { authorize, type Action, type Actor } from '$lib/domain/policy';
+import { translator, type MessageKey } from '$lib/i18n';
+import type { Db } from '../../db';
+import { bodies, meetings, minutes, minutesSettings } from '../../db/schema';
+import type { ServiceDeps } from '../deps';
+import { UserError } from '../errors';
+
+export type MinutesRow = typeof minutes.$inferSelect;
+export type MeetingRow = typeof meetings.$inferSelect;
+
+export function minutesError(code: MinutesErrorCode | 'notFound' | 'passageMissing' | 'passageGone' | 'notAttendee' | 'reasonRequired' | 'decided' | 'notCoEditable' | 'badTarget' | 'noSuchSection' | 'notPublic', values: Record<string, string | number> = {}) {
+	const status = code === 'notFound' || code === 'notPublic' ? 404 : code === 'alreadyAdopted' || code === 'decided' || code === 'locked' ? 409 : 400;
+	return new UserError(`minutes.error.${code}` as MessageKey, values, status);
+}
+
+export const defaultSettings = { portalPublic: true, chairMayAdopt: true, amendmentDays: 7 };
+
+/** The published text is written in French, the body's working language. */
+export function markdownLabels(): MinutesLabels {
+	const t = translator('fr');
+	return {
+		date: t('minutes.md.date'),
+		place: t('minutes.md.place'),
+		attendance: t('minutes.md.attendance'),
+		present: t('minutes.md.present'),
+		represented: (name, by) => t('minutes.md.represented', { name, by }),
+		excused: t('minutes.md.excused'),
+		absent: t('minutes.md.absent'),
+		none: t('minutes.md.none'),
+		speakers: t('minutes.md.speakers'),
+		speaker: (name, count, duration) => t('minutes.md.speaker', { name, count, duration }),
+		motion: t('minutes.md.motion'),
+		result: (outcome, yes, no, abstain) => t('minutes.md.result', { outcome, yes, no, abstain }),
+		perCollege: (name, yes, no, abstain) => t('minutes.md.perCollege', { name, yes, no, abstain }),
+		general: t('minutes.md.general'),
+		duration: (seconds) => t('minutes.md.duration', { min: Math.floor(seconds / 60), sec: seconds % 60 })
+	};
+}
+
+export const outcomeLabel = (o: 'adopted' | 'rejected' | 'invalid' | 'open') => translator('fr')(`minutes.md.outcome.${o}`);
+
+export function createMinutesContext(deps: ServiceDeps) {
+	const { db } = deps;
+
+	async function loadMeeting(meetingId: string, tx: Db = db): Promise<MeetingRow> {
+		const m = await tx.select().from(meetings).where(eq(meetings.id, meetingId)).get();
+		if (!m) throw minutesError('notFound');
+		return m;
+	}
+
+	async function guard(actor: Actor | null, action: Action, meetingId: string): Promise<{ actor: Actor; meeting: MeetingRow }> {
+		const meeting = await loadMeeting(meetingId);
+		authorize(actor, action, { type: 'body', id: meeting.bodyId });
+		return { actor, meeting };
+	}
+
+	async function rowOf(meetingId: string, tx: Db = db): Promise<MinutesRow | undefined> {
+		return tx.select().from(minutes).where(eq(minutes.meetingId, meetingId)).get();
+	}
+
+	/** The minutes row of a meeting, created (as a draft) when a service first needs one. */
+	function ensureRow(tx: Db, meeting: MeetingRow): MinutesRow {
+		const found = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+		if (found) return found;
+		const now = deps.clock.now();
+		const row = { id: deps.ids.id(), meetingId: meeting.id, bodyId: meeting.bodyId, status: 'draft' as const, updatedAt: now, createdAt: now };
+		tx.insert(minutes).values(row).run();
+		return tx.select().from(minutes).where(eq(minutes.id, row.id)).get()!;
+	}
+
+	async function settingsOf(bodyId: string, tx: Db = db) {
+		const row = await tx.select().from(minutesSettings).where(eq(minutesSettings.bodyId, bodyId)).get();
+		return row ? { portalPublic: row.portalPublic, chairMayAdopt: row.chairMayAdopt, amendmentDays: row.amendmentDays } : { ...defaultSettings };
+	}
+
+	async function bodyOf(bodyId: string) {
+		return db.select().from(bodies).where(eq(bodies.id, bodyId)).get();
+	}
+
+	/** Whether the body shows on the public portal: it chose to, and it is no practice space. */
+	async function isPublicBody(bodyId: string): Promise<boolean> {
+		const body = await db.select({ practice: bodies.practice }).from(bodies).where(and(eq(bodies.id, bodyId))).get();
+		if (!body || body.practice) return false;
+		return (await settingsOf(bodyId)).portalPublic;
+	}
+
+	return { db, deps, loadMeeting, guard, rowOf, ensureRow, settingsOf, bodyOf, isPublicBody };
+}
+
+export type MinutesContext = ReturnType<typeof createMinutesContext>;

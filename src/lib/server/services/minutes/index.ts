@@ -1,0 +1,351 @@
+/**
+ * The minutes cycle (issue 11). Live drafting happens in the Yjs hub (one document per section,
+ * access in doc-access.ts); every move after that goes through here: zod → policy → the domain's
+ * state machine → one transaction with its audit entry → events and notifications after commit.
+ */
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
+import { canDecideAmendment, canProposeAmendment, checkMove, effectiveStatus, availableMoves, minutesMarkdown, type MinutesEvent, type MinutesFacts } from '$lib/domain/minutes';
+import { can, canWriteMinutesDraft, type Actor } from '$lib/domain/policy';
+import { minutesDocName } from '$lib/realtime/collab-events';
+import { roomForSpace } from '$lib/realtime/events';
+import { transaction, type Db } from '../../db';
+import { agendaItems, meetingAttendance, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesVersions, users } from '../../db/schema';
+import type { CollabService } from '../../collab/service';
+import { audit } from '../audit';
+import type { ServiceDeps } from '../deps';
+import type { createNotificationsService } from '../notifications';
+import { parse } from '../validate';
+import { createMinutesContext, markdownLabels, minutesError, outcomeLabel, type MeetingRow, type MinutesRow } from './context';
+import { GENERAL_SECTION } from './doc-access';
+import { meetingFacts } from './facts';
+import { createPublication } from './publish';
+import { adoptionVoteSchema, amendmentSchema, coEditorSchema, correctionSchema, decideSchema, meetingRefSchema, submitSchema } from './schemas';
+
+type Notifications = ReturnType<typeof createNotificationsService>;
+
+export { GENERAL_SECTION };
+
+export function createMinutesService(deps: ServiceDeps, collab: CollabService, notifications: Notifications) {
+	const ctx = createMinutesContext(deps);
+	const { db, clock, ids, bus } = deps;
+	const publication = createPublication(ctx);
+
+	const sectionsOf = async (meetingId: string, tx: Db = db) => [
+		GENERAL_SECTION,
+		...(await tx.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted'))).orderBy(asc(agendaItems.position)).all()).map((i) => i.id)
+	];
+
+	/** The live text of each section, from the Yjs documents. */
+	async function liveTexts(meetingId: string): Promise<Record<string, string>> {
+		const out: Record<string, string> = {};
+		for (const s of await sectionsOf(meetingId)) out[s] = collab.hub.text(minutesDocName(meetingId, s));
+		return out;
+	}
+
+	async function coEditorsOf(minutesId: string | undefined) {
+		if (!minutesId) return [];
+		return db
+			.select({ userId: minutesCoEditors.userId, name: users.displayName })
+			.from(minutesCoEditors)
+			.innerJoin(users, eq(users.id, minutesCoEditors.userId))
+			.where(eq(minutesCoEditors.minutesId, minutesId))
+			.all();
+	}
+
+	async function attendeeIds(meetingId: string): Promise<string[]> {
+		const rows = await db.select({ userId: meetingAttendance.userId, status: meetingAttendance.status, holder: meetingAttendance.proxyHolderId }).from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).all();
+		return [...new Set(rows.flatMap((r) => (r.status === 'present' ? [r.userId] : r.status === 'proxy' ? [r.userId, ...(r.holder ? [r.holder] : [])] : [])))];
+	}
+
+	function announce(meeting: MeetingRow) {
+		bus.publish(roomForSpace('body', meeting.bodyId), 'minutes.changed', { meetingId: meeting.id, bodyId: meeting.bodyId });
+	}
+
+	/** Applies one move of the state machine inside `tx`, with its audit entry. */
+	function move(tx: Db, row: MinutesRow, event: MinutesEvent, actor: Actor, set: Partial<typeof minutes.$inferInsert>, data: Record<string, unknown> = {}) {
+		const now = clock.now();
+		const pending = tx.select({ id: minutesAmendments.id }).from(minutesAmendments).where(and(eq(minutesAmendments.minutesId, row.id), eq(minutesAmendments.status, 'pending'))).all().length;
+		const check = checkMove(row.status, event, {
+			now: now.getTime(),
+			windowEndsAt: row.windowEndsAt?.getTime() ?? null,
+			pendingAmendments: pending,
+			newWindowEnd: set.windowEndsAt instanceof Date ? set.windowEndsAt.getTime() : undefined,
+			method: set.adoptionMethod ?? undefined,
+			chairMayAdopt: data.chairMayAdopt === true,
+			voteAdopted: data.voteAdopted === true
+		});
+		if (!check.ok) throw minutesError(check.code);
+		// The window's end may have closed it without anyone acting: the row follows the effective status.
+		tx.update(minutes).set({ ...set, status: check.to, updatedAt: now }).where(eq(minutes.id, row.id)).run();
+		audit(tx, now, actor.id, `minutes.${event}`, { type: 'minutes', id: row.id }, data);
+		return check.to;
+	}
+
+	return {
+		publication,
+
+		/** Everything the minutes page shows, for a member of the body. */
+		async view(actor: Actor | null, meetingId: string) {
+			const { actor: a, meeting } = await ctx.guard(actor, 'space.view', meetingId);
+			const row = await ctx.rowOf(meetingId);
+			const space = { type: 'body' as const, id: meeting.bodyId };
+			const now = clock.now().getTime();
+			const status = row ? effectiveStatus(row.status, row.windowEndsAt?.getTime() ?? null, now) : 'draft';
+			const facts: MinutesFacts | null = row?.facts ?? (await meetingFacts(db, meetingId, outcomeLabel));
+			const texts = row?.texts ?? (await liveTexts(meetingId));
+			const coEditors = await coEditorsOf(row?.id);
+			const settings = await ctx.settingsOf(meeting.bodyId);
+			const amendments = row
+				? await db
+						.select({ a: minutesAmendments, author: users.displayName })
+						.from(minutesAmendments)
+						.innerJoin(users, eq(users.id, minutesAmendments.authorId))
+						.where(eq(minutesAmendments.minutesId, row.id))
+						.orderBy(asc(minutesAmendments.createdAt))
+						.all()
+				: [];
+			const pending = amendments.filter((x) => x.a.status === 'pending').length;
+			const moves = availableMoves(row?.status ?? 'draft', { now, windowEndsAt: row?.windowEndsAt?.getTime() ?? null, pendingAmendments: pending, chairMayAdopt: settings.chairMayAdopt });
+			const allowed = (e: MinutesEvent) => moves.includes(e) && can(a, e === 'adopt' || e === 'correct' ? 'minutes.adopt' : 'minutes.edit', space);
+			const attendees = await attendeeIds(meetingId);
+			const versions = row ? await publication.versionsOfMinutes(row.id) : [];
+			const laterMeetings =
+				status === 'submitted' && !settings.chairMayAdopt
+					? await db
+							.select({ id: meetings.id, title: meetings.title, startsAt: meetings.startsAt })
+							.from(meetings)
+							.where(and(eq(meetings.bodyId, meeting.bodyId), inArray(meetings.status, ['scheduled', 'postponed', 'open']), gt(meetings.startsAt, meeting.startsAt)))
+							.orderBy(asc(meetings.startsAt))
+							.all()
+					: [];
+			const members = can(a, 'meeting.chair', space)
+				? await db
+						.select({ userId: memberships.userId, name: users.displayName })
+						.from(memberships)
+						.innerJoin(users, eq(users.id, memberships.userId))
+						.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId)))
+						.all()
+				: [];
+			const sections = (await sectionsOf(meetingId)).map((id) => ({ id, title: id === GENERAL_SECTION ? null : (facts?.items.find((i) => i.id === id)?.title ?? ''), docName: minutesDocName(meetingId, id) }));
+			return {
+				meeting: { id: meeting.id, bodyId: meeting.bodyId, title: meeting.title, startsAt: meeting.startsAt.getTime(), status: meeting.status, place: meeting.place },
+				status,
+				windowEndsAt: row?.windowEndsAt?.getTime() ?? null,
+				submittedAt: row?.submittedAt?.getTime() ?? null,
+				adoptedAt: row?.adoptedAt?.getTime() ?? null,
+				adoptionMethod: row?.adoptionMethod ?? null,
+				adoptionItemId: row?.adoptionItemId ?? null,
+				facts,
+				texts,
+				sections,
+				markdown: facts ? minutesMarkdown(facts, texts, markdownLabels()) : '',
+				coEditors,
+				members: [...new Map(members.map((m) => [m.userId, m])).values()].sort((x, y) => x.name.localeCompare(y.name, 'fr')),
+				amendments: amendments.map(({ a: am, author }) => ({ id: am.id, section: am.section, passage: am.passage, suggestion: am.suggestion, author, authorId: am.authorId, status: am.status, reason: am.reason, createdAt: am.createdAt.getTime(), decidedAt: am.decidedAt?.getTime() ?? null })),
+				versions,
+				laterMeetings: laterMeetings.map((m) => ({ ...m, startsAt: m.startsAt.getTime() })),
+				settings,
+				can: {
+					write: status === 'draft' && canWriteMinutesDraft(a, space, coEditors.map((c) => c.userId)),
+					nameCoEditors: status === 'draft' && can(a, 'meeting.chair', space),
+					submit: allowed('submit'),
+					openWindow: allowed('openWindow'),
+					closeWindow: allowed('closeWindow') && status === 'amendment',
+					adopt: allowed('adopt') && settings.chairMayAdopt,
+					scheduleVote: status === 'submitted' && !settings.chairMayAdopt && !row?.adoptionItemId && can(a, 'minutes.edit', space),
+					publish: allowed('publish'),
+					correct: allowed('correct'),
+					amend: status === 'amendment' && can(a, 'minutes.amend', space) && (attendees.includes(a.id) || can(a, 'minutes.edit', space)),
+					decide: row ? canDecideAmendment(row.status) && can(a, 'minutes.edit', space) : false
+				}
+			};
+		},
+
+		/** The chair names (or removes) a co-editor of the live draft. */
+		async setCoEditor(actor: Actor | null, input: unknown, on: boolean) {
+			const data = parse(coEditorSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'meeting.chair', data.meetingId);
+			const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId), eq(memberships.userId, data.userId))).get();
+			if (!member) throw minutesError('badTarget');
+			transaction(db, (tx) => {
+				const row = ctx.ensureRow(tx, meeting);
+				if (row.status !== 'draft') throw minutesError('notCoEditable');
+				if (on) tx.insert(minutesCoEditors).values({ minutesId: row.id, userId: data.userId, addedBy: a.id, createdAt: clock.now() }).onConflictDoNothing().run();
+				else tx.delete(minutesCoEditors).where(and(eq(minutesCoEditors.minutesId, row.id), eq(minutesCoEditors.userId, data.userId))).run();
+				audit(tx, clock.now(), a.id, on ? 'minutes.coEditorAdded' : 'minutes.coEditorRemoved', { type: 'minutes', id: row.id }, { userId: data.userId });
+			});
+			// Someone removed must stop typing at once: the hub asks again on each update.
+			bus.signal('account.changed', { userId: data.userId });
+			announce(meeting);
+		},
+
+		/**
+		 * The secretary submits the draft: facts and text are frozen into relational state, the live
+		 * document becomes read-only, and (with a window) attendees are told they may propose amendments.
+		 */
+		async submit(actor: Actor | null, input: unknown) {
+			const data = parse(submitSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
+			if (meeting.status !== 'closed') throw minutesError('transition');
+			const facts = await meetingFacts(db, meeting.id, outcomeLabel);
+			const texts = await liveTexts(meeting.id);
+			const now = clock.now();
+			const attendees = (await attendeeIds(meeting.id)).filter((id) => id !== a.id);
+			const pending = transaction(db, (tx) => {
+				const row = ctx.ensureRow(tx, meeting);
+				move(tx, row, 'submit', a, { facts, texts, submittedBy: a.id, submittedAt: now });
+				if (data.windowDays === 0) return [];
+				const windowEndsAt = new Date(now.getTime() + data.windowDays * 24 * 3600_000);
+				move(tx, { ...row, status: 'submitted' }, 'openWindow', a, { windowEndsAt }, { windowEndsAt: windowEndsAt.toISOString() });
+				return notifications.record(tx, attendees, 'minutesSubmitted', null, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
+			});
+			notifications.publish(pending);
+			announce(meeting);
+		},
+
+		async closeWindow(actor: Actor | null, input: unknown) {
+			const data = parse(meetingRefSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
+			const row = await ctx.rowOf(meeting.id);
+			if (!row) throw minutesError('transition');
+			transaction(db, (tx) => move(tx, row, 'closeWindow', a, { windowEndsAt: clock.now() }));
+			announce(meeting);
+		},
+
+		/** An attendee proposes a change to a passage while the window is open. */
+		async proposeAmendment(actor: Actor | null, input: unknown) {
+			const data = parse(amendmentSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.amend', data.meetingId);
+			const row = await ctx.rowOf(meeting.id);
+			if (!row) throw minutesError('windowClosed');
+			const open = canProposeAmendment(row.status, row.windowEndsAt?.getTime() ?? null, clock.now().getTime());
+			if (!open.ok) throw minutesError(open.code);
+			const space = { type: 'body' as const, id: meeting.bodyId };
+			if (!(await attendeeIds(meeting.id)).includes(a.id) && !can(a, 'minutes.edit', space)) throw minutesError('notAttendee');
+			const text = row.texts?.[data.section];
+			if (text === undefined) throw minutesError('noSuchSection');
+			if (!text.includes(data.passage)) throw minutesError('passageMissing');
+			const id = ids.id();
+			transaction(db, (tx) => {
+				tx.insert(minutesAmendments).values({ id, minutesId: row.id, section: data.section, passage: data.passage, suggestion: data.suggestion, authorId: a.id, status: 'pending', createdAt: clock.now() }).run();
+				audit(tx, clock.now(), a.id, 'minutes.amendmentProposed', { type: 'minutes', id: row.id }, { amendmentId: id });
+			});
+			announce(meeting);
+			return { id };
+		},
+
+		/** The secretary accepts (the passage is replaced) or rejects an amendment, with a reason all attendees see. */
+		async decideAmendment(actor: Actor | null, input: unknown) {
+			const data = parse(decideSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
+			if (data.decision === 'reject' && !data.reason) throw minutesError('reasonRequired');
+			transaction(db, (tx) => {
+				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+				if (!row || !canDecideAmendment(row.status)) throw minutesError(row && row.status !== 'draft' ? 'locked' : 'transition');
+				const am = tx.select().from(minutesAmendments).where(and(eq(minutesAmendments.id, data.amendmentId), eq(minutesAmendments.minutesId, row.id))).get();
+				if (!am) throw minutesError('notFound');
+				if (am.status !== 'pending') throw minutesError('decided');
+				const now = clock.now();
+				if (data.decision === 'accept') {
+					const text = row.texts?.[am.section] ?? '';
+					const at = text.indexOf(am.passage);
+					if (at < 0) throw minutesError('passageGone');
+					const texts = { ...row.texts, [am.section]: text.slice(0, at) + am.suggestion + text.slice(at + am.passage.length) };
+					tx.update(minutes).set({ texts, updatedAt: now }).where(eq(minutes.id, row.id)).run();
+				}
+				tx.update(minutesAmendments).set({ status: data.decision === 'accept' ? 'accepted' : 'rejected', reason: data.reason, decidedBy: a.id, decidedAt: now }).where(eq(minutesAmendments.id, am.id)).run();
+				audit(tx, now, a.id, `minutes.amendment.${data.decision}`, { type: 'minutes', id: row.id }, { amendmentId: am.id, reason: data.reason });
+			});
+			announce(meeting);
+		},
+
+		/** The chair adopts, when the body's rules let the chair do so. Adoption freezes the text. */
+		async adopt(actor: Actor | null, input: unknown) {
+			const data = parse(meetingRefSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.adopt', data.meetingId);
+			const settings = await ctx.settingsOf(meeting.bodyId);
+			transaction(db, (tx) => {
+				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+				if (!row) throw minutesError('transition');
+				move(tx, row, 'adopt', a, { adoptionMethod: 'chair', adoptedBy: a.id, adoptedAt: clock.now() }, { chairMayAdopt: settings.chairMayAdopt });
+			});
+			announce(meeting);
+		},
+
+		/**
+		 * When the rules want a vote: a decision item "adoption of the minutes" is added to a later
+		 * meeting's agenda; the motion voted on it adopts the minutes (see `onVoteClosed`).
+		 */
+		async scheduleAdoptionVote(actor: Actor | null, input: unknown) {
+			const data = parse(adoptionVoteSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
+			const target = await db.select().from(meetings).where(eq(meetings.id, data.targetMeetingId)).get();
+			if (!target || target.bodyId !== meeting.bodyId || target.id === meeting.id || !['scheduled', 'postponed', 'open'].includes(target.status)) throw minutesError('badTarget');
+			const t = (await import('$lib/i18n')).translator('fr');
+			transaction(db, (tx) => {
+				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+				if (!row || effectiveStatus(row.status, row.windowEndsAt?.getTime() ?? null, clock.now().getTime()) !== 'submitted') throw minutesError(row?.status === 'amendment' ? 'windowOpen' : 'transition');
+				if (row.adoptionItemId) throw minutesError('alreadyAdopted');
+				const last = tx.select({ position: agendaItems.position }).from(agendaItems).where(eq(agendaItems.meetingId, target.id)).orderBy(desc(agendaItems.position)).get();
+				const itemId = ids.id();
+				tx.insert(agendaItems)
+					.values({ id: itemId, meetingId: target.id, position: (last?.position ?? 0) + 1, title: t('minutes.adoptionItem', { title: meeting.title }), description: '', kind: 'decision', timeBoxMin: 5, state: 'accepted', proposedBy: a.id, createdAt: clock.now() })
+					.run();
+				tx.update(minutes).set({ adoptionItemId: itemId, updatedAt: clock.now() }).where(eq(minutes.id, row.id)).run();
+				audit(tx, clock.now(), a.id, 'minutes.adoptionScheduled', { type: 'minutes', id: row.id }, { meetingId: target.id, itemId });
+			});
+			announce(meeting);
+		},
+
+		/** From the bus, after a consultation closed: a motion on an adoption item adopts the minutes. */
+		async onVoteClosed(consultationId: string) {
+			const { meetingMotions, consultations } = await import('../../db/schema');
+			const motion = await db.select({ m: meetingMotions, c: consultations }).from(meetingMotions).innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId)).where(eq(meetingMotions.consultationId, consultationId)).get();
+			if (!motion || motion.c.status !== 'closed') return;
+			const row = await db.select().from(minutes).where(eq(minutes.adoptionItemId, motion.m.itemId)).get();
+			if (!row || row.status !== 'submitted') return;
+			const adopted = motion.m.quorumMet && (motion.c.result as { adopted?: boolean } | null)?.adopted === true;
+			if (!adopted) return;
+			const chair = { id: motion.m.openedBy, isAdmin: false, roles: new Map() };
+			transaction(db, (tx) => move(tx, row, 'adopt', chair, { adoptionMethod: 'vote', adoptedBy: motion.m.openedBy, adoptedAt: clock.now() }, { voteAdopted: true, consultationId }));
+			const meeting = await ctx.loadMeeting(row.meetingId);
+			announce(meeting);
+		},
+
+		/** Publication: the adopted text becomes the next immutable version of the body's chain. */
+		async publish(actor: Actor | null, input: unknown) {
+			const data = parse(meetingRefSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
+			const row = await ctx.rowOf(meeting.id);
+			if (!row) throw minutesError('notAdopted');
+			const check = checkMove(row.status, 'publish', { now: clock.now().getTime(), windowEndsAt: null, pendingAmendments: 0 });
+			if (!check.ok) throw minutesError(check.code);
+			const content = minutesMarkdown(row.facts!, row.texts ?? {}, markdownLabels());
+			await publication.append(a, meeting, row, content, null, (tx) => move(tx, row, 'publish', a, {}));
+			announce(meeting);
+		},
+
+		/** A correction: a new version stating what changed and why, linked to the one it corrects. */
+		async correct(actor: Actor | null, input: unknown) {
+			const data = parse(correctionSchema, input);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.adopt', data.meetingId);
+			const row = await ctx.rowOf(meeting.id);
+			if (!row || !row.versionId) throw minutesError('notAdopted');
+			const previous = await db.select().from(minutesVersions).where(eq(minutesVersions.id, row.versionId)).get();
+			if (!previous) throw minutesError('notAdopted');
+			if (row.status !== 'published' && row.status !== 'corrected') throw minutesError('transition');
+			await publication.append(a, meeting, row, data.content, { previous, what: data.what, why: data.why }, (tx) => {
+				if (row.status === 'published') move(tx, row, 'correct', a, {});
+				else audit(tx, clock.now(), a.id, 'minutes.correct', { type: 'minutes', id: row.id }, {});
+			});
+			announce(meeting);
+		},
+
+		/** Whether a minutes section's live document may be written (the hub also asks doc-access). */
+		liveEditable: async (meetingId: string) => (await ctx.rowOf(meetingId))?.status ?? 'draft',
+
+		context: ctx
+	};
+}
+
+export type MinutesService = ReturnType<typeof createMinutesService>;

@@ -1,0 +1,253 @@
+/**
+ * The decision register (issue 11): every closed consultation and every motion voted in a meeting is
+ * a decision (written by the consultations service when it closes). This service adds its
+ * implementation follow-up: owner, status and progress, milestones, notes, a review date that
+ * reminds the owner. Follow-ups are created from the bus after the closing commit, never on a page load.
+ */
+import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { checkFollowUp, isOpenFollowUp, isOverdue, type FollowUpStatus } from '$lib/domain/minutes';
+import { authorize, can, canUpdateFollowUp, ForbiddenError, type Actor, type SpaceRef } from '$lib/domain/policy';
+import { roomForSpace } from '$lib/realtime/events';
+import { transaction } from '../../db';
+import { consultationOptions, decisionFollowUps, decisionMilestones, decisionNotes, decisions, meetingMotions, memberships, minutes, minutesVersions, users } from '../../db/schema';
+import { log } from '../../log';
+import { audit } from '../audit';
+import type { ServiceDeps } from '../deps';
+import type { createNotificationsService } from '../notifications';
+import { UserError } from '../errors';
+import { parse } from '../validate';
+
+type Notifications = ReturnType<typeof createNotificationsService>;
+
+const id = z.string({ message: 'register.error.invalid' }).min(1, 'register.error.invalid').max(64, 'register.error.invalid').regex(/^[A-Za-z0-9_-]+$/, 'register.error.invalid');
+const optionalDate = z
+	.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'register.error.date')])
+	.transform((s) => (s ? new Date(`${s}T12:00:00Z`) : null));
+export const followUpSchema = z.object({
+	decisionId: id,
+	ownerId: z.union([z.literal(''), id]).optional(),
+	status: z.enum(['planned', 'inProgress', 'done', 'abandoned'], { message: 'register.error.invalid' }),
+	progress: z.coerce.number({ message: 'register.error.progress' }).int('register.error.progress').min(0, 'register.error.progress').max(100, 'register.error.progress'),
+	abandonReason: z.string().trim().max(2000, 'register.error.tooLong').default(''),
+	reviewAt: optionalDate,
+	note: z.string().trim().max(4000, 'register.error.tooLong').default('')
+});
+export const milestoneSchema = z.object({
+	decisionId: id,
+	title: z.string({ message: 'register.error.titleRequired' }).trim().min(1, 'register.error.titleRequired').max(300, 'register.error.tooLong'),
+	dueAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'register.error.date').transform((s) => new Date(`${s}T12:00:00Z`))
+});
+export const milestoneDoneSchema = z.object({ decisionId: id, milestoneId: id, done: z.boolean() });
+
+const registerError = (code: string, status: 400 | 404 | 409 = 400) => new UserError(`register.error.${code}` as never, {}, status);
+
+export function createRegisterService(deps: ServiceDeps, notifications: Notifications) {
+	const { db, clock, bus } = deps;
+
+	async function loadDecision(decisionId: string) {
+		const d = await db.select().from(decisions).where(eq(decisions.id, decisionId)).get();
+		if (!d || d.spaceType === 'training') throw registerError('notFound', 404);
+		return d;
+	}
+	const spaceOf = (d: { spaceType: string; spaceId: string }): SpaceRef => ({ type: d.spaceType as 'residence' | 'body', id: d.spaceId });
+
+	function ensureFollowUp(tx: typeof db, decisionId: string) {
+		tx.insert(decisionFollowUps).values({ decisionId, status: 'planned', progress: 0, updatedAt: clock.now() }).onConflictDoNothing().run();
+	}
+
+	function changed(d: { id: string; spaceType: string; spaceId: string }) {
+		bus.publish(roomForSpace(d.spaceType, d.spaceId), 'decision.changed', { decisionId: d.id, spaceKey: `${d.spaceType}:${d.spaceId}` });
+	}
+
+	/** Decisions of a space with follow-ups, milestones, notes and where each comes from. */
+	async function entries(where: ReturnType<typeof and>, now: number) {
+		const rows = await db
+			.select({ d: decisions, f: decisionFollowUps, owner: users.displayName })
+			.from(decisions)
+			.leftJoin(decisionFollowUps, eq(decisionFollowUps.decisionId, decisions.id))
+			.leftJoin(users, eq(users.id, decisionFollowUps.ownerId))
+			.where(where)
+			.orderBy(desc(decisions.decidedAt))
+			.all();
+		const ids = rows.map((r) => r.d.id);
+		const cids = rows.flatMap((r) => (r.d.consultationId ? [r.d.consultationId] : []));
+		const milestones = ids.length ? await db.select().from(decisionMilestones).where(inArray(decisionMilestones.decisionId, ids)).orderBy(asc(decisionMilestones.dueAt)).all() : [];
+		const notes = ids.length
+			? await db.select({ n: decisionNotes, author: users.displayName }).from(decisionNotes).innerJoin(users, eq(users.id, decisionNotes.authorId)).where(inArray(decisionNotes.decisionId, ids)).orderBy(desc(decisionNotes.createdAt)).all()
+			: [];
+		const motions = cids.length ? await db.select({ cid: meetingMotions.consultationId, meetingId: meetingMotions.meetingId }).from(meetingMotions).where(inArray(meetingMotions.consultationId, cids)).all() : [];
+		const meetingIds = [...new Set(motions.map((m) => m.meetingId))];
+		const versions = meetingIds.length
+			? await db.select({ meetingId: minutes.meetingId, sequence: minutesVersions.sequence, hash: minutesVersions.hash }).from(minutes).innerJoin(minutesVersions, eq(minutesVersions.id, minutes.versionId)).where(inArray(minutes.meetingId, meetingIds)).all()
+			: [];
+		const proposals = cids.length ? await db.select({ cid: consultationOptions.consultationId, proposalId: consultationOptions.proposalId }).from(consultationOptions).where(inArray(consultationOptions.consultationId, cids)).all() : [];
+		return rows.map(({ d, f, owner }) => {
+			const ms = milestones.filter((m) => m.decisionId === d.id).map((m) => ({ id: m.id, title: m.title, dueAt: m.dueAt.getTime(), doneAt: m.doneAt?.getTime() ?? null }));
+			const status: FollowUpStatus = f?.status ?? 'planned';
+			const reviewAt = f?.reviewAt?.getTime() ?? null;
+			const meetingId = motions.find((m) => m.cid === d.consultationId)?.meetingId ?? null;
+			const turnout = d.turnout as { participants?: number; electorate?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
+			return {
+				id: d.id,
+				space: { type: d.spaceType, id: d.spaceId },
+				consultationId: d.consultationId,
+				title: d.title,
+				method: d.method,
+				outcome: d.outcome,
+				adopted: d.adopted,
+				quorumMet: d.quorumMet,
+				decidedAt: d.decidedAt.getTime(),
+				turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0, byCollege: (turnout.byCollege ?? []).map((c) => ({ name: c.name, participants: c.participants, electorate: c.electorate })) },
+				meetingId,
+				minutes: versions.find((v) => v.meetingId === meetingId) ?? null,
+				proposalIds: [...new Set(proposals.filter((p) => p.cid === d.consultationId && p.proposalId).map((p) => p.proposalId!))],
+				followUp: { ownerId: f?.ownerId ?? null, owner: owner ?? null, status, progress: f?.progress ?? 0, abandonReason: f?.abandonReason ?? '', reviewAt, updatedAt: f?.updatedAt.getTime() ?? null },
+				milestones: ms,
+				notes: notes.filter((n) => n.n.decisionId === d.id).map((n) => ({ id: n.n.id, author: n.author, text: n.n.text, status: n.n.status, progress: n.n.progress, createdAt: n.n.createdAt.getTime() })),
+				overdue: isOverdue({ status, reviewAt, milestones: ms }, now)
+			};
+		});
+	}
+
+	const inSpace = (space: SpaceRef) => and(eq(decisions.spaceType, space.type), eq(decisions.spaceId, space.id));
+
+	return {
+		/** Subscribes to the bus: a consultation that closed gets its follow-up (idempotent). */
+		follow() {
+			return bus.subscribe(({ event, payload }) => {
+				if (event !== 'vote.tally') return;
+				const p = payload as { consultationId?: string; status?: string };
+				if (p.status !== 'closed' || !p.consultationId) return;
+				try {
+					const d = db.select().from(decisions).where(eq(decisions.consultationId, p.consultationId)).get();
+					if (!d || d.spaceType === 'training') return;
+					const existed = db.select({ id: decisionFollowUps.decisionId }).from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+					if (existed) return;
+					transaction(db, (tx) => ensureFollowUp(tx, d.id));
+					changed(d);
+				} catch (err) {
+					log.error('register follow-up failed', { err: String(err) });
+				}
+			});
+		},
+
+		async list(actor: Actor | null, space: SpaceRef) {
+			authorize(actor, 'space.view', space);
+			const now = clock.now().getTime();
+			const items = await entries(inSpace(space), now);
+			const members = can(actor, 'decision.manage', space)
+				? await db
+						.select({ userId: memberships.userId, name: users.displayName })
+						.from(memberships)
+						.innerJoin(users, eq(users.id, memberships.userId))
+						.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
+						.all()
+				: [];
+			return {
+				items: items.map((e) => ({ ...e, canUpdate: canUpdateFollowUp(actor, space, e.followUp.ownerId) })),
+				canManage: can(actor, 'decision.manage', space),
+				members: [...new Map(members.map((m) => [m.userId, m])).values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+			};
+		},
+
+		/** Overdue follow-ups of a space, for its home page. */
+		async overdue(actor: Actor | null, space: SpaceRef) {
+			if (!can(actor, 'space.view', space)) return [];
+			return (await entries(inSpace(space), clock.now().getTime())).filter((e) => e.overdue).map((e) => ({ id: e.id, title: e.title, owner: e.followUp.owner, reviewAt: e.followUp.reviewAt }));
+		},
+
+		/** No account: the register of a public body (the caller checked it is public and real). */
+		async publicEntries(space: SpaceRef) {
+			return (await entries(inSpace(space), clock.now().getTime())).map(({ followUp: { ownerId: _o, ...f }, ...e }) => ({ ...e, followUp: f }));
+		},
+
+		async update(actor: Actor | null, input: unknown) {
+			const data = parse(followUpSchema, input);
+			const d = await loadDecision(data.decisionId);
+			const space = spaceOf(d);
+			const current = await db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			if (!canUpdateFollowUp(actor, space, current?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
+			const ownerChange = data.ownerId !== undefined && (data.ownerId || null) !== (current?.ownerId ?? null);
+			if (ownerChange && !can(actor, 'decision.manage', space)) throw new ForbiddenError('decision.manage');
+			if (ownerChange && data.ownerId) {
+				const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.userId, data.ownerId), eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id))).get();
+				if (!member) throw registerError('ownerNotMember');
+			}
+			const check = checkFollowUp(data.status, data.progress, data.abandonReason);
+			if (!check.ok) throw registerError(check.code);
+			const now = clock.now();
+			transaction(db, (tx) => {
+				ensureFollowUp(tx, d.id);
+				tx.update(decisionFollowUps)
+					.set({
+						...(ownerChange ? { ownerId: data.ownerId || null } : {}),
+						status: data.status,
+						progress: check.progress,
+						abandonReason: data.status === 'abandoned' ? data.abandonReason : '',
+						reviewAt: data.reviewAt,
+						...(data.reviewAt && data.reviewAt.getTime() !== current?.reviewAt?.getTime() ? { reviewRemindedAt: null } : {}),
+						updatedAt: now
+					})
+					.where(eq(decisionFollowUps.decisionId, d.id))
+					.run();
+				if (data.note || data.status !== (current?.status ?? 'planned') || check.progress !== (current?.progress ?? 0))
+					tx.insert(decisionNotes).values({ id: deps.ids.id(), decisionId: d.id, authorId: actor!.id, text: data.note || (data.status === 'abandoned' ? data.abandonReason : ''), status: data.status, progress: check.progress, createdAt: now }).run();
+				audit(tx, now, actor!.id, 'decision.followUp', { type: 'decision', id: d.id }, { status: data.status, progress: check.progress, owner: ownerChange ? data.ownerId : undefined });
+			});
+			changed(d);
+		},
+
+		async addMilestone(actor: Actor | null, input: unknown) {
+			const data = parse(milestoneSchema, input);
+			const d = await loadDecision(data.decisionId);
+			const f = await db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			if (!canUpdateFollowUp(actor, spaceOf(d), f?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
+			transaction(db, (tx) => {
+				ensureFollowUp(tx, d.id);
+				tx.insert(decisionMilestones).values({ id: deps.ids.id(), decisionId: d.id, title: data.title, dueAt: data.dueAt, createdAt: clock.now() }).run();
+				audit(tx, clock.now(), actor!.id, 'decision.milestone', { type: 'decision', id: d.id }, { title: data.title });
+			});
+			changed(d);
+		},
+
+		async setMilestoneDone(actor: Actor | null, input: unknown) {
+			const data = parse(milestoneDoneSchema, input);
+			const d = await loadDecision(data.decisionId);
+			const f = await db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			if (!canUpdateFollowUp(actor, spaceOf(d), f?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
+			const m = await db.select().from(decisionMilestones).where(and(eq(decisionMilestones.id, data.milestoneId), eq(decisionMilestones.decisionId, d.id))).get();
+			if (!m) throw registerError('notFound', 404);
+			transaction(db, (tx) => {
+				tx.update(decisionMilestones).set({ doneAt: data.done ? clock.now() : null }).where(eq(decisionMilestones.id, m.id)).run();
+				audit(tx, clock.now(), actor!.id, 'decision.milestoneDone', { type: 'decision', id: d.id }, { milestoneId: m.id, done: data.done });
+			});
+			changed(d);
+		},
+
+		/** For the scheduler: owners whose review date has come hear about it once per date. */
+		async remindReviews() {
+			const now = clock.now();
+			const due = await db
+				.select({ f: decisionFollowUps, d: decisions })
+				.from(decisionFollowUps)
+				.innerJoin(decisions, eq(decisions.id, decisionFollowUps.decisionId))
+				.where(and(lte(decisionFollowUps.reviewAt, now), isNull(decisionFollowUps.reviewRemindedAt), or(eq(decisionFollowUps.status, 'planned'), eq(decisionFollowUps.status, 'inProgress'))))
+				.all();
+			let sent = 0;
+			for (const { f, d } of due) {
+				if (!f.ownerId || !isOpenFollowUp(f.status) || d.spaceType === 'training') continue;
+				const href = d.spaceType === 'body' ? `/b/${d.spaceId}/register#decision-${d.id}` : `/r/${d.spaceId}/register#decision-${d.id}`;
+				const pending = transaction(db, (tx) => {
+					tx.update(decisionFollowUps).set({ reviewRemindedAt: now }).where(eq(decisionFollowUps.decisionId, d.id)).run();
+					return notifications.record(tx, [f.ownerId!], 'decisionReview', d.consultationId ? { consultationId: d.consultationId } : null, null, { href, title: d.title });
+				});
+				notifications.publish(pending);
+				sent++;
+			}
+			return sent;
+		}
+	};
+}
+
+export type RegisterService = ReturnType<typeof createRegisterService>;
