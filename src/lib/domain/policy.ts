@@ -50,7 +50,10 @@ export const actions = [
 	'minutes.edit',
 	'minutes.adopt',
 	'minutes.amend',
-	'decision.manage'
+	'decision.manage',
+	'practice.run',
+	'practice.join',
+	'practice.observe'
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -64,6 +67,11 @@ export interface Actor {
 	isAdmin: boolean;
 	/** Roles held, keyed by `spaceKey(space)`. */
 	roles: ReadonlyMap<string, readonly Role[]>;
+	/**
+	 * Spaces where this actor may only read, keyed like `roles`: practice spaces whose run is paused
+	 * or over. Filled where actors are loaded (auth/session.ts), so every door sees it.
+	 */
+	readOnly?: ReadonlySet<string>;
 }
 
 export const spaceKey = (space: SpaceRef) => `${space.type}:${space.id}`;
@@ -130,9 +138,11 @@ const grants: Record<Role, readonly Action[]> = {
 		'minutes.amend',
 		'decision.manage'
 	],
-	observer: ['space.view'],
-	trainee: [...participant, 'space.members'],
+	observer: ['space.view', 'practice.observe'],
+	trainee: [...participant, 'space.members', 'practice.join'],
 	trainer: [
+		'practice.run',
+		'practice.observe',
 		...participant,
 		'space.members',
 		'space.manage',
@@ -171,8 +181,12 @@ export function rolesIn(actor: Actor | null, space: SpaceRef): Role[] {
 	return (actor.roles.get(spaceKey(space)) ?? []).filter((r) => rolesBySpace[space.type].includes(r));
 }
 
+/** What may still be done in a paused or finished practice space: reading. */
+export const readActions: readonly Action[] = ['space.view', 'space.members', 'practice.observe'];
+
 export function can(actor: Actor | null, action: Action, space: SpaceRef): boolean {
 	if (!actor) return false;
+	if (actor.readOnly?.has(spaceKey(space)) && !readActions.includes(action)) return false;
 	if (rolesIn(actor, space).some((role) => grants[role].includes(action))) return true;
 	return actor.isAdmin && adminGrants.includes(action);
 }
@@ -243,6 +257,16 @@ export function canResetAccess(actor: Actor | null, target: Actor): boolean {
 		const space = spaceFromKey(key);
 		return !!space && can(actor, 'members.resetAccess', space);
 	});
+}
+
+/**
+ * A role's private brief in a practice session: the trainers of the training space read every brief;
+ * a trainee reads only the brief of the role they hold now; observers read none.
+ */
+export function canReadBrief(actor: Actor | null, training: SpaceRef, holderId: string | null): boolean {
+	if (!actor || training.type !== 'training') return false;
+	if (can(actor, 'practice.run', training)) return true;
+	return holderId === actor.id && can(actor, 'practice.join', training);
 }
 
 /** Actions outside any space: only administrators manage organisations and accounts. */

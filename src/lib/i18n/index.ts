@@ -19,10 +19,12 @@ import securityFr from './messages/security.fr.json';
 import securityEn from './messages/security.en.json';
 import minutesFr from './messages/minutes.fr.json';
 import minutesEn from './messages/minutes.en.json';
+import practiceFr from './messages/practice.fr.json';
+import practiceEn from './messages/practice.en.json';
 
 // One catalogue pair per capability, merged here; French is the reference for the key set.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr, ...practiceFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn, ...practiceEn };
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];

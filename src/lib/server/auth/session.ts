@@ -1,9 +1,9 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Actor, Role, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Db } from '../db';
-import { memberships, sessions, users } from '../db/schema';
+import { memberships, practiceRuns, sessions, users } from '../db/schema';
 import type { Clock, Ids } from '../ids';
 import { sha256Hex } from '../crypto';
 
@@ -65,6 +65,7 @@ export function loadActor(db: Db, userId: string): SessionUser | null {
 		id: user.id,
 		isAdmin: user.isAdmin,
 		roles,
+		readOnly: readOnlySpaces(db, rows.map((r) => r.spaceId)),
 		username: user.username,
 		displayName: user.displayName,
 		email: user.email,
@@ -92,6 +93,24 @@ export function loadActors(db: Db, userIds: readonly string[]): Map<string, Acto
 		const key = `${row.spaceType}:${row.spaceId}`;
 		roles.set(key, [...(roles.get(key) ?? []), row.role]);
 	}
+	const readOnly = readOnlySpaces(db, rows.map((r) => r.spaceId));
+	if (readOnly.size > 0) for (const actor of out.values()) actor.readOnly = readOnly;
+	return out;
+}
+
+/**
+ * Practice spaces among `spaceIds` whose run is paused or over: there, the policy allows reading
+ * only (issue 13). One indexed query; empty for anyone outside practice sessions.
+ */
+function readOnlySpaces(db: Db, spaceIds: string[]): Set<string> {
+	const out = new Set<string>();
+	if (spaceIds.length === 0) return out;
+	const frozen = db
+		.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId })
+		.from(practiceRuns)
+		.where(and(inArray(practiceRuns.spaceId, [...new Set(spaceIds)]), ne(practiceRuns.status, 'active')))
+		.all();
+	for (const row of frozen) out.add(`${row.spaceType}:${row.spaceId}`);
 	return out;
 }
 

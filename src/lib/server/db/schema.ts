@@ -10,3 +10,4 @@ export * from './schema-votes';
 export * from './schema-notifications';
 export * from './schema-meetings';
 export * from './schema-minutes';
+export * from './schema-practice';

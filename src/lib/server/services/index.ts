@@ -11,6 +11,7 @@ import { createConsultationsService, type ConsultationsOptions } from './consult
 import { createMeetingsService } from './meetings';
 import { createMinutesService } from './minutes';
 import { createRegisterService } from './register';
+import { createPracticeService } from './practice';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
 	const consultations = createConsultationsService(deps, options.consultations);
@@ -25,6 +26,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		const p = payload as { consultationId?: string; status?: string };
 		if (event === 'vote.tally' && p.status === 'closed' && p.consultationId) void minutes.onVoteClosed(p.consultationId).catch((err: unknown) => log.error('minutes adoption by vote failed', { err: String(err) }));
 	});
+	const meetings = createMeetingsService(deps, consultations);
 	return {
 		deps,
 		auth: createAuthService(deps),
@@ -37,7 +39,13 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		minutes,
 		register,
 		consultations,
-		meetings: createMeetingsService(deps, consultations)
+		meetings,
+		practice: createPracticeService(deps, {
+			seedDescription: (proposalId, text) => collab.seedDescription(proposalId, text),
+			createConsultation: (actor, input) => consultations.create(actor, input),
+			scheduleMeeting: (actor, input) => meetings.schedule(actor, input),
+			addItem: (actor, input) => meetings.addItem(actor, input)
+		})
 	};
 }
 

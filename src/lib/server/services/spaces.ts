@@ -18,6 +18,7 @@ import { loadActors } from '../auth/session';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
 import { parse } from './validate';
+import { realBody, realResidence } from './practice/marker';
 
 export interface SpaceSummary {
 	type: SpaceType;
@@ -181,11 +182,11 @@ export function createSpacesService(deps: ServiceDeps) {
 				.select({ id: residences.id, name: residences.name, city: residences.city, households: count(households.id) })
 				.from(residences)
 				.leftJoin(households, eq(households.residenceId, residences.id))
-				.where(eq(residences.organisationId, organisation.id))
+				.where(and(eq(residences.organisationId, organisation.id), realResidence()))
 				.groupBy(residences.id)
 				.orderBy(asc(residences.name))
 				.all();
-			const bodyRows = db.select().from(bodies).where(eq(bodies.organisationId, organisation.id)).orderBy(asc(bodies.name)).all();
+			const bodyRows = db.select().from(bodies).where(and(eq(bodies.organisationId, organisation.id), realBody())).orderBy(asc(bodies.name)).all();
 			const collegeRows = bodyRows.length
 				? db.select().from(colleges).where(inArray(colleges.bodyId, bodyRows.map((b) => b.id))).orderBy(asc(colleges.position)).all()
 				: [];

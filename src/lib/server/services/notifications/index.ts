@@ -8,6 +8,7 @@ import type { ServiceDeps } from '../deps';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 import { markReadSchema } from './schemas';
+import { isPracticeTarget } from '../practice/marker';
 import { proposalFollowers } from './recipients';
 import { listGroups, notificationPayload, unreadCount } from './views';
 import { voteNotifications } from './votes';
@@ -33,6 +34,8 @@ export function createNotificationsService(deps: ServiceDeps) {
 		// A proposal row (with `id`) is accepted as the target, as the proposals service passes it.
 		// No target (minutes, decisions): the row carries its own link in `data.href`.
 		const on = target === null ? {} : 'id' in target ? { proposalId: target.id } : target;
+		// Practice sessions play in simulated spaces: nothing there notifies real people.
+		if (userIds.length === 0 || isPracticeTarget(tx, on)) return [];
 		return userIds.map((userId) => {
 			const id = ids.id();
 			tx.insert(notifications).values({ id, userId, kind, ...on, actorId, data, createdAt }).run();

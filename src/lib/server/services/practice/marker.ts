@@ -2,6 +2,8 @@ import { and, eq, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm
 import type { SpaceRef } from '$lib/domain/policy';
 import type { Db } from '../../db';
 import { bodies, residences } from '../../db/schema-core';
+import { proposals } from '../../db/schema-boards';
+import { consultations } from '../../db/schema-votes';
 
 /**
  * The practice marker. A practice session plays in its own simulated residence or body, marked
@@ -62,3 +64,19 @@ export async function withoutPracticeSpaces<T>(db: Db, rows: T[], spaceOf: (row:
 	});
 }
 
+
+/**
+ * Whether a proposal or consultation lives in a practice space (inside a transaction: notifications
+ * are recorded there). Practice activity never notifies real people.
+ */
+export function isPracticeTarget(tx: Db, target: { proposalId?: string | null; consultationId?: string | null }): boolean {
+	const space = target.proposalId
+		? tx.select({ type: proposals.spaceType, id: proposals.spaceId }).from(proposals).where(eq(proposals.id, target.proposalId)).get()
+		: target.consultationId
+			? tx.select({ type: consultations.spaceType, id: consultations.spaceId }).from(consultations).where(eq(consultations.id, target.consultationId)).get()
+			: undefined;
+	if (!space) return false;
+	if (space.type === 'residence') return tx.select({ p: residences.practice }).from(residences).where(eq(residences.id, space.id)).get()?.p === true;
+	if (space.type === 'body') return tx.select({ p: bodies.practice }).from(bodies).where(eq(bodies.id, space.id)).get()?.p === true;
+	return false;
+}

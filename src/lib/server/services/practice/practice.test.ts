@@ -1,0 +1,266 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForbiddenError, type Actor } from '$lib/domain/policy';
+import { shippedScenario } from '$lib/domain/practice/library';
+import { writeScenario } from '$lib/domain/practice/scenario';
+import { loadActor } from '../../auth/session';
+import { consultations, notifications, organisations, practiceRuns, proposals, trainingSessions } from '../../db/schema';
+import { createTestApp, createUser, type TestApp } from '../../testing';
+import { UserError } from '../errors';
+import { snapshotSpace } from './snapshot';
+
+let app: TestApp;
+let trainer: Actor, julien: Actor, amina: Actor, outsider: Actor;
+const T = 'training-1';
+
+beforeEach(async () => {
+	app = createTestApp();
+	const { db } = app.services.deps;
+	const createdAt = app.clock.now();
+	db.insert(organisations).values({ id: 'ccaura', slug: 'ccaura', name: 'CCAURA', kind: 'training', createdAt }).run();
+	db.insert(trainingSessions).values({ id: T, organisationId: 'ccaura', slug: 'session-1', name: 'Session 1', createdAt }).run();
+	trainer = await createUser(app, { username: 'nadia', displayName: 'Nadia', roles: [{ type: 'training', id: T, role: 'trainer' }] });
+	julien = await createUser(app, { username: 'julien', displayName: 'Julien', roles: [{ type: 'training', id: T, role: 'trainee' }] });
+	amina = await createUser(app, { username: 'amina', displayName: 'Amina', roles: [{ type: 'training', id: T, role: 'trainee' }] });
+	outsider = await createUser(app, { username: 'karim', displayName: 'Karim' });
+});
+afterEach(() => app.close());
+
+/** The actor as they are now: every door loads it again (roles, read-only practice spaces). */
+const now = (a: Actor) => loadActor(app.services.deps.db, a.id)!;
+const practice = () => app.services.practice;
+
+async function startWithTwo(scenarioId = 'shipped:aventuriere:fr') {
+	const { id } = await practice().start(now(trainer), T, { scenarioId });
+	const code = practice().session(now(trainer), id).session.code!;
+	practice().join(now(julien), T, { code: code.toLowerCase() });
+	practice().join(now(amina), T, { code });
+	return { id, code };
+}
+const currentSpace = (id: string) => practice().session(now(trainer), id).run!;
+
+describe('practice sessions', () => {
+	it('trainees join with the code, get a role and read only their own brief', async () => {
+		const { id } = await startWithTwo();
+		const j = practice().session(now(julien), id);
+		const a = practice().session(now(amina), id);
+		expect(j.myRole?.key).toBe('locataire-a');
+		expect(a.myRole?.key).toBe('locataire-b');
+		expect(j.myRole?.brief).toContain('bâtiment A');
+		// Other roles' briefs are not in what a trainee receives.
+		expect(j.scenario.roles.every((r) => r.brief === null)).toBe(true);
+		expect(JSON.stringify(j)).not.toContain(a.myRole!.brief);
+		// The door a curious trainee would try.
+		expect(() => practice().brief(now(julien), id, 'locataire-b')).toThrow(ForbiddenError);
+		expect(practice().brief(now(julien), id, 'locataire-a').brief).toBe(j.myRole!.brief);
+		expect(practice().brief(now(trainer), id, 'locataire-b').brief).toBe(a.myRole!.brief);
+		// The code is for trainers' eyes; someone outside the training cannot join or look.
+		expect(j.session.code).toBeNull();
+		expect(() => practice().join(now(outsider), T, { code: practice().session(now(trainer), id).session.code })).toThrow(ForbiddenError);
+		expect(() => practice().session(now(outsider), id)).toThrow(ForbiddenError);
+		expect(() => practice().join(now(julien), T, { code: 'PRA-NOPE' })).toThrow(UserError);
+	});
+
+	it('the run plays in a separate practice residence on the real board', async () => {
+		const { id } = await startWithTwo();
+		const run = currentSpace(id);
+		const board = app.services.proposals;
+		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
+		board.comment(now(amina), { proposalId: pid, body: 'Bonne idée' });
+		const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, pid)).get()!;
+		expect(row.spaceId).toBe(run.spaceId);
+		// Julien's comment notifications would go to real people: none are recorded in practice.
+		expect(app.services.deps.db.select().from(notifications).all()).toEqual([]);
+		// The trainer watches, read-only: she does not play in the trainees' place.
+		await expect(board.propose(now(trainer), { residenceId: run.spaceId, title: 'Idée de la formatrice' })).rejects.toThrow(ForbiddenError);
+	});
+
+	it('pause makes the space read-only for everyone, at every door; resume gives it back', async () => {
+		const { id } = await startWithTwo();
+		const run = currentSpace(id);
+		const board = app.services.proposals;
+		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Avant la pause' });
+		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
+		practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'agent' });
+		practice().pause(now(trainer), id);
+		expect(() => practice().pause(now(trainer), id)).toThrow(UserError);
+		await expect(board.propose(now(julien), { residenceId: run.spaceId, title: 'Pendant la pause' })).rejects.toThrow(ForbiddenError);
+		expect(() => board.comment(now(amina), { proposalId: pid, body: 'Pendant la pause' })).toThrow(ForbiddenError);
+		expect(() => board.setSupport(now(amina), { proposalId: pid, on: true })).toThrow(ForbiddenError);
+		expect(() => app.services.consultations.open(now(julien), { consultationId: vote.id })).toThrow(ForbiddenError);
+		expect(() => practice().assign(now(trainer), id, { userId: amina.id, roleKey: 'gardien' })).not.toThrow();
+		// Reading still works.
+		expect(app.services.proposals.board(now(amina), run.spaceId)).toBeTruthy();
+		expect(practice().session(now(julien), id).run!.status).toBe('paused');
+		practice().resume(now(trainer), id);
+		board.comment(now(amina), { proposalId: pid, body: 'Après la pause' });
+		app.services.consultations.open(now(julien), { consultationId: vote.id });
+		// Only the trainer pauses.
+		expect(() => practice().pause(now(julien), id)).toThrow(ForbiddenError);
+	});
+
+	it('reset restores the exact starting state, table by table and document by document; the earlier run stays readable', async () => {
+		const { id } = await startWithTwo();
+		const db = app.services.deps.db;
+		const real = new Set([trainer.id, julien.id, amina.id]);
+		const first = currentSpace(id);
+		const before = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
+		expect(before.tables.households).toHaveLength(50);
+		expect(Object.keys(before.documents).filter((k) => k.startsWith('description:'))).toHaveLength(2);
+		expect(Object.values(before.documents).join('')).toContain('carrés potagers');
+
+		// Things happen: an idea, a comment, a support, an edit of a description, a vote opened.
+		const board = app.services.proposals;
+		const { id: pid } = await board.propose(now(julien), { residenceId: first.spaceId, title: 'Nouvelle idée', description: 'Texte' });
+		const seeded = db.select().from(proposals).where(eq(proposals.spaceId, first.spaceId)).all().find((p) => p.title.startsWith('Un jardin'))!;
+		board.comment(now(amina), { proposalId: seeded.id, body: 'Oui !' });
+		board.setSupport(now(amina), { proposalId: pid, on: true });
+		app.services.collab.seedDescription(pid, 'Texte');
+		app.services.collab.hub.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
+		const vote = db.select().from(consultations).where(eq(consultations.spaceId, first.spaceId)).get()!;
+		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${first.spaceId}`, ['facilitator']]]) };
+		app.services.consultations.open(facilitator, { consultationId: vote.id });
+		const during = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
+		expect(during).not.toEqual(before);
+
+		// A vote is open: resetting needs a confirmation, and nothing changes without it.
+		await expect(practice().reset(now(trainer), id, {})).rejects.toMatchObject({ code: 'practice.error.voteOpen' });
+		expect(currentSpace(id).number).toBe(1);
+		const { runNumber } = await practice().reset(now(trainer), id, { confirm: 'on' });
+		expect(runNumber).toBe(2);
+		const second = currentSpace(id);
+		expect(second.spaceId).not.toBe(first.spaceId);
+		const after = snapshotSpace(db, { type: 'residence', id: second.spaceId }, real);
+		for (const table of Object.keys(before.tables)) expect(after.tables[table], table).toEqual(before.tables[table]);
+		for (const doc of Object.keys(before.documents)) expect(after.documents[doc], doc).toEqual(before.documents[doc]);
+		expect(after).toEqual(before);
+
+		// The first run is kept as it ended, and is read-only.
+		expect(snapshotSpace(db, { type: 'residence', id: first.spaceId }, real)).toEqual(during);
+		expect(() => board.comment(now(amina), { proposalId: seeded.id, body: 'Trop tard' })).toThrow(ForbiddenError);
+		expect(db.select().from(practiceRuns).all().map((r) => [r.number, r.status]).sort()).toEqual([
+			[1, 'closed'],
+			[2, 'active']
+		]);
+		// Same people, same roles, in the new space.
+		expect(practice().session(now(julien), id).myRole?.key).toBe('locataire-a');
+	});
+
+	it('the trainer gives a trainee another role between runs', async () => {
+		const { id } = await startWithTwo();
+		practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'agent' });
+		expect(practice().session(now(julien), id).myRole?.key).toBe('agent');
+		const run = currentSpace(id);
+		expect(now(julien).roles.get(`residence:${run.spaceId}`)).toEqual(['facilitator']);
+		expect(() => practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'nope' })).toThrow(UserError);
+		expect(() => practice().assign(now(julien), id, { userId: amina.id, roleKey: 'agent' })).toThrow(ForbiddenError);
+		await practice().reset(now(trainer), id, {});
+		expect(now(julien).roles.get(`residence:${currentSpace(id).spaceId}`)).toEqual(['facilitator']);
+	});
+
+	it('debrief figures on a scripted run', async () => {
+		const { id } = await startWithTwo();
+		const run = currentSpace(id);
+		const board = app.services.proposals;
+		app.clock.advance(60_000);
+		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
+		app.clock.advance(30_000);
+		board.comment(now(amina), { proposalId: pid, body: 'Oui, près de l’entrée' });
+		board.setSupport(now(amina), { proposalId: pid, on: true });
+		app.clock.advance(90_000);
+		practice().step(now(trainer), id, { stepKey: 'idees' });
+		app.clock.advance(120_000);
+		practice().step(now(trainer), id, { stepKey: 'priorite' });
+		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
+		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${run.spaceId}`, ['facilitator']]]) };
+		app.services.consultations.open(facilitator, { consultationId: vote.id });
+		const option = app.services.consultations.view(now(julien), vote.id).options[0]!;
+		app.clock.advance(30_000);
+		await app.services.consultations.cast(now(julien), { consultationId: vote.id, ballot: { choice: option.id } });
+		app.clock.advance(30_000);
+		practice().end(now(trainer), id);
+		practice().reflect(now(julien), { runId: run.id, body: 'J’aurais dû écouter davantage.' });
+		practice().reflect(now(trainer), { runId: run.id, body: 'Bonne écoute de Julien.', aboutId: julien.id });
+		expect(() => practice().reflect(now(julien), { runId: run.id, body: 'x', aboutId: amina.id })).toThrow(ForbiddenError);
+
+		const d = practice().debrief(now(trainer), id, 1);
+		expect(d.counts).toEqual({ proposals: 1, comments: 1, supports: 1, votes: 1, speeches: 0 });
+		expect(d.proposed).toEqual([{ title: 'Une boîte à livres', who: 'Julien', role: 'Locataire du bâtiment A', status: 'idea' }]);
+		expect(d.timeline.map((t) => [t.kind, t.who])).toEqual([
+			['proposal', 'Julien'],
+			['comment', 'Amina'],
+			['support', 'Amina'],
+			['voteOpened', 'Nadia'],
+			['voted', 'Julien']
+		]);
+		// Steps: accueil from the start (3 min), idées 2 min, priorité until the end (1 min).
+		expect(d.steps.map((s) => [s.key, s.seconds])).toEqual([
+			['accueil', 180],
+			['idees', 120],
+			['priorite', 60]
+		]);
+		expect(d.outcomes[0]).toMatchObject({ status: 'open', turnout: 1 });
+		expect(d.outcomes[0]!.rows.map((r) => [r.label, r.count])).toEqual([
+			['Le jardin partagé', 1],
+			['Un lieu pour les jeunes', 0],
+			['Une fête des voisins', 0]
+		]);
+		expect(d.reflections.map((r) => r.body)).toEqual(['J’aurais dû écouter davantage.', 'Bonne écoute de Julien.']);
+		// Amina sees her run, not the trainer's comment addressed to Julien.
+		const forAmina = practice().debrief(now(amina), id, 1);
+		expect(forAmina.reflections.map((r) => r.body)).toEqual(['J’aurais dû écouter davantage.']);
+		const csv = practice().debriefCsv(now(trainer), id, 1, (k) => k).body;
+		expect(csv).toContain('count.proposals');
+		expect(csv).toContain('Une boîte à livres');
+		// Progress across sessions.
+		const p = practice().progress(now(julien), T, julien.id);
+		expect(p.runs).toHaveLength(1);
+		expect(p.runs[0]).toMatchObject({ role: 'Locataire du bâtiment A', reflection: 'J’aurais dû écouter davantage.', trainerComment: 'Bonne écoute de Julien.' });
+		expect(p.runs[0]!.steps).toHaveLength(3);
+		expect(() => practice().progress(now(amina), T, julien.id)).toThrow(ForbiddenError);
+	});
+
+	it('scenarios: duplicate, edit, export and import; a hostile file stores nothing', async () => {
+		const { id } = practice().duplicateScenario(now(trainer), T, 'shipped:mobilier:fr');
+		const s = practice().scenario(now(trainer), T, id);
+		expect(s.shipped).toBe(false);
+		const edited = { ...s.scenario, title: 'Mobilier — version Bron' };
+		practice().updateScenario(now(trainer), T, id, { json: writeScenario(edited) });
+		expect(practice().scenario(now(trainer), T, id).scenario.title).toBe('Mobilier — version Bron');
+		expect(() => practice().updateScenario(now(trainer), T, 'shipped:mobilier:fr', { json: '{}' })).toThrow(UserError);
+		const exported = practice().exportScenario(now(trainer), T, id).body;
+		const countBefore = practice().overview(now(trainer), T).scenarios.length;
+		practice().importScenario(now(trainer), T, exported);
+		expect(practice().overview(now(trainer), T).scenarios.length).toBe(countBefore + 1);
+		const hostile = shippedScenario('shipped:aventuriere:fr')!;
+		hostile.roles[0]!.brief = '<script>fetch("/admin")</script>';
+		expect(() => practice().importScenario(now(trainer), T, writeScenario(hostile))).toThrow(expect.objectContaining({ code: 'practice.error.markup' }));
+		expect(() => practice().importScenario(now(trainer), T, JSON.stringify({ format: 'practice-scenario', version: 9 }))).toThrow(expect.objectContaining({ code: 'practice.error.version' }));
+		expect(practice().overview(now(trainer), T).scenarios.length).toBe(countBefore + 1);
+		expect(() => practice().importScenario(now(julien), T, exported)).toThrow(ForbiddenError);
+		expect(practice().overview(now(julien), T).scenarios).toEqual([]);
+	});
+
+	it('a body scenario materialises colleges, the meeting and its agenda, members in their colleges', async () => {
+		const { id } = await startWithTwo('shipped:instance:en');
+		const run = currentSpace(id);
+		expect(run.spaceType).toBe('body');
+		const snap = snapshotSpace(app.services.deps.db, { type: 'body', id: run.spaceId }, new Set([trainer.id, julien.id, amina.id]));
+		expect(snap.tables.colleges).toHaveLength(3);
+		expect(snap.tables.agenda_items).toHaveLength(3);
+		expect(snap.tables.consultations).toHaveLength(1);
+		expect(now(julien).roles.get(`body:${run.spaceId}`)).toEqual(['chair']);
+	});
+});
+
+describe('practice spaces are kept out of the real world', () => {
+	it('the public organisation page lists no practice residence or body', async () => {
+		const db = app.services.deps.db;
+		db.insert(organisations).values({ id: 'lmh', slug: 'lmh', name: 'LMH', kind: 'landlord', createdAt: app.clock.now() }).run();
+		const { id } = await practice().start(now(trainer), T, { scenarioId: 'shipped:aventuriere:fr' });
+		await practice().start(now(trainer), T, { scenarioId: 'shipped:instance:fr' });
+		void id;
+		const page = app.services.spaces.publicOrganisation('ccaura');
+		expect(JSON.stringify(page)).not.toContain('simulation');
+	});
+});
