@@ -180,6 +180,7 @@ describe('practice sessions', () => {
 		app.clock.advance(30_000);
 		practice().end(now(trainer), id);
 		practice().reflect(now(julien), { runId: run.id, body: 'J’aurais dû écouter davantage.' });
+		app.clock.advance(1000);
 		practice().reflect(now(trainer), { runId: run.id, body: 'Bonne écoute de Julien.', aboutId: julien.id });
 		expect(() => practice().reflect(now(julien), { runId: run.id, body: 'x', aboutId: amina.id })).toThrow(ForbiddenError);
 
