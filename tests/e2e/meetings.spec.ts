@@ -40,6 +40,8 @@ async function scheduleAndOpen(browser: Browser, title: string) {
 
 test.describe('meetings', () => {
 	test('a short meeting with the chair, the secretary, a member and the projector', async ({ browser }) => {
+		// Four pages and axe at two widths: slow on a busy machine (not a timing goal).
+		test.slow();
 		const { chair, url } = await scheduleAndOpen(browser, 'Comité e2e');
 		await checkPage(chair.page, 'meeting-agenda');
 		await meetingsPage(chair.page);
@@ -117,7 +119,54 @@ test.describe('meetings', () => {
 		await page.getByRole('link', { name: 'Comité de pilotage — novembre' }).click();
 		await page.getByRole('link', { name: 'Entrer dans la salle' }).click();
 		await expect(page.getByTestId('meeting-status')).toHaveText('Terminée');
-		await expect(page.getByTestId('verdict')).toHaveText('Adoptée');
+		// The amendment was voted first, then the motion as amended.
+		await expect(page.getByTestId('verdict')).toHaveText(['Adoptée', 'Adoptée']);
+		await expect(page.getByTestId('motion').first()).toContainText('Amendement à');
 		await context.close();
+	});
+
+	test('an amendment is voted before its motion; the tally is weighted by college; the seats page', async ({ browser }) => {
+		test.slow();
+		const { chair, url } = await scheduleAndOpen(browser, 'Comité amendements');
+		const page = chair.page;
+		await page.goto(`${url}/room`);
+		await page.getByRole('button', { name: 'Ouvrir la séance' }).click();
+		await page.getByRole('button', { name: 'Pointer l’arrivée de Sophie Leroy' }).click();
+		await page.getByRole('button', { name: 'Point suivant' }).click();
+		await expect(page.getByTestId('current-item')).toContainText('Accueil et nouvelles');
+		await page.getByRole('button', { name: 'Point suivant' }).click();
+		await expect(page.getByTestId('current-item')).toContainText('Adopter la charte');
+		await page.getByLabel('Texte de la motion').fill('Adopter la charte du réseau');
+		await page.getByRole('button', { name: 'Déposer sans ouvrir le vote' }).click();
+		const main = page.locator('[data-testid="motion"][data-amends=""]');
+		await expect(main).toHaveAttribute('data-status', 'draft');
+		await main.getByText('Proposer un amendement').click();
+		await main.getByLabel('Texte de l’amendement').fill('Ajouter un article sur la parole des bénévoles');
+		await main.getByRole('button', { name: 'Déposer l’amendement' }).click();
+		const amendment = page.locator('[data-testid="motion"][data-amends]:not([data-amends=""])');
+		await expect(amendment).toContainText('Amendement à');
+		// The motion cannot be put to the vote before its amendment.
+		await expect(main.getByText('Les amendements à cette motion doivent être votés d’abord.')).toBeVisible();
+		await expect(main.getByRole('button', { name: 'Mettre au vote' })).toHaveCount(0);
+		await amendment.getByRole('button', { name: 'Mettre au vote' }).click();
+		await expect(amendment).toHaveAttribute('data-status', 'open');
+		await expect(amendment.getByTestId('weighted')).toContainText('Pondéré par collège');
+		await checkPage(page, 'meeting-room-amendment');
+		await amendment.getByRole('button', { name: 'Clore le vote' }).click();
+		await expect(amendment).toHaveAttribute('data-status', 'closed');
+		await main.getByRole('button', { name: 'Mettre au vote' }).click();
+		await expect(main).toHaveAttribute('data-status', 'open');
+
+		// Seats, terms and substitutes: members read it, the chair changes a term.
+		await meetingsPage(page);
+		await page.getByRole('link', { name: 'Sièges, mandats et suppléances' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Sièges, mandats et suppléances' })).toBeVisible();
+		await checkPage(page, 'meeting-seats');
+		const fatou = page.locator('[data-testid="seat"][data-name="Fatou S."]');
+		await fatou.getByText('Modifier le siège de Fatou S.').click();
+		await fatou.getByLabel('Suppléant·e').selectOption({ label: 'Marc Guérin' });
+		await fatou.getByRole('button', { name: 'Enregistrer' }).click();
+		await expect(fatou).toContainText('Suppléant·e : Marc Guérin');
+		await chair.context.close();
 	});
 });

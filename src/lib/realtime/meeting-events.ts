@@ -4,7 +4,7 @@
  * back from a lift and the projector all show the same thing. Actions go through form actions.
  */
 import { z } from 'zod';
-import type { AttendanceRecord, BodyRules, ItemKind, MeetingStatus, QuorumResult, Speech } from '$lib/domain/meetings';
+import type { AttendanceRecord, BodyRules, ItemKind, LiveTally, MeetingStatus, QuorumResult, Speech } from '$lib/domain/meetings';
 import type { Ack } from './common';
 
 export interface RoomItem {
@@ -41,6 +41,9 @@ export interface RoomMotion {
 	quorumMet: boolean;
 	/** Only when the consultation shows results live or is closed. */
 	tally: { for: number; against: number; abstain: number } | null;
+	/** The same, weighted by college when the vote is (shares of the weight that voted); null otherwise. */
+	weighted: LiveTally['weighted'];
+	byCollege: LiveTally['byCollege'];
 	/** Adopted only when closed and the quorum was met; null while open. */
 	adopted: boolean | null;
 }
@@ -71,10 +74,29 @@ export interface MeetingRoomState {
 	now: number;
 }
 
+/**
+ * Sent on the meeting's room once a motion's vote has closed (after commit): what a decision
+ * register needs. `invalid` = the quorum was not met when the vote opened.
+ */
+export interface MeetingDecision {
+	meetingId: string;
+	motionId: string;
+	itemId: string;
+	consultationId: string;
+	amendsId: string | null;
+	question: string;
+	quorumMet: boolean;
+	outcome: 'adopted' | 'rejected' | 'invalid';
+	/** The frozen result's tallies (weighted when the vote was). */
+	tallies: Record<string, number>;
+	closedAt: number;
+}
+
 export const meetingJoinSchema = z.object({ meetingId: z.string().min(1).max(40) });
 
 export interface MeetingServerToClientEvents {
 	'meeting.state': (payload: MeetingRoomState) => void;
+	'meeting.decision': (payload: MeetingDecision) => void;
 }
 
 export interface MeetingClientToServerEvents {

@@ -4,3 +4,4 @@ export * from './proxies';
 export * from './quorum';
 export * from './speakers';
 export * from './timers';
+export * from './motions';

@@ -31,7 +31,12 @@ export type MeetingErrorCode =
 	| 'proxyNotMember'
 	| 'handAlreadyRaised'
 	| 'speakerGone'
-	| 'notDecision';
+	| 'notDecision'
+	| 'motionOpen'
+	| 'amendsMissing'
+	| 'amendsAmendment'
+	| 'amendsTooLate'
+	| 'amendmentsFirst';
 
 export function checkTransition(from: MeetingStatus, action: MeetingAction): MeetingCheck<MeetingStatus> {
 	const move = moves[action];

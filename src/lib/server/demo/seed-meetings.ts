@@ -76,9 +76,23 @@ export async function seedMeetings(services: Services, bodyId: string, userIds: 
 	await move(budget.id);
 	await speak(marc, 4, 'for');
 	await m.next(sophie, { meetingId: id });
-	const motion = await m.openMotion(sophie, { meetingId: id, itemId: budget.id, question: 'Adopter le budget 2027 de la plateforme d’entraide' });
+	// The motion is tabled, an amendment to it is voted first, then the motion as amended.
+	const tabled = await m.tableMotion(sophie, { meetingId: id, itemId: budget.id, question: 'Adopter le budget 2027 de la plateforme d’entraide' });
+	const amendment = await m.tableMotion(sophie, {
+		meetingId: id,
+		itemId: budget.id,
+		amendsId: tabled.id,
+		question: 'Amendement : réserver 10 % du budget aux projets portés par des bénévoles'
+	});
 	const votes = createConsultationsService(deps);
-	const cast = (u: SessionUser, position: string, onBehalfOf?: string) => votes.cast(u, { consultationId: motion.consultationId, ballot: { position }, onBehalfOf });
+	const castOn = (consultationId: string) => (u: SessionUser, position: string, onBehalfOf?: string) => votes.cast(u, { consultationId, ballot: { position }, onBehalfOf });
+	const amend = await m.openMotion(sophie, { meetingId: id, motionId: amendment.id });
+	let cast = castOn(amend.consultationId);
+	await Promise.all([cast(sophie, 'for'), cast(marc, 'abstain'), cast(fatou, 'for'), cast(fatou, 'for', paul.id), cast(elise, 'for')]);
+	t += 2 * MIN;
+	await m.closeMotion(sophie, { meetingId: id, motionId: amendment.id });
+	const motion = await m.openMotion(sophie, { meetingId: id, motionId: tabled.id });
+	cast = castOn(motion.consultationId);
 	// Cast together, as a room does: the ballot box writes them in one group.
 	await Promise.all([cast(sophie, 'for'), cast(marc, 'for'), cast(fatou, 'for'), cast(fatou, 'abstain', paul.id), cast(elise, 'against')]);
 	t += 3 * MIN;

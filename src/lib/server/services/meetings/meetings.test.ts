@@ -216,5 +216,72 @@ describe('meetings service', () => {
 		expect(tallies.for).toBeCloseTo(0.8);
 		expect(tallies.against).toBeCloseTo(0.2);
 	});
+
+	it('amendments are voted before the motion they amend; the weighted tally and the decision event follow', async () => {
+		const { f, m, id, info, decision } = await meetingWithAgenda();
+		await m.setRules(f.chair, { bodyId: f.body.id, quorumPct: '50', proxyLimit: '1', balanceWarnRatio: '1.5', weightedVotes: 'on' });
+		await m.open(f.chair, { meetingId: id });
+		for (const u of [f.chair, f.director, f.fatou, f.vincent, f.elise]) await m.checkIn(f.secretary, { meetingId: id, userId: u.id });
+		await m.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
+		await m.moveTo(f.chair, { meetingId: id, expected: info, to: 'next' });
+		const main = await m.tableMotion(f.chair, { meetingId: id, itemId: decision, question: 'Adopter le budget ?' });
+		expect(await code(() => m.tableMotion(f.fatou, { meetingId: id, itemId: decision, question: 'Amendement pirate', amendsId: main.id }))).toBe('forbidden');
+		const amendment = await m.tableMotion(f.chair, { meetingId: id, itemId: decision, question: 'Ajouter 10 % pour les bénévoles', amendsId: main.id });
+		expect(await code(() => m.tableMotion(f.chair, { meetingId: id, itemId: decision, question: 'Sous-amendement', amendsId: amendment.id }))).toBe('meetings.error.amendsAmendment');
+		expect(await code(() => m.tableMotion(f.chair, { meetingId: id, itemId: info, question: 'Ailleurs', amendsId: main.id }))).toBe('meetings.error.notDecision');
+		// The motion waits for its amendment; the room lists the amendment first.
+		expect(await code(() => m.openMotion(f.chair, { meetingId: id, motionId: main.id }))).toBe('meetings.error.amendmentsFirst');
+		let state = await m.roomState(f.chair, id);
+		expect(state.motions.map((x) => [x.id, x.status])).toEqual([
+			[amendment.id, 'draft'],
+			[main.id, 'draft']
+		]);
+		await m.openMotion(f.chair, { meetingId: id, motionId: amendment.id });
+		expect(await code(() => m.tableMotion(f.chair, { meetingId: id, itemId: decision, question: 'Trop tard ?', amendsId: amendment.id }))).toBe('meetings.error.amendsAmendment');
+		const votes = app.services.consultations;
+		const cast = (u: typeof f.chair, position: string) => votes.cast(u, { consultationId: amendment.consultationId, ballot: { position } });
+		await cast(f.chair, 'for');
+		await cast(f.director, 'for');
+		await cast(f.fatou, 'for');
+		await cast(f.vincent, 'against');
+		await cast(f.elise, 'against');
+		state = await m.roomState(f.fatou, id);
+		const live = state.motions.find((x) => x.id === amendment.id)!;
+		// 3 for, 2 against by heads; weighted: directions 0.4 for, volunteers 0.2/0.2, city 0.2 against → 60 % / 40 %.
+		expect(live.tally).toEqual({ for: 3, against: 2, abstain: 0 });
+		expect(live.weighted!.for).toBeCloseTo(0.6);
+		expect(live.weighted!.against).toBeCloseTo(0.4);
+		expect(live.byCollege.find((c) => c.collegeId === f.colleges.vol.id)).toMatchObject({ for: 1, against: 1 });
+		await m.closeMotion(f.chair, { meetingId: id, motionId: amendment.id });
+		const decided = published.filter((p) => p.event === 'meeting.decision');
+		expect(decided).toHaveLength(1);
+		expect(decided[0]!.room).toBe(`meeting:${id}`);
+		expect(decided[0]!.payload).toMatchObject({ motionId: amendment.id, amendsId: main.id, outcome: 'adopted', quorumMet: true, meetingId: id });
+		// Now the motion itself may be voted.
+		await m.openMotion(f.chair, { meetingId: id, motionId: main.id });
+		expect((await m.roomState(f.chair, id)).motions.find((x) => x.id === main.id)).toMatchObject({ status: 'open', electors: 5 });
+		expect(await code(() => m.tableMotion(f.chair, { meetingId: id, itemId: decision, question: 'Trop tard', amendsId: main.id }))).toBe('meetings.error.amendsTooLate');
+	});
 });
 
+describe('seats page', () => {
+	it('lists seats by college with terms and substitutes, former members apart; only the chair edits', async () => {
+		const f = await createBodyFixture(app);
+		const m = app.services.meetings;
+		await m.setSeat(f.chair, { bodyId: f.body.id, userId: f.elise.id, substituteId: f.secretary.id, termStart: '2025-01-01' });
+		await m.setSeat(f.chair, { bodyId: f.body.id, userId: f.director.id, termEnd: '2020-06-30' });
+		expect(await code(() => m.setSeat(f.fatou, { bodyId: f.body.id, userId: f.fatou.id, substituteId: f.vincent.id }))).toBe('forbidden');
+		expect(await code(() => m.setSeat(f.chair, { bodyId: f.body.id, userId: f.fatou.id, termStart: '2026-01-01', termEnd: '2025-01-01' }))).toBe('meetings.error.termOrder');
+		expect(await code(() => m.setSeat(f.chair, { bodyId: f.body.id, userId: f.fatou.id, termEnd: '31/12/2026' }))).toBe('meetings.error.date');
+		const other = await createBodyFixture(app);
+		expect(await code(() => m.setSeat(f.chair, { bodyId: f.body.id, userId: f.fatou.id, substituteId: other.fatou.id }))).toBe('meetings.error.notMember');
+		expect(await code(() => m.seats(other.fatou, f.body.id))).toBe('forbidden');
+		const view = await m.seats(f.fatou, f.body.id);
+		expect(view.canEdit).toBe(false);
+		const city = view.colleges.find((c) => c.id === f.colleges.city.id)!;
+		expect(city.seats).toEqual([expect.objectContaining({ name: 'Élise', substituteName: 'Marc', termStart: '2025-01-01', termEnd: null, current: true })]);
+		expect(view.former.map((s) => [s.name, s.termEnd])).toEqual([['Dina', '2020-06-30']]);
+		expect(view.colleges.find((c) => c.id === f.colleges.dir.id)!.seats.map((s) => s.name)).toEqual(['Sophie']);
+		expect((await m.seats(f.chair, f.body.id)).canEdit).toBe(true);
+	});
+});

@@ -1,81 +1,164 @@
 /**
- * Motions: on a decision item the chair puts a motion to the vote with the consultation engine. Its
- * electorate is frozen at opening from attendance (present, substitutes, proxies held by someone
- * present); proxies become the consultation's own proxies so the holder casts them as usual.
+ * Motions: on a decision item the chair tables a motion (and amendments to it), then puts each to the
+ * vote with the consultation engine, amendments first. Its electorate is frozen at opening from
+ * attendance (present, substitutes, proxies held by someone present); proxies become the
+ * consultation's own proxies so the holder casts them as usual. When a motion's vote closes (from
+ * the room, its own page or the scheduler) a `meeting.decision` event follows on the bus, for the
+ * decision register.
  */
-import { and, eq } from 'drizzle-orm';
-import { electorate, isIn, quorum } from '$lib/domain/meetings';
+import { and, asc, eq } from 'drizzle-orm';
+import { checkAmendment, checkOpenMotion, electorate, isIn, quorum, type MotionLink } from '$lib/domain/meetings';
 import type { Actor } from '$lib/domain/policy';
-import { transaction } from '../../db';
+import { roomForMeeting } from '$lib/realtime/meeting-events';
+import { transaction, type Db } from '../../db';
 import { agendaItems, consultations, meetingMotions, voteProxies } from '../../db/schema';
 import { audit } from '../audit';
 import type { ConsultationsService } from '../consultations';
-import { UserError } from '../errors';
 import { parse } from '../validate';
-import { meetingError, type MeetingContext } from './context';
+import { meetingError, type MeetingContext, type MeetingRow } from './context';
 import type { createRoomState } from './room-state';
-import { motionSchema, speechRefSchema } from './schemas';
+import { motionSchema, motionRefSchema } from './schemas';
+
+const announcedOn = new WeakMap<object, Set<string>>();
 
 export function createMotions(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, votes: ConsultationsService) {
 	const { db, deps } = ctx;
+	// Decisions already announced on this bus (a closed vote's event may be seen more than once, and a
+	// second meetings service on the same bus, as the demo seed makes, must not announce again).
+	const announced = announcedOn.get(deps.bus) ?? new Set<string>();
+	announcedOn.set(deps.bus, announced);
 
 	// A vote in the room (cast on the consultation's own page) reaches every screen of the room.
 	deps.bus.subscribe(({ event, payload }) => {
 		if (event !== 'vote.tally') return;
-		const consultationId = (payload as { consultationId?: string }).consultationId;
+		const { consultationId, status } = payload as { consultationId?: string; status?: string };
 		if (!consultationId) return;
-		const motion = db.select({ meetingId: meetingMotions.meetingId }).from(meetingMotions).where(eq(meetingMotions.consultationId, consultationId)).get();
-		if (motion) room.publish(motion.meetingId);
+		const motion = db.select().from(meetingMotions).where(eq(meetingMotions.consultationId, consultationId)).get();
+		if (!motion) return;
+		room.publish(motion.meetingId);
+		if (status === 'closed' && !announced.has(consultationId)) {
+			announced.add(consultationId);
+			announce(motion);
+		}
 	});
 
+	/** After the close committed: what the decision register (minutes) needs, on the meeting's room. */
+	function announce(motion: typeof meetingMotions.$inferSelect) {
+		const c = db.select().from(consultations).where(eq(consultations.id, motion.consultationId)).get();
+		if (!c) return;
+		const result = c.result as { winners?: string[]; tallies?: Record<string, number> } | null;
+		const adopted = motion.quorumMet && !!result?.winners?.length;
+		deps.bus.publish(roomForMeeting(motion.meetingId), 'meeting.decision', {
+			meetingId: motion.meetingId,
+			motionId: motion.id,
+			itemId: motion.itemId,
+			consultationId: c.id,
+			amendsId: motion.amendsId,
+			question: c.question,
+			quorumMet: motion.quorumMet,
+			outcome: !motion.quorumMet ? 'invalid' : adopted ? 'adopted' : 'rejected',
+			tallies: result?.tallies ?? {},
+			closedAt: (c.closedAt ?? deps.clock.now()).getTime()
+		});
+	}
+
+	function linksOf(tx: Db, itemId: string): MotionLink[] {
+		return tx
+			.select({ id: meetingMotions.id, itemId: meetingMotions.itemId, amendsId: meetingMotions.amendsId, status: consultations.status })
+			.from(meetingMotions)
+			.innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId))
+			.where(eq(meetingMotions.itemId, itemId))
+			.orderBy(asc(meetingMotions.openedAt))
+			.all();
+	}
+
+	function decisionItem(meeting: MeetingRow, itemId: string) {
+		if (meeting.status !== 'open') throw meetingError(meeting.status === 'cancelled' ? 'cancelled' : 'notOpen');
+		const item = db.select().from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meeting.id))).get();
+		if (!item || item.state !== 'accepted') throw meetingError('noSuchItem');
+		if (item.kind !== 'decision') throw meetingError('notDecision');
+		return item;
+	}
+
+	/** A draft motion (or amendment) on the item: its consultation waits as a draft until the vote. */
+	function table(actor: Actor, meeting: MeetingRow, input: { itemId?: string | undefined; question?: string | undefined; secrecy: 'public' | 'secret'; amendsId?: string | undefined }) {
+		const item = decisionItem(meeting, input.itemId ?? '');
+		if (input.amendsId) {
+			const check = checkAmendment(linksOf(db, item.id), input.amendsId, item.id);
+			if (!check.ok) throw meetingError(check.code);
+		}
+		const rules = ctx.rulesOf(db, meeting.bodyId);
+		const { id: consultationId } = votes.create(actor, {
+			space: { type: 'body', id: meeting.bodyId },
+			question: input.question ?? '',
+			method: 'yes-no-abstain',
+			electorate: 'body',
+			weighting: rules.weightedVotes ? 'colleges' : 'none',
+			secrecy: input.secrecy,
+			resultsVisibility: 'live'
+		});
+		const id = deps.ids.id();
+		const at = deps.clock.now();
+		transaction(db, (tx) => {
+			tx.insert(meetingMotions)
+				.values({ id, meetingId: meeting.id, itemId: item.id, consultationId, amendsId: input.amendsId ?? null, electors: [], quorumMet: false, openedBy: actor.id, openedAt: at })
+				.run();
+			ctx.bump(tx, meeting);
+			audit(tx, at, actor.id, input.amendsId ? 'meeting.amendment' : 'meeting.motionTabled', { type: 'meeting', id: meeting.id }, { consultationId, amendsId: input.amendsId ?? null });
+		});
+		return { id, consultationId };
+	}
+
+	/** Puts a tabled motion to the vote: amendments first, one vote at a time on an item. */
+	function putToVote(actor: Actor, meetingId: string, motionId: string) {
+		const now = deps.clock.now().getTime();
+		const opened = transaction(db, (tx) => {
+			const meeting = ctx.loadMeeting(tx, meetingId);
+			const motion = tx.select().from(meetingMotions).where(and(eq(meetingMotions.id, motionId), eq(meetingMotions.meetingId, meeting.id))).get();
+			if (!motion) throw meetingError('noSuchItem');
+			decisionItem(meeting, motion.itemId);
+			const check = checkOpenMotion(linksOf(tx, motion.itemId), motion.id);
+			if (!check.ok) throw meetingError(check.code);
+			const attendance = ctx.attendanceOf(tx, meeting.id);
+			const q = quorum(ctx.seatsOf(tx, meeting.bodyId), attendance, ctx.rulesOf(tx, meeting.bodyId), now);
+			const electors = electorate(q.standings);
+			tx.update(meetingMotions).set({ electors, quorumMet: q.met, openedBy: actor.id, openedAt: new Date(now) }).where(eq(meetingMotions.id, motion.id)).run();
+			for (const e of electors.filter((x) => x.via === 'proxy'))
+				tx.insert(voteProxies).values({ id: deps.ids.id(), consultationId: motion.consultationId, giverId: e.seatUserId, holderId: e.voterId, createdAt: new Date(now) }).run();
+			ctx.bump(tx, meeting);
+			audit(tx, new Date(now), actor.id, 'meeting.motion', { type: 'meeting', id: meeting.id }, { consultationId: motion.consultationId, electors: electors.length, quorumMet: q.met });
+			return { consultationId: motion.consultationId, present: attendance.filter((a) => isIn(a, now)).length };
+		});
+		// The tallies cache may have seen the draft with the whole body as electorate.
+		votes.forgetLiveState();
+		votes.open(actor, { consultationId: opened.consultationId });
+		room.publish(meetingId);
+		return opened;
+	}
+
 	return {
+		/** Tables a motion or an amendment without opening the vote (amendments are voted first). */
+		async tableMotion(actor: Actor | null, input: unknown) {
+			const data = parse(motionSchema, input);
+			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
+			const made = table(actor!, meeting, data);
+			room.publish(meeting.id);
+			return made;
+		},
+
+		/** Puts a tabled motion to the vote (`motionId`), or tables and opens one in one step. */
 		async openMotion(actor: Actor | null, input: unknown) {
 			const data = parse(motionSchema, input);
 			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
-			if (meeting.status !== 'open') throw meetingError(meeting.status === 'cancelled' ? 'cancelled' : 'notOpen');
-			const item = db.select().from(agendaItems).where(and(eq(agendaItems.id, data.itemId), eq(agendaItems.meetingId, meeting.id))).get();
-			if (!item || item.state !== 'accepted') throw meetingError('noSuchItem');
-			if (item.kind !== 'decision') throw meetingError('notDecision');
-			const running = db
-				.select({ id: meetingMotions.id })
-				.from(meetingMotions)
-				.innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId))
-				.where(and(eq(meetingMotions.itemId, item.id), eq(consultations.status, 'open')))
-				.get();
-			if (running) throw new UserError('meetings.error.motionOpen', {}, 409);
-			const rules = ctx.rulesOf(db, meeting.bodyId);
-			const now = deps.clock.now().getTime();
-			const attendance = ctx.attendanceOf(db, meeting.id);
-			const q = quorum(ctx.seatsOf(db, meeting.bodyId), attendance, rules, now);
-			const electors = electorate(q.standings);
-			const { id: consultationId } = votes.create(actor, {
-				space: { type: 'body', id: meeting.bodyId },
-				question: data.question,
-				method: 'yes-no-abstain',
-				electorate: 'body',
-				weighting: rules.weightedVotes ? 'colleges' : 'none',
-				secrecy: data.secrecy,
-				resultsVisibility: 'live'
-			});
-			const id = deps.ids.id();
-			transaction(db, (tx) => {
-				tx.insert(meetingMotions)
-					.values({ id, meetingId: meeting.id, itemId: item.id, consultationId, amendsId: data.amendsId ?? null, electors, quorumMet: q.met, openedBy: actor!.id, openedAt: new Date(now) })
-					.run();
-				for (const e of electors.filter((x) => x.via === 'proxy'))
-					tx.insert(voteProxies).values({ id: deps.ids.id(), consultationId, giverId: e.seatUserId, holderId: e.voterId, createdAt: new Date(now) }).run();
-				ctx.bump(tx, meeting);
-				audit(tx, new Date(now), actor!.id, 'meeting.motion', { type: 'meeting', id: meeting.id }, { consultationId, electors: electors.length, quorumMet: q.met });
-			});
-			// The tallies cache may have seen the draft with the whole body as electorate.
-			votes.forgetLiveState();
-			votes.open(actor, { consultationId });
-			room.publish(meeting.id);
-			return { id, consultationId, present: attendance.filter((a) => isIn(a, now)).length };
+			if (data.motionId) return { id: data.motionId, ...putToVote(actor!, meeting.id, data.motionId) };
+			// Nothing is tabled when the vote could not open at once.
+			if (linksOf(db, data.itemId ?? '').some((m) => m.status === 'open')) throw meetingError('motionOpen');
+			const { id } = table(actor!, meeting, data);
+			return { id, ...putToVote(actor!, meeting.id, id) };
 		},
 
 		async closeMotion(actor: Actor | null, input: unknown) {
-			const data = parse(speechRefSchema.pick({ meetingId: true }).extend({ motionId: speechRefSchema.shape.speechId }), input);
+			const data = parse(motionRefSchema, input);
 			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
 			const motion = db.select().from(meetingMotions).where(and(eq(meetingMotions.id, data.motionId), eq(meetingMotions.meetingId, meeting.id))).get();
 			if (!motion) throw meetingError('noSuchItem');

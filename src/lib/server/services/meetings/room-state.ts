@@ -1,6 +1,6 @@
 /** The whole state of a meeting room, built from the tables in one read: what every screen receives. */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { quorum, seatActive } from '$lib/domain/meetings';
+import { liveTally, motionOrder, quorum, seatActive } from '$lib/domain/meetings';
 import type { MeetingRoomState, RoomMotion, RoomPerson } from '$lib/realtime/meeting-events';
 import { roomForMeeting } from '$lib/realtime/meeting-events';
 import { agendaItems, ballots, bodies, consultations, meetingMotions, meetingSpeeches, participations } from '../../db/schema';
@@ -21,17 +21,16 @@ export function createRoomState(ctx: MeetingContext) {
 		if (!rows.length) return [];
 		const ids = rows.map((r) => r.c.id);
 		const taken = tx.select({ cid: participations.consultationId }).from(participations).where(inArray(participations.consultationId, ids)).all();
-		const content = tx.select({ cid: ballots.consultationId, content: ballots.content, weight: ballots.weight }).from(ballots).where(inArray(ballots.consultationId, ids)).all();
-		return rows.map(({ m, c }) => {
-			const showTally = c.status === 'closed' || c.resultsVisibility === 'live';
-			let tally: RoomMotion['tally'] = null;
-			if (showTally) {
-				tally = { for: 0, against: 0, abstain: 0 };
-				for (const b of content.filter((x) => x.cid === c.id)) {
-					const choice = (b.content as { position?: string }).position;
-					if (choice === 'for' || choice === 'against' || choice === 'abstain') tally[choice] += 1;
-				}
-			}
+		const content = tx.select({ cid: ballots.consultationId, content: ballots.content, college: ballots.college }).from(ballots).where(inArray(ballots.consultationId, ids)).all();
+		const weights = ctx.collegesOf(tx, rows[0]!.c.spaceId).map((c) => ({ id: c.id, weight: c.weight }));
+		const motions = rows.map(({ m, c }) => {
+			const showTally = c.status === 'closed' || (c.status === 'open' && c.resultsVisibility === 'live');
+			const live = showTally
+				? liveTally(
+						content.filter((x) => x.cid === c.id).map((b) => ({ position: (b.content as { position?: string }).position, college: b.college })),
+						c.weighting === 'colleges' ? weights : null
+					)
+				: null;
 			const result = c.result as { winners?: string[] } | null;
 			return {
 				id: m.id,
@@ -43,10 +42,13 @@ export function createRoomState(ctx: MeetingContext) {
 				electors: m.electors.length,
 				participants: taken.filter((p) => p.cid === c.id).length,
 				quorumMet: m.quorumMet,
-				tally,
+				tally: live?.counts ?? null,
+				weighted: live?.weighted ?? null,
+				byCollege: live?.byCollege ?? [],
 				adopted: c.status === 'closed' ? m.quorumMet && !!result?.winners?.length : null
 			};
 		});
+		return motionOrder(motions);
 	}
 
 	function build(tx: Db, meetingId: string): MeetingRoomState {

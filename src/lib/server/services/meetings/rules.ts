@@ -1,13 +1,14 @@
 /** The body's meeting rules and its members' seats (term, substitute), set by the chair or an administrator. */
 import { and, eq } from 'drizzle-orm';
-import { authorize, type Actor } from '$lib/domain/policy';
+import { seatActive } from '$lib/domain/meetings';
+import { authorize, can, type Actor } from '$lib/domain/policy';
 import { transaction } from '../../db';
 import { bodies, bodyRules, bodySeats } from '../../db/schema';
 import { audit } from '../audit';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 import { bodySpace, meetingError, type MeetingContext } from './context';
-import { parisToDate } from './paris';
+import { dateToParis, parisToDate } from './paris';
 import { rulesSchema, seatSchema } from './schemas';
 
 export function createRules(ctx: MeetingContext) {
@@ -40,7 +41,39 @@ export function createRules(ctx: MeetingContext) {
 			});
 		},
 
-		/** A seat's substitute and end of term (a former member stays listed as such). */
+		/**
+		 * Who holds which seat in which college, with terms and substitutes; former members (term
+		 * ended) listed after, as such. Members see it; the chair changes it.
+		 */
+		async seats(actor: Actor | null, bodyId: string) {
+			authorize(actor, 'space.view', bodySpace(bodyId));
+			const now = deps.clock.now().getTime();
+			const seats = ctx.seatsOf(db, bodyId);
+			const colleges = ctx.collegesOf(db, bodyId);
+			const people = ctx.participantIds(db, bodyId, seats);
+			const names = ctx.names(db, [...people]);
+			const day = (at: number | null) => (at === null || at === 0 ? null : dateToParis(at).slice(0, 10));
+			const rows = seats
+				.map((s) => ({
+					userId: s.userId,
+					name: names.get(s.userId) ?? '',
+					collegeId: s.collegeId,
+					termStart: day(s.termStart),
+					termEnd: day(s.termEnd),
+					substituteId: s.substituteId,
+					substituteName: s.substituteId ? (names.get(s.substituteId) ?? '') : null,
+					current: seatActive(s, now)
+				}))
+				.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+			return {
+				colleges: colleges.map((c) => ({ id: c.id, name: c.name, weight: c.weight, seats: rows.filter((r) => r.current && r.collegeId === c.id) })),
+				former: rows.filter((r) => !r.current),
+				candidates: [...people].map((id) => ({ id, name: names.get(id) ?? '' })).sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+				canEdit: can(actor, 'meeting.chair', bodySpace(bodyId))
+			};
+		},
+
+		/** A seat's substitute and term (a former member stays listed as such). */
 		async setSeat(actor: Actor | null, input: unknown) {
 			const data = parse(seatSchema, input);
 			authorize(actor, 'meeting.chair', bodySpace(data.bodyId));
@@ -50,14 +83,13 @@ export function createRules(ctx: MeetingContext) {
 				if (!seat) throw meetingError('notMember');
 				if (data.substituteId === data.userId) throw new UserError('meetings.error.substituteSelf');
 				if (data.substituteId && !ctx.participantIds(tx, data.bodyId, []).has(data.substituteId)) throw meetingError('notMember');
-				const values = {
-					collegeId: seat.collegeId,
-					substituteId: data.substituteId ?? null,
-					termEnd: data.termEnd ? parisToDate(`${data.termEnd}T00:00`) : null
-				};
+				const termStart = data.termStart ? parisToDate(`${data.termStart}T00:00`) : new Date(seat.termStart);
+				const termEnd = data.termEnd ? parisToDate(`${data.termEnd}T00:00`) : null;
+				if (termEnd && termEnd.getTime() <= termStart.getTime()) throw new UserError('meetings.error.termOrder');
+				const values = { collegeId: seat.collegeId, substituteId: data.substituteId ?? null, termStart, termEnd };
 				const existing = tx.select().from(bodySeats).where(and(eq(bodySeats.bodyId, data.bodyId), eq(bodySeats.userId, data.userId))).get();
 				if (existing) tx.update(bodySeats).set(values).where(eq(bodySeats.id, existing.id)).run();
-				else tx.insert(bodySeats).values({ id: deps.ids.id(), bodyId: data.bodyId, userId: data.userId, termStart: new Date(seat.termStart), ...values }).run();
+				else tx.insert(bodySeats).values({ id: deps.ids.id(), bodyId: data.bodyId, userId: data.userId, ...values }).run();
 				audit(tx, now, actor.id, 'body.seat', { type: 'body', id: data.bodyId }, { userId: data.userId, ...values });
 			});
 		}

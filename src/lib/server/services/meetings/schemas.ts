@@ -84,13 +84,22 @@ export const seatSchema = z.object({
 	bodyId: id,
 	userId: id,
 	substituteId: optionalId,
+	termStart: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'meetings.error.date').optional()),
 	termEnd: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'meetings.error.date').optional())
 });
 
-export const motionSchema = z.object({
-	meetingId: id,
-	itemId: id,
-	question: z.string().trim().min(3, 'meetings.error.itemTitle').max(300, 'error.tooLong'),
-	secrecy: z.enum(['public', 'secret'], 'votes.error.secrecy').default('public'),
-	amendsId: optionalId
-});
+const motionQuestion = z.string().trim().min(3, 'meetings.error.itemTitle').max(300, 'error.tooLong');
+
+/** A new motion (item + question, maybe amending a tabled one) or, with `motionId`, a tabled one to put to the vote. */
+export const motionSchema = z
+	.object({
+		meetingId: id,
+		motionId: optionalId,
+		itemId: optionalId,
+		question: z.preprocess((v) => (v === '' ? undefined : v), motionQuestion.optional()),
+		secrecy: z.enum(['public', 'secret'], 'votes.error.secrecy').default('public'),
+		amendsId: optionalId
+	})
+	.refine((v) => !!v.motionId || !!v.question, { message: 'meetings.error.itemTitle', path: ['question'] })
+	.refine((v) => !!v.motionId || !!v.itemId, { message: 'meetings.error.noSuchItem', path: ['itemId'] });
+export const motionRefSchema = z.object({ meetingId: id, motionId: id });

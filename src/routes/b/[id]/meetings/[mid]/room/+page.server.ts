@@ -23,5 +23,6 @@ export const actions: Actions = {
 	endSpeech: meetingAction((m, u, i) => m.endSpeech(u, i)),
 	addSpeaker: meetingAction((m, u, i) => m.addSpeaker(u, i)),
 	openMotion: meetingAction((m, u, i) => m.openMotion(u, i)),
+	tableMotion: meetingAction((m, u, i) => m.tableMotion(u, i)),
 	closeMotion: meetingAction((m, u, i) => m.closeMotion(u, i))
 };
