@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { allowedTargets, checkMove, isAllowedTransition, statuses, targetsFor, type ProposalStatus } from './lifecycle';
 
-const manager = { canMove: true, isAuthor: false };
-const author = { canMove: false, isAuthor: true };
-const neighbour = { canMove: false, isAuthor: false };
+const manager = { canMove: true, mayDecline: true };
+const author = { canMove: false, mayDecline: true };
+const neighbour = { canMove: false, mayDecline: false };
 
 describe('proposal lifecycle', () => {
 	it('moves forward, skipping steps, up to "in progress"', () => {

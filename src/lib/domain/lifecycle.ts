@@ -35,12 +35,12 @@ export function allowedTargets(from: ProposalStatus): ProposalStatus[] {
 	return statuses.filter((to) => isAllowedTransition(from, to));
 }
 
-/** What the person asking may do on the board, as the policy decided it for this space. */
+/** What the person asking may do with this proposal's status, as the policy decided it (domain/policy.ts). */
 export interface MoveRights {
-	/** Holds `proposal.move` in the space (facilitators, tenant association, trainers). */
+	/** The policy's `proposal.move` on this proposal (facilitators, tenant association, trainers). */
 	canMove: boolean;
-	/** Wrote this proposal and may still edit their own proposals (`proposal.editOwn`). */
-	isAuthor: boolean;
+	/** The policy's `proposal.decline` (board managers, or the author of an idea withdrawing it). */
+	mayDecline: boolean;
 }
 
 export type MoveCheck =
@@ -55,7 +55,7 @@ export type MoveCheck =
 export function checkMove(from: ProposalStatus, to: ProposalStatus, rights: MoveRights, reason?: string | null): MoveCheck {
 	if (from === to) return { ok: false, code: 'board.error.sameStatus' };
 	if (!isAllowedTransition(from, to)) return { ok: false, code: 'board.error.transition' };
-	const authorWithdraws = rights.isAuthor && from === 'idea' && to === 'declined';
+	const authorWithdraws = rights.mayDecline && from === 'idea' && to === 'declined';
 	if (!rights.canMove && !authorWithdraws) return { ok: false, code: 'forbidden' };
 	if (to === 'declined' && !reason?.trim()) return { ok: false, code: 'board.error.reasonRequired' };
 	return { ok: true };

@@ -1,7 +1,30 @@
 /**
  * The one place that decides who may do what. Services call `authorize` before every read of a
- * private space and before every write; routes and socket handlers never decide on their own.
+ * private space and before every write; routes and socket handlers never decide on their own: a
+ * page asks its service for a view that carries the answers (`view.can.edit`), a socket handler
+ * hands the event to a service (or to the collab service's update guard) which asks here.
+ *
+ * Two kinds of question, one function:
+ *
+ * 1. **Space actions** — `can(actor, 'proposal.create', space)`: what a role grants in a space,
+ *    whatever the thing acted on. Adding one: append it to `actions` and list it in `grants` for
+ *    the roles that hold it (and, if administrators should not, exclude it from `adminGrants`).
+ *
+ * 2. **Resource actions** — `can(actor, 'proposal.edit', proposal)`: the answer depends on the
+ *    thing itself (who wrote it, whether it is hidden, its status). The resource is a plain object
+ *    of facts with a `kind` (`ProposalResource`: build it with `proposalResource(row)`); the rules
+ *    are in `resourceRules[kind]`, each a small function of the actor and the facts that may only
+ *    combine space grants (`has`) with those facts. Adding one:
+ *      - a new action on an existing kind: add a line to its rules table (e.g. `proposalRules`);
+ *        the type of `can` picks it up;
+ *      - a new kind (a meeting, a minutes document…): declare its facts interface with a literal
+ *        `kind`, add it to `Resources`, write its rules table and register it in `resourceRules`.
+ *    An action that has no rule for a kind is refused (fail closed).
+ *
+ * Services load the row, build the resource, `authorize(actor, action, resource)` and then act;
+ * the same call answers the UI (`can`) so a button is shown exactly when the door would accept.
  */
+import type { ProposalStatus } from './lifecycle';
 
 export const spaceTypes = ['residence', 'body', 'training'] as const;
 export type SpaceType = (typeof spaceTypes)[number];
@@ -184,11 +207,105 @@ export function rolesIn(actor: Actor | null, space: SpaceRef): Role[] {
 /** What may still be done in a paused or finished practice space: reading. */
 export const readActions: readonly Action[] = ['space.view', 'space.members', 'practice.observe'];
 
-export function can(actor: Actor | null, action: Action, space: SpaceRef): boolean {
-	if (!actor) return false;
+/** A space action, as the roles held in that space (or administration) grant it. */
+function has(actor: Actor, action: Action, space: SpaceRef): boolean {
 	if (actor.readOnly?.has(spaceKey(space)) && !readActions.includes(action)) return false;
 	if (rolesIn(actor, space).some((role) => grants[role].includes(action))) return true;
 	return actor.isAdmin && adminGrants.includes(action);
+}
+
+/** A proposal on a board, as the policy sees it. */
+export interface ProposalResource {
+	kind: 'proposal';
+	space: SpaceRef;
+	authorId: string;
+	/** People who carry the idea with its author (none recorded yet). */
+	coAuthorIds?: readonly string[];
+	status: ProposalStatus;
+	hidden: boolean;
+}
+
+/** The facts of a proposal row (`proposals` table) for the policy. */
+export function proposalResource(row: { spaceType: SpaceType; spaceId: string; authorId: string; status: ProposalStatus; hiddenAt: Date | null }): ProposalResource {
+	return { kind: 'proposal', space: { type: row.spaceType, id: row.spaceId }, authorId: row.authorId, status: row.status, hidden: row.hiddenAt !== null };
+}
+
+/** A residence's site plan with its pins (one live document per residence). */
+export interface SitePlanResource {
+	kind: 'sitePlan';
+	space: SpaceRef;
+}
+
+/** Every kind of resource the policy decides on, by its `kind`. */
+export interface Resources {
+	proposal: ProposalResource;
+	sitePlan: SitePlanResource;
+}
+export type Resource = Resources[keyof Resources];
+type Rule<R> = (actor: Actor, resource: R) => boolean;
+
+/** Board managers (facilitators, the tenant association, trainers) move, edit and pin any proposal. */
+const managesBoard = (a: Actor, s: SpaceRef) => has(a, 'proposal.move', s) || has(a, 'content.moderate', s);
+/** Its author (or a co-author) while she still holds the right to edit her own proposals. */
+const ownsProposal = (a: Actor, p: ProposalResource) => (p.authorId === a.id || (p.coAuthorIds ?? []).includes(a.id)) && has(a, 'proposal.editOwn', p.space);
+/** A hidden proposal is frozen: its text reaches moderators only and nobody changes it until it is shown again. */
+const readable = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && (!p.hidden || has(a, 'content.moderate', p.space));
+const open = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && !p.hidden;
+const movesProposals = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && has(a, 'proposal.move', p.space);
+
+/**
+ * Proposals. "An author may edit her own proposal" is written here and nowhere else: the edit
+ * form, the live description, the pin picker and the live site plan all ask `proposal.edit` /
+ * `proposal.pin`.
+ */
+const proposalRules = {
+	/** Its card (title, status, or the reason it was hidden) on the board. */
+	'proposal.view': (a, p) => has(a, 'space.view', p.space),
+	/** Its text: description, comments, photo, live document. */
+	'proposal.read': readable,
+	'proposal.comment': (a, p) => open(a, p) && has(a, 'proposal.comment', p.space),
+	/** Supporting it and offering a hand ("Je participe"). */
+	'proposal.support': (a, p) => open(a, p) && has(a, 'proposal.support', p.space),
+	/** Its fields (title, category, cost, who carries it) and its live description. */
+	'proposal.edit': (a, p) => open(a, p) && (managesBoard(a, p.space) || ownsProposal(a, p)),
+	/** Its place on the residence's site plan (the form's picker and the live pins document alike). */
+	'proposal.pin': (a, p) => p.space.type === 'residence' && open(a, p) && (managesBoard(a, p.space) || ownsProposal(a, p)),
+	/** Any allowed change of status, and its order in a column. */
+	'proposal.move': (a, p) => movesProposals(a, p),
+	/** Declining it with a public reason: board managers, or its author withdrawing an idea nobody picked up yet. */
+	'proposal.decline': (a, p) => movesProposals(a, p) || (open(a, p) && ownsProposal(a, p) && p.status === 'idea'),
+	'proposal.undo': (a, p) => has(a, 'space.view', p.space) && has(a, 'proposal.move', p.space),
+	/** Hiding and showing it again, or one of its comments. */
+	'proposal.moderate': (a, p) => has(a, 'content.moderate', p.space)
+} satisfies Record<string, Rule<ProposalResource>>;
+export type ProposalAction = keyof typeof proposalRules;
+export const proposalActions = Object.keys(proposalRules) as ProposalAction[];
+
+/** The site plan: members see it and its pins; board managers arrange every pin on it. */
+const sitePlanRules = {
+	'sitePlan.view': (a, plan) => plan.space.type === 'residence' && has(a, 'space.view', plan.space),
+	/** Move any pin (others place their own idea's pin: `proposal.pin`). */
+	'sitePlan.arrange': (a, plan) => plan.space.type === 'residence' && has(a, 'space.view', plan.space) && managesBoard(a, plan.space)
+} satisfies Record<string, Rule<SitePlanResource>>;
+export type SitePlanAction = keyof typeof sitePlanRules;
+
+/** The rules of every kind of resource (register a new kind here, and its actions in `ResourceAction`). */
+const resourceRules: { [K in keyof Resources]: Record<string, Rule<Resources[K]>> } = {
+	proposal: proposalRules,
+	sitePlan: sitePlanRules
+};
+/** The actions that can be asked about a resource of kind K. */
+export type ResourceAction<K extends keyof Resources = keyof Resources> = { proposal: ProposalAction; sitePlan: SitePlanAction }[K];
+
+export function can(actor: Actor | null, action: Action, space: SpaceRef): boolean;
+export function can<R extends Resource>(actor: Actor | null, action: ResourceAction<R['kind']>, resource: R): boolean;
+export function can(actor: Actor | null, action: string, target: SpaceRef | Resource): boolean {
+	if (!actor) return false;
+	if ('kind' in target) {
+		const rule = (resourceRules[target.kind] as Record<string, Rule<Resource> | undefined>)[action];
+		return !!rule && rule(actor, target);
+	}
+	return has(actor, action as Action, target);
 }
 
 /**
@@ -282,8 +399,10 @@ export class ForbiddenError extends Error {
 	}
 }
 
-export function authorize(actor: Actor | null, action: Action, space: SpaceRef): asserts actor is Actor {
-	if (!can(actor, action, space)) throw new ForbiddenError(action);
+export function authorize(actor: Actor | null, action: Action, space: SpaceRef): asserts actor is Actor;
+export function authorize<R extends Resource>(actor: Actor | null, action: ResourceAction<R['kind']>, resource: R): asserts actor is Actor;
+export function authorize(actor: Actor | null, action: string, target: SpaceRef | Resource): asserts actor is Actor {
+	if (!(can as (a: Actor | null, x: string, t: SpaceRef | Resource) => boolean)(actor, action, target)) throw new ForbiddenError(action);
 }
 
 export function authorizeGlobal(actor: Actor | null, action: GlobalAction): asserts actor is Actor {

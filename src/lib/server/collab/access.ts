@@ -1,13 +1,21 @@
 /**
- * Who may read or write a collaborative document. The hub asks at join and again for every update,
- * so a role removed or a proposal hidden takes effect on the next keystroke.
+ * Who may read or write a collaborative document, and which updates a writer may send. Nothing is
+ * decided here: the answers come from the policy (`proposal.read`, `proposal.edit`,
+ * `proposal.pin`, `sitePlan.*` in domain/policy.ts), asked with facts from the database. The hub
+ * asks at join and again for every update, so a role removed or a proposal hidden takes effect on
+ * the next keystroke.
  */
 import { eq } from 'drizzle-orm';
-import { can, type Actor, type SpaceRef } from '$lib/domain/policy';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import type { ProposalStatus } from '$lib/domain/lifecycle';
+import { can, proposalResource, type Actor, type ProposalResource, type SpaceRef } from '$lib/domain/policy';
+import { PINS_FIELD } from '$lib/realtime/collab-events';
 import type { Db } from '../db';
 import { proposals } from '../db/schema';
 import { minutesDocLevel } from '../services/minutes/doc-access';
 
+/** Whole-document rights: `write` may change anything the document holds, `read` only what the update guard lets through. */
 export type DocLevel = 'write' | 'read' | 'none';
 export type DocAccess = (actor: Actor, docName: string) => Promise<DocLevel>;
 
@@ -23,37 +31,30 @@ export function parseDocName(docName: string): DocRef | null {
 	return null;
 }
 
-export interface ProposalFacts {
-	space: SpaceRef;
-	authorId: string;
-	coAuthorIds: readonly string[];
-	hidden: boolean;
+/** A proposal's facts as a document resolver has them (its status only matters for withdrawing). */
+export type ProposalFacts = Omit<ProposalResource, 'kind' | 'status'> & { status?: ProposalStatus };
+
+/** A proposal's description: readable by whoever may read the proposal, written by whoever may edit it. */
+export function descriptionAccess(actor: Actor, facts: ProposalFacts): DocLevel {
+	const proposal: ProposalResource = { ...facts, kind: 'proposal', status: facts.status ?? 'idea' };
+	if (!can(actor, 'proposal.read', proposal)) return 'none';
+	return can(actor, 'proposal.edit', proposal) ? 'write' : 'read';
 }
 
 /**
- * A proposal's description: members who can view the space read it; its author and co-authors
- * write it while they hold `proposal.editOwn`; facilitators (`proposal.move` or `content.moderate`)
- * write any. A hidden proposal is only readable by moderators.
+ * Pins on a residence's site plan: members see them; board managers arrange any pin (`write`);
+ * everyone else reads, and may still move the pin of an idea the policy lets her pin (her own),
+ * which the update guard checks key by key.
  */
-export function descriptionAccess(actor: Actor, proposal: ProposalFacts): DocLevel {
-	const moderator = can(actor, 'content.moderate', proposal.space);
-	if (proposal.hidden) return moderator ? 'write' : 'none';
-	if (!can(actor, 'space.view', proposal.space)) return 'none';
-	if (moderator || can(actor, 'proposal.move', proposal.space)) return 'write';
-	const ownsIt = proposal.authorId === actor.id || proposal.coAuthorIds.includes(actor.id);
-	return ownsIt && can(actor, 'proposal.editOwn', proposal.space) ? 'write' : 'read';
-}
-
-/** Pins on a residence's site plan: everyone who views the residence sees them; facilitators place them. */
 export function pinsAccess(actor: Actor, residence: SpaceRef): DocLevel {
-	if (!can(actor, 'space.view', residence)) return 'none';
-	return can(actor, 'proposal.move', residence) || can(actor, 'content.moderate', residence) ? 'write' : 'read';
+	const plan = { kind: 'sitePlan', space: residence } as const;
+	if (!can(actor, 'sitePlan.view', plan)) return 'none';
+	return can(actor, 'sitePlan.arrange', plan) ? 'write' : 'read';
 }
 
-/**
- * The resolver used in production: facts come from the `proposals` table. Co-authors are not
- * recorded yet (no `proposal_coauthors` table), so only the author and facilitators write.
- */
+const proposalRow = (db: Db, id: string) => db.select().from(proposals).where(eq(proposals.id, id)).get();
+
+/** The resolver used in production: facts come from the `proposals` table (co-authors are not recorded yet). */
 export function createDocAccess(db: Db): DocAccess {
 	return async (actor, docName) => {
 		const ref = parseDocName(docName);
@@ -61,18 +62,8 @@ export function createDocAccess(db: Db): DocAccess {
 		if (ref.kind === 'pins') return pinsAccess(actor, { type: 'residence', id: ref.residenceId });
 		// Minutes: written while a draft by the secretary, the chair and named co-editors; read by members.
 		if (ref.kind === 'minutes') return minutesDocLevel(db, actor, ref.meetingId, ref.section);
-		const row = db
-			.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId, authorId: proposals.authorId, hiddenAt: proposals.hiddenAt })
-			.from(proposals)
-			.where(eq(proposals.id, ref.proposalId))
-			.get();
-		if (!row) return 'none';
-		return descriptionAccess(actor, {
-			space: { type: row.spaceType, id: row.spaceId },
-			authorId: row.authorId,
-			coAuthorIds: [],
-			hidden: row.hiddenAt !== null
-		});
+		const row = proposalRow(db, ref.proposalId);
+		return row ? descriptionAccess(actor, proposalResource(row)) : 'none';
 	};
 }
 
@@ -81,4 +72,84 @@ export function proposalDescription(db: Db, docName: string): string | null {
 	const ref = parseDocName(docName);
 	if (ref?.kind !== 'description') return null;
 	return db.select({ description: proposals.description }).from(proposals).where(eq(proposals.id, ref.proposalId)).get()?.description ?? null;
+}
+
+const coordinate = z.number({ message: 'plan.pinInvalid' }).min(0, 'plan.pinInvalid').max(1, 'plan.pinInvalid');
+export const pinSchema = z.object({ x: coordinate, y: coordinate }).strict();
+export type Pin = z.infer<typeof pinSchema>;
+
+/** `ok`, or why an update is refused: the writer may not change what it touches, or it is not a well-formed change. */
+export type UpdateVerdict = 'ok' | 'readOnly' | 'invalid';
+export type UpdateGuard = (actor: Actor, docName: string, level: DocLevel, current: Y.Doc, update: Uint8Array) => Promise<UpdateVerdict>;
+
+/**
+ * What an update would change in a pins document, found by applying it to a copy: the keys of the
+ * pins map it touches, or null if it touches anything else (another type, a nested structure) or
+ * leaves parts waiting for missing ones.
+ */
+export function changedPins(current: Y.Doc, update: Uint8Array): { keys: string[]; values: Map<string, unknown> } | null {
+	const copy = new Y.Doc({ gc: false });
+	try {
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(current));
+		const map = copy.getMap(PINS_FIELD);
+		const keys = new Set<string>();
+		let foreign = false;
+		copy.on('afterTransaction', (tr: Y.Transaction) => {
+			for (const [type, subs] of tr.changed) {
+				if ((type as unknown) !== map) foreign = true;
+				else for (const key of subs) if (key === null) foreign = true;
+				else keys.add(key);
+			}
+		});
+		Y.applyUpdate(copy, update);
+		if (foreign || copy.store.pendingStructs !== null || copy.store.pendingDs !== null) return null;
+		return { keys: [...keys], values: new Map([...keys].map((k) => [k, map.get(k)])) };
+	} catch {
+		return null;
+	} finally {
+		copy.destroy();
+	}
+}
+
+/**
+ * Every value an update writes, visible or not (a concurrent write that loses is stored too), must
+ * be a pin: the pins document holds nothing else.
+ */
+export function pinsOnly(update: Uint8Array): boolean {
+	try {
+		return Y.decodeUpdate(update).structs.every((s) => {
+			if (!(s instanceof Y.Item)) return true;
+			if (s.content instanceof Y.ContentDeleted) return true;
+			return s.content instanceof Y.ContentAny && s.content.getContent().every((v) => pinSchema.safeParse(v).success);
+		});
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The production update guard. Descriptions and minutes: the whole document is the writer's or nothing.
+ * Pins: every value must be a pin (0..1) or a removal, and every key a proposal of this residence
+ * that the policy lets this person pin (`proposal.pin`) — the same question the pin form asks, so
+ * both doors agree (a board manager may pin any open proposal, its author her own, nobody a hidden one).
+ */
+export function createUpdateGuard(db: Db): UpdateGuard {
+	return async (actor, docName, level, current, update) => {
+		const ref = parseDocName(docName);
+		if (!ref || level === 'none') return 'readOnly';
+		// Descriptions and minutes sections: the whole document is the writer's or nothing.
+		if (ref.kind !== 'pins') return level === 'write' ? 'ok' : 'readOnly';
+		const changes = pinsOnly(update) ? changedPins(current, update) : null;
+		if (!changes) return 'invalid';
+		for (const [, value] of changes.values) if (value !== undefined && !pinSchema.safeParse(value).success) return 'invalid';
+		if (changes.keys.length === 0) return level === 'write' ? 'ok' : 'readOnly';
+		for (const key of changes.keys) {
+			const row = proposalRow(db, key);
+			// Whoever arranges the plan may also clear a key that is no proposal (any more).
+			if (!row && level === 'write') continue;
+			if (!row || row.spaceType !== 'residence' || row.spaceId !== ref.residenceId) return 'readOnly';
+			if (!can(actor, 'proposal.pin', proposalResource(row))) return 'readOnly';
+		}
+		return 'ok';
+	};
 }

@@ -18,7 +18,7 @@ import type { Clock } from '../ids';
 import { log } from '../log';
 import type { IoServer, IoSocket } from '../realtime/io';
 import type { RoomGuards } from '../realtime/rooms';
-import type { DocAccess } from './access';
+import type { DocAccess, UpdateGuard } from './access';
 import {
 	awarenessPayload,
 	CollabMessageError,
@@ -70,7 +70,7 @@ interface LoadedDoc {
 export interface CollabHub {
 	/** Serves documents on a socket.io server; `guards` learns who may stay in a document's room. */
 	attach(io: IoServer, guards?: RoomGuards): void;
-	configure(options: { access?: DocAccess; limits?: Partial<CollabLimits> }): void;
+	configure(options: { access?: DocAccess; guard?: UpdateGuard; limits?: Partial<CollabLimits> }): void;
 	/** How many documents are in memory (they leave when their last client does). */
 	loadedDocuments(): number;
 	/** The in-memory state of a loaded document, or null: for tests and diagnostics. */
@@ -96,6 +96,8 @@ export interface CollabHubDeps {
 	db: Db;
 	clock: Clock;
 	access: DocAccess;
+	/** Which updates a member may send: the policy's answer for what the update touches. */
+	guard: UpdateGuard;
 	limits?: Partial<CollabLimits>;
 	/**
 	 * Text a description starts from when its log is empty (the proposal's description as proposed),
@@ -107,6 +109,7 @@ export interface CollabHubDeps {
 export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	const { db, clock } = deps;
 	let access = deps.access;
+	let guard = deps.guard;
 	let limits: CollabLimits = { ...defaultLimits, ...deps.limits };
 	let io: IoServer | null = null;
 	const docs = new Map<string, LoadedDoc>();
@@ -259,7 +262,11 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				// while the editor is open.
 				const user = socket.data.user;
 				const level = user ? await access(user, name) : 'none';
-				if (level !== 'write' || !socket.connected) throw new ReadOnly();
+				if (!user || level === 'none' || !socket.connected) throw new ReadOnly();
+				const verdict = await guard(user, name, level, joinedEntry(name, socket.id).doc, msg.update);
+				if (verdict === 'readOnly') throw new ReadOnly();
+				if (verdict === 'invalid') throw new CollabMessageError('collab.error.invalid');
+				if (!socket.connected) throw new ReadOnly();
 				const current = joinedEntry(name, socket.id);
 				try {
 					Y.applyUpdate(current.doc, msg.update, socket.id);
@@ -335,6 +342,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		},
 		configure(options) {
 			if (options.access) access = options.access;
+			if (options.guard) guard = options.guard;
 			if (options.limits) limits = { ...limits, ...options.limits };
 		},
 		loadedDocuments: () => docs.size,

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
-import { can, ForbiddenError, type Actor } from '$lib/domain/policy';
+import { authorize, proposalResource, type Actor } from '$lib/domain/policy';
 import { descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
 import { transaction } from '../db';
 import { proposals } from '../db/schema';
@@ -8,12 +7,10 @@ import { audit } from '../services/audit';
 import { UserError } from '../services/errors';
 import { parse } from '../services/validate';
 import type { ServiceDeps } from '../services/deps';
-import { createDocAccess, proposalDescription } from './access';
+import { createDocAccess, createUpdateGuard, pinSchema, proposalDescription, type Pin } from './access';
 import { createCollabHub } from './hub';
 
-const coordinate = z.number({ message: 'plan.pinInvalid' }).min(0, 'plan.pinInvalid').max(1, 'plan.pinInvalid');
-const pinSchema = z.object({ x: coordinate, y: coordinate });
-export type Pin = z.infer<typeof pinSchema>;
+export type { Pin } from './access';
 
 /**
  * Collaborative documents as a service: the hub (one per process) and what pages need from it.
@@ -25,6 +22,7 @@ export function createCollabService(deps: ServiceDeps) {
 		db: deps.db,
 		clock: deps.clock,
 		access: createDocAccess(deps.db),
+		guard: createUpdateGuard(deps.db),
 		initialText: (docName) => proposalDescription(deps.db, docName)
 	});
 	return {
@@ -43,17 +41,15 @@ export function createCollabService(deps: ServiceDeps) {
 		},
 
 		/**
-		 * Places (or with null removes) a proposal's pin: its author may, as facilitators may for any
-		 * proposal. Goes into the same live pins document the plan view edits.
+		 * Places (or with null removes) a proposal's pin, if the policy allows `proposal.pin` (its
+		 * author, board managers; the live plan's update guard asks the same). Goes into the same
+		 * live pins document the plan view edits.
 		 */
 		placePin(actor: Actor | null, proposalId: string, input: unknown): Pin | null {
 			const pin = input === null ? null : parse(pinSchema, input);
 			const row = deps.db.select().from(proposals).where(eq(proposals.id, proposalId)).get();
 			if (!row || row.spaceType !== 'residence') throw new UserError('error.notFound', {}, 404);
-			const space = { type: row.spaceType, id: row.spaceId };
-			const mayMove = can(actor, 'proposal.move', space);
-			const isAuthor = !!actor && actor.id === row.authorId && can(actor, 'proposal.editOwn', space);
-			if (!actor || !(mayMove || (isAuthor && !row.hiddenAt))) throw new ForbiddenError('proposal.pin');
+			authorize(actor, 'proposal.pin', proposalResource(row));
 			hub.setMapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId, pin);
 			transaction(deps.db, (tx) => audit(tx, deps.clock.now(), actor.id, pin ? 'proposal.pinned' : 'proposal.unpinned', { type: 'proposal', id: proposalId }, { pin }));
 			return pin;

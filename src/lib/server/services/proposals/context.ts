@@ -1,6 +1,6 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { type ProposalStatus } from '$lib/domain/lifecycle';
-import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
+import { authorize, can, ForbiddenError, proposalResource, type Actor, type ProposalAction, type SpaceRef } from '$lib/domain/policy';
 import type { BoardCard, BoardChange } from '$lib/realtime/board-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { config } from '../../config';
@@ -92,7 +92,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 	function visible(actor: Actor | null, id: string): ProposalRow {
 		const row = db.select().from(proposals).where(eq(proposals.id, id)).get();
 		if (!row) throw notFound();
-		authorize(actor, 'space.view', spaceOf(row));
+		authorize(actor, 'proposal.view', proposalResource(row));
 		return row;
 	}
 
@@ -120,16 +120,28 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		return row.id;
 	}
 
+	/** What the reader may do with this proposal's status, as the policy decides it (see lifecycle.checkMove). */
 	function rightsOn(actor: Actor | null, p: ProposalRow) {
-		const space = spaceOf(p);
-		return { canMove: can(actor, 'proposal.move', space), isAuthor: !!actor && actor.id === p.authorId && can(actor, 'proposal.editOwn', space) };
+		const r = proposalResource(p);
+		return { canMove: can(actor, 'proposal.move', r), mayDecline: can(actor, 'proposal.decline', r) };
 	}
 
 	function ensureNotHidden(p: ProposalRow) {
 		if (p.hiddenAt) throw new UserError('board.error.hidden', {}, 409);
 	}
 
-	return { db, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden };
+	/**
+	 * Asks the policy about this proposal and returns the actor it allowed. Refused because the
+	 * proposal is hidden, the answer says so (409) to someone who can see it is, not just "forbidden".
+	 */
+	function allow(actor: Actor | null, action: ProposalAction, p: ProposalRow): Actor {
+		const r = proposalResource(p);
+		if (can(actor, action, r)) return actor!;
+		if (r.hidden && can(actor, 'proposal.view', r)) ensureNotHidden(p);
+		throw new ForbiddenError(action);
+	}
+
+	return { db, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
 }
 
 export type ProposalsContext = ReturnType<typeof createProposalsContext>;

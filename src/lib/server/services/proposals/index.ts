@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { checkMove, openSequence, statuses, type ProposalStatus } from '$lib/domain/lifecycle';
-import { authorize, can, ForbiddenError, type Actor } from '$lib/domain/policy';
+import { authorize, can, ForbiddenError, proposalResource, type Actor } from '$lib/domain/policy';
 import { commentSchema, editSchema, moveSchema, proposeSchema, toggleSchema, undoSchema } from '$lib/domain/schemas/proposals';
 import { transaction, type Db } from '../../db';
 import { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers } from '../../db/schema';
@@ -20,13 +20,13 @@ export type { ProposalsOptions } from './context';
 export function createProposalsService(deps: ServiceDeps, options: ProposalsOptions = {}) {
 	const ctx = createProposalsContext(deps, options);
 	const { ids } = deps;
-	const { db, clock, uploadDir, notifications, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden } = ctx;
+	const { db, clock, uploadDir, notifications, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, allow } = ctx;
 
 	function applyMove(tx: Db, actor: Actor, p: ProposalRow, to: ProposalStatus, reason: string | undefined, index: number | undefined) {
 		const space = spaceOf(p);
 		if (to === p.status) {
 			// Reordering inside a column: a board manager's prioritisation, not a lifecycle step.
-			authorize(actor, 'proposal.move', space);
+			authorize(actor, 'proposal.move', proposalResource(p));
 		} else {
 			const check = checkMove(p.status, to, rightsOn(actor, p), reason);
 			if (!check.ok) {
@@ -55,8 +55,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 	function toggle(actor: Actor | null, input: unknown, table: typeof proposalSupports | typeof proposalVolunteers, kind: 'support' | 'volunteer') {
 		const data = parse(toggleSchema, input);
 		const p = visible(actor, data.proposalId);
-		authorize(actor, 'proposal.support', spaceOf(p));
-		if (data.on) ensureNotHidden(p);
+		actor = allow(actor, 'proposal.support', p);
 		const changed = transaction(db, (tx) => {
 			const res = data.on
 				? tx.insert(table).values({ proposalId: p.id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run()
@@ -112,8 +111,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		comment(actor: Actor | null, input: unknown) {
 			const data = parse(commentSchema, input);
 			const p = visible(actor, data.proposalId);
-			authorize(actor, 'proposal.comment', spaceOf(p));
-			ensureNotHidden(p);
+			actor = allow(actor, 'proposal.comment', p);
 			let parentId: string | null = null;
 			if (data.parentId) {
 				const parent = db.select().from(proposalComments).where(eq(proposalComments.id, data.parentId)).get();
@@ -146,7 +144,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		move(actor: Actor | null, input: unknown) {
 			const data = parse(moveSchema, input);
 			const p = visible(actor, data.proposalId);
-			authorize(actor, 'space.view', spaceOf(p));
+			actor = allow(actor, 'proposal.view', p);
 			const { eventId, pending } = transaction(db, (tx) => applyMove(tx, actor, loadProposal(tx, p.id), data.status, data.reason, data.index));
 			publishUpdate(p.id, 'moved', actor, eventId);
 			notifications.publish(pending);
@@ -156,10 +154,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		edit(actor: Actor | null, input: unknown) {
 			const data = parse(editSchema, input);
 			const p = visible(actor, data.proposalId);
-			authorize(actor, 'space.view', spaceOf(p));
-			const rights = rightsOn(actor, p);
-			if (!rights.canMove && !rights.isAuthor) throw new ForbiddenError('proposal.editOwn');
-			ensureNotHidden(p);
+			actor = allow(actor, 'proposal.edit', p);
 			const after: EditableFields = { title: data.title, category: data.category ?? 'other', costEuros: data.costEuros ?? null, carriedBy: data.carriedBy ?? null };
 			if (sameFields(p, after)) return { eventId: null };
 			const eventId = transaction(db, (tx) => {
@@ -181,7 +176,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const e = db.select().from(proposalEvents).where(eq(proposalEvents.id, data.eventId)).get();
 			if (!e) throw notFound();
 			const p = visible(actor, e.proposalId);
-			authorize(actor, 'proposal.move', spaceOf(p));
+			authorize(actor, 'proposal.undo', proposalResource(p));
 			if (e.undoneAt) throw new UserError('board.error.alreadyUndone', {}, 409);
 			if (e.kind !== 'moved' && e.kind !== 'edited') throw new UserError('board.error.cannotUndo', {}, 409);
 			const now = clock.now();
@@ -213,7 +208,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		/** The stored photo's absolute path, for the authorised route that serves it. */
 		photoPath(actor: Actor | null, proposalId: string): string {
 			const p = visible(actor, proposalId);
-			if (!p.photo || (p.hiddenAt && !can(actor, 'content.moderate', spaceOf(p)))) throw notFound();
+			if (!p.photo || !can(actor, 'proposal.read', proposalResource(p))) throw notFound();
 			return join(photoDir(uploadDir()), p.photo);
 		},
 

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { authorize, type Actor } from '$lib/domain/policy';
+import { authorize, proposalResource, type Actor } from '$lib/domain/policy';
 import { hideSchema } from '$lib/domain/schemas/proposals';
 import { transaction } from '../../db';
 import { proposalComments, proposals } from '../../db/schema';
 import { audit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
-import { spaceOf, type ProposalsContext } from './context';
+import type { ProposalsContext } from './context';
 
 /** Moderation: hiding a proposal or a comment with a public reason, and showing it again. */
 export function createProposalModeration(ctx: ProposalsContext) {
@@ -16,7 +16,7 @@ export function createProposalModeration(ctx: ProposalsContext) {
 		hideProposal(actor: Actor | null, input: unknown) {
 			const data = parse(hideSchema, input);
 			const p = visible(actor, data.id);
-			authorize(actor, 'content.moderate', spaceOf(p));
+			authorize(actor, 'proposal.moderate', proposalResource(p));
 			if (p.hiddenAt) throw new UserError('board.error.alreadyHidden', {}, 409);
 			const now = clock.now();
 			const pending = transaction(db, (tx) => {
@@ -32,7 +32,7 @@ export function createProposalModeration(ctx: ProposalsContext) {
 		unhideProposal(actor: Actor | null, input: unknown) {
 			const id = parse(hideSchema.pick({ id: true }), input).id;
 			const p = visible(actor, id);
-			authorize(actor, 'content.moderate', spaceOf(p));
+			authorize(actor, 'proposal.moderate', proposalResource(p));
 			if (!p.hiddenAt) return;
 			const now = clock.now();
 			transaction(db, (tx) => {
@@ -48,7 +48,7 @@ export function createProposalModeration(ctx: ProposalsContext) {
 			const c = db.select().from(proposalComments).where(eq(proposalComments.id, data.id)).get();
 			if (!c) throw notFound();
 			const p = visible(actor, c.proposalId);
-			authorize(actor, 'content.moderate', spaceOf(p));
+			authorize(actor, 'proposal.moderate', proposalResource(p));
 			if (c.hiddenAt) throw new UserError('board.error.alreadyHidden', {}, 409);
 			const now = clock.now();
 			const pending = transaction(db, (tx) => {
@@ -66,7 +66,7 @@ export function createProposalModeration(ctx: ProposalsContext) {
 			const c = db.select().from(proposalComments).where(eq(proposalComments.id, id)).get();
 			if (!c) throw notFound();
 			const p = visible(actor, c.proposalId);
-			authorize(actor, 'content.moderate', spaceOf(p));
+			authorize(actor, 'proposal.moderate', proposalResource(p));
 			if (!c.hiddenAt) return;
 			const now = clock.now();
 			transaction(db, (tx) => {

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { targetsFor } from '$lib/domain/lifecycle';
-import { authorize, can, type Actor } from '$lib/domain/policy';
+import { authorize, can, proposalResource, type Actor } from '$lib/domain/policy';
 import { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } from '../../db/schema';
-import { spaceOf, type ProposalsContext } from './context';
+import type { ProposalsContext } from './context';
 
 /** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
 export function createProposalViews(ctx: ProposalsContext) {
@@ -41,14 +41,21 @@ export function createProposalViews(ctx: ProposalsContext) {
 			};
 		},
 
+		/** The propose form of a residence, for those the policy lets propose there. */
+		proposeForm(actor: Actor | null, residenceId: string) {
+			const space = residenceSpace(residenceId);
+			authorize(actor, 'proposal.create', space);
+			return { residence: db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).get()! };
+		},
+
 		/** One proposal with its comments, supporters, volunteers and history. */
 		proposal(actor: Actor | null, id: string) {
 			const p = visible(actor, id);
-			const space = spaceOf(p);
-			authorize(actor, 'space.view', space);
-			const moderator = can(actor, 'content.moderate', space);
+			const resource = proposalResource(p);
+			authorize(actor, 'proposal.view', resource);
+			const moderator = can(actor, 'proposal.moderate', resource);
 			// Hiding a proposal hides everything written on it, its comments included, from all but moderators.
-			const redacted = !!p.hiddenAt && !moderator;
+			const redacted = !can(actor, 'proposal.read', resource);
 			const row = cardRows(db, eq(proposals.id, id))[0]!;
 			const card = toCard(row, moderator);
 			const commentRows = db
@@ -101,12 +108,14 @@ export function createProposalViews(ctx: ProposalsContext) {
 				volunteeredByMe: volunteers.some((v) => v.userId === actor.id),
 				history,
 				targets: targetsFor(p.status, rights),
+				// Asked of the policy about this proposal: a button shows exactly when its door would accept.
 				can: {
-					support: can(actor, 'proposal.support', space),
-					comment: can(actor, 'proposal.comment', space),
+					support: can(actor, 'proposal.support', resource),
+					comment: can(actor, 'proposal.comment', resource),
 					move: rights.canMove,
-					undo: rights.canMove,
-					edit: rights.canMove || rights.isAuthor,
+					undo: can(actor, 'proposal.undo', resource),
+					edit: can(actor, 'proposal.edit', resource),
+					pin: can(actor, 'proposal.pin', resource),
 					moderate: moderator
 				}
 			};

@@ -1,15 +1,12 @@
 import { redirect } from '@sveltejs/kit';
 import { act, load as guarded } from '$lib/server/forms';
-import { authorize } from '$lib/domain/policy';
 import { requireBeforeUpload } from '$lib/server/http/body';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
 	guarded(event, () => {
 		const { services, user } = event.locals;
-		const board = services.proposals.board(user, event.params.id);
-		authorize(user, 'proposal.create', { type: 'residence', id: event.params.id });
-		return { residence: board.residence };
+		return services.proposals.proposeForm(user, event.params.id);
 	});
 
 export const actions: Actions = {

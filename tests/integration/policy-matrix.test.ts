@@ -1,0 +1,221 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { can, ForbiddenError, proposalActions, proposalResource, type ProposalAction } from '$lib/domain/policy';
+import { descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
+import type { SessionUser } from '$lib/server/auth/session';
+import { proposals } from '$lib/server/db/schema';
+import { Peer, syncMessage } from '$lib/server/collab/testing-peer';
+import { UserError } from '$lib/server/services/errors';
+import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+
+/**
+ * Issue 9: the policy table (domain/policy.ts) is the only decider for proposals. For every role ×
+ * every proposal action × an open and a hidden proposal, the answer of `can(actor, action,
+ * proposal)` is compared with what the doors actually do: the service calls the form actions make
+ * (each on a fresh proposal, so one cell cannot change another) and, for the actions that also have
+ * a live door, socket.io on loopback (board presence, the live description, the live site plan).
+ * The HTTP side of the same matrix runs against the built server in tests/e2e/policy-matrix.spec.ts.
+ */
+
+let app: TestApp;
+let server: RealtimeServer;
+let residenceId: string;
+const people: Record<string, SessionUser> = {};
+const roleNames = ['stranger', 'tenant', 'author', 'association', 'facilitator', 'observer', 'admin'] as const;
+type Who = (typeof roleNames)[number];
+const states = ['open', 'hidden'] as const;
+type State = (typeof states)[number];
+
+beforeAll(async () => {
+	app = createTestApp();
+	server = await startRealtimeServer(app);
+	const { residence, admin } = await createResidence(app);
+	residenceId = residence.id;
+	const elsewhere = (await createResidence(app)).residence.id;
+	const here = (role: 'tenant' | 'association' | 'facilitator' | 'observer') => [{ type: 'residence' as const, id: residenceId, role }];
+	people.stranger = await createUser(app, { displayName: 'Ailleurs', roles: [{ type: 'residence', id: elsewhere, role: 'tenant' }] });
+	people.tenant = await createUser(app, { displayName: 'Karim', roles: here('tenant') });
+	people.author = await createUser(app, { displayName: 'Amina', roles: here('tenant') });
+	people.association = await createUser(app, { displayName: 'Josiane', roles: here('association') });
+	people.facilitator = await createUser(app, { displayName: 'Claire', roles: here('facilitator') });
+	people.observer = await createUser(app, { displayName: 'Élise', roles: here('observer') });
+	people.admin = admin;
+}, 30_000);
+
+afterAll(async () => {
+	await server.close();
+	app.close();
+});
+
+/** A fresh idea by the author, hidden by the facilitator when asked; with one move by the facilitator to undo. */
+async function freshProposal(state: State) {
+	const service = app.services.proposals;
+	const { id } = await service.propose(people.author!, { residenceId, title: 'Des bancs', description: 'Deux bancs devant le A' });
+	const { eventId } = service.move(people.facilitator!, { proposalId: id, status: 'idea', index: 0 });
+	if (state === 'hidden') service.hideProposal(people.facilitator!, { id, reason: 'Hors sujet' });
+	const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, id)).get();
+	return { id, eventId, resource: proposalResource(row!) };
+}
+
+/** Runs one door; true if it did the thing, false if it refused (forbidden, hidden, not found). */
+async function attempt(fn: () => unknown): Promise<boolean> {
+	try {
+		await fn();
+		return true;
+	} catch (err) {
+		if (err instanceof ForbiddenError || (err instanceof UserError && [403, 404, 409].includes(err.status))) return false;
+		throw err;
+	}
+}
+
+/** What the form actions of the board and proposal pages call, one action each. */
+function serviceDoor(action: ProposalAction, actor: SessionUser, p: { id: string; eventId: number }): () => unknown {
+	const { proposals, collab } = app.services;
+	switch (action) {
+		case 'proposal.view':
+			return () => proposals.proposal(actor, p.id);
+		case 'proposal.read':
+			return () => {
+				if (proposals.proposal(actor, p.id).redacted) throw new ForbiddenError(action);
+			};
+		case 'proposal.comment':
+			return () => proposals.comment(actor, { proposalId: p.id, body: 'Bonne idée' });
+		case 'proposal.support':
+			return () => proposals.setSupport(actor, { proposalId: p.id, on: true });
+		case 'proposal.edit':
+			return () => proposals.edit(actor, { proposalId: p.id, title: 'Trois bancs' });
+		case 'proposal.pin':
+			return () => collab.placePin(actor, p.id, { x: 0.5, y: 0.5 });
+		case 'proposal.move':
+			return () => proposals.move(actor, { proposalId: p.id, status: 'discussion' });
+		case 'proposal.decline':
+			return () => proposals.move(actor, { proposalId: p.id, status: 'declined', reason: 'Je la retire' });
+		case 'proposal.undo':
+			return () => proposals.undo(actor, { eventId: p.eventId });
+		case 'proposal.moderate':
+			return () => (proposals.proposal(actor, p.id).card.hidden ? proposals.unhideProposal(actor, { id: p.id }) : proposals.hideProposal(actor, { id: p.id, reason: 'Doublon' }));
+	}
+}
+
+const peers: Peer[] = [];
+function peer(actor: SessionUser, doc: string) {
+	const p = new Peer(server.url, cookieFor(app, actor.id), doc);
+	peers.push(p);
+	return p;
+}
+
+/** The live doors of an action, where there is one; null where the action has none. */
+function socketDoor(action: ProposalAction, actor: SessionUser, p: { id: string }): (() => Promise<boolean>) | null {
+	switch (action) {
+		case 'proposal.view':
+			return null; // the card reaches the board room, which follows space.view (tests/integration/board-live.test.ts)
+		case 'proposal.read':
+			return async () => (await peer(actor, descriptionDocName(p.id)).join()).ok;
+		case 'proposal.edit':
+			return async () => {
+				const live = peer(actor, descriptionDocName(p.id));
+				if (!(await live.join()).ok) return false;
+				// Sent whatever the join said about read-only: the server decides, not the client.
+				const forged = new Y.Doc();
+				Y.applyUpdate(forged, Y.encodeStateAsUpdate(live.doc));
+				const before = Y.encodeStateVector(forged);
+				forged.getXmlFragment('description').insert(0, [new Y.XmlElement('paragraph')]);
+				return (await live.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, before)))).ok;
+			};
+		case 'proposal.pin':
+			return async () => {
+				const live = peer(actor, pinsDocName(residenceId));
+				if (!(await live.join()).ok) return false;
+				const forged = new Y.Doc();
+				Y.applyUpdate(forged, Y.encodeStateAsUpdate(live.doc));
+				const before = Y.encodeStateVector(forged);
+				forged.getMap(PINS_FIELD).set(p.id, { x: 0.3, y: 0.6 });
+				return (await live.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, before)))).ok;
+			};
+		default:
+			return null; // no live door: these go through form actions only
+	}
+}
+
+describe('every door agrees with the policy table for proposals', () => {
+	for (const state of states)
+		for (const who of roleNames)
+			it(`${who} on ${state === 'open' ? 'an open' : 'a hidden'} proposal`, async () => {
+				const actor = people[who]!;
+				const expected: Record<string, boolean> = {};
+				const forms: Record<string, boolean> = {};
+				const sockets: Record<string, boolean> = {};
+				const liveExpected: Record<string, boolean> = {};
+				for (const action of proposalActions) {
+					const p = await freshProposal(state);
+					expected[action] = can(actor, action, p.resource);
+					forms[action] = await attempt(serviceDoor(action, actor, p));
+					const live = socketDoor(action, actor, await freshProposal(state));
+					if (live) {
+						liveExpected[action] = expected[action]!;
+						sockets[action] = await live();
+					}
+				}
+				for (const p of peers.splice(0)) p.close();
+				expect(forms).toEqual(expected);
+				expect(sockets).toEqual(liveExpected);
+			}, 30_000);
+
+	it('the table itself: who may do what on an open idea of the author', async () => {
+		const p = await freshProposal('open');
+		const allowed = (who: Who) => proposalActions.filter((a) => can(people[who]!, a, p.resource));
+		expect(allowed('stranger')).toEqual([]);
+		expect(allowed('observer')).toEqual(['proposal.view', 'proposal.read']);
+		expect(allowed('tenant')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support']);
+		expect(allowed('author')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.decline']);
+		const manager = ['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.move', 'proposal.decline', 'proposal.undo', 'proposal.moderate'];
+		expect(allowed('association')).toEqual(manager);
+		expect(allowed('facilitator')).toEqual(manager.filter((a) => a !== 'proposal.support'));
+		expect(allowed('admin')).toEqual(manager.filter((a) => a !== 'proposal.support'));
+		const hidden = await freshProposal('hidden');
+		expect(proposalActions.filter((a) => can(people.author!, a, hidden.resource))).toEqual(['proposal.view']);
+		expect(proposalActions.filter((a) => can(people.facilitator!, a, hidden.resource))).toEqual(['proposal.view', 'proposal.read', 'proposal.move', 'proposal.decline', 'proposal.undo', 'proposal.moderate']);
+	});
+});
+
+describe('the live site plan takes from an author only what the pin form would', () => {
+	async function authorOnPlan() {
+		const mine = await freshProposal('open');
+		const theirs = await app.services.proposals.propose(people.tenant!, { residenceId, title: 'Un composteur' });
+		const live = peer(people.author!, pinsDocName(residenceId));
+		const joined = await live.join();
+		expect(joined.ok && joined.data.readOnly).toBe(true); // she cannot arrange the whole plan...
+		const send = async (change: (d: Y.Doc) => void) => {
+			const forged = new Y.Doc();
+			Y.applyUpdate(forged, Y.encodeStateAsUpdate(live.doc));
+			const before = Y.encodeStateVector(forged);
+			change(forged);
+			return live.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, before)));
+		};
+		return { mine, theirs, send };
+	}
+
+	it('her own idea’s pin goes in and is stored; a neighbour’s, a malformed pin or another field are refused and stored nowhere', async () => {
+		const { mine, theirs, send } = await authorOnPlan();
+		// ...but places her own idea, as through the form.
+		expect((await send((d) => d.getMap(PINS_FIELD).set(mine.id, { x: 0.4, y: 0.4 }))).ok).toBe(true);
+		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
+
+		const refused = [
+			await send((d) => d.getMap(PINS_FIELD).set(theirs.id, { x: 0.1, y: 0.1 })),
+			await send((d) => d.getMap(PINS_FIELD).set(mine.id, { x: 7, y: 0.1 })),
+			await send((d) => d.getMap(PINS_FIELD).set(mine.id, { x: 0.2, y: 0.2, note: 'libre' })),
+			await send((d) => d.getMap('other').set('x', 1)),
+			await send((d) => {
+				d.getMap(PINS_FIELD).set(mine.id, { x: 0.5, y: 0.5 });
+				d.getMap(PINS_FIELD).set(theirs.id, { x: 0.5, y: 0.5 });
+			})
+		];
+		expect(refused.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['collab.error.readOnly', 'collab.error.invalid', 'collab.error.invalid', 'collab.error.invalid', 'collab.error.readOnly']);
+		expect(app.services.collab.pinOf(theirs.id)).toBeNull();
+		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
+		for (const p of peers.splice(0)) p.close();
+	});
+});
