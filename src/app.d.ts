@@ -8,6 +8,8 @@ declare global {
 			user: SessionUser | null;
 			sessionId: string | null;
 			locale: Locale;
+			/** Easy-read French (FALC) asked for on this device or by the account; applies only to French. */
+			easyRead: boolean;
 			requestId: string;
 			services: Services;
 		}

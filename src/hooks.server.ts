@@ -2,11 +2,11 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { defaultLocale, isLocale, localeFromAcceptLanguage, translator } from '$lib/i18n';
+import { defaultLocale, easyReadApplies, localeFromAcceptLanguage, textDirection, translator } from '$lib/i18n';
 import { app } from '$lib/server/app';
 import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
-import { setSessionCookie, LOCALE_COOKIE } from '$lib/server/auth/cookies';
+import { setSessionCookie, readingFromCookies, setReadingCookies } from '$lib/server/auth/cookies';
 import { log } from '$lib/server/log';
 import { attachRealtime } from '$lib/server/realtime/hub';
 import { startScheduler } from '$lib/server/scheduler';
@@ -53,15 +53,26 @@ const session: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** The user's saved choice, then the guest's cookie, then the browser's languages, then French. */
+/**
+ * The device's choice first (its cookie), so two devices of one person can read two languages; a device
+ * with no choice yet takes the account's (and keeps it from then on), then the browser's languages, then
+ * French. Easy-read French follows the same order.
+ */
 const locale: Handle = ({ event, resolve }) => {
-	const cookie = event.cookies.get(LOCALE_COOKIE);
+	const device = readingFromCookies(event.cookies);
+	const user = event.locals.user;
 	event.locals.locale =
-		event.locals.user?.locale ??
-		(isLocale(cookie) ? cookie : null) ??
-		localeFromAcceptLanguage(event.request.headers.get('accept-language')) ??
-		defaultLocale;
-	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale) });
+		device.locale ?? user?.locale ?? localeFromAcceptLanguage(event.request.headers.get('accept-language')) ?? defaultLocale;
+	event.locals.easyRead = device.easyRead ?? user?.easyRead ?? false;
+	// A signed-in device without its own choice keeps what it shows now, so a later switch on another
+	// device (which changes the account's default) does not switch this one.
+	if (user && (device.locale === null || device.easyRead === null))
+		setReadingCookies(event.cookies, { locale: event.locals.locale, easyRead: event.locals.easyRead }, event.url);
+	const lang = event.locals.locale;
+	const easy = easyReadApplies(lang, event.locals.easyRead) ? 'true' : 'false';
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%lang%', lang).replace('%dir%', textDirection(lang)).replace('%easy%', easy)
+	});
 };
 
 /** After the session and locale are known: a malformed form body is the client's 400, never our 500. */
@@ -82,6 +93,6 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	// line, no stack. Only a 5xx is our bug and gets the stack.
 	if (status >= 500) log.error('unexpected error', { requestId, path: event.url.pathname, err: error instanceof Error ? error.stack : String(error) });
 	else if (status !== 404) log.info('refused request', { requestId, path: event.url.pathname, status, message });
-	const t = translator(event.locals.locale ?? defaultLocale);
+	const t = translator(event.locals.locale ?? defaultLocale, event.locals.easyRead ?? false);
 	return { message: status === 404 ? message : status < 500 ? t('security.badRequest') : 'error.unexpected', requestId };
 };

@@ -2,6 +2,7 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => ({
 	locale: locals.locale,
+	easyRead: locals.easyRead,
 	user: locals.user
 		? { id: locals.user.id, displayName: locals.user.displayName, username: locals.user.username, isAdmin: locals.user.isAdmin, discreet: locals.user.discreet }
 		: null,

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
-import { createI18n, localeFromAcceptLanguage } from './index';
+import { createI18n, localeFromAcceptLanguage, translator } from './index';
+import { translatedPage } from './coverage';
 
 const dir = join(import.meta.dirname, 'messages');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -10,6 +11,12 @@ const load = (locale: string) =>
 	Object.assign({}, ...files.filter((f) => f.endsWith(`.${locale}.json`)).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))) as Record<string, string>;
 const fr = load('fr');
 const en = load('en');
+const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, string>;
+/** Every other catalogue (Arabic, easy-read French), by file: `votes.ar.json` → its French twin. */
+const others = files.filter((f) => !/\.(fr|en)\.json$/.test(f));
+
+/** The tenant journeys' capabilities: Arabic must say every one of their messages (meetings fall back). */
+const ARABIC_COMPLETE = ['core', 'inclusion'];
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
 	for (const el of elements) {
@@ -47,8 +54,57 @@ describe('i18n catalogues', () => {
 		expect(missing).toEqual([]);
 	});
 
+	it('say every message of the tenant journeys in Arabic', () => {
+		for (const capability of ARABIC_COMPLETE) {
+			const french = readJson(`${capability}.fr.json`);
+			const arabic = readJson(`${capability}.ar.json`);
+			expect(Object.keys(french).filter((k) => !(k in arabic)), `${capability}.ar.json`).toEqual([]);
+		}
+	});
+
+	it('give Arabic and easy-read French only keys French has, with the same ICU arguments', () => {
+		expect(others.length).toBeGreaterThan(0);
+		for (const file of others) {
+			const messages = readJson(file);
+			for (const [key, text] of Object.entries(messages)) {
+				expect(fr[key], `${file}: ${key} is not a French key`).toBeDefined();
+				expect([...argumentsOf(parse(text))].sort(), `${file}: ${key}`).toEqual([...argumentsOf(parse(fr[key]!))].sort());
+			}
+		}
+	});
+
+	it('fall back to French where Arabic or easy-read French has no text, and to plain French for English readers', () => {
+		const ar = translator('ar');
+		expect(ar('home.hello', { name: 'Karim' })).toBe('مرحبًا Karim');
+		// Meetings are not translated into Arabic: French text, French plural rules.
+		expect(ar('meetings.title' as never)).toBe(fr['meetings.title']);
+		expect(translator('fr', true)('inclusion.listen.play')).toBe('Écouter le texte');
+		expect(translator('fr', true)('nav.signIn')).toBe(fr['nav.signIn']);
+		// Easy-read is French only: an English reader who switched it on reads English.
+		expect(translator('en', true)('inclusion.listen.play')).toBe('Listen');
+	});
+
+	it('format numbers and plurals in Arabic with Western digits and Arabic plural forms', () => {
+		const a = createI18n('ar');
+		expect(a.dir).toBe('rtl');
+		expect(a.number(1200)).toBe('1,200');
+		expect(a.t('residence.dwellings', { count: 2 })).toBe('مسكنان');
+		expect(a.t('residence.dwellings', { count: 5 })).toBe('5 مساكن');
+		expect(a.t('residence.dwellings', { count: 120 })).toBe('120 مسكنًا');
+		expect(a.date(new Date(Date.UTC(2026, 10, 22, 12)))).toMatch(/22/);
+	});
+
+	it('mark the pages Arabic does not cover, so they can say so', () => {
+		expect(translatedPage('ar', '/r/abc/board/p/def')).toBe(true);
+		expect(translatedPage('ar', '/c/xyz')).toBe(true);
+		expect(translatedPage('ar', '/b/abc/meetings')).toBe(false);
+		expect(translatedPage('ar', '/admin')).toBe(false);
+		expect(translatedPage('en', '/admin')).toBe(true);
+	});
+
 	it('follow French typography: no plain space before : ; ? !', () => {
-		const bad = Object.entries(fr).filter(([, v]) => / [:;?!]/.test(v));
+		const easy = Object.assign({}, ...files.filter((f) => f.endsWith('.fr-falc.json')).map(readJson)) as Record<string, string>;
+		const bad = [...Object.entries(fr), ...Object.entries(easy)].filter(([, v]) => / [:;?!]/.test(v));
 		expect(bad).toEqual([]);
 	});
 
@@ -67,6 +123,7 @@ describe('i18n catalogues', () => {
 		expect(localeFromAcceptLanguage('de-DE,en;q=0.8,fr;q=0.5')).toBe('en');
 		expect(localeFromAcceptLanguage('fr-FR,fr;q=0.9')).toBe('fr');
 		expect(localeFromAcceptLanguage('de-DE')).toBeNull();
+		expect(localeFromAcceptLanguage('ar-MA,fr;q=0.5')).toBe('ar');
 		expect(localeFromAcceptLanguage(undefined)).toBeNull();
 	});
 });

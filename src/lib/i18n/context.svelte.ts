@@ -6,15 +6,25 @@ const KEY = Symbol('i18n');
 /** Reactive i18n for components: `const i18n = useI18n()`, then `i18n.t(messageKey)`. */
 export class I18nState {
 	locale = $state<Locale>('fr');
-	#current = $derived(createI18n(this.locale));
-	constructor(locale: Locale) {
+	/** Easy-read French asked for (on a French page, the `fr-falc` catalogue comes first). */
+	easyRead = $state(false);
+	#current = $derived(createI18n(this.locale, this.easyRead));
+	constructor(locale: Locale, easyRead = false) {
 		this.locale = locale;
+		this.easyRead = easyRead;
 	}
 	get t() {
 		return this.#current.t;
 	}
 	get f(): I18n {
 		return this.#current;
+	}
+	/** Easy-read is on and applies (the page is in French). */
+	get easy(): boolean {
+		return this.#current.easyRead;
+	}
+	get dir(): 'ltr' | 'rtl' {
+		return this.#current.dir;
 	}
 }
 

@@ -69,4 +69,6 @@ export const assignRoleSchema = z.object({
 	collegeId: z.string().max(40).optional()
 });
 
-export const localeSchema = z.enum(['fr', 'en']);
+export const localeSchema = z.enum(['fr', 'en', 'ar']);
+/** The easy-read switch as a form sends it. */
+export const easyReadSchema = z.enum(['1', '0']).transform((v) => v === '1');

@@ -1,8 +1,10 @@
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
+import { isLocale, type Locale } from '$lib/i18n';
 import { config } from '../config';
 import { SESSION_COOKIE, type Session } from './session';
 
 export const LOCALE_COOKIE = 'locale';
+export const EASY_READ_COOKIE = 'easy-read';
 
 export function secure(url: URL): boolean {
 	const setting = config().SESSION_COOKIE_SECURE;
@@ -18,8 +20,19 @@ export function clearSessionCookie(cookies: Cookies) {
 	cookies.delete(SESSION_COOKIE, { path: '/' });
 }
 
-export function setLocaleCookie(cookies: Cookies, locale: string, url: URL) {
-	cookies.set(LOCALE_COOKIE, locale, { path: '/', httpOnly: false, sameSite: 'lax', secure: secure(url), maxAge: 365 * 24 * 3600 });
+const YEAR = 365 * 24 * 3600;
+
+/** This device's own reading choices (null: no choice made on this device yet). */
+export function readingFromCookies(cookies: Cookies): { locale: Locale | null; easyRead: boolean | null } {
+	const locale = cookies.get(LOCALE_COOKIE);
+	const easy = cookies.get(EASY_READ_COOKIE);
+	return { locale: isLocale(locale) ? locale : null, easyRead: easy === '1' ? true : easy === '0' ? false : null };
+}
+
+export function setReadingCookies(cookies: Cookies, reading: { locale?: Locale; easyRead?: boolean }, url: URL) {
+	const options = { path: '/', httpOnly: false, sameSite: 'lax' as const, secure: secure(url), maxAge: YEAR };
+	if (reading.locale) cookies.set(LOCALE_COOKIE, reading.locale, options);
+	if (reading.easyRead !== undefined) cookies.set(EASY_READ_COOKIE, reading.easyRead ? '1' : '0', options);
 }
 
 /**

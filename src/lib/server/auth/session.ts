@@ -20,6 +20,7 @@ export interface SessionUser extends Actor {
 	displayName: string;
 	email: string | null;
 	locale: Locale | null;
+	easyRead: boolean | null;
 	householdId: string | null;
 	discreet: boolean;
 }
@@ -70,6 +71,7 @@ export function loadActor(db: Db, userId: string): SessionUser | null {
 		displayName: user.displayName,
 		email: user.email,
 		locale: user.locale,
+		easyRead: user.easyRead,
 		householdId: user.householdId,
 		discreet: user.discreet
 	};

@@ -89,7 +89,10 @@ export const users = sqliteTable('users', {
 	email: text('email').unique(),
 	displayName: text('display_name').notNull(),
 	passwordHash: text('password_hash').notNull(),
-	locale: text('locale', { enum: ['fr', 'en'] }),
+	/** The language new devices start in (each device then keeps its own, in a cookie). */
+	locale: text('locale', { enum: ['fr', 'en', 'ar'] }),
+	/** Easy-read French (FALC) as the default for new devices; null: never chosen. */
+	easyRead: integer('easy_read', { mode: 'boolean' }),
 	isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
 	householdId: text('household_id').references(() => households.id),
 	/** Shown as "a neighbour" rather than by name in presence lists. */

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { authorize, can, canResetAccess, isStaff, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
-import { localeSchema } from '$lib/domain/schemas/accounts';
+import { easyReadSchema, localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
 import {
 	agencies,
@@ -218,6 +218,13 @@ export function createSpacesService(deps: ServiceDeps) {
 		setLocale(actor: Actor | null, locale: unknown): Locale {
 			const value = parse(localeSchema, locale);
 			if (actor) db.update(users).set({ locale: value }).where(eq(users.id, actor.id)).run();
+			return value;
+		},
+
+		/** Easy-read French as the account's default for its new devices (each device keeps its own). */
+		async setEasyRead(actor: Actor | null, easyRead: unknown): Promise<boolean> {
+			const value = parse(easyReadSchema, easyRead);
+			if (actor) await db.update(users).set({ easyRead: value }).where(eq(users.id, actor.id));
 			return value;
 		},
 

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `easy_read` integer;
