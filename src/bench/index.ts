@@ -16,7 +16,8 @@ const benches: { file: string; fn: string }[] = [
 	{ file: 'voting-count.ts', fn: 'benchVotingCount' },
 	{ file: 'votes.ts', fn: 'benchVotes' },
 	{ file: 'board.ts', fn: 'benchBoard' },
-	{ file: 'collab.ts', fn: 'benchCollab' }
+	{ file: 'collab.ts', fn: 'benchCollab' },
+	{ file: 'pages.ts', fn: 'benchPages' }
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

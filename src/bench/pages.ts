@@ -1,0 +1,226 @@
+/**
+ * Pages as a browser and a room of phones get them, from the BUILT app (`npm run build` first; the
+ * bench builds it when `build/` is missing) served by `src/server.ts` on a loopback port, on a fresh
+ * SQLite file with the demo data and L’Aventurière's board filled to 120 ideas.
+ *
+ * 1. JavaScript on first load: the gzip size of every script a page loads before any interaction
+ *    (its `modulepreload` links and entry imports, read from the served HTML), for the board, a
+ *    proposal and a vote, against the goal of 60 KB each.
+ * 2. Pages under load, with autocannon (a maintained HTTP load tool, run in this process while the
+ *    server has its own): 50 concurrent signed-in readers for 10 s on the board page and on its
+ *    `__data.json`, against the goals of 150 pages/s and p99 under 500 ms. The floor, measured the
+ *    same way in the same run, is a static asset from the same server: what the machine and Node
+ *    serve with no page work at all.
+ * 3. Memory: the server's resident set after warm-up, after the first load round and after a second
+ *    one (flat means no growth between the two rounds).
+ *
+ *   npm run bench -- pages        BENCH_PAGES_SECONDS=10 npx tsx src/bench/pages.ts
+ */
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { and, eq } from 'drizzle-orm';
+import { createSession, generateSessionToken, loadActor, SESSION_COOKIE } from '../lib/server/auth/session';
+import { openDatabase } from '../lib/server/db';
+import { consultations, proposals, residences, users } from '../lib/server/db/schema';
+import { seedDemo } from '../lib/server/demo/seed';
+import { randomIds, systemClock } from '../lib/server/ids';
+import { createLocalBus } from '../lib/server/realtime/bus';
+import { createServices } from '../lib/server/services';
+
+export interface BenchResult {
+	name: string;
+	value: number;
+	unit: string;
+}
+
+const PORT = Number(process.env.BENCH_PAGES_PORT ?? 4391);
+const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const IDEAS = 120;
+const JS_GOAL_KB = 60;
+const RATE_GOAL = 150;
+const P99_GOAL_MS = 500;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function prepare(file: string) {
+	const db = openDatabase(file);
+	const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() });
+	await seedDemo(services);
+	const residence = db.select().from(residences).where(eq(residences.name, 'L’Aventurière')).get();
+	const amina = db.select().from(users).where(eq(users.username, 'amina')).get();
+	if (!residence || !amina) throw new Error('demo data without L’Aventurière or amina');
+	const actor = loadActor(db, amina.id);
+	const onBoard = () => db.select({ id: proposals.id }).from(proposals).where(and(eq(proposals.spaceType, 'residence'), eq(proposals.spaceId, residence.id))).all().length;
+	for (let i = onBoard(); i < IDEAS; i++) {
+		await services.proposals.propose(actor, {
+			residenceId: residence.id,
+			title: `Idée de banc numéro ${i + 1}`,
+			description: 'Un banc à l’ombre près de l’aire de jeux, pour que les parents puissent s’asseoir.',
+			category: 'furniture'
+		});
+	}
+	const proposal = db.select({ id: proposals.id }).from(proposals).where(eq(proposals.spaceId, residence.id)).get();
+	const vote = db.select({ id: consultations.id }).from(consultations).where(eq(consultations.spaceId, residence.id)).get();
+	const token = generateSessionToken(randomIds);
+	createSession(db, systemClock, token, amina.id);
+	const count = onBoard();
+	db.$client.close();
+	return { residenceId: residence.id, proposalId: proposal?.id, voteId: vote?.id, cookie: `${SESSION_COOKIE}=${token}`, ideas: count };
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals) {
+	try {
+		if (child.pid) process.kill(-child.pid, signal);
+	} catch {
+		/* already gone */
+	}
+}
+
+async function startServer(file: string): Promise<ChildProcess> {
+	const child = spawn(resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
+		env: { ...process.env, DATABASE_URL: file, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ORIGIN: `http://127.0.0.1:${PORT}` },
+		stdio: ['ignore', 'ignore', 'inherit'],
+		// Its own process group, so that stopping it also stops the node process tsx starts.
+		detached: true
+	});
+	process.once('exit', () => stop(child, 'SIGKILL'));
+	for (let i = 0; i < 300; i++) {
+		try {
+			const res = await fetch(`http://127.0.0.1:${PORT}/`);
+			if (res.ok) return child;
+		} catch {
+			/* not listening yet */
+		}
+		await sleep(200);
+	}
+	stop(child, 'SIGKILL');
+	throw new Error('the built server did not start within 60 s');
+}
+
+interface ManifestChunk {
+	file: string;
+	imports?: string[];
+}
+
+/**
+ * Every script the page loads before any interaction, gzip bytes summed: SvelteKit's two entries and
+ * the page's route nodes (`node_ids` in the served HTML), each with its static imports followed
+ * through Vite's client manifest. Dynamic imports (the co-editor, drag and drop…) are not counted:
+ * they load only when used.
+ */
+async function firstLoadJs(path: string, cookie: string): Promise<number> {
+	const html = await (await fetch(`http://127.0.0.1:${PORT}${path}`, { headers: { cookie } })).text();
+	const manifest = JSON.parse(readFileSync('.svelte-kit/output/client/.vite/manifest.json', 'utf8')) as Record<string, ManifestChunk>;
+	const nodeIds = (html.match(/node_ids:\s*\[([^\]]*)\]/)?.[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+	const roots = [
+		'node_modules/@sveltejs/kit/src/runtime/client/entry.js',
+		'.svelte-kit/generated/client-optimized/app.js',
+		...nodeIds.map((id) => `.svelte-kit/generated/client-optimized/nodes/${id}.js`)
+	];
+	const files = new Set<string>();
+	const visit = (key: string) => {
+		const chunk = manifest[key];
+		if (!chunk || files.has(chunk.file)) return;
+		files.add(chunk.file);
+		for (const next of chunk.imports ?? []) visit(next);
+	};
+	roots.forEach(visit);
+	let bytes = 0;
+	for (const file of files) bytes += gzipSync(readFileSync(resolve('build/client', file)), { level: 9 }).byteLength;
+	return bytes;
+}
+
+function rssMb(pid: number | undefined): number {
+	if (!pid) return 0;
+	// tsx runs the server in a child of its own: take the largest resident set among the process and its children.
+	const pids = [pid, ...spawnSync('pgrep', ['-P', String(pid)]).stdout.toString().split('\n').filter(Boolean).map(Number)];
+	let max = 0;
+	for (const p of pids) {
+		try {
+			const m = readFileSync(`/proc/${p}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
+			max = Math.max(max, Number(m?.[1] ?? 0) / 1024);
+		} catch {
+			/* gone */
+		}
+	}
+	return Math.round(max);
+}
+
+async function load(path: string, cookie: string, seconds = SECONDS) {
+	const result = await autocannon({ url: `http://127.0.0.1:${PORT}${path}`, connections: CONNECTIONS, duration: seconds, headers: { cookie } });
+	return { rate: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+export async function benchPages(): Promise<BenchResult[]> {
+	if (!existsSync('build/handler.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-pages-'));
+	const file = join(dir, 'app.db');
+	const rows: BenchResult[] = [];
+	let server: ChildProcess | null = null;
+	try {
+		const ctx = await prepare(file);
+		server = await startServer(file);
+		const board = `/r/${ctx.residenceId}/board`;
+		const pages: [string, string | null][] = [
+			['board', board],
+			['proposal', ctx.proposalId ? `${board}/p/${ctx.proposalId}` : null],
+			['vote', ctx.voteId ? `/c/${ctx.voteId}` : null]
+		];
+		for (const [name, path] of pages) {
+			if (!path) continue;
+			const kb = Math.round((await firstLoadJs(path, ctx.cookie)) / 102.4) / 10;
+			rows.push({ name: `first-load JS, ${name} page (goal ${JS_GOAL_KB} KB gzip)`, value: kb, unit: 'KB' });
+			rows.push({ name: `first-load JS, ${name} page: ratio to the goal (≤ 1 meets it)`, value: Math.round((kb / JS_GOAL_KB) * 100) / 100, unit: '×' });
+		}
+
+		const html = await (await fetch(`http://127.0.0.1:${PORT}${board}`, { headers: { cookie: ctx.cookie } })).text();
+		const asset = `/${(html.match(/href="([^"]+\.css)"/)?.[1] ?? 'favicon.svg').replace(/^(\.\.?\/)+/, '')}`;
+		await load(board, ctx.cookie, 3); // warm-up
+		const rssWarm = rssMb(server.pid);
+		const floor = await load(asset, ctx.cookie);
+		const page = await load(board, ctx.cookie);
+		const data = await load(`${board}/__data.json`, ctx.cookie);
+		const rssAfterFirst = rssMb(server.pid);
+		const again = await load(board, ctx.cookie);
+		const rssAfterSecond = rssMb(server.pid);
+		const label = `${ctx.ideas} ideas, ${CONNECTIONS} concurrent`;
+		rows.push(
+			{ name: `floor: static asset from the same server (${CONNECTIONS} concurrent)`, value: floor.rate, unit: 'req/s' },
+			{ name: `board page (${label}), goal ≥ ${RATE_GOAL}`, value: page.rate, unit: 'req/s' },
+			{ name: `board page: ratio to the goal (≥ 1 meets it)`, value: Math.round((page.rate / RATE_GOAL) * 100) / 100, unit: '×' },
+			{ name: `board page: ratio to the floor`, value: Math.round((page.rate / Math.max(1, floor.rate)) * 1000) / 1000, unit: '×' },
+			{ name: `board page p50`, value: page.p50, unit: 'ms' },
+			{ name: `board page p99 (goal < ${P99_GOAL_MS} ms)`, value: page.p99, unit: 'ms' },
+			{ name: `board page errors and non-2xx`, value: page.errors + again.errors, unit: '' },
+			{ name: `board __data.json (${label})`, value: data.rate, unit: 'req/s' },
+			{ name: `board __data.json p50`, value: data.p50, unit: 'ms' },
+			{ name: `board __data.json p99`, value: data.p99, unit: 'ms' },
+			{ name: `board page, second round`, value: again.rate, unit: 'req/s' },
+			{ name: `server memory after warm-up`, value: rssWarm, unit: 'MB' },
+			{ name: `server memory after the first load round`, value: rssAfterFirst, unit: 'MB' },
+			{ name: `server memory after a second round (flat = no growth)`, value: rssAfterSecond, unit: 'MB' }
+		);
+	} finally {
+		if (server) {
+			stop(server, 'SIGTERM');
+			await sleep(500);
+			stop(server, 'SIGKILL');
+		}
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(entry).href) {
+	const results = await benchPages();
+	const width = Math.max(...results.map((r) => r.name.length));
+	for (const r of results) console.log(`${r.name.padEnd(width)}  ${String(r.value).padStart(10)}  ${r.unit}`);
+	process.exit(0);
+}
