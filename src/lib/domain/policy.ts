@@ -76,7 +76,10 @@ export const actions = [
 	'decision.manage',
 	'practice.run',
 	'practice.join',
-	'practice.observe'
+	'practice.observe',
+	'indicators.view',
+	'activity.manage',
+	'survey.manage'
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -114,7 +117,7 @@ const participant: Action[] = ['space.view', 'proposal.create', 'proposal.commen
 const grants: Record<Role, readonly Action[]> = {
 	tenant: [...participant, 'space.members'],
 	// Tenant associations co-facilitate with staff, but access resets stay with the landlord.
-	association: [...participant, 'space.members', 'proposal.move', 'content.moderate', 'consultation.manage', 'decision.manage'],
+	association: [...participant, 'space.members', 'proposal.move', 'content.moderate', 'consultation.manage', 'decision.manage', 'activity.manage'],
 	// Agency staff run the board; they record votes given in person but do not vote in tenants' place.
 	facilitator: [
 		'space.view',
@@ -128,9 +131,13 @@ const grants: Record<Role, readonly Action[]> = {
 		'content.moderate',
 		'consultation.manage',
 		'vote.recordOnBehalf',
-		'decision.manage'
+		'decision.manage',
+		'indicators.view',
+		'activity.manage',
+		'survey.manage'
 	],
-	member: [...participant, 'space.members', 'meeting.proposeItem', 'minutes.amend'],
+	// The body sees its own figures (issue 14); only those who run it record activities and surveys.
+	member: [...participant, 'space.members', 'meeting.proposeItem', 'minutes.amend', 'indicators.view'],
 	// The chair runs the room; the secretary schedules, checks people in and helps with the list of speakers.
 	chair: [
 		...participant,
@@ -147,7 +154,10 @@ const grants: Record<Role, readonly Action[]> = {
 		'minutes.edit',
 		'minutes.adopt',
 		'minutes.amend',
-		'decision.manage'
+		'decision.manage',
+		'indicators.view',
+		'activity.manage',
+		'survey.manage'
 	],
 	secretary: [
 		...participant,
@@ -159,7 +169,10 @@ const grants: Record<Role, readonly Action[]> = {
 		'meeting.proposeItem',
 		'minutes.edit',
 		'minutes.amend',
-		'decision.manage'
+		'decision.manage',
+		'indicators.view',
+		'activity.manage',
+		'survey.manage'
 	],
 	observer: ['space.view', 'practice.observe'],
 	trainee: [...participant, 'space.members', 'practice.join'],
@@ -177,7 +190,10 @@ const grants: Record<Role, readonly Action[]> = {
 		'vote.recordOnBehalf',
 		'meeting.open',
 		'minutes.edit',
-		'minutes.adopt'
+		'minutes.adopt',
+		'indicators.view',
+		'activity.manage',
+		'survey.manage'
 	]
 };
 
@@ -384,6 +400,22 @@ export function canReadBrief(actor: Actor | null, training: SpaceRef, holderId: 
 	if (!actor || training.type !== 'training') return false;
 	if (can(actor, 'practice.run', training)) return true;
 	return holderId === actor.id && can(actor, 'practice.join', training);
+}
+
+/**
+ * Indicators over several residences (issue 14). An agency's figures: administrators and the staff
+ * (facilitators) of at least one of its residences, "agency staff see their agencies". An
+ * organisation's figures span every agency: administrators only.
+ */
+export function canViewAggregate(actor: Actor | null, kind: 'agency' | 'organisation', residenceIds: readonly string[]): boolean {
+	if (!actor) return false;
+	if (actor.isAdmin) return true;
+	if (kind === 'organisation') return false;
+	return residenceIds.some((id) => rolesIn(actor, { type: 'residence', id }).includes('facilitator'));
+}
+
+export function authorizeAggregate(actor: Actor | null, kind: 'agency' | 'organisation', residenceIds: readonly string[]): asserts actor is Actor {
+	if (!canViewAggregate(actor, kind, residenceIds)) throw new ForbiddenError('indicators.view');
 }
 
 /** Actions outside any space: only administrators manage organisations and accounts. */

@@ -36,12 +36,14 @@ import inclusionFr from './messages/inclusion.fr.json';
 import inclusionEn from './messages/inclusion.en.json';
 import inclusionAr from './messages/inclusion.ar.json';
 import inclusionFalc from './messages/inclusion.fr-falc.json';
+import indicatorsFr from './messages/indicators.fr.json';
+import indicatorsEn from './messages/indicators.en.json';
 
 // One catalogue per capability and language, merged here; French is the reference for the key set.
 // Arabic covers the tenant journeys (not meetings, minutes, practice) and falls back to French elsewhere;
 // easy-read French (FALC) rewrites the core journeys and falls back to plain French.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr, ...practiceFr, ...inclusionFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn, ...practiceEn, ...inclusionEn };
+const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr, ...practiceFr, ...inclusionFr, ...indicatorsFr };
+const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn, ...practiceEn, ...inclusionEn, ...indicatorsEn };
 const ar: Partial<Record<string, string>> = { ...coreAr, ...boardsAr, ...votesAr, ...collabAr, ...accessAr, ...notificationsAr, ...trustAr, ...securityAr, ...inclusionAr };
 const frFalc: Partial<Record<string, string>> = { ...coreFalc, ...boardsFalc, ...votesFalc, ...inclusionFalc };
 

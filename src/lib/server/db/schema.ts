@@ -11,3 +11,4 @@ export * from './schema-notifications';
 export * from './schema-meetings';
 export * from './schema-minutes';
 export * from './schema-practice';
+export * from './schema-indicators';

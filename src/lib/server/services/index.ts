@@ -12,6 +12,7 @@ import { createMeetingsService } from './meetings';
 import { createMinutesService } from './minutes';
 import { createRegisterService } from './register';
 import { createPracticeService } from './practice';
+import { createIndicatorsService } from './indicators';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
 	const consultations = createConsultationsService(deps, options.consultations);
@@ -45,7 +46,8 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 			createConsultation: (actor, input) => consultations.create(actor, input),
 			scheduleMeeting: (actor, input) => meetings.schedule(actor, input),
 			addItem: (actor, input) => meetings.addItem(actor, input)
-		})
+		}),
+		indicators: createIndicatorsService(deps)
 	};
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import { authorize, can, canResetAccess, isStaff, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
+import { authorize, can, canResetAccess, canViewAggregate, isStaff, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
 import { easyReadSchema, localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
 import {
@@ -143,7 +143,9 @@ export function createSpacesService(deps: ServiceDeps) {
 				can: {
 					manage: can(actor, 'space.manage', space),
 					invite: can(actor, 'members.invite', space),
-					resetAccess: can(actor, 'members.resetAccess', space)
+					resetAccess: can(actor, 'members.resetAccess', space),
+					indicators: can(actor, 'indicators.view', space),
+					agencyIndicators: !!residence.agencyId && canViewAggregate(actor, 'agency', [id])
 				}
 			};
 		},
@@ -162,7 +164,7 @@ export function createSpacesService(deps: ServiceDeps) {
 				colleges: collegeRows.map((c) => ({ ...c, members: members.filter((m) => m.collegeId === c.id) })),
 				members,
 				myRoles: rolesIn(actor, space),
-				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space) }
+				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space), indicators: can(actor, 'indicators.view', space) }
 			};
 		},
 

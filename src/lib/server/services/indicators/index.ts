@@ -1,0 +1,65 @@
+/**
+ * Indicator pages, exports and reports. One entry point, `report`, resolves the scope (with the
+ * policy check), parses the period (Paris days, refused when crafted), runs every indicator defined
+ * for the scope and the survey results with their floor. Pages, CSV, JSON and the printable annual
+ * report all call it, so they can never disagree nor leak what the page would not show.
+ */
+import { inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Actor } from '$lib/domain/policy';
+import { defaultPeriod, periodSchema, yearPeriod, type Period } from '$lib/domain/indicators/period';
+import { surveys } from '../../db/schema';
+import type { ServiceDeps } from '../deps';
+import { parse } from '../validate';
+import type { Comparison, IndicatorFigure, SurveyResult } from '$lib/domain/indicators/types';
+import { indicatorsFor } from './definitions';
+import { resolveScope, type Scope } from './scope';
+import { comparisons, surveyResults, surveysIn } from '../surveys/results';
+
+export interface IndicatorReport {
+	scope: Omit<Scope, 'spaces' | 'residenceIds'>;
+	period: Period;
+	figures: IndicatorFigure[];
+	surveys: SurveyResult[];
+	comparisons: Comparison[];
+}
+
+const periodInput = z.object({ from: z.string().optional(), to: z.string().optional(), year: z.string().optional() });
+
+export function createIndicatorsService(deps: ServiceDeps) {
+	const { db, clock } = deps;
+
+	function periodOf(input: unknown): Period {
+		const raw = parse(periodInput, input);
+		if (raw.year !== undefined) {
+			const y = parse(z.coerce.number().int('indicators.error.date').min(2000, 'indicators.error.date').max(2100, 'indicators.error.date'), raw.year);
+			return yearPeriod(y);
+		}
+		if (!raw.from && !raw.to) return defaultPeriod(clock.now().getTime());
+		return parse(periodSchema, { from: raw.from ?? '', to: raw.to ?? '' });
+	}
+
+	return {
+		periodOf,
+
+		/** Everything an indicator page shows. `input`: type, id, building?, from?, to? (or year?). */
+		async report(actor: Actor | null, input: Record<string, unknown>): Promise<IndicatorReport> {
+			const scope = await resolveScope(db, actor, input);
+			const period = periodOf(input);
+			const ctx = { db, scope, period };
+			const figures = await Promise.all(
+				indicatorsFor(scope.type).map(async (i) => ({ id: i.id, group: i.group, chart: i.chart, value: await i.compute(ctx) }))
+			);
+			const ids = await surveysIn(db, scope.spaces, period);
+			// A before/after pair is compared even when one half falls outside the period.
+			const pairs = ids.length ? await db.select({ pairId: surveys.pairId, id: surveys.id }).from(surveys).where(inArray(surveys.pairId, ids)) : [];
+			const partners = ids.length ? await db.select({ pairId: surveys.pairId }).from(surveys).where(inArray(surveys.id, ids)) : [];
+			const all = [...new Set([...ids, ...pairs.map((p) => p.id), ...partners.map((p) => p.pairId).filter((x): x is string => !!x)])];
+			const results = await surveyResults(db, all, scope.buildingId);
+			const visible = { type: scope.type, id: scope.id, name: scope.name, buildings: scope.buildings, buildingId: scope.buildingId };
+			return { scope: visible, period, figures, surveys: results, comparisons: comparisons(results) };
+		}
+	};
+}
+
+export type IndicatorsService = ReturnType<typeof createIndicatorsService>;

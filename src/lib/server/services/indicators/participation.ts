@@ -1,0 +1,129 @@
+/**
+ * Households that took part, deduplicated: every trace of participation is brought back to the
+ * household of the person who left it (two people of one flat voting count as one household).
+ * Staff have no household and never count. Portable SQL only (selectDistinct, joins, ranges).
+ */
+import { and, count, eq, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import {
+	activities,
+	activityAttendance,
+	activitySessions,
+	consultations,
+	households,
+	participations,
+	proposalComments,
+	proposals,
+	proposalSupports,
+	proposalVolunteers,
+	users
+} from '../../db/schema';
+import type { Db } from '../../db';
+import type { Scope } from './scope';
+
+export const SOURCES = ['voted', 'proposed', 'supported', 'volunteered', 'commented', 'attended'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export interface Range {
+	/** Inclusive; omitted = since the beginning. */
+	start?: number;
+	/** Exclusive. */
+	end: number;
+}
+
+/** householdId → buildingId */
+export type HouseholdSet = Map<string, string>;
+
+function inRange(column: SQLiteColumn, range: Range): SQL[] {
+	const out: SQL[] = [lt(column, new Date(range.end))];
+	if (range.start !== undefined) out.push(gte(column, new Date(range.start)));
+	return out;
+}
+
+function householdWhere(scope: Scope): SQL[] {
+	const out: SQL[] = [inArray(households.residenceId, scope.residenceIds), isNotNull(users.householdId)];
+	if (scope.buildingId) out.push(eq(households.buildingId, scope.buildingId));
+	return out;
+}
+
+const pick = { householdId: households.id, buildingId: households.buildingId };
+
+/** The households behind one source of participation within a range. */
+export async function householdsFrom(db: Db, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
+	if (!scope.residenceIds.length) return new Map();
+	const hw = householdWhere(scope);
+	const inResidences = (spaceType: SQLiteColumn, spaceId: SQLiteColumn) => [eq(spaceType, 'residence'), inArray(spaceId, scope.residenceIds)];
+	let rows: { householdId: string; buildingId: string }[];
+	switch (source) {
+		case 'voted':
+			rows = await db
+				.selectDistinct(pick)
+				.from(participations)
+				.innerJoin(consultations, eq(consultations.id, participations.consultationId))
+				.innerJoin(users, eq(users.id, participations.userId))
+				.innerJoin(households, eq(households.id, users.householdId))
+				.where(and(...inResidences(consultations.spaceType, consultations.spaceId), ...inRange(participations.at, range), ...hw));
+			break;
+		case 'proposed':
+			rows = await db
+				.selectDistinct(pick)
+				.from(proposals)
+				.innerJoin(users, eq(users.id, proposals.authorId))
+				.innerJoin(households, eq(households.id, users.householdId))
+				.where(and(...inResidences(proposals.spaceType, proposals.spaceId), ...inRange(proposals.createdAt, range), ...hw));
+			break;
+		case 'supported':
+		case 'volunteered': {
+			const table = source === 'supported' ? proposalSupports : proposalVolunteers;
+			rows = await db
+				.selectDistinct(pick)
+				.from(table)
+				.innerJoin(proposals, eq(proposals.id, table.proposalId))
+				.innerJoin(users, eq(users.id, table.userId))
+				.innerJoin(households, eq(households.id, users.householdId))
+				.where(and(...inResidences(proposals.spaceType, proposals.spaceId), ...inRange(table.createdAt, range), ...hw));
+			break;
+		}
+		case 'commented':
+			rows = await db
+				.selectDistinct(pick)
+				.from(proposalComments)
+				.innerJoin(proposals, eq(proposals.id, proposalComments.proposalId))
+				.innerJoin(users, eq(users.id, proposalComments.authorId))
+				.innerJoin(households, eq(households.id, users.householdId))
+				.where(and(...inResidences(proposals.spaceType, proposals.spaceId), ...inRange(proposalComments.createdAt, range), ...hw));
+			break;
+		case 'attended':
+			rows = await db
+				.selectDistinct(pick)
+				.from(activityAttendance)
+				.innerJoin(activitySessions, eq(activitySessions.id, activityAttendance.sessionId))
+				.innerJoin(activities, eq(activities.id, activitySessions.activityId))
+				.innerJoin(users, eq(users.id, activityAttendance.userId))
+				.innerJoin(households, eq(households.id, users.householdId))
+				.where(and(...inResidences(activities.spaceType, activities.spaceId), ...inRange(activitySessions.heldAt, range), ...hw));
+			break;
+	}
+	return new Map(rows.map((r) => [r.householdId, r.buildingId]));
+}
+
+export function union(...sets: HouseholdSet[]): HouseholdSet {
+	const out: HouseholdSet = new Map();
+	for (const s of sets) for (const [k, v] of s) out.set(k, v);
+	return out;
+}
+
+export async function anyParticipation(db: Db, scope: Scope, range: Range): Promise<HouseholdSet> {
+	return union(...(await Promise.all(SOURCES.map((s) => householdsFrom(db, scope, s, range)))));
+}
+
+/** Households in the scope, per building (the denominator of every share). */
+export async function householdCounts(db: Db, scope: Scope): Promise<Map<string, number>> {
+	if (!scope.residenceIds.length) return new Map();
+	const where = [inArray(households.residenceId, scope.residenceIds)];
+	if (scope.buildingId) where.push(eq(households.buildingId, scope.buildingId));
+	const rows = await db.select({ buildingId: households.buildingId, n: count() }).from(households).where(and(...where)).groupBy(households.buildingId);
+	const out = new Map<string, number>();
+	for (const r of rows) out.set(r.buildingId, r.n);
+	return out;
+}
