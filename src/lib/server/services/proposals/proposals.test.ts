@@ -208,7 +208,10 @@ describe('proposals service', () => {
 		expect(forTenant.card.title).toBe('');
 		expect(forTenant.card.hidden).toEqual({ reason: 'Propos blessants' });
 		expect(forTenant.description).toBe('');
-		expect(forTenant.threads[0]).toMatchObject({ body: '', hidden: { reason: 'Propos insultants' } });
+		// A hidden proposal's comments are not listed at all to readers (a list of blanks says nothing).
+		expect(forTenant.threads).toEqual([]);
+		expect(forTenant.commentCount).toEqual({ shown: 0, hidden: 0 });
+		expect(app.services.proposals.proposal(claire, id).threads[0]).toMatchObject({ body: 'Insulte', hidden: { reason: 'Propos insultants' } });
 		expect(app.services.proposals.proposal(claire, id).card.title).toBe('Texte blessant');
 		// The room never receives hidden text.
 		const roomCards = published.filter((m) => m.event === 'proposal.updated').map((m) => (m.payload as { card: { title: string } }).card.title);

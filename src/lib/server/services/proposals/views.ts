@@ -73,9 +73,13 @@ export function createProposalViews(ctx: ProposalsContext) {
 				hidden: r.c.hiddenAt ? { reason: r.c.hiddenReason ?? '' } : null,
 				createdAt: r.c.createdAt
 			});
-			const threads = commentRows
-				.filter((r) => !r.c.parentId)
-				.map((r) => ({ ...comment(r), replies: commentRows.filter((x) => x.c.parentId === r.c.id).map(comment) }));
+			// A hidden proposal's comments are not listed to readers at all: a list of blanks says nothing.
+			const threads = redacted
+				? []
+				: commentRows.filter((r) => !r.c.parentId).map((r) => ({ ...comment(r), replies: commentRows.filter((x) => x.c.parentId === r.c.id).map(comment) }));
+			const listed = threads.flatMap((c) => [c, ...c.replies]);
+			/** What the comments heading counts: exactly the comments listed, the hidden ones said apart. */
+			const commentCount = { shown: listed.filter((c) => !c.hidden).length, hidden: listed.filter((c) => c.hidden).length };
 			const names = (table: typeof proposalSupports | typeof proposalVolunteers) =>
 				db
 					.select({ userId: users.id, displayName: users.displayName })
@@ -102,6 +106,7 @@ export function createProposalViews(ctx: ProposalsContext) {
 				redacted,
 				residenceId: p.spaceId,
 				threads,
+				commentCount,
 				// Names only: neighbours' ids are not needed to show who helps.
 				volunteers: volunteers.map(({ displayName }) => ({ displayName })),
 				supportedByMe: supporters.some((s) => s.userId === actor.id),

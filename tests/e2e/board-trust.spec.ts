@@ -1,0 +1,221 @@
+import { expect, test, type Page } from '@playwright/test';
+import { checkPage, newSignedInContext, PHONE } from './fixtures';
+
+/**
+ * Issue 8, "a board that fits": the desktop board, where the undo goes, what the keyboard does and
+ * says, hidden ideas and comment counts, pins on the plan, the passphrase at 360 px.
+ */
+
+async function openBoard(page: Page): Promise<string> {
+	await page.goto('/');
+	const residence = await page.getByRole('link', { name: /L’Aventurière/ }).first().getAttribute('href');
+	await page.goto(`${residence}/board`);
+	await expect(page.getByRole('heading', { level: 1, name: 'Tableau des idées' })).toBeVisible();
+	return `${residence}/board`;
+}
+
+const card = (page: Page, title: string) => page.locator('article', { has: page.getByRole('heading', { name: title }) });
+
+/** The element's box lies inside the window (what "where the person is looking" can be checked as). */
+async function inWindow(page: Page, selector: string) {
+	return page.evaluate((sel) => {
+		const r = document.querySelector(sel)!.getBoundingClientRect();
+		return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+	}, selector);
+}
+
+test('desktop board: every column is in view at 1920 px; at 1280 px the row scrolls with its scrollbar in the window and the switcher jumps to a column', async ({ browser }) => {
+	const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo', { viewport: { width: 1920, height: 1080 } });
+	await openBoard(page);
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	const geometry = () =>
+		page.evaluate(() => {
+			const row = document.querySelector<HTMLElement>('[data-testid=board-columns]')!;
+			const r = row.getBoundingClientRect();
+			const columns = [...row.querySelectorAll('section')].map((s) => s.getBoundingClientRect());
+			return {
+				bottom: r.bottom,
+				height: window.innerHeight,
+				scrollable: row.scrollWidth > row.clientWidth,
+				allIn: columns.every((c) => c.left >= 0 && c.right <= window.innerWidth),
+				count: columns.length
+			};
+		});
+	let g = await geometry();
+	expect(g.count).toBe(7);
+	expect(g.allIn).toBe(true);
+	expect(g.scrollable).toBe(false);
+	expect(g.bottom).toBeLessThanOrEqual(g.height);
+
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await expect.poll(async () => (await geometry()).scrollable).toBe(true);
+	g = await geometry();
+	expect(g.allIn).toBe(false);
+	// The row, and so its horizontal scrollbar, ends inside the window: no need to scroll down to find it.
+	expect(g.bottom).toBeLessThanOrEqual(g.height);
+	// Every column is listed with its count above the board; choosing one brings it into view.
+	const switcher = page.getByRole('navigation', { name: 'Colonne à afficher' });
+	await expect(switcher.getByRole('link')).toHaveCount(7);
+	await switcher.getByRole('link', { name: /Pas retenue/ }).click();
+	await expect.poll(() => inWindow(page, '#column-declined')).toBe(true);
+	await checkPage(page, 'board-desktop-columns');
+	await context.close();
+});
+
+test('the undo after “Déplacer vers…” shows in the window, with and without JavaScript', async ({ browser }) => {
+	for (const javaScriptEnabled of [true, false]) {
+		const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo', { viewport: { width: 1280, height: 700 }, javaScriptEnabled });
+		await openBoard(page);
+		const title = 'Réparer l’éclairage du parking';
+		const c = card(page, title);
+		await c.locator('summary', { hasText: 'Déplacer vers' }).click();
+		await c.getByLabel('Déplacer vers').selectOption('planned');
+		await c.getByRole('button', { name: 'Déplacer', exact: true }).click();
+		const banner = page.getByTestId('undo-banner');
+		await expect(banner).toContainText(/«\s?Réparer l’éclairage du parking\s?» déplacée vers «\sPrévue\s»/);
+		expect(await inWindow(page, '[data-testid=undo-banner]'), `banner in the window (JS ${javaScriptEnabled})`).toBe(true);
+		await banner.getByRole('button', { name: 'Annuler' }).click();
+		await expect(page.getByText('C’est annulé.')).toBeVisible();
+		await expect(page.getByTestId('column-inProgress').getByRole('heading', { name: title })).toBeVisible();
+		await context.close();
+	}
+});
+
+test('with the keyboard a card is picked up by its title, ← → change its column as the tip says, and it stays there', async ({ browser }) => {
+	const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo', { viewport: { width: 1280, height: 900 } });
+	const board = await openBoard(page);
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await expect(page.locator('#board-keys')).toContainText('← et → l’emmènent dans la colonne voisine');
+	const title = 'Un coin jeux pour les enfants près du bâtiment C';
+	const alert = page.locator('#dnd-action-aria-alert');
+	await card(page, title).getByRole('button', { name: /^Glisser/ }).focus();
+	await page.keyboard.press('Enter');
+	await expect(alert).toContainText(`Carte « ${title} » prise`);
+	await page.keyboard.press('ArrowRight');
+	await expect(alert).toContainText(`« ${title} » au début de la colonne En discussion`);
+	await page.keyboard.press('ArrowRight');
+	await expect(alert).toContainText(`« ${title} » au début de la colonne Prioritaire`);
+	await page.keyboard.press('ArrowLeft');
+	await expect(alert).toContainText(`« ${title} » à la fin de la colonne En discussion`);
+	await page.keyboard.press('Enter');
+	await expect(alert).toContainText(`« ${title} » posée`);
+	await expect(page.getByTestId('column-discussion').getByRole('heading', { name: title })).toBeVisible();
+	// The server has it too.
+	await page.goto(board);
+	await expect(page.getByTestId('column-discussion').getByRole('heading', { name: title })).toBeVisible();
+	// And back where it was, for the other tests.
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await card(page, title).getByRole('button', { name: /^Glisser/ }).focus();
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('ArrowLeft');
+	await expect(alert).toContainText(`« ${title} » à la fin de la colonne Idée`);
+	await page.keyboard.press('Escape');
+	await expect(alert).toContainText(`« ${title} » posée`);
+	await page.goto(board);
+	await expect(page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible();
+	await context.close();
+});
+
+test('a hidden idea is one line that says so, and comment counts count what is shown', async ({ browser }) => {
+	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const karim = await newSignedInContext(browser, 'karim', { viewport: PHONE });
+	const board = await openBoard(claire.page);
+	const garden = 'Un jardin partagé au pied du bâtiment B';
+	await expect(card(claire.page, garden).getByTestId('comments')).toHaveText(/3 commentaires/);
+
+	// One comment hidden: the card counts 2, the page says 2 and that one is hidden.
+	await claire.page.getByRole('link', { name: garden, exact: true }).click();
+	await expect(claire.page.getByRole('heading', { name: 'Commentaires (3)' })).toBeVisible();
+	const first = claire.page.locator('article.comment').first();
+	await first.locator('summary', { hasText: 'Masquer ce commentaire' }).click();
+	await first.getByLabel('Raison (visible par tous)').fill('Hors sujet');
+	await first.getByRole('button', { name: 'Masquer', exact: true }).click();
+	await expect(claire.page.getByRole('heading', { name: /^Commentaires \(2\) · 1 masqué par l’équipe$/ })).toBeVisible();
+	await karim.page.goto(claire.page.url());
+	await expect(karim.page.getByRole('heading', { name: /^Commentaires \(2\) · 1 masqué par l’équipe$/ })).toBeVisible();
+	await karim.page.goto(board);
+	await karim.page.getByRole('link', { name: /Prioritaire/ }).click();
+	await expect(card(karim.page, garden).getByTestId('comments')).toHaveText(/2 commentaires/);
+
+	// A hidden idea: one line on the board, no empty link, and its page lists no blank comments.
+	const party = 'Fête des voisins en juin';
+	await claire.page.goto(board);
+	await claire.page.getByRole('link', { name: party, exact: true }).click();
+	const partyUrl = claire.page.url();
+	await claire.page.locator('summary', { hasText: 'Masquer cette idée' }).click();
+	await claire.page.getByLabel('Raison (visible par tous)').fill('Propos hors sujet');
+	await claire.page.getByRole('button', { name: 'Masquer', exact: true }).click();
+	await expect(claire.page.getByText('Masqué par l’équipe : Propos hors sujet').first()).toBeVisible();
+	await karim.page.goto(`${board}?col=planned`);
+	const hidden = karim.page.getByTestId('column-planned').locator('article');
+	await expect(hidden).toHaveCount(1);
+	await expect(hidden.getByRole('heading')).toHaveText(/Masqué par l’équipe\s:\sPropos hors sujet/);
+	await expect(hidden.getByRole('link')).toHaveCount(0);
+	await karim.page.goto(partyUrl);
+	await expect(karim.page.getByText('Les commentaires d’une idée masquée ne sont pas affichés.')).toBeVisible();
+	await expect(karim.page.locator('article.comment')).toHaveCount(0);
+	await checkPage(karim.page, 'proposal-hidden-tenant');
+	await claire.page.getByRole('button', { name: 'Rendre visible' }).click();
+	await expect(claire.page.getByRole('heading', { level: 1, name: party })).toBeVisible();
+	await claire.page.goto(board);
+	await claire.page.getByRole('link', { name: garden, exact: true }).click();
+	await claire.page.getByRole('button', { name: 'Rendre visible' }).click();
+	await expect(claire.page.getByRole('heading', { name: 'Commentaires (3)' })).toBeVisible();
+	await claire.context.close();
+	await karim.context.close();
+});
+
+test('pins placed on the same spot are drawn apart, and tapping a pin opens its idea', async ({ browser }) => {
+	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo', { viewport: PHONE });
+	const board = await openBoard(claire.page);
+	await claire.page.goto(`${board}/plan`);
+	await expect(claire.page.getByRole('img', { name: 'Plan de la résidence L’Aventurière' })).toBeVisible();
+	const unplaced = claire.page.getByRole('listitem').filter({ has: claire.page.getByRole('button', { name: 'Placer sur le plan' }) });
+	const titles = (await unplaced.locator('.title').allTextContents()).map((s) => s.trim());
+	expect(titles.length).toBeGreaterThanOrEqual(2);
+	// "Placer sur le plan" puts each at the centre: the same spot.
+	for (const t of titles.slice(0, 2)) await claire.page.getByRole('listitem').filter({ hasText: t }).getByRole('button', { name: 'Placer sur le plan' }).click();
+	const pins = titles.slice(0, 2).map((t) => claire.page.getByRole('button', { name: new RegExp(`^${t} : à 50 % depuis la gauche et 50 % depuis le haut du plan$`) }));
+	await expect(pins[0]!).toBeVisible();
+	await expect(pins[1]!).toBeVisible();
+	const [a, b] = [await pins[0]!.boundingBox(), await pins[1]!.boundingBox()];
+	const overlap = !(a!.x + a!.width <= b!.x || b!.x + b!.width <= a!.x || a!.y + a!.height <= b!.y || b!.y + b!.height <= a!.y);
+	expect(overlap).toBe(false);
+
+	// A tenant taps a pin: its idea opens.
+	const amina = await newSignedInContext(browser, 'amina', { viewport: PHONE });
+	await amina.page.goto(`${board}/plan`);
+	const pin = amina.page.getByRole('link', { name: new RegExp(`^\\d+\\. ${titles[1]} \\(ouvrir l’idée\\)$`) });
+	await pin.tap().catch(() => pin.click());
+	await expect(amina.page.getByRole('heading', { level: 1, name: titles[1] })).toBeVisible();
+	// The facilitator's pins move by dragging, but a tap opens the idea too.
+	await pins[0]!.click();
+	await expect(claire.page.getByRole('heading', { level: 1, name: titles[0] })).toBeVisible();
+	await amina.page.goto(`${board}/plan`);
+	await checkPage(amina.page, 'plan-pins-apart');
+	// Take them off again: other tests place these ideas themselves.
+	await claire.page.goto(`${board}/plan`);
+	for (const t of titles.slice(0, 2)) await claire.page.getByRole('listitem').filter({ hasText: t }).getByRole('button', { name: 'Retirer du plan' }).click();
+	await expect(amina.page.getByRole('link', { name: new RegExp(`${titles[0]} \\(ouvrir`) })).toHaveCount(0);
+	await claire.context.close();
+	await amina.context.close();
+});
+
+test('the suggested passphrase is shown whole at 360 px and follows what is typed', async ({ browser }) => {
+	const context = await browser.newContext({ viewport: PHONE });
+	const page = await context.newPage();
+	await page.goto('/join/AVEN-2026');
+	const field = page.getByLabel('Votre phrase de passe', { exact: true });
+	const whole = page.getByTestId('passphrase-whole');
+	const suggestion = await field.inputValue();
+	expect(suggestion.split(' ')).toHaveLength(6);
+	await expect(whole).toContainText(suggestion);
+	// Every word of it is inside the window, none cut off.
+	const box = await whole.boundingBox();
+	expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+	expect(await field.getAttribute('autocomplete')).toBe('new-password');
+	await field.fill('ma phrase à moi bien longue pour tenir');
+	await expect(whole).toContainText('ma phrase à moi bien longue pour tenir');
+	await checkPage(page, 'join-passphrase');
+	await context.close();
+});
