@@ -17,8 +17,26 @@ function realtimeDevServer(): Plugin {
 	};
 }
 
+/**
+ * The browser gets no catalogue in its bundle: `$lib/i18n/bundled` (every language, for the server)
+ * becomes an empty registry there, and the root layout loads the one language being read.
+ */
+function catalogueChunksInBrowser(): Plugin {
+	const empty = '\0i18n-bundled-browser';
+	return {
+		name: 'tib-i18n-browser-catalogues',
+		enforce: 'pre',
+		resolveId(source, importer, options) {
+			if (options?.ssr || !importer) return null;
+			if (source === './bundled' && /[\\/]src[\\/]lib[\\/]i18n[\\/]index\.ts$/.test(importer)) return empty;
+			return null;
+		},
+		load: (id) => (id === empty ? 'export const bundled = {};' : null)
+	};
+}
+
 export default defineConfig({
-	plugins: [realtimeDevServer(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), sveltekit()],
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',

@@ -111,8 +111,9 @@ interface ManifestChunk {
 /**
  * Every script the page loads before any interaction, gzip bytes summed: SvelteKit's two entries and
  * the page's route nodes (`node_ids` in the served HTML), each with its static imports followed
- * through Vite's client manifest. Dynamic imports (the co-editor, drag and drop…) are not counted:
- * they load only when used.
+ * through Vite's client manifest, plus the chunk of the language the page is read in (French here),
+ * which the root layout fetches before the first render. Other dynamic imports (the co-editor, drag
+ * and drop…) are not counted: they load only when used.
  */
 async function firstLoadJs(path: string, cookie: string): Promise<number> {
 	const html = await (await fetch(`http://127.0.0.1:${PORT}${path}`, { headers: { cookie } })).text();
@@ -121,6 +122,7 @@ async function firstLoadJs(path: string, cookie: string): Promise<number> {
 	const roots = [
 		'node_modules/@sveltejs/kit/src/runtime/client/entry.js',
 		'.svelte-kit/generated/client-optimized/app.js',
+		'src/lib/i18n/locales/fr.ts',
 		...nodeIds.map((id) => `.svelte-kit/generated/client-optimized/nodes/${id}.js`)
 	];
 	const files = new Set<string>();

@@ -1,51 +1,11 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import coreFr from './messages/core.fr.json';
-import coreEn from './messages/core.en.json';
-import coreAr from './messages/core.ar.json';
-import coreFalc from './messages/core.fr-falc.json';
-import boardsFr from './messages/boards.fr.json';
-import boardsEn from './messages/boards.en.json';
-import boardsAr from './messages/boards.ar.json';
-import boardsFalc from './messages/boards.fr-falc.json';
-import votesFr from './messages/votes.fr.json';
-import votesEn from './messages/votes.en.json';
-import votesAr from './messages/votes.ar.json';
-import votesFalc from './messages/votes.fr-falc.json';
-import collabFr from './messages/collab.fr.json';
-import collabEn from './messages/collab.en.json';
-import collabAr from './messages/collab.ar.json';
-import accessFr from './messages/access.fr.json';
-import accessEn from './messages/access.en.json';
-import accessAr from './messages/access.ar.json';
-import notificationsFr from './messages/notifications.fr.json';
-import notificationsEn from './messages/notifications.en.json';
-import notificationsAr from './messages/notifications.ar.json';
-import meetingsFr from './messages/meetings.fr.json';
-import meetingsEn from './messages/meetings.en.json';
-import trustFr from './messages/trust.fr.json';
-import trustEn from './messages/trust.en.json';
-import trustAr from './messages/trust.ar.json';
-import securityFr from './messages/security.fr.json';
-import securityEn from './messages/security.en.json';
-import securityAr from './messages/security.ar.json';
-import minutesFr from './messages/minutes.fr.json';
-import minutesEn from './messages/minutes.en.json';
-import practiceFr from './messages/practice.fr.json';
-import practiceEn from './messages/practice.en.json';
-import inclusionFr from './messages/inclusion.fr.json';
-import inclusionEn from './messages/inclusion.en.json';
-import inclusionAr from './messages/inclusion.ar.json';
-import inclusionFalc from './messages/inclusion.fr-falc.json';
-import indicatorsFr from './messages/indicators.fr.json';
-import indicatorsEn from './messages/indicators.en.json';
+import { bundled } from './bundled';
 
-// One catalogue per capability and language, merged here; French is the reference for the key set.
-// Arabic covers the tenant journeys (not meetings, minutes, practice) and falls back to French elsewhere;
-// easy-read French (FALC) rewrites the core journeys and falls back to plain French.
-const fr = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr, ...practiceFr, ...inclusionFr, ...indicatorsFr };
-const en = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn, ...practiceEn, ...inclusionEn, ...indicatorsEn };
-const ar: Partial<Record<string, string>> = { ...coreAr, ...boardsAr, ...votesAr, ...collabAr, ...accessAr, ...notificationsAr, ...trustAr, ...securityAr, ...inclusionAr };
-const frFalc: Partial<Record<string, string>> = { ...coreFalc, ...boardsFalc, ...votesFalc, ...inclusionFalc };
+// One catalogue per capability and language, merged per language in `locales/`; French is the
+// reference for the key set. Arabic covers the tenant journeys (not meetings, minutes, practice) and
+// falls back to French elsewhere; easy-read French (FALC) rewrites the core journeys and falls back to
+// plain French. The server has every language from the start (`bundled.ts`); the browser loads the
+// languages of the page being read with `loadReading`, before the first render.
 
 export const locales = ['fr', 'en', 'ar'] as const;
 export type Locale = (typeof locales)[number];
@@ -53,7 +13,7 @@ export const defaultLocale: Locale = 'fr';
 /** Each language's own name, as its readers write it (the language menu shows these). */
 export const localeNames: Record<Locale, string> = { fr: 'Français', en: 'English', ar: 'العربية' };
 
-export type MessageKey = keyof typeof fr;
+export type MessageKey = keyof (typeof import('./locales/fr'))['default'];
 export type MessageValues = Record<string, string | number | Date | boolean>;
 
 /** What a page is shown in: a language, and for French whether the easy-read version is on. */
@@ -62,7 +22,35 @@ export interface Reading {
 	easyRead: boolean;
 }
 
-const catalogues: Record<Locale, Partial<Record<string, string>>> = { fr, en, ar };
+type Catalogue = Partial<Record<string, string>>;
+type CatalogueName = Locale | 'fr-falc';
+const catalogues: Partial<Record<CatalogueName, Catalogue>> = { ...bundled };
+
+const chunks: Record<CatalogueName, () => Promise<{ default: Catalogue }>> = {
+	fr: () => import('./locales/fr'),
+	en: () => import('./locales/en'),
+	ar: () => import('./locales/ar'),
+	'fr-falc': () => import('./locales/fr-falc')
+};
+
+/**
+ * Makes the catalogues a reading needs available: its language, French (every fallback ends there)
+ * and, for easy-read French, the FALC catalogue. Immediate where they are already there (always on
+ * the server); in the browser, fetches each language's chunk once.
+ */
+export async function loadReading(reading: Reading): Promise<void> {
+	const needed: CatalogueName[] = ['fr', reading.locale];
+	if (easyReadApplies(reading.locale, reading.easyRead)) needed.push('fr-falc');
+	const missing = needed.filter((name) => !catalogues[name]);
+	if (missing.length === 0) return;
+	await Promise.all(
+		missing.map(async (name) => {
+			catalogues[name] = (await chunks[name]()).default;
+		})
+	);
+	// A text formatted before its catalogue arrived would otherwise stay cached as its key.
+	formatters.clear();
+}
 
 export function isLocale(value: unknown): value is Locale {
 	return typeof value === 'string' && (locales as readonly string[]).includes(value);
@@ -99,12 +87,12 @@ export const intlTag = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : locale =
 /** The text of a key in a reading, with the language's fallback (French), or null if French lacks it too. */
 export function sourceOf(reading: Reading, key: string): { text: string; locale: Locale } | null {
 	if (easyReadApplies(reading.locale, reading.easyRead)) {
-		const easy = frFalc[key];
+		const easy = catalogues['fr-falc']?.[key];
 		if (easy !== undefined) return { text: easy, locale: 'fr' };
 	}
-	const own = catalogues[reading.locale][key];
+	const own = catalogues[reading.locale]?.[key];
 	if (own !== undefined) return { text: own, locale: reading.locale };
-	const french = catalogues[defaultLocale][key];
+	const french = catalogues[defaultLocale]?.[key];
 	return french === undefined ? null : { text: french, locale: defaultLocale };
 }
 
