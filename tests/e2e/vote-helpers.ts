@@ -25,6 +25,8 @@ export interface NewConsultation {
 	/** Keep the organiser's order for everyone instead of a random order per voter. */
 	fixedOrder?: boolean;
 	quorumPercent?: number;
+	/** How many assisted votes each staff member may record. */
+	assistedCap?: number;
 }
 
 // A 4×4 PNG: enough for the server to re-encode it as a real photo.
@@ -48,6 +50,7 @@ export async function create(browser: Browser, c: NewConsultation): Promise<stri
 	if (c.public) await page.getByRole('radio', { name: /^Public/ }).check();
 	if (c.fixedOrder) await page.getByRole('checkbox', { name: 'Garder cet ordre des réponses pour tout le monde' }).check();
 	if (c.quorumPercent !== undefined) await page.getByLabel(/^Quorum/).fill(String(c.quorumPercent));
+	if (c.assistedCap !== undefined) await page.getByLabel('Nombre maximum par membre de l’équipe').fill(String(c.assistedCap));
 	await page.getByRole('button', { name: 'Créer la consultation' }).click();
 	await expect(page).toHaveURL(/\/c\/[a-z0-9]+$/);
 	const url = new URL(page.url()).pathname;

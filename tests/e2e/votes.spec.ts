@@ -211,16 +211,18 @@ test.describe('votes', () => {
 		await assisted.getByRole('radio', { name: 'par téléphone' }).check();
 		await assisted.getByRole('radio', { name: /Banc en métal/ }).check();
 		await assisted.getByRole('button', { name: 'Enregistrer son vote' }).click();
-		await expect(claire.page.getByRole('status')).toHaveText('Vote enregistré.');
+		await expect(claire.page.getByRole('status')).toHaveText(/^Vote enregistré\. Il attend la confirmation/);
 		await checkPage(claire.page, 'vote-manage');
 		await claire.context.close();
 
 		const { context, page } = await phone(browser, 'karim');
 		await page.goto(url);
-		await expect(page.getByRole('heading', { name: /Claire Martin a enregistré votre vote par téléphone/ })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Un vote a été enregistré pour vous' })).toBeVisible();
+		await expect(page.getByText(/Claire Martin a enregistré un vote pour vous par téléphone/)).toBeVisible();
 		await expect(page.getByRole('radio', { name: /Banc en métal/ })).toBeChecked();
-		await page.getByRole('button', { name: 'Je confirme ce vote' }).click();
-		await expect(page.getByText(/Vous avez confirmé ce vote/)).toBeVisible();
+		await page.getByRole('button', { name: 'C’était bien moi, je confirme' }).click();
+		await expect(page.getByRole('status').filter({ hasText: 'Merci, votre vote est confirmé et compté.' })).toBeVisible();
+		await expect(page.getByText(/vous l’avez confirmé le/)).toBeVisible();
 		await page.goto(`${url}/results`);
 		await expect(page.getByText(/Main levée\s:\s4 voix, saisi par Claire Martin/)).toBeVisible();
 		await expect(page.getByText(/Bulletins papier\s:\s1 voix, saisi par Claire Martin/)).toBeVisible();

@@ -3,6 +3,7 @@
  * (messages are i18n keys), plus the pure conversions between HTML forms, ballots and the counting
  * library's election config. Runs on the server and in the browser.
  */
+import { assistedSettingsSchema } from './assisted';
 import { z } from 'zod';
 import { METHODS, type Ballot, type ElectionConfig, type Method } from './voting/types';
 import { OPTION_ORDERS } from './ballot-order';
@@ -65,7 +66,8 @@ export const createConsultationSchema = z
 		quorumPerCollege: z.boolean().default(false),
 		opensAt: date,
 		closesAt: date,
-		openNow: z.boolean().default(false)
+		openNow: z.boolean().default(false),
+		...assistedSettingsSchema.shape
 	})
 	.superRefine((d, ctx) => {
 		const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -194,7 +196,9 @@ export function createInputFromForm(form: FormLike, space: { type: 'residence' |
 		quorumPerCollege: on('quorumPerCollege'),
 		opensAt: parseLocalDateTime(str(form.get('opensAt'))) ?? '',
 		closesAt: parseLocalDateTime(str(form.get('closesAt'))) ?? '',
-		openNow: on('openNow')
+		openNow: on('openNow'),
+		assistedCounting: str(form.get('assistedCounting')) || 'apart',
+		assistedCap: str(form.get('assistedCap'))
 	};
 }
 

@@ -2,8 +2,10 @@
 import { createResidence, createUser, type TestApp } from '$lib/server/testing';
 import { households } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
+import { existsSync, readFileSync } from 'node:fs';
 
-export async function secretVote(app: TestApp, n: number, svc = app.services.consultations) {
+/** `extra`: more settings of the consultation (secrecy, assisted-vote cap…). */
+export async function secretVote(app: TestApp, n: number, svc = app.services.consultations, extra: Record<string, unknown> = {}) {
 	const { residence } = await createResidence(app, [{ name: 'Bâtiment A', dwellings: n }]);
 	const space = { type: 'residence' as const, id: residence.id };
 	const homes = app.services.deps.db.select().from(households).where(eq(households.residenceId, residence.id)).all();
@@ -19,8 +21,27 @@ export async function secretVote(app: TestApp, n: number, svc = app.services.con
 		countBy: 'household',
 		secrecy: 'secret',
 		resultsVisibility: 'live',
-		openNow: true
+		openNow: true,
+		...extra
 	});
 	const options = svc.view(claire, id).options.map((o) => o.id);
 	return { residence, space, claire, voters, id, options, homes };
+}
+
+/** Commits of a WAL file: for each, the page images of its frames (https://sqlite.org/fileformat.html#the_write_ahead_log). */
+export function walCommits(file: string): Buffer[][] {
+	if (!existsSync(file)) return [];
+	const wal = readFileSync(file);
+	if (wal.length < 32) return [];
+	const pageSize = wal.readUInt32BE(8);
+	const commits: Buffer[][] = [];
+	let current: Buffer[] = [];
+	for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+		current.push(wal.subarray(at + 24, at + 24 + pageSize));
+		if (wal.readUInt32BE(at + 4) !== 0) {
+			commits.push(current);
+			current = [];
+		}
+	}
+	return commits;
 }

@@ -6,12 +6,12 @@
  */
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, ballots, participations } from '$lib/server/db/schema';
 import { createConsultationsService } from '$lib/server/services/consultations';
 import { createTestApp, type TestApp } from '$lib/server/testing';
-import { secretVote } from './fixture';
+import { secretVote, walCommits } from './fixture';
 
 let app: TestApp;
 beforeEach(() => {
@@ -20,24 +20,6 @@ beforeEach(() => {
 afterEach(() => app.close());
 
 const K = 4;
-
-/** Commits of a WAL file: for each, the page images of its frames (https://sqlite.org/fileformat.html#the_write_ahead_log). */
-function walCommits(file: string): Buffer[][] {
-	if (!existsSync(file)) return [];
-	const wal = readFileSync(file);
-	if (wal.length < 32) return [];
-	const pageSize = wal.readUInt32BE(8);
-	const commits: Buffer[][] = [];
-	let current: Buffer[] = [];
-	for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
-		current.push(wal.subarray(at + 24, at + 24 + pageSize));
-		if (wal.readUInt32BE(at + 4) !== 0) {
-			commits.push(current);
-			current = [];
-		}
-	}
-	return commits;
-}
 
 const holds = (pages: Buffer[], needle: string) => pages.some((p) => p.includes(needle, 0, 'latin1'));
 

@@ -17,7 +17,7 @@ export function namesOf(t: Translate, actors: string[]): string {
 
 /** One sentence per line, e.g. "3 nouveaux commentaires sur « Bancs » (Karim, Claire et 1 autre)". */
 export function groupText(t: Translate, formatDate: (d: Date) => string, g: GroupLike): string {
-	const d = g.data as { to?: string; reason?: string; target?: string; closesAt?: string | null };
+	const d = g.data as { to?: string; reason?: string; target?: string; closesAt?: string | null; channel?: string; at?: string; cap?: number; recordedBy?: string; change?: string };
 	const title = g.proposalTitle || t('notifications.hiddenTitle');
 	switch (g.kind) {
 		case 'comment':
@@ -38,6 +38,20 @@ export function groupText(t: Translate, formatDate: (d: Date) => string, g: Grou
 			return t('notifications.group.decisionReview', { title });
 		case 'voteClosing':
 			return t('notifications.group.voteClosing', { title });
+		case 'assistedVote':
+			return t('notifications.group.assistedVote', { title, name: namesOf(t, g.actors), channel: t(`votes.channel.${d.channel === 'phone' || d.channel === 'paper' ? d.channel : 'door'}`), date: formatDate(new Date(d.at ?? Date.now())) });
+		case 'assistedAlert':
+			return d.reason === 'rejected'
+				? t('notifications.group.assistedRejected', { title, name: namesOf(t, g.actors), recordedBy: d.recordedBy ?? '' })
+				: t('notifications.group.assistedCap', { title, name: namesOf(t, g.actors), cap: d.cap ?? 0 });
+		case 'voteChanged':
+			return d.change === 'reopened'
+				? t('notifications.group.voteReopened', { title, reason: d.reason ?? '' })
+				: d.change === 'edited'
+					? t('notifications.group.voteEdited', { title })
+					: t('notifications.group.voteExtended', { title, date: formatDate(new Date(d.closesAt ?? Date.now())) });
+		case 'accessReset':
+			return t('notifications.group.accessReset', { name: namesOf(t, g.actors) });
 		default:
 			return t('notifications.group.voteResults', { title });
 	}

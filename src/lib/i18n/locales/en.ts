@@ -12,6 +12,7 @@ import minutesEn from '../messages/minutes.en.json';
 import practiceEn from '../messages/practice.en.json';
 import inclusionEn from '../messages/inclusion.en.json';
 import indicatorsEn from '../messages/indicators.en.json';
+import safeguardsEn from '../messages/safeguards.en.json';
 
-const messages = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn, ...practiceEn, ...inclusionEn, ...indicatorsEn };
+const messages = { ...coreEn, ...boardsEn, ...votesEn, ...collabEn, ...accessEn, ...notificationsEn, ...meetingsEn, ...trustEn, ...securityEn, ...minutesEn, ...practiceEn, ...inclusionEn, ...indicatorsEn, ...safeguardsEn };
 export default messages;

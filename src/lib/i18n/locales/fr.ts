@@ -12,6 +12,7 @@ import minutesFr from '../messages/minutes.fr.json';
 import practiceFr from '../messages/practice.fr.json';
 import inclusionFr from '../messages/inclusion.fr.json';
 import indicatorsFr from '../messages/indicators.fr.json';
+import safeguardsFr from '../messages/safeguards.fr.json';
 
-const messages = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr, ...practiceFr, ...inclusionFr, ...indicatorsFr };
+const messages = { ...coreFr, ...boardsFr, ...votesFr, ...collabFr, ...accessFr, ...notificationsFr, ...meetingsFr, ...trustFr, ...securityFr, ...minutesFr, ...practiceFr, ...inclusionFr, ...indicatorsFr, ...safeguardsFr };
 export default messages;

@@ -6,7 +6,24 @@ import { users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
-export const notificationKinds = ['comment', 'status', 'hidden', 'voteOpened', 'voteClosing', 'voteResults', 'minutesSubmitted', 'decisionReview'] as const;
+export const notificationKinds = [
+	'comment',
+	'status',
+	'hidden',
+	'voteOpened',
+	'voteClosing',
+	'voteResults',
+	'minutesSubmitted',
+	'decisionReview',
+	/** A vote staff recorded for me, waiting for my word. */
+	'assistedVote',
+	/** Staff: a colleague reached her cap of assisted votes, or a tenant said one was not hers. */
+	'assistedAlert',
+	/** A vote's dates or questions changed (extended, reopened, edited). */
+	'voteChanged',
+	/** Someone issued an access-reset code for my account. */
+	'accessReset'
+] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const mailModes = ['off', 'immediate', 'daily'] as const;
 export type MailMode = (typeof mailModes)[number];

@@ -2,6 +2,7 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-or
 import type { Ballot, CountResult } from '../../domain/voting/types';
 import { METHODS } from '../../domain/voting/types';
 import { OPTION_ORDERS } from '../../domain/ballot-order';
+import { ASSISTED_COUNTING, ASSISTED_STATES } from '../../domain/assisted';
 import { proposals } from './schema-boards';
 import { buildings, colleges, households, users } from './schema-core';
 
@@ -36,6 +37,14 @@ export const consultations = sqliteTable(
 		/** Share of the electorate (0–1) that must take part; per college when `quorumPerCollege`. */
 		quorum: real('quorum'),
 		quorumPerCollege: integer('quorum_per_college', { mode: 'boolean' }).notNull().default(false),
+		/**
+		 * Votes staff record for a tenant (door, phone, paper) wait for her confirmation or a second
+		 * staff member's witness. Until then `apart`: counted in a separate tally beside the result;
+		 * `uncounted`: only their number is shown. Either way they are never in the result itself.
+		 */
+		assistedCounting: text('assisted_counting', { enum: ASSISTED_COUNTING }).notNull().default('apart'),
+		/** How many assisted votes one staff member may record in this consultation. */
+		assistedCap: integer('assisted_cap').notNull().default(10),
 		opensAt: at('opens_at'),
 		closesAt: at('closes_at'),
 		status: text('status', { enum: ['draft', 'open', 'closed'] }).notNull(),
@@ -86,8 +95,10 @@ export const participations = sqliteTable(
 		collegeId: text('college_id').references(() => colleges.id),
 		at: at('at').notNull(),
 		updatedAt: at('updated_at').notNull(),
-		/** Assisted votes wait for the tenant's own confirmation (null until then). */
+		/** Assisted votes wait for the tenant's own confirmation or a witness's (null until then). */
 		confirmedAt: at('confirmed_at'),
+		/** Who confirmed an assisted vote: the voter herself, or a second staff member as witness. */
+		confirmedBy: text('confirmed_by').references(() => users.id),
 		/**
 		 * Secret consultations: SHA-256 of "p:" + the voter's secret, so that only her secret opens her
 		 * ballot. A different hash from the ballot's, so the two rows share no value.
@@ -119,6 +130,33 @@ export const ballots = sqliteTable(
 		content: text('content', { mode: 'json' }).$type<Ballot>().notNull()
 	},
 	(t) => [index('ballots_consultation').on(t.consultationId), uniqueIndex('ballots_participation').on(t.participationId)]
+);
+
+/**
+ * Votes staff recorded for a tenant (at the door, by phone, on paper), with their state. While
+ * `pending`, the choice the staff member entered is kept here, beside the voter: she heard it, so the
+ * database knows no more than she does, and it is never counted in the result. Confirmed (by the
+ * tenant, or witnessed by another staff member), the ballot goes through the ballot box like any
+ * vote and `ballot` is erased (`secure_delete` zeroes it); "this was not me" erases it too.
+ */
+export const assistedVotes = sqliteTable(
+	'assisted_votes',
+	{
+		id: text('id').primaryKey(),
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		voterId: text('voter_id').notNull().references(() => users.id),
+		recordedBy: text('recorded_by').notNull().references(() => users.id),
+		channel: text('channel', { enum: ['door', 'phone', 'paper'] }).notNull(),
+		recordedAt: at('recorded_at').notNull(),
+		state: text('state', { enum: ASSISTED_STATES }).notNull(),
+		/** The voter (confirmed), the witness (witnessed) or the voter (rejected). */
+		settledBy: text('settled_by').references(() => users.id),
+		settledAt: at('settled_at'),
+		/** Pending only: the choice as entered (`ballots/v1` shape) and its college. */
+		ballot: text('ballot', { mode: 'json' }).$type<Ballot>(),
+		college: text('college')
+	},
+	(t) => [index('assisted_votes_consultation').on(t.consultationId, t.recordedBy), index('assisted_votes_voter').on(t.voterId, t.state)]
 );
 
 export const voteBatches = sqliteTable(

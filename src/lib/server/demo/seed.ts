@@ -10,6 +10,7 @@ import { demoSitePlan, placeDemoPins } from './site-plan';
 import { seedVotes } from './seed-votes';
 import { seedMeetings } from './seed-meetings';
 import { seedMinutes } from './seed-minutes';
+import { seedSafeguards } from './seed-safeguards';
 import { settleDemoNotifications } from './seed-notifications';
 
 /** Every demo account shares this password so a newcomer can try each role. */
@@ -147,6 +148,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await services.admin.setSitePlan(admin, aventuriere.id, await demoSitePlan());
 	placeDemoPins(services, aventuriere.id);
 	await seedVotes(services, aventuriere.id, committee.id, userIds);
+	await seedSafeguards(services, aventuriere.id, userIds);
 	await seedMeetings(services, committee.id, userIds);
 	await seedMinutes(services, committee.id, aventuriere.id, userIds);
 	settleDemoNotifications(services);

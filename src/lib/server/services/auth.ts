@@ -27,6 +27,7 @@ import { slugify } from '../ids';
 import { sha256Hex } from '../crypto';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
+import type { NotificationsService } from './notifications';
 import { UserError } from './errors';
 import { parse, ValidationError } from './validate';
 import { reservedNameKeys } from './reserved-names';
@@ -75,6 +76,8 @@ function resetsIn(actor: Actor, keys: Iterable<string>): boolean {
 
 export interface AuthOptions {
 	limiter?: AttemptLimiter;
+	/** Tells the person when someone issues an access reset for her (the app passes its notifications service). */
+	notifications?: Pick<NotificationsService, 'record' | 'publish'>;
 }
 
 const hashToken = sha256Hex;
@@ -235,7 +238,7 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 			const code = generateCode(ids, 8);
 			const now = clock.now();
 			const expiresAt = new Date(now.getTime() + RESET_LIFETIME);
-			transaction(db, (tx) => {
+			const told = transaction(db, (tx) => {
 				// A new code replaces any earlier unused one.
 				tx.update(accessTokens)
 					.set({ usedAt: now })
@@ -245,7 +248,11 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 					.values({ id: ids.id(), tokenHash: hashToken(code), kind: 'reset', userId, expiresAt, createdBy: actor?.id ?? null, createdAt: now })
 					.run();
 				audit(tx, now, actor?.id ?? null, 'account.resetIssued', { type: 'user', id: userId });
+				// The person hears of it (in the app, and by e-mail if she has an address): a reset she
+				// did not ask for is someone else opening her account.
+				return options.notifications?.record(tx, [userId], 'accessReset', {}, actor.id, { expiresAt: expiresAt.toISOString() }) ?? [];
 			});
+			options.notifications?.publish(told);
 			return { code, expiresAt };
 		},
 

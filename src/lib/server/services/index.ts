@@ -15,8 +15,8 @@ import { createPracticeService } from './practice';
 import { createIndicatorsService } from './indicators';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
-	const consultations = createConsultationsService(deps, options.consultations);
 	const notifications = createNotificationsService(deps);
+	const consultations = createConsultationsService(deps, { ...options.consultations, notifications });
 	notifications.followVotes();
 	const collab = createCollabService(deps);
 	const minutes = createMinutesService(deps, collab, notifications);
@@ -30,7 +30,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 	const meetings = createMeetingsService(deps, consultations);
 	return {
 		deps,
-		auth: createAuthService(deps),
+		auth: createAuthService(deps, { notifications }),
 		admin: createAdminService(deps),
 		spaces: createSpacesService(deps),
 		notifications,

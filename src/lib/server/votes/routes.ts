@@ -100,12 +100,22 @@ export const voteActions = {
 			return { codeAccepted: true };
 		});
 	},
+	/** "It was me": the vote staff recorded for her counts; a secret ballot's secret is made now, in her browser only. */
 	confirm: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const cid = event.params.cid!;
-			const r = event.locals.services.consultations.confirm(event.locals.user, { consultationId: cid, secret: readSecret(event.cookies, cid) });
-			return { confirmed: r.confirmedAt.toISOString() };
+			const r = await event.locals.services.consultations.confirm(event.locals.user, { consultationId: cid });
+			if (r.secret) rememberSecret(event, cid, r.secret);
+			return { confirmed: r.confirmedAt.toISOString(), code: r.secret ?? null };
+		});
+	},
+	/** "This was not me": the vote recorded for her is removed and staff are told. */
+	reject: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.consultations.reject(event.locals.user, { consultationId: event.params.cid });
+			return { rejected: true };
 		});
 	},
 	giveProxy: async (event: RequestEvent) => {
@@ -166,8 +176,16 @@ export const manageActions = {
 			const cid = event.params.cid!;
 			const view = services.consultations.view(user, cid);
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
-			const r = await services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
-			return { assisted: { code: r.secret ?? null } };
+			await services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
+			// No code: the one who records never holds the ballot secret.
+			return { assisted: true };
+		});
+	},
+	witness: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, async () => {
+			await event.locals.services.consultations.witness(event.locals.user, { consultationId: event.params.cid, assistedId: formText(data, 'assistedId') });
+			return { witnessed: true };
 		});
 	}
 };

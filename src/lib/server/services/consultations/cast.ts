@@ -18,7 +18,7 @@ import { choiceOf, isRanked, type BallotInput } from '$lib/domain/consultations'
 import { authorize, type Actor } from '$lib/domain/policy';
 import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/voting';
 import type { Db } from '../../db';
-import { ballots, participations, voteProxies } from '../../db/schema';
+import { assistedVotes, ballots, participations, voteProxies } from '../../db/schema';
 import { sha256Hex } from '../../crypto';
 import { audit } from '../audit';
 import { UserError } from '../errors';
@@ -42,6 +42,15 @@ export interface Write {
 	channel: ParticipationRow['channel'];
 	secret: string | undefined;
 	confirm: boolean;
+}
+
+/** An assisted vote leaving its wait: confirmed by the voter, or witnessed by a second staff member. */
+export interface Settle {
+	c: ConsultationRow;
+	elig: Eligible;
+	recordId: string;
+	by: string;
+	state: 'confirmed' | 'witnessed';
 }
 
 export interface Written {
@@ -110,6 +119,18 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		const existing = participationOf(tx, c.id, elig.electorKey);
 		if (existing) {
 			if (existing.userId !== w.voterId) throw new UserError('votes.error.householdVoted', { date: existing.at }, 409);
+			// A vote recorded for her and not yet confirmed: her own vote takes its place.
+			if (!existing.confirmedAt && replacePending(tx, c.id, w.voterId, now)) {
+				tx.update(participations)
+					.set({ castBy: w.actorId, channel: w.channel, updatedAt: now, confirmedAt: now, confirmedBy: w.actorId, secretCheck: fresh ? check(fresh) : null })
+					.where(eq(participations.id, existing.id))
+					.run();
+				const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : existing.id, tokenHash: fresh ? hash(fresh) : null };
+				if (fresh) ballotWrites.push(() => tx.insert(ballots).values(row).run());
+				else tx.insert(ballots).values(row).run();
+				audit(tx, now, w.actorId, secretBallot ? 'vote.participated' : 'vote.cast', subject, { voterId: w.voterId, channel: w.channel });
+				return { c, elig, ballot, previous: undefined, participation: { ...existing, updatedAt: now }, secret: fresh, isNew: true };
+			}
 			const old = ballotOf(tx, c, existing, w.secret);
 			if (!old) throw new UserError(w.secret ? 'votes.error.badCode' : 'votes.error.codeNeeded', {}, 409);
 			if (secretBallot) {
@@ -140,6 +161,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			at: now,
 			updatedAt: now,
 			confirmedAt: w.channel === 'online' || w.channel === 'proxy' ? now : null,
+			confirmedBy: w.channel === 'online' || w.channel === 'proxy' ? w.actorId : null,
 			secretCheck: fresh ? check(fresh) : null
 		};
 		tx.insert(participations).values(participation).run();
@@ -150,6 +172,41 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		const action = assisted ? 'vote.recordOnBehalf' : secretBallot ? 'vote.participated' : 'vote.cast';
 		audit(tx, now, w.actorId, action, subject, { voterId: w.voterId, channel: w.channel });
 		return { c, elig, ballot, previous: undefined, participation, secret: fresh, isNew: true };
+	}
+
+	/** Marks the pending assisted vote of this voter as replaced by her own; false when there is none. */
+	function replacePending(tx: Db, consultationId: string, voterId: string, now: Date): boolean {
+		const rec = tx
+			.select({ id: assistedVotes.id })
+			.from(assistedVotes)
+			.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, voterId), eq(assistedVotes.state, 'pending')))
+			.get();
+		if (!rec) return false;
+		tx.update(assistedVotes).set({ state: 'replaced', settledBy: voterId, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id)).run();
+		return true;
+	}
+
+	/**
+	 * An assisted vote confirmed or witnessed: its ballot leaves the waiting row (erased there) and is
+	 * written like any vote, pooled and shuffled in a secret consultation. Only a voter confirming in
+	 * her own browser gets a secret; a witnessed secret ballot has none (nobody can open it again).
+	 */
+	function settle(tx: Db, s: Settle, fresh: string | undefined, now: Date, ballotWrites: (() => void)[]): Written {
+		const { c, elig } = s;
+		const rec = tx.select().from(assistedVotes).where(and(eq(assistedVotes.id, s.recordId), eq(assistedVotes.state, 'pending'))).get();
+		const p = participationOf(tx, c.id, elig.electorKey);
+		if (!rec?.ballot || !p || p.userId !== rec.voterId || p.confirmedAt) throw new UserError('votes.error.assistedGone', {}, 409);
+		tx.update(assistedVotes).set({ state: s.state, settledBy: s.by, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id)).run();
+		tx.update(participations)
+			.set({ confirmedAt: now, confirmedBy: s.by, updatedAt: now, secretCheck: fresh ? check(fresh) : null })
+			.where(eq(participations.id, p.id))
+			.run();
+		const secretBallot = c.secrecy === 'secret';
+		const row = { id: randomBallotId(), consultationId: c.id, content: rec.ballot, college: rec.college, weight: 1, participationId: secretBallot ? null : p.id, tokenHash: fresh ? hash(fresh) : null };
+		if (secretBallot) ballotWrites.push(() => tx.insert(ballots).values(row).run());
+		else tx.insert(ballots).values(row).run();
+		audit(tx, now, s.by, s.state === 'witnessed' ? 'vote.assistedWitnessed' : 'vote.assistedConfirmed', { type: 'consultation', id: c.id }, { voterId: rec.voterId, recordedBy: rec.recordedBy });
+		return { c, elig, ballot: rec.ballot, previous: undefined, participation: { ...p, updatedAt: now }, secret: fresh, isNew: true };
 	}
 
 	const box = createBallotBox<Written>(
@@ -169,20 +226,24 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		boxOptions
 	);
 
-	/** Queues a checked vote; resolves once it is on disk. */
-	function writeVote(w: Write): Promise<Written> {
-		const secret = w.c.secrecy === 'secret';
-		const fresh = secret ? newSecret() : undefined;
-		return box.submit({
-			consultationId: w.c.id,
-			electorKey: w.elig.electorKey,
-			voterId: w.voterId,
-			secret,
-			write: (tx, now, ballotWrites) => apply(tx, w, fresh, now, ballotWrites)
-		});
+	/** Into the box for this elector; `mint`: whether a ballot secret is made (for whoever will hold it). */
+	function submit(c: ConsultationRow, elig: Eligible, voterId: string, mint: boolean, write: (tx: Db, fresh: string | undefined, now: Date, ballotWrites: (() => void)[]) => Written) {
+		const secret = c.secrecy === 'secret';
+		const fresh = secret && mint ? newSecret() : undefined;
+		return box.submit({ consultationId: c.id, electorKey: elig.electorKey, voterId, secret, write: (tx, now, ballotWrites) => write(tx, fresh, now, ballotWrites) });
 	}
 
-	return { randomBallotId, ballotOf, checkBallot, writeVote, box };
+	/** Queues a checked vote; resolves once it is on disk. */
+	function writeVote(w: Write): Promise<Written> {
+		return submit(w.c, w.elig, w.voterId, true, (tx, fresh, now, ballotWrites) => apply(tx, w, fresh, now, ballotWrites));
+	}
+
+	/** Queues a confirmed or witnessed assisted vote; resolves once it is on disk. */
+	function settleAssisted(s: Settle): Promise<Written> {
+		return submit(s.c, s.elig, s.by, s.state === 'confirmed', (tx, fresh, now, ballotWrites) => settle(tx, s, fresh, now, ballotWrites));
+	}
+
+	return { randomBallotId, ballotOf, checkBallot, writeVote, settleAssisted, box };
 }
 
 export type VoteWriter = ReturnType<typeof createVoteWriter>;

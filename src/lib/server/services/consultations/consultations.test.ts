@@ -261,28 +261,35 @@ describe('consultations service', () => {
 		expect(svc().view(s.karim, id).live.turnout.quorum.met).toBe(true); // 3 of 4 tenants
 	});
 
-	it('records an assisted vote visible to the tenant, who can confirm it; both leave audit entries', async () => {
+	it('records an assisted vote the tenant sees and confirms: not counted until then; both leave audit entries', async () => {
 		const s = await residenceSetup();
 		const { id } = createVote(s, { secrecy: 'public' });
 		const [bois, metal] = optionsOf(s.karim, id);
 		await expect(svc().recordAssisted(s.karim, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
-		await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
+		const r = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
+		expect(r).not.toHaveProperty('secret');
 		await expect(svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: metal } })).rejects.toThrow(/votes.error.alreadyVoted/);
-		const seen = svc().view(s.lea, id).mine;
-		expect(seen).toMatchObject({ channel: 'door', castBy: 'Claire', confirmedAt: null, ballot: { choice: bois } });
-		svc().confirm(s.lea, { consultationId: id });
+		expect(svc().view(s.lea, id).assisted).toMatchObject({ state: 'pending', channel: 'door', recordedBy: 'Claire', ballot: { choice: bois } });
+		expect((svc().results(s.karim, id).live.result?.tallies as Record<string, number>)[bois!] ?? 0).toBe(0);
+		expect(svc().results(s.karim, id).unconfirmed).toMatchObject({ pending: 1, counting: 'apart', result: { tallies: { [bois!]: 1 } } });
+		await svc().confirm(s.lea, { consultationId: id });
 		expect(svc().view(s.lea, id).mine?.confirmedAt).not.toBeNull();
+		expect(svc().view(s.lea, id).assisted?.state).toBe('confirmed');
+		expect((svc().results(s.karim, id).live.result?.tallies as Record<string, number>)[bois!]).toBe(1);
+		expect(svc().results(s.karim, id).live.turnout.participants).toBe(1);
 		const actions = app.services.deps.db.select().from(auditLog).all().map((a) => a.action);
 		expect(actions).toContain('vote.recordOnBehalf');
-		expect(actions).toContain('vote.confirmed');
+		expect(actions).toContain('vote.assistedConfirmed');
 	});
 
-	it('an assisted secret vote gives a code the tenant uses to see and change it', async () => {
+	it('an assisted secret vote gets its code only when the tenant confirms it, in her own session', async () => {
 		const s = await residenceSetup();
 		const { id } = createVote(s);
 		const [bois, metal] = optionsOf(s.karim, id);
-		const { secret } = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
-		expect(svc().view(s.lea, id).mine).toMatchObject({ channel: 'phone', castBy: 'Claire', ballot: null, needsCode: true });
+		const recorded = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
+		expect(Object.keys(recorded).sort()).toEqual(['at', 'pending']);
+		const { secret } = await svc().confirm(s.lea, { consultationId: id });
+		expect(secret).toMatch(/^[a-z2-7]{24}$/);
 		expect(svc().view(s.lea, id, secret).mine?.ballot).toEqual({ choice: bois });
 		await svc().cast(s.lea, { consultationId: id, ballot: { choice: metal }, secret });
 		const mine = svc().view(s.lea, id, secret).mine;

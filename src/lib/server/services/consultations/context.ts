@@ -10,6 +10,8 @@ import type { Ballot, ElectionConfig } from '$lib/domain/voting';
 import type { Db } from '../../db';
 import { ballots, colleges, consultationOptions, consultations, memberships, participations } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
+import type { NotificationKind } from '../../db/schema';
+import type { PendingNotification } from '../notifications/schemas';
 import type { BallotBoxOptions } from './ballot-box';
 
 export type ConsultationRow = typeof consultations.$inferSelect;
@@ -37,7 +39,6 @@ export const assistedSchema = z.object({
 	channel: z.enum(ASSISTED_CHANNELS, 'votes.error.channel'),
 	ballot: ballotInputSchema
 });
-export const confirmSchema = z.object({ consultationId: idSchema, secret: secretSchema.optional() });
 export const batchSchema = z.object({
 	consultationId: idSchema,
 	kind: z.enum(['show-of-hands', 'paper'], 'votes.error.batchKind'),
@@ -50,7 +51,18 @@ export const batchSchema = z.object({
 });
 export const proxySchema = z.object({ consultationId: idSchema, holderId: idSchema });
 
+/** The notifications service's two calls the consultations need (written in our transaction, announced after). */
+export interface Notifier {
+	record(tx: Db, userIds: string[], kind: NotificationKind, target: { consultationId: string }, actorId: string | null, data: Record<string, unknown>): PendingNotification[];
+	publish(pending: PendingNotification[]): void;
+}
+
+/** A consultations service built alone (benchmarks, ballot-box tests) tells nobody. */
+const nobody: Notifier = { record: () => [], publish: () => {} };
+
 export interface ConsultationsOptions {
+	/** Who is told about assisted votes and changed dates (the app passes its notifications service). */
+	notifications?: Notifier;
 	/** Where option photos are written; read lazily so tests can point it at their temporary folder. */
 	uploadDir?: () => string;
 	/** Group size, window and tally pace of the ballot box (see ballot-box.ts). */
@@ -81,7 +93,7 @@ export function storedBallots(tx: Db, consultationId: string): Ballot[] {
 }
 
 /** The reads every part needs, bound to the service's database. */
-export function createContext(deps: ServiceDeps) {
+export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 	const { db } = deps;
 
 	function collegesOf(c: ConsultationRow) {
@@ -104,7 +116,7 @@ export function createContext(deps: ServiceDeps) {
 		return tx.select().from(participations).where(and(eq(participations.consultationId, consultationId), eq(participations.electorKey, electorKey))).get();
 	}
 
-	return { ...deps, collegesOf, configOf, rolesOf, participationOf };
+	return { ...deps, notify, collegesOf, configOf, rolesOf, participationOf };
 }
 
 export type Context = ReturnType<typeof createContext>;

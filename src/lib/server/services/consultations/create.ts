@@ -68,6 +68,8 @@ export function createDrafting({ db, clock, ids }: Context, tallies: Tallies, { 
 						quorumPerCollege: data.quorumPerCollege && data.weighting === 'colleges',
 						opensAt: data.opensAt ?? null,
 						closesAt: data.closesAt ?? null,
+						assistedCounting: data.assistedCounting,
+						assistedCap: data.assistedCap,
 						status: openNowFlag ? 'open' : 'draft',
 						openedAt: openNowFlag ? now : null,
 						createdBy: actor.id,

@@ -31,19 +31,20 @@ export { ballotFileToCsv } from './exports';
 
 export function createConsultationsService(deps: ServiceDeps, options: ConsultationsOptions = {}) {
 	const uploadDir = options.uploadDir ?? (() => appConfig().UPLOAD_DIR);
-	const ctx = createContext(deps);
+	const ctx = createContext(deps, options.notifications);
 	const electorate = createElectorate(ctx);
 	const boxOptions: BallotBoxOptions = options.ballotBox ?? {};
 	const tallies = createTallies(ctx, electorate, boxOptions);
 	const box = createVoteWriter(ctx, tallies, boxOptions);
 	const scheduling = createScheduling(ctx, tallies, box.box.drain);
 	const proxies = createProxies(ctx, electorate, scheduling);
+	const assisted = createAssisted(ctx, electorate, tallies, scheduling, box);
 	return {
 		...createDrafting(ctx, tallies, scheduling, uploadDir),
 		...scheduling.api,
-		...createViews(ctx, electorate, tallies, scheduling, box, proxies, uploadDir),
+		...createViews(ctx, electorate, tallies, scheduling, box, proxies, assisted, uploadDir),
 		...createCast(ctx, electorate, scheduling, box),
-		...createAssisted(ctx, electorate, tallies, scheduling, box),
+		...assisted,
 		...proxies.api,
 		...createExports(ctx, scheduling),
 		forgetLiveState: tallies.forgetLiveState,

@@ -2,12 +2,12 @@
  * Live tallies: per open consultation, the running count and turnout counters kept in memory,
  * rebuilt from the database on first use (or after a restart), and published on the bus.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { countParticipation, turnoutOf, type ParticipationPlace, type TurnoutCounters } from '$lib/domain/electorate';
 import { createTally, type Ballot, type ElectionConfig, type Tally } from '$lib/domain/voting';
 import { roomForSpace } from '$lib/realtime/events';
 import type { BatchSummary, ConsultationLive } from '$lib/realtime/vote-events';
-import { participations, users, voteBatches } from '../../db/schema';
+import { assistedVotes, participations, users, voteBatches } from '../../db/schema';
 import { optionsOf, storedBallots, toBallot, type ConsultationRow, type Context } from './context';
 import type { ElectorateReads } from './electorate';
 
@@ -53,11 +53,21 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 		const opts = optionsOf(db, c.id);
 		const config = configOf(c, opts);
 		const tally = createTally({ ...config, ballots: storedBallots(db, c.id) });
+		// Assisted votes still waiting for confirmation are not in the turnout either (see assisted.ts).
+		const waiting = new Set(
+			db
+				.select({ voterId: assistedVotes.voterId })
+				.from(assistedVotes)
+				.where(and(eq(assistedVotes.consultationId, c.id), eq(assistedVotes.state, 'pending')))
+				.all()
+				.map((r) => r.voterId)
+		);
 		const parts = db
-			.select({ buildingId: participations.buildingId, collegeId: participations.collegeId, householdId: participations.householdId })
+			.select({ userId: participations.userId, confirmedAt: participations.confirmedAt, buildingId: participations.buildingId, collegeId: participations.collegeId, householdId: participations.householdId })
 			.from(participations)
 			.where(eq(participations.consultationId, c.id))
-			.all();
+			.all()
+			.filter((p) => p.confirmedAt || !waiting.has(p.userId));
 		const state: LiveState = {
 			config,
 			tally,

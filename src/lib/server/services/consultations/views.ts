@@ -12,6 +12,7 @@ import { parse } from '../validate';
 import type { VoteWriter } from './cast';
 import { idSchema, optionsOf, secretSchema, spaceOf, type ConsultationRow, type Context, type OptionRow } from './context';
 import type { ElectorateReads, Eligible } from './electorate';
+import type { Assisted } from './assisted';
 import type { Proxies } from './proxies';
 import type { Scheduling } from './scheduling';
 import { resultsVisible, type Tallies } from './tallies';
@@ -23,6 +24,7 @@ export function createViews(
 	{ load, settle }: Scheduling,
 	{ ballotOf, box }: VoteWriter,
 	{ proxyFor }: Proxies,
+	{ apart, assistedFor }: Pick<Assisted, 'apart' | 'assistedFor'>,
 	uploadDir: () => string
 ) {
 	const { db, configOf, collegesOf, participationOf } = ctx;
@@ -198,6 +200,9 @@ export function createViews(
 				proxies: proxies.map((x) => ({ ...x, voted: !!participationOf(db, c.id, `u:${x.giverId}`) })),
 				proxyHolders: holders,
 				myProxy,
+				/** A vote staff recorded for her: waiting for her word, or how it was settled. */
+				assisted: assistedFor(actor, c.id),
+				unconfirmed: apart(c),
 				live: snapshot(c)
 			};
 		},
@@ -246,6 +251,7 @@ export function createViews(
 				live: snapshot(c),
 				decision: decision ? { id: decision.id, outcome: decision.outcome, adopted: decision.adopted, quorumMet: decision.quorumMet, decidedAt: decision.decidedAt } : null,
 				named,
+				unconfirmed: apart(c),
 				can: { manage: can(actor, 'consultation.manage', space), recordOnBehalf: can(actor, 'vote.recordOnBehalf', space) }
 			};
 		},

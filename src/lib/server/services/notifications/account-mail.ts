@@ -7,7 +7,7 @@ import { generateCode, normalizeCode } from '../../auth/passphrase';
 import { MemoryAttemptLimiter, type Backoff } from '../../auth/rate-limit';
 import { generateSessionToken, sessionIdFromToken as sha256Hex } from '../../auth/session';
 import { transaction } from '../../db';
-import { accessTokens, emailVerifications, mailModes, notificationKinds, users } from '../../db/schema';
+import { accessTokens, emailVerifications, mailModes, notificationKinds, users, type MailMode, type NotificationKind } from '../../db/schema';
 import { enqueueMail } from '../../mail/outbox';
 import { renderMail } from '../../mail/render';
 import { audit } from '../audit';
@@ -25,8 +25,14 @@ const VERIFY_LIFETIME = 24 * 60 * MINUTE;
 const forgotSchema = z.object({ email: emailSchema });
 const addressSchema = z.object({ email: emailSchema });
 const tokenSchema = z.object({ token: z.string().trim().min(20).max(64) });
-// A kind left out (a form from before that kind existed) keeps its current or default mode.
-const modesSchema = z.object(Object.fromEntries(notificationKinds.map((k) => [k, z.enum(mailModes, 'validation.required').optional()])) as Record<(typeof notificationKinds)[number], z.ZodOptional<z.ZodEnum<{ off: 'off'; immediate: 'immediate'; daily: 'daily' }>>>);
+/**
+ * Every kind may be missing (a form or a saved set of preferences from before a kind existed): a
+ * missing kind is left as it is, so it keeps the person's choice or the default (`DEFAULT_MODES`).
+ */
+const modeSchema = z.preprocess((v) => (v === null || v === '' ? undefined : v), z.enum(mailModes, 'validation.required').optional());
+export const modesSchema = z
+	.object(Object.fromEntries(notificationKinds.map((k) => [k, modeSchema])) as Record<NotificationKind, typeof modeSchema>)
+	.transform((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as Partial<Record<NotificationKind, MailMode>>);
 const unsubscribeSchema = z.object({ userId: z.string().min(1).max(40), scope: z.enum(unsubscribeScopes as [UnsubscribeScope, ...UnsubscribeScope[]]), token: z.string().min(10).max(64) });
 
 // Per address: 3 links, then silence for a while (the answer stays the same). Per connection: 20 tries,
@@ -137,7 +143,7 @@ export function createAccountMail(deps: ServiceDeps, links: MailLinks, onQueued:
 				setModes(tx, clock, actor.id, modes);
 				audit(tx, clock.now(), actor.id, 'account.mailPreferences', { type: 'user', id: actor.id }, modes);
 			});
-			return { modes };
+			return { modes: modesOf(db, actor.id) };
 		},
 
 		/** One click from an e-mail, without signing in: the signed token is the authority. */

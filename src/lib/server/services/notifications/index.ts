@@ -19,7 +19,8 @@ export type { NotificationGroup } from './views';
 import type { PendingNotification } from './schemas';
 export type { PendingNotification };
 
-type Target = { proposalId: string } | { consultationId: string };
+/** What a notification is about; `{}` for the account itself (an access reset). */
+type Target = { proposalId: string } | { consultationId: string } | Record<string, never>;
 
 /**
  * Who hears about what. Services call `record` inside their own transaction (a notification exists

@@ -14,7 +14,11 @@ export const DEFAULT_MODES: Record<NotificationKind, MailMode> = {
 	voteClosing: 'immediate',
 	voteResults: 'daily',
 	minutesSubmitted: 'immediate',
-	decisionReview: 'immediate'
+	decisionReview: 'immediate',
+	assistedVote: 'immediate',
+	assistedAlert: 'immediate',
+	voteChanged: 'immediate',
+	accessReset: 'immediate'
 };
 
 /** A notification kind, or `digest`: every kind that goes in the daily digest. */
@@ -23,7 +27,8 @@ export const unsubscribeScopes: readonly UnsubscribeScope[] = [...notificationKi
 
 export function modesOf(db: Db, userId: string): Record<NotificationKind, MailMode> {
 	const modes = { ...DEFAULT_MODES };
-	for (const r of db.select().from(mailPreferences).where(eq(mailPreferences.userId, userId)).all()) modes[r.kind] = r.mode;
+	// A row of a kind that no longer exists is ignored; a kind without a row keeps its default.
+	for (const r of db.select().from(mailPreferences).where(eq(mailPreferences.userId, userId)).all()) if (r.kind in modes) modes[r.kind] = r.mode;
 	return modes;
 }
 

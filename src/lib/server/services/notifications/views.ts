@@ -66,7 +66,8 @@ function withoutModeratedExcerpts(db: Db, list: Row[]): Row[] {
 export function hrefOf(n: Pick<typeof notifications.$inferSelect, 'kind' | 'proposalId' | 'consultationId'> & { data?: Record<string, unknown> }, proposalSpaceId: string | null): string {
 	// Minutes and decision notifications carry their own (relative) link.
 	if (typeof n.data?.href === 'string' && n.data.href.startsWith('/') && !n.data.href.startsWith('//')) return n.data.href;
-	if (n.consultationId) return n.kind === 'voteResults' ? `/c/${n.consultationId}/results` : `/c/${n.consultationId}`;
+	if (n.consultationId) return n.kind === 'voteResults' ? `/c/${n.consultationId}/results` : n.kind === 'assistedAlert' ? `/c/${n.consultationId}/manage#assisted-list` : `/c/${n.consultationId}`;
+	if (!n.proposalId) return '/account';
 	return `/r/${proposalSpaceId}/board/p/${n.proposalId}`;
 }
 

@@ -8,9 +8,11 @@ export const load: PageServerLoad = (event) =>
 		const { services, user } = event.locals;
 		const view = services.consultations.view(user, event.params.cid);
 		const space = { type: view.space.type, id: view.space.id };
+		const records = can(user, 'vote.recordOnBehalf', space);
 		return {
 			...view,
-			electors: can(user, 'vote.recordOnBehalf', space) ? services.consultations.electors(user, event.params.cid) : []
+			electors: records ? services.consultations.electors(user, event.params.cid) : [],
+			assistedVotes: records ? services.consultations.assistedList(user, event.params.cid) : null
 		};
 	});
 

@@ -1,0 +1,26 @@
+import { and, eq, like } from 'drizzle-orm';
+import { loadActor, type SessionUser } from '../auth/session';
+import { consultations, users } from '../db/schema';
+import type { Services } from '../services';
+
+/**
+ * Vote safeguards in the demo: on the bench vote, Claire recorded Karim's choice by phone (Karim
+ * sees "a vote was recorded for you: confirm / this was not me" on signing in) and a neighbour's at
+ * the door (the administrator can witness it from the manage page; Claire cannot).
+ */
+export async function seedSafeguards(services: Services, residenceId: string, userIds: Map<string, string>) {
+	const { db } = services.deps;
+	const c = services.consultations;
+	const actor = (username: string): SessionUser => loadActor(db, userIds.get(username)!)!;
+	const claire = actor('claire.martin@lmh.demo');
+	const bench = db
+		.select({ id: consultations.id })
+		.from(consultations)
+		.where(and(eq(consultations.spaceType, 'residence'), eq(consultations.spaceId, residenceId), eq(consultations.method, 'majority-judgment')))
+		.get();
+	if (!bench) return;
+	const [bois, recycle, beton] = c.view(claire, bench.id).options.map((o) => o.id) as [string, string, string];
+	await c.recordAssisted(claire, { consultationId: bench.id, voterId: userIds.get('karim')!, channel: 'phone', ballot: { grades: { [bois]: 2, [recycle]: 3, [beton]: 1 } } });
+	const neighbour = db.select({ id: users.id }).from(users).where(like(users.username, 'voisin.8.%')).get();
+	if (neighbour) await c.recordAssisted(claire, { consultationId: bench.id, voterId: neighbour.id, channel: 'door', ballot: { grades: { [bois]: 4, [recycle]: 2, [beton]: 2 } } });
+}
