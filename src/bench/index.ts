@@ -17,7 +17,8 @@ const benches: { file: string; fn: string }[] = [
 	{ file: 'votes.ts', fn: 'benchVotes' },
 	{ file: 'board.ts', fn: 'benchBoard' },
 	{ file: 'collab.ts', fn: 'benchCollab' },
-	{ file: 'pages.ts', fn: 'benchPages' }
+	{ file: 'pages.ts', fn: 'benchPages' },
+	{ file: 'meeting.ts', fn: 'benchMeeting' }
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

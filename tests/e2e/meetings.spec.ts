@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, DESKTOP, newSignedInContext, PHONE, signIn } from './fixtures';
+import { client } from './http';
 
 /**
  * A governance meeting of the LCP committee: the chair, the secretary and a member in three
@@ -167,6 +168,77 @@ test.describe('meetings', () => {
 		await fatou.getByLabel('Suppléant·e').selectOption({ label: 'Marc Guérin' });
 		await fatou.getByRole('button', { name: 'Enregistrer' }).click();
 		await expect(fatou).toContainText('Suppléant·e : Marc Guérin');
+		await chair.context.close();
+	});
+
+	test('agenda documents: checked by their first bytes, downloaded by members only (a guest and a non-member are refused)', async ({ browser }) => {
+		const { context, page } = await newSignedInContext(browser, SECRETARY, { viewport: DESKTOP });
+		await meetingsPage(page);
+		await page.getByRole('link', { name: 'Comité de pilotage — décembre' }).click();
+		const item = 'Charte de fonctionnement démocratique du réseau';
+		const row = page.locator('ol.agenda > li').filter({ hasText: item });
+		const openForm = async () => {
+			const details = row.locator('details');
+			if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+		};
+		await openForm();
+		// An HTML page named .pdf is refused, whatever its name.
+		await row.getByLabel('Document (PDF ou image)').setInputFiles({ name: 'charte.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+		await row.getByRole('button', { name: 'Joindre le document' }).click();
+		await expect(page.getByText('Seuls les PDF et les images')).toBeVisible();
+		await openForm();
+		const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+		await row.getByLabel('Document (PDF ou image)').setInputFiles({ name: 'Projet de charte.pdf', mimeType: 'application/pdf', buffer: pdf });
+		await row.getByRole('button', { name: 'Joindre le document' }).click();
+		const link = page.getByTestId('document').filter({ hasText: 'Projet de charte.pdf' });
+		await expect(link).toBeVisible();
+		await checkPage(page, 'meeting-agenda-documents');
+		const href = (await link.getAttribute('href'))!;
+
+		const member = await client('fatou');
+		const ok = await member.get(href);
+		expect(ok.status()).toBe(200);
+		expect(ok.headers()['content-disposition']).toContain('attachment');
+		expect((await ok.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		for (const outsider of [await client(), await client('amina')]) {
+			const res = await outsider.get(href);
+			expect([401, 403]).toContain(res.status());
+			expect((await res.body()).includes(Buffer.from('%PDF-'))).toBe(false);
+		}
+		// Through another body's URL the document is not there either.
+		const foreign = await member.get(href.replace(/^\/b\/[^/]+/, '/b/not-this-body'));
+		expect(foreign.status()).toBe(404);
+		await context.close();
+	});
+
+	test('the written thread of an item: a member without JavaScript posts, the chair hides a post with a reason', async ({ browser }) => {
+		const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+		const page = await context.newPage();
+		await signIn(page, 'fatou');
+		await meetingsPage(page);
+		await page.getByRole('link', { name: 'Comité de pilotage — décembre' }).click();
+		const row = page.locator('ol.agenda > li').filter({ hasText: 'Recrutement des deux professionnels' });
+		await row.getByTestId('thread-link').click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Recrutement des deux professionnels de la plateforme' })).toBeVisible();
+		await page.getByLabel('Votre message').fill('Je serai absente : je souhaite qu’un bénévole siège au jury.');
+		await page.getByRole('button', { name: 'Publier' }).click();
+		await expect(page.getByTestId('post')).toContainText('Je serai absente');
+		const url = page.url().split('#')[0]!;
+		expect(url).not.toContain('?');
+
+		const chair = await newSignedInContext(browser, CHAIR, { viewport: DESKTOP });
+		await chair.page.goto(url);
+		await checkPage(chair.page, 'meeting-item-thread');
+		await chair.page.getByText('Masquer le message de Fatou S.').click();
+		await chair.page.getByLabel('Raison (montrée à tous)').fill('Test de modération');
+		await chair.page.getByRole('button', { name: 'Masquer', exact: true }).click();
+		await expect(chair.page.getByTestId('post')).toHaveAttribute('data-hidden', 'true');
+
+		await page.reload();
+		await expect(page.getByTestId('post')).toHaveCount(1);
+		await expect(page.getByTestId('post')).toContainText('Message masqué par la modération : Test de modération');
+		await expect(page.getByTestId('post')).not.toContainText('Je serai absente');
+		await context.close();
 		await chair.context.close();
 	});
 });

@@ -35,12 +35,12 @@ describe('permission matrix', () => {
 		});
 	}
 
-	// Meetings (issue 10): who schedules, chairs, checks in, runs the list of speakers, proposes an item.
-	const meeting: Action[] = ['meeting.schedule', 'meeting.chair', 'meeting.checkIn', 'meeting.speakers', 'meeting.proposeItem'];
+	// Meetings (issue 10): who schedules, chairs, checks in, runs the list of speakers, proposes an item, writes in an item's thread.
+	const meeting: Action[] = ['meeting.schedule', 'meeting.chair', 'meeting.checkIn', 'meeting.speakers', 'meeting.proposeItem', 'meeting.discuss'];
 	it.each([
-		['member', ['meeting.proposeItem']],
+		['member', ['meeting.proposeItem', 'meeting.discuss']],
 		['chair', meeting],
-		['secretary', ['meeting.schedule', 'meeting.checkIn', 'meeting.speakers', 'meeting.proposeItem']],
+		['secretary', ['meeting.schedule', 'meeting.checkIn', 'meeting.speakers', 'meeting.proposeItem', 'meeting.discuss']],
 		['observer', []]
 	] as [Role, Action[]][])('meetings: a body %s may %j', (role, allowed) => {
 		const a = actor(body, [role]);

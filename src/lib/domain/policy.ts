@@ -70,6 +70,7 @@ export const actions = [
 	'meeting.checkIn',
 	'meeting.speakers',
 	'meeting.proposeItem',
+	'meeting.discuss',
 	'minutes.edit',
 	'minutes.adopt',
 	'minutes.amend',
@@ -137,7 +138,7 @@ const grants: Record<Role, readonly Action[]> = {
 		'survey.manage'
 	],
 	// The body sees its own figures (issue 14); only those who run it record activities and surveys.
-	member: [...participant, 'space.members', 'meeting.proposeItem', 'minutes.amend', 'indicators.view'],
+	member: [...participant, 'space.members', 'meeting.proposeItem', 'meeting.discuss', 'minutes.amend', 'indicators.view'],
 	// The chair runs the room; the secretary schedules, checks people in and helps with the list of speakers.
 	chair: [
 		...participant,
@@ -147,6 +148,7 @@ const grants: Record<Role, readonly Action[]> = {
 		'meeting.checkIn',
 		'meeting.speakers',
 		'meeting.proposeItem',
+		'meeting.discuss',
 		'content.moderate',
 		'consultation.manage',
 		'vote.recordOnBehalf',
@@ -167,6 +169,7 @@ const grants: Record<Role, readonly Action[]> = {
 		'meeting.checkIn',
 		'meeting.speakers',
 		'meeting.proposeItem',
+		'meeting.discuss',
 		'minutes.edit',
 		'minutes.amend',
 		'decision.manage',

@@ -153,3 +153,23 @@ export const meetingMotions = sqliteTable(
 	},
 	(t) => [index('meeting_motions_meeting').on(t.meetingId)]
 );
+
+/**
+ * The written thread of an agenda item: members post before, during and after the meeting (for those
+ * who could not come). Moderation as on the boards: hidden with a reason, never deleted.
+ */
+export const agendaPosts = sqliteTable(
+	'agenda_posts',
+	{
+		id: text('id').primaryKey(),
+		meetingId: text('meeting_id').notNull().references(() => meetings.id),
+		itemId: text('item_id').notNull().references(() => agendaItems.id),
+		authorId: text('author_id').notNull().references(() => users.id),
+		body: text('body').notNull(),
+		hiddenAt: at('hidden_at'),
+		hiddenBy: text('hidden_by').references(() => users.id),
+		hiddenReason: text('hidden_reason'),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('agenda_posts_item').on(t.itemId, t.createdAt)]
+);

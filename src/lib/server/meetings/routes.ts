@@ -14,9 +14,16 @@ export async function meetingIn(event: Event) {
 	return detail;
 }
 
-function fields(data: FormData): Record<string, unknown> {
+/** Text fields as they are; one uploaded file (`file`) as its bytes and name. */
+async function fields(data: FormData): Promise<Record<string, unknown>> {
 	const out: Record<string, unknown> = {};
-	for (const [k, v] of data) if (typeof v === 'string') out[k] = v;
+	for (const [k, v] of data) {
+		if (typeof v === 'string') out[k] = v;
+		else if (k === 'file' && v.size > 0) {
+			out.bytes = new Uint8Array(await v.arrayBuffer());
+			out.name = v.name;
+		}
+	}
 	return out;
 }
 
@@ -24,12 +31,12 @@ function fields(data: FormData): Record<string, unknown> {
  * A form action on one meeting: the meeting id comes from the URL (never from the form), the
  * service decides, a user's mistake comes back as a localised message beside the form.
  */
-export function meetingAction(run: (m: MeetingsService, user: Event['locals']['user'], input: Record<string, unknown>) => Promise<unknown>, success?: MessageKey, then?: (event: Event) => string) {
+export function meetingAction(run: (m: MeetingsService, user: Event['locals']['user'], input: Record<string, unknown>, event: Event) => Promise<unknown>, success?: MessageKey, then?: (event: Event) => string) {
 	return async (event: Event) => {
 		const data = await event.request.formData();
 		const result = await act(event, data, async () => {
 			await meetingIn(event);
-			await run(event.locals.services.meetings, event.locals.user, { ...fields(data), meetingId: event.params.mid });
+			await run(event.locals.services.meetings, event.locals.user, { ...(await fields(data)), meetingId: event.params.mid }, event);
 			return { success: success ? translator(event.locals.locale)(success) : undefined, action: event.url.search };
 		});
 		if (then && !isActionFailure(result)) redirect(303, then(event));

@@ -25,8 +25,8 @@ export function speechView(s: typeof meetingSpeeches.$inferSelect): Speech {
 
 export const bodySpace = (bodyId: string): SpaceRef => ({ type: 'body', id: bodyId });
 
-export function meetingError(code: MeetingErrorCode | 'notFound' | 'notMember' | 'noCurrentItem' | 'notCheckedIn', values: Record<string, string | number> = {}) {
-	const status = code === 'notFound' ? 404 : code === 'agendaMoved' || code === 'handAlreadyRaised' || code === 'speakerGone' || code === 'motionOpen' || code === 'amendmentsFirst' ? 409 : 400;
+export function meetingError(code: MeetingErrorCode | 'notFound' | 'notMember' | 'noCurrentItem' | 'notCheckedIn' | 'documentGone', values: Record<string, string | number> = {}) {
+	const status = code === 'notFound' || code === 'documentGone' ? 404 : code === 'agendaMoved' || code === 'handAlreadyRaised' || code === 'speakerGone' || code === 'motionOpen' || code === 'amendmentsFirst' ? 409 : 400;
 	return new UserError(`meetings.error.${code}` as MessageKey, values, status);
 }
 

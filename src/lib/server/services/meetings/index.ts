@@ -6,7 +6,10 @@
 import type { ConsultationsService } from '../consultations';
 import type { ServiceDeps } from '../deps';
 import { createAttendance } from './attendance';
+import { config } from '../../config';
 import { createContext } from './context';
+import { createDocuments } from './documents';
+import { createThread } from './thread';
 import { createLifecycle } from './lifecycle';
 import { createMotions } from './motions';
 import { createReads } from './reads';
@@ -14,11 +17,26 @@ import { createRoomState } from './room-state';
 import { createRules } from './rules';
 import { createSpeakers } from './speakers';
 
-export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsService) {
+export interface MeetingsOptions {
+	/** Where agenda documents are stored (UPLOAD_DIR by default). */
+	uploadDir?: () => string;
+}
+
+export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsService, options: MeetingsOptions = {}) {
 	const ctx = createContext(deps);
 	const room = createRoomState(ctx);
+	const reads = createReads(ctx, room);
+	const { documentsOf, ...documents } = createDocuments(ctx, room, options.uploadDir ?? (() => config().UPLOAD_DIR));
+	const { counts, ...thread } = createThread(ctx);
 	return {
-		...createReads(ctx, room),
+		...reads,
+		/** One meeting with its whole agenda and each item's documents. */
+		async detail(actor: Parameters<typeof reads.detail>[0], meetingId: string) {
+			const detail = await reads.detail(actor, meetingId);
+			return { ...detail, documents: documentsOf(meetingId), posts: counts(meetingId) };
+		},
+		...documents,
+		...thread,
 		...createLifecycle(ctx, room),
 		...createAttendance(ctx, room),
 		...createSpeakers(ctx, room),

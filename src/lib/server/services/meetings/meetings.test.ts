@@ -285,3 +285,83 @@ describe('seats page', () => {
 		expect((await m.seats(f.chair, f.body.id)).canEdit).toBe(true);
 	});
 });
+
+describe('agenda documents', () => {
+	it('checks the first bytes and the size, and serves the file to members only', async () => {
+		const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const { createMeetingsService } = await import('./index');
+		const dir = mkdtempSync(join(tmpdir(), 'meet-docs-'));
+		try {
+			const f = await createBodyFixture(app);
+			const m = createMeetingsService(app.services.deps, app.services.consultations, { uploadDir: () => dir });
+			const { id } = await m.schedule(f.chair, { bodyId: f.body.id, title: 'Comité documents', startsAt: '2026-12-03T18:30' });
+			const item = await m.addItem(f.chair, { meetingId: id, title: 'Budget', kind: 'decision' });
+			const pdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+			const doc = await m.attachDocument(f.secretary, { meetingId: id, itemId: item.id, name: '../../etc/Budget 2027.PDF', bytes: pdf });
+			expect(doc.name).toBe('Budget 2027.pdf');
+			// An HTML page named .pdf is refused whatever its name; so is an empty or an oversized file.
+			const html = new TextEncoder().encode('<html><script>alert(1)</script></html>');
+			expect(await code(() => m.attachDocument(f.chair, { meetingId: id, itemId: item.id, name: 'budget.pdf', bytes: html }))).toBe('meetings.error.documentType');
+			expect(await code(() => m.attachDocument(f.chair, { meetingId: id, itemId: item.id, name: 'vide.pdf', bytes: new Uint8Array() }))).toBe('meetings.error.documentEmpty');
+			const big = new Uint8Array(8 * 1024 * 1024 + 1);
+			big.set(pdf);
+			expect(await code(() => m.attachDocument(f.chair, { meetingId: id, itemId: item.id, name: 'gros.pdf', bytes: big }))).toBe('meetings.error.documentSize');
+			expect(await code(() => m.attachDocument(f.fatou, { meetingId: id, itemId: item.id, name: 'x.pdf', bytes: pdf }))).toBe('forbidden');
+			expect(await code(() => m.attachDocument(f.chair, { meetingId: id, itemId: item.id, name: 'x.pdf', bytes: 'pas des octets' }))).toBe('meetings.error.documentEmpty');
+			// Members read it; an outsider, a guest, or another meeting's URL do not.
+			const file = await m.documentFile(f.fatou, { meetingId: id, documentId: doc.id });
+			expect(readFileSync(file.path, 'latin1').startsWith('%PDF-')).toBe(true);
+			expect(file.mime).toBe('application/pdf');
+			const other = await createBodyFixture(app);
+			expect(await code(() => m.documentFile(other.fatou, { meetingId: id, documentId: doc.id }))).toBe('forbidden');
+			expect(await code(() => m.documentFile(null, { meetingId: id, documentId: doc.id }))).toBe('forbidden');
+			const elsewhere = await m.schedule(f.chair, { bodyId: f.body.id, title: 'Autre comité', startsAt: '2026-12-10T18:30' });
+			expect(await code(() => m.documentFile(f.fatou, { meetingId: elsewhere.id, documentId: doc.id }))).toBe('meetings.error.documentGone');
+			expect((await m.detail(f.fatou, id)).documents).toEqual([expect.objectContaining({ id: doc.id, itemId: item.id, name: 'Budget 2027.pdf' })]);
+			await m.removeDocument(f.chair, { meetingId: id, documentId: doc.id });
+			expect(await code(() => m.removeDocument(f.chair, { meetingId: id, documentId: doc.id }))).toBe('meetings.error.documentGone');
+			expect((await m.detail(f.fatou, id)).documents).toEqual([]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('written thread of an agenda item', () => {
+	it('members post before the meeting; the chair hides a post with a reason; outsiders neither read nor write', async () => {
+		const { f, m, id, decision } = await meetingWithAgenda();
+		await m.post(f.fatou, { meetingId: id, itemId: decision, body: 'Je ne pourrai pas venir : je suis pour, si les bénévoles ont leur part.' });
+		app.clock.advance(60_000);
+		const rude = await m.post(f.vincent, { meetingId: id, itemId: decision, body: 'Message déplacé' });
+		expect(await code(() => m.post(f.fatou, { meetingId: id, itemId: decision, body: ' ' }))).toBe('meetings.error.postEmpty');
+		expect(await code(() => m.post(f.observer, { meetingId: id, itemId: decision, body: 'Je regarde seulement' }))).toBe('forbidden');
+		const other = await createBodyFixture(app);
+		expect(await code(() => m.post(other.fatou, { meetingId: id, itemId: decision, body: 'Intrus' }))).toBe('forbidden');
+		expect(await code(() => m.thread(other.fatou, id, decision))).toBe('forbidden');
+		// An item of another meeting through this meeting's door is not there.
+		const elsewhere = await m.schedule(f.chair, { bodyId: f.body.id, title: 'Autre réunion', startsAt: '2026-12-10T18:30' });
+		expect(await code(() => m.post(f.fatou, { meetingId: elsewhere.id, itemId: decision, body: 'Mauvaise porte' }))).toBe('meetings.error.noSuchItem');
+		expect(await code(() => m.hidePost(f.fatou, { meetingId: id, postId: rude.id, reason: 'pas gentil' }))).toBe('forbidden');
+		expect(await code(() => m.hidePost(f.chair, { meetingId: id, postId: rude.id, reason: '' }))).toBe('meetings.error.hideReason');
+		await m.hidePost(f.chair, { meetingId: id, postId: rude.id, reason: 'Propos blessants' });
+		expect(await code(() => m.hidePost(f.chair, { meetingId: id, postId: rude.id, reason: 'Encore' }))).toBe('board.error.alreadyHidden');
+		const seen = await m.thread(f.fatou, id, decision);
+		expect(seen.posts.map((p) => [p.author, p.hidden, p.body])).toEqual([
+			['Fatou', false, 'Je ne pourrai pas venir : je suis pour, si les bénévoles ont leur part.'],
+			['Vincent', true, null]
+		]);
+		expect(seen.posts[1]!.hiddenReason).toBe('Propos blessants');
+		expect((await m.thread(f.chair, id, decision)).posts[1]!.body).toBe('Message déplacé');
+		expect((await m.detail(f.fatou, id)).posts).toEqual({ [decision]: 2 });
+		await m.unhidePost(f.chair, { meetingId: id, postId: rude.id });
+		expect((await m.thread(f.fatou, id, decision)).posts[1]!.body).toBe('Message déplacé');
+		// After the meeting, members who could not come still write.
+		await m.open(f.chair, { meetingId: id });
+		await m.close(f.chair, { meetingId: id });
+		app.clock.advance(60_000);
+		await m.post(f.elise, { meetingId: id, itemId: decision, body: 'Désolée de mon absence, d’accord avec la décision.' });
+		expect((await m.thread(f.elise, id, decision)).posts).toHaveLength(3);
+	});
+});

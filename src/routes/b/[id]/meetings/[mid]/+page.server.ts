@@ -17,5 +17,7 @@ export const actions: Actions = {
 	decideItem: meetingAction((m, u, i) => m.decideItem(u, i), 'meetings.saved'),
 	respond: meetingAction((m, u, i) => m.respond(u, i), 'meetings.saved'),
 	checkIn: meetingAction((m, u, i) => m.checkIn(u, i)),
-	checkOut: meetingAction((m, u, i) => m.checkOut(u, i))
+	checkOut: meetingAction((m, u, i) => m.checkOut(u, i)),
+	attachDocument: meetingAction((m, u, i) => m.attachDocument(u, i), 'meetings.document.attached'),
+	removeDocument: meetingAction((m, u, i) => m.removeDocument(u, i), 'meetings.document.removed')
 };

@@ -1,0 +1,70 @@
+/**
+ * One process of meeting-room screens for `npm run bench -- meeting` (forked by meeting.ts, so the
+ * server keeps its own core): it opens its share of socket.io connections, joins the meeting room
+ * (app run) or is joined by the server (baseline run), and for every state it sees tells the parent
+ * once ALL of its sockets have received it, with the time (performance.timeOrigin + now(): one
+ * clock for every process of the machine).
+ */
+import { performance } from 'node:perf_hooks';
+import { io as connect, type Socket } from 'socket.io-client';
+import { stateKey } from './meeting-key';
+
+interface Start {
+	type: 'start';
+	url: string;
+	meetingId: string | null;
+	/** One cookie per socket (app run), or null entries for the bare baseline. */
+	cookies: (string | null)[];
+}
+
+
+const now = () => performance.timeOrigin + performance.now();
+const send = (m: unknown) => process.send?.(m);
+let sockets: Socket[] = [];
+
+process.on('message', (raw: Start | { type: 'stop' }) => {
+	if (raw.type === 'stop') {
+		for (const s of sockets) s.disconnect();
+		process.exit(0);
+	}
+	void start(raw).catch((err: unknown) => send({ type: 'error', message: String(err) }));
+});
+
+async function start({ url, meetingId, cookies }: Start) {
+	const seen = new Map<string, number>();
+	const n = cookies.length;
+	const receive = (state: Parameters<typeof stateKey>[0]) => {
+		const key = stateKey(state);
+		const count = (seen.get(key) ?? 0) + 1;
+		seen.set(key, count);
+		if (count === n) send({ type: 'done', key, at: now() });
+	};
+	const WAVE = 40;
+	for (let from = 0; from < n; from += WAVE) {
+		const wave = cookies.slice(from, from + WAVE).map(
+			(cookie) =>
+				new Promise<Socket>((resolve, reject) => {
+					const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 120_000, ...(cookie ? { extraHeaders: { cookie } } : {}) });
+					socket.on('meeting.state', receive);
+					socket.once('connect', () => resolve(socket));
+					socket.once('connect_error', reject);
+				})
+		);
+		const opened = await Promise.all(wave);
+		sockets.push(...opened);
+		if (meetingId)
+			await Promise.all(
+				opened.map(async (s) => {
+					const ack = (await s.timeout(120_000).emitWithAck('meeting.join', { meetingId })) as { ok: boolean };
+					if (!ack.ok) throw new Error(`meeting.join refused: ${JSON.stringify(ack)}`);
+				})
+			);
+	}
+	send({ type: 'ready' });
+}
+
+process.on('disconnect', () => {
+	for (const s of sockets) s.disconnect();
+	sockets = [];
+	process.exit(0);
+});
