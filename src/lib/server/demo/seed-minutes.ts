@@ -56,8 +56,8 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 	const deps = { ...services.deps, clock: { now: () => new Date(t) } };
 	const votes = createConsultationsService(deps);
 	const m = createMeetingsService(deps, votes);
-	const minutes = createMinutesService(deps, services.collab, services.notifications);
 	const register = createRegisterService(deps, services.notifications);
+	const minutes = createMinutesService(deps, services.collab, services.notifications, register);
 
 	// ——— Two earlier meetings, minutes adopted by the chair and published ———
 	for (const pm of past) {

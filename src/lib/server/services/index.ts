@@ -19,8 +19,8 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 	const consultations = createConsultationsService(deps, { ...options.consultations, notifications });
 	notifications.followVotes();
 	const collab = createCollabService(deps);
-	const minutes = createMinutesService(deps, collab, notifications);
 	const register = createRegisterService(deps, notifications);
+	const minutes = createMinutesService(deps, collab, notifications, register);
 	register.follow();
 	// A motion voted on a "minutes adoption" agenda item adopts those minutes once its vote closes.
 	deps.bus.subscribe(({ event, payload }) => {

@@ -197,6 +197,7 @@ export function createSpacesService(deps: ServiceDeps) {
 				residences: res,
 				bodies: bodyRows.map((b) => ({
 					name: b.name,
+					slug: b.slug,
 					description: b.description,
 					colleges: collegeRows.filter((c) => c.bodyId === b.id).map((c) => ({ name: c.name, weight: c.weight, seats: c.seats }))
 				}))

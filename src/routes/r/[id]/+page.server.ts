@@ -3,14 +3,15 @@ import { requireBeforeUpload } from '$lib/server/http/body';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const view = services.spaces.residence(user, event.params.id);
 		return {
 			...view,
 			joinCodes: view.can.invite ? services.admin.listJoinCodes(user, event.params.id) : [],
 			boardCount: services.proposals.board(user, event.params.id).cards.length,
-			openVotes: services.consultations.list(user, { type: 'residence', id: event.params.id }).items.filter((c) => c.status === 'open').length
+			openVotes: services.consultations.list(user, { type: 'residence', id: event.params.id }).items.filter((c) => c.status === 'open').length,
+			overdue: await services.register.overdue(user, { type: 'residence', id: event.params.id })
 		};
 	});
 

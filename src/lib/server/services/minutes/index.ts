@@ -5,11 +5,11 @@
  */
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import { canDecideAmendment, canProposeAmendment, checkMove, effectiveStatus, availableMoves, minutesMarkdown, type MinutesEvent, type MinutesFacts } from '$lib/domain/minutes';
-import { can, canWriteMinutesDraft, type Actor } from '$lib/domain/policy';
+import { authorize, can, canWriteMinutesDraft, type Actor } from '$lib/domain/policy';
 import { minutesDocName } from '$lib/realtime/collab-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { transaction, type Db } from '../../db';
-import { agendaItems, meetingAttendance, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesVersions, users } from '../../db/schema';
+import { agendaItems, meetingAttendance, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesSettings, minutesVersions, portalConsents, users } from '../../db/schema';
 import type { CollabService } from '../../collab/service';
 import { audit } from '../audit';
 import type { ServiceDeps } from '../deps';
@@ -19,16 +19,19 @@ import { createMinutesContext, markdownLabels, minutesError, outcomeLabel, type 
 import { GENERAL_SECTION } from './doc-access';
 import { meetingFacts } from './facts';
 import { createPublication } from './publish';
-import { adoptionVoteSchema, amendmentSchema, coEditorSchema, correctionSchema, decideSchema, meetingRefSchema, submitSchema } from './schemas';
+import { createPortal } from './portal';
+import type { RegisterService } from '../register';
+import { adoptionVoteSchema, amendmentSchema, coEditorSchema, consentSchema, correctionSchema, decideSchema, meetingRefSchema, settingsSchema, submitSchema } from './schemas';
 
 type Notifications = ReturnType<typeof createNotificationsService>;
 
 export { GENERAL_SECTION };
 
-export function createMinutesService(deps: ServiceDeps, collab: CollabService, notifications: Notifications) {
+export function createMinutesService(deps: ServiceDeps, collab: CollabService, notifications: Notifications, register: RegisterService) {
 	const ctx = createMinutesContext(deps);
 	const { db, clock, ids, bus } = deps;
 	const publication = createPublication(ctx);
+	const portal = createPortal(ctx, publication, register);
 
 	const sectionsOf = async (meetingId: string, tx: Db = db) => [
 		GENERAL_SECTION,
@@ -83,6 +86,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 
 	return {
 		publication,
+		portal,
 
 		/** Everything the minutes page shows, for a member of the body. */
 		async view(actor: Actor | null, meetingId: string) {
@@ -339,6 +343,38 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				else audit(tx, clock.now(), a.id, 'minutes.correct', { type: 'minutes', id: row.id }, {});
 			});
 			announce(meeting);
+		},
+
+		/** The body's choices: public portal, who adopts, default amendment window (chair or administrator). */
+		async settings(actor: Actor | null, bodyId: string) {
+			authorize(actor, 'space.view', { type: 'body', id: bodyId });
+			const consent = await db.select({ userId: portalConsents.userId }).from(portalConsents).where(and(eq(portalConsents.bodyId, bodyId), eq(portalConsents.userId, actor.id))).get();
+			const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, bodyId), eq(memberships.userId, actor.id))).get();
+			return { ...(await ctx.settingsOf(bodyId)), canChange: can(actor, 'meeting.chair', { type: 'body', id: bodyId }), consent: !!consent, isMember: !!member };
+		},
+
+		async saveSettings(actor: Actor | null, input: unknown) {
+			const data = parse(settingsSchema, input);
+			authorize(actor, 'meeting.chair', { type: 'body', id: data.bodyId });
+			const now = clock.now();
+			transaction(db, (tx) => {
+				const values = { portalPublic: data.portalPublic, chairMayAdopt: data.chairMayAdopt, amendmentDays: data.amendmentDays, updatedAt: now };
+				tx.insert(minutesSettings).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: minutesSettings.bodyId, set: values }).run();
+				audit(tx, now, actor!.id, 'minutes.settings', { type: 'body', id: data.bodyId }, values);
+			});
+		},
+
+		/** A member agrees (or no longer agrees) to be named on the public portal. */
+		async setConsent(actor: Actor | null, input: unknown) {
+			const data = parse(consentSchema, input);
+			authorize(actor, 'space.view', { type: 'body', id: data.bodyId });
+			const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, data.bodyId), eq(memberships.userId, actor.id))).get();
+			if (!member) throw minutesError('badTarget');
+			transaction(db, (tx) => {
+				if (data.consent) tx.insert(portalConsents).values({ bodyId: data.bodyId, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run();
+				else tx.delete(portalConsents).where(and(eq(portalConsents.bodyId, data.bodyId), eq(portalConsents.userId, actor.id))).run();
+				audit(tx, clock.now(), actor.id, 'minutes.portalConsent', { type: 'body', id: data.bodyId }, { consent: data.consent });
+			});
 		},
 
 		/** Whether a minutes section's live document may be written (the hub also asks doc-access). */

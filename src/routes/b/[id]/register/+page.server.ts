@@ -1,0 +1,5 @@
+import { registerActions, registerLoad } from '$lib/server/register/routes';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = registerLoad('body');
+export const actions: Actions = registerActions;
