@@ -1,5 +1,42 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext } from './fixtures';
+import { client, residenceId, rowCounts } from './http';
+
+// Chromium's fake microphone (a beeping tone) with no permission prompt, and playback without a click
+// (for the voice comments); the rest of this file runs the same browser.
+test.use({
+	launchOptions: {
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']
+	}
+});
+
+const GARDEN = 'Un jardin partagé au pied du bâtiment B';
+
+/** The garden idea's page, reached from the home page as a member would. */
+async function openGarden(page: Page) {
+	await page.goto('/');
+	const residence = await page.getByRole('link', { name: /L’Aventurière/ }).first().getAttribute('href');
+	await page.goto(`${residence}/board`);
+	await page.getByRole('link', { name: GARDEN, exact: true }).click();
+	await expect(page.getByRole('heading', { level: 1, name: GARDEN })).toBeVisible();
+	return page.url();
+}
+
+/** Plays an <audio> for real and reports how far it got and how long the browser says it is. */
+async function play(page: Page, index: number) {
+	return page.getByTestId('voice-comment').nth(index).locator('audio').evaluate(async (audio: HTMLAudioElement) => {
+		audio.muted = true;
+		await audio.play();
+		await new Promise((r) => setTimeout(r, 700));
+		audio.pause();
+		return { currentTime: audio.currentTime, duration: audio.duration, error: audio.error?.code ?? null };
+	});
+}
+
+async function voiceContext(browser: Browser, username: string) {
+	return newSignedInContext(browser, username);
+}
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -64,5 +101,102 @@ test.describe('language and easy-read, per device and per person', () => {
 		await jsPage.goto('/');
 		await checkPage(jsPage, 'inclusion-landing-ar');
 		await js.close();
+	});
+});
+
+test.describe('voice comments', () => {
+	test('karim plays the voice comment amina left, with its written summary; a recording made in the browser reaches him too', async ({ browser }) => {
+		test.setTimeout(120_000);
+		const karim = await voiceContext(browser, 'karim');
+		await openGarden(karim.page);
+		const section = karim.page.locator('#voice-comments');
+		await expect(section.getByRole('heading', { name: 'Commentaires vocaux (1)' })).toBeVisible();
+		await expect(section.getByTestId('voice-comment').first()).toContainText('Amina B.');
+		await expect(section.getByText('Résumé écrit par l’équipe d’animation')).toBeVisible();
+		const seeded = await play(karim.page, 0);
+		expect(seeded.error).toBeNull();
+		expect(seeded.currentTime).toBeGreaterThan(0.2);
+		expect(seeded.duration).toBeGreaterThan(5);
+
+		// Amina records a new one with the (fake) microphone: hold, speak, let go, listen, send.
+		const amina = await voiceContext(browser, 'amina');
+		const url = await openGarden(amina.page);
+		const hold = amina.page.getByRole('button', { name: 'Maintenir pour parler' });
+		await hold.scrollIntoViewIfNeeded();
+		const box = (await hold.boundingBox())!;
+		await amina.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+		await amina.page.mouse.down();
+		await expect(amina.page.getByText(/Enregistrement… \d+ s sur 120 s/)).toBeVisible();
+		await amina.page.waitForTimeout(2500);
+		await amina.page.mouse.up();
+		await expect(amina.page.getByTestId('voice-preview')).toBeVisible();
+		await amina.page.getByRole('button', { name: 'Envoyer mon message vocal' }).first().click();
+		await expect(amina.page.getByRole('status').filter({ hasText: 'Votre message vocal est envoyé.' })).toBeVisible();
+		await expect(amina.page.getByRole('heading', { name: 'Commentaires vocaux (2)' })).toBeVisible();
+		await checkPage(amina.page, 'inclusion-voice-proposal');
+
+		await karim.page.goto(url);
+		await expect(karim.page.getByRole('heading', { name: 'Commentaires vocaux (2)' })).toBeVisible();
+		const recorded = await play(karim.page, 1);
+		expect(recorded.error).toBeNull();
+		expect(recorded.currentTime).toBeGreaterThan(0.2);
+		// The sound as served: WebM, and nothing from the recorder's tool name left in it.
+		const src = await karim.page.getByTestId('voice-comment').nth(1).locator('audio').getAttribute('src');
+		const res = await karim.page.request.get(src!);
+		expect(res.status()).toBe(200);
+		expect(res.headers()['content-type']).toBe('audio/webm');
+		expect((await res.body()).includes(Buffer.from('Chrome'))).toBe(false);
+		// Amina removes her new one.
+		amina.page.once('dialog', (d) => void d.accept());
+		await amina.page.getByTestId('voice-comment').nth(1).getByRole('button', { name: 'Supprimer ce message vocal' }).click();
+		await expect(amina.page.getByRole('heading', { name: 'Commentaires vocaux (1)' })).toBeVisible();
+		expect((await karim.page.request.get(src!)).status()).toBe(404);
+		await amina.context.close();
+		await karim.context.close();
+	});
+
+	test('attacks: someone outside the residence neither hears nor posts; a fake file without JavaScript gets a clear message; nothing is stored', async ({ browser }) => {
+		const karim = await client('karim');
+		const home = await residenceId(karim);
+		const board = await (await karim.get(`/r/${home}/board`)).text();
+		const proposal = new RegExp(`href="/r/${home}/board/p/([A-Za-z0-9_-]+)"[^>]*>${GARDEN}`).exec(board)?.[1];
+		expect(proposal).toBeTruthy();
+		const page = await (await karim.get(`/r/${home}/board/p/${proposal}`)).text();
+		const sound = /src="(\/voice\/[A-Za-z0-9_-]+)"/.exec(page)?.[1];
+		expect(sound).toBeTruthy();
+		expect((await karim.get(sound!)).status()).toBe(200);
+		const ranged = await karim.get(sound!, { headers: { range: 'bytes=0-99' } });
+		expect(ranged.status()).toBe(206);
+		expect((await ranged.body()).length).toBe(100);
+
+		const fatou = await client('fatou');
+		const guest = await client();
+		let before = rowCounts();
+		expect((await fatou.get(sound!)).status()).toBe(404);
+		expect((await guest.get(sound!)).status()).toBe(404);
+		const wav = Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1');
+		const upload = await fatou.post('/voice?/post', {
+			multipart: { targetType: 'proposal', targetId: proposal!, redirectTo: '/', audio: { name: 'voice.wav', mimeType: 'audio/wav', buffer: wav } }
+		});
+		expect(upload.status()).toBe(404);
+		expect(await upload.text()).toContain('Cette page n’existe pas ou plus.');
+		expect(rowCounts()).toEqual(before);
+
+		// Without JavaScript: a text file named like a recording.
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const nojs = await context.newPage();
+		await nojs.goto('/login');
+		await nojs.getByLabel('Adresse e-mail ou identifiant').fill('karim');
+		await nojs.getByLabel('Mot de passe ou phrase de passe').fill('demo-demo-2026');
+		await nojs.getByRole('button', { name: 'Se connecter' }).click();
+		await nojs.goto(`/r/${home}/board/p/${proposal}`);
+		before = rowCounts();
+		await nojs.getByLabel('Ou choisir un enregistrement (ou enregistrer avec le téléphone)').setInputFiles({ name: 'message.webm', mimeType: 'audio/webm', buffer: Buffer.from('ceci n’est pas un son') });
+		await nojs.locator('#voice-comments .file').getByRole('button', { name: 'Envoyer mon message vocal' }).click();
+		await expect(nojs.getByRole('alert')).toHaveText('Ce fichier n’est pas un enregistrement audio que nous savons lire (WebM, Ogg, WAV ou M4A). Rien n’a été enregistré.');
+		await nojs.getByRole('link', { name: 'Revenir à la page précédente' }).click();
+		await expect(nojs.getByRole('heading', { level: 1, name: GARDEN })).toBeVisible();
+		expect(rowCounts()).toEqual(before);
+		await context.close();
 	});
 });

@@ -421,6 +421,34 @@ export function authorizeAggregate(actor: Actor | null, kind: 'agency' | 'organi
 	if (!canViewAggregate(actor, kind, residenceIds)) throw new ForbiddenError('indicators.view');
 }
 
+/**
+ * Voice comments (issue 16). What they are left on (a proposal, a consultation, a survey) gives the
+ * space, whether its text is readable and whether it takes comments; the comment gives its author and
+ * whether it is hidden. Speaking needs the right to comment; listening, to see the space (a hidden one:
+ * moderators only); the author or a moderator removes; moderators hide and write the summary.
+ */
+export interface VoiceTarget {
+	space: SpaceRef;
+	readable: boolean;
+	open: boolean;
+}
+export type VoiceAction = 'voice.listen' | 'voice.post' | 'voice.remove' | 'voice.moderate' | 'voice.summarise';
+export function canVoice(actor: Actor | null, action: VoiceAction, target: VoiceTarget, comment?: { authorId: string; hidden: boolean }): boolean {
+	if (!actor || !has(actor, 'space.view', target.space)) return false;
+	const moderates = has(actor, 'content.moderate', target.space);
+	switch (action) {
+		case 'voice.listen':
+			return (target.readable || moderates) && (!comment?.hidden || moderates);
+		case 'voice.post':
+			return target.open && has(actor, 'proposal.comment', target.space);
+		case 'voice.remove':
+			return moderates || (!!comment && comment.authorId === actor.id);
+		case 'voice.moderate':
+		case 'voice.summarise':
+			return moderates;
+	}
+}
+
 /** Actions outside any space: only administrators manage organisations and accounts. */
 export type GlobalAction = 'platform.manage';
 export function canGlobal(actor: Actor | null, action: GlobalAction): boolean {

@@ -28,7 +28,7 @@ export function formValues(data: FormData, secret: string[] = ['password', 'curr
  * `fail()` that the page shows beside the form. Anything else is a real bug and propagates.
  */
 export async function act<T>(event: RequestEvent, data: FormData, fn: () => Promise<T> | T) {
-	const t = translator(event.locals.locale);
+	const t = translator(event.locals.locale, event.locals.easyRead);
 	try {
 		return await fn();
 	} catch (err) {
@@ -46,7 +46,7 @@ export async function act<T>(event: RequestEvent, data: FormData, fn: () => Prom
 
 /** For load functions: a user's mistake becomes a localised error page, never a 500. */
 export async function load<T>(event: RequestEvent, fn: () => Promise<T> | T): Promise<T> {
-	const t = translator(event.locals.locale);
+	const t = translator(event.locals.locale, event.locals.easyRead);
 	try {
 		return await fn();
 	} catch (err) {

@@ -12,3 +12,4 @@ export * from './schema-meetings';
 export * from './schema-minutes';
 export * from './schema-practice';
 export * from './schema-indicators';
+export * from './schema-inclusion';

@@ -6,6 +6,7 @@ import { households, joinCodes, organisations, users } from '../db/schema';
 import type { Services } from '../services';
 import { loadActor } from '../auth/session';
 import { seedBoards } from './seed-boards';
+import { seedInclusion } from './seed-inclusion';
 import { demoSitePlan, placeDemoPins } from './site-plan';
 import { seedVotes } from './seed-votes';
 import { seedMeetings } from './seed-meetings';
@@ -145,6 +146,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	// A tenant of the residence is also in the training, as the sources describe (staff, partners and residents).
 	seat('amina', 'training', training.id, 'trainee');
 	await seedBoards(services, aventuriere.id, userIds);
+	await seedInclusion(services, aventuriere.id, userIds);
 	await services.admin.setSitePlan(admin, aventuriere.id, await demoSitePlan());
 	placeDemoPins(services, aventuriere.id);
 	await seedVotes(services, aventuriere.id, committee.id, userIds);

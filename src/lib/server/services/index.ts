@@ -13,6 +13,7 @@ import { createMinutesService } from './minutes';
 import { createRegisterService } from './register';
 import { createPracticeService } from './practice';
 import { createIndicatorsService } from './indicators';
+import { createVoiceService } from './voice';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
 	const notifications = createNotificationsService(deps);
@@ -41,6 +42,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		register,
 		consultations,
 		meetings,
+		voice: createVoiceService(deps),
 		practice: createPracticeService(deps, {
 			seedDescription: (proposalId, text) => collab.seedDescription(proposalId, text),
 			createConsultation: (actor, input) => consultations.create(actor, input),

@@ -26,7 +26,8 @@ export const load: PageServerLoad = (event) =>
 			descriptionText,
 			plan: await planFor(event, view.residenceId),
 			pin: event.locals.services.collab.pinOf(view.card.id),
-			me: event.locals.user!.id
+			me: event.locals.user!.id,
+			voice: await event.locals.services.voice.list(event.locals.user, { type: 'proposal', id: view.card.id })
 		};
 	});
 
