@@ -8,8 +8,9 @@ import { canDecideAmendment, canProposeAmendment, checkMove, effectiveStatus, av
 import { authorize, can, canWriteMinutesDraft, type Actor } from '$lib/domain/policy';
 import { minutesDocName } from '$lib/realtime/collab-events';
 import { roomForSpace } from '$lib/realtime/events';
+import { translator } from '$lib/i18n';
 import { transaction, type Db } from '../../db';
-import { agendaItems, meetingAttendance, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesSettings, minutesVersions, portalConsents, users } from '../../db/schema';
+import { agendaItems, consultations, meetingAttendance, meetingMotions, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesSettings, minutesVersions, portalConsents, users } from '../../db/schema';
 import type { CollabService } from '../../collab/service';
 import { audit } from '../audit';
 import type { ServiceDeps } from '../deps';
@@ -285,7 +286,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
 			const target = await db.select().from(meetings).where(eq(meetings.id, data.targetMeetingId)).get();
 			if (!target || target.bodyId !== meeting.bodyId || target.id === meeting.id || !['scheduled', 'postponed', 'open'].includes(target.status)) throw minutesError('badTarget');
-			const t = (await import('$lib/i18n')).translator('fr');
+			const t = translator('fr');
 			transaction(db, (tx) => {
 				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
 				if (!row || effectiveStatus(row.status, row.windowEndsAt?.getTime() ?? null, clock.now().getTime()) !== 'submitted') throw minutesError(row?.status === 'amendment' ? 'windowOpen' : 'transition');
@@ -303,7 +304,6 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 
 		/** From the bus, after a consultation closed: a motion on an adoption item adopts the minutes. */
 		async onVoteClosed(consultationId: string) {
-			const { meetingMotions, consultations } = await import('../../db/schema');
 			const motion = await db.select({ m: meetingMotions, c: consultations }).from(meetingMotions).innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId)).where(eq(meetingMotions.consultationId, consultationId)).get();
 			if (!motion || motion.c.status !== 'closed') return;
 			const row = await db.select().from(minutes).where(eq(minutes.adoptionItemId, motion.m.itemId)).get();
