@@ -99,6 +99,8 @@ export interface Actor {
 	 * or over. Filled where actors are loaded (auth/session.ts), so every door sees it.
 	 */
 	readOnly?: ReadonlySet<string>;
+	/** Practice spaces among those keys: a role played in a practice run makes nobody staff for real. */
+	practice?: ReadonlySet<string>;
 }
 
 export const spaceKey = (space: SpaceRef) => `${space.type}:${space.id}`;
@@ -371,9 +373,9 @@ export function authorizeRoleGrant(actor: Actor | null, grant: RoleGrant): asser
 }
 
 /** Staff anywhere (or an administrator): their names are reserved and shown with a staff badge. */
-export function isStaff(actor: Pick<Actor, 'isAdmin' | 'roles'>): boolean {
+export function isStaff(actor: Pick<Actor, 'isAdmin' | 'roles' | 'practice'>): boolean {
 	if (actor.isAdmin) return true;
-	for (const list of actor.roles.values()) if (list.some((r) => staffRoles.includes(r))) return true;
+	for (const [key, list] of actor.roles) if (!actor.practice?.has(key) && list.some((r) => staffRoles.includes(r))) return true;
 	return false;
 }
 
@@ -457,15 +459,25 @@ export function canGlobal(actor: Actor | null, action: GlobalAction): boolean {
 
 export class ForbiddenError extends Error {
 	readonly code = 'forbidden';
-	constructor(readonly action: string) {
+	constructor(
+		readonly action: string,
+		/** `readOnly`: refused only because the space is a paused or finished practice run. */
+		readonly reason?: 'readOnly'
+	) {
 		super(`forbidden: ${action}`);
 	}
+}
+
+/** Whether the target sits in a paused or finished practice run of this actor (for the refusal's message). */
+function readOnlyIn(actor: Actor | null, target: SpaceRef | Resource): boolean {
+	const space = 'kind' in target ? target.space : target;
+	return !!actor?.readOnly?.has(spaceKey(space));
 }
 
 export function authorize(actor: Actor | null, action: Action, space: SpaceRef): asserts actor is Actor;
 export function authorize<R extends Resource>(actor: Actor | null, action: ResourceAction<R['kind']>, resource: R): asserts actor is Actor;
 export function authorize(actor: Actor | null, action: string, target: SpaceRef | Resource): asserts actor is Actor {
-	if (!(can as (a: Actor | null, x: string, t: SpaceRef | Resource) => boolean)(actor, action, target)) throw new ForbiddenError(action);
+	if (!(can as (a: Actor | null, x: string, t: SpaceRef | Resource) => boolean)(actor, action, target)) throw new ForbiddenError(action, readOnlyIn(actor, target) ? 'readOnly' : undefined);
 }
 
 export function authorizeGlobal(actor: Actor | null, action: GlobalAction): asserts actor is Actor {

@@ -39,7 +39,7 @@ export async function act<T>(event: RequestEvent, data: FormData, fn: () => Prom
 		if (err instanceof ValidationError)
 			return failure(400, t('error.checkForm'), Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)])));
 		if (err instanceof UserError) return failure(err.status, t(err.code, err.values));
-		if (err instanceof ForbiddenError) return failure(403, t('error.forbidden'));
+		if (err instanceof ForbiddenError) return failure(403, t(err.reason === 'readOnly' ? 'practice.readOnly' : 'error.forbidden'));
 		throw err;
 	}
 }
@@ -52,7 +52,10 @@ export async function load<T>(event: RequestEvent, fn: () => Promise<T> | T): Pr
 	} catch (err) {
 		if (err instanceof UserError) error(err.status, { message: t(err.code, err.values), code: err.code });
 		if (err instanceof ForbiddenError)
-			error(event.locals.user ? 403 : 401, { message: t(event.locals.user ? 'error.forbidden' : 'error.signInRequired'), code: 'forbidden' });
+			error(event.locals.user ? 403 : 401, {
+				message: t(!event.locals.user ? 'error.signInRequired' : err.reason === 'readOnly' ? 'practice.readOnly' : 'error.forbidden'),
+				code: 'forbidden'
+			});
 		throw err;
 	}
 }

@@ -1,5 +1,5 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Actor, Role, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Db } from '../db';
@@ -66,7 +66,7 @@ export function loadActor(db: Db, userId: string): SessionUser | null {
 		id: user.id,
 		isAdmin: user.isAdmin,
 		roles,
-		readOnly: readOnlySpaces(db, rows.map((r) => r.spaceId)),
+		...practiceSpaces(db, rows.map((r) => r.spaceId)),
 		username: user.username,
 		displayName: user.displayName,
 		email: user.email,
@@ -95,25 +95,34 @@ export function loadActors(db: Db, userIds: readonly string[]): Map<string, Acto
 		const key = `${row.spaceType}:${row.spaceId}`;
 		roles.set(key, [...(roles.get(key) ?? []), row.role]);
 	}
-	const readOnly = readOnlySpaces(db, rows.map((r) => r.spaceId));
-	if (readOnly.size > 0) for (const actor of out.values()) actor.readOnly = readOnly;
+	const { readOnly, practice } = practiceSpaces(db, rows.map((r) => r.spaceId));
+	if (practice.size > 0)
+		for (const actor of out.values()) {
+			actor.readOnly = readOnly;
+			actor.practice = practice;
+		}
 	return out;
 }
 
 /**
- * Practice spaces among `spaceIds` whose run is paused or over: there, the policy allows reading
- * only (issue 13). One indexed query; empty for anyone outside practice sessions.
+ * Practice spaces among `spaceIds`, and those whose run is paused or over: there, the policy allows
+ * reading only (issue 13). One indexed query; empty for anyone outside practice sessions.
  */
-function readOnlySpaces(db: Db, spaceIds: string[]): Set<string> {
-	const out = new Set<string>();
-	if (spaceIds.length === 0) return out;
-	const frozen = db
-		.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId })
+function practiceSpaces(db: Db, spaceIds: string[]): { readOnly: Set<string>; practice: Set<string> } {
+	const readOnly = new Set<string>();
+	const practice = new Set<string>();
+	if (spaceIds.length === 0) return { readOnly, practice };
+	const runs = db
+		.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
 		.from(practiceRuns)
-		.where(and(inArray(practiceRuns.spaceId, [...new Set(spaceIds)]), ne(practiceRuns.status, 'active')))
+		.where(inArray(practiceRuns.spaceId, [...new Set(spaceIds)]))
 		.all();
-	for (const row of frozen) out.add(`${row.spaceType}:${row.spaceId}`);
-	return out;
+	for (const row of runs) {
+		const key = `${row.spaceType}:${row.spaceId}`;
+		practice.add(key);
+		if (row.status !== 'active') readOnly.add(key);
+	}
+	return { readOnly, practice };
 }
 
 export interface SessionValidation {

@@ -12,6 +12,7 @@ import { seedVotes } from './seed-votes';
 import { seedMeetings } from './seed-meetings';
 import { seedMinutes } from './seed-minutes';
 import { seedSafeguards } from './seed-safeguards';
+import { seedPractice } from './seed-practice';
 import { settleDemoNotifications } from './seed-notifications';
 
 /** Every demo account shares this password so a newcomer can try each role. */
@@ -153,6 +154,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await seedSafeguards(services, aventuriere.id, userIds);
 	await seedMeetings(services, committee.id, userIds);
 	await seedMinutes(services, committee.id, aventuriere.id, userIds);
+	await seedPractice(services, training.id, userIds);
 	settleDemoNotifications(services);
 	return 'created';
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ForbiddenError, type Actor } from '$lib/domain/policy';
+import { ForbiddenError, isStaff, type Actor } from '$lib/domain/policy';
 import { shippedScenario } from '$lib/domain/practice/library';
 import { writeScenario } from '$lib/domain/practice/scenario';
 import { loadActor } from '../../auth/session';
@@ -152,6 +152,8 @@ describe('practice sessions', () => {
 		expect(practice().session(now(julien), id).myRole?.key).toBe('agent');
 		const run = currentSpace(id);
 		expect(now(julien).roles.get(`residence:${run.spaceId}`)).toEqual(['facilitator']);
+		// Playing the agency's facilitator makes nobody staff outside the run (badge, reserved name, resets).
+		expect(isStaff(now(julien))).toBe(false);
 		expect(() => practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'nope' })).toThrow(UserError);
 		expect(() => practice().assign(now(julien), id, { userId: amina.id, roleKey: 'agent' })).toThrow(ForbiddenError);
 		await practice().reset(now(trainer), id, {});
