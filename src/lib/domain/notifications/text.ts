@@ -52,6 +52,20 @@ export function groupText(t: Translate, formatDate: (d: Date) => string, g: Grou
 					: t('notifications.group.voteExtended', { title, date: formatDate(new Date(d.closesAt ?? Date.now())) });
 		case 'accessReset':
 			return t('notifications.group.accessReset', { name: namesOf(t, g.actors) });
+		case 'meetingInvited':
+			return t('notifications.group.meetingInvited', { title, date: formatDate(new Date(String(g.data.startsAt ?? ''))) });
+		case 'meetingChanged':
+			return d.change === 'cancelled'
+				? t('notifications.group.meetingCancelled', { title, reason: d.reason ?? '' })
+				: d.change === 'postponed'
+					? t('notifications.group.meetingPostponed', { title, reason: d.reason ?? '' })
+					: d.change === 'agenda'
+						? t('notifications.group.meetingAgenda', { title })
+						: t('notifications.group.meetingEdited', { title, date: formatDate(new Date(String(g.data.startsAt ?? ''))) });
+		case 'meetingStarting':
+			return t('notifications.group.meetingStarting', { title });
+		case 'meetingResults':
+			return t('notifications.group.meetingResults', { title, question: String(g.data.question ?? ''), outcome: t(`meetings.outcome.${g.data.outcome === 'adopted' || g.data.outcome === 'rejected' ? g.data.outcome : 'invalid'}`) });
 		default:
 			return t('notifications.group.voteResults', { title });
 	}

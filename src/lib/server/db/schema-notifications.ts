@@ -22,7 +22,12 @@ export const notificationKinds = [
 	/** A vote's dates or questions changed (extended, reopened, edited). */
 	'voteChanged',
 	/** Someone issued an access-reset code for my account. */
-	'accessReset'
+	'accessReset',
+	/** Meetings of my body: invited (with the .ics), changed (agenda, date, postponed, cancelled), starting, results. */
+	'meetingInvited',
+	'meetingChanged',
+	'meetingStarting',
+	'meetingResults'
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const mailModes = ['off', 'immediate', 'daily'] as const;

@@ -28,7 +28,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		const p = payload as { consultationId?: string; status?: string };
 		if (event === 'vote.tally' && p.status === 'closed' && p.consultationId) void minutes.onVoteClosed(p.consultationId).catch((err: unknown) => log.error('minutes adoption by vote failed', { err: String(err) }));
 	});
-	const meetings = createMeetingsService(deps, consultations);
+	const meetings = createMeetingsService(deps, consultations, { notifications });
 	return {
 		deps,
 		auth: createAuthService(deps, { notifications }),

@@ -10,6 +10,8 @@ import { config } from '../../config';
 import { createContext } from './context';
 import { createDocuments } from './documents';
 import { createThread } from './thread';
+import { createMeetingNotices } from './notify';
+import type { NotificationsService } from '../notifications';
 import { createLifecycle } from './lifecycle';
 import { createMotions } from './motions';
 import { createReads } from './reads';
@@ -20,11 +22,14 @@ import { createSpeakers } from './speakers';
 export interface MeetingsOptions {
 	/** Where agenda documents are stored (UPLOAD_DIR by default). */
 	uploadDir?: () => string;
+	/** Members hear about invitations, changes, the start and results (none without it). */
+	notifications?: NotificationsService;
 }
 
 export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsService, options: MeetingsOptions = {}) {
 	const ctx = createContext(deps);
 	const room = createRoomState(ctx);
+	const notices = createMeetingNotices(ctx, options.notifications);
 	const reads = createReads(ctx, room);
 	const { documentsOf, ...documents } = createDocuments(ctx, room, options.uploadDir ?? (() => config().UPLOAD_DIR));
 	const { counts, ...thread } = createThread(ctx);
@@ -37,11 +42,11 @@ export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsSer
 		},
 		...documents,
 		...thread,
-		...createLifecycle(ctx, room),
+		...createLifecycle(ctx, room, notices),
 		...createAttendance(ctx, room),
 		...createSpeakers(ctx, room),
 		...createRules(ctx),
-		...createMotions(ctx, room, votes)
+		...createMotions(ctx, room, votes, notices)
 	};
 }
 

@@ -8,12 +8,13 @@ import { audit } from '../audit';
 import { parse } from '../validate';
 import { bodySpace, meetingError, type MeetingContext, type MeetingRow } from './context';
 import { parisToDate } from './paris';
+import type { MeetingNotices } from './notify';
 import type { createRoomState } from './room-state';
 import { agendaMoveSchema, declineSchema, editSchema, itemSchema, meetingRefSchema, postponeSchema, scheduleSchema, statusChangeSchema } from './schemas';
 import { authorize, can } from '$lib/domain/policy';
 import { UserError } from '../errors';
 
-export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof createRoomState>) {
+export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, notices: MeetingNotices) {
 	const { db, deps } = ctx;
 	const now = () => deps.clock.now();
 
@@ -59,6 +60,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 					.run();
 				audit(tx, now(), actor.id, 'meeting.schedule', { type: 'meeting', id }, { bodyId: data.bodyId, title: data.title });
 			});
+			notices.notify(ctx.loadMeeting(db, id), 'meetingInvited', actor.id);
 			return { id };
 		},
 
@@ -76,6 +78,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 				})
 			);
 			room.publish(meeting.id);
+			notices.notify(ctx.loadMeeting(db, meeting.id), 'meetingChanged', actor!.id, { change: 'edited' });
 		},
 
 		async postpone(actor: Actor | null, input: unknown) {
@@ -91,6 +94,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 				} else transition(tx, actor!, meeting, 'postpone', { statusReason: data.reason }, { reason: data.reason });
 			});
 			room.publish(meeting.id);
+			notices.notify(ctx.loadMeeting(db, meeting.id), 'meetingChanged', actor!.id, { change: 'postponed', reason: data.reason });
 		},
 
 		async cancel(actor: Actor | null, input: unknown) {
@@ -98,6 +102,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
 			transaction(db, (tx) => transition(tx, actor!, meeting, 'cancel', { statusReason: data.reason }, { reason: data.reason }));
 			room.publish(meeting.id);
+			notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'cancelled', reason: data.reason });
 		},
 
 		async open(actor: Actor | null, input: unknown) {
@@ -105,6 +110,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
 			transaction(db, (tx) => transition(tx, actor!, meeting, 'open', { openedAt: now() }));
 			room.publish(meeting.id);
+			notices.notify(meeting, 'meetingStarting', actor!.id);
 		},
 
 		async close(actor: Actor | null, input: unknown) {
@@ -177,6 +183,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 				audit(tx, now(), actor!.id, direct ? 'meeting.itemAdded' : 'meeting.itemProposed', { type: 'meeting', id: meeting.id }, { itemId: id });
 			});
 			room.publish(meeting.id);
+			if (direct && (meeting.status === 'scheduled' || meeting.status === 'postponed')) notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'agenda' });
 			return { id, proposed: !direct };
 		},
 
@@ -195,6 +202,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 				audit(tx, now(), actor!.id, data.accept ? 'meeting.itemAccepted' : 'meeting.itemDeclined', { type: 'meeting', id: meeting.id }, { itemId: item.id, reason: data.reason });
 			});
 			room.publish(meeting.id);
+			if (data.accept && (meeting.status === 'scheduled' || meeting.status === 'postponed')) notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'agenda' });
 		}
 	};
 }

@@ -3,7 +3,7 @@ import { ForbiddenError } from '$lib/domain/policy';
 import { queueOrder } from '$lib/domain/meetings';
 import type { Published } from '../../realtime/bus';
 import { eq } from 'drizzle-orm';
-import { auditLog, consultations } from '../../db/schema';
+import { auditLog, bodies, consultations, notifications } from '../../db/schema';
 import { createTestApp, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { createBodyFixture } from './fixture';
@@ -363,5 +363,46 @@ describe('written thread of an agenda item', () => {
 		app.clock.advance(60_000);
 		await m.post(f.elise, { meetingId: id, itemId: decision, body: 'Désolée de mon absence, d’accord avec la décision.' });
 		expect((await m.thread(f.elise, id, decision)).posts).toHaveLength(3);
+	});
+});
+
+describe('meeting notifications', () => {
+	it('members hear of the invitation, agenda changes (once while unread), the start, results and a cancellation; practice bodies notify no one', async () => {
+		const { f, m, id, decision } = await meetingWithAgenda();
+		const db = app.services.deps.db;
+		const kinds = (userId: string) =>
+			db
+				.select()
+				.from(notifications)
+				.where(eq(notifications.userId, userId))
+				.all()
+				.map((n) => `${n.kind}${n.data.change ? `:${String(n.data.change)}` : ''}`);
+		// Scheduled by the chair: everyone else is invited, with the meeting's page and its .ics.
+		expect(kinds(f.fatou.id)).toEqual(['meetingInvited', 'meetingChanged:agenda']);
+		expect(kinds(f.chair.id)).not.toContain('meetingInvited');
+		const invite = db.select().from(notifications).where(eq(notifications.userId, f.fatou.id)).all()[0]!;
+		expect(invite.data).toMatchObject({ href: `/b/${f.body.id}/meetings/${id}`, ics: `/b/${f.body.id}/meetings/${id}/meeting.ics`, title: 'Comité de décembre' });
+		expect(kinds(f.observer.id)).toEqual([]);
+		await m.addItem(f.chair, { meetingId: id, title: 'Point ajouté', kind: 'discussion' });
+		expect(kinds(f.fatou.id).filter((k) => k === 'meetingChanged:agenda')).toHaveLength(1);
+		await m.open(f.chair, { meetingId: id });
+		for (const u of [f.chair, f.director, f.fatou]) await m.checkIn(f.secretary, { meetingId: id, userId: u.id });
+		await m.moveTo(f.chair, { meetingId: id, expected: '', to: decision });
+		const motion = await m.openMotion(f.chair, { meetingId: id, itemId: decision, question: 'Adopter le budget ?' });
+		await app.services.consultations.cast(f.fatou, { consultationId: motion.consultationId, ballot: { position: 'for' } });
+		await m.closeMotion(f.chair, { meetingId: id, motionId: motion.id });
+		expect(kinds(f.elise.id)).toEqual(expect.arrayContaining(['meetingStarting', 'meetingResults']));
+		const result = db.select().from(notifications).where(eq(notifications.userId, f.elise.id)).all().find((n) => n.kind === 'meetingResults')!;
+		expect(result.data).toMatchObject({ question: 'Adopter le budget ?', outcome: 'adopted' });
+		// A second meeting, cancelled with a reason: members are told why.
+		const other = await m.schedule(f.secretary, { bodyId: f.body.id, title: 'Comité de janvier', startsAt: '2027-01-07T18:30' });
+		await m.cancel(f.chair, { meetingId: other.id, reason: 'Salle indisponible' });
+		const cancelled = db.select().from(notifications).where(eq(notifications.userId, f.fatou.id)).all().find((n) => n.data.change === 'cancelled')!;
+		expect(cancelled.data).toMatchObject({ reason: 'Salle indisponible', title: 'Comité de janvier' });
+		// A practice body plays in a simulated space: no one is notified.
+		const practice = await createBodyFixture(app);
+		db.update(bodies).set({ practice: true }).where(eq(bodies.id, practice.body.id)).run();
+		await m.schedule(practice.chair, { bodyId: practice.body.id, title: 'Réunion d’entraînement', startsAt: '2026-12-05T10:00' });
+		expect(kinds(practice.fatou.id)).toEqual([]);
 	});
 });

@@ -16,12 +16,13 @@ import { audit } from '../audit';
 import type { ConsultationsService } from '../consultations';
 import { parse } from '../validate';
 import { meetingError, type MeetingContext, type MeetingRow } from './context';
+import type { MeetingNotices } from './notify';
 import type { createRoomState } from './room-state';
 import { motionSchema, motionRefSchema } from './schemas';
 
 const announcedOn = new WeakMap<object, Set<string>>();
 
-export function createMotions(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, votes: ConsultationsService) {
+export function createMotions(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, votes: ConsultationsService, notices: MeetingNotices) {
 	const { db, deps } = ctx;
 	// Decisions already announced on this bus (a closed vote's event may be seen more than once, and a
 	// second meetings service on the same bus, as the demo seed makes, must not announce again).
@@ -48,6 +49,8 @@ export function createMotions(ctx: MeetingContext, room: ReturnType<typeof creat
 		if (!c) return;
 		const result = c.result as { winners?: string[]; tallies?: Record<string, number> } | null;
 		const adopted = motion.quorumMet && !!result?.winners?.length;
+		const outcome = !motion.quorumMet ? 'invalid' : adopted ? 'adopted' : 'rejected';
+		notices.notify(ctx.loadMeeting(db, motion.meetingId), 'meetingResults', null, { question: c.question, outcome, consultationId: c.id });
 		deps.bus.publish(roomForMeeting(motion.meetingId), 'meeting.decision', {
 			meetingId: motion.meetingId,
 			motionId: motion.id,
@@ -56,7 +59,7 @@ export function createMotions(ctx: MeetingContext, room: ReturnType<typeof creat
 			amendsId: motion.amendsId,
 			question: c.question,
 			quorumMet: motion.quorumMet,
-			outcome: !motion.quorumMet ? 'invalid' : adopted ? 'adopted' : 'rejected',
+			outcome,
 			tallies: result?.tallies ?? {},
 			closedAt: (c.closedAt ?? deps.clock.now()).getTime()
 		});

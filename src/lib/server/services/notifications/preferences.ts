@@ -18,7 +18,11 @@ export const DEFAULT_MODES: Record<NotificationKind, MailMode> = {
 	assistedVote: 'immediate',
 	assistedAlert: 'immediate',
 	voteChanged: 'immediate',
-	accessReset: 'immediate'
+	accessReset: 'immediate',
+	meetingInvited: 'immediate',
+	meetingChanged: 'immediate',
+	meetingStarting: 'immediate',
+	meetingResults: 'daily'
 };
 
 /** A notification kind, or `digest`: every kind that goes in the daily digest. */
