@@ -18,7 +18,8 @@ const benches: { file: string; fn: string }[] = [
 	{ file: 'board.ts', fn: 'benchBoard' },
 	{ file: 'collab.ts', fn: 'benchCollab' },
 	{ file: 'pages.ts', fn: 'benchPages' },
-	{ file: 'meeting.ts', fn: 'benchMeeting' }
+	{ file: 'meeting.ts', fn: 'benchMeeting' },
+	{ file: 'practice.ts', fn: 'benchPractice' }
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
