@@ -13,6 +13,7 @@ import { seedMeetings } from './seed-meetings';
 import { seedMinutes } from './seed-minutes';
 import { seedSafeguards } from './seed-safeguards';
 import { seedPractice } from './seed-practice';
+import { seedIndicators } from './seed-indicators';
 import { settleDemoNotifications } from './seed-notifications';
 
 /** Every demo account shares this password so a newcomer can try each role. */
@@ -155,6 +156,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await seedMeetings(services, committee.id, userIds);
 	await seedMinutes(services, committee.id, aventuriere.id, userIds);
 	await seedPractice(services, training.id, userIds);
+	await seedIndicators(services, aventuriere.id, userIds);
 	settleDemoNotifications(services);
 	return 'created';
 }

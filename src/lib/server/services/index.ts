@@ -14,6 +14,7 @@ import { createRegisterService } from './register';
 import { createPracticeService } from './practice';
 import { createIndicatorsService } from './indicators';
 import { createVoiceService } from './voice';
+import { createSurveysService } from './surveys';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
 	const notifications = createNotificationsService(deps);
@@ -49,7 +50,8 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 			scheduleMeeting: (actor, input) => meetings.schedule(actor, input),
 			addItem: (actor, input) => meetings.addItem(actor, input)
 		}),
-		indicators: createIndicatorsService(deps)
+		indicators: createIndicatorsService(deps),
+		surveys: createSurveysService(deps)
 	};
 }
 

@@ -145,6 +145,7 @@ export function createSpacesService(deps: ServiceDeps) {
 					invite: can(actor, 'members.invite', space),
 					resetAccess: can(actor, 'members.resetAccess', space),
 					indicators: can(actor, 'indicators.view', space),
+					surveys: can(actor, 'survey.manage', space),
 					agencyIndicators: !!residence.agencyId && canViewAggregate(actor, 'agency', [id])
 				}
 			};

@@ -1,0 +1,172 @@
+/**
+ * Perception surveys: an organiser creates one from a template (or her own questions) for a
+ * residence, a building, an activity's participants, a body or a training group, then prints
+ * one-time links (QR codes). Anyone holding a link answers once, without an account and without
+ * JavaScript; the response keeps only the building, never the link or the person.
+ */
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { authorize, type Actor, type SpaceRef } from '$lib/domain/policy';
+import {
+	answersSchema,
+	customQuestionSchema,
+	SURVEY_AUDIENCES,
+	SURVEY_PHASES,
+	SURVEY_TEMPLATES,
+	TEMPLATE_QUESTIONS,
+	type AnswerKind
+} from '$lib/domain/indicators/surveys';
+import { parisDay, periodSchema } from '$lib/domain/indicators/period';
+import { transaction } from '../../db';
+import { activities, buildings, residences, surveyAnswers, surveyLinks, surveyQuestions, surveyResponses, surveys } from '../../db/schema';
+import { sha256Hex } from '../../crypto';
+import { audit } from '../audit';
+import type { ServiceDeps } from '../deps';
+import { notFound, UserError } from '../errors';
+import { parse } from '../validate';
+
+const id = z.string().trim().min(1).max(64);
+const createSchema = z
+	.object({
+		spaceType: z.enum(['residence', 'body', 'training']),
+		spaceId: id,
+		template: z.enum(SURVEY_TEMPLATES),
+		title: z.string().trim().min(3, 'indicators.error.title').max(120, 'indicators.error.title'),
+		audience: z.enum(SURVEY_AUDIENCES),
+		buildingId: id.optional(),
+		activityId: id.optional(),
+		phase: z.enum(SURVEY_PHASES).default('single'),
+		pairId: id.optional(),
+		closesOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'indicators.error.date'),
+		questions: z.array(customQuestionSchema).max(10).default([])
+	})
+	.refine((v) => v.template !== 'custom' || v.questions.length > 0, { message: 'indicators.error.prompt', path: ['questions'] })
+	.refine((v) => v.phase !== 'after' || !!v.pairId, { message: 'indicators.error.pair', path: ['pairId'] });
+
+const linksSchema = z.object({ count: z.coerce.number().int().min(1, 'indicators.error.linkCount').max(300, 'indicators.error.linkCount'), buildingId: id.optional() });
+const tokenSchema = z.string().regex(/^[a-z2-7]{16,64}$/, 'indicators.error.linkUnknown');
+
+export function createSurveysService(deps: ServiceDeps) {
+	const { db, clock, ids } = deps;
+
+	async function surveyOr404(surveyId: string) {
+		const row = (await db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
+		if (!row) throw notFound();
+		return row;
+	}
+	const spaceOf = (s: { spaceType: SpaceRef['type']; spaceId: string }): SpaceRef => ({ type: s.spaceType, id: s.spaceId });
+
+	/** The link behind a token, checked: unknown, for another space, used or expired each say so. */
+	async function openLink(spaceId: string, token: string) {
+		const t = tokenSchema.safeParse(token);
+		if (!t.success) throw new UserError('indicators.error.linkUnknown', {}, 404);
+		const link = (await db.select().from(surveyLinks).where(eq(surveyLinks.tokenHash, sha256Hex(t.data))))[0];
+		if (!link) throw new UserError('indicators.error.linkUnknown', {}, 404);
+		const survey = await surveyOr404(link.surveyId);
+		if (survey.spaceId !== spaceId) throw new UserError('indicators.error.linkOtherSpace', {}, 400);
+		if (link.usedAt) throw new UserError('indicators.error.linkUsed', {}, 410);
+		const now = clock.now().getTime();
+		if (link.expiresAt.getTime() <= now || survey.closesAt.getTime() <= now) throw new UserError('indicators.error.linkExpired', {}, 410);
+		return { link, survey };
+	}
+
+	async function questionsOf(surveyId: string) {
+		return db.select().from(surveyQuestions).where(eq(surveyQuestions.surveyId, surveyId)).orderBy(asc(surveyQuestions.position));
+	}
+
+	return {
+		async create(actor: Actor | null, input: unknown) {
+			const data = parse(createSchema, input);
+			const space = { type: data.spaceType, id: data.spaceId } as SpaceRef;
+			authorize(actor, 'survey.manage', space);
+			if (data.buildingId) {
+				const b = (await db.select({ residenceId: buildings.residenceId }).from(buildings).where(eq(buildings.id, data.buildingId)))[0];
+				if (!b || space.type !== 'residence' || b.residenceId !== space.id) throw new UserError('indicators.error.building');
+			}
+			if (data.activityId) {
+				const a = (await db.select().from(activities).where(eq(activities.id, data.activityId)))[0];
+				if (!a || a.spaceType !== space.type || a.spaceId !== space.id) throw notFound();
+			}
+			if (data.pairId) {
+				const before = (await db.select().from(surveys).where(eq(surveys.id, data.pairId)))[0];
+				if (!before || before.spaceId !== space.id || before.phase !== 'before' || before.template !== data.template) throw new UserError('indicators.error.pair');
+			}
+			const [y, m, d] = data.closesOn.split('-').map(Number) as [number, number, number];
+			// Open until the end of that day, Paris time.
+			const closes = parse(periodSchema, { from: parisDay(clock.now()), to: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` });
+			const surveyId = ids.id();
+			const now = clock.now();
+			const questions: { kind: AnswerKind; promptKey: string | null; prompt: string }[] =
+				data.template === 'custom' ? data.questions.map((q) => ({ kind: q.kind, promptKey: null, prompt: q.prompt })) : TEMPLATE_QUESTIONS[data.template].map((q) => ({ kind: q.kind, promptKey: q.key, prompt: '' }));
+			transaction(db, (tx) => {
+				tx.insert(surveys)
+					.values({ id: surveyId, spaceType: space.type, spaceId: space.id, template: data.template, title: data.title, audience: data.audience, buildingId: data.buildingId ?? null, activityId: data.activityId ?? null, phase: data.phase, pairId: data.pairId ?? null, closesAt: new Date(closes.end), createdBy: actor.id, createdAt: now })
+					.run();
+				tx.insert(surveyQuestions).values(questions.map((q, position) => ({ id: ids.id(), surveyId, position, ...q }))).run();
+				audit(tx, now, actor.id, 'survey.created', { type: 'survey', id: surveyId }, { template: data.template, audience: data.audience });
+			});
+			return { id: surveyId };
+		},
+
+		/** Surveys of a space for its organisers, with how many links were handed out and used. */
+		async list(actor: Actor | null, space: SpaceRef) {
+			authorize(actor, 'survey.manage', space);
+			const list = await db.select().from(surveys).where(and(eq(surveys.spaceType, space.type), eq(surveys.spaceId, space.id))).orderBy(asc(surveys.createdAt));
+			const ids_ = list.map((s) => s.id);
+			const links = ids_.length ? await db.select({ surveyId: surveyLinks.surveyId, n: count() }).from(surveyLinks).where(inArray(surveyLinks.surveyId, ids_)).groupBy(surveyLinks.surveyId) : [];
+			return list.map((s) => ({ ...s, links: links.find((l) => l.surveyId === s.id)?.n ?? 0 }));
+		},
+
+		async get(actor: Actor | null, surveyId: string) {
+			const s = await surveyOr404(surveyId);
+			authorize(actor, 'survey.manage', spaceOf(s));
+			const blds = s.spaceType === 'residence' ? await db.select({ id: buildings.id, name: buildings.name }).from(buildings).where(eq(buildings.residenceId, s.spaceId)).orderBy(asc(buildings.position)) : [];
+			return { survey: s, questions: await questionsOf(s.id), buildings: blds };
+		},
+
+		/** New one-time links; the tokens are returned once and only their hash is kept. */
+		async issueLinks(actor: Actor | null, surveyId: string, input: unknown) {
+			const s = await surveyOr404(surveyId);
+			authorize(actor, 'survey.manage', spaceOf(s));
+			const data = parse(linksSchema, input);
+			const buildingId = data.buildingId ?? s.buildingId ?? null;
+			if (buildingId) {
+				const b = (await db.select({ residenceId: buildings.residenceId }).from(buildings).where(eq(buildings.id, buildingId)))[0];
+				if (!b || b.residenceId !== s.spaceId) throw new UserError('indicators.error.building');
+			}
+			if (s.closesAt.getTime() <= clock.now().getTime()) throw new UserError('indicators.error.surveyClosed', {}, 409);
+			const tokens = Array.from({ length: data.count }, () => encodeBase32LowerCaseNoPadding(ids.bytes(15)));
+			const now = clock.now();
+			transaction(db, (tx) => {
+				tx.insert(surveyLinks).values(tokens.map((t) => ({ id: ids.id(), surveyId: s.id, tokenHash: sha256Hex(t), buildingId, expiresAt: s.closesAt, createdAt: now }))).run();
+				audit(tx, now, actor.id, 'survey.links', { type: 'survey', id: s.id }, { count: data.count, buildingId });
+			});
+			return { tokens, spaceId: s.spaceId, closesAt: s.closesAt };
+		},
+
+		/** What the answering page shows. Throws a UserError the page turns into a clear message. */
+		async open(spaceId: string, token: string) {
+			const { survey } = await openLink(spaceId, token);
+			const name = survey.spaceType === 'residence' ? (await db.select({ name: residences.name }).from(residences).where(eq(residences.id, survey.spaceId)))[0]?.name : undefined;
+			return { survey: { title: survey.title, closesAt: survey.closesAt, place: name ?? null }, questions: (await questionsOf(survey.id)).map((q) => ({ id: q.id, kind: q.kind, promptKey: q.promptKey, prompt: q.prompt })) };
+		},
+
+		/** One answer per link: the link is closed in the same transaction that stores the answers. */
+		async answer(spaceId: string, token: string, form: Record<string, unknown>) {
+			const { link, survey } = await openLink(spaceId, token);
+			const questions = await questionsOf(survey.id);
+			const values = parse(answersSchema(questions), form) as Record<string, number>;
+			const now = clock.now();
+			transaction(db, (tx) => {
+				const closed = tx.update(surveyLinks).set({ usedAt: now }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id }).all();
+				if (closed.length !== 1) throw new UserError('indicators.error.linkUsed', {}, 410);
+				const responseId = ids.id();
+				// Stored by day only, so that the time of an answer cannot be matched to a link's use.
+				tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: new Date(Date.parse(`${parisDay(now)}T12:00:00Z`)) }).run();
+				tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! }))).run();
+			});
+			return { ok: true as const };
+		}
+	};
+}
