@@ -4,7 +4,7 @@ import { ForbiddenError, isStaff, type Actor } from '$lib/domain/policy';
 import { shippedScenario } from '$lib/domain/practice/library';
 import { writeScenario } from '$lib/domain/practice/scenario';
 import { loadActor } from '../../auth/session';
-import { consultations, notifications, organisations, practiceRuns, proposals, trainingSessions } from '../../db/schema';
+import { bodies, consultations, notifications, organisations, practiceRuns, proposals, trainingSessions } from '../../db/schema';
 import { createTestApp, createUser, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { snapshotSpace } from './snapshot';
@@ -265,5 +265,16 @@ describe('practice spaces are kept out of the real world', () => {
 		void id;
 		const page = app.services.spaces.publicOrganisation('ccaura');
 		expect(JSON.stringify(page)).not.toContain('simulation');
+	});
+
+	it('the transparency portal refuses a practice body, although portals are public by default', async () => {
+		const { id } = await practice().start(now(trainer), T, { scenarioId: 'shipped:instance:fr' });
+		const run = practice().session(now(trainer), id).run!;
+		const body = app.services.deps.db.select().from(bodies).where(eq(bodies.id, run.spaceId)).get()!;
+		expect(body.practice).toBe(true);
+		await expect(app.services.minutes.portal.body('ccaura', body.slug)).rejects.toThrow();
+		// The same body, were it real, would be on the portal: the refusal is the practice marker's doing.
+		app.services.deps.db.update(bodies).set({ practice: false }).where(eq(bodies.id, body.id)).run();
+		await expect(app.services.minutes.portal.body('ccaura', body.slug)).resolves.toBeTruthy();
 	});
 });
