@@ -7,24 +7,20 @@ import { assistedSettingsSchema } from './assisted';
 import { z } from 'zod';
 import { METHODS, type Ballot, type ElectionConfig, type Method } from './voting/types';
 import { OPTION_ORDERS } from './ballot-order';
+import { POSITIONS, isRanked } from './methods';
 
-export { METHODS };
+export { METHODS, POSITIONS, isRanked };
 export type { Method };
+export { RANKED_METHODS, HAND_COUNT_METHODS, acceptsHandCount } from './methods';
 
 /** Majority-judgment grades, best first, as written in ballot files (displayed through i18n). */
 export const GRADES_FR = ['Excellent', 'Très bien', 'Bien', 'Assez bien', 'Passable', 'Insuffisant', 'À rejeter'] as const;
 
-export const RANKED_METHODS = ['schulze', 'irv', 'borda'] as const satisfies readonly Method[];
-export const isRanked = (m: Method) => (RANKED_METHODS as readonly Method[]).includes(m);
-/** A show of hands gives one number per option: only these methods can take it. */
-export const HAND_COUNT_METHODS = ['plurality', 'approval', 'yes-no-abstain'] as const satisfies readonly Method[];
-export const acceptsHandCount = (m: Method) => (HAND_COUNT_METHODS as readonly Method[]).includes(m);
 
 export const ELECTORATES = ['residence', 'building', 'body'] as const;
 export type Electorate = (typeof ELECTORATES)[number];
 export const ASSISTED_CHANNELS = ['door', 'phone', 'paper'] as const;
 export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];
-export const POSITIONS = ['for', 'against', 'abstain', 'object'] as const;
 /** The one option of a for/against/abstain consultation: the question itself. */
 export const MOTION_ID = 'motion';
 /** Under this share of households, a result is flagged as resting on a narrow group. */
