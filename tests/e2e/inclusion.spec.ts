@@ -200,3 +200,66 @@ test.describe('voice comments', () => {
 		await context.close();
 	});
 });
+
+test.describe('listen instead of read', () => {
+	test('the “listen” button shows only where the browser has a voice for the page’s language, and reads the text in it', async ({ browser }) => {
+		// This browser as it is: headless Chromium often has no voice at all; the button follows what it has.
+		const plain = await newSignedInContext(browser, 'karim');
+		await openGarden(plain.page);
+		const hasFrench = await plain.page.evaluate(
+			() =>
+				new Promise<boolean>((resolve) => {
+					const check = () => speechSynthesis.getVoices().some((v) => v.lang.toLowerCase().startsWith('fr'));
+					if (check()) resolve(true);
+					speechSynthesis.addEventListener('voiceschanged', () => resolve(check()));
+					setTimeout(() => resolve(check()), 1500);
+				})
+		);
+		await expect(plain.page.getByTestId('listen')).toHaveCount(hasFrench ? 1 : 0);
+		await plain.context.close();
+
+		// A browser with a French voice (and an English one): the button appears and reads in French.
+		const voiced = await newSignedInContext(browser, 'karim');
+		await voiced.context.addInitScript(() => {
+			const voices = [
+				{ lang: 'en-GB', name: 'English', localService: true, default: false, voiceURI: 'en' },
+				{ lang: 'fr-FR', name: 'Amélie', localService: true, default: true, voiceURI: 'fr' }
+			];
+			const spoken: { text: string; lang: string }[] = [];
+			Object.defineProperty(window, '__spoken', { value: spoken });
+			const synth = Object.assign(new EventTarget(), {
+				getVoices: () => voices,
+				speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }),
+				cancel: () => {},
+				speaking: false
+			});
+			Object.defineProperty(window, 'speechSynthesis', { value: synth });
+			// The real constructor refuses a voice that is not one of the browser's own.
+			class Utterance {
+				voice: unknown = null;
+				lang = '';
+				rate = 1;
+				onend: unknown = null;
+				onerror: unknown = null;
+				constructor(readonly text: string) {}
+			}
+			Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance });
+		});
+		await openGarden(voiced.page);
+		const listen = voiced.page.getByRole('button', { name: `Écouter : ${GARDEN}` });
+		await expect(listen).toBeVisible();
+		await listen.click();
+		await expect(listen).toHaveAttribute('aria-pressed', 'true');
+		const spoken = await voiced.page.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken);
+		expect(spoken).toHaveLength(1);
+		expect(spoken[0]!.lang).toBe('fr-FR');
+		expect(spoken[0]!.text).toContain(GARDEN);
+		expect(spoken[0]!.text).toContain('récupérateur d’eau de pluie');
+		// In Arabic there is no Arabic voice here: the button goes away rather than read French words.
+		await voiced.page.getByRole('button', { name: 'العربية' }).click();
+		await expect(voiced.page.locator('html')).toHaveAttribute('dir', 'rtl');
+		await expect(voiced.page.getByTestId('listen')).toHaveCount(0);
+		await voiced.page.getByRole('button', { name: 'Français' }).click();
+		await voiced.context.close();
+	});
+});
