@@ -121,3 +121,33 @@ test('a missing portal or version is a plain 404; open data is served without an
 	const csv = await request.get(`${PORTAL}/b/comite-de-pilotage-du-reseau-des-lcp/register.csv`);
 	expect(await csv.text()).toContain('id,title,method');
 });
+
+test('attacks through the form doors change nothing', async () => {
+	const { client, DB_PATH } = await import('./http');
+	const Database = (await import('better-sqlite3')).default;
+	const db = new Database(DB_PATH, { readonly: true });
+	const read = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T;
+	const nov = read<{ id: string; body_id: string }>("select id, body_id from meetings where title = 'Comité de pilotage — novembre'");
+	const dec = read<{ id: string }>("select id from meetings where title = 'Comité de pilotage — décembre'");
+	const state = () => read<{ status: string; n: number; a: number }>('select m.status, (select count(*) from minutes_versions) n, (select count(*) from minutes_amendments) a from minutes m where m.meeting_id = ?', nov.id);
+	const before = state();
+	const page = `/b/${nov.body_id}/meetings/${nov.id}/minutes`;
+
+	const member = await client('fatou');
+	expect((await member.post(`${page}?/adopt`, { form: {} })).status()).toBe(403);
+	expect((await member.post(`${page}?/correct`, { form: { content: 'forged', what: 'x', why: 'y' } })).status()).toBe(403);
+	expect((await member.post(`${page}?/amend`, { form: { section: 'general', passage: 'Séance', suggestion: 'x' } })).status()).toBe(400);
+	const secretary = await client(SECRETARY);
+	expect((await secretary.post(`${page}?/publish`, { form: {} })).status()).toBe(409);
+	expect((await secretary.post(`/b/${nov.body_id}/meetings/${dec.id}/minutes?/publish`, { form: {} })).status()).toBe(400);
+	expect((await secretary.post(`${page}?/submit`, { form: { windowDays: 'many' } })).status()).toBe(400);
+	const guest = await client();
+	expect([401, 403]).toContain((await guest.post(`${page}?/correct`, { form: { content: 'forged', what: 'x', why: 'y' } })).status());
+	expect(state()).toEqual(before);
+
+	// A follow-up belongs to its owner and the body's officers.
+	const decision = read<{ id: string; progress: number }>("select d.id, f.progress from decisions d join decision_follow_ups f on f.decision_id = d.id where d.title like 'Adopter le calendrier%'");
+	expect((await member.post(`/b/${nov.body_id}/register?/followUp`, { form: { decisionId: decision.id, status: 'abandoned', progress: '0', abandonReason: 'pirate', reviewAt: '', note: '' } })).status()).toBe(403);
+	expect(read<{ progress: number }>('select progress from decision_follow_ups where decision_id = ?', decision.id).progress).toBe(decision.progress);
+	db.close();
+});

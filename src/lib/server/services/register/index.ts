@@ -12,6 +12,7 @@ import { roomForSpace } from '$lib/realtime/events';
 import { transaction } from '../../db';
 import { consultationOptions, decisionFollowUps, decisionMilestones, decisionNotes, decisions, meetingMotions, memberships, minutes, minutesVersions, users } from '../../db/schema';
 import { log } from '../../log';
+import { practiceSpaceIds } from '../practice/marker';
 import { audit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import type { createNotificationsService } from '../notifications';
@@ -235,8 +236,10 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 				.where(and(lte(decisionFollowUps.reviewAt, now), isNull(decisionFollowUps.reviewRemindedAt), or(eq(decisionFollowUps.status, 'planned'), eq(decisionFollowUps.status, 'inProgress'))))
 				.all();
 			let sent = 0;
+			// Nothing from a practice space reaches anyone's notifications.
+			const practice = await practiceSpaceIds(db);
 			for (const { f, d } of due) {
-				if (!f.ownerId || !isOpenFollowUp(f.status) || d.spaceType === 'training') continue;
+				if (!f.ownerId || !isOpenFollowUp(f.status) || d.spaceType === 'training' || practice.has(d.spaceId)) continue;
 				const href = d.spaceType === 'body' ? `/b/${d.spaceId}/register#decision-${d.id}` : `/r/${d.spaceId}/register#decision-${d.id}`;
 				const pending = transaction(db, (tx) => {
 					tx.update(decisionFollowUps).set({ reviewRemindedAt: now }).where(eq(decisionFollowUps.decisionId, d.id)).run();
