@@ -16,7 +16,7 @@ const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) a
 const others = files.filter((f) => !/\.(fr|en)\.json$/.test(f));
 
 /** The tenant journeys' capabilities: Arabic must say every one of their messages (meetings fall back). */
-const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security'];
+const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab'];
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
 	for (const el of elements) {
