@@ -255,3 +255,18 @@ export function choiceOf(b: BallotInput): Ballot {
 	}
 	return out;
 }
+
+/** A consultation's status as stored: `draft` (upcoming), `open` or `closed`. */
+export type ConsultationStatusName = 'draft' | 'open' | 'closed';
+
+/**
+ * Its status at `now`, from what was last written and its scheduled dates: an upcoming one whose
+ * opening time has come is open, one whose closing time has come is closed (even if it was never
+ * seen open). Pages read this; the scheduler writes the same transitions (server/scheduler.ts).
+ */
+export function statusAt(c: { status: ConsultationStatusName; opensAt: Date | null; closesAt: Date | null }, now: Date): ConsultationStatusName {
+	if (c.status === 'closed') return 'closed';
+	const opened = c.status === 'open' || (c.opensAt !== null && c.opensAt <= now);
+	if (!opened) return 'draft';
+	return c.closesAt !== null && c.closesAt <= now ? 'closed' : 'open';
+}

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from './collab/testing-peer';
-import { consultations } from './db/schema';
+import { consultations, decisions } from './db/schema';
 import { startScheduler } from './scheduler';
 import { createResidence, createTestApp, createUser, type TestApp } from './testing';
 
@@ -15,23 +15,28 @@ afterEach(() => {
 	app.close();
 });
 
+/** A yes/no question that opens in a minute and closes an hour later. */
+function inAMinuteForAnHour(space: { type: 'residence'; id: string }) {
+	const now = app.clock.now().getTime();
+	return {
+		space,
+		question: 'Un banc ?',
+		method: 'yes-no-abstain',
+		options: [],
+		electorate: 'residence',
+		secrecy: 'secret',
+		resultsVisibility: 'live',
+		opensAt: new Date(now + 60_000).toISOString(),
+		closesAt: new Date(now + 3_600_000).toISOString()
+	};
+}
+
 describe('the scheduler', () => {
 	it('opens and closes consultations on time with nobody reading them', async () => {
 		const { residence } = await createResidence(app);
 		const space = { type: 'residence' as const, id: residence.id };
 		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
-		const now = app.clock.now().getTime();
-		const { id } = app.services.consultations.create(claire, {
-			space,
-			question: 'Un banc ?',
-			method: 'yes-no-abstain',
-			options: [],
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			opensAt: new Date(now + 60_000).toISOString(),
-			closesAt: new Date(now + 3_600_000).toISOString()
-		});
+		const { id } = app.services.consultations.create(claire, inAMinuteForAnHour(space));
 		// Read the table itself: a service read could settle the consultation on its own.
 		const status = () => app.services.deps.db.select({ s: consultations.status }).from(consultations).where(eq(consultations.id, id)).get()?.s;
 		stop = startScheduler(app.services, 5);
@@ -40,5 +45,50 @@ describe('the scheduler', () => {
 		app.clock.advance(3_600_000);
 		await until(() => status() === 'closed');
 		expect(status()).toBe('closed');
+	});
+
+	it('pages read a consultation as of now and write nothing; the scheduler then writes the same transitions', async () => {
+		const { residence } = await createResidence(app);
+		const space = { type: 'residence' as const, id: residence.id };
+		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
+		const amina = await createUser(app, { roles: [{ ...space, role: 'tenant' }] });
+		const { consultations: service, deps } = app.services;
+		const { id } = service.create(claire, inAMinuteForAnHour(space));
+		const stored = () => deps.db.select({ s: consultations.status }).from(consultations).where(eq(consultations.id, id)).get()?.s;
+		// Every write on this connection (insert, update, delete) counts here: reads must leave it still.
+		const writes = () => (deps.db.$client.prepare('select total_changes() as n').get() as { n: number }).n;
+		const everyRead = () => {
+			service.list(amina, space);
+			service.view(amina, id);
+			service.results(amina, id);
+			service.list(claire, space);
+			service.results(claire, id);
+		};
+
+		app.clock.advance(120_000);
+		let before = writes();
+		everyRead();
+		expect(writes()).toBe(before);
+		expect(service.view(amina, id).consultation.status).toBe('open');
+		expect(stored()).toBe('draft');
+		await service.cast(amina, { consultationId: id, ballot: { position: 'for' } });
+		service.flushBallotBox();
+
+		app.clock.advance(3_600_000);
+		before = writes();
+		everyRead();
+		expect(writes()).toBe(before);
+		const shown = service.results(amina, id);
+		expect(shown.live.status).toBe('closed');
+		expect(shown.decision?.adopted).toBe(true);
+		expect(stored()).toBe('open');
+		expect(deps.db.select().from(decisions).all()).toHaveLength(0);
+
+		// The scheduler's sweep records what the pages showed.
+		service.sweep();
+		expect(stored()).toBe('closed');
+		const recorded = deps.db.select().from(decisions).where(eq(decisions.consultationId, id)).get();
+		expect(recorded?.adopted).toBe(shown.decision?.adopted);
+		expect(recorded?.outcome).toEqual(shown.decision?.outcome);
 	});
 });

@@ -44,9 +44,9 @@ export function ballotFileToCsv(file: BallotFile): string {
 	return stringify([header, ...rows], { bom: true, escape_formulas: true });
 }
 
-export function createExports({ db, configOf }: Context, { load }: Scheduling) {
+export function createExports({ db, configOf }: Context, { read }: Scheduling) {
 	function exportFile(actor: Actor | null, id: string): BallotFile {
-		const c = load(parse(idSchema, id));
+		const c = read(parse(idSchema, id));
 		authorize(actor, 'space.view', spaceOf(c));
 		if (c.status !== 'closed') throw new UserError('votes.error.notClosed', {}, 409);
 		// Ballot ids are random, so this order says nothing about who voted when.

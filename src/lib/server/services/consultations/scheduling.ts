@@ -3,7 +3,7 @@
  * counted from the ballots on disk, and records the decision.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { MOTION_ID } from '$lib/domain/consultations';
+import { MOTION_ID, statusAt } from '$lib/domain/consultations';
 import { turnoutOf } from '$lib/domain/electorate';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { count, type CountResult } from '$lib/domain/voting';
@@ -29,24 +29,43 @@ function outcomeOf(result: CountResult, labels: Map<string, string>, quorumMet: 
 export function createScheduling(ctx: Context, tallies: Tallies, drain: (consultationId: string) => void) {
 	const { db, clock, ids, configOf } = ctx;
 
-	function load(id: string): ConsultationRow {
+	const stored = (id: string): ConsultationRow => {
 		const row = db.select().from(consultations).where(eq(consultations.id, id)).get();
 		if (!row) throw notFound();
-		return settle(row);
+		return row;
+	};
+
+	/** For writes (a vote, a proxy, opening or closing by hand): applies a due transition first. */
+	function load(id: string): ConsultationRow {
+		return settle(stored(id));
 	}
 
-	/** Applies a scheduled opening or closing whose time has come. */
+	/** For reads (pages, exports): the row as of now, nothing written. */
+	function read(id: string): ConsultationRow {
+		return asOfNow(stored(id));
+	}
+
+	/**
+	 * The row with its status computed from its dates (domain `statusAt`), for reading. Closed by
+	 * its dates but not yet frozen by the scheduler, it shows the result counted from the ballots on
+	 * disk, as the scheduler will freeze it.
+	 */
+	function asOfNow(c: ConsultationRow): ConsultationRow {
+		const status = statusAt(c, clock.now());
+		if (status === c.status) return c;
+		const openedAt = c.openedAt ?? c.opensAt;
+		if (status === 'open') return { ...c, status, openedAt };
+		const result = count({ ...configOf(c, optionsOf(db, c.id)), ballots: storedBallots(db, c.id) });
+		return { ...c, status, openedAt, closedAt: c.closesAt, result };
+	}
+
+	/** Writes a scheduled opening or closing whose time has come (the scheduler, and write paths). */
 	function settle(c: ConsultationRow): ConsultationRow {
-		const now = clock.now();
+		const target = statusAt(c, clock.now());
 		let row = c;
-		if (row.status === 'draft' && row.opensAt && row.opensAt <= now && !(row.closesAt && row.closesAt <= now)) {
-			row = openNow(row, null);
-		}
-		if (row.status === 'draft' && row.opensAt && row.closesAt && row.closesAt <= now) {
-			// Opened and closed while nobody looked: it still opened, then closes with no vote.
-			row = openNow(row, null);
-		}
-		if (row.status === 'open' && row.closesAt && row.closesAt <= now) row = closeNow(row, null);
+		// Opened and closed while nobody looked: it still opened, then closes with no vote.
+		if (target !== 'draft' && row.status === 'draft') row = openNow(row, null);
+		if (target === 'closed' && row.status === 'open') row = closeNow(row, null);
 		return row;
 	}
 
@@ -61,37 +80,46 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 		return row;
 	}
 
+	/** The decision a closed consultation records (written by closeNow; shown as of now before the scheduler wrote it). */
+	function decisionOf(closed: ConsultationRow & { result: CountResult }, actorId: string | null): typeof decisions.$inferSelect {
+		const config = configOf(closed, optionsOf(db, closed.id));
+		const turnout = turnoutOf(closed, tallies.buildState(closed));
+		const labels = new Map(config.options.map((o) => [o.id, o.label]));
+		const { adopted, outcome } = outcomeOf(closed.result, labels, turnout.quorum.met);
+		return {
+			id: ids.id(),
+			spaceType: closed.spaceType,
+			spaceId: closed.spaceId,
+			consultationId: closed.id,
+			title: closed.question,
+			method: closed.method,
+			outcome,
+			adopted,
+			quorumMet: turnout.quorum.met,
+			result: closed.result,
+			turnout: turnout as unknown as Record<string, unknown>,
+			decidedAt: closed.closedAt ?? clock.now(),
+			recordedBy: actorId
+		};
+	}
+
+	/** A closed consultation's decision: as recorded, or (closed by its dates, not yet frozen) as it will be. */
+	function decisionAsOfNow(c: ConsultationRow): typeof decisions.$inferSelect | null {
+		const recorded = db.select().from(decisions).where(eq(decisions.consultationId, c.id)).get();
+		if (recorded || c.status !== 'closed' || !c.result) return recorded ?? null;
+		return decisionOf({ ...c, result: c.result }, null);
+	}
+
 	function closeNow(c: ConsultationRow, actorId: string | null): ConsultationRow {
 		drain(c.id);
 		const now = clock.now();
-		const opts = optionsOf(db, c.id);
-		const config = configOf(c, opts);
+		const config = configOf(c, optionsOf(db, c.id));
 		const row = transaction(db, (tx) => {
 			// The frozen result is counted from the ballots on disk, not from the in-memory tally.
 			const result = count({ ...config, ballots: storedBallots(tx, c.id) });
 			const closed = { ...c, status: 'closed' as const, closedAt: now, result };
-			const state = tallies.buildState(closed);
-			const turnout = turnoutOf(closed, state);
 			tx.update(consultations).set({ status: 'closed', closedAt: now, result }).where(eq(consultations.id, c.id)).run();
-			const labels = new Map(config.options.map((o) => [o.id, o.label]));
-			const { adopted, outcome } = outcomeOf(result, labels, turnout.quorum.met);
-			tx.insert(decisions)
-				.values({
-					id: ids.id(),
-					spaceType: c.spaceType,
-					spaceId: c.spaceId,
-					consultationId: c.id,
-					title: c.question,
-					method: c.method,
-					outcome,
-					adopted,
-					quorumMet: turnout.quorum.met,
-					result,
-					turnout: turnout as unknown as Record<string, unknown>,
-					decidedAt: now,
-					recordedBy: actorId
-				})
-				.run();
+			tx.insert(decisions).values(decisionOf(closed, actorId)).run();
 			audit(tx, now, actorId, 'consultation.closed', { type: 'consultation', id: c.id }, { winners: result.winners, valid: result.valid, invalid: result.invalid });
 			return closed;
 		});
@@ -108,7 +136,9 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 
 	return {
 		load,
-		settle,
+		read,
+		asOfNow,
+		decisionAsOfNow,
 		api: {
 			open(actor: Actor | null, input: unknown) {
 				const { consultationId } = parse(consultationRef, input);
@@ -124,7 +154,7 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 				return closeNow(c, actor!.id).result;
 			},
 
-			/** Applies due openings and closings (so a close is announced live even if nobody is looking). */
+			/** Applies due openings and closings (so a close is announced live even if nobody is looking): the scheduler's job. */
 			sweep() {
 				const due = db.select().from(consultations).where(inArray(consultations.status, ['draft', 'open'])).all();
 				for (const c of due) settle(c);

@@ -21,7 +21,7 @@ export function createViews(
 	ctx: Context,
 	{ eligibility }: ElectorateReads,
 	{ snapshot }: Tallies,
-	{ load, settle }: Scheduling,
+	{ read, asOfNow, decisionAsOfNow }: Scheduling,
 	{ ballotOf, box }: VoteWriter,
 	{ proxyFor }: Proxies,
 	{ apart, assistedFor }: Pick<Assisted, 'apart' | 'assistedFor'>,
@@ -75,7 +75,7 @@ export function createViews(
 				.from(consultations)
 				.where(and(eq(consultations.spaceType, space.type), eq(consultations.spaceId, space.id)))
 				.all()
-				.map(settle)
+				.map(asOfNow)
 				.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 			const mine = rows.length
 				? new Set(
@@ -113,7 +113,7 @@ export function createViews(
 
 		/** Everything the vote screen needs for this person. `secret` comes from her cookie or typed code. */
 		view(actor: Actor | null, id: string, secret?: string) {
-			const c = load(parse(idSchema, id));
+			const c = read(parse(idSchema, id));
 			const space = spaceOf(c);
 			authorize(actor, 'space.view', space);
 			const opts = optionsOf(db, c.id);
@@ -209,12 +209,12 @@ export function createViews(
 
 		/** Results page: the result when visible, turnout, quorum, the decision once closed. */
 		results(actor: Actor | null, id: string) {
-			const c = load(parse(idSchema, id));
+			const c = read(parse(idSchema, id));
 			const space = spaceOf(c);
 			authorize(actor, 'space.view', space);
 			const opts = optionsOf(db, c.id);
 			const config = configOf(c, opts);
-			const decision = db.select().from(decisions).where(eq(decisions.consultationId, c.id)).get() ?? null;
+			const decision = decisionAsOfNow(c);
 			const visible = resultsVisible(c);
 			// Public consultations: members see who voted what (not for batches, which are anonymous).
 			const named =
@@ -258,7 +258,7 @@ export function createViews(
 
 		/** File of an option's photo, for members of the consultation's space only. */
 		photoPath(actor: Actor | null, consultationId: string, optionId: string): string {
-			const c = load(parse(idSchema, consultationId));
+			const c = read(parse(idSchema, consultationId));
 			authorize(actor, 'space.view', spaceOf(c));
 			const o = optionsOf(db, c.id).find((x) => x.id === optionId);
 			if (!o?.photo) throw notFound();

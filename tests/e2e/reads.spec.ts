@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { client, DB_PATH } from './http';
+
+/**
+ * Issue 9 item 3: reads never write. Every page a person reaches by following links from home
+ * (and its `__data.json`) is fetched with GET, as several people, and the database must come out
+ * byte for byte the same: no consultation opened or closed by a page load, no audit entry, no
+ * notification marked, nothing. The scheduler writes transitions, the forms write the rest.
+ */
+
+/** A digest of every row of every table (sessions included), in a stable order. */
+function databaseDigest(): string {
+	const db = new Database(DB_PATH, { readonly: true, fileMustExist: true });
+	try {
+		const hash = createHash('sha256');
+		const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
+		for (const { name } of tables) {
+			hash.update(`#${name}\n`);
+			for (const row of db.prepare(`select * from "${name}" order by rowid`).raw().all()) hash.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)) + '\n');
+		}
+		return hash.digest('hex');
+	} finally {
+		db.close();
+	}
+}
+
+/** Links a page offers that a GET may follow: same site, no sign-out, no file downloads that are not pages. */
+function links(html: string): string[] {
+	return [...html.matchAll(/href="(\/[^"#]*)"/g)]
+		.map((m) => m[1]!.replace(/&amp;/g, '&'))
+		.filter((href) => !href.startsWith('/logout') && !href.startsWith('/_app') && !/\.(css|js|png|webp|svg|ico|ics|csv|json)(\?|$)/.test(href));
+}
+
+test('following every link as a tenant, a facilitator, a chair and an administrator writes nothing', async () => {
+	test.setTimeout(240_000);
+	// Sign in first: signing in writes a session, which is not what is measured.
+	const people = await Promise.all(['amina', 'claire.martin@lmh.demo', 'sophie.leroy@lcp.demo', 'admin@demo.test'].map((u) => client(u)));
+	const before = databaseDigest();
+	let pages = 0;
+	for (const ctx of people) {
+		const seen = new Set<string>();
+		const queue = ['/'];
+		while (queue.length > 0 && seen.size < 60) {
+			const path = queue.shift()!;
+			if (seen.has(path)) continue;
+			seen.add(path);
+			const res = await ctx.get(path);
+			expect(res.status(), path).toBeLessThan(500);
+			if (!(res.headers()['content-type'] ?? '').includes('text/html')) continue;
+			pages += 1;
+			await ctx.get(`${path.split('?')[0]!.replace(/\/$/, '')}/__data.json${path.includes('?') ? `?${path.split('?')[1]}` : ''}`);
+			for (const next of links(await res.text())) if (!seen.has(next)) queue.push(next);
+		}
+	}
+	expect(pages).toBeGreaterThan(40);
+	expect(databaseDigest()).toBe(before);
+	for (const ctx of people) await ctx.dispose();
+});
