@@ -20,10 +20,10 @@ const EDITS = 10_000;
 
 export async function benchCollab(): Promise<BenchResult[]> {
 	const app = createTestApp();
-	const hub = app.services.collab.hub;
 	// The bench is about loading, not rights, and the log must stay uncompacted until we say so.
-	hub.configure({ access: () => Promise.resolve('write'), limits: { compactAfterUpdates: Number.POSITIVE_INFINITY, compactAfterBytes: Number.POSITIVE_INFINITY } });
+	app.services.collab.configure({ access: () => Promise.resolve('write'), limits: { compactAfterUpdates: Number.POSITIVE_INFINITY, compactAfterBytes: Number.POSITIVE_INFINITY } });
 	const server = await startRealtimeServer(app);
+	const hub = server.collab;
 	try {
 		const db = app.services.deps.db;
 		const user = await createUser(app, { displayName: 'Bench' });

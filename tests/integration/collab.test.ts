@@ -36,7 +36,7 @@ const doc = descriptionDocName('prop1');
 
 beforeEach(async () => {
 	app = createTestApp();
-	app.services.collab.hub.configure({ access: fixtureAccess });
+	app.services.collab.configure({ access: fixtureAccess });
 	server = await startRealtimeServer(app);
 	const { residence } = await createResidence(app);
 	residenceId = residence.id;
@@ -83,13 +83,13 @@ describe('collaborative documents over socket.io', () => {
 		await Promise.all([a.flush(), b.flush()]);
 		expect([...a.results, ...b.results].every((r) => r.ok)).toBe(true);
 
-		const server = () => app.services.collab.hub.documentState(doc);
+		const hubState = () => server.collab.documentState(doc);
 		await until(() => a.text() === b.text() && Y.encodeStateVector(a.doc).toString() === Y.encodeStateVector(b.doc).toString());
 		const expected = 'a'.repeat(20) + 'Un banc devant le bâtiment A' + 'b'.repeat(20);
 		expect(a.text()).toBe(expected);
 		expect(b.text()).toBe(expected);
 		expect(state(a.doc)).toEqual(state(b.doc));
-		expect(server()).toEqual(state(a.doc));
+		expect(hubState()).toEqual(state(a.doc));
 		expect(readDocumentText(app.services.deps.db, doc)).toBe(expected);
 	});
 
@@ -122,7 +122,7 @@ describe('collaborative documents over socket.io', () => {
 		const res = await peer(stranger).join();
 		expect(res.ok).toBe(false);
 		if (!res.ok) expect(res.code).toBe('collab.error.forbidden');
-		expect(app.services.collab.hub.loadedDocuments()).toBe(0);
+		expect(server.collab.loadedDocuments()).toBe(0);
 	});
 
 	it('refuses an oversized update with a clear error', async () => {
@@ -161,7 +161,7 @@ describe('collaborative documents over socket.io', () => {
 
 		// A new process: new connection, new services, new hub, same SQLite file.
 		const services = createServices({ db: openDatabase(app.file), clock: app.clock, ids: randomIds, bus: createLocalBus() });
-		services.collab.hub.configure({ access: fixtureAccess });
+		services.collab.configure({ access: fixtureAccess });
 		const restarted = await startRealtimeServer({ ...app, services });
 		extraServers.push(restarted);
 		const b = peer(author, doc, restarted.url);
@@ -206,7 +206,7 @@ describe('collaborative documents over socket.io', () => {
 	});
 
 	it('compacts the log past its threshold without changing the document, and unloads it when the last client leaves', async () => {
-		app.services.collab.hub.configure({ limits: { compactAfterUpdates: 10 } });
+		app.services.collab.configure({ limits: { compactAfterUpdates: 10 } });
 		const a = peer(author);
 		await a.join();
 		for (let i = 0; i < 25; i++) {
@@ -220,13 +220,13 @@ describe('collaborative documents over socket.io', () => {
 		expect(readDocumentText(app.services.deps.db, doc)).toBe(a.text());
 		rebuilt.destroy();
 
-		expect(app.services.collab.hub.loadedDocuments()).toBe(1);
+		expect(server.collab.loadedDocuments()).toBe(1);
 		const b = peer(facilitator);
 		await b.join();
 		expect(b.text()).toBe(a.text());
 		a.close();
 		b.close();
-		await until(() => app.services.collab.hub.loadedDocuments() === 0);
+		await until(() => server.collab.loadedDocuments() === 0);
 	});
 
 	it('relays awareness with the account’s name and removes it on disconnect', async () => {
@@ -279,7 +279,7 @@ describe('descriptions of real proposals', () => {
 		await a.join();
 		expect(a.text()).toBe('Deux bancs\nprès de l’aire de jeux');
 		a.close();
-		await until(() => app.services.collab.hub.loadedDocuments() === 0);
+		await until(() => server.collab.loadedDocuments() === 0);
 
 		const b = peer(author, descriptionDocName(id));
 		await b.join();

@@ -89,7 +89,7 @@ describe('minutes cycle', () => {
 		const res = await coEditor.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, vector)));
 		expect(res).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
 		expect(loadUpdates(harness.app.services.deps.db, doc).updates.length).toBe(rows);
-		expect(harness.app.services.collab.hub.text(doc)).toBe('Le budget est présenté par la trésorière.');
+		expect(harness.app.services.collab.text(doc)).toBe('Le budget est présenté par la trésorière.');
 		const rejoined = peerFor(f.secretary.id, doc);
 		await rejoined.join();
 		expect(rejoined.readOnly).toBe(true);
@@ -104,7 +104,7 @@ describe('minutes cycle', () => {
 		await secretary.join();
 		typeInto(secretary, 'Le budget est adopté à la majorité.');
 		await secretary.flush();
-		await until(() => harness.app.services.collab.hub.text(doc).length > 0);
+		await until(() => harness.app.services.collab.text(doc).length > 0);
 		secretary.close();
 		await m.close(f.chair, { meetingId: id });
 		expect(await code(() => minutes.publish(f.secretary, { meetingId: id }))).toBe('minutes.error.notAdopted');

@@ -52,7 +52,7 @@ describe('placing a proposal on the site plan', () => {
 		const { residence, amina, id } = await setup();
 		const other = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un jardin' });
 		// A pin placed through the plan view's document.
-		app.services.collab.hub.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 0.9, y: 0.9 });
+		app.services.collab.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 0.9, y: 0.9 });
 		app.services.collab.placePin(amina, id, { x: 0.3, y: 0.3 });
 		expect(app.services.collab.pinOf(other.id)).toEqual({ x: 0.9, y: 0.9 });
 		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.3, y: 0.3 });

@@ -21,7 +21,15 @@ export interface AccountSignals {
 	/** One session ended (sign-out): its sockets are disconnected. */
 	'session.ended': { userId: string; sessionId: string };
 }
-export type SignalName = keyof AccountSignals;
+/**
+ * Facts about live documents, for the realtime layer only: an update the collab service stored
+ * itself (a pin placed through a form, a seeded text), already written, for the documents open live.
+ */
+export interface DocumentSignals {
+	'collab.changed': { doc: string; update: Uint8Array };
+}
+export type Signals = AccountSignals & DocumentSignals;
+export type SignalName = keyof Signals;
 
 /**
  * Services publish here after their transaction commits; the realtime hub forwards to socket.io
@@ -31,8 +39,8 @@ export interface EventBus {
 	publish<E extends EventName>(room: string, event: E, payload: EventPayload<E>): void;
 	subscribe(listener: (message: Published) => void): () => void;
 	/** Announces an account fact (after commit), on every node in the scale-out mode. */
-	signal<S extends SignalName>(name: S, payload: AccountSignals[S]): void;
-	onSignal<S extends SignalName>(name: S, listener: (payload: AccountSignals[S]) => void): () => void;
+	signal<S extends SignalName>(name: S, payload: Signals[S]): void;
+	onSignal<S extends SignalName>(name: S, listener: (payload: Signals[S]) => void): () => void;
 }
 
 export function createLocalBus(): EventBus {

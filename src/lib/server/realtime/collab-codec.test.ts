@@ -14,7 +14,7 @@ import {
 	MAX_UPDATE_BYTES,
 	parsePayload,
 	syncPayload
-} from './codec';
+} from './collab-codec';
 
 const codeOf = (fn: () => unknown) => {
 	try {

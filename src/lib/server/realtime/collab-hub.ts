@@ -1,24 +1,27 @@
 /**
- * The Yjs document hub: keeps each collaborative document in memory while someone has it open,
- * syncs it with y-protocols messages over socket.io, relays awareness (cursors, names), and writes
- * every accepted update to the append-only log before anyone is told about it.
+ * The Yjs document hub of the realtime layer: keeps each collaborative document in memory while
+ * someone has it open, syncs it with y-protocols messages over socket.io and relays awareness
+ * (cursors, names). What is stored and who may do what is the collab service's (collab/service.ts):
+ * the hub loads documents through it, has every accepted update written by it before anyone is
+ * told about it, and applies the changes the service made itself (`collab.changed` on the bus).
  *
- * Authorisation happens at join and again on every update: a reader's update is refused, never
- * applied, never persisted. Names shown beside cursors come from the session, not from the client.
+ * Authorisation happens at join and again on every update, with the user as they are now: an update
+ * the service's guard refuses is never applied, never persisted. Names shown beside cursors come
+ * from the session, not from the client.
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { collabRoom, DESCRIPTION_FIELD, type Bytes, type CollabJoined } from '$lib/realtime/collab-events';
+import { collabRoom, type Bytes, type CollabJoined } from '$lib/realtime/collab-events';
 import type { Ack } from '$lib/realtime/events';
-import { replyTo } from '../realtime/ack';
 import { translator, type MessageKey } from '$lib/i18n';
 import type { SessionUser } from '../auth/session';
-import type { Db } from '../db';
-import type { Clock } from '../ids';
+import type { CollabService } from '../collab/service';
+import { documentFromUpdates } from '../collab/store';
 import { log } from '../log';
-import type { IoServer, IoSocket } from '../realtime/io';
-import type { RoomGuards } from '../realtime/rooms';
-import type { DocAccess, UpdateGuard } from './access';
+import { replyTo } from './ack';
+import type { EventBus } from './bus';
+import type { IoServer, IoSocket } from './io';
+import type { RoomGuards } from './rooms';
 import {
 	awarenessPayload,
 	CollabMessageError,
@@ -31,23 +34,20 @@ import {
 	joinPayload,
 	parsePayload,
 	syncPayload
-} from './codec';
-import { appendUpdate, compactDocument, documentFromUpdates, fragmentText, loadUpdates, readDocumentText, seedDocument, writeParagraphs } from './store';
+} from './collab-codec';
 
 export interface CollabLimits {
-	/** Compact a document's log once it holds this many rows... */
-	compactAfterUpdates: number;
-	/** ...or this many bytes, whichever comes first. */
-	compactAfterBytes: number;
 	/** Awareness client ids one socket may speak for (one per open tab's editor, with slack). */
 	awarenessClientsPerSocket: number;
 }
 
-export const defaultLimits: CollabLimits = {
-	compactAfterUpdates: 500,
-	compactAfterBytes: 1024 * 1024,
-	awarenessClientsPerSocket: 8
-};
+export const defaultLimits: CollabLimits = { awarenessClientsPerSocket: 8 };
+
+/** What the hub needs of the collab service: access, the update guard and the log. */
+export type CollabStore = Pick<CollabService, 'access' | 'checkUpdate' | 'open' | 'persist' | 'closed'>;
+
+/** Origin of updates the service already stored: applied and broadcast, not written again. */
+const STORED = Symbol('stored');
 
 /** Caret colours, all dark enough for white name labels (≥ 4.5:1). Names are always shown too. */
 const caretColours = ['#1d4e89', '#8a3b12', '#1e6b34', '#6b2d8a', '#a4161a', '#005f73', '#6b4a00', '#3d3d9e'];
@@ -63,26 +63,18 @@ interface LoadedDoc {
 	awareness: awarenessProtocol.Awareness;
 	/** Socket id → awareness client ids that socket speaks for. */
 	sockets: Map<string, Set<number>>;
-	logRows: number;
-	logBytes: number;
 }
 
 export interface CollabHub {
 	/** Serves documents on a socket.io server; `guards` learns who may stay in a document's room. */
 	attach(io: IoServer, guards?: RoomGuards): void;
-	configure(options: { access?: DocAccess; guard?: UpdateGuard; limits?: Partial<CollabLimits> }): void;
+	configure(options: { limits?: Partial<CollabLimits> }): void;
 	/** How many documents are in memory (they leave when their last client does). */
 	loadedDocuments(): number;
 	/** The in-memory state of a loaded document, or null: for tests and diagnostics. */
 	documentState(name: string): Uint8Array | null;
-	/** Seeds a description with plain text if it has never been written; live clients see it. */
-	seed(name: string, text: string): boolean;
-	/** Plain text of a description, from memory if loaded, else from the log. */
-	text(name: string): string;
-	/** Sets (or with null removes) one key of a map document; live clients receive it like any update. */
-	setMapEntry(name: string, field: string, key: string, value: unknown): void;
-	/** One key of a map document, from memory if loaded, else from the log. */
-	mapEntry(name: string, field: string, key: string): unknown;
+	/** Stops listening to the bus. */
+	close(): void;
 }
 
 const COLLAB_PREFIX = collabRoom('');
@@ -93,65 +85,35 @@ class ReadOnly extends Error {}
 class Unstored extends Error {}
 
 export interface CollabHubDeps {
-	db: Db;
-	clock: Clock;
-	access: DocAccess;
-	/** Which updates a member may send: the policy's answer for what the update touches. */
-	guard: UpdateGuard;
+	collab: CollabStore;
+	bus: EventBus;
 	limits?: Partial<CollabLimits>;
-	/**
-	 * Text a description starts from when its log is empty (the proposal's description as proposed),
-	 * so a proposal that was never seeded opens with its text rather than blank.
-	 */
-	initialText?: (docName: string) => string | null;
 }
 
 export function createCollabHub(deps: CollabHubDeps): CollabHub {
-	const { db, clock } = deps;
-	let access = deps.access;
-	let guard = deps.guard;
+	const { collab } = deps;
+	const access = (user: SessionUser, name: string) => collab.access(user, name);
 	let limits: CollabLimits = { ...defaultLimits, ...deps.limits };
 	let io: IoServer | null = null;
 	const docs = new Map<string, LoadedDoc>();
 	/** Socket id → names of the documents it joined. */
 	const joinedBy = new Map<string, Set<string>>();
 
-	function maybeCompact(entry: LoadedDoc) {
-		if (entry.logRows < limits.compactAfterUpdates && entry.logBytes < limits.compactAfterBytes) return;
-		try {
-			const result = compactDocument(db, entry.name, clock.now());
-			entry.logRows = 1;
-			entry.logBytes = result.bytesAfter;
-		} catch (err) {
-			// The log is still whole without compaction: try again on the next update.
-			log.error('collab compaction failed', { doc: entry.name, err: String(err) });
-		}
-	}
-
 	function load(name: string): LoadedDoc {
 		const existing = docs.get(name);
 		if (existing) return existing;
-		let stored = loadUpdates(db, name);
-		if (stored.updates.length === 0) {
-			const text = deps.initialText?.(name);
-			if (text && seedDocument(db, name, text, clock.now())) stored = loadUpdates(db, name);
-		}
-		const doc = documentFromUpdates(stored.updates);
+		const doc = documentFromUpdates(collab.open(name));
 		const awareness = new awarenessProtocol.Awareness(doc);
 		awareness.setLocalState(null); // the server has no cursor of its own
-		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), logRows: stored.updates.length, logBytes: stored.bytes };
-		maybeCompact(entry);
+		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map() };
 
 		// Persist first, then fan out: an update nobody could reload is never shown to anyone.
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			appendUpdate(db, name, update, clock.now());
-			entry.logRows += 1;
-			entry.logBytes += update.byteLength;
+			if (origin !== STORED) collab.persist(name, update);
 			const message = encodeUpdateMessage(update);
 			const room = collabRoom(name);
 			const from = typeof origin === 'string' && entry.sockets.has(origin) ? origin : null;
 			if (io) (from ? io.to(room).except(from) : io.to(room)).emit('collab.update', { doc: name, message });
-			maybeCompact(entry);
 		});
 		awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
@@ -165,8 +127,20 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		return entry;
 	}
 
+	// Changes the service stored itself (a pin placed through a form, a seeded text) reach open documents.
+	const offChanged = deps.bus.onSignal('collab.changed', ({ doc, update }) => {
+		const entry = docs.get(doc);
+		if (!entry) return;
+		try {
+			Y.applyUpdate(entry.doc, update, STORED);
+		} catch (err) {
+			log.error('collab stored change not applied', { doc, err: String(err) });
+		}
+	});
+
 	function unload(entry: LoadedDoc) {
 		docs.delete(entry.name);
+		collab.closed(entry.name);
 		entry.awareness.destroy();
 		entry.doc.destroy();
 	}
@@ -263,7 +237,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				const user = socket.data.user;
 				const level = user ? await access(user, name) : 'none';
 				if (!user || level === 'none' || !socket.connected) throw new ReadOnly();
-				const verdict = await guard(user, name, level, joinedEntry(name, socket.id).doc, msg.update);
+				const verdict = await collab.checkUpdate(user, name, level, joinedEntry(name, socket.id).doc, msg.update);
 				if (verdict === 'readOnly') throw new ReadOnly();
 				if (verdict === 'invalid') throw new CollabMessageError('collab.error.invalid');
 				if (!socket.connected) throw new ReadOnly();
@@ -341,8 +315,6 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			});
 		},
 		configure(options) {
-			if (options.access) access = options.access;
-			if (options.guard) guard = options.guard;
 			if (options.limits) limits = { ...limits, ...options.limits };
 		},
 		loadedDocuments: () => docs.size,
@@ -350,37 +322,6 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			const entry = docs.get(name);
 			return entry ? Y.encodeStateAsUpdate(entry.doc) : null;
 		},
-		seed(name, text) {
-			const entry = docs.get(name);
-			if (!entry) return seedDocument(db, name, text, clock.now());
-			const fragment = entry.doc.getXmlFragment(DESCRIPTION_FIELD);
-			if (entry.logRows > 0 || fragment.length > 0 || text.trim() === '') return false;
-			// Through the live document so open editors receive it like any other update.
-			Y.transact(entry.doc, () => writeParagraphs(fragment, text), 'seed');
-			return true;
-		},
-		setMapEntry(name, field, key, value) {
-			const entry = docs.get(name);
-			if (entry) {
-				// Through the live document: its update handler stores and broadcasts the change.
-				Y.transact(entry.doc, () => (value === null ? entry.doc.getMap(field).delete(key) : entry.doc.getMap(field).set(key, value)), 'server');
-				return;
-			}
-			const doc = documentFromUpdates(loadUpdates(db, name).updates);
-			const before = Y.encodeStateVector(doc);
-			if (value === null) doc.getMap(field).delete(key);
-			else doc.getMap(field).set(key, value);
-			appendUpdate(db, name, Y.encodeStateAsUpdate(doc, before), clock.now());
-		},
-		mapEntry(name, field, key) {
-			const doc = docs.get(name)?.doc ?? documentFromUpdates(loadUpdates(db, name).updates);
-			return doc.getMap(field).get(key);
-		},
-		text(name) {
-			const entry = docs.get(name);
-			if (entry) return fragmentText(entry.doc.getXmlFragment(DESCRIPTION_FIELD));
-			const text = readDocumentText(db, name);
-			return text === '' && loadUpdates(db, name).updates.length === 0 ? (deps.initialText?.(name)?.trim() ?? '') : text;
-		}
+		close: offChanged
 	};
 }

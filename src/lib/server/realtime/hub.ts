@@ -8,6 +8,7 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { ackError, replyTo } from './ack';
 import { attachBoardRoom } from './board-room';
+import { createCollabHub, type CollabHub } from './collab-hub';
 import { attachMeetingRoom } from './meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
 import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
@@ -27,8 +28,14 @@ export interface RealtimeOptions {
 	origin?: string;
 }
 
+export interface Realtime {
+	io: IoServer;
+	/** The live collaborative documents (Yjs) of this server. */
+	collab: CollabHub;
+}
+
 /** Attaches socket.io to an HTTP server; the session cookie authenticates sockets as it does pages. */
-export function attachRealtime(httpServer: HttpServer, services: Services, options: RealtimeOptions = {}): IoServer {
+export function attachRealtime(httpServer: HttpServer, services: Services, options: RealtimeOptions = {}): Realtime {
 	const { db, clock, bus } = services.deps;
 	const io: IoServer = new Server(httpServer, {
 		serveClient: false,
@@ -170,8 +177,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 		});
 	});
 
-	// Yjs documents (proposal descriptions, site-plan pins): their own rooms and authorisation.
-	services.collab.hub.attach(io, guards);
+	// Yjs documents (proposal descriptions, site-plan pins, minutes): their own rooms; the collab
+	// service decides access and stores them.
+	const collab = createCollabHub({ collab: services.collab, bus });
+	collab.attach(io, guards);
 
 	const unsubscribe = bus.subscribe(({ room, event, payload }) => {
 		(io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
@@ -182,9 +191,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 		live.close();
 		clearInterval(sweep);
 		coalescer.clear();
+		collab.close();
 	};
 	io.engine.on('close', stop);
 	httpServer.on('close', stop);
 
-	return io;
+	return { io, collab };
 }

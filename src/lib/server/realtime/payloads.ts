@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { boardJoinSchema } from '$lib/realtime/board-events';
 import { meetingJoinSchema } from '$lib/realtime/meeting-events';
 import type { ClientToServerEvents } from '$lib/realtime/events';
-import { awarenessPayload, joinPayload, syncPayload } from '../collab/codec';
+import { awarenessPayload, joinPayload, syncPayload } from './collab-codec';
 
 /** Events that carry nothing accept nothing (or an empty object). */
 export const emptyPayload = z.union([z.undefined(), z.null(), z.object({}).strict()]);

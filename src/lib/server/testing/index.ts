@@ -15,6 +15,7 @@ import { memberships, users } from '../db/schema';
 import type { Clock } from '../ids';
 import { randomIds } from '../ids';
 import { createLocalBus } from '../realtime/bus';
+import type { CollabHub } from '../realtime/collab-hub';
 import { attachRealtime, type IoServer } from '../realtime/hub';
 import { createServices, type Services } from '../services';
 
@@ -106,6 +107,8 @@ export function cookieFor(app: TestApp, userId: string): string {
 export interface RealtimeServer {
 	url: string;
 	io: IoServer;
+	/** The server's live collaborative documents (the realtime layer's Yjs hub). */
+	collab: CollabHub;
 	http: HttpServer;
 	close(): Promise<void>;
 }
@@ -115,12 +118,13 @@ export async function startRealtimeServer(app: TestApp): Promise<RealtimeServer>
 		res.statusCode = 404;
 		res.end();
 	});
-	const io = attachRealtime(http, app.services);
+	const { io, collab } = attachRealtime(http, app.services);
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const { port } = http.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
 		io,
+		collab,
 		http,
 		close: () => new Promise<void>((resolve) => void io.close(() => resolve()))
 	};

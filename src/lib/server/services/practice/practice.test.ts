@@ -116,7 +116,7 @@ describe('practice sessions', () => {
 		board.comment(now(amina), { proposalId: seeded.id, body: 'Oui !' });
 		board.setSupport(now(amina), { proposalId: pid, on: true });
 		app.services.collab.seedDescription(pid, 'Texte');
-		app.services.collab.hub.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
+		app.services.collab.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
 		const vote = db.select().from(consultations).where(eq(consultations.spaceId, first.spaceId)).get()!;
 		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${first.spaceId}`, ['facilitator']]]) };
 		app.services.consultations.open(facilitator, { consultationId: vote.id });
