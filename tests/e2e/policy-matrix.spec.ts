@@ -33,8 +33,10 @@ function find(value: unknown, match: (o: Json) => boolean, out: Json[] = []): Js
 async function data(ctx: APIRequestContext, path: string): Promise<{ status: number; nodes: Json[] }> {
 	const res = await ctx.get(`${path.replace(/\/$/, '')}/__data.json`);
 	if (res.status() !== 200) return { status: res.status(), nodes: [] };
-	const raw = (await res.json()) as { type: string; nodes?: ({ type: string; data: unknown[] } | null)[] };
-	if (raw.type !== 'data') return { status: 403, nodes: [] };
+	const raw = (await res.json()) as { type: string; nodes?: ({ type: string; data: unknown[]; status?: number } | null)[] };
+	// A load that refuses answers 200 with the refusal in its node.
+	const refused = (raw.nodes ?? []).find((n) => n?.type === 'error');
+	if (raw.type !== 'data' || refused) return { status: refused?.status ?? 403, nodes: [] };
 	return { status: 200, nodes: (raw.nodes ?? []).map((n) => (n?.type === 'data' ? (unflatten(n.data) as Json) : {})) };
 }
 
