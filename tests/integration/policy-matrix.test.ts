@@ -218,4 +218,16 @@ describe('the live site plan takes from an author only what the pin form would',
 		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
 		for (const p of peers.splice(0)) p.close();
 	});
+
+	it('takes moves sent back to back in the order sent (each builds on the one before)', async () => {
+		const { mine } = await authorOnPlan();
+		const live = peer(people.facilitator!, pinsDocName(residenceId));
+		await live.join();
+		const pins = live.doc.getMap(PINS_FIELD);
+		for (let i = 1; i <= 5; i++) pins.set(mine.id, { x: i / 10, y: 0.5 });
+		await live.flush();
+		expect(live.results.filter((r) => !r.ok)).toEqual([]);
+		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.5, y: 0.5 });
+		for (const p of peers.splice(0)) p.close();
+	});
 });

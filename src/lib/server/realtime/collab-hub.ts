@@ -224,6 +224,15 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			reply({ ok: true, data: null });
 		});
 
+		// One socket's updates are checked and applied in the order sent: the next one builds on the
+		// previous, and the update guard must see the document the previous one produced.
+		let pending: Promise<unknown> = Promise.resolve();
+		const inOrder = <T,>(job: () => Promise<T>): Promise<T> => {
+			const next = pending.then(job);
+			pending = next.catch(() => undefined);
+			return next;
+		};
+
 		socket.on('collab.sync', (payload, ack) => {
 			let docName = '';
 			const run = async (): Promise<{ reply: Bytes | null }> => {
@@ -251,7 +260,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				}
 				return { reply: null };
 			};
-			run()
+			inOrder(run)
 				.then((data) => {
 					if (typeof ack === 'function') ack({ ok: true, data });
 				})
