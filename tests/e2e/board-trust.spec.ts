@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext, PHONE } from './fixtures';
+import { client, joinDescription, pageData, residenceId } from './http';
 
 /**
  * Issue 8, "a board that fits": the desktop board, where the undo goes, what the keyboard does and
@@ -218,4 +219,127 @@ test('the suggested passphrase is shown whole at 360 px and follows what is type
 	await expect(whole).toContainText('ma phrase à moi bien longue pour tenir');
 	await checkPage(page, 'join-passphrase');
 	await context.close();
+});
+
+type Json = Record<string, unknown>;
+
+/** A form action posted as the enhanced form would (JSON answer), by someone the page would not show the button to. */
+async function postAction(ctx: APIRequestContext, path: string, form: Record<string, string>): Promise<{ type: string; status?: number }> {
+	const res = await ctx.post(path, { form, headers: { accept: 'application/json' } });
+	return (await res.json()) as { type: string; status?: number };
+}
+
+test('an author edits (“modifié”) and deletes her own comment; a neighbour’s forged requests change nothing', async ({ browser }) => {
+	const karim = await newSignedInContext(browser, 'karim', { viewport: PHONE });
+	const board = await openBoard(karim.page);
+	await karim.page.getByRole('link', { name: /En discussion/ }).click();
+	await karim.page.getByRole('link', { name: 'Des bancs devant l’entrée du bâtiment A', exact: true }).click();
+	await expect(karim.page).toHaveURL(/\/board\/p\//);
+	const page = new URL(karim.page.url()).pathname;
+	const stamp = Date.now().toString(36);
+	await karim.page.getByLabel('Votre commentaire').fill(`Il faudrait un banc à l’ombre ${stamp}`);
+	await karim.page.getByRole('button', { name: 'Publier' }).click();
+	const mine = karim.page.locator('article.comment', { hasText: stamp });
+	await expect(mine).toBeVisible();
+	await mine.locator('summary', { hasText: 'Modifier' }).click();
+	await mine.getByLabel('Votre commentaire, modifié').fill(`Il faudrait deux bancs à l’ombre ${stamp}`);
+	await mine.getByRole('button', { name: 'Enregistrer' }).click();
+	await expect(karim.page.getByText('Votre commentaire est modifié.')).toBeVisible();
+	await expect(mine).toContainText(`deux bancs à l’ombre ${stamp}`);
+	await expect(mine.locator('.by')).toContainText('(modifié)');
+	await checkPage(karim.page, 'proposal-comment-edited');
+
+	// Amina sees no edit or delete button on Karim's comment, and her forged posts are refused.
+	const amina = await client('amina');
+	const commentId = ((await pageData(amina, page)).data.find((d) => 'threads' in d)!.threads as Json[]).find((c) => String(c.body).includes(stamp))!.id as string;
+	const view = ((await pageData(amina, page)).data.find((d) => 'threads' in d)!.threads as Json[]).find((c) => c.id === commentId)!;
+	expect(view.can).toEqual({ edit: false, delete: false });
+	expect(await postAction(amina, `${page}?/editComment`, { commentId, body: 'Piraté' })).toMatchObject({ type: 'failure', status: 403 });
+	expect(await postAction(amina, `${page}?/deleteComment`, { commentId })).toMatchObject({ type: 'failure', status: 403 });
+	// A facilitator moderates (hides) but does not rewrite a tenant's words either.
+	const claire = await client('claire.martin@lmh.demo');
+	expect(await postAction(claire, `${page}?/editComment`, { commentId, body: 'Réécrit' })).toMatchObject({ type: 'failure', status: 403 });
+	const raw = (await pageData(amina, page)).raw;
+	expect(raw).toContain(`deux bancs à l’ombre ${stamp}`);
+	expect(raw).not.toContain('Piraté');
+
+	await mine.locator('summary', { hasText: 'Supprimer' }).click();
+	await expect(mine.getByText('Supprimer ce commentaire ? Il disparaîtra pour tout le monde')).toBeVisible();
+	await mine.getByRole('button', { name: 'Oui, supprimer mon commentaire' }).click();
+	await expect(karim.page.getByText('Votre commentaire est supprimé.')).toBeVisible();
+	await expect(karim.page.locator('article.comment', { hasText: stamp })).toHaveCount(0);
+	expect((await pageData(amina, page)).raw).not.toContain(stamp);
+	await karim.page.goto(board);
+	await amina.dispose();
+	await claire.dispose();
+	await karim.context.close();
+});
+
+test('an author withdraws her idea after confirming, it leaves neighbours’ boards live, she puts it back; nobody else can, by form or live document', async ({ browser }) => {
+	const amina = await newSignedInContext(browser, 'amina');
+	const karim = await newSignedInContext(browser, 'karim');
+	const board = await openBoard(amina.page);
+	await karim.page.goto(board);
+	await expect(karim.page.getByTestId('live-status')).toContainText('En direct');
+	const title = `Un atelier vélo ${Date.now().toString(36)}`;
+	await amina.page.goto(`${board}/new`);
+	await amina.page.getByLabel('Votre idée en quelques mots').fill(title);
+	await amina.page.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await expect(karim.page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible();
+	await amina.page.getByRole('link', { name: title, exact: true }).click();
+	await expect(amina.page).toHaveURL(/\/board\/p\//);
+	const page = new URL(amina.page.url()).pathname;
+	const pid = page.split('/').pop()!;
+
+	// Karim may not withdraw it, through the form or by editing its live document once withdrawn.
+	const karimHttp = await client('karim');
+	expect(await postAction(karimHttp, `${page}?/withdraw`, {})).toMatchObject({ type: 'failure', status: 403 });
+	const aminaHttp = await client('amina');
+	expect((await joinDescription(aminaHttp, pid)).data?.readOnly).toBe(false);
+
+	await amina.page.locator('summary', { hasText: 'Retirer mon idée' }).click();
+	await expect(amina.page.getByText('Retirer votre idée du tableau ? Elle n’y sera plus visible')).toBeVisible();
+	await amina.page.getByRole('button', { name: 'Oui, retirer mon idée' }).click();
+	await expect(amina.page.getByTestId('withdrawn')).toContainText('Vous avez retiré cette idée du tableau');
+	await expect(karim.page.getByRole('heading', { name: title })).toHaveCount(0);
+	await checkPage(amina.page, 'proposal-withdrawn');
+	// Withdrawn, it is frozen: no comment, and the live description is read-only even for its author.
+	expect(await postAction(karimHttp, `${page}?/comment`, { body: 'Dommage' })).toMatchObject({ type: 'failure', status: 403 });
+	expect((await joinDescription(aminaHttp, pid)).data?.readOnly).toBe(true);
+	expect(await postAction(karimHttp, `${page}?/restore`, {})).toMatchObject({ type: 'failure', status: 403 });
+	const id = await residenceId(karimHttp);
+	expect((await pageData(karimHttp, `/r/${id}/board`)).raw).not.toContain(title);
+
+	await amina.page.getByRole('button', { name: 'Remettre mon idée sur le tableau' }).click();
+	await expect(amina.page.getByText('Votre idée est de retour sur le tableau.')).toBeVisible();
+	await expect(karim.page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible();
+	await expect(amina.page.getByRole('list').getByText('Amina B. a retiré l’idée du tableau')).toBeVisible();
+	await karimHttp.dispose();
+	await aminaHttp.dispose();
+	await amina.context.close();
+	await karim.context.close();
+});
+
+test('staff names carry the staff badge on board cards and on the proposal page', async ({ browser }) => {
+	const karim = await newSignedInContext(browser, 'karim');
+	await openBoard(karim.page);
+	await karim.page.getByRole('link', { name: 'Un jardin partagé au pied du bâtiment B', exact: true }).click();
+	const claireComment = karim.page.locator('article.comment', { hasText: 'Claire Martin' }).first();
+	await expect(claireComment.locator('.staff-badge')).toBeVisible();
+	await expect(karim.page.locator('article.comment', { hasText: 'Josiane L.' }).first().locator('.staff-badge')).toHaveCount(0);
+	// The demo's reworded comment says so.
+	await expect(karim.page.locator('article.comment', { hasText: 'Le samedi matin' }).locator('.by')).toContainText('(modifié)');
+	// An idea proposed by the facilitator shows the badge on its card.
+	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const board = await openBoard(claire.page);
+	const title = `Devis pour l’éclairage ${Date.now().toString(36)}`;
+	await claire.page.goto(`${board}/new`);
+	await claire.page.getByLabel('Votre idée en quelques mots').fill(title);
+	await claire.page.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await karim.page.goto(board);
+	await expect(card(karim.page, title).locator('.staff-badge')).toBeVisible();
+	await expect(card(karim.page, 'Une grainothèque et une outilthèque dans le local commun').locator('.staff-badge')).toHaveCount(0);
+	await checkPage(karim.page, 'board-staff-badge');
+	await claire.context.close();
+	await karim.context.close();
 });

@@ -1,5 +1,6 @@
 import { expect, request, type APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { io } from 'socket.io-client';
 // devalue comes with @sveltejs/kit (it is how __data.json is encoded), so it is always installed.
 import { unflatten } from 'devalue';
 import { fileURLToPath } from 'node:url';
@@ -50,5 +51,16 @@ export function rowCounts(): Record<string, number> {
 		return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
 	} finally {
 		db.close();
+	}
+}
+
+/** Joins a proposal's live description over socket.io as this client's user: the ack says whether, and whether read-only. */
+export async function joinDescription(ctx: APIRequestContext, proposalId: string): Promise<{ ok: boolean; code?: string; data?: { readOnly: boolean } }> {
+	const cookie = (await ctx.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+	const socket = io(BASE_URL, { extraHeaders: { cookie, origin: BASE_URL }, transports: ['websocket'], forceNew: true, reconnection: false });
+	try {
+		return await socket.timeout(10_000).emitWithAck('collab.join', { doc: `proposal:${proposalId}:description` });
+	} finally {
+		socket.disconnect();
 	}
 }

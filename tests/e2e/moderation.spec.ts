@@ -1,6 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { io } from 'socket.io-client';
-import { BASE_URL, client, pageData, residenceId } from './http';
+import { client, joinDescription, pageData, residenceId } from './http';
 
 /**
  * Issue 7 finding 7: once a facilitator hides something, no door serves its text to non-moderators —
@@ -15,16 +14,6 @@ async function post(ctx: APIRequestContext, path: string, form: Record<string, s
 	const body = (await res.json()) as { type: string; location?: string };
 	expect(['success', 'redirect'], `${path}: ${JSON.stringify(body)}`).toContain(body.type);
 	return body;
-}
-
-async function joinDescription(ctx: APIRequestContext, proposalId: string): Promise<{ ok: boolean; code?: string }> {
-	const cookie = (await ctx.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-	const socket = io(BASE_URL, { extraHeaders: { cookie, origin: BASE_URL }, transports: ['websocket'], forceNew: true, reconnection: false });
-	try {
-		return await socket.timeout(10_000).emitWithAck('collab.join', { doc: `proposal:${proposalId}:description` });
-	} finally {
-		socket.disconnect();
-	}
 }
 
 test('a hidden proposal’s description and comments, and a hidden comment’s excerpt, reach moderators only', async () => {

@@ -96,6 +96,10 @@ function serviceDoor(action: ProposalAction, actor: SessionUser, p: { id: string
 			return () => proposals.undo(actor, { eventId: p.eventId });
 		case 'proposal.moderate':
 			return () => (proposals.proposal(actor, p.id).card.hidden ? proposals.unhideProposal(actor, { id: p.id }) : proposals.hideProposal(actor, { id: p.id, reason: 'Doublon' }));
+		case 'proposal.withdrawOwn':
+			return () => proposals.withdraw(actor, { proposalId: p.id });
+		case 'proposal.restoreOwn':
+			return () => proposals.restore(actor, { proposalId: p.id });
 	}
 }
 
@@ -169,7 +173,7 @@ describe('every door agrees with the policy table for proposals', () => {
 		expect(allowed('stranger')).toEqual([]);
 		expect(allowed('observer')).toEqual(['proposal.view', 'proposal.read']);
 		expect(allowed('tenant')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support']);
-		expect(allowed('author')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.decline']);
+		expect(allowed('author')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.decline', 'proposal.withdrawOwn']);
 		const manager = ['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.move', 'proposal.decline', 'proposal.undo', 'proposal.moderate'];
 		expect(allowed('association')).toEqual(manager);
 		expect(allowed('facilitator')).toEqual(manager.filter((a) => a !== 'proposal.support'));
@@ -177,6 +181,11 @@ describe('every door agrees with the policy table for proposals', () => {
 		const hidden = await freshProposal('hidden');
 		expect(proposalActions.filter((a) => can(people.author!, a, hidden.resource))).toEqual(['proposal.view']);
 		expect(proposalActions.filter((a) => can(people.facilitator!, a, hidden.resource))).toEqual(['proposal.view', 'proposal.read', 'proposal.move', 'proposal.decline', 'proposal.undo', 'proposal.moderate']);
+		// Withdrawn by its author: frozen for everyone; she alone may put it back.
+		const withdrawn = { ...p.resource, withdrawn: true };
+		expect(proposalActions.filter((a) => can(people.author!, a, withdrawn))).toEqual(['proposal.view', 'proposal.read', 'proposal.restoreOwn']);
+		expect(proposalActions.filter((a) => can(people.tenant!, a, withdrawn))).toEqual(['proposal.view', 'proposal.read']);
+		expect(proposalActions.filter((a) => can(people.facilitator!, a, withdrawn))).toEqual(['proposal.view', 'proposal.read', 'proposal.move', 'proposal.decline', 'proposal.undo', 'proposal.moderate']);
 	});
 });
 

@@ -244,11 +244,27 @@ export interface ProposalResource {
 	coAuthorIds?: readonly string[];
 	status: ProposalStatus;
 	hidden: boolean;
+	/** Taken off the board by its author: frozen like a hidden one until she puts it back. */
+	withdrawn?: boolean;
 }
 
 /** The facts of a proposal row (`proposals` table) for the policy. */
-export function proposalResource(row: { spaceType: SpaceType; spaceId: string; authorId: string; status: ProposalStatus; hiddenAt: Date | null }): ProposalResource {
-	return { kind: 'proposal', space: { type: row.spaceType, id: row.spaceId }, authorId: row.authorId, status: row.status, hidden: row.hiddenAt !== null };
+export function proposalResource(row: { spaceType: SpaceType; spaceId: string; authorId: string; status: ProposalStatus; hiddenAt: Date | null; withdrawnAt?: Date | null }): ProposalResource {
+	return { kind: 'proposal', space: { type: row.spaceType, id: row.spaceId }, authorId: row.authorId, status: row.status, hidden: row.hiddenAt !== null, withdrawn: !!row.withdrawnAt };
+}
+
+/** A comment on a proposal, as the policy sees it (with the facts of the proposal it is on). */
+export interface CommentResource {
+	kind: 'comment';
+	authorId: string;
+	hidden: boolean;
+	deleted: boolean;
+	proposal: ProposalResource;
+}
+
+/** The facts of a comment row (`proposal_comments`) on the given proposal, for the policy. */
+export function commentResource(row: { authorId: string; hiddenAt: Date | null; deletedAt?: Date | null }, proposal: ProposalResource): CommentResource {
+	return { kind: 'comment', authorId: row.authorId, hidden: row.hiddenAt !== null, deleted: !!row.deletedAt, proposal };
 }
 
 /** A residence's site plan with its pins (one live document per residence). */
@@ -261,6 +277,7 @@ export interface SitePlanResource {
 export interface Resources {
 	proposal: ProposalResource;
 	sitePlan: SitePlanResource;
+	comment: CommentResource;
 }
 export type Resource = Resources[keyof Resources];
 type Rule<R> = (actor: Actor, resource: R) => boolean;
@@ -271,7 +288,7 @@ const managesBoard = (a: Actor, s: SpaceRef) => has(a, 'proposal.move', s) || ha
 const ownsProposal = (a: Actor, p: ProposalResource) => (p.authorId === a.id || (p.coAuthorIds ?? []).includes(a.id)) && has(a, 'proposal.editOwn', p.space);
 /** A hidden proposal is frozen: its text reaches moderators only and nobody changes it until it is shown again. */
 const readable = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && (!p.hidden || has(a, 'content.moderate', p.space));
-const open = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && !p.hidden;
+const open = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && !p.hidden && !p.withdrawn;
 const movesProposals = (a: Actor, p: ProposalResource) => has(a, 'space.view', p.space) && has(a, 'proposal.move', p.space);
 
 /**
@@ -297,7 +314,11 @@ const proposalRules = {
 	'proposal.decline': (a, p) => movesProposals(a, p) || (open(a, p) && ownsProposal(a, p) && p.status === 'idea'),
 	'proposal.undo': (a, p) => has(a, 'space.view', p.space) && has(a, 'proposal.move', p.space),
 	/** Hiding and showing it again, or one of its comments. */
-	'proposal.moderate': (a, p) => has(a, 'content.moderate', p.space)
+	'proposal.moderate': (a, p) => has(a, 'content.moderate', p.space),
+	/** Its author takes her idea off the board, while nobody has planned it yet (idea or discussion). */
+	'proposal.withdrawOwn': (a, p) => open(a, p) && ownsProposal(a, p) && (p.status === 'idea' || p.status === 'discussion'),
+	/** …and puts it back (the undo of withdrawing), unless it was hidden meanwhile. */
+	'proposal.restoreOwn': (a, p) => has(a, 'space.view', p.space) && !p.hidden && !!p.withdrawn && ownsProposal(a, p)
 } satisfies Record<string, Rule<ProposalResource>>;
 export type ProposalAction = keyof typeof proposalRules;
 export const proposalActions = Object.keys(proposalRules) as ProposalAction[];
@@ -310,13 +331,26 @@ const sitePlanRules = {
 } satisfies Record<string, Rule<SitePlanResource>>;
 export type SitePlanAction = keyof typeof sitePlanRules;
 
+/**
+ * Comments: their author edits or deletes her own while she may still comment in the space. A
+ * comment hidden by moderation, or on a hidden or withdrawn proposal, is frozen (the moderator's note
+ * stays). Moderators hide comments (`proposal.moderate`); they neither rewrite nor delete others'.
+ */
+const ownsComment = (a: Actor, c: CommentResource) => c.authorId === a.id && !c.deleted && !c.hidden && open(a, c.proposal) && has(a, 'proposal.comment', c.proposal.space);
+const commentRules = {
+	'comment.editOwn': ownsComment,
+	'comment.deleteOwn': ownsComment
+} satisfies Record<string, Rule<CommentResource>>;
+export type CommentAction = keyof typeof commentRules;
+
 /** The rules of every kind of resource (register a new kind here, and its actions in `ResourceAction`). */
 const resourceRules: { [K in keyof Resources]: Record<string, Rule<Resources[K]>> } = {
 	proposal: proposalRules,
-	sitePlan: sitePlanRules
+	sitePlan: sitePlanRules,
+	comment: commentRules
 };
 /** The actions that can be asked about a resource of kind K. */
-export type ResourceAction<K extends keyof Resources = keyof Resources> = { proposal: ProposalAction; sitePlan: SitePlanAction }[K];
+export type ResourceAction<K extends keyof Resources = keyof Resources> = { proposal: ProposalAction; sitePlan: SitePlanAction; comment: CommentAction }[K];
 
 export function can(actor: Actor | null, action: Action, space: SpaceRef): boolean;
 export function can<R extends Resource>(actor: Actor | null, action: ResourceAction<R['kind']>, resource: R): boolean;

@@ -24,12 +24,16 @@ export interface BoardCard {
 	supports: number;
 	volunteers: number;
 	comments: number;
+	/** The author is staff (agency team, trainer, administrator): shown with the staff badge. */
+	authorStaff: boolean;
+	/** Taken off the board by its author: boards drop the card. */
+	withdrawn: boolean;
 	hidden: { reason: string } | null;
 	createdAt: string;
 	updatedAt: string;
 }
 
-export type BoardChange = 'created' | 'moved' | 'edited' | 'support' | 'volunteer' | 'comment' | 'hidden' | 'undone';
+export type BoardChange = 'created' | 'moved' | 'edited' | 'support' | 'volunteer' | 'comment' | 'hidden' | 'undone' | 'withdrawn';
 
 export interface ProposalUpdate {
 	card: BoardCard;

@@ -56,3 +56,8 @@ export const hideSchema = z.object({
 });
 
 export const undoSchema = z.object({ eventId: z.coerce.number({ message: 'validation.required' }).int().positive() });
+
+/** An author rewriting her comment: the same limits as writing it. */
+export const editCommentSchema = z.object({ commentId: id, body: commentSchema.shape.body });
+export const commentRefSchema = z.object({ commentId: id });
+export const proposalRefSchema = z.object({ proposalId: id });

@@ -30,6 +30,8 @@ export const proposals = sqliteTable(
 		hiddenAt: at('hidden_at'),
 		hiddenBy: text('hidden_by').references(() => users.id),
 		hiddenReason: text('hidden_reason'),
+		/** Its author took it off the board (she may put it back): it leaves the board, its page stays. */
+		withdrawnAt: at('withdrawn_at'),
 		createdAt: at('created_at').notNull(),
 		updatedAt: at('updated_at').notNull()
 	},
@@ -70,6 +72,10 @@ export const proposalComments = sqliteTable(
 		hiddenAt: at('hidden_at'),
 		hiddenBy: text('hidden_by').references(() => users.id),
 		hiddenReason: text('hidden_reason'),
+		/** Last change of its text by its author (shown as "modifié"); earlier texts stay in the audit log. */
+		editedAt: at('edited_at'),
+		/** Deleted by its author: the text is emptied here (kept in the audit log); a placeholder holds its replies. */
+		deletedAt: at('deleted_at'),
 		createdAt: at('created_at').notNull()
 	},
 	(t) => [index('proposal_comments_proposal').on(t.proposalId, t.createdAt)]
@@ -86,7 +92,7 @@ export const proposalEvents = sqliteTable(
 		proposalId: text('proposal_id').notNull().references(() => proposals.id),
 		at: at('at').notNull(),
 		actorId: text('actor_id').references(() => users.id),
-		kind: text('kind', { enum: ['created', 'moved', 'edited', 'hidden', 'unhidden', 'commentHidden', 'commentUnhidden', 'undone'] }).notNull(),
+		kind: text('kind', { enum: ['created', 'moved', 'edited', 'hidden', 'unhidden', 'commentHidden', 'commentUnhidden', 'undone', 'withdrawn', 'restored'] }).notNull(),
 		data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
 		undoneAt: at('undone_at'),
 		undoneBy: text('undone_by').references(() => users.id)

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { loadActor } from '../auth/session';
 import { seedBoards } from './seed-boards';
 import { seedInclusion } from './seed-inclusion';
+import { seedBoardTrust } from './seed-board-trust';
 import { demoSitePlan, placeDemoPins } from './site-plan';
 import { seedVotes } from './seed-votes';
 import { seedMeetings } from './seed-meetings';
@@ -149,6 +150,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	seat('amina', 'training', training.id, 'trainee');
 	await seedBoards(services, aventuriere.id, userIds);
 	await seedInclusion(services, aventuriere.id, userIds);
+	await seedBoardTrust(services, userIds);
 	await services.admin.setSitePlan(admin, aventuriere.id, await demoSitePlan());
 	placeDemoPins(services, aventuriere.id);
 	await seedVotes(services, aventuriere.id, committee.id, userIds);

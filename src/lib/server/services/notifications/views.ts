@@ -48,11 +48,12 @@ function withoutModeratedExcerpts(db: Db, list: Row[]): Row[] {
 	const hidden = new Set(
 		commentIds.length
 			? db
-					.select({ id: proposalComments.id, hiddenAt: proposalComments.hiddenAt })
+					.select({ id: proposalComments.id, hiddenAt: proposalComments.hiddenAt, deletedAt: proposalComments.deletedAt, editedAt: proposalComments.editedAt })
 					.from(proposalComments)
 					.where(inArray(proposalComments.id, commentIds))
 					.all()
-					.filter((c) => c.hiddenAt)
+					// Deleted or rewritten by its author: the copied words are no longer theirs to show.
+					.filter((c) => c.hiddenAt || c.deletedAt || c.editedAt)
 					.map((c) => c.id)
 			: []
 	);

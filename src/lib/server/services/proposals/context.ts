@@ -1,6 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { type ProposalStatus } from '$lib/domain/lifecycle';
-import { authorize, can, ForbiddenError, proposalResource, type Actor, type ProposalAction, type SpaceRef } from '$lib/domain/policy';
+import { authorize, can, ForbiddenError, proposalResource, staffRoles, type Actor, type ProposalAction, type SpaceRef } from '$lib/domain/policy';
 import type { BoardCard, BoardChange } from '$lib/realtime/board-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { config } from '../../config';
@@ -22,6 +23,18 @@ export interface ProposalsOptions {
 export const spaceOf = (p: Pick<ProposalRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: p.spaceType, id: p.spaceId });
 export const keyOf = (s: SpaceRef) => `${s.type}:${s.id}`;
 
+/**
+ * Whether a user is staff (an administrator, or holds a staff role somewhere), as a column of a
+ * query: the staff badge next to names on cards and comments, without a query per name.
+ */
+export function staffSql(userId: AnySQLiteColumn) {
+	const roles = sql.join(
+		staffRoles.map((r) => sql`${r}`),
+		sql`, `
+	);
+	return sql<number>`(coalesce((select u2.is_admin from users u2 where u2.id = ${userId}), 0) or exists (select 1 from memberships m2 where m2.user_id = ${userId} and m2.role in (${roles})))`;
+}
+
 /** What every part of the proposals service shares: card queries, the visibility check, events and publishing. */
 export function createProposalsContext(deps: ServiceDeps, options: ProposalsOptions = {}) {
 	const { db, clock, bus } = deps;
@@ -31,7 +44,9 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 	const counts = {
 		supports: sql<number>`(select count(*) from proposal_supports s where s.proposal_id = ${proposals.id})`,
 		volunteers: sql<number>`(select count(*) from proposal_volunteers v where v.proposal_id = ${proposals.id})`,
-		comments: sql<number>`(select count(*) from proposal_comments c where c.proposal_id = ${proposals.id} and c.hidden_at is null)`
+		// What the proposal page lists as readable: neither hidden by moderation nor deleted by its author.
+		comments: sql<number>`(select count(*) from proposal_comments c where c.proposal_id = ${proposals.id} and c.hidden_at is null and c.deleted_at is null)`,
+		authorStaff: staffSql(proposals.authorId)
 	};
 
 	function cardRows(tx: Db, where: ReturnType<typeof and>) {
@@ -63,6 +78,8 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 			supports: row.supports,
 			volunteers: row.volunteers,
 			comments: row.comments,
+			authorStaff: !!row.authorStaff,
+			withdrawn: !!p.withdrawnAt,
 			hidden,
 			createdAt: p.createdAt.toISOString(),
 			updatedAt: p.updatedAt.toISOString()

@@ -14,6 +14,7 @@ import { parse } from '../validate';
 import { createProposalsContext, keyOf, spaceOf, type EditableFields, type ProposalRow, type ProposalsOptions } from './context';
 import { createProposalViews } from './views';
 import { createProposalModeration } from './moderation';
+import { createProposalAuthoring } from './authoring';
 
 export type { ProposalsOptions } from './context';
 
@@ -204,6 +205,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		},
 
 		...createProposalModeration(ctx),
+
+		...createProposalAuthoring(ctx),
 
 		/** The stored photo's absolute path, for the authorised route that serves it. */
 		photoPath(actor: Actor | null, proposalId: string): string {

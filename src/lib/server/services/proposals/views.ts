@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { targetsFor } from '$lib/domain/lifecycle';
-import { authorize, can, proposalResource, type Actor } from '$lib/domain/policy';
+import { authorize, can, commentResource, proposalResource, type Actor } from '$lib/domain/policy';
 import { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } from '../../db/schema';
-import type { ProposalsContext } from './context';
+import { staffSql, type ProposalsContext } from './context';
 
 /** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
 export function createProposalViews(ctx: ProposalsContext) {
@@ -13,7 +13,8 @@ export function createProposalViews(ctx: ProposalsContext) {
 			const space = residenceSpace(residenceId);
 			authorize(actor, 'space.view', space);
 			const reveal = can(actor, 'content.moderate', space);
-			const rows = cardRows(db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id)));
+			// Ideas their authors withdrew leave the board (their page stays, for links and history).
+			const rows = cardRows(db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), isNull(proposals.withdrawnAt)));
 			const mine = (table: typeof proposalSupports | typeof proposalVolunteers) =>
 				new Set(
 					rows.length
@@ -59,25 +60,38 @@ export function createProposalViews(ctx: ProposalsContext) {
 			const row = cardRows(db, eq(proposals.id, id))[0]!;
 			const card = toCard(row, moderator);
 			const commentRows = db
-				.select({ c: proposalComments, authorName: users.displayName })
+				.select({ c: proposalComments, authorName: users.displayName, authorStaff: staffSql(proposalComments.authorId) })
 				.from(proposalComments)
 				.innerJoin(users, eq(users.id, proposalComments.authorId))
 				.where(eq(proposalComments.proposalId, id))
 				.orderBy(asc(proposalComments.createdAt))
 				.all();
-			const comment = (r: (typeof commentRows)[number]) => ({
-				id: r.c.id,
-				authorId: r.c.authorId,
-				authorName: r.authorName,
-				body: (r.c.hiddenAt && !moderator) || redacted ? '' : r.c.body,
-				hidden: r.c.hiddenAt ? { reason: r.c.hiddenReason ?? '' } : null,
-				createdAt: r.c.createdAt
-			});
+			const comment = (r: (typeof commentRows)[number]) => {
+				const facts = commentResource(r.c, resource);
+				return {
+					id: r.c.id,
+					authorId: r.c.authorId,
+					authorName: r.authorName,
+					authorStaff: !!r.authorStaff,
+					body: (r.c.hiddenAt && !moderator) || redacted || r.c.deletedAt ? '' : r.c.body,
+					hidden: r.c.hiddenAt ? { reason: r.c.hiddenReason ?? '' } : null,
+					/** Deleted by its author: kept as a placeholder only when replies hang on it. */
+					deleted: !!r.c.deletedAt,
+					editedAt: r.c.deletedAt ? null : r.c.editedAt,
+					createdAt: r.c.createdAt,
+					can: { edit: can(actor, 'comment.editOwn', facts), delete: can(actor, 'comment.deleteOwn', facts) }
+				};
+			};
 			// A hidden proposal's comments are not listed to readers at all: a list of blanks says nothing.
+			// A deleted reply leaves no trace; a deleted top comment stays as a placeholder while it has replies.
+			const live = commentRows.filter((r) => !(r.c.deletedAt && r.c.parentId));
 			const threads = redacted
 				? []
-				: commentRows.filter((r) => !r.c.parentId).map((r) => ({ ...comment(r), replies: commentRows.filter((x) => x.c.parentId === r.c.id).map(comment) }));
-			const listed = threads.flatMap((c) => [c, ...c.replies]);
+				: live
+						.filter((r) => !r.c.parentId)
+						.map((r) => ({ ...comment(r), replies: live.filter((x) => x.c.parentId === r.c.id).map(comment) }))
+						.filter((c) => !c.deleted || c.replies.length > 0);
+			const listed = threads.flatMap((c) => [c, ...c.replies]).filter((c) => !c.deleted);
 			/** What the comments heading counts: exactly the comments listed, the hidden ones said apart. */
 			const commentCount = { shown: listed.filter((c) => !c.hidden).length, hidden: listed.filter((c) => c.hidden).length };
 			const names = (table: typeof proposalSupports | typeof proposalVolunteers) =>
@@ -101,6 +115,8 @@ export function createProposalViews(ctx: ProposalsContext) {
 			const rights = rightsOn(actor, p);
 			return {
 				card,
+				/** When its author took it off the board (null while it is on it). */
+				withdrawnAt: p.withdrawnAt,
 				description: redacted ? '' : p.description,
 				/** The reader may not see this proposal's text: pages must not fill it in from elsewhere (the live document). */
 				redacted,
@@ -121,7 +137,9 @@ export function createProposalViews(ctx: ProposalsContext) {
 					undo: can(actor, 'proposal.undo', resource),
 					edit: can(actor, 'proposal.edit', resource),
 					pin: can(actor, 'proposal.pin', resource),
-					moderate: moderator
+					moderate: moderator,
+					withdraw: can(actor, 'proposal.withdrawOwn', resource),
+					restore: can(actor, 'proposal.restoreOwn', resource)
 				}
 			};
 		}

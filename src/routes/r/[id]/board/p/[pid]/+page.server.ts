@@ -46,6 +46,14 @@ export const actions: Actions = {
 		const y = Number(data.get('pin.y')) / plan.height;
 		return { pinned: event.locals.services.collab.placePin(event.locals.user, event.params.pid, remove ? null : { x, y }) };
 	}),
+	editComment: run(async (event, data) => ({
+		commentEdited: await event.locals.services.proposals.editComment(event.locals.user, { commentId: formText(data, 'commentId'), body: formText(data, 'body') })
+	})),
+	deleteComment: run(async (event, data) => ({
+		commentDeleted: await event.locals.services.proposals.deleteComment(event.locals.user, { commentId: formText(data, 'commentId') })
+	})),
+	withdraw: run(async (event) => ({ withdrawn: await event.locals.services.proposals.withdraw(event.locals.user, { proposalId: event.params.pid }) })),
+	restore: run(async (event) => ({ restored: await event.locals.services.proposals.restore(event.locals.user, { proposalId: event.params.pid }) })),
 	comment: run((event, data) => ({
 		commented: event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: formText(data, 'body'), parentId: formText(data, 'parentId') })
 	})),

@@ -1,0 +1,22 @@
+import { eq } from 'drizzle-orm';
+import { proposalComments } from '../db/schema';
+import { loadActor } from '../auth/session';
+import type { Services } from '../services';
+
+/**
+ * Issue 8 on the demo board: a neighbour has reworded her comment (shown "modifié"), as people do
+ * after a second thought. Goes through the service, so the audit log holds the first wording.
+ */
+export async function seedBoardTrust(services: Services, userIds: ReadonlyMap<string, string>) {
+	const { db } = services.deps;
+	const josianeId = userIds.get('josiane');
+	const josiane = josianeId ? loadActor(db, josianeId) : null;
+	if (!josiane) return;
+	const mine = db
+		.select({ id: proposalComments.id, body: proposalComments.body })
+		.from(proposalComments)
+		.where(eq(proposalComments.authorId, josiane.id))
+		.all()[0];
+	if (!mine) return;
+	await services.proposals.editComment(josiane, { commentId: mine.id, body: `${mine.body} Le samedi matin, c’est le mieux pour nous.` });
+}
