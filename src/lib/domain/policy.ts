@@ -504,7 +504,7 @@ export class ForbiddenError extends Error {
 
 /** Whether the target sits in a paused or finished practice run of this actor (for the refusal's message). */
 function readOnlyIn(actor: Actor | null, target: SpaceRef | Resource): boolean {
-	const space = 'kind' in target ? target.space : target;
+	const space = 'kind' in target ? (target.kind === 'comment' ? target.proposal.space : target.space) : target;
 	return !!actor?.readOnly?.has(spaceKey(space));
 }
 
