@@ -278,8 +278,9 @@ test('an author edits (“modifié”) and deletes her own comment; a neighbour�
 test('an author withdraws her idea after confirming, it leaves neighbours’ boards live, she puts it back; nobody else can, by form or live document', async ({ browser }) => {
 	const amina = await newSignedInContext(browser, 'amina');
 	const karim = await newSignedInContext(browser, 'karim');
-	const board = await openBoard(amina.page);
-	await karim.page.goto(board);
+	// Karim's board: Amina's home page also lists her practice residence.
+	const board = await openBoard(karim.page);
+	await amina.page.goto(board);
 	await expect(karim.page.getByTestId('live-status')).toContainText('En direct');
 	const title = `Un atelier vélo ${Date.now().toString(36)}`;
 	await amina.page.goto(`${board}/new`);
