@@ -28,6 +28,8 @@ async function record(browser: Browser, url: string, voter: string, option: RegE
 
 test.describe('assisted votes', () => {
 	test('the cap refuses the HTTP post beyond it, nothing counts unconfirmed, the team is alerted, and the recorder cannot witness', async ({ browser }) => {
+		// Five people's pages, each checked with axe at two widths: long, not a timing goal.
+		test.setTimeout(150_000);
 		const url = await create(browser, { question: 'Quel banc près du local vélos ?', method: 'Choix unique', options: benches, public: true, assistedCap: 2 });
 		await (await record(browser, url, 'Voisin A-02', /Banc en bois/)).context.close();
 		const { context, page } = await record(browser, url, 'Voisin A-11', /Banc en bois/, 'à la porte');

@@ -63,6 +63,8 @@ export const createConsultationSchema = z
 		opensAt: date,
 		closesAt: date,
 		openNow: z.boolean().default(false),
+		/** Ideas of the board the vote concerns besides its options (e.g. the idea a motion is about). */
+		proposalIds: z.array(id).max(MAX_OPTIONS, 'votes.error.tooManyOptions').default([]),
 		...assistedSettingsSchema.shape
 	})
 	.superRefine((d, ctx) => {
@@ -194,7 +196,8 @@ export function createInputFromForm(form: FormLike, space: { type: 'residence' |
 		closesAt: parseLocalDateTime(str(form.get('closesAt'))) ?? '',
 		openNow: on('openNow'),
 		assistedCounting: str(form.get('assistedCounting')) || 'apart',
-		assistedCap: str(form.get('assistedCap'))
+		assistedCap: str(form.get('assistedCap')),
+		proposalIds: form.getAll('proposalIds').flatMap((v) => (typeof v === 'string' && v ? [v] : []))
 	};
 }
 

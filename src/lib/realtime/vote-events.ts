@@ -55,6 +55,27 @@ export interface ConsultationLive {
 	at: string;
 }
 
+/** After a consultation's close committed, its decision written: what the decision register follows. */
+export interface ConsultationClosed {
+	consultationId: string;
+	spaceKey: string;
+	decisionId: string;
+	closedAt: string;
+	/** It had been reopened before this close (its decision row was rewritten). */
+	reopened: boolean;
+}
+
+/** A closed consultation reopened (within a day, with a reason): its decision stands withdrawn until it closes again. */
+export interface ConsultationReopened {
+	consultationId: string;
+	spaceKey: string;
+	decisionId: string | null;
+	reason: string;
+	at: string;
+}
+
 export interface VoteServerToClientEvents {
 	'vote.tally': (payload: ConsultationLive) => void;
+	'consultation.closed': (payload: ConsultationClosed) => void;
+	'consultation.reopened': (payload: ConsultationReopened) => void;
 }

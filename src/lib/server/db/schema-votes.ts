@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Ballot, CountResult } from '../../domain/voting/types';
 import { METHODS } from '../../domain/voting/types';
 import { OPTION_ORDERS } from '../../domain/ballot-order';
@@ -52,6 +52,12 @@ export const consultations = sqliteTable(
 		closedAt: at('closed_at'),
 		/** Frozen at close, counted from the stored ballots by the shared library. */
 		result: text('result', { mode: 'json' }).$type<CountResult>(),
+		/** Reopened after a close by mistake (within a day), by whom and why; the result is then marked so. */
+		reopenedAt: at('reopened_at'),
+		reopenedBy: text('reopened_by').references(() => users.id),
+		reopenReason: text('reopen_reason'),
+		/** Last edited before its first ballot. */
+		editedAt: at('edited_at'),
 		createdBy: text('created_by').notNull().references(() => users.id),
 		createdAt: at('created_at').notNull()
 	},
@@ -173,6 +179,16 @@ export const voteBatches = sqliteTable(
 	(t) => [index('vote_batches_consultation').on(t.consultationId)]
 );
 
+/** Ideas of the board a consultation concerns (its options' ideas and any others it names). */
+export const consultationProposals = sqliteTable(
+	'consultation_proposals',
+	{
+		consultationId: text('consultation_id').notNull().references(() => consultations.id),
+		proposalId: text('proposal_id').notNull().references(() => proposals.id)
+	},
+	(t) => [primaryKey({ columns: [t.consultationId, t.proposalId] }), index('consultation_proposals_proposal').on(t.proposalId)]
+);
+
 /** A body member's vote entrusted to another member for one consultation. */
 export const voteProxies = sqliteTable(
 	'vote_proxies',
@@ -203,7 +219,9 @@ export const decisions = sqliteTable(
 		result: text('result', { mode: 'json' }).$type<CountResult>().notNull(),
 		turnout: text('turnout', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
 		decidedAt: at('decided_at').notNull(),
-		recordedBy: text('recorded_by').references(() => users.id)
+		recordedBy: text('recorded_by').references(() => users.id),
+		/** Set while its consultation is reopened (the decision stands withdrawn until the next close rewrites it). */
+		reopenedAt: at('reopened_at')
 	},
 	(t) => [index('decisions_space').on(t.spaceType, t.spaceId)]
 );

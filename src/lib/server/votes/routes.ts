@@ -3,7 +3,7 @@
  * screen. Routes stay thin: they call these, which call the consultations service.
  */
 import { redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
-import { ballotFromForm, createInputFromForm, MAX_OPTIONS } from '$lib/domain/consultations';
+import { ballotFromForm, createInputFromForm, MAX_OPTIONS, parseLocalDateTime } from '$lib/domain/consultations';
 import type { Method } from '$lib/domain/voting';
 import { act, formText, load as guarded } from '../forms';
 import { requireBeforeUpload } from '../http/body';
@@ -181,11 +181,45 @@ export const manageActions = {
 			return { assisted: true };
 		});
 	},
+	extend: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const r = event.locals.services.consultations.extend(event.locals.user, { consultationId: event.params.cid, closesAt: parseLocalDateTime(formText(data, 'closesAt') ?? '') ?? '' });
+			return { extended: r.closesAt.toISOString() };
+		});
+	},
+	reopen: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			const closesAt = parseLocalDateTime(formText(data, 'closesAt') ?? '');
+			event.locals.services.consultations.reopen(event.locals.user, { consultationId: event.params.cid, reason: formText(data, 'reason'), closesAt: closesAt ?? undefined });
+			return { reopened: true };
+		});
+	},
 	witness: async (event: RequestEvent) => {
 		const data = await event.request.formData();
 		return act(event, data, async () => {
 			await event.locals.services.consultations.witness(event.locals.user, { consultationId: event.params.cid, assistedId: formText(data, 'assistedId') });
 			return { witnessed: true };
 		});
+	}
+};
+
+/** The edit form (before the first ballot): same fields as creation, options keep their ids. */
+export const editActions = {
+	edit: async (event: RequestEvent) => {
+		const data = await event.request.formData();
+		const done = await act(event, data, () => {
+			const base = createInputFromForm(data, { type: 'residence', id: '-' });
+			const options: Record<string, unknown>[] = [];
+			for (let i = 0; i < MAX_OPTIONS; i++) {
+				const label = formText(data, `option.${i}.label`);
+				if (!label) continue;
+				options.push({ id: formText(data, `option.${i}.id`) || undefined, label, description: formText(data, `option.${i}.description`) ?? '', cost: formText(data, `option.${i}.cost`) ?? '', proposalId: formText(data, `option.${i}.proposalId`) ?? '' });
+			}
+			return event.locals.services.consultations.edit(event.locals.user, { ...base, consultationId: event.params.cid, options });
+		});
+		if (done && 'editedAt' in done) redirect(303, `/c/${event.params.cid}/manage?edited=1`);
+		return done;
 	}
 };

@@ -193,6 +193,8 @@ export function createBallotBox<R>(
 		submit,
 		/** Whether this elector has a vote waiting in the box. */
 		isPending: (consultationId: string, electorKey: string) => pending.has(`${consultationId}|${electorKey}`),
+		/** Whether any vote of this consultation waits in the box (an edit must not change what it was checked against). */
+		anyPending: (consultationId: string) => [...pending.keys()].some((k) => k.startsWith(`${consultationId}|`)),
 		/** Writes every vote waiting for this consultation now (before its close counts the ballots). */
 		drain(consultationId: string) {
 			release(consultationId);

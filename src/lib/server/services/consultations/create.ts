@@ -9,6 +9,7 @@ import { audit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
 import type { Context } from './context';
+import { checkProposals, linkProposals } from './lifecycle';
 import type { Scheduling } from './scheduling';
 import type { Tallies } from './tallies';
 
@@ -92,6 +93,7 @@ export function createDrafting({ db, clock, ids }: Context, tallies: Tallies, { 
 							})
 							.run()
 					);
+				linkProposals(tx, id, checkProposals(tx, space, [...data.options.flatMap((o) => (o.proposalId ? [o.proposalId] : [])), ...data.proposalIds]));
 				audit(tx, now, actor.id, 'consultation.created', { type: 'consultation', id }, { question: data.question, method: data.method, secrecy: data.secrecy });
 			});
 			if (openNowFlag) tallies.publish(load(id));

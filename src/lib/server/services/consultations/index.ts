@@ -15,6 +15,7 @@
 import { config as appConfig } from '../../config';
 import type { ServiceDeps } from '../deps';
 import { createAssisted } from './assisted';
+import { createLifecycle } from './lifecycle';
 import type { BallotBoxOptions } from './ballot-box';
 import { createCast, createVoteWriter } from './cast';
 import { createContext, type ConsultationsOptions } from './context';
@@ -39,10 +40,15 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 	const scheduling = createScheduling(ctx, tallies, box.box.drain);
 	const proxies = createProxies(ctx, electorate, scheduling);
 	const assisted = createAssisted(ctx, electorate, tallies, scheduling, box);
+	const lifecycle = createLifecycle(ctx, tallies, scheduling, box);
 	return {
 		...createDrafting(ctx, tallies, scheduling, uploadDir),
 		...scheduling.api,
-		...createViews(ctx, electorate, tallies, scheduling, box, proxies, assisted, uploadDir),
+		...createViews(ctx, electorate, tallies, scheduling, box, proxies, assisted, lifecycle, uploadDir),
+		edit: lifecycle.edit,
+		extend: lifecycle.extend,
+		reopen: lifecycle.reopen,
+		votesAbout: lifecycle.votesAbout,
 		...createCast(ctx, electorate, scheduling, box),
 		...assisted,
 		...proxies.api,

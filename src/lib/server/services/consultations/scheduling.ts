@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { MOTION_ID, statusAt } from '$lib/domain/consultations';
+import { roomForSpace } from '$lib/realtime/events';
 import { turnoutOf } from '$lib/domain/electorate';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { count, type CountResult } from '$lib/domain/voting';
@@ -27,7 +28,7 @@ function outcomeOf(result: CountResult, labels: Map<string, string>, quorumMet: 
 
 /** `drain` writes the votes still waiting in the ballot box, so that the close counts them. */
 export function createScheduling(ctx: Context, tallies: Tallies, drain: (consultationId: string) => void) {
-	const { db, clock, ids, configOf } = ctx;
+	const { db, clock, ids, bus, configOf } = ctx;
 
 	const stored = (id: string): ConsultationRow => {
 		const row = db.select().from(consultations).where(eq(consultations.id, id)).get();
@@ -99,7 +100,8 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 			result: closed.result,
 			turnout: turnout as unknown as Record<string, unknown>,
 			decidedAt: closed.closedAt ?? clock.now(),
-			recordedBy: actorId
+			recordedBy: actorId,
+			reopenedAt: null
 		};
 	}
 
@@ -114,17 +116,23 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 		drain(c.id);
 		const now = clock.now();
 		const config = configOf(c, optionsOf(db, c.id));
+		let decisionId = '';
 		const row = transaction(db, (tx) => {
 			// The frozen result is counted from the ballots on disk, not from the in-memory tally.
 			const result = count({ ...config, ballots: storedBallots(tx, c.id) });
 			const closed = { ...c, status: 'closed' as const, closedAt: now, result };
 			tx.update(consultations).set({ status: 'closed', closedAt: now, result }).where(eq(consultations.id, c.id)).run();
-			tx.insert(decisions).values(decisionOf(closed, actorId)).run();
+			// A vote reopened and closed again rewrites its decision (follow-ups point at the same row).
+			const { id: newId, ...decision } = decisionOf(closed, actorId);
+			tx.insert(decisions).values({ id: newId, ...decision }).onConflictDoUpdate({ target: decisions.consultationId, set: decision }).run();
+			decisionId = tx.select({ id: decisions.id }).from(decisions).where(eq(decisions.consultationId, c.id)).get()!.id;
 			audit(tx, now, actorId, 'consultation.closed', { type: 'consultation', id: c.id }, { winners: result.winners, valid: result.valid, invalid: result.invalid });
 			return closed;
 		});
 		tallies.drop(c.id);
 		tallies.publish(row);
+		// For the decision register (and anyone following decisions): after commit, once.
+		bus.publish(roomForSpace(c.spaceType, c.spaceId), 'consultation.closed', { consultationId: c.id, spaceKey: `${c.spaceType}:${c.spaceId}`, decisionId, closedAt: now.toISOString(), reopened: !!c.reopenedAt });
 		return row;
 	}
 
@@ -139,6 +147,7 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 		read,
 		asOfNow,
 		decisionAsOfNow,
+		manageable,
 		api: {
 			open(actor: Actor | null, input: unknown) {
 				const { consultationId } = parse(consultationRef, input);

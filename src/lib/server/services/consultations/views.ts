@@ -13,6 +13,7 @@ import type { VoteWriter } from './cast';
 import { idSchema, optionsOf, secretSchema, spaceOf, type ConsultationRow, type Context, type OptionRow } from './context';
 import type { ElectorateReads, Eligible } from './electorate';
 import type { Assisted } from './assisted';
+import type { Lifecycle } from './lifecycle';
 import type { Proxies } from './proxies';
 import type { Scheduling } from './scheduling';
 import { resultsVisible, type Tallies } from './tallies';
@@ -25,6 +26,7 @@ export function createViews(
 	{ ballotOf, box }: VoteWriter,
 	{ proxyFor }: Proxies,
 	{ apart, assistedFor }: Pick<Assisted, 'apart' | 'assistedFor'>,
+	lifecycle: Pick<Lifecycle, 'lifecycleOf' | 'proposalsOf' | 'editable'>,
 	uploadDir: () => string
 ) {
 	const { db, configOf, collegesOf, participationOf } = ctx;
@@ -203,6 +205,10 @@ export function createViews(
 				/** A vote staff recorded for her: waiting for her word, or how it was settled. */
 				assisted: assistedFor(actor, c.id),
 				unconfirmed: apart(c),
+				lifecycle: lifecycle.lifecycleOf(c),
+				editable: can(actor, 'consultation.manage', space) && lifecycle.editable(c),
+				/** Ideas of the board this vote concerns (links to their pages). */
+				about: lifecycle.proposalsOf(c),
 				live: snapshot(c)
 			};
 		},
@@ -252,6 +258,7 @@ export function createViews(
 				decision: decision ? { id: decision.id, outcome: decision.outcome, adopted: decision.adopted, quorumMet: decision.quorumMet, decidedAt: decision.decidedAt } : null,
 				named,
 				unconfirmed: apart(c),
+				lifecycle: lifecycle.lifecycleOf(c),
 				can: { manage: can(actor, 'consultation.manage', space), recordOnBehalf: can(actor, 'vote.recordOnBehalf', space) }
 			};
 		},
