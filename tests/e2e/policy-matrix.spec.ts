@@ -139,6 +139,8 @@ test('every role × every proposal action: the form actions and the sockets do w
 		'proposal.move': async (c, p) => (await act(c, `${board}?/move`, { proposalId: p.id, status: 'discussion' })).ok,
 		'proposal.decline': async (c, p) => (await act(c, `${board}?/move`, { proposalId: p.id, status: 'declined', reason: 'Je la retire' })).ok,
 		'proposal.undo': async (c, p) => (await act(c, `${board}?/undo`, { eventId: p.eventId })).ok,
+		'proposal.withdrawOwn': async (c, p) => (await act(c, `${board}/p/${p.id}?/withdraw`, {})).ok,
+		'proposal.restoreOwn': async (c, p) => (await act(c, `${board}/p/${p.id}?/restore`, {})).ok,
 		'proposal.moderate': async (c, p) => (await act(c, `${board}/p/${p.id}?/hide`, { reason: 'Doublon' })).ok || (await act(c, `${board}/p/${p.id}?/unhide`, {})).ok
 	};
 	const socketDoor: Partial<Record<ProposalAction, (c: APIRequestContext, p: { id: string }) => Promise<boolean>>> = {
