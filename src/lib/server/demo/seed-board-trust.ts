@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { proposalComments } from '../db/schema';
 import { loadActor } from '../auth/session';
 import type { Services } from '../services';
@@ -7,6 +7,8 @@ import type { Services } from '../services';
  * Issue 8 on the demo board: a neighbour has reworded her comment (shown "modifié"), as people do
  * after a second thought. Goes through the service, so the audit log holds the first wording.
  */
+const GARDEN_COMMENT = 'L’amicale peut prêter des outils et des graines pour commencer.';
+
 export async function seedBoardTrust(services: Services, userIds: ReadonlyMap<string, string>) {
 	const { db } = services.deps;
 	const josianeId = userIds.get('josiane');
@@ -15,8 +17,9 @@ export async function seedBoardTrust(services: Services, userIds: ReadonlyMap<st
 	const mine = db
 		.select({ id: proposalComments.id, body: proposalComments.body })
 		.from(proposalComments)
-		.where(eq(proposalComments.authorId, josiane.id))
-		.all()[0];
+		// Her comment on the shared-garden idea, found by its words (other seeds add comments of hers too).
+		.where(and(eq(proposalComments.authorId, josiane.id), eq(proposalComments.body, GARDEN_COMMENT)))
+		.get();
 	if (!mine) return;
 	await services.proposals.editComment(josiane, { commentId: mine.id, body: `${mine.body} Le samedi matin, c’est le mieux pour nous.` });
 }

@@ -84,6 +84,7 @@ export function createSpacesService(deps: ServiceDeps) {
 
 	return {
 		/** Every space the person belongs to, for the home page. */
+		/** The real spaces a person belongs to; practice residences and bodies are reached from their training session. */
 		mySpaces(actor: Actor | null): SpaceSummary[] {
 			if (!actor) return [];
 			const rows = db.select().from(memberships).where(eq(memberships.userId, actor.id)).all();
@@ -97,14 +98,14 @@ export function createSpacesService(deps: ServiceDeps) {
 				push(
 					'residence',
 					db.select({ id: residences.id, name: residences.name, organisation: organisations.name }).from(residences)
-						.innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(inArray(residences.id, resIds)).all()
+						.innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(and(inArray(residences.id, resIds), realResidence())).all()
 				);
 			const bodyIds = byType('body');
 			if (bodyIds.length)
 				push(
 					'body',
 					db.select({ id: bodies.id, name: bodies.name, organisation: organisations.name }).from(bodies)
-						.innerJoin(organisations, eq(organisations.id, bodies.organisationId)).where(inArray(bodies.id, bodyIds)).all()
+						.innerJoin(organisations, eq(organisations.id, bodies.organisationId)).where(and(inArray(bodies.id, bodyIds), realBody())).all()
 				);
 			const trainingIds = byType('training');
 			if (trainingIds.length)

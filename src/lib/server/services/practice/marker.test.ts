@@ -50,5 +50,8 @@ describe('practice marker', () => {
 		expect(kept.map((r) => r.id).sort()).toEqual(['m1', 'm3', 'm5']);
 		const listed = await withoutPracticeSpaces(db, [{ s: 'r-real' }, { s: 'r-prac' }, { s: null }], (r) => r.s);
 		expect(listed).toEqual([{ s: 'r-real' }, { s: null }]);
+		// The home page lists real spaces only: a practice copy is reached from its training session.
+		const actor = { id: u, isAdmin: false, roles: new Map([['residence:r-real', ['tenant' as const]], ['residence:r-prac', ['tenant' as const]], ['body:b-real', ['member' as const]], ['body:b-prac', ['member' as const]]]) };
+		expect(app.services.spaces.mySpaces(actor).map((s) => `${s.type}:${s.id}`)).toEqual(['residence:r-real', 'body:b-real']);
 	});
 });
