@@ -142,6 +142,8 @@ test('a hidden idea is one line that says so, and comment counts count what is s
 	const party = 'Fête des voisins en juin';
 	await claire.page.goto(board);
 	await claire.page.getByRole('link', { name: party, exact: true }).click();
+	// The link navigates on the client: wait for the proposal's address before keeping it.
+	await claire.page.waitForURL(/\/board\/p\//);
 	const partyUrl = claire.page.url();
 	await claire.page.locator('summary', { hasText: 'Masquer cette idée' }).click();
 	await claire.page.getByLabel('Raison (visible par tous)').fill('Propos hors sujet');
@@ -329,7 +331,8 @@ test('staff names carry the staff badge on board cards and on the proposal page'
 	await expect(claireComment.locator('.staff-badge')).toBeVisible();
 	await expect(karim.page.locator('article.comment', { hasText: 'Josiane L.' }).first().locator('.staff-badge')).toHaveCount(0);
 	// The demo's reworded comment says so.
-	await expect(karim.page.locator('article.comment', { hasText: 'Le samedi matin' }).locator('.by')).toContainText('(modifié)');
+	// (found by its author: an earlier test may have hidden its words, and the mark stays in the byline)
+	await expect(karim.page.locator('article.comment', { hasText: 'Josiane L.' }).first().locator('.by')).toContainText('(modifié)');
 	// An idea proposed by the facilitator shows the badge on its card.
 	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
 	const board = await openBoard(claire.page);

@@ -34,10 +34,10 @@ const DAY = 86_400_000;
 const IDEAS: { title: string; category: 'garden' | 'furniture' | 'festive' | 'repair' | 'tools' | 'children' | 'other'; done?: 'inhabitants' | 'landlord' | 'both' }[] = [
 	{ title: 'Un potager partagé au pied du bâtiment C', category: 'garden', done: 'both' },
 	{ title: 'Repeindre le local vélos', category: 'repair', done: 'landlord' },
-	{ title: 'Fête des voisins en juin', category: 'festive', done: 'inhabitants' },
-	{ title: 'Une boîte à livres dans le hall A', category: 'furniture', done: 'inhabitants' },
+	{ title: 'Un repas de quartier à la rentrée', category: 'festive', done: 'inhabitants' },
+	{ title: 'Un échange de livres au local commun', category: 'furniture', done: 'inhabitants' },
 	{ title: 'Des bacs à compost', category: 'garden', done: 'both' },
-	{ title: 'Réparer l’éclairage du parking', category: 'repair', done: 'landlord' },
+	{ title: 'Réparer l’éclairage de la cour', category: 'repair', done: 'landlord' },
 	{ title: 'Atelier réparation de vélos', category: 'tools' },
 	{ title: 'Une aire de jeux pour les petits', category: 'children' },
 	{ title: 'Des tables de pique-nique', category: 'furniture' },
