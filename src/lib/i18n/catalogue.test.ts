@@ -16,7 +16,7 @@ const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) a
 const others = files.filter((f) => !/\.(fr|en)\.json$/.test(f));
 
 /** The tenant journeys' capabilities: Arabic must say every one of their messages (meetings fall back). */
-const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab'];
+const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab', 'boards', 'notifications'];
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
 	for (const el of elements) {
@@ -91,12 +91,23 @@ describe('i18n catalogues', () => {
 		expect(a.t('residence.dwellings', { count: 2 })).toBe('مسكنان');
 		expect(a.t('residence.dwellings', { count: 5 })).toBe('5 مساكن');
 		expect(a.t('residence.dwellings', { count: 120 })).toBe('120 مسكنًا');
+		// zero, one, two, few (3–10), many (11–99), other (100…): each has its own form.
+		expect([0, 1, 2, 3, 11, 100].map((count) => a.t('board.count', { count }))).toEqual([
+			'لا توجد فكرة',
+			'فكرة واحدة',
+			'فكرتان',
+			'3 أفكار',
+			'11 فكرةً',
+			'100 فكرة'
+		]);
 		expect(a.date(new Date(Date.UTC(2026, 10, 22, 12)))).toMatch(/22/);
 	});
 
 	it('mark the pages Arabic does not cover, so they can say so', () => {
 		expect(translatedPage('ar', '/r/abc')).toBe(true);
 		expect(translatedPage('ar', '/join/AVEN-2026')).toBe(true);
+		expect(translatedPage('ar', '/notifications')).toBe(true);
+		expect(translatedPage('ar', '/account/notifications')).toBe(true);
 		// Not yet: their catalogues (boards, votes) have no Arabic text, so these pages say so.
 		expect(translatedPage('ar', '/r/abc/board/p/def')).toBe(false);
 		expect(translatedPage('ar', '/c/xyz')).toBe(false);

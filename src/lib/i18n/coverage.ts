@@ -2,16 +2,17 @@ import type { Locale } from './index';
 
 /**
  * Which pages are fully written in a language other than French. Arabic covers joining, signing in,
- * home, account and the residence page so far; the rest
+ * home, account, e-mail settings, notifications and the residence page so far; the rest
  * (administration, governance meetings, training, public pages, pages added later) shows French with a
  * notice. English covers everything.
  */
 const arabicPages: RegExp[] = [
 	/^\/$/,
 	/^\/(login|logout|reset|welcome|join|invite|locale)(\/|$)/,
-	/^\/account\/?$/,
-	// Board, proposal, vote, results and notifications join this list once boards.ar.json, votes.ar.json,
-	// notifications.ar.json and trust.ar.json are complete (see ARABIC_COMPLETE in catalogue.test.ts).
+	/^\/account(\/notifications)?\/?$/,
+	/^\/(notifications|forgot|unsubscribe)(\/|$)/,
+	// Board, proposal, vote and results join this list once votes.ar.json is complete too (the board shows
+	// linked votes); see ARABIC_COMPLETE in catalogue.test.ts.
 	/^\/r\/[^/]+\/?$/,
 	/^\/b\/[^/]+\/?$/
 ];
