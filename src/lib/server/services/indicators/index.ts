@@ -6,7 +6,7 @@
  */
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Actor } from '$lib/domain/policy';
+import { can, type Actor } from '$lib/domain/policy';
 import { defaultPeriod, periodSchema, yearPeriod, type Period } from '$lib/domain/indicators/period';
 import { surveys } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
@@ -22,6 +22,8 @@ export interface IndicatorReport {
 	figures: IndicatorFigure[];
 	surveys: SurveyResult[];
 	comparisons: Comparison[];
+	/** What the person may do from this page (the page shows only the links the policy allows). */
+	can: { surveys: boolean };
 }
 
 const periodInput = z.object({ from: z.string().optional(), to: z.string().optional(), year: z.string().optional() });
@@ -57,7 +59,10 @@ export function createIndicatorsService(deps: ServiceDeps) {
 			const all = [...new Set([...ids, ...pairs.map((p) => p.id), ...partners.map((p) => p.pairId).filter((x): x is string => !!x)])];
 			const results = await surveyResults(db, all, scope.buildingId);
 			const visible = { type: scope.type, id: scope.id, name: scope.name, buildings: scope.buildings, buildingId: scope.buildingId };
-			return { scope: visible, period, figures, surveys: results, comparisons: comparisons(results) };
+			// Surveys are run from a residence, a body or a training group, by those who manage them.
+			const surveySpace = scope.type === 'agency' || scope.type === 'organisation' ? null : { type: scope.type, id: scope.id };
+			const allowed = { surveys: !!surveySpace && can(actor, 'survey.manage', surveySpace) };
+			return { scope: visible, period, figures, surveys: results, comparisons: comparisons(results), can: allowed };
 		}
 	};
 }

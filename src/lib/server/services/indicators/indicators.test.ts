@@ -128,6 +128,17 @@ describe('who sees what, and crafted periods', () => {
 		expect(fig(org, 'participationAny')).toEqual({ kind: 'share', count: 3, total: 7 });
 	});
 
+	it('offers the survey link only to those the policy lets manage surveys (not body members, not agency pages)', async () => {
+		expect((await residence()).can).toEqual({ surveys: true });
+		expect((await report({ type: 'agency', id: w.agency.id })).can).toEqual({ surveys: false });
+		const body = app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
+		const member = await createUser(app, { username: 'membre', roles: [{ type: 'body', id: body.id, role: 'member' }] });
+		const seen = await report({ type: 'body', id: body.id }, member);
+		expect(seen.can).toEqual({ surveys: false });
+		await expect(app.services.surveys.list(member, { type: 'body', id: body.id })).rejects.toBeInstanceOf(ForbiddenError);
+		expect((await report({ type: 'body', id: body.id }, w.admin)).can).toEqual({ surveys: true });
+	});
+
 	it('refuses an end before the start, 100 years, an impossible date and a garbage scope', async () => {
 		const fields = async (input: Record<string, unknown>) => {
 			const e = await residence(input).catch((x: unknown) => x);
