@@ -16,7 +16,7 @@ const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) a
 const others = files.filter((f) => !/\.(fr|en)\.json$/.test(f));
 
 /** The tenant journeys' capabilities: Arabic must say every one of their messages (meetings fall back). */
-const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab', 'boards', 'notifications'];
+const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab', 'boards', 'notifications', 'votes'];
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
 	for (const el of elements) {
@@ -100,6 +100,8 @@ describe('i18n catalogues', () => {
 			'11 فكرةً',
 			'100 فكرة'
 		]);
+		expect(a.t('votes.rank.place', { n: 2 })).toBe('المرتبة 2');
+		expect(a.t('votes.results.valid', { valid: 12, invalid: 0 })).toBe('12 ورقةً صالحة، ولا ورقة ملغاة.');
 		expect(a.date(new Date(Date.UTC(2026, 10, 22, 12)))).toMatch(/22/);
 	});
 
