@@ -12,7 +12,7 @@ import { BASE_URL, client } from './http';
  * Issue 9: the policy table is the only decider. Every role × every proposal action, on an open
  * and on a hidden idea, through the real doors of the built server — the form actions over HTTP
  * and, where the action has one, the live door over socket.io — must do exactly what
- * `can(actor, action, proposal)` of src/lib/domain/policy.ts answers. Each cell acts on a fresh
+ * `can(actor, action, proposal)` of src/lib/domain/policy/ answers. Each cell acts on a fresh
  * idea, in a residence made for this test so the demo's boards stay as they are.
  */
 

@@ -11,7 +11,7 @@ import { UserError } from '$lib/server/services/errors';
 import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 /**
- * Issue 9: the policy table (domain/policy.ts) is the only decider for proposals. For every role ×
+ * Issue 9: the policy table (domain/policy/) is the only decider for proposals. For every role ×
  * every proposal action × an open and a hidden proposal, the answer of `can(actor, action,
  * proposal)` is compared with what the doors actually do: the service calls the form actions make
  * (each on a fresh proposal, so one cell cannot change another) and, for the actions that also have

@@ -35,7 +35,7 @@ export function allowedTargets(from: ProposalStatus): ProposalStatus[] {
 	return statuses.filter((to) => isAllowedTransition(from, to));
 }
 
-/** What the person asking may do with this proposal's status, as the policy decided it (domain/policy.ts). */
+/** What the person asking may do with this proposal's status, as the policy decided it (domain/policy/). */
 export interface MoveRights {
 	/** The policy's `proposal.move` on this proposal (facilitators, tenant association, trainers). */
 	canMove: boolean;

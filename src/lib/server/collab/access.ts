@@ -1,7 +1,7 @@
 /**
  * Who may read or write a collaborative document, and which updates a writer may send. Nothing is
  * decided here: the answers come from the policy (`proposal.read`, `proposal.edit`,
- * `proposal.pin`, `sitePlan.*` in domain/policy.ts), asked with facts from the database. The hub
+ * `proposal.pin`, `sitePlan.*` in domain/policy/), asked with facts from the database. The hub
  * asks at join and again for every update, so a role removed or a proposal hidden takes effect on
  * the next keystroke.
  */

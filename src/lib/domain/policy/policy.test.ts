@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, canGlobal, canGrantRole, canResetAccess, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './policy';
+import { can, canGlobal, canGrantRole, canResetAccess, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './index';
 
 const residence: SpaceRef = { type: 'residence', id: 'r1' };
 const otherResidence: SpaceRef = { type: 'residence', id: 'r2' };
