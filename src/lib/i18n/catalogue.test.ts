@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 import { createI18n, localeFromAcceptLanguage, translator } from './index';
@@ -16,7 +16,7 @@ const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) a
 const others = files.filter((f) => !/\.(fr|en)\.json$/.test(f));
 
 /** The tenant journeys' capabilities: Arabic must say every one of their messages (meetings fall back). */
-const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab', 'boards', 'notifications', 'votes'];
+const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab', 'boards', 'notifications', 'votes', 'safeguards', 'trust'];
 
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
 	for (const el of elements) {
@@ -110,12 +110,34 @@ describe('i18n catalogues', () => {
 		expect(translatedPage('ar', '/join/AVEN-2026')).toBe(true);
 		expect(translatedPage('ar', '/notifications')).toBe(true);
 		expect(translatedPage('ar', '/account/notifications')).toBe(true);
-		// Not yet: their catalogues (boards, votes) have no Arabic text, so these pages say so.
-		expect(translatedPage('ar', '/r/abc/board/p/def')).toBe(false);
-		expect(translatedPage('ar', '/c/xyz')).toBe(false);
+		expect(translatedPage('ar', '/r/abc/board')).toBe(true);
+		expect(translatedPage('ar', '/r/abc/board/p/def')).toBe(true);
+		expect(translatedPage('ar', '/c/xyz')).toBe(true);
+		expect(translatedPage('ar', '/c/xyz/results')).toBe(true);
+		// Not yet: their catalogues (meetings, minutes, indicators…) have no Arabic text, so these pages say so.
+		expect(translatedPage('ar', '/r/abc/register')).toBe(false);
 		expect(translatedPage('ar', '/b/abc/meetings')).toBe(false);
 		expect(translatedPage('ar', '/admin')).toBe(false);
 		expect(translatedPage('en', '/admin')).toBe(true);
+	});
+
+	it('say in Arabic every message of the pages marked as translated', () => {
+		const ar = load('ar');
+		const routes = join(import.meta.dirname, '..', '..', 'routes');
+		const missing: string[] = [];
+		const walk = (d: string) => {
+			const entries = readdirSync(d, { withFileTypes: true });
+			if (entries.some((e) => e.name === '+page.svelte')) {
+				const path = '/' + relative(routes, d).split(sep).filter((s) => !/^\(.*\)$/.test(s)).map((s) => (s.startsWith('[') ? 'x' : s)).join('/');
+				if (translatedPage('ar', path.replace(/\/$/, '') || '/'))
+					for (const e of entries.filter((e) => /^\+(page|layout)(\.server)?\.(ts|svelte)$/.test(e.name)))
+						for (const m of readFileSync(join(d, e.name), 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.-]+)'/g))
+							if (!(m[1]! in ar)) missing.push(`${path}: ${m[1]}`);
+			}
+			for (const e of entries) if (e.isDirectory()) walk(join(d, e.name));
+		};
+		walk(routes);
+		expect(missing).toEqual([]);
 	});
 
 	it('follow French typography: no plain space before : ; ? !', () => {

@@ -2,7 +2,7 @@ import type { Locale } from './index';
 
 /**
  * Which pages are fully written in a language other than French. Arabic covers joining, signing in,
- * home, account, e-mail settings, notifications and the residence page so far; the rest
+ * home, account, e-mail settings, notifications, the residence page, the ideas board and the votes; the rest
  * (administration, governance meetings, training, public pages, pages added later) shows French with a
  * notice. English covers everything.
  */
@@ -11,9 +11,13 @@ const arabicPages: RegExp[] = [
 	/^\/(login|logout|reset|welcome|join|invite|locale)(\/|$)/,
 	/^\/account(\/notifications)?\/?$/,
 	/^\/(notifications|forgot|unsubscribe)(\/|$)/,
-	// Board, proposal, vote and results join this list once votes.ar.json is complete too (the board shows
-	// linked votes); see ARABIC_COMPLETE in catalogue.test.ts.
+	// Board, proposal, plan, projector, votes and their results: boards, votes, safeguards and trust are
+	// complete in Arabic (ARABIC_COMPLETE in catalogue.test.ts).
 	/^\/r\/[^/]+\/?$/,
+	/^\/r\/[^/]+\/(board|consultations)(\/|$)/,
+	/^\/b\/[^/]+\/consultations(\/|$)/,
+	/^\/c\/[^/]+(\/(results|manage|edit))?\/?$/,
+	/^\/help\/recount\/?$/,
 	/^\/b\/[^/]+\/?$/
 ];
 

@@ -8,6 +8,11 @@ import notificationsAr from '../messages/notifications.ar.json';
 import trustAr from '../messages/trust.ar.json';
 import securityAr from '../messages/security.ar.json';
 import inclusionAr from '../messages/inclusion.ar.json';
+import safeguardsAr from '../messages/safeguards.ar.json';
+// Only what the residence and body pages show of these (their own pages fall back to French).
+import meetingsAr from '../messages/meetings.ar.json';
+import minutesAr from '../messages/minutes.ar.json';
+import indicatorsAr from '../messages/indicators.ar.json';
 
-const messages: Partial<Record<string, string>> = { ...coreAr, ...boardsAr, ...votesAr, ...collabAr, ...accessAr, ...notificationsAr, ...trustAr, ...securityAr, ...inclusionAr };
+const messages: Partial<Record<string, string>> = { ...coreAr, ...boardsAr, ...votesAr, ...collabAr, ...accessAr, ...notificationsAr, ...trustAr, ...securityAr, ...inclusionAr, ...safeguardsAr, ...meetingsAr, ...minutesAr, ...indicatorsAr };
 export default messages;
