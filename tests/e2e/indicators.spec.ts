@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { checkPage, DESKTOP, newSignedInContext, PHONE } from './fixtures';
+
+/**
+ * Indicators and perception surveys (issue 14). axe runs in ordinary (JavaScript) contexts at 360
+ * and 1280 px; the tenant's answer on a phone is played in a context with JavaScript turned off,
+ * where axe cannot run (it is injected as a script), so that context only checks what a person sees.
+ */
+
+const STAFF = 'claire.martin@lmh.demo';
+
+async function residenceUrl(page: Page): Promise<string> {
+	await page.goto('/');
+	const href = await page.getByRole('link', { name: /L’Aventurière/ }).first().getAttribute('href');
+	expect(href).toMatch(/^\/r\/[^/]+$/);
+	return href!;
+}
+
+/** A day a month from now, as the date input expects it. */
+const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
+let links: string[] = [];
+
+test('staff open the indicators, filter by building, download the CSV, print the annual report and make survey links', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const { context, page } = await newSignedInContext(browser, STAFF, { viewport: DESKTOP });
+	await page.goto(await residenceUrl(page));
+	await page.getByRole('link', { name: 'Voir les indicateurs' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Indicateurs — L’Aventurière' })).toBeVisible();
+	// A year of demo activity: charts drawn by Chart.js, each with its data table.
+	await expect(page.locator('canvas').first()).toBeVisible();
+	await expect(page.getByRole('table').first()).toBeAttached();
+	await checkPage(page, 'indicators-residence');
+
+	// Filter by building (a no-JS GET form).
+	await page.getByLabel('Bâtiment', { exact: true }).selectOption({ index: 1 });
+	const building = (await page.getByLabel('Bâtiment', { exact: true }).locator('option:checked').textContent())!.trim();
+	await page.getByRole('button', { name: 'Afficher' }).click();
+	await expect(page).toHaveURL(/building=/);
+	await expect(page.getByRole('status').filter({ hasText: building })).toBeVisible();
+
+	// A crafted period is refused with a clear message, and the default period is shown.
+	const filtered = new URL(page.url());
+	await page.goto(`${filtered.pathname}?from=2026-06-30&to=2026-01-01`);
+	await expect(page.getByRole('alert')).toBeVisible();
+
+	// CSV of the filtered page.
+	await page.goto(filtered.toString());
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger en CSV' }).click()]);
+	const csv = await readFile((await download.path())!, 'utf8');
+	expect(csv.split('\n')[0]).toContain('indicator');
+	expect(csv).toContain('participationAny');
+
+	// The printable annual report, looked at as it prints.
+	await page.getByRole('link', { name: 'Rapport annuel imprimable' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^Rapport annuel \d{4} — L’Aventurière$/ })).toBeVisible();
+	await checkPage(page, 'indicators-report');
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.getByRole('button', { name: 'Imprimer ou enregistrer en PDF' })).toBeHidden();
+	await page.screenshot({ path: 'test-results/screens/indicators-report-print.png', fullPage: true });
+	await page.emulateMedia({ media: 'screen' });
+
+	// Surveys: the staff member may run them, so the link is there.
+	await page.goBack();
+	await page.getByRole('link', { name: 'Enquêtes de perception' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Enquêtes de perception' })).toBeVisible();
+	await checkPage(page, 'surveys-space');
+	await page.getByLabel('Titre').fill('Bien-être e2e');
+	await page.getByLabel('Modèle').selectOption({ label: 'Bien-être dans la résidence' });
+	await page.getByLabel('Dernier jour pour répondre').fill(inAMonth());
+	await page.getByRole('button', { name: 'Créer l’enquête' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Bien-être e2e' })).toBeVisible();
+	await page.getByLabel('Nombre de liens').fill('3');
+	await page.getByRole('button', { name: 'Créer les liens' }).click();
+	await expect(page.getByRole('heading', { name: '3 coupons à imprimer' })).toBeVisible();
+	await checkPage(page, 'surveys-sheet');
+	links = await page.locator('.ticket .url a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+	expect(links).toHaveLength(3);
+
+	// The answering page itself passes axe (in a JavaScript context, without signing in).
+	const visitor = await browser.newContext({ viewport: PHONE });
+	const anon = await visitor.newPage();
+	await anon.goto(links[2]!);
+	await expect(anon.getByRole('heading', { level: 1, name: 'Bien-être e2e' })).toBeVisible();
+	await checkPage(anon, 'survey-answer');
+	await visitor.close();
+	await context.close();
+});
+
+test('a tenant answers a pictogram survey on a phone without JavaScript; the link then says it was used', async ({ browser }) => {
+	expect(links.length, 'the first test made the links').toBeGreaterThan(0);
+	const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto(links[0]!);
+	await expect(page.getByRole('heading', { level: 1, name: 'Bien-être e2e' })).toBeVisible();
+	await page.screenshot({ path: 'test-results/screens/survey-answer-nojs-360.png', fullPage: true });
+	// Sending with a question left blank: the browser's own required check stops it; fill every one.
+	for (const group of await page.getByRole('group').all()) await group.locator('label.choice').last().click();
+	await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
+	await expect(page).toHaveURL(/\/q\/thanks$/);
+	await expect(page.getByText('Merci ! Vos réponses sont enregistrées.')).toBeVisible();
+	await page.screenshot({ path: 'test-results/screens/survey-thanks-nojs-360.png', fullPage: true });
+	await page.goto(links[0]!);
+	await expect(page.getByText(/Ce lien a déjà servi/)).toBeVisible();
+	// Another residence's address with this token: refused, nothing shown.
+	await page.goto(links[1]!.replace(/\/q\/[^/]+\//, '/q/elsewhere/'));
+	await expect(page.getByText(/autre résidence ou d’un autre groupe/)).toBeVisible();
+	await context.close();
+});
+
+test('a body member sees the body’s indicators but no survey link (the policy does not let her run surveys)', async ({ browser }) => {
+	const { context, page } = await newSignedInContext(browser, 'fatou', { viewport: PHONE });
+	await page.goto('/');
+	await page.getByRole('link', { name: /Comité de pilotage du réseau des LCP/ }).first().click();
+	await page.getByRole('link', { name: 'Voir les indicateurs' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^Indicateurs — Comité de pilotage/ })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Enquêtes de perception' })).toHaveCount(0);
+	await checkPage(page, 'indicators-body-member');
+	await context.close();
+});
