@@ -169,12 +169,9 @@ describe('minutes cycle', () => {
 		const motion = await m.openMotion(f.chair, { meetingId: next, itemId: item!.id, question: 'Adopter le procès-verbal de novembre ?' });
 		for (const u of [f.chair, f.fatou, f.elise]) await harness.app.services.consultations.cast(u, { consultationId: motion.consultationId, ballot: { position: 'for' } });
 		await m.closeMotion(f.chair, { meetingId: next, motionId: motion.id });
-		// The register and the minutes hear the closing on the bus, after its commit.
-		let after = await minutes.view(f.chair, id);
-		for (let i = 0; i < 100 && after.status !== 'adopted'; i++) {
-			await new Promise((r) => setTimeout(r, 20));
-			after = await minutes.view(f.chair, id);
-		}
+		// The register and the minutes hear the closing on the bus (consultation.closed), after its commit.
+		await harness.app.services.settled();
+		const after = await minutes.view(f.chair, id);
 		expect(after.status).toBe('adopted');
 		expect(after.adoptionMethod).toBe('vote');
 	});

@@ -1,5 +1,6 @@
-import { log } from '../log';
+import type { ConsultationClosed } from '$lib/realtime/vote-events';
 import type { ServiceDeps } from './deps';
+import { createInflight } from './inflight';
 import { createAdminService } from './admin';
 import { createAuthService } from './auth';
 import { createSpacesService } from './spaces';
@@ -23,15 +24,18 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 	const collab = createCollabService(deps);
 	const register = createRegisterService(deps, notifications);
 	const minutes = createMinutesService(deps, collab, notifications, register);
-	register.follow();
+	// Work that subscribers start after another service's commit; `settled()` waits for all of it.
+	const inflight = createInflight();
+	register.follow(inflight);
 	// A motion voted on a "minutes adoption" agenda item adopts those minutes once its vote closes.
 	deps.bus.subscribe(({ event, payload }) => {
-		const p = payload as { consultationId?: string; status?: string };
-		if (event === 'vote.tally' && p.status === 'closed' && p.consultationId) void minutes.onVoteClosed(p.consultationId).catch((err: unknown) => log.error('minutes adoption by vote failed', { err: String(err) }));
+		if (event === 'consultation.closed') inflight.run('minutes adoption by vote', () => minutes.onVoteClosed((payload as ConsultationClosed).consultationId));
 	});
 	const meetings = createMeetingsService(deps, consultations, { notifications });
 	return {
 		deps,
+		/** Resolves once the bus subscribers' work is done (before closing the database: seed, tests). */
+		settled: () => inflight.settled(),
 		auth: createAuthService(deps, { notifications }),
 		admin: createAdminService(deps),
 		spaces: createSpacesService(deps),

@@ -8,13 +8,13 @@ import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkFollowUp, isOpenFollowUp, isOverdue, type FollowUpStatus } from '$lib/domain/minutes';
 import { authorize, can, canUpdateFollowUp, ForbiddenError, type Actor, type SpaceRef } from '$lib/domain/policy';
-import { roomForSpace } from '$lib/realtime/events';
 import { transaction } from '../../db';
-import { consultationOptions, decisionFollowUps, decisionMilestones, decisionNotes, decisions, meetingMotions, memberships, minutes, minutesVersions, users } from '../../db/schema';
-import { log } from '../../log';
+import { consultationOptions, consultations, decisionFollowUps, decisionMilestones, decisionNotes, decisions, meetingMotions, memberships, minutes, minutesVersions, users } from '../../db/schema';
 import { practiceSpaceIds } from '../practice/marker';
 import { audit } from '../audit';
 import type { ServiceDeps } from '../deps';
+import type { Inflight } from '../inflight';
+import { createRegisterFeed } from './follow';
 import type { createNotificationsService } from '../notifications';
 import { UserError } from '../errors';
 import { parse } from '../validate';
@@ -44,7 +44,7 @@ export const milestoneDoneSchema = z.object({ decisionId: id, milestoneId: id, d
 const registerError = (code: string, status: 400 | 404 | 409 = 400) => new UserError(`register.error.${code}` as never, {}, status);
 
 export function createRegisterService(deps: ServiceDeps, notifications: Notifications) {
-	const { db, clock, bus } = deps;
+	const { db, clock } = deps;
 
 	async function loadDecision(decisionId: string) {
 		const d = await db.select().from(decisions).where(eq(decisions.id, decisionId)).get();
@@ -57,16 +57,16 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 		tx.insert(decisionFollowUps).values({ decisionId, status: 'planned', progress: 0, updatedAt: clock.now() }).onConflictDoNothing().run();
 	}
 
-	function changed(d: { id: string; spaceType: string; spaceId: string }) {
-		bus.publish(roomForSpace(d.spaceType, d.spaceId), 'decision.changed', { decisionId: d.id, spaceKey: `${d.spaceType}:${d.spaceId}` });
-	}
+	const feed = createRegisterFeed(deps);
+	const changed = feed.changed;
 
 	/** Decisions of a space with follow-ups, milestones, notes and where each comes from. */
 	async function entries(where: ReturnType<typeof and>, now: number) {
 		const rows = await db
-			.select({ d: decisions, f: decisionFollowUps, owner: users.displayName })
+			.select({ d: decisions, f: decisionFollowUps, owner: users.displayName, reopenReason: consultations.reopenReason })
 			.from(decisions)
 			.leftJoin(decisionFollowUps, eq(decisionFollowUps.decisionId, decisions.id))
+			.leftJoin(consultations, eq(consultations.id, decisions.consultationId))
 			.leftJoin(users, eq(users.id, decisionFollowUps.ownerId))
 			.where(where)
 			.orderBy(desc(decisions.decidedAt))
@@ -83,21 +83,24 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			? await db.select({ meetingId: minutes.meetingId, sequence: minutesVersions.sequence, hash: minutesVersions.hash }).from(minutes).innerJoin(minutesVersions, eq(minutesVersions.id, minutes.versionId)).where(inArray(minutes.meetingId, meetingIds)).all()
 			: [];
 		const proposals = cids.length ? await db.select({ cid: consultationOptions.consultationId, proposalId: consultationOptions.proposalId }).from(consultationOptions).where(inArray(consultationOptions.consultationId, cids)).all() : [];
-		return rows.map(({ d, f, owner }) => {
+		return rows.map(({ d, f, owner, reopenReason }) => {
 			const ms = milestones.filter((m) => m.decisionId === d.id).map((m) => ({ id: m.id, title: m.title, dueAt: m.dueAt.getTime(), doneAt: m.doneAt?.getTime() ?? null }));
 			const status: FollowUpStatus = f?.status ?? 'planned';
 			const reviewAt = f?.reviewAt?.getTime() ?? null;
 			const meetingId = motions.find((m) => m.cid === d.consultationId)?.meetingId ?? null;
-			const turnout = d.turnout as { participants?: number; electorate?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
+			// Reopened: the vote goes on, its former result is withdrawn until the next close rewrites it.
+			const reopened = d.reopenedAt ? { at: d.reopenedAt.getTime(), reason: reopenReason ?? '' } : null;
+			const turnout = (reopened ? {} : d.turnout) as { participants?: number; electorate?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
 			return {
 				id: d.id,
 				space: { type: d.spaceType, id: d.spaceId },
 				consultationId: d.consultationId,
 				title: d.title,
 				method: d.method,
-				outcome: d.outcome,
-				adopted: d.adopted,
-				quorumMet: d.quorumMet,
+				outcome: reopened ? [] : d.outcome,
+				adopted: reopened ? null : d.adopted,
+				quorumMet: reopened ? null : d.quorumMet,
+				reopened,
 				decidedAt: d.decidedAt.getTime(),
 				turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0, byCollege: (turnout.byCollege ?? []).map((c) => ({ name: c.name, participants: c.participants, electorate: c.electorate })) },
 				meetingId,
@@ -106,7 +109,7 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 				followUp: { ownerId: f?.ownerId ?? null, owner: owner ?? null, status, progress: f?.progress ?? 0, abandonReason: f?.abandonReason ?? '', reviewAt, updatedAt: f?.updatedAt.getTime() ?? null },
 				milestones: ms,
 				notes: notes.filter((n) => n.n.decisionId === d.id).map((n) => ({ id: n.n.id, author: n.author, text: n.n.text, status: n.n.status, progress: n.n.progress, createdAt: n.n.createdAt.getTime() })),
-				overdue: isOverdue({ status, reviewAt, milestones: ms }, now)
+				overdue: !reopened && isOverdue({ status, reviewAt, milestones: ms }, now)
 			};
 		});
 	}
@@ -114,24 +117,8 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 	const inSpace = (space: SpaceRef) => and(eq(decisions.spaceType, space.type), eq(decisions.spaceId, space.id));
 
 	return {
-		/** Subscribes to the bus: a consultation that closed gets its follow-up (idempotent). */
-		follow() {
-			return bus.subscribe(({ event, payload }) => {
-				if (event !== 'vote.tally') return;
-				const p = payload as { consultationId?: string; status?: string };
-				if (p.status !== 'closed' || !p.consultationId) return;
-				try {
-					const d = db.select().from(decisions).where(eq(decisions.consultationId, p.consultationId)).get();
-					if (!d || d.spaceType === 'training') return;
-					const existed = db.select({ id: decisionFollowUps.decisionId }).from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
-					if (existed) return;
-					transaction(db, (tx) => ensureFollowUp(tx, d.id));
-					changed(d);
-				} catch (err) {
-					log.error('register follow-up failed', { err: String(err) });
-				}
-			});
-		},
+		/** Subscribes to the bus (closed and reopened consultations); see `follow.ts`. */
+		follow: (inflight: Inflight) => feed.subscribe(inflight),
 
 		async list(actor: Actor | null, space: SpaceRef) {
 			authorize(actor, 'space.view', space);
@@ -160,7 +147,8 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 
 		/** No account: the register of a public body (the caller checked it is public and real). */
 		async publicEntries(space: SpaceRef) {
-			return (await entries(inSpace(space), clock.now().getTime())).map(({ followUp: { ownerId: _o, ...f }, ...e }) => ({ ...e, followUp: f }));
+			// A decision withdrawn while its vote is reopened is not published until it closes again.
+			return (await entries(inSpace(space), clock.now().getTime())).filter((e) => !e.reopened).map(({ followUp: { ownerId: _o, ...f }, ...e }) => ({ ...e, followUp: f }));
 		},
 
 		async update(actor: Actor | null, input: unknown) {

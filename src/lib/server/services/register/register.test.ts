@@ -9,7 +9,10 @@ let app: TestApp;
 beforeEach(() => {
 	app = createTestApp();
 });
-afterEach(() => app.close());
+afterEach(async () => {
+	await app.services.settled();
+	app.close();
+});
 
 async function code(fn: () => Promise<unknown>) {
 	try {
@@ -32,6 +35,8 @@ async function decided() {
 	const motion = await m.openMotion(f.chair, { meetingId: id, itemId, question: 'Créer un jardin partagé ?' });
 	for (const u of [f.chair, f.fatou, f.elise]) await app.services.consultations.cast(u, { consultationId: motion.consultationId, ballot: { position: 'for' } });
 	await m.closeMotion(f.chair, { meetingId: id, motionId: motion.id });
+	// The follow-up is written by the register's bus subscriber (consultation.closed), after the close.
+	await app.services.settled();
 	const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, motion.consultationId)).get()!;
 	return { f, meetingId: id, decision };
 }
