@@ -9,6 +9,8 @@ import { DEMO_PASSWORD, demoAccounts, seedDemo } from '../lib/server/demo/seed';
 const cfg = loadConfig();
 const services = createServices({ db: openDatabase(cfg.DATABASE_URL), clock: systemClock, ids: randomIds, bus: createLocalBus() });
 const outcome = await seedDemo(services);
+// What bus subscribers started (follow-ups, minutes adopted by a vote) finishes before the database closes.
+await services.settled();
 console.log(outcome === 'created' ? `Demo data loaded into ${cfg.DATABASE_URL}.` : `Demo data already present in ${cfg.DATABASE_URL}; nothing added.`);
 console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD}):`);
 for (const a of demoAccounts) console.log(`  ${a.username.padEnd(32)} ${a.displayName.padEnd(16)} ${a.role}`);
