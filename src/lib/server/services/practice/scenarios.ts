@@ -1,0 +1,113 @@
+/**
+ * A training organisation's scenario library: the shipped scenarios and its own (duplicated,
+ * imported, edited). A scenario file is checked for size, format, version, schema and markup
+ * before anything is stored.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { authorize, type Actor } from '$lib/domain/policy';
+import { shippedScenario, shippedScenarios } from '$lib/domain/practice/library';
+import { readScenario, scenarioSchema, writeScenario, type Scenario } from '$lib/domain/practice/scenario';
+import { transaction } from '../../db';
+import { practiceScenarios } from '../../db/schema';
+import { audit } from '../audit';
+import type { ServiceDeps } from '../deps';
+import { notFound, UserError } from '../errors';
+import { parse } from '../validate';
+import { trainingSpace, type PracticeContext } from './context';
+
+const scenarioTextSchema = z.object({ json: z.string().max(400_000, 'practice.error.tooBig') });
+
+export function createScenarios(deps: ServiceDeps, ctx: PracticeContext) {
+	const { db, clock, ids } = deps;
+
+	function scenarioRow(trainingId: string, scenarioId: string) {
+		const t = ctx.training(trainingId);
+		const row = db.select().from(practiceScenarios).where(and(eq(practiceScenarios.id, scenarioId), eq(practiceScenarios.organisationId, t.organisationId))).get();
+		return row ?? null;
+	}
+	function findScenario(trainingId: string, scenarioId: string): { scenario: Scenario; shipped: boolean; row: typeof practiceScenarios.$inferSelect | null } {
+		const shipped = shippedScenario(scenarioId);
+		if (shipped) return { scenario: shipped, shipped: true, row: null };
+		const row = scenarioRow(trainingId, scenarioId);
+		if (!row) throw notFound();
+		return { scenario: scenarioSchema.parse(row.data), shipped: false, row };
+	}
+	function storeScenario(actor: Actor, trainingId: string, scenario: Scenario, basedOn: string | null) {
+		const t = ctx.training(trainingId);
+		const sid = ids.id();
+		const now = clock.now();
+		transaction(db, (tx) => {
+			tx.insert(practiceScenarios)
+				.values({ id: sid, organisationId: t.organisationId, title: scenario.title, module: scenario.module, language: scenario.language, data: scenario, basedOn, createdBy: actor.id, createdAt: now, updatedAt: now })
+				.run();
+			audit(tx, now, actor.id, 'practice.scenario.create', { type: 'practice_scenario', id: sid }, { basedOn, title: scenario.title });
+		});
+		return { id: sid };
+	}
+	function readOrThrow(raw: string | Uint8Array): Scenario {
+		const read = readScenario(raw);
+		if (!read.ok) throw new UserError(read.message as never, { path: read.path ?? '' });
+		return read.scenario;
+	}
+	/** The shipped scenarios, then the organisation's own by title (for a trainer's overview). */
+	function library(organisationId: string) {
+		return [
+			...shippedScenarios().map((x) => ({ id: x.id, title: x.scenario.title, module: x.scenario.module, language: x.scenario.language, kind: x.scenario.space.kind, shipped: true })),
+			...db
+				.select()
+				.from(practiceScenarios)
+				.where(eq(practiceScenarios.organisationId, organisationId))
+				.orderBy(asc(practiceScenarios.title))
+				.all()
+				.map((r) => ({ id: r.id, title: r.title, module: r.module, language: r.language, kind: scenarioSchema.parse(r.data).space.kind, shipped: false }))
+		];
+	}
+
+	return {
+		findScenario,
+		storeScenario,
+		library,
+		methods: {
+			scenario(actor: Actor | null, trainingId: string, scenarioId: string) {
+				authorize(actor, 'practice.run', trainingSpace(trainingId));
+				const found = findScenario(trainingId, scenarioId);
+				return { id: scenarioId, shipped: found.shipped, scenario: found.scenario, json: writeScenario(found.scenario), basedOn: found.row?.basedOn ?? null };
+			},
+
+			exportScenario(actor: Actor | null, trainingId: string, scenarioId: string) {
+				authorize(actor, 'practice.run', trainingSpace(trainingId));
+				const found = findScenario(trainingId, scenarioId);
+				return { filename: `scenario-${found.scenario.module}-${found.scenario.language}.json`, body: writeScenario(found.scenario) };
+			},
+
+			duplicateScenario(actor: Actor | null, trainingId: string, scenarioId: string) {
+				authorize(actor, 'practice.run', trainingSpace(trainingId));
+				const found = findScenario(trainingId, scenarioId);
+				const copy: Scenario = { ...found.scenario, title: `${found.scenario.title} (copie)`.slice(0, 200) };
+				return storeScenario(actor, trainingId, scenarioSchema.parse(copy), scenarioId);
+			},
+
+			/** A scenario file from elsewhere: size, format, version, schema, no markup; nothing stored otherwise. */
+			importScenario(actor: Actor | null, trainingId: string, raw: string | Uint8Array) {
+				authorize(actor, 'practice.run', trainingSpace(trainingId));
+				return storeScenario(actor, trainingId, readOrThrow(raw), null);
+			},
+
+			updateScenario(actor: Actor | null, trainingId: string, scenarioId: string, input: unknown) {
+				authorize(actor, 'practice.run', trainingSpace(trainingId));
+				const row = scenarioRow(trainingId, scenarioId);
+				if (!row) throw shippedScenario(scenarioId) ? new UserError('practice.error.shippedReadOnly', {}, 409) : notFound();
+				const scenario = readOrThrow(parse(scenarioTextSchema, input).json);
+				const now = clock.now();
+				transaction(db, (tx) => {
+					tx.update(practiceScenarios).set({ title: scenario.title, module: scenario.module, language: scenario.language, data: scenario, updatedAt: now }).where(eq(practiceScenarios.id, row.id)).run();
+					audit(tx, now, actor.id, 'practice.scenario.edit', { type: 'practice_scenario', id: row.id }, { title: scenario.title });
+				});
+				return { id: row.id };
+			}
+		}
+	};
+}
+
+export type PracticeScenarios = ReturnType<typeof createScenarios>;
