@@ -202,7 +202,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				if (data.windowDays === 0) return [];
 				const windowEndsAt = new Date(now.getTime() + data.windowDays * 24 * 3600_000);
 				move(tx, { ...row, status: 'submitted' }, 'openWindow', a, { windowEndsAt }, { windowEndsAt: windowEndsAt.toISOString() });
-				return notifications.record(tx, attendees, 'minutesSubmitted', null, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
+				return notifications.record(tx, attendees, 'minutesSubmitted', { space: { type: 'body', id: meeting.bodyId } }, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
 			});
 			notifications.publish(pending);
 			announce(meeting);

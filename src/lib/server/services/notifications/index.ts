@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Actor } from '$lib/domain/policy';
+import type { Actor, SpaceRef } from '$lib/domain/policy';
 import { roomForUser } from '$lib/realtime/events';
 import { log } from '../../log';
 import type { Db } from '../../db';
@@ -19,8 +19,12 @@ export type { NotificationGroup } from './views';
 import type { PendingNotification } from './schemas';
 export type { PendingNotification };
 
-/** What a notification is about; `{}` for the account itself (an access reset). */
-type Target = { proposalId: string } | { consultationId: string } | Record<string, never>;
+/**
+ * What a notification is about; `{}` for the account itself (an access reset); `{ space }` for
+ * what has no proposal or consultation (minutes, meetings): the row then links by `data.href`,
+ * and the space says whether it is a practice one.
+ */
+type Target = { proposalId: string } | { consultationId: string } | { space: SpaceRef } | Record<string, never>;
 
 /**
  * Who hears about what. Services call `record` inside their own transaction (a notification exists
@@ -33,10 +37,11 @@ export function createNotificationsService(deps: ServiceDeps) {
 	function record(tx: Db, userIds: string[], kind: NotificationKind, target: Target | { id: string } | null, actorId: string | null, data: Record<string, unknown>): PendingNotification[] {
 		const createdAt = clock.now();
 		// A proposal row (with `id`) is accepted as the target, as the proposals service passes it.
-		// No target (minutes, decisions): the row carries its own link in `data.href`.
-		const on = target === null ? {} : 'id' in target ? { proposalId: target.id } : target;
+		// No target, or a space only (minutes, decisions): the row carries its own link in `data.href`.
+		const about = target === null ? {} : 'id' in target ? { proposalId: target.id } : target;
 		// Practice sessions play in simulated spaces: nothing there notifies real people.
-		if (userIds.length === 0 || isPracticeTarget(tx, on)) return [];
+		if (userIds.length === 0 || isPracticeTarget(tx, about)) return [];
+		const on = 'space' in about ? {} : about;
 		return userIds.map((userId) => {
 			const id = ids.id();
 			tx.insert(notifications).values({ id, userId, kind, ...on, actorId, data, createdAt }).run();

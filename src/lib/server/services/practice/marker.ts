@@ -66,15 +66,16 @@ export async function withoutPracticeSpaces<T>(db: Db, rows: T[], spaceOf: (row:
 
 
 /**
- * Whether a proposal or consultation lives in a practice space (inside a transaction: notifications
- * are recorded there). Practice activity never notifies real people.
+ * Whether a proposal, a consultation or a space named directly (for what has neither: minutes,
+ * meetings) is, or lives in, a practice space. Inside a transaction: notifications are recorded
+ * there. Practice activity never notifies real people.
  */
-export function isPracticeTarget(tx: Db, target: { proposalId?: string | null; consultationId?: string | null }): boolean {
+export function isPracticeTarget(tx: Db, target: { proposalId?: string | null; consultationId?: string | null; space?: SpaceRef | null }): boolean {
 	const space = target.proposalId
 		? tx.select({ type: proposals.spaceType, id: proposals.spaceId }).from(proposals).where(eq(proposals.id, target.proposalId)).get()
 		: target.consultationId
 			? tx.select({ type: consultations.spaceType, id: consultations.spaceId }).from(consultations).where(eq(consultations.id, target.consultationId)).get()
-			: undefined;
+			: (target.space ?? undefined);
 	if (!space) return false;
 	if (space.type === 'residence') return tx.select({ p: residences.practice }).from(residences).where(eq(residences.id, space.id)).get()?.p === true;
 	if (space.type === 'body') return tx.select({ p: bodies.practice }).from(bodies).where(eq(bodies.id, space.id)).get()?.p === true;

@@ -4,7 +4,7 @@ import { ForbiddenError, isStaff, type Actor } from '$lib/domain/policy';
 import { shippedScenario } from '$lib/domain/practice/library';
 import { writeScenario } from '$lib/domain/practice/scenario';
 import { loadActor } from '../../auth/session';
-import { bodies, consultations, notifications, organisations, practiceRuns, proposals, trainingSessions } from '../../db/schema';
+import { bodies, consultations, mailOutbox, meetings, notifications, organisations, practiceRuns, proposals, trainingSessions } from '../../db/schema';
 import { createTestApp, createUser, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { snapshotSpace } from './snapshot';
@@ -265,6 +265,23 @@ describe('practice spaces are kept out of the real world', () => {
 		void id;
 		const page = app.services.spaces.publicOrganisation('ccaura');
 		expect(JSON.stringify(page)).not.toContain('simulation');
+	});
+
+	it('minutes submitted in a practice body notify no one and queue no e-mail', async () => {
+		const { id } = await startWithTwo('shipped:instance:fr');
+		const run = currentSpace(id);
+		const db = app.services.deps.db;
+		const meeting = db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).get()!;
+		const m = app.services.meetings;
+		// Julien chairs, Amina is the secretary: they hold the meeting and submit its minutes with an amendment window.
+		await m.open(now(julien), { meetingId: meeting.id });
+		for (const u of [julien, amina]) await m.checkIn(now(amina), { meetingId: meeting.id, userId: u.id });
+		await m.close(now(julien), { meetingId: meeting.id });
+		await app.services.minutes.submit(now(amina), { meetingId: meeting.id, windowDays: 7 });
+		expect((await app.services.minutes.view(now(julien), meeting.id)).status).toBe('amendment');
+		// A real body would tell its attendees (see the minutes cycle test); a practice body tells no one.
+		expect(db.select().from(notifications).all()).toEqual([]);
+		expect(db.select().from(mailOutbox).all()).toEqual([]);
 	});
 
 	it('the transparency portal refuses a practice body, although portals are public by default', async () => {
