@@ -109,13 +109,54 @@ test('a tenant answers a pictogram survey on a phone without JavaScript; the lin
 	await context.close();
 });
 
-test('a body member sees the body’s indicators but no survey link (the policy does not let her run surveys)', async ({ browser }) => {
+test('a body member sees the body’s indicators but no survey link (the policy does not let her run surveys or record activities)', async ({ browser }) => {
 	const { context, page } = await newSignedInContext(browser, 'fatou', { viewport: PHONE });
 	await page.goto('/');
 	await page.getByRole('link', { name: /Comité de pilotage du réseau des LCP/ }).first().click();
 	await page.getByRole('link', { name: 'Voir les indicateurs' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: /^Indicateurs — Comité de pilotage/ })).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Enquêtes de perception' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'Activités et séances' })).toHaveCount(0);
 	await checkPage(page, 'indicators-body-member');
+	await context.close();
+});
+
+test('staff record an activity, a session and a named participant without JavaScript; the attendance indicator counts them', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const noJs = await newSignedInContext(browser, STAFF, { viewport: PHONE, javaScriptEnabled: false });
+	const page = noJs.page;
+	await page.goto(await residenceUrl(page));
+	await page.getByRole('link', { name: 'Activités et séances' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Activités — L’Aventurière' })).toBeVisible();
+	const list = page.url();
+	await page.getByLabel('Nom de l’activité').fill('Atelier vélo e2e');
+	await page.getByLabel('Type d’activité').selectOption({ label: 'Autre' });
+	await page.getByRole('button', { name: 'Créer l’activité' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Atelier vélo e2e' })).toBeVisible();
+	const activity = page.url();
+	await page.getByLabel('Nombre de personnes présentes').fill('4');
+	await page.getByRole('button', { name: 'Enregistrer la séance' }).click();
+	await expect(page.getByText('Séance enregistrée.', { exact: true })).toBeVisible();
+	await expect(page.getByText('4 personnes présentes', { exact: true })).toBeVisible();
+	await page.getByText('Nommer une personne présente').click();
+	const person = (await page.getByLabel('Personne', { exact: true }).locator('option').first().textContent())!.trim();
+	await page.getByLabel('Statut').selectOption({ label: 'Bénévole' });
+	await page.getByLabel('La personne est d’accord pour être nommée').check();
+	await page.getByRole('button', { name: 'Ajouter' }).click();
+	await expect(page.getByText('Personne ajoutée.', { exact: true })).toBeVisible();
+	await expect(page.getByRole('button', { name: `Retirer ${person}` })).toBeVisible();
+	await page.screenshot({ path: 'test-results/screens/activity-nojs-360.png', fullPage: true });
+	await noJs.context.close();
+
+	// The same pages, with JavaScript, pass axe at both widths; the indicator counts the session.
+	const { context, page: js } = await newSignedInContext(browser, STAFF, { viewport: DESKTOP });
+	await js.goto(list);
+	await checkPage(js, 'activities-list');
+	await js.goto(activity);
+	await js.getByText('Nommer une personne présente').click();
+	await checkPage(js, 'activity');
+	await js.goto(list.replace('/activities/', '/indicators/'));
+	const row = js.getByRole('row', { name: /Atelier vélo e2e/ });
+	await expect(row.getByRole('cell')).toHaveText(['1', '4', '1']);
 	await context.close();
 });

@@ -16,6 +16,7 @@ import { createPracticeService } from './practice';
 import { createIndicatorsService } from './indicators';
 import { createVoiceService } from './voice';
 import { createSurveysService } from './surveys';
+import { createActivitiesService } from './activities';
 
 export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
 	const notifications = createNotificationsService(deps);
@@ -55,7 +56,8 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 			addItem: (actor, input) => meetings.addItem(actor, input)
 		}),
 		indicators: createIndicatorsService(deps),
-		surveys: createSurveysService(deps)
+		surveys: createSurveysService(deps),
+		activities: createActivitiesService(deps)
 	};
 }
 

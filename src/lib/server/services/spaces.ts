@@ -147,6 +147,7 @@ export function createSpacesService(deps: ServiceDeps) {
 					resetAccess: can(actor, 'members.resetAccess', space),
 					indicators: can(actor, 'indicators.view', space),
 					surveys: can(actor, 'survey.manage', space),
+					activities: can(actor, 'activity.manage', space),
 					agencyIndicators: !!residence.agencyId && canViewAggregate(actor, 'agency', [id])
 				}
 			};
@@ -166,7 +167,7 @@ export function createSpacesService(deps: ServiceDeps) {
 				colleges: collegeRows.map((c) => ({ ...c, members: members.filter((m) => m.collegeId === c.id) })),
 				members,
 				myRoles: rolesIn(actor, space),
-				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space), indicators: can(actor, 'indicators.view', space) }
+				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space), indicators: can(actor, 'indicators.view', space), activities: can(actor, 'activity.manage', space) }
 			};
 		},
 

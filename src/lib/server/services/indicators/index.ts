@@ -23,7 +23,7 @@ export interface IndicatorReport {
 	surveys: SurveyResult[];
 	comparisons: Comparison[];
 	/** What the person may do from this page (the page shows only the links the policy allows). */
-	can: { surveys: boolean };
+	can: { surveys: boolean; activities: boolean };
 }
 
 const periodInput = z.object({ from: z.string().optional(), to: z.string().optional(), year: z.string().optional() });
@@ -59,9 +59,9 @@ export function createIndicatorsService(deps: ServiceDeps) {
 			const all = [...new Set([...ids, ...pairs.map((p) => p.id), ...partners.map((p) => p.pairId).filter((x): x is string => !!x)])];
 			const results = await surveyResults(db, all, scope.buildingId);
 			const visible = { type: scope.type, id: scope.id, name: scope.name, buildings: scope.buildings, buildingId: scope.buildingId };
-			// Surveys are run from a residence, a body or a training group, by those who manage them.
+			// Surveys and activities are run from a residence, a body or a training group, by those who manage them.
 			const surveySpace = scope.type === 'agency' || scope.type === 'organisation' ? null : { type: scope.type, id: scope.id };
-			const allowed = { surveys: !!surveySpace && can(actor, 'survey.manage', surveySpace) };
+			const allowed = { surveys: !!surveySpace && can(actor, 'survey.manage', surveySpace), activities: !!surveySpace && can(actor, 'activity.manage', surveySpace) };
 			return { scope: visible, period, figures, surveys: results, comparisons: comparisons(results), can: allowed };
 		}
 	};
