@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { io } from 'socket.io-client';
 // devalue comes with @sveltejs/kit (it is how __data.json is encoded), so it is always installed.
 import { unflatten } from 'devalue';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from './fixtures';
 
@@ -13,7 +14,8 @@ import { DEMO_PASSWORD } from './fixtures';
 export const BASE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 4173)}`;
 
 /** The database the e2e server runs on (see playwright.config.ts), read-only, to check for writes. */
-export const DB_PATH = fileURLToPath(new URL(`../../${process.env.E2E_DATABASE_URL ?? 'data/e2e/app.db'}`, import.meta.url));
+// Relative to the repository (as the config's web server reads it), or absolute (`/tmp/e2e-NAME.db`).
+export const DB_PATH = resolve(fileURLToPath(new URL('../../', import.meta.url)), process.env.E2E_DATABASE_URL ?? 'data/e2e/app.db');
 
 export async function client(username?: string): Promise<APIRequestContext> {
 	// Like a browser: an Origin header (SvelteKit refuses cross-site form posts without one) and HTML
