@@ -75,7 +75,8 @@ describe('i18n catalogues', () => {
 
 	it('fall back to French where Arabic or easy-read French has no text, and to plain French for English readers', () => {
 		const ar = translator('ar');
-		expect(ar('home.hello', { name: 'Karim' })).toBe('مرحبًا Karim');
+		// Text arguments are isolated (FSI … PDI) so a Latin name keeps its direction in an Arabic sentence.
+		expect(ar('home.hello', { name: 'Karim B.' })).toBe('مرحبًا \u2068Karim B.\u2069');
 		// Meetings are not translated into Arabic: French text, French plural rules.
 		expect(ar('meetings.title' as never)).toBe(fr['meetings.title']);
 		expect(translator('fr', true)('inclusion.listen.play')).toBe('Écouter le texte');

@@ -113,8 +113,24 @@ function formatterFor(reading: Reading, key: MessageKey): IntlMessageFormat {
 
 export type Translate = (key: MessageKey, values?: MessageValues) => string;
 
+/**
+ * In a right-to-left language every text argument (a name, an idea's title, a date already formatted) is
+ * wrapped in Unicode first-strong isolates (FSI … PDI), so a French name ending in a full stop or a title
+ * with numbers keeps its own direction and does not reorder the Arabic sentence around it.
+ */
+function isolated(values: MessageValues | undefined): MessageValues | undefined {
+	if (!values) return values;
+	const out: MessageValues = {};
+	for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' && v !== '' ? isolate('rtl', v) : v;
+	return out;
+}
+
+/** The same isolation for text joined outside a message (a list of names through `Intl.ListFormat`). */
+export const isolate = (dir: 'ltr' | 'rtl', text: string) => (dir === 'rtl' ? `\u2068${text}\u2069` : text);
+
 export function translator(locale: Locale, easyRead = false): Translate {
 	const reading = { locale, easyRead };
+	if (textDirection(locale) === 'rtl') return (key, values) => String(formatterFor(reading, key).format(isolated(values)));
 	return (key, values) => String(formatterFor(reading, key).format(values));
 }
 
