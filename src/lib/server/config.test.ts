@@ -25,4 +25,10 @@ describe('configuration', () => {
 		expect(message).toContain('ORIGIN: ORIGIN must be a full URL');
 		expect(message).toContain('DATABASE_URL: DATABASE_URL must be a SQLite file path');
 	});
+
+	it('takes a Redis URL for the cluster mode, and refuses anything else there', () => {
+		expect(loadConfig({}).REDIS_URL).toBeUndefined();
+		expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'tib:' });
+		expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must look like redis:\/\//);
+	});
 });

@@ -24,7 +24,15 @@ const schema = z.object({
 		.refine((v) => /^smtps?:\/\/[^\s]+$/.test(v), { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465' })
 		.optional(),
 	MAIL_FROM: z.string().trim().min(3).default('Tableau des initiatives <no-reply@localhost>'),
-	MAIL_LOG: z.string().trim().min(1).default('./data/mail.log')
+	MAIL_LOG: z.string().trim().min(1).default('./data/mail.log'),
+	/** Set on every node of a cluster: live state (sockets, throttles, locks, signals) is shared there. */
+	REDIS_URL: z
+		.string()
+		.trim()
+		.refine((v) => /^rediss?:\/\/[^\s]*$/.test(v), { message: 'REDIS_URL must look like redis://host:6379 or rediss://user:pass@host:6380/0' })
+		.optional(),
+	/** Prefix of every Redis key and channel of this deployment (several deployments may share one Redis). */
+	REDIS_PREFIX: z.string().trim().min(1).max(64).default('tib:')
 });
 
 export type Config = z.infer<typeof schema>;
