@@ -1,25 +1,32 @@
 /**
  * The one place where time changes state: consultations whose scheduled opening or closing has come
  * are opened or closed here, and announced live, even if nobody is looking. Started once with the
- * server (hooks.server.ts `init`), not by the socket layer; in the cluster mode it is to run on one
- * node under a lock.
+ * server (hooks.server.ts `init`), not by the socket layer. Every node of a cluster runs the same
+ * timer; each tick takes the `scheduler` lock (shared/lock.ts), so one node at a time does the work,
+ * and the work itself only records what the database says is due (a second tick finds nothing).
  */
 import { log } from './log';
 import type { Services } from './services';
+import { createMemoryLock, type TaskLock } from './shared/lock';
 
 export const SCHEDULER_INTERVAL_MS = 30_000;
 
-export function startScheduler(services: Services, everyMs = SCHEDULER_INTERVAL_MS): () => void {
-	const tick = () => {
+/** One tick: the sweep and the review reminders, under the lock. Resolves with whether this node did the work. */
+export async function schedulerTick(services: Services, lock: TaskLock): Promise<boolean> {
+	const { ran } = await lock.run('scheduler', async () => {
 		try {
 			services.consultations.sweep();
 		} catch (err) {
 			log.error('consultation sweep failed', { err: String(err) });
 		}
 		// Decision follow-ups whose review date has come remind their owner (once per date).
-		services.register.remindReviews().catch((err: unknown) => log.error('decision review reminders failed', { err: String(err) }));
-	};
-	const timer = setInterval(tick, everyMs);
+		await services.register.remindReviews().catch((err: unknown) => log.error('decision review reminders failed', { err: String(err) }));
+	});
+	return ran;
+}
+
+export function startScheduler(services: Services, everyMs = SCHEDULER_INTERVAL_MS, lock: TaskLock = services.deps.lock ?? createMemoryLock()): () => void {
+	const timer = setInterval(() => void schedulerTick(services, lock), everyMs);
 	timer.unref();
 	return () => clearInterval(timer);
 }

@@ -89,7 +89,7 @@ export interface NewSession {
 
 export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) {
 	const { db, clock, ids } = deps;
-	const limiter = options.limiter ?? new MemoryAttemptLimiter(clock);
+	const limiter = options.limiter ?? deps.limiter ?? new MemoryAttemptLimiter(clock);
 
 	async function throttle(...attempts: Parameters<AttemptLimiter['reserve']>[0]) {
 		const wait = await limiter.reserve(attempts);

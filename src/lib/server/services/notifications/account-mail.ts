@@ -45,7 +45,7 @@ const localeOf = (l: string | null): Locale => (isLocale(l) ? l : 'fr');
 /** Password resets by e-mail, a tenant's own address (verified), e-mail preferences and unsubscribing. */
 export function createAccountMail(deps: ServiceDeps, links: MailLinks, onQueued: () => void) {
 	const { db, clock, ids } = deps;
-	const limiter = new MemoryAttemptLimiter(clock);
+	const limiter = deps.limiter ?? new MemoryAttemptLimiter(clock);
 
 	function mail(locale: Locale, to: string, userId: string, purpose: 'reset' | 'verify', name: string, href: string) {
 		const t = translator(locale);

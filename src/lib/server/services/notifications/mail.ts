@@ -2,6 +2,7 @@ import { config } from '../../config';
 import { log } from '../../log';
 import { deliverDue } from '../../mail/outbox';
 import { createMailer, type Mailer } from '../../mail/transport';
+import { createMemoryLock } from '../../shared/lock';
 import type { ServiceDeps } from '../deps';
 import { createAccountMail } from './account-mail';
 import { createMailPass, type MailLinks } from './mail-pass';
@@ -24,9 +25,16 @@ export function createMailService(deps: ServiceDeps, options: MailServiceOptions
 	// Set by `start`: a request that queued a message asks for delivery right after it returns.
 	let kick = () => {};
 
+	// In a cluster the lock is shared by the nodes (shared/lock.ts): one node empties the outbox at a time.
+	const lock = deps.lock ?? createMemoryLock();
+	const nothing = { sent: 0, failed: 0 };
+
 	function deliver() {
 		// One delivery at a time, so a slow server never gets the same message twice.
-		delivering ??= deliverDue(deps.db, deps.clock, mailerOf()).finally(() => (delivering = null));
+		delivering ??= lock
+			.run('mail.deliver', () => deliverDue(deps.db, deps.clock, mailerOf()))
+			.then((r) => (r.ran ? r.value : nothing))
+			.finally(() => (delivering = null));
 		return delivering;
 	}
 
@@ -40,8 +48,10 @@ export function createMailService(deps: ServiceDeps, options: MailServiceOptions
 
 		/** Periodic work for the scheduler: reminders, then notification e-mails, then sending. */
 		async runDue(remindClosing: () => unknown) {
-			remindClosing();
-			pass.queueNotificationMail();
+			await lock.run('mail.due', () => {
+				remindClosing();
+				pass.queueNotificationMail();
+			});
 			return deliver();
 		},
 
