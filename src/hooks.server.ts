@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { defaultLocale, easyReadApplies, localeFromAcceptLanguage, textDirection, translator } from '$lib/i18n';
-import { app } from '$lib/server/app';
+import { app, shared } from '$lib/server/app';
 import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, readingFromCookies, setReadingCookies } from '$lib/server/auth/cookies';
@@ -22,7 +22,8 @@ export const init: ServerInit = () => {
 	const g = globalThis as Record<symbol, unknown>;
 	const httpServer = g[HTTP_SERVER_KEY] as HttpServer | undefined;
 	if (httpServer && !g[ATTACHED]) {
-		g[ATTACHED] = attachRealtime(httpServer, services, { origin: config().ORIGIN });
+		// With REDIS_URL, socket.io's rooms and broadcasts span every node (Redis Streams adapter).
+		g[ATTACHED] = attachRealtime(httpServer, services, { origin: config().ORIGIN, adapter: shared().socketAdapter?.() });
 		// Scheduled openings and closings: one scheduler per server process, beside the doors.
 		const stop = startScheduler(services);
 		httpServer.on('close', stop);

@@ -1,10 +1,18 @@
 import { config } from './config';
 import { openDatabase } from './db';
 import { randomIds, systemClock } from './ids';
-import { createLocalBus } from './realtime/bus';
 import { createServices, type Services } from './services';
+import { sharedState, type SharedState } from './shared';
 
 const APP_KEY = Symbol.for('tib.app');
+const SHARED_KEY = Symbol.for('tib.shared');
+
+/** Where this node keeps its live state: memory, or Redis when REDIS_URL is set (shared/index.ts). */
+export function shared(): SharedState {
+	const g = globalThis as Record<symbol, SharedState | undefined>;
+	g[SHARED_KEY] ??= sharedState(config(), systemClock);
+	return g[SHARED_KEY];
+}
 
 /**
  * The process's one set of services. Kept on globalThis so Vite's module reloading in development
@@ -14,11 +22,14 @@ export function app(): Services {
 	const g = globalThis as Record<symbol, Services | undefined>;
 	if (!g[APP_KEY]) {
 		const cfg = config();
+		const { bus, limiter, lock } = shared();
 		const services = createServices({
 			db: openDatabase(cfg.DATABASE_URL),
 			clock: systemClock,
 			ids: randomIds,
-			bus: createLocalBus()
+			bus,
+			...(limiter ? { limiter } : {}),
+			lock
 		});
 		// Reminders, notification e-mails and the outbox run beside the server, never inside a request.
 		// (When the one scheduler exists, it calls `services.mail.runDue` instead.)

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { z } from 'zod';
 import { can, spaceKey } from '$lib/domain/policy';
 import { roomForSpace, roomForUser } from '$lib/realtime/events';
@@ -26,6 +26,8 @@ const SPACE_PREFIX = 'space:';
 export interface RealtimeOptions {
 	/** The public URL (ORIGIN); without it a browser's Origin must match the Host it connects to. */
 	origin?: string;
+	/** socket.io's adapter: the Redis Streams one in a cluster (shared/index.ts), else the in-memory one. */
+	adapter?: ServerOptions['adapter'];
 }
 
 export interface Realtime {
@@ -39,6 +41,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	const { db, clock, bus } = services.deps;
 	const io: IoServer = new Server(httpServer, {
 		serveClient: false,
+		...(options.adapter ? { adapter: options.adapter } : {}),
 		allowRequest: allowRequestFrom(options.origin),
 		// Recovers missed events after a short cut (a phone going through a lift) without a full reload,
 		// but never skips authentication: the session may have ended during the cut.

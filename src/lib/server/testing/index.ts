@@ -16,7 +16,7 @@ import type { Clock } from '../ids';
 import { randomIds } from '../ids';
 import { createLocalBus } from '../realtime/bus';
 import type { CollabHub } from '../realtime/collab-hub';
-import { attachRealtime, type IoServer } from '../realtime/hub';
+import { attachRealtime, type IoServer, type RealtimeOptions } from '../realtime/hub';
 import { createServices, type Services } from '../services';
 
 export class TestClock implements Clock {
@@ -113,12 +113,12 @@ export interface RealtimeServer {
 	close(): Promise<void>;
 }
 
-export async function startRealtimeServer(app: TestApp): Promise<RealtimeServer> {
+export async function startRealtimeServer(app: TestApp, options: RealtimeOptions = {}): Promise<RealtimeServer> {
 	const http = createServer((_req, res) => {
 		res.statusCode = 404;
 		res.end();
 	});
-	const { io, collab } = attachRealtime(http, app.services);
+	const { io, collab } = attachRealtime(http, app.services, options);
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const { port } = http.address() as AddressInfo;
 	return {

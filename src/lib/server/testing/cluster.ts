@@ -1,0 +1,63 @@
+/**
+ * Several app nodes in one test process, as a cluster runs them: each node has its own database
+ * connection (to the same SQLite file, standing in for the shared PostgreSQL), its own services, bus
+ * and socket.io server on its own loopback port, and they share the real local Redis under one
+ * test-run prefix (signals, throttles, locks, the socket.io Redis Streams adapter).
+ */
+import { openDatabase } from '../db';
+import { randomIds } from '../ids';
+import { createServices, type Services } from '../services';
+import { redisState, streamsAdapter, type SharedState } from '../shared';
+import type { ClusterBus } from '../shared/bus';
+import { startRealtimeServer, type RealtimeServer, type TestApp } from '.';
+import { TEST_REDIS_URL, type TestRedis } from './redis';
+import { redisClient } from '../shared/redis';
+
+export interface TestNode {
+	services: Services;
+	shared: SharedState;
+	bus: ClusterBus;
+	server: RealtimeServer;
+	close(): Promise<void>;
+}
+
+/** Starts one node on `app`'s database file (fixtures created through `app` are seen by every node). */
+export async function startNode(app: TestApp, redis: TestRedis, name: string): Promise<TestNode> {
+	const commands = await redis.connect(`${name} commands`);
+	const opened: ReturnType<typeof redisClient>[] = [];
+	const shared = redisState({
+		commands,
+		open: (what, failFast) => {
+			const client = redisClient({ url: TEST_REDIS_URL, name: `${name} ${what}`, failFast });
+			opened.push(client);
+			void client.connect();
+			return client;
+		},
+		prefix: redis.prefix,
+		clock: app.clock
+	});
+	const bus = shared.bus as ClusterBus;
+	await bus.listening;
+	const db = openDatabase(app.file);
+	const services = createServices(
+		{ db, clock: app.clock, ids: randomIds, bus, lock: shared.lock, ...(shared.limiter ? { limiter: shared.limiter } : {}) },
+		{ consultations: { ballotBox: { windowMs: 5, tallyEveryMs: 5 } } }
+	);
+	// The adapter reads the stream with short blocking reads here, so the test run ends quickly.
+	const adapterClient = redisClient({ url: TEST_REDIS_URL, name: `${name} adapter`, failFast: false });
+	await adapterClient.connect();
+	opened.push(adapterClient);
+	const server = await startRealtimeServer({ ...app, services }, { adapter: streamsAdapter(adapterClient, redis.prefix, { blockTimeInMs: 300 }) });
+	return {
+		services,
+		shared,
+		bus,
+		server,
+		async close() {
+			await server.close();
+			await bus.close();
+			for (const c of opened) if (c.isOpen) c.destroy();
+			db.$client.close();
+		}
+	};
+}
