@@ -27,6 +27,8 @@ export interface AccountSignals {
  */
 export interface DocumentSignals {
 	'collab.changed': { doc: string; update: Uint8Array };
+	/** Cursors and names of a document's editors on another node (relayed, never stored). */
+	'collab.awareness': { doc: string; update: Uint8Array };
 }
 export type Signals = AccountSignals & DocumentSignals;
 export type SignalName = keyof Signals;
@@ -40,6 +42,8 @@ export interface EventBus {
 	subscribe(listener: (message: Published) => void): () => void;
 	/** Announces an account fact (after commit), on every node in the scale-out mode. */
 	signal<S extends SignalName>(name: S, payload: Signals[S]): void;
+	/** The same fact for the other nodes only (this node acted on it already); nothing on a single node. */
+	relay<S extends SignalName>(name: S, payload: Signals[S]): void;
 	onSignal<S extends SignalName>(name: S, listener: (payload: Signals[S]) => void): () => void;
 }
 
@@ -64,6 +68,9 @@ export function createLocalBus(): EventBus {
 		},
 		signal(name, payload) {
 			for (const listener of signalListeners.get(name) ?? []) (listener as (p: typeof payload) => void)(payload);
+		},
+		relay() {
+			// One node: there is nobody else to tell.
 		},
 		onSignal(name, listener) {
 			const set = signalListeners.get(name) ?? new Set();

@@ -48,6 +48,8 @@ export type CollabStore = Pick<CollabService, 'access' | 'checkUpdate' | 'open' 
 
 /** Origin of updates the service already stored: applied and broadcast, not written again. */
 const STORED = Symbol('stored');
+/** Origin of cursors relayed from another node: shown to this node's sockets, not relayed back. */
+const RELAYED = Symbol('relayed');
 
 /** Caret colours, all dark enough for white name labels (≥ 4.5:1). Names are always shown too. */
 const caretColours = ['#1d4e89', '#8a3b12', '#1e6b34', '#6b2d8a', '#a4161a', '#005f73', '#6b4a00', '#3d3d9e'];
@@ -107,13 +109,18 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		awareness.setLocalState(null); // the server has no cursor of its own
 		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map() };
 
-		// Persist first, then fan out: an update nobody could reload is never shown to anyone.
+		// Persist first, then fan out: an update nobody could reload is never shown to anyone. Each node
+		// serves its own sockets from its own copy (`io.local`): an update a socket of this node sent is
+		// stored here, once, and relayed to the other nodes, which apply it as already stored.
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin !== STORED) collab.persist(name, update);
+			if (origin !== STORED) {
+				collab.persist(name, update);
+				deps.bus.relay('collab.changed', { doc: name, update });
+			}
 			const message = encodeUpdateMessage(update);
 			const room = collabRoom(name);
 			const from = typeof origin === 'string' && entry.sockets.has(origin) ? origin : null;
-			if (io) (from ? io.to(room).except(from) : io.to(room)).emit('collab.update', { doc: name, message });
+			if (io) (from ? io.local.to(room).except(from) : io.local.to(room)).emit('collab.update', { doc: name, message });
 		});
 		awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
@@ -121,13 +128,16 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
 			const room = collabRoom(name);
 			const from = typeof origin === 'string' ? origin : null;
-			(from ? io.to(room).except(from) : io.to(room)).emit('collab.awareness', { doc: name, update });
+			// A socket of this node spoke (or left): the other nodes' copies hear it too.
+			if (from) deps.bus.relay('collab.awareness', { doc: name, update });
+			(from ? io.local.to(room).except(from) : io.local.to(room)).emit('collab.awareness', { doc: name, update });
 		});
 		docs.set(name, entry);
 		return entry;
 	}
 
 	// Changes the service stored itself (a pin placed through a form, a seeded text) reach open documents.
+	// So do the updates other nodes' sockets sent (stored there) and their editors' cursors.
 	const offChanged = deps.bus.onSignal('collab.changed', ({ doc, update }) => {
 		const entry = docs.get(doc);
 		if (!entry) return;
@@ -135,6 +145,15 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			Y.applyUpdate(entry.doc, update, STORED);
 		} catch (err) {
 			log.error('collab stored change not applied', { doc, err: String(err) });
+		}
+	});
+	const offAwareness = deps.bus.onSignal('collab.awareness', ({ doc, update }) => {
+		const entry = docs.get(doc);
+		if (!entry) return;
+		try {
+			awarenessProtocol.applyAwarenessUpdate(entry.awareness, update, RELAYED);
+		} catch (err) {
+			log.error('collab relayed awareness not applied', { doc, err: String(err) });
 		}
 	});
 
@@ -150,8 +169,8 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		unload(entry);
 		if (!io) return;
 		const room = collabRoom(entry.name);
-		io.to(room).emit('collab.error', { doc: entry.name, code: 'collab.error.reload', error: translator(locale ?? 'fr')('collab.error.reload') });
-		io.in(room).socketsLeave(room);
+		io.local.to(room).emit('collab.error', { doc: entry.name, code: 'collab.error.reload', error: translator(locale ?? 'fr')('collab.error.reload') });
+		io.local.in(room).socketsLeave(room);
 	}
 
 	function leave(name: string, socketId: string) {
@@ -331,6 +350,9 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			const entry = docs.get(name);
 			return entry ? Y.encodeStateAsUpdate(entry.doc) : null;
 		},
-		close: offChanged
+		close() {
+			offChanged();
+			offAwareness();
+		}
 	};
 }

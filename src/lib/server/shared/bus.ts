@@ -12,6 +12,9 @@
  *   they are delivered locally at once and published on a Redis channel; each node applies the
  *   others' messages and ignores its own.
  *
+ * `relay` sends a signal to the other nodes only: the Yjs hub relays the updates and cursors its own
+ * sockets sent, which it has applied (and stored) already.
+ *
  * If Redis is unreachable, a signal still reaches this node's listeners and the loss is logged; the
  * other nodes' live-auth caches catch up within their re-read interval (15 s).
  */
@@ -74,6 +77,9 @@ export function createClusterBus({ publisher, subscriber, prefix }: ClusterBusOp
 			log.error('bus signal listener failed', { name: message.name, err: String(err) });
 		}
 	};
+	const relay: EventBus['relay'] = (name, payload) => {
+		publisher.publish(channel, encode({ node, name, payload })).catch((err: unknown) => log.error('bus signal not sent to the other nodes', { name, err: String(err) }));
+	};
 	// node-redis subscribes again by itself after a reconnection.
 	const listening = subscriber.subscribe(channel, deliver);
 
@@ -85,8 +91,9 @@ export function createClusterBus({ publisher, subscriber, prefix }: ClusterBusOp
 		onSignal: local.onSignal,
 		signal(name, payload) {
 			local.signal(name, payload);
-			publisher.publish(channel, encode({ node, name, payload })).catch((err: unknown) => log.error('bus signal not sent to the other nodes', { name, err: String(err) }));
+			relay(name, payload);
 		},
+		relay,
 		async close() {
 			await subscriber.unsubscribe(channel).catch(() => undefined);
 		}
