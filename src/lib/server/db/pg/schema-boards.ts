@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { at } from './columns';
+import { carriers, categories, statuses } from '../../../domain/lifecycle';
+import { users } from './schema-core';
+
+
+/**
+ * A proposal (community action) on a space's board. The record holds what a decision rests on;
+ * the co-edited description lives in a Yjs document and `description` keeps the text as proposed.
+ */
+export const proposals = pgTable(
+	'proposals',
+	{
+		id: text('id').primaryKey(),
+		spaceType: text('space_type', { enum: ['residence', 'body', 'training'] }).notNull(),
+		spaceId: text('space_id').notNull(),
+		title: text('title').notNull(),
+		description: text('description').notNull().default(''),
+		category: text('category', { enum: categories }).notNull().default('other'),
+		costEuros: integer('cost_euros'),
+		carriedBy: text('carried_by', { enum: carriers }),
+		status: text('status', { enum: statuses }).notNull().default('idea'),
+		/** Order inside a column; fractional so a card can slip between two others without renumbering. */
+		position: doublePrecision('position').notNull(),
+		declineReason: text('decline_reason'),
+		/** File name under UPLOAD_DIR/proposals, already re-encoded without metadata. */
+		photo: text('photo'),
+		authorId: text('author_id').notNull().references(() => users.id),
+		hiddenAt: at('hidden_at'),
+		hiddenBy: text('hidden_by').references(() => users.id),
+		hiddenReason: text('hidden_reason'),
+		/** Its author took it off the board (she may put it back): it leaves the board, its page stays. */
+		withdrawnAt: at('withdrawn_at'),
+		createdAt: at('created_at').notNull(),
+		updatedAt: at('updated_at').notNull()
+	},
+	(t) => [index('proposals_space').on(t.spaceType, t.spaceId, t.status)]
+);
+
+/** One support per person and proposal: the unique index is the rule, not application code. */
+export const proposalSupports = pgTable(
+	'proposal_supports',
+	{
+		proposalId: text('proposal_id').notNull().references(() => proposals.id),
+		userId: text('user_id').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [uniqueIndex('proposal_supports_unique').on(t.proposalId, t.userId)]
+);
+
+/** "Je participe": people who offer to carry the action. */
+export const proposalVolunteers = pgTable(
+	'proposal_volunteers',
+	{
+		proposalId: text('proposal_id').notNull().references(() => proposals.id),
+		userId: text('user_id').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [uniqueIndex('proposal_volunteers_unique').on(t.proposalId, t.userId)]
+);
+
+/** Threaded one level: `parentId` always points at a top-level comment. */
+export const proposalComments = pgTable(
+	'proposal_comments',
+	{
+		id: text('id').primaryKey(),
+		proposalId: text('proposal_id').notNull().references(() => proposals.id),
+		parentId: text('parent_id'),
+		authorId: text('author_id').notNull().references(() => users.id),
+		body: text('body').notNull(),
+		hiddenAt: at('hidden_at'),
+		hiddenBy: text('hidden_by').references(() => users.id),
+		hiddenReason: text('hidden_reason'),
+		/** Last change of its text by its author (shown as "modifié"); earlier texts stay in the audit log. */
+		editedAt: at('edited_at'),
+		/** Deleted by its author: the text is emptied here (kept in the audit log); a placeholder holds its replies. */
+		deletedAt: at('deleted_at'),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('proposal_comments_proposal').on(t.proposalId, t.createdAt)]
+);
+
+/**
+ * The proposal's history as people read it on its page. Moves and edits keep what they replaced in
+ * `data` so a facilitator can undo them; `undoneAt` marks an entry that was undone.
+ */
+export const proposalEvents = pgTable(
+	'proposal_events',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+		proposalId: text('proposal_id').notNull().references(() => proposals.id),
+		at: at('at').notNull(),
+		actorId: text('actor_id').references(() => users.id),
+		kind: text('kind', { enum: ['created', 'moved', 'edited', 'hidden', 'unhidden', 'commentHidden', 'commentUnhidden', 'undone', 'withdrawn', 'restored'] }).notNull(),
+		data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+		undoneAt: at('undone_at'),
+		undoneBy: text('undone_by').references(() => users.id)
+	},
+	(t) => [index('proposal_events_proposal').on(t.proposalId, t.id)]
+);

@@ -1,0 +1,176 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { at } from './columns';
+
+
+export const organisations = pgTable('organisations', {
+	id: text('id').primaryKey(),
+	slug: text('slug').notNull().unique(),
+	name: text('name').notNull(),
+	kind: text('kind', { enum: ['landlord', 'network', 'city', 'training'] }).notNull(),
+	description: text('description').notNull().default(''),
+	createdAt: at('created_at').notNull()
+});
+
+export const agencies = pgTable('agencies', {
+	id: text('id').primaryKey(),
+	organisationId: text('organisation_id').notNull().references(() => organisations.id),
+	name: text('name').notNull(),
+	createdAt: at('created_at').notNull()
+});
+
+export const residences = pgTable('residences', {
+	id: text('id').primaryKey(),
+	organisationId: text('organisation_id').notNull().references(() => organisations.id),
+	agencyId: text('agency_id').references(() => agencies.id),
+	slug: text('slug').notNull().unique(),
+	name: text('name').notNull(),
+	city: text('city').notNull().default(''),
+	address: text('address').notNull().default(''),
+	sitePlanPath: text('site_plan_path'),
+	/** A simulated residence inside a practice session: kept out of indicators, register, portal, notifications. */
+	practice: boolean('practice').notNull().default(false),
+	createdAt: at('created_at').notNull()
+});
+
+/** A building or a stairwell: the unit tenants recognise and representativeness is measured by. */
+export const buildings = pgTable('buildings', {
+	id: text('id').primaryKey(),
+	residenceId: text('residence_id').notNull().references(() => residences.id),
+	name: text('name').notNull(),
+	position: integer('position').notNull().default(0)
+});
+
+export const households = pgTable(
+	'households',
+	{
+		id: text('id').primaryKey(),
+		residenceId: text('residence_id').notNull().references(() => residences.id),
+		buildingId: text('building_id').notNull().references(() => buildings.id),
+		label: text('label').notNull()
+	},
+	(t) => [uniqueIndex('households_residence_label').on(t.residenceId, t.label)]
+);
+
+export const bodies = pgTable('bodies', {
+	id: text('id').primaryKey(),
+	organisationId: text('organisation_id').notNull().references(() => organisations.id),
+	slug: text('slug').notNull().unique(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	/** How many proxies one member may hold. */
+	proxyLimit: integer('proxy_limit').notNull().default(1),
+	/** A simulated body inside a practice session: kept out of indicators, register, portal, notifications. */
+	practice: boolean('practice').notNull().default(false),
+	createdAt: at('created_at').notNull()
+});
+
+export const colleges = pgTable('colleges', {
+	id: text('id').primaryKey(),
+	bodyId: text('body_id').notNull().references(() => bodies.id),
+	name: text('name').notNull(),
+	weight: doublePrecision('weight').notNull(),
+	seats: integer('seats').notNull().default(0),
+	position: integer('position').notNull().default(0)
+});
+
+export const trainingSessions = pgTable('training_sessions', {
+	id: text('id').primaryKey(),
+	organisationId: text('organisation_id').notNull().references(() => organisations.id),
+	slug: text('slug').notNull().unique(),
+	name: text('name').notNull(),
+	createdAt: at('created_at').notNull()
+});
+
+export const users = pgTable('users', {
+	id: text('id').primaryKey(),
+	/** Staff sign in with their e-mail; tenants with a generated identifier such as "amina.k7p2". */
+	username: text('username').notNull().unique(),
+	email: text('email').unique(),
+	displayName: text('display_name').notNull(),
+	passwordHash: text('password_hash').notNull(),
+	/** The language new devices start in (each device then keeps its own, in a cookie). */
+	locale: text('locale', { enum: ['fr', 'en', 'ar'] }),
+	/** Easy-read French (FALC) as the default for new devices; null: never chosen. */
+	easyRead: boolean('easy_read'),
+	isAdmin: boolean('is_admin').notNull().default(false),
+	householdId: text('household_id').references(() => households.id),
+	/** Shown as "a neighbour" rather than by name in presence lists. */
+	discreet: boolean('discreet').notNull().default(false),
+	createdAt: at('created_at').notNull(),
+	passwordChangedAt: at('password_changed_at').notNull()
+});
+
+export const memberships = pgTable(
+	'memberships',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id').notNull().references(() => users.id),
+		spaceType: text('space_type', { enum: ['residence', 'body', 'training'] }).notNull(),
+		spaceId: text('space_id').notNull(),
+		role: text('role', {
+			enum: ['tenant', 'association', 'facilitator', 'member', 'chair', 'secretary', 'observer', 'trainee', 'trainer']
+		}).notNull(),
+		collegeId: text('college_id').references(() => colleges.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('memberships_unique').on(t.userId, t.spaceType, t.spaceId, t.role),
+		index('memberships_space').on(t.spaceType, t.spaceId)
+	]
+);
+
+export const sessions = pgTable(
+	'sessions',
+	{
+		/** SHA-256 of the cookie token, hex: the token itself is never stored. */
+		id: text('id').primaryKey(),
+		userId: text('user_id').notNull().references(() => users.id),
+		expiresAt: at('expires_at').notNull()
+	},
+	(t) => [index('sessions_user').on(t.userId)]
+);
+
+/** Printed on posters in the stairwell: shared by many tenants, so the code is stored as printed. */
+export const joinCodes = pgTable('join_codes', {
+	code: text('code').primaryKey(),
+	residenceId: text('residence_id').notNull().references(() => residences.id),
+	expiresAt: at('expires_at'),
+	revokedAt: at('revoked_at'),
+	createdBy: text('created_by').references(() => users.id),
+	createdAt: at('created_at').notNull()
+});
+
+/** One-time links and codes (staff invitations, access resets): only their hash is stored. */
+export const accessTokens = pgTable('access_tokens', {
+	id: text('id').primaryKey(),
+	tokenHash: text('token_hash').notNull().unique(),
+	kind: text('kind', { enum: ['invite', 'reset'] }).notNull(),
+	userId: text('user_id').references(() => users.id),
+	email: text('email'),
+	spaceType: text('space_type', { enum: ['residence', 'body', 'training'] }),
+	spaceId: text('space_id'),
+	role: text('role', {
+		enum: ['tenant', 'association', 'facilitator', 'member', 'chair', 'secretary', 'observer', 'trainee', 'trainer']
+	}),
+	collegeId: text('college_id'),
+	makeAdmin: boolean('make_admin').notNull().default(false),
+	expiresAt: at('expires_at').notNull(),
+	usedAt: at('used_at'),
+	createdBy: text('created_by').references(() => users.id),
+	createdAt: at('created_at').notNull()
+});
+
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+		at: at('at').notNull(),
+		actorId: text('actor_id'),
+		action: text('action').notNull(),
+		subjectType: text('subject_type').notNull(),
+		subjectId: text('subject_id').notNull(),
+		data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'`)
+	},
+	(t) => [index('audit_subject').on(t.subjectType, t.subjectId)]
+);

@@ -1,0 +1,124 @@
+import { index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { at } from './columns';
+import { ACTIVITY_KINDS, ANSWER_KINDS, PARTICIPANT_STATUSES, SURVEY_AUDIENCES, SURVEY_PHASES, SURVEY_TEMPLATES } from '../../../domain/indicators/surveys';
+import { buildings, households, users } from './schema-core';
+
+const spaceTypes = ['residence', 'body', 'training'] as const;
+
+/** A recurring activity (gardening workshop, tool library opening…) run in a residence or by a body. */
+export const activities = pgTable(
+	'activities',
+	{
+		id: text('id').primaryKey(),
+		spaceType: text('space_type', { enum: spaceTypes }).notNull(),
+		spaceId: text('space_id').notNull(),
+		name: text('name').notNull(),
+		kind: text('kind', { enum: ACTIVITY_KINDS }).notNull(),
+		description: text('description').notNull().default(''),
+		createdBy: text('created_by').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('activities_space').on(t.spaceType, t.spaceId)]
+);
+
+/** One session of an activity. `headcount` is the number present (named participants are counted in it). */
+export const activitySessions = pgTable(
+	'activity_sessions',
+	{
+		id: text('id').primaryKey(),
+		activityId: text('activity_id').notNull().references(() => activities.id),
+		heldAt: at('held_at').notNull(),
+		headcount: integer('headcount').notNull(),
+		note: text('note').notNull().default(''),
+		recordedBy: text('recorded_by').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('activity_sessions_activity').on(t.activityId, t.heldAt)]
+);
+
+/** A named participant in a session, recorded only with their agreement. */
+export const activityAttendance = pgTable(
+	'activity_attendance',
+	{
+		id: text('id').primaryKey(),
+		sessionId: text('session_id').notNull().references(() => activitySessions.id),
+		userId: text('user_id').notNull().references(() => users.id),
+		status: text('status', { enum: PARTICIPANT_STATUSES }).notNull(),
+		recordedAt: at('recorded_at').notNull()
+	},
+	(t) => [uniqueIndex('activity_attendance_once').on(t.sessionId, t.userId), index('activity_attendance_user').on(t.userId)]
+);
+
+/** A short perception questionnaire. `pairId` links the "after" survey to its "before". */
+export const surveys = pgTable(
+	'surveys',
+	{
+		id: text('id').primaryKey(),
+		spaceType: text('space_type', { enum: spaceTypes }).notNull(),
+		spaceId: text('space_id').notNull(),
+		template: text('template', { enum: SURVEY_TEMPLATES }).notNull(),
+		title: text('title').notNull(),
+		audience: text('audience', { enum: SURVEY_AUDIENCES }).notNull(),
+		buildingId: text('building_id').references(() => buildings.id),
+		activityId: text('activity_id').references(() => activities.id),
+		phase: text('phase', { enum: SURVEY_PHASES }).notNull().default('single'),
+		pairId: text('pair_id'),
+		closesAt: at('closes_at').notNull(),
+		createdBy: text('created_by').notNull().references(() => users.id),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('surveys_space').on(t.spaceType, t.spaceId, t.createdAt)]
+);
+
+export const surveyQuestions = pgTable(
+	'survey_questions',
+	{
+		id: text('id').primaryKey(),
+		surveyId: text('survey_id').notNull().references(() => surveys.id),
+		position: integer('position').notNull(),
+		kind: text('kind', { enum: ANSWER_KINDS }).notNull(),
+		/** A catalogue key for built-in questions (`survey.q.*`), or the organiser's own words. */
+		promptKey: text('prompt_key'),
+		prompt: text('prompt').notNull().default('')
+	},
+	(t) => [index('survey_questions_survey').on(t.surveyId, t.position)]
+);
+
+/** A one-time answering link: only the hash is stored; `usedAt` closes it. */
+export const surveyLinks = pgTable(
+	'survey_links',
+	{
+		id: text('id').primaryKey(),
+		surveyId: text('survey_id').notNull().references(() => surveys.id),
+		tokenHash: text('token_hash').notNull().unique(),
+		householdId: text('household_id').references(() => households.id),
+		buildingId: text('building_id').references(() => buildings.id),
+		expiresAt: at('expires_at').notNull(),
+		usedAt: at('used_at'),
+		createdAt: at('created_at').notNull()
+	},
+	(t) => [index('survey_links_survey').on(t.surveyId)]
+);
+
+/** An anonymous response: it keeps the building (for the building filter), never the link or person. */
+export const surveyResponses = pgTable(
+	'survey_responses',
+	{
+		id: text('id').primaryKey(),
+		surveyId: text('survey_id').notNull().references(() => surveys.id),
+		buildingId: text('building_id').references(() => buildings.id),
+		submittedAt: at('submitted_at').notNull()
+	},
+	(t) => [index('survey_responses_survey').on(t.surveyId)]
+);
+
+export const surveyAnswers = pgTable(
+	'survey_answers',
+	{
+		responseId: text('response_id').notNull().references(() => surveyResponses.id),
+		questionId: text('question_id').notNull().references(() => surveyQuestions.id),
+		/** 1–5 on every scale (faces: 1 very unhappy … 5 very happy; thumbs: 1 down, 3 neutral, 5 up). */
+		value: integer('value').notNull()
+	},
+	(t) => [uniqueIndex('survey_answers_once').on(t.responseId, t.questionId), index('survey_answers_question').on(t.questionId)]
+);
