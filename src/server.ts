@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { loadConfig, ConfigError } from './lib/server/config';
+import { databaseKind, loadConfig, ConfigError } from './lib/server/config';
 import { HTTP_SERVER_KEY } from './lib/server/realtime/http-server-key';
 
 let cfg;
@@ -18,6 +18,14 @@ try {
 		process.exit(1);
 	}
 	throw err;
+}
+
+// PostgreSQL: migrated at start, then refused with a clear message until the services are async.
+if (databaseKind(cfg.DATABASE_URL) === 'postgres') {
+	const { startOnPostgres } = await import('./lib/server/db/postgres-start');
+	const { code, lines } = await startOnPostgres(cfg.DATABASE_URL);
+	for (const line of lines) console.error(line);
+	process.exit(code);
 }
 
 // Without ORIGIN, adapter-node assumes https and would refuse every form POST made over plain http

@@ -1,8 +1,12 @@
-import { config } from './config';
+import { config, databaseKind } from './config';
 import { openDatabase } from './db';
 import { randomIds, systemClock } from './ids';
 import { createServices, type Services } from './services';
 import { sharedState, type SharedState } from './shared';
+import { addReadinessCheck, booleanCheck } from './health';
+import { checks as redisChecks } from './shared/redis';
+import { sqliteChecks } from './health/database';
+import { postgresNotServedYet } from './db/postgres-start';
 
 const APP_KEY = Symbol.for('tib.app');
 const SHARED_KEY = Symbol.for('tib.shared');
@@ -22,9 +26,13 @@ export function app(): Services {
 	const g = globalThis as Record<symbol, Services | undefined>;
 	if (!g[APP_KEY]) {
 		const cfg = config();
+		if (databaseKind(cfg.DATABASE_URL) === 'postgres') throw new Error(postgresNotServedYet(cfg.DATABASE_URL));
 		const { bus, limiter, lock } = shared();
+		const db = openDatabase(cfg.DATABASE_URL);
+		for (const check of sqliteChecks(db)) addReadinessCheck(check);
+		if (cfg.REDIS_URL) for (const [name, answers] of Object.entries(redisChecks)) addReadinessCheck(booleanCheck(name, answers));
 		const services = createServices({
-			db: openDatabase(cfg.DATABASE_URL),
+			db,
 			clock: systemClock,
 			ids: randomIds,
 			bus,

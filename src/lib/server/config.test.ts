@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, databaseKind, loadConfig, redactDatabaseUrl } from './config';
 
 describe('configuration', () => {
 	it('has defaults for the embedded database', () => {
@@ -15,7 +15,7 @@ describe('configuration', () => {
 	it('explains every bad value on its own line', () => {
 		let message = '';
 		try {
-			loadConfig({ PORT: '99999', LOG_LEVEL: 'loud', ORIGIN: 'not a url', DATABASE_URL: 'postgres://x' });
+			loadConfig({ PORT: '99999', LOG_LEVEL: 'loud', ORIGIN: 'not a url', DATABASE_URL: 'mysql://x/db' });
 		} catch (e) {
 			expect(e).toBeInstanceOf(ConfigError);
 			message = (e as Error).message;
@@ -30,5 +30,20 @@ describe('configuration', () => {
 		expect(loadConfig({}).REDIS_URL).toBeUndefined();
 		expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'tib:' });
 		expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must look like redis:\/\//);
+	});
+
+	it('accepts a PostgreSQL URL as it is, and says which engine a URL names', () => {
+		const url = 'postgres://board:s3cret@127.0.0.1:5432/board?sslmode=disable';
+		expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+		expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/board' }).DATABASE_URL).toBe('postgresql://db.internal/board');
+		expect(databaseKind(url)).toBe('postgres');
+		expect(databaseKind('./data/app.db')).toBe('sqlite');
+		expect(redactDatabaseUrl(url)).toBe('postgres://board:***@127.0.0.1:5432/board?sslmode=disable');
+		expect(redactDatabaseUrl('./data/app.db')).toBe('./data/app.db');
+	});
+
+	it('refuses a PostgreSQL URL without a database name', () => {
+		expect(() => loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432' })).toThrow(/needs a host and a database name/);
+		expect(() => loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432/' })).toThrow(/needs a host and a database name/);
 	});
 });

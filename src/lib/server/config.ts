@@ -2,15 +2,29 @@ import { z } from 'zod';
 
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+function postgresUrlProblem(v: string): string | null {
+	try {
+		const u = new URL(v);
+		return u.hostname && u.pathname.replace(/^\//, '') ? null : 'incomplete';
+	} catch {
+		return 'unparsable';
+	}
+}
+
 const schema = z.object({
 	DATABASE_URL: z
 		.string()
 		.trim()
 		.min(1, 'DATABASE_URL must not be empty')
 		.default('./data/app.db')
-		.transform((v) => v.replace(/^file:(\/\/)?/, ''))
-		.refine((v) => !/^(postgres|postgresql|mysql):/.test(v), {
-			message: 'DATABASE_URL must be a SQLite file path (e.g. ./data/app.db or file:./data/app.db)'
+		.transform((v) => (POSTGRES_URL.test(v) ? v : v.replace(/^file:(\/\/)?/, '')))
+		.refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || POSTGRES_URL.test(v), {
+			message: 'DATABASE_URL must be a SQLite file path (e.g. ./data/app.db or file:./data/app.db) or a PostgreSQL URL (postgres://user@host:5432/dbname)'
+		})
+		.refine((v) => !POSTGRES_URL.test(v) || postgresUrlProblem(v) === null, {
+			message: 'DATABASE_URL: a PostgreSQL URL needs a host and a database name, e.g. postgres://user:password@127.0.0.1:5432/board'
 		}),
 	PORT: z.coerce.number().int().min(1, 'PORT must be between 1 and 65535').max(65535, 'PORT must be between 1 and 65535').default(3000),
 	HOST: z.string().trim().min(1).default('0.0.0.0'),
@@ -48,6 +62,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 	}
 	return parsed.data;
+}
+
+/** Which engine a (validated) DATABASE_URL names: a PostgreSQL URL, or else a SQLite file path. */
+export function databaseKind(url: string): 'sqlite' | 'postgres' {
+	return POSTGRES_URL.test(url) ? 'postgres' : 'sqlite';
+}
+
+/** The URL as it may appear in logs and messages: no password. */
+export function redactDatabaseUrl(url: string): string {
+	if (databaseKind(url) === 'sqlite') return url;
+	const u = new URL(url);
+	if (u.password) u.password = '***';
+	return u.toString();
 }
 
 let cached: Config | undefined;

@@ -34,7 +34,7 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): PgD
 
 /**
  * Brings the database to the latest migration. Nodes starting together take turns on a session
- * advisory lock (held on its own connection), so a migration never runs twice at once.
+ * advisory lock; the migrations run on the connection that holds it (so a pool of one suffices).
  */
 export async function migratePostgres(db: PgDb, options: { migrationsFolder?: string } = {}): Promise<MigrationStatus> {
 	const folder = options.migrationsFolder ?? MIGRATIONS.postgres();
@@ -42,7 +42,7 @@ export async function migratePostgres(db: PgDb, options: { migrationsFolder?: st
 	try {
 		await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
 		try {
-			await migrate(db, { migrationsFolder: folder });
+			await migrate(drizzle(lock), { migrationsFolder: folder });
 		} finally {
 			await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
 		}
