@@ -60,6 +60,7 @@ const ACTIONS: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cas
 
 export async function postgresShape(client: pg.Client | pg.Pool): Promise<SchemaShape> {
 	const shape: SchemaShape = {};
+	const table = (name: string) => (shape[name] ??= { columns: {}, primaryKey: [], indexes: {}, foreignKeys: [] });
 	const cols = await client.query<{ table_name: string; column_name: string; type: string; not_null: boolean; has_default: boolean; identity: string }>(`
 		select c.relname as table_name, a.attname as column_name, format_type(a.atttypid, a.atttypmod) as type,
 		       a.attnotnull as not_null, a.atthasdef as has_default, a.attidentity as identity
@@ -67,9 +68,8 @@ export async function postgresShape(client: pg.Client | pg.Pool): Promise<Schema
 		where n.nspname = 'public' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
 		order by c.relname, a.attnum`);
 	for (const c of cols.rows) {
-		shape[c.table_name] ??= { columns: {}, primaryKey: [], indexes: {}, foreignKeys: [] };
 		// An identity column is PostgreSQL's form of SQLite's AUTOINCREMENT key: neither has a default.
-		shape[c.table_name].columns[c.column_name] = { type: c.type, notNull: c.not_null, hasDefault: c.has_default && c.identity === '' };
+		table(c.table_name).columns[c.column_name] = { type: c.type, notNull: c.not_null, hasDefault: c.has_default && c.identity === '' };
 	}
 	const indexes = await client.query<{ table_name: string; index_name: string; is_unique: boolean; is_primary: boolean; columns: string[] }>(`
 		select t.relname as table_name, i.relname as index_name, x.indisunique as is_unique, x.indisprimary as is_primary,
@@ -78,8 +78,8 @@ export async function postgresShape(client: pg.Client | pg.Pool): Promise<Schema
 		from pg_index x join pg_class t on t.oid = x.indrelid join pg_class i on i.oid = x.indexrelid
 		join pg_namespace n on n.oid = t.relnamespace where n.nspname = 'public'`);
 	for (const ix of indexes.rows) {
-		if (ix.is_primary) shape[ix.table_name].primaryKey = ix.columns;
-		else shape[ix.table_name].indexes[ix.index_name] = `${ix.is_unique ? 'unique ' : ''}(${ix.columns.join(', ')})`;
+		if (ix.is_primary) table(ix.table_name).primaryKey = ix.columns;
+		else table(ix.table_name).indexes[ix.index_name] = `${ix.is_unique ? 'unique ' : ''}(${ix.columns.join(', ')})`;
 	}
 	const fks = await client.query<{ table_name: string; target: string; from_cols: string[]; to_cols: string[]; upd: string; del: string }>(`
 		select t.relname as table_name, r.relname as target, k.confupdtype as upd, k.confdeltype as del,
@@ -88,7 +88,7 @@ export async function postgresShape(client: pg.Client | pg.Pool): Promise<Schema
 		from pg_constraint k join pg_class t on t.oid = k.conrelid join pg_class r on r.oid = k.confrelid
 		join pg_namespace n on n.oid = t.relnamespace where k.contype = 'f' and n.nspname = 'public'`);
 	for (const f of fks.rows)
-		shape[f.table_name].foreignKeys.push(`(${f.from_cols.join(', ')}) → ${f.target}(${f.to_cols.join(', ')}) on update ${ACTIONS[f.upd]} on delete ${ACTIONS[f.del]}`);
+		table(f.table_name).foreignKeys.push(`(${f.from_cols.join(', ')}) → ${f.target}(${f.to_cols.join(', ')}) on update ${ACTIONS[f.upd]} on delete ${ACTIONS[f.del]}`);
 	for (const t of Object.values(shape)) t.foreignKeys.sort();
 	return shape;
 }

@@ -36,23 +36,22 @@ async function fresh(label: string) {
 	return f;
 }
 
-// The handlers take no argument from the request.
-const call = (handler: typeof readyz | typeof healthz) => handler({} as Parameters<typeof readyz>[0]);
+// The handlers read nothing from the request.
+const call = (handler: (event: never) => Response | Promise<Response>) => handler({} as never);
 
 describe('readiness checks', () => {
 	it('a migrated SQLite file is ready; one without migrations says how many are missing', async () => {
 		const db = openDatabase(join(dir, 'ok.db'));
 		const ok = await runChecks(sqliteChecks(db));
-		expect(ok.ready).toBe(true);
-		expect(ok.checks.database.ok).toBe(true);
-		const detail = ok.checks.migrations.detail as { applied: number; expected: number };
+		expect(ok).toMatchObject({ ready: true, checks: { database: { ok: true }, migrations: { ok: true } } });
+		const detail = ok.checks.migrations?.detail as { applied: number; expected: number };
 		expect(detail.applied).toBe(detail.expected);
 		expect(detail.expected).toBeGreaterThan(0);
 
 		const bare = drizzle(new Database(join(dir, 'bare.db')), { schema }) as Db;
 		const pending = await runChecks(sqliteChecks(bare));
 		expect(pending.ready).toBe(false);
-		expect(pending.checks.database.ok).toBe(true);
+		expect(pending.checks.database?.ok).toBe(true);
 		expect(pending.checks.migrations).toMatchObject({ ok: false, problem: 'unavailable', detail: { applied: 0, expected: detail.expected } });
 		bare.$client.close();
 		db.$client.close();
@@ -64,7 +63,7 @@ describe('readiness checks', () => {
 		try {
 			const before = await runChecks(postgresChecks(db));
 			expect(before.ready).toBe(false);
-			expect(before.checks.database.ok).toBe(true);
+			expect(before.checks.database?.ok).toBe(true);
 			expect(before.checks.migrations).toMatchObject({ ok: false, detail: { applied: 0 } });
 
 			// Two nodes starting together: the advisory lock lets one migrate, the other finds it done.
