@@ -8,7 +8,8 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Published } from '$lib/server/realtime/bus';
 import { decisionFollowUps, decisions } from '$lib/server/db/schema';
-import { createTestApp, type TestApp } from '$lib/server/testing';
+import { auditLog } from '$lib/server/db/schema';
+import { createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
 import { secretVote } from './ballot-box/fixture';
 
 let app: TestApp;
@@ -80,5 +81,54 @@ describe('decision register fed from the bus', () => {
 		// The follow-up kept its owner and progress: it points at the same decision row.
 		expect(rewritten.followUp).toMatchObject({ owner: 'Claire', status: 'inProgress', progress: 20 });
 		expect((await app.services.register.publicEntries(s.space)).map((e) => e.id)).toEqual([d.id]);
+	});
+
+	it('an idea moved to "done" completes, dated, the follow-up of the decisions about it (a vote on it, a choice it won), not of a choice it lost', async () => {
+		const { residence } = await createResidence(app);
+		const space = { type: 'residence' as const, id: residence.id };
+		const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
+		const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+		const { proposals, consultations, register } = app.services;
+		const garden = await proposals.propose(amina, { residenceId: residence.id, title: 'Jardin partagé' });
+		const benches = await proposals.propose(amina, { residenceId: residence.id, title: 'Bancs' });
+		const base = { space, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true } as const;
+		const about = consultations.create(claire, { ...base, question: 'Adopter le jardin partagé ?', method: 'yes-no-abstain', proposalIds: [garden.id] });
+		const choice = consultations.create(claire, { ...base, question: 'Quel projet d’abord ?', method: 'plurality', options: [{ label: 'Jardin', proposalId: garden.id }, { label: 'Bancs', proposalId: benches.id }] });
+		await consultations.cast(amina, { consultationId: about.id, ballot: { position: 'for' } });
+		const jardin = consultations.view(amina, choice.id).options.find((o) => o.label === 'Jardin')!.id;
+		await consultations.cast(amina, { consultationId: choice.id, ballot: { choice: jardin } });
+		consultations.close(claire, { consultationId: about.id });
+		consultations.close(claire, { consultationId: choice.id });
+		await app.services.settled();
+		const decisionOf = (cid: string) => app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, cid)).get()!;
+		const [onGarden, garden1st] = [decisionOf(about.id), decisionOf(choice.id)];
+		await register.update(claire, { decisionId: onGarden.id, status: 'inProgress', progress: 50, reviewAt: '', note: 'Terrain choisi' });
+
+		// Benches lost the choice: their idea being done says nothing about that decision.
+		for (const status of ['planned', 'done']) proposals.move(claire, { proposalId: benches.id, status });
+		await app.services.settled();
+		expect(followUpOf(garden1st.id)).toMatchObject({ status: 'planned' });
+
+		// Moving the garden through "planned" changes nothing; "done" completes both its decisions.
+		proposals.move(claire, { proposalId: garden.id, status: 'planned' });
+		await app.services.settled();
+		expect(followUpOf(onGarden.id)).toMatchObject({ status: 'inProgress', progress: 50 });
+		app.clock.advance(3 * 24 * 3_600_000);
+		proposals.move(claire, { proposalId: garden.id, status: 'done' });
+		await app.services.settled();
+		const entries = (await register.list(amina, space)).items;
+		for (const d of [onGarden, garden1st]) {
+			const e = entries.find((x) => x.id === d.id)!;
+			expect(e.followUp).toMatchObject({ status: 'done', progress: 100, doneAt: app.clock.now().getTime() });
+			expect(e.notes[0]).toMatchObject({ author: 'Claire', status: 'done', progress: 100 });
+		}
+		const audited = app.services.deps.db.select().from(auditLog).where(eq(auditLog.action, 'decision.followUp')).all();
+		expect(audited.filter((a) => (a.data as { proposalId?: string }).proposalId === garden.id)).toHaveLength(2);
+
+		// Back to "in progress" and done again: already done, nothing more is written.
+		proposals.move(claire, { proposalId: garden.id, status: 'inProgress' });
+		proposals.move(claire, { proposalId: garden.id, status: 'done' });
+		await app.services.settled();
+		expect((await register.list(amina, space)).items.find((x) => x.id === onGarden.id)!.notes.filter((n) => n.status === 'done')).toHaveLength(1);
 	});
 });

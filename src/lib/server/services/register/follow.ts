@@ -2,14 +2,19 @@
  * What feeds the decision register from the bus, after the commits of other services (never a page
  * load): a consultation that closed (residence votes and meeting motions alike) gets its follow-up; a
  * reopened one is shown withdrawn until its next close rewrites it (the consultations service marks
- * the decision in the reopening transaction; the register tells its pages). Each handler is
- * idempotent: an event seen twice changes nothing more.
+ * the decision in the reopening transaction; the register tells its pages); an idea moved to "done"
+ * completes the follow-up of the decisions about it (a vote that concerns it, or a choice it won),
+ * dated, noted and audited as done by the one who moved it. Each handler is idempotent: an event seen
+ * twice changes nothing more.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { isOpenFollowUp } from '$lib/domain/minutes';
+import type { ProposalUpdate } from '$lib/realtime/board-events';
 import type { ConsultationClosed, ConsultationReopened } from '$lib/realtime/vote-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { transaction } from '../../db';
-import { decisionFollowUps, decisions } from '../../db/schema';
+import { consultationOptions, consultationProposals, decisionFollowUps, decisionNotes, decisions } from '../../db/schema';
+import { audit } from '../audit';
 import type { Inflight } from '../inflight';
 import type { ServiceDeps } from '../deps';
 
@@ -43,16 +48,51 @@ export function createRegisterFeed(deps: ServiceDeps) {
 		if (d) changed(d);
 	}
 
+	/** Decisions about an idea: votes that concern it, and choices where it was a winning option. */
+	async function decisionsAbout(proposalId: string) {
+		const concerned = await db.select({ cid: consultationProposals.consultationId }).from(consultationProposals).where(eq(consultationProposals.proposalId, proposalId)).all();
+		const asOption = await db.select({ cid: consultationOptions.consultationId, optionId: consultationOptions.id }).from(consultationOptions).where(eq(consultationOptions.proposalId, proposalId)).all();
+		const cids = [...new Set([...concerned, ...asOption].map((r) => r.cid))];
+		if (!cids.length) return [];
+		const rows = await db.select().from(decisions).where(and(inArray(decisions.consultationId, cids), isNull(decisions.reopenedAt))).all();
+		// An option's idea is linked to its vote too: there, only a win makes the decision about it.
+		const about = (d: (typeof rows)[number]) => {
+			const options = asOption.filter((o) => o.cid === d.consultationId);
+			return options.length ? options.some((o) => d.result.winners.includes(o.optionId)) : concerned.some((c) => c.cid === d.consultationId);
+		};
+		return rows.filter((d) => d.spaceType !== 'training' && about(d));
+	}
+
+	/** An idea moved to "done" (or put back there by an undo): its decisions' open follow-ups are done. */
+	async function onProposalDone(p: ProposalUpdate) {
+		if (p.card.status !== 'done' || (p.change !== 'moved' && p.change !== 'undone')) return;
+		for (const d of await decisionsAbout(p.card.id)) {
+			const now = clock.now();
+			const completed = transaction(db, (tx) => {
+				const f = tx.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+				// Already done, or abandoned by a human decision with its reason: left as it is.
+				if (f && !isOpenFollowUp(f.status)) return false;
+				tx.insert(decisionFollowUps).values({ decisionId: d.id, status: 'done', progress: 100, updatedAt: now }).onConflictDoUpdate({ target: decisionFollowUps.decisionId, set: { status: 'done', progress: 100, abandonReason: '', updatedAt: now } }).run();
+				tx.insert(decisionNotes).values({ id: deps.ids.id(), decisionId: d.id, authorId: p.actorId, text: '', status: 'done', progress: 100, createdAt: now }).run();
+				audit(tx, now, p.actorId, 'decision.followUp', { type: 'decision', id: d.id }, { status: 'done', progress: 100, proposalId: p.card.id });
+				return true;
+			});
+			if (completed) changed(d);
+		}
+	}
+
 	return {
 		changed,
 		onClosed,
 		onReopened,
+		onProposalDone,
 
 		/** Subscribes the handlers; their work is tracked so a script can wait for it before closing. */
 		subscribe(inflight: Inflight) {
 			return bus.subscribe(({ event, payload }) => {
 				if (event === 'consultation.closed') inflight.run('register follow-up', () => onClosed(payload as ConsultationClosed));
 				else if (event === 'consultation.reopened') inflight.run('register reopened decision', () => onReopened(payload as ConsultationReopened));
+				else if (event === 'proposal.updated') inflight.run('register idea done', () => onProposalDone(payload as ProposalUpdate));
 			});
 		}
 	};

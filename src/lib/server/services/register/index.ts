@@ -86,6 +86,8 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 		return rows.map(({ d, f, owner, reopenReason }) => {
 			const ms = milestones.filter((m) => m.decisionId === d.id).map((m) => ({ id: m.id, title: m.title, dueAt: m.dueAt.getTime(), doneAt: m.doneAt?.getTime() ?? null }));
 			const status: FollowUpStatus = f?.status ?? 'planned';
+			// Newest first: the first "done" note dates the completion.
+			const own = notes.filter((n) => n.n.decisionId === d.id).map((n) => ({ id: n.n.id, author: n.author, text: n.n.text, status: n.n.status, progress: n.n.progress, createdAt: n.n.createdAt.getTime() }));
 			const reviewAt = f?.reviewAt?.getTime() ?? null;
 			const meetingId = motions.find((m) => m.cid === d.consultationId)?.meetingId ?? null;
 			// Reopened: the vote goes on, its former result is withdrawn until the next close rewrites it.
@@ -106,9 +108,9 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 				meetingId,
 				minutes: versions.find((v) => v.meetingId === meetingId) ?? null,
 				proposalIds: [...new Set(proposals.filter((p) => p.cid === d.consultationId && p.proposalId).map((p) => p.proposalId!))],
-				followUp: { ownerId: f?.ownerId ?? null, owner: owner ?? null, status, progress: f?.progress ?? 0, abandonReason: f?.abandonReason ?? '', reviewAt, updatedAt: f?.updatedAt.getTime() ?? null },
+				followUp: { ownerId: f?.ownerId ?? null, owner: owner ?? null, status, progress: f?.progress ?? 0, abandonReason: f?.abandonReason ?? '', reviewAt, updatedAt: f?.updatedAt.getTime() ?? null, doneAt: status === 'done' ? (own.find((n) => n.status === 'done')?.createdAt ?? f?.updatedAt.getTime() ?? null) : null },
 				milestones: ms,
-				notes: notes.filter((n) => n.n.decisionId === d.id).map((n) => ({ id: n.n.id, author: n.author, text: n.n.text, status: n.n.status, progress: n.n.progress, createdAt: n.n.createdAt.getTime() })),
+				notes: own,
 				overdue: !reopened && isOverdue({ status, reviewAt, milestones: ms }, now)
 			};
 		});
