@@ -70,3 +70,12 @@ export function canVoice(actor: Actor | null, action: VoiceAction, target: Voice
 	}
 }
 
+
+/**
+ * The transparency portal, read without an account (issue 11): only a real space (never one of a
+ * practice session) that chose to publish what is asked for: a body's portal, a residence's closed
+ * votes with their anonymised ballots, a body's meetings live.
+ */
+export function canReadPortal(space: { practice: boolean; published: boolean }): boolean {
+	return !space.practice && space.published;
+}

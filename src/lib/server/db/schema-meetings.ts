@@ -17,6 +17,8 @@ export const bodyRules = sqliteTable('body_rules', {
 	firstTimeFirst: integer('first_time_first', { mode: 'boolean' }).notNull(),
 	balanceWarnRatio: real('balance_warn_ratio').notNull(),
 	weightedVotes: integer('weighted_votes', { mode: 'boolean' }).notNull(),
+	/** Meetings are public: while one is open, the portal shows it live and read-only (no account). */
+	publicMeetings: integer('public_meetings', { mode: 'boolean' }).notNull().default(false),
 	updatedAt: at('updated_at').notNull()
 });
 

@@ -9,7 +9,7 @@ import { ADOPTION_METHODS, MINUTES_STATUSES, type MinutesFacts } from '../../dom
 import { agendaItems, meetings } from './schema-meetings';
 import { decisions } from './schema-votes';
 import { FOLLOW_UP_STATUSES } from '../../domain/minutes/follow-up';
-import { bodies, users } from './schema-core';
+import { bodies, residences, users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -21,6 +21,14 @@ export const minutesSettings = sqliteTable('minutes_settings', {
 	/** The body's rules let the chair adopt minutes alone (otherwise: a vote at a meeting). */
 	chairMayAdopt: integer('chair_may_adopt', { mode: 'boolean' }).notNull().default(true),
 	amendmentDays: integer('amendment_days').notNull().default(7),
+	updatedAt: at('updated_at').notNull()
+});
+
+/** What a residence chooses to publish on the portal. No row = nothing published. */
+export const residencePortalSettings = sqliteTable('residence_portal_settings', {
+	residenceId: text('residence_id').primaryKey().references(() => residences.id),
+	/** Closed consultations with their results and anonymised ballots (for recount) appear on the portal. */
+	resultsPublic: integer('results_public', { mode: 'boolean' }).notNull().default(false),
 	updatedAt: at('updated_at').notNull()
 });
 

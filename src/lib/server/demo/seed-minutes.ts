@@ -147,6 +147,9 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 	const residenceDecision = all.find((d) => d.spaceType === 'residence' && d.spaceId === residenceId);
 	if (residenceDecision) await register.update(claire, { decisionId: residenceDecision.id, ownerId: claire.id, status: 'inProgress', progress: 60, reviewAt: date(-1), note: 'Commande passée au fournisseur.' });
 
+	// L’Aventurière publishes its closed votes (results and anonymised ballots) on the portal.
+	await services.portal.saveSettings(claire, { residenceId, resultsPublic: true });
+
 	// Members who agreed to be named on the public portal.
 	for (const u of [sophie, marc, fatou]) db.insert(portalConsents).values({ bodyId, userId: u.id, createdAt: new Date(real) }).onConflictDoNothing().run();
 }

@@ -20,7 +20,8 @@ export function registerLoad(type: SpaceRef['type']) {
 			const s = event.locals.services.spaces;
 			const name = type === 'body' ? s.body(event.locals.user, space.id).body.name : s.residence(event.locals.user, space.id).residence.name;
 			const portal = type === 'body' ? await event.locals.services.minutes.settings(event.locals.user, space.id) : null;
-			return { space, name, ...register, portal, now: Date.now() };
+			const residencePortal = type === 'residence' ? await event.locals.services.portal.settings(event.locals.user, space.id) : null;
+			return { space, name, ...register, portal, residencePortal, now: Date.now() };
 		});
 }
 
@@ -52,6 +53,13 @@ export const registerActions = {
 		const data = await event.request.formData();
 		return act(event, data, async () => {
 			await event.locals.services.minutes.saveSettings(event.locals.user, { bodyId: event.params.id, portalPublic: data.get('portalPublic') === 'on', chairMayAdopt: data.get('chairMayAdopt') === 'on', amendmentDays: data.get('amendmentDays') ?? '' });
+			return ok(event, 'register.saved');
+		});
+	},
+	residencePortal: async (event: Event) => {
+		const data = await event.request.formData();
+		return act(event, data, async () => {
+			await event.locals.services.portal.saveSettings(event.locals.user, { residenceId: event.params.id, resultsPublic: data.get('resultsPublic') === 'on' });
 			return ok(event, 'register.saved');
 		});
 	},

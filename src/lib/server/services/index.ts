@@ -12,6 +12,7 @@ import { createConsultationsService, type ConsultationsOptions } from './consult
 import { createMeetingsService } from './meetings';
 import { createMinutesService } from './minutes';
 import { createRegisterService } from './register';
+import { createPortalService } from './portal';
 import { createPracticeService } from './practice';
 import { createIndicatorsService } from './indicators';
 import { createVoiceService } from './voice';
@@ -46,6 +47,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		collab,
 		minutes,
 		register,
+		portal: createPortalService(deps, consultations, register),
 		consultations,
 		meetings,
 		voice: createVoiceService(deps),

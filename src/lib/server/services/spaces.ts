@@ -10,6 +10,7 @@ import {
 	households,
 	memberships,
 	organisations,
+	residencePortalSettings,
 	residences,
 	trainingSessions,
 	users
@@ -184,9 +185,10 @@ export function createSpacesService(deps: ServiceDeps) {
 			const organisation = db.select().from(organisations).where(eq(organisations.slug, slug)).get();
 			if (!organisation) throw new UserError('error.notFound', {}, 404);
 			const res = db
-				.select({ id: residences.id, name: residences.name, city: residences.city, households: count(households.id) })
+				.select({ id: residences.id, slug: residences.slug, name: residences.name, city: residences.city, households: count(households.id), published: residencePortalSettings.resultsPublic })
 				.from(residences)
 				.leftJoin(households, eq(households.residenceId, residences.id))
+				.leftJoin(residencePortalSettings, eq(residencePortalSettings.residenceId, residences.id))
 				.where(and(eq(residences.organisationId, organisation.id), realResidence()))
 				.groupBy(residences.id)
 				.orderBy(asc(residences.name))
@@ -197,7 +199,8 @@ export function createSpacesService(deps: ServiceDeps) {
 				: [];
 			return {
 				organisation: { name: organisation.name, slug: organisation.slug, kind: organisation.kind, description: organisation.description },
-				residences: res,
+				// A residence links to its portal page only if it chose to publish (see services/portal).
+				residences: res.map(({ published, slug, ...r }) => ({ ...r, portalSlug: published ? slug : null })),
 				bodies: bodyRows.map((b) => ({
 					name: b.name,
 					slug: b.slug,

@@ -45,17 +45,31 @@ export function ballotFileToCsv(file: BallotFile): string {
 }
 
 export function createExports({ db, configOf }: Context, { read }: Scheduling) {
-	function exportFile(actor: Actor | null, id: string): BallotFile {
-		const c = read(parse(idSchema, id));
-		authorize(actor, 'space.view', spaceOf(c));
+	function fileOf(c: ReturnType<typeof read>): BallotFile {
 		if (c.status !== 'closed') throw new UserError('votes.error.notClosed', {}, 409);
 		// Ballot ids are random, so this order says nothing about who voted when.
 		return toBallotFile({ ...configOf(c), ballots: storedBallots(db, c.id) });
 	}
 
+	function exportFile(actor: Actor | null, id: string): BallotFile {
+		const c = read(parse(idSchema, id));
+		authorize(actor, 'space.view', spaceOf(c));
+		return fileOf(c);
+	}
+
 	return {
 		/** Anonymised ballots of a closed consultation, as a `ballots/v1` file. */
 		exportFile,
+
+		/**
+		 * The same anonymised file for the public portal: the caller (the portal service) has asked the
+		 * policy whether the residence publishes its closed votes; `spaceId` must be the consultation's.
+		 */
+		publishedFile(spaceId: string, id: string): BallotFile {
+			const c = read(parse(idSchema, id));
+			if (c.spaceType !== 'residence' || c.spaceId !== spaceId) throw new UserError('error.notFound', {}, 404);
+			return fileOf(c);
+		},
 
 		/** The same ballots as CSV: one row per ballot, one column per option. */
 		exportCsv(actor: Actor | null, id: string): string {
