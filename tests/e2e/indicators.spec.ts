@@ -139,7 +139,8 @@ test('staff record an activity, a session and a named participant without JavaSc
 	await expect(page.getByText('Séance enregistrée.', { exact: true })).toBeVisible();
 	await expect(page.getByText('4 personnes présentes', { exact: true })).toBeVisible();
 	await page.getByText('Nommer une personne présente').click();
-	const person = (await page.getByLabel('Personne', { exact: true }).locator('option').first().textContent())!.trim();
+	const person = 'Amina B.';
+	await page.getByLabel('Personne', { exact: true }).selectOption({ label: person });
 	await page.getByLabel('Statut').selectOption({ label: 'Bénévole' });
 	await page.getByLabel('La personne est d’accord pour être nommée').check();
 	await page.getByRole('button', { name: 'Ajouter' }).click();
@@ -158,5 +159,23 @@ test('staff record an activity, a session and a named participant without JavaSc
 	await js.goto(list.replace('/activities/', '/indicators/'));
 	const row = js.getByRole('row', { name: /Atelier vélo e2e/ });
 	await expect(row.getByRole('cell')).toHaveText(['1', '4', '1']);
+
+	// A survey for the activity's participants, sent from its page: Amina finds her own link in her notifications.
+	await js.goto(list.replace('/activities/', '/surveys/'));
+	await js.getByLabel('Titre').fill('Le vélo e2e');
+	await js.getByLabel('Modèle').selectOption({ label: 'Satisfaction sur une activité' });
+	await js.getByLabel('Pour qui').selectOption({ label: 'Les participants d’une activité' });
+	await js.getByLabel('Activité (pour ses participants)').selectOption({ label: 'Atelier vélo e2e' });
+	await js.getByLabel('Dernier jour pour répondre').fill(inAMonth());
+	await js.getByRole('button', { name: 'Créer l’enquête' }).click();
+	await expect(js.getByRole('heading', { level: 1, name: 'Le vélo e2e' })).toBeVisible();
+	await js.getByRole('button', { name: 'Envoyer les liens' }).click();
+	await expect(js.getByText('1 personne a reçu son lien.')).toBeVisible();
+	await checkPage(js, 'survey-send');
 	await context.close();
+	const tenant = await newSignedInContext(browser, 'amina', { viewport: PHONE });
+	await tenant.page.goto('/notifications');
+	await tenant.page.getByRole('link', { name: /Le vélo e2e/ }).first().click();
+	await expect(tenant.page.getByRole('heading', { level: 1, name: 'Le vélo e2e' })).toBeVisible();
+	await tenant.context.close();
 });

@@ -45,7 +45,7 @@ export interface ProposalUpdate {
 
 export interface NotificationPayload {
 	id: string;
-	kind: 'comment' | 'status' | 'hidden' | 'voteOpened' | 'voteClosing' | 'voteResults' | 'minutesSubmitted' | 'decisionReview' | 'assistedVote' | 'assistedAlert' | 'voteChanged' | 'accessReset' | 'meetingInvited' | 'meetingChanged' | 'meetingStarting' | 'meetingResults';
+	kind: 'comment' | 'status' | 'hidden' | 'voteOpened' | 'voteClosing' | 'voteResults' | 'minutesSubmitted' | 'decisionReview' | 'assistedVote' | 'assistedAlert' | 'voteChanged' | 'accessReset' | 'meetingInvited' | 'meetingChanged' | 'meetingStarting' | 'meetingResults' | 'surveyInvited';
 	proposalId: string | null;
 	consultationId: string | null;
 	/** The idea's title, or the vote's question (the name stays for the bell and older clients); empty for an idea hidden from this reader. */

@@ -64,6 +64,8 @@ export function groupText(t: Translate, formatDate: (d: Date) => string, g: Grou
 						: t('notifications.group.meetingEdited', { title, date: formatDate(new Date(String(g.data.startsAt ?? ''))) });
 		case 'meetingStarting':
 			return t('notifications.group.meetingStarting', { title });
+		case 'surveyInvited':
+			return t('notifications.group.surveyInvited', { title, date: formatDate(new Date(String(g.data.closesAt ?? ''))) });
 		case 'meetingResults':
 			return t('notifications.group.meetingResults', { title, question: String(g.data.question ?? ''), outcome: t(`meetings.outcome.${g.data.outcome === 'adopted' || g.data.outcome === 'rejected' ? g.data.outcome : 'invalid'}`) });
 		default:

@@ -27,7 +27,9 @@ export const notificationKinds = [
 	'meetingInvited',
 	'meetingChanged',
 	'meetingStarting',
-	'meetingResults'
+	'meetingResults',
+	/** A perception survey sent to me (an activity I took part in, my training group, my body): my one-time link. */
+	'surveyInvited'
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const mailModes = ['off', 'immediate', 'daily'] as const;

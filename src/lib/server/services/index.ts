@@ -58,7 +58,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 			addItem: (actor, input) => meetings.addItem(actor, input)
 		}),
 		indicators: createIndicatorsService(deps),
-		surveys: createSurveysService(deps),
+		surveys: createSurveysService(deps, { notifications }),
 		activities: createActivitiesService(deps)
 	};
 }

@@ -3,38 +3,24 @@
  * what is asserted is what arrived, not what we meant to send.
  */
 import { eq } from 'drizzle-orm';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
+import type { ParsedMail } from 'mailparser';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailOutbox, users } from '../../db/schema';
 import { createMailer } from '../../mail/transport';
 import { createResidence, createTestApp, createUser, TEST_PASSWORD, type TestApp } from '../../testing';
+import { startSmtp, type TestSmtp } from '../../testing/smtp';
 import { UserError } from '../errors';
 import { createMailService } from './mail';
 
 let app: TestApp;
-let smtp: SMTPServer;
 let port: number;
 let received: ParsedMail[];
 const ORIGIN = 'https://board.example.org';
 
-function listen(onPort = 0): Promise<number> {
-	smtp = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS'],
-		logger: false,
-		onData(stream, _session, callback) {
-			simpleParser(stream).then((m) => {
-				received.push(m);
-				callback();
-			}, callback);
-		}
-	});
-	return new Promise((resolve) => smtp.listen(onPort, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port)));
-}
-const stop = () => new Promise<void>((resolve) => smtp.close(() => resolve()));
+let server: TestSmtp;
+const listen = async (onPort = 0) => (server = await startSmtp(onPort, received)).port;
+const stop = () => server.stop();
 
 beforeEach(async () => {
 	app = createTestApp();

@@ -22,7 +22,8 @@ export const DEFAULT_MODES: Record<NotificationKind, MailMode> = {
 	meetingInvited: 'immediate',
 	meetingChanged: 'immediate',
 	meetingStarting: 'immediate',
-	meetingResults: 'daily'
+	meetingResults: 'daily',
+	surveyInvited: 'immediate'
 };
 
 /** A notification kind, or `digest`: every kind that goes in the daily digest. */

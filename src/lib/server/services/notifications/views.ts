@@ -112,7 +112,9 @@ export function groupNotifications(list: Row[]): NotificationGroup[] {
 	const groups = new Map<string, NotificationGroup>();
 	for (const r of list) {
 		const read = !!r.n.readAt;
-		const key = `${r.n.kind}:${r.n.proposalId ?? r.n.consultationId}:${read ? dayOf(r.n.createdAt) : 'unread'}`;
+		// Rows about no proposal or vote (meetings, surveys) group by their own link: two surveys are two lines.
+		const about = r.n.proposalId ?? r.n.consultationId ?? (typeof r.n.data.href === 'string' ? r.n.data.href : null);
+		const key = `${r.n.kind}:${about}:${read ? dayOf(r.n.createdAt) : 'unread'}`;
 		const group = groups.get(key);
 		if (group) {
 			group.ids.push(r.n.id);

@@ -6,7 +6,6 @@
  */
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { authorize, type Actor, type SpaceRef } from '$lib/domain/policy';
 import {
 	answersSchema,
@@ -25,6 +24,8 @@ import { audit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
+import type { NotificationsService } from '../notifications';
+import { createSurveySender, isSendable, newToken, sentCount } from './send';
 
 const id = z.string().trim().min(1).max(64);
 const createSchema = z
@@ -42,13 +43,15 @@ const createSchema = z
 		questions: z.array(customQuestionSchema).max(10).default([])
 	})
 	.refine((v) => v.template !== 'custom' || v.questions.length > 0, { message: 'indicators.error.prompt', path: ['questions'] })
-	.refine((v) => v.phase !== 'after' || !!v.pairId, { message: 'indicators.error.pair', path: ['pairId'] });
+	.refine((v) => v.phase !== 'after' || !!v.pairId, { message: 'indicators.error.pair', path: ['pairId'] })
+	.refine((v) => v.audience !== 'activity' || !!v.activityId, { message: 'indicators.error.activity', path: ['activityId'] });
 
 const linksSchema = z.object({ count: z.coerce.number().int().min(1, 'indicators.error.linkCount').max(300, 'indicators.error.linkCount'), buildingId: id.optional() });
 const tokenSchema = z.string().regex(/^[a-z2-7]{16,64}$/, 'indicators.error.linkUnknown');
 
-export function createSurveysService(deps: ServiceDeps) {
+export function createSurveysService(deps: ServiceDeps, options: { notifications?: NotificationsService } = {}) {
 	const { db, clock, ids } = deps;
+	const sender = createSurveySender(deps, options.notifications);
 
 	async function surveyOr404(surveyId: string) {
 		const row = (await db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
@@ -115,14 +118,24 @@ export function createSurveysService(deps: ServiceDeps) {
 			const list = await db.select().from(surveys).where(and(eq(surveys.spaceType, space.type), eq(surveys.spaceId, space.id))).orderBy(asc(surveys.createdAt));
 			const ids_ = list.map((s) => s.id);
 			const links = ids_.length ? await db.select({ surveyId: surveyLinks.surveyId, n: count() }).from(surveyLinks).where(inArray(surveyLinks.surveyId, ids_)).groupBy(surveyLinks.surveyId) : [];
-			return list.map((s) => ({ ...s, links: links.find((l) => l.surveyId === s.id)?.n ?? 0 }));
+			// The activities whose participants a survey can be sent to.
+			const acts = await db.select({ id: activities.id, name: activities.name }).from(activities).where(and(eq(activities.spaceType, space.type), eq(activities.spaceId, space.id))).orderBy(asc(activities.name));
+			return { surveys: list.map((s) => ({ ...s, links: links.find((l) => l.surveyId === s.id)?.n ?? 0 })), activities: acts };
 		},
 
 		async get(actor: Actor | null, surveyId: string) {
 			const s = await surveyOr404(surveyId);
 			authorize(actor, 'survey.manage', spaceOf(s));
 			const blds = s.spaceType === 'residence' ? await db.select({ id: buildings.id, name: buildings.name }).from(buildings).where(eq(buildings.residenceId, s.spaceId)).orderBy(asc(buildings.position)) : [];
-			return { survey: s, questions: await questionsOf(s.id), buildings: blds };
+			const activity = s.activityId ? (await db.select({ name: activities.name }).from(activities).where(eq(activities.id, s.activityId)))[0]?.name ?? null : null;
+			return { survey: s, questions: await questionsOf(s.id), buildings: blds, activity, sendable: isSendable(s.audience), sent: await sentCount(db, s.id) };
+		},
+
+		/** One-time links to the people the survey is for (activity, training group, body), by notification and e-mail. */
+		async send(actor: Actor | null, surveyId: string) {
+			const s = await surveyOr404(surveyId);
+			authorize(actor, 'survey.manage', spaceOf(s));
+			return sender.send(actor.id, s);
 		},
 
 		/** New one-time links; the tokens are returned once and only their hash is kept. */
@@ -136,7 +149,7 @@ export function createSurveysService(deps: ServiceDeps) {
 				if (!b || b.residenceId !== s.spaceId) throw new UserError('indicators.error.building');
 			}
 			if (s.closesAt.getTime() <= clock.now().getTime()) throw new UserError('indicators.error.surveyClosed', {}, 409);
-			const tokens = Array.from({ length: data.count }, () => encodeBase32LowerCaseNoPadding(ids.bytes(15)));
+			const tokens = Array.from({ length: data.count }, () => newToken(ids));
 			const now = clock.now();
 			transaction(db, (tx) => {
 				tx.insert(surveyLinks).values(tokens.map((t) => ({ id: ids.id(), surveyId: s.id, tokenHash: sha256Hex(t), buildingId, expiresAt: s.closesAt, createdAt: now }))).run();

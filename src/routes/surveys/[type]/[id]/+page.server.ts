@@ -8,9 +8,9 @@ const space = (params: { type: string; id: string }) => ({ type: params.type, id
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const list = await services.surveys.list(user, space(event.params));
+		const { surveys, activities } = await services.surveys.list(user, space(event.params));
 		const buildings = event.params.type === 'residence' ? services.spaces.residence(user, event.params.id).buildings.map((b) => ({ id: b.id, name: b.name })) : [];
-		return { list, buildings, space: space(event.params) };
+		return { list: surveys, activities, buildings, space: space(event.params) };
 	});
 
 export const actions: Actions = {
@@ -28,6 +28,7 @@ export const actions: Actions = {
 				title: formText(data, 'title'),
 				audience: formText(data, 'audience'),
 				buildingId: opt('buildingId'),
+				activityId: opt('activityId'),
 				phase: opt('phase'),
 				pairId: opt('pairId'),
 				closesOn: formText(data, 'closesOn'),

@@ -6,6 +6,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) => guarded(event, () => event.locals.services.surveys.get(event.locals.user, event.params.sid));
 
 export const actions: Actions = {
+	send: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => event.locals.services.surveys.send(event.locals.user, event.params.sid));
+	},
 	links: async (event) => {
 		const data = await event.request.formData();
 		return act(event, data, async () => {
