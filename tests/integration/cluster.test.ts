@@ -120,4 +120,36 @@ describe('two nodes on Redis', () => {
 		expect([...got.find(([n]) => n === 'two')![1]]).toEqual([1, 2, 250]);
 		expect(events).toEqual([]);
 	});
+
+	it('a client cut from node 1 recovers its session on node 2, missed events included (Redis Streams adapter)', async () => {
+		const [one, two] = nodes as [TestNode, TestNode];
+		const { residence, amina, karim } = await residents();
+		const { id } = await two.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un composteur' });
+		const cookie = cookieFor(app, karim.id);
+		const first = await signedIn(one, karim.id, cookie);
+		const seen = new Promise<void>((resolve) => first.once('proposal.updated', () => resolve()));
+		two.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		await seen;
+		// What the browser keeps to recover: its session id and the offset of the last event it got.
+		const { _pid: pid, _lastOffset: offset } = first as unknown as { _pid: string; _lastOffset: string };
+		expect(pid).toBeTruthy();
+		expect(offset).toBeTruthy();
+
+		// Node 1 loses the connection (as when it dies behind the load balancer); the session is saved in Redis.
+		first.io.engine.close();
+		const commands = await redis.connect('probe');
+		// Polled until saved; the test's own timeout bounds the wait.
+		while ((await commands.exists(`${redis.prefix}sio:session:${pid}`)) !== 1) await new Promise((r) => setTimeout(r, 10));
+		two.services.proposals.setSupport(amina, { proposalId: id, on: false });
+
+		const again: Client = connect(two.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false, auth: { pid, offset } });
+		clients.push(again);
+		const missed: ProposalUpdate[] = [];
+		again.on('proposal.updated', (p) => missed.push(p));
+		again.connect();
+		await until(() => missed.length > 0);
+		expect(missed[0]).toMatchObject({ change: 'support', card: { id, supports: 0 } });
+		// Same session id: recovered, not a fresh connection.
+		expect((again as unknown as { _pid: string })._pid).toBe(pid);
+	});
 });
