@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { checkPage, newSignedInContext, PHONE } from './fixtures';
+import { create } from './vote-helpers';
+
+// Easy-read French (FALC) on the tenant path: easy texts on joining and on the board, and the vote
+// explained step by step, each step with a pictogram where it happens. Easy-read is set by this device's
+// cookie only, so the accounts keep plain French for the other specs.
+
+const easyRead = (baseURL: string) => [{ name: 'easy-read', value: '1', url: baseURL }];
+
+test.describe('easy-read French', () => {
+	test.beforeEach(() => test.setTimeout(300_000));
+
+	test('a tenant votes step by step, and sees that the vote counts', async ({ browser }) => {
+		const url = await create(browser, { question: 'Quelle couleur pour les nouveaux bancs ?', method: 'Choix unique', options: [{ label: 'Vert sapin' }, { label: 'Bleu ciel' }], public: true });
+		const { context, page } = await newSignedInContext(browser, 'karim', { viewport: PHONE });
+		await context.addCookies(easyRead(test.info().project.use.baseURL!));
+		await page.goto(url);
+		await expect(page.locator('html')).toHaveAttribute('data-easy-read', 'true');
+		const steps = page.getByTestId('easy-step');
+		await expect(steps).toHaveCount(4);
+		await expect(steps.nth(0)).toContainText('Étape 1 sur 4. Lisez la question.');
+		await expect(steps.nth(1)).toContainText('Étape 2 sur 4. Choisissez une seule réponse.');
+		await expect(steps.nth(2)).toContainText('Étape 3 sur 4. Touchez le bouton «\u00a0Je vote\u00a0».');
+		await expect(steps.nth(3)).toContainText('Étape 4 sur 4. Vous voyez «\u00a0Votre vote est enregistré\u00a0». Votre vote compte.');
+		// A pictogram beside each step, hidden from screen readers (the sentence says it all).
+		for (let i = 0; i < 4; i++) await expect(steps.nth(i).locator('svg[aria-hidden="true"]')).toHaveCount(1);
+		await expect(page.getByRole('heading', { name: /Comment on compte les votes/ })).toBeVisible();
+		await checkPage(page, 'easy-read-vote');
+
+		await page.setViewportSize(PHONE);
+		await page.getByRole('radio', { name: 'Bleu ciel' }).check();
+		await page.getByRole('button', { name: 'Je vote' }).click();
+		await expect(page.getByRole('status').filter({ hasText: 'Votre vote est enregistré. Il compte.' })).toBeVisible();
+
+		// The board in easy-read: short words, a pictogram beside each main action.
+		await page.goto('/');
+		await page.getByRole('link', { name: /L’Aventurière/ }).first().click();
+		await page.getByRole('link', { name: 'Voir les idées des voisins' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Les idées des voisins/);
+		await expect(page.getByRole('link', { name: 'Donner une idée' }).locator('svg[aria-hidden="true"]')).toHaveCount(1);
+		await context.close();
+
+		// Joining, as a guest on a device in easy-read.
+		const guest = await browser.newContext({ viewport: PHONE });
+		await guest.addCookies(easyRead(test.info().project.use.baseURL!));
+		const join = await guest.newPage();
+		await join.goto('/join');
+		await expect(join.getByRole('heading', { level: 1 })).toHaveText('Entrer dans ma résidence');
+		await expect(join.getByText('Cherchez l’affiche dans votre hall.')).toBeVisible();
+		await expect(join.getByRole('button', { name: 'Continuer' }).locator('svg[aria-hidden="true"]')).toHaveCount(1);
+		await checkPage(join, 'easy-read-join');
+		await guest.close();
+	});
+});
