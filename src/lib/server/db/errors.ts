@@ -44,7 +44,7 @@ function postgresKeys() {
 		if (pk.length) add(`${cfg.name}_pkey`, pk);
 		for (const p of cfg.primaryKeys) add(p.getName(), p.columns.map((c) => c.name));
 		for (const c of cfg.columns) if (c.isUnique && c.uniqueName) add(c.uniqueName, [c.name]);
-		for (const u of cfg.uniqueConstraints) add(u.getName(), u.columns.map((c) => c.name));
+		for (const u of cfg.uniqueConstraints) add(u.getName() ?? '', u.columns.map((c) => c.name));
 		for (const ix of cfg.indexes)
 			if (ix.config.unique) add(ix.config.name ?? '', ix.config.columns.map((c) => ('name' in c ? String(c.name) : '')));
 	}

@@ -17,6 +17,8 @@ export const bodyRules = pgTable('body_rules', {
 	firstTimeFirst: boolean('first_time_first').notNull(),
 	balanceWarnRatio: doublePrecision('balance_warn_ratio').notNull(),
 	weightedVotes: boolean('weighted_votes').notNull(),
+	/** Meetings are public: while one is open, the portal shows it live and read-only (no account). */
+	publicMeetings: boolean('public_meetings').notNull().default(false),
 	updatedAt: at('updated_at').notNull()
 });
 

@@ -10,7 +10,7 @@ import { ADOPTION_METHODS, MINUTES_STATUSES, type MinutesFacts } from '../../../
 import { agendaItems, meetings } from './schema-meetings';
 import { decisions } from './schema-votes';
 import { FOLLOW_UP_STATUSES } from '../../../domain/minutes/follow-up';
-import { bodies, users } from './schema-core';
+import { bodies, residences, users } from './schema-core';
 
 
 /** What a body chooses about its minutes and its public portal. No row = the defaults. */
@@ -21,6 +21,14 @@ export const minutesSettings = pgTable('minutes_settings', {
 	/** The body's rules let the chair adopt minutes alone (otherwise: a vote at a meeting). */
 	chairMayAdopt: boolean('chair_may_adopt').notNull().default(true),
 	amendmentDays: integer('amendment_days').notNull().default(7),
+	updatedAt: at('updated_at').notNull()
+});
+
+/** What a residence chooses to publish on the portal. No row = nothing published. */
+export const residencePortalSettings = pgTable('residence_portal_settings', {
+	residenceId: text('residence_id').primaryKey().references(() => residences.id),
+	/** Closed consultations with their results and anonymised ballots (for recount) appear on the portal. */
+	resultsPublic: boolean('results_public').notNull().default(false),
 	updatedAt: at('updated_at').notNull()
 });
 
@@ -118,8 +126,7 @@ export const minutesVersions = pgTable(
 	(t) => [uniqueIndex('minutes_versions_chain').on(t.bodyId, t.sequence)]
 );
 
-export const DECISION_STATUSES = FOLLOW_UP_STATUSES;
-export type DecisionStatus = (typeof DECISION_STATUSES)[number];
+const DECISION_STATUSES = FOLLOW_UP_STATUSES;
 
 /**
  * The implementation follow-up of a decision of the register (`decisions`, written when a

@@ -4,34 +4,8 @@ import { at } from './columns';
 import { proposals } from './schema-boards';
 import { consultations } from './schema-votes';
 import { users } from './schema-core';
-
-
-export const notificationKinds = [
-	'comment',
-	'status',
-	'hidden',
-	'voteOpened',
-	'voteClosing',
-	'voteResults',
-	'minutesSubmitted',
-	'decisionReview',
-	/** A vote staff recorded for me, waiting for my word. */
-	'assistedVote',
-	/** Staff: a colleague reached her cap of assisted votes, or a tenant said one was not hers. */
-	'assistedAlert',
-	/** A vote's dates or questions changed (extended, reopened, edited). */
-	'voteChanged',
-	/** Someone issued an access-reset code for my account. */
-	'accessReset',
-	/** Meetings of my body: invited (with the .ics), changed (agenda, date, postponed, cancelled), starting, results. */
-	'meetingInvited',
-	'meetingChanged',
-	'meetingStarting',
-	'meetingResults'
-] as const;
-export type NotificationKind = (typeof notificationKinds)[number];
-export const mailModes = ['off', 'immediate', 'daily'] as const;
-export type MailMode = (typeof mailModes)[number];
+// The vocabularies are the SQLite part's own, so the two schemas cannot disagree on them.
+import { mailModes, notificationKinds } from '../schema-notifications';
 
 /**
  * In-app notifications, about a proposal or a consultation. `emailedAt` is set when an e-mail
