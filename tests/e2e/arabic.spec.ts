@@ -64,6 +64,15 @@ test.describe('Arabic, right to left, on the tenant journeys', () => {
 		await expect(page.getByRole('heading', { level: 1, name: /Priorités 2027/ })).toBeVisible();
 		await expect(page.getByText('ترتيب (طريقة شولتسه)').first()).toBeVisible();
 		await arabicPage(page, 'vote-ranking');
+		// The ranking still works right to left: rank two answers, then take the first one out again.
+		await page.setViewportSize(PHONE);
+		await expect(page.getByText('لا شيء مرتّب بعد.')).toBeVisible();
+		await page.getByRole('button', { name: /في المرتبة 1$/ }).first().click();
+		await page.getByRole('button', { name: /في المرتبة 2$/ }).first().click();
+		await expect(page.getByText('لا شيء مرتّب بعد.')).toHaveCount(0);
+		await expect(page.getByRole('button', { name: /^إخراج «.*» من الترتيب$/ })).toHaveCount(2);
+		await page.getByRole('button', { name: /^إخراج «.*» من الترتيب$/ }).first().click();
+		await expect(page.getByRole('button', { name: /^إخراج «.*» من الترتيب$/ })).toHaveCount(1);
 
 		await page.goto(`${residence}/consultations`);
 		await page.getByRole('link', { name: /Fête des voisins/ }).first().click();
