@@ -30,7 +30,14 @@ export interface DocumentSignals {
 	/** Cursors and names of a document's editors on another node (relayed, never stored). */
 	'collab.awareness': { doc: string; update: Uint8Array };
 }
-export type Signals = AccountSignals & DocumentSignals;
+/**
+ * Live counts cached per node: another node counted votes of this consultation (and published them),
+ * so this node's cached tally is out of date and is rebuilt from the database at its next use.
+ */
+export interface TallySignals {
+	'tally.stale': { consultationId: string };
+}
+export type Signals = AccountSignals & DocumentSignals & TallySignals;
 export type SignalName = keyof Signals;
 
 /**

@@ -345,6 +345,18 @@ describe('consultations service', () => {
 		expect(before).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
 	});
 
+	it('counts the first vote after a restart once (the rebuilt tally already holds it)', async () => {
+		const s = await residenceSetup();
+		const { id } = createVote(s, { method: 'borda' });
+		const [a, b, c] = optionsOf(s.karim, id);
+		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
+		svc().forgetLiveState();
+		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
+		const live = svc().view(s.karim, id).live;
+		const stored = app.services.deps.db.select({ content: ballots.content }).from(ballots).all().map((r) => r.content as Ballot);
+		expect(live.result).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
+	});
+
 	it('stores option photos without metadata and serves them to members only', async () => {
 		const s = await residenceSetup();
 		const other = await createResidence(app);

@@ -37,6 +37,20 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 	const live = new Map<string, LiveState>();
 	/** Secret consultations: votes counted but not yet published, and the timer that will publish them. */
 	const unpublished = new Map<string, { n: number; c: ConsultationRow; timer: ReturnType<typeof setTimeout> }>();
+	/**
+	 * Several nodes: each keeps its own cache, and a node that published a count tells the others theirs
+	 * is stale (nothing on one node). A stale cache is rebuilt from the database at its next use.
+	 */
+	const stale = new Set<string>();
+	/**
+	 * Consultations whose state was (re)built from the database while counting a commit: it holds that
+	 * commit's votes already, so the rest of the commit is not added again (cleared by `published`).
+	 */
+	const builtNow = new Set<string>();
+	const known = (id: string) => live.has(id) && !stale.has(id);
+	bus.onSignal('tally.stale', ({ consultationId }) => {
+		if (live.has(consultationId)) stale.add(consultationId);
+	});
 
 	function batchesOf(consultationId: string): BatchSummary[] {
 		return db
@@ -87,7 +101,7 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 
 	/** The live state of a consultation, rebuilt from the database on first use (or after a restart). */
 	function stateOf(c: ConsultationRow): LiveState {
-		let state = live.get(c.id);
+		let state = stale.delete(c.id) ? undefined : live.get(c.id);
 		if (!state) {
 			state = buildState(c);
 			if (c.status !== 'closed') live.set(c.id, state);
@@ -112,11 +126,14 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 
 	function publish(c: ConsultationRow) {
 		bus.publish(roomForSpace(c.spaceType, c.spaceId), 'vote.tally', snapshot(c));
+		bus.relay('tally.stale', { consultationId: c.id });
 	}
 
 	/** Counts a vote that is on disk: its ballot (replacing `previous`) and, when new, its participation. */
 	function record(c: ConsultationRow, place: ParticipationPlace, ballot: Ballot, previous: Ballot | undefined, isNew: boolean) {
+		if (!known(c.id)) builtNow.add(c.id);
 		const state = stateOf(c);
+		if (builtNow.has(c.id)) return;
 		const college = c.weighting === 'colleges' ? place.collegeId : null;
 		if (previous) state.tally.remove(previous);
 		state.tally.add(toBallot({ content: ballot, weight: 1, college }));
@@ -128,6 +145,7 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 	 * k votes or `tallyEveryMs`, so that one published change does not show one voter's choice.
 	 */
 	function published(c: ConsultationRow, n: number) {
+		builtNow.delete(c.id);
 		if (c.secrecy !== 'secret') return publish(c);
 		const waiting = unpublished.get(c.id);
 		const total = (waiting?.n ?? 0) + n;
@@ -154,14 +172,18 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 		if (waiting) clearTimeout(waiting.timer);
 		unpublished.delete(id);
 		live.delete(id);
+		stale.delete(id);
 	}
 
 	/** Counts a batch of anonymous ballots that is on disk. */
 	function afterBatch(c: ConsultationRow, made: Ballot[]) {
+		const had = known(c.id);
 		const state = stateOf(c);
-		for (const b of made) state.tally.add(toBallot({ content: b, weight: 1, college: null }));
-		state.batches = batchesOf(c.id);
-		state.batchBallots += made.length;
+		if (had) {
+			for (const b of made) state.tally.add(toBallot({ content: b, weight: 1, college: null }));
+			state.batches = batchesOf(c.id);
+			state.batchBallots += made.length;
+		}
 		publish(c);
 	}
 
