@@ -253,6 +253,10 @@ describe('i18n catalogues', () => {
 	it('format plurals, numbers and dates per locale', () => {
 		const f = createI18n('fr');
 		const e = createI18n('en');
+		// "and N others" counts the people not named.
+		expect(f.t('notifications.names', { count: 3, first: 'Karim', second: 'Claire' })).toBe('Karim, Claire et 1 autre');
+		expect(e.t('notifications.names', { count: 5, first: 'Karim', second: 'Claire' })).toBe('Karim, Claire and 3 others');
+		expect(f.t('mail.subject.immediate', { count: 3, first: 'Nouveau' })).toBe('Nouveau (et 2 autres)');
 		expect(f.t('residence.dwellings', { count: 1 })).toBe('1 logement');
 		expect(f.t('residence.dwellings', { count: 120 })).toBe('120 logements');
 		expect(e.t('residence.dwellings', { count: 1 })).toBe('1 dwelling');
