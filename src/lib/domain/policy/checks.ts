@@ -1,4 +1,4 @@
-/** Named checks for things that are not yet resource kinds: minutes drafts, follow-ups, briefs, aggregates, voice. */
+/** Named checks for things that are not yet resource kinds: minutes drafts, follow-ups, briefs, watching practice, aggregates, voice. */
 import { has, rolesIn, ForbiddenError, type Actor, type SpaceRef } from './grants';
 
 /**
@@ -78,4 +78,15 @@ export function canVoice(actor: Actor | null, action: VoiceAction, target: Voice
  */
 export function canReadPortal(space: { practice: boolean; published: boolean }): boolean {
 	return !space.practice && space.published;
+}
+
+/**
+ * Watching a practice session live and writing observations for its debrief: the trainers and the
+ * observers of the training space, and a person the trainer invited into the session as an
+ * observer (while still in the training). Trainees playing in it do not watch the others.
+ */
+export function canWatchPractice(actor: Actor | null, training: SpaceRef, invitedObserver: boolean): boolean {
+	if (!actor || training.type !== 'training') return false;
+	if (has(actor, 'practice.run', training) || has(actor, 'practice.observe', training)) return true;
+	return invitedObserver && has(actor, 'practice.join', training);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, canGlobal, canGrantRole, canResetAccess, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './index';
+import { can, canGlobal, canGrantRole, canResetAccess, canWatchPractice, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './index';
 
 const residence: SpaceRef = { type: 'residence', id: 'r1' };
 const otherResidence: SpaceRef = { type: 'residence', id: 'r2' };
@@ -83,6 +83,19 @@ describe('permission matrix', () => {
 		const staff = actor(residence, ['facilitator']);
 		expect(can(staff, 'vote.recordOnBehalf', residence)).toBe(true);
 		expect(can(staff, 'vote.cast', residence)).toBe(false);
+	});
+
+	it('a practice session is watched by trainers, training observers and invited observers; not by trainees playing, nor elsewhere', () => {
+		const other: SpaceRef = { type: 'training', id: 't2' };
+		for (const role of ['trainer', 'observer'] as Role[]) {
+			expect(canWatchPractice(actor(training, [role]), training, false)).toBe(true);
+			expect(canWatchPractice(actor(training, [role]), other, false)).toBe(false);
+		}
+		expect(canWatchPractice(actor(training, ['trainee']), training, false)).toBe(false);
+		expect(canWatchPractice(actor(training, ['trainee']), training, true)).toBe(true);
+		expect(canWatchPractice(actor(residence, ['facilitator']), training, true)).toBe(false);
+		expect(canWatchPractice(null, training, true)).toBe(false);
+		expect(canWatchPractice(actor(residence, ['facilitator']), residence, true)).toBe(false);
 	});
 
 	it('authorize throws a ForbiddenError naming the action', () => {

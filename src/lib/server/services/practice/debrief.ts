@@ -15,6 +15,7 @@ import {
 	meetingSpeeches,
 	meetings,
 	participations,
+	practiceObservations,
 	practiceParticipants,
 	practiceReflections,
 	practiceRunSteps,
@@ -30,9 +31,10 @@ import type { ServiceDeps } from '../deps';
 import { notFound } from '../errors';
 
 type SessionRow = typeof practiceSessions.$inferSelect;
+export type Figures = ReturnType<ReturnType<typeof createDebrief>['figures']>;
 type RunRow = typeof practiceRuns.$inferSelect;
 
-export type TimelineKind = 'proposal' | 'comment' | 'support' | 'moved' | 'edited' | 'voted' | 'voteOpened' | 'voteClosed' | 'itemStarted' | 'speech';
+export type TimelineKind = 'proposal' | 'comment' | 'support' | 'moved' | 'edited' | 'voted' | 'voteOpened' | 'voteClosed' | 'itemStarted' | 'speech' | 'observation';
 export interface TimelineEntry {
 	at: Date;
 	kind: TimelineKind;
@@ -87,6 +89,7 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		const meetIds = meets.map((m) => m.id);
 		const items = meetIds.length ? db.select().from(agendaItems).where(inArray(agendaItems.meetingId, meetIds)).all() : [];
 		const speeches = meetIds.length ? db.select().from(meetingSpeeches).where(inArray(meetingSpeeches.meetingId, meetIds)).all() : [];
+		const noted = db.select().from(practiceObservations).where(eq(practiceObservations.runId, run.id)).orderBy(asc(practiceObservations.at)).all();
 
 		const userIds = new Set<string>([
 			...props.map((p) => p.authorId),
@@ -96,6 +99,7 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 			...parts.map((p) => p.userId),
 			...speeches.map((x) => x.userId),
 			...votes.map((v) => v.createdBy ?? ''),
+			...noted.map((o) => o.authorId),
 			...Object.keys(run.assignments)
 		]);
 		userIds.delete('');
@@ -119,6 +123,10 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		for (const p of parts) push(p.at, 'voted', p.userId, questionOf.get(p.consultationId) ?? '');
 		for (const i of items) push(i.startedAt, 'itemStarted', null, i.title);
 		for (const x of speeches) if (x.startedAt) push(x.startedAt, 'speech', x.userId, items.find((i) => i.id === x.itemId)?.title ?? '');
+		// What the trainer and observers noticed, written while watching.
+		const observerRole = (userId: string) => (userId === s.createdBy ? 'trainer' : 'observer');
+		const observations = noted.map((o) => ({ at: o.at, who: nameOf(o.authorId), role: observerRole(o.authorId), body: o.body }));
+		for (const o of observations) timeline.push({ at: o.at, kind: 'observation', who: o.who, role: o.role, text: o.body });
 		timeline.sort((a, b) => a.at.getTime() - b.at.getTime());
 
 		// Speaking time by role, in seconds (a speech still going counts up to the end of the run).
@@ -164,12 +172,14 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 			proposed,
 			outcomes,
 			steps,
+			observations,
 			counts: {
 				proposals: proposed.length,
 				comments: timeline.filter((t) => t.kind === 'comment').length,
 				supports: timeline.filter((t) => t.kind === 'support').length,
 				votes: timeline.filter((t) => t.kind === 'voted').length,
-				speeches: timeline.filter((t) => t.kind === 'speech').length
+				speeches: timeline.filter((t) => t.kind === 'speech').length,
+				observations: observations.length
 			}
 		};
 	}
@@ -185,6 +195,7 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 
 	return {
 		openVotes,
+		figures,
 
 		debrief(actor: Actor | null, sessionId: string, runNumber: number) {
 			const { s, run } = loadRun(actor, sessionId, runNumber);

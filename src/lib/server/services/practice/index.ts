@@ -6,7 +6,8 @@
  *
  * The parts: `context` (what they share), `scenarios` (the library), `runs` (a run's space and
  * memberships), `controls` (start, join, roles, pause, reset, steps, end), `views` (overview,
- * session page, briefs), `reflections`, `debrief` (and progress).
+ * session page, briefs), `reflections`, `debrief` (and progress), `watch` (the live page for trainers
+ * and observers, and their observations).
  */
 import type { ServiceDeps } from '../deps';
 import { createPracticeContext } from './context';
@@ -17,6 +18,7 @@ import { createReflections } from './reflections';
 import { createRuns } from './runs';
 import { createScenarios } from './scenarios';
 import { createViews } from './views';
+import { createWatch } from './watch';
 
 export type { PracticeRunRow, PracticeSessionRow } from './context';
 
@@ -24,11 +26,12 @@ export function createPracticeService(deps: ServiceDeps, hooks: MaterialiseHooks
 	const ctx = createPracticeContext(deps);
 	const scenarios = createScenarios(deps, ctx);
 	const runs = createRuns(deps, hooks, ctx);
-	const debrief = createDebrief(deps, ctx);
+	const { figures, ...debrief } = createDebrief(deps, ctx);
 	const openVotes = debrief.openVotes;
 
 	return {
 		...debrief,
+		...createWatch(deps, { ctx, figures }),
 		...scenarios.methods,
 		...createControls(deps, { ctx, runs, scenarios, openVotes }),
 		...createReflections(deps, ctx),

@@ -187,7 +187,7 @@ describe('practice sessions', () => {
 		expect(() => practice().reflect(now(julien), { runId: run.id, body: 'x', aboutId: amina.id })).toThrow(ForbiddenError);
 
 		const d = practice().debrief(now(trainer), id, 1);
-		expect(d.counts).toEqual({ proposals: 1, comments: 1, supports: 1, votes: 1, speeches: 0 });
+		expect(d.counts).toEqual({ proposals: 1, comments: 1, supports: 1, votes: 1, speeches: 0, observations: 0 });
 		expect(d.proposed).toEqual([{ title: 'Une boîte à livres', who: 'Julien', role: 'Locataire du bâtiment A', status: 'idea' }]);
 		expect(d.timeline.map((t) => [t.kind, t.who])).toEqual([
 			['proposal', 'Julien'],
@@ -221,6 +221,47 @@ describe('practice sessions', () => {
 		expect(p.runs[0]).toMatchObject({ role: 'Locataire du bâtiment A', reflection: 'J’aurais dû écouter davantage.', trainerComment: 'Bonne écoute de Julien.' });
 		expect(p.runs[0]!.steps).toHaveLength(3);
 		expect(() => practice().progress(now(amina), T, julien.id)).toThrow(ForbiddenError);
+	});
+
+	it('the trainer and invited observers watch a run live and note observations for the debrief; trainees and outsiders cannot', async () => {
+		const { id } = await startWithTwo('shipped:instance:fr');
+		const run = currentSpace(id);
+		const lea = await createUser(app, { username: 'lea', displayName: 'Léa', roles: [{ type: 'training', id: T, role: 'trainee' }] });
+		practice().add(now(trainer), id, { userId: lea.id, kind: 'observer' });
+		// Julien chairs and opens the meeting; Amina is present and raises her hand.
+		const meeting = app.services.deps.db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).get()!;
+		await app.services.meetings.open(now(julien), { meetingId: meeting.id });
+		await app.services.meetings.checkIn(now(julien), { meetingId: meeting.id, userId: amina.id });
+		await app.services.meetings.moveTo(now(julien), { meetingId: meeting.id, expected: '', to: 'next' });
+		await app.services.meetings.raiseHand(now(amina), { meetingId: meeting.id });
+
+		const view = practice().watch(now(trainer), id);
+		expect(view.room[0]).toMatchObject({ status: 'open', currentItem: 'Ouverture et quorum', present: [{ name: 'Amina', role: 'Secrétaire' }], hands: [{ name: 'Amina' }] });
+		expect(view.votes[0]).toMatchObject({ status: 'draft', rows: [] });
+		expect(view.canObserve).toBe(true);
+		// Read-only and brief-free: no role's private brief reaches the watchers.
+		for (const r of shippedScenario('shipped:instance:fr')!.roles) expect(JSON.stringify(view)).not.toContain(r.brief);
+		expect(practice().watch(now(lea), id).run?.number).toBe(1);
+		for (const who of [julien, amina, outsider]) {
+			expect(() => practice().watch(now(who), id)).toThrow(ForbiddenError);
+			expect(() => practice().observe(now(who), id, { body: 'Je note.' })).toThrow(ForbiddenError);
+		}
+
+		practice().observe(now(trainer), id, { body: 'Amina lève la main avant tout le monde.' });
+		app.clock.advance(60_000);
+		practice().observe(now(lea), id, { body: 'La présidence oublie les bénévoles.' });
+		expect(() => practice().observe(now(lea), id, { body: '   ' })).toThrow(expect.objectContaining({ code: 'practice.error.observation' }));
+		const watched = practice().watch(now(lea), id);
+		expect(watched.observations.map((o) => [o.who, o.role])).toEqual([['Nadia', 'trainer'], ['Léa', 'observer']]);
+		expect(watched.timeline[0]).toMatchObject({ kind: 'observation', who: 'Léa' });
+
+		// The debrief of the run shows them, in its timeline and figures; once the run is closed, no more are written.
+		await practice().reset(now(trainer), id, {});
+		const debrief = practice().debrief(now(julien), id, 1);
+		expect(debrief.observations.map((o) => o.body)).toEqual(['Amina lève la main avant tout le monde.', 'La présidence oublie les bénévoles.']);
+		expect(debrief.timeline.filter((e) => e.kind === 'observation')).toHaveLength(2);
+		expect(debrief.counts.observations).toBe(2);
+		expect(practice().watch(now(trainer), id).observations).toEqual([]);
 	});
 
 	it('scenarios: duplicate, edit, export and import; a hostile file stores nothing', async () => {

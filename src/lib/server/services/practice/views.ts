@@ -3,7 +3,7 @@
  * actor's own brief only) and one role's brief, the door a curious trainee would try.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { authorize, can, canReadBrief, ForbiddenError, type Actor } from '$lib/domain/policy';
+import { authorize, can, canReadBrief, canWatchPractice, ForbiddenError, type Actor } from '$lib/domain/policy';
 import { memberships, practiceParticipants, practiceRunSteps, practiceRuns, practiceSessions, users } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { notFound } from '../errors';
@@ -88,6 +88,7 @@ export function createViews(deps: ServiceDeps, { ctx, scenarios, openVotes }: Pa
 				me: mine ? { roleKey: mine.roleKey, kind: mine.kind } : null,
 				myRole: myRole && canReadBrief(actor, space, actor.id) ? { key: myRole.key, title: myRole.title, plays: myRole.plays, brief: myRole.brief } : null,
 				candidates: trainees,
+				canWatch: canWatchPractice(actor, space, mine?.kind === 'observer'),
 				openVotes: run ? openVotes(run) : 0
 			};
 		},
