@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { checkPage, DESKTOP, newSignedInContext } from './fixtures';
+import { join, TRAINER, trainingPage } from './practice-helpers';
 
 /**
  * A practice session of the community-organisation training (issue 13): Nadia starts L'Aventurière
@@ -7,23 +8,9 @@ import { checkPage, DESKTOP, newSignedInContext } from './fixtures';
  * play on the real board and vote; Nadia pauses (read-only for all), resets and reads the debrief.
  */
 
-const TRAINER = 'nadia.formatrice@ccaura.demo';
 const BRIEF_A = 'Vous habitez au bâtiment A depuis douze ans';
 const BRIEF_B = 'Vous habitez au bâtiment B avec vos deux enfants';
 const AGENT = 'Vous animez cette première réunion';
-
-async function trainingPage(page: Page) {
-	await page.goto('/');
-	await page.getByRole('link', { name: /Action communautaire/ }).first().click();
-	await expect(page.getByRole('heading', { level: 1, name: /Action communautaire/ })).toBeVisible();
-}
-
-async function join(page: Page, code: string) {
-	await trainingPage(page);
-	await page.getByLabel('Code de session').fill(code);
-	await page.getByRole('button', { name: 'Rejoindre' }).click();
-	await expect(page.getByRole('heading', { level: 2, name: /^Votre rôle/ })).toBeVisible();
-}
 
 test('a trainer runs a shipped scenario with two trainees: roles, private briefs, board, vote, pause, reset, debrief', async ({ browser }) => {
 	test.setTimeout(180_000);

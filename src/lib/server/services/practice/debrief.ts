@@ -34,6 +34,12 @@ type SessionRow = typeof practiceSessions.$inferSelect;
 export type Figures = ReturnType<ReturnType<typeof createDebrief>['figures']>;
 type RunRow = typeof practiceRuns.$inferSelect;
 
+const POSITION_LABELS = [
+	['for', 'yes'],
+	['against', 'no'],
+	['abstain', 'abstain']
+] as const;
+
 export type TimelineKind = 'proposal' | 'comment' | 'support' | 'moved' | 'edited' | 'voted' | 'voteOpened' | 'voteClosed' | 'itemStarted' | 'speech' | 'observation';
 export interface TimelineEntry {
 	at: Date;
@@ -150,7 +156,8 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 			}
 			const rows =
 				v.method === 'yes-no-abstain'
-					? ['yes', 'no', 'abstain'].map((k) => ({ label: k, count: counts.get(k) ?? 0, position: true }))
+					? // Ballots hold positions (for / against / abstain); the labels are the debrief's yes / no / abstain.
+						POSITION_LABELS.map(([k, label]) => ({ label, count: counts.get(k) ?? 0, position: true }))
 					: options.map((o) => ({ label: o.label, count: counts.get(o.id) ?? 0, position: false }));
 			return { question: v.question, method: v.method, status: v.status, turnout: parts.filter((p) => p.consultationId === v.id).length, rows };
 		});

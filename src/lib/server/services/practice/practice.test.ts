@@ -235,9 +235,16 @@ describe('practice sessions', () => {
 		await app.services.meetings.moveTo(now(julien), { meetingId: meeting.id, expected: '', to: 'next' });
 		await app.services.meetings.raiseHand(now(amina), { meetingId: meeting.id });
 
+		// The chair opens the prepared vote; Amina votes for: the watchers see the turnout only while it is open.
+		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
+		app.services.consultations.open(now(julien), { consultationId: vote.id });
+		await app.services.consultations.cast(now(amina), { consultationId: vote.id, ballot: { position: 'for' } });
+		expect(practice().watch(now(trainer), id).votes[0]).toMatchObject({ status: 'open', turnout: 1, rows: [] });
+		app.services.consultations.close(now(julien), { consultationId: vote.id });
+		expect(practice().watch(now(trainer), id).votes[0]!.rows.map((r) => [r.label, r.count])).toEqual([['yes', 1], ['no', 0], ['abstain', 0]]);
+
 		const view = practice().watch(now(trainer), id);
 		expect(view.room[0]).toMatchObject({ status: 'open', currentItem: 'Ouverture et quorum', present: [{ name: 'Amina', role: 'Secrétaire' }], hands: [{ name: 'Amina' }] });
-		expect(view.votes[0]).toMatchObject({ status: 'draft', rows: [] });
 		expect(view.canObserve).toBe(true);
 		// Read-only and brief-free: no role's private brief reaches the watchers.
 		for (const r of shippedScenario('shipped:instance:fr')!.roles) expect(JSON.stringify(view)).not.toContain(r.brief);
