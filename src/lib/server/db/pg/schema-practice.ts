@@ -101,3 +101,19 @@ export const practiceReflections = pgTable(
 	},
 	(t) => [uniqueIndex('practice_reflections_once').on(t.runId, t.authorId, t.aboutId)]
 );
+
+/**
+ * What a trainer or an observer noticed while watching a run, stamped with the moment it was
+ * written; shown in the run's debrief, in the timeline and on its own.
+ */
+export const practiceObservations = pgTable(
+	'practice_observations',
+	{
+		id: text('id').primaryKey(),
+		runId: text('run_id').notNull().references(() => practiceRuns.id),
+		authorId: text('author_id').notNull().references(() => users.id),
+		body: text('body').notNull(),
+		at: at('at').notNull()
+	},
+	(t) => [index('practice_observations_run').on(t.runId, t.at)]
+);
