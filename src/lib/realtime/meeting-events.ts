@@ -4,7 +4,7 @@
  * back from a lift and the projector all show the same thing. Actions go through form actions.
  */
 import { z } from 'zod';
-import type { AttendanceRecord, BodyRules, ItemKind, LiveTally, MeetingStatus, QuorumResult, Speech } from '$lib/domain/meetings';
+import type { AttendanceRecord, BodyRules, ItemKind, LiveTally, MeetingStatus, PublicLiveState, QuorumResult, Speech } from '$lib/domain/meetings';
 import type { Ack } from './common';
 
 export interface RoomItem {
@@ -97,11 +97,17 @@ export const meetingJoinSchema = z.object({ meetingId: z.string().min(1).max(40)
 export interface MeetingServerToClientEvents {
 	'meeting.state': (payload: MeetingRoomState) => void;
 	'meeting.decision': (payload: MeetingDecision) => void;
+	/** The public live view of a public body's meeting (read-only room, no account): see `publicLive`. */
+	'portal.live': (payload: PublicLiveState) => void;
 }
 
 export interface MeetingClientToServerEvents {
 	'meeting.join': (payload: unknown, ack: Ack<MeetingRoomState>) => void;
 	'meeting.leave': (payload: unknown, ack?: Ack<null>) => void;
+	/** Anyone, with or without an account: joins the read-only public room of a public body's meeting. */
+	'portal.live.join': (payload: unknown, ack: Ack<PublicLiveState>) => void;
 }
 
 export const roomForMeeting = (meetingId: string) => `meeting:${meetingId}`;
+/** The read-only public room of a meeting: only the public projection is ever sent there. */
+export const roomForPublicMeeting = (meetingId: string) => `public-meeting:${meetingId}`;

@@ -5,3 +5,4 @@ export * from './quorum';
 export * from './speakers';
 export * from './timers';
 export * from './motions';
+export * from './public-live';

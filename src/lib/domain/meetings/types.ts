@@ -35,6 +35,8 @@ export interface BodyRules {
 	balanceWarnRatio: number;
 	/** Motions are weighted by college. */
 	weightedVotes: boolean;
+	/** Meetings are public: while one is open, the portal shows it live (read-only, no account). */
+	publicMeetings: boolean;
 }
 
 export const defaultRules: BodyRules = {
@@ -46,7 +48,8 @@ export const defaultRules: BodyRules = {
 	speechLimitSec: 180,
 	firstTimeFirst: true,
 	balanceWarnRatio: 1.5,
-	weightedVotes: false
+	weightedVotes: false,
+	publicMeetings: false
 };
 
 /** A seat in the body for a term; former members stay listed with their term ended. */

@@ -10,6 +10,7 @@ import { ackError, replyTo } from './ack';
 import { attachBoardRoom } from './board-room';
 import { createCollabHub, type CollabHub } from './collab-hub';
 import { attachMeetingRoom } from './meeting-room';
+import { attachPublicMeetingRoom } from './public-meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
 import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
 import { allowRequestFrom } from './origin';
@@ -94,6 +95,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	});
 	const board = attachBoardRoom(io, presence, guards);
 	attachMeetingRoom(io, services, guards);
+	attachPublicMeetingRoom(io, services, guards);
 
 	/** Joins the rooms of the user's spaces as they are now (a role granted starts the events). */
 	async function joinSpaces(socket: IoSocket, user: SessionUser) {

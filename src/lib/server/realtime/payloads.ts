@@ -21,5 +21,6 @@ export const clientPayloads = {
 	'collab.sync': syncPayload,
 	'collab.awareness': awarenessPayload,
 	'meeting.join': meetingJoinSchema,
-	'meeting.leave': meetingJoinSchema
+	'meeting.leave': meetingJoinSchema,
+	'portal.live.join': meetingJoinSchema
 } satisfies Record<keyof ClientToServerEvents, z.ZodType>;

@@ -14,6 +14,7 @@ import { createMeetingNotices } from './notify';
 import type { NotificationsService } from '../notifications';
 import { createLifecycle } from './lifecycle';
 import { createMotions } from './motions';
+import { createPublicLive } from './public-live';
 import { createReads } from './reads';
 import { createRoomState } from './room-state';
 import { createRules } from './rules';
@@ -46,7 +47,8 @@ export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsSer
 		...createAttendance(ctx, room),
 		...createSpeakers(ctx, room),
 		...createRules(ctx),
-		...createMotions(ctx, room, votes, notices)
+		...createMotions(ctx, room, votes, notices),
+		...createPublicLive(ctx, room)
 	};
 }
 

@@ -126,10 +126,14 @@ export function createRoomState(ctx: MeetingContext) {
 		};
 	}
 
-	/** After commit: the room hears the whole new state. */
+	const listeners: ((state: MeetingRoomState) => void)[] = [];
+
+	/** After commit: the room hears the whole new state (and so do listeners, e.g. the public live view). */
 	function publish(meetingId: string) {
-		deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', build(ctx.db, meetingId));
+		const state = build(ctx.db, meetingId);
+		deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', state);
+		for (const listener of listeners) listener(state);
 	}
 
-	return { build, publish };
+	return { build, publish, onPublish: (listener: (state: MeetingRoomState) => void) => void listeners.push(listener) };
 }

@@ -32,6 +32,7 @@ export function createRules(ctx: MeetingContext) {
 				firstTimeFirst: data.firstTimeFirst,
 				balanceWarnRatio: data.balanceWarnRatio,
 				weightedVotes: data.weightedVotes,
+				publicMeetings: data.publicMeetings,
 				updatedAt: now
 			};
 			transaction(db, (tx) => {

@@ -77,7 +77,8 @@ export const rulesSchema = z.object({
 	speechLimitSec: optionalInt(10, 3600),
 	firstTimeFirst: checkbox,
 	balanceWarnRatio: z.coerce.number('meetings.error.number').min(1, 'meetings.error.number').max(10, 'meetings.error.number'),
-	weightedVotes: checkbox
+	weightedVotes: checkbox,
+	publicMeetings: checkbox
 });
 
 export const seatSchema = z.object({

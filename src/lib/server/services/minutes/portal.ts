@@ -6,7 +6,7 @@
  * already in the published record.
  */
 import { and, asc, eq, gte, inArray, or } from 'drizzle-orm';
-import { agendaItems, bodies, colleges, meetings, memberships, organisations, portalConsents, users } from '../../db/schema';
+import { agendaItems, bodies, bodyRules, colleges, meetings, memberships, organisations, portalConsents, users } from '../../db/schema';
 import type { RegisterService } from '../register';
 import type { MinutesContext } from './context';
 import { minutesError } from './context';
@@ -50,7 +50,10 @@ export function createPortal(ctx: MinutesContext, publication: ReturnType<typeof
 				? await db.select().from(agendaItems).where(and(inArray(agendaItems.meetingId, upcoming.map((m) => m.id)), eq(agendaItems.state, 'accepted'))).orderBy(asc(agendaItems.position)).all()
 				: [];
 			const chain = await publication.chainOf(body.id);
+			const rules = await db.select({ publicMeetings: bodyRules.publicMeetings }).from(bodyRules).where(eq(bodyRules.bodyId, body.id)).get();
 			return {
+				/** The body's rules make its meetings public: the portal links to the live view. */
+				publicMeetings: rules?.publicMeetings ?? false,
 				organisation: { name: org.name, slug: org.slug },
 				body: { id: body.id, name: body.name, slug: body.slug, description: body.description },
 				colleges: collegeRows.map((c) => {
