@@ -95,6 +95,14 @@ describe('co-editing across nodes', () => {
 		await until(() => seen.getStates().has(a.doc.clientID));
 		expect((seen.getStates().get(a.doc.clientID)?.user as { name: string }).name).toBe('Amina');
 
+		// Node 2 knows that client id speaks for a socket of node 1: Claire cannot take it over.
+		const forged = new Awareness(new Y.Doc());
+		forged.clientID = a.doc.clientID;
+		forged.setLocalState({ cursor: { anchor: 0 } });
+		const refused = (await b.socket.emitWithAck('collab.awareness', { doc, update: encodeAwarenessUpdate(forged, [a.doc.clientID]) })) as { ok: boolean; code?: string };
+		expect(refused).toMatchObject({ ok: false, code: 'collab.error.invalid' });
+		forged.destroy();
+
 		a.close();
 		await until(() => !seen.getStates().has(a.doc.clientID));
 		mine.destroy();

@@ -65,6 +65,8 @@ interface LoadedDoc {
 	awareness: awarenessProtocol.Awareness;
 	/** Socket id → awareness client ids that socket speaks for. */
 	sockets: Map<string, Set<number>>;
+	/** Awareness client ids spoken for by sockets of other nodes (relayed): no socket here may claim them. */
+	remote: Set<number>;
 }
 
 export interface CollabHub {
@@ -107,7 +109,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		const doc = documentFromUpdates(collab.open(name));
 		const awareness = new awarenessProtocol.Awareness(doc);
 		awareness.setLocalState(null); // the server has no cursor of its own
-		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map() };
+		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), remote: new Set() };
 
 		// Persist first, then fan out: an update nobody could reload is never shown to anyone. Each node
 		// serves its own sockets from its own copy (`io.local`): an update a socket of this node sent is
@@ -124,6 +126,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		});
 		awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
+			for (const id of removed) entry.remote.delete(id);
 			if (!io || changed.length === 0) return;
 			const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
 			const room = collabRoom(name);
@@ -151,6 +154,10 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		const entry = docs.get(doc);
 		if (!entry) return;
 		try {
+			for (const e of decodeAwarenessUpdate(update)) {
+				if (e.state) entry.remote.add(e.clientId);
+				else entry.remote.delete(e.clientId);
+			}
 			awarenessProtocol.applyAwarenessUpdate(entry.awareness, update, RELAYED);
 		} catch (err) {
 			log.error('collab relayed awareness not applied', { doc, err: String(err) });
@@ -307,7 +314,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				const entries = decodeAwarenessUpdate(update);
 				for (const e of entries) {
 					const owner = [...entry.sockets].find(([id, set]) => id !== socket.id && set.has(e.clientId));
-					if (owner || e.clientId === entry.doc.clientID) throw new CollabMessageError('collab.error.invalid');
+					if (owner || entry.remote.has(e.clientId) || e.clientId === entry.doc.clientID) throw new CollabMessageError('collab.error.invalid');
 					if (!mine.has(e.clientId) && mine.size >= limits.awarenessClientsPerSocket) throw new CollabMessageError('collab.error.invalid');
 					mine.add(e.clientId);
 					// Whatever name the client claims, others see the account's; a discreet member shows
