@@ -179,3 +179,32 @@ test('staff record an activity, a session and a named participant without JavaSc
 	await expect(tenant.page.getByRole('heading', { level: 1, name: 'Le vélo e2e' })).toBeVisible();
 	await tenant.context.close();
 });
+
+test('staff choose what the public portal shows; anyone reads it with its definitions, and as open data', async ({ browser, request }) => {
+	test.setTimeout(120_000);
+	const { context, page } = await newSignedInContext(browser, STAFF, { viewport: DESKTOP });
+	await page.goto(await residenceUrl(page));
+	await page.getByRole('link', { name: 'Voir les indicateurs' }).click();
+	const choice = page.getByRole('group', { name: 'Indicateurs publiés' });
+	await choice.getByLabel('Ménages ayant voté', { exact: true }).check();
+	await page.getByRole('button', { name: 'Enregistrer le choix' }).click();
+	await expect(page.getByText('7 éléments publiés.')).toBeVisible();
+	const portal = (await page.getByRole('link', { name: 'Voir sur le portail public' }).getAttribute('href'))!;
+	await context.close();
+
+	const visitor = await browser.newContext({ viewport: PHONE });
+	const anon = await visitor.newPage();
+	await anon.goto(portal.replace(/\/i\/.*$/, ''));
+	await anon.getByRole('link', { name: 'L’Aventurière' }).last().click();
+	await expect(anon.getByRole('heading', { level: 1, name: 'Indicateurs publiés — L’Aventurière' })).toBeVisible();
+	await expect(anon.getByRole('heading', { name: 'Ménages ayant voté' })).toBeVisible();
+	await expect(anon.getByRole('heading', { name: 'Ménages bénévoles' })).toHaveCount(0);
+	await expect(anon.getByText('Définition').first()).toBeVisible();
+	await checkPage(anon, 'portal-indicators');
+	const json = await (await request.get(`${portal}/data.json`)).json();
+	expect(json.indicators.map((i: { id: string }) => i.id).sort()).toEqual(['actionsDoneBy', 'actionsProposed', 'activitySessions', 'participationAny', 'participationByBuilding', 'participationVoted']);
+	expect((await request.get(`${portal}/data.csv`)).headers()['content-type']).toContain('text/csv');
+	// An unpublished space's address answers 404, not its figures.
+	expect((await request.get(portal.replace(/\/i\/residence\/[^/]+$/, '/i/residence/nope'))).status()).toBe(404);
+	await visitor.close();
+});

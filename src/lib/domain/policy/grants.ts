@@ -53,7 +53,9 @@ export const actions = [
 	'practice.observe',
 	'indicators.view',
 	'activity.manage',
-	'survey.manage'
+	'survey.manage',
+	/** Which indicators a residence or a body shows on the public portal (issue 14). */
+	'indicators.publish'
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -110,7 +112,8 @@ const grants: Record<Role, readonly Action[]> = {
 		'decision.manage',
 		'indicators.view',
 		'activity.manage',
-		'survey.manage'
+		'survey.manage',
+		'indicators.publish'
 	],
 	// The body sees its own figures (issue 14); only those who run it record activities and surveys.
 	member: [...participant, 'space.members', 'meeting.proposeItem', 'meeting.discuss', 'minutes.amend', 'indicators.view'],
@@ -134,7 +137,8 @@ const grants: Record<Role, readonly Action[]> = {
 		'decision.manage',
 		'indicators.view',
 		'activity.manage',
-		'survey.manage'
+		'survey.manage',
+		'indicators.publish'
 	],
 	secretary: [
 		...participant,

@@ -195,3 +195,18 @@ describe('access resets (who may issue a code that opens someone’s account)', 
 		expect(canResetAccess(null, person('t', [[residence, 'tenant']]))).toBe(false);
 	});
 });
+
+describe('publishing indicators on the public portal (issue 14)', () => {
+	it.each([
+		[residence, 'facilitator', true],
+		[residence, 'association', false],
+		[residence, 'tenant', false],
+		[body, 'chair', true],
+		[body, 'secretary', false],
+		[body, 'member', false],
+		[training, 'trainer', false]
+	] as [SpaceRef, Role, boolean][])('%j %s: %s', (space, role, allowed) => {
+		expect(can(actor(space, [role]), 'indicators.publish', space)).toBe(allowed);
+		expect(can(actor(space, [role]), 'indicators.publish', space.type === 'residence' ? otherResidence : residence)).toBe(false);
+	});
+});

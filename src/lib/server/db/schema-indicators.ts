@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ACTIVITY_KINDS, ANSWER_KINDS, PARTICIPANT_STATUSES, SURVEY_AUDIENCES, SURVEY_PHASES, SURVEY_TEMPLATES } from '../../domain/indicators/surveys';
 import { buildings, households, users } from './schema-core';
 
@@ -121,4 +121,20 @@ export const surveyAnswers = sqliteTable(
 		value: integer('value').notNull()
 	},
 	(t) => [uniqueIndex('survey_answers_once').on(t.responseId, t.questionId), index('survey_answers_question').on(t.questionId)]
+);
+
+/**
+ * The indicators a residence or a body publishes on its organisation's public portal, one row each
+ * (`surveys` stands for its perception survey results, still shown from 5 respondents only).
+ */
+export const indicatorPublications = sqliteTable(
+	'indicator_publications',
+	{
+		spaceType: text('space_type', { enum: ['residence', 'body'] }).notNull(),
+		spaceId: text('space_id').notNull(),
+		indicatorId: text('indicator_id').notNull(),
+		publishedBy: text('published_by').notNull().references(() => users.id),
+		publishedAt: at('published_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.spaceType, t.spaceId, t.indicatorId] })]
 );

@@ -25,6 +25,7 @@ import {
 	surveyQuestions,
 	surveyResponses,
 	surveys,
+	indicatorPublications,
 	users
 } from '../db/schema';
 import type { Services } from '../services';
@@ -128,5 +129,9 @@ export async function seedIndicators(services: Services, residenceId: string, us
 		};
 		const before = survey('before', 320, 23, 2.6, null);
 		survey('after', 70, 27, 3.7, before);
+
+		// What L'Aventurière shows on its landlord's public portal.
+		const published = ['participationAny', 'participationByBuilding', 'actionsProposed', 'actionsDoneBy', 'activitySessions', 'surveys'];
+		tx.insert(indicatorPublications).values(published.map((indicatorId) => ({ spaceType: 'residence' as const, spaceId: residenceId, indicatorId, publishedBy: claire, publishedAt: ago(60) }))).run();
 	});
 }

@@ -129,14 +129,14 @@ describe('who sees what, and crafted periods', () => {
 	});
 
 	it('offers the survey link only to those the policy lets manage surveys (not body members, not agency pages)', async () => {
-		expect((await residence()).can).toEqual({ surveys: true, activities: true });
-		expect((await report({ type: 'agency', id: w.agency.id })).can).toEqual({ surveys: false, activities: false });
+		expect((await residence()).can).toEqual({ surveys: true, activities: true, publish: true });
+		expect((await report({ type: 'agency', id: w.agency.id })).can).toEqual({ surveys: false, activities: false, publish: false });
 		const body = app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
 		const member = await createUser(app, { username: 'membre', roles: [{ type: 'body', id: body.id, role: 'member' }] });
 		const seen = await report({ type: 'body', id: body.id }, member);
-		expect(seen.can).toEqual({ surveys: false, activities: false });
+		expect(seen.can).toEqual({ surveys: false, activities: false, publish: false });
 		await expect(app.services.surveys.list(member, { type: 'body', id: body.id })).rejects.toBeInstanceOf(ForbiddenError);
-		expect((await report({ type: 'body', id: body.id }, w.admin)).can).toEqual({ surveys: true, activities: true });
+		expect((await report({ type: 'body', id: body.id }, w.admin)).can).toEqual({ surveys: true, activities: true, publish: true });
 	});
 
 	it('refuses an end before the start, 100 years, an impossible date and a garbage scope', async () => {

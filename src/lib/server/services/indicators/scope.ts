@@ -34,8 +34,15 @@ export interface Scope {
 	spaces: { type: 'residence' | 'body' | 'training'; id: string }[];
 }
 
-export async function resolveScope(db: Db, actor: Actor | null, input: unknown): Promise<Scope> {
+/**
+ * `publicView`: the public portal asks, with no one signed in; the caller has checked that the space
+ * published something. Practice spaces are refused either way.
+ */
+export async function resolveScope(db: Db, actor: Actor | null, input: unknown, publicView = false): Promise<Scope> {
 	const ref = parse(scopeRefSchema, input);
+	const check = (fn: () => void) => {
+		if (!publicView) fn();
+	};
 	const base = { type: ref.type, id: ref.id, buildingId: null };
 	if (ref.type === 'body' || ref.type === 'training') {
 		const row =
@@ -43,7 +50,8 @@ export async function resolveScope(db: Db, actor: Actor | null, input: unknown):
 				? (await db.select({ id: bodies.id, name: bodies.name, practice: bodies.practice }).from(bodies).where(eq(bodies.id, ref.id)))[0]
 				: (await db.select({ id: trainingSessions.id, name: trainingSessions.name }).from(trainingSessions).where(eq(trainingSessions.id, ref.id)))[0];
 		if (!row) throw notFound();
-		authorize(actor, 'indicators.view', { type: ref.type, id: row.id });
+		const space = { type: ref.type, id: row.id };
+		check(() => authorize(actor, 'indicators.view', space));
 		if ('practice' in row && row.practice) throw new UserError('indicators.error.practice');
 		if (ref.building) throw new UserError('indicators.error.building');
 		return { ...base, name: row.name, residenceIds: [], buildings: [], spaces: [{ type: ref.type, id: row.id }] };
@@ -53,7 +61,7 @@ export async function resolveScope(db: Db, actor: Actor | null, input: unknown):
 	if (ref.type === 'residence') {
 		const row = (await db.select({ id: residences.id, name: residences.name, practice: residences.practice }).from(residences).where(eq(residences.id, ref.id)))[0];
 		if (!row) throw notFound();
-		authorize(actor, 'indicators.view', { type: 'residence', id: row.id });
+		check(() => authorize(actor, 'indicators.view', { type: 'residence', id: row.id }));
 		if (row.practice) throw new UserError('indicators.error.practice');
 		name = row.name;
 		rows = [row];
@@ -63,7 +71,7 @@ export async function resolveScope(db: Db, actor: Actor | null, input: unknown):
 		if (!row) throw notFound();
 		const column = ref.type === 'agency' ? residences.agencyId : residences.organisationId;
 		const all = await db.select({ id: residences.id, practice: residences.practice }).from(residences).where(eq(column, row.id));
-		authorizeAggregate(actor, ref.type, all.map((r) => r.id));
+		check(() => authorizeAggregate(actor, ref.type as 'agency' | 'organisation', all.map((r) => r.id)));
 		// Practice residences never count (their staff still see the agency they work for).
 		rows = await db.select({ id: residences.id }).from(residences).where(and(eq(column, row.id), realResidence()));
 		name = row.name;
