@@ -30,6 +30,12 @@ export const residences = sqliteTable('residences', {
 	sitePlanPath: text('site_plan_path'),
 	/** A simulated residence inside a practice session: kept out of indicators, register, portal, notifications. */
 	practice: integer('practice', { mode: 'boolean' }).notNull().default(false),
+	/**
+	 * What the tenant association may do here beyond what tenants do (`AssociationRights` in the policy):
+	 * `participate` (nothing more), `votes` (also runs votes and their follow-up), `full` (also runs the board).
+	 * `full` was the only behaviour before the choice existed, so existing residences keep it.
+	 */
+	associationRights: text('association_rights', { enum: ['participate', 'votes', 'full'] }).notNull().default('full'),
 	createdAt: createdAt()
 });
 
@@ -60,6 +66,8 @@ export const bodies = sqliteTable('bodies', {
 	description: text('description').notNull().default(''),
 	/** How many proxies one member may hold. */
 	proxyLimit: integer('proxy_limit').notNull().default(1),
+	/** Whether a member may give her proxy to a member of another college (the only behaviour before the choice existed). */
+	proxiesAcrossColleges: integer('proxies_across_colleges', { mode: 'boolean' }).notNull().default(true),
 	/** A simulated body inside a practice session: kept out of indicators, register, portal, notifications. */
 	practice: integer('practice', { mode: 'boolean' }).notNull().default(false),
 	createdAt: createdAt()
