@@ -5,10 +5,13 @@
  * - `present` when its holder is checked in and has not left;
  * - `substitute` when the holder is not, the body lets substitutes vote and the substitute is in;
  * - `proxy` when the holder gave a proxy to someone who is in (counted for the quorum only if the
- *   body says so; it always carries the vote);
+ *   body says so; it always carries the vote). A proxy counts in the giver's college, whoever holds
+ *   it. While the body keeps proxies within colleges, one given across colleges earlier (before
+ *   the rule changed) represents no one: the rule is read as it is now, like everything else here;
  * - `absent` otherwise.
  * The required number is the quorum share of seats, rounded up: 50 % of 7 seats is 4.
  */
+import { proxyCollegeAllowed } from './proxies';
 import type { AttendanceRecord, BodyRules, Seat } from './types';
 
 export type Representation = 'present' | 'substitute' | 'proxy' | 'absent';
@@ -55,6 +58,8 @@ export function isIn(record: AttendanceRecord | undefined, at: number): boolean 
 
 export function standings(seats: readonly Seat[], attendance: readonly AttendanceRecord[], rules: BodyRules, at: number): SeatStanding[] {
 	const byUser = new Map(attendance.map((a) => [a.userId, a]));
+	const collegeOf = new Map(seats.filter((s) => seatActive(s, at)).map((s) => [s.userId, s.collegeId]));
+	const proxyCounts = (seat: Seat, holderId: string) => proxyCollegeAllowed(rules.proxiesAcrossColleges, seat.collegeId, collegeOf.get(holderId));
 	return seats
 		.filter((s) => seatActive(s, at))
 		.map((seat): SeatStanding => {
@@ -62,7 +67,7 @@ export function standings(seats: readonly Seat[], attendance: readonly Attendanc
 			if (isIn(own, at)) return { userId: seat.userId, collegeId: seat.collegeId, via: 'present', voterId: seat.userId };
 			if (rules.substitutesVote && seat.substituteId && isIn(byUser.get(seat.substituteId), at))
 				return { userId: seat.userId, collegeId: seat.collegeId, via: 'substitute', voterId: seat.substituteId };
-			if (own?.status === 'proxy' && own.proxyHolderId && isIn(byUser.get(own.proxyHolderId), at))
+			if (own?.status === 'proxy' && own.proxyHolderId && isIn(byUser.get(own.proxyHolderId), at) && proxyCounts(seat, own.proxyHolderId))
 				return { userId: seat.userId, collegeId: seat.collegeId, via: 'proxy', voterId: own.proxyHolderId };
 			return { userId: seat.userId, collegeId: seat.collegeId, via: 'absent', voterId: null };
 		});

@@ -29,6 +29,7 @@ export type MeetingErrorCode =
 	| 'proxyChain'
 	| 'proxyLimit'
 	| 'proxyNotMember'
+	| 'proxyCollege'
 	| 'handAlreadyRaised'
 	| 'speakerGone'
 	| 'notDecision'

@@ -27,6 +27,8 @@ export interface BodyRules {
 	proxiesCountForQuorum: boolean;
 	/** How many proxies one member may hold. */
 	proxyLimit: number;
+	/** A member may give her proxy to a member of another college (false: within her own college only). */
+	proxiesAcrossColleges: boolean;
 	/** Default limit of one speech in seconds; null = no limit. */
 	speechLimitSec: number | null;
 	/** People who have not yet spoken on the item go before those who have. */
@@ -45,6 +47,7 @@ export const defaultRules: BodyRules = {
 	substitutesVote: true,
 	proxiesCountForQuorum: true,
 	proxyLimit: 1,
+	proxiesAcrossColleges: true,
 	speechLimitSec: 180,
 	firstTimeFirst: true,
 	balanceWarnRatio: 1.5,

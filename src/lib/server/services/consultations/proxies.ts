@@ -1,5 +1,6 @@
-/** Proxies in body consultations: a member entrusts her vote to another, within the body's limit. */
+/** Proxies in body consultations: a member entrusts her vote to another, within the body's limit and college rule. */
 import { and, eq } from 'drizzle-orm';
+import { proxyCollegeAllowed } from '$lib/domain/meetings/proxies';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { transaction } from '../../db';
 import { bodies, users, voteProxies } from '../../db/schema';
@@ -35,9 +36,12 @@ export function createProxies(ctx: Context, { eligibility }: ElectorateReads, { 
 				if (c.status === 'closed') throw new UserError('votes.error.closed', {}, 409);
 				if (data.holderId === actor.id) throw new UserError('votes.error.proxySelf');
 				const elig = eligibility(actor.id, actor, c);
-				eligibility(data.holderId, { id: data.holderId, isAdmin: false, roles: rolesOf(data.holderId) }, c);
+				const holder = eligibility(data.holderId, { id: data.holderId, isAdmin: false, roles: rolesOf(data.holderId) }, c);
 				if (participationOf(db, c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
-				const limit = db.select({ limit: bodies.proxyLimit }).from(bodies).where(eq(bodies.id, c.spaceId)).get()?.limit ?? 0;
+				const body = db.select({ limit: bodies.proxyLimit, across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, c.spaceId)).get();
+				// The body's rule, as it is now: within colleges, only to a member of one's own college.
+				if (!proxyCollegeAllowed(body?.across ?? true, elig.collegeId, holder.collegeId)) throw new UserError('votes.error.proxyCollege', {}, 409);
+				const limit = body?.limit ?? 0;
 				const now = clock.now();
 				transaction(db, (tx) => {
 					const held = tx.select({ id: voteProxies.id }).from(voteProxies).where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.holderId, data.holderId))).all();

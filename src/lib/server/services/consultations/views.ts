@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { MOTION_ID } from '$lib/domain/consultations';
+import { proxyCollegeAllowed } from '$lib/domain/meetings/proxies';
 import { votingRoles } from '$lib/domain/electorate';
 import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { ConsultationStatus } from '$lib/realtime/vote-events';
@@ -63,6 +64,9 @@ export function createViews(
 					: null
 		}));
 	}
+
+	/** The body's rule on proxies between colleges (as it is now; true before the rule existed). */
+	const acrossColleges = (bodyId: string) => db.select({ across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, bodyId)).get()?.across ?? true;
 
 	function userName(id: string) {
 		return db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).get()?.name ?? '';
@@ -134,15 +138,19 @@ export function createViews(
 			const mineBallot = p && p.userId === actor.id ? ballotOf(db, c, p, cleanSecret) : undefined;
 			const household = p && p.userId !== actor.id ? { at: p.at, by: userName(p.userId) } : null;
 			const proxies = c.spaceType === 'body' ? proxyFor(c, actor.id) : [];
+			const across = c.spaceType === 'body' && acrossColleges(c.spaceId);
 			const holders =
 				c.spaceType === 'body' && elig && !p
 					? db
-							.select({ id: users.id, name: users.displayName })
+							.select({ id: users.id, name: users.displayName, collegeId: memberships.collegeId })
 							.from(memberships)
 							.innerJoin(users, eq(users.id, memberships.userId))
 							.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles('body'))))
 							.all()
 							.filter((u, i, all) => u.id !== actor.id && all.findIndex((x) => x.id === u.id) === i)
+							// Only those the body's college rule lets her choose (`giveProxy` decides; this list follows it).
+							.filter((u) => proxyCollegeAllowed(across, elig.collegeId, u.collegeId))
+							.map(({ id, name }) => ({ id, name }))
 					: [];
 			const myProxy =
 				c.spaceType === 'body'

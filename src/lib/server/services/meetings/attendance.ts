@@ -1,6 +1,6 @@
 /** Attendance: members answer ahead (present, excused, absent, proxy); the secretary checks people in and out. */
 import { and, eq } from 'drizzle-orm';
-import { acceptsAttendance, checkProxy, type AttendanceStatus } from '$lib/domain/meetings';
+import { acceptsAttendance, checkProxy, seatActive, type AttendanceStatus } from '$lib/domain/meetings';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { transaction, type Db } from '../../db';
 import { meetingAttendance } from '../../db/schema';
@@ -31,7 +31,10 @@ export function createAttendance(ctx: MeetingContext, room: ReturnType<typeof cr
 				.attendanceOf(tx, meeting.id)
 				.filter((a) => a.status === 'proxy' && a.proxyHolderId)
 				.map((a) => ({ giverId: a.userId, holderId: a.proxyHolderId! }));
-			const check = checkProxy(userId, change.proxyHolderId ?? '', links, members, ctx.rulesOf(tx, meeting.bodyId).proxyLimit);
+			const rules = ctx.rulesOf(tx, meeting.bodyId);
+			const now = deps.clock.now().getTime();
+			const collegeOf = new Map(seats.filter((s) => seatActive(s, now)).map((s) => [s.userId, s.collegeId]));
+			const check = checkProxy(userId, change.proxyHolderId ?? '', links, members, rules.proxyLimit, { across: rules.proxiesAcrossColleges, collegeOf });
 			if (!check.ok) throw meetingError(check.code);
 		}
 		const at = deps.clock.now();

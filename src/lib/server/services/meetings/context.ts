@@ -47,10 +47,15 @@ export function createContext(deps: ServiceDeps) {
 	}
 
 	function rulesOf(tx: Db, bodyId: string): BodyRules {
-		const body = tx.select({ proxyLimit: bodies.proxyLimit }).from(bodies).where(eq(bodies.id, bodyId)).get();
+		const body = tx.select({ proxyLimit: bodies.proxyLimit, proxiesAcrossColleges: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, bodyId)).get();
 		const row = tx.select().from(bodyRules).where(eq(bodyRules.bodyId, bodyId)).get();
 		const { bodyId: _b, updatedAt: _u, ...stored } = row ?? { bodyId, updatedAt: null };
-		return { ...defaultRules, ...stored, proxyLimit: body?.proxyLimit ?? defaultRules.proxyLimit };
+		return {
+			...defaultRules,
+			...stored,
+			proxyLimit: body?.proxyLimit ?? defaultRules.proxyLimit,
+			proxiesAcrossColleges: body?.proxiesAcrossColleges ?? defaultRules.proxiesAcrossColleges
+		};
 	}
 
 	/**

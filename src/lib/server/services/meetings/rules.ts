@@ -36,9 +36,13 @@ export function createRules(ctx: MeetingContext) {
 				updatedAt: now
 			};
 			transaction(db, (tx) => {
+				const before = ctx.rulesOf(tx, data.bodyId);
+				const proxiesAcrossColleges = data.proxyColleges === undefined ? before.proxiesAcrossColleges : data.proxyColleges === 'across';
 				tx.insert(bodyRules).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: bodyRules.bodyId, set: values }).run();
-				tx.update(bodies).set({ proxyLimit: data.proxyLimit }).where(eq(bodies.id, data.bodyId)).run();
-				audit(tx, now, actor.id, 'body.rules', { type: 'body', id: data.bodyId }, { ...values, proxyLimit: data.proxyLimit });
+				tx.update(bodies).set({ proxyLimit: data.proxyLimit, proxiesAcrossColleges }).where(eq(bodies.id, data.bodyId)).run();
+				audit(tx, now, actor.id, 'body.rules', { type: 'body', id: data.bodyId }, { ...values, proxyLimit: data.proxyLimit, proxiesAcrossColleges });
+				if (before.proxiesAcrossColleges !== proxiesAcrossColleges)
+					audit(tx, now, actor.id, 'body.proxyColleges', { type: 'body', id: data.bodyId }, { from: before.proxiesAcrossColleges ? 'across' : 'within', to: proxiesAcrossColleges ? 'across' : 'within' });
 			});
 		},
 

@@ -74,6 +74,8 @@ export const rulesSchema = z.object({
 	substitutesVote: checkbox,
 	proxiesCountForQuorum: checkbox,
 	proxyLimit: z.coerce.number('meetings.error.number').int('meetings.error.number').min(0, 'meetings.error.number').max(10, 'meetings.error.number'),
+	/** Left out (an older form): the body keeps its current rule. */
+	proxyColleges: z.enum(['across', 'within'], 'meetings.error.proxyColleges').optional(),
 	speechLimitSec: optionalInt(10, 3600),
 	firstTimeFirst: checkbox,
 	balanceWarnRatio: z.coerce.number('meetings.error.number').min(1, 'meetings.error.number').max(10, 'meetings.error.number'),
