@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { can, ForbiddenError, proposalActions, proposalResource, type ProposalAction } from '$lib/domain/policy';
+import { associationRightsLevels, can, ForbiddenError, proposalActions, proposalResource, type AssociationRights, type ProposalAction } from '$lib/domain/policy';
 import { descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
-import type { SessionUser } from '$lib/server/auth/session';
+import { loadActor, type SessionUser } from '$lib/server/auth/session';
 import { proposals } from '$lib/server/db/schema';
 import { Peer, syncMessage } from '$lib/server/collab/testing-peer';
 import { UserError } from '$lib/server/services/errors';
@@ -238,5 +238,108 @@ describe('the live site plan takes from an author only what the pin form would',
 		expect(live.results.filter((r) => !r.ok)).toEqual([]);
 		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.5, y: 0.5 });
 		for (const p of peers.splice(0)) p.close();
+	});
+});
+
+/**
+ * Issue 8: what the tenant association may do is a rule of its residence. Under each rule, every
+ * proposal door (the service calls the form actions make) and the doors of votes agree with the
+ * policy, the association being read as she is now; on a socket opened under one rule, the next
+ * update obeys the rule that holds when it arrives.
+ */
+describe('the association under each rule of its residence', () => {
+	let home: string;
+	const cast: Record<'association' | 'facilitator' | 'author', SessionUser> = {} as never;
+	const now = (who: SessionUser) => loadActor(app.services.deps.db, who.id)!;
+	const setRule = (rule: AssociationRights) => app.services.residenceRules.setAssociationRights(cast.facilitator, { residenceId: home, associationRights: rule });
+
+	beforeAll(async () => {
+		home = (await createResidence(app)).residence.id;
+		const here = (role: 'tenant' | 'association' | 'facilitator') => [{ type: 'residence' as const, id: home, role }];
+		cast.association = await createUser(app, { displayName: 'Josiane', roles: here('association') });
+		cast.facilitator = await createUser(app, { displayName: 'Claire', roles: here('facilitator') });
+		cast.author = await createUser(app, { displayName: 'Amina', roles: here('tenant') });
+	});
+
+	async function idea(state: State) {
+		const { proposals: service } = app.services;
+		const { id } = await service.propose(cast.author, { residenceId: home, title: 'Un abri vélos', description: 'Près du B' });
+		const { eventId } = service.move(cast.facilitator, { proposalId: id, status: 'idea', index: 0 });
+		if (state === 'hidden') service.hideProposal(cast.facilitator, { id, reason: 'Doublon' });
+		const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, id)).get();
+		return { id, eventId, resource: proposalResource(row!) };
+	}
+	const newVote = (actor: SessionUser) => () =>
+		app.services.consultations.create(actor, { space: { type: 'residence', id: home }, question: 'Un abri vélos ?', method: 'yes-no-abstain', electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true });
+
+	for (const rule of associationRightsLevels)
+		it(`${rule}: the proposal doors and the vote doors do what the policy says`, async () => {
+			await setRule(rule);
+			const asso = now(cast.association);
+			expect(asso.spaceRules?.get(`residence:${home}`)).toEqual({ association: rule });
+			for (const state of states) {
+				const expected: Record<string, boolean> = {};
+				const forms: Record<string, boolean> = {};
+				for (const action of proposalActions) {
+					const p = await idea(state);
+					expected[action] = can(asso, action, p.resource);
+					forms[action] = await attempt(serviceDoor(action, asso, p));
+				}
+				expect(forms, state).toEqual(expected);
+			}
+			// The same answers, written by hand: the board is the association's only under `full`.
+			const open = (await idea('open')).resource;
+			const board = rule === 'full';
+			expect(can(asso, 'proposal.move', open)).toBe(board);
+			expect(can(asso, 'proposal.moderate', open)).toBe(board);
+			// Votes: created, opened and closed by the association under `votes` and `full`.
+			const votes = rule !== 'participate';
+			expect(await attempt(newVote(asso))).toBe(votes);
+			const { id: staffVote } = newVote(cast.facilitator)();
+			expect(await attempt(() => app.services.consultations.close(asso, { consultationId: staffVote }))).toBe(votes);
+			// Whatever the rule, she votes like a tenant.
+			const { id: another } = newVote(cast.facilitator)();
+			expect(await attempt(() => app.services.consultations.cast(asso, { consultationId: another, ballot: { position: 'for' } }))).toBe(true);
+		}, 30_000);
+
+	it('an open socket obeys the rule as it is now: arranging pins stops the moment the rule narrows, and starts again', async () => {
+		await setRule('full');
+		const mine = await idea('open');
+		const live = peer(cast.association, pinsDocName(home));
+		expect(await live.join()).toMatchObject({ ok: true, data: { readOnly: false } });
+		const pins = live.doc.getMap(PINS_FIELD);
+		pins.set(mine.id, { x: 0.2, y: 0.2 });
+		await live.flush();
+		expect(live.results.at(-1)).toMatchObject({ ok: true });
+		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
+
+		await setRule('votes');
+		pins.set(mine.id, { x: 0.7, y: 0.7 });
+		await live.flush();
+		expect(live.results.at(-1)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
+		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
+
+		// Editing a neighbour's live description: refused on the same terms, over a socket opened now.
+		const text = peer(cast.association, descriptionDocName(mine.id));
+		expect(await text.join()).toMatchObject({ ok: true, data: { readOnly: true } });
+
+		await setRule('full');
+		const again = peer(cast.association, pinsDocName(home));
+		await again.join();
+		again.doc.getMap(PINS_FIELD).set(mine.id, { x: 0.6, y: 0.6 });
+		await again.flush();
+		expect(again.results.at(-1)).toMatchObject({ ok: true });
+		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.6, y: 0.6 });
+		for (const p of peers.splice(0)) p.close();
+	});
+
+	it('only staff change the rule; the association cannot widen her own rights, and a bad value changes nothing', async () => {
+		await setRule('participate');
+		await expect(app.services.residenceRules.setAssociationRights(now(cast.association), { residenceId: home, associationRights: 'full' })).rejects.toBeInstanceOf(ForbiddenError);
+		await expect(app.services.residenceRules.setAssociationRights(cast.facilitator, { residenceId: home, associationRights: 'everything' })).rejects.toMatchObject({ fields: { associationRights: 'residence.rules.error.choice' } });
+		const view = await app.services.residenceRules.view(now(cast.association), home);
+		expect(view).toMatchObject({ associationRights: 'participate', can: { manage: false }, associationMembers: 1 });
+		expect(view.changed).toMatchObject({ by: 'Claire', from: 'full' });
+		await setRule('full');
 	});
 });

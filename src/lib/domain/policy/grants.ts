@@ -76,6 +76,30 @@ export interface Actor {
 	readOnly?: ReadonlySet<string>;
 	/** Practice spaces among those keys: a role played in a practice run makes nobody staff for real. */
 	practice?: ReadonlySet<string>;
+	/**
+	 * The rules of the spaces this actor belongs to, keyed like `roles`, read with her roles where
+	 * actors are loaded (auth/session.ts): a space's rule is part of what the policy reads, as it is
+	 * now (a change signals `account.changed` for those it concerns). Missing: the narrowest rule.
+	 */
+	spaceRules?: ReadonlyMap<string, SpaceRules>;
+}
+
+/**
+ * What the tenant association of a residence may do beyond what tenants do: a rule each residence
+ * chooses (its staff set it on the residence's rules page).
+ * - `participate`: propose, comment, support and vote like the tenants (and see who is a member);
+ * - `votes`: also create, open and close votes, and follow up the decisions they make;
+ * - `full`: also run the board with staff: move ideas between columns, hide an idea or a comment
+ *   with a public reason, record the residence's activities. The only behaviour before the rule
+ *   existed, so existing residences keep it (the column's default).
+ */
+export const associationRightsLevels = ['participate', 'votes', 'full'] as const;
+export type AssociationRights = (typeof associationRightsLevels)[number];
+export const defaultAssociationRights: AssociationRights = 'full';
+
+/** A space's own rules, as the policy reads them. */
+export interface SpaceRules {
+	association: AssociationRights;
 }
 
 export const spaceKey = (space: SpaceRef) => `${space.type}:${space.id}`;
@@ -94,7 +118,7 @@ const participant: Action[] = ['space.view', 'proposal.create', 'proposal.commen
  */
 const grants: Record<Role, readonly Action[]> = {
 	tenant: [...participant, 'space.members'],
-	// Tenant associations co-facilitate with staff, but access resets stay with the landlord.
+	// The association's grants depend on the residence's rule (`associationGrants`); this is the widest.
 	association: [...participant, 'space.members', 'proposal.move', 'content.moderate', 'consultation.manage', 'decision.manage', 'activity.manage'],
 	// Agency staff run the board; they record votes given in person but do not vote in tenants' place.
 	facilitator: [
@@ -179,6 +203,25 @@ const grants: Record<Role, readonly Action[]> = {
 	]
 };
 
+/**
+ * The association under each rule of its residence. Access resets, invitations and managing the
+ * space stay with the landlord's staff whatever the rule.
+ */
+const associationGrants: Record<AssociationRights, readonly Action[]> = {
+	participate: [...participant, 'space.members'],
+	votes: [...participant, 'space.members', 'consultation.manage', 'decision.manage'],
+	full: grants.association
+};
+
+/** The residence's rule for its association, as this actor was loaded with it (the narrowest when unknown: fail closed). */
+export function associationRightsIn(actor: Actor, space: SpaceRef): AssociationRights {
+	return actor.spaceRules?.get(spaceKey(space))?.association ?? 'participate';
+}
+
+/** What one role held in `space` grants there, under the space's rules. */
+function grantsOf(actor: Actor, role: Role, space: SpaceRef): readonly Action[] {
+	return role === 'association' ? associationGrants[associationRightsIn(actor, space)] : grants[role];
+}
 
 /** Platform administrators manage everything, but only vote where they also hold a voting role. */
 const adminGrants: readonly Action[] = actions.filter((a) => a !== 'vote.cast' && a !== 'proposal.support');
@@ -194,7 +237,7 @@ export const readActions: readonly Action[] = ['space.view', 'space.members', 'p
 /** A space action, as the roles held in that space (or administration) grant it. */
 export function has(actor: Actor, action: Action, space: SpaceRef): boolean {
 	if (actor.readOnly?.has(spaceKey(space)) && !readActions.includes(action)) return false;
-	if (rolesIn(actor, space).some((role) => grants[role].includes(action))) return true;
+	if (rolesIn(actor, space).some((role) => grantsOf(actor, role, space).includes(action))) return true;
 	return actor.isAdmin && adminGrants.includes(action);
 }
 

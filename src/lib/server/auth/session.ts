@@ -1,9 +1,9 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { eq, inArray } from 'drizzle-orm';
-import type { Actor, Role, SpaceType } from '$lib/domain/policy';
+import type { Actor, Role, SpaceRules, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Db } from '../db';
-import { memberships, practiceRuns, sessions, users } from '../db/schema';
+import { memberships, practiceRuns, residences, sessions, users } from '../db/schema';
 import type { Clock, Ids } from '../ids';
 import { sha256Hex } from '../crypto';
 
@@ -67,6 +67,7 @@ export function loadActor(db: Db, userId: string): SessionUser | null {
 		isAdmin: user.isAdmin,
 		roles,
 		...practiceSpaces(db, rows.map((r) => r.spaceId)),
+		spaceRules: spaceRules(db, rows),
 		username: user.username,
 		displayName: user.displayName,
 		email: user.email,
@@ -96,11 +97,14 @@ export function loadActors(db: Db, userIds: readonly string[]): Map<string, Acto
 		roles.set(key, [...(roles.get(key) ?? []), row.role]);
 	}
 	const { readOnly, practice } = practiceSpaces(db, rows.map((r) => r.spaceId));
-	if (practice.size > 0)
-		for (const actor of out.values()) {
+	const rules = spaceRules(db, rows);
+	for (const actor of out.values()) {
+		actor.spaceRules = rules;
+		if (practice.size > 0) {
 			actor.readOnly = readOnly;
 			actor.practice = practice;
 		}
+	}
 	return out;
 }
 
@@ -123,6 +127,19 @@ function practiceSpaces(db: Db, spaceIds: string[]): { readOnly: Set<string>; pr
 		if (row.status !== 'active') readOnly.add(key);
 	}
 	return { readOnly, practice };
+}
+
+/**
+ * The rules of the residences where these memberships sit (what their tenant association may do),
+ * keyed like roles: the policy reads a space's rule with the actor's roles. One indexed query.
+ */
+function spaceRules(db: Db, rows: readonly { spaceType: SpaceType; spaceId: string }[]): Map<string, SpaceRules> {
+	const out = new Map<string, SpaceRules>();
+	const ids = [...new Set(rows.filter((r) => r.spaceType === 'residence').map((r) => r.spaceId))];
+	if (ids.length === 0) return out;
+	for (const r of db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, ids)).all())
+		out.set(`residence:${r.id}`, { association: r.association });
+	return out;
 }
 
 export interface SessionValidation {

@@ -36,7 +36,9 @@ export interface LiveAuth {
 /** What a live connection depends on: if any of it moves, its rooms and presence are re-checked. */
 function fingerprint(user: SessionUser): string {
 	const roles = [...user.roles.entries()].map(([k, r]) => `${k}=${[...r].sort().join('+')}`).sort();
-	return JSON.stringify([user.isAdmin, user.discreet, user.displayName, user.locale, roles]);
+	// A space's rules are part of what the policy reads (what the association may do there).
+	const rules = [...(user.spaceRules ?? new Map()).entries()].map(([k, r]) => `${k}=${r.association}`).sort();
+	return JSON.stringify([user.isAdmin, user.discreet, user.displayName, user.locale, roles, rules]);
 }
 
 export function createLiveAuth(deps: { db: Db; clock: Clock; bus: EventBus }, ttlMs = LIVE_AUTH_TTL_MS): LiveAuth {

@@ -4,6 +4,7 @@ import { createInflight } from './inflight';
 import { createAdminService } from './admin';
 import { createAuthService } from './auth';
 import { createSpacesService } from './spaces';
+import { createResidenceRulesService } from './residence-rules';
 import { createNotificationsService } from './notifications';
 import { createMailService } from './notifications/mail';
 import { createProposalsService } from './proposals';
@@ -41,6 +42,7 @@ export function createServices(deps: ServiceDeps, options: { consultations?: Con
 		auth: createAuthService(deps, { notifications }),
 		admin: createAdminService(deps),
 		spaces: createSpacesService(deps),
+		residenceRules: createResidenceRulesService(deps),
 		notifications,
 		mail: createMailService(deps),
 		proposals: createProposalsService(deps, { notifications }),

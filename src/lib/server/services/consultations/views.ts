@@ -209,6 +209,8 @@ export function createViews(
 				household,
 				proxies: proxies.map((x) => ({ ...x, voted: !!participationOf(db, c.id, `u:${x.giverId}`) })),
 				proxyHolders: holders,
+				/** The body's rule: proxies only within one's college (the list above already follows it). */
+				proxiesWithinCollege: c.spaceType === 'body' && !across,
 				myProxy,
 				/** A vote staff recorded for her: waiting for her word, or how it was settled. */
 				assisted: assistedFor(actor, c.id),
