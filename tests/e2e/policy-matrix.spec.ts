@@ -5,7 +5,7 @@ import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { can, proposalActions, type Actor, type ProposalAction, type ProposalResource, type Role } from '../../src/lib/domain/policy';
+import { associationRightsLevels, can, proposalActions, type Actor, type AssociationRights, type ProposalAction, type ProposalResource, type Role } from '../../src/lib/domain/policy';
 import { BASE_URL, client } from './http';
 
 /**
@@ -85,47 +85,9 @@ function syncStep1(): Uint8Array {
 
 const decoderOf = (bytes: Uint8Array) => decoding.createDecoder(bytes);
 
-test('every role × every proposal action: the form actions and the sockets do what the policy table says', async () => {
-	test.setTimeout(420_000);
-	const admin = await client('admin@demo.test');
-
-	// A residence of its own, with one person per role (the stranger lives elsewhere).
-	const org = find((await data(admin, '/admin')).nodes, (o) => o.name === 'Lyon Métropole Habitat' && typeof o.id === 'string')[0]!.id as string;
-	expect((await act(admin, `/admin/o/${org}?/createResidence`, { name: RESIDENCE_NAME, buildings: 'A; 4' })).ok).toBe(true);
-	const rid = find((await data(admin, `/admin/o/${org}`)).nodes, (o) => o.name === RESIDENCE_NAME && typeof o.id === 'string')[0]!.id as string;
-	const users = find((await data(admin, '/admin/users')).nodes, (o) => typeof o.username === 'string' && typeof o.id === 'string');
-	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
-	const cast: { who: string; username: string; role: Role | null }[] = [
-		{ who: 'stranger', username: 'fatou', role: null },
-		{ who: 'tenant', username: 'karim', role: 'tenant' },
-		{ who: 'author', username: 'amina', role: 'tenant' },
-		{ who: 'association', username: 'josiane', role: 'association' },
-		{ who: 'facilitator', username: 'claire.martin@lmh.demo', role: 'facilitator' },
-		{ who: 'observer', username: 'elise.morel@nantes.demo', role: 'observer' },
-		{ who: 'admin', username: 'admin@demo.test', role: null }
-	];
-	for (const c of cast) if (c.role) expect((await act(admin, '/admin/users?/assign', { userId: idOf(c.username), space: `residence:${rid}`, role: c.role })).ok, c.who).toBe(true);
-	const ctx = Object.fromEntries(await Promise.all(cast.map(async (c) => [c.who, c.who === 'admin' ? admin : await client(c.username)] as const)));
-	/** The same people as the policy sees them: the roles just assigned, and nothing else in this residence. */
-	const actorOf = (c: (typeof cast)[number]): Actor => ({ id: idOf(c.username), isAdmin: c.who === 'admin', roles: new Map(c.role ? [[`residence:${rid}`, [c.role]]] : []) });
-
+/** The form action (and, where there is one, the live door) of each proposal action on a residence's board. */
+function doorsFor(rid: string) {
 	const board = `/r/${rid}/board`;
-	let n = 0;
-	async function freshIdea(hidden: boolean) {
-		n += 1;
-		const created = await act(ctx.author!, `${board}/new`, { title: `Idée n° ${n}`, description: 'Deux bancs devant le A' });
-		const id = /created=([A-Za-z0-9_-]+)/.exec(JSON.stringify(created))?.[1] ?? (await latestIdea());
-		const moved = await act(ctx.facilitator!, `${board}?/move`, { proposalId: id, status: 'idea', index: '0' });
-		const eventId = String((moved.data.moved as Json).eventId);
-		if (hidden) expect((await act(ctx.facilitator!, `${board}/p/${id}?/hide`, { reason: 'Hors sujet' })).ok).toBe(true);
-		const resource: ProposalResource = { kind: 'proposal', space: { type: 'residence', id: rid }, authorId: idOf('amina'), status: 'idea', hidden };
-		return { id, eventId, resource };
-	}
-	async function latestIdea(): Promise<string> {
-		const cards = find((await data(ctx.facilitator!, board)).nodes, (o) => o.title === `Idée n° ${n}` && typeof o.id === 'string');
-		return cards[0]!.id as string;
-	}
-
 	const formDoor: Record<ProposalAction, (c: APIRequestContext, p: { id: string; eventId: string }) => Promise<boolean>> = {
 		'proposal.view': async (c, p) => (await data(c, `${board}/p/${p.id}`)).status === 200,
 		'proposal.read': async (c, p) => {
@@ -148,6 +110,57 @@ test('every role × every proposal action: the form actions and the sockets do w
 		'proposal.edit': (c, p) => liveChange(c, `proposal:${p.id}:description`, (d) => d.getXmlFragment('description').insert(0, [new Y.XmlElement('paragraph')])),
 		'proposal.pin': (c, p) => liveChange(c, `residence:${rid}:pins`, (d) => d.getMap('pins').set(p.id, { x: 0.3, y: 0.6 }))
 	};
+	return { formDoor, socketDoor };
+}
+
+test('every role × every proposal action: the form actions and the sockets do what the policy table says', async () => {
+	test.setTimeout(420_000);
+	const admin = await client('admin@demo.test');
+
+	// A residence of its own, with one person per role (the stranger lives elsewhere).
+	const org = find((await data(admin, '/admin')).nodes, (o) => o.name === 'Lyon Métropole Habitat' && typeof o.id === 'string')[0]!.id as string;
+	expect((await act(admin, `/admin/o/${org}?/createResidence`, { name: RESIDENCE_NAME, buildings: 'A; 4' })).ok).toBe(true);
+	const rid = find((await data(admin, `/admin/o/${org}`)).nodes, (o) => o.name === RESIDENCE_NAME && typeof o.id === 'string')[0]!.id as string;
+	const users = find((await data(admin, '/admin/users')).nodes, (o) => typeof o.username === 'string' && typeof o.id === 'string');
+	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
+	const cast: { who: string; username: string; role: Role | null }[] = [
+		{ who: 'stranger', username: 'fatou', role: null },
+		{ who: 'tenant', username: 'karim', role: 'tenant' },
+		{ who: 'author', username: 'amina', role: 'tenant' },
+		{ who: 'association', username: 'josiane', role: 'association' },
+		{ who: 'facilitator', username: 'claire.martin@lmh.demo', role: 'facilitator' },
+		{ who: 'observer', username: 'elise.morel@nantes.demo', role: 'observer' },
+		{ who: 'admin', username: 'admin@demo.test', role: null }
+	];
+	for (const c of cast) if (c.role) expect((await act(admin, '/admin/users?/assign', { userId: idOf(c.username), space: `residence:${rid}`, role: c.role })).ok, c.who).toBe(true);
+	const ctx = Object.fromEntries(await Promise.all(cast.map(async (c) => [c.who, c.who === 'admin' ? admin : await client(c.username)] as const)));
+	/** The same people as the policy sees them: the roles just assigned, and nothing else in this residence. */
+	const actorOf = (c: (typeof cast)[number]): Actor => ({
+		id: idOf(c.username),
+		isAdmin: c.who === 'admin',
+		roles: new Map(c.role ? [[`residence:${rid}`, [c.role]]] : []),
+		// A new residence keeps today's rule for its association (issue 8): she also runs votes and the board.
+		spaceRules: new Map([[`residence:${rid}`, { association: 'full' }]])
+	});
+
+	const board = `/r/${rid}/board`;
+	let n = 0;
+	async function freshIdea(hidden: boolean) {
+		n += 1;
+		const created = await act(ctx.author!, `${board}/new`, { title: `Idée n° ${n}`, description: 'Deux bancs devant le A' });
+		const id = /created=([A-Za-z0-9_-]+)/.exec(JSON.stringify(created))?.[1] ?? (await latestIdea());
+		const moved = await act(ctx.facilitator!, `${board}?/move`, { proposalId: id, status: 'idea', index: '0' });
+		const eventId = String((moved.data.moved as Json).eventId);
+		if (hidden) expect((await act(ctx.facilitator!, `${board}/p/${id}?/hide`, { reason: 'Hors sujet' })).ok).toBe(true);
+		const resource: ProposalResource = { kind: 'proposal', space: { type: 'residence', id: rid }, authorId: idOf('amina'), status: 'idea', hidden };
+		return { id, eventId, resource };
+	}
+	async function latestIdea(): Promise<string> {
+		const cards = find((await data(ctx.facilitator!, board)).nodes, (o) => o.title === `Idée n° ${n}` && typeof o.id === 'string');
+		return cards[0]!.id as string;
+	}
+
+	const { formDoor, socketDoor } = doorsFor(rid);
 
 	for (const hidden of [false, true])
 		for (const c of cast) {
@@ -173,4 +186,113 @@ test('every role × every proposal action: the form actions and the sockets do w
 	expect(proposalActions.filter((a) => can(actorOf(cast[2]!), a, open))).toContain('proposal.pin');
 	expect(proposalActions.filter((a) => can(actorOf(cast[1]!), a, open))).not.toContain('proposal.pin');
 	for (const c of Object.values(ctx)) await c.dispose();
+});
+
+/**
+ * Issue 8: what the association may do is a rule of its residence. Under each rule Claire picks on
+ * the residence's rules page, every proposal door (forms and sockets) and the vote doors do for
+ * Josiane exactly what the policy answers for her under that rule; a socket opened under one rule
+ * obeys the next; and neither the association nor a tenant can change the rule by a forged POST.
+ */
+test('the association under each rule of its residence: forms, votes and sockets follow the rule as it is now', async () => {
+	test.setTimeout(300_000);
+	const admin = await client('admin@demo.test');
+	const name = 'Résidence des règles (test)';
+	const org = find((await data(admin, '/admin')).nodes, (o) => o.name === 'Lyon Métropole Habitat' && typeof o.id === 'string')[0]!.id as string;
+	expect((await act(admin, `/admin/o/${org}?/createResidence`, { name, buildings: 'A; 4' })).ok).toBe(true);
+	const rid = find((await data(admin, `/admin/o/${org}`)).nodes, (o) => o.name === name && typeof o.id === 'string')[0]!.id as string;
+	const users = find((await data(admin, '/admin/users')).nodes, (o) => typeof o.username === 'string' && typeof o.id === 'string');
+	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
+	for (const [username, role] of [['josiane', 'association'], ['claire.martin@lmh.demo', 'facilitator'], ['amina', 'tenant'], ['karim', 'tenant']] as const)
+		expect((await act(admin, '/admin/users?/assign', { userId: idOf(username), space: `residence:${rid}`, role })).ok).toBe(true);
+	const [josiane, claire, amina, karim] = await Promise.all(['josiane', 'claire.martin@lmh.demo', 'amina', 'karim'].map((u) => client(u)));
+	const rules = `/r/${rid}/rules`;
+	const ruleNow = async () => find((await data(claire!, rules)).nodes, (o) => typeof o.associationRights === 'string')[0]!.associationRights;
+	const asRule = (rule: AssociationRights): Actor => ({ id: idOf('josiane'), isAdmin: false, roles: new Map([[`residence:${rid}`, ['association']]]), spaceRules: new Map([[`residence:${rid}`, { association: rule }]]) });
+	// A new residence keeps today's rule.
+	expect(await ruleNow()).toBe('full');
+
+	const board = `/r/${rid}/board`;
+	const { formDoor, socketDoor } = doorsFor(rid);
+	let n = 0;
+	async function freshIdea(hidden: boolean) {
+		n += 1;
+		await act(amina!, `${board}/new`, { title: `Règle n° ${n}`, description: 'Un abri vélos' });
+		const id = find((await data(claire!, board)).nodes, (o) => o.title === `Règle n° ${n}` && typeof o.id === 'string')[0]!.id as string;
+		const moved = await act(claire!, `${board}?/move`, { proposalId: id, status: 'idea', index: '0' });
+		if (hidden) expect((await act(claire!, `${board}/p/${id}?/hide`, { reason: 'Hors sujet' })).ok).toBe(true);
+		const resource: ProposalResource = { kind: 'proposal', space: { type: 'residence', id: rid }, authorId: idOf('amina'), status: 'idea', hidden };
+		return { id, eventId: String((moved.data.moved as Json).eventId), resource };
+	}
+	/** The "new vote" form; it refuses before reading the upload (an error answer, not a form failure). */
+	async function newVote(ctx: APIRequestContext): Promise<{ ok: boolean; location?: string }> {
+		const form = { question: `Un abri vélos ? (${++n})`, method: 'yes-no-abstain', secrecy: 'public', resultsVisibility: 'live', openNow: 'on' };
+		const res = await ctx.post(`/r/${rid}/consultations/new?/create`, { multipart: form, headers: { accept: 'application/json', 'x-sveltekit-action': 'true' } });
+		const body = (await res.json()) as { type: string; status?: number; location?: string };
+		expect(['redirect', 'error', 'failure'], JSON.stringify(body)).toContain(body.type);
+		if (body.type !== 'redirect') expect(body.status ?? res.status()).toBe(403);
+		return { ok: body.type === 'redirect', location: body.location };
+	}
+
+	for (const rule of associationRightsLevels) {
+		expect((await act(claire!, `${rules}?/association`, { associationRights: rule })).ok, rule).toBe(true);
+		expect(await ruleNow()).toBe(rule);
+		for (const hidden of [false, true]) {
+			const expected: Record<string, boolean> = {};
+			const forms: Record<string, boolean> = {};
+			const sockets: Record<string, boolean> = {};
+			const liveExpected: Record<string, boolean> = {};
+			for (const action of proposalActions) {
+				const p = await freshIdea(hidden);
+				expected[action] = can(asRule(rule), action, p.resource);
+				forms[action] = await formDoor[action](josiane!, p);
+				const live = socketDoor[action];
+				if (live) {
+					liveExpected[action] = expected[action]!;
+					sockets[action] = await live(josiane!, await freshIdea(hidden));
+				}
+			}
+			expect(forms, `${rule}, ${hidden ? 'hidden' : 'open'} idea, over HTTP`).toEqual(expected);
+			expect(sockets, `${rule}, ${hidden ? 'hidden' : 'open'} idea, over sockets`).toEqual(liveExpected);
+			expect(expected['proposal.move'], `${rule}: the board`).toBe(rule === 'full');
+		}
+		// Votes: she creates, opens and closes them under `votes` and `full`; she votes under every rule.
+		const runsVotes = rule !== 'participate';
+		expect((await newVote(josiane!)).ok, `${rule}: create a vote`).toBe(runsVotes);
+		const staffVote = (await newVote(claire!)).location!;
+		expect(staffVote).toMatch(/^\/c\/[a-z0-9]+$/);
+		expect((await act(josiane!, `${staffVote}?/vote`, { position: 'for' })).ok, `${rule}: vote`).toBe(true);
+		expect((await act(josiane!, `${staffVote}?/close`, {})).ok, `${rule}: close a vote`).toBe(runsVotes);
+	}
+
+	// An open socket on the site plan, joined while she may arrange it: the next change obeys the rule as it is now.
+	const cookie = (await josiane!.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+	const socket = io(BASE_URL, { extraHeaders: { cookie, origin: BASE_URL }, transports: ['websocket'], forceNew: true, reconnection: false });
+	try {
+		const doc = `residence:${rid}:pins`;
+		const idea = await freshIdea(false);
+		expect(((await socket.timeout(10_000).emitWithAck('collab.join', { doc })) as { ok: boolean }).ok).toBe(true);
+		const d = new Y.Doc();
+		const state = (await socket.timeout(10_000).emitWithAck('collab.sync', { doc, message: syncStep1() })) as { ok: boolean; data?: { reply: ArrayBuffer } };
+		if (state.ok && state.data?.reply) syncProtocol.readSyncMessage(decoderOf(new Uint8Array(state.data.reply)), encoding.createEncoder(), d, 'server');
+		const send = async (x: number) => {
+			const before = Y.encodeStateVector(d);
+			d.getMap('pins').set(idea.id, { x, y: 0.5 });
+			return ((await socket.timeout(10_000).emitWithAck('collab.sync', { doc, message: syncMessage(Y.encodeStateAsUpdate(d, before)) })) as { ok: boolean; code?: string });
+		};
+		expect(await send(0.2)).toMatchObject({ ok: true });
+		expect((await act(claire!, `${rules}?/association`, { associationRights: 'votes' })).ok).toBe(true);
+		expect(await send(0.8)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
+		expect((await act(claire!, `${rules}?/association`, { associationRights: 'full' })).ok).toBe(true);
+		expect(await send(0.6)).toMatchObject({ ok: true });
+	} finally {
+		socket.disconnect();
+	}
+
+	// The real door, forged: neither the association nor a tenant changes the rule; a bad value changes nothing.
+	expect((await act(claire!, `${rules}?/association`, { associationRights: 'participate' })).ok).toBe(true);
+	for (const forger of [josiane!, karim!]) expect((await act(forger, `${rules}?/association`, { associationRights: 'full' })).ok).toBe(false);
+	expect((await act(claire!, `${rules}?/association`, { associationRights: 'tout' })).ok).toBe(false);
+	expect(await ruleNow()).toBe('participate');
+	for (const c of [admin, josiane!, claire!, amina!, karim!]) await c.dispose();
 });

@@ -37,10 +37,10 @@ export function createProxies(ctx: Context, { eligibility }: ElectorateReads, { 
 				if (data.holderId === actor.id) throw new UserError('votes.error.proxySelf');
 				const elig = eligibility(actor.id, actor, c);
 				const holder = eligibility(data.holderId, { id: data.holderId, isAdmin: false, roles: rolesOf(data.holderId) }, c);
-				if (participationOf(db, c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
 				const body = db.select({ limit: bodies.proxyLimit, across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, c.spaceId)).get();
 				// The body's rule, as it is now: within colleges, only to a member of one's own college.
 				if (!proxyCollegeAllowed(body?.across ?? true, elig.collegeId, holder.collegeId)) throw new UserError('votes.error.proxyCollege', {}, 409);
+				if (participationOf(db, c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
 				const limit = body?.limit ?? 0;
 				const now = clock.now();
 				transaction(db, (tx) => {
