@@ -262,7 +262,7 @@ test('the association under each rule of its residence: forms, votes and sockets
 		const staffVote = (await newVote(claire!)).location!;
 		expect(staffVote).toMatch(/^\/c\/[a-z0-9]+$/);
 		expect((await act(josiane!, `${staffVote}?/vote`, { position: 'for' })).ok, `${rule}: vote`).toBe(true);
-		expect((await act(josiane!, `${staffVote}?/close`, {})).ok, `${rule}: close a vote`).toBe(runsVotes);
+		expect((await act(josiane!, `${staffVote}/manage?/close`, {})).ok, `${rule}: close a vote`).toBe(runsVotes);
 	}
 
 	// An open socket on the site plan, joined while she may arrange it: the next change obeys the rule as it is now.
@@ -272,10 +272,11 @@ test('the association under each rule of its residence: forms, votes and sockets
 		const doc = `residence:${rid}:pins`;
 		const idea = await freshIdea(false);
 		expect(((await socket.timeout(10_000).emitWithAck('collab.join', { doc })) as { ok: boolean }).ok).toBe(true);
-		const d = new Y.Doc();
-		const state = (await socket.timeout(10_000).emitWithAck('collab.sync', { doc, message: syncStep1() })) as { ok: boolean; data?: { reply: ArrayBuffer } };
-		if (state.ok && state.data?.reply) syncProtocol.readSyncMessage(decoderOf(new Uint8Array(state.data.reply)), encoding.createEncoder(), d, 'server');
+		// Each change starts from the server's state, as a client re-syncs after a refusal.
 		const send = async (x: number) => {
+			const d = new Y.Doc();
+			const state = (await socket.timeout(10_000).emitWithAck('collab.sync', { doc, message: syncStep1() })) as { ok: boolean; data?: { reply: ArrayBuffer } };
+			if (state.ok && state.data?.reply) syncProtocol.readSyncMessage(decoderOf(new Uint8Array(state.data.reply)), encoding.createEncoder(), d, 'server');
 			const before = Y.encodeStateVector(d);
 			d.getMap('pins').set(idea.id, { x, y: 0.5 });
 			return ((await socket.timeout(10_000).emitWithAck('collab.sync', { doc, message: syncMessage(Y.encodeStateAsUpdate(d, before)) })) as { ok: boolean; code?: string });

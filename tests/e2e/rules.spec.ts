@@ -51,7 +51,9 @@ test('residence rules: staff choose what the association may do (no JavaScript),
 		await expect(claire.page.getByTestId('association-rule')).toContainText(FULL_RULE);
 		await expect(claire.page.getByText('Règle par défaut : personne ne l’a encore changée.')).toBeVisible();
 		await checkPage(claire.page, 'rules-residence-staff');
-		expect(await moveMenus(josiane.page)).toBeGreaterThan(0);
+		// Under the widest rule she may move every card; her own ideas she may always decline.
+		const movable = await moveMenus(josiane.page);
+		expect(movable).toBeGreaterThan(2);
 
 		// Without JavaScript: the plain form.
 		await noJs.page.goto(rules);
@@ -59,7 +61,7 @@ test('residence rules: staff choose what the association may do (no JavaScript),
 		await noJs.page.getByRole('button', { name: 'Enregistrer la règle' }).click();
 		await expect(noJs.page.getByRole('status')).toContainText('Règle enregistrée');
 		await expect(noJs.page.getByTestId('association-rule')).toContainText(VOTES_RULE);
-		await expect(noJs.page.getByText(/Changé par Claire Martin le .* \(avant : « L’association peut aussi ouvrir et clore les votes, et déplacer/)).toBeVisible();
+		await expect(noJs.page.getByText(/Changé par Claire Martin le .*avant\s:\s«\s?L’association peut aussi ouvrir et clore les votes, et déplacer/)).toBeVisible();
 
 		// Josiane reads the rule, cannot change it, and no longer finds "Déplacer vers…" on the board.
 		await josiane.page.goto(rules);
@@ -67,7 +69,7 @@ test('residence rules: staff choose what the association may do (no JavaScript),
 		await expect(josiane.page.getByRole('radio')).toHaveCount(0);
 		await expect(josiane.page.getByText('Seule l’équipe de la résidence (animatrice, administration) peut changer cette règle.')).toBeVisible();
 		await checkPage(josiane.page, 'rules-residence-association');
-		expect(await moveMenus(josiane.page)).toBe(0);
+		expect(await moveMenus(josiane.page)).toBeLessThan(movable);
 		// Her forged POST to the rule's door is refused and changes nothing.
 		const forger = await client('josiane');
 		expect(await post(forger, `${rules}?/association`, { associationRights: 'full' })).toMatchObject({ type: 'failure', status: 403 });
@@ -82,7 +84,9 @@ test('residence rules: staff choose what the association may do (no JavaScript),
 		await expect(claire.page.getByTestId('association-rule')).toContainText(FULL_RULE);
 		for (const c of [claire, noJs, josiane]) await c.context.close();
 	}
-	expect(await moveMenus((await newSignedInContext(browser, 'josiane')).page)).toBeGreaterThan(0);
+	const again = await newSignedInContext(browser, 'josiane');
+	expect(await moveMenus(again.page)).toBeGreaterThan(2);
+	await again.context.close();
 });
 
 const WITHIN = 'Un membre donne sa procuration seulement à un membre de son collège';
