@@ -30,6 +30,7 @@ export const residences = pgTable('residences', {
 	sitePlanPath: text('site_plan_path'),
 	/** A simulated residence inside a practice session: kept out of indicators, register, portal, notifications. */
 	practice: boolean('practice').notNull().default(false),
+	associationRights: text('association_rights', { enum: ['participate', 'votes', 'full'] }).notNull().default('full'),
 	createdAt: at('created_at').notNull()
 });
 
@@ -60,6 +61,7 @@ export const bodies = pgTable('bodies', {
 	description: text('description').notNull().default(''),
 	/** How many proxies one member may hold. */
 	proxyLimit: integer('proxy_limit').notNull().default(1),
+	proxiesAcrossColleges: boolean('proxies_across_colleges').notNull().default(true),
 	/** A simulated body inside a practice session: kept out of indicators, register, portal, notifications. */
 	practice: boolean('practice').notNull().default(false),
 	createdAt: at('created_at').notNull()
