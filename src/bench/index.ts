@@ -19,7 +19,8 @@ const benches: { file: string; fn: string }[] = [
 	{ file: 'collab.ts', fn: 'benchCollab' },
 	{ file: 'pages.ts', fn: 'benchPages' },
 	{ file: 'meeting.ts', fn: 'benchMeeting' },
-	{ file: 'practice.ts', fn: 'benchPractice' }
+	{ file: 'practice.ts', fn: 'benchPractice' },
+	{ file: 'indicators.ts', fn: 'benchIndicators' }
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
