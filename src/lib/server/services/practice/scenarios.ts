@@ -7,6 +7,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { shippedScenario, shippedScenarios } from '$lib/domain/practice/library';
+import { scenarioFromFields } from '$lib/domain/practice/fields';
 import { readScenario, scenarioSchema, writeScenario, type Scenario } from '$lib/domain/practice/scenario';
 import { transaction } from '../../db';
 import { practiceScenarios } from '../../db/schema';
@@ -64,6 +65,21 @@ export function createScenarios(deps: ServiceDeps, ctx: PracticeContext) {
 		];
 	}
 
+	/** The organisation's own scenario (shipped ones are read-only). */
+	function ownRow(trainingId: string, scenarioId: string) {
+		const row = scenarioRow(trainingId, scenarioId);
+		if (!row) throw shippedScenario(scenarioId) ? new UserError('practice.error.shippedReadOnly', {}, 409) : notFound();
+		return row;
+	}
+	function save(actor: Actor, row: typeof practiceScenarios.$inferSelect, scenario: Scenario) {
+		const now = clock.now();
+		transaction(db, (tx) => {
+			tx.update(practiceScenarios).set({ title: scenario.title, module: scenario.module, language: scenario.language, data: scenario, updatedAt: now }).where(eq(practiceScenarios.id, row.id)).run();
+			audit(tx, now, actor.id, 'practice.scenario.edit', { type: 'practice_scenario', id: row.id }, { title: scenario.title });
+		});
+		return { id: row.id };
+	}
+
 	return {
 		findScenario,
 		storeScenario,
@@ -96,15 +112,15 @@ export function createScenarios(deps: ServiceDeps, ctx: PracticeContext) {
 
 			updateScenario(actor: Actor | null, trainingId: string, scenarioId: string, input: unknown) {
 				authorize(actor, 'practice.run', trainingSpace(trainingId));
-				const row = scenarioRow(trainingId, scenarioId);
-				if (!row) throw shippedScenario(scenarioId) ? new UserError('practice.error.shippedReadOnly', {}, 409) : notFound();
-				const scenario = readOrThrow(parse(scenarioTextSchema, input).json);
-				const now = clock.now();
-				transaction(db, (tx) => {
-					tx.update(practiceScenarios).set({ title: scenario.title, module: scenario.module, language: scenario.language, data: scenario, updatedAt: now }).where(eq(practiceScenarios.id, row.id)).run();
-					audit(tx, now, actor.id, 'practice.scenario.edit', { type: 'practice_scenario', id: row.id }, { title: scenario.title });
-				});
-				return { id: row.id };
+				const row = ownRow(trainingId, scenarioId);
+				return save(actor, row, readOrThrow(parse(scenarioTextSchema, input).json));
+			},
+
+			/** The field-by-field editor: its fields applied to the stored scenario, then the same checks as a JSON file. */
+			updateScenarioFields(actor: Actor | null, trainingId: string, scenarioId: string, field: (name: string) => string | undefined) {
+				authorize(actor, 'practice.run', trainingSpace(trainingId));
+				const row = ownRow(trainingId, scenarioId);
+				return save(actor, row, readOrThrow(JSON.stringify(scenarioFromFields(scenarioSchema.parse(row.data), field))));
 			}
 		}
 	};

@@ -18,6 +18,13 @@ export const actions: Actions = {
 			return { saved: translator(event.locals.locale)('practice.scenario.saved') };
 		});
 	},
+	fields: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, () => {
+			event.locals.services.practice.updateScenarioFields(event.locals.user, event.params.id, event.params.sid, (name) => formText(data, name));
+			return { saved: translator(event.locals.locale)('practice.scenario.saved') };
+		});
+	},
 	duplicate: async (event) => {
 		const data = await event.request.formData();
 		const result = await act(event, data, () => event.locals.services.practice.duplicateScenario(event.locals.user, event.params.id, event.params.sid));
