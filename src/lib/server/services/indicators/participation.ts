@@ -48,8 +48,23 @@ function householdWhere(scope: Scope): SQL[] {
 
 const pick = { householdId: households.id, buildingId: households.buildingId };
 
+/**
+ * One report asks the same question several times (any participation, by building, new or repeat…):
+ * answers are kept per scope object, which lives as long as the report that resolved it.
+ */
+const asked = new WeakMap<Scope, Map<string, Promise<HouseholdSet>>>();
+
 /** The households behind one source of participation within a range. */
-export async function householdsFrom(db: Db, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
+export function householdsFrom(db: Db, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
+	const memo = asked.get(scope) ?? new Map<string, Promise<HouseholdSet>>();
+	asked.set(scope, memo);
+	const key = `${source}:${range.start ?? ''}:${range.end}`;
+	let answer = memo.get(key);
+	if (!answer) memo.set(key, (answer = queryHouseholds(db, scope, source, range)));
+	return answer;
+}
+
+async function queryHouseholds(db: Db, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
 	if (!scope.residenceIds.length) return new Map();
 	const hw = householdWhere(scope);
 	const inResidences = (spaceType: SQLiteColumn, spaceId: SQLiteColumn) => [eq(spaceType, 'residence'), inArray(spaceId, scope.residenceIds)];
