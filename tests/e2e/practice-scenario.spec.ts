@@ -44,3 +44,20 @@ test('a trainer edits a scenario field by field without JavaScript; markup in a 
 	await expect(page.getByText('Vous avez peur du bruit et vous le dites.').first()).toBeVisible();
 	await context.close();
 });
+
+test('a scenario from a real residence: refused at the door to a trainer who is not its staff, nothing stored', async () => {
+	const { client, DB_PATH } = await import('./http');
+	const Database = (await import('better-sqlite3')).default;
+	const db = new Database(DB_PATH, { readonly: true, fileMustExist: true });
+	const read = <T>(sql: string) => db.prepare(sql).get() as T;
+	const training = read<{ id: string }>('select id from training_sessions').id;
+	const residence = read<{ id: string }>("select id from residences where practice = 0 and name like 'L%Aventuri%'").id;
+	const before = read<{ n: number }>('select count(*) as n from practice_scenarios').n;
+	const nadia = await client(TRAINER);
+	expect((await nadia.post(`/t/${training}?/anonymise`, { form: { residenceId: residence } })).status()).toBe(403);
+	expect(read<{ n: number }>('select count(*) as n from practice_scenarios').n).toBe(before);
+	const claire = await client('claire.martin@lmh.demo');
+	expect((await claire.post(`/t/${training}?/anonymise`, { form: { residenceId: residence } })).status()).toBe(403);
+	db.close();
+	await Promise.all([nadia.dispose(), claire.dispose()]);
+});

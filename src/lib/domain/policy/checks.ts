@@ -90,3 +90,12 @@ export function canWatchPractice(actor: Actor | null, training: SpaceRef, invite
 	if (has(actor, 'practice.run', training) || has(actor, 'practice.observe', training)) return true;
 	return invitedObserver && has(actor, 'practice.join', training);
 }
+
+/**
+ * Building a practice scenario from a real residence's anonymised shape: only someone who is both
+ * staff (facilitator) of that residence and a trainer of the training space that will hold it.
+ */
+export function canAnonymiseResidence(actor: Actor | null, residence: SpaceRef, training: SpaceRef): boolean {
+	if (!actor || residence.type !== 'residence' || training.type !== 'training') return false;
+	return rolesIn(actor, residence).includes('facilitator') && has(actor, 'practice.run', training);
+}

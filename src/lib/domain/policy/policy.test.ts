@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, canGlobal, canGrantRole, canResetAccess, canWatchPractice, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './index';
+import { can, canAnonymiseResidence, canGlobal, canGrantRole, canResetAccess, canWatchPractice, authorize, authorizeRoleGrant, isStaff, roles, rolesBySpace, ForbiddenError, spaceKey, type Action, type Actor, type Role, type SpaceRef } from './index';
 
 const residence: SpaceRef = { type: 'residence', id: 'r1' };
 const otherResidence: SpaceRef = { type: 'residence', id: 'r2' };
@@ -97,6 +97,15 @@ describe('permission matrix', () => {
 		expect(canWatchPractice(actor(residence, ['facilitator']), training, true)).toBe(false);
 		expect(canWatchPractice(null, training, true)).toBe(false);
 		expect(canWatchPractice(actor(residence, ['facilitator']), residence, true)).toBe(false);
+	});
+
+	it('only staff of a residence who also train build a scenario from its anonymised shape', () => {
+		const both: Actor = { id: 'u', isAdmin: false, roles: new Map([[spaceKey(residence), ['facilitator']], [spaceKey(training), ['trainer']]]) };
+		expect(canAnonymiseResidence(both, residence, training)).toBe(true);
+		expect(canAnonymiseResidence(both, otherResidence, training)).toBe(false);
+		expect(canAnonymiseResidence(actor(training, ['trainer']), residence, training)).toBe(false);
+		expect(canAnonymiseResidence(actor(residence, ['facilitator']), residence, training)).toBe(false);
+		expect(canAnonymiseResidence(actor(residence, ['tenant']), residence, training)).toBe(false);
 	});
 
 	it('authorize throws a ForbiddenError naming the action', () => {

@@ -6,7 +6,7 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, () => {
 		const { services, user } = event.locals;
 		const space = services.spaces.training(user, event.params.id);
-		return { ...space, practice: services.practice.overview(user, event.params.id), me: user?.id ?? null };
+		return { ...space, practice: services.practice.overview(user, event.params.id), anonymisable: services.practice.anonymisable(user, event.params.id), me: user?.id ?? null };
 	});
 
 /** A scenario file as uploaded, or pasted as text (the form offers both; the file wins). */
@@ -33,6 +33,12 @@ export const actions: Actions = {
 			event.locals.services.practice.start(event.locals.user, event.params.id, { scenarioId: formText(data, 'scenarioId'), title: formText(data, 'title') })
 		);
 		if (result && 'id' in result) redirect(303, `/t/${event.params.id}/p/${result.id}`);
+		return result;
+	},
+	anonymise: async (event) => {
+		const data = await event.request.formData();
+		const result = await act(event, data, () => event.locals.services.practice.importResidence(event.locals.user, event.params.id, formText(data, 'residenceId') ?? ''));
+		if (result && 'id' in result) redirect(303, `/t/${event.params.id}/scenarios/${result.id}`);
 		return result;
 	},
 	duplicate: async (event) => {

@@ -9,7 +9,10 @@
  * session page, briefs), `reflections`, `debrief` (and progress), `watch` (the live page for trainers
  * and observers, and their observations).
  */
+import type { Actor } from '$lib/domain/policy';
+import { scenarioSchema } from '$lib/domain/practice/scenario';
 import type { ServiceDeps } from '../deps';
+import { createAnonymiser } from './anonymise';
 import { createPracticeContext } from './context';
 import { createControls } from './controls';
 import { createDebrief } from './debrief';
@@ -28,6 +31,7 @@ export function createPracticeService(deps: ServiceDeps, hooks: MaterialiseHooks
 	const runs = createRuns(deps, hooks, ctx);
 	const { figures, ...debrief } = createDebrief(deps, ctx);
 	const openVotes = debrief.openVotes;
+	const anonymiser = createAnonymiser(deps);
 
 	return {
 		...debrief,
@@ -35,7 +39,15 @@ export function createPracticeService(deps: ServiceDeps, hooks: MaterialiseHooks
 		...scenarios.methods,
 		...createControls(deps, { ctx, runs, scenarios, openVotes }),
 		...createReflections(deps, ctx),
-		...createViews(deps, { ctx, scenarios, openVotes })
+		...createViews(deps, { ctx, scenarios, openVotes }),
+
+		/** A scenario from a real residence's anonymised shape, stored in the training's library (checked as any file). */
+		anonymisable: anonymiser.anonymisable,
+
+		importResidence(actor: Actor | null, trainingId: string, residenceId: string) {
+			const scenario = scenarioSchema.parse(anonymiser.anonymisedScenario(actor, trainingId, residenceId));
+			return scenarios.storeScenario(actor!, trainingId, scenario, null);
+		}
 	};
 }
 
