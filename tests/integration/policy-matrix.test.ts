@@ -173,7 +173,7 @@ describe('every door agrees with the policy table for proposals', () => {
 		expect(allowed('stranger')).toEqual([]);
 		expect(allowed('observer')).toEqual(['proposal.view', 'proposal.read']);
 		expect(allowed('tenant')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support']);
-		expect(allowed('author')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.decline', 'proposal.withdrawOwn']);
+		expect(allowed('author')).toEqual(['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.withdrawOwn']);
 		const manager = ['proposal.view', 'proposal.read', 'proposal.comment', 'proposal.support', 'proposal.edit', 'proposal.pin', 'proposal.move', 'proposal.decline', 'proposal.undo', 'proposal.moderate'];
 		expect(allowed('association')).toEqual(manager);
 		expect(allowed('facilitator')).toEqual(manager.filter((a) => a !== 'proposal.support'));

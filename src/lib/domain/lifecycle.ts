@@ -39,7 +39,7 @@ export function allowedTargets(from: ProposalStatus): ProposalStatus[] {
 export interface MoveRights {
 	/** The policy's `proposal.move` on this proposal (facilitators, tenant association, trainers). */
 	canMove: boolean;
-	/** The policy's `proposal.decline` (board managers, or the author of an idea withdrawing it). */
+	/** The policy's `proposal.decline` (board managers; authors withdraw their own idea instead). */
 	mayDecline: boolean;
 }
 
@@ -48,9 +48,9 @@ export type MoveCheck =
 	| { ok: false; code: 'board.error.sameStatus' | 'board.error.transition' | 'board.error.reasonRequired' | 'forbidden' };
 
 /**
- * Who may do which move. Board managers may make any allowed move. The author of an idea that
- * nobody has picked up yet may withdraw it (idea → declined, with a reason): it is theirs.
- * Declining always needs a public reason so that the board says why.
+ * Who may do which move. Board managers may make any allowed move; someone the policy lets decline
+ * without moving may only decline an idea (no role does so today: authors withdraw their own idea
+ * instead, which is not a move). Declining always needs a public reason so that the board says why.
  */
 export function checkMove(from: ProposalStatus, to: ProposalStatus, rights: MoveRights, reason?: string | null): MoveCheck {
 	if (from === to) return { ok: false, code: 'board.error.sameStatus' };

@@ -80,8 +80,11 @@ const proposalRules = {
 	'proposal.pin': (a, p) => p.space.type === 'residence' && open(a, p) && (managesBoard(a, p.space) || ownsProposal(a, p)),
 	/** Any allowed change of status, and its order in a column. */
 	'proposal.move': (a, p) => movesProposals(a, p),
-	/** Declining it with a public reason: board managers, or its author withdrawing an idea nobody picked up yet. */
-	'proposal.decline': (a, p) => movesProposals(a, p) || (open(a, p) && ownsProposal(a, p) && p.status === 'idea'),
+	/**
+	 * Declining it with a public reason: board managers only. Its author takes her own idea off the
+	 * board with `proposal.withdrawOwn` (declining one's own idea was the old way, and read as a refusal).
+	 */
+	'proposal.decline': (a, p) => movesProposals(a, p),
 	'proposal.undo': (a, p) => has(a, 'space.view', p.space) && has(a, 'proposal.move', p.space),
 	/** Hiding and showing it again, or one of its comments. */
 	'proposal.moderate': (a, p) => has(a, 'content.moderate', p.space),

@@ -160,13 +160,16 @@ describe('proposals service', () => {
 		expect(code(() => app.services.proposals.undo(claire, { eventId: first.eventId }))).toBe('board.error.staleUndo');
 	});
 
-	it('lets an author withdraw their own idea but not move it elsewhere', async () => {
+	it('lets an author withdraw their own idea, but neither move nor decline it', async () => {
 		const { residence, amina, karim } = await setup();
 		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Doublon' });
 		expect(code(() => app.services.proposals.move(amina, { proposalId: id, status: 'discussion' }))).toBe('forbidden');
 		expect(code(() => app.services.proposals.move(karim, { proposalId: id, status: 'declined', reason: 'Non' }))).toBe('forbidden');
-		app.services.proposals.move(amina, { proposalId: id, status: 'declined', reason: 'Déjà proposé' });
-		expect(app.services.proposals.board(amina, residence.id).cards[0]?.status).toBe('declined');
+		// Declining reads as a refusal by the board; an author takes her idea off the board by withdrawing it.
+		expect(code(() => app.services.proposals.move(amina, { proposalId: id, status: 'declined', reason: 'Déjà proposé' }))).toBe('forbidden');
+		expect(app.services.proposals.board(amina, residence.id).cards[0]?.targets).toEqual([]);
+		await app.services.proposals.withdraw(amina, { proposalId: id });
+		expect(app.services.proposals.board(amina, residence.id).cards).toEqual([]);
 	});
 
 	it('reorders cards inside a column and places moved cards where they were dropped', async () => {
