@@ -15,6 +15,10 @@ export type ProposalCategory = (typeof categories)[number];
 export const carriers = ['inhabitants', 'landlord', 'both'] as const;
 export type Carrier = (typeof carriers)[number];
 
+/** What a proposal's history records (the `proposal_events.kind` column). */
+export const proposalEventKinds = ['created', 'moved', 'edited', 'hidden', 'unhidden', 'commentHidden', 'commentUnhidden', 'undone', 'withdrawn', 'restored'] as const;
+export type ProposalEventKind = (typeof proposalEventKinds)[number];
+
 const rank = (s: ProposalStatus) => (openSequence as readonly ProposalStatus[]).indexOf(s);
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { carriers, categories, statuses } from '../../domain/lifecycle';
+import { carriers, categories, proposalEventKinds, statuses } from '../../domain/lifecycle';
 import { users } from './schema-core';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -92,7 +92,7 @@ export const proposalEvents = sqliteTable(
 		proposalId: text('proposal_id').notNull().references(() => proposals.id),
 		at: at('at').notNull(),
 		actorId: text('actor_id').references(() => users.id),
-		kind: text('kind', { enum: ['created', 'moved', 'edited', 'hidden', 'unhidden', 'commentHidden', 'commentUnhidden', 'undone', 'withdrawn', 'restored'] }).notNull(),
+		kind: text('kind', { enum: proposalEventKinds }).notNull(),
 		data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
 		undoneAt: at('undone_at'),
 		undoneBy: text('undone_by').references(() => users.id)
