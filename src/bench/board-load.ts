@@ -1,0 +1,229 @@
+/**
+ * The load driver of the board bench (board.ts): clients opened in waves, actions spread evenly over
+ * each second, and a tracker that matches each action to its receipt on every client, with the
+ * percentiles of the latencies. Kept apart so board.ts reads as the scenario and its baseline.
+ */
+import { performance } from 'node:perf_hooks';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
+import type { ClientToServerEvents, ServerToClientEvents } from '../lib/realtime/events';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const WARMUP_SECONDS = 2;
+export const ACTION_TIMEOUT_MS = 10_000;
+/** A board of 20 ideas; member i acts on idea i mod 20, so comments notify about N/20 followers. */
+export const PROPOSALS = 20;
+/** Connections and joins go in waves so the handshakes do not all time out together. */
+export const WAVE = 50;
+export const SETUP_TIMEOUT_MS = 120_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function envNumbers(name: string, fallback: number[]): number[] {
+	const raw = process.env[name];
+	if (!raw) return fallback;
+	const list = raw
+		.split(',')
+		.map((s) => Number(s.trim()))
+		.filter((n) => Number.isInteger(n) && n > 0);
+	return list.length ? list : fallback;
+}
+
+/** Every third action of a member is a comment, the others toggle their support on and off. */
+export const kindOf = (round: number): 'support' | 'comment' => (round % 3 === 2 ? 'comment' : 'support');
+
+interface Action {
+	start: number;
+	end: number;
+	remaining: number;
+	state: 'pending' | 'done' | 'timeout';
+	measured: boolean;
+}
+
+/**
+ * Matches receipts to actions without ids on the wire: one actor's events are published in the order
+ * of its calls and socket.io keeps order per connection, so the k-th event from actor A seen by
+ * client C is A's k-th action.
+ */
+export class Tracker {
+	readonly #clients: number;
+	readonly #actorIndex = new Map<string, number>();
+	readonly #byActor: Action[][];
+	readonly #seen: Uint32Array;
+	readonly #queue: Action[] = [];
+	#head = 0;
+	inflight = 0;
+	sample: BoardCard | null = null;
+
+	constructor(clients: number, actorIds: string[]) {
+		this.#clients = clients;
+		actorIds.forEach((id, i) => this.#actorIndex.set(id, i));
+		this.#byActor = actorIds.map(() => []);
+		this.#seen = new Uint32Array(clients * actorIds.length);
+	}
+
+	begin(actor: number, start: number, measured: boolean) {
+		const action: Action = { start, end: 0, remaining: this.#clients, state: 'pending', measured };
+		this.#byActor[actor]!.push(action);
+		this.#queue.push(action);
+		this.inflight++;
+	}
+
+	receive(client: number, payload: ProposalUpdate) {
+		if (payload.change !== 'support' && payload.change !== 'comment') return;
+		const actor = this.#actorIndex.get(payload.actorId);
+		if (actor === undefined) return;
+		this.sample ??= payload.card;
+		const slot = client * this.#byActor.length + actor;
+		const k = this.#seen[slot]!;
+		this.#seen[slot] = k + 1;
+		const action = this.#byActor[actor]![k];
+		if (!action || action.state !== 'pending') return;
+		action.remaining--;
+		if (action.remaining === 0) {
+			action.end = performance.now();
+			action.state = 'done';
+			this.inflight--;
+		}
+	}
+
+	/** Actions start in order, so the oldest pending one is at the head of the queue. */
+	expire(now: number) {
+		while (this.#head < this.#queue.length) {
+			const a = this.#queue[this.#head]!;
+			if (a.state === 'pending') {
+				if (now - a.start < ACTION_TIMEOUT_MS) return;
+				a.state = 'timeout';
+				this.inflight--;
+			}
+			this.#head++;
+		}
+	}
+
+	results() {
+		const measured = this.#queue.filter((a) => a.measured);
+		const latencies = measured
+			.filter((a) => a.state === 'done')
+			.map((a) => a.end - a.start)
+			.sort((a, b) => a - b);
+		return { latencies, timedOut: measured.filter((a) => a.state !== 'done').length };
+	}
+}
+
+function percentile(sorted: number[], q: number): number {
+	if (sorted.length === 0) return Number.NaN;
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export interface LoadResult {
+	p50: number;
+	p99: number;
+	achieved: number;
+	dropped: number;
+	errors: number;
+	timedOut: number;
+	lagP99: number;
+}
+
+/**
+ * Open loop: slot j belongs to member j mod n at t0 + j/n seconds. A slot found more than a second
+ * late is dropped (that member's next slot is already due) rather than fired in a burst.
+ */
+export async function drive(n: number, seconds: number, tracker: Tracker, act: (member: number, round: number) => void): Promise<LoadResult> {
+	const period = 1000 / n;
+	const total = (WARMUP_SECONDS + seconds) * n;
+	const t0 = performance.now() + 20;
+	const measureFrom = t0 + WARMUP_SECONDS * 1000;
+	let fired = 0;
+	let dropped = 0;
+	let errors = 0;
+	const lags: number[] = [];
+	for (let j = 0; j < total; ) {
+		const tick = performance.now();
+		while (j < total) {
+			const due = t0 + j * period;
+			const now = performance.now();
+			if (due > now) break;
+			const measured = due >= measureFrom;
+			const member = j % n;
+			if (now - due > 1000) {
+				if (measured) dropped++;
+			} else {
+				const start = performance.now();
+				try {
+					act(member, Math.floor(j / n));
+					tracker.begin(member, start, measured);
+					if (measured) {
+						fired++;
+						lags.push(start - due);
+					}
+				} catch {
+					if (measured) errors++;
+				}
+			}
+			j++;
+			// Let the sockets be read between bursts, as a server's event loop would.
+			if (performance.now() - tick > 20) break;
+		}
+		tracker.expire(performance.now());
+		const wait = t0 + j * period - performance.now();
+		await sleep(Math.max(0, Math.min(5, wait)));
+	}
+	const drainUntil = performance.now() + ACTION_TIMEOUT_MS + 500;
+	while (tracker.inflight > 0 && performance.now() < drainUntil) {
+		await sleep(20);
+		tracker.expire(performance.now());
+	}
+	tracker.expire(Number.POSITIVE_INFINITY);
+	const { latencies, timedOut } = tracker.results();
+	lags.sort((a, b) => a - b);
+	return {
+		p50: percentile(latencies, 0.5),
+		p99: percentile(latencies, 0.99),
+		achieved: fired / seconds,
+		dropped,
+		errors,
+		timedOut,
+		lagP99: percentile(lags, 0.99)
+	};
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+	});
+	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Opens n clients in waves; `setup` attaches listeners before the handshake completes. */
+export async function openClients(url: string, n: number, cookie: (i: number) => string | undefined, setup: (c: Client, i: number) => void): Promise<Client[]> {
+	const clients: Client[] = [];
+	for (let from = 0; from < n; from += WAVE) {
+		const wave: Promise<void>[] = [];
+		for (let i = from; i < Math.min(n, from + WAVE); i++) {
+			const c = cookie(i);
+			const socket: Client = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: SETUP_TIMEOUT_MS, ...(c ? { extraHeaders: { cookie: c } } : {}) });
+			clients.push(socket);
+			setup(socket, i);
+			wave.push(
+				new Promise<void>((resolve, reject) => {
+					socket.once('connect', () => resolve());
+					socket.once('connect_error', reject);
+				})
+			);
+		}
+		await withTimeout(Promise.all(wave), SETUP_TIMEOUT_MS, 'connect');
+	}
+	return clients;
+}
+
+export async function until(done: () => boolean, ms: number): Promise<boolean> {
+	const end = performance.now() + ms;
+	while (!done()) {
+		if (performance.now() > end) return false;
+		await sleep(20);
+	}
+	return true;
+}
