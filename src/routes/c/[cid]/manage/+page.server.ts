@@ -1,4 +1,3 @@
-import { can } from '$lib/domain/policy';
 import { load as guarded } from '$lib/server/forms';
 import { manageActions } from '$lib/server/votes/routes';
 import type { Actions, PageServerLoad } from './$types';
@@ -7,8 +6,8 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, () => {
 		const { services, user } = event.locals;
 		const view = services.consultations.view(user, event.params.cid);
-		const space = { type: view.space.type, id: view.space.id };
-		const records = can(user, 'vote.recordOnBehalf', space);
+		// The view carries what the policy allows this person here; the services decide again on each list.
+		const records = view.can.recordOnBehalf;
 		return {
 			...view,
 			electors: records ? services.consultations.electors(user, event.params.cid) : [],
