@@ -7,11 +7,12 @@ import { assistedSettingsSchema } from './assisted';
 import { z } from 'zod';
 import { METHODS, type Ballot, type ElectionConfig, type Method } from './voting/types';
 import { OPTION_ORDERS } from './ballot-order';
-import { POSITIONS, isRanked } from './methods';
+import { ASSISTED_CHANNELS, MAX_OPTIONS, POSITIONS, isRanked } from './methods';
+import { parseLocalDateTime, toLocalDateTimeInput } from './local-time';
 
-export { METHODS, POSITIONS, isRanked };
+export { METHODS, POSITIONS, isRanked, ASSISTED_CHANNELS, MAX_OPTIONS, parseLocalDateTime, toLocalDateTimeInput };
 export type { Method };
-export { RANKED_METHODS, HAND_COUNT_METHODS, acceptsHandCount } from './methods';
+export { RANKED_METHODS, HAND_COUNT_METHODS, acceptsHandCount, type AssistedChannel } from './methods';
 
 /** Majority-judgment grades, best first, as written in ballot files (displayed through i18n). */
 export const GRADES_FR = ['Excellent', 'Très bien', 'Bien', 'Assez bien', 'Passable', 'Insuffisant', 'À rejeter'] as const;
@@ -19,13 +20,10 @@ export const GRADES_FR = ['Excellent', 'Très bien', 'Bien', 'Assez bien', 'Pass
 
 export const ELECTORATES = ['residence', 'building', 'body'] as const;
 export type Electorate = (typeof ELECTORATES)[number];
-export const ASSISTED_CHANNELS = ['door', 'phone', 'paper'] as const;
-export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];
 /** The one option of a for/against/abstain consultation: the question itself. */
 export const MOTION_ID = 'motion';
 /** Under this share of households, a result is flagged as resting on a narrow group. */
 export const NARROW_SHARE = 0.1;
-export const MAX_OPTIONS = 12;
 
 const id = z.string().trim().min(1, 'error.invalidInput').max(64, 'error.invalidInput');
 const optionalText = (max: number) => z.string().trim().max(max, 'error.tooLong').optional().default('');
@@ -199,32 +197,6 @@ export function createInputFromForm(form: FormLike, space: { type: 'residence' |
 		assistedCap: str(form.get('assistedCap')),
 		proposalIds: form.getAll('proposalIds').flatMap((v) => (typeof v === 'string' && v ? [v] : []))
 	};
-}
-
-/**
- * A `datetime-local` value ("2026-11-22T18:30") read as wall-clock time in `timeZone` (the residents'
- * time, whatever the server's). Returns an ISO string, or null for an empty or malformed value.
- */
-export function parseLocalDateTime(value: string, timeZone = 'Europe/Paris'): string | null {
-	const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
-	if (!m) return null;
-	const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-	const guess = Date.UTC(y, mo - 1, d, h, mi);
-	const offsetAt = (t: number) => {
-		const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(t);
-		const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-		return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - t;
-	};
-	const first = guess - offsetAt(guess);
-	// Around a DST change the offset at the guessed instant can differ from the offset at the answer.
-	return new Date(guess - offsetAt(first)).toISOString();
-}
-
-/** The value of a `datetime-local` input for a date, in `timeZone`. */
-export function toLocalDateTimeInput(d: Date, timeZone = 'Europe/Paris'): string {
-	const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(d);
-	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-	return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
 }
 
 export interface ConsultationShape {

@@ -12,3 +12,9 @@ export const isRanked = (m: Method) => (RANKED_METHODS as readonly Method[]).inc
 /** A show of hands gives one number per option: only these methods can take it. */
 export const HAND_COUNT_METHODS = ['plurality', 'approval', 'yes-no-abstain'] as const satisfies readonly Method[];
 export const acceptsHandCount = (m: Method) => (HAND_COUNT_METHODS as readonly Method[]).includes(m);
+
+/** How a vote recorded by staff for a tenant was given (issue 7's assisted votes). */
+export const ASSISTED_CHANNELS = ['door', 'phone', 'paper'] as const;
+export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];
+/** The most answers a consultation may offer. */
+export const MAX_OPTIONS = 12;
