@@ -45,7 +45,8 @@ describe('administration', () => {
 		});
 		expect(app.services.deps.db.select().from(colleges).where(eq(colleges.bodyId, body.id)).all().map((c) => c.weight)).toEqual([0.25, 0.25, 0.25, 0.25]);
 		const view = app.services.spaces.publicOrganisation(org.slug);
-		expect(view.residences).toEqual([{ id: residence.id, name: 'L’Aventurière', city: '', households: 120 }]);
+		// A residence that has not opted into the public portal lists no portal address.
+		expect(view.residences).toEqual([{ id: residence.id, name: 'L’Aventurière', city: '', households: 120, portalSlug: null }]);
 		expect(view.bodies[0]!.colleges).toHaveLength(4);
 	});
 
