@@ -56,8 +56,20 @@ export async function startNode(app: TestApp, redis: TestRedis, name: string): P
 		async close() {
 			await server.close();
 			await bus.close();
-			for (const c of opened) if (c.isOpen) c.destroy();
+			// Close gracefully: commands still in flight (a blocking stream read, a lock renewal) finish
+			// instead of being rejected with nobody left to catch them; destroy only what hangs.
+			await Promise.all(opened.map((c) => shut(c)));
 			db.$client.close();
 		}
 	};
+}
+
+async function shut(client: ReturnType<typeof redisClient>): Promise<void> {
+	if (!client.isOpen) return;
+	const closed = client.close().then(
+		() => true,
+		() => true
+	);
+	const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000).unref());
+	if (!(await Promise.race([closed, timedOut])) && client.isOpen) client.destroy();
 }
