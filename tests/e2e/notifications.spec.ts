@@ -102,6 +102,18 @@ test('staff reset a forgotten password by e-mail; the link works once; the page 
 	await page.getByRole('button', { name: /Enregistrer|Valider|Choisir/ }).click();
 	await expect(page.getByRole('alert')).toBeVisible();
 	await expect(page).not.toHaveURL(/\/welcome/);
+
+	// Put the demo's password back, as a person would on her account page: later specs sign in as Paul
+	// (the body-rules spec: he is the NGOs' only seat).
+	await signIn(page, user, 'un tout nouveau mot de passe');
+	await page.goto('/account');
+	await page.getByLabel('Mot de passe actuel').fill('un tout nouveau mot de passe');
+	await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+	await page.getByLabel('Répétez le nouveau mot de passe').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+	await expect(page.getByText('Mot de passe changé.', { exact: false })).toBeVisible();
+	await signOut(page);
+	await signIn(page, user);
 });
 
 test('a daily digest arrives with a one-click unsubscribe that works from the mail client, without signing in', async ({ page, request }) => {

@@ -3,10 +3,7 @@
  * schedulers racing to close one consultation, and two nodes' mail workers racing to empty one outbox
  * into a real SMTP server.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { consultations } from '$lib/server/db/schema';
@@ -18,6 +15,7 @@ import { createMailService } from '$lib/server/services/notifications/mail';
 import { createMemoryLock, createRedisLock } from '$lib/server/shared/lock';
 import { createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
+import { startSmtp } from '$lib/server/testing/smtp';
 import { testRedis, type TestRedis } from '$lib/server/testing/redis';
 
 let app: TestApp;
@@ -116,19 +114,7 @@ describe('two nodes', () => {
 
 	it('racing mail workers send each outbox message once', async () => {
 		nodes.push(await startNode(app, redis, 'node 1'), await startNode(app, redis, 'node 2'));
-		const received: ParsedMail[] = [];
-		const smtp = new SMTPServer({
-			authOptional: true,
-			disabledCommands: ['STARTTLS'],
-			logger: false,
-			onData(stream, _session, callback) {
-				simpleParser(stream).then((m) => {
-					received.push(m);
-					callback();
-				}, callback);
-			}
-		});
-		const port = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port)));
+		const { port, received, stop } = await startSmtp();
 		try {
 			const { db, clock } = app.services.deps;
 			for (let i = 0; i < 6; i++) enqueueMail(db, clock, randomIds, { to: `n${i}@example.org`, subject: `Message ${i}`, text: 'x', html: '<p>x</p>', headers: {}, userId: null, purpose: 'test' });
@@ -141,7 +127,7 @@ describe('two nodes', () => {
 			for (const w of workers) expect((await w.deliver()).sent).toBe(0);
 			expect(received.map((m) => m.subject).sort()).toEqual(['Message 0', 'Message 1', 'Message 2', 'Message 3', 'Message 4', 'Message 5']);
 		} finally {
-			await new Promise<void>((resolve) => smtp.close(() => resolve()));
+			await stop();
 		}
 	});
 });
