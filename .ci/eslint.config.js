@@ -44,5 +44,32 @@ export default ts.config(
 			]
 		}
 	},
+	{
+		// Code converted to the async data handle (src/lib/server/db/data.ts, issue 12) runs on SQLite
+		// and PostgreSQL: only awaited builders. A folder joins this list once converted.
+		files: ['src/lib/server/services/residence-rules.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[arguments.length=0][callee.type='MemberExpression'][callee.property.name=/^(get|all|run|values)$/]",
+					message: 'Await the builder instead (these calls do not exist on PostgreSQL): `await db.select()…`, `first(db.select()…)`.'
+				},
+				{
+					selector: "CallExpression[callee.property.name='transaction']",
+					message: 'Use `data.write(async (tx) => …)` (db/data.ts): one unit of work on both engines.'
+				}
+			],
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{ name: '../db', importNames: ['transaction'], message: 'Use `data.write` (db/data.ts).' },
+						{ name: '../db/schema', message: 'Take the tables from `deps.data.t`: on PostgreSQL they are the twin schema.', allowTypeImports: true }
+					]
+				}
+			]
+		}
+	},
 	{ files: ['**/*.js', '**/*.mjs'], ...ts.configs.disableTypeChecked }
 );

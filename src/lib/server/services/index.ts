@@ -1,5 +1,6 @@
 import type { ConsultationClosed } from '$lib/realtime/vote-events';
 import type { ServiceDeps } from './deps';
+import { sqliteData, type Data } from '../db/data';
 import { createInflight } from './inflight';
 import { createAdminService } from './admin';
 import { createAuthService } from './auth';
@@ -20,7 +21,9 @@ import { createVoiceService } from './voice';
 import { createSurveysService } from './surveys';
 import { createActivitiesService } from './activities';
 
-export function createServices(deps: ServiceDeps, options: { consultations?: ConsultationsOptions } = {}) {
+export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data }, options: { consultations?: ConsultationsOptions } = {}) {
+	// Without a data handle, the async one is made over the same SQLite file (db/data.ts).
+	const deps: ServiceDeps = { ...given, data: given.data ?? sqliteData(given.db) };
 	const notifications = createNotificationsService(deps);
 	const consultations = createConsultationsService(deps, { ...options.consultations, notifications });
 	notifications.followVotes();

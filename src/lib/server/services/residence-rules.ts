@@ -8,9 +8,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { associationRightsLevels, authorize, can, type Actor, type AssociationRights, type SpaceRef } from '$lib/domain/policy';
-import { transaction } from '../db';
-import { auditLog, memberships, residences, users } from '../db/schema';
-import { audit } from './audit';
+import { first } from '../db/data';
+import { logAudit } from './audit';
 import type { ServiceDeps } from './deps';
 import { notFound } from './errors';
 import { parse } from './validate';
@@ -33,11 +32,12 @@ export interface ResidenceRulesView {
 }
 
 export function createResidenceRulesService(deps: ServiceDeps) {
-	const { db, clock, bus } = deps;
+	const { data, clock, bus } = deps;
+	const { auditLog, memberships, residences, users } = data.t;
 	const space = (id: string): SpaceRef => ({ type: 'residence', id });
 
 	async function associationIds(residenceId: string): Promise<string[]> {
-		const rows = await db
+		const rows = await data.db
 			.select({ userId: memberships.userId })
 			.from(memberships)
 			.where(and(eq(memberships.spaceType, 'residence'), eq(memberships.spaceId, residenceId), eq(memberships.role, 'association')));
@@ -48,9 +48,9 @@ export function createResidenceRulesService(deps: ServiceDeps) {
 		/** The residence's rules with their last change, for its members. */
 		async view(actor: Actor | null, residenceId: string): Promise<ResidenceRulesView> {
 			authorize(actor, 'space.view', space(residenceId));
-			const [row] = await db.select({ id: residences.id, name: residences.name, associationRights: residences.associationRights }).from(residences).where(eq(residences.id, residenceId)).limit(1);
+			const [row] = await data.db.select({ id: residences.id, name: residences.name, associationRights: residences.associationRights }).from(residences).where(eq(residences.id, residenceId)).limit(1);
 			if (!row) throw notFound();
-			const [last] = await db
+			const [last] = await data.db
 				.select({ at: auditLog.at, data: auditLog.data, by: users.displayName })
 				.from(auditLog)
 				.leftJoin(users, eq(users.id, auditLog.actorId))
@@ -68,18 +68,19 @@ export function createResidenceRulesService(deps: ServiceDeps) {
 
 		/** Staff choose what the association may do; audited, and every association member's rights change at once. */
 		async setAssociationRights(actor: Actor | null, input: unknown): Promise<{ changed: boolean }> {
-			const data = parse(setSchema, input);
-			authorize(actor, 'space.manage', space(data.residenceId));
+			const wanted = parse(setSchema, input);
+			authorize(actor, 'space.manage', space(wanted.residenceId));
 			const now = clock.now();
-			const changed = transaction(db, (tx) => {
-				const row = tx.select({ rights: residences.associationRights }).from(residences).where(eq(residences.id, data.residenceId)).get();
+			const changed = await data.write(async (tx) => {
+				const row = await first(tx.select({ rights: residences.associationRights }).from(residences).where(eq(residences.id, wanted.residenceId)));
 				if (!row) throw notFound();
-				if (row.rights === data.associationRights) return false;
-				tx.update(residences).set({ associationRights: data.associationRights }).where(eq(residences.id, data.residenceId)).run();
-				audit(tx, now, actor.id, ASSOCIATION_RIGHTS_AUDIT, { type: 'residence', id: data.residenceId }, { from: row.rights, to: data.associationRights });
+				if (row.rights === wanted.associationRights) return false;
+				await tx.update(residences).set({ associationRights: wanted.associationRights }).where(eq(residences.id, wanted.residenceId));
+				await logAudit(data, now, actor.id, ASSOCIATION_RIGHTS_AUDIT, { type: 'residence', id: wanted.residenceId }, { from: row.rights, to: wanted.associationRights });
 				return true;
 			});
-			if (changed) for (const userId of await associationIds(data.residenceId)) bus.signal('account.changed', { userId });
+			// After the commit (a PostgreSQL unit may run twice): members' open sockets re-read their rights.
+			if (changed) for (const userId of await associationIds(wanted.residenceId)) bus.signal('account.changed', { userId });
 			return { changed };
 		}
 	};

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { Role, SpaceType } from '$lib/domain/policy';
 import { hashPassword } from '../auth/password';
 import { createSession, generateSessionToken, loadActor, SESSION_COOKIE, type SessionUser } from '../auth/session';
-import { openDatabase } from '../db';
+import { openDatabase, type Db } from '../db';
+import { postgresData, sqliteData } from '../db/data';
+import { freshPostgres } from './postgres';
 import { memberships, users } from '../db/schema';
 import type { Clock } from '../ids';
 import { randomIds } from '../ids';
@@ -35,25 +37,80 @@ export class TestClock implements Clock {
 export interface TestApp {
 	services: Services;
 	clock: TestClock;
+	/** The engine this app runs on (`createTestAppOn`). */
+	engine: TestEngine;
 	dir: string;
+	/** SQLite: the database file; PostgreSQL: the test database's URL. */
 	file: string;
-	close(): void;
+	/** Closes the database (SQLite: at once; PostgreSQL: ends the pool and drops the database). */
+	close(): Promise<void>;
 }
+
+export type TestEngine = 'sqlite' | 'postgres';
+
+/**
+ * The engines service and integration suites run on: both by default; `TEST_ENGINES=sqlite` (or
+ * `postgres`) narrows a run to one while working.
+ */
+export const testEngines: TestEngine[] = (process.env.TEST_ENGINES ?? 'sqlite,postgres')
+	.split(',')
+	.map((e) => e.trim())
+	.filter((e): e is TestEngine => e === 'sqlite' || e === 'postgres');
+
+// A short ballot-box window: tests of single secret votes need not wait a second for their group.
+const testOptions = { consultations: { ballotBox: { windowMs: 5, tallyEveryMs: 5 } } };
 
 export function createTestApp(): TestApp {
 	const dir = mkdtempSync(join(tmpdir(), 'tib-test-'));
 	const file = join(dir, 'app.db');
 	const db = openDatabase(file);
 	const clock = new TestClock();
-	// A short ballot-box window: tests of single secret votes need not wait a second for their group.
-	const services = createServices({ db, clock, ids: randomIds, bus: createLocalBus() }, { consultations: { ballotBox: { windowMs: 5, tallyEveryMs: 5 } } });
+	const data = sqliteData(db);
+	const services = createServices({ db, data, clock, ids: randomIds, bus: createLocalBus() }, testOptions);
 	return {
 		services,
 		clock,
+		engine: 'sqlite',
 		dir,
 		file,
-		close() {
+		async close() {
+			await data.close();
 			db.$client.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+/**
+ * A synchronous handle that refuses every use: on PostgreSQL, a path still written against
+ * better-sqlite3 (issue 12) fails at once, naming itself, instead of reading another database.
+ */
+function legacyRefused(): Db {
+	return new Proxy({} as Db, {
+		get(_target, prop) {
+			if (prop === 'then') return undefined;
+			throw new Error(`services.deps.db.${String(prop)}: this path still uses the synchronous SQLite handle (issue 12) and cannot run on PostgreSQL`);
+		}
+	});
+}
+
+/** A test app on the given engine: a SQLite file, or a fresh PostgreSQL database (testing/postgres.ts). */
+export async function createTestAppOn(engine: TestEngine): Promise<TestApp> {
+	if (engine === 'sqlite') return createTestApp();
+	const dir = mkdtempSync(join(tmpdir(), 'tib-test-'));
+	const pgdb = await freshPostgres('app');
+	const clock = new TestClock();
+	const data = postgresData(pgdb.db);
+	const services = createServices({ db: legacyRefused(), data, clock, ids: randomIds, bus: createLocalBus() }, testOptions);
+	return {
+		services,
+		clock,
+		engine,
+		dir,
+		file: pgdb.url,
+		async close() {
+			await services.settled();
+			await pgdb.drop();
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};

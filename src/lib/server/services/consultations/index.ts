@@ -16,7 +16,7 @@ import { config as appConfig } from '../../config';
 import type { ServiceDeps } from '../deps';
 import { createAssisted } from './assisted';
 import { createLifecycle } from './lifecycle';
-import type { BallotBoxOptions } from './ballot-box';
+import { postgresDialect, sqliteDialect, type BallotBoxOptions } from './ballot-box';
 import { createCast, createVoteWriter } from './cast';
 import { createContext, type ConsultationsOptions } from './context';
 import { createDrafting } from './create';
@@ -34,7 +34,8 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 	const uploadDir = options.uploadDir ?? (() => appConfig().UPLOAD_DIR);
 	const ctx = createContext(deps, options.notifications);
 	const electorate = createElectorate(ctx);
-	const boxOptions: BallotBoxOptions = options.ballotBox ?? {};
+	// The engine's storage hooks (secure deletion and checkpoints are SQLite's; see ballot-box.ts).
+	const boxOptions: BallotBoxOptions = { dialect: deps.data.dialect === 'postgres' ? postgresDialect : sqliteDialect, ...options.ballotBox };
 	const tallies = createTallies(ctx, electorate, boxOptions);
 	const box = createVoteWriter(ctx, tallies, boxOptions);
 	const scheduling = createScheduling(ctx, tallies, box.box.drain);

@@ -1,0 +1,192 @@
+/**
+ * The one data handle services use on both engines (issue 12): `data.db` to read, `data.write` for
+ * every write, `data.t` for the tables of the engine in use.
+ *
+ * Typing: services are written against the SQLite schema's TypeScript types in drizzle's *async*
+ * mode. On PostgreSQL, `data.t` is the twin schema (`pg/schema-*.ts`, whose columns give the same
+ * TypeScript types: pg/columns.ts) and `data.db` is the node-postgres drizzle handle; the builders
+ * both share (select/insert/update/delete, joins, `onConflictDo…`, `returning`) behave the same.
+ * So a service only ever `await`s a builder: never `.get()`, `.all()`, `.run()`, `.values()` (they
+ * do not exist on PostgreSQL; the lint rule `no-restricted-syntax` in `.ci/eslint.config.js` refuses
+ * them in converted folders) and never `db.transaction` (use `data.write`). Raw SQL goes through
+ * `data.rows(sql)` and must be valid on both engines.
+ *
+ * - **SQLite**: `write` queues units of work behind one another on the one writer connection
+ *   (`BEGIN IMMEDIATE` … `COMMIT`, see unit-of-work.ts). Reads outside a unit go to a second,
+ *   read-only connection, which sees the last committed state (WAL) and refuses writes — so a write
+ *   made outside a unit fails loudly in tests instead of slipping into another request's open
+ *   transaction.
+ * - **PostgreSQL**: a unit is a SERIALIZABLE transaction on a pooled connection, retried when
+ *   PostgreSQL reports a serialization failure or a deadlock — the same "as if one at a time"
+ *   semantics SQLite's single writer gives. A unit may therefore run more than once: publish on the
+ *   bus after `write` returns, never inside it.
+ *
+ * On both, a unit started inside another (same async context, e.g. a service calling another
+ * service) joins it, and `data.db` inside a unit *is* the unit's transaction, so reads there see the
+ * unit's own writes.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema';
+import type { Db } from './index';
+import { pgSchema, type PgDb } from './postgres';
+
+export type Schema = typeof schema;
+export type Dialect = 'sqlite' | 'postgres';
+
+/** What services may call on a handle: the builders both engines share (see the file comment). */
+export type AsyncDb = Omit<BaseSQLiteDatabase<'async', unknown, Schema>, 'transaction' | 'run' | 'all' | 'get' | 'values' | 'batch' | 'query'>;
+
+export interface Data {
+	readonly dialect: Dialect;
+	/** The tables of the engine in use (typed as the SQLite schema; same TypeScript types on both). */
+	readonly t: Schema;
+	/** Reads: the current unit's transaction inside `write`, else the reading connection/pool. */
+	readonly db: AsyncDb;
+	/** True inside a unit of work (for assertions in helpers that must be called inside one). */
+	readonly inUnit: boolean;
+	/** Runs `fn` as one all-or-nothing unit of work; joins the unit already running in this async context. */
+	write<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T>;
+	/**
+	 * Runs `fn` inside the current unit so that a failure (a constraint violation one means to catch)
+	 * undoes only what `fn` did: a savepoint. On PostgreSQL a failed statement otherwise aborts the
+	 * whole transaction. Outside a unit it is a unit of its own.
+	 */
+	savepoint<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T>;
+	/** Raw SQL (valid on both engines) returning rows, in the current unit if any. */
+	rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+	/** Closes the reading connection/pool (SQLite: the writer is closed by its owner). */
+	close(): Promise<void>;
+}
+
+const asAsync = (db: unknown) => db as AsyncDb;
+
+/** The first row of an awaited select (what `.get()` gave on SQLite). */
+export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+	return (await query)[0];
+}
+
+/** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
+export function sqliteData(writer: Db): Data {
+	const file = writer.$client.name;
+	const readerClient = new Database(file, { readonly: true, fileMustExist: true });
+	readerClient.pragma('busy_timeout = 5000');
+	const reader = asAsync(drizzle(readerClient, { schema }));
+	const unit = new AsyncLocalStorage<AsyncDb>();
+	const txHandle = asAsync(writer);
+	let tail: Promise<unknown> = Promise.resolve();
+	let savepoints = 0;
+
+	function write<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T> {
+		const current = unit.getStore();
+		if (current) return fn(current);
+		const run = async () => {
+			writer.$client.exec('BEGIN IMMEDIATE');
+			try {
+				const result = await unit.run(txHandle, () => fn(txHandle));
+				writer.$client.exec('COMMIT');
+				return result;
+			} catch (err) {
+				if (writer.$client.inTransaction) writer.$client.exec('ROLLBACK');
+				throw err;
+			}
+		};
+		const next = tail.then(run, run);
+		tail = next.catch(() => undefined);
+		return next;
+	}
+
+	return {
+		dialect: 'sqlite',
+		t: schema,
+		get db() {
+			return unit.getStore() ?? reader;
+		},
+		get inUnit() {
+			return unit.getStore() !== undefined;
+		},
+		write,
+		savepoint<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T> {
+			if (!unit.getStore()) return write(fn);
+			const name = `sp_${++savepoints}`;
+			writer.$client.exec(`SAVEPOINT ${name}`);
+			return fn(txHandle).then(
+				(result) => {
+					writer.$client.exec(`RELEASE ${name}`);
+					return result;
+				},
+				(err: unknown) => {
+					writer.$client.exec(`ROLLBACK TO ${name}`);
+					writer.$client.exec(`RELEASE ${name}`);
+					throw err;
+				}
+			);
+		},
+		async rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
+			const db = (unit.getStore() ?? reader) as unknown as Db;
+			return db.all<T>(query);
+		},
+		async close() {
+			if (readerClient.open) readerClient.close();
+		}
+	};
+}
+
+/** PostgreSQL error codes a SERIALIZABLE unit is retried on. */
+const RETRY_CODES = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 12;
+
+function retryable(err: unknown): boolean {
+	for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code === 'string' && RETRY_CODES.has(code)) return true;
+	}
+	return false;
+}
+
+/** PostgreSQL: the pool reads; each unit is a SERIALIZABLE transaction, retried on conflicts. */
+export function postgresData(pool: PgDb): Data {
+	const unit = new AsyncLocalStorage<PgDb>();
+
+	async function write<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T> {
+		const current = unit.getStore();
+		if (current) return fn(asAsync(current));
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await pool.transaction((tx) => unit.run(tx as unknown as PgDb, () => fn(asAsync(tx))), { isolationLevel: 'serializable' });
+			} catch (err) {
+				if (attempt >= MAX_ATTEMPTS || !retryable(err)) throw err;
+				// Back off a little, with jitter, so the units that collided do not collide again.
+				await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+			}
+		}
+	}
+
+	return {
+		dialect: 'postgres',
+		t: pgSchema as unknown as Schema,
+		get db() {
+			return asAsync(unit.getStore() ?? pool);
+		},
+		get inUnit() {
+			return unit.getStore() !== undefined;
+		},
+		write,
+		savepoint<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T> {
+			const current = unit.getStore();
+			if (!current) return write(fn);
+			// drizzle's nested transaction on PostgreSQL is a savepoint; keep the outer unit in context.
+			return current.transaction((sp) => unit.run(sp as unknown as PgDb, () => fn(asAsync(sp))));
+		},
+		async rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
+			const db = unit.getStore() ?? pool;
+			return (await db.execute(query)).rows as T[];
+		},
+		async close() {
+			await pool.$client.end();
+		}
+	};
+}
