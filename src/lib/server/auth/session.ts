@@ -3,6 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Actor, Role, SpaceRules, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Db } from '../db';
+import type { Data } from '../db/data';
 import { memberships, practiceRuns, residences, sessions, users } from '../db/schema';
 import type { Clock, Ids } from '../ids';
 import { sha256Hex } from '../crypto';
@@ -68,6 +69,57 @@ export function loadActor(db: Db, userId: string): SessionUser | null {
 		roles,
 		...practiceSpaces(db, rows.map((r) => r.spaceId)),
 		spaceRules: spaceRules(db, rows),
+		username: user.username,
+		displayName: user.displayName,
+		email: user.email,
+		locale: user.locale,
+		easyRead: user.easyRead,
+		householdId: user.householdId,
+		discreet: user.discreet
+	};
+}
+
+/**
+ * `loadActor` on the async data handle (db/data.ts), for converted code and for test fixtures on
+ * either engine. The synchronous twin above goes once its callers are converted (issue 12).
+ */
+export async function actorOf(data: Data, userId: string): Promise<SessionUser | null> {
+	const { users, memberships, practiceRuns, residences } = data.t;
+	const [user] = await data.db.select().from(users).where(eq(users.id, userId)).limit(1);
+	if (!user) return null;
+	const rows = await data.db
+		.select({ spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
+		.from(memberships)
+		.where(eq(memberships.userId, userId));
+	const roles = new Map<string, Role[]>();
+	for (const row of rows) {
+		const key = `${row.spaceType satisfies SpaceType}:${row.spaceId}`;
+		roles.set(key, [...(roles.get(key) ?? []), row.role]);
+	}
+	const spaceIds = [...new Set(rows.map((r) => r.spaceId))];
+	const readOnly = new Set<string>();
+	const practice = new Set<string>();
+	if (spaceIds.length > 0)
+		for (const run of await data.db
+			.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
+			.from(practiceRuns)
+			.where(inArray(practiceRuns.spaceId, spaceIds))) {
+			const key = `${run.spaceType}:${run.spaceId}`;
+			practice.add(key);
+			if (run.status !== 'active') readOnly.add(key);
+		}
+	const spaceRules = new Map<string, SpaceRules>();
+	const residenceIds = [...new Set(rows.filter((r) => r.spaceType === 'residence').map((r) => r.spaceId))];
+	if (residenceIds.length > 0)
+		for (const r of await data.db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, residenceIds)))
+			spaceRules.set(`residence:${r.id}`, { association: r.association });
+	return {
+		id: user.id,
+		isAdmin: user.isAdmin,
+		roles,
+		readOnly,
+		practice,
+		spaceRules,
 		username: user.username,
 		displayName: user.displayName,
 		email: user.email,

@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role, SpaceType } from '$lib/domain/policy';
 import { hashPassword } from '../auth/password';
-import { createSession, generateSessionToken, loadActor, SESSION_COOKIE, type SessionUser } from '../auth/session';
+import { actorOf, createSession, generateSessionToken, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken, type SessionUser } from '../auth/session';
 import { openDatabase, type Db } from '../db';
 import { postgresData, sqliteData } from '../db/data';
 import { freshPostgres } from './postgres';
-import { memberships, users } from '../db/schema';
 import type { Clock } from '../ids';
 import { randomIds } from '../ids';
 import { createLocalBus } from '../realtime/bus';
@@ -129,35 +128,45 @@ export interface UserFixture {
 	roles?: { type: SpaceType; id: string; role: Role; collegeId?: string }[];
 }
 
-/** Inserts a user with memberships directly (fixtures, not the behaviour under test). */
+/** Inserts a user with memberships directly (fixtures, not the behaviour under test), on either engine. */
 export async function createUser(app: TestApp, fixture: UserFixture = {}): Promise<SessionUser> {
-	const { db, ids } = app.services.deps;
+	const { data, ids } = app.services.deps;
+	const { users, memberships } = data.t;
 	const id = ids.id();
 	const now = app.clock.now();
 	const username = fixture.username ?? `user-${id}`;
-	db.insert(users)
-		.values({
+	const passwordHash = await testHash();
+	await data.write(async (tx) => {
+		await tx.insert(users).values({
 			id,
 			username,
 			email: username.includes('@') ? username : null,
 			displayName: fixture.displayName ?? username,
-			passwordHash: await testHash(),
+			passwordHash,
 			isAdmin: fixture.isAdmin ?? false,
 			householdId: fixture.householdId ?? null,
 			createdAt: now,
 			passwordChangedAt: now
-		})
-		.run();
-	for (const r of fixture.roles ?? [])
-		db.insert(memberships).values({ id: ids.id(), userId: id, spaceType: r.type, spaceId: r.id, role: r.role, collegeId: r.collegeId ?? null, createdAt: now }).run();
-	return loadActor(db, id)!;
+		});
+		for (const r of fixture.roles ?? [])
+			await tx.insert(memberships).values({ id: ids.id(), userId: id, spaceType: r.type, spaceId: r.id, role: r.role, collegeId: r.collegeId ?? null, createdAt: now });
+	});
+	return (await actorOf(data, id))!;
 }
 
-/** A signed-in session for a user, as the Cookie header a browser would send. */
+/** A signed-in session for a user, as the Cookie header a browser would send (SQLite apps). */
 export function cookieFor(app: TestApp, userId: string): string {
 	const { db, clock, ids } = app.services.deps;
 	const token = generateSessionToken(ids);
 	createSession(db, clock, token, userId);
+	return `${SESSION_COOKIE}=${token}`;
+}
+
+/** `cookieFor` on either engine (through the async data handle). */
+export async function sessionCookie(app: TestApp, userId: string): Promise<string> {
+	const { data, clock, ids } = app.services.deps;
+	const token = generateSessionToken(ids);
+	await data.write((tx) => tx.insert(data.t.sessions).values({ id: sessionIdFromToken(token), userId, expiresAt: new Date(clock.now().getTime() + SESSION_LIFETIME) }).then(() => undefined));
 	return `${SESSION_COOKIE}=${token}`;
 }
 
