@@ -1,0 +1,147 @@
+/**
+ * `npm run cluster`: the production shape on one machine — two app nodes sharing one database and
+ * the local Redis, behind HAProxy (Debian's, installed when missing) with sticky sessions, as
+ * socket.io's long-polling transport requires. Prints the address, stops everything on Ctrl-C.
+ *
+ * Environment (all optional):
+ * - `CLUSTER_PORT` (3000): where the load balancer listens; the nodes take the next ports.
+ * - `CLUSTER_NODES` (2): how many app nodes.
+ * - `DATABASE_URL`: the shared database. Default: the SQLite file `./data/cluster.db`, which the nodes
+ *   open together (WAL; one writer at a time across processes). PostgreSQL is the production
+ *   database of a cluster; it serves once every service runs on the async data handle (issue 12).
+ * - `REDIS_URL` (redis://127.0.0.1:6379): started here when nothing answers and `redis-server` exists.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const port = Number(process.env.CLUSTER_PORT ?? 3000);
+const count = Math.max(1, Math.min(8, Number(process.env.CLUSTER_NODES ?? 2)));
+const databaseUrl = process.env.DATABASE_URL ?? './data/cluster.db';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const children: ChildProcess[] = [];
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+	const r = spawnSync(cmd, args, { stdio: 'inherit', env });
+	if (r.status !== 0) {
+		console.error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
+		process.exit(r.status ?? 1);
+	}
+}
+
+function answers(host: string, p: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const s = connect({ host, port: p }, () => {
+			s.destroy();
+			resolve(true);
+		});
+		s.on('error', () => resolve(false));
+		s.setTimeout(1000, () => {
+			s.destroy();
+			resolve(false);
+		});
+	});
+}
+
+function newest(dir: string): number {
+	let latest = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const p = join(dir, entry.name);
+		latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+	}
+	return latest;
+}
+
+function which(cmd: string): boolean {
+	return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function stopAll(code = 0) {
+	for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+	setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+async function main() {
+	if (!which('haproxy')) {
+		console.log('Installing HAProxy (Debian package) for the load balancer…');
+		run('apt-get', ['install', '-y', '-qq', 'haproxy'], { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
+	}
+	const redis = new URL(redisUrl);
+	if (!(await answers(redis.hostname, Number(redis.port || 6379)))) {
+		if (!which('redis-server')) throw new Error(`Nothing answers at ${redisUrl} and redis-server is not installed (apt-get install redis-server).`);
+		console.log('Starting Redis…');
+		run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(redis.port || 6379), '--save', '', '--appendonly', 'no']);
+	}
+	if (!databaseUrl.startsWith('postgres')) mkdirSync('data', { recursive: true });
+	const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, HOST: '127.0.0.1' };
+	console.log('Migrating and seeding the demo database…');
+	run('node_modules/.bin/tsx', ['src/cli/seed.ts'], env);
+	if (!existsSync('build/handler.js') || newest('src') > statSync('build/handler.js').mtimeMs) {
+		console.log('Building the app…');
+		run('node_modules/.bin/vite', ['build']);
+	}
+
+	const nodes = Array.from({ length: count }, (_, i) => ({ name: `node${i + 1}`, port: port + 101 + i }));
+	for (const node of nodes) {
+		const child = spawn('node_modules/.bin/tsx', ['src/server.ts'], { env: { ...env, PORT: String(node.port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+		child.on('exit', (code, signal) => console.log(`${node.name} (port ${node.port}) stopped (${signal ?? code}).`));
+		children.push(child);
+	}
+	for (const node of nodes) for (let i = 0; i < 120 && !(await answers('127.0.0.1', node.port)); i++) await new Promise((r) => setTimeout(r, 500));
+
+	// Sticky by cookie: a browser stays on the node that served it first (socket.io's polling
+	// transport needs every request of a connection on one node); a node that stops answering
+	// /readyz is taken out, and its browsers move to another node and resync there.
+	const dir = mkdtempSync(join(tmpdir(), 'tib-cluster-'));
+	const cfg = join(dir, 'haproxy.cfg');
+	writeFileSync(
+		cfg,
+		[
+			'global',
+			'  maxconn 4000',
+			'defaults',
+			'  mode http',
+			'  option forwardfor',
+			'  timeout connect 5s',
+			'  timeout client 60s',
+			'  timeout server 60s',
+			'  timeout tunnel 1h',
+			'frontend web',
+			`  bind 0.0.0.0:${port}`,
+			'  default_backend nodes',
+			'backend nodes',
+			'  balance roundrobin',
+			'  cookie tib_node insert indirect nocache httponly',
+			'  option httpchk',
+			'  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost',
+			'  http-check expect status 200',
+			...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port} check inter 2s fall 2 rise 2 cookie ${n.name}`),
+			''
+		].join('\n')
+	);
+	const lb = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'inherit', 'inherit'] });
+	lb.on('exit', (code) => {
+		console.error(`HAProxy stopped (${code}).`);
+		stopAll(code ?? 1);
+	});
+	children.push(lb);
+	console.log(
+		[
+			'',
+			`Cluster ready: http://localhost:${port}  (HAProxy, sticky sessions, ${count} nodes)`,
+			...nodes.map((n) => `  ${n.name}: http://localhost:${n.port}`),
+			`  database: ${databaseUrl.startsWith('postgres') ? 'PostgreSQL' : databaseUrl}; Redis: ${redisUrl}`,
+			'Two browsers (or one private window) land on different nodes; Ctrl-C stops everything.',
+			''
+		].join('\n')
+	);
+}
+
+main().catch((err: unknown) => {
+	console.error(err instanceof Error ? err.message : err);
+	stopAll(1);
+});
