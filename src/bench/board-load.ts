@@ -130,7 +130,7 @@ export interface LoadResult {
  * Open loop: slot j belongs to member j mod n at t0 + j/n seconds. A slot found more than a second
  * late is dropped (that member's next slot is already due) rather than fired in a burst.
  */
-export async function drive(n: number, seconds: number, tracker: Tracker, act: (member: number, round: number) => void): Promise<LoadResult> {
+export async function drive(n: number, seconds: number, tracker: Tracker, act: (member: number, round: number) => void | Promise<unknown>): Promise<LoadResult> {
 	const period = 1000 / n;
 	const total = (WARMUP_SECONDS + seconds) * n;
 	const t0 = performance.now() + 20;
@@ -152,8 +152,13 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 			} else {
 				const start = performance.now();
 				try {
-					act(member, Math.floor(j / n));
+					// Services answer asynchronously (issue 12): fired without waiting, as clients would; a refusal counts as an error.
+					const pending = act(member, Math.floor(j / n));
 					tracker.begin(member, start, measured);
+					if (pending)
+						void pending.catch(() => {
+							if (measured) errors++;
+						});
 					if (measured) {
 						fired++;
 						lags.push(start - due);

@@ -98,18 +98,17 @@ async function runBoard(n: number, seconds: number): Promise<BoardRun> {
 		const result = await drive(n, seconds, tracker, (member, round) => {
 			const actor = members[member]!;
 			const proposalId = proposals[member % proposals.length]!;
-			if (kindOf(round) === 'comment') service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` });
-			else {
-				service.setSupport(actor, { proposalId, on: !supported[member] });
-				supported[member] = !supported[member];
-			}
+			if (kindOf(round) === 'comment') return service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` });
+			const on = !supported[member];
+			supported[member] = on;
+			return service.setSupport(actor, { proposalId, on });
 		});
 		return { ...result, setupSeconds, settled, actorIds: members.map((m) => m.id), sample: tracker.sample };
 	} finally {
 		// Server first: sockets closed from its side leave empty rooms, so no presence storm on the way out.
 		await server.close();
 		for (const c of clients) c.disconnect();
-		app.close();
+		await app.close();
 	}
 }
 

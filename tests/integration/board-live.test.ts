@@ -43,14 +43,14 @@ describe('live residence board', () => {
 
 		const supportSeen = next<ProposalUpdate>(b, 'proposal.updated', (p) => p.card.id === id && p.change === 'support');
 		const ownEcho = next<ProposalUpdate>(a, 'proposal.updated', (p) => p.card.id === id && p.change === 'support');
-		live.app.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		await live.app.services.proposals.setSupport(amina, { proposalId: id, on: true });
 		const support = await supportSeen;
 		expect((await ownEcho).card.supports).toBe(1);
 		expect(support.card.supports).toBe(1);
 		expect(support.actorId).toBe(amina.id);
 
 		const moveSeen = next<ProposalUpdate>(b, 'proposal.updated', (p) => p.card.id === id && p.change === 'moved');
-		live.app.services.proposals.move(claire, { proposalId: id, status: 'discussion' });
+		await live.app.services.proposals.move(claire, { proposalId: id, status: 'discussion' });
 		const move = await moveSeen;
 		expect(move.card.status).toBe('discussion');
 		expect(move.eventId).toBeGreaterThan(0);

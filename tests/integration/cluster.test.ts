@@ -28,7 +28,7 @@ afterEach(async () => {
 	for (const c of clients.splice(0)) c.disconnect();
 	for (const n of nodes) await n.close();
 	await redis.cleanup();
-	app.close();
+	await app.close();
 });
 
 async function signedIn(node: TestNode, userId: string, cookie = cookieFor(app, userId)): Promise<Client> {
@@ -61,14 +61,14 @@ describe('two nodes on Redis', () => {
 		onOne.on('proposal.updated', (p) => seenOnOne.push(p));
 		onTwo.on('proposal.updated', (p) => seenOnTwo.push(p));
 
-		two.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		await two.services.proposals.setSupport(amina, { proposalId: id, on: true });
 		await until(() => seenOnOne.some((p) => p.change === 'support') && seenOnTwo.some((p) => p.change === 'support'));
 		expect(seenOnOne.find((p) => p.change === 'support')?.card).toMatchObject({ id, supports: 1 });
 
 		// A round trip through both nodes after the event: a duplicate would have arrived by then.
 		await onOne.emitWithAck('presence.snapshot', {});
 		await onTwo.emitWithAck('presence.snapshot', {});
-		two.services.proposals.setSupport(amina, { proposalId: id, on: false });
+		await two.services.proposals.setSupport(amina, { proposalId: id, on: false });
 		await until(() => seenOnOne.filter((p) => p.change === 'support').length === 2);
 		await onOne.emitWithAck('presence.snapshot', {});
 		expect(seenOnOne.filter((p) => p.change === 'support')).toHaveLength(2);
@@ -128,7 +128,7 @@ describe('two nodes on Redis', () => {
 		const cookie = cookieFor(app, karim.id);
 		const first = await signedIn(one, karim.id, cookie);
 		const seen = new Promise<void>((resolve) => first.once('proposal.updated', () => resolve()));
-		two.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		await two.services.proposals.setSupport(amina, { proposalId: id, on: true });
 		await seen;
 		// What the browser keeps to recover: its session id and the offset of the last event it got.
 		const { _pid: pid, _lastOffset: offset } = first as unknown as { _pid: string; _lastOffset: string };
@@ -140,7 +140,7 @@ describe('two nodes on Redis', () => {
 		const commands = await redis.connect('probe');
 		// Polled until saved; the test's own timeout bounds the wait.
 		while ((await commands.exists(`${redis.prefix}sio:session:${pid}`)) !== 1) await new Promise((r) => setTimeout(r, 10));
-		two.services.proposals.setSupport(amina, { proposalId: id, on: false });
+		await two.services.proposals.setSupport(amina, { proposalId: id, on: false });
 
 		const again: Client = connect(two.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false, auth: { pid, offset } });
 		clients.push(again);

@@ -46,15 +46,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server.close();
-	app.close();
+	await app.close();
 });
 
 /** A fresh idea by the author, hidden by the facilitator when asked; with one move by the facilitator to undo. */
 async function freshProposal(state: State) {
 	const service = app.services.proposals;
 	const { id } = await service.propose(people.author!, { residenceId, title: 'Des bancs', description: 'Deux bancs devant le A' });
-	const { eventId } = service.move(people.facilitator!, { proposalId: id, status: 'idea', index: 0 });
-	if (state === 'hidden') service.hideProposal(people.facilitator!, { id, reason: 'Hors sujet' });
+	const { eventId } = await service.move(people.facilitator!, { proposalId: id, status: 'idea', index: 0 });
+	if (state === 'hidden') await service.hideProposal(people.facilitator!, { id, reason: 'Hors sujet' });
 	const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, id)).get();
 	return { id, eventId, resource: proposalResource(row!) };
 }
@@ -77,8 +77,8 @@ function serviceDoor(action: ProposalAction, actor: SessionUser, p: { id: string
 		case 'proposal.view':
 			return () => proposals.proposal(actor, p.id);
 		case 'proposal.read':
-			return () => {
-				if (proposals.proposal(actor, p.id).redacted) throw new ForbiddenError(action);
+			return async () => {
+				if ((await proposals.proposal(actor, p.id)).redacted) throw new ForbiddenError(action);
 			};
 		case 'proposal.comment':
 			return () => proposals.comment(actor, { proposalId: p.id, body: 'Bonne idée' });
@@ -95,7 +95,7 @@ function serviceDoor(action: ProposalAction, actor: SessionUser, p: { id: string
 		case 'proposal.undo':
 			return () => proposals.undo(actor, { eventId: p.eventId });
 		case 'proposal.moderate':
-			return () => (proposals.proposal(actor, p.id).card.hidden ? proposals.unhideProposal(actor, { id: p.id }) : proposals.hideProposal(actor, { id: p.id, reason: 'Doublon' }));
+			return async () => ((await proposals.proposal(actor, p.id)).card.hidden ? proposals.unhideProposal(actor, { id: p.id }) : proposals.hideProposal(actor, { id: p.id, reason: 'Doublon' }));
 		case 'proposal.withdrawOwn':
 			return () => proposals.withdraw(actor, { proposalId: p.id });
 		case 'proposal.restoreOwn':
@@ -264,8 +264,8 @@ describe('the association under each rule of its residence', () => {
 	async function idea(state: State) {
 		const { proposals: service } = app.services;
 		const { id } = await service.propose(cast.author, { residenceId: home, title: 'Un abri vélos', description: 'Près du B' });
-		const { eventId } = service.move(cast.facilitator, { proposalId: id, status: 'idea', index: 0 });
-		if (state === 'hidden') service.hideProposal(cast.facilitator, { id, reason: 'Doublon' });
+		const { eventId } = await service.move(cast.facilitator, { proposalId: id, status: 'idea', index: 0 });
+		if (state === 'hidden') await service.hideProposal(cast.facilitator, { id, reason: 'Doublon' });
 		const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, id)).get();
 		return { id, eventId, resource: proposalResource(row!) };
 	}

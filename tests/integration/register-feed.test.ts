@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
 	await app.services.settled();
-	app.close();
+	await app.close();
 });
 
 async function setup() {
@@ -105,16 +105,16 @@ describe('decision register fed from the bus', () => {
 		await register.update(claire, { decisionId: onGarden.id, status: 'inProgress', progress: 50, reviewAt: '', note: 'Terrain choisi' });
 
 		// Benches lost the choice: their idea being done says nothing about that decision.
-		for (const status of ['planned', 'done']) proposals.move(claire, { proposalId: benches.id, status });
+		for (const status of ['planned', 'done']) await proposals.move(claire, { proposalId: benches.id, status });
 		await app.services.settled();
 		expect(followUpOf(garden1st.id)).toMatchObject({ status: 'planned' });
 
 		// Moving the garden through "planned" changes nothing; "done" completes both its decisions.
-		proposals.move(claire, { proposalId: garden.id, status: 'planned' });
+		await proposals.move(claire, { proposalId: garden.id, status: 'planned' });
 		await app.services.settled();
 		expect(followUpOf(onGarden.id)).toMatchObject({ status: 'inProgress', progress: 50 });
 		app.clock.advance(3 * 24 * 3_600_000);
-		proposals.move(claire, { proposalId: garden.id, status: 'done' });
+		await proposals.move(claire, { proposalId: garden.id, status: 'done' });
 		await app.services.settled();
 		const entries = (await register.list(amina, space)).items;
 		for (const d of [onGarden, garden1st]) {
@@ -126,8 +126,8 @@ describe('decision register fed from the bus', () => {
 		expect(audited.filter((a) => (a.data as { proposalId?: string }).proposalId === garden.id)).toHaveLength(2);
 
 		// Back to "in progress" and done again: already done, nothing more is written.
-		proposals.move(claire, { proposalId: garden.id, status: 'inProgress' });
-		proposals.move(claire, { proposalId: garden.id, status: 'done' });
+		await proposals.move(claire, { proposalId: garden.id, status: 'inProgress' });
+		await proposals.move(claire, { proposalId: garden.id, status: 'done' });
 		await app.services.settled();
 		expect((await register.list(amina, space)).items.find((x) => x.id === onGarden.id)!.notes.filter((n) => n.status === 'done')).toHaveLength(1);
 	});

@@ -115,12 +115,12 @@ export async function seedBoards(services: Services, residenceId: string, userId
 			costEuros: p.costEuros,
 			carriedBy: p.carriedBy
 		});
-		for (const username of p.supporters ?? []) services.proposals.setSupport(actor(username), { proposalId: id, on: true });
-		for (const username of p.volunteers ?? []) services.proposals.setVolunteer(actor(username), { proposalId: id, on: true });
+		for (const username of p.supporters ?? []) await services.proposals.setSupport(actor(username), { proposalId: id, on: true });
+		for (const username of p.volunteers ?? []) await services.proposals.setVolunteer(actor(username), { proposalId: id, on: true });
 		for (const c of p.comments ?? []) {
-			const top = services.proposals.comment(actor(c.by), { proposalId: id, body: c.body });
-			for (const r of c.replies ?? []) services.proposals.comment(actor(r.by), { proposalId: id, body: r.body, parentId: top.id });
+			const top = await services.proposals.comment(actor(c.by), { proposalId: id, body: c.body });
+			for (const r of c.replies ?? []) await services.proposals.comment(actor(r.by), { proposalId: id, body: r.body, parentId: top.id });
 		}
-		for (const status of p.path ?? []) services.proposals.move(facilitator, { proposalId: id, status, reason: status === 'declined' ? p.declineReason : undefined });
+		for (const status of p.path ?? []) await services.proposals.move(facilitator, { proposalId: id, status, reason: status === 'declined' ? p.declineReason : undefined });
 	}
 }

@@ -16,8 +16,8 @@ export async function seedPractice(services: Services, trainingId: string, userI
 	practice.join(actor('amina'), trainingId, { code });
 	const run = practice.session(actor('nadia.formatrice@ccaura.demo'), id).run!;
 	const { id: pid } = await services.proposals.propose(actor('julien'), { residenceId: run.spaceId, title: 'Un goûter au pied du bâtiment B', description: 'Pour se rencontrer avant de parler du jardin.' });
-	services.proposals.comment(actor('amina'), { proposalId: pid, body: 'Oui, et inviter les jeunes de l’escalier.' });
-	services.proposals.setSupport(actor('amina'), { proposalId: pid, on: true });
+	await services.proposals.comment(actor('amina'), { proposalId: pid, body: 'Oui, et inviter les jeunes de l’escalier.' });
+	await services.proposals.setSupport(actor('amina'), { proposalId: pid, on: true });
 	practice.step(actor('nadia.formatrice@ccaura.demo'), id, { stepKey: 'idees' });
 	practice.reflect(actor('julien'), { runId: run.id, body: 'J’ai proposé trop vite : j’aurais dû laisser les voisins parler d’abord.' });
 	practice.reflect(actor('nadia.formatrice@ccaura.demo'), { runId: run.id, body: 'Bonne idée de rencontre ; pense à reformuler ce que disent les autres.', aboutId: userIds.get('julien')! });

@@ -37,12 +37,12 @@ export function listLoad(event: RequestEvent, type: SpaceKind) {
 }
 
 export function newLoad(event: RequestEvent, type: SpaceKind) {
-	return guarded(event, () => {
+	return guarded(event, async () => {
 		const { services, user } = event.locals;
 		const id = event.params.id!;
 		if (type === 'residence') {
 			const r = services.spaces.residence(user, id);
-			const proposals = services.proposals.board(user, id).cards.filter((c) => !c.hidden).map((c) => ({ id: c.id, title: c.title, costEuros: c.costEuros }));
+			const proposals = (await services.proposals.board(user, id)).cards.filter((c) => !c.hidden).map((c) => ({ id: c.id, title: c.title, costEuros: c.costEuros }));
 			return { space: { type, id, name: r.residence.name }, buildings: r.buildings.map((b) => ({ id: b.id, name: b.name })), colleges: [], proposals, proxyLimit: null };
 		}
 		const b = services.spaces.body(user, id);

@@ -9,7 +9,7 @@ export const load: PageServerLoad = (event) =>
 		return {
 			...view,
 			joinCodes: view.can.invite ? services.admin.listJoinCodes(user, event.params.id) : [],
-			boardCount: services.proposals.board(user, event.params.id).cards.length,
+			boardCount: (await services.proposals.board(user, event.params.id)).cards.length,
 			openVotes: services.consultations.list(user, { type: 'residence', id: event.params.id }).items.filter((c) => c.status === 'open').length,
 			overdue: await services.register.overdue(user, { type: 'residence', id: event.params.id })
 		};

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
+import type { SessionUser } from '../../auth/session';
 import { activityAttendance, activitySessions, auditLog } from '../../db/schema';
-import { createTestApp, createUser, type TestApp } from '../../testing';
+import { createTestApp, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { indicatorWorld } from '../indicators/fixture';
 import { ValidationError } from '../validate';
@@ -67,6 +68,53 @@ describe('recording activities, sessions and attendance', () => {
 		expect(db.select().from(activityAttendance).where(eq(activityAttendance.sessionId, sessionId)).all().map((r) => r.userId)).toEqual([w.amina.id]);
 		expect(await attendanceOf('Cuisine')).toEqual([1, 2, 1]);
 		expect(await code(svc().removeAttendee(w.claire, sessionId, w.karim.id))).toBe('error.notFound');
+	});
+});
+
+/**
+ * The same doors on both engines (issue 12): a residence inserted as a fixture (the admin service
+ * that creates one is not converted yet) with its facilitator and two tenants.
+ */
+describe.each(testEngines)('activities on %s', (engine) => {
+	let app: TestApp;
+	let w: { residence: { id: string }; claire: SessionUser; amina: SessionUser; karim: SessionUser };
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+		const { data, ids } = app.services.deps;
+		const { organisations, residences } = data.t;
+		const residence = { id: ids.id() };
+		await data.write(async (tx) => {
+			const organisationId = ids.id();
+			await tx.insert(organisations).values({ id: organisationId, slug: `org-${organisationId}`, name: 'Bailleur', kind: 'landlord', createdAt: app.clock.now() });
+			await tx.insert(residences).values({ id: residence.id, organisationId, slug: `res-${residence.id}`, name: 'Résidence test', createdAt: app.clock.now() });
+		});
+		const here = [{ type: 'residence' as const, id: residence.id }];
+		w = {
+			residence,
+			claire: await createUser(app, { username: 'claire@lmh.test', roles: here.map((s) => ({ ...s, role: 'facilitator' as const })) }),
+			amina: await createUser(app, { username: 'amina', roles: here.map((s) => ({ ...s, role: 'tenant' as const })) }),
+			karim: await createUser(app, { username: 'karim', roles: here.map((s) => ({ ...s, role: 'tenant' as const })) })
+		};
+	});
+	afterEach(() => app.close());
+	const svc = () => app.services.activities;
+	const space = () => ({ type: 'residence' as const, id: w.residence.id });
+
+	it('records an activity, a session and named people, raising the headcount to the number named; a name comes off; all audited', async () => {
+		const { id } = await svc().create(w.claire, { spaceType: 'residence', spaceId: w.residence.id, name: 'Cuisine', kind: 'cooking' });
+		const { id: sessionId } = await svc().addSession(w.claire, id, { heldOn: '2026-11-20', time: '', headcount: '1', note: '' });
+		await svc().addAttendee(w.claire, sessionId, { userId: w.amina.id, status: 'participant', consent: 'on' });
+		await svc().addAttendee(w.claire, sessionId, { userId: w.karim.id, status: 'newcomer', consent: 'on' });
+		const view = await svc().get(w.claire, id);
+		expect(view.sessions[0]).toMatchObject({ id: sessionId, headcount: 2 });
+		expect(view.sessions[0]!.named.map((n) => n.displayName)).toEqual(['amina', 'karim']);
+		expect(await code(svc().addAttendee(w.claire, sessionId, { userId: w.karim.id, status: 'member', consent: 'on' }))).toBe('indicators.activity.error.already');
+		await svc().removeAttendee(w.claire, sessionId, w.karim.id);
+		expect((await svc().get(w.claire, id)).sessions[0]!.named.map((n) => n.userId)).toEqual([w.amina.id]);
+		expect((await svc().list(w.claire, space())).list).toMatchObject([{ id, name: 'Cuisine', sessions: 1 }]);
+		const { auditLog: log } = app.services.deps.data.t;
+		const audits = await app.services.deps.data.db.select().from(log).where(eq(log.subjectId, id)).orderBy(asc(log.id));
+		expect(audits.map((a) => a.action)).toEqual(['activity.created', 'activity.session.recorded', 'activity.attendee.added', 'activity.attendee.added', 'activity.attendee.removed']);
 	});
 
 	it('refuses bad input with a message per field: no consent, a stranger, a future or impossible day, a crafted headcount', async () => {

@@ -8,9 +8,7 @@ import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { activitySchema, attendeeSchema, sessionSchema } from '$lib/domain/indicators/activities';
 import { parisDay } from '$lib/domain/indicators/period';
-import { transaction } from '../../db';
-import { activities, activityAttendance, activitySessions, bodies, memberships, residences, trainingSessions, users } from '../../db/schema';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -18,35 +16,38 @@ import { parse } from '../validate';
 const spaceOf = (a: { spaceType: SpaceRef['type']; spaceId: string }): SpaceRef => ({ type: a.spaceType, id: a.spaceId });
 
 export function createActivitiesService(deps: ServiceDeps) {
-	const { db, clock, ids } = deps;
+	const { data: dataHandle, clock, ids } = deps;
+	const { activities, activityAttendance, activitySessions, bodies, memberships, residences, trainingSessions, users } = dataHandle.t;
+	// Reads: the unit's transaction inside a write, else the reading connection (db/data.ts).
+	const reader = () => dataHandle.db;
 
 	async function activityOr404(activityId: unknown) {
-		const row = (await db.select().from(activities).where(eq(activities.id, String(activityId).slice(0, 64))))[0];
+		const row = (await reader().select().from(activities).where(eq(activities.id, String(activityId).slice(0, 64))).limit(1))[0];
 		if (!row) throw notFound();
 		return row;
 	}
 
 	async function sessionOr404(sessionId: unknown) {
-		const session = (await db.select().from(activitySessions).where(eq(activitySessions.id, String(sessionId).slice(0, 64))))[0];
+		const session = (await reader().select().from(activitySessions).where(eq(activitySessions.id, String(sessionId).slice(0, 64))).limit(1))[0];
 		if (!session) throw notFound();
 		return { session, activity: await activityOr404(session.activityId) };
 	}
 
 	async function spaceName(space: SpaceRef): Promise<string> {
 		const table = space.type === 'residence' ? residences : space.type === 'body' ? bodies : trainingSessions;
-		const row = (await db.select({ name: table.name }).from(table).where(eq(table.id, space.id)))[0];
+		const row = (await reader().select({ name: table.name }).from(table).where(eq(table.id, space.id)).limit(1))[0];
 		if (!row) throw notFound();
 		return row.name;
 	}
 
 	/** Who may be named: the people of the space (each once, whatever their roles). */
 	async function peopleOf(space: SpaceRef) {
-		const rows = await db
+		const rows = await reader()
 			.selectDistinct({ id: users.id, displayName: users.displayName })
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
-			.orderBy(asc(users.displayName));
+			.orderBy(asc(users.displayName), asc(users.id));
 		return rows;
 	}
 
@@ -55,13 +56,13 @@ export function createActivitiesService(deps: ServiceDeps) {
 		async list(actor: Actor | null, space: SpaceRef) {
 			authorize(actor, 'activity.manage', space);
 			const name = await spaceName(space);
-			const list = await db
+			const list = await reader()
 				.select({ id: activities.id, name: activities.name, kind: activities.kind, description: activities.description, createdAt: activities.createdAt, sessions: count(activitySessions.id) })
 				.from(activities)
 				.leftJoin(activitySessions, eq(activitySessions.activityId, activities.id))
 				.where(and(eq(activities.spaceType, space.type), eq(activities.spaceId, space.id)))
 				.groupBy(activities.id)
-				.orderBy(desc(activities.createdAt));
+				.orderBy(desc(activities.createdAt), desc(activities.id));
 			return { space: { ...space, name }, list };
 		},
 
@@ -72,9 +73,9 @@ export function createActivitiesService(deps: ServiceDeps) {
 			await spaceName(space);
 			const id = ids.id();
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(activities).values({ id, spaceType: space.type, spaceId: space.id, name: data.name, kind: data.kind, description: data.description, createdBy: actor.id, createdAt: now }).run();
-				audit(tx, now, actor.id, 'activity.created', { type: 'activity', id }, { name: data.name, kind: data.kind, space: `${space.type}:${space.id}` });
+			await dataHandle.write(async (tx) => {
+				await tx.insert(activities).values({ id, spaceType: space.type, spaceId: space.id, name: data.name, kind: data.kind, description: data.description, createdBy: actor.id, createdAt: now });
+				await logAudit(dataHandle, now, actor.id, 'activity.created', { type: 'activity', id }, { name: data.name, kind: data.kind, space: `${space.type}:${space.id}` });
 			});
 			return { id };
 		},
@@ -84,14 +85,14 @@ export function createActivitiesService(deps: ServiceDeps) {
 			const activity = await activityOr404(activityId);
 			const space = spaceOf(activity);
 			authorize(actor, 'activity.manage', space);
-			const sessions = await db.select().from(activitySessions).where(eq(activitySessions.activityId, activity.id)).orderBy(desc(activitySessions.heldAt));
+			const sessions = await reader().select().from(activitySessions).where(eq(activitySessions.activityId, activity.id)).orderBy(desc(activitySessions.heldAt), desc(activitySessions.id));
 			const named = sessions.length
-				? await db
+				? await reader()
 						.select({ sessionId: activityAttendance.sessionId, userId: activityAttendance.userId, status: activityAttendance.status, displayName: users.displayName })
 						.from(activityAttendance)
 						.innerJoin(users, eq(users.id, activityAttendance.userId))
 						.where(inArray(activityAttendance.sessionId, sessions.map((s) => s.id)))
-						.orderBy(asc(users.displayName))
+						.orderBy(asc(users.displayName), asc(users.id))
 				: [];
 			return {
 				activity,
@@ -112,9 +113,9 @@ export function createActivitiesService(deps: ServiceDeps) {
 			const now = clock.now();
 			if (parisDay(data.heldAt) > parisDay(now)) throw new UserError('indicators.activity.error.future');
 			const id = ids.id();
-			transaction(db, (tx) => {
-				tx.insert(activitySessions).values({ id, activityId: activity.id, heldAt: new Date(data.heldAt), headcount: data.headcount, note: data.note, recordedBy: actor.id, createdAt: now }).run();
-				audit(tx, now, actor.id, 'activity.session.recorded', { type: 'activity', id: activity.id }, { sessionId: id, heldAt: data.heldAt, headcount: data.headcount });
+			await dataHandle.write(async (tx) => {
+				await tx.insert(activitySessions).values({ id, activityId: activity.id, heldAt: new Date(data.heldAt), headcount: data.headcount, note: data.note, recordedBy: actor.id, createdAt: now });
+				await logAudit(dataHandle, now, actor.id, 'activity.session.recorded', { type: 'activity', id: activity.id }, { sessionId: id, heldAt: data.heldAt, headcount: data.headcount });
 			});
 			return { id };
 		},
@@ -131,13 +132,13 @@ export function createActivitiesService(deps: ServiceDeps) {
 			const person = (await peopleOf(space)).find((p) => p.id === data.userId);
 			if (!person) throw new UserError('indicators.activity.error.person');
 			const now = clock.now();
-			transaction(db, (tx) => {
-				const already = tx.select({ id: activityAttendance.id }).from(activityAttendance).where(and(eq(activityAttendance.sessionId, session.id), eq(activityAttendance.userId, person.id))).all();
+			await dataHandle.write(async (tx) => {
+				const already = await tx.select({ id: activityAttendance.id }).from(activityAttendance).where(and(eq(activityAttendance.sessionId, session.id), eq(activityAttendance.userId, person.id)));
 				if (already.length) throw new UserError('indicators.activity.error.already', {}, 409);
-				tx.insert(activityAttendance).values({ id: ids.id(), sessionId: session.id, userId: person.id, status: data.status, recordedAt: now }).run();
-				const n = tx.select({ n: count() }).from(activityAttendance).where(eq(activityAttendance.sessionId, session.id)).all()[0]!.n;
-				if (n > session.headcount) tx.update(activitySessions).set({ headcount: n }).where(eq(activitySessions.id, session.id)).run();
-				audit(tx, now, actor.id, 'activity.attendee.added', { type: 'activity', id: activity.id }, { sessionId: session.id, userId: person.id, status: data.status, consent: true });
+				await tx.insert(activityAttendance).values({ id: ids.id(), sessionId: session.id, userId: person.id, status: data.status, recordedAt: now });
+				const n = (await tx.select({ n: count() }).from(activityAttendance).where(eq(activityAttendance.sessionId, session.id)))[0]!.n;
+				if (n > session.headcount) await tx.update(activitySessions).set({ headcount: n }).where(eq(activitySessions.id, session.id));
+				await logAudit(dataHandle, now, actor.id, 'activity.attendee.added', { type: 'activity', id: activity.id }, { sessionId: session.id, userId: person.id, status: data.status, consent: true });
 			});
 			return { ok: true as const };
 		},
@@ -148,10 +149,10 @@ export function createActivitiesService(deps: ServiceDeps) {
 			authorize(actor, 'activity.manage', spaceOf(activity));
 			const who = String(userId ?? '').slice(0, 64);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				const gone = tx.delete(activityAttendance).where(and(eq(activityAttendance.sessionId, session.id), eq(activityAttendance.userId, who))).returning({ id: activityAttendance.id }).all();
+			await dataHandle.write(async (tx) => {
+				const gone = await tx.delete(activityAttendance).where(and(eq(activityAttendance.sessionId, session.id), eq(activityAttendance.userId, who))).returning({ id: activityAttendance.id });
 				if (!gone.length) throw notFound();
-				audit(tx, now, actor.id, 'activity.attendee.removed', { type: 'activity', id: activity.id }, { sessionId: session.id, userId: who });
+				await logAudit(dataHandle, now, actor.id, 'activity.attendee.removed', { type: 'activity', id: activity.id }, { sessionId: session.id, userId: who });
 			});
 			return { ok: true as const };
 		}

@@ -29,7 +29,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
 	await stop();
-	app.close();
+	await app.close();
 });
 
 const mail = () =>
@@ -65,9 +65,9 @@ describe('e-mail through a real SMTP server', () => {
 		const m = mail();
 		m.saveModes(s.amina, { comment: 'immediate', status: 'off', hidden: 'immediate', voteOpened: 'immediate', voteClosing: 'immediate', voteResults: 'daily' });
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
-		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
-		app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
-		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		await app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
 		// Still a burst: nothing leaves until it has been quiet for a while.
 		expect(m.queueNotificationMail()).toBe(0);
 		app.clock.advance(3 * MINUTE);
@@ -92,7 +92,7 @@ describe('e-mail through a real SMTP server', () => {
 		expect(() => m.unsubscribe({ userId, scope: 'hidden', token })).toThrow(UserError);
 		m.unsubscribe({ userId, scope, token });
 		expect(m.settings(s.amina).modes).toMatchObject({ comment: 'off', hidden: 'immediate' });
-		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Encore un' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Encore un' });
 		app.clock.advance(3 * MINUTE);
 		expect(m.queueNotificationMail()).toBe(0);
 	});
@@ -102,9 +102,9 @@ describe('e-mail through a real SMTP server', () => {
 		const m = mail();
 		const a = await app.services.proposals.propose(s.claire, { residenceId: s.residence.id, title: 'Jardin' });
 		const b = await app.services.proposals.propose(s.claire, { residenceId: s.residence.id, title: 'Parking' });
-		app.services.proposals.comment(s.karim, { proposalId: a.id, body: 'Oui' });
-		app.services.proposals.comment(s.lea, { proposalId: a.id, body: 'Moi aussi' });
-		app.services.proposals.comment(s.karim, { proposalId: b.id, body: 'Enfin' });
+		await app.services.proposals.comment(s.karim, { proposalId: a.id, body: 'Oui' });
+		await app.services.proposals.comment(s.lea, { proposalId: a.id, body: 'Moi aussi' });
+		await app.services.proposals.comment(s.karim, { proposalId: b.id, body: 'Enfin' });
 		expect(m.queueNotificationMail()).toBe(1);
 		await m.deliver();
 		expect(received).toHaveLength(1);
@@ -114,8 +114,8 @@ describe('e-mail through a real SMTP server', () => {
 		expect(received[0]!.text).toContain('Karim a commenté «\u00a0Parking\u00a0»');
 		expect(header(received[0]!, 'list-unsubscribe')).toContain('/digest/');
 
-		app.services.proposals.comment(s.lea, { proposalId: b.id, body: 'Oui' });
-		app.services.proposals.comment(s.karim, { proposalId: a.id, body: 'Et les outils ?' });
+		await app.services.proposals.comment(s.lea, { proposalId: b.id, body: 'Oui' });
+		await app.services.proposals.comment(s.karim, { proposalId: a.id, body: 'Et les outils ?' });
 		app.clock.advance(12 * 60 * MINUTE);
 		expect(m.queueNotificationMail()).toBe(0);
 		// What Claire read in the app in the meantime is not e-mailed again.

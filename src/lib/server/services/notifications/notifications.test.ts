@@ -41,10 +41,10 @@ describe('notifications service', () => {
 	it('groups comments on one idea into one line with the people behind them, and marks the whole group read', async () => {
 		const s = await setup();
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
-		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
-		app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
-		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
-		app.services.proposals.move(s.claire, { proposalId: id, status: 'discussion' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		await app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
+		await app.services.proposals.move(s.claire, { proposalId: id, status: 'discussion' });
 
 		const list = app.services.notifications.list(s.amina);
 		expect(list.unread).toBe(4);
@@ -62,7 +62,7 @@ describe('notifications service', () => {
 	it('never lets one person mark another person’s notifications read', async () => {
 		const s = await setup();
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
-		app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
 		const ids = app.services.notifications.list(s.amina).items[0]!.ids;
 		app.services.notifications.markRead(s.karim, { ids: ids.join(' ') });
 		expect(app.services.notifications.unread(s.amina)).toBe(1);

@@ -66,7 +66,7 @@ describe('practice sessions', () => {
 		const run = currentSpace(id);
 		const board = app.services.proposals;
 		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
-		board.comment(now(amina), { proposalId: pid, body: 'Bonne idée' });
+		await board.comment(now(amina), { proposalId: pid, body: 'Bonne idée' });
 		const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, pid)).get()!;
 		expect(row.spaceId).toBe(run.spaceId);
 		// Julien's comment notifications would go to real people: none are recorded in practice.
@@ -90,10 +90,10 @@ describe('practice sessions', () => {
 		expect(() => app.services.consultations.open(now(julien), { consultationId: vote.id })).toThrow(ForbiddenError);
 		expect(() => practice().assign(now(trainer), id, { userId: amina.id, roleKey: 'gardien' })).not.toThrow();
 		// Reading still works.
-		expect(app.services.proposals.board(now(amina), run.spaceId)).toBeTruthy();
+		expect(await app.services.proposals.board(now(amina), run.spaceId)).toBeTruthy();
 		expect(practice().session(now(julien), id).run!.status).toBe('paused');
 		practice().resume(now(trainer), id);
-		board.comment(now(amina), { proposalId: pid, body: 'Après la pause' });
+		await board.comment(now(amina), { proposalId: pid, body: 'Après la pause' });
 		app.services.consultations.open(now(julien), { consultationId: vote.id });
 		// Only the trainer pauses.
 		expect(() => practice().pause(now(julien), id)).toThrow(ForbiddenError);
@@ -113,8 +113,8 @@ describe('practice sessions', () => {
 		const board = app.services.proposals;
 		const { id: pid } = await board.propose(now(julien), { residenceId: first.spaceId, title: 'Nouvelle idée', description: 'Texte' });
 		const seeded = db.select().from(proposals).where(eq(proposals.spaceId, first.spaceId)).all().find((p) => p.title.startsWith('Un jardin'))!;
-		board.comment(now(amina), { proposalId: seeded.id, body: 'Oui !' });
-		board.setSupport(now(amina), { proposalId: pid, on: true });
+		await board.comment(now(amina), { proposalId: seeded.id, body: 'Oui !' });
+		await board.setSupport(now(amina), { proposalId: pid, on: true });
 		app.services.collab.seedDescription(pid, 'Texte');
 		app.services.collab.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
 		const vote = db.select().from(consultations).where(eq(consultations.spaceId, first.spaceId)).get()!;
@@ -167,8 +167,8 @@ describe('practice sessions', () => {
 		app.clock.advance(60_000);
 		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
 		app.clock.advance(30_000);
-		board.comment(now(amina), { proposalId: pid, body: 'Oui, près de l’entrée' });
-		board.setSupport(now(amina), { proposalId: pid, on: true });
+		await board.comment(now(amina), { proposalId: pid, body: 'Oui, près de l’entrée' });
+		await board.setSupport(now(amina), { proposalId: pid, on: true });
 		app.clock.advance(90_000);
 		practice().step(now(trainer), id, { stepKey: 'idees' });
 		app.clock.advance(120_000);

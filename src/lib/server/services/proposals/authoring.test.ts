@@ -41,17 +41,17 @@ const audits = (action: string) => app.services.deps.db.select().from(auditLog).
 describe('authors and their own words', () => {
 	it('an author edits her comment (marked edited, old text in the audit log); nobody else can, moderators included', async () => {
 		const { amina, karim, claire, stranger, id } = await setup();
-		const { id: commentId } = app.services.proposals.comment(karim, { proposalId: id, body: 'Bonne idee' });
+		const { id: commentId } = await app.services.proposals.comment(karim, { proposalId: id, body: 'Bonne idee' });
 		expect(await outcome(() => app.services.proposals.editComment(amina, { commentId, body: 'Piraté' }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.editComment(claire, { commentId, body: 'Piraté' }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.editComment(stranger, { commentId, body: 'Piraté' }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.editComment(karim, { commentId, body: '   ' }))).toBe('board.validation.comment');
-		expect(app.services.proposals.proposal(karim, id).threads[0]).toMatchObject({ body: 'Bonne idee', editedAt: null, can: { edit: true, delete: true } });
-		expect(app.services.proposals.proposal(amina, id).threads[0]!.can).toEqual({ edit: false, delete: false });
+		expect((await app.services.proposals.proposal(karim, id)).threads[0]).toMatchObject({ body: 'Bonne idee', editedAt: null, can: { edit: true, delete: true } });
+		expect((await app.services.proposals.proposal(amina, id)).threads[0]!.can).toEqual({ edit: false, delete: false });
 
 		published = [];
 		await app.services.proposals.editComment(karim, { commentId, body: 'Bonne idée !' });
-		const after = app.services.proposals.proposal(amina, id).threads[0]!;
+		const after = (await app.services.proposals.proposal(amina, id)).threads[0]!;
 		expect(after.body).toBe('Bonne idée !');
 		expect(after.editedAt).toBeInstanceOf(Date);
 		expect(audits('comment.edit')[0]?.data).toMatchObject({ commentId, before: 'Bonne idee', after: 'Bonne idée !' });
@@ -60,18 +60,18 @@ describe('authors and their own words', () => {
 
 	it('an author deletes her comment: its text leaves the page and the count, a reply keeps its thread under a placeholder', async () => {
 		const { amina, karim, claire, id } = await setup();
-		const top = app.services.proposals.comment(karim, { proposalId: id, body: 'Texte à retirer' });
-		app.services.proposals.comment(amina, { proposalId: id, body: 'Je réponds', parentId: top.id });
+		const top = await app.services.proposals.comment(karim, { proposalId: id, body: 'Texte à retirer' });
+		await app.services.proposals.comment(amina, { proposalId: id, body: 'Je réponds', parentId: top.id });
 		expect(await outcome(() => app.services.proposals.deleteComment(amina, { commentId: top.id }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.deleteComment(claire, { commentId: top.id }))).toBe('forbidden');
 
 		await app.services.proposals.deleteComment(karim, { commentId: top.id });
-		const view = app.services.proposals.proposal(claire, id);
+		const view = await app.services.proposals.proposal(claire, id);
 		expect(view.threads).toHaveLength(1);
 		expect(view.threads[0]).toMatchObject({ deleted: true, body: '', replies: [{ body: 'Je réponds' }] });
 		expect(view.commentCount).toEqual({ shown: 1, hidden: 0 });
 		expect(view.card.comments).toBe(1);
-		expect(JSON.stringify(app.services.proposals.proposal(amina, id))).not.toContain('Texte à retirer');
+		expect(JSON.stringify(await app.services.proposals.proposal(amina, id))).not.toContain('Texte à retirer');
 		expect(audits('comment.delete')[0]?.data).toMatchObject({ commentId: top.id, body: 'Texte à retirer' });
 		// Deleted once is deleted: no second delete, no edit of a deleted comment.
 		expect(await outcome(() => app.services.proposals.deleteComment(karim, { commentId: top.id }))).toBe('forbidden');
@@ -80,12 +80,12 @@ describe('authors and their own words', () => {
 
 	it('a comment hidden by moderation, or on a hidden idea, is frozen for its author', async () => {
 		const { karim, claire, id } = await setup();
-		const { id: commentId } = app.services.proposals.comment(karim, { proposalId: id, body: 'Insulte' });
-		app.services.proposals.hideComment(claire, { id: commentId, reason: 'Propos blessants' });
+		const { id: commentId } = await app.services.proposals.comment(karim, { proposalId: id, body: 'Insulte' });
+		await app.services.proposals.hideComment(claire, { id: commentId, reason: 'Propos blessants' });
 		expect(await outcome(() => app.services.proposals.editComment(karim, { commentId, body: 'Rien' }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.deleteComment(karim, { commentId }))).toBe('forbidden');
-		app.services.proposals.unhideComment(claire, { id: commentId });
-		app.services.proposals.hideProposal(claire, { id, reason: 'Doublon' });
+		await app.services.proposals.unhideComment(claire, { id: commentId });
+		await app.services.proposals.hideProposal(claire, { id, reason: 'Doublon' });
 		expect(await outcome(() => app.services.proposals.editComment(karim, { commentId, body: 'Rien' }))).toBe('forbidden');
 	});
 
@@ -93,11 +93,11 @@ describe('authors and their own words', () => {
 		const { residence, amina, karim, claire, id } = await setup();
 		expect(await outcome(() => app.services.proposals.withdraw(karim, { proposalId: id }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.withdraw(claire, { proposalId: id }))).toBe('forbidden');
-		expect(app.services.proposals.proposal(amina, id).can).toMatchObject({ withdraw: true, restore: false });
+		expect((await app.services.proposals.proposal(amina, id)).can).toMatchObject({ withdraw: true, restore: false });
 
 		published = [];
 		await app.services.proposals.withdraw(amina, { proposalId: id });
-		expect(app.services.proposals.board(karim, residence.id).cards.map((c) => c.id)).not.toContain(id);
+		expect((await app.services.proposals.board(karim, residence.id)).cards.map((c) => c.id)).not.toContain(id);
 		const msg = published.find((m) => m.event === 'proposal.updated')?.payload as { change: string; card: { withdrawn: boolean } };
 		expect(msg).toMatchObject({ change: 'withdrawn', card: { withdrawn: true } });
 		expect(audits('proposal.withdraw')).toHaveLength(1);
@@ -106,29 +106,29 @@ describe('authors and their own words', () => {
 		expect(await outcome(async () => app.services.proposals.comment(karim, { proposalId: id, body: 'Dommage' }))).toBe('forbidden');
 		expect(await outcome(async () => app.services.proposals.edit(amina, { proposalId: id, title: 'Autre titre' }))).toBe('forbidden');
 		expect(await outcome(() => app.services.proposals.restore(karim, { proposalId: id }))).toBe('forbidden');
-		expect(app.services.proposals.proposal(amina, id)).toMatchObject({ can: { withdraw: false, restore: true } });
+		expect(await app.services.proposals.proposal(amina, id)).toMatchObject({ can: { withdraw: false, restore: true } });
 
 		await app.services.proposals.restore(amina, { proposalId: id });
-		expect(app.services.proposals.board(karim, residence.id).cards.map((c) => c.id)).toContain(id);
+		expect((await app.services.proposals.board(karim, residence.id)).cards.map((c) => c.id)).toContain(id);
 		expect(audits('proposal.restore')).toHaveLength(1);
-		expect(app.services.proposals.proposal(amina, id).history.map((e) => e.kind).slice(0, 2)).toEqual(['restored', 'withdrawn']);
+		expect((await app.services.proposals.proposal(amina, id)).history.map((e) => e.kind).slice(0, 2)).toEqual(['restored', 'withdrawn']);
 	});
 
 	it('an idea already prioritised stays: its author can no longer withdraw it', async () => {
 		const { amina, claire, id } = await setup();
-		app.services.proposals.move(claire, { proposalId: id, status: 'prioritised' });
+		await app.services.proposals.move(claire, { proposalId: id, status: 'prioritised' });
 		expect(await outcome(() => app.services.proposals.withdraw(amina, { proposalId: id }))).toBe('forbidden');
 	});
 
 	it('cards and comments carry whether their author is staff', async () => {
 		const { residence, karim, claire, id } = await setup();
 		const { id: staffIdea } = await app.services.proposals.propose(claire, { residenceId: residence.id, title: 'Devis reçu' });
-		app.services.proposals.comment(claire, { proposalId: id, body: 'Nous regardons' });
-		app.services.proposals.comment(karim, { proposalId: id, body: 'Merci' });
-		const cards = app.services.proposals.board(karim, residence.id).cards;
+		await app.services.proposals.comment(claire, { proposalId: id, body: 'Nous regardons' });
+		await app.services.proposals.comment(karim, { proposalId: id, body: 'Merci' });
+		const cards = (await app.services.proposals.board(karim, residence.id)).cards;
 		expect(cards.find((c) => c.id === staffIdea)?.authorStaff).toBe(true);
 		expect(cards.find((c) => c.id === id)?.authorStaff).toBe(false);
-		expect(app.services.proposals.proposal(karim, id).threads.map((c) => [c.authorName, c.authorStaff])).toEqual([
+		expect((await app.services.proposals.proposal(karim, id)).threads.map((c) => [c.authorName, c.authorStaff])).toEqual([
 			['Claire', true],
 			['Karim', false]
 		]);

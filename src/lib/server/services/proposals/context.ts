@@ -5,8 +5,8 @@ import { authorize, can, ForbiddenError, proposalResource, staffRoles, type Acto
 import type { BoardCard, BoardChange } from '$lib/realtime/board-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { config } from '../../config';
-import { type Db } from '../../db';
-import { proposalEvents, proposals, residences, users } from '../../db/schema';
+import type { AsyncDb } from '../../db/data';
+import type { proposals } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { createNotificationsService, type NotificationsService } from '../notifications';
@@ -32,34 +32,36 @@ export function staffSql(userId: AnySQLiteColumn) {
 		staffRoles.map((r) => sql`${r}`),
 		sql`, `
 	);
-	return sql<number>`(coalesce((select u2.is_admin from users u2 where u2.id = ${userId}), 0) or exists (select 1 from memberships m2 where m2.user_id = ${userId} and m2.role in (${roles})))`;
+	// `u2.is_admin` alone as a condition: an integer on SQLite, a boolean on PostgreSQL; both read it as truth.
+	return sql<boolean>`(exists (select 1 from users u2 where u2.id = ${userId} and u2.is_admin) or exists (select 1 from memberships m2 where m2.user_id = ${userId} and m2.role in (${roles})))`;
 }
 
 /** What every part of the proposals service shares: card queries, the visibility check, events and publishing. */
 export function createProposalsContext(deps: ServiceDeps, options: ProposalsOptions = {}) {
-	const { db, clock, bus } = deps;
+	const { data, clock, bus } = deps;
+	const { proposalEvents, proposals, residences, users } = data.t;
 	const uploadDir = options.uploadDir ?? (() => config().UPLOAD_DIR);
 	const notifications = options.notifications ?? createNotificationsService(deps);
 
 	const counts = {
-		supports: sql<number>`(select count(*) from proposal_supports s where s.proposal_id = ${proposals.id})`,
-		volunteers: sql<number>`(select count(*) from proposal_volunteers v where v.proposal_id = ${proposals.id})`,
+		// count(*) is a bigint (a string) on PostgreSQL: mapped to a number on both engines.
+		supports: sql<number>`(select count(*) from proposal_supports s where s.proposal_id = ${proposals.id})`.mapWith(Number),
+		volunteers: sql<number>`(select count(*) from proposal_volunteers v where v.proposal_id = ${proposals.id})`.mapWith(Number),
 		// What the proposal page lists as readable: neither hidden by moderation nor deleted by its author.
-		comments: sql<number>`(select count(*) from proposal_comments c where c.proposal_id = ${proposals.id} and c.hidden_at is null and c.deleted_at is null)`,
+		comments: sql<number>`(select count(*) from proposal_comments c where c.proposal_id = ${proposals.id} and c.hidden_at is null and c.deleted_at is null)`.mapWith(Number),
 		authorStaff: staffSql(proposals.authorId)
 	};
 
-	function cardRows(tx: Db, where: ReturnType<typeof and>) {
+	function cardRows(tx: AsyncDb, where: ReturnType<typeof and>) {
 		return tx
 			.select({ p: proposals, authorName: users.displayName, ...counts })
 			.from(proposals)
 			.innerJoin(users, eq(users.id, proposals.authorId))
 			.where(where)
-			.orderBy(asc(proposals.position), asc(proposals.createdAt))
-			.all();
+			.orderBy(asc(proposals.position), asc(proposals.createdAt), asc(proposals.id));
 	}
 
-	function toCard(row: ReturnType<typeof cardRows>[number], reveal: boolean): BoardCard {
+	function toCard(row: Awaited<ReturnType<typeof cardRows>>[number], reveal: boolean): BoardCard {
 		const { p } = row;
 		const hidden = p.hiddenAt ? { reason: p.hiddenReason ?? '' } : null;
 		return {
@@ -87,44 +89,45 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 	}
 
 	/** The card as the whole room may see it, for socket events. */
-	function publicCard(tx: Db, proposalId: string): BoardCard {
-		const row = cardRows(tx, eq(proposals.id, proposalId))[0];
+	async function publicCard(tx: AsyncDb, proposalId: string): Promise<BoardCard> {
+		const [row] = await cardRows(tx, eq(proposals.id, proposalId));
 		if (!row) throw notFound();
 		return toCard(row, false);
 	}
 
-	function publishUpdate(proposalId: string, change: BoardChange, actor: Actor, eventId?: number) {
-		const card = publicCard(db, proposalId);
+	/** After the commit (a PostgreSQL unit may run twice): the room hears the card as it now is. */
+	async function publishUpdate(proposalId: string, change: BoardChange, actor: Actor, eventId?: number) {
+		const card = await publicCard(data.db, proposalId);
 		const [type, id] = card.spaceKey.split(':') as [string, string];
 		bus.publish(roomForSpace(type, id), 'proposal.updated', { card, change, actorId: actor.id, ...(eventId ? { eventId } : {}) });
 	}
 
-	function loadProposal(tx: Db, id: string): ProposalRow {
-		const row = tx.select().from(proposals).where(eq(proposals.id, id)).get();
+	async function loadProposal(tx: AsyncDb, id: string): Promise<ProposalRow> {
+		const [row] = await tx.select().from(proposals).where(eq(proposals.id, id)).limit(1);
 		if (!row) throw notFound();
 		return row;
 	}
 
 	/** Reading a proposal needs the space's view right; a stranger learns nothing, not even that it exists. */
-	function visible(actor: Actor | null, id: string): ProposalRow {
-		const row = db.select().from(proposals).where(eq(proposals.id, id)).get();
+	async function visible(actor: Actor | null, id: string): Promise<ProposalRow> {
+		const [row] = await data.db.select().from(proposals).where(eq(proposals.id, id)).limit(1);
 		if (!row) throw notFound();
 		authorize(actor, 'proposal.view', proposalResource(row));
 		return row;
 	}
 
-	function residenceSpace(residenceId: string): SpaceRef {
-		if (!db.select({ id: residences.id }).from(residences).where(eq(residences.id, residenceId)).get()) throw notFound();
+	async function residenceSpace(residenceId: string): Promise<SpaceRef> {
+		const [row] = await data.db.select({ id: residences.id }).from(residences).where(eq(residences.id, residenceId)).limit(1);
+		if (!row) throw notFound();
 		return { type: 'residence', id: residenceId };
 	}
 
-	function positionIn(tx: Db, space: SpaceRef, status: ProposalStatus, index: number | undefined, excludeId?: string): number {
-		const column = tx
+	async function positionIn(tx: AsyncDb, space: SpaceRef, status: ProposalStatus, index: number | undefined, excludeId?: string): Promise<number> {
+		const column = await tx
 			.select({ id: proposals.id, position: proposals.position })
 			.from(proposals)
 			.where(and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), eq(proposals.status, status), excludeId ? ne(proposals.id, excludeId) : undefined))
-			.orderBy(asc(proposals.position), asc(proposals.createdAt))
-			.all();
+			.orderBy(asc(proposals.position), asc(proposals.createdAt), asc(proposals.id));
 		if (column.length === 0) return 1;
 		const i = index === undefined ? column.length : Math.min(index, column.length);
 		if (i === 0) return column[0]!.position - 1;
@@ -132,9 +135,9 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		return (column[i - 1]!.position + column[i]!.position) / 2;
 	}
 
-	function event(tx: Db, proposalId: string, actorId: string, kind: typeof proposalEvents.$inferInsert.kind, data: Record<string, unknown> = {}): number {
-		const row = tx.insert(proposalEvents).values({ proposalId, at: clock.now(), actorId, kind, data }).returning({ id: proposalEvents.id }).get();
-		return row.id;
+	async function event(tx: AsyncDb, proposalId: string, actorId: string, kind: typeof proposalEvents.$inferInsert.kind, extra: Record<string, unknown> = {}): Promise<number> {
+		const [row] = await tx.insert(proposalEvents).values({ proposalId, at: clock.now(), actorId, kind, data: extra }).returning({ id: proposalEvents.id });
+		return row!.id;
 	}
 
 	/** What the reader may do with this proposal's status, as the policy decides it (see lifecycle.checkMove). */
@@ -158,7 +161,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		throw new ForbiddenError(action);
 	}
 
-	return { db, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
+	return { data, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
 }
 
 export type ProposalsContext = ReturnType<typeof createProposalsContext>;

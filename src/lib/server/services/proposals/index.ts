@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { checkMove, openSequence, statuses, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, ForbiddenError, proposalResource, type Actor } from '$lib/domain/policy';
 import { commentSchema, editSchema, moveSchema, proposeSchema, toggleSchema, undoSchema } from '$lib/domain/schemas/proposals';
-import { transaction, type Db } from '../../db';
-import { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers } from '../../db/schema';
+import type { Db } from '../../db';
+import type { AsyncDb } from '../../db/data';
 import { photoDir, reencodePhoto, storePhoto } from '../../uploads/photos';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import type { PendingNotification } from '../notifications';
@@ -21,9 +21,10 @@ export type { ProposalsOptions } from './context';
 export function createProposalsService(deps: ServiceDeps, options: ProposalsOptions = {}) {
 	const ctx = createProposalsContext(deps, options);
 	const { ids } = deps;
-	const { db, clock, uploadDir, notifications, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, allow } = ctx;
+	const { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers } = deps.data.t;
+	const { data: dataHandle, clock, uploadDir, notifications, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, allow } = ctx;
 
-	function applyMove(tx: Db, actor: Actor, p: ProposalRow, to: ProposalStatus, reason: string | undefined, index: number | undefined) {
+	async function applyMove(tx: AsyncDb, actor: Actor, p: ProposalRow, to: ProposalStatus, reason: string | undefined, index: number | undefined) {
 		const space = spaceOf(p);
 		if (to === p.status) {
 			// Reordering inside a column: a board manager's prioritisation, not a lifecycle step.
@@ -35,13 +36,15 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				throw new UserError(check.code, {}, 409);
 			}
 		}
-		const position = positionIn(tx, space, to, index, p.id);
+		const position = await positionIn(tx, space, to, index, p.id);
 		const declineReason = to === 'declined' ? (reason ?? null) : null;
-		tx.update(proposals).set({ status: to, position, declineReason, updatedAt: clock.now() }).where(eq(proposals.id, p.id)).run();
+		await tx.update(proposals).set({ status: to, position, declineReason, updatedAt: clock.now() }).where(eq(proposals.id, p.id));
 		const data = { from: p.status, to, fromPosition: p.position, toPosition: position, prevReason: p.declineReason, reason: declineReason };
-		const eventId = event(tx, p.id, actor.id, 'moved', data);
-		audit(tx, clock.now(), actor.id, 'proposal.move', { type: 'proposal', id: p.id }, data);
-		const pending = to === p.status ? [] : notifications.record(tx, notifications.followersOf(tx, p, actor.id), 'status', p, actor.id, { from: p.status, to, reason: declineReason });
+		const eventId = await event(tx, p.id, actor.id, 'moved', data);
+		await logAudit(dataHandle, clock.now(), actor.id, 'proposal.move', { type: 'proposal', id: p.id }, data);
+		// issue 12: sync leaf (notifications on the SQLite writer, inside this unit)
+		const legacy = tx as unknown as Db;
+		const pending = to === p.status ? [] : notifications.record(legacy, notifications.followersOf(legacy, p, actor.id), 'status', p, actor.id, { from: p.status, to, reason: declineReason });
 		return { eventId, pending };
 	}
 
@@ -53,18 +56,18 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 	 * Supporting and offering a hand ("Je participe") are the same gesture on two tables: one row per
 	 * person, on or off. Offering a hand is granted with supporting (a participant's gesture).
 	 */
-	function toggle(actor: Actor | null, input: unknown, table: typeof proposalSupports | typeof proposalVolunteers, kind: 'support' | 'volunteer') {
+	async function toggle(actor: Actor | null, input: unknown, table: typeof proposalSupports | typeof proposalVolunteers, kind: 'support' | 'volunteer') {
 		const data = parse(toggleSchema, input);
-		const p = visible(actor, data.proposalId);
-		actor = allow(actor, 'proposal.support', p);
-		const changed = transaction(db, (tx) => {
+		const p = await visible(actor, data.proposalId);
+		const who = allow(actor, 'proposal.support', p);
+		const changed = await dataHandle.write(async (tx) => {
 			const res = data.on
-				? tx.insert(table).values({ proposalId: p.id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run()
-				: tx.delete(table).where(and(eq(table.proposalId, p.id), eq(table.userId, actor.id))).run();
-			if (res.changes > 0) audit(tx, clock.now(), actor.id, `proposal.${data.on ? '' : 'un'}${kind}`, { type: 'proposal', id: p.id });
-			return res.changes > 0;
+				? await tx.insert(table).values({ proposalId: p.id, userId: who.id, createdAt: clock.now() }).onConflictDoNothing().returning({ id: table.proposalId })
+				: await tx.delete(table).where(and(eq(table.proposalId, p.id), eq(table.userId, who.id))).returning({ id: table.proposalId });
+			if (res.length > 0) await logAudit(dataHandle, clock.now(), who.id, `proposal.${data.on ? '' : 'un'}${kind}`, { type: 'proposal', id: p.id });
+			return res.length > 0;
 		});
-		if (changed) publishUpdate(p.id, kind, actor);
+		if (changed) await publishUpdate(p.id, kind, who);
 		return { on: data.on, id: p.id };
 	}
 	return {
@@ -72,7 +75,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 
 		async propose(actor: Actor | null, input: unknown, photo?: Uint8Array | null) {
 			const data = parse(proposeSchema, input);
-			const space = residenceSpace(data.residenceId);
+			const space = await residenceSpace(data.residenceId);
 			authorize(actor, 'proposal.create', space);
 			const id = ids.id();
 			let photoName: string | null = null;
@@ -82,8 +85,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				storePhoto(uploadDir(), photoName, encoded);
 			}
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(proposals)
+			await dataHandle.write(async (tx) => {
+				await tx.insert(proposals)
 					.values({
 						id,
 						spaceType: space.type,
@@ -95,76 +98,77 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 						carriedBy: data.carriedBy ?? null,
 						status: 'idea',
 						// New ideas go on top of their column, where people look first.
-						position: positionIn(tx, space, 'idea', 0),
+						position: await positionIn(tx, space, 'idea', 0),
 						photo: photoName,
 						authorId: actor.id,
 						createdAt: now,
 						updatedAt: now
-					})
-					.run();
-				event(tx, id, actor.id, 'created');
-				audit(tx, now, actor.id, 'proposal.create', { type: 'proposal', id }, { space: keyOf(space), title: data.title, photo: !!photoName });
+					});
+				await event(tx, id, actor.id, 'created');
+				await logAudit(dataHandle, now, actor.id, 'proposal.create', { type: 'proposal', id }, { space: keyOf(space), title: data.title, photo: !!photoName });
 			});
-			publishUpdate(id, 'created', actor);
+			await publishUpdate(id, 'created', actor);
 			return { id };
 		},
 
-		comment(actor: Actor | null, input: unknown) {
+		async comment(actor: Actor | null, input: unknown) {
 			const data = parse(commentSchema, input);
-			const p = visible(actor, data.proposalId);
-			actor = allow(actor, 'proposal.comment', p);
+			const p = await visible(actor, data.proposalId);
+			const who = allow(actor, 'proposal.comment', p);
 			let parentId: string | null = null;
 			if (data.parentId) {
-				const parent = db.select().from(proposalComments).where(eq(proposalComments.id, data.parentId)).get();
+				const [parent] = await dataHandle.db.select().from(proposalComments).where(eq(proposalComments.id, data.parentId)).limit(1);
 				if (!parent || parent.proposalId !== p.id) throw new UserError('board.error.noParent', {}, 404);
 				// One level of replies: answering a reply joins the conversation under its top comment.
 				parentId = parent.parentId ?? parent.id;
 			}
 			const id = ids.id();
-			const pending = transaction(db, (tx) => {
-				tx.insert(proposalComments).values({ id, proposalId: p.id, parentId, authorId: actor.id, body: data.body, createdAt: clock.now() }).run();
-				audit(tx, clock.now(), actor.id, 'proposal.comment', { type: 'proposal', id: p.id }, { commentId: id, parentId });
-				return notifications.record(tx, notifications.followersOf(tx, p, actor.id), 'comment', p, actor.id, { commentId: id, excerpt: data.body.slice(0, 140) });
+			const pending = await dataHandle.write(async (tx) => {
+				await tx.insert(proposalComments).values({ id, proposalId: p.id, parentId, authorId: who.id, body: data.body, createdAt: clock.now() });
+				await logAudit(dataHandle, clock.now(), who.id, 'proposal.comment', { type: 'proposal', id: p.id }, { commentId: id, parentId });
+				// issue 12: sync leaf (notifications on the SQLite writer, inside this unit)
+				const legacy = tx as unknown as Db;
+				return notifications.record(legacy, notifications.followersOf(legacy, p, who.id), 'comment', p, who.id, { commentId: id, excerpt: data.body.slice(0, 140) });
 			});
-			publishUpdate(p.id, 'comment', actor);
+			await publishUpdate(p.id, 'comment', who);
 			notifications.publish(pending);
 			return { id, parentId };
 		},
 
 		/** Idempotent: supporting twice is still one support (the unique index guarantees it). */
-		setSupport(actor: Actor | null, input: unknown) {
-			const on = toggle(actor, input, proposalSupports, 'support');
-			return { supported: on.on, supports: publicCard(db, on.id).supports };
+		async setSupport(actor: Actor | null, input: unknown) {
+			const on = await toggle(actor, input, proposalSupports, 'support');
+			return { supported: on.on, supports: (await publicCard(dataHandle.db, on.id)).supports };
 		},
 
-		setVolunteer(actor: Actor | null, input: unknown) {
-			const on = toggle(actor, input, proposalVolunteers, 'volunteer');
-			return { volunteered: on.on, volunteers: publicCard(db, on.id).volunteers };
+		async setVolunteer(actor: Actor | null, input: unknown) {
+			const on = await toggle(actor, input, proposalVolunteers, 'volunteer');
+			return { volunteered: on.on, volunteers: (await publicCard(dataHandle.db, on.id)).volunteers };
 		},
 
-		move(actor: Actor | null, input: unknown) {
+		async move(actor: Actor | null, input: unknown) {
 			const data = parse(moveSchema, input);
-			const p = visible(actor, data.proposalId);
-			actor = allow(actor, 'proposal.view', p);
-			const { eventId, pending } = transaction(db, (tx) => applyMove(tx, actor, loadProposal(tx, p.id), data.status, data.reason, data.index));
-			publishUpdate(p.id, 'moved', actor, eventId);
+			const p = await visible(actor, data.proposalId);
+			const who = allow(actor, 'proposal.view', p);
+			const { eventId, pending } = await dataHandle.write(async (tx) => applyMove(tx, who, await loadProposal(tx, p.id), data.status, data.reason, data.index));
+			await publishUpdate(p.id, 'moved', who, eventId);
 			notifications.publish(pending);
 			return { eventId };
 		},
 
-		edit(actor: Actor | null, input: unknown) {
+		async edit(actor: Actor | null, input: unknown) {
 			const data = parse(editSchema, input);
-			const p = visible(actor, data.proposalId);
-			actor = allow(actor, 'proposal.edit', p);
+			const p = await visible(actor, data.proposalId);
+			const who = allow(actor, 'proposal.edit', p);
 			const after: EditableFields = { title: data.title, category: data.category ?? 'other', costEuros: data.costEuros ?? null, carriedBy: data.carriedBy ?? null };
 			if (sameFields(p, after)) return { eventId: null };
-			const eventId = transaction(db, (tx) => {
-				tx.update(proposals).set({ ...after, updatedAt: clock.now() }).where(eq(proposals.id, p.id)).run();
+			const eventId = await dataHandle.write(async (tx) => {
+				await tx.update(proposals).set({ ...after, updatedAt: clock.now() }).where(eq(proposals.id, p.id));
 				const payload = { before: editable(p), after };
-				audit(tx, clock.now(), actor.id, 'proposal.edit', { type: 'proposal', id: p.id }, payload);
-				return event(tx, p.id, actor.id, 'edited', payload);
+				await logAudit(dataHandle, clock.now(), who.id, 'proposal.edit', { type: 'proposal', id: p.id }, payload);
+				return event(tx, p.id, who.id, 'edited', payload);
 			});
-			publishUpdate(p.id, 'edited', actor, eventId);
+			await publishUpdate(p.id, 'edited', who, eventId);
 			return { eventId };
 		},
 
@@ -172,34 +176,36 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		 * Undoes a move or an edit, as long as nothing changed the same thing since: undoing must never
 		 * silently throw away someone else's later change.
 		 */
-		undo(actor: Actor | null, input: unknown) {
+		async undo(actor: Actor | null, input: unknown) {
 			const data = parse(undoSchema, input);
-			const e = db.select().from(proposalEvents).where(eq(proposalEvents.id, data.eventId)).get();
+			const [e] = await dataHandle.db.select().from(proposalEvents).where(eq(proposalEvents.id, data.eventId)).limit(1);
 			if (!e) throw notFound();
-			const p = visible(actor, e.proposalId);
+			const p = await visible(actor, e.proposalId);
 			authorize(actor, 'proposal.undo', proposalResource(p));
 			if (e.undoneAt) throw new UserError('board.error.alreadyUndone', {}, 409);
 			if (e.kind !== 'moved' && e.kind !== 'edited') throw new UserError('board.error.cannotUndo', {}, 409);
 			const now = clock.now();
-			const pending = transaction(db, (tx) => {
-				const cur = loadProposal(tx, p.id);
+			const pending = await dataHandle.write(async (tx) => {
+				const cur = await loadProposal(tx, p.id);
 				let out: PendingNotification[] = [];
 				if (e.kind === 'moved') {
 					const d = e.data as { from: ProposalStatus; to: ProposalStatus; fromPosition: number; prevReason: string | null };
 					if (cur.status !== d.to || !statuses.includes(d.from)) throw new UserError('board.error.staleUndo', {}, 409);
-					tx.update(proposals).set({ status: d.from, position: d.fromPosition, declineReason: d.prevReason, updatedAt: now }).where(eq(proposals.id, p.id)).run();
-					if (d.from !== d.to) out = notifications.record(tx, notifications.followersOf(tx, cur, actor.id), 'status', cur, actor.id, { from: d.to, to: d.from, reason: d.prevReason });
+					await tx.update(proposals).set({ status: d.from, position: d.fromPosition, declineReason: d.prevReason, updatedAt: now }).where(eq(proposals.id, p.id));
+					// issue 12: sync leaf (notifications on the SQLite writer, inside this unit)
+					const legacy = tx as unknown as Db;
+					if (d.from !== d.to) out = notifications.record(legacy, notifications.followersOf(legacy, cur, actor.id), 'status', cur, actor.id, { from: d.to, to: d.from, reason: d.prevReason });
 				} else {
 					const d = e.data as { before: EditableFields; after: EditableFields };
 					if (!sameFields(cur, d.after)) throw new UserError('board.error.staleUndo', {}, 409);
-					tx.update(proposals).set({ ...editable(d.before), updatedAt: now }).where(eq(proposals.id, p.id)).run();
+					await tx.update(proposals).set({ ...editable(d.before), updatedAt: now }).where(eq(proposals.id, p.id));
 				}
-				tx.update(proposalEvents).set({ undoneAt: now, undoneBy: actor.id }).where(eq(proposalEvents.id, e.id)).run();
-				event(tx, p.id, actor.id, 'undone', { eventId: e.id, kind: e.kind, ...e.data });
-				audit(tx, now, actor.id, 'proposal.undo', { type: 'proposal', id: p.id }, { eventId: e.id, kind: e.kind });
+				await tx.update(proposalEvents).set({ undoneAt: now, undoneBy: actor.id }).where(eq(proposalEvents.id, e.id));
+				await event(tx, p.id, actor.id, 'undone', { eventId: e.id, kind: e.kind, ...e.data });
+				await logAudit(dataHandle, now, actor.id, 'proposal.undo', { type: 'proposal', id: p.id }, { eventId: e.id, kind: e.kind });
 				return out;
 			});
-			publishUpdate(p.id, 'undone', actor);
+			await publishUpdate(p.id, 'undone', actor);
 			notifications.publish(pending);
 			return { proposalId: p.id };
 		},
@@ -209,8 +215,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		...createProposalAuthoring(ctx),
 
 		/** The stored photo's absolute path, for the authorised route that serves it. */
-		photoPath(actor: Actor | null, proposalId: string): string {
-			const p = visible(actor, proposalId);
+		async photoPath(actor: Actor | null, proposalId: string): Promise<string> {
+			const p = await visible(actor, proposalId);
 			if (!p.photo || !can(actor, 'proposal.read', proposalResource(p))) throw notFound();
 			return join(photoDir(uploadDir()), p.photo);
 		},
@@ -221,5 +227,5 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 }
 
 export type ProposalsService = ReturnType<typeof createProposalsService>;
-export type BoardView = ReturnType<ProposalsService['board']>;
-export type ProposalView = ReturnType<ProposalsService['proposal']>;
+export type BoardView = Awaited<ReturnType<ProposalsService['board']>>;
+export type ProposalView = Awaited<ReturnType<ProposalsService['proposal']>>;

@@ -1,31 +1,32 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { targetsFor } from '$lib/domain/lifecycle';
 import { authorize, can, commentResource, proposalResource, type Actor } from '$lib/domain/policy';
-import { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } from '../../db/schema';
+import type { proposalEvents } from '../../db/schema';
 import { staffSql, type ProposalsContext } from './context';
 
 /** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
 export function createProposalViews(ctx: ProposalsContext) {
-	const { db, cardRows, toCard, visible, residenceSpace, rightsOn } = ctx;
+	const { data, cardRows, toCard, visible, residenceSpace, rightsOn } = ctx;
+	const { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } = data.t;
 	return {
 		/** The board of a residence: every card, with what this person did and may do. */
-		board(actor: Actor | null, residenceId: string) {
-			const space = residenceSpace(residenceId);
+		async board(actor: Actor | null, residenceId: string) {
+			const space = await residenceSpace(residenceId);
 			authorize(actor, 'space.view', space);
 			const reveal = can(actor, 'content.moderate', space);
 			// Ideas their authors withdrew leave the board (their page stays, for links and history).
-			const rows = cardRows(db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), isNull(proposals.withdrawnAt)));
-			const mine = (table: typeof proposalSupports | typeof proposalVolunteers) =>
+			const rows = await cardRows(data.db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), isNull(proposals.withdrawnAt)));
+			const mine = async (table: typeof proposalSupports | typeof proposalVolunteers) =>
 				new Set(
 					rows.length
-						? db.select({ id: table.proposalId }).from(table).where(and(eq(table.userId, actor.id), inArray(table.proposalId, rows.map((r) => r.p.id)))).all().map((r) => r.id)
+						? (await data.db.select({ id: table.proposalId }).from(table).where(and(eq(table.userId, actor.id), inArray(table.proposalId, rows.map((r) => r.p.id))))).map((r) => r.id)
 						: []
 				);
-			const supported = mine(proposalSupports);
-			const volunteered = mine(proposalVolunteers);
-			const residence = db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).get()!;
+			const supported = await mine(proposalSupports);
+			const volunteered = await mine(proposalVolunteers);
+			const [residence] = await data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).limit(1);
 			return {
-				residence,
+				residence: residence!,
 				cards: rows.map((r) => ({
 					...toCard(r, reveal),
 					supportedByMe: supported.has(r.p.id),
@@ -43,29 +44,29 @@ export function createProposalViews(ctx: ProposalsContext) {
 		},
 
 		/** The propose form of a residence, for those the policy lets propose there. */
-		proposeForm(actor: Actor | null, residenceId: string) {
-			const space = residenceSpace(residenceId);
+		async proposeForm(actor: Actor | null, residenceId: string) {
+			const space = await residenceSpace(residenceId);
 			authorize(actor, 'proposal.create', space);
-			return { residence: db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).get()! };
+			const [residence] = await data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).limit(1);
+			return { residence: residence! };
 		},
 
 		/** One proposal with its comments, supporters, volunteers and history. */
-		proposal(actor: Actor | null, id: string) {
-			const p = visible(actor, id);
+		async proposal(actor: Actor | null, id: string) {
+			const p = await visible(actor, id);
 			const resource = proposalResource(p);
 			authorize(actor, 'proposal.view', resource);
 			const moderator = can(actor, 'proposal.moderate', resource);
 			// Hiding a proposal hides everything written on it, its comments included, from all but moderators.
 			const redacted = !can(actor, 'proposal.read', resource);
-			const row = cardRows(db, eq(proposals.id, id))[0]!;
-			const card = toCard(row, moderator);
-			const commentRows = db
+			const [row] = await cardRows(data.db, eq(proposals.id, id));
+			const card = toCard(row!, moderator);
+			const commentRows = await data.db
 				.select({ c: proposalComments, authorName: users.displayName, authorStaff: staffSql(proposalComments.authorId) })
 				.from(proposalComments)
 				.innerJoin(users, eq(users.id, proposalComments.authorId))
 				.where(eq(proposalComments.proposalId, id))
-				.orderBy(asc(proposalComments.createdAt))
-				.all();
+				.orderBy(asc(proposalComments.createdAt), asc(proposalComments.id));
 			const comment = (r: (typeof commentRows)[number]) => {
 				const facts = commentResource(r.c, resource);
 				return {
@@ -95,23 +96,22 @@ export function createProposalViews(ctx: ProposalsContext) {
 			/** What the comments heading counts: exactly the comments listed, the hidden ones said apart. */
 			const commentCount = { shown: listed.filter((c) => !c.hidden).length, hidden: listed.filter((c) => c.hidden).length };
 			const names = (table: typeof proposalSupports | typeof proposalVolunteers) =>
-				db
+				data.db
 					.select({ userId: users.id, displayName: users.displayName })
 					.from(table)
 					.innerJoin(users, eq(users.id, table.userId))
 					.where(eq(table.proposalId, id))
-					.orderBy(asc(table.createdAt))
-					.all();
-			const volunteers = names(proposalVolunteers);
-			const supporters = names(proposalSupports);
-			const history = db
-				.select({ e: proposalEvents, actorName: users.displayName })
-				.from(proposalEvents)
-				.leftJoin(users, eq(users.id, proposalEvents.actorId))
-				.where(eq(proposalEvents.proposalId, id))
-				.orderBy(desc(proposalEvents.id))
-				.all()
-				.map((r) => ({ ...r.e, actorName: r.actorName, data: moderator || !p.hiddenAt ? r.e.data : redactHidden(r.e) }));
+					.orderBy(asc(table.createdAt), asc(users.id));
+			const volunteers = await names(proposalVolunteers);
+			const supporters = await names(proposalSupports);
+			const history = (
+				await data.db
+					.select({ e: proposalEvents, actorName: users.displayName })
+					.from(proposalEvents)
+					.leftJoin(users, eq(users.id, proposalEvents.actorId))
+					.where(eq(proposalEvents.proposalId, id))
+					.orderBy(desc(proposalEvents.id))
+			).map((r) => ({ ...r.e, actorName: r.actorName, data: moderator || !p.hiddenAt ? r.e.data : redactHidden(r.e) }));
 			const rights = rightsOn(actor, p);
 			return {
 				card,

@@ -4,9 +4,9 @@ import { load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const board = services.proposals.board(user, event.params.id);
+		const board = await services.proposals.board(user, event.params.id);
 		const col = event.url.searchParams.get('col');
 		// Without JavaScript the phone's column switcher is a set of links (?col=…).
 		const column: ProposalStatus = (statuses as readonly string[]).includes(col ?? '') ? (col as ProposalStatus) : 'idea';

@@ -2,9 +2,9 @@ import { load as guarded } from '$lib/server/forms';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const board = services.proposals.board(user, event.params.id);
+		const board = await services.proposals.board(user, event.params.id);
 		const residence = services.spaces.residence(user, event.params.id);
 		return {
 			residence: { id: residence.residence.id, name: residence.residence.name, sitePlanPath: residence.residence.sitePlanPath },

@@ -11,7 +11,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const board = services.proposals.board(user, event.params.id);
+		const board = await services.proposals.board(user, event.params.id);
 		const url = `${config().ORIGIN ?? event.url.origin}/r/${event.params.id}/board`;
 		const qr = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, color: { dark: '#000000', light: '#ffffff' } });
 		return {

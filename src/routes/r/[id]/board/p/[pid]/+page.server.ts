@@ -16,7 +16,7 @@ async function planFor(event: RequestEvent, residenceId: string) {
 
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
-		const view = event.locals.services.proposals.proposal(event.locals.user, event.params.pid);
+		const view = await event.locals.services.proposals.proposal(event.locals.user, event.params.pid);
 		if (view.residenceId !== event.params.id) throw notFound();
 		// The live document is the description's source of truth once someone co-edited it; before
 		// that it holds the text as proposed (the collab hub seeds it on first open).
@@ -56,11 +56,11 @@ export const actions: Actions = {
 	})),
 	withdraw: run(async (event) => ({ withdrawn: await event.locals.services.proposals.withdraw(event.locals.user, { proposalId: event.params.pid }) })),
 	restore: run(async (event) => ({ restored: await event.locals.services.proposals.restore(event.locals.user, { proposalId: event.params.pid }) })),
-	comment: run((event, data) => ({
-		commented: event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: formText(data, 'body'), parentId: formText(data, 'parentId') })
+	comment: run(async (event, data) => ({
+		commented: await event.locals.services.proposals.comment(event.locals.user, { proposalId: event.params.pid, body: formText(data, 'body'), parentId: formText(data, 'parentId') })
 	})),
-	edit: run((event, data) => ({
-		edited: event.locals.services.proposals.edit(event.locals.user, {
+	edit: run(async (event, data) => ({
+		edited: await event.locals.services.proposals.edit(event.locals.user, {
 			proposalId: event.params.pid,
 			title: formText(data, 'title'),
 			category: formText(data, 'category'),
@@ -68,20 +68,20 @@ export const actions: Actions = {
 			carriedBy: formText(data, 'carriedBy')
 		})
 	})),
-	hide: run((event, data) => {
-		event.locals.services.proposals.hideProposal(event.locals.user, { id: event.params.pid, reason: formText(data, 'reason') });
+	hide: run(async (event, data) => {
+		await event.locals.services.proposals.hideProposal(event.locals.user, { id: event.params.pid, reason: formText(data, 'reason') });
 		return { hidden: true };
 	}),
-	unhide: run((event) => {
-		event.locals.services.proposals.unhideProposal(event.locals.user, { id: event.params.pid });
+	unhide: run(async (event) => {
+		await event.locals.services.proposals.unhideProposal(event.locals.user, { id: event.params.pid });
 		return { unhidden: true };
 	}),
-	hideComment: run((event, data) => {
-		event.locals.services.proposals.hideComment(event.locals.user, { id: formText(data, 'commentId'), reason: formText(data, 'reason') });
+	hideComment: run(async (event, data) => {
+		await event.locals.services.proposals.hideComment(event.locals.user, { id: formText(data, 'commentId'), reason: formText(data, 'reason') });
 		return { hidden: true };
 	}),
-	unhideComment: run((event, data) => {
-		event.locals.services.proposals.unhideComment(event.locals.user, { id: formText(data, 'commentId') });
+	unhideComment: run(async (event, data) => {
+		await event.locals.services.proposals.unhideComment(event.locals.user, { id: formText(data, 'commentId') });
 		return { unhidden: true };
 	})
 };
