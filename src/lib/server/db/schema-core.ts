@@ -90,24 +90,29 @@ export const trainingSessions = sqliteTable('training_sessions', {
 	createdAt: createdAt()
 });
 
-export const users = sqliteTable('users', {
-	id: text('id').primaryKey(),
-	/** Staff sign in with their e-mail; tenants with a generated identifier such as "amina.k7p2". */
-	username: text('username').notNull().unique(),
-	email: text('email').unique(),
-	displayName: text('display_name').notNull(),
-	passwordHash: text('password_hash').notNull(),
-	/** The language new devices start in (each device then keeps its own, in a cookie). */
-	locale: text('locale', { enum: ['fr', 'en', 'ar'] }),
-	/** Easy-read French (FALC) as the default for new devices; null: never chosen. */
-	easyRead: integer('easy_read', { mode: 'boolean' }),
-	isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
-	householdId: text('household_id').references(() => households.id),
-	/** Shown as "a neighbour" rather than by name in presence lists. */
-	discreet: integer('discreet', { mode: 'boolean' }).notNull().default(false),
-	createdAt: createdAt(),
-	passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }).notNull()
-});
+export const users = sqliteTable(
+	'users',
+	{
+		id: text('id').primaryKey(),
+		/** Staff sign in with their e-mail; tenants with a generated identifier such as "amina.k7p2". */
+		username: text('username').notNull().unique(),
+		email: text('email').unique(),
+		displayName: text('display_name').notNull(),
+		passwordHash: text('password_hash').notNull(),
+		/** The language new devices start in (each device then keeps its own, in a cookie). */
+		locale: text('locale', { enum: ['fr', 'en', 'ar'] }),
+		/** Easy-read French (FALC) as the default for new devices; null: never chosen. */
+		easyRead: integer('easy_read', { mode: 'boolean' }),
+		isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+		householdId: text('household_id').references(() => households.id),
+		/** Shown as "a neighbour" rather than by name in presence lists. */
+		discreet: integer('discreet', { mode: 'boolean' }).notNull().default(false),
+		createdAt: createdAt(),
+		passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }).notNull()
+	},
+	// Households that took part (indicators): from a household to its members.
+	(t) => [index('users_household').on(t.householdId)]
+);
 
 export const memberships = sqliteTable(
 	'memberships',

@@ -111,7 +111,12 @@ export const participations = sqliteTable(
 		 */
 		secretCheck: text('secret_check')
 	},
-	(t) => [uniqueIndex('participations_once').on(t.consultationId, t.electorKey), index('participations_user').on(t.userId)]
+	(t) => [
+		uniqueIndex('participations_once').on(t.consultationId, t.electorKey),
+		// Indicators (issue 14) ask, per member of each household, "did she vote in this period, in one of
+		// these spaces?": one seek in this index answers it without reading the row.
+		index('participations_user_at').on(t.userId, t.at, t.consultationId)
+	]
 );
 
 /**

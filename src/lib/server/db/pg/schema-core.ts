@@ -84,24 +84,29 @@ export const trainingSessions = pgTable('training_sessions', {
 	createdAt: at('created_at').notNull()
 });
 
-export const users = pgTable('users', {
-	id: text('id').primaryKey(),
-	/** Staff sign in with their e-mail; tenants with a generated identifier such as "amina.k7p2". */
-	username: text('username').notNull().unique(),
-	email: text('email').unique(),
-	displayName: text('display_name').notNull(),
-	passwordHash: text('password_hash').notNull(),
-	/** The language new devices start in (each device then keeps its own, in a cookie). */
-	locale: text('locale', { enum: ['fr', 'en', 'ar'] }),
-	/** Easy-read French (FALC) as the default for new devices; null: never chosen. */
-	easyRead: boolean('easy_read'),
-	isAdmin: boolean('is_admin').notNull().default(false),
-	householdId: text('household_id').references(() => households.id),
-	/** Shown as "a neighbour" rather than by name in presence lists. */
-	discreet: boolean('discreet').notNull().default(false),
-	createdAt: at('created_at').notNull(),
-	passwordChangedAt: at('password_changed_at').notNull()
-});
+export const users = pgTable(
+	'users',
+	{
+		id: text('id').primaryKey(),
+		/** Staff sign in with their e-mail; tenants with a generated identifier such as "amina.k7p2". */
+		username: text('username').notNull().unique(),
+		email: text('email').unique(),
+		displayName: text('display_name').notNull(),
+		passwordHash: text('password_hash').notNull(),
+		/** The language new devices start in (each device then keeps its own, in a cookie). */
+		locale: text('locale', { enum: ['fr', 'en', 'ar'] }),
+		/** Easy-read French (FALC) as the default for new devices; null: never chosen. */
+		easyRead: boolean('easy_read'),
+		isAdmin: boolean('is_admin').notNull().default(false),
+		householdId: text('household_id').references(() => households.id),
+		/** Shown as "a neighbour" rather than by name in presence lists. */
+		discreet: boolean('discreet').notNull().default(false),
+		createdAt: at('created_at').notNull(),
+		passwordChangedAt: at('password_changed_at').notNull()
+	},
+	// Households that took part (indicators): from a household to its members.
+	(t) => [index('users_household').on(t.householdId)]
+);
 
 export const memberships = pgTable(
 	'memberships',
