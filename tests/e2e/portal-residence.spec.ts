@@ -5,8 +5,9 @@ import { client, DB_PATH } from './http';
 
 /**
  * The portal's residence side (issue 11), over HTTP without an account: L’Aventurière chose to publish
- * its closed votes, so they show with their results and the anonymised ballots members get; its open
- * votes, a residence that did not choose to publish and practice residences show nothing.
+ * its closed votes, so they show with their results and the anonymised ballots members get, and the
+ * indicators it chose to publish with their definitions; its open votes, a residence that did not
+ * choose to publish and practice residences show nothing.
  */
 
 const ORG = '/o/lyon-metropole-habitat';
@@ -34,6 +35,16 @@ test('a guest reads a residence’s closed votes and downloads their anonymised 
 	await expect(closed).toBeVisible();
 	await expect(closed.getByRole('link', { name: /Bulletins \(JSON/ })).toHaveAttribute('href', `${PORTAL}/c/${v.closed}/ballots.json`);
 	await expect(page.getByText('Quel banc devant l’entrée du bâtiment A ?')).toHaveCount(0);
+	// The indicators L’Aventurière chose to publish (issue 14), each with its definition; the surveys with their floor.
+	const indicators = page.getByTestId('portal-indicators');
+	await expect(indicators.getByRole('heading', { level: 2, name: 'Indicateurs publiés' })).toBeVisible();
+	for (const name of ['Ménages ayant participé', 'Participation par bâtiment', 'Actions proposées', 'Actions réalisées, par porteur', 'Séances par activité'])
+		await expect(indicators.getByRole('heading', { level: 3, name, exact: true })).toBeVisible();
+	await expect(indicators.getByRole('heading', { level: 3, name: 'Ménages bénévoles' })).toHaveCount(0);
+	await expect(indicators.getByText(/Ménages dont au moins une personne a voté, proposé une idée/)).toBeVisible();
+	await expect(indicators.getByRole('heading', { level: 2, name: 'Enquêtes de perception' })).toBeVisible();
+	await expect(indicators.getByText(/jamais montrés pour moins de 5 répondants/)).toBeVisible();
+	await expect(indicators.getByRole('link', { name: /Toutes les données publiées/ })).toHaveAttribute('href', /^\/o\/lyon-metropole-habitat\/i\/residence\/[^/]+$/);
 	await checkPage(page, 'portal-residence');
 
 	const guest = await client();

@@ -1,12 +1,14 @@
 /**
  * The portal's residence side (issue 11) through the real services: nothing until the residence
  * chooses to publish (staff only); then its closed votes with results and the same anonymised ballot
- * file members get, never an open or reopened vote, never a practice residence, no names.
+ * file members get, never an open or reopened vote, never a practice residence, no names. The page
+ * also lists the indicators the residence chose to publish (issue 14), with the survey floor.
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { organisations, residencePortalSettings, residences } from '$lib/server/db/schema';
 import { createTestApp, type TestApp } from '$lib/server/testing';
+import { indicatorWorld } from '$lib/server/services/indicators/fixture';
 import { secretVote } from './ballot-box/fixture';
 
 let app: TestApp;
@@ -88,5 +90,45 @@ describe('portal: residence side', () => {
 		expect(await code(() => app.services.portal.residence(s.slugs.org, s.slugs.slug))).toBe('minutes.error.notPublic');
 		expect(await code(() => app.services.portal.ballots(s.slugs.org, s.slugs.slug, s.id))).toBe('minutes.error.notPublic');
 		expect(app.services.spaces.publicOrganisation(s.slugs.org).residences).toEqual([]);
+	});
+
+	it('lists the indicators the residence chose to publish, and only those, with the 5-respondent floor on surveys', async () => {
+		// The indicator tests' hand-built residence: 7 households (A: 4, B: 3); the test clock is
+		// 2026-11-22, so the portal's default period is 2025-11-23 – 2026-11-22 (Paris days).
+		const w = await indicatorWorld(app);
+		const slugs = { org: w.org.slug, residence: w.residence.slug };
+		await app.services.portal.saveSettings(w.admin, { residenceId: w.residence.id, resultsPublic: true });
+		const page = () => app.services.portal.residence(slugs.org, slugs.residence);
+		// Nothing chosen yet: no indicator section at all.
+		expect((await page()).indicators).toBeNull();
+
+		await app.services.indicators.publish(w.claire, { type: 'residence', id: w.residence.id, indicators: ['participationAny', 'households', 'surveys'] });
+		const shown = (await page()).indicators!;
+		expect(shown.period).toMatchObject({ from: '2025-11-23', to: '2026-11-22' });
+		// A-01 (amina and samir voted, amina attended), A-02 (josiane volunteered), B-01 (karim voted on
+		// 2025-12-31 and proposed), B-02 (lea commented on 2026-07-01): 4 of 7, in catalogue order.
+		expect(shown.figures).toEqual([
+			{ id: 'households', group: 'participation', value: { kind: 'count', value: 7 } },
+			{ id: 'participationAny', group: 'participation', value: { kind: 'share', count: 4, total: 7 } }
+		]);
+		// The before (5 answers) and after (6) surveys show; the 4-answer one keeps its results hidden.
+		expect(Object.fromEntries(shown.surveys.map((x) => [x.id, x.results]))).toMatchObject({
+			[w.surveys.before]: { shown: true },
+			[w.surveys.after]: { shown: true },
+			[w.surveys.small]: { shown: false, respondents: null }
+		});
+		expect(shown.comparisons.map((c) => c.afterId)).toEqual([w.surveys.after]);
+		expect(shown.scope.buildings).toEqual([]);
+		const text = JSON.stringify(shown);
+		for (const person of [w.amina, w.karim, w.josiane, w.lea, w.claire]) {
+			expect(text).not.toContain(person.id);
+			expect(text).not.toContain(person.displayName);
+		}
+
+		// Without `surveys`, no survey; an empty choice removes the section.
+		await app.services.indicators.publish(w.claire, { type: 'residence', id: w.residence.id, indicators: ['actionsProposed'] });
+		expect((await page()).indicators).toMatchObject({ figures: [{ id: 'actionsProposed' }], surveys: [], comparisons: [] });
+		await app.services.indicators.publish(w.claire, { type: 'residence', id: w.residence.id, indicators: [] });
+		expect((await page()).indicators).toBeNull();
 	});
 });

@@ -38,6 +38,7 @@ export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data 
 		if (event === 'consultation.closed') inflight.run('minutes adoption by vote', () => minutes.onVoteClosed((payload as ConsultationClosed).consultationId));
 	});
 	const meetings = createMeetingsService(deps, consultations, { notifications });
+	const indicators = createIndicatorsService(deps);
 	return {
 		deps,
 		/** Resolves once the bus subscribers' work is done (before closing the database: seed, tests). */
@@ -52,7 +53,7 @@ export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data 
 		collab,
 		minutes,
 		register,
-		portal: createPortalService(deps, consultations, register),
+		portal: createPortalService(deps, consultations, register, indicators),
 		consultations,
 		meetings,
 		voice: createVoiceService(deps),
@@ -62,7 +63,7 @@ export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data 
 			scheduleMeeting: (actor, input) => meetings.schedule(actor, input),
 			addItem: (actor, input) => meetings.addItem(actor, input)
 		}),
-		indicators: createIndicatorsService(deps),
+		indicators,
 		surveys: createSurveysService(deps, { notifications }),
 		activities: createActivitiesService(deps)
 	};

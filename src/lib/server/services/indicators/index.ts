@@ -56,7 +56,9 @@ export function createIndicatorsService(deps: ServiceDeps) {
 		publicReport: (orgSlug: string, input: Record<string, unknown>) => publishing.publicReport(orgSlug, input),
 		publication: (actor: Actor | null, input: Record<string, unknown>) => publishing.settings(actor, input),
 		publish: (actor: Actor | null, input: Record<string, unknown>) => publishing.save(actor, input),
-		portalList: (orgSlug: string) => publishing.portalList(orgSlug)
+		portalList: (orgSlug: string) => publishing.portalList(orgSlug),
+		/** A residence's or body's published indicators for a section of its portal page; null when none. */
+		portalSection: (orgSlug: string, ref: { type: 'residence' | 'body'; id: string }) => publishing.portalSection(orgSlug, ref)
 	};
 
 	async function compute(actor: Actor | null, scope: Scope, period: Period): Promise<IndicatorReport> {

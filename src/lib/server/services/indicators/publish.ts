@@ -36,6 +36,7 @@ interface ReportShape {
 
 export function createPublishing<R extends ReportShape>(deps: ServiceDeps, periodOf: (input: unknown) => Period, compute: (scope: Scope, period: Period) => Promise<R>) {
 	const { db, clock } = deps;
+	type Published = R & { organisation: { name: string; slug: string } };
 
 	async function publishedOf(type: 'residence' | 'body', id: string): Promise<string[]> {
 		const rows = await db.select({ id: indicatorPublications.indicatorId }).from(indicatorPublications).where(and(eq(indicatorPublications.spaceType, type), eq(indicatorPublications.spaceId, id)));
@@ -90,25 +91,37 @@ export function createPublishing<R extends ReportShape>(deps: ServiceDeps, perio
 		},
 
 		/** A residence's or a body's published indicators, for anyone. Unpublished, practice or elsewhere: 404. */
-		async publicReport(orgSlug: string, input: Record<string, unknown>): Promise<R & { organisation: { name: string; slug: string } }> {
+		async publicReport(orgSlug: string, input: Record<string, unknown>): Promise<Published> {
 			const ref = spaceRef.safeParse(input);
 			if (!ref.success) throw notFound();
-			const { org, spaces } = await publicSpaces(orgSlug);
-			if (!spaces.some((s) => s.type === ref.data.type && s.id === ref.data.id)) throw notFound();
-			const published = new Set(await publishedOf(ref.data.type, ref.data.id));
-			if (!published.size) throw notFound();
-			const period = periodOf(input);
-			const report = await compute(await resolveScope(db, null, { type: ref.data.type, id: ref.data.id }, true), period);
-			const withSurveys = published.has(SURVEYS_ENTRY);
-			return {
-				...report,
-				scope: { ...report.scope, buildings: [], buildingId: null },
-				figures: report.figures.filter((f) => published.has(f.id)),
-				surveys: withSurveys ? report.surveys : [],
-				comparisons: withSurveys ? report.comparisons : [],
-				can: { surveys: false, activities: false, publish: false },
-				organisation: { name: org.name, slug: org.slug }
-			};
-		}
+			const report = await publishedReport(orgSlug, ref.data, input);
+			if (!report) throw notFound();
+			return report;
+		},
+
+		/**
+		 * The same cut-down report for a section of another public page (the residence's portal page):
+		 * null when the space publishes nothing, so the page simply has no such section.
+		 */
+		portalSection: (orgSlug: string, ref: { type: 'residence' | 'body'; id: string }) => publishedReport(orgSlug, ref, {})
 	};
+
+	async function publishedReport(orgSlug: string, ref: z.infer<typeof spaceRef>, input: Record<string, unknown>): Promise<Published | null> {
+		const { org, spaces } = await publicSpaces(orgSlug);
+		if (!spaces.some((s) => s.type === ref.type && s.id === ref.id)) return null;
+		const published = new Set(await publishedOf(ref.type, ref.id));
+		if (!published.size) return null;
+		const period = periodOf(input);
+		const report = await compute(await resolveScope(db, null, { type: ref.type, id: ref.id }, true), period);
+		const withSurveys = published.has(SURVEYS_ENTRY);
+		return {
+			...report,
+			scope: { ...report.scope, buildings: [], buildingId: null },
+			figures: report.figures.filter((f) => published.has(f.id)),
+			surveys: withSurveys ? report.surveys : [],
+			comparisons: withSurveys ? report.comparisons : [],
+			can: { surveys: false, activities: false, publish: false },
+			organisation: { name: org.name, slug: org.slug }
+		};
+	}
 }

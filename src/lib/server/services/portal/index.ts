@@ -2,8 +2,9 @@
  * The transparency portal's residence side (issue 11), read without an account: a residence that
  * chose to publish shows its closed consultations with their results and turnout, each with the same
  * anonymised ballot file members get (for a recount), and its decision register. Nothing of a
- * practice residence; nothing of a vote still open or reopened; no names. The body side lives with
- * the minutes (`services/minutes/portal.ts`).
+ * practice residence; nothing of a vote still open or reopened; no names. It also lists the
+ * indicators the residence chose to publish (the indicators service cuts them down). The body side
+ * lives with the minutes (`services/minutes/portal.ts`).
  */
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { consultationOptions, consultations, decisions, organisations, residence
 import { audit } from '../audit';
 import type { ConsultationsService } from '../consultations';
 import type { ServiceDeps } from '../deps';
+import type { IndicatorsService } from '../indicators';
 import type { RegisterService } from '../register';
 import { UserError } from '../errors';
 import { parse } from '../validate';
@@ -21,7 +23,7 @@ import { parse } from '../validate';
 const notPublic = () => new UserError('minutes.error.notPublic', {}, 404);
 const settingsSchema = z.object({ residenceId: z.string().min(1).max(64), resultsPublic: z.boolean() });
 
-export function createPortalService(deps: ServiceDeps, consultationsService: ConsultationsService, register: RegisterService) {
+export function createPortalService(deps: ServiceDeps, consultationsService: ConsultationsService, register: RegisterService, indicators: IndicatorsService) {
 	const { db, clock } = deps;
 
 	async function published(residenceId: string) {
@@ -77,7 +79,10 @@ export function createPortalService(deps: ServiceDeps, consultationsService: Con
 						turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0 }
 					};
 				}),
-				register: await register.publicEntries({ type: 'residence', id: residence.id })
+				register: await register.publicEntries({ type: 'residence', id: residence.id }),
+				// What the residence chose to publish of its indicators (issue 14), over the default period:
+				// the same figures, definitions and survey floor as its indicator page; null when nothing is.
+				indicators: await indicators.portalSection(org.slug, { type: 'residence', id: residence.id })
 			};
 		},
 
