@@ -4,6 +4,7 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 import { describe, expect, it } from 'vitest';
 import { createI18n, localeFromAcceptLanguage, translator } from './index';
 import { translatedPage } from './coverage';
+import { ANSWER_VALUES } from '$lib/domain/indicators/surveys';
 
 const dir = join(import.meta.dirname, 'messages');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -17,6 +18,21 @@ const others = files.filter((f) => !/\.(fr|en)\.json$/.test(f));
 
 /** The tenant journeys' capabilities: Arabic must say every one of their messages (meetings fall back). */
 const ARABIC_COMPLETE = ['core', 'inclusion', 'access', 'security', 'collab', 'boards', 'notifications', 'votes', 'safeguards', 'trust'];
+
+/**
+ * What a tenant reads answering a perception survey by its one-time link (`/q/…`), from the otherwise
+ * staff-facing indicators catalogue: every answer label and built-in question (the page builds their
+ * keys, so the page scan below cannot see them) and what a spent, expired or foreign link says.
+ */
+const SURVEY_ANSWER = [
+	...Object.entries(ANSWER_VALUES).flatMap(([kind, values]) => values.map((v) => `indicators.answer.${kind}.${v}`)),
+	...Object.keys(fr).filter((k) => k.startsWith('indicators.q.') || k.startsWith('indicators.answer.')),
+	'indicators.error.answerAll',
+	'indicators.error.linkUnknown',
+	'indicators.error.linkOtherSpace',
+	'indicators.error.linkUsed',
+	'indicators.error.linkExpired'
+];
 
 /**
  * The easy-read journeys (join, board, vote): each of these messages has an easy-read (FALC) text of its
@@ -156,6 +172,12 @@ describe('i18n catalogues', () => {
 		}
 	});
 
+	it('say in Arabic everything a tenant reads answering a survey by its link', () => {
+		const arabic = readJson('indicators.ar.json');
+		expect(SURVEY_ANSWER.filter((k) => !(k in fr))).toEqual([]);
+		expect(SURVEY_ANSWER.filter((k) => !(k in arabic))).toEqual([]);
+	});
+
 	it('say every message of the easy-read journeys in easy-read French', () => {
 		const easy = Object.assign({}, ...files.filter((f) => f.endsWith('.fr-falc.json')).map(readJson)) as Record<string, string>;
 		for (const [journey, keys] of Object.entries(EASY_READ_JOURNEYS)) {
@@ -218,6 +240,9 @@ describe('i18n catalogues', () => {
 		expect(translatedPage('ar', '/r/abc/board/p/def')).toBe(true);
 		expect(translatedPage('ar', '/c/xyz')).toBe(true);
 		expect(translatedPage('ar', '/c/xyz/results')).toBe(true);
+		expect(translatedPage('ar', '/q/res-1/tok')).toBe(true);
+		expect(translatedPage('ar', '/q/thanks')).toBe(true);
+		expect(translatedPage('ar', '/surveys/residence/abc')).toBe(false);
 		// Not yet: their catalogues (meetings, minutes, indicators…) have no Arabic text, so these pages say so.
 		expect(translatedPage('ar', '/r/abc/register')).toBe(false);
 		expect(translatedPage('ar', '/b/abc/meetings')).toBe(false);

@@ -2,7 +2,8 @@ import type { Locale } from './index';
 
 /**
  * Which pages are fully written in a language other than French. Arabic covers joining, signing in,
- * home, account, e-mail settings, notifications, the residence page, the ideas board and the votes; the rest
+ * home, account, e-mail settings, notifications, the residence page, the ideas board, the votes and
+ * answering a perception survey by its one-time link; the rest
  * (administration, governance meetings, training, public pages, pages added later) shows French with a
  * notice. English covers everything.
  */
@@ -18,7 +19,10 @@ const arabicPages: RegExp[] = [
 	/^\/b\/[^/]+\/consultations(\/|$)/,
 	/^\/c\/[^/]+(\/(results|manage|edit))?\/?$/,
 	/^\/help\/recount\/?$/,
-	/^\/b\/[^/]+\/?$/
+	/^\/b\/[^/]+\/?$/,
+	// Answering a survey by one-time link, and its thank-you page: the tenant's part of the indicators
+	// catalogue is in Arabic (SURVEY_ANSWER in catalogue.test.ts); the staff survey pages are not.
+	/^\/q\//
 ];
 
 export function translatedPage(locale: Locale, pathname: string): boolean {
