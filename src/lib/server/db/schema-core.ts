@@ -55,7 +55,11 @@ export const households = sqliteTable(
 		buildingId: text('building_id').notNull().references(() => buildings.id),
 		label: text('label').notNull()
 	},
-	(t) => [uniqueIndex('households_residence_label').on(t.residenceId, t.label)]
+	(t) => [
+		uniqueIndex('households_residence_label').on(t.residenceId, t.label),
+		// Indicators: the households of a residence (or of one of its buildings) read from the index alone.
+		index('households_scope').on(t.residenceId, t.buildingId, t.id)
+	]
 );
 
 export const bodies = sqliteTable('bodies', {
@@ -110,8 +114,8 @@ export const users = sqliteTable(
 		createdAt: createdAt(),
 		passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }).notNull()
 	},
-	// Households that took part (indicators): from a household to its members.
-	(t) => [index('users_household').on(t.householdId)]
+	// Households that took part (indicators): from a household to its members' ids, without reading their rows.
+	(t) => [index('users_household').on(t.householdId, t.id)]
 );
 
 export const memberships = sqliteTable(

@@ -50,7 +50,11 @@ export const households = pgTable(
 		buildingId: text('building_id').notNull().references(() => buildings.id),
 		label: text('label').notNull()
 	},
-	(t) => [uniqueIndex('households_residence_label').on(t.residenceId, t.label)]
+	(t) => [
+		uniqueIndex('households_residence_label').on(t.residenceId, t.label),
+		// Indicators: the households of a residence (or of one of its buildings) read from the index alone.
+		index('households_scope').on(t.residenceId, t.buildingId, t.id)
+	]
 );
 
 export const bodies = pgTable('bodies', {
@@ -104,8 +108,8 @@ export const users = pgTable(
 		createdAt: at('created_at').notNull(),
 		passwordChangedAt: at('password_changed_at').notNull()
 	},
-	// Households that took part (indicators): from a household to its members.
-	(t) => [index('users_household').on(t.householdId)]
+	// Households that took part (indicators): from a household to its members' ids, without reading their rows.
+	(t) => [index('users_household').on(t.householdId, t.id)]
 );
 
 export const memberships = pgTable(

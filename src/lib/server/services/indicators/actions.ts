@@ -19,8 +19,19 @@ export interface ActionFacts {
 	doneAt: number | null;
 }
 
+/** Asked by four indicators of one report: answered once per scope object (it lives as long as the report). */
+const asked = new WeakMap<Scope, Map<number, Promise<ActionFacts[]>>>();
+
 /** Every proposal of the scope created before `end` (hidden ones excluded), with its lifecycle dates. */
-export async function actionFacts(db: Db, scope: Scope, end: number): Promise<ActionFacts[]> {
+export function actionFacts(db: Db, scope: Scope, end: number): Promise<ActionFacts[]> {
+	const memo = asked.get(scope) ?? new Map<number, Promise<ActionFacts[]>>();
+	asked.set(scope, memo);
+	let answer = memo.get(end);
+	if (!answer) memo.set(end, (answer = queryFacts(db, scope, end)));
+	return answer;
+}
+
+async function queryFacts(db: Db, scope: Scope, end: number): Promise<ActionFacts[]> {
 	if (!scope.residenceIds.length) return [];
 	const where = [eq(proposals.spaceType, 'residence'), inArray(proposals.spaceId, scope.residenceIds), isNull(proposals.hiddenAt), lt(proposals.createdAt, new Date(end))];
 	if (scope.buildingId)

@@ -1,3 +1,0 @@
-DROP INDEX "participations_user";--> statement-breakpoint
-CREATE INDEX "users_household" ON "users" USING btree ("household_id");--> statement-breakpoint
-CREATE INDEX "participations_user_at" ON "participations" USING btree ("user_id","at","consultation_id");
