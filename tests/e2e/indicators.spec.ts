@@ -85,6 +85,17 @@ test('staff open the indicators, filter by building, download the CSV, print the
 	await expect(anon.getByRole('heading', { level: 1, name: 'Bien-être e2e' })).toBeVisible();
 	await checkPage(anon, 'survey-answer');
 	await visitor.close();
+	// The same page on a device set to Arabic: right to left, fully translated (no notice), axe clean.
+	const arabic = await browser.newContext({ viewport: PHONE });
+	await arabic.addCookies([{ name: 'locale', value: 'ar', url: test.info().project.use.baseURL! }]);
+	const ar = await arabic.newPage();
+	await ar.goto(links[2]!);
+	await expect(ar.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(ar.getByText('هل تشعر بالراحة في مسكنك؟')).toBeVisible();
+	await expect(ar.getByRole('button', { name: 'إرسال أجوبتي' })).toBeVisible();
+	await expect(ar.getByRole('note').filter({ hasText: 'غير مترجمة' })).toHaveCount(0);
+	await checkPage(ar, 'arabic-survey-answer');
+	await arabic.close();
 	await context.close();
 });
 
