@@ -23,7 +23,12 @@ export function openDatabase(file: string, options: { migrationsFolder?: string 
 	return db;
 }
 
-/** Runs `fn` inside a write transaction. better-sqlite3 transactions are synchronous by design. */
+/**
+ * Runs `fn` inside a write transaction. better-sqlite3 transactions are synchronous by design.
+ * `BEGIN IMMEDIATE`: the write lock is taken first, so when several processes share the file (the
+ * nodes of `npm run cluster`) a writer waits its turn (busy_timeout) instead of failing with
+ * SQLITE_BUSY when it upgrades from reading to writing after another process committed.
+ */
 export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
-	return db.transaction((tx) => fn(tx as unknown as Db));
+	return db.transaction((tx) => fn(tx as unknown as Db), { behavior: 'immediate' });
 }

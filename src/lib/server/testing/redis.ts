@@ -17,8 +17,8 @@ export interface TestRedis {
 	cleanup(): Promise<void>;
 }
 
-export function testRedis(): TestRedis {
-	const prefix = `tib-test:${randomBytes(6).toString('hex')}:`;
+/** `prefix`: join a run another process started (a node in a child process). */
+export function testRedis(prefix = `tib-test:${randomBytes(6).toString('hex')}:`): TestRedis {
 	const clients: RedisClient[] = [];
 	return {
 		prefix,

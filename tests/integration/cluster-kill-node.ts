@@ -1,0 +1,38 @@
+/**
+ * One app node in a child process of cluster-kill.test.ts: its own database connection to the shared
+ * database, its own services and socket.io server, the run's Redis prefix (bus, locks, throttles,
+ * adapter). It casts the votes it is given 20 at a time through the real consultations service, as
+ * the voters' requests would arrive at this node, and prints "ack <voterId>" the moment each vote is
+ * acknowledged (stdout to a pipe is synchronous on Linux). The parent may kill it with SIGKILL.
+ */
+import { actorOf } from '../../src/lib/server/auth/session';
+import { TestClock, type TestApp } from '../../src/lib/server/testing';
+import { startNode } from '../../src/lib/server/testing/cluster';
+import { testRedis } from '../../src/lib/server/testing/redis';
+
+const { file, prefix, name, consultationId, voterIds, options } = JSON.parse(process.argv[2]!) as {
+	file: string;
+	prefix: string;
+	name: string;
+	consultationId: string;
+	voterIds: string[];
+	options: string[];
+};
+const node = await startNode({ file, clock: new TestClock() } as TestApp, testRedis(prefix), name);
+const { consultations, deps } = node.services;
+process.stdout.write(`ready ${node.server.url}\n`);
+
+let next = 0;
+async function voter() {
+	while (next < voterIds.length) {
+		const i = next++;
+		const actor = (await actorOf(deps.data, voterIds[i]!))!;
+		await consultations.cast(actor, { consultationId, ballot: { choice: options[i % options.length]! } });
+		process.stdout.write(`ack ${voterIds[i]}\n`);
+	}
+}
+await Promise.all(Array.from({ length: 20 }, voter));
+await consultations.flushBallotBox();
+process.stdout.write('done\n');
+await node.close();
+process.exit(0);
