@@ -1,14 +1,5 @@
-/** Named checks for things that are not yet resource kinds: minutes drafts, follow-ups, briefs, watching practice, aggregates, voice. */
+/** Named checks for things that are not yet resource kinds: follow-ups, briefs, watching practice, aggregates, voice. */
 import { has, rolesIn, ForbiddenError, type Actor, type SpaceRef } from './grants';
-
-/**
- * The live draft of a meeting's minutes: the secretary and chair (`minutes.edit`) write it, and so do
- * the co-editors the chair named, while they may still view the body.
- */
-export function canWriteMinutesDraft(actor: Actor | null, space: SpaceRef, coEditorIds: readonly string[]): boolean {
-	if (!actor) return false;
-	return has(actor, 'minutes.edit', space) || (coEditorIds.includes(actor.id) && has(actor, 'space.view', space));
-}
 
 /** A decision's follow-up: whoever manages decisions in the space, and its owner while still a member. */
 export function canUpdateFollowUp(actor: Actor | null, space: SpaceRef, ownerId: string | null): boolean {

@@ -17,8 +17,9 @@
  *    combine space grants (`has`) with those facts. Adding one:
  *      - a new action on an existing kind: add a line to its rules table (e.g. `proposalRules`);
  *        the type of `can` picks it up;
- *      - a new kind (a meeting, a minutes document…): declare its facts interface with a literal
- *        `kind`, add it to `Resources`, write its rules table and register it in `resourceRules`.
+ *      - a new kind: declare its facts interface with a literal `kind`, add it to `Resources`,
+ *        write its rules table and register it in `resourceRules` (meetings and minutes are in
+ *        `meetings.ts`; proposals, comments, the site plan and the platform in `resources.ts`).
  *    An action that has no rule for a kind is refused (fail closed).
  *
  * Services load the row, build the resource, `authorize(actor, action, resource)` and then act;
@@ -29,6 +30,7 @@ import { resourceRules, type Resource, type ResourceAction, type Rule } from './
 
 export * from './grants';
 export * from './resources';
+export * from './meetings';
 export * from './people';
 export * from './checks';
 
@@ -45,8 +47,8 @@ export function can(actor: Actor | null, action: string, target: SpaceRef | Reso
 
 /** Whether the target sits in a paused or finished practice run of this actor (for the refusal's message). */
 function readOnlyIn(actor: Actor | null, target: SpaceRef | Resource): boolean {
-	const space = 'kind' in target ? (target.kind === 'comment' ? target.proposal.space : target.space) : target;
-	return !!actor?.readOnly?.has(spaceKey(space));
+	const space = 'kind' in target ? (target.kind === 'comment' ? target.proposal.space : target.kind === 'platform' ? null : target.space) : target;
+	return !!space && !!actor?.readOnly?.has(spaceKey(space));
 }
 
 export function authorize(actor: Actor | null, action: Action, space: SpaceRef): asserts actor is Actor;

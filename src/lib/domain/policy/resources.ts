@@ -3,7 +3,8 @@
  * status). Each kind has one rules table; `can`/`authorize` in `index.ts` look the rule up here.
  */
 import type { ProposalStatus } from '../lifecycle';
-import { has, type Actor, type SpaceRef, type SpaceType } from './grants';
+import { canGlobal, has, type Actor, type SpaceRef, type SpaceType } from './grants';
+import { meetingRules, minutesRules, type MeetingAction, type MeetingResource, type MinutesAction, type MinutesResource } from './meetings';
 
 /** A proposal on a board, as the policy sees it. */
 export interface ProposalResource {
@@ -43,11 +44,20 @@ export interface SitePlanResource {
 	space: SpaceRef;
 }
 
+/** The platform itself: organisations, residences and accounts (the administration pages). */
+export interface PlatformResource {
+	kind: 'platform';
+}
+export const platform: PlatformResource = { kind: 'platform' };
+
 /** Every kind of resource the policy decides on, by its `kind`. */
 export interface Resources {
 	proposal: ProposalResource;
 	sitePlan: SitePlanResource;
 	comment: CommentResource;
+	meeting: MeetingResource;
+	minutes: MinutesResource;
+	platform: PlatformResource;
 }
 export type Resource = Resources[keyof Resources];
 export type Rule<R> = (actor: Actor, resource: R) => boolean;
@@ -116,11 +126,27 @@ const commentRules = {
 } satisfies Record<string, Rule<CommentResource>>;
 export type CommentAction = keyof typeof commentRules;
 
+/** Only administrators manage the platform (the same answer as `canGlobal`, which services use). */
+const platformRules = {
+	'platform.manage': (a) => canGlobal(a, 'platform.manage')
+} satisfies Record<string, Rule<PlatformResource>>;
+export type PlatformAction = keyof typeof platformRules;
+
 /** The rules of every kind of resource (register a new kind here, and its actions in `ResourceAction`). */
 export const resourceRules: { [K in keyof Resources]: Record<string, Rule<Resources[K]>> } = {
 	proposal: proposalRules,
 	sitePlan: sitePlanRules,
-	comment: commentRules
+	comment: commentRules,
+	meeting: meetingRules,
+	minutes: minutesRules,
+	platform: platformRules
 };
 /** The actions that can be asked about a resource of kind K. */
-export type ResourceAction<K extends keyof Resources = keyof Resources> = { proposal: ProposalAction; sitePlan: SitePlanAction; comment: CommentAction }[K];
+export type ResourceAction<K extends keyof Resources = keyof Resources> = {
+	proposal: ProposalAction;
+	sitePlan: SitePlanAction;
+	comment: CommentAction;
+	meeting: MeetingAction;
+	minutes: MinutesAction;
+	platform: PlatformAction;
+}[K];

@@ -1,12 +1,12 @@
 /** Attendance: members answer ahead (present, excused, absent, proxy); the secretary checks people in and out. */
 import { and, eq } from 'drizzle-orm';
 import { acceptsAttendance, checkProxy, seatActive, type AttendanceStatus } from '$lib/domain/meetings';
-import { authorize, type Actor } from '$lib/domain/policy';
+import { authorize, meetingResource, type Actor } from '$lib/domain/policy';
 import { transaction, type Db } from '../../db';
 import { meetingAttendance } from '../../db/schema';
 import { audit } from '../audit';
 import { parse } from '../validate';
-import { bodySpace, meetingError, type MeetingContext, type MeetingRow } from './context';
+import { meetingError, type MeetingContext, type MeetingRow } from './context';
 import type { createRoomState } from './room-state';
 import { attendanceSchema, checkInSchema } from './schemas';
 
@@ -61,9 +61,9 @@ export function createAttendance(ctx: MeetingContext, room: ReturnType<typeof cr
 		 */
 		async respond(actor: Actor | null, input: unknown) {
 			const data = parse(attendanceSchema, input);
-			const { meeting } = ctx.guard(actor, 'space.view', data.meetingId);
+			const { meeting } = ctx.guard(actor, 'meeting.view', data.meetingId);
 			const userId = data.userId ?? actor!.id;
-			authorize(actor, userId === actor!.id ? 'meeting.proposeItem' : 'meeting.checkIn', bodySpace(meeting.bodyId));
+			authorize(actor, userId === actor!.id ? 'meeting.proposeItem' : 'meeting.checkIn', meetingResource(meeting));
 			const now = deps.clock.now();
 			transaction(db, (tx) =>
 				write(tx, meeting, actor!, userId, {

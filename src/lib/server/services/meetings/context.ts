@@ -1,6 +1,6 @@
 /** What every meeting module shares: loading rows, the body's rules and seats, errors, publishing. */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { authorize, type Action, type Actor, type SpaceRef } from '$lib/domain/policy';
+import { authorize, meetingResource, type Actor, type MeetingAction, type SpaceRef } from '$lib/domain/policy';
 import { defaultRules, type AttendanceRecord, type BodyRules, type MeetingErrorCode, type Seat, type Speech } from '$lib/domain/meetings';
 import type { MessageKey } from '$lib/i18n';
 import type { Db } from '../../db';
@@ -39,10 +39,10 @@ export function createContext(deps: ServiceDeps) {
 		return row;
 	}
 
-	/** Loads a meeting and checks the actor may do `action` in its body, as they are now. */
-	function guard(actor: Actor | null, action: Action, meetingId: string, tx: Db = db): { actor: Actor; meeting: MeetingRow } {
+	/** Loads a meeting and checks the actor may do `action` on it (the policy's meeting rules), as they are now. */
+	function guard(actor: Actor | null, action: MeetingAction, meetingId: string, tx: Db = db): { actor: Actor; meeting: MeetingRow } {
 		const meeting = loadMeeting(tx, meetingId);
-		authorize(actor, action, bodySpace(meeting.bodyId));
+		authorize(actor, action, meetingResource(meeting));
 		return { actor, meeting };
 	}
 

@@ -6,14 +6,14 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { authorize, type Actor } from '$lib/domain/policy';
+import { authorize, meetingResource, type Actor } from '$lib/domain/policy';
 import { z } from 'zod';
 import { transaction } from '../../db';
 import { agendaDocuments, agendaItems } from '../../db/schema';
 import { checkDocument, documentDir, storeDocument } from '../../uploads/documents';
 import { audit } from '../audit';
 import { parse } from '../validate';
-import { bodySpace, meetingError, type MeetingContext } from './context';
+import { meetingError, type MeetingContext } from './context';
 import type { createRoomState } from './room-state';
 
 const id = z.string().trim().min(1, 'error.invalidInput').max(64, 'error.invalidInput');
@@ -105,7 +105,7 @@ export function createDocuments(ctx: MeetingContext, room: ReturnType<typeof cre
 		async documentFile(actor: Actor | null, input: unknown) {
 			const data = parse(documentRefSchema, input);
 			const meeting = ctx.loadMeeting(db, data.meetingId);
-			authorize(actor, 'space.view', bodySpace(meeting.bodyId));
+			authorize(actor, 'meeting.view', meetingResource(meeting));
 			const doc = db
 				.select({ d: agendaDocuments })
 				.from(agendaDocuments)

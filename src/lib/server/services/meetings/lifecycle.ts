@@ -11,7 +11,7 @@ import { parisToDate } from './paris';
 import type { MeetingNotices } from './notify';
 import type { createRoomState } from './room-state';
 import { agendaMoveSchema, declineSchema, editSchema, itemSchema, meetingRefSchema, postponeSchema, scheduleSchema, statusChangeSchema } from './schemas';
-import { authorize, can } from '$lib/domain/policy';
+import { authorize, can, meetingResource } from '$lib/domain/policy';
 import { UserError } from '../errors';
 
 export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, notices: MeetingNotices) {
@@ -158,7 +158,7 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 			const data = parse(itemSchema, input);
 			const { meeting } = ctx.guard(actor, 'meeting.proposeItem', data.meetingId);
 			if (meeting.status === 'closed' || meeting.status === 'cancelled') throw meetingError(meeting.status === 'cancelled' ? 'cancelled' : 'transition');
-			const direct = can(actor, 'meeting.schedule', bodySpace(meeting.bodyId));
+			const direct = can(actor, 'meeting.schedule', meetingResource(meeting));
 			const id = deps.ids.id();
 			transaction(db, (tx) => {
 				checkLinks(tx, meeting.bodyId, data.proposalId, data.consultationId);

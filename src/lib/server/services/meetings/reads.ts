@@ -1,7 +1,7 @@
 /** What pages read: a body's meetings, one meeting's agenda (with proposed items), the room's state. */
 import { and, asc, desc, eq, gte, lt, or, inArray } from 'drizzle-orm';
 import { allowedActions } from '$lib/domain/meetings';
-import { authorize, can, type Actor } from '$lib/domain/policy';
+import { authorize, can, meetingResource, type Actor } from '$lib/domain/policy';
 import { agendaItems, meetingAttendance, meetings } from '../../db/schema';
 import { bodySpace, type MeetingContext } from './context';
 import { dateToParis } from './paris';
@@ -45,7 +45,7 @@ export function createReads(ctx: MeetingContext, room: ReturnType<typeof createR
 
 		/** One meeting with its whole agenda; proposed and declined items too (with the reason). */
 		async detail(actor: Actor | null, meetingId: string) {
-			const { meeting } = ctx.guard(actor, 'space.view', meetingId);
+			const { meeting } = ctx.guard(actor, 'meeting.view', meetingId);
 			const items = db.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position)).all();
 			const names = ctx.names(db, [...new Set(items.map((i) => i.proposedBy))]);
 			const mine = actor
@@ -69,14 +69,14 @@ export function createReads(ctx: MeetingContext, room: ReturnType<typeof createR
 
 		/** The whole room in one object: for the page's first render and for a socket joining late. */
 		async roomState(actor: Actor | null, meetingId: string) {
-			ctx.guard(actor, 'space.view', meetingId);
+			ctx.guard(actor, 'meeting.view', meetingId);
 			return room.build(db, meetingId);
 		},
 
 		/** Whether a live socket may be in this meeting's room, asked again on each join. */
 		async mayWatch(actor: Actor | null, meetingId: string) {
 			const meeting = db.select({ bodyId: meetings.bodyId }).from(meetings).where(eq(meetings.id, meetingId)).get();
-			return !!meeting && can(actor, 'space.view', bodySpace(meeting.bodyId));
+			return !!meeting && can(actor, 'meeting.view', meetingResource(meeting));
 		}
 	};
 }

@@ -1,12 +1,12 @@
 /** The list of speakers of the current item: hands raised, the chair's additions, who speaks now. */
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { canRaiseHand, queueOrder, type SpeechType } from '$lib/domain/meetings';
-import { authorize, type Actor } from '$lib/domain/policy';
+import { authorize, meetingResource, type Actor } from '$lib/domain/policy';
 import { transaction, type Db } from '../../db';
 import { meetingSpeeches } from '../../db/schema';
 import { audit } from '../audit';
 import { parse } from '../validate';
-import { bodySpace, meetingError, speechView, type MeetingContext, type MeetingRow } from './context';
+import { meetingError, speechView, type MeetingContext, type MeetingRow } from './context';
 import type { createRoomState } from './room-state';
 import { addSpeakerSchema, meetingRefSchema, raiseHandSchema, speechRefSchema } from './schemas';
 
@@ -60,11 +60,11 @@ export function createSpeakers(ctx: MeetingContext, room: ReturnType<typeof crea
 		/** A member lowers their own hand; the chair or secretary may remove anyone from the list. */
 		async withdraw(actor: Actor | null, input: unknown) {
 			const data = parse(speechRefSchema, input);
-			const { meeting } = ctx.guard(actor, 'space.view', data.meetingId);
+			const { meeting } = ctx.guard(actor, 'meeting.view', data.meetingId);
 			transaction(db, (tx) => {
 				const speech = tx.select().from(meetingSpeeches).where(and(eq(meetingSpeeches.id, data.speechId), eq(meetingSpeeches.meetingId, meeting.id))).get();
 				if (!speech) throw meetingError('speakerGone');
-				if (speech.userId !== actor!.id) authorize(actor, 'meeting.speakers', bodySpace(meeting.bodyId));
+				if (speech.userId !== actor!.id) authorize(actor, 'meeting.speakers', meetingResource(meeting));
 				const done = tx
 					.update(meetingSpeeches)
 					.set({ cancelledAt: deps.clock.now() })

@@ -6,13 +6,13 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { can, type Actor } from '$lib/domain/policy';
+import { can, meetingResource, type Actor } from '$lib/domain/policy';
 import { transaction } from '../../db';
 import { agendaItems, agendaPosts } from '../../db/schema';
 import { audit } from '../audit';
 import { UserError } from '../errors';
 import { parse } from '../validate';
-import { bodySpace, meetingError, type MeetingContext } from './context';
+import { meetingError, type MeetingContext } from './context';
 
 const id = z.string().trim().min(1, 'error.invalidInput').max(64, 'error.invalidInput');
 const postSchema = z.object({
@@ -41,10 +41,9 @@ export function createThread(ctx: MeetingContext) {
 	return {
 		/** An item's thread as the reader may see it. */
 		async thread(actor: Actor | null, meetingId: string, itemId: string) {
-			const { meeting } = ctx.guard(actor, 'space.view', meetingId);
+			const { meeting } = ctx.guard(actor, 'meeting.view', meetingId);
 			const item = itemIn(meeting.id, itemId);
-			const space = bodySpace(meeting.bodyId);
-			const moderator = can(actor, 'content.moderate', space);
+			const moderator = can(actor, 'meeting.moderate', meetingResource(meeting));
 			const rows = db.select().from(agendaPosts).where(eq(agendaPosts.itemId, item.id)).orderBy(asc(agendaPosts.createdAt), asc(agendaPosts.id)).all();
 			const names = ctx.names(db, [...new Set(rows.map((r) => r.authorId))]);
 			return {
@@ -60,7 +59,7 @@ export function createThread(ctx: MeetingContext) {
 					// A hidden post's words stay with the moderators.
 					body: r.hiddenAt === null || moderator ? r.body : null
 				})),
-				can: { post: can(actor, 'meeting.discuss', space) && meeting.status !== 'cancelled', moderate: moderator }
+				can: { post: can(actor, 'meeting.discuss', meetingResource(meeting)) && meeting.status !== 'cancelled', moderate: moderator }
 			};
 		},
 
@@ -80,7 +79,7 @@ export function createThread(ctx: MeetingContext) {
 
 		async hidePost(actor: Actor | null, input: unknown) {
 			const data = parse(hideSchema, input);
-			const { meeting } = ctx.guard(actor, 'content.moderate', data.meetingId);
+			const { meeting } = ctx.guard(actor, 'meeting.moderate', data.meetingId);
 			const post = postIn(meeting.id, data.postId);
 			if (post.hiddenAt) throw new UserError('board.error.alreadyHidden', {}, 409);
 			const now = deps.clock.now();
@@ -92,7 +91,7 @@ export function createThread(ctx: MeetingContext) {
 
 		async unhidePost(actor: Actor | null, input: unknown) {
 			const data = parse(postRefSchema, input);
-			const { meeting } = ctx.guard(actor, 'content.moderate', data.meetingId);
+			const { meeting } = ctx.guard(actor, 'meeting.moderate', data.meetingId);
 			const post = postIn(meeting.id, data.postId);
 			if (!post.hiddenAt) return;
 			const now = deps.clock.now();

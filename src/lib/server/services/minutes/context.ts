@@ -1,7 +1,7 @@
 /** What the minutes modules share: rows, the body's settings, errors, labels of the published text. */
 import { and, eq } from 'drizzle-orm';
 import type { MinutesErrorCode, MinutesLabels } from '$lib/domain/minutes';
-import { authorize, type Action, type Actor } from '$lib/domain/policy';
+import { authorize, meetingResource, minutesResource, type Actor, type MinutesAction } from '$lib/domain/policy';
 import { translator, type MessageKey } from '$lib/i18n';
 import type { Db } from '../../db';
 import { bodies, meetings, minutes, minutesSettings } from '../../db/schema';
@@ -51,9 +51,11 @@ export function createMinutesContext(deps: ServiceDeps) {
 		return m;
 	}
 
-	async function guard(actor: Actor | null, action: Action, meetingId: string): Promise<{ actor: Actor; meeting: MeetingRow }> {
+	/** Loads a meeting and checks the actor may do `action` on its minutes (or chair it), as they are now. */
+	async function guard(actor: Actor | null, action: MinutesAction | 'meeting.chair', meetingId: string): Promise<{ actor: Actor; meeting: MeetingRow }> {
 		const meeting = await loadMeeting(meetingId);
-		authorize(actor, action, { type: 'body', id: meeting.bodyId });
+		if (action === 'meeting.chair') authorize(actor, action, meetingResource(meeting));
+		else authorize(actor, action, minutesResource(meeting));
 		return { actor, meeting };
 	}
 

@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { isLiveEditable } from '$lib/domain/minutes';
-import { can, canWriteMinutesDraft, type Actor } from '$lib/domain/policy';
+import { can, minutesResource, type Actor } from '$lib/domain/policy';
 import type { Db } from '../../db';
 import { agendaItems, meetings, minutes, minutesCoEditors } from '../../db/schema';
 
@@ -16,8 +16,7 @@ export const GENERAL_SECTION = 'general';
 export async function minutesDocLevel(db: Db, actor: Actor, meetingId: string, section: string): Promise<MinutesDocLevel> {
 	const meeting = await db.select({ bodyId: meetings.bodyId, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).get();
 	if (!meeting) return 'none';
-	const space = { type: 'body' as const, id: meeting.bodyId };
-	if (!can(actor, 'space.view', space)) return 'none';
+	if (!can(actor, 'minutes.view', minutesResource(meeting))) return 'none';
 	if (section !== GENERAL_SECTION) {
 		const item = await db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, section), eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted'))).get();
 		if (!item) return 'none';
@@ -25,6 +24,6 @@ export async function minutesDocLevel(db: Db, actor: Actor, meetingId: string, s
 	if (meeting.status === 'cancelled') return 'read';
 	const row = await db.select({ id: minutes.id, status: minutes.status }).from(minutes).where(eq(minutes.meetingId, meetingId)).get();
 	if (row && !isLiveEditable(row.status)) return 'read';
-	const coEditors = row ? (await db.select({ userId: minutesCoEditors.userId }).from(minutesCoEditors).where(eq(minutesCoEditors.minutesId, row.id)).all()).map((r) => r.userId) : [];
-	return canWriteMinutesDraft(actor, space, coEditors) ? 'write' : 'read';
+	const coEditorIds = row ? (await db.select({ userId: minutesCoEditors.userId }).from(minutesCoEditors).where(eq(minutesCoEditors.minutesId, row.id)).all()).map((r) => r.userId) : [];
+	return can(actor, 'minutes.write', minutesResource(meeting, { status: row?.status ?? 'draft', coEditorIds })) ? 'write' : 'read';
 }

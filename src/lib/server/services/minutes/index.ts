@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import { canDecideAmendment, canProposeAmendment, checkMove, effectiveStatus, availableMoves, minutesMarkdown, type MinutesEvent, type MinutesFacts } from '$lib/domain/minutes';
-import { authorize, can, canWriteMinutesDraft, type Actor } from '$lib/domain/policy';
+import { authorize, can, meetingResource, minutesResource, type Actor } from '$lib/domain/policy';
 import { minutesDocName } from '$lib/realtime/collab-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { translator } from '$lib/i18n';
@@ -91,9 +91,8 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 
 		/** Everything the minutes page shows, for a member of the body. */
 		async view(actor: Actor | null, meetingId: string) {
-			const { actor: a, meeting } = await ctx.guard(actor, 'space.view', meetingId);
+			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.view', meetingId);
 			const row = await ctx.rowOf(meetingId);
-			const space = { type: 'body' as const, id: meeting.bodyId };
 			const now = clock.now().getTime();
 			const status = row ? effectiveStatus(row.status, row.windowEndsAt?.getTime() ?? null, now) : 'draft';
 			const facts: MinutesFacts | null = row?.facts ?? (await meetingFacts(db, meetingId, outcomeLabel));
@@ -111,8 +110,9 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				: [];
 			const pending = amendments.filter((x) => x.a.status === 'pending').length;
 			const moves = availableMoves(row?.status ?? 'draft', { now, windowEndsAt: row?.windowEndsAt?.getTime() ?? null, pendingAmendments: pending, chairMayAdopt: settings.chairMayAdopt });
-			const allowed = (e: MinutesEvent) => moves.includes(e) && can(a, e === 'adopt' || e === 'correct' ? 'minutes.adopt' : 'minutes.edit', space);
 			const attendees = await attendeeIds(meetingId);
+			const doc = minutesResource(meeting, { status, coEditorIds: coEditors.map((c) => c.userId), attendeeIds: attendees });
+			const allowed = (e: MinutesEvent) => moves.includes(e) && can(a, e === 'adopt' || e === 'correct' ? 'minutes.adopt' : 'minutes.edit', doc);
 			const versions = row ? await publication.versionsOfMinutes(row.id) : [];
 			const laterMeetings =
 				status === 'submitted' && !settings.chairMayAdopt
@@ -123,7 +123,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 							.orderBy(asc(meetings.startsAt))
 							.all()
 					: [];
-			const members = can(a, 'meeting.chair', space)
+			const members = can(a, 'meeting.chair', meetingResource(meeting))
 				? await db
 						.select({ userId: memberships.userId, name: users.displayName })
 						.from(memberships)
@@ -151,17 +151,17 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				laterMeetings: laterMeetings.map((m) => ({ ...m, startsAt: m.startsAt.getTime() })),
 				settings,
 				can: {
-					write: status === 'draft' && canWriteMinutesDraft(a, space, coEditors.map((c) => c.userId)),
-					nameCoEditors: status === 'draft' && can(a, 'meeting.chair', space),
+					write: can(a, 'minutes.write', doc),
+					nameCoEditors: status === 'draft' && can(a, 'meeting.chair', meetingResource(meeting)),
 					submit: allowed('submit'),
 					openWindow: allowed('openWindow'),
 					closeWindow: allowed('closeWindow') && status === 'amendment',
 					adopt: allowed('adopt') && settings.chairMayAdopt,
-					scheduleVote: status === 'submitted' && !settings.chairMayAdopt && !row?.adoptionItemId && can(a, 'minutes.edit', space),
+					scheduleVote: status === 'submitted' && !settings.chairMayAdopt && !row?.adoptionItemId && can(a, 'minutes.edit', doc),
 					publish: allowed('publish'),
 					correct: allowed('correct'),
-					amend: status === 'amendment' && can(a, 'minutes.amend', space) && (attendees.includes(a.id) || can(a, 'minutes.edit', space)),
-					decide: row ? canDecideAmendment(row.status) && can(a, 'minutes.edit', space) : false
+					amend: status === 'amendment' && can(a, 'minutes.proposeAmendment', doc),
+					decide: row ? canDecideAmendment(row.status) && can(a, 'minutes.edit', doc) : false
 				}
 			};
 		},
@@ -225,8 +225,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			if (!row) throw minutesError('windowClosed');
 			const open = canProposeAmendment(row.status, row.windowEndsAt?.getTime() ?? null, clock.now().getTime());
 			if (!open.ok) throw minutesError(open.code);
-			const space = { type: 'body' as const, id: meeting.bodyId };
-			if (!(await attendeeIds(meeting.id)).includes(a.id) && !can(a, 'minutes.edit', space)) throw minutesError('notAttendee');
+			if (!can(a, 'minutes.proposeAmendment', minutesResource(meeting, { attendeeIds: await attendeeIds(meeting.id) }))) throw minutesError('notAttendee');
 			const text = row.texts?.[data.section];
 			if (text === undefined) throw minutesError('noSuchSection');
 			if (!text.includes(data.passage)) throw minutesError('passageMissing');
