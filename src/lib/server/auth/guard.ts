@@ -1,5 +1,5 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
-import { canGlobal } from '$lib/domain/policy';
+import { can, platform } from '$lib/domain/policy';
 import { translator } from '$lib/i18n';
 import type { FormFailure } from '../forms';
 
@@ -15,7 +15,7 @@ export function adminActions<T extends Record<string, Action>>(actions: T): T {
 	for (const [name, action] of Object.entries(actions))
 		guarded[name] = (event) => {
 			const { user, locale } = event.locals;
-			if (!canGlobal(user, 'platform.manage')) {
+			if (!can(user, 'platform.manage', platform)) {
 				const t = translator(locale);
 				return fail(user ? 403 : 401, { error: t(user ? 'error.forbidden' : 'error.signInRequired'), fields: {}, values: {} } satisfies FormFailure);
 			}
