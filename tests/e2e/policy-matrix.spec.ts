@@ -5,7 +5,22 @@ import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { associationRightsLevels, can, proposalActions, type Actor, type AssociationRights, type ProposalAction, type ProposalResource, type Role } from '../../src/lib/domain/policy';
+import {
+	associationRightsLevels,
+	can,
+	meetingActions,
+	meetingResource,
+	minutesActions,
+	minutesResource,
+	proposalActions,
+	type Actor,
+	type AssociationRights,
+	type MeetingAction,
+	type MinutesAction,
+	type ProposalAction,
+	type ProposalResource,
+	type Role
+} from '../../src/lib/domain/policy';
 import { BASE_URL, client } from './http';
 
 /**
@@ -296,4 +311,179 @@ test('the association under each rule of its residence: forms, votes and sockets
 	expect((await act(claire!, `${rules}?/association`, { associationRights: 'tout' })).ok).toBe(false);
 	expect(await ruleNow()).toBe('participate');
 	for (const c of [admin, josiane!, claire!, amina!, karim!]) await c.dispose();
+});
+
+/** Posts a form and gives the answer's status: 200 when the action did it, its failure's status otherwise. */
+async function actStatus(ctx: APIRequestContext, path: string, form: Record<string, string>): Promise<number> {
+	const res = await ctx.post(path, { form, headers: { accept: 'application/json', 'x-sveltekit-action': 'true' } });
+	expect(res.status(), `${path} answers without crashing`).toBeLessThan(500);
+	const body = (await res.json()) as { type: string; status?: number };
+	expect(['success', 'redirect', 'failure'], `${path}: ${JSON.stringify(body)}`).toContain(body.type);
+	return body.type === 'failure' ? (body.status ?? 400) : 200;
+}
+
+/** Joins a meeting's room over socket.io: the reply carries the room's state, or refuses. */
+async function joinMeetingRoom(ctx: APIRequestContext, meetingId: string): Promise<boolean> {
+	const cookie = (await ctx.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+	const socket = io(BASE_URL, { extraHeaders: { cookie, origin: BASE_URL }, transports: ['websocket'], forceNew: true, reconnection: false });
+	try {
+		return ((await socket.timeout(10_000).emitWithAck('meeting.join', { meetingId })) as { ok: boolean }).ok;
+	} finally {
+		socket.disconnect();
+	}
+}
+
+/** A paragraph of text typed into a live document (what the editor sends). */
+function typeParagraph(d: Y.Doc, text: string) {
+	const p = new Y.XmlElement('paragraph');
+	p.insert(0, [new Y.XmlText(text)]);
+	d.getXmlFragment('description').insert(0, [p]);
+}
+
+/**
+ * Issue 9, meetings and minutes: every person of a body × every action on a meeting and on its
+ * minutes, through the real doors of the built server — the meeting pages' form actions over HTTP,
+ * the meeting room and the minutes' live draft over socket.io — must do exactly what
+ * `can(actor, action, meeting | minutes)` answers. In a body made for this test, on fresh meetings.
+ */
+test('every person of a body × every meeting and minutes action: the form actions and the sockets do what the policy table says', async () => {
+	test.setTimeout(600_000);
+	const admin = await client('admin@demo.test');
+	const name = 'Comité des droits (test)';
+	const org = find((await data(admin, '/admin')).nodes, (o) => o.name === 'Lyon Métropole Habitat' && typeof o.id === 'string')[0]!.id as string;
+	expect((await act(admin, `/admin/o/${org}?/createBody`, { name, description: '', colleges: 'Collège des droits; 100; 9' })).ok).toBe(true);
+	const adminUsers = (await data(admin, '/admin/users')).nodes;
+	const bid = find(adminUsers, (o) => o.name === name && typeof o.id === 'string' && !('bodyId' in o))[0]!.id as string;
+	const college = find(adminUsers, (o) => o.bodyId === bid && typeof o.id === 'string')[0]!.id as string;
+	const users = find(adminUsers, (o) => typeof o.username === 'string' && typeof o.id === 'string');
+	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
+	const cast: { who: string; username: string; role: Role | null }[] = [
+		{ who: 'stranger', username: 'karim', role: null },
+		{ who: 'observer', username: 'elise.morel@nantes.demo', role: 'observer' },
+		{ who: 'member', username: 'fatou', role: 'member' },
+		{ who: 'absent', username: 'amina', role: 'member' },
+		{ who: 'coEditor', username: 'josiane', role: 'member' },
+		{ who: 'secretary', username: 'marc.guerin@lcp.demo', role: 'secretary' },
+		{ who: 'chair', username: 'sophie.leroy@lcp.demo', role: 'chair' },
+		{ who: 'admin', username: 'admin@demo.test', role: null }
+	];
+	for (const c of cast)
+		if (c.role) expect((await act(admin, '/admin/users?/assign', { userId: idOf(c.username), space: `body:${bid}`, role: c.role, collegeId: c.role === 'observer' || c.role === 'secretary' ? '' : college })).ok, c.who).toBe(true);
+	const ctx = Object.fromEntries(await Promise.all(cast.map(async (c) => [c.who, c.who === 'admin' ? admin : await client(c.username)] as const)));
+	const actorOf = (c: (typeof cast)[number]): Actor => ({ id: idOf(c.username), isAdmin: c.who === 'admin', roles: new Map(c.role ? [[`body:${bid}`, [c.role]]] : []) });
+	const [chair, secretary, fatou] = [ctx.chair!, ctx.secretary!, ctx.member!];
+
+	const meetingsUrl = `/b/${bid}/meetings`;
+	let n = 0;
+	async function scheduled(): Promise<string> {
+		const made = await act(chair, `${meetingsUrl}?/schedule`, { title: `Réunion des droits n° ${++n}`, startsAt: '2026-12-15T18:00', durationMin: '120', place: 'Salle A', description: '', videoUrl: '' });
+		const id = /\/meetings\/([A-Za-z0-9_-]+)$/.exec(String(made.data.location ?? ''))?.[1];
+		expect(id, JSON.stringify(made)).toBeTruthy();
+		return id!;
+	}
+	/** An open meeting with one item on the floor, Fatou checked in, her hand raised and one post by her. */
+	async function openMeeting() {
+		const id = await scheduled();
+		const base = `${meetingsUrl}/${id}`;
+		expect((await act(chair, `${base}?/addItem`, { title: 'Budget', kind: 'decision', description: '' })).ok).toBe(true);
+		const itemId = find((await data(chair, base)).nodes, (o) => o.title === 'Budget' && typeof o.id === 'string' && 'kind' in o)[0]!.id as string;
+		expect((await act(chair, `${base}/room?/open`, {})).ok).toBe(true);
+		expect((await act(chair, `${base}/room?/move`, { expected: '', to: 'next' })).ok).toBe(true);
+		return { id, base, itemId };
+	}
+	async function busyMeeting() {
+		const m = await openMeeting();
+		expect((await act(secretary, `${m.base}/room?/checkIn`, { userId: idOf('fatou') })).ok).toBe(true);
+		expect((await act(fatou, `${m.base}/room?/raiseHand`, {})).ok).toBe(true);
+		expect((await act(fatou, `${m.base}/items/${m.itemId}?/post`, { body: 'Je propose de voter le budget.' })).ok).toBe(true);
+		const postId = find((await data(chair, `${m.base}/items/${m.itemId}`)).nodes, (o) => o.body === 'Je propose de voter le budget.' && typeof o.id === 'string')[0]!.id as string;
+		return { ...m, postId };
+	}
+	const meetingDoor: Record<MeetingAction, (c: APIRequestContext, m: Awaited<ReturnType<typeof busyMeeting>>) => Promise<boolean>> = {
+		'meeting.view': async (c, m) => (await data(c, `${m.base}/room`)).status === 200,
+		'meeting.schedule': async (c) => (await act(c, `${meetingsUrl}/${await scheduled()}?/edit`, { title: 'Réunion déplacée', startsAt: '2026-12-16T18:00', durationMin: '90', place: 'Salle B', description: '', videoUrl: '' })).ok,
+		'meeting.chair': async (c, m) => (await act(c, `${m.base}/room?/close`, {})).ok,
+		'meeting.checkIn': async (c, m) => (await act(c, `${m.base}/room?/checkIn`, { userId: idOf('amina') })).ok,
+		'meeting.speakers': async (c, m) => (await act(c, `${m.base}/room?/next`, {})).ok,
+		'meeting.proposeItem': async (c, m) => (await act(c, `${m.base}?/addItem`, { title: 'Questions diverses', kind: 'information', description: '' })).ok,
+		'meeting.discuss': async (c, m) => (await act(c, `${m.base}/items/${m.itemId}?/post`, { body: 'D’accord.' })).ok,
+		'meeting.moderate': async (c, m) => (await act(c, `${m.base}/items/${m.itemId}?/hide`, { postId: m.postId, reason: 'Hors sujet' })).ok
+	};
+
+	const attendees = [idOf('sophie.leroy@lcp.demo'), idOf('fatou'), idOf('josiane')];
+	/** A held meeting's minutes at a stage: Sophie, Fatou and Josiane attended, Josiane co-edits, Marc wrote a line. */
+	async function minutesAt(stage: 'draft' | 'submitted' | 'amendment') {
+		const m = await openMeeting();
+		for (const who of attendees) expect((await act(secretary, `${m.base}/room?/checkIn`, { userId: who })).ok).toBe(true);
+		expect((await act(chair, `${m.base}/minutes?/addCoEditor`, { userId: idOf('josiane') })).ok).toBe(true);
+		expect(await liveChange(secretary, `minutes:${m.id}:${m.itemId}`, (d) => typeParagraph(d, 'Le budget est voté à la majorité.'))).toBe(true);
+		expect((await act(chair, `${m.base}/room?/close`, {})).ok).toBe(true);
+		if (stage !== 'draft') expect((await act(secretary, `${m.base}/minutes?/submit`, { windowDays: stage === 'amendment' ? '7' : '0' })).ok).toBe(true);
+		return { ...m, doc: `minutes:${m.id}:${m.itemId}`, resource: minutesResource({ bodyId: bid }, { status: stage, coEditorIds: [idOf('josiane')], attendeeIds: attendees }) };
+	}
+	const stageOf: Record<MinutesAction, 'draft' | 'submitted' | 'amendment'> = {
+		'minutes.view': 'draft',
+		'minutes.write': 'draft',
+		'minutes.edit': 'draft',
+		'minutes.adopt': 'submitted',
+		'minutes.amend': 'amendment',
+		'minutes.proposeAmendment': 'amendment'
+	};
+	type Held = Awaited<ReturnType<typeof minutesAt>>;
+	const amend = (c: APIRequestContext, m: Held) => actStatus(c, `${m.base}/minutes?/amend`, { section: m.itemId, passage: 'à la majorité', suggestion: 'à l’unanimité' });
+	const minutesDoor: Partial<Record<MinutesAction, (c: APIRequestContext, m: Held) => Promise<boolean>>> = {
+		'minutes.view': async (c, m) => (await data(c, `${m.base}/minutes`)).status === 200,
+		// 'minutes.write' has no form: the live draft is its only door (below).
+		'minutes.edit': async (c, m) => (await act(c, `${m.base}/minutes?/submit`, { windowDays: '0' })).ok,
+		'minutes.adopt': async (c, m) => (await act(c, `${m.base}/minutes?/adopt`, {})).ok,
+		// Taking part in the body's amendments: past the door (403), whether or not she attended (400).
+		'minutes.amend': async (c, m) => (await amend(c, m)) !== 403,
+		'minutes.proposeAmendment': async (c, m) => (await amend(c, m)) === 200
+	};
+	const minutesSocketDoor: Partial<Record<MinutesAction, (c: APIRequestContext, m: Held) => Promise<boolean>>> = {
+		'minutes.view': (c, m) => liveChange(c, m.doc, null),
+		'minutes.write': (c, m) => liveChange(c, m.doc, (d) => typeParagraph(d, 'Ajout.'))
+	};
+
+	const seen: Record<string, Set<boolean>> = {};
+	const note = (record: Record<string, boolean>) => Object.entries(record).forEach(([action, ok]) => (seen[action] ??= new Set()).add(ok));
+	for (const c of cast) {
+		const expected: Record<string, boolean> = {};
+		const forms: Record<string, boolean> = {};
+		for (const action of meetingActions) {
+			const m = await busyMeeting();
+			expected[action] = can(actorOf(c), action, meetingResource({ bodyId: bid }));
+			forms[action] = await meetingDoor[action](ctx[c.who]!, m);
+		}
+		expect(forms, `${c.who}: meetings over HTTP`).toEqual(expected);
+		const room = await joinMeetingRoom(ctx[c.who]!, (await openMeeting()).id);
+		expect(room, `${c.who}: the meeting room over sockets`).toBe(expected['meeting.view']);
+		note(forms);
+
+		const minutesExpected: Record<string, boolean> = {};
+		const minutesForms: Record<string, boolean> = {};
+		const sockets: Record<string, boolean> = {};
+		const liveExpected: Record<string, boolean> = {};
+		for (const action of minutesActions) {
+			const door = minutesDoor[action];
+			if (door) {
+				const m = await minutesAt(stageOf[action]);
+				minutesExpected[action] = can(actorOf(c), action, m.resource);
+				minutesForms[action] = await door(ctx[c.who]!, m);
+			}
+			const live = minutesSocketDoor[action];
+			if (live) {
+				const m = await minutesAt(stageOf[action]);
+				liveExpected[action] = can(actorOf(c), action, m.resource);
+				sockets[action] = await live(ctx[c.who]!, m);
+			}
+		}
+		expect(minutesForms, `${c.who}: minutes over HTTP`).toEqual(minutesExpected);
+		expect(sockets, `${c.who}: minutes over sockets`).toEqual(liveExpected);
+		note(minutesForms);
+		note(sockets);
+	}
+	// The table is not trivially "all yes" or "all no": each action was done by someone and refused to someone.
+	for (const action of [...meetingActions, ...minutesActions]) expect([...(seen[action] ?? [])].sort(), action).toEqual([false, true]);
+	for (const c of Object.values(ctx)) await c.dispose();
 });

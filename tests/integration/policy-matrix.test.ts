@@ -16,7 +16,8 @@ import { cookieFor, createResidence, createTestApp, createUser, startRealtimeSer
  * proposal)` is compared with what the doors actually do: the service calls the form actions make
  * (each on a fresh proposal, so one cell cannot change another) and, for the actions that also have
  * a live door, socket.io on loopback (board presence, the live description, the live site plan).
- * The HTTP side of the same matrix runs against the built server in tests/e2e/policy-matrix.spec.ts.
+ * The HTTP side of the same matrix runs against the built server in tests/e2e/policy-matrix.spec.ts;
+ * meetings and minutes have their own matrix in policy-matrix-meetings.test.ts.
  */
 
 let app: TestApp;
