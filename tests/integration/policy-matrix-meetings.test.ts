@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server.close();
-	app.close();
+	await app.close();
 });
 
 /** Runs one door; true if it did the thing, false if it refused (forbidden, or one of the given refusals). */
