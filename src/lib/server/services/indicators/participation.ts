@@ -150,8 +150,16 @@ export function union(...sets: HouseholdSet[]): HouseholdSet {
 	return out;
 }
 
-export async function anyParticipation(db: Db, scope: Scope, range: Range): Promise<HouseholdSet> {
-	return union(...(await Promise.all(SOURCES.map((s) => householdsFrom(db, scope, s, range)))));
+/** Households with any trace of participation; the union is built once per report and range (three indicators ask). */
+const unions = new WeakMap<Scope, Map<string, Promise<HouseholdSet>>>();
+
+export function anyParticipation(db: Db, scope: Scope, range: Range): Promise<HouseholdSet> {
+	const memo = unions.get(scope) ?? new Map<string, Promise<HouseholdSet>>();
+	unions.set(scope, memo);
+	const key = `${range.start ?? ''}:${range.end}`;
+	let answer = memo.get(key);
+	if (!answer) memo.set(key, (answer = Promise.all(SOURCES.map((s) => householdsFrom(db, scope, s, range))).then((sets) => union(...sets))));
+	return answer;
 }
 
 /** Households in the scope, per building (the denominator of every share), asked once per report. */
