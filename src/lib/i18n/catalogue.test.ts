@@ -226,6 +226,19 @@ describe('i18n catalogues', () => {
 			'11 فكرةً',
 			'100 فكرة'
 		]);
+		// Turnout: the electorate's noun agrees with its number in each category; the unit is a select key (never isolated).
+		const share = (text: string) => `(\u2068${text}\u2069)`;
+		expect([0, 1, 2, 3, 11, 100].map((electorate) => a.t('votes.turnout.summary', { participants: 1, electorate, unit: 'household', share: '5 %' }))).toEqual([
+			`1 من 0 أسرة ${share('5 %')}`,
+			`1 من أسرة واحدة ${share('5 %')}`,
+			`1 من أسرتين ${share('5 %')}`,
+			`1 من 3 أسر ${share('5 %')}`,
+			`1 من 11 أسرةً ${share('5 %')}`,
+			`1 من 100 أسرة ${share('5 %')}`
+		]);
+		expect(a.t('votes.turnout.line', { participants: 2, electorate: 12, unit: 'member', share: '5 %' })).toBe(`المشاركة: 2 من 12 عضوًا ${share('5 %')}`);
+		expect(a.t('votes.manage.confirmClose.count', { participants: 2, electorate: 3, unit: 'person', share: '5 %' })).toBe(`صوّت شخصان من أصل 3 أشخاص ${share('5 %')}.`);
+		expect(a.t('votes.dots.over', { count: 2 })).toBe('نقاط كثيرة: اسحب نقطتين.');
 		expect(a.t('votes.rank.place', { n: 2 })).toBe('المرتبة 2');
 		expect(a.t('votes.results.valid', { valid: 12, invalid: 0 })).toBe('12 ورقةً صالحة، ولا ورقة ملغاة.');
 		expect(a.date(new Date(Date.UTC(2026, 10, 22, 12)))).toMatch(/22/);
@@ -283,6 +296,8 @@ describe('i18n catalogues', () => {
 		expect(e.t('notifications.names', { count: 5, first: 'Karim', second: 'Claire' })).toBe('Karim, Claire and 3 others');
 		expect(f.t('mail.subject.immediate', { count: 3, first: 'Nouveau' })).toBe('Nouveau (et 2 autres)');
 		expect(f.t('residence.dwellings', { count: 1 })).toBe('1 logement');
+		expect(f.t('votes.turnout.summary', { participants: 1, electorate: 1, unit: 'household', share: '5 %' })).toBe('1 sur 1 foyer (5 %)');
+		expect(e.t('votes.turnout.line', { participants: 3, electorate: 12, unit: 'person', share: '25%' })).toBe('Turnout: 3 of 12 people (25%)');
 		expect(f.t('residence.dwellings', { count: 120 })).toBe('120 logements');
 		expect(e.t('residence.dwellings', { count: 1 })).toBe('1 dwelling');
 		expect(f.money(1200)).toBe('1\u202f200\u00a0€');

@@ -116,13 +116,34 @@ export type Translate = (key: MessageKey, values?: MessageValues) => string;
 /**
  * In a right-to-left language every text argument (a name, an idea's title, a date already formatted) is
  * wrapped in Unicode first-strong isolates (FSI … PDI), so a French name ending in a full stop or a title
- * with numbers keeps its own direction and does not reorder the Arabic sentence around it.
+ * with numbers keeps its own direction and does not reorder the Arabic sentence around it. A selector
+ * (`{unit, select, household {…} …}`) is a key, not text shown: it is left as it is, or no branch would match.
  */
-function isolated(values: MessageValues | undefined): MessageValues | undefined {
+function isolated(values: MessageValues | undefined, selectors: ReadonlySet<string>): MessageValues | undefined {
 	if (!values) return values;
 	const out: MessageValues = {};
-	for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' && v !== '' ? isolate('rtl', v) : v;
+	for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' && v !== '' && !selectors.has(k) ? isolate('rtl', v) : v;
 	return out;
+}
+
+/** The arguments a message uses as `select` keys, at any depth (the parser's element type 5 is `select`). */
+type AstNode = { type: number; value?: unknown; options?: Record<string, { value: AstNode[] }>; children?: AstNode[] };
+const selectorCache = new WeakMap<IntlMessageFormat, ReadonlySet<string>>();
+function selectorsOf(formatter: IntlMessageFormat): ReadonlySet<string> {
+	let found = selectorCache.get(formatter);
+	if (found) return found;
+	const names = new Set<string>();
+	const walk = (nodes: AstNode[]) => {
+		for (const n of nodes) {
+			if (n.type === 5 && typeof n.value === 'string') names.add(n.value);
+			if (n.options) for (const o of Object.values(n.options)) walk(o.value);
+			if (n.children) walk(n.children);
+		}
+	};
+	walk(formatter.getAst() as unknown as AstNode[]);
+	found = names;
+	selectorCache.set(formatter, found);
+	return found;
 }
 
 /** The same isolation for text joined outside a message (a list of names through `Intl.ListFormat`). */
@@ -130,7 +151,11 @@ export const isolate = (dir: 'ltr' | 'rtl', text: string) => (dir === 'rtl' ? `\
 
 export function translator(locale: Locale, easyRead = false): Translate {
 	const reading = { locale, easyRead };
-	if (textDirection(locale) === 'rtl') return (key, values) => String(formatterFor(reading, key).format(isolated(values)));
+	if (textDirection(locale) === 'rtl')
+		return (key, values) => {
+			const formatter = formatterFor(reading, key);
+			return String(formatter.format(isolated(values, selectorsOf(formatter))));
+		};
 	return (key, values) => String(formatterFor(reading, key).format(values));
 }
 
