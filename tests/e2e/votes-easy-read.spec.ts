@@ -52,4 +52,28 @@ test.describe('easy-read French', () => {
 		await checkPage(join, 'easy-read-join');
 		await guest.close();
 	});
+
+	test('step 1 mentions listening only where the browser has a voice to read the vote aloud', async ({ browser }) => {
+		const url = await create(browser, { question: 'Faut-il un composteur près du bâtiment A ?', method: 'Choix unique', options: [{ label: 'Oui' }, { label: 'Non' }], public: true });
+		for (const voices of [[], [{ lang: 'fr-FR', name: 'Amélie', localService: true, default: true, voiceURI: 'fr' }]]) {
+			const { context, page } = await newSignedInContext(browser, 'karim', { viewport: PHONE });
+			await context.addCookies(easyRead(test.info().project.use.baseURL!));
+			// The browser's voices as this test decides (headless Chromium may or may not have one).
+			await context.addInitScript((list) => {
+				const synth = Object.assign(new EventTarget(), { getVoices: () => list, speak: () => {}, cancel: () => {}, speaking: false });
+				Object.defineProperty(window, 'speechSynthesis', { value: synth });
+			}, voices);
+			await page.goto(url);
+			const step = page.getByTestId('easy-step').nth(0);
+			if (voices.length) {
+				await expect(page.getByTestId('listen')).toBeVisible();
+				await expect(step).toContainText('Étape 1 sur 4. Lisez la question. Vous pouvez aussi l’écouter.');
+			} else {
+				await expect(step).toContainText('Étape 1 sur 4. Lisez la question.');
+				await expect(page.getByTestId('listen')).toHaveCount(0);
+				await expect(step).not.toContainText('écouter');
+			}
+			await context.close();
+		}
+	});
 });
