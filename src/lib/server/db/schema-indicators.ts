@@ -63,6 +63,8 @@ export const surveys = sqliteTable(
 		activityId: text('activity_id').references(() => activities.id),
 		phase: text('phase', { enum: SURVEY_PHASES }).notNull().default('single'),
 		pairId: text('pair_id'),
+		/** Whether the survey ends with an open question answered out loud (issue 16). */
+		voice: integer('voice', { mode: 'boolean' }).notNull().default(false),
 		closesAt: at('closes_at').notNull(),
 		createdBy: text('created_by').notNull().references(() => users.id),
 		createdAt: at('created_at').notNull()
@@ -121,6 +123,30 @@ export const surveyAnswers = sqliteTable(
 		value: integer('value').notNull()
 	},
 	(t) => [uniqueIndex('survey_answers_once').on(t.responseId, t.questionId), index('survey_answers_question').on(t.questionId)]
+);
+
+/**
+ * An answer said out loud to a survey's open question (issue 16), kept apart from the written
+ * answers so that it never leads back to a respondent or to their other answers: no link, no
+ * response, no building, no time (the file's own dates are set to the survey's), and a random
+ * integer key, so that even the table's physical order (SQLite's rowid) is not the order of arrival.
+ * The sound is a file in UPLOAD_DIR/voice, checked, limited and stripped like a voice comment.
+ */
+export const surveyVoiceAnswers = sqliteTable(
+	'survey_voice_answers',
+	{
+		id: integer('id').primaryKey(),
+		surveyId: text('survey_id').notNull().references(() => surveys.id),
+		file: text('file').notNull(),
+		mime: text('mime').notNull(),
+		durationMs: integer('duration_ms').notNull(),
+		bytes: integer('bytes').notNull(),
+		/** A facilitator's short written summary, shown as such. */
+		summary: text('summary'),
+		summaryBy: text('summary_by').references(() => users.id),
+		summaryAt: at('summary_at')
+	},
+	(t) => [index('survey_voice_answers_survey').on(t.surveyId)]
 );
 
 /**

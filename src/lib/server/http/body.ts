@@ -9,6 +9,16 @@ export const MAX_FILES_PER_REQUEST = MAX_OPTIONS;
 export const MAX_GUEST_BODY_BYTES = 64 * 1024;
 
 /**
+ * The one exception to "guests send no files": someone holding an open one-time survey link, on a
+ * survey that asks for an answer out loud, may send one recording. The action says so for this request
+ * only, once the link is checked and before the body is read.
+ */
+const guestUploads = new WeakMap<Request, { bytes: number; files: number }>();
+export function allowGuestUpload(event: RequestEvent, limit: { bytes: number; files: number }) {
+	guestUploads.set(event.request, limit);
+}
+
+/**
  * Every form action reads its body with `request.formData()`, which throws a bare TypeError on a
  * truncated multipart body, a `text/plain` body or a missing boundary: a client's mistake that
  * surfaced as a 500 with a stack trace. Replacing the method on this one request object turns that,
@@ -25,7 +35,8 @@ export function guardFormBody(event: RequestEvent) {
 	let parsed: Promise<FormData> | undefined;
 	const formData = () =>
 		(parsed ??= (async () => {
-			if (guest && length > MAX_GUEST_BODY_BYTES) error(413, { message: t('security.signInFirst'), code: 'bodyTooLarge' });
+			const allowed = guest ? guestUploads.get(request) : undefined;
+			if (guest && length > MAX_GUEST_BODY_BYTES + (allowed?.bytes ?? 0)) error(413, { message: t('security.signInFirst'), code: 'bodyTooLarge' });
 			let data: FormData;
 			try {
 				data = await read();
@@ -33,7 +44,7 @@ export function guardFormBody(event: RequestEvent) {
 				error(400, { message: t('security.badRequest'), code: 'badRequest' });
 			}
 			const files = [...data.values()].filter((v) => typeof v !== 'string' && v.size > 0).length;
-			if (files > 0 && guest) error(401, { message: t('security.signInFirst'), code: 'signInRequired' });
+			if (files > (allowed?.files ?? 0) && guest) error(401, { message: t('security.signInFirst'), code: 'signInRequired' });
 			if (files > MAX_FILES_PER_REQUEST) error(413, { message: t('security.tooManyFiles', { max: MAX_FILES_PER_REQUEST }), code: 'tooManyFiles' });
 			return data;
 		})());

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { at } from './columns';
 import { ACTIVITY_KINDS, ANSWER_KINDS, PARTICIPANT_STATUSES, SURVEY_AUDIENCES, SURVEY_PHASES, SURVEY_TEMPLATES } from '../../../domain/indicators/surveys';
 import { buildings, households, users } from './schema-core';
@@ -63,6 +63,7 @@ export const surveys = pgTable(
 		activityId: text('activity_id').references(() => activities.id),
 		phase: text('phase', { enum: SURVEY_PHASES }).notNull().default('single'),
 		pairId: text('pair_id'),
+		voice: boolean('voice').notNull().default(false),
 		closesAt: at('closes_at').notNull(),
 		createdBy: text('created_by').notNull().references(() => users.id),
 		createdAt: at('created_at').notNull()
@@ -121,6 +122,23 @@ export const surveyAnswers = pgTable(
 		value: integer('value').notNull()
 	},
 	(t) => [uniqueIndex('survey_answers_once').on(t.responseId, t.questionId), index('survey_answers_question').on(t.questionId)]
+);
+
+/** An answer said out loud, apart from the written ones (twin of the SQLite table; a random key, no time). */
+export const surveyVoiceAnswers = pgTable(
+	'survey_voice_answers',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey(),
+		surveyId: text('survey_id').notNull().references(() => surveys.id),
+		file: text('file').notNull(),
+		mime: text('mime').notNull(),
+		durationMs: integer('duration_ms').notNull(),
+		bytes: integer('bytes').notNull(),
+		summary: text('summary'),
+		summaryBy: text('summary_by').references(() => users.id),
+		summaryAt: at('summary_at')
+	},
+	(t) => [index('survey_voice_answers_survey').on(t.surveyId)]
 );
 
 /** The indicators a residence or a body publishes on its organisation's public portal (twin of the SQLite table). */

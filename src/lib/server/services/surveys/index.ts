@@ -18,7 +18,7 @@ import {
 } from '$lib/domain/indicators/surveys';
 import { parisDay, periodSchema } from '$lib/domain/indicators/period';
 import { transaction } from '../../db';
-import { activities, buildings, residences, surveyAnswers, surveyLinks, surveyQuestions, surveyResponses, surveys } from '../../db/schema';
+import { activities, buildings, residences, surveyAnswers, surveyLinks, surveyQuestions, surveyResponses, surveys, surveyVoiceAnswers } from '../../db/schema';
 import { sha256Hex } from '../../crypto';
 import { audit } from '../audit';
 import type { ServiceDeps } from '../deps';
@@ -26,6 +26,8 @@ import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
 import type { NotificationsService } from '../notifications';
 import { createSurveySender, isSendable, newToken, sentCount } from './send';
+import { config } from '../../config';
+import { chosen, createSurveyVoices, type VoiceUpload } from './voice';
 
 const id = z.string().trim().min(1).max(64);
 const createSchema = z
@@ -40,6 +42,8 @@ const createSchema = z
 		phase: z.enum(SURVEY_PHASES).default('single'),
 		pairId: id.optional(),
 		closesOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'indicators.error.date'),
+		/** An open question answered out loud at the end (issue 16). */
+		voice: z.boolean().default(false),
 		questions: z.array(customQuestionSchema).max(10).default([])
 	})
 	.refine((v) => v.template !== 'custom' || v.questions.length > 0, { message: 'indicators.error.prompt', path: ['questions'] })
@@ -49,9 +53,10 @@ const createSchema = z
 const linksSchema = z.object({ count: z.coerce.number().int().min(1, 'indicators.error.linkCount').max(300, 'indicators.error.linkCount'), buildingId: id.optional() });
 const tokenSchema = z.string().regex(/^[a-z2-7]{16,64}$/, 'indicators.error.linkUnknown');
 
-export function createSurveysService(deps: ServiceDeps, options: { notifications?: NotificationsService } = {}) {
+export function createSurveysService(deps: ServiceDeps, options: { notifications?: NotificationsService; uploadDir?: () => string } = {}) {
 	const { db, clock, ids } = deps;
 	const sender = createSurveySender(deps, options.notifications);
+	const voices = createSurveyVoices(db, ids, () => clock.now(), options.uploadDir ?? (() => config().UPLOAD_DIR));
 
 	async function surveyOr404(surveyId: string) {
 		const row = (await db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
@@ -104,7 +109,7 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 				data.template === 'custom' ? data.questions.map((q) => ({ kind: q.kind, promptKey: null, prompt: q.prompt })) : TEMPLATE_QUESTIONS[data.template].map((q) => ({ kind: q.kind, promptKey: q.key, prompt: '' }));
 			transaction(db, (tx) => {
 				tx.insert(surveys)
-					.values({ id: surveyId, spaceType: space.type, spaceId: space.id, template: data.template, title: data.title, audience: data.audience, buildingId: data.buildingId ?? null, activityId: data.activityId ?? null, phase: data.phase, pairId: data.pairId ?? null, closesAt: new Date(closes.end), createdBy: actor.id, createdAt: now })
+					.values({ id: surveyId, spaceType: space.type, spaceId: space.id, template: data.template, title: data.title, audience: data.audience, buildingId: data.buildingId ?? null, activityId: data.activityId ?? null, phase: data.phase, pairId: data.pairId ?? null, voice: data.voice, closesAt: new Date(closes.end), createdBy: actor.id, createdAt: now })
 					.run();
 				tx.insert(surveyQuestions).values(questions.map((q, position) => ({ id: ids.id(), surveyId, position, ...q }))).run();
 				audit(tx, now, actor.id, 'survey.created', { type: 'survey', id: surveyId }, { template: data.template, audience: data.audience });
@@ -162,24 +167,43 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 		async open(spaceId: string, token: string) {
 			const { survey } = await openLink(spaceId, token);
 			const name = survey.spaceType === 'residence' ? (await db.select({ name: residences.name }).from(residences).where(eq(residences.id, survey.spaceId)))[0]?.name : undefined;
-			return { survey: { title: survey.title, closesAt: survey.closesAt, place: name ?? null }, questions: (await questionsOf(survey.id)).map((q) => ({ id: q.id, kind: q.kind, promptKey: q.promptKey, prompt: q.prompt })) };
+			return { survey: { title: survey.title, closesAt: survey.closesAt, place: name ?? null, voice: survey.voice }, questions: (await questionsOf(survey.id)).map((q) => ({ id: q.id, kind: q.kind, promptKey: q.promptKey, prompt: q.prompt })) };
 		},
 
-		/** One answer per link: the link is closed in the same transaction that stores the answers. */
-		async answer(spaceId: string, token: string, form: Record<string, unknown>) {
+		/**
+		 * One answer per link: the link is closed in the same transaction that stores the answers. A
+		 * recording, when the survey asks for one, is checked before anything is written and stored
+		 * apart (see ./voice): a refused recording spends nothing and stores nothing.
+		 */
+		async answer(spaceId: string, token: string, form: Record<string, unknown>, voice?: VoiceUpload | null) {
 			const { link, survey } = await openLink(spaceId, token);
 			const questions = await questionsOf(survey.id);
 			const values = parse(answersSchema(questions), form) as Record<string, number>;
+			const upload = survey.voice ? chosen(voice) : null;
+			const clean = upload ? await voices.check(upload) : null;
+			const file = clean ? await voices.write(survey, clean) : null;
 			const now = clock.now();
-			transaction(db, (tx) => {
-				const closed = tx.update(surveyLinks).set({ usedAt: now }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id }).all();
-				if (closed.length !== 1) throw new UserError('indicators.error.linkUsed', {}, 410);
-				const responseId = ids.id();
-				// Stored by day only, so that the time of an answer cannot be matched to a link's use.
-				tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: new Date(Date.parse(`${parisDay(now)}T12:00:00Z`)) }).run();
-				tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! }))).run();
-			});
+			try {
+				transaction(db, (tx) => {
+					const closed = tx.update(surveyLinks).set({ usedAt: now }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id }).all();
+					if (closed.length !== 1) throw new UserError('indicators.error.linkUsed', {}, 410);
+					const responseId = ids.id();
+					// Stored by day only, so that the time of an answer cannot be matched to a link's use.
+					tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: new Date(Date.parse(`${parisDay(now)}T12:00:00Z`)) }).run();
+					tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! }))).run();
+					if (clean && file) tx.insert(surveyVoiceAnswers).values(voices.row(survey.id, file.name, clean)).run();
+				});
+			} catch (err) {
+				await file?.undo();
+				throw err;
+			}
 			return { ok: true as const };
-		}
+		},
+
+		/** Voice answers, for those who see the survey's results, from the respondent floor only. */
+		voices: (actor: Actor | null, surveyId: string) => voices.list(actor, surveyId),
+		voiceFile: (actor: Actor | null, surveyId: string, id: unknown) => voices.file(actor, surveyId, id),
+		summariseVoice: (actor: Actor | null, input: { surveyId: unknown; id: unknown; summary: unknown }) => voices.summarise(actor, input),
+		removeVoice: (actor: Actor | null, input: { surveyId: unknown; id: unknown }) => voices.remove(actor, input)
 	};
 }

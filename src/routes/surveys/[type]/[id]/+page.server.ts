@@ -32,6 +32,7 @@ export const actions: Actions = {
 				phase: opt('phase'),
 				pairId: opt('pairId'),
 				closesOn: formText(data, 'closesOn'),
+				voice: data.get('voice') === 'on',
 				questions
 			});
 		});
