@@ -53,8 +53,10 @@ test('a tenant answers out loud through a one-time link; the facilitator hears i
 	await tenant.goto(links[0]!);
 	await expect(tenant.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
 	await expect(tenant.getByRole('group', { name: /Autre chose à dire/ })).toBeVisible();
-	await answerAll(tenant);
+	// The hold button appears once the page is hydrated: answering before that, hydration would reset the choices.
 	const hold = tenant.getByRole('button', { name: 'Maintenir pour parler' });
+	await expect(hold).toBeVisible();
+	await answerAll(tenant);
 	await hold.scrollIntoViewIfNeeded();
 	const box = (await hold.boundingBox())!;
 	await tenant.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
