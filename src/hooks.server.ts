@@ -36,13 +36,13 @@ const services: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const session: Handle = ({ event, resolve }) => {
+const session: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	event.locals.user = null;
 	event.locals.sessionId = null;
 	if (token) {
-		const { db, clock } = event.locals.services.deps;
-		const result = validateSessionToken(db, clock, token);
+		const { data, clock } = event.locals.services.deps;
+		const result = await validateSessionToken(data, clock, token);
 		if (result.session && result.user) {
 			event.locals.user = result.user;
 			event.locals.sessionId = result.session.id;

@@ -28,7 +28,7 @@ import { Server } from 'socket.io';
 import type { BoardCard } from '../lib/realtime/board-events';
 import type { ServerToClientEvents } from '../lib/realtime/events';
 import type { SessionUser } from '../lib/server/auth/session';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, openClients, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, until, WAVE, withTimeout, type Client, type LoadResult } from './board-load';
 
 export interface BenchResult {
@@ -54,7 +54,7 @@ async function runBoard(n: number, seconds: number): Promise<BoardRun> {
 		const space = { type: 'residence' as const, id: residence.id };
 		const members: SessionUser[] = [];
 		for (let i = 0; i < n; i++) members.push(await createUser(app, { displayName: `Membre ${i}`, roles: [{ ...space, role: 'tenant' }] }));
-		const cookies = members.map((m) => cookieFor(app, m.id));
+		const cookies = await Promise.all(members.map((m) => sessionCookie(app, m.id)));
 		const proposals: string[] = [];
 		for (let i = 0; i < Math.min(PROPOSALS, n); i++)
 			proposals.push((await app.services.proposals.propose(members[i]!, { residenceId: residence.id, title: `Idée numéro ${i + 1}` })).id);

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { descriptionDocName } from '../lib/realtime/collab-events';
 import { appendUpdate, compactDocument, loadUpdates } from '../lib/server/collab/store';
 import { Peer, until } from '../lib/server/collab/testing-peer';
-import { cookieFor, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
+import { sessionCookie, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 
 export interface BenchResult {
 	name: string;
@@ -27,7 +27,7 @@ export async function benchCollab(): Promise<BenchResult[]> {
 	try {
 		const db = app.services.deps.db;
 		const user = await createUser(app, { displayName: 'Bench' });
-		const cookie = cookieFor(app, user.id);
+		const cookie = await sessionCookie(app, user.id);
 		const name = descriptionDocName('bench');
 
 		// 10,000 keystrokes, one update each, as typing produces them (with a backspace now and then).
@@ -74,7 +74,7 @@ export async function benchCollab(): Promise<BenchResult[]> {
 		];
 	} finally {
 		await server.close();
-		app.close();
+		await app.close();
 	}
 }
 

@@ -130,7 +130,7 @@ export async function benchIndicators(): Promise<BenchResult[]> {
 			rows.push({ name: `${indicator.id} (median)`, value: ms, unit: 'ms' }, { name: `${indicator.id} / floor`, value: ms / floor, unit: 'ratio' });
 		}
 		// The staff page's own call: scope and policy check, every indicator, the surveys.
-		const admin = loadActor(db, 'staff')!;
+		const admin = (await loadActor(app.services.deps.data, 'staff'))!;
 		const pages: [string, Record<string, string>][] = [
 			['residence', input],
 			['residence, one building', { ...input, building: 'b7' }],
@@ -145,7 +145,7 @@ export async function benchIndicators(): Promise<BenchResult[]> {
 		}
 		return rows;
 	} finally {
-		app.close();
+		await app.close();
 	}
 }
 

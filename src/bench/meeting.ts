@@ -26,7 +26,7 @@ import { Server } from 'socket.io';
 import type { MeetingRoomState } from '../lib/realtime/meeting-events';
 import type { SessionUser } from '../lib/server/auth/session';
 import { createBodyFixture } from '../lib/server/services/meetings/fixture';
-import { cookieFor, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
+import { sessionCookie, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 import { stateKey } from './meeting-key';
 
 export interface BenchResult {
@@ -156,7 +156,7 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 		});
 
 		const setupStart = performance.now();
-		const cookies = [...members, ...watchers].map((u) => cookieFor(app, u.id));
+		const cookies = await Promise.all([...members, ...watchers].map((u) => sessionCookie(app, u.id)));
 		await screens.open(server.url, id, cookies);
 		const setupSeconds = (performance.now() - setupStart) / 1000;
 
@@ -187,7 +187,7 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 		screens.close();
 		await server.close();
 		await app.services.consultations.flushBallotBox();
-		app.close();
+		await app.close();
 	}
 }
 

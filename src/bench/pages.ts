@@ -55,7 +55,7 @@ async function prepare(file: string) {
 	const residence = db.select().from(residences).where(eq(residences.name, 'L’Aventurière')).get();
 	const amina = db.select().from(users).where(eq(users.username, 'amina')).get();
 	if (!residence || !amina) throw new Error('demo data without L’Aventurière or amina');
-	const actor = loadActor(db, amina.id);
+	const actor = await loadActor(services.deps.data, amina.id);
 	const onBoard = () => db.select({ id: proposals.id }).from(proposals).where(and(eq(proposals.spaceType, 'residence'), eq(proposals.spaceId, residence.id))).all().length;
 	for (let i = onBoard(); i < IDEAS; i++) {
 		await services.proposals.propose(actor, {
@@ -68,8 +68,10 @@ async function prepare(file: string) {
 	const proposal = db.select({ id: proposals.id }).from(proposals).where(eq(proposals.spaceId, residence.id)).get();
 	const vote = db.select({ id: consultations.id }).from(consultations).where(eq(consultations.spaceId, residence.id)).get();
 	const token = generateSessionToken(randomIds);
-	createSession(db, systemClock, token, amina.id);
+	await createSession(services.deps.data, systemClock, token, amina.id);
 	const count = onBoard();
+	await services.settled();
+	await services.deps.data.close();
 	db.$client.close();
 	return { residenceId: residence.id, proposalId: proposal?.id, voteId: vote?.id, cookie: `${SESSION_COOKIE}=${token}`, ideas: count };
 }

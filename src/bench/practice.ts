@@ -39,21 +39,21 @@ export async function benchPractice(): Promise<BenchResult[]> {
 		const trainer = await createUser(app, { roles: [{ type: 'training', id: 'tr', role: 'trainer' }] });
 		const trainees = [await createUser(app, { roles: [{ type: 'training', id: 'tr', role: 'trainee' }] }), await createUser(app, { roles: [{ type: 'training', id: 'tr', role: 'trainee' }] })];
 		const p = app.services.practice;
-		const actor = (id: string) => loadActor(db, id)!;
-		const { id } = await p.start(actor(trainer.id), 'tr', { scenarioId: 'shipped:aventuriere:fr' });
-		const code = p.session(actor(trainer.id), id).session.code!;
-		for (const t of trainees) p.join(actor(t.id), 'tr', { code });
+		const actor = async (id: string) => (await loadActor(app.services.deps.data, id))!;
+		const { id } = await p.start(await actor(trainer.id), 'tr', { scenarioId: 'shipped:aventuriere:fr' });
+		const code = p.session(await actor(trainer.id), id).session.code!;
+		for (const t of trainees) p.join(await actor(t.id), 'tr', { code });
 		const real = new Set([trainer.id, ...trainees.map((t) => t.id)]);
-		const first = p.session(actor(trainer.id), id).run!;
+		const first = p.session(await actor(trainer.id), id).run!;
 		const reference = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
 
 		const resets: number[] = [];
 		let unequal = 0;
 		for (let i = 0; i < runs; i++) {
 			const t0 = performance.now();
-			await p.reset(actor(trainer.id), id, { confirm: 'on' });
+			await p.reset(await actor(trainer.id), id, { confirm: 'on' });
 			resets.push(performance.now() - t0);
-			const run = p.session(actor(trainer.id), id).run!;
+			const run = p.session(await actor(trainer.id), id).run!;
 			if (!isDeepStrictEqual(snapshotSpace(db, { type: 'residence', id: run.spaceId }, real), reference)) unequal++;
 		}
 
@@ -80,7 +80,7 @@ export async function benchPractice(): Promise<BenchResult[]> {
 			{ name: 'resets whose state differed from the first', value: unequal, unit: `of ${runs}` }
 		];
 	} finally {
-		app.close();
+		await app.close();
 	}
 }
 

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadActor } from '../lib/server/auth/session';
+import { loadActor, type SessionUser } from '../lib/server/auth/session';
 import { openDatabase } from '../lib/server/db';
 import { memberships, users } from '../lib/server/db/schema';
 import { randomIds, systemClock } from '../lib/server/ids';
@@ -47,9 +47,9 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise
 	const now = new Date();
 	const adminId = randomIds.id();
 	db.insert(users).values({ id: adminId, username: 'bench-admin', displayName: 'Admin', passwordHash: '-', isAdmin: true, createdAt: now, passwordChangedAt: now }).run();
-	const admin = loadActor(db, adminId)!;
-	const org = services.admin.createOrganisation(admin, { name: 'Bailleur bench', kind: 'landlord' });
-	const residence = services.admin.createResidence(admin, {
+	const admin = (await loadActor(services.deps.data, adminId))!;
+	const org = await services.admin.createOrganisation(admin, { name: 'Bailleur bench', kind: 'landlord' });
+	const residence = await services.admin.createResidence(admin, {
 		organisationId: org.id,
 		name: 'Résidence bench',
 		buildings: Array.from({ length: 4 }, (_, i) => ({ name: `Bâtiment ${i + 1}`, dwellings: 1000 }))
@@ -68,8 +68,9 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise
 		tx.insert(memberships).values({ id: randomIds.id(), userId: fid, spaceType: 'residence', spaceId: residence.id, role: 'facilitator', createdAt: now }).run();
 		voterIds.push(fid);
 	});
-	const facilitator = loadActor(db, voterIds.pop()!)!;
-	const actors = voterIds.map((v) => loadActor(db, v)!);
+	const facilitator = (await loadActor(services.deps.data, voterIds.pop()!))!;
+	const actors: SessionUser[] = [];
+	for (const v of voterIds) actors.push((await loadActor(services.deps.data, v))!);
 	const out: Intake[] = [];
 	for (const level of LEVELS) {
 		const { id } = services.consultations.create(facilitator, {

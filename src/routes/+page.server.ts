@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => ({
-	spaces: locals.services.spaces.mySpaces(locals.user),
-	organisations: locals.services.spaces.publicOrganisations()
+export const load: PageServerLoad = async ({ locals }) => ({
+	spaces: await locals.services.spaces.mySpaces(locals.user),
+	organisations: await locals.services.spaces.publicOrganisations()
 });

@@ -146,7 +146,7 @@ describe('access reset', () => {
 	it('the person is told in the app when a facilitator issues a code for her account', async () => {
 		const s = await setup(1);
 		const [amina] = s.tenants;
-		app.services.auth.createAccessReset(s.claire, amina!.id);
+		await app.services.auth.createAccessReset(s.claire, amina!.id);
 		const items = app.services.notifications.list(amina!).items.filter((g) => g.kind === 'accessReset');
 		expect(items).toHaveLength(1);
 		expect(items[0]).toMatchObject({ kind: 'accessReset', actors: ['Claire'], href: '/account' });

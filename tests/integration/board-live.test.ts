@@ -63,7 +63,7 @@ describe('live residence board', () => {
 
 	it('shows who is on the board, counting discreet neighbours without their name', async () => {
 		const { residence, amina, karim } = await setup();
-		live.app.services.spaces.setDiscreet(karim, true);
+		await live.app.services.spaces.setDiscreet(karim, true);
 		const [a, b] = await Promise.all([client(amina.id), client(karim.id)]);
 		const first = await a.emitWithAck('board.join', { residenceId: residence.id });
 		expect(first).toMatchObject({ ok: true, data: { residenceId: residence.id, online: [{ userId: amina.id, displayName: 'Amina' }] } });

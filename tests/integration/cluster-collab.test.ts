@@ -11,7 +11,7 @@ import type { SessionUser } from '$lib/server/auth/session';
 import { readDocumentText } from '$lib/server/collab/store';
 import { Peer, until } from '$lib/server/collab/testing-peer';
 import { collabUpdates } from '$lib/server/db/schema';
-import { cookieFor, createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
 import { testRedis, type TestRedis } from '$lib/server/testing/redis';
 
@@ -29,11 +29,11 @@ afterEach(async () => {
 	for (const p of peers.splice(0)) p.close();
 	for (const n of nodes) await n.close();
 	await redis.cleanup();
-	app.close();
+	await app.close();
 });
 
-const peer = (user: SessionUser, node: TestNode, doc: string) => {
-	const p = new Peer(node.server.url, cookieFor(app, user.id), doc);
+const peer = async (user: SessionUser, node: TestNode, doc: string) => {
+	const p = new Peer(node.server.url, await sessionCookie(app, user.id), doc);
 	peers.push(p);
 	return p;
 };
@@ -51,8 +51,8 @@ describe('co-editing across nodes', () => {
 	it('converges, keeps both nodes’ copies equal, and stores each update once', async () => {
 		const [one, two] = nodes as [TestNode, TestNode];
 		const { amina, claire, doc } = await proposal();
-		const a = peer(amina, one, doc);
-		const b = peer(claire, two, doc);
+		const a = await peer(amina, one, doc);
+		const b = await peer(claire, two, doc);
 		expect((await a.join()).ok).toBe(true);
 		expect((await b.join()).ok).toBe(true);
 		expect(b.readOnly).toBe(false);
@@ -82,8 +82,8 @@ describe('co-editing across nodes', () => {
 		const { Awareness, encodeAwarenessUpdate, applyAwarenessUpdate } = await import('y-protocols/awareness');
 		const [one, two] = nodes as [TestNode, TestNode];
 		const { amina, claire, doc } = await proposal();
-		const a = peer(amina, one, doc);
-		const b = peer(claire, two, doc);
+		const a = await peer(amina, one, doc);
+		const b = await peer(claire, two, doc);
 		await a.join();
 		await b.join();
 		const seen = new Awareness(new Y.Doc());

@@ -9,7 +9,7 @@ import type { ProposalUpdate } from '$lib/realtime/board-events';
 import type { OnlineMember } from '$lib/realtime/events';
 import { sessionIdFromToken } from '$lib/server/auth/session';
 import { until } from '$lib/server/collab/testing-peer';
-import { cookieFor, createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
 import { testRedis, type TestRedis } from '$lib/server/testing/redis';
 import type { Client } from './socket-harness';
@@ -31,7 +31,8 @@ afterEach(async () => {
 	await app.close();
 });
 
-async function signedIn(node: TestNode, userId: string, cookie = cookieFor(app, userId)): Promise<Client> {
+async function signedIn(node: TestNode, userId: string, given?: string): Promise<Client> {
+	const cookie = given ?? (await sessionCookie(app, userId));
 	const socket: Client = connect(node.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false });
 	clients.push(socket);
 	await new Promise<void>((resolve, reject) => {
@@ -94,7 +95,7 @@ describe('two nodes on Redis', () => {
 	it('signing out on node 2 disconnects that session’s socket on node 1 (signals cross nodes)', async () => {
 		const [one, two] = nodes as [TestNode, TestNode];
 		const { amina } = await residents();
-		const cookie = cookieFor(app, amina.id);
+		const cookie = await sessionCookie(app, amina.id);
 		const socket = await signedIn(one, amina.id, cookie);
 		const disconnected = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
 		await two.services.auth.signOut(sessionIdFromToken(cookie.split('=')[1]!));
@@ -125,7 +126,7 @@ describe('two nodes on Redis', () => {
 		const [one, two] = nodes as [TestNode, TestNode];
 		const { residence, amina, karim } = await residents();
 		const { id } = await two.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un composteur' });
-		const cookie = cookieFor(app, karim.id);
+		const cookie = await sessionCookie(app, karim.id);
 		const first = await signedIn(one, karim.id, cookie);
 		const seen = new Promise<void>((resolve) => first.once('proposal.updated', () => resolve()));
 		await two.services.proposals.setSupport(amina, { proposalId: id, on: true });

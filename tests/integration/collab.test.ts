@@ -9,7 +9,7 @@ import { createServices } from '$lib/server/services';
 import { createDocAccess, descriptionAccess, parseDocName, pinsAccess, type DocAccess, type ProposalFacts } from '$lib/server/collab/access';
 import { buildDocument, loadUpdates, readDocumentText } from '$lib/server/collab/store';
 import { Peer, syncMessage, until } from '$lib/server/collab/testing-peer';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 import type { SessionUser } from '$lib/server/auth/session';
 
 let app: TestApp;
@@ -51,11 +51,11 @@ afterEach(async () => {
 	for (const p of peers.splice(0)) p.close();
 	for (const s of extraServers.splice(0)) await s.close();
 	await server.close();
-	app.close();
+	await app.close();
 });
 
-function peer(user: SessionUser, name = doc, url = server.url): Peer {
-	const p = new Peer(url, cookieFor(app, user.id), name);
+async function peer(user: SessionUser, name = doc, url = server.url): Promise<Peer> {
+	const p = new Peer(url, await sessionCookie(app, user.id), name);
 	peers.push(p);
 	return p;
 }
@@ -65,8 +65,8 @@ const state = (d: Y.Doc) => Y.encodeStateAsUpdate(d);
 describe('collaborative documents over socket.io', () => {
 	it('converges byte for byte when two people type at the same time', async () => {
 		app.services.collab.seedDescription('prop1', 'Un banc devant le bâtiment A');
-		const a = peer(author);
-		const b = peer(facilitator);
+		const a = await peer(author);
+		const b = await peer(facilitator);
 		expect((await a.join()).ok).toBe(true);
 		expect((await b.join()).ok).toBe(true);
 		expect(a.readOnly).toBe(false);
@@ -95,7 +95,7 @@ describe('collaborative documents over socket.io', () => {
 
 	it('refuses a reader’s update with a clear error and stores nothing', async () => {
 		app.services.collab.seedDescription('prop1', 'Texte de départ');
-		const reader = peer(neighbour);
+		const reader = await peer(neighbour);
 		const joined = await reader.join();
 		expect(joined.ok && joined.data.readOnly).toBe(true);
 		const rowsBefore = loadUpdates(app.services.deps.db, doc).updates.length;
@@ -119,14 +119,14 @@ describe('collaborative documents over socket.io', () => {
 
 	it('refuses to join a document of a residence one is not a member of', async () => {
 		const stranger = await createUser(app, { displayName: 'Ailleurs' });
-		const res = await peer(stranger).join();
+		const res = await (await peer(stranger)).join();
 		expect(res.ok).toBe(false);
 		if (!res.ok) expect(res.code).toBe('collab.error.forbidden');
 		expect(server.collab.loadedDocuments()).toBe(0);
 	});
 
 	it('refuses an oversized update with a clear error', async () => {
-		const a = peer(author);
+		const a = await peer(author);
 		await a.join();
 		const big = new Y.Doc();
 		big.getXmlFragment('description').insert(0, [new Y.XmlText('x'.repeat(300 * 1024))]);
@@ -140,7 +140,7 @@ describe('collaborative documents over socket.io', () => {
 	});
 
 	it('refuses malformed messages and updates for a document not joined', async () => {
-		const a = peer(author);
+		const a = await peer(author);
 		await a.join();
 		const garbage = await a.send(new Uint8Array([2, 5, 1, 2]));
 		expect(garbage.ok ? null : garbage.code).toBe('collab.error.invalid');
@@ -151,7 +151,7 @@ describe('collaborative documents over socket.io', () => {
 	});
 
 	it('loses no acknowledged change across a server restart', async () => {
-		const a = peer(author);
+		const a = await peer(author);
 		await a.join();
 		a.firstLine().insert(0, 'Installer des bacs à compost');
 		await a.flush();
@@ -164,7 +164,7 @@ describe('collaborative documents over socket.io', () => {
 		services.collab.configure({ access: fixtureAccess });
 		const restarted = await startRealtimeServer({ ...app, services });
 		extraServers.push(restarted);
-		const b = peer(author, doc, restarted.url);
+		const b = await peer(author, doc, restarted.url);
 		await b.join();
 		expect(b.text()).toBe('Installer des bacs à compost');
 		expect(services.collab.readDescription('prop1')).toBe('Installer des bacs à compost');
@@ -172,8 +172,8 @@ describe('collaborative documents over socket.io', () => {
 
 	it('resyncs after a reconnect with only what the client missed', async () => {
 		app.services.collab.seedDescription('prop1', Array.from({ length: 200 }, (_, i) => `Ligne ${i} : des idées pour la cour intérieure.`).join('\n'));
-		const a = peer(author);
-		const b = peer(facilitator);
+		const a = await peer(author);
+		const b = await peer(facilitator);
 		await a.join();
 		await b.join();
 		const full = state(a.doc).byteLength;
@@ -191,8 +191,8 @@ describe('collaborative documents over socket.io', () => {
 
 	it('merges offline edits of a writer when it comes back', async () => {
 		app.services.collab.seedDescription('prop1', 'Fête des voisins');
-		const a = peer(author);
-		const b = peer(facilitator);
+		const a = await peer(author);
+		const b = await peer(facilitator);
 		await a.join();
 		await b.join();
 		a.pause();
@@ -207,7 +207,7 @@ describe('collaborative documents over socket.io', () => {
 
 	it('compacts the log past its threshold without changing the document, and unloads it when the last client leaves', async () => {
 		app.services.collab.configure({ limits: { compactAfterUpdates: 10 } });
-		const a = peer(author);
+		const a = await peer(author);
 		await a.join();
 		for (let i = 0; i < 25; i++) {
 			a.firstLine().insert(i, String(i % 10));
@@ -221,7 +221,7 @@ describe('collaborative documents over socket.io', () => {
 		rebuilt.destroy();
 
 		expect(server.collab.loadedDocuments()).toBe(1);
-		const b = peer(facilitator);
+		const b = await peer(facilitator);
 		await b.join();
 		expect(b.text()).toBe(a.text());
 		a.close();
@@ -231,8 +231,8 @@ describe('collaborative documents over socket.io', () => {
 
 	it('relays awareness with the account’s name and removes it on disconnect', async () => {
 		const { Awareness, encodeAwarenessUpdate, applyAwarenessUpdate } = await import('y-protocols/awareness');
-		const a = peer(author);
-		const b = peer(neighbour);
+		const a = await peer(author);
+		const b = await peer(neighbour);
 		await a.join();
 		await b.join();
 		const seen = new Awareness(new Y.Doc());
@@ -254,8 +254,8 @@ describe('collaborative documents over socket.io', () => {
 
 	it('lets facilitators write the residence pins and members only read them', async () => {
 		const pins = pinsDocName(residenceId);
-		const f = peer(facilitator, pins);
-		const t = peer(neighbour, pins);
+		const f = await peer(facilitator, pins);
+		const t = await peer(neighbour, pins);
 		await f.join();
 		const joined = await t.join();
 		expect(f.readOnly).toBe(false);
@@ -275,13 +275,13 @@ describe('descriptions of real proposals', () => {
 		proposalsById.set(id, { space: { type: 'residence', id: residenceId }, authorId: author.id, coAuthorIds: [], hidden: false });
 		expect(app.services.collab.readDescription(id)).toBe('Deux bancs\nprès de l’aire de jeux');
 
-		const a = peer(author, descriptionDocName(id));
+		const a = await peer(author, descriptionDocName(id));
 		await a.join();
 		expect(a.text()).toBe('Deux bancs\nprès de l’aire de jeux');
 		a.close();
 		await until(() => server.collab.loadedDocuments() === 0);
 
-		const b = peer(author, descriptionDocName(id));
+		const b = await peer(author, descriptionDocName(id));
 		await b.join();
 		expect(b.text()).toBe('Deux bancs\nprès de l’aire de jeux');
 		expect(loadUpdates(app.services.deps.db, descriptionDocName(id)).updates).toHaveLength(1);

@@ -15,7 +15,7 @@ import { loadUpdates } from '$lib/server/collab/store';
 import { Peer, syncMessage, until } from '$lib/server/collab/testing-peer';
 import { sessionIdFromToken, SESSION_COOKIE } from '$lib/server/auth/session';
 import {
-	cookieFor,
+	sessionCookie,
 	createResidence,
 	createTestApp,
 	createUser,
@@ -40,7 +40,7 @@ afterEach(async () => {
 	for (const c of clients.splice(0)) c.disconnect();
 	for (const p of peers.splice(0)) p.close();
 	await server.close();
-	app.close();
+	await app.close();
 });
 
 function client(cookie: string, options: Partial<ManagerOptions & SocketOptions> = {}): Client {
@@ -78,20 +78,20 @@ describe('live connections follow rights as they are now', () => {
 		const { residence, space, admin, amina, claire } = await setup();
 		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un banc' });
 		const doc = descriptionDocName(id);
-		const author = new Peer(server.url, cookieFor(app, amina.id), doc);
+		const author = new Peer(server.url, await sessionCookie(app, amina.id), doc);
 		peers.push(author);
 		expect(await author.join()).toMatchObject({ ok: true, data: { readOnly: false } });
 		expect((await author.send(typed('avant'))).ok).toBe(true);
 		const stored = loadUpdates(app.services.deps.db, doc).updates.length;
 
 		// The facilitator's socket listens to the space; it must fall silent too.
-		const staff = client(cookieFor(app, claire.id));
+		const staff = client(await sessionCookie(app, claire.id));
 		await connected(staff);
 		const heard: ProposalUpdate[] = [];
 		staff.on('proposal.updated', (p) => heard.push(p));
 
-		app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' });
-		app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
+		await app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' });
+		await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
 
 		const refused = await author.send(typed('après'));
 		expect(refused.ok).toBe(false);
@@ -109,9 +109,9 @@ describe('live connections follow rights as they are now', () => {
 	it('a granted role: the open socket joins the space and starts hearing it', async () => {
 		const { residence, space, admin } = await setup();
 		const karim = await createUser(app, { displayName: 'Karim' });
-		const socket = client(cookieFor(app, karim.id));
+		const socket = client(await sessionCookie(app, karim.id));
 		await connected(socket);
-		app.services.admin.assignRole(admin, { userId: karim.id, space, role: 'tenant' });
+		await app.services.admin.assignRole(admin, { userId: karim.id, space, role: 'tenant' });
 		const heard = new Promise<ProposalUpdate>((resolve) => socket.once('proposal.updated', resolve));
 		await until(() => server.io.of('/').sockets.get(socket.id!)?.rooms.has(roomForSpace('residence', residence.id)) ?? false);
 		app.services.deps.bus.publish(roomForSpace('residence', residence.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
@@ -121,7 +121,7 @@ describe('live connections follow rights as they are now', () => {
 	it('a facilitator made a tenant can no longer write the site-plan pins, though she still reads them', async () => {
 		const { residence, space, admin, claire } = await setup();
 		const doc = pinsDocName(residence.id);
-		const peer = new Peer(server.url, cookieFor(app, claire.id), doc);
+		const peer = new Peer(server.url, await sessionCookie(app, claire.id), doc);
 		peers.push(peer);
 		expect(await peer.join()).toMatchObject({ ok: true, data: { readOnly: false } });
 		peer.doc.getMap('pins').set('p1', { x: 0.5, y: 0.5 });
@@ -130,8 +130,8 @@ describe('live connections follow rights as they are now', () => {
 		expect(loadUpdates(app.services.deps.db, doc).updates).toHaveLength(1);
 
 		// She stays a tenant, so she still reads the plan: the update itself is what gets refused.
-		app.services.admin.assignRole(admin, { userId: claire.id, space, role: 'tenant' });
-		app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
+		await app.services.admin.assignRole(admin, { userId: claire.id, space, role: 'tenant' });
+		await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
 		peer.doc.getMap('pins').set('p2', { x: 0.2, y: 0.2 });
 		await peer.flush();
 		expect(peer.results.at(-1)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
@@ -140,12 +140,12 @@ describe('live connections follow rights as they are now', () => {
 
 	it('sign-out disconnects the sockets of that session, and only those', async () => {
 		const { amina } = await setup();
-		const cookie = cookieFor(app, amina.id);
+		const cookie = await sessionCookie(app, amina.id);
 		const signedOut = client(cookie);
-		const otherDevice = client(cookieFor(app, amina.id));
+		const otherDevice = client(await sessionCookie(app, amina.id));
 		await Promise.all([connected(signedOut), connected(otherDevice)]);
 		const gone = disconnected(signedOut);
-		app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
+		await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
 		// "io server disconnect": the server closed it, and socket.io does not reconnect by itself.
 		expect(await gone).toBe('io server disconnect');
 		const snapshot = await otherDevice.emitWithAck('presence.snapshot', {});
@@ -157,8 +157,8 @@ describe('live connections follow rights as they are now', () => {
 
 	it('a password change disconnects every socket of the account', async () => {
 		const { amina } = await setup();
-		const phone = client(cookieFor(app, amina.id));
-		const laptop = client(cookieFor(app, amina.id));
+		const phone = client(await sessionCookie(app, amina.id));
+		const laptop = client(await sessionCookie(app, amina.id));
 		await Promise.all([connected(phone), connected(laptop)]);
 		const gone = Promise.all([disconnected(phone), disconnected(laptop)]);
 		await app.services.auth.changePassword(amina, { current: TEST_PASSWORD, next: 'un autre mot de passe solide', confirm: 'un autre mot de passe solide' });
@@ -171,7 +171,7 @@ describe('live connections follow rights as they are now', () => {
 		const card = {} as ProposalUpdate['card'];
 		const recovering = (cookie: string) => client(cookie, { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 40 });
 		/** Cuts the transport (as a lift would), publishes while the socket is away, waits for it to come back. */
-		async function cutAndPublish(socket: Client, whileAway: () => void) {
+		async function cutAndPublish(socket: Client, whileAway: () => unknown) {
 			// The client can only ask for recovery from the offset of an event it received.
 			const first = new Promise((resolve) => socket.once('proposal.updated', resolve));
 			app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'created', actorId: admin.id });
@@ -184,12 +184,12 @@ describe('live connections follow rights as they are now', () => {
 			socket.io.engine.close();
 			await away;
 			app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
-			whileAway();
+			await whileAway();
 			return { recovered: await back, heard };
 		}
 
 		// Nothing changed: the connection recovers and gets what it missed (so the refusals below mean something).
-		const steady = recovering(cookieFor(app, amina.id));
+		const steady = recovering(await sessionCookie(app, amina.id));
 		await connected(steady);
 		const calm = await cutAndPublish(steady, () => undefined);
 		expect(calm.recovered).toBe(true);
@@ -197,7 +197,7 @@ describe('live connections follow rights as they are now', () => {
 		expect(calm.heard).toHaveLength(1);
 
 		// Rights changed during the cut: no recovery (the missed event is not replayed), fresh rooms only.
-		const changed = recovering(cookieFor(app, amina.id));
+		const changed = recovering(await sessionCookie(app, amina.id));
 		await connected(changed);
 		const afterRemoval = await cutAndPublish(changed, () => app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' }));
 		expect(afterRemoval.recovered).toBe(false);
@@ -207,8 +207,8 @@ describe('live connections follow rights as they are now', () => {
 		expect(rooms).not.toContain(room);
 
 		// Session ended during the cut: the reconnection is refused outright.
-		app.services.admin.assignRole(admin, { userId: amina.id, space, role: 'tenant' });
-		const cookie = cookieFor(app, amina.id);
+		await app.services.admin.assignRole(admin, { userId: amina.id, space, role: 'tenant' });
+		const cookie = await sessionCookie(app, amina.id);
 		const ended = recovering(cookie);
 		await connected(ended);
 		const first = new Promise((resolve) => ended.once('proposal.updated', resolve));
@@ -217,7 +217,7 @@ describe('live connections follow rights as they are now', () => {
 		ended.on('proposal.updated', () => expect.fail('an ended session heard the space'));
 		const refused = new Promise<string>((resolve) => ended.once('connect_error', (err) => resolve(err.message)));
 		ended.io.engine.close();
-		app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
+		await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
 		app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
 		expect(await refused).toBe('unauthorized');
 		ended.disconnect();
@@ -227,7 +227,7 @@ describe('live connections follow rights as they are now', () => {
 describe('the handshake checks Origin', () => {
 	it('refuses a page of another site, accepts the same origin and clients that send none', async () => {
 		const { amina } = await setup();
-		const cookie = cookieFor(app, amina.id);
+		const cookie = await sessionCookie(app, amina.id);
 		const foreign = client(cookie, { extraHeaders: { cookie, origin: 'https://evil.example' } });
 		await expect(connected(foreign)).rejects.toThrow();
 		expect(server.io.of('/').sockets.size).toBe(0);
@@ -241,11 +241,11 @@ describe('the handshake checks Origin', () => {
 describe('discretion', () => {
 	it('a discreet member’s cursor carries neither name nor id', async () => {
 		const { residence, amina, claire } = await setup();
-		app.services.spaces.setDiscreet(amina, true);
+		await app.services.spaces.setDiscreet(amina, true);
 		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un banc' });
 		const doc = descriptionDocName(id);
-		const watcher = new Peer(server.url, cookieFor(app, claire.id), doc);
-		const discreet = new Peer(server.url, cookieFor(app, amina.id), doc);
+		const watcher = new Peer(server.url, await sessionCookie(app, claire.id), doc);
+		const discreet = new Peer(server.url, await sessionCookie(app, amina.id), doc);
 		peers.push(watcher, discreet);
 		await watcher.join();
 		await discreet.join();

@@ -12,7 +12,7 @@ import { Peer, syncMessage, until } from '$lib/server/collab/testing-peer';
 import { loadUpdates } from '$lib/server/collab/store';
 import { minutesSettings, notifications } from '$lib/server/db/schema';
 import { createBodyFixture } from '$lib/server/services/meetings/fixture';
-import { cookieFor } from '$lib/server/testing';
+import { sessionCookie } from '$lib/server/testing';
 import { UserError } from '$lib/server/services/errors';
 import { eq } from 'drizzle-orm';
 import { liveHarness } from './socket-harness';
@@ -38,7 +38,7 @@ async function heldMeeting() {
 	return { f, m, id, itemId };
 }
 
-const peerFor = (userId: string, doc: string) => new Peer(harness.server.url, cookieFor(harness.app, userId), doc);
+const peerFor = async (userId: string, doc: string) => new Peer(harness.server.url, await sessionCookie(harness.app, userId), doc);
 
 function typeInto(peer: Peer, text: string) {
 	peer.doc.transact(() => peer.firstLine().insert(0, text));
@@ -50,7 +50,7 @@ describe('minutes cycle', () => {
 		const minutes = harness.app.services.minutes;
 		const doc = minutesDocName(id, itemId);
 
-		const secretary = peerFor(f.secretary.id, doc);
+		const secretary = await peerFor(f.secretary.id, doc);
 		expect((await secretary.join()).ok).toBe(true);
 		expect(secretary.readOnly).toBe(false);
 		typeInto(secretary, 'Le budget est présenté par la trésorière.');
@@ -58,12 +58,12 @@ describe('minutes cycle', () => {
 		expect(secretary.results.every((r) => r.ok)).toBe(true);
 
 		// Fatou reads; once the chair names her co-editor she writes.
-		const before = peerFor(f.fatou.id, doc);
+		const before = await peerFor(f.fatou.id, doc);
 		await before.join();
 		expect(before.readOnly).toBe(true);
 		expect(await code(() => minutes.setCoEditor(f.fatou, { meetingId: id, userId: f.fatou.id }, true))).toBe('forbidden');
 		await minutes.setCoEditor(f.chair, { meetingId: id, userId: f.fatou.id }, true);
-		const coEditor = peerFor(f.fatou.id, doc);
+		const coEditor = await peerFor(f.fatou.id, doc);
 		await coEditor.join();
 		expect(coEditor.readOnly).toBe(false);
 		before.close();
@@ -90,7 +90,7 @@ describe('minutes cycle', () => {
 		expect(res).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
 		expect(loadUpdates(harness.app.services.deps.db, doc).updates.length).toBe(rows);
 		expect(harness.app.services.collab.text(doc)).toBe('Le budget est présenté par la trésorière.');
-		const rejoined = peerFor(f.secretary.id, doc);
+		const rejoined = await peerFor(f.secretary.id, doc);
 		await rejoined.join();
 		expect(rejoined.readOnly).toBe(true);
 		for (const p of [secretary, coEditor, rejoined]) p.close();
@@ -100,7 +100,7 @@ describe('minutes cycle', () => {
 		const { f, m, id, itemId } = await heldMeeting();
 		const minutes = harness.app.services.minutes;
 		const doc = minutesDocName(id, itemId);
-		const secretary = peerFor(f.secretary.id, doc);
+		const secretary = await peerFor(f.secretary.id, doc);
 		await secretary.join();
 		typeInto(secretary, 'Le budget est adopté à la majorité.');
 		await secretary.flush();

@@ -8,7 +8,7 @@ import { loadActor, type SessionUser } from '$lib/server/auth/session';
 import { proposals } from '$lib/server/db/schema';
 import { Peer, syncMessage } from '$lib/server/collab/testing-peer';
 import { UserError } from '$lib/server/services/errors';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 /**
  * Issue 9: the policy table (domain/policy/) is the only decider for proposals. For every role ×
@@ -105,8 +105,8 @@ function serviceDoor(action: ProposalAction, actor: SessionUser, p: { id: string
 }
 
 const peers: Peer[] = [];
-function peer(actor: SessionUser, doc: string) {
-	const p = new Peer(server.url, cookieFor(app, actor.id), doc);
+async function peer(actor: SessionUser, doc: string) {
+	const p = new Peer(server.url, await sessionCookie(app, actor.id), doc);
 	peers.push(p);
 	return p;
 }
@@ -117,10 +117,10 @@ function socketDoor(action: ProposalAction, actor: SessionUser, p: { id: string 
 		case 'proposal.view':
 			return null; // the card reaches the board room, which follows space.view (tests/integration/board-live.test.ts)
 		case 'proposal.read':
-			return async () => (await peer(actor, descriptionDocName(p.id)).join()).ok;
+			return async () => (await (await peer(actor, descriptionDocName(p.id))).join()).ok;
 		case 'proposal.edit':
 			return async () => {
-				const live = peer(actor, descriptionDocName(p.id));
+				const live = await peer(actor, descriptionDocName(p.id));
 				if (!(await live.join()).ok) return false;
 				// Sent whatever the join said about read-only: the server decides, not the client.
 				const forged = new Y.Doc();
@@ -131,7 +131,7 @@ function socketDoor(action: ProposalAction, actor: SessionUser, p: { id: string 
 			};
 		case 'proposal.pin':
 			return async () => {
-				const live = peer(actor, pinsDocName(residenceId));
+				const live = await peer(actor, pinsDocName(residenceId));
 				if (!(await live.join()).ok) return false;
 				const forged = new Y.Doc();
 				Y.applyUpdate(forged, Y.encodeStateAsUpdate(live.doc));
@@ -194,7 +194,7 @@ describe('the live site plan takes from an author only what the pin form would',
 	async function authorOnPlan() {
 		const mine = await freshProposal('open');
 		const theirs = await app.services.proposals.propose(people.tenant!, { residenceId, title: 'Un composteur' });
-		const live = peer(people.author!, pinsDocName(residenceId));
+		const live = await peer(people.author!, pinsDocName(residenceId));
 		const joined = await live.join();
 		expect(joined.ok && joined.data.readOnly).toBe(true); // she cannot arrange the whole plan...
 		const send = async (change: (d: Y.Doc) => void) => {
@@ -231,7 +231,7 @@ describe('the live site plan takes from an author only what the pin form would',
 
 	it('takes moves sent back to back in the order sent (each builds on the one before)', async () => {
 		const { mine } = await authorOnPlan();
-		const live = peer(people.facilitator!, pinsDocName(residenceId));
+		const live = await peer(people.facilitator!, pinsDocName(residenceId));
 		await live.join();
 		const pins = live.doc.getMap(PINS_FIELD);
 		for (let i = 1; i <= 5; i++) pins.set(mine.id, { x: i / 10, y: 0.5 });
@@ -251,7 +251,7 @@ describe('the live site plan takes from an author only what the pin form would',
 describe('the association under each rule of its residence', () => {
 	let home: string;
 	const cast: Record<'association' | 'facilitator' | 'author', SessionUser> = {} as never;
-	const now = (who: SessionUser) => loadActor(app.services.deps.db, who.id)!;
+	const now = async (who: SessionUser) => (await loadActor(app.services.deps.data, who.id))!;
 	const setRule = (rule: AssociationRights) => app.services.residenceRules.setAssociationRights(cast.facilitator, { residenceId: home, associationRights: rule });
 
 	beforeAll(async () => {
@@ -276,7 +276,7 @@ describe('the association under each rule of its residence', () => {
 	for (const rule of associationRightsLevels)
 		it(`${rule}: the proposal doors and the vote doors do what the policy says`, async () => {
 			await setRule(rule);
-			const asso = now(cast.association);
+			const asso = await now(cast.association);
 			expect(asso.spaceRules?.get(`residence:${home}`)).toEqual({ association: rule });
 			for (const state of states) {
 				const expected: Record<string, boolean> = {};
@@ -306,7 +306,7 @@ describe('the association under each rule of its residence', () => {
 	it('an open socket obeys the rule as it is now: arranging pins stops the moment the rule narrows, and starts again', async () => {
 		await setRule('full');
 		const mine = await idea('open');
-		const live = peer(cast.association, pinsDocName(home));
+		const live = await peer(cast.association, pinsDocName(home));
 		expect(await live.join()).toMatchObject({ ok: true, data: { readOnly: false } });
 		const pins = live.doc.getMap(PINS_FIELD);
 		pins.set(mine.id, { x: 0.2, y: 0.2 });
@@ -321,11 +321,11 @@ describe('the association under each rule of its residence', () => {
 		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
 
 		// Editing a neighbour's live description: refused on the same terms, over a socket opened now.
-		const text = peer(cast.association, descriptionDocName(mine.id));
+		const text = await peer(cast.association, descriptionDocName(mine.id));
 		expect(await text.join()).toMatchObject({ ok: true, data: { readOnly: true } });
 
 		await setRule('full');
-		const again = peer(cast.association, pinsDocName(home));
+		const again = await peer(cast.association, pinsDocName(home));
 		await again.join();
 		again.doc.getMap(PINS_FIELD).set(mine.id, { x: 0.6, y: 0.6 });
 		await again.flush();
@@ -336,9 +336,9 @@ describe('the association under each rule of its residence', () => {
 
 	it('only staff change the rule; the association cannot widen her own rights, and a bad value changes nothing', async () => {
 		await setRule('participate');
-		await expect(app.services.residenceRules.setAssociationRights(now(cast.association), { residenceId: home, associationRights: 'full' })).rejects.toBeInstanceOf(ForbiddenError);
+		await expect(app.services.residenceRules.setAssociationRights(await now(cast.association), { residenceId: home, associationRights: 'full' })).rejects.toBeInstanceOf(ForbiddenError);
 		await expect(app.services.residenceRules.setAssociationRights(cast.facilitator, { residenceId: home, associationRights: 'everything' })).rejects.toMatchObject({ fields: { associationRights: 'residence.rules.error.choice' } });
-		const view = await app.services.residenceRules.view(now(cast.association), home);
+		const view = await app.services.residenceRules.view(await now(cast.association), home);
 		expect(view).toMatchObject({ associationRights: 'participate', can: { manage: false }, associationMembers: 1 });
 		expect(view.changed).toMatchObject({ by: 'Claire', from: 'full' });
 		await setRule('full');

@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
 	await app.services.settled();
-	app.close();
+	await app.close();
 });
 
 async function code(fn: () => Promise<unknown>) {
@@ -89,7 +89,7 @@ describe('portal: residence side', () => {
 		db.insert(residencePortalSettings).values({ residenceId: s.residence.id, resultsPublic: true, updatedAt: app.clock.now() }).run();
 		expect(await code(() => app.services.portal.residence(s.slugs.org, s.slugs.slug))).toBe('minutes.error.notPublic');
 		expect(await code(() => app.services.portal.ballots(s.slugs.org, s.slugs.slug, s.id))).toBe('minutes.error.notPublic');
-		expect(app.services.spaces.publicOrganisation(s.slugs.org).residences).toEqual([]);
+		expect((await app.services.spaces.publicOrganisation(s.slugs.org)).residences).toEqual([]);
 	});
 
 	it('lists the indicators the residence chose to publish, and only those, with the 5-respondent floor on surveys', async () => {

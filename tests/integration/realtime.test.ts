@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OnlineMember, ServerToClientEvents } from '$lib/realtime/events';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(async () => {
 	for (const c of clients.splice(0)) c.disconnect();
 	await server.close();
-	app.close();
+	await app.close();
 });
 
 function client(cookie?: string, auth: Record<string, unknown> = {}): Client {
@@ -57,7 +57,7 @@ describe('realtime door', () => {
 	it('refuses a socket with a forged or expired session cookie', async () => {
 		expect(await refused(client('session=not-a-real-token'))).toBe('unauthorized');
 		const user = await createUser(app);
-		const cookie = cookieFor(app, user.id);
+		const cookie = await sessionCookie(app, user.id);
 		app.clock.advance(31 * 24 * 3600 * 1000);
 		expect(await refused(client(cookie))).toBe('unauthorized');
 	});
@@ -73,11 +73,11 @@ describe('realtime door', () => {
 		const amina = await createUser(app, { displayName: 'Amina', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
 		const karim = await createUser(app, { displayName: 'Karim', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
 		const stranger = await createUser(app, { displayName: 'Ailleurs', roles: [{ type: 'residence', id: other.id, role: 'tenant' }] });
-		app.services.spaces.setDiscreet(karim, true);
+		await app.services.spaces.setDiscreet(karim, true);
 
-		const a = client(cookieFor(app, amina.id));
+		const a = client(await sessionCookie(app, amina.id));
 		await connected(a);
-		const s = client(cookieFor(app, stranger.id));
+		const s = client(await sessionCookie(app, stranger.id));
 		await connected(s);
 		let strangerSaw = false;
 		s.on('presence.changed', (p) => {
@@ -85,7 +85,7 @@ describe('realtime door', () => {
 		});
 
 		const seen = presenceWhere(a, key, (online) => online.length === 2);
-		const k = client(cookieFor(app, karim.id));
+		const k = client(await sessionCookie(app, karim.id));
 		await connected(k);
 		const online = await seen;
 		expect(online).toEqual(expect.arrayContaining([{ userId: amina.id, displayName: 'Amina' }, { userId: null, displayName: null }]));

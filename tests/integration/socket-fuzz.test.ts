@@ -11,7 +11,7 @@ import { descriptionDocName, pinsDocName } from '$lib/realtime/collab-events';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/events';
 import { syncMessage } from '$lib/server/collab/testing-peer';
 import { clientPayloads } from '$lib/server/realtime/payloads';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Reply = { ok: boolean; code?: unknown; error?: unknown; data?: unknown };
@@ -38,7 +38,7 @@ beforeAll(async () => {
 	const stranger = await createUser(app, { roles: [{ type: 'residence', id: other.id, role: 'tenant' }] });
 	proposalId = (await app.services.proposals.propose(author, { residenceId, title: 'Un banc' })).id;
 	for (const [name, user] of [['stranger', stranger], ['reader', reader], ['author', author]] as const) {
-		const socket: Client = connect(server.url, { extraHeaders: { cookie: cookieFor(app, user.id) }, transports: ['websocket'], forceNew: true, reconnection: false });
+		const socket: Client = connect(server.url, { extraHeaders: { cookie: await sessionCookie(app, user.id) }, transports: ['websocket'], forceNew: true, reconnection: false });
 		await new Promise<void>((resolve, reject) => {
 			socket.once('connect', () => resolve());
 			socket.once('connect_error', reject);
@@ -55,7 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	for (const s of Object.values(sockets)) s.disconnect();
 	await server.close();
-	app.close();
+	await app.close();
 });
 
 const docNames = () => fc.constantFrom(descriptionDocName(proposalId), pinsDocName(residenceId), 'proposal:../../etc:description', '', 'residence::pins');

@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/events';
-import { cookieFor, createTestApp, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createTestApp, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,7 +21,7 @@ export function liveHarness() {
 	afterEach(async () => {
 		for (const c of clients.splice(0)) c.disconnect();
 		await server?.close();
-		app?.close();
+		await app?.close();
 	});
 
 	return {
@@ -34,7 +34,7 @@ export function liveHarness() {
 			return server;
 		},
 		async signedIn(userId: string): Promise<Client> {
-			const socket: Client = connect(this.server.url, { extraHeaders: { cookie: cookieFor(this.app, userId) }, transports: ['websocket'], forceNew: true });
+			const socket: Client = connect(this.server.url, { extraHeaders: { cookie: await sessionCookie(this.app, userId) }, transports: ['websocket'], forceNew: true });
 			clients.push(socket);
 			await new Promise<void>((resolve, reject) => {
 				socket.once('connect', () => resolve());

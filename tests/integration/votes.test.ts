@@ -12,7 +12,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/e
 import type { ConsultationLive } from '$lib/realtime/vote-events';
 import { households } from '$lib/server/db/schema';
 import { UserError } from '$lib/server/services/errors';
-import { cookieFor, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -27,12 +27,12 @@ afterEach(async () => {
 	for (const c of clients.splice(0)) c.disconnect();
 	await server?.close();
 	server = null;
-	app.close();
+	await app.close();
 });
 
 async function client(userId: string): Promise<Client> {
 	server ??= await startRealtimeServer(app);
-	const socket: Client = connect(server.url, { extraHeaders: { cookie: cookieFor(app, userId) }, transports: ['websocket'], forceNew: true });
+	const socket: Client = connect(server.url, { extraHeaders: { cookie: await sessionCookie(app, userId) }, transports: ['websocket'], forceNew: true });
 	clients.push(socket);
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
@@ -120,8 +120,8 @@ describe('votes, live', () => {
 describe('votes in a body', () => {
 	async function body(proxyLimit = 1) {
 		const admin = await createUser(app, { isAdmin: true, username: 'admin@test.local' });
-		const org = app.services.admin.createOrganisation(admin, { name: 'Réseau', kind: 'network' });
-		const b = app.services.admin.createBody(admin, {
+		const org = await app.services.admin.createOrganisation(admin, { name: 'Réseau', kind: 'network' });
+		const b = await app.services.admin.createBody(admin, {
 			organisationId: org.id,
 			name: 'Comité',
 			proxyLimit,
@@ -130,7 +130,7 @@ describe('votes in a body', () => {
 				{ name: 'Pouvoirs publics', weight: 0.75, seats: 1 }
 			]
 		});
-		const cols = app.services.admin.allSpaces(admin).colleges.filter((c) => c.bodyId === b.id);
+		const cols = (await app.services.admin.allSpaces(admin)).colleges.filter((c) => c.bodyId === b.id);
 		const space = { type: 'body' as const, id: b.id };
 		const member = (name: string, collegeId: string, role: 'member' | 'chair' = 'member') =>
 			createUser(app, { displayName: name, roles: [{ ...space, role, collegeId }, ...(role === 'chair' ? [{ ...space, role: 'member' as const, collegeId }] : [])] });

@@ -23,8 +23,8 @@ export const actions: Actions = {
 	},
 	discretion: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.spaces.setDiscreet(event.locals.user, data.get('discreet') === 'on');
+		return act(event, data, async () => {
+			await event.locals.services.spaces.setDiscreet(event.locals.user, data.get('discreet') === 'on');
 			return { discretionSaved: true };
 		});
 	}

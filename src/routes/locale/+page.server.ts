@@ -15,7 +15,7 @@ export const actions: Actions = {
 		const data = await request.formData();
 		const locale = data.get('locale');
 		if (isLocale(locale)) {
-			locals.services.spaces.setLocale(locals.user, locale);
+			await locals.services.spaces.setLocale(locals.user, locale);
 			setReadingCookies(cookies, { locale }, url);
 		}
 		const easy = data.get('easyRead');

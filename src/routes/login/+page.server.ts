@@ -18,7 +18,7 @@ export const actions: Actions = {
 				{ username: data.get('username'), password: data.get('password') },
 				clientIp(event)
 			);
-			beginSession(event, { token, session });
+			await beginSession(event, { token, session });
 			return null;
 		});
 		if (result) return result;

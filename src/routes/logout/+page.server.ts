@@ -5,8 +5,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	default: ({ locals, cookies }) => {
-		if (locals.sessionId) locals.services.auth.signOut(locals.sessionId);
+	default: async ({ locals, cookies }) => {
+		if (locals.sessionId) await locals.services.auth.signOut(locals.sessionId);
 		clearSessionCookie(cookies);
 		redirect(303, '/');
 	}

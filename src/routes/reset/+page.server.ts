@@ -10,7 +10,7 @@ export const actions: Actions = {
 		const data = await event.request.formData();
 		const result = await act(event, data, async () => {
 			const done = await event.locals.services.auth.redeemReset({ code: data.get('code'), password: data.get('password') }, clientIp(event));
-			beginSession(event, done);
+			await beginSession(event, done);
 			return null;
 		});
 		if (result) return result;

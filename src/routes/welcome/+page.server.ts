@@ -2,10 +2,10 @@ import { redirect } from '@sveltejs/kit';
 import { takeWelcomePassphrase } from '$lib/server/welcome-flash';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, cookies }) => {
+export const load: PageServerLoad = async ({ locals, cookies }) => {
 	if (!locals.user) redirect(303, '/login');
 	const { services, user } = locals;
-	const residence = services.spaces.mySpaces(user).find((s) => s.type === 'residence') ?? null;
+	const residence = (await services.spaces.mySpaces(user)).find((s) => s.type === 'residence') ?? null;
 	// The first screen after joining leads to the residence's ideas and to the votes open now.
 	const openVotes = residence ? services.consultations.list(user, { type: 'residence', id: residence.id }).items.filter((c) => c.status === 'open' && !c.voted) : [];
 	return {

@@ -16,7 +16,7 @@ let next = 0;
 async function voter() {
 	while (next < voterIds.length) {
 		const i = next++;
-		const actor = loadActor(db, voterIds[i]!)!;
+		const actor = (await loadActor(services.deps.data, voterIds[i]!))!;
 		await services.consultations.cast(actor, { consultationId, ballot: { choice: options[i % options.length]! } });
 		process.stdout.write(`ack ${voterIds[i]}\n`);
 	}

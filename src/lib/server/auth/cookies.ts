@@ -39,10 +39,10 @@ export function setReadingCookies(cookies: Cookies, reading: { locale?: Locale; 
  * Signing in (or joining, or redeeming a code) on a device that already holds a session ends that
  * session on the server: the old cookie must not stay a valid key once it is replaced.
  */
-export function beginSession(event: RequestEvent, created: { token: string; session: Session }) {
+export async function beginSession(event: RequestEvent, created: { token: string; session: Session }): Promise<void> {
 	const previous = event.locals.sessionId;
 	// Through the service, so the old session's live sockets are closed too (session.ended on the bus).
-	if (previous && previous !== created.session.id) event.locals.services.auth.signOut(previous);
+	if (previous && previous !== created.session.id) await event.locals.services.auth.signOut(previous);
 	event.locals.sessionId = created.session.id;
 	setSessionCookie(event.cookies, created.token, created.session.expiresAt, event.url);
 }

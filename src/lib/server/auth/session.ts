@@ -2,9 +2,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { eq, inArray } from 'drizzle-orm';
 import type { Actor, Role, SpaceRules, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
-import type { Db } from '../db';
 import type { Data } from '../db/data';
-import { memberships, practiceRuns, residences, sessions, users } from '../db/schema';
 import type { Clock, Ids } from '../ids';
 import { sha256Hex } from '../crypto';
 
@@ -40,51 +38,21 @@ export function sessionIdFromToken(token: string): string {
 	return sha256Hex(token);
 }
 
-export function createSession(db: Db, clock: Clock, token: string, userId: string): Session {
+export async function createSession(data: Data, clock: Clock, token: string, userId: string): Promise<Session> {
 	const session: Session = {
 		id: sessionIdFromToken(token),
 		userId,
 		expiresAt: new Date(clock.now().getTime() + SESSION_LIFETIME)
 	};
-	db.insert(sessions).values(session).run();
+	await data.write(async (tx) => {
+		await tx.insert(data.t.sessions).values(session);
+	});
 	return session;
 }
 
-export function loadActor(db: Db, userId: string): SessionUser | null {
-	const user = db.select().from(users).where(eq(users.id, userId)).get();
-	if (!user) return null;
-	const rows = db
-		.select({ spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
-		.from(memberships)
-		.where(eq(memberships.userId, userId))
-		.all();
-	const roles = new Map<string, Role[]>();
-	for (const row of rows) {
-		const key = `${row.spaceType satisfies SpaceType}:${row.spaceId}`;
-		roles.set(key, [...(roles.get(key) ?? []), row.role]);
-	}
-	return {
-		id: user.id,
-		isAdmin: user.isAdmin,
-		roles,
-		...practiceSpaces(db, rows.map((r) => r.spaceId)),
-		spaceRules: spaceRules(db, rows),
-		username: user.username,
-		displayName: user.displayName,
-		email: user.email,
-		locale: user.locale,
-		easyRead: user.easyRead,
-		householdId: user.householdId,
-		discreet: user.discreet
-	};
-}
-
-/**
- * `loadActor` on the async data handle (db/data.ts), for converted code and for test fixtures on
- * either engine. The synchronous twin above goes once its callers are converted (issue 12).
- */
-export async function actorOf(data: Data, userId: string): Promise<SessionUser | null> {
-	const { users, memberships, practiceRuns, residences } = data.t;
+/** A person as the policy sees her now: roles, practice spaces, her residences' rules, and her profile. */
+export async function loadActor(data: Data, userId: string): Promise<SessionUser | null> {
+	const { users, memberships } = data.t;
 	const [user] = await data.db.select().from(users).where(eq(users.id, userId)).limit(1);
 	if (!user) return null;
 	const rows = await data.db
@@ -96,30 +64,12 @@ export async function actorOf(data: Data, userId: string): Promise<SessionUser |
 		const key = `${row.spaceType satisfies SpaceType}:${row.spaceId}`;
 		roles.set(key, [...(roles.get(key) ?? []), row.role]);
 	}
-	const spaceIds = [...new Set(rows.map((r) => r.spaceId))];
-	const readOnly = new Set<string>();
-	const practice = new Set<string>();
-	if (spaceIds.length > 0)
-		for (const run of await data.db
-			.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
-			.from(practiceRuns)
-			.where(inArray(practiceRuns.spaceId, spaceIds))) {
-			const key = `${run.spaceType}:${run.spaceId}`;
-			practice.add(key);
-			if (run.status !== 'active') readOnly.add(key);
-		}
-	const spaceRules = new Map<string, SpaceRules>();
-	const residenceIds = [...new Set(rows.filter((r) => r.spaceType === 'residence').map((r) => r.spaceId))];
-	if (residenceIds.length > 0)
-		for (const r of await data.db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, residenceIds)))
-			spaceRules.set(`residence:${r.id}`, { association: r.association });
 	return {
 		id: user.id,
 		isAdmin: user.isAdmin,
 		roles,
-		readOnly,
-		practice,
-		spaceRules,
+		...(await practiceSpaces(data, rows.map((r) => r.spaceId))),
+		spaceRules: await spaceRules(data, rows),
 		username: user.username,
 		displayName: user.displayName,
 		email: user.email,
@@ -130,27 +80,27 @@ export async function actorOf(data: Data, userId: string): Promise<SessionUser |
 	};
 }
 
-/** Many people as actors (id, admin flag, roles) in two queries, for lists that ask the policy per person. */
-export function loadActors(db: Db, userIds: readonly string[]): Map<string, Actor> {
+/** Many people as actors (id, admin flag, roles) in a few queries, for lists that ask the policy per person. */
+export async function loadActors(data: Data, userIds: readonly string[]): Promise<Map<string, Actor>> {
+	const { users, memberships } = data.t;
 	const out = new Map<string, Actor>();
 	if (userIds.length === 0) return out;
 	const ids = [...new Set(userIds)];
-	for (const u of db.select({ id: users.id, isAdmin: users.isAdmin }).from(users).where(inArray(users.id, ids)).all())
+	for (const u of await data.db.select({ id: users.id, isAdmin: users.isAdmin }).from(users).where(inArray(users.id, ids)))
 		out.set(u.id, { id: u.id, isAdmin: u.isAdmin, roles: new Map() });
-	const rows = db
+	const rows = await data.db
 		.select({ userId: memberships.userId, spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
 		.from(memberships)
-		.where(inArray(memberships.userId, ids))
-		.all();
+		.where(inArray(memberships.userId, ids));
 	for (const row of rows) {
 		const roles = out.get(row.userId)?.roles as Map<string, Role[]> | undefined;
 		if (!roles) continue;
 		const key = `${row.spaceType}:${row.spaceId}`;
 		roles.set(key, [...(roles.get(key) ?? []), row.role]);
 	}
-	const { readOnly, practice } = practiceSpaces(db, rows.map((r) => r.spaceId));
-	const rules = spaceRules(db, rows);
-	for (const actor of out.values()) {
+	const { readOnly, practice } = await practiceSpaces(data, rows.map((r) => r.spaceId));
+	const rules = await spaceRules(data, rows);
+	for (const [, actor] of out) {
 		actor.spaceRules = rules;
 		if (practice.size > 0) {
 			actor.readOnly = readOnly;
@@ -164,15 +114,15 @@ export function loadActors(db: Db, userIds: readonly string[]): Map<string, Acto
  * Practice spaces among `spaceIds`, and those whose run is paused or over: there, the policy allows
  * reading only (issue 13). One indexed query; empty for anyone outside practice sessions.
  */
-function practiceSpaces(db: Db, spaceIds: string[]): { readOnly: Set<string>; practice: Set<string> } {
+async function practiceSpaces(data: Data, spaceIds: string[]): Promise<{ readOnly: Set<string>; practice: Set<string> }> {
+	const { practiceRuns } = data.t;
 	const readOnly = new Set<string>();
 	const practice = new Set<string>();
 	if (spaceIds.length === 0) return { readOnly, practice };
-	const runs = db
+	const runs = await data.db
 		.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
 		.from(practiceRuns)
-		.where(inArray(practiceRuns.spaceId, [...new Set(spaceIds)]))
-		.all();
+		.where(inArray(practiceRuns.spaceId, [...new Set(spaceIds)]));
 	for (const row of runs) {
 		const key = `${row.spaceType}:${row.spaceId}`;
 		practice.add(key);
@@ -185,11 +135,12 @@ function practiceSpaces(db: Db, spaceIds: string[]): { readOnly: Set<string>; pr
  * The rules of the residences where these memberships sit (what their tenant association may do),
  * keyed like roles: the policy reads a space's rule with the actor's roles. One indexed query.
  */
-function spaceRules(db: Db, rows: readonly { spaceType: SpaceType; spaceId: string }[]): Map<string, SpaceRules> {
+async function spaceRules(data: Data, rows: readonly { spaceType: SpaceType; spaceId: string }[]): Promise<Map<string, SpaceRules>> {
+	const { residences } = data.t;
 	const out = new Map<string, SpaceRules>();
 	const ids = [...new Set(rows.filter((r) => r.spaceType === 'residence').map((r) => r.spaceId))];
 	if (ids.length === 0) return out;
-	for (const r of db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, ids)).all())
+	for (const r of await data.db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, ids)))
 		out.set(`residence:${r.id}`, { association: r.association });
 	return out;
 }
@@ -201,22 +152,28 @@ export interface SessionValidation {
 	renewed: boolean;
 }
 
-export function validateSessionToken(db: Db, clock: Clock, token: string): SessionValidation {
+export async function validateSessionToken(data: Data, clock: Clock, token: string): Promise<SessionValidation> {
+	const { sessions } = data.t;
 	const id = sessionIdFromToken(token);
-	const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
+	const [row] = await data.db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
 	if (!row) return { session: null, user: null, renewed: false };
 	const now = clock.now().getTime();
 	if (now >= row.expiresAt.getTime()) {
-		db.delete(sessions).where(eq(sessions.id, id)).run();
+		await data.write(async (tx) => {
+			await tx.delete(sessions).where(eq(sessions.id, id));
+		});
 		return { session: null, user: null, renewed: false };
 	}
 	let renewed = false;
 	if (row.expiresAt.getTime() - now < RENEW_WHEN_LEFT) {
-		row.expiresAt = new Date(now + SESSION_LIFETIME);
-		db.update(sessions).set({ expiresAt: row.expiresAt }).where(eq(sessions.id, id)).run();
+		const expiresAt = new Date(now + SESSION_LIFETIME);
+		// Only if the session is still there (signed out meanwhile: nothing to renew).
+		const kept = await data.write((tx) => tx.update(sessions).set({ expiresAt }).where(eq(sessions.id, id)).returning({ id: sessions.id }));
+		if (kept.length === 0) return { session: null, user: null, renewed: false };
+		row.expiresAt = expiresAt;
 		renewed = true;
 	}
-	const user = loadActor(db, row.userId);
+	const user = await loadActor(data, row.userId);
 	if (!user) return { session: null, user: null, renewed: false };
 	return { session: row, user, renewed };
 }
@@ -225,19 +182,25 @@ export function validateSessionToken(db: Db, clock: Clock, token: string): Sessi
  * A session by its id, as it is now, without renewing it: live connections re-check with this on
  * every event (they cannot rewrite the cookie, and must not extend a session nobody is using).
  */
-export function currentSession(db: Db, clock: Clock, sessionId: string): { session: Session; user: SessionUser } | null {
-	const row = db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+export async function currentSession(data: Data, clock: Clock, sessionId: string): Promise<{ session: Session; user: SessionUser } | null> {
+	const { sessions } = data.t;
+	const [row] = await data.db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
 	if (!row || clock.now().getTime() >= row.expiresAt.getTime()) return null;
-	const user = loadActor(db, row.userId);
+	const user = await loadActor(data, row.userId);
 	return user ? { session: row, user } : null;
 }
 
-export function invalidateSession(db: Db, sessionId: string) {
-	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function invalidateSession(data: Data, sessionId: string): Promise<void> {
+	await data.write(async (tx) => {
+		await tx.delete(data.t.sessions).where(eq(data.t.sessions.id, sessionId));
+	});
 }
 
-export function invalidateUserSessions(db: Db, userId: string) {
-	db.delete(sessions).where(eq(sessions.userId, userId)).run();
+/** Ends every session of a person (inside the caller's unit when there is one: it joins). */
+export async function invalidateUserSessions(data: Data, userId: string): Promise<void> {
+	await data.write(async (tx) => {
+		await tx.delete(data.t.sessions).where(eq(data.t.sessions.userId, userId));
+	});
 }
 
 /** Reads the session token out of a raw Cookie header (socket.io handshakes have no SvelteKit cookies API). */

@@ -12,7 +12,7 @@ const GARDEN_COMMENT = 'L’amicale peut prêter des outils et des graines pour 
 export async function seedBoardTrust(services: Services, userIds: ReadonlyMap<string, string>) {
 	const { db } = services.deps;
 	const josianeId = userIds.get('josiane');
-	const josiane = josianeId ? loadActor(db, josianeId) : null;
+	const josiane = josianeId ? await loadActor(services.deps.data, josianeId) : null;
 	if (!josiane) return;
 	const mine = db
 		.select({ id: proposalComments.id, body: proposalComments.body })

@@ -1,5 +1,5 @@
 import type { ProposalStatus } from '$lib/domain/lifecycle';
-import { loadActor, type SessionUser } from '../auth/session';
+import { demoActors } from './actors';
 import type { Services } from '../services';
 
 interface DemoProposal {
@@ -97,13 +97,7 @@ const proposals: DemoProposal[] = [
 
 /** Fills a residence board through the services, as people would have, so history and counts add up. */
 export async function seedBoards(services: Services, residenceId: string, userIds: ReadonlyMap<string, string>) {
-	const { db } = services.deps;
-	const actor = (username: string): SessionUser => {
-		const id = userIds.get(username);
-		const user = id ? loadActor(db, id) : null;
-		if (!user) throw new Error(`demo user ${username} missing`);
-		return user;
-	};
+	const actor = await demoActors(services.deps.data, userIds);
 	const facilitator = actor('claire.martin@lmh.demo');
 	// Oldest first, so the newest ideas end up on top of their column.
 	for (const p of [...proposals].reverse()) {

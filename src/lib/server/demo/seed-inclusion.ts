@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { loadActor } from '../auth/session';
+import { demoActors } from './actors';
 import { proposals } from '../db/schema';
 import type { Services } from '../services';
 import { wavSample } from '../uploads/audio-samples';
@@ -11,12 +11,7 @@ import { wavSample } from '../uploads/audio-samples';
  */
 export async function seedInclusion(services: Services, residenceId: string, userIds: ReadonlyMap<string, string>) {
 	const { db } = services.deps;
-	const actor = (username: string) => {
-		const id = userIds.get(username);
-		const user = id ? loadActor(db, id) : null;
-		if (!user) throw new Error(`demo user ${username} missing`);
-		return user;
-	};
+	const actor = await demoActors(services.deps.data, userIds);
 	const [garden] = await db
 		.select({ id: proposals.id })
 		.from(proposals)

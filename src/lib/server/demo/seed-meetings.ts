@@ -3,7 +3,8 @@
  * a weighted motion and its result) and one next week with its agenda. The past meeting is played
  * through the real services on a clock set in the past, so every time in it is coherent.
  */
-import { loadActor, type SessionUser } from '../auth/session';
+import type { SessionUser } from '../auth/session';
+import { demoActors } from './actors';
 import type { Services } from '../services';
 import { createConsultationsService } from '../services/consultations';
 import { createMeetingsService } from '../services/meetings';
@@ -13,8 +14,7 @@ const DAY = 24 * 3600_000;
 const MIN = 60_000;
 
 export async function seedMeetings(services: Services, bodyId: string, userIds: Map<string, string>) {
-	const { db } = services.deps;
-	const who = (username: string): SessionUser => loadActor(db, userIds.get(username)!)!;
+	const who = await demoActors(services.deps.data, userIds);
 	const [sophie, marc, fatou, elise, paul] = ['sophie.leroy@lcp.demo', 'marc.guerin@lcp.demo', 'fatou', 'elise.morel@nantes.demo', 'paul.renaud@ecossolies.demo'].map(who) as [SessionUser, SessionUser, SessionUser, SessionUser, SessionUser];
 	const real = services.deps.clock.now().getTime();
 	const day = (offset: number, time: string) => `${dateToParis(real + offset * DAY).slice(0, 10)}T${time}`;

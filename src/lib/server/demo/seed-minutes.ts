@@ -7,7 +7,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { minutesDocName } from '$lib/realtime/collab-events';
-import { loadActor, type SessionUser } from '../auth/session';
+import type { SessionUser } from '../auth/session';
+import { demoActors } from './actors';
 import { decisions, meetings, portalConsents } from '../db/schema';
 import type { Services } from '../services';
 import { createConsultationsService } from '../services/consultations';
@@ -49,7 +50,7 @@ const past: PastMeeting[] = [
 
 export async function seedMinutes(services: Services, bodyId: string, residenceId: string, userIds: Map<string, string>) {
 	const { db } = services.deps;
-	const who = (username: string): SessionUser => loadActor(db, userIds.get(username)!)!;
+	const who = await demoActors(services.deps.data, userIds);
 	const [sophie, marc, fatou, elise, paul, claire] = ['sophie.leroy@lcp.demo', 'marc.guerin@lcp.demo', 'fatou', 'elise.morel@nantes.demo', 'paul.renaud@ecossolies.demo', 'claire.martin@lmh.demo'].map(who) as SessionUser[] as [SessionUser, SessionUser, SessionUser, SessionUser, SessionUser, SessionUser];
 	const real = services.deps.clock.now().getTime();
 	let t = real;

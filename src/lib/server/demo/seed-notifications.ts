@@ -9,10 +9,10 @@ import type { Services } from '../services';
  * but the latest line of each kind: what a neighbour finds after a few days away, not the whole
  * history. Nothing seeded is e-mailed at the first start either.
  */
-export function settleDemoNotifications(services: Services) {
+export async function settleDemoNotifications(services: Services): Promise<void> {
 	const { db, clock } = services.deps;
 	for (const { id } of db.select({ id: users.id }).from(users).all()) {
-		const actor = loadActor(db, id);
+		const actor = await loadActor(services.deps.data, id);
 		if (!actor) continue;
 		const kept = new Set<string>();
 		for (const g of services.notifications.list(actor).items.filter((x) => !x.read)) {

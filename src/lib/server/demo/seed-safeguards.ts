@@ -1,5 +1,5 @@
 import { and, eq, like } from 'drizzle-orm';
-import { loadActor, type SessionUser } from '../auth/session';
+import { demoActors } from './actors';
 import { consultations, users } from '../db/schema';
 import type { Services } from '../services';
 
@@ -11,7 +11,7 @@ import type { Services } from '../services';
 export async function seedSafeguards(services: Services, residenceId: string, userIds: Map<string, string>) {
 	const { db } = services.deps;
 	const c = services.consultations;
-	const actor = (username: string): SessionUser => loadActor(db, userIds.get(username)!)!;
+	const actor = await demoActors(services.deps.data, userIds);
 	const claire = actor('claire.martin@lmh.demo');
 	const bench = db
 		.select({ id: consultations.id })

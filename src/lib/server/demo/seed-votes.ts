@@ -2,6 +2,7 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import sharp from 'sharp';
 import { hashPassword } from '../auth/password';
 import { loadActor, type SessionUser } from '../auth/session';
+import { demoActors } from './actors';
 import { transaction } from '../db';
 import { households, memberships, proposals, users } from '../db/schema';
 import type { Services } from '../services';
@@ -30,7 +31,7 @@ async function benchPicture(seat: string, legs: string, back: string): Promise<B
 export async function seedVotes(services: Services, residenceId: string, bodyId: string, userIds: Map<string, string>) {
 	const { db, clock, ids } = services.deps;
 	const c = services.consultations;
-	const actor = (username: string): SessionUser => loadActor(db, userIds.get(username)!)!;
+	const actor = await demoActors(services.deps.data, userIds);
 	const now = clock.now();
 
 	// Neighbours who vote but have no demo login (their password is random and never shown).
@@ -50,7 +51,8 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 			tx.insert(memberships).values({ id: ids.id(), userId: id, spaceType: 'residence', spaceId: residenceId, role: 'tenant', createdAt: now }).run();
 		});
 	});
-	const neighbours = created.map((id) => loadActor(db, id)!);
+	const neighbours: SessionUser[] = [];
+	for (const id of created) neighbours.push((await loadActor(services.deps.data, id))!);
 
 	const claire = actor('claire.martin@lmh.demo');
 	const residence = { type: 'residence' as const, id: residenceId };

@@ -63,17 +63,17 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 				.run();
 		}
 	});
-	const admin = loadActor(db, userIds.get('admin@demo.test')!)!;
+	const admin = (await loadActor(services.deps.data, userIds.get('admin@demo.test')!))!;
 	const { admin: adm } = services;
 
-	const lmh = adm.createOrganisation(admin, {
+	const lmh = await adm.createOrganisation(admin, {
 		name: 'Lyon Métropole Habitat',
 		kind: 'landlord',
 		description: 'Bailleur social de la Métropole de Lyon : les locataires proposent et choisissent ensemble des actions pour leur résidence.'
 	});
-	const bron = adm.createAgency(admin, { organisationId: lmh.id, name: 'Agence de Bron' });
-	const venissieux = adm.createAgency(admin, { organisationId: lmh.id, name: 'Agence de Vénissieux' });
-	const aventuriere = adm.createResidence(admin, {
+	const bron = await adm.createAgency(admin, { organisationId: lmh.id, name: 'Agence de Bron' });
+	const venissieux = await adm.createAgency(admin, { organisationId: lmh.id, name: 'Agence de Vénissieux' });
+	const aventuriere = await adm.createResidence(admin, {
 		organisationId: lmh.id,
 		agencyId: venissieux.id,
 		name: 'L’Aventurière',
@@ -85,7 +85,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 			{ name: 'Bâtiment C', dwellings: 38 }
 		]
 	});
-	adm.createResidence(admin, {
+	await adm.createResidence(admin, {
 		organisationId: lmh.id,
 		agencyId: bron.id,
 		name: 'Les Essarts',
@@ -97,12 +97,12 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 		]
 	});
 
-	const lcp = adm.createOrganisation(admin, {
+	const lcp = await adm.createOrganisation(admin, {
 		name: 'Réseau des Lieux Collectifs de Proximité',
 		kind: 'network',
 		description: 'Le réseau nantais des LCP : un fonctionnement démocratique et transparent, cogéré par administrateurs, salariés, bénévoles et habitants.'
 	});
-	const committee = adm.createBody(admin, {
+	const committee = await adm.createBody(admin, {
 		organisationId: lcp.id,
 		name: 'Comité de pilotage du réseau des LCP',
 		description: 'Instance multi-acteurs du réseau : directions et bénévoles des LCP, Ville de Nantes, Nantes Métropole, Ecossolies, Animation Rurale 44.',
@@ -113,17 +113,17 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 			{ name: 'Associations (Ecossolies, Animation Rurale 44)', weight: 0.25, seats: 4 }
 		]
 	});
-	const collegeIds = services.admin.allSpaces(admin).colleges.filter((c) => c.bodyId === committee.id).map((c) => c.id);
+	const collegeIds = (await services.admin.allSpaces(admin)).colleges.filter((c) => c.bodyId === committee.id).map((c) => c.id);
 
-	const ccaura = adm.createOrganisation(admin, {
+	const ccaura = await adm.createOrganisation(admin, {
 		name: 'CCAURA – formation à l’action communautaire',
 		kind: 'training',
 		description: 'Formation de 10 jours en 3 modules pour les équipes, les partenaires et les habitants.'
 	});
-	const training = adm.createTrainingSession(admin, { organisationId: ccaura.id, name: 'Action communautaire – session 2026' });
+	const training = await adm.createTrainingSession(admin, { organisationId: ccaura.id, name: 'Action communautaire – session 2026' });
 
 	const home = (label: string) => db.select().from(households).where(eq(households.label, label)).get()?.id ?? null;
-	const seat = (username: string, type: SpaceType, spaceId: string, role: Role, collegeId?: string) =>
+	const seat = async (username: string, type: SpaceType, spaceId: string, role: Role, collegeId?: string) =>
 		adm.assignRole(admin, { userId: userIds.get(username), space: { type, id: spaceId }, role, collegeId });
 
 	transaction(db, (tx) => {
@@ -132,22 +132,22 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 		tx.update(users).set({ householdId: home('C-03') }).where(eq(users.id, userIds.get('josiane')!)).run();
 		tx.insert(joinCodes).values({ code: DEMO_JOIN_CODE, residenceId: aventuriere.id, expiresAt: null, createdBy: admin.id, createdAt: now }).run();
 	});
-	seat('claire.martin@lmh.demo', 'residence', aventuriere.id, 'facilitator');
-	seat('amina', 'residence', aventuriere.id, 'tenant');
-	seat('karim', 'residence', aventuriere.id, 'tenant');
-	seat('josiane', 'residence', aventuriere.id, 'tenant');
-	seat('josiane', 'residence', aventuriere.id, 'association');
-	seat('sophie.leroy@lcp.demo', 'body', committee.id, 'member', collegeIds[0]);
-	seat('sophie.leroy@lcp.demo', 'body', committee.id, 'chair', collegeIds[0]);
-	seat('marc.guerin@lcp.demo', 'body', committee.id, 'member', collegeIds[0]);
-	seat('marc.guerin@lcp.demo', 'body', committee.id, 'secretary', collegeIds[0]);
-	seat('fatou', 'body', committee.id, 'member', collegeIds[1]);
-	seat('elise.morel@nantes.demo', 'body', committee.id, 'member', collegeIds[2]);
-	seat('paul.renaud@ecossolies.demo', 'body', committee.id, 'member', collegeIds[3]);
-	seat('nadia.formatrice@ccaura.demo', 'training', training.id, 'trainer');
-	seat('julien', 'training', training.id, 'trainee');
+	await seat('claire.martin@lmh.demo', 'residence', aventuriere.id, 'facilitator');
+	await seat('amina', 'residence', aventuriere.id, 'tenant');
+	await seat('karim', 'residence', aventuriere.id, 'tenant');
+	await seat('josiane', 'residence', aventuriere.id, 'tenant');
+	await seat('josiane', 'residence', aventuriere.id, 'association');
+	await seat('sophie.leroy@lcp.demo', 'body', committee.id, 'member', collegeIds[0]);
+	await seat('sophie.leroy@lcp.demo', 'body', committee.id, 'chair', collegeIds[0]);
+	await seat('marc.guerin@lcp.demo', 'body', committee.id, 'member', collegeIds[0]);
+	await seat('marc.guerin@lcp.demo', 'body', committee.id, 'secretary', collegeIds[0]);
+	await seat('fatou', 'body', committee.id, 'member', collegeIds[1]);
+	await seat('elise.morel@nantes.demo', 'body', committee.id, 'member', collegeIds[2]);
+	await seat('paul.renaud@ecossolies.demo', 'body', committee.id, 'member', collegeIds[3]);
+	await seat('nadia.formatrice@ccaura.demo', 'training', training.id, 'trainer');
+	await seat('julien', 'training', training.id, 'trainee');
 	// A tenant of the residence is also in the training, as the sources describe (staff, partners and residents).
-	seat('amina', 'training', training.id, 'trainee');
+	await seat('amina', 'training', training.id, 'trainee');
 	await seedBoards(services, aventuriere.id, userIds);
 	await seedInclusion(services, aventuriere.id, userIds);
 	await seedBoardTrust(services, userIds);
@@ -159,6 +159,6 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await seedMinutes(services, committee.id, aventuriere.id, userIds);
 	await seedPractice(services, training.id, userIds);
 	await seedIndicators(services, aventuriere.id, userIds);
-	settleDemoNotifications(services);
+	await settleDemoNotifications(services);
 	return 'created';
 }

@@ -39,7 +39,7 @@ export interface Realtime {
 
 /** Attaches socket.io to an HTTP server; the session cookie authenticates sockets as it does pages. */
 export function attachRealtime(httpServer: HttpServer, services: Services, options: RealtimeOptions = {}): Realtime {
-	const { db, clock, bus } = services.deps;
+	const { data, clock, bus } = services.deps;
 	const io: IoServer = new Server(httpServer, {
 		serveClient: false,
 		...(options.adapter ? { adapter: options.adapter } : {}),
@@ -48,7 +48,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 		// but never skips authentication: the session may have ended during the cut.
 		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false }
 	});
-	const live: LiveAuth = createLiveAuth({ db, clock, bus });
+	const live: LiveAuth = createLiveAuth({ data, clock, bus });
 	const guards = createRoomGuards();
 	const coalescer = createCoalescer(PRESENCE_WINDOW_MS);
 	const presence = createPresence(io, coalescer);
@@ -64,20 +64,27 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 		const saved = (await restore(pid, offset)) as Saved | null;
 		const data = saved?.data as SocketData | undefined;
 		if (!saved || !data?.sessionId) return saved as Saved;
-		const user = live.current(data.sessionId);
+		const user = await live.current(data.sessionId);
 		return (user && live.version(user.id) === data.version ? saved : null) as Saved;
 	};
 
 	io.use((socket, next) => {
 		const token = tokenFromCookieHeader(socket.handshake.headers.cookie);
 		const sessionId = token ? sessionIdFromToken(token) : null;
-		const user = sessionId ? live.current(sessionId) : null;
-		const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
-		if (!user && !(auth.success && auth.data.public)) return next(new Error('unauthorized'));
-		socket.data.user = user;
-		socket.data.sessionId = user ? sessionId : null;
-		socket.data.version = user ? live.version(user.id) : 0;
-		next();
+		(sessionId ? live.current(sessionId) : Promise.resolve(null)).then(
+			(user) => {
+				const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
+				if (!user && !(auth.success && auth.data.public)) return next(new Error('unauthorized'));
+				socket.data.user = user;
+				socket.data.sessionId = user ? sessionId : null;
+				socket.data.version = user ? live.version(user.id) : 0;
+				next();
+			},
+			(err: unknown) => {
+				log.error('socket authentication failed', { err: String(err) });
+				next(new Error('unavailable'));
+			}
+		);
 	});
 
 	function broadcastSpace(key: string) {
@@ -99,7 +106,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 
 	/** Joins the rooms of the user's spaces as they are now (a role granted starts the events). */
 	async function joinSpaces(socket: IoSocket, user: SessionUser) {
-		const spaces = services.spaces.coMemberSpaces(user);
+		const spaces = await services.spaces.coMemberSpaces(user);
 		const rooms = [roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))];
 		const fresh = rooms.filter((r) => !socket.rooms.has(r));
 		await socket.join(rooms);
@@ -107,10 +114,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	}
 
 	/** Re-reads the socket's user; a socket whose session ended is disconnected (and cannot recover). */
-	function refresh(socket: IoSocket): SessionUser | null | 'ended' {
+	async function refresh(socket: IoSocket): Promise<SessionUser | null | 'ended'> {
 		const sessionId = socket.data.sessionId;
 		if (!sessionId) return null;
-		const user = live.current(sessionId);
+		const user = await live.current(sessionId);
 		if (!user) {
 			socket.disconnect();
 			return 'ended';
@@ -121,7 +128,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 
 	/** Brings a socket's rooms and presence in line with its user's rights as they are now. */
 	async function recheck(socket: IoSocket) {
-		const user = refresh(socket);
+		const user = await refresh(socket);
 		if (user === 'ended' || !socket.connected) return;
 		if (user) socket.data.version = live.version(user.id);
 		await guards.enforce(socket);
@@ -144,19 +151,34 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	// socket re-reads its user at the cache's pace, even one that sends nothing.
 	const sweep = setInterval(() => {
 		for (const socket of io.of('/').sockets.values()) {
-			if (socket.data.sessionId && refresh(socket) !== 'ended' && socket.data.user && socket.data.version !== live.version(socket.data.user.id))
-				recheck(socket).catch(recheckFailed);
+			if (!socket.data.sessionId) continue;
+			refresh(socket)
+				.then(async (user) => {
+					if (user !== 'ended' && socket.data.user && socket.data.version !== live.version(socket.data.user.id)) await recheck(socket);
+				})
+				.catch(recheckFailed);
 		}
 	}, LIVE_AUTH_TTL_MS);
 	sweep.unref();
 
 	io.on('connection', (socket: IoSocket) => {
 		// Every event is handled with the user as they are now, never as they were at the handshake.
+		// Reading who that is may wait on the database: events pass one after another, in the order
+		// they came, so a Yjs update or a move is never overtaken by the one sent after it.
+		let queue: Promise<void> = Promise.resolve();
 		socket.use((packet, next) => {
-			const user = refresh(socket);
-			if (user === 'ended') return replyTo(packet[packet.length - 1])(ackError(null, 'error.signInRequired'));
-			if (user && socket.data.version !== live.version(user.id)) recheck(socket).catch(recheckFailed);
-			next();
+			queue = queue.then(async () => {
+				let user: Awaited<ReturnType<typeof refresh>>;
+				try {
+					user = await refresh(socket);
+				} catch (err) {
+					log.error('socket event authentication failed', { err: String(err) });
+					return replyTo(packet[packet.length - 1])(ackError(socket.data.user?.locale, 'error.unexpected'));
+				}
+				if (user === 'ended') return replyTo(packet[packet.length - 1])(ackError(null, 'error.signInRequired'));
+				if (user && socket.data.version !== live.version(user.id)) recheck(socket).catch(recheckFailed);
+				next();
+			});
 		});
 		// A recovered socket comes back with its old rooms: check them as for any change of rights.
 		if (socket.recovered) recheck(socket).catch(recheckFailed);

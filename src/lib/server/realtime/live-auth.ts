@@ -10,7 +10,7 @@
  * `ttlMs`, and a re-read that finds different roles or name counts as a change.
  */
 import { currentSession, type SessionUser } from '../auth/session';
-import type { Db } from '../db';
+import type { Data } from '../db/data';
 import type { Clock } from '../ids';
 import type { EventBus } from './bus';
 
@@ -19,13 +19,20 @@ export const LIVE_AUTH_TTL_MS = 15_000;
 interface Entry {
 	user: SessionUser | null;
 	expiresAt: number;
-	loadedAt: number;
 	fingerprint: string;
+}
+
+/** One cached read of a session: the promise is shared by the events that arrive while it loads. */
+interface Slot {
+	loadedAt: number;
+	entry: Promise<Entry>;
+	/** Set once the read is done; a slot still loading is dropped by any change (it may predate it). */
+	done: boolean;
 }
 
 export interface LiveAuth {
 	/** The session's user as of now, or null once the session ended or expired. */
-	current(sessionId: string): SessionUser | null;
+	current(sessionId: string): Promise<SessionUser | null>;
 	/** Grows whenever the user's rights or sessions change. */
 	version(userId: string): number;
 	/** Called after a user's entries were dropped, so connections can re-check at once. */
@@ -41,51 +48,80 @@ function fingerprint(user: SessionUser): string {
 	return JSON.stringify([user.isAdmin, user.discreet, user.displayName, user.locale, roles, rules]);
 }
 
-export function createLiveAuth(deps: { db: Db; clock: Clock; bus: EventBus }, ttlMs = LIVE_AUTH_TTL_MS): LiveAuth {
-	const { db, clock, bus } = deps;
-	const entries = new Map<string, Entry>();
+export function createLiveAuth(deps: { data: Data; clock: Clock; bus: EventBus }, ttlMs = LIVE_AUTH_TTL_MS): LiveAuth {
+	const { data, clock, bus } = deps;
+	const slots = new Map<string, Slot>();
 	const sessionsOf = new Map<string, Set<string>>();
 	const versions = new Map<string, number>();
 	const listeners = new Set<(userId: string) => void>();
+	/** Grows on every change: a read that started before a change is used once, never cached. */
+	let epoch = 0;
 
 	function changed(userId: string) {
+		epoch++;
 		versions.set(userId, (versions.get(userId) ?? 0) + 1);
-		for (const sessionId of sessionsOf.get(userId) ?? []) entries.delete(sessionId);
+		for (const sessionId of sessionsOf.get(userId) ?? []) slots.delete(sessionId);
 		sessionsOf.delete(userId);
+		// A read still under way may have seen the state before this change: the next event reads again.
+		for (const [sessionId, slot] of slots) if (!slot.done) slots.delete(sessionId);
 		for (const listener of listeners) listener(userId);
 	}
 
-	function load(sessionId: string, now: number): Entry {
-		const found = currentSession(db, clock, sessionId);
-		const entry: Entry = found
-			? { user: found.user, expiresAt: found.session.expiresAt.getTime(), loadedAt: now, fingerprint: fingerprint(found.user) }
-			: { user: null, expiresAt: 0, loadedAt: now, fingerprint: '' };
-		if (found) {
-			const set = sessionsOf.get(found.user.id) ?? new Set();
-			set.add(sessionId);
-			sessionsOf.set(found.user.id, set);
-		}
-		return entry;
+	async function load(sessionId: string): Promise<Entry> {
+		const found = await currentSession(data, clock, sessionId);
+		return found
+			? { user: found.user, expiresAt: found.session.expiresAt.getTime(), fingerprint: fingerprint(found.user) }
+			: { user: null, expiresAt: 0, fingerprint: '' };
+	}
+
+	/** Starts a read of the session, compared on arrival with what connections were using. */
+	function reload(sessionId: string, now: number, previous: Slot | undefined): Slot {
+		const startedAt = epoch;
+		const slot = { loadedAt: now, done: false } as Slot;
+		slot.entry = (async () => {
+			const before = previous?.done ? await previous.entry : null;
+			let fresh: Entry;
+			try {
+				fresh = await load(sessionId);
+			} catch (err) {
+				if (slots.get(sessionId) === slot) slots.delete(sessionId);
+				throw err;
+			}
+			slot.done = true;
+			const stale = epoch !== startedAt;
+			// A re-read that disagrees with what connections were using is a change nobody signalled.
+			if (before?.user && (!fresh.user || fresh.fingerprint !== before.fingerprint)) changed(before.user.id);
+			if (stale) {
+				if (slots.get(sessionId) === slot) slots.delete(sessionId);
+			} else {
+				slots.set(sessionId, slot);
+				if (fresh.user) {
+					const set = sessionsOf.get(fresh.user.id) ?? new Set();
+					set.add(sessionId);
+					sessionsOf.set(fresh.user.id, set);
+				}
+			}
+			return fresh;
+		})();
+		slots.set(sessionId, slot);
+		return slot;
 	}
 
 	const offs = [
 		bus.onSignal('account.changed', ({ userId }) => changed(userId)),
 		bus.onSignal('session.ended', ({ userId, sessionId }) => {
-			entries.delete(sessionId);
+			slots.delete(sessionId);
 			changed(userId);
 		})
 	];
 
 	return {
-		current(sessionId) {
+		async current(sessionId) {
 			const now = clock.now().getTime();
-			const cached = entries.get(sessionId);
-			if (cached && now - cached.loadedAt < ttlMs) return cached.user && now < cached.expiresAt ? cached.user : null;
-			const fresh = load(sessionId, now);
-			// A re-read that disagrees with what connections were using is a change nobody signalled.
-			if (cached?.user && (!fresh.user || fresh.fingerprint !== cached.fingerprint)) changed(cached.user.id);
-			entries.set(sessionId, fresh);
-			return fresh.user && now < fresh.expiresAt ? fresh.user : null;
+			const cached = slots.get(sessionId);
+			const slot = cached && now - cached.loadedAt < ttlMs ? cached : reload(sessionId, now, cached);
+			const entry = await slot.entry;
+			return entry.user && now < entry.expiresAt ? entry.user : null;
 		},
 		version: (userId) => versions.get(userId) ?? 0,
 		onChange(listener) {
@@ -95,7 +131,7 @@ export function createLiveAuth(deps: { db: Db; clock: Clock; bus: EventBus }, tt
 		close() {
 			for (const off of offs) off();
 			listeners.clear();
-			entries.clear();
+			slots.clear();
 		}
 	};
 }

@@ -18,7 +18,7 @@ export function registerLoad(type: SpaceRef['type']) {
 			const space = { type, id: event.params.id };
 			const register = await event.locals.services.register.list(event.locals.user, space);
 			const s = event.locals.services.spaces;
-			const name = type === 'body' ? s.body(event.locals.user, space.id).body.name : s.residence(event.locals.user, space.id).residence.name;
+			const name = type === 'body' ? (await s.body(event.locals.user, space.id)).body.name : (await s.residence(event.locals.user, space.id)).residence.name;
 			const portal = type === 'body' ? await event.locals.services.minutes.settings(event.locals.user, space.id) : null;
 			const residencePortal = type === 'residence' ? await event.locals.services.portal.settings(event.locals.user, space.id) : null;
 			return { space, name, ...register, portal, residencePortal, now: Date.now() };

@@ -1,4 +1,4 @@
-import { and, asc, eq, like, or } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { authorize, authorizeGlobal, authorizeRoleGrant, can, ForbiddenError, rolesBySpace, type Actor, type Role, type SpaceRef } from '$lib/domain/policy';
 import { assignRoleSchema } from '$lib/domain/schemas/accounts';
 import {
@@ -9,20 +9,7 @@ import {
 	residenceSchema,
 	trainingSessionSchema
 } from '$lib/domain/schemas/spaces';
-import { transaction, type Db } from '../db';
-import {
-	agencies,
-	bodies,
-	buildings,
-	colleges,
-	households,
-	joinCodes,
-	memberships,
-	organisations,
-	residences,
-	trainingSessions,
-	users
-} from '../db/schema';
+import { first, type Data } from '../db/data';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateCode } from '../auth/passphrase';
@@ -30,7 +17,7 @@ import { loadActor } from '../auth/session';
 import { config } from '../config';
 import { reencodePhoto } from '../uploads/photos';
 import { slugify } from '../ids';
-import { audit } from './audit';
+import { logAudit } from './audit';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
 import { parse } from './validate';
@@ -45,114 +32,118 @@ export function dwellingPrefix(buildingName: string, index: number): string {
 	return words.map((w) => w[0]).join('').toUpperCase().slice(0, 3);
 }
 
-function uniqueSlug(db: Db, table: typeof residences | typeof bodies | typeof organisations | typeof trainingSessions, name: string) {
+type Sluggable = Data['t']['residences'] | Data['t']['bodies'] | Data['t']['organisations'] | Data['t']['trainingSessions'];
+
+/** The first free slug for a name (read in the unit that inserts it, so two creations cannot take the same). */
+async function uniqueSlug(data: Data, table: Sluggable, name: string): Promise<string> {
 	const base = slugify(name) || 'espace';
 	for (let n = 1; ; n++) {
 		const slug = n === 1 ? base : `${base}-${n}`;
-		if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) return slug;
+		if (!(await first(data.db.select({ id: table.id }).from(table).where(eq(table.slug, slug))))) return slug;
 	}
 }
 
 export function createAdminService(deps: ServiceDeps) {
-	const { db, clock, ids } = deps;
+	const { data, clock, ids } = deps;
+	const { agencies, bodies, buildings, colleges, households, joinCodes, memberships, organisations, residences, trainingSessions, users } = data.t;
 
-	function spaceExists(space: SpaceRef): boolean {
+	async function spaceExists(space: SpaceRef): Promise<boolean> {
 		const table = space.type === 'residence' ? residences : space.type === 'body' ? bodies : trainingSessions;
-		return !!db.select({ id: table.id }).from(table).where(eq(table.id, space.id)).get();
+		return !!(await first(data.db.select({ id: table.id }).from(table).where(eq(table.id, space.id))));
 	}
 
 	/**
 	 * The person a role change is about, as they are now. Someone with no say in the space learns
 	 * nothing (forbidden before not-found), so ids cannot be probed through this door.
 	 */
-	function roleTarget(actor: Actor | null, data: { userId: string; space: SpaceRef; role: Role }): Actor {
+	async function roleTarget(actor: Actor | null, wanted: { userId: string; space: SpaceRef; role: Role }): Promise<Actor> {
 		if (!actor) throw new ForbiddenError('role.grant');
-		if (!rolesBySpace[data.space.type].includes(data.role)) throw new UserError('validation.role');
-		const target = loadActor(db, data.userId);
-		if (!target || !spaceExists(data.space)) {
-			if (!actor.isAdmin && !can(actor, 'space.manage', data.space)) throw new ForbiddenError('role.grant');
+		if (!rolesBySpace[wanted.space.type].includes(wanted.role)) throw new UserError('validation.role');
+		const target = await loadActor(data, wanted.userId);
+		if (!target || !(await spaceExists(wanted.space))) {
+			if (!actor.isAdmin && !can(actor, 'space.manage', wanted.space)) throw new ForbiddenError('role.grant');
 			throw new UserError('error.notFound', {}, 404);
 		}
 		return target;
 	}
 
 	return {
-		organisationDetail(actor: Actor | null, id: string) {
+		async organisationDetail(actor: Actor | null, id: string) {
 			authorizeGlobal(actor, 'platform.manage');
-			const organisation = db.select().from(organisations).where(eq(organisations.id, id)).get();
+			const organisation = await first(data.db.select().from(organisations).where(eq(organisations.id, id)));
 			if (!organisation) return null;
 			return {
 				organisation,
-				agencies: db.select().from(agencies).where(eq(agencies.organisationId, id)).orderBy(asc(agencies.name)).all(),
-				residences: db.select().from(residences).where(eq(residences.organisationId, id)).orderBy(asc(residences.name)).all(),
-				bodies: db.select().from(bodies).where(eq(bodies.organisationId, id)).orderBy(asc(bodies.name)).all(),
-				trainings: db.select().from(trainingSessions).where(eq(trainingSessions.organisationId, id)).orderBy(asc(trainingSessions.name)).all()
+				agencies: await data.db.select().from(agencies).where(eq(agencies.organisationId, id)).orderBy(asc(agencies.name), asc(agencies.id)),
+				residences: await data.db.select().from(residences).where(eq(residences.organisationId, id)).orderBy(asc(residences.name), asc(residences.id)),
+				bodies: await data.db.select().from(bodies).where(eq(bodies.organisationId, id)).orderBy(asc(bodies.name), asc(bodies.id)),
+				trainings: await data.db.select().from(trainingSessions).where(eq(trainingSessions.organisationId, id)).orderBy(asc(trainingSessions.name), asc(trainingSessions.id))
 			};
 		},
 
 		/** Every space with its colleges, for the role and invitation pickers. */
-		allSpaces(actor: Actor | null) {
+		async allSpaces(actor: Actor | null) {
 			authorizeGlobal(actor, 'platform.manage');
 			return {
-				residences: db.select({ id: residences.id, name: residences.name }).from(residences).orderBy(asc(residences.name)).all(),
-				bodies: db.select({ id: bodies.id, name: bodies.name }).from(bodies).orderBy(asc(bodies.name)).all(),
-				trainings: db.select({ id: trainingSessions.id, name: trainingSessions.name }).from(trainingSessions).orderBy(asc(trainingSessions.name)).all(),
-				colleges: db.select({ id: colleges.id, name: colleges.name, bodyId: colleges.bodyId }).from(colleges).orderBy(asc(colleges.position)).all()
+				residences: await data.db.select({ id: residences.id, name: residences.name }).from(residences).orderBy(asc(residences.name), asc(residences.id)),
+				bodies: await data.db.select({ id: bodies.id, name: bodies.name }).from(bodies).orderBy(asc(bodies.name), asc(bodies.id)),
+				trainings: await data.db.select({ id: trainingSessions.id, name: trainingSessions.name }).from(trainingSessions).orderBy(asc(trainingSessions.name), asc(trainingSessions.id)),
+				colleges: await data.db.select({ id: colleges.id, name: colleges.name, bodyId: colleges.bodyId }).from(colleges).orderBy(asc(colleges.position), asc(colleges.id))
 			};
 		},
 
-		listOrganisations(actor: Actor | null) {
+		async listOrganisations(actor: Actor | null) {
 			authorizeGlobal(actor, 'platform.manage');
-			return db.select().from(organisations).orderBy(asc(organisations.name)).all();
+			return data.db.select().from(organisations).orderBy(asc(organisations.name), asc(organisations.id));
 		},
 
-		createOrganisation(actor: Actor | null, input: unknown) {
+		async createOrganisation(actor: Actor | null, input: unknown) {
 			authorizeGlobal(actor, 'platform.manage');
-			const data = parse(organisationSchema, input);
+			const form = parse(organisationSchema, input);
 			const now = clock.now();
-			const row = { id: ids.id(), slug: uniqueSlug(db, organisations, data.name), ...data, createdAt: now };
-			transaction(db, (tx) => {
-				tx.insert(organisations).values(row).run();
-				audit(tx, now, actor.id, 'organisation.created', { type: 'organisation', id: row.id }, { name: row.name });
+			return data.write(async (tx) => {
+				const row = { id: ids.id(), slug: await uniqueSlug(data, organisations, form.name), ...form, createdAt: now };
+				await tx.insert(organisations).values(row);
+				await logAudit(data, now, actor.id, 'organisation.created', { type: 'organisation', id: row.id }, { name: row.name });
+				return row;
 			});
-			return row;
 		},
 
-		createAgency(actor: Actor | null, input: unknown) {
+		async createAgency(actor: Actor | null, input: unknown) {
 			authorizeGlobal(actor, 'platform.manage');
-			const data = parse(agencySchema, input);
+			const form = parse(agencySchema, input);
 			const now = clock.now();
-			const row = { id: ids.id(), ...data, createdAt: now };
-			transaction(db, (tx) => {
-				tx.insert(agencies).values(row).run();
-				audit(tx, now, actor.id, 'agency.created', { type: 'agency', id: row.id }, { name: row.name });
+			const row = { id: ids.id(), ...form, createdAt: now };
+			await data.write(async (tx) => {
+				await tx.insert(agencies).values(row);
+				await logAudit(data, now, actor.id, 'agency.created', { type: 'agency', id: row.id }, { name: row.name });
 			});
 			return row;
 		},
 
 		/** Creates a residence with its buildings and one household per dwelling. */
-		createResidence(actor: Actor | null, input: unknown) {
+		async createResidence(actor: Actor | null, input: unknown) {
 			authorizeGlobal(actor, 'platform.manage');
-			const data = parse(residenceSchema, input);
-			if (!db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, data.organisationId)).get())
-				throw new UserError('error.notFound', {}, 404);
+			const form = parse(residenceSchema, input);
 			const now = clock.now();
-			const residence = {
-				id: ids.id(),
-				organisationId: data.organisationId,
-				agencyId: data.agencyId || null,
-				slug: uniqueSlug(db, residences, data.name),
-				name: data.name,
-				city: data.city,
-				address: data.address,
-				createdAt: now
-			};
-			transaction(db, (tx) => {
-				tx.insert(residences).values(residence).run();
+			return data.write(async (tx) => {
+				if (!(await first(tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, form.organisationId)))))
+					throw new UserError('error.notFound', {}, 404);
+				const residence = {
+					id: ids.id(),
+					organisationId: form.organisationId,
+					agencyId: form.agencyId || null,
+					slug: await uniqueSlug(data, residences, form.name),
+					name: form.name,
+					city: form.city,
+					address: form.address,
+					createdAt: now
+				};
+				await tx.insert(residences).values(residence);
 				const used = new Set<string>();
-				data.buildings.forEach((b, position) => {
+				for (const [position, b] of form.buildings.entries()) {
 					const buildingId = ids.id();
-					tx.insert(buildings).values({ id: buildingId, residenceId: residence.id, name: b.name, position }).run();
+					await tx.insert(buildings).values({ id: buildingId, residenceId: residence.id, name: b.name, position });
 					let prefix = dwellingPrefix(b.name, position);
 					while (used.has(prefix)) prefix = `${prefix}${position + 1}`;
 					used.add(prefix);
@@ -164,44 +155,44 @@ export function createAdminService(deps: ServiceDeps) {
 						label: `${prefix}-${String(i + 1).padStart(width, '0')}`
 					}));
 					// Multi-row inserts: one statement per 250 homes rather than one per home.
-					for (let i = 0; i < homes.length; i += 250) tx.insert(households).values(homes.slice(i, i + 250)).run();
-				});
-				audit(tx, now, actor.id, 'residence.created', { type: 'residence', id: residence.id }, { name: residence.name, buildings: data.buildings });
+					for (let i = 0; i < homes.length; i += 250) await tx.insert(households).values(homes.slice(i, i + 250));
+				}
+				await logAudit(data, now, actor.id, 'residence.created', { type: 'residence', id: residence.id }, { name: residence.name, buildings: form.buildings });
+				return residence;
 			});
-			return residence;
 		},
 
-		createBody(actor: Actor | null, input: unknown) {
+		async createBody(actor: Actor | null, input: unknown) {
 			authorizeGlobal(actor, 'platform.manage');
-			const data = parse(bodySchema, input);
+			const form = parse(bodySchema, input);
 			const now = clock.now();
-			const body = {
-				id: ids.id(),
-				organisationId: data.organisationId,
-				slug: uniqueSlug(db, bodies, data.name),
-				name: data.name,
-				description: data.description,
-				proxyLimit: data.proxyLimit,
-				createdAt: now
-			};
-			transaction(db, (tx) => {
-				tx.insert(bodies).values(body).run();
-				data.colleges.forEach((c, position) => tx.insert(colleges).values({ id: ids.id(), bodyId: body.id, ...c, position }).run());
-				audit(tx, now, actor.id, 'body.created', { type: 'body', id: body.id }, { name: body.name, colleges: data.colleges });
+			return data.write(async (tx) => {
+				const body = {
+					id: ids.id(),
+					organisationId: form.organisationId,
+					slug: await uniqueSlug(data, bodies, form.name),
+					name: form.name,
+					description: form.description,
+					proxyLimit: form.proxyLimit,
+					createdAt: now
+				};
+				await tx.insert(bodies).values(body);
+				for (const [position, c] of form.colleges.entries()) await tx.insert(colleges).values({ id: ids.id(), bodyId: body.id, ...c, position });
+				await logAudit(data, now, actor.id, 'body.created', { type: 'body', id: body.id }, { name: body.name, colleges: form.colleges });
+				return body;
 			});
-			return body;
 		},
 
-		createTrainingSession(actor: Actor | null, input: unknown) {
+		async createTrainingSession(actor: Actor | null, input: unknown) {
 			authorizeGlobal(actor, 'platform.manage');
-			const data = parse(trainingSessionSchema, input);
+			const form = parse(trainingSessionSchema, input);
 			const now = clock.now();
-			const row = { id: ids.id(), slug: uniqueSlug(db, trainingSessions, data.name), ...data, createdAt: now };
-			transaction(db, (tx) => {
-				tx.insert(trainingSessions).values(row).run();
-				audit(tx, now, actor.id, 'training.created', { type: 'training', id: row.id }, { name: row.name });
+			return data.write(async (tx) => {
+				const row = { id: ids.id(), slug: await uniqueSlug(data, trainingSessions, form.name), ...form, createdAt: now };
+				await tx.insert(trainingSessions).values(row);
+				await logAudit(data, now, actor.id, 'training.created', { type: 'training', id: row.id }, { name: row.name });
+				return row;
 			});
-			return row;
 		},
 
 		/**
@@ -217,112 +208,111 @@ export function createAdminService(deps: ServiceDeps) {
 			mkdirSync(dir, { recursive: true });
 			writeFileSync(join(dir, name), encoded);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.update(residences).set({ sitePlanPath: name }).where(eq(residences.id, residenceId)).run();
-				audit(tx, now, actor.id, 'residence.sitePlanSet', { type: 'residence', id: residenceId }, { file: name, bytes: encoded.byteLength });
+			await data.write(async (tx) => {
+				await tx.update(residences).set({ sitePlanPath: name }).where(eq(residences.id, residenceId));
+				await logAudit(data, now, actor.id, 'residence.sitePlanSet', { type: 'residence', id: residenceId }, { file: name, bytes: encoded.byteLength });
 			});
 			return name;
 		},
 
 		/** Absolute path of a residence's site plan for members, or null when there is none. */
-		sitePlanFile(actor: Actor | null, residenceId: string): string | null {
+		async sitePlanFile(actor: Actor | null, residenceId: string): Promise<string | null> {
 			authorize(actor, 'space.view', { type: 'residence', id: residenceId });
-			const row = db.select({ path: residences.sitePlanPath }).from(residences).where(eq(residences.id, residenceId)).get();
+			const row = await first(data.db.select({ path: residences.sitePlanPath }).from(residences).where(eq(residences.id, residenceId)));
 			if (!row?.path) return null;
 			const file = join(resolve(config().UPLOAD_DIR, 'site-plans'), row.path);
 			return existsSync(file) ? file : null;
 		},
 
 		/** A code for the stairwell poster. Several can live at once; each can be revoked. */
-		createJoinCode(actor: Actor | null, input: unknown) {
-			const data = parse(joinCodeSchema, input);
-			authorize(actor, 'members.invite', { type: 'residence', id: data.residenceId });
+		async createJoinCode(actor: Actor | null, input: unknown) {
+			const form = parse(joinCodeSchema, input);
+			authorize(actor, 'members.invite', { type: 'residence', id: form.residenceId });
 			const now = clock.now();
 			const row = {
 				code: generateCode(ids, 8),
-				residenceId: data.residenceId,
-				expiresAt: new Date(now.getTime() + data.validDays * DAY),
+				residenceId: form.residenceId,
+				expiresAt: new Date(now.getTime() + form.validDays * DAY),
 				createdBy: actor.id,
 				createdAt: now
 			};
-			transaction(db, (tx) => {
-				tx.insert(joinCodes).values(row).run();
-				audit(tx, now, actor.id, 'joinCode.created', { type: 'residence', id: data.residenceId }, { code: row.code });
+			await data.write(async (tx) => {
+				await tx.insert(joinCodes).values(row);
+				await logAudit(data, now, actor.id, 'joinCode.created', { type: 'residence', id: form.residenceId }, { code: row.code });
 			});
 			return row;
 		},
 
-		revokeJoinCode(actor: Actor | null, code: string) {
-			const row = db.select().from(joinCodes).where(eq(joinCodes.code, code)).get();
+		async revokeJoinCode(actor: Actor | null, code: string): Promise<void> {
+			const row = await first(data.db.select().from(joinCodes).where(eq(joinCodes.code, code)));
 			if (!row) throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'members.invite', { type: 'residence', id: row.residenceId });
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.update(joinCodes).set({ revokedAt: now }).where(eq(joinCodes.code, code)).run();
-				audit(tx, now, actor.id, 'joinCode.revoked', { type: 'residence', id: row.residenceId }, { code });
+			await data.write(async (tx) => {
+				await tx.update(joinCodes).set({ revokedAt: now }).where(eq(joinCodes.code, code));
+				await logAudit(data, now, actor.id, 'joinCode.revoked', { type: 'residence', id: row.residenceId }, { code });
 			});
 		},
 
-		listJoinCodes(actor: Actor | null, residenceId: string) {
+		async listJoinCodes(actor: Actor | null, residenceId: string) {
 			authorize(actor, 'members.invite', { type: 'residence', id: residenceId });
-			return db.select().from(joinCodes).where(eq(joinCodes.residenceId, residenceId)).orderBy(asc(joinCodes.createdAt)).all();
+			return data.db.select().from(joinCodes).where(eq(joinCodes.residenceId, residenceId)).orderBy(asc(joinCodes.createdAt), asc(joinCodes.code));
 		},
 
-		assignRole(actor: Actor | null, input: unknown) {
-			const data = parse(assignRoleSchema, input);
-			const target = roleTarget(actor, data);
-			authorizeRoleGrant(actor, { target, role: data.role, space: data.space });
-			if (data.collegeId) {
-				const college = db.select().from(colleges).where(eq(colleges.id, data.collegeId)).get();
-				if (!college || data.space.type !== 'body' || college.bodyId !== data.space.id) throw new UserError('validation.college');
+		async assignRole(actor: Actor | null, input: unknown): Promise<void> {
+			const form = parse(assignRoleSchema, input);
+			const target = await roleTarget(actor, form);
+			authorizeRoleGrant(actor, { target, role: form.role, space: form.space });
+			if (form.collegeId) {
+				const college = await first(data.db.select().from(colleges).where(eq(colleges.id, form.collegeId)));
+				if (!college || form.space.type !== 'body' || college.bodyId !== form.space.id) throw new UserError('validation.college');
 			}
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(memberships)
-					.values({ id: ids.id(), userId: data.userId, spaceType: data.space.type, spaceId: data.space.id, role: data.role, collegeId: data.collegeId ?? null, createdAt: now })
+			await data.write(async (tx) => {
+				await tx
+					.insert(memberships)
+					.values({ id: ids.id(), userId: form.userId, spaceType: form.space.type, spaceId: form.space.id, role: form.role, collegeId: form.collegeId ?? null, createdAt: now })
 					.onConflictDoUpdate({
 						target: [memberships.userId, memberships.spaceType, memberships.spaceId, memberships.role],
-						set: { collegeId: data.collegeId ?? null }
-					})
-					.run();
-				audit(tx, now, actor.id, 'role.assigned', { type: data.space.type, id: data.space.id }, { userId: data.userId, role: data.role });
+						set: { collegeId: form.collegeId ?? null }
+					});
+				await logAudit(data, now, actor.id, 'role.assigned', { type: form.space.type, id: form.space.id }, { userId: form.userId, role: form.role });
 			});
-			deps.bus.signal('account.changed', { userId: data.userId });
+			deps.bus.signal('account.changed', { userId: form.userId });
 		},
 
 		/** Taking a role back follows the same policy as granting it. */
-		removeRole(actor: Actor | null, input: unknown) {
-			const data = parse(assignRoleSchema, input);
-			const target = roleTarget(actor, data);
-			authorizeRoleGrant(actor, { target, role: data.role, space: data.space });
+		async removeRole(actor: Actor | null, input: unknown): Promise<void> {
+			const form = parse(assignRoleSchema, input);
+			const target = await roleTarget(actor, form);
+			authorizeRoleGrant(actor, { target, role: form.role, space: form.space });
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.delete(memberships)
+			await data.write(async (tx) => {
+				await tx
+					.delete(memberships)
 					.where(
 						and(
-							eq(memberships.userId, data.userId),
-							eq(memberships.spaceType, data.space.type),
-							eq(memberships.spaceId, data.space.id),
-							eq(memberships.role, data.role)
+							eq(memberships.userId, form.userId),
+							eq(memberships.spaceType, form.space.type),
+							eq(memberships.spaceId, form.space.id),
+							eq(memberships.role, form.role)
 						)
-					)
-					.run();
-				audit(tx, now, actor.id, 'role.removed', { type: data.space.type, id: data.space.id }, { userId: data.userId, role: data.role });
+					);
+				await logAudit(data, now, actor.id, 'role.removed', { type: form.space.type, id: form.space.id }, { userId: form.userId, role: form.role });
 			});
 			// Open sockets of this user leave the space's rooms and documents now, not at next sign-in.
-			deps.bus.signal('account.changed', { userId: data.userId });
+			deps.bus.signal('account.changed', { userId: form.userId });
 		},
 
-		findUsers(actor: Actor | null, query: string) {
+		async findUsers(actor: Actor | null, query: string) {
 			authorizeGlobal(actor, 'platform.manage');
 			const q = `%${query.trim().slice(0, 60)}%`;
-			return db
+			return data.db
 				.select({ id: users.id, displayName: users.displayName, username: users.username, email: users.email, isAdmin: users.isAdmin })
 				.from(users)
-				.where(query.trim() ? or(like(users.displayName, q), like(users.username, q)) : undefined)
-				.orderBy(asc(users.displayName))
-				.limit(100)
-				.all();
+				.where(query.trim() ? or(sql`lower(${users.displayName}) like lower(${q})`, sql`lower(${users.username}) like lower(${q})`) : undefined)
+				.orderBy(asc(users.displayName), asc(users.id))
+				.limit(100);
 		}
 	};
 }

@@ -10,8 +10,8 @@ import {
 	redeemResetSchema,
 	signInSchema
 } from '$lib/domain/schemas/accounts';
-import { transaction } from '../db';
-import { accessTokens, households, joinCodes, memberships, residences, sessions, users, buildings } from '../db/schema';
+import type { Db } from '../db';
+import { first } from '../db/data';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { generateCode, normalizeCode } from '../auth/passphrase';
 import { MemoryAttemptLimiter, type AttemptLimiter, type Backoff } from '../auth/rate-limit';
@@ -25,7 +25,7 @@ import {
 } from '../auth/session';
 import { slugify } from '../ids';
 import { sha256Hex } from '../crypto';
-import { audit } from './audit';
+import { logAudit } from './audit';
 import type { ServiceDeps } from './deps';
 import type { NotificationsService } from './notifications';
 import { UserError } from './errors';
@@ -88,7 +88,8 @@ export interface NewSession {
 }
 
 export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) {
-	const { db, clock, ids } = deps;
+	const { data, clock, ids } = deps;
+	const { accessTokens, households, joinCodes, memberships, residences, sessions, users, buildings } = data.t;
 	const limiter = options.limiter ?? deps.limiter ?? new MemoryAttemptLimiter(clock);
 
 	async function throttle(...attempts: Parameters<AttemptLimiter['reserve']>[0]) {
@@ -96,29 +97,29 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 		if (wait > 0) throw tooManyAttempts(wait);
 	}
 
-	function startSession(userId: string): NewSession {
+	async function startSession(userId: string): Promise<NewSession> {
 		const token = generateSessionToken(ids);
-		return { token, session: createSession(db, clock, token, userId) };
+		return { token, session: await createSession(data, clock, token, userId) };
 	}
 
-	function uniqueUsername(displayName: string): string {
+	async function uniqueUsername(displayName: string): Promise<string> {
 		const base = slugify(displayName).split('-')[0] || 'voisin';
 		for (;;) {
 			const candidate = `${base}.${generateCode(ids, 4).toLowerCase()}`;
-			if (!db.select({ id: users.id }).from(users).where(eq(users.username, candidate)).get()) return candidate;
+			if (!(await first(data.db.select({ id: users.id }).from(users).where(eq(users.username, candidate))))) return candidate;
 		}
 	}
 
-	function validJoinCode(input: string) {
+	async function validJoinCode(input: string) {
 		const code = normalizeCode(input);
-		const row = db.select().from(joinCodes).where(eq(joinCodes.code, code)).get();
+		const row = await first(data.db.select().from(joinCodes).where(eq(joinCodes.code, code)));
 		if (!row || row.revokedAt) throw new UserError('join.invalidCode', {}, 404);
 		if (row.expiresAt && row.expiresAt.getTime() <= clock.now().getTime()) throw new UserError('join.expiredCode', {}, 410);
 		return row;
 	}
 
-	function validToken(kind: 'invite' | 'reset', token: string) {
-		const row = db.select().from(accessTokens).where(eq(accessTokens.tokenHash, hashToken(kind === 'reset' ? normalizeCode(token) : token))).get();
+	async function validToken(kind: 'invite' | 'reset', token: string) {
+		const row = await first(data.db.select().from(accessTokens).where(eq(accessTokens.tokenHash, hashToken(kind === 'reset' ? normalizeCode(token) : token))));
 		const invalid = kind === 'invite' ? 'invite.invalid' : 'reset.invalidCode';
 		if (!row || row.kind !== kind || row.usedAt) throw new UserError(invalid, {}, 404);
 		if (row.expiresAt.getTime() <= clock.now().getTime()) throw new UserError(kind === 'invite' ? 'invite.expired' : 'reset.expiredCode', {}, 404);
@@ -133,16 +134,16 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 			const account = `signin-account:${username}`;
 			// Counted before hashing: a correct password gives its attempt back afterwards.
 			await throttle({ key: pair, backoff: SIGNIN_ACCOUNT_AT_ADDRESS }, { key: address, backoff: SIGNIN_ADDRESS }, { key: account, backoff: SIGNIN_ACCOUNT });
-			const user = db.select().from(users).where(eq(users.username, username)).get();
+			const user = await first(data.db.select().from(users).where(eq(users.username, username)));
 			const ok = await verifyPassword(user?.passwordHash ?? (await dummy()), password);
 			if (!user || !ok) throw new UserError('signin.invalid', {}, 400);
 			await Promise.all([limiter.clear(pair), limiter.refund(address), limiter.refund(account)]);
 			return startSession(user.id);
 		},
 
-		signOut(sessionId: string) {
-			const row = db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, sessionId)).get();
-			invalidateSession(db, sessionId);
+		async signOut(sessionId: string): Promise<void> {
+			const row = await first(data.db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, sessionId)));
+			await invalidateSession(data, sessionId);
 			// Live connections of this session are closed at once (realtime/live-auth.ts).
 			if (row) deps.bus.signal('session.ended', { userId: row.userId, sessionId });
 		},
@@ -151,26 +152,26 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 		async changePassword(actor: Actor | null, input: unknown): Promise<NewSession> {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
 			const { current, next } = parse(changePasswordSchema, input);
-			const user = db.select().from(users).where(eq(users.id, actor.id)).get();
+			const user = await first(data.db.select().from(users).where(eq(users.id, actor.id)));
 			if (!user || !(await verifyPassword(user.passwordHash, current))) throw new UserError('account.wrongPassword');
 			const passwordHash = await hashPassword(next);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, actor.id)).run();
-				invalidateUserSessions(tx, actor.id);
-				audit(tx, now, actor.id, 'account.passwordChanged', { type: 'user', id: actor.id });
+			await data.write(async (tx) => {
+				await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, actor.id));
+				await invalidateUserSessions(data, actor.id);
+				await logAudit(data, now, actor.id, 'account.passwordChanged', { type: 'user', id: actor.id });
 			});
 			deps.bus.signal('account.changed', { userId: actor.id });
 			return startSession(actor.id);
 		},
 
 		/** What the join page shows for a poster code: the residence and its dwellings. */
-		joinInfo(code: string) {
-			const row = validJoinCode(code);
-			const residence = db.select().from(residences).where(eq(residences.id, row.residenceId)).get();
+		async joinInfo(code: string) {
+			const row = await validJoinCode(code);
+			const residence = await first(data.db.select().from(residences).where(eq(residences.id, row.residenceId)));
 			if (!residence) throw new UserError('join.invalidCode', {}, 404);
-			const blds = db.select().from(buildings).where(eq(buildings.residenceId, residence.id)).orderBy(buildings.position).all();
-			const homes = db.select().from(households).where(eq(households.residenceId, residence.id)).orderBy(households.label).all();
+			const blds = await data.db.select().from(buildings).where(eq(buildings.residenceId, residence.id)).orderBy(buildings.position, buildings.id);
+			const homes = await data.db.select().from(households).where(eq(households.residenceId, residence.id)).orderBy(households.label, households.id);
 			return {
 				code: row.code,
 				residence: { id: residence.id, name: residence.name, city: residence.city },
@@ -183,39 +184,36 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 		},
 
 		async join(input: unknown, ip: string): Promise<NewSession & { username: string; residenceId: string }> {
-			const data = parse(joinSchema, input);
+			const form = parse(joinSchema, input);
 			await throttle({ key: `join:${ip}`, backoff: JOIN_ADDRESS });
-			const code = validJoinCode(data.code);
-			if (reservedNameKeys(db, code.residenceId).has(nameKey(data.displayName))) throw new ValidationError({ displayName: 'access.nameReserved' });
-			const home = db
-				.select()
-				.from(households)
-				.where(and(eq(households.id, data.householdId), eq(households.residenceId, code.residenceId)))
-				.get();
+			const code = await validJoinCode(form.code);
+			if ((await reservedNameKeys(data, code.residenceId)).has(nameKey(form.displayName))) throw new ValidationError({ displayName: 'access.nameReserved' });
+			const home = await first(
+				data.db
+					.select()
+					.from(households)
+					.where(and(eq(households.id, form.householdId), eq(households.residenceId, code.residenceId)))
+			);
 			if (!home) throw new UserError('join.chooseDwelling');
-			const passwordHash = await hashPassword(data.password);
+			const passwordHash = await hashPassword(form.password);
 			const now = clock.now();
 			const userId = ids.id();
-			const username = uniqueUsername(data.displayName);
-			transaction(db, (tx) => {
-				tx.insert(users)
-					.values({
-						id: userId,
-						username,
-						displayName: data.displayName,
-						passwordHash,
-						householdId: home.id,
-						discreet: data.discreet,
-						createdAt: now,
-						passwordChangedAt: now
-					})
-					.run();
-				tx.insert(memberships)
-					.values({ id: ids.id(), userId, spaceType: 'residence', spaceId: code.residenceId, role: 'tenant', createdAt: now })
-					.run();
-				audit(tx, now, userId, 'residence.joined', { type: 'residence', id: code.residenceId }, { code: code.code, householdId: home.id });
+			const username = await uniqueUsername(form.displayName);
+			await data.write(async (tx) => {
+				await tx.insert(users).values({
+					id: userId,
+					username,
+					displayName: form.displayName,
+					passwordHash,
+					householdId: home.id,
+					discreet: form.discreet,
+					createdAt: now,
+					passwordChangedAt: now
+				});
+				await tx.insert(memberships).values({ id: ids.id(), userId, spaceType: 'residence', spaceId: code.residenceId, role: 'tenant', createdAt: now });
+				await logAudit(data, now, userId, 'residence.joined', { type: 'residence', id: code.residenceId }, { code: code.code, householdId: home.id });
 			});
-			return { ...startSession(userId), username, residenceId: code.residenceId };
+			return { ...(await startSession(userId)), username, residenceId: code.residenceId };
 		},
 
 		/**
@@ -223,9 +221,9 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 		 * code opens the whole account, so the policy allows it only for accounts whose every space
 		 * the facilitator runs; anyone else is sent to an administrator with a message saying so.
 		 */
-		createAccessReset(actor: Actor | null, userId: string): { code: string; expiresAt: Date } {
+		async createAccessReset(actor: Actor | null, userId: string): Promise<{ code: string; expiresAt: Date }> {
 			if (!actor) throw new ForbiddenError('members.resetAccess');
-			const target = loadActor(db, userId);
+			const target = await loadActor(data, userId);
 			if (!target) {
 				if (!actor.isAdmin && !resetsIn(actor, actor.roles.keys())) throw new ForbiddenError('members.resetAccess');
 				throw new UserError('error.notFound', {}, 404);
@@ -238,100 +236,106 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 			const code = generateCode(ids, 8);
 			const now = clock.now();
 			const expiresAt = new Date(now.getTime() + RESET_LIFETIME);
-			const told = transaction(db, (tx) => {
+			const told = await data.write(async (tx) => {
 				// A new code replaces any earlier unused one.
-				tx.update(accessTokens)
+				await tx
+					.update(accessTokens)
 					.set({ usedAt: now })
-					.where(and(eq(accessTokens.userId, userId), eq(accessTokens.kind, 'reset'), isNull(accessTokens.usedAt)))
-					.run();
-				tx.insert(accessTokens)
-					.values({ id: ids.id(), tokenHash: hashToken(code), kind: 'reset', userId, expiresAt, createdBy: actor?.id ?? null, createdAt: now })
-					.run();
-				audit(tx, now, actor?.id ?? null, 'account.resetIssued', { type: 'user', id: userId });
+					.where(and(eq(accessTokens.userId, userId), eq(accessTokens.kind, 'reset'), isNull(accessTokens.usedAt)));
+				await tx.insert(accessTokens).values({ id: ids.id(), tokenHash: hashToken(code), kind: 'reset', userId, expiresAt, createdBy: actor?.id ?? null, createdAt: now });
+				await logAudit(data, now, actor?.id ?? null, 'account.resetIssued', { type: 'user', id: userId });
 				// The person hears of it (in the app, and by e-mail if she has an address): a reset she
 				// did not ask for is someone else opening her account.
-				return options.notifications?.record(tx, [userId], 'accessReset', {}, actor.id, { expiresAt: expiresAt.toISOString() }) ?? [];
+				// issue 12: sync leaf — notifications.record is still synchronous: on SQLite `tx` is the
+				// writer connection, so this runs in the unit; on PostgreSQL it waits for its conversion.
+				return options.notifications?.record(tx as unknown as Db, [userId], 'accessReset', {}, actor.id, { expiresAt: expiresAt.toISOString() }) ?? [];
 			});
 			options.notifications?.publish(told);
 			return { code, expiresAt };
 		},
 
 		async redeemReset(input: unknown, ip: string): Promise<NewSession & { username: string }> {
-			const data = parse(redeemResetSchema, input);
+			const form = parse(redeemResetSchema, input);
 			await throttle({ key: `reset:${ip}`, backoff: RESET_ADDRESS });
-			const row = validToken('reset', data.code);
-			const user = row.userId ? db.select().from(users).where(eq(users.id, row.userId)).get() : undefined;
+			const row = await validToken('reset', form.code);
+			const user = row.userId ? await first(data.db.select().from(users).where(eq(users.id, row.userId))) : undefined;
 			if (!user) throw new UserError('reset.invalidCode', {}, 404);
-			const passwordHash = await hashPassword(data.password);
+			const passwordHash = await hashPassword(form.password);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.update(accessTokens).set({ usedAt: now }).where(eq(accessTokens.id, row.id)).run();
-				tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id)).run();
-				invalidateUserSessions(tx, user.id);
-				audit(tx, now, user.id, 'account.resetRedeemed', { type: 'user', id: user.id });
+			await data.write(async (tx) => {
+				// Used once: a second redemption racing this one finds it used and changes nothing.
+				const used = await tx
+					.update(accessTokens)
+					.set({ usedAt: now })
+					.where(and(eq(accessTokens.id, row.id), isNull(accessTokens.usedAt)))
+					.returning({ id: accessTokens.id });
+				if (used.length === 0) throw new UserError('reset.invalidCode', {}, 404);
+				await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id));
+				await invalidateUserSessions(data, user.id);
+				await logAudit(data, now, user.id, 'account.resetRedeemed', { type: 'user', id: user.id });
 			});
 			deps.bus.signal('account.changed', { userId: user.id });
 			// A redeemed code was a real one: only failed guesses slow an address down.
 			await limiter.refund(`reset:${ip}`);
-			return { ...startSession(user.id), username: user.username };
+			return { ...(await startSession(user.id)), username: user.username };
 		},
 
 		/** A one-time link for staff: the link carries the token, the table only its hash. */
-		createInvite(actor: Actor | null, input: unknown): { token: string; expiresAt: Date } {
-			const data = parse(inviteSchema, input);
-			if (data.makeAdmin || !data.space) authorizeGlobal(actor, 'platform.manage');
-			else authorize(actor, 'members.invite', data.space);
-			if (data.space && !data.role) throw new UserError('validation.role');
+		async createInvite(actor: Actor | null, input: unknown): Promise<{ token: string; expiresAt: Date }> {
+			const form = parse(inviteSchema, input);
+			if (form.makeAdmin || !form.space) authorizeGlobal(actor, 'platform.manage');
+			else authorize(actor, 'members.invite', form.space);
+			if (form.space && !form.role) throw new UserError('validation.role');
 			const token = encodeBase32LowerCaseNoPadding(ids.bytes(20));
 			const now = clock.now();
 			const expiresAt = new Date(now.getTime() + INVITE_LIFETIME);
-			transaction(db, (tx) => {
-				tx.insert(accessTokens)
-					.values({
-						id: ids.id(),
-						tokenHash: hashToken(token),
-						kind: 'invite',
-						email: data.email,
-						spaceType: data.space?.type ?? null,
-						spaceId: data.space?.id ?? null,
-						role: data.role ?? null,
-						collegeId: data.collegeId ?? null,
-						makeAdmin: data.makeAdmin,
-						expiresAt,
-						createdBy: actor.id,
-						createdAt: now
-					})
-					.run();
-				audit(tx, now, actor.id, 'account.invited', { type: 'invite', id: data.email }, { space: data.space, role: data.role });
+			await data.write(async (tx) => {
+				await tx.insert(accessTokens).values({
+					id: ids.id(),
+					tokenHash: hashToken(token),
+					kind: 'invite',
+					email: form.email,
+					spaceType: form.space?.type ?? null,
+					spaceId: form.space?.id ?? null,
+					role: form.role ?? null,
+					collegeId: form.collegeId ?? null,
+					makeAdmin: form.makeAdmin,
+					expiresAt,
+					createdBy: actor.id,
+					createdAt: now
+				});
+				await logAudit(data, now, actor.id, 'account.invited', { type: 'invite', id: form.email }, { space: form.space, role: form.role });
 			});
 			return { token, expiresAt };
 		},
 
-		inviteInfo(token: string) {
-			const row = validToken('invite', token);
-			const existing = row.email ? db.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get() : undefined;
+		async inviteInfo(token: string) {
+			const row = await validToken('invite', token);
+			const existing = row.email ? await first(data.db.select({ id: users.id }).from(users).where(eq(users.email, row.email))) : undefined;
 			return { email: row.email ?? '', role: row.role, spaceType: row.spaceType, spaceId: row.spaceId, hasAccount: !!existing };
 		},
 
 		async redeemInvite(input: unknown): Promise<NewSession> {
-			const data = parse(redeemInviteSchema, input);
-			const row = validToken('invite', data.token);
+			const form = parse(redeemInviteSchema, input);
+			const row = await validToken('invite', form.token);
 			if (!row.email) throw new UserError('invite.invalid', {}, 404);
-			if (db.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get()) throw new UserError('invite.accountExists', {}, 409);
-			const passwordHash = await hashPassword(data.password);
+			if (await first(data.db.select({ id: users.id }).from(users).where(eq(users.email, row.email)))) throw new UserError('invite.accountExists', {}, 409);
+			const passwordHash = await hashPassword(form.password);
 			const now = clock.now();
 			const userId = ids.id();
 			const email = row.email;
-			transaction(db, (tx) => {
-				tx.update(accessTokens).set({ usedAt: now }).where(eq(accessTokens.id, row.id)).run();
-				tx.insert(users)
-					.values({ id: userId, username: email, email, displayName: data.displayName, passwordHash, isAdmin: row.makeAdmin, createdAt: now, passwordChangedAt: now })
-					.run();
+			await data.write(async (tx) => {
+				// Used once: a second redemption racing this one finds it used and creates nothing.
+				const used = await tx
+					.update(accessTokens)
+					.set({ usedAt: now })
+					.where(and(eq(accessTokens.id, row.id), isNull(accessTokens.usedAt)))
+					.returning({ id: accessTokens.id });
+				if (used.length === 0) throw new UserError('invite.invalid', {}, 404);
+				await tx.insert(users).values({ id: userId, username: email, email, displayName: form.displayName, passwordHash, isAdmin: row.makeAdmin, createdAt: now, passwordChangedAt: now });
 				if (row.spaceType && row.spaceId && row.role)
-					tx.insert(memberships)
-						.values({ id: ids.id(), userId, spaceType: row.spaceType, spaceId: row.spaceId, role: row.role, collegeId: row.collegeId, createdAt: now })
-						.run();
-				audit(tx, now, userId, 'account.inviteRedeemed', { type: 'user', id: userId });
+					await tx.insert(memberships).values({ id: ids.id(), userId, spaceType: row.spaceType, spaceId: row.spaceId, role: row.role, collegeId: row.collegeId, createdAt: now });
+				await logAudit(data, now, userId, 'account.inviteRedeemed', { type: 'user', id: userId });
 			});
 			return startSession(userId);
 		}

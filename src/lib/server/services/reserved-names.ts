@@ -1,8 +1,7 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
 import { nameKey } from '$lib/domain/names';
 import { staffRoles } from '$lib/domain/policy';
-import type { Db } from '../db';
-import { memberships, residences, trainingSessions, users } from '../db/schema';
+import { first, type Data } from '../db/data';
 
 /**
  * Names a newcomer may not take in a residence: those of the organisation's staff (facilitators of
@@ -10,16 +9,17 @@ import { memberships, residences, trainingSessions, users } from '../db/schema';
  * `nameKey` (case, accents, spacing and punctuation ignored). A tenant called "Claire Martin" must
  * not pass for the agency's Claire Martin.
  */
-export function reservedNameKeys(db: Db, residenceId: string): Set<string> {
-	const residence = db.select({ organisationId: residences.organisationId }).from(residences).where(eq(residences.id, residenceId)).get();
+export async function reservedNameKeys(data: Data, residenceId: string): Promise<Set<string>> {
+	const { memberships, residences, trainingSessions, users } = data.t;
+	const residence = await first(data.db.select({ organisationId: residences.organisationId }).from(residences).where(eq(residences.id, residenceId)));
 	const keys = new Set<string>();
 	const add = (rows: { displayName: string }[]) => rows.forEach((r) => keys.add(nameKey(r.displayName)));
-	add(db.select({ displayName: users.displayName }).from(users).where(eq(users.isAdmin, true)).all());
+	add(await data.db.select({ displayName: users.displayName }).from(users).where(eq(users.isAdmin, true)));
 	if (!residence) return keys;
-	const orgResidences = db.select({ id: residences.id }).from(residences).where(eq(residences.organisationId, residence.organisationId));
-	const orgTrainings = db.select({ id: trainingSessions.id }).from(trainingSessions).where(eq(trainingSessions.organisationId, residence.organisationId));
+	const orgResidences = data.db.select({ id: residences.id }).from(residences).where(eq(residences.organisationId, residence.organisationId));
+	const orgTrainings = data.db.select({ id: trainingSessions.id }).from(trainingSessions).where(eq(trainingSessions.organisationId, residence.organisationId));
 	add(
-		db
+		await data.db
 			.selectDistinct({ displayName: users.displayName })
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
@@ -32,7 +32,6 @@ export function reservedNameKeys(db: Db, residenceId: string): Set<string> {
 					)
 				)
 			)
-			.all()
 	);
 	return keys;
 }

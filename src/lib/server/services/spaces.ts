@@ -2,24 +2,11 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { authorize, can, canResetAccess, canViewAggregate, isStaff, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
 import { easyReadSchema, localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
-import {
-	agencies,
-	bodies,
-	buildings,
-	colleges,
-	households,
-	memberships,
-	organisations,
-	residencePortalSettings,
-	residences,
-	trainingSessions,
-	users
-} from '../db/schema';
+import { first } from '../db/data';
 import { loadActors } from '../auth/session';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
 import { parse } from './validate';
-import { realBody, realResidence } from './practice/marker';
 
 export interface SpaceSummary {
 	type: SpaceType;
@@ -42,21 +29,23 @@ export interface MemberView {
 }
 
 export function createSpacesService(deps: ServiceDeps) {
-	const { db } = deps;
+	const { data } = deps;
+	const { agencies, bodies, buildings, colleges, households, memberships, organisations, residencePortalSettings, residences, trainingSessions, users } = data.t;
+	// Practice residences and bodies are reached from their training session, never listed as real
+	// ones (the condition practice/marker.ts's realResidence/realBody write, on this engine's tables).
 
 	/**
 	 * One entry per person, with every role they hold in the space. Neighbours see names, roles and
 	 * a staff mark, never usernames (a username is half of a sign-in) nor ids or dwellings; those who
 	 * manage the space also get the id their forms need and whether they may reset that access.
 	 */
-	function membersOf(actor: Actor | null, space: SpaceRef): MemberView[] {
-		const rows = db
+	async function membersOf(actor: Actor | null, space: SpaceRef): Promise<MemberView[]> {
+		const rows = await data.db
 			.select({ userId: users.id, displayName: users.displayName, role: memberships.role, collegeId: memberships.collegeId })
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
-			.orderBy(asc(users.displayName), asc(memberships.createdAt))
-			.all();
+			.orderBy(asc(users.displayName), asc(memberships.createdAt), asc(memberships.id));
 		const people = new Map<string, { userId: string; displayName: string; collegeId: string | null; roles: Role[] }>();
 		for (const { role, collegeId, ...person } of rows) {
 			const entry = people.get(person.userId) ?? { ...person, collegeId: null, roles: [] };
@@ -65,8 +54,8 @@ export function createSpacesService(deps: ServiceDeps) {
 			people.set(person.userId, entry);
 		}
 		const manager = can(actor, 'space.manage', space);
-		const actors = loadActors(db, [...people.keys()]);
-		return [...people.values()].map((person, i) => {
+		const actors = await loadActors(data, [...people.keys()]);
+		return [...people].map(([, person], i) => {
 			const who = actors.get(person.userId);
 			const view: MemberView = {
 				key: `m${i}`,
@@ -86,9 +75,9 @@ export function createSpacesService(deps: ServiceDeps) {
 	return {
 		/** Every space the person belongs to, for the home page. */
 		/** The real spaces a person belongs to; practice residences and bodies are reached from their training session. */
-		mySpaces(actor: Actor | null): SpaceSummary[] {
+		async mySpaces(actor: Actor | null): Promise<SpaceSummary[]> {
 			if (!actor) return [];
-			const rows = db.select().from(memberships).where(eq(memberships.userId, actor.id)).all();
+			const rows = await data.db.select().from(memberships).where(eq(memberships.userId, actor.id)).orderBy(asc(memberships.createdAt), asc(memberships.id));
 			const byType = (type: SpaceType) => [...new Set(rows.filter((r) => r.spaceType === type).map((r) => r.spaceId))];
 			const out: SpaceSummary[] = [];
 			const push = (type: SpaceType, list: { id: string; name: string; organisation: string }[]) => {
@@ -98,42 +87,41 @@ export function createSpacesService(deps: ServiceDeps) {
 			if (resIds.length)
 				push(
 					'residence',
-					db.select({ id: residences.id, name: residences.name, organisation: organisations.name }).from(residences)
-						.innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(and(inArray(residences.id, resIds), realResidence())).all()
+					await data.db.select({ id: residences.id, name: residences.name, organisation: organisations.name }).from(residences)
+						.innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(and(inArray(residences.id, resIds), eq(residences.practice, false)))
 				);
 			const bodyIds = byType('body');
 			if (bodyIds.length)
 				push(
 					'body',
-					db.select({ id: bodies.id, name: bodies.name, organisation: organisations.name }).from(bodies)
-						.innerJoin(organisations, eq(organisations.id, bodies.organisationId)).where(and(inArray(bodies.id, bodyIds), realBody())).all()
+					await data.db.select({ id: bodies.id, name: bodies.name, organisation: organisations.name }).from(bodies)
+						.innerJoin(organisations, eq(organisations.id, bodies.organisationId)).where(and(inArray(bodies.id, bodyIds), eq(bodies.practice, false)))
 				);
 			const trainingIds = byType('training');
 			if (trainingIds.length)
 				push(
 					'training',
-					db.select({ id: trainingSessions.id, name: trainingSessions.name, organisation: organisations.name }).from(trainingSessions)
-						.innerJoin(organisations, eq(organisations.id, trainingSessions.organisationId)).where(inArray(trainingSessions.id, trainingIds)).all()
+					await data.db.select({ id: trainingSessions.id, name: trainingSessions.name, organisation: organisations.name }).from(trainingSessions)
+						.innerJoin(organisations, eq(organisations.id, trainingSessions.organisationId)).where(inArray(trainingSessions.id, trainingIds))
 				);
 			return out;
 		},
 
-		residence(actor: Actor | null, id: string) {
+		async residence(actor: Actor | null, id: string) {
 			const space = { type: 'residence', id } as const;
-			const residence = db.select().from(residences).where(eq(residences.id, id)).get();
+			const residence = await first(data.db.select().from(residences).where(eq(residences.id, id)));
 			if (!residence) throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'space.view', space);
-			const organisation = db.select().from(organisations).where(eq(organisations.id, residence.organisationId)).get();
-			const agency = residence.agencyId ? db.select().from(agencies).where(eq(agencies.id, residence.agencyId)).get() : undefined;
-			const blds = db
+			const organisation = await first(data.db.select().from(organisations).where(eq(organisations.id, residence.organisationId)));
+			const agency = residence.agencyId ? await first(data.db.select().from(agencies).where(eq(agencies.id, residence.agencyId))) : undefined;
+			const blds = await data.db
 				.select({ id: buildings.id, name: buildings.name, households: count(households.id) })
 				.from(buildings)
 				.leftJoin(households, eq(households.buildingId, buildings.id))
 				.where(eq(buildings.residenceId, id))
 				.groupBy(buildings.id)
-				.orderBy(asc(buildings.position))
-				.all();
-			const members = can(actor, 'space.members', space) ? membersOf(actor, space) : [];
+				.orderBy(asc(buildings.position), asc(buildings.id));
+			const members = can(actor, 'space.members', space) ? await membersOf(actor, space) : [];
 			return {
 				residence,
 				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
@@ -154,14 +142,14 @@ export function createSpacesService(deps: ServiceDeps) {
 			};
 		},
 
-		body(actor: Actor | null, id: string) {
+		async body(actor: Actor | null, id: string) {
 			const space = { type: 'body', id } as const;
-			const body = db.select().from(bodies).where(eq(bodies.id, id)).get();
+			const body = await first(data.db.select().from(bodies).where(eq(bodies.id, id)));
 			if (!body) throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'space.view', space);
-			const organisation = db.select().from(organisations).where(eq(organisations.id, body.organisationId)).get();
-			const collegeRows = db.select().from(colleges).where(eq(colleges.bodyId, id)).orderBy(asc(colleges.position)).all();
-			const members = can(actor, 'space.members', space) ? membersOf(actor, space) : [];
+			const organisation = await first(data.db.select().from(organisations).where(eq(organisations.id, body.organisationId)));
+			const collegeRows = await data.db.select().from(colleges).where(eq(colleges.bodyId, id)).orderBy(asc(colleges.position), asc(colleges.id));
+			const members = can(actor, 'space.members', space) ? await membersOf(actor, space) : [];
 			return {
 				body,
 				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
@@ -172,30 +160,29 @@ export function createSpacesService(deps: ServiceDeps) {
 			};
 		},
 
-		training(actor: Actor | null, id: string) {
+		async training(actor: Actor | null, id: string) {
 			const space = { type: 'training', id } as const;
-			const session = db.select().from(trainingSessions).where(eq(trainingSessions.id, id)).get();
+			const session = await first(data.db.select().from(trainingSessions).where(eq(trainingSessions.id, id)));
 			if (!session) throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'space.view', space);
-			return { session, members: can(actor, 'space.members', space) ? membersOf(actor, space) : [], myRoles: rolesIn(actor, space) };
+			return { session, members: can(actor, 'space.members', space) ? await membersOf(actor, space) : [], myRoles: rolesIn(actor, space) };
 		},
 
 		/** What anyone may read without an account: names, places, structure. Never people. */
-		publicOrganisation(slug: string) {
-			const organisation = db.select().from(organisations).where(eq(organisations.slug, slug)).get();
+		async publicOrganisation(slug: string) {
+			const organisation = await first(data.db.select().from(organisations).where(eq(organisations.slug, slug)));
 			if (!organisation) throw new UserError('error.notFound', {}, 404);
-			const res = db
+			const res = await data.db
 				.select({ id: residences.id, slug: residences.slug, name: residences.name, city: residences.city, households: count(households.id), published: residencePortalSettings.resultsPublic })
 				.from(residences)
 				.leftJoin(households, eq(households.residenceId, residences.id))
 				.leftJoin(residencePortalSettings, eq(residencePortalSettings.residenceId, residences.id))
-				.where(and(eq(residences.organisationId, organisation.id), realResidence()))
-				.groupBy(residences.id)
-				.orderBy(asc(residences.name))
-				.all();
-			const bodyRows = db.select().from(bodies).where(and(eq(bodies.organisationId, organisation.id), realBody())).orderBy(asc(bodies.name)).all();
+				.where(and(eq(residences.organisationId, organisation.id), eq(residences.practice, false)))
+				.groupBy(residences.id, residencePortalSettings.resultsPublic)
+				.orderBy(asc(residences.name), asc(residences.id));
+			const bodyRows = await data.db.select().from(bodies).where(and(eq(bodies.organisationId, organisation.id), eq(bodies.practice, false))).orderBy(asc(bodies.name), asc(bodies.id));
 			const collegeRows = bodyRows.length
-				? db.select().from(colleges).where(inArray(colleges.bodyId, bodyRows.map((b) => b.id))).orderBy(asc(colleges.position)).all()
+				? await data.db.select().from(colleges).where(inArray(colleges.bodyId, bodyRows.map((b) => b.id))).orderBy(asc(colleges.position), asc(colleges.id))
 				: [];
 			return {
 				organisation: { name: organisation.name, slug: organisation.slug, kind: organisation.kind, description: organisation.description },
@@ -210,36 +197,40 @@ export function createSpacesService(deps: ServiceDeps) {
 			};
 		},
 
-		publicOrganisations() {
-			return db.select({ name: organisations.name, slug: organisations.slug }).from(organisations).orderBy(asc(organisations.name)).all();
+		async publicOrganisations() {
+			return data.db.select({ name: organisations.name, slug: organisations.slug }).from(organisations).orderBy(asc(organisations.name), asc(organisations.slug));
 		},
 
 		/** Everyone who shares at least one space with the actor: who may see whom online. */
-		coMemberSpaces(actor: Actor): SpaceRef[] {
-			return db
-				.select({ type: memberships.spaceType, id: memberships.spaceId })
-				.from(memberships)
-				.where(eq(memberships.userId, actor.id))
-				.all()
-				.filter((s) => can(actor, 'space.view', s));
+		async coMemberSpaces(actor: Actor): Promise<SpaceRef[]> {
+			const rows = await data.db.select({ type: memberships.spaceType, id: memberships.spaceId }).from(memberships).where(eq(memberships.userId, actor.id));
+			return rows.filter((s) => can(actor, 'space.view', s));
 		},
 
-		setLocale(actor: Actor | null, locale: unknown): Locale {
+		async setLocale(actor: Actor | null, locale: unknown): Promise<Locale> {
 			const value = parse(localeSchema, locale);
-			if (actor) db.update(users).set({ locale: value }).where(eq(users.id, actor.id)).run();
+			if (actor)
+				await data.write(async (tx) => {
+					await tx.update(users).set({ locale: value }).where(eq(users.id, actor.id));
+				});
 			return value;
 		},
 
 		/** Easy-read French as the account's default for its new devices (each device keeps its own). */
 		async setEasyRead(actor: Actor | null, easyRead: unknown): Promise<boolean> {
 			const value = parse(easyReadSchema, easyRead);
-			if (actor) await db.update(users).set({ easyRead: value }).where(eq(users.id, actor.id));
+			if (actor)
+				await data.write(async (tx) => {
+					await tx.update(users).set({ easyRead: value }).where(eq(users.id, actor.id));
+				});
 			return value;
 		},
 
-		setDiscreet(actor: Actor | null, discreet: boolean) {
+		async setDiscreet(actor: Actor | null, discreet: boolean): Promise<void> {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
-			db.update(users).set({ discreet }).where(eq(users.id, actor.id)).run();
+			await data.write(async (tx) => {
+				await tx.update(users).set({ discreet }).where(eq(users.id, actor.id));
+			});
 			deps.bus.signal('account.changed', { userId: actor.id });
 		}
 	};

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role, SpaceType } from '$lib/domain/policy';
 import { hashPassword } from '../auth/password';
-import { actorOf, createSession, generateSessionToken, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken, type SessionUser } from '../auth/session';
+import { createSession, generateSessionToken, loadActor, SESSION_COOKIE, type SessionUser } from '../auth/session';
 import { openDatabase, type Db } from '../db';
 import { postgresData, sqliteData } from '../db/data';
 import { freshPostgres } from './postgres';
@@ -151,22 +151,14 @@ export async function createUser(app: TestApp, fixture: UserFixture = {}): Promi
 		for (const r of fixture.roles ?? [])
 			await tx.insert(memberships).values({ id: ids.id(), userId: id, spaceType: r.type, spaceId: r.id, role: r.role, collegeId: r.collegeId ?? null, createdAt: now });
 	});
-	return (await actorOf(data, id))!;
+	return (await loadActor(data, id))!;
 }
 
-/** A signed-in session for a user, as the Cookie header a browser would send (SQLite apps). */
-export function cookieFor(app: TestApp, userId: string): string {
-	const { db, clock, ids } = app.services.deps;
-	const token = generateSessionToken(ids);
-	createSession(db, clock, token, userId);
-	return `${SESSION_COOKIE}=${token}`;
-}
-
-/** `cookieFor` on either engine (through the async data handle). */
+/** A signed-in session for a user, as the Cookie header a browser would send (either engine). */
 export async function sessionCookie(app: TestApp, userId: string): Promise<string> {
 	const { data, clock, ids } = app.services.deps;
 	const token = generateSessionToken(ids);
-	await data.write((tx) => tx.insert(data.t.sessions).values({ id: sessionIdFromToken(token), userId, expiresAt: new Date(clock.now().getTime() + SESSION_LIFETIME) }).then(() => undefined));
+	await createSession(data, clock, token, userId);
 	return `${SESSION_COOKIE}=${token}`;
 }
 
@@ -199,7 +191,7 @@ export async function startRealtimeServer(app: TestApp, options: RealtimeOptions
 /** A minimal residence with buildings and households, created through the admin service. */
 export async function createResidence(app: TestApp, buildings: { name: string; dwellings: number }[] = [{ name: 'Bâtiment A', dwellings: 4 }]) {
 	const admin = await createUser(app, { isAdmin: true, username: `admin-${app.services.deps.ids.id()}@test.local` });
-	const org = app.services.admin.createOrganisation(admin, { name: `Bailleur ${app.services.deps.ids.id()}`, kind: 'landlord' });
-	const residence = app.services.admin.createResidence(admin, { organisationId: org.id, name: 'Résidence test', buildings });
+	const org = await app.services.admin.createOrganisation(admin, { name: `Bailleur ${app.services.deps.ids.id()}`, kind: 'landlord' });
+	const residence = await app.services.admin.createResidence(admin, { organisationId: org.id, name: 'Résidence test', buildings });
 	return { admin, org, residence };
 }

@@ -27,10 +27,10 @@ export function rememberSecret(event: RequestEvent, consultationId: string, secr
 export const readSecret = (cookies: Cookies, consultationId: string, forUser?: string) => cookies.get(secretCookie(consultationId, forUser));
 
 export function listLoad(event: RequestEvent, type: SpaceKind) {
-	return guarded(event, () => {
+	return guarded(event, async () => {
 		const { services, user } = event.locals;
 		const id = event.params.id!;
-		const space = type === 'residence' ? services.spaces.residence(user, id) : services.spaces.body(user, id);
+		const space = type === 'residence' ? await services.spaces.residence(user, id) : await services.spaces.body(user, id);
 		const name = 'residence' in space ? space.residence.name : space.body.name;
 		return { space: { type, id, name }, ...services.consultations.list(user, { type, id }) };
 	});
@@ -41,11 +41,11 @@ export function newLoad(event: RequestEvent, type: SpaceKind) {
 		const { services, user } = event.locals;
 		const id = event.params.id!;
 		if (type === 'residence') {
-			const r = services.spaces.residence(user, id);
+			const r = await services.spaces.residence(user, id);
 			const proposals = (await services.proposals.board(user, id)).cards.filter((c) => !c.hidden).map((c) => ({ id: c.id, title: c.title, costEuros: c.costEuros }));
 			return { space: { type, id, name: r.residence.name }, buildings: r.buildings.map((b) => ({ id: b.id, name: b.name })), colleges: [], proposals, proxyLimit: null };
 		}
-		const b = services.spaces.body(user, id);
+		const b = await services.spaces.body(user, id);
 		return { space: { type, id, name: b.body.name }, buildings: [], colleges: b.colleges.map((c) => ({ id: c.id, name: c.name, weight: c.weight })), proposals: [], proxyLimit: b.body.proxyLimit };
 	});
 }

@@ -7,16 +7,16 @@ function space(value: FormDataEntryValue | null) {
 	return type && id ? { type, id } : undefined;
 }
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = url.searchParams.get('q') ?? '';
-	return { q, users: locals.services.admin.findUsers(locals.user, q), spaces: locals.services.admin.allSpaces(locals.user) };
+	return { q, users: await locals.services.admin.findUsers(locals.user, q), spaces: await locals.services.admin.allSpaces(locals.user) };
 };
 
 export const actions: Actions = adminActions({
 	assign: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.admin.assignRole(event.locals.user, {
+		return act(event, data, async () => {
+			await event.locals.services.admin.assignRole(event.locals.user, {
 				userId: data.get('userId'),
 				space: space(data.get('space')),
 				role: data.get('role'),
@@ -27,12 +27,12 @@ export const actions: Actions = adminActions({
 	},
 	reset: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => ({ reset: event.locals.services.auth.createAccessReset(event.locals.user, String(data.get('userId') ?? '')) }));
+		return act(event, data, async () => ({ reset: await event.locals.services.auth.createAccessReset(event.locals.user, String(data.get('userId') ?? '')) }));
 	},
 	invite: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			const { token, expiresAt } = event.locals.services.auth.createInvite(event.locals.user, {
+		return act(event, data, async () => {
+			const { token, expiresAt } = await event.locals.services.auth.createInvite(event.locals.user, {
 				email: data.get('email'),
 				space: space(data.get('space')),
 				role: data.get('role') || undefined,

@@ -3,7 +3,7 @@ import { beginSession } from '$lib/server/auth/cookies';
 import { act, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => guarded(event, () => ({ invite: event.locals.services.auth.inviteInfo(event.params.token) }));
+export const load: PageServerLoad = (event) => guarded(event, async () => ({ invite: await event.locals.services.auth.inviteInfo(event.params.token) }));
 
 export const actions: Actions = {
 	default: async (event) => {
@@ -14,7 +14,7 @@ export const actions: Actions = {
 				displayName: data.get('displayName'),
 				password: data.get('password')
 			});
-			beginSession(event, done);
+			await beginSession(event, done);
 			return null;
 		});
 		if (result) return result;

@@ -6,8 +6,8 @@ import { setWelcomePassphrase } from '$lib/server/welcome-flash';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => ({
-		info: event.locals.services.auth.joinInfo(event.params.code),
+	guarded(event, async () => ({
+		info: await event.locals.services.auth.joinInfo(event.params.code),
 		suggestion: generatePassphrase(event.locals.services.deps.ids),
 		signedIn: !!event.locals.user
 	}));
@@ -23,7 +23,7 @@ export const actions: Actions = {
 				password: data.get('password'),
 				discreet: data.get('discreet') === 'on'
 			}, clientIp(event));
-			beginSession(event, joined);
+			await beginSession(event, joined);
 			setWelcomePassphrase(event.cookies, String(data.get('password') ?? ''), event.url);
 			return joined;
 		});

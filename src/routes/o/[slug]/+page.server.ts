@@ -4,7 +4,7 @@ import type { PageServerLoad } from './$types';
 /** Public: no account needed, no personal data. */
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => ({
-		...event.locals.services.spaces.publicOrganisation(event.params.slug),
+		...(await event.locals.services.spaces.publicOrganisation(event.params.slug)),
 		// The residences and bodies that publish indicators (issue 14).
 		publishedIndicators: await event.locals.services.indicators.portalList(event.params.slug)
 	}));

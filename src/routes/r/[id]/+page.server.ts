@@ -5,10 +5,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const view = services.spaces.residence(user, event.params.id);
+		const view = await services.spaces.residence(user, event.params.id);
 		return {
 			...view,
-			joinCodes: view.can.invite ? services.admin.listJoinCodes(user, event.params.id) : [],
+			joinCodes: view.can.invite ? await services.admin.listJoinCodes(user, event.params.id) : [],
 			boardCount: (await services.proposals.board(user, event.params.id)).cards.length,
 			openVotes: services.consultations.list(user, { type: 'residence', id: event.params.id }).items.filter((c) => c.status === 'open').length,
 			overdue: await services.register.overdue(user, { type: 'residence', id: event.params.id })
@@ -18,15 +18,15 @@ export const load: PageServerLoad = (event) =>
 export const actions: Actions = {
 	createCode: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			const row = event.locals.services.admin.createJoinCode(event.locals.user, { residenceId: event.params.id, validDays: data.get('validDays') || undefined });
+		return act(event, data, async () => {
+			const row = await event.locals.services.admin.createJoinCode(event.locals.user, { residenceId: event.params.id, validDays: data.get('validDays') || undefined });
 			return { createdCode: row.code };
 		});
 	},
 	revokeCode: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.admin.revokeJoinCode(event.locals.user, String(data.get('code') ?? ''));
+		return act(event, data, async () => {
+			await event.locals.services.admin.revokeJoinCode(event.locals.user, String(data.get('code') ?? ''));
 			return { revoked: true };
 		});
 	},
@@ -42,9 +42,9 @@ export const actions: Actions = {
 	},
 	resetAccess: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const userId = String(data.get('userId') ?? '');
-			const { code, expiresAt } = event.locals.services.auth.createAccessReset(event.locals.user, userId);
+			const { code, expiresAt } = await event.locals.services.auth.createAccessReset(event.locals.user, userId);
 			return { reset: { userId, code, expiresAt } };
 		});
 	}

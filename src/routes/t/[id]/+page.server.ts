@@ -3,9 +3,9 @@ import { act, formText, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const space = services.spaces.training(user, event.params.id);
+		const space = await services.spaces.training(user, event.params.id);
 		return { ...space, practice: services.practice.overview(user, event.params.id), anonymisable: services.practice.anonymisable(user, event.params.id), me: user?.id ?? null };
 	});
 

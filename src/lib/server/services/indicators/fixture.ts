@@ -33,7 +33,7 @@ export async function indicatorWorld(app: TestApp) {
 		{ name: 'Bâtiment A', dwellings: 4 },
 		{ name: 'Bâtiment B', dwellings: 3 }
 	]);
-	const agency = app.services.admin.createAgency(admin, { organisationId: org.id, name: 'Agence Sud' });
+	const agency = await app.services.admin.createAgency(admin, { organisationId: org.id, name: 'Agence Sud' });
 	db.update(residences).set({ agencyId: agency.id }).where(eq(residences.id, residence.id)).run();
 	const blds = db.select().from(buildings).where(eq(buildings.residenceId, residence.id)).orderBy(asc(buildings.position)).all();
 	const [bA, bB] = blds as [(typeof blds)[0], (typeof blds)[0]];

@@ -79,7 +79,7 @@ describe('residence indicators on a hand-built residence (7 households, A: 4, B:
 describe('practice spaces never count', () => {
 	it('leaves a practice residence of the agency out, and has no page for it', async () => {
 		const { db } = app.services.deps;
-		const practice = app.services.admin.createResidence(w.admin, { organisationId: w.org.id, agencyId: w.agency.id, name: 'Résidence fictive', buildings: [{ name: 'X', dwellings: 5 }] });
+		const practice = await app.services.admin.createResidence(w.admin, { organisationId: w.org.id, agencyId: w.agency.id, name: 'Résidence fictive', buildings: [{ name: 'X', dwellings: 5 }] });
 		db.update(residences).set({ practice: true }).where(eq(residences.id, practice.id)).run();
 		const home = db.select().from(households).where(eq(households.residenceId, practice.id)).all()[0]!;
 		const trainee = await createUser(app, { username: 'trainee', householdId: home.id, roles: [{ type: 'residence', id: practice.id, role: 'tenant' }] });
@@ -131,7 +131,7 @@ describe('who sees what, and crafted periods', () => {
 	it('offers the survey link only to those the policy lets manage surveys (not body members, not agency pages)', async () => {
 		expect((await residence()).can).toEqual({ surveys: true, activities: true, publish: true });
 		expect((await report({ type: 'agency', id: w.agency.id })).can).toEqual({ surveys: false, activities: false, publish: false });
-		const body = app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
+		const body = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
 		const member = await createUser(app, { username: 'membre', roles: [{ type: 'body', id: body.id, role: 'member' }] });
 		const seen = await report({ type: 'body', id: body.id }, member);
 		expect(seen.can).toEqual({ surveys: false, activities: false, publish: false });

@@ -59,7 +59,7 @@ describe('publishing indicators on the public portal', () => {
 		expect(await code(svc().publication(other, residence()))).toBe('forbidden');
 		expect(await code(svc().publish(w.claire, { ...residence(), indicators: ['meetingsHeld'] }))).toBe('error.notFound');
 		expect(await code(svc().publish(w.claire, { type: 'agency', id: w.agency.id, indicators: [] }))).toBe('invalid');
-		const body = app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
+		const body = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
 		const member = await createUser(app, { username: 'membre', roles: [{ type: 'body', id: body.id, role: 'member' }] });
 		const chair = await createUser(app, { username: 'chair', roles: [{ type: 'body', id: body.id, role: 'chair' }] });
 		expect(await code(svc().publish(member, { type: 'body', id: body.id, indicators: ['meetingsHeld'] }))).toBe('forbidden');
@@ -75,7 +75,7 @@ describe('publishing indicators on the public portal', () => {
 
 	it('answers 404 for another organisation’s slug, a practice residence or a garbage address, and refuses a crafted period', async () => {
 		await svc().publish(w.claire, { ...residence(), indicators: ['participationAny'] });
-		const other = app.services.admin.createOrganisation(w.admin, { name: 'Autre bailleur', kind: 'landlord' });
+		const other = await app.services.admin.createOrganisation(w.admin, { name: 'Autre bailleur', kind: 'landlord' });
 		expect(await code(svc().publicReport(other.slug, residence()))).toBe('error.notFound');
 		expect(await code(svc().publicReport('nope', residence()))).toBe('error.notFound');
 		expect(await code(svc().publicReport(w.org.slug, { type: 'agency', id: w.agency.id }))).toBe('error.notFound');

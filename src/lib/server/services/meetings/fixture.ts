@@ -8,8 +8,8 @@ import { createUser, type TestApp } from '../../testing';
 
 export async function createBodyFixture(app: TestApp, extraMembers = 0) {
 	const admin = await createUser(app, { isAdmin: true, username: `admin-${app.services.deps.ids.id()}@test.local` });
-	const org = app.services.admin.createOrganisation(admin, { name: `Réseau ${app.services.deps.ids.id()}`, kind: 'network' });
-	const body = app.services.admin.createBody(admin, {
+	const org = await app.services.admin.createOrganisation(admin, { name: `Réseau ${app.services.deps.ids.id()}`, kind: 'network' });
+	const body = await app.services.admin.createBody(admin, {
 		organisationId: org.id,
 		name: 'Comité test',
 		proxyLimit: 1,

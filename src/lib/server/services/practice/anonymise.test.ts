@@ -32,17 +32,17 @@ describe('a scenario from a real residence, anonymised', () => {
 	});
 
 	it('keeps the shape (buildings, dwellings, idea titles) and no personal data; only staff of that residence who train may', async () => {
-		const now = (a: Actor) => loadActor(app.services.deps.db, a.id)!;
-		expect(app.services.practice.anonymisable(now(staff), T).map((r) => r.id)).toEqual([residenceId]);
-		expect(app.services.practice.anonymisable(now(trainerOnly), T)).toEqual([]);
-		const { id } = app.services.practice.importResidence(now(staff), T, residenceId);
+		const now = async (a: Actor) => (await loadActor(app.services.deps.data, a.id))!;
+		expect(app.services.practice.anonymisable(await now(staff), T).map((r) => r.id)).toEqual([residenceId]);
+		expect(app.services.practice.anonymisable(await now(trainerOnly), T)).toEqual([]);
+		const { id } = app.services.practice.importResidence(await now(staff), T, residenceId);
 		const row = app.services.deps.db.select().from(practiceScenarios).all().find((r) => r.id === id)!;
 		const json = JSON.stringify(row.data);
 		for (const personal of ['Josiane', 'Lemaire', 'josiane', 'example.org', '06 12 34', 'Claire', '3e étage']) expect(json).not.toContain(personal);
 		const data = row.data as { space: { buildings: { name: string; households: number }[] }; ideas: { title: string; description: string }[] };
 		expect(data.space.buildings).toEqual([expect.objectContaining({ name: 'Bâtiment 1', households: 6 }), expect.objectContaining({ name: 'Bâtiment 2', households: 3 })]);
 		expect(data.ideas.map((i) => i.title)).toEqual(['Le jardin de …', 'Appeler … ou …', 'Des bancs près de l’aire de jeux']);
-		expect(() => app.services.practice.importResidence(now(trainerOnly), T, residenceId)).toThrow(ForbiddenError);
+		await expect(async () => app.services.practice.importResidence(await now(trainerOnly), T, residenceId)).rejects.toThrow(ForbiddenError);
 		expect(app.services.deps.db.select().from(practiceScenarios).all()).toHaveLength(1);
 	});
 });

@@ -52,6 +52,6 @@ describe('practice marker', () => {
 		expect(listed).toEqual([{ s: 'r-real' }, { s: null }]);
 		// The home page lists real spaces only: a practice copy is reached from its training session.
 		const actor = { id: u, isAdmin: false, roles: new Map([['residence:r-real', ['tenant' as const]], ['residence:r-prac', ['tenant' as const]], ['body:b-real', ['member' as const]], ['body:b-prac', ['member' as const]]]) };
-		expect(app.services.spaces.mySpaces(actor).map((s) => `${s.type}:${s.id}`)).toEqual(['residence:r-real', 'body:b-real']);
+		expect((await app.services.spaces.mySpaces(actor)).map((s) => `${s.type}:${s.id}`)).toEqual(['residence:r-real', 'body:b-real']);
 	});
 });

@@ -27,23 +27,23 @@ beforeEach(async () => {
 afterEach(() => app.close());
 
 /** The actor as they are now: every door loads it again (roles, read-only practice spaces). */
-const now = (a: Actor) => loadActor(app.services.deps.db, a.id)!;
+const now = async (a: Actor) => (await loadActor(app.services.deps.data, a.id))!;
 const practice = () => app.services.practice;
 
 async function startWithTwo(scenarioId = 'shipped:aventuriere:fr') {
-	const { id } = await practice().start(now(trainer), T, { scenarioId });
-	const code = practice().session(now(trainer), id).session.code!;
-	practice().join(now(julien), T, { code: code.toLowerCase() });
-	practice().join(now(amina), T, { code });
+	const { id } = await practice().start(await now(trainer), T, { scenarioId });
+	const code = practice().session(await now(trainer), id).session.code!;
+	practice().join(await now(julien), T, { code: code.toLowerCase() });
+	practice().join(await now(amina), T, { code });
 	return { id, code };
 }
-const currentSpace = (id: string) => practice().session(now(trainer), id).run!;
+const currentSpace = async (id: string) => practice().session(await now(trainer), id).run!;
 
 describe('practice sessions', () => {
 	it('trainees join with the code, get a role and read only their own brief', async () => {
 		const { id } = await startWithTwo();
-		const j = practice().session(now(julien), id);
-		const a = practice().session(now(amina), id);
+		const j = practice().session(await now(julien), id);
+		const a = practice().session(await now(amina), id);
 		expect(j.myRole?.key).toBe('locataire-a');
 		expect(a.myRole?.key).toBe('locataire-b');
 		expect(j.myRole?.brief).toContain('bâtiment A');
@@ -51,59 +51,59 @@ describe('practice sessions', () => {
 		expect(j.scenario.roles.every((r) => r.brief === null)).toBe(true);
 		expect(JSON.stringify(j)).not.toContain(a.myRole!.brief);
 		// The door a curious trainee would try.
-		expect(() => practice().brief(now(julien), id, 'locataire-b')).toThrow(ForbiddenError);
-		expect(practice().brief(now(julien), id, 'locataire-a').brief).toBe(j.myRole!.brief);
-		expect(practice().brief(now(trainer), id, 'locataire-b').brief).toBe(a.myRole!.brief);
+		await expect(async () => practice().brief(await now(julien), id, 'locataire-b')).rejects.toThrow(ForbiddenError);
+		expect(practice().brief(await now(julien), id, 'locataire-a').brief).toBe(j.myRole!.brief);
+		expect(practice().brief(await now(trainer), id, 'locataire-b').brief).toBe(a.myRole!.brief);
 		// The code is for trainers' eyes; someone outside the training cannot join or look.
 		expect(j.session.code).toBeNull();
-		expect(() => practice().join(now(outsider), T, { code: practice().session(now(trainer), id).session.code })).toThrow(ForbiddenError);
-		expect(() => practice().session(now(outsider), id)).toThrow(ForbiddenError);
-		expect(() => practice().join(now(julien), T, { code: 'PRA-NOPE' })).toThrow(UserError);
+		await expect(async () => practice().join(await now(outsider), T, { code: practice().session(await now(trainer), id).session.code })).rejects.toThrow(ForbiddenError);
+		await expect(async () => practice().session(await now(outsider), id)).rejects.toThrow(ForbiddenError);
+		await expect(async () => practice().join(await now(julien), T, { code: 'PRA-NOPE' })).rejects.toThrow(UserError);
 	});
 
 	it('the run plays in a separate practice residence on the real board', async () => {
 		const { id } = await startWithTwo();
-		const run = currentSpace(id);
+		const run = await currentSpace(id);
 		const board = app.services.proposals;
-		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
-		await board.comment(now(amina), { proposalId: pid, body: 'Bonne idée' });
+		const { id: pid } = await board.propose(await now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
+		await board.comment(await now(amina), { proposalId: pid, body: 'Bonne idée' });
 		const row = app.services.deps.db.select().from(proposals).where(eq(proposals.id, pid)).get()!;
 		expect(row.spaceId).toBe(run.spaceId);
 		// Julien's comment notifications would go to real people: none are recorded in practice.
 		expect(app.services.deps.db.select().from(notifications).all()).toEqual([]);
 		// The trainer watches, read-only: she does not play in the trainees' place.
-		await expect(board.propose(now(trainer), { residenceId: run.spaceId, title: 'Idée de la formatrice' })).rejects.toThrow(ForbiddenError);
+		await expect(board.propose(await now(trainer), { residenceId: run.spaceId, title: 'Idée de la formatrice' })).rejects.toThrow(ForbiddenError);
 	});
 
 	it('pause makes the space read-only for everyone, at every door; resume gives it back', async () => {
 		const { id } = await startWithTwo();
-		const run = currentSpace(id);
+		const run = await currentSpace(id);
 		const board = app.services.proposals;
-		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Avant la pause' });
+		const { id: pid } = await board.propose(await now(julien), { residenceId: run.spaceId, title: 'Avant la pause' });
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
-		practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'agent' });
-		practice().pause(now(trainer), id);
-		expect(() => practice().pause(now(trainer), id)).toThrow(UserError);
-		await expect(board.propose(now(julien), { residenceId: run.spaceId, title: 'Pendant la pause' })).rejects.toThrow(ForbiddenError);
-		expect(() => board.comment(now(amina), { proposalId: pid, body: 'Pendant la pause' })).toThrow(ForbiddenError);
-		expect(() => board.setSupport(now(amina), { proposalId: pid, on: true })).toThrow(ForbiddenError);
-		expect(() => app.services.consultations.open(now(julien), { consultationId: vote.id })).toThrow(ForbiddenError);
-		expect(() => practice().assign(now(trainer), id, { userId: amina.id, roleKey: 'gardien' })).not.toThrow();
+		practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'agent' });
+		practice().pause(await now(trainer), id);
+		await expect(async () => practice().pause(await now(trainer), id)).rejects.toThrow(UserError);
+		await expect(board.propose(await now(julien), { residenceId: run.spaceId, title: 'Pendant la pause' })).rejects.toThrow(ForbiddenError);
+		await expect(async () => board.comment(await now(amina), { proposalId: pid, body: 'Pendant la pause' })).rejects.toThrow(ForbiddenError);
+		await expect(async () => board.setSupport(await now(amina), { proposalId: pid, on: true })).rejects.toThrow(ForbiddenError);
+		await expect(async () => app.services.consultations.open(await now(julien), { consultationId: vote.id })).rejects.toThrow(ForbiddenError);
+		await expect(async () => practice().assign(await now(trainer), id, { userId: amina.id, roleKey: 'gardien' })).not.toThrow();
 		// Reading still works.
-		expect(await app.services.proposals.board(now(amina), run.spaceId)).toBeTruthy();
-		expect(practice().session(now(julien), id).run!.status).toBe('paused');
-		practice().resume(now(trainer), id);
-		await board.comment(now(amina), { proposalId: pid, body: 'Après la pause' });
-		app.services.consultations.open(now(julien), { consultationId: vote.id });
+		expect(await app.services.proposals.board(await now(amina), run.spaceId)).toBeTruthy();
+		expect(practice().session(await now(julien), id).run!.status).toBe('paused');
+		practice().resume(await now(trainer), id);
+		await board.comment(await now(amina), { proposalId: pid, body: 'Après la pause' });
+		app.services.consultations.open(await now(julien), { consultationId: vote.id });
 		// Only the trainer pauses.
-		expect(() => practice().pause(now(julien), id)).toThrow(ForbiddenError);
+		await expect(async () => practice().pause(await now(julien), id)).rejects.toThrow(ForbiddenError);
 	});
 
 	it('reset restores the exact starting state, table by table and document by document; the earlier run stays readable', async () => {
 		const { id } = await startWithTwo();
 		const db = app.services.deps.db;
 		const real = new Set([trainer.id, julien.id, amina.id]);
-		const first = currentSpace(id);
+		const first = await currentSpace(id);
 		const before = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
 		expect(before.tables.households).toHaveLength(50);
 		expect(Object.keys(before.documents).filter((k) => k.startsWith('description:'))).toHaveLength(2);
@@ -111,10 +111,10 @@ describe('practice sessions', () => {
 
 		// Things happen: an idea, a comment, a support, an edit of a description, a vote opened.
 		const board = app.services.proposals;
-		const { id: pid } = await board.propose(now(julien), { residenceId: first.spaceId, title: 'Nouvelle idée', description: 'Texte' });
+		const { id: pid } = await board.propose(await now(julien), { residenceId: first.spaceId, title: 'Nouvelle idée', description: 'Texte' });
 		const seeded = db.select().from(proposals).where(eq(proposals.spaceId, first.spaceId)).all().find((p) => p.title.startsWith('Un jardin'))!;
-		await board.comment(now(amina), { proposalId: seeded.id, body: 'Oui !' });
-		await board.setSupport(now(amina), { proposalId: pid, on: true });
+		await board.comment(await now(amina), { proposalId: seeded.id, body: 'Oui !' });
+		await board.setSupport(await now(amina), { proposalId: pid, on: true });
 		app.services.collab.seedDescription(pid, 'Texte');
 		app.services.collab.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
 		const vote = db.select().from(consultations).where(eq(consultations.spaceId, first.spaceId)).get()!;
@@ -124,11 +124,11 @@ describe('practice sessions', () => {
 		expect(during).not.toEqual(before);
 
 		// A vote is open: resetting needs a confirmation, and nothing changes without it.
-		await expect(practice().reset(now(trainer), id, {})).rejects.toMatchObject({ code: 'practice.error.voteOpen' });
-		expect(currentSpace(id).number).toBe(1);
-		const { runNumber } = await practice().reset(now(trainer), id, { confirm: 'on' });
+		await expect(practice().reset(await now(trainer), id, {})).rejects.toMatchObject({ code: 'practice.error.voteOpen' });
+		expect((await currentSpace(id)).number).toBe(1);
+		const { runNumber } = await practice().reset(await now(trainer), id, { confirm: 'on' });
 		expect(runNumber).toBe(2);
-		const second = currentSpace(id);
+		const second = await currentSpace(id);
 		expect(second.spaceId).not.toBe(first.spaceId);
 		const after = snapshotSpace(db, { type: 'residence', id: second.spaceId }, real);
 		for (const table of Object.keys(before.tables)) expect(after.tables[table], table).toEqual(before.tables[table]);
@@ -137,56 +137,56 @@ describe('practice sessions', () => {
 
 		// The first run is kept as it ended, and is read-only.
 		expect(snapshotSpace(db, { type: 'residence', id: first.spaceId }, real)).toEqual(during);
-		expect(() => board.comment(now(amina), { proposalId: seeded.id, body: 'Trop tard' })).toThrow(ForbiddenError);
+		await expect(async () => board.comment(await now(amina), { proposalId: seeded.id, body: 'Trop tard' })).rejects.toThrow(ForbiddenError);
 		expect(db.select().from(practiceRuns).all().map((r) => [r.number, r.status]).sort()).toEqual([
 			[1, 'closed'],
 			[2, 'active']
 		]);
 		// Same people, same roles, in the new space.
-		expect(practice().session(now(julien), id).myRole?.key).toBe('locataire-a');
+		expect(practice().session(await now(julien), id).myRole?.key).toBe('locataire-a');
 	});
 
 	it('the trainer gives a trainee another role between runs', async () => {
 		const { id } = await startWithTwo();
-		practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'agent' });
-		expect(practice().session(now(julien), id).myRole?.key).toBe('agent');
-		const run = currentSpace(id);
-		expect(now(julien).roles.get(`residence:${run.spaceId}`)).toEqual(['facilitator']);
+		practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'agent' });
+		expect(practice().session(await now(julien), id).myRole?.key).toBe('agent');
+		const run = await currentSpace(id);
+		expect((await now(julien)).roles.get(`residence:${run.spaceId}`)).toEqual(['facilitator']);
 		// Playing the agency's facilitator makes nobody staff outside the run (badge, reserved name, resets).
-		expect(isStaff(now(julien))).toBe(false);
-		expect(() => practice().assign(now(trainer), id, { userId: julien.id, roleKey: 'nope' })).toThrow(UserError);
-		expect(() => practice().assign(now(julien), id, { userId: amina.id, roleKey: 'agent' })).toThrow(ForbiddenError);
-		await practice().reset(now(trainer), id, {});
-		expect(now(julien).roles.get(`residence:${currentSpace(id).spaceId}`)).toEqual(['facilitator']);
+		expect(isStaff(await now(julien))).toBe(false);
+		await expect(async () => practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'nope' })).rejects.toThrow(UserError);
+		await expect(async () => practice().assign(await now(julien), id, { userId: amina.id, roleKey: 'agent' })).rejects.toThrow(ForbiddenError);
+		await practice().reset(await now(trainer), id, {});
+		expect((await now(julien)).roles.get(`residence:${(await currentSpace(id)).spaceId}`)).toEqual(['facilitator']);
 	});
 
 	it('debrief figures on a scripted run', async () => {
 		const { id } = await startWithTwo();
-		const run = currentSpace(id);
+		const run = await currentSpace(id);
 		const board = app.services.proposals;
 		app.clock.advance(60_000);
-		const { id: pid } = await board.propose(now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
+		const { id: pid } = await board.propose(await now(julien), { residenceId: run.spaceId, title: 'Une boîte à livres' });
 		app.clock.advance(30_000);
-		await board.comment(now(amina), { proposalId: pid, body: 'Oui, près de l’entrée' });
-		await board.setSupport(now(amina), { proposalId: pid, on: true });
+		await board.comment(await now(amina), { proposalId: pid, body: 'Oui, près de l’entrée' });
+		await board.setSupport(await now(amina), { proposalId: pid, on: true });
 		app.clock.advance(90_000);
-		practice().step(now(trainer), id, { stepKey: 'idees' });
+		practice().step(await now(trainer), id, { stepKey: 'idees' });
 		app.clock.advance(120_000);
-		practice().step(now(trainer), id, { stepKey: 'priorite' });
+		practice().step(await now(trainer), id, { stepKey: 'priorite' });
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
 		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${run.spaceId}`, ['facilitator']]]) };
 		app.services.consultations.open(facilitator, { consultationId: vote.id });
-		const option = app.services.consultations.view(now(julien), vote.id).options[0]!;
+		const option = app.services.consultations.view(await now(julien), vote.id).options[0]!;
 		app.clock.advance(30_000);
-		await app.services.consultations.cast(now(julien), { consultationId: vote.id, ballot: { choice: option.id } });
+		await app.services.consultations.cast(await now(julien), { consultationId: vote.id, ballot: { choice: option.id } });
 		app.clock.advance(30_000);
-		practice().end(now(trainer), id);
-		practice().reflect(now(julien), { runId: run.id, body: 'J’aurais dû écouter davantage.' });
+		practice().end(await now(trainer), id);
+		practice().reflect(await now(julien), { runId: run.id, body: 'J’aurais dû écouter davantage.' });
 		app.clock.advance(1000);
-		practice().reflect(now(trainer), { runId: run.id, body: 'Bonne écoute de Julien.', aboutId: julien.id });
-		expect(() => practice().reflect(now(julien), { runId: run.id, body: 'x', aboutId: amina.id })).toThrow(ForbiddenError);
+		practice().reflect(await now(trainer), { runId: run.id, body: 'Bonne écoute de Julien.', aboutId: julien.id });
+		await expect(async () => practice().reflect(await now(julien), { runId: run.id, body: 'x', aboutId: amina.id })).rejects.toThrow(ForbiddenError);
 
-		const d = practice().debrief(now(trainer), id, 1);
+		const d = practice().debrief(await now(trainer), id, 1);
 		expect(d.counts).toEqual({ proposals: 1, comments: 1, supports: 1, votes: 1, speeches: 0, observations: 0 });
 		expect(d.proposed).toEqual([{ title: 'Une boîte à livres', who: 'Julien', role: 'Locataire du bâtiment A', status: 'idea' }]);
 		expect(d.timeline.map((t) => [t.kind, t.who])).toEqual([
@@ -210,97 +210,97 @@ describe('practice sessions', () => {
 		]);
 		expect(d.reflections.map((r) => r.body)).toEqual(['J’aurais dû écouter davantage.', 'Bonne écoute de Julien.']);
 		// Amina sees her run, not the trainer's comment addressed to Julien.
-		const forAmina = practice().debrief(now(amina), id, 1);
+		const forAmina = practice().debrief(await now(amina), id, 1);
 		expect(forAmina.reflections.map((r) => r.body)).toEqual(['J’aurais dû écouter davantage.']);
-		const csv = practice().debriefCsv(now(trainer), id, 1, (k) => k).body;
+		const csv = practice().debriefCsv(await now(trainer), id, 1, (k) => k).body;
 		expect(csv).toContain('count.proposals');
 		expect(csv).toContain('Une boîte à livres');
 		// Progress across sessions.
-		const p = practice().progress(now(julien), T, julien.id);
+		const p = practice().progress(await now(julien), T, julien.id);
 		expect(p.runs).toHaveLength(1);
 		expect(p.runs[0]).toMatchObject({ role: 'Locataire du bâtiment A', reflection: 'J’aurais dû écouter davantage.', trainerComment: 'Bonne écoute de Julien.' });
 		expect(p.runs[0]!.steps).toHaveLength(3);
-		expect(() => practice().progress(now(amina), T, julien.id)).toThrow(ForbiddenError);
+		await expect(async () => practice().progress(await now(amina), T, julien.id)).rejects.toThrow(ForbiddenError);
 	});
 
 	it('the trainer and invited observers watch a run live and note observations for the debrief; trainees and outsiders cannot', async () => {
 		const { id } = await startWithTwo('shipped:instance:fr');
-		const run = currentSpace(id);
+		const run = await currentSpace(id);
 		const lea = await createUser(app, { username: 'lea', displayName: 'Léa', roles: [{ type: 'training', id: T, role: 'trainee' }] });
-		practice().add(now(trainer), id, { userId: lea.id, kind: 'observer' });
+		practice().add(await now(trainer), id, { userId: lea.id, kind: 'observer' });
 		// Julien chairs and opens the meeting; Amina is present and raises her hand.
 		const meeting = app.services.deps.db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).get()!;
-		await app.services.meetings.open(now(julien), { meetingId: meeting.id });
-		await app.services.meetings.checkIn(now(julien), { meetingId: meeting.id, userId: amina.id });
-		await app.services.meetings.moveTo(now(julien), { meetingId: meeting.id, expected: '', to: 'next' });
-		await app.services.meetings.raiseHand(now(amina), { meetingId: meeting.id });
+		await app.services.meetings.open(await now(julien), { meetingId: meeting.id });
+		await app.services.meetings.checkIn(await now(julien), { meetingId: meeting.id, userId: amina.id });
+		await app.services.meetings.moveTo(await now(julien), { meetingId: meeting.id, expected: '', to: 'next' });
+		await app.services.meetings.raiseHand(await now(amina), { meetingId: meeting.id });
 
 		// The chair opens the prepared vote; Amina votes for: the watchers see the turnout only while it is open.
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
-		app.services.consultations.open(now(julien), { consultationId: vote.id });
-		await app.services.consultations.cast(now(amina), { consultationId: vote.id, ballot: { position: 'for' } });
-		expect(practice().watch(now(trainer), id).votes[0]).toMatchObject({ status: 'open', turnout: 1, rows: [] });
-		app.services.consultations.close(now(julien), { consultationId: vote.id });
-		expect(practice().watch(now(trainer), id).votes[0]!.rows.map((r) => [r.label, r.count])).toEqual([['yes', 1], ['no', 0], ['abstain', 0]]);
+		app.services.consultations.open(await now(julien), { consultationId: vote.id });
+		await app.services.consultations.cast(await now(amina), { consultationId: vote.id, ballot: { position: 'for' } });
+		expect(practice().watch(await now(trainer), id).votes[0]).toMatchObject({ status: 'open', turnout: 1, rows: [] });
+		app.services.consultations.close(await now(julien), { consultationId: vote.id });
+		expect(practice().watch(await now(trainer), id).votes[0]!.rows.map((r) => [r.label, r.count])).toEqual([['yes', 1], ['no', 0], ['abstain', 0]]);
 
-		const view = practice().watch(now(trainer), id);
+		const view = practice().watch(await now(trainer), id);
 		expect(view.room[0]).toMatchObject({ status: 'open', currentItem: 'Ouverture et quorum', present: [{ name: 'Amina', role: 'Secrétaire' }], hands: [{ name: 'Amina' }] });
 		expect(view.canObserve).toBe(true);
 		// Read-only and brief-free: no role's private brief reaches the watchers.
 		for (const r of shippedScenario('shipped:instance:fr')!.roles) expect(JSON.stringify(view)).not.toContain(r.brief);
-		expect(practice().watch(now(lea), id).run?.number).toBe(1);
+		expect(practice().watch(await now(lea), id).run?.number).toBe(1);
 		for (const who of [julien, amina, outsider]) {
-			expect(() => practice().watch(now(who), id)).toThrow(ForbiddenError);
-			expect(() => practice().observe(now(who), id, { body: 'Je note.' })).toThrow(ForbiddenError);
+			await expect(async () => practice().watch(await now(who), id)).rejects.toThrow(ForbiddenError);
+			await expect(async () => practice().observe(await now(who), id, { body: 'Je note.' })).rejects.toThrow(ForbiddenError);
 		}
 
-		practice().observe(now(trainer), id, { body: 'Amina lève la main avant tout le monde.' });
+		practice().observe(await now(trainer), id, { body: 'Amina lève la main avant tout le monde.' });
 		app.clock.advance(60_000);
-		practice().observe(now(lea), id, { body: 'La présidence oublie les bénévoles.' });
-		expect(() => practice().observe(now(lea), id, { body: '   ' })).toThrow(expect.objectContaining({ code: 'practice.error.observation' }));
-		const watched = practice().watch(now(lea), id);
+		practice().observe(await now(lea), id, { body: 'La présidence oublie les bénévoles.' });
+		await expect(async () => practice().observe(await now(lea), id, { body: '   ' })).rejects.toThrow(expect.objectContaining({ code: 'practice.error.observation' }));
+		const watched = practice().watch(await now(lea), id);
 		expect(watched.observations.map((o) => [o.who, o.role])).toEqual([['Nadia', 'trainer'], ['Léa', 'observer']]);
 		expect(watched.timeline[0]).toMatchObject({ kind: 'observation', who: 'Léa' });
 
 		// The debrief of the run shows them, in its timeline and figures; once the run is closed, no more are written.
-		await practice().reset(now(trainer), id, {});
-		const debrief = practice().debrief(now(julien), id, 1);
+		await practice().reset(await now(trainer), id, {});
+		const debrief = practice().debrief(await now(julien), id, 1);
 		expect(debrief.observations.map((o) => o.body)).toEqual(['Amina lève la main avant tout le monde.', 'La présidence oublie les bénévoles.']);
 		expect(debrief.timeline.filter((e) => e.kind === 'observation')).toHaveLength(2);
 		expect(debrief.counts.observations).toBe(2);
-		expect(practice().watch(now(trainer), id).observations).toEqual([]);
+		expect(practice().watch(await now(trainer), id).observations).toEqual([]);
 	});
 
 	it('scenarios: duplicate, edit, export and import; a hostile file stores nothing', async () => {
-		const { id } = practice().duplicateScenario(now(trainer), T, 'shipped:mobilier:fr');
-		const s = practice().scenario(now(trainer), T, id);
+		const { id } = practice().duplicateScenario(await now(trainer), T, 'shipped:mobilier:fr');
+		const s = practice().scenario(await now(trainer), T, id);
 		expect(s.shipped).toBe(false);
 		const edited = { ...s.scenario, title: 'Mobilier — version Bron' };
-		practice().updateScenario(now(trainer), T, id, { json: writeScenario(edited) });
-		expect(practice().scenario(now(trainer), T, id).scenario.title).toBe('Mobilier — version Bron');
-		expect(() => practice().updateScenario(now(trainer), T, 'shipped:mobilier:fr', { json: '{}' })).toThrow(UserError);
-		const exported = practice().exportScenario(now(trainer), T, id).body;
-		const countBefore = practice().overview(now(trainer), T).scenarios.length;
-		practice().importScenario(now(trainer), T, exported);
-		expect(practice().overview(now(trainer), T).scenarios.length).toBe(countBefore + 1);
+		practice().updateScenario(await now(trainer), T, id, { json: writeScenario(edited) });
+		expect(practice().scenario(await now(trainer), T, id).scenario.title).toBe('Mobilier — version Bron');
+		await expect(async () => practice().updateScenario(await now(trainer), T, 'shipped:mobilier:fr', { json: '{}' })).rejects.toThrow(UserError);
+		const exported = practice().exportScenario(await now(trainer), T, id).body;
+		const countBefore = practice().overview(await now(trainer), T).scenarios.length;
+		practice().importScenario(await now(trainer), T, exported);
+		expect(practice().overview(await now(trainer), T).scenarios.length).toBe(countBefore + 1);
 		const hostile = shippedScenario('shipped:aventuriere:fr')!;
 		hostile.roles[0]!.brief = '<script>fetch("/admin")</script>';
-		expect(() => practice().importScenario(now(trainer), T, writeScenario(hostile))).toThrow(expect.objectContaining({ code: 'practice.error.markup' }));
-		expect(() => practice().importScenario(now(trainer), T, JSON.stringify({ format: 'practice-scenario', version: 9 }))).toThrow(expect.objectContaining({ code: 'practice.error.version' }));
-		expect(practice().overview(now(trainer), T).scenarios.length).toBe(countBefore + 1);
-		expect(() => practice().importScenario(now(julien), T, exported)).toThrow(ForbiddenError);
-		expect(practice().overview(now(julien), T).scenarios).toEqual([]);
+		await expect(async () => practice().importScenario(await now(trainer), T, writeScenario(hostile))).rejects.toThrow(expect.objectContaining({ code: 'practice.error.markup' }));
+		await expect(async () => practice().importScenario(await now(trainer), T, JSON.stringify({ format: 'practice-scenario', version: 9 }))).rejects.toThrow(expect.objectContaining({ code: 'practice.error.version' }));
+		expect(practice().overview(await now(trainer), T).scenarios.length).toBe(countBefore + 1);
+		await expect(async () => practice().importScenario(await now(julien), T, exported)).rejects.toThrow(ForbiddenError);
+		expect(practice().overview(await now(julien), T).scenarios).toEqual([]);
 	});
 
 	it('a body scenario materialises colleges, the meeting and its agenda, members in their colleges', async () => {
 		const { id } = await startWithTwo('shipped:instance:en');
-		const run = currentSpace(id);
+		const run = await currentSpace(id);
 		expect(run.spaceType).toBe('body');
 		const snap = snapshotSpace(app.services.deps.db, { type: 'body', id: run.spaceId }, new Set([trainer.id, julien.id, amina.id]));
 		expect(snap.tables.colleges).toHaveLength(3);
 		expect(snap.tables.agenda_items).toHaveLength(3);
 		expect(snap.tables.consultations).toHaveLength(1);
-		expect(now(julien).roles.get(`body:${run.spaceId}`)).toEqual(['chair']);
+		expect((await now(julien)).roles.get(`body:${run.spaceId}`)).toEqual(['chair']);
 	});
 });
 
@@ -308,33 +308,33 @@ describe('practice spaces are kept out of the real world', () => {
 	it('the public organisation page lists no practice residence or body', async () => {
 		const db = app.services.deps.db;
 		db.insert(organisations).values({ id: 'lmh', slug: 'lmh', name: 'LMH', kind: 'landlord', createdAt: app.clock.now() }).run();
-		const { id } = await practice().start(now(trainer), T, { scenarioId: 'shipped:aventuriere:fr' });
-		await practice().start(now(trainer), T, { scenarioId: 'shipped:instance:fr' });
+		const { id } = await practice().start(await now(trainer), T, { scenarioId: 'shipped:aventuriere:fr' });
+		await practice().start(await now(trainer), T, { scenarioId: 'shipped:instance:fr' });
 		void id;
-		const page = app.services.spaces.publicOrganisation('ccaura');
+		const page = await app.services.spaces.publicOrganisation('ccaura');
 		expect(JSON.stringify(page)).not.toContain('simulation');
 	});
 
 	it('minutes submitted in a practice body notify no one and queue no e-mail', async () => {
 		const { id } = await startWithTwo('shipped:instance:fr');
-		const run = currentSpace(id);
+		const run = await currentSpace(id);
 		const db = app.services.deps.db;
 		const meeting = db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).get()!;
 		const m = app.services.meetings;
 		// Julien chairs, Amina is the secretary: they hold the meeting and submit its minutes with an amendment window.
-		await m.open(now(julien), { meetingId: meeting.id });
-		for (const u of [julien, amina]) await m.checkIn(now(amina), { meetingId: meeting.id, userId: u.id });
-		await m.close(now(julien), { meetingId: meeting.id });
-		await app.services.minutes.submit(now(amina), { meetingId: meeting.id, windowDays: 7 });
-		expect((await app.services.minutes.view(now(julien), meeting.id)).status).toBe('amendment');
+		await m.open(await now(julien), { meetingId: meeting.id });
+		for (const u of [julien, amina]) await m.checkIn(await now(amina), { meetingId: meeting.id, userId: u.id });
+		await m.close(await now(julien), { meetingId: meeting.id });
+		await app.services.minutes.submit(await now(amina), { meetingId: meeting.id, windowDays: 7 });
+		expect((await app.services.minutes.view(await now(julien), meeting.id)).status).toBe('amendment');
 		// A real body would tell its attendees (see the minutes cycle test); a practice body tells no one.
 		expect(db.select().from(notifications).all()).toEqual([]);
 		expect(db.select().from(mailOutbox).all()).toEqual([]);
 	});
 
 	it('the transparency portal refuses a practice body, although portals are public by default', async () => {
-		const { id } = await practice().start(now(trainer), T, { scenarioId: 'shipped:instance:fr' });
-		const run = practice().session(now(trainer), id).run!;
+		const { id } = await practice().start(await now(trainer), T, { scenarioId: 'shipped:instance:fr' });
+		const run = practice().session(await now(trainer), id).run!;
 		const body = app.services.deps.db.select().from(bodies).where(eq(bodies.id, run.spaceId)).get()!;
 		expect(body.practice).toBe(true);
 		await expect(app.services.minutes.portal.body('ccaura', body.slug)).rejects.toThrow();

@@ -30,7 +30,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
 	await smtp.stop();
-	app.close();
+	await app.close();
 });
 
 const mail = () =>
@@ -89,7 +89,7 @@ describe('sending a survey to the people it is for', () => {
 	});
 
 	it('sends a training group’s survey to its trainees only, and a body’s to its members', async () => {
-		const training = app.services.admin.createTrainingSession(w.admin, { organisationId: w.org.id, name: 'Session 2026' });
+		const training = await app.services.admin.createTrainingSession(w.admin, { organisationId: w.org.id, name: 'Session 2026' });
 		const group = { type: 'training' as const, id: training.id };
 		const trainer = await createUser(app, { username: 'nadia', roles: [{ ...group, role: 'trainer' }] });
 		const t1 = await createUser(app, { username: 'julien', roles: [{ ...group, role: 'trainee' }] });
@@ -100,7 +100,7 @@ describe('sending a survey to the people it is for', () => {
 		expect([t1, t2].map((u) => invites(u.id).length)).toEqual([1, 1]);
 		expect(invites(trainer.id)).toHaveLength(0);
 
-		const body = app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
+		const body = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
 		const member = await createUser(app, { username: 'fatou', roles: [{ type: 'body', id: body.id, role: 'member' }] });
 		const b = await s.create(w.admin, { spaceType: 'body', spaceId: body.id, template: 'wellbeing', title: 'Le comité', audience: 'body', closesOn: '2026-12-01' });
 		expect(await code(s.send(member, b.id))).toBe('forbidden');
@@ -121,7 +121,7 @@ describe('sending a survey to the people it is for', () => {
 		expect(noActivity).toBeInstanceOf(ValidationError);
 		expect((noActivity as ValidationError).fields).toEqual({ activityId: 'indicators.error.activity' });
 
-		const practice = app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité (entraînement)', colleges: [{ name: 'Habitants', weight: 1 }] });
+		const practice = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité (entraînement)', colleges: [{ name: 'Habitants', weight: 1 }] });
 		db.update(bodies).set({ practice: true }).where(eq(bodies.id, practice.id)).run();
 		await createUser(app, { username: 'trainee', roles: [{ type: 'body', id: practice.id, role: 'member' }] });
 		const played = await s.create(w.admin, { spaceType: 'body', spaceId: practice.id, template: 'wellbeing', title: 'Jeu', audience: 'body', closesOn: '2026-12-15' });

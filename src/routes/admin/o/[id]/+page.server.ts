@@ -13,8 +13,8 @@ function parseLines(text: string, keys: string[]) {
 		.map((line) => Object.fromEntries(line.split(';').map((part, i) => [keys[i] ?? `extra${i}`, part.trim()])));
 }
 
-export const load: PageServerLoad = ({ locals, params }) => {
-	const org = locals.services.admin.organisationDetail(locals.user, params.id);
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const org = await locals.services.admin.organisationDetail(locals.user, params.id);
 	if (!org) error(404, { message: translator(locals.locale)('error.notFound') });
 	return org;
 };
@@ -22,15 +22,15 @@ export const load: PageServerLoad = ({ locals, params }) => {
 export const actions: Actions = adminActions({
 	createAgency: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.admin.createAgency(event.locals.user, { organisationId: event.params.id, name: data.get('name') });
+		return act(event, data, async () => {
+			await event.locals.services.admin.createAgency(event.locals.user, { organisationId: event.params.id, name: data.get('name') });
 			return { created: String(data.get('name')) };
 		});
 	},
 	createResidence: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			const r = event.locals.services.admin.createResidence(event.locals.user, {
+		return act(event, data, async () => {
+			const r = await event.locals.services.admin.createResidence(event.locals.user, {
 				organisationId: event.params.id,
 				agencyId: data.get('agencyId') || undefined,
 				name: data.get('name'),
@@ -43,13 +43,13 @@ export const actions: Actions = adminActions({
 	},
 	createBody: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const colleges = parseLines(String(data.get('colleges') ?? ''), ['name', 'weight', 'seats']).map((c) => ({
 				...c,
 				// Weights are typed as percentages by people ("25"), stored as fractions.
 				weight: c.weight ? Number(String(c.weight).replace(',', '.').replace('%', '')) / 100 : undefined
 			}));
-			const b = event.locals.services.admin.createBody(event.locals.user, {
+			const b = await event.locals.services.admin.createBody(event.locals.user, {
 				organisationId: event.params.id,
 				name: data.get('name'),
 				description: data.get('description') ?? '',
@@ -60,8 +60,8 @@ export const actions: Actions = adminActions({
 	},
 	createTraining: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			const s = event.locals.services.admin.createTrainingSession(event.locals.user, { organisationId: event.params.id, name: data.get('name') });
+		return act(event, data, async () => {
+			const s = await event.locals.services.admin.createTrainingSession(event.locals.user, { organisationId: event.params.id, name: data.get('name') });
 			return { created: s.name };
 		});
 	}

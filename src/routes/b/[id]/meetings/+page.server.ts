@@ -6,7 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const body = services.spaces.body(user, event.params.id);
+		const body = await services.spaces.body(user, event.params.id);
 		const list = await services.meetings.list(user, event.params.id);
 		const rules = list.can.chair ? (await services.meetings.bodyRules(user, event.params.id)) : null;
 		return { body: { id: body.body.id, name: body.body.name }, ...list, rules };

@@ -5,11 +5,11 @@ import { translator } from '$lib/i18n';
 import type { RequestHandler } from './$types';
 
 /** Members only: a site plan shows where people live. */
-export const GET: RequestHandler = ({ locals, params }) => {
+export const GET: RequestHandler = async ({ locals, params }) => {
 	const t = translator(locals.locale);
 	let file: string | null;
 	try {
-		file = locals.services.admin.sitePlanFile(locals.user, params.id);
+		file = await locals.services.admin.sitePlanFile(locals.user, params.id);
 	} catch (err) {
 		if (err instanceof ForbiddenError) error(locals.user ? 403 : 401, { message: t(locals.user ? 'error.forbidden' : 'error.signInRequired') });
 		throw err;

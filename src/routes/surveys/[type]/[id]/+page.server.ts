@@ -9,7 +9,7 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const { surveys, activities } = await services.surveys.list(user, space(event.params));
-		const buildings = event.params.type === 'residence' ? services.spaces.residence(user, event.params.id).buildings.map((b) => ({ id: b.id, name: b.name })) : [];
+		const buildings = event.params.type === 'residence' ? (await services.spaces.residence(user, event.params.id)).buildings.map((b) => ({ id: b.id, name: b.name })) : [];
 		return { list: surveys, activities, buildings, space: space(event.params) };
 	});
 

@@ -5,7 +5,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const body = services.spaces.body(user, event.params.id);
+		const body = await services.spaces.body(user, event.params.id);
 		const seats = await services.meetings.seats(user, event.params.id);
 		return { body: { id: body.body.id, name: body.body.name }, ...seats };
 	});

@@ -5,7 +5,7 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const board = await services.proposals.board(user, event.params.id);
-		const residence = services.spaces.residence(user, event.params.id);
+		const residence = await services.spaces.residence(user, event.params.id);
 		return {
 			residence: { id: residence.residence.id, name: residence.residence.name, sitePlanPath: residence.residence.sitePlanPath },
 			canManage: residence.can.manage,

@@ -6,10 +6,10 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const codes = services.admin.listJoinCodes(user, event.params.id);
+		const codes = await services.admin.listJoinCodes(user, event.params.id);
 		const code = codes.find((c) => c.code === event.params.code && !c.revokedAt);
-		if (!code) services.auth.joinInfo(event.params.code); // throws the right "invalid code" error
-		const view = services.spaces.residence(user, event.params.id);
+		if (!code) await services.auth.joinInfo(event.params.code); // throws the right "invalid code" error
+		const view = await services.spaces.residence(user, event.params.id);
 		const origin = config().ORIGIN ?? event.url.origin;
 		const url = `${origin}/join/${event.params.code}`;
 		const qr = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });

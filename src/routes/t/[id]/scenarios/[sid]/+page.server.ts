@@ -4,9 +4,9 @@ import { act, formText, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const training = services.spaces.training(user, event.params.id);
+		const training = await services.spaces.training(user, event.params.id);
 		return { training: { id: training.session.id, name: training.session.name }, ...services.practice.scenario(user, event.params.id, event.params.sid) };
 	});
 

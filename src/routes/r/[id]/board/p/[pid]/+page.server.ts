@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 const PLAN_WIDTH = 280;
 
 async function planFor(event: RequestEvent, residenceId: string) {
-	const file = event.locals.services.admin.sitePlanFile(event.locals.user, residenceId);
+	const file = await event.locals.services.admin.sitePlanFile(event.locals.user, residenceId);
 	if (!file) return null;
 	const { width = 4, height = 3 } = await sharp(file).metadata();
 	return { url: `/r/${residenceId}/site-plan?v=${encodeURIComponent(file.split('/').pop() ?? '')}`, width: PLAN_WIDTH, height: Math.round((PLAN_WIDTH * height) / width) };
