@@ -5,7 +5,7 @@
  * the voters' requests would arrive at this node, and prints "ack <voterId>" the moment each vote is
  * acknowledged (stdout to a pipe is synchronous on Linux). The parent may kill it with SIGKILL.
  */
-import { actorOf } from '../../src/lib/server/auth/session';
+import { loadActor } from '../../src/lib/server/auth/session';
 import { TestClock, type TestApp } from '../../src/lib/server/testing';
 import { startNode } from '../../src/lib/server/testing/cluster';
 import { testRedis } from '../../src/lib/server/testing/redis';
@@ -26,7 +26,7 @@ let next = 0;
 async function voter() {
 	while (next < voterIds.length) {
 		const i = next++;
-		const actor = (await actorOf(deps.data, voterIds[i]!))!;
+		const actor = (await loadActor(deps.data, voterIds[i]!))!;
 		await consultations.cast(actor, { consultationId, ballot: { choice: options[i % options.length]! } });
 		process.stdout.write(`ack ${voterIds[i]}\n`);
 	}

@@ -9,7 +9,7 @@ import type { SessionUser } from '$lib/server/auth/session';
 import { Peer, syncMessage } from '$lib/server/collab/testing-peer';
 import { UserError } from '$lib/server/services/errors';
 import { createBodyFixture } from '$lib/server/services/meetings/fixture';
-import { cookieFor, createTestApp, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { createTestApp, sessionCookie, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 /**
  * Issue 9, meetings and minutes: the sibling of policy-matrix.test.ts for the policy's `meeting`
@@ -102,7 +102,7 @@ function meetingDoor(action: MeetingAction, actor: SessionUser, p: { id: string;
 
 /** The meeting room over socket.io: joining answers with the room's state, or refuses. */
 async function joinRoom(actor: SessionUser, meetingId: string): Promise<boolean> {
-	const socket = io(server.url, { extraHeaders: { cookie: cookieFor(app, actor.id) }, transports: ['websocket'], forceNew: true, reconnection: false });
+	const socket = io(server.url, { extraHeaders: { cookie: await sessionCookie(app, actor.id) }, transports: ['websocket'], forceNew: true, reconnection: false });
 	try {
 		return ((await socket.timeout(10_000).emitWithAck('meeting.join', { meetingId })) as { ok: boolean }).ok;
 	} finally {
@@ -124,7 +124,7 @@ async function minutesAt(stage: 'draft' | 'submitted' | 'amendment') {
 	await m.open(f.chair, { meetingId: id });
 	for (const u of [f.chair, f.fatou, f.elise]) await m.checkIn(f.secretary, { meetingId: id, userId: u.id });
 	await minutes.setCoEditor(f.chair, { meetingId: id, userId: f.elise.id }, true);
-	const secretary = new Peer(server.url, cookieFor(app, f.secretary.id), minutesDocName(id, itemId));
+	const secretary = new Peer(server.url, await sessionCookie(app, f.secretary.id), minutesDocName(id, itemId));
 	await secretary.join();
 	secretary.doc.transact(() => secretary.firstLine().insert(0, 'Le budget est voté à la majorité.'));
 	await secretary.flush();
@@ -180,17 +180,17 @@ const note = (record: Record<string, boolean>) => Object.entries(record).forEach
 const peers: Peer[] = [];
 /** The live draft over socket.io: reading is joining; writing is a change the server stores or refuses. */
 function minutesSocketDoor(action: MinutesAction, actor: SessionUser, p: { id: string; itemId: string }): (() => Promise<boolean>) | null {
-	const live = () => {
-		const peer = new Peer(server.url, cookieFor(app, actor.id), minutesDocName(p.id, p.itemId));
+	const live = async () => {
+		const peer = new Peer(server.url, await sessionCookie(app, actor.id), minutesDocName(p.id, p.itemId));
 		peers.push(peer);
 		return peer;
 	};
 	switch (action) {
 		case 'minutes.view':
-			return async () => (await live().join()).ok;
+			return async () => (await (await live()).join()).ok;
 		case 'minutes.write':
 			return async () => {
-				const peer = live();
+				const peer = await live();
 				if (!(await peer.join()).ok) return false;
 				// Sent whatever the join said about read-only: the server decides, not the client.
 				const forged = new Y.Doc();
