@@ -60,7 +60,10 @@ export default ts.config(
 			'src/lib/server/services/reserved-names.ts',
 			'src/lib/server/services/admin.test.ts',
 			'src/lib/server/services/auth.test.ts',
-			'src/lib/server/demo/actors.ts'
+			'src/lib/server/demo/actors.ts',
+			// The practice service; marker.ts (a synchronous leaf of notifications and the read models) and
+			// snapshot.ts (the tests' and bench's SQLite reader of a space, with the collab store) are not converted yet.
+			'src/lib/server/services/practice/!(*.test|marker|snapshot).ts'
 		],
 		rules: {
 			'no-restricted-syntax': [

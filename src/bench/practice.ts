@@ -41,10 +41,10 @@ export async function benchPractice(): Promise<BenchResult[]> {
 		const p = app.services.practice;
 		const actor = async (id: string) => (await loadActor(app.services.deps.data, id))!;
 		const { id } = await p.start(await actor(trainer.id), 'tr', { scenarioId: 'shipped:aventuriere:fr' });
-		const code = p.session(await actor(trainer.id), id).session.code!;
-		for (const t of trainees) p.join(await actor(t.id), 'tr', { code });
+		const code = (await p.session(await actor(trainer.id), id)).session.code!;
+		for (const t of trainees) await p.join(await actor(t.id), 'tr', { code });
 		const real = new Set([trainer.id, ...trainees.map((t) => t.id)]);
-		const first = p.session(await actor(trainer.id), id).run!;
+		const first = (await p.session(await actor(trainer.id), id)).run!;
 		const reference = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
 
 		const resets: number[] = [];
@@ -53,7 +53,7 @@ export async function benchPractice(): Promise<BenchResult[]> {
 			const t0 = performance.now();
 			await p.reset(await actor(trainer.id), id, { confirm: 'on' });
 			resets.push(performance.now() - t0);
-			const run = p.session(await actor(trainer.id), id).run!;
+			const run = (await p.session(await actor(trainer.id), id)).run!;
 			if (!isDeepStrictEqual(snapshotSpace(db, { type: 'residence', id: run.spaceId }, real), reference)) unequal++;
 		}
 

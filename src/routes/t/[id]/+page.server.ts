@@ -6,7 +6,7 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const space = await services.spaces.training(user, event.params.id);
-		return { ...space, practice: services.practice.overview(user, event.params.id), anonymisable: services.practice.anonymisable(user, event.params.id), me: user?.id ?? null };
+		return { ...space, practice: await services.practice.overview(user, event.params.id), anonymisable: await services.practice.anonymisable(user, event.params.id), me: user?.id ?? null };
 	});
 
 /** A scenario file as uploaded, or pasted as text (the form offers both; the file wins). */

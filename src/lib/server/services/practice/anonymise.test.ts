@@ -33,9 +33,9 @@ describe('a scenario from a real residence, anonymised', () => {
 
 	it('keeps the shape (buildings, dwellings, idea titles) and no personal data; only staff of that residence who train may', async () => {
 		const now = async (a: Actor) => (await loadActor(app.services.deps.data, a.id))!;
-		expect(app.services.practice.anonymisable(await now(staff), T).map((r) => r.id)).toEqual([residenceId]);
-		expect(app.services.practice.anonymisable(await now(trainerOnly), T)).toEqual([]);
-		const { id } = app.services.practice.importResidence(await now(staff), T, residenceId);
+		expect((await app.services.practice.anonymisable(await now(staff), T)).map((r) => r.id)).toEqual([residenceId]);
+		expect(await app.services.practice.anonymisable(await now(trainerOnly), T)).toEqual([]);
+		const { id } = await app.services.practice.importResidence(await now(staff), T, residenceId);
 		const row = app.services.deps.db.select().from(practiceScenarios).all().find((r) => r.id === id)!;
 		const json = JSON.stringify(row.data);
 		for (const personal of ['Josiane', 'Lemaire', 'josiane', 'example.org', '06 12 34', 'Claire', '3e étage']) expect(json).not.toContain(personal);

@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { canAnonymiseResidence, ForbiddenError, type Actor } from '$lib/domain/policy';
 import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '$lib/domain/practice/scenario';
-import { buildings, households, memberships, proposals, residences, users } from '../../db/schema';
+import { first } from '../../db/data';
 import type { ServiceDeps } from '../deps';
 import { notFound } from '../errors';
 import { trainingSpace } from './context';
@@ -23,32 +23,32 @@ function scrub(text: string, words: string[]): string {
 }
 
 export function createAnonymiser(deps: ServiceDeps) {
-	const { db } = deps;
+	const { data: dataHandle } = deps;
+	const { buildings, households, memberships, proposals, residences, users } = dataHandle.t;
 	return {
 		/** The real residences this actor may build a scenario from, for the training page's form. */
-		anonymisable(actor: Actor | null, trainingId: string) {
+		async anonymisable(actor: Actor | null, trainingId: string) {
 			if (!actor) return [];
-			const rows = db
+			const rows = (await dataHandle.db
 				.select({ id: residences.id, name: residences.name })
 				.from(memberships)
 				.innerJoin(residences, eq(residences.id, memberships.spaceId))
 				.where(and(eq(memberships.userId, actor.id), eq(memberships.spaceType, 'residence'), eq(residences.practice, false)))
-				.orderBy(asc(residences.name))
-				.all();
+				.orderBy(asc(residences.name), asc(residences.id)));
 			return rows.filter((r, i) => rows.findIndex((x) => x.id === r.id) === i && canAnonymiseResidence(actor, { type: 'residence', id: r.id }, trainingSpace(trainingId)));
 		},
 
 		/** The anonymised scenario (not stored: the caller stores it in the training's library). */
-		anonymisedScenario(actor: Actor | null, trainingId: string, residenceId: string): Scenario {
-			const residence = db.select({ id: residences.id, practice: residences.practice }).from(residences).where(eq(residences.id, residenceId)).get();
+		async anonymisedScenario(actor: Actor | null, trainingId: string, residenceId: string): Promise<Scenario> {
+			const residence = (await first(dataHandle.db.select({ id: residences.id, practice: residences.practice }).from(residences).where(eq(residences.id, residenceId))));
 			if (!residence || residence.practice) throw notFound();
 			if (!canAnonymiseResidence(actor, { type: 'residence', id: residence.id }, trainingSpace(trainingId))) throw new ForbiddenError('practice.anonymise');
-			const blds = db.select({ id: buildings.id }).from(buildings).where(eq(buildings.residenceId, residence.id)).orderBy(asc(buildings.position)).all();
-			const homes = db.select({ buildingId: households.buildingId }).from(households).where(eq(households.residenceId, residence.id)).all();
-			const memberIds = db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.spaceId, residence.id)).all().map((m) => m.userId);
-			const people = memberIds.length ? db.select({ name: users.displayName, username: users.username, email: users.email }).from(users).where(inArray(users.id, memberIds)).all() : [];
+			const blds = (await dataHandle.db.select({ id: buildings.id }).from(buildings).where(eq(buildings.residenceId, residence.id)).orderBy(asc(buildings.position), asc(buildings.id)));
+			const homes = (await dataHandle.db.select({ buildingId: households.buildingId }).from(households).where(eq(households.residenceId, residence.id)));
+			const memberIds = (await dataHandle.db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.spaceId, residence.id))).map((m) => m.userId);
+			const people = memberIds.length ? (await dataHandle.db.select({ name: users.displayName, username: users.username, email: users.email }).from(users).where(inArray(users.id, memberIds))) : [];
 			const words = people.flatMap((p) => [p.name, ...p.name.split(/\s+/).filter((w) => w.length >= 3 && !w.endsWith('.')), p.username, p.email ?? '']);
-			const titles = db.select({ title: proposals.title }).from(proposals).where(eq(proposals.spaceId, residence.id)).orderBy(asc(proposals.createdAt)).all();
+			const titles = (await dataHandle.db.select({ title: proposals.title }).from(proposals).where(eq(proposals.spaceId, residence.id)).orderBy(asc(proposals.createdAt), asc(proposals.id)));
 			const ideas = titles
 				.map((t) => scrub(t.title, words))
 				.filter((t) => t.replace(/…/g, '').trim().length >= 3)

@@ -3,12 +3,12 @@
  * its current run and participants; the trainer's guard and who may observe; telling people's
  * connections that their rights changed.
  */
-import { desc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { scenarioSchema, type Scenario } from '$lib/domain/practice/scenario';
-import type { Db } from '../../db';
-import { memberships, practiceParticipants, practiceRuns, practiceSessions, trainingSessions } from '../../db/schema';
+import { first, type AsyncDb } from '../../db/data';
+import type { practiceRuns, practiceSessions } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { notFound } from '../errors';
 import { parse } from '../validate';
@@ -27,28 +27,31 @@ export function guardRun(actor: Actor | null, s: PracticeSessionRow): asserts ac
 }
 
 export function createPracticeContext(deps: ServiceDeps) {
-	const { db, bus } = deps;
+	const { data: dataHandle, bus } = deps;
+	const { memberships, practiceParticipants, practiceRuns, practiceSessions, trainingSessions } = dataHandle.t;
 
-	function training(trainingId: string) {
-		const row = db.select().from(trainingSessions).where(eq(trainingSessions.id, trainingId)).get();
+	async function training(trainingId: string) {
+		const row = (await first(dataHandle.db.select().from(trainingSessions).where(eq(trainingSessions.id, trainingId))));
 		if (!row) throw notFound();
 		return row;
 	}
-	function loadSession(sessionId: string) {
-		const row = db.select().from(practiceSessions).where(eq(practiceSessions.id, parse(id, sessionId))).get();
+	async function loadSession(sessionId: string) {
+		const row = (await first(dataHandle.db.select().from(practiceSessions).where(eq(practiceSessions.id, parse(id, sessionId)))));
 		if (!row) throw notFound();
 		return row;
 	}
-	const currentRun = (sessionId: string, tx: Db = db) => tx.select().from(practiceRuns).where(eq(practiceRuns.sessionId, sessionId)).orderBy(desc(practiceRuns.number)).get() ?? null;
-	const participants = (sessionId: string, tx: Db = db) => tx.select().from(practiceParticipants).where(eq(practiceParticipants.sessionId, sessionId)).all();
+	// In a unit, `dataHandle.db` is the unit's transaction: these read what it wrote.
+	const currentRun = async (sessionId: string, tx: AsyncDb = dataHandle.db) => (await first(tx.select().from(practiceRuns).where(eq(practiceRuns.sessionId, sessionId)).orderBy(desc(practiceRuns.number)))) ?? null;
+	const participants = (sessionId: string, tx: AsyncDb = dataHandle.db) =>
+		tx.select().from(practiceParticipants).where(eq(practiceParticipants.sessionId, sessionId)).orderBy(asc(practiceParticipants.joinedAt), asc(practiceParticipants.userId));
 
 	/** Tells every connection of these people that their rights changed (live-auth re-reads them). */
 	function signal(userIds: Iterable<string>) {
 		for (const userId of new Set(userIds)) bus.signal('account.changed', { userId });
 	}
-	function peopleOf(run: PracticeRunRow | null, sessionId: string) {
-		const out = participants(sessionId).map((p) => p.userId);
-		if (run) out.push(...db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.spaceId, run.spaceId)).all().map((m) => m.userId));
+	async function peopleOf(run: PracticeRunRow | null, sessionId: string) {
+		const out = (await participants(sessionId)).map((p) => p.userId);
+		if (run) out.push(...(await dataHandle.db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.spaceId, run.spaceId))).map((m) => m.userId));
 		return out;
 	}
 

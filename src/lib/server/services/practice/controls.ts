@@ -6,9 +6,8 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, type Actor } from '$lib/domain/policy';
-import { transaction } from '../../db';
-import { memberships, practiceParticipants, practiceRunSteps, practiceRuns, practiceSessions } from '../../db/schema';
-import { audit } from '../audit';
+import { first } from '../../db/data';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -27,11 +26,12 @@ interface Parts {
 	ctx: PracticeContext;
 	runs: PracticeRuns;
 	scenarios: PracticeScenarios;
-	openVotes(run: PracticeRunRow): number;
+	openVotes(run: PracticeRunRow): Promise<number>;
 }
 
 export function createControls(deps: ServiceDeps, { ctx, runs, scenarios, openVotes }: Parts) {
-	const { db, clock, ids } = deps;
+	const { data: dataHandle, clock, ids } = deps;
+	const { memberships, practiceParticipants, practiceRunSteps, practiceRuns, practiceSessions } = dataHandle.t;
 	const { loadSession, currentRun, participants, signal, peopleOf } = ctx;
 
 	return {
@@ -39,98 +39,98 @@ export function createControls(deps: ServiceDeps, { ctx, runs, scenarios, openVo
 		async start(actor: Actor | null, trainingId: string, input: unknown) {
 			const data = parse(startSchema, input);
 			authorize(actor, 'practice.run', trainingSpace(trainingId));
-			const { scenario } = scenarios.findScenario(trainingId, data.scenarioId);
+			const { scenario } = await scenarios.findScenario(trainingId, data.scenarioId);
 			const sid = ids.id();
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(practiceSessions)
-					.values({ id: sid, trainingId, title: data.title || scenario.title, scenario, scenarioRef: data.scenarioId, code: runs.newCode(), status: 'running', createdBy: actor.id, createdAt: now })
-					.run();
-				audit(tx, now, actor.id, 'practice.session.start', { type: 'practice_session', id: sid }, { scenario: data.scenarioId });
+			const code = await runs.newCode();
+			await dataHandle.write(async (tx) => {
+				await tx.insert(practiceSessions)
+					.values({ id: sid, trainingId, title: data.title || scenario.title, scenario, scenarioRef: data.scenarioId, code, status: 'running', createdBy: actor.id, createdAt: now });
+				await logAudit(dataHandle, now, actor.id, 'practice.session.start', { type: 'practice_session', id: sid }, { scenario: data.scenarioId });
 			});
-			await runs.newRun(loadSession(sid), 1);
+			await runs.newRun(await loadSession(sid), 1);
 			signal([actor.id]);
 			return { id: sid };
 		},
 
 		/** A trainee of the training joins with the code; gets the first free role of the scenario. */
-		join(actor: Actor | null, trainingId: string, input: unknown) {
+		async join(actor: Actor | null, trainingId: string, input: unknown) {
 			const data = parse(codeSchema, input);
 			authorize(actor, 'practice.join', trainingSpace(trainingId));
-			const s = db.select().from(practiceSessions).where(and(eq(practiceSessions.code, data.code), eq(practiceSessions.trainingId, trainingId))).get();
+			const s = (await first(dataHandle.db.select().from(practiceSessions).where(and(eq(practiceSessions.code, data.code), eq(practiceSessions.trainingId, trainingId)))));
 			if (!s || s.status === 'ended') throw new UserError('practice.error.code', {}, 404);
-			const already = participants(s.id).find((p) => p.userId === actor.id);
+			const already = (await participants(s.id)).find((p) => p.userId === actor.id);
 			if (already) return { id: s.id };
-			const taken = new Set(participants(s.id).map((p) => p.roleKey));
+			const taken = new Set((await participants(s.id)).map((p) => p.roleKey));
 			const free = scenarioOf(s).roles.find((r) => !taken.has(r.key))?.key ?? null;
-			transaction(db, (tx) => {
-				tx.insert(practiceParticipants).values({ sessionId: s.id, userId: actor.id, kind: 'trainee', roleKey: free, joinedAt: clock.now() }).run();
-				const run = currentRun(s.id, tx);
-				if (run && run.status !== 'closed') runs.applyAssignments(tx, s, run, null);
-				audit(tx, clock.now(), actor.id, 'practice.session.join', { type: 'practice_session', id: s.id }, { role: free });
+			await dataHandle.write(async (tx) => {
+				await tx.insert(practiceParticipants).values({ sessionId: s.id, userId: actor.id, kind: 'trainee', roleKey: free, joinedAt: clock.now() });
+				const run = await currentRun(s.id, tx);
+				if (run && run.status !== 'closed') await runs.applyAssignments(tx, s, run, null);
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.join', { type: 'practice_session', id: s.id }, { role: free });
 			});
 			signal([actor.id]);
 			return { id: s.id };
 		},
 
 		/** The trainer adds a trainee (or observer) of the training to a session without the code. */
-		add(actor: Actor | null, sessionId: string, input: unknown) {
-			const s = loadSession(sessionId);
+		async add(actor: Actor | null, sessionId: string, input: unknown) {
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
 			const data = parse(addSchema, input);
-			const held = db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, data.userId), eq(memberships.spaceType, 'training'), eq(memberships.spaceId, s.trainingId))).all();
+			const held = (await dataHandle.db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, data.userId), eq(memberships.spaceType, 'training'), eq(memberships.spaceId, s.trainingId))));
 			if (!held.some((m) => m.role === 'trainee' || m.role === 'observer')) throw new UserError('practice.error.notInTraining', {}, 409);
-			transaction(db, (tx) => {
-				tx.insert(practiceParticipants).values({ sessionId: s.id, userId: data.userId, kind: data.kind, roleKey: null, joinedAt: clock.now() }).onConflictDoNothing().run();
-				const run = currentRun(s.id, tx);
-				if (run && run.status !== 'closed') runs.applyAssignments(tx, s, run, null);
-				audit(tx, clock.now(), actor.id, 'practice.session.add', { type: 'practice_session', id: s.id }, data);
+			await dataHandle.write(async (tx) => {
+				await tx.insert(practiceParticipants).values({ sessionId: s.id, userId: data.userId, kind: data.kind, roleKey: null, joinedAt: clock.now() }).onConflictDoNothing();
+				const run = await currentRun(s.id, tx);
+				if (run && run.status !== 'closed') await runs.applyAssignments(tx, s, run, null);
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.add', { type: 'practice_session', id: s.id }, data);
 			});
 			signal([data.userId]);
 		},
 
 		/** Gives a participant another role (or none); takes effect in the current run at once. */
-		assign(actor: Actor | null, sessionId: string, input: unknown) {
-			const s = loadSession(sessionId);
+		async assign(actor: Actor | null, sessionId: string, input: unknown) {
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
 			const data = parse(assignSchema, input);
 			if (data.roleKey && !scenarioOf(s).roles.some((r) => r.key === data.roleKey)) throw new UserError('practice.error.role');
-			const p = participants(s.id).find((x) => x.userId === data.userId);
+			const p = (await participants(s.id)).find((x) => x.userId === data.userId);
 			if (!p) throw notFound();
-			transaction(db, (tx) => {
-				tx.update(practiceParticipants).set({ roleKey: data.roleKey, kind: 'trainee' }).where(and(eq(practiceParticipants.sessionId, s.id), eq(practiceParticipants.userId, data.userId))).run();
-				const run = currentRun(s.id, tx);
-				if (run && run.status === 'active') runs.applyAssignments(tx, s, run, null);
-				audit(tx, clock.now(), actor.id, 'practice.session.assign', { type: 'practice_session', id: s.id }, data);
+			await dataHandle.write(async (tx) => {
+				await tx.update(practiceParticipants).set({ roleKey: data.roleKey, kind: 'trainee' }).where(and(eq(practiceParticipants.sessionId, s.id), eq(practiceParticipants.userId, data.userId)));
+				const run = await currentRun(s.id, tx);
+				if (run && run.status === 'active') await runs.applyAssignments(tx, s, run, null);
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.assign', { type: 'practice_session', id: s.id }, data);
 			});
 			signal([data.userId]);
 		},
 
 		/** Read-only for all until resumed: the policy refuses every write in the run's space. */
-		pause(actor: Actor | null, sessionId: string) {
-			const s = loadSession(sessionId);
+		async pause(actor: Actor | null, sessionId: string) {
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
-			const run = currentRun(s.id);
+			const run = await currentRun(s.id);
 			if (!run || s.status !== 'running') throw new UserError('practice.error.notRunning', {}, 409);
-			transaction(db, (tx) => {
-				tx.update(practiceSessions).set({ status: 'paused' }).where(eq(practiceSessions.id, s.id)).run();
-				tx.update(practiceRuns).set({ status: 'paused' }).where(eq(practiceRuns.id, run.id)).run();
-				audit(tx, clock.now(), actor.id, 'practice.session.pause', { type: 'practice_session', id: s.id }, { run: run.number });
+			await dataHandle.write(async (tx) => {
+				await tx.update(practiceSessions).set({ status: 'paused' }).where(eq(practiceSessions.id, s.id));
+				await tx.update(practiceRuns).set({ status: 'paused' }).where(eq(practiceRuns.id, run.id));
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.pause', { type: 'practice_session', id: s.id }, { run: run.number });
 			});
-			signal(peopleOf(run, s.id));
+			signal(await peopleOf(run, s.id));
 		},
 
-		resume(actor: Actor | null, sessionId: string) {
-			const s = loadSession(sessionId);
+		async resume(actor: Actor | null, sessionId: string) {
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
-			const run = currentRun(s.id);
+			const run = await currentRun(s.id);
 			if (!run || s.status !== 'paused') throw new UserError('practice.error.notPaused', {}, 409);
-			transaction(db, (tx) => {
-				tx.update(practiceSessions).set({ status: 'running' }).where(eq(practiceSessions.id, s.id)).run();
-				tx.update(practiceRuns).set({ status: 'active' }).where(eq(practiceRuns.id, run.id)).run();
-				audit(tx, clock.now(), actor.id, 'practice.session.resume', { type: 'practice_session', id: s.id }, { run: run.number });
+			await dataHandle.write(async (tx) => {
+				await tx.update(practiceSessions).set({ status: 'running' }).where(eq(practiceSessions.id, s.id));
+				await tx.update(practiceRuns).set({ status: 'active' }).where(eq(practiceRuns.id, run.id));
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.resume', { type: 'practice_session', id: s.id }, { run: run.number });
 			});
-			signal(peopleOf(run, s.id));
+			signal(await peopleOf(run, s.id));
 		},
 
 		/**
@@ -139,47 +139,49 @@ export function createControls(deps: ServiceDeps, { ctx, runs, scenarios, openVo
 		 * the run, the trainer must confirm: that vote stays unfinished in the closed run.
 		 */
 		async reset(actor: Actor | null, sessionId: string, input: unknown = {}) {
-			const s = loadSession(sessionId);
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
 			const data = parse(resetSchema, input);
-			const run = currentRun(s.id);
+			const run = await currentRun(s.id);
 			if (s.status === 'ended') throw new UserError('practice.error.ended', {}, 409);
-			if (run && !data.confirm && openVotes(run) > 0) throw new UserError('practice.error.voteOpen', {}, 409);
+			if (run && !data.confirm && (await openVotes(run)) > 0) throw new UserError('practice.error.voteOpen', {}, 409);
 			if (run)
-				transaction(db, (tx) => {
-					tx.update(practiceRuns).set({ status: 'closed', endedAt: clock.now() }).where(eq(practiceRuns.id, run.id)).run();
-					audit(tx, clock.now(), actor.id, 'practice.session.reset', { type: 'practice_session', id: s.id }, { closedRun: run.number });
+				await dataHandle.write(async (tx) => {
+					await tx.update(practiceRuns).set({ status: 'closed', endedAt: clock.now() }).where(eq(practiceRuns.id, run.id));
+					await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.reset', { type: 'practice_session', id: s.id }, { closedRun: run.number });
 				});
 			const next = await runs.newRun(s, (run?.number ?? 0) + 1);
-			transaction(db, (tx) => tx.update(practiceSessions).set({ status: 'running' }).where(eq(practiceSessions.id, s.id)).run());
-			signal(peopleOf(run, s.id));
+			await dataHandle.write(async (tx) => {
+				await tx.update(practiceSessions).set({ status: 'running' }).where(eq(practiceSessions.id, s.id));
+			});
+			signal(await peopleOf(run, s.id));
 			return { runNumber: next.number };
 		},
 
 		/** Ends the session: its last run is closed and kept for review. */
-		end(actor: Actor | null, sessionId: string) {
-			const s = loadSession(sessionId);
+		async end(actor: Actor | null, sessionId: string) {
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
-			const run = currentRun(s.id);
-			transaction(db, (tx) => {
-				tx.update(practiceSessions).set({ status: 'ended' }).where(eq(practiceSessions.id, s.id)).run();
-				if (run) tx.update(practiceRuns).set({ status: 'closed', endedAt: run.endedAt ?? clock.now() }).where(eq(practiceRuns.id, run.id)).run();
-				audit(tx, clock.now(), actor.id, 'practice.session.end', { type: 'practice_session', id: s.id });
+			const run = await currentRun(s.id);
+			await dataHandle.write(async (tx) => {
+				await tx.update(practiceSessions).set({ status: 'ended' }).where(eq(practiceSessions.id, s.id));
+				if (run) await tx.update(practiceRuns).set({ status: 'closed', endedAt: run.endedAt ?? clock.now() }).where(eq(practiceRuns.id, run.id));
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.end', { type: 'practice_session', id: s.id });
 			});
-			signal(peopleOf(run, s.id));
+			signal(await peopleOf(run, s.id));
 		},
 
 		/** Marks the start of a step in the current run (time per step in the debrief). */
-		step(actor: Actor | null, sessionId: string, input: unknown) {
-			const s = loadSession(sessionId);
+		async step(actor: Actor | null, sessionId: string, input: unknown) {
+			const s = await loadSession(sessionId);
 			guardRun(actor, s);
 			const data = parse(stepSchema, input);
 			if (!scenarioOf(s).steps.some((x) => x.key === data.stepKey)) throw notFound();
-			const run = currentRun(s.id);
+			const run = await currentRun(s.id);
 			if (!run || run.status !== 'active') throw new UserError('practice.error.notRunning', {}, 409);
-			transaction(db, (tx) => {
-				tx.insert(practiceRunSteps).values({ runId: run.id, stepKey: data.stepKey, startedAt: clock.now() }).onConflictDoNothing().run();
-				audit(tx, clock.now(), actor.id, 'practice.session.step', { type: 'practice_session', id: s.id }, { step: data.stepKey, run: run.number });
+			await dataHandle.write(async (tx) => {
+				await tx.insert(practiceRunSteps).values({ runId: run.id, stepKey: data.stepKey, startedAt: clock.now() }).onConflictDoNothing();
+				await logAudit(dataHandle, clock.now(), actor.id, 'practice.session.step', { type: 'practice_session', id: s.id }, { step: data.stepKey, run: run.number });
 			});
 		}
 	};

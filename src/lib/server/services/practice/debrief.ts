@@ -7,31 +7,13 @@ import { stringify } from 'csv-stringify/sync';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { can, ForbiddenError, type Actor } from '$lib/domain/policy';
 import type { Scenario } from '$lib/domain/practice/scenario';
-import {
-	agendaItems,
-	ballots,
-	consultationOptions,
-	consultations,
-	meetingSpeeches,
-	meetings,
-	participations,
-	practiceObservations,
-	practiceParticipants,
-	practiceReflections,
-	practiceRunSteps,
-	practiceRuns,
-	practiceSessions,
-	proposalComments,
-	proposalEvents,
-	proposalSupports,
-	proposals,
-	users
-} from '../../db/schema';
+import { first } from '../../db/data';
+import type { practiceRuns, practiceSessions } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { notFound } from '../errors';
 
 type SessionRow = typeof practiceSessions.$inferSelect;
-export type Figures = ReturnType<ReturnType<typeof createDebrief>['figures']>;
+export type Figures = Awaited<ReturnType<ReturnType<typeof createDebrief>['figures']>>;
 type RunRow = typeof practiceRuns.$inferSelect;
 
 const POSITION_LABELS = [
@@ -51,22 +33,41 @@ export interface TimelineEntry {
 
 interface Helpers {
 	scenarioOf(s: SessionRow): Scenario;
-	loadSession(sessionId: string): SessionRow;
+	loadSession(sessionId: string): Promise<SessionRow>;
 	mayObserve(actor: Actor | null, s: SessionRow, userIds: string[]): boolean;
 }
 
 export function createDebrief(deps: ServiceDeps, h: Helpers) {
-	const { db, clock } = deps;
+	const { data: dataHandle, clock } = deps;
+	const {
+		agendaItems,
+		ballots,
+		consultationOptions,
+		consultations,
+		meetingSpeeches,
+		meetings,
+		participations,
+		practiceObservations,
+		practiceParticipants,
+		practiceReflections,
+		practiceRunSteps,
+		practiceRuns,
+		practiceSessions,
+		proposalComments,
+		proposalEvents,
+		proposalSupports,
+		proposals,
+		users
+	} = dataHandle.t;
 
-	function openVotes(run: RunRow): number {
-		return db
+	async function openVotes(run: RunRow): Promise<number> {
+		return (await dataHandle.db
 			.select({ id: consultations.id })
 			.from(consultations)
-			.where(and(eq(consultations.spaceId, run.spaceId), eq(consultations.status, 'open')))
-			.all().length;
+			.where(and(eq(consultations.spaceId, run.spaceId), eq(consultations.status, 'open')))).length;
 	}
 
-	function figures(s: SessionRow, run: RunRow) {
+	async function figures(s: SessionRow, run: RunRow) {
 		const scenario = h.scenarioOf(s);
 		const roleTitle = new Map(scenario.roles.map((r) => [r.key, r.title]));
 		const roleOf = (userId: string | null) => {
@@ -80,22 +81,22 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		const space = run.spaceId;
 		const end = run.endedAt ?? clock.now();
 
-		const props = db.select().from(proposals).where(eq(proposals.spaceId, space)).all();
+		const props = (await dataHandle.db.select().from(proposals).where(eq(proposals.spaceId, space)).orderBy(asc(proposals.createdAt), asc(proposals.id)));
 		const propIds = props.map((p) => p.id);
 		const titleOf = new Map(props.map((p) => [p.id, p.title]));
-		const events = propIds.length ? db.select().from(proposalEvents).where(inArray(proposalEvents.proposalId, propIds)).all() : [];
-		const comments = propIds.length ? db.select().from(proposalComments).where(inArray(proposalComments.proposalId, propIds)).all() : [];
-		const supports = propIds.length ? db.select().from(proposalSupports).where(inArray(proposalSupports.proposalId, propIds)).all() : [];
-		const votes = db.select().from(consultations).where(eq(consultations.spaceId, space)).orderBy(asc(consultations.createdAt)).all();
+		const events = propIds.length ? (await dataHandle.db.select().from(proposalEvents).where(inArray(proposalEvents.proposalId, propIds)).orderBy(asc(proposalEvents.id))) : [];
+		const comments = propIds.length ? (await dataHandle.db.select().from(proposalComments).where(inArray(proposalComments.proposalId, propIds))) : [];
+		const supports = propIds.length ? (await dataHandle.db.select().from(proposalSupports).where(inArray(proposalSupports.proposalId, propIds))) : [];
+		const votes = (await dataHandle.db.select().from(consultations).where(eq(consultations.spaceId, space)).orderBy(asc(consultations.createdAt), asc(consultations.id)));
 		const voteIds = votes.map((v) => v.id);
-		const parts = voteIds.length ? db.select().from(participations).where(inArray(participations.consultationId, voteIds)).all() : [];
-		const bs = voteIds.length ? db.select({ consultationId: ballots.consultationId, content: ballots.content, weight: ballots.weight }).from(ballots).where(inArray(ballots.consultationId, voteIds)).all() : [];
-		const opts = voteIds.length ? db.select().from(consultationOptions).where(inArray(consultationOptions.consultationId, voteIds)).all() : [];
-		const meets = run.spaceType === 'body' ? db.select().from(meetings).where(eq(meetings.bodyId, space)).all() : [];
+		const parts = voteIds.length ? (await dataHandle.db.select().from(participations).where(inArray(participations.consultationId, voteIds))) : [];
+		const bs = voteIds.length ? (await dataHandle.db.select({ consultationId: ballots.consultationId, content: ballots.content, weight: ballots.weight }).from(ballots).where(inArray(ballots.consultationId, voteIds))) : [];
+		const opts = voteIds.length ? (await dataHandle.db.select().from(consultationOptions).where(inArray(consultationOptions.consultationId, voteIds))) : [];
+		const meets = run.spaceType === 'body' ? (await dataHandle.db.select().from(meetings).where(eq(meetings.bodyId, space))) : [];
 		const meetIds = meets.map((m) => m.id);
-		const items = meetIds.length ? db.select().from(agendaItems).where(inArray(agendaItems.meetingId, meetIds)).all() : [];
-		const speeches = meetIds.length ? db.select().from(meetingSpeeches).where(inArray(meetingSpeeches.meetingId, meetIds)).all() : [];
-		const noted = db.select().from(practiceObservations).where(eq(practiceObservations.runId, run.id)).orderBy(asc(practiceObservations.at)).all();
+		const items = meetIds.length ? (await dataHandle.db.select().from(agendaItems).where(inArray(agendaItems.meetingId, meetIds))) : [];
+		const speeches = meetIds.length ? (await dataHandle.db.select().from(meetingSpeeches).where(inArray(meetingSpeeches.meetingId, meetIds))) : [];
+		const noted = (await dataHandle.db.select().from(practiceObservations).where(eq(practiceObservations.runId, run.id)).orderBy(asc(practiceObservations.at), asc(practiceObservations.id)));
 
 		const userIds = new Set<string>([
 			...props.map((p) => p.authorId),
@@ -109,7 +110,7 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 			...Object.keys(run.assignments)
 		]);
 		userIds.delete('');
-		if (userIds.size) for (const u of db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...userIds])).all()) names.set(u.id, u.name);
+		if (userIds.size) for (const u of (await dataHandle.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...userIds])))) names.set(u.id, u.name);
 
 		// What people did during the run (the starting state is the scenario, not the run).
 		const during = (at: Date | null) => !!at && at.getTime() > run.startedAt.getTime();
@@ -162,7 +163,7 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 			return { question: v.question, method: v.method, status: v.status, turnout: parts.filter((p) => p.consultationId === v.id).length, rows };
 		});
 
-		const stepRows = db.select().from(practiceRunSteps).where(eq(practiceRunSteps.runId, run.id)).all();
+		const stepRows = (await dataHandle.db.select().from(practiceRunSteps).where(eq(practiceRunSteps.runId, run.id)));
 		const startOf = new Map(stepRows.map((x) => [x.stepKey, x.startedAt]));
 		const ordered = scenario.steps.map((x) => ({ key: x.key, title: x.title, startedAt: startOf.get(x.key) ?? null })).filter((x) => x.startedAt);
 		ordered.sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime());
@@ -191,11 +192,11 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		};
 	}
 
-	function loadRun(actor: Actor | null, sessionId: string, runNumber: number) {
-		const s = h.loadSession(sessionId);
-		const run = db.select().from(practiceRuns).where(and(eq(practiceRuns.sessionId, s.id), eq(practiceRuns.number, runNumber))).get();
+	async function loadRun(actor: Actor | null, sessionId: string, runNumber: number) {
+		const s = await h.loadSession(sessionId);
+		const run = (await first(dataHandle.db.select().from(practiceRuns).where(and(eq(practiceRuns.sessionId, s.id), eq(practiceRuns.number, runNumber)))));
 		if (!run) throw notFound();
-		const people = db.select({ userId: practiceParticipants.userId }).from(practiceParticipants).where(eq(practiceParticipants.sessionId, s.id)).all();
+		const people = (await dataHandle.db.select({ userId: practiceParticipants.userId }).from(practiceParticipants).where(eq(practiceParticipants.sessionId, s.id)));
 		if (!h.mayObserve(actor, s, people.map((p) => p.userId))) throw new ForbiddenError('practice.observe');
 		return { s, run };
 	}
@@ -204,27 +205,26 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		openVotes,
 		figures,
 
-		debrief(actor: Actor | null, sessionId: string, runNumber: number) {
-			const { s, run } = loadRun(actor, sessionId, runNumber);
+		async debrief(actor: Actor | null, sessionId: string, runNumber: number) {
+			const { s, run } = await loadRun(actor, sessionId, runNumber);
 			const scenario = h.scenarioOf(s);
-			const reflections = db
+			const reflections = (await dataHandle.db
 				.select({ authorId: practiceReflections.authorId, aboutId: practiceReflections.aboutId, body: practiceReflections.body, updatedAt: practiceReflections.updatedAt, name: users.displayName })
 				.from(practiceReflections)
 				.innerJoin(users, eq(users.id, practiceReflections.authorId))
 				.where(eq(practiceReflections.runId, run.id))
-				.orderBy(asc(practiceReflections.updatedAt))
-				.all();
+				.orderBy(asc(practiceReflections.updatedAt), asc(practiceReflections.id)));
 			const trainer = can(actor, 'practice.run', { type: 'training', id: s.trainingId });
 			const roleTitle = new Map(scenario.roles.map((r) => [r.key, r.title]));
 			const assigned = Object.entries(run.assignments);
-			const names = new Map(assigned.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, assigned.map(([u]) => u))).all().map((u) => [u.id, u.name]) : []);
+			const names = new Map(assigned.length ? (await dataHandle.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, assigned.map(([u]) => u)))).map((u) => [u.id, u.name]) : []);
 			return {
 				session: { id: s.id, trainingId: s.trainingId, title: s.title, status: s.status },
 				run: { id: run.id, number: run.number, status: run.status, startedAt: run.startedAt, endedAt: run.endedAt, spaceType: run.spaceType, spaceId: run.spaceId },
 				scenario: { title: scenario.title, module: scenario.module },
 				cast: assigned.map(([userId, key]) => ({ userId, name: names.get(userId) ?? '', role: roleTitle.get(key) ?? key })),
 				trainer,
-				...figures(s, run),
+				...(await figures(s, run)),
 				// Trainees read their own comment from the trainer, not the ones addressed to others.
 				reflections: reflections
 					.filter((r) => !r.aboutId || trainer || r.aboutId === actor?.id)
@@ -233,9 +233,9 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		},
 
 		/** The debrief's figures as CSV (section, label, value), safe to open in a spreadsheet. */
-		debriefCsv(actor: Actor | null, sessionId: string, runNumber: number, labels: (key: string) => string) {
-			const { s, run } = loadRun(actor, sessionId, runNumber);
-			const f = figures(s, run);
+		async debriefCsv(actor: Actor | null, sessionId: string, runNumber: number, labels: (key: string) => string) {
+			const { s, run } = await loadRun(actor, sessionId, runNumber);
+			const f = await figures(s, run);
 			const rows: (string | number)[][] = [[labels('section'), labels('label'), labels('role'), labels('value')]];
 			for (const [k, v] of Object.entries(f.counts)) rows.push([labels('counts'), labels(`count.${k}`), '', v]);
 			for (const x of f.speaking) rows.push([labels('speaking'), x.role === 'trainer' || x.role === 'simulated' ? labels(`role.${x.role}`) : x.role, x.role, x.seconds]);
@@ -247,19 +247,19 @@ export function createDebrief(deps: ServiceDeps, h: Helpers) {
 		},
 
 		/** A trainee's path across sessions: roles held, steps practised, reflections, trainer's comments. */
-		progress(actor: Actor | null, trainingId: string, userId: string) {
+		async progress(actor: Actor | null, trainingId: string, userId: string) {
 			const space = { type: 'training' as const, id: trainingId };
 			const trainer = can(actor, 'practice.run', space);
 			if (!actor || !(trainer || (actor.id === userId && can(actor, 'space.view', space)))) throw new ForbiddenError('practice.progress');
-			const person = db.select({ name: users.displayName }).from(users).where(eq(users.id, userId)).get();
+			const person = (await first(dataHandle.db.select({ name: users.displayName }).from(users).where(eq(users.id, userId))));
 			if (!person) throw notFound();
-			const sessions = db.select().from(practiceSessions).where(eq(practiceSessions.trainingId, trainingId)).orderBy(asc(practiceSessions.createdAt)).all();
+			const sessions = (await dataHandle.db.select().from(practiceSessions).where(eq(practiceSessions.trainingId, trainingId)).orderBy(asc(practiceSessions.createdAt), asc(practiceSessions.id)));
 			const sessionIds = sessions.map((x) => x.id);
-			const runs = sessionIds.length ? db.select().from(practiceRuns).where(inArray(practiceRuns.sessionId, sessionIds)).orderBy(asc(practiceRuns.startedAt)).all() : [];
+			const runs = sessionIds.length ? (await dataHandle.db.select().from(practiceRuns).where(inArray(practiceRuns.sessionId, sessionIds)).orderBy(asc(practiceRuns.startedAt), asc(practiceRuns.id))) : [];
 			const mine = runs.filter((r) => r.assignments[userId]);
-			const stepRows = mine.length ? db.select().from(practiceRunSteps).where(inArray(practiceRunSteps.runId, mine.map((r) => r.id))).all() : [];
+			const stepRows = mine.length ? (await dataHandle.db.select().from(practiceRunSteps).where(inArray(practiceRunSteps.runId, mine.map((r) => r.id)))) : [];
 			const refl = mine.length
-				? db.select().from(practiceReflections).where(and(inArray(practiceReflections.runId, mine.map((r) => r.id)), ne(practiceReflections.body, ''))).all()
+				? (await dataHandle.db.select().from(practiceReflections).where(and(inArray(practiceReflections.runId, mine.map((r) => r.id)), ne(practiceReflections.body, ''))))
 				: [];
 			return {
 				name: person.name,

@@ -44,8 +44,8 @@ export function createPracticeService(deps: ServiceDeps, hooks: MaterialiseHooks
 		/** A scenario from a real residence's anonymised shape, stored in the training's library (checked as any file). */
 		anonymisable: anonymiser.anonymisable,
 
-		importResidence(actor: Actor | null, trainingId: string, residenceId: string) {
-			const scenario = scenarioSchema.parse(anonymiser.anonymisedScenario(actor, trainingId, residenceId));
+		async importResidence(actor: Actor | null, trainingId: string, residenceId: string) {
+			const scenario = scenarioSchema.parse(await anonymiser.anonymisedScenario(actor, trainingId, residenceId));
 			return scenarios.storeScenario(actor!, trainingId, scenario, null);
 		}
 	};

@@ -6,13 +6,12 @@
  */
 import type { Actor, Role, SpaceRef } from '$lib/domain/policy';
 import { householdLabels, type Scenario } from '$lib/domain/practice/scenario';
-import { transaction, type Db } from '../../db';
-import { bodies, buildings, colleges, households, memberships, proposalComments, proposalEvents, proposals, residences, users } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 
+/** Other services' doors, awaited whether they are converted to the async data handle yet or not (issue 12). */
 export interface MaterialiseHooks {
-	seedDescription(proposalId: string, text: string): void;
-	createConsultation(actor: Actor, input: unknown): { id: string };
+	seedDescription(proposalId: string, text: string): unknown;
+	createConsultation(actor: Actor, input: unknown): { id: string } | Promise<{ id: string }>;
 	scheduleMeeting(actor: Actor, input: unknown): Promise<{ id: string }>;
 	addItem(actor: Actor, input: unknown): Promise<unknown>;
 }
@@ -36,7 +35,8 @@ function parisLocal(date: Date): string {
 }
 
 export async function materialise(deps: ServiceDeps, hooks: MaterialiseHooks, scenario: Scenario, ctx: { runId: string; organisationId: string; trainerId: string }): Promise<Materialised> {
-	const { db, clock, ids } = deps;
+	const { data: dataHandle, clock, ids } = deps;
+	const { bodies, buildings, colleges, households, memberships, proposalComments, proposalEvents, proposals, residences, users } = dataHandle.t;
 	const now = clock.now();
 	const spaceId = ids.id();
 	const slug = `practice-${ctx.runId}`.toLowerCase();
@@ -47,54 +47,53 @@ export async function materialise(deps: ServiceDeps, hooks: MaterialiseHooks, sc
 	const space = { type: s.kind, id: spaceId } as Materialised['space'];
 	const proposalIds: { id: string; text: string }[] = [];
 
-	transaction(db, (tx: Db) => {
+	await dataHandle.write(async (tx) => {
 		if (s.kind === 'residence') {
-			tx.insert(residences).values({ id: spaceId, organisationId: ctx.organisationId, slug, name: s.name, city: s.city, practice: true, createdAt: now }).run();
+			await tx.insert(residences).values({ id: spaceId, organisationId: ctx.organisationId, slug, name: s.name, city: s.city, practice: true, createdAt: now });
 			const bRows = s.buildings.map((b, position) => {
 				const id = ids.id();
 				buildingIds.set(b.key, id);
 				return { id, residenceId: spaceId, name: b.name, position };
 			});
-			if (bRows.length) tx.insert(buildings).values(bRows).run();
+			if (bRows.length) await tx.insert(buildings).values(bRows);
 			const hRows = householdLabels(scenario).map((h) => ({ id: ids.id(), residenceId: spaceId, buildingId: buildingIds.get(h.building)!, label: h.label }));
-			for (let i = 0; i < hRows.length; i += 200) tx.insert(households).values(hRows.slice(i, i + 200)).run();
+			for (let i = 0; i < hRows.length; i += 200) await tx.insert(households).values(hRows.slice(i, i + 200));
 		} else {
-			tx.insert(bodies).values({ id: spaceId, organisationId: ctx.organisationId, slug, name: s.name, description: s.description, practice: true, createdAt: now }).run();
+			await tx.insert(bodies).values({ id: spaceId, organisationId: ctx.organisationId, slug, name: s.name, description: s.description, practice: true, createdAt: now });
 			const cRows = s.colleges.map((c, position) => {
 				const id = ids.id();
 				collegeIds.set(c.key, id);
 				return { id, bodyId: spaceId, name: c.name, weight: c.weight, seats: c.seats, position };
 			});
-			tx.insert(colleges).values(cRows).run();
+			await tx.insert(colleges).values(cRows);
 		}
 		const simRole: Role = s.kind === 'residence' ? 'tenant' : 'member';
 		for (const c of scenario.characters) {
 			const id = ids.id();
 			characterIds.set(c.key, id);
-			tx.insert(users).values({ id, username: `sim.${ctx.runId}.${c.key}`.toLowerCase(), displayName: c.name, passwordHash: NO_PASSWORD, createdAt: now, passwordChangedAt: now }).run();
-			tx.insert(memberships)
-				.values({ id: ids.id(), userId: id, spaceType: s.kind, spaceId, role: simRole, collegeId: c.college ? (collegeIds.get(c.college) ?? null) : null, createdAt: now })
-				.run();
+			await tx.insert(users).values({ id, username: `sim.${ctx.runId}.${c.key}`.toLowerCase(), displayName: c.name, passwordHash: NO_PASSWORD, createdAt: now, passwordChangedAt: now });
+			await tx.insert(memberships)
+				.values({ id: ids.id(), userId: id, spaceType: s.kind, spaceId, role: simRole, collegeId: c.college ? (collegeIds.get(c.college) ?? null) : null, createdAt: now });
 		}
-		scenario.ideas.forEach((idea, i) => {
+		for (const [i, idea] of scenario.ideas.entries()) {
 			const id = ids.id();
 			const authorId = characterIds.get(idea.author)!;
-			tx.insert(proposals)
-				.values({ id, spaceType: s.kind, spaceId, title: idea.title, description: idea.description, category: idea.category, status: idea.status, position: i + 1, authorId, createdAt: now, updatedAt: now })
-				.run();
-			tx.insert(proposalEvents).values({ proposalId: id, at: now, actorId: authorId, kind: 'created', data: {} }).run();
-			for (const c of idea.comments) tx.insert(proposalComments).values({ id: ids.id(), proposalId: id, parentId: null, authorId: characterIds.get(c.author)!, body: c.body, createdAt: now }).run();
+			await tx.insert(proposals)
+				.values({ id, spaceType: s.kind, spaceId, title: idea.title, description: idea.description, category: idea.category, status: idea.status, position: i + 1, authorId, createdAt: now, updatedAt: now });
+			await tx.insert(proposalEvents).values({ proposalId: id, at: now, actorId: authorId, kind: 'created', data: {} });
+			for (const c of idea.comments) await tx.insert(proposalComments).values({ id: ids.id(), proposalId: id, parentId: null, authorId: characterIds.get(c.author)!, body: c.body, createdAt: now });
 			proposalIds.push({ id, text: idea.description });
-		});
+		}
 	});
 
-	for (const p of proposalIds) if (p.text) hooks.seedDescription(p.id, p.text);
+	// After the commit: the co-edited descriptions start from the scenario's text.
+	for (const p of proposalIds) if (p.text) await hooks.seedDescription(p.id, p.text);
 
 	// The trainer prepares what the scenario says is prepared, with the rights of the one who would.
 	const preparer: Actor = { id: ctx.trainerId, isAdmin: false, roles: new Map([[`${s.kind}:${spaceId}`, [s.kind === 'residence' ? 'facilitator' : 'chair'] as Role[]]]) };
 	if (scenario.vote) {
 		const v = scenario.vote;
-		hooks.createConsultation(preparer, {
+		await hooks.createConsultation(preparer, {
 			space,
 			question: v.question,
 			description: v.description,

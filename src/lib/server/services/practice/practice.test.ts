@@ -32,18 +32,18 @@ const practice = () => app.services.practice;
 
 async function startWithTwo(scenarioId = 'shipped:aventuriere:fr') {
 	const { id } = await practice().start(await now(trainer), T, { scenarioId });
-	const code = practice().session(await now(trainer), id).session.code!;
-	practice().join(await now(julien), T, { code: code.toLowerCase() });
-	practice().join(await now(amina), T, { code });
+	const code = (await practice().session(await now(trainer), id)).session.code!;
+	await practice().join(await now(julien), T, { code: code.toLowerCase() });
+	await practice().join(await now(amina), T, { code });
 	return { id, code };
 }
-const currentSpace = async (id: string) => practice().session(await now(trainer), id).run!;
+const currentSpace = async (id: string) => (await practice().session(await now(trainer), id)).run!;
 
 describe('practice sessions', () => {
 	it('trainees join with the code, get a role and read only their own brief', async () => {
 		const { id } = await startWithTwo();
-		const j = practice().session(await now(julien), id);
-		const a = practice().session(await now(amina), id);
+		const j = await practice().session(await now(julien), id);
+		const a = await practice().session(await now(amina), id);
 		expect(j.myRole?.key).toBe('locataire-a');
 		expect(a.myRole?.key).toBe('locataire-b');
 		expect(j.myRole?.brief).toContain('bâtiment A');
@@ -52,11 +52,11 @@ describe('practice sessions', () => {
 		expect(JSON.stringify(j)).not.toContain(a.myRole!.brief);
 		// The door a curious trainee would try.
 		await expect(async () => practice().brief(await now(julien), id, 'locataire-b')).rejects.toThrow(ForbiddenError);
-		expect(practice().brief(await now(julien), id, 'locataire-a').brief).toBe(j.myRole!.brief);
-		expect(practice().brief(await now(trainer), id, 'locataire-b').brief).toBe(a.myRole!.brief);
+		expect((await practice().brief(await now(julien), id, 'locataire-a')).brief).toBe(j.myRole!.brief);
+		expect((await practice().brief(await now(trainer), id, 'locataire-b')).brief).toBe(a.myRole!.brief);
 		// The code is for trainers' eyes; someone outside the training cannot join or look.
 		expect(j.session.code).toBeNull();
-		await expect(async () => practice().join(await now(outsider), T, { code: practice().session(await now(trainer), id).session.code })).rejects.toThrow(ForbiddenError);
+		await expect(async () => practice().join(await now(outsider), T, { code: (await practice().session(await now(trainer), id)).session.code })).rejects.toThrow(ForbiddenError);
 		await expect(async () => practice().session(await now(outsider), id)).rejects.toThrow(ForbiddenError);
 		await expect(async () => practice().join(await now(julien), T, { code: 'PRA-NOPE' })).rejects.toThrow(UserError);
 	});
@@ -81,8 +81,8 @@ describe('practice sessions', () => {
 		const board = app.services.proposals;
 		const { id: pid } = await board.propose(await now(julien), { residenceId: run.spaceId, title: 'Avant la pause' });
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
-		practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'agent' });
-		practice().pause(await now(trainer), id);
+		await practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'agent' });
+		await practice().pause(await now(trainer), id);
 		await expect(async () => practice().pause(await now(trainer), id)).rejects.toThrow(UserError);
 		await expect(board.propose(await now(julien), { residenceId: run.spaceId, title: 'Pendant la pause' })).rejects.toThrow(ForbiddenError);
 		await expect(async () => board.comment(await now(amina), { proposalId: pid, body: 'Pendant la pause' })).rejects.toThrow(ForbiddenError);
@@ -91,8 +91,8 @@ describe('practice sessions', () => {
 		await expect(async () => practice().assign(await now(trainer), id, { userId: amina.id, roleKey: 'gardien' })).not.toThrow();
 		// Reading still works.
 		expect(await app.services.proposals.board(await now(amina), run.spaceId)).toBeTruthy();
-		expect(practice().session(await now(julien), id).run!.status).toBe('paused');
-		practice().resume(await now(trainer), id);
+		expect((await practice().session(await now(julien), id)).run!.status).toBe('paused');
+		await practice().resume(await now(trainer), id);
 		await board.comment(await now(amina), { proposalId: pid, body: 'Après la pause' });
 		app.services.consultations.open(await now(julien), { consultationId: vote.id });
 		// Only the trainer pauses.
@@ -143,13 +143,13 @@ describe('practice sessions', () => {
 			[2, 'active']
 		]);
 		// Same people, same roles, in the new space.
-		expect(practice().session(await now(julien), id).myRole?.key).toBe('locataire-a');
+		expect((await practice().session(await now(julien), id)).myRole?.key).toBe('locataire-a');
 	});
 
 	it('the trainer gives a trainee another role between runs', async () => {
 		const { id } = await startWithTwo();
-		practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'agent' });
-		expect(practice().session(await now(julien), id).myRole?.key).toBe('agent');
+		await practice().assign(await now(trainer), id, { userId: julien.id, roleKey: 'agent' });
+		expect((await practice().session(await now(julien), id)).myRole?.key).toBe('agent');
 		const run = await currentSpace(id);
 		expect((await now(julien)).roles.get(`residence:${run.spaceId}`)).toEqual(['facilitator']);
 		// Playing the agency's facilitator makes nobody staff outside the run (badge, reserved name, resets).
@@ -170,9 +170,9 @@ describe('practice sessions', () => {
 		await board.comment(await now(amina), { proposalId: pid, body: 'Oui, près de l’entrée' });
 		await board.setSupport(await now(amina), { proposalId: pid, on: true });
 		app.clock.advance(90_000);
-		practice().step(await now(trainer), id, { stepKey: 'idees' });
+		await practice().step(await now(trainer), id, { stepKey: 'idees' });
 		app.clock.advance(120_000);
-		practice().step(await now(trainer), id, { stepKey: 'priorite' });
+		await practice().step(await now(trainer), id, { stepKey: 'priorite' });
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
 		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${run.spaceId}`, ['facilitator']]]) };
 		app.services.consultations.open(facilitator, { consultationId: vote.id });
@@ -180,13 +180,13 @@ describe('practice sessions', () => {
 		app.clock.advance(30_000);
 		await app.services.consultations.cast(await now(julien), { consultationId: vote.id, ballot: { choice: option.id } });
 		app.clock.advance(30_000);
-		practice().end(await now(trainer), id);
-		practice().reflect(await now(julien), { runId: run.id, body: 'J’aurais dû écouter davantage.' });
+		await practice().end(await now(trainer), id);
+		await practice().reflect(await now(julien), { runId: run.id, body: 'J’aurais dû écouter davantage.' });
 		app.clock.advance(1000);
-		practice().reflect(await now(trainer), { runId: run.id, body: 'Bonne écoute de Julien.', aboutId: julien.id });
+		await practice().reflect(await now(trainer), { runId: run.id, body: 'Bonne écoute de Julien.', aboutId: julien.id });
 		await expect(async () => practice().reflect(await now(julien), { runId: run.id, body: 'x', aboutId: amina.id })).rejects.toThrow(ForbiddenError);
 
-		const d = practice().debrief(await now(trainer), id, 1);
+		const d = await practice().debrief(await now(trainer), id, 1);
 		expect(d.counts).toEqual({ proposals: 1, comments: 1, supports: 1, votes: 1, speeches: 0, observations: 0 });
 		expect(d.proposed).toEqual([{ title: 'Une boîte à livres', who: 'Julien', role: 'Locataire du bâtiment A', status: 'idea' }]);
 		expect(d.timeline.map((t) => [t.kind, t.who])).toEqual([
@@ -210,13 +210,13 @@ describe('practice sessions', () => {
 		]);
 		expect(d.reflections.map((r) => r.body)).toEqual(['J’aurais dû écouter davantage.', 'Bonne écoute de Julien.']);
 		// Amina sees her run, not the trainer's comment addressed to Julien.
-		const forAmina = practice().debrief(await now(amina), id, 1);
+		const forAmina = await practice().debrief(await now(amina), id, 1);
 		expect(forAmina.reflections.map((r) => r.body)).toEqual(['J’aurais dû écouter davantage.']);
-		const csv = practice().debriefCsv(await now(trainer), id, 1, (k) => k).body;
+		const csv = (await practice().debriefCsv(await now(trainer), id, 1, (k) => k)).body;
 		expect(csv).toContain('count.proposals');
 		expect(csv).toContain('Une boîte à livres');
 		// Progress across sessions.
-		const p = practice().progress(await now(julien), T, julien.id);
+		const p = await practice().progress(await now(julien), T, julien.id);
 		expect(p.runs).toHaveLength(1);
 		expect(p.runs[0]).toMatchObject({ role: 'Locataire du bâtiment A', reflection: 'J’aurais dû écouter davantage.', trainerComment: 'Bonne écoute de Julien.' });
 		expect(p.runs[0]!.steps).toHaveLength(3);
@@ -227,7 +227,7 @@ describe('practice sessions', () => {
 		const { id } = await startWithTwo('shipped:instance:fr');
 		const run = await currentSpace(id);
 		const lea = await createUser(app, { username: 'lea', displayName: 'Léa', roles: [{ type: 'training', id: T, role: 'trainee' }] });
-		practice().add(await now(trainer), id, { userId: lea.id, kind: 'observer' });
+		await practice().add(await now(trainer), id, { userId: lea.id, kind: 'observer' });
 		// Julien chairs and opens the meeting; Amina is present and raises her hand.
 		const meeting = app.services.deps.db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).get()!;
 		await app.services.meetings.open(await now(julien), { meetingId: meeting.id });
@@ -239,57 +239,57 @@ describe('practice sessions', () => {
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
 		app.services.consultations.open(await now(julien), { consultationId: vote.id });
 		await app.services.consultations.cast(await now(amina), { consultationId: vote.id, ballot: { position: 'for' } });
-		expect(practice().watch(await now(trainer), id).votes[0]).toMatchObject({ status: 'open', turnout: 1, rows: [] });
+		expect((await practice().watch(await now(trainer), id)).votes[0]).toMatchObject({ status: 'open', turnout: 1, rows: [] });
 		app.services.consultations.close(await now(julien), { consultationId: vote.id });
-		expect(practice().watch(await now(trainer), id).votes[0]!.rows.map((r) => [r.label, r.count])).toEqual([['yes', 1], ['no', 0], ['abstain', 0]]);
+		expect((await practice().watch(await now(trainer), id)).votes[0]!.rows.map((r) => [r.label, r.count])).toEqual([['yes', 1], ['no', 0], ['abstain', 0]]);
 
-		const view = practice().watch(await now(trainer), id);
+		const view = await practice().watch(await now(trainer), id);
 		expect(view.room[0]).toMatchObject({ status: 'open', currentItem: 'Ouverture et quorum', present: [{ name: 'Amina', role: 'Secrétaire' }], hands: [{ name: 'Amina' }] });
 		expect(view.canObserve).toBe(true);
 		// Read-only and brief-free: no role's private brief reaches the watchers.
 		for (const r of shippedScenario('shipped:instance:fr')!.roles) expect(JSON.stringify(view)).not.toContain(r.brief);
-		expect(practice().watch(await now(lea), id).run?.number).toBe(1);
+		expect((await practice().watch(await now(lea), id)).run?.number).toBe(1);
 		for (const who of [julien, amina, outsider]) {
 			await expect(async () => practice().watch(await now(who), id)).rejects.toThrow(ForbiddenError);
 			await expect(async () => practice().observe(await now(who), id, { body: 'Je note.' })).rejects.toThrow(ForbiddenError);
 		}
 
-		practice().observe(await now(trainer), id, { body: 'Amina lève la main avant tout le monde.' });
+		await practice().observe(await now(trainer), id, { body: 'Amina lève la main avant tout le monde.' });
 		app.clock.advance(60_000);
-		practice().observe(await now(lea), id, { body: 'La présidence oublie les bénévoles.' });
+		await practice().observe(await now(lea), id, { body: 'La présidence oublie les bénévoles.' });
 		await expect(async () => practice().observe(await now(lea), id, { body: '   ' })).rejects.toThrow(expect.objectContaining({ code: 'practice.error.observation' }));
-		const watched = practice().watch(await now(lea), id);
+		const watched = await practice().watch(await now(lea), id);
 		expect(watched.observations.map((o) => [o.who, o.role])).toEqual([['Nadia', 'trainer'], ['Léa', 'observer']]);
 		expect(watched.timeline[0]).toMatchObject({ kind: 'observation', who: 'Léa' });
 
 		// The debrief of the run shows them, in its timeline and figures; once the run is closed, no more are written.
 		await practice().reset(await now(trainer), id, {});
-		const debrief = practice().debrief(await now(julien), id, 1);
+		const debrief = await practice().debrief(await now(julien), id, 1);
 		expect(debrief.observations.map((o) => o.body)).toEqual(['Amina lève la main avant tout le monde.', 'La présidence oublie les bénévoles.']);
 		expect(debrief.timeline.filter((e) => e.kind === 'observation')).toHaveLength(2);
 		expect(debrief.counts.observations).toBe(2);
-		expect(practice().watch(await now(trainer), id).observations).toEqual([]);
+		expect((await practice().watch(await now(trainer), id)).observations).toEqual([]);
 	});
 
 	it('scenarios: duplicate, edit, export and import; a hostile file stores nothing', async () => {
-		const { id } = practice().duplicateScenario(await now(trainer), T, 'shipped:mobilier:fr');
-		const s = practice().scenario(await now(trainer), T, id);
+		const { id } = await practice().duplicateScenario(await now(trainer), T, 'shipped:mobilier:fr');
+		const s = await practice().scenario(await now(trainer), T, id);
 		expect(s.shipped).toBe(false);
 		const edited = { ...s.scenario, title: 'Mobilier — version Bron' };
-		practice().updateScenario(await now(trainer), T, id, { json: writeScenario(edited) });
-		expect(practice().scenario(await now(trainer), T, id).scenario.title).toBe('Mobilier — version Bron');
+		await practice().updateScenario(await now(trainer), T, id, { json: writeScenario(edited) });
+		expect((await practice().scenario(await now(trainer), T, id)).scenario.title).toBe('Mobilier — version Bron');
 		await expect(async () => practice().updateScenario(await now(trainer), T, 'shipped:mobilier:fr', { json: '{}' })).rejects.toThrow(UserError);
-		const exported = practice().exportScenario(await now(trainer), T, id).body;
-		const countBefore = practice().overview(await now(trainer), T).scenarios.length;
-		practice().importScenario(await now(trainer), T, exported);
-		expect(practice().overview(await now(trainer), T).scenarios.length).toBe(countBefore + 1);
+		const exported = (await practice().exportScenario(await now(trainer), T, id)).body;
+		const countBefore = (await practice().overview(await now(trainer), T)).scenarios.length;
+		await practice().importScenario(await now(trainer), T, exported);
+		expect((await practice().overview(await now(trainer), T)).scenarios.length).toBe(countBefore + 1);
 		const hostile = shippedScenario('shipped:aventuriere:fr')!;
 		hostile.roles[0]!.brief = '<script>fetch("/admin")</script>';
 		await expect(async () => practice().importScenario(await now(trainer), T, writeScenario(hostile))).rejects.toThrow(expect.objectContaining({ code: 'practice.error.markup' }));
 		await expect(async () => practice().importScenario(await now(trainer), T, JSON.stringify({ format: 'practice-scenario', version: 9 }))).rejects.toThrow(expect.objectContaining({ code: 'practice.error.version' }));
-		expect(practice().overview(await now(trainer), T).scenarios.length).toBe(countBefore + 1);
+		expect((await practice().overview(await now(trainer), T)).scenarios.length).toBe(countBefore + 1);
 		await expect(async () => practice().importScenario(await now(julien), T, exported)).rejects.toThrow(ForbiddenError);
-		expect(practice().overview(await now(julien), T).scenarios).toEqual([]);
+		expect((await practice().overview(await now(julien), T)).scenarios).toEqual([]);
 	});
 
 	it('a body scenario materialises colleges, the meeting and its agenda, members in their colleges', async () => {
@@ -334,7 +334,7 @@ describe('practice spaces are kept out of the real world', () => {
 
 	it('the transparency portal refuses a practice body, although portals are public by default', async () => {
 		const { id } = await practice().start(await now(trainer), T, { scenarioId: 'shipped:instance:fr' });
-		const run = practice().session(await now(trainer), id).run!;
+		const run = (await practice().session(await now(trainer), id)).run!;
 		const body = app.services.deps.db.select().from(bodies).where(eq(bodies.id, run.spaceId)).get()!;
 		expect(body.practice).toBe(true);
 		await expect(app.services.minutes.portal.body('ccaura', body.slug)).rejects.toThrow();

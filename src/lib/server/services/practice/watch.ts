@@ -8,9 +8,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { canWatchPractice, ForbiddenError, type Actor } from '$lib/domain/policy';
-import { transaction } from '../../db';
-import { agendaItems, meetingAttendance, meetingSpeeches, meetings, practiceObservations, practiceRunSteps, proposalComments, proposalSupports, proposals, users } from '../../db/schema';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { UserError } from '../errors';
 import { parse } from '../validate';
@@ -21,40 +19,39 @@ const observeSchema = z.object({ body: z.string().trim().min(1, 'practice.error.
 
 interface Parts {
 	ctx: PracticeContext;
-	figures(s: PracticeSessionRow, run: PracticeRunRow): Figures;
+	figures(s: PracticeSessionRow, run: PracticeRunRow): Promise<Figures>;
 }
 
 export function createWatch(deps: ServiceDeps, { ctx, figures }: Parts) {
-	const { db, clock, ids } = deps;
+	const { data: dataHandle, clock, ids } = deps;
+	const { agendaItems, meetingAttendance, meetingSpeeches, meetings, practiceObservations, practiceRunSteps, proposalComments, proposalSupports, proposals, users } = dataHandle.t;
 
 	/** The session, if the actor may watch it; the refusal is the policy's. */
-	function watched(actor: Actor | null, sessionId: string) {
-		const s = ctx.loadSession(sessionId);
-		const invited = !!actor && ctx.participants(s.id).some((p) => p.userId === actor.id && p.kind === 'observer');
+	async function watched(actor: Actor | null, sessionId: string) {
+		const s = await ctx.loadSession(sessionId);
+		const invited = !!actor && (await ctx.participants(s.id)).some((p) => p.userId === actor.id && p.kind === 'observer');
 		if (!actor || !canWatchPractice(actor, trainingSpace(s.trainingId), invited)) throw new ForbiddenError('practice.watch');
 		return { s, actor };
 	}
 
 	/** The meeting room of a body run: status, current item, who is present, hands raised, who speaks. */
-	function room(run: PracticeRunRow, roleOf: (userId: string) => string) {
+	async function room(run: PracticeRunRow, roleOf: (userId: string) => string) {
 		if (run.spaceType !== 'body') return [];
-		const rows = db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).orderBy(asc(meetings.startsAt)).all();
+		const rows = (await dataHandle.db.select().from(meetings).where(eq(meetings.bodyId, run.spaceId)).orderBy(asc(meetings.startsAt), asc(meetings.id)));
 		if (!rows.length) return [];
 		const meetingIds = rows.map((m) => m.id);
-		const items = db.select({ id: agendaItems.id, title: agendaItems.title }).from(agendaItems).where(inArray(agendaItems.meetingId, meetingIds)).all();
-		const present = db
+		const items = (await dataHandle.db.select({ id: agendaItems.id, title: agendaItems.title }).from(agendaItems).where(inArray(agendaItems.meetingId, meetingIds)));
+		const present = (await dataHandle.db
 			.select({ meetingId: meetingAttendance.meetingId, name: users.displayName, userId: users.id })
 			.from(meetingAttendance)
 			.innerJoin(users, eq(users.id, meetingAttendance.userId))
-			.where(and(inArray(meetingAttendance.meetingId, meetingIds), eq(meetingAttendance.status, 'present')))
-			.all();
-		const speeches = db
+			.where(and(inArray(meetingAttendance.meetingId, meetingIds), eq(meetingAttendance.status, 'present'))));
+		const speeches = (await dataHandle.db
 			.select({ s: meetingSpeeches, name: users.displayName })
 			.from(meetingSpeeches)
 			.innerJoin(users, eq(users.id, meetingSpeeches.userId))
 			.where(and(inArray(meetingSpeeches.meetingId, meetingIds)))
-			.orderBy(asc(meetingSpeeches.requestedAt))
-			.all()
+			.orderBy(asc(meetingSpeeches.requestedAt), asc(meetingSpeeches.id)))
 			.filter((x) => !x.s.cancelledAt && !x.s.endedAt);
 		const who = (x: { name: string; userId: string }) => ({ name: x.name, role: roleOf(x.userId) });
 		return rows.map((m) => ({
@@ -69,36 +66,36 @@ export function createWatch(deps: ServiceDeps, { ctx, figures }: Parts) {
 	}
 
 	/** The ideas on the run's board, with their supports and comments counted. */
-	function board(run: PracticeRunRow) {
-		const props = db.select({ id: proposals.id, title: proposals.title, status: proposals.status }).from(proposals).where(eq(proposals.spaceId, run.spaceId)).orderBy(asc(proposals.createdAt)).all();
+	async function board(run: PracticeRunRow) {
+		const props = (await dataHandle.db.select({ id: proposals.id, title: proposals.title, status: proposals.status }).from(proposals).where(eq(proposals.spaceId, run.spaceId)).orderBy(asc(proposals.createdAt), asc(proposals.id)));
 		const ids = props.map((p) => p.id);
-		const supports = ids.length ? db.select({ id: proposalSupports.proposalId }).from(proposalSupports).where(inArray(proposalSupports.proposalId, ids)).all() : [];
-		const comments = ids.length ? db.select({ id: proposalComments.proposalId }).from(proposalComments).where(inArray(proposalComments.proposalId, ids)).all() : [];
+		const supports = ids.length ? (await dataHandle.db.select({ id: proposalSupports.proposalId }).from(proposalSupports).where(inArray(proposalSupports.proposalId, ids))) : [];
+		const comments = ids.length ? (await dataHandle.db.select({ id: proposalComments.proposalId }).from(proposalComments).where(inArray(proposalComments.proposalId, ids))) : [];
 		const count = (rows: { id: string }[], id: string) => rows.filter((r) => r.id === id).length;
 		return props.map((p) => ({ ...p, supports: count(supports, p.id), comments: count(comments, p.id) }));
 	}
 
 	return {
 		/** The watch page: the current run as it is now (a reload shows what changed). */
-		watch(actor: Actor | null, sessionId: string) {
-			const { s } = watched(actor, sessionId);
+		async watch(actor: Actor | null, sessionId: string) {
+			const { s } = await watched(actor, sessionId);
 			const scenario = scenarioOf(s);
-			const run = ctx.currentRun(s.id);
-			const people = ctx.participants(s.id);
-			const names = new Map(people.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, people.map((p) => p.userId))).all().map((u) => [u.id, u.name]) : []);
+			const run = await ctx.currentRun(s.id);
+			const people = await ctx.participants(s.id);
+			const names = new Map(people.length ? (await dataHandle.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, people.map((p) => p.userId)))).map((u) => [u.id, u.name]) : []);
 			const roleTitle = new Map(scenario.roles.map((r) => [r.key, r.title]));
 			const roleOf = (userId: string) => (userId === s.createdBy ? 'trainer' : run?.assignments[userId] ? (roleTitle.get(run.assignments[userId]!) ?? '') : 'simulated');
-			const f = run ? figures(s, run) : null;
-			const reached = new Set(run ? db.select({ key: practiceRunSteps.stepKey }).from(practiceRunSteps).where(eq(practiceRunSteps.runId, run.id)).all().map((x) => x.key) : []);
+			const f = run ? await figures(s, run) : null;
+			const reached = new Set(run ? (await dataHandle.db.select({ key: practiceRunSteps.stepKey }).from(practiceRunSteps).where(eq(practiceRunSteps.runId, run.id))).map((x) => x.key) : []);
 			return {
 				session: { id: s.id, trainingId: s.trainingId, title: s.title, status: s.status },
 				scenario: { title: scenario.title, kind: scenario.space.kind, steps: scenario.steps.map((x) => ({ key: x.key, title: x.title, reached: reached.has(x.key) })) },
 				run: run ? { id: run.id, number: run.number, status: run.status, spaceType: run.spaceType, spaceId: run.spaceId, startedAt: run.startedAt } : null,
 				cast: people.map((p) => ({ userId: p.userId, name: names.get(p.userId) ?? '', kind: p.kind, role: p.roleKey ? (roleTitle.get(p.roleKey) ?? null) : null })),
-				board: run ? board(run) : [],
+				board: run ? await board(run) : [],
 				// While a vote is open, its turnout only: counts are for after it closes.
 				votes: (f?.outcomes ?? []).map((o) => ({ question: o.question, status: o.status, turnout: o.turnout, rows: o.status === 'closed' ? o.rows : [] })),
-				room: run ? room(run, roleOf) : [],
+				room: run ? await room(run, roleOf) : [],
 				timeline: [...(f?.timeline ?? [])].reverse(),
 				observations: f?.observations ?? [],
 				canObserve: !!run && run.status !== 'closed',
@@ -107,16 +104,16 @@ export function createWatch(deps: ServiceDeps, { ctx, figures }: Parts) {
 		},
 
 		/** A timestamped observation on the current run, for its debrief. */
-		observe(actor: Actor | null, sessionId: string, input: unknown) {
-			const { s, actor: a } = watched(actor, sessionId);
+		async observe(actor: Actor | null, sessionId: string, input: unknown) {
+			const { s, actor: a } = await watched(actor, sessionId);
 			const data = parse(observeSchema, input);
-			const run = ctx.currentRun(s.id);
+			const run = await ctx.currentRun(s.id);
 			if (!run || run.status === 'closed') throw new UserError('practice.error.notRunning', {}, 409);
 			const now = clock.now();
 			const oid = ids.id();
-			transaction(db, (tx) => {
-				tx.insert(practiceObservations).values({ id: oid, runId: run.id, authorId: a.id, body: data.body, at: now }).run();
-				audit(tx, now, a.id, 'practice.observe', { type: 'practice_run', id: run.id }, { observation: oid });
+			await dataHandle.write(async (tx) => {
+				await tx.insert(practiceObservations).values({ id: oid, runId: run.id, authorId: a.id, body: data.body, at: now });
+				await logAudit(dataHandle, now, a.id, 'practice.observe', { type: 'practice_run', id: run.id }, { observation: oid });
 			});
 			return { id: oid };
 		}

@@ -4,8 +4,8 @@ import { act, formText, load as guarded } from '$lib/server/forms';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
-		const view = event.locals.services.practice.session(event.locals.user, event.params.pid);
+	guarded(event, async () => {
+		const view = await event.locals.services.practice.session(event.locals.user, event.params.pid);
 		// A session of another training is not found here.
 		if (view.session.trainingId !== event.params.id) error(404, { message: translator(event.locals.locale)('error.notFound'), code: 'error.notFound' });
 		return view;

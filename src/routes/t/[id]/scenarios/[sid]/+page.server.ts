@@ -7,21 +7,21 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const training = await services.spaces.training(user, event.params.id);
-		return { training: { id: training.session.id, name: training.session.name }, ...services.practice.scenario(user, event.params.id, event.params.sid) };
+		return { training: { id: training.session.id, name: training.session.name }, ...(await services.practice.scenario(user, event.params.id, event.params.sid)) };
 	});
 
 export const actions: Actions = {
 	save: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.practice.updateScenario(event.locals.user, event.params.id, event.params.sid, { json: formText(data, 'json') });
+		return act(event, data, async () => {
+			await event.locals.services.practice.updateScenario(event.locals.user, event.params.id, event.params.sid, { json: formText(data, 'json') });
 			return { saved: translator(event.locals.locale)('practice.scenario.saved') };
 		});
 	},
 	fields: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.practice.updateScenarioFields(event.locals.user, event.params.id, event.params.sid, (name) => formText(data, name));
+		return act(event, data, async () => {
+			await event.locals.services.practice.updateScenarioFields(event.locals.user, event.params.id, event.params.sid, (name) => formText(data, name));
 			return { saved: translator(event.locals.locale)('practice.scenario.saved') };
 		});
 	},

@@ -5,8 +5,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** The live view of a practice session for its trainer and observers; a reload shows what changed. */
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
-		const view = event.locals.services.practice.watch(event.locals.user, event.params.pid);
+	guarded(event, async () => {
+		const view = await event.locals.services.practice.watch(event.locals.user, event.params.pid);
 		if (view.session.trainingId !== event.params.id) error(404, { message: translator(event.locals.locale)('error.notFound'), code: 'error.notFound' });
 		return view;
 	});
@@ -14,8 +14,8 @@ export const load: PageServerLoad = (event) =>
 export const actions: Actions = {
 	observe: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.practice.observe(event.locals.user, event.params.pid, { body: formText(data, 'body') });
+		return act(event, data, async () => {
+			await event.locals.services.practice.observe(event.locals.user, event.params.pid, { body: formText(data, 'body') });
 			return { added: translator(event.locals.locale)('practice.watch.added') };
 		});
 	}
