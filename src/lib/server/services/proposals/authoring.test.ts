@@ -124,6 +124,8 @@ describe('authors and their own words', () => {
 		const { residence, karim, claire, id } = await setup();
 		const { id: staffIdea } = await app.services.proposals.propose(claire, { residenceId: residence.id, title: 'Devis reçu' });
 		await app.services.proposals.comment(claire, { proposalId: id, body: 'Nous regardons' });
+		// Comments are listed by time (ties by id, on both engines): the second one is written a second later.
+		app.clock.advance(1000);
 		await app.services.proposals.comment(karim, { proposalId: id, body: 'Merci' });
 		const cards = (await app.services.proposals.board(karim, residence.id)).cards;
 		expect(cards.find((c) => c.id === staffIdea)?.authorStaff).toBe(true);

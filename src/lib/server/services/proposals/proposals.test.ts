@@ -111,6 +111,8 @@ describe('proposals service', () => {
 		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Bancs' });
 		const top = await app.services.proposals.comment(karim, { proposalId: id, body: 'Bonne idée' });
 		const reply = await app.services.proposals.comment(amina, { proposalId: id, body: 'Merci', parentId: top.id });
+		// Comments are listed by time (ties by id, on both engines): the next one is written a second later.
+		app.clock.advance(1000);
 		const replyToReply = await app.services.proposals.comment(claire, { proposalId: id, body: 'On regarde', parentId: reply.id });
 		expect(replyToReply.parentId).toBe(top.id);
 		const view = await app.services.proposals.proposal(amina, id);
