@@ -1,23 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OnlineMember, ServerToClientEvents } from '$lib/realtime/events';
-import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { SESSION_COOKIE, sessionIdFromToken } from '$lib/server/auth/session';
+import { sessionCookie, createResidence, createTestAppOn, createUser, startRealtimeServer, testEngines, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let app: TestApp;
 let server: RealtimeServer;
 const clients: Client[] = [];
-
-beforeEach(async () => {
-	app = createTestApp();
-	server = await startRealtimeServer(app);
-});
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.disconnect();
-	await server.close();
-	await app.close();
-});
 
 function client(cookie?: string, auth: Record<string, unknown> = {}): Client {
 	const c: Client = connect(server.url, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, auth, reconnection: false, forceNew: true });
@@ -49,7 +40,18 @@ const presenceWhere = (c: Client, key: string, predicate: (online: OnlineMember[
 		c.on('presence.changed', listener);
 	});
 
-describe('realtime door', () => {
+// The door, the session check (auth/session.ts, live-auth) and presence are on the async data handle: both engines.
+describe.each(testEngines)('realtime door on %s', (engine) => {
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+		server = await startRealtimeServer(app);
+	});
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.disconnect();
+		await server.close();
+		await app.close();
+	});
+
 	it('refuses a socket without a session', async () => {
 		expect(await refused(client())).toBe('unauthorized');
 	});
@@ -101,5 +103,29 @@ describe('realtime door', () => {
 		k.disconnect();
 		expect(await left).toEqual([{ userId: amina.id, displayName: 'Amina' }]);
 		expect(strangerSaw).toBe(false);
+	});
+
+	it('follows rights as they are now: a removed role leaves the space at once, a signed-out session is disconnected', async () => {
+		const { residence, admin } = await createResidence(app);
+		const space = { type: 'residence' as const, id: residence.id };
+		const key = `residence:${residence.id}`;
+		const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+		const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
+		const a = client(await sessionCookie(app, amina.id));
+		await connected(a);
+		const both = presenceWhere(a, key, (online) => online.length === 2);
+		const karimCookie = await sessionCookie(app, karim.id);
+		const k = client(karimCookie);
+		await connected(k);
+		await both;
+
+		const alone = presenceWhere(a, key, (online) => online.length === 1);
+		await app.services.admin.removeRole(admin, { userId: karim.id, space, role: 'tenant' });
+		expect(await alone).toEqual([{ userId: amina.id, displayName: 'Amina' }]);
+		expect(k.connected).toBe(true);
+
+		const gone = new Promise<string>((resolve) => k.once('disconnect', (reason) => resolve(reason)));
+		await app.services.auth.signOut(sessionIdFromToken(karimCookie.slice(SESSION_COOKIE.length + 1)));
+		expect(await gone).toBe('io server disconnect');
 	});
 });
