@@ -54,6 +54,7 @@ export default ts.config(
 			'src/lib/server/services/activities/!(*.test).ts',
 			'src/lib/server/auth/session.ts',
 			'src/lib/server/realtime/live-auth.ts',
+			'src/lib/server/realtime/live-auth.test.ts',
 			'src/lib/server/services/auth.ts',
 			'src/lib/server/services/admin.ts',
 			'src/lib/server/services/spaces.ts',
