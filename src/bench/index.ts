@@ -20,7 +20,8 @@ const benches: { file: string; fn: string }[] = [
 	{ file: 'pages.ts', fn: 'benchPages' },
 	{ file: 'meeting.ts', fn: 'benchMeeting' },
 	{ file: 'practice.ts', fn: 'benchPractice' },
-	{ file: 'indicators.ts', fn: 'benchIndicators' }
+	{ file: 'indicators.ts', fn: 'benchIndicators' },
+	{ file: 'cluster.ts', fn: 'benchCluster' }
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -3,6 +3,8 @@ import { ForbiddenError } from '$lib/domain/policy';
 import { translator } from '$lib/i18n';
 import { UserError } from './services/errors';
 import { ValidationError } from './services/validate';
+import { isDatabaseUnavailable } from './db/errors';
+import { log } from './log';
 
 export interface FormFailure {
 	error: string;
@@ -40,6 +42,7 @@ export async function act<T>(event: RequestEvent, data: FormData, fn: () => Prom
 			return failure(400, t('error.checkForm'), Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)])));
 		if (err instanceof UserError) return failure(err.status, t(err.code, err.values));
 		if (err instanceof ForbiddenError) return failure(403, t(err.reason === 'readOnly' ? 'practice.readOnly' : 'error.forbidden'));
+		if (isDatabaseUnavailable(err)) return failure(503, t(unavailable(event, err)));
 		throw err;
 	}
 }
@@ -56,8 +59,16 @@ export async function load<T>(event: RequestEvent, fn: () => Promise<T> | T): Pr
 				message: t(!event.locals.user ? 'error.signInRequired' : err.reason === 'readOnly' ? 'practice.readOnly' : 'error.forbidden'),
 				code: 'forbidden'
 			});
+		if (isDatabaseUnavailable(err)) error(503, { message: t(unavailable(event, err)), code: 'error.unexpected' });
 		throw err;
 	}
+}
+
+/** Logged on one line without the query or its parameters (they may carry personal data). */
+function unavailable(event: RequestEvent, err: unknown): 'error.unexpected' {
+	const code = (err as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (err as { code?: unknown }).code;
+	log.warn('database unavailable: request refused with "try again"', { requestId: event.locals.requestId, path: event.url.pathname, code: String(code ?? 'unknown') });
+	return 'error.unexpected';
 }
 
 export function clientIp(event: RequestEvent): string {

@@ -89,3 +89,22 @@ export function isUniqueViolation(err: unknown, table?: string, columns?: readon
 export function isForeignKeyViolation(err: unknown): boolean {
 	return constraintViolation(err)?.kind === 'foreign-key';
 }
+
+/** Node's network errors and PostgreSQL's "the server is going away / not there" classes (08, 57P0x). */
+const UNAVAILABLE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * True when `err` says the database is momentarily out of reach rather than that the request is
+ * wrong: SQLite busy past its timeout (another process holds the write lock), PostgreSQL restarting
+ * or refusing connections, a pooled connection cut. The person is told to try again (503), in her
+ * language, and nothing was written: the unit of work it interrupted rolled back.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+	for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as DriverError).cause, depth++) {
+		const code = (e as DriverError).code;
+		if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+		const message = (e as DriverError).message;
+		if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return true;
+	}
+	return false;
+}

@@ -8,8 +8,25 @@ import type { Coalescer } from './coalesce';
 import type { IoServer } from './io';
 
 export function createPresence(io: IoServer, coalescer: Coalescer) {
+	let degraded = false;
+	/**
+	 * Every node's sockets in the room; when another node does not answer in time (killed, or
+	 * overloaded), this node's own, so that joining a room never fails for want of a head count.
+	 */
+	async function socketsIn(room: string) {
+		try {
+			const all = await io.in(room).fetchSockets();
+			degraded = false;
+			return all;
+		} catch (err) {
+			if (!degraded) log.warn('presence: another node did not answer, counting this node only', { err: String(err) });
+			degraded = true;
+			return io.local.in(room).fetchSockets();
+		}
+	}
+
 	async function online(room: string): Promise<OnlineMember[]> {
-		const sockets = await io.in(room).fetchSockets();
+		const sockets = await socketsIn(room);
 		const seen = new Map<string, OnlineMember>();
 		for (const s of sockets) {
 			const u = s.data.user;

@@ -1,0 +1,65 @@
+/**
+ * One process of simulated members for `npm run bench -- cluster` (forked by cluster.ts, so the
+ * nodes keep their cores): it opens its share of socket.io connections, each to the node its member
+ * is "sticky" to, joins the member's board, and for every board event tells the parent once ALL of
+ * its sockets on that board have received it, with the time (performance.timeOrigin + now(): one
+ * clock for every process of the machine). Events are matched without ids on the wire: an actor's
+ * k-th event on its board is its k-th action (socket.io keeps order per connection).
+ */
+import { performance } from 'node:perf_hooks';
+import { openClients, type Client } from './board-load';
+
+interface Start {
+	type: 'start';
+	urls: string[];
+	members: { cookie: string; residenceId: string; node: number }[];
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const send = (m: unknown) => process.send?.(m);
+const sockets: Client[] = [];
+
+process.on('message', (raw: Start | { type: 'stop' }) => {
+	if (raw.type === 'stop') {
+		for (const s of sockets) s.disconnect();
+		process.exit(0);
+	}
+	void start(raw).catch((err: unknown) => send({ type: 'error', message: String(err) }));
+});
+
+async function start({ urls, members }: Start) {
+	const perBoard = new Map<string, number>();
+	for (const m of members) perBoard.set(m.residenceId, (perBoard.get(m.residenceId) ?? 0) + 1);
+	/** board → actor → how many of this process's sockets on the board saw each of its events. */
+	const seen = new Map<string, Map<string, number[]>>();
+	const receive = (residenceId: string, actorId: string, socketSeq: number) => {
+		const byActor = seen.get(residenceId) ?? new Map<string, number[]>();
+		seen.set(residenceId, byActor);
+		const counts = byActor.get(actorId) ?? [];
+		byActor.set(actorId, counts);
+		counts[socketSeq] = (counts[socketSeq] ?? 0) + 1;
+		if (counts[socketSeq] === perBoard.get(residenceId)) send({ type: 'done', actorId, seq: socketSeq, at: now() });
+	};
+	for (let node = 0; node < urls.length; node++) {
+		const mine = members.filter((m) => m.node === node);
+		const opened = await openClients(urls[node]!, mine.length, (i) => mine[i]!.cookie, (socket, i) => {
+			const residenceId = mine[i]!.residenceId;
+			const perActor = new Map<string, number>();
+			socket.on('proposal.updated', ({ actorId }) => {
+				const k = perActor.get(actorId) ?? 0;
+				perActor.set(actorId, k + 1);
+				receive(residenceId, actorId, k);
+			});
+		});
+		sockets.push(...opened);
+		await Promise.all(
+			opened.map(
+				(socket, i) =>
+					new Promise<void>((resolve, reject) =>
+						socket.emit('board.join', { residenceId: mine[i]!.residenceId }, (r: { ok: boolean }) => (r.ok ? resolve() : reject(new Error('board.join refused'))))
+					)
+			)
+		);
+	}
+	send({ type: 'ready' });
+}
