@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema';
+import { MIGRATIONS } from './migrations';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export { schema };
@@ -19,7 +20,7 @@ export function openDatabase(file: string, options: { migrationsFolder?: string 
 	client.pragma('foreign_keys = ON');
 	client.pragma('busy_timeout = 5000');
 	const db = drizzle(client, { schema }) as Db;
-	migrate(db, { migrationsFolder: options.migrationsFolder ?? resolve('drizzle') });
+	migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS.sqlite() });
 	return db;
 }
 

@@ -1,9 +1,9 @@
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { resolve } from 'node:path';
 
-/** Where each dialect's migrations live (SQLite's move to `drizzle/sqlite` is planned: issue 12). */
+/** Where each dialect's migrations live, side by side under `drizzle/`. */
 export const MIGRATIONS = {
-	sqlite: () => resolve('drizzle'),
+	sqlite: () => resolve('drizzle/sqlite'),
 	postgres: () => resolve('drizzle/postgres')
 } as const;
 
