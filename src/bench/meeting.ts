@@ -165,6 +165,8 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 			const before = lastKey;
 			const start = now();
 			await act();
+			// A vote reaches the room through the bus (tracked work since issue 12): wait for it.
+			await app.services.settled();
 			if (lastKey === before) throw new Error('the action published no new state');
 			const at = await screens.waitFor(lastKey);
 			if (at === null) out.timedOut++;
@@ -187,6 +189,7 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 		screens.close();
 		await server.close();
 		await app.services.consultations.flushBallotBox();
+		await app.services.settled();
 		await app.close();
 	}
 }

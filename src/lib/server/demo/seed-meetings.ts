@@ -7,6 +7,7 @@ import type { SessionUser } from '../auth/session';
 import { demoActors } from './actors';
 import type { Services } from '../services';
 import { createConsultationsService } from '../services/consultations';
+import { createInflight } from '../services/inflight';
 import { createMeetingsService } from '../services/meetings';
 import { dateToParis } from '../services/meetings/paris';
 
@@ -35,7 +36,9 @@ export async function seedMeetings(services: Services, bodyId: string, userIds: 
 	// ——— The past meeting, on a clock three weeks back ———
 	let t = real - 21 * DAY;
 	const deps = { ...services.deps, clock: { now: () => new Date(t) } };
-	const m = createMeetingsService(deps, createConsultationsService(deps));
+	// This service's room updates after a vote are tracked here, and waited for once the meeting closed.
+	const inflight = createInflight();
+	const m = createMeetingsService(deps, createConsultationsService(deps), { inflight });
 	const { id } = await m.schedule(marc, {
 		bodyId,
 		title: 'Comité de pilotage — novembre',
@@ -99,6 +102,8 @@ export async function seedMeetings(services: Services, bodyId: string, userIds: 
 	await m.closeMotion(sophie, { meetingId: id, motionId: motion.id });
 	t += 5 * MIN;
 	await m.close(sophie, { meetingId: id });
+	await inflight.settled();
+	await services.settled();
 
 	// ——— Next week's meeting, with its agenda and a member's proposal waiting for the chair ———
 	const next = await services.meetings.schedule(marc, {

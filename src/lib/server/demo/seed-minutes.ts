@@ -12,6 +12,7 @@ import { demoActors } from './actors';
 import { decisions, meetings, portalConsents } from '../db/schema';
 import type { Services } from '../services';
 import { createConsultationsService } from '../services/consultations';
+import { createInflight } from '../services/inflight';
 import { createMeetingsService } from '../services/meetings';
 import { createMinutesService, GENERAL_SECTION } from '../services/minutes';
 import { createRegisterService } from '../services/register';
@@ -56,7 +57,9 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 	let t = real;
 	const deps = { ...services.deps, clock: { now: () => new Date(t) } };
 	const votes = createConsultationsService(deps);
-	const m = createMeetingsService(deps, votes);
+	// This service's room updates after a vote are tracked here, and waited for before the register is read.
+	const inflight = createInflight();
+	const m = createMeetingsService(deps, votes, { inflight });
 	const register = createRegisterService(deps, services.notifications);
 	const minutes = createMinutesService(deps, services.collab, services.notifications, register);
 
@@ -130,6 +133,8 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 
 	// ——— Follow-ups of the register: several statuses, some overdue ———
 	t = real;
+	await inflight.settled();
+	await services.settled();
 	const all = db.select().from(decisions).all();
 	const follow = async (title: string, actor: SessionUser, input: Record<string, unknown>, milestones: { title: string; dueAt: string; done?: boolean }[] = []) => {
 		const d = all.find((x) => x.title === title);

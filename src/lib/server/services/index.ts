@@ -29,15 +29,15 @@ export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data 
 	notifications.followVotes();
 	const collab = createCollabService(deps);
 	const register = createRegisterService(deps, notifications);
-	const minutes = createMinutesService(deps, collab, notifications, register);
 	// Work that subscribers start after another service's commit; `settled()` waits for all of it.
 	const inflight = createInflight();
+	const minutes = createMinutesService(deps, collab, notifications, register);
 	register.follow(inflight);
 	// A motion voted on a "minutes adoption" agenda item adopts those minutes once its vote closes.
 	deps.bus.subscribe(({ event, payload }) => {
 		if (event === 'consultation.closed') inflight.run('minutes adoption by vote', () => minutes.onVoteClosed((payload as ConsultationClosed).consultationId));
 	});
-	const meetings = createMeetingsService(deps, consultations, { notifications });
+	const meetings = createMeetingsService(deps, consultations, { notifications, inflight });
 	const indicators = createIndicatorsService(deps);
 	return {
 		deps,

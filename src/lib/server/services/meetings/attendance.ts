@@ -2,9 +2,8 @@
 import { and, eq } from 'drizzle-orm';
 import { acceptsAttendance, checkProxy, seatActive, type AttendanceStatus } from '$lib/domain/meetings';
 import { authorize, meetingResource, type Actor } from '$lib/domain/policy';
-import { transaction, type Db } from '../../db';
-import { meetingAttendance } from '../../db/schema';
-import { audit } from '../audit';
+import { first, type AsyncDb } from '../../db/data';
+import { logAudit } from '../audit';
 import { parse } from '../validate';
 import { meetingError, type MeetingContext, type MeetingRow } from './context';
 import type { createRoomState } from './room-state';
@@ -18,27 +17,27 @@ interface Change {
 }
 
 export function createAttendance(ctx: MeetingContext, room: ReturnType<typeof createRoomState>) {
-	const { db, deps } = ctx;
+	const { data: store, deps } = ctx;
+	const { meetingAttendance } = ctx.t;
 
-	function write(tx: Db, meeting: MeetingRow, actor: Actor, userId: string, change: Change) {
+	async function write(tx: AsyncDb, meeting: MeetingRow, actor: Actor, userId: string, change: Change) {
 		const open = acceptsAttendance(meeting.status);
 		if (!open.ok) throw meetingError(open.code);
-		const seats = ctx.seatsOf(tx, meeting.bodyId);
-		const members = ctx.participantIds(tx, meeting.bodyId, seats);
+		const seats = await ctx.seatsOf(tx, meeting.bodyId);
+		const members = await ctx.participantIds(tx, meeting.bodyId, seats);
 		if (!members.has(userId)) throw meetingError('notMember');
 		if (change.status === 'proxy') {
-			const links = ctx
-				.attendanceOf(tx, meeting.id)
+			const links = (await ctx.attendanceOf(tx, meeting.id))
 				.filter((a) => a.status === 'proxy' && a.proxyHolderId)
 				.map((a) => ({ giverId: a.userId, holderId: a.proxyHolderId! }));
-			const rules = ctx.rulesOf(tx, meeting.bodyId);
+			const rules = await ctx.rulesOf(tx, meeting.bodyId);
 			const now = deps.clock.now().getTime();
 			const collegeOf = new Map(seats.filter((s) => seatActive(s, now)).map((s) => [s.userId, s.collegeId]));
 			const check = checkProxy(userId, change.proxyHolderId ?? '', links, members, rules.proxyLimit, { across: rules.proxiesAcrossColleges, collegeOf });
 			if (!check.ok) throw meetingError(check.code);
 		}
 		const at = deps.clock.now();
-		const existing = tx.select().from(meetingAttendance).where(and(eq(meetingAttendance.meetingId, meeting.id), eq(meetingAttendance.userId, userId))).get();
+		const existing = await first(tx.select().from(meetingAttendance).where(and(eq(meetingAttendance.meetingId, meeting.id), eq(meetingAttendance.userId, userId))));
 		const values = {
 			status: change.status,
 			proxyHolderId: change.status === 'proxy' ? change.proxyHolderId : null,
@@ -48,10 +47,10 @@ export function createAttendance(ctx: MeetingContext, room: ReturnType<typeof cr
 			updatedAt: at
 		};
 		if (change.status !== 'present') Object.assign(values, { arrivedAt: null, leftAt: null });
-		if (existing) tx.update(meetingAttendance).set(values).where(eq(meetingAttendance.id, existing.id)).run();
-		else tx.insert(meetingAttendance).values({ id: deps.ids.id(), meetingId: meeting.id, userId, ...values }).run();
-		ctx.bump(tx, meeting);
-		audit(tx, at, actor.id, 'meeting.attendance', { type: 'meeting', id: meeting.id }, { userId, status: change.status, proxyHolderId: values.proxyHolderId });
+		if (existing) await tx.update(meetingAttendance).set(values).where(eq(meetingAttendance.id, existing.id));
+		else await tx.insert(meetingAttendance).values({ id: deps.ids.id(), meetingId: meeting.id, userId, ...values });
+		await ctx.bump(tx, meeting);
+		await logAudit(store, at, actor.id, 'meeting.attendance', { type: 'meeting', id: meeting.id }, { userId, status: change.status, proxyHolderId: values.proxyHolderId });
 	}
 
 	return {
@@ -61,38 +60,38 @@ export function createAttendance(ctx: MeetingContext, room: ReturnType<typeof cr
 		 */
 		async respond(actor: Actor | null, input: unknown) {
 			const data = parse(attendanceSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.view', data.meetingId);
+			const { meeting } = await ctx.guard(actor, 'meeting.view', data.meetingId);
 			const userId = data.userId ?? actor!.id;
 			authorize(actor, userId === actor!.id ? 'meeting.proposeItem' : 'meeting.checkIn', meetingResource(meeting));
 			const now = deps.clock.now();
-			transaction(db, (tx) =>
+			await store.write((tx) =>
 				write(tx, meeting, actor!, userId, {
 					status: data.status,
 					proxyHolderId: data.proxyHolderId ?? null,
 					...(data.status === 'present' && meeting.status === 'open' ? { arrivedAt: now, leftAt: null } : {})
 				})
 			);
-			room.publish(meeting.id);
+			await room.publish(meeting.id);
 		},
 
 		/** At the door: present from now (a latecomer's time is simply when they arrived). */
 		async checkIn(actor: Actor | null, input: unknown) {
 			const data = parse(checkInSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.checkIn', data.meetingId);
-			transaction(db, (tx) => write(tx, meeting, actor!, data.userId, { status: 'present', proxyHolderId: null, arrivedAt: deps.clock.now(), leftAt: null }));
-			room.publish(meeting.id);
+			const { meeting } = await ctx.guard(actor, 'meeting.checkIn', data.meetingId);
+			await store.write((tx) => write(tx, meeting, actor!, data.userId, { status: 'present', proxyHolderId: null, arrivedAt: deps.clock.now(), leftAt: null }));
+			await room.publish(meeting.id);
 		},
 
 		/** An early leaver: still "present" for the record, out of the room (and the quorum) from now. */
 		async checkOut(actor: Actor | null, input: unknown) {
 			const data = parse(checkInSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.checkIn', data.meetingId);
-			transaction(db, (tx) => {
-				const row = tx.select().from(meetingAttendance).where(and(eq(meetingAttendance.meetingId, meeting.id), eq(meetingAttendance.userId, data.userId))).get();
+			const { meeting } = await ctx.guard(actor, 'meeting.checkIn', data.meetingId);
+			await store.write(async (tx) => {
+				const row = await first(tx.select().from(meetingAttendance).where(and(eq(meetingAttendance.meetingId, meeting.id), eq(meetingAttendance.userId, data.userId))));
 				if (!row?.arrivedAt || row.leftAt) throw meetingError('notCheckedIn');
-				write(tx, meeting, actor!, data.userId, { status: 'present', proxyHolderId: null, leftAt: deps.clock.now() });
+				await write(tx, meeting, actor!, data.userId, { status: 'present', proxyHolderId: null, leftAt: deps.clock.now() });
 			});
-			room.publish(meeting.id);
+			await room.publish(meeting.id);
 		}
 	};
 }

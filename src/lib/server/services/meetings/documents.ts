@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { authorize, meetingResource, type Actor } from '$lib/domain/policy';
 import { z } from 'zod';
-import { transaction } from '../../db';
-import { agendaDocuments, agendaItems } from '../../db/schema';
+import { first } from '../../db/data';
 import { checkDocument, documentDir, storeDocument } from '../../uploads/documents';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import { parse } from '../validate';
 import { meetingError, type MeetingContext } from './context';
 import type { createRoomState } from './room-state';
@@ -34,10 +33,11 @@ function cleanName(name: string, ext: string) {
 }
 
 export function createDocuments(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, uploadDir: () => string) {
-	const { db, deps } = ctx;
+	const { data: store, deps } = ctx;
+	const { agendaDocuments, agendaItems } = ctx.t;
 
-	function itemOf(meetingId: string, itemId: string) {
-		const item = db.select().from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId))).get();
+	async function itemOf(meetingId: string, itemId: string) {
+		const item = await first(store.db.select().from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId))));
 		if (!item) throw meetingError('noSuchItem');
 		return item;
 	}
@@ -46,56 +46,56 @@ export function createDocuments(ctx: MeetingContext, room: ReturnType<typeof cre
 		/** Chair and secretary attach documents to an item (before, during or after the meeting). */
 		async attachDocument(actor: Actor | null, input: unknown) {
 			const data = parse(attachSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			const { meeting } = await ctx.guard(actor, 'meeting.schedule', data.meetingId);
 			if (meeting.status === 'cancelled') throw meetingError('cancelled');
-			const item = itemOf(meeting.id, data.itemId);
+			const item = await itemOf(meeting.id, data.itemId);
 			const checked = await checkDocument(data.bytes);
 			const docId = deps.ids.id();
 			const file = `${docId}.${checked.ext}`;
 			storeDocument(uploadDir(), file, checked.data);
 			const name = cleanName(data.name, checked.ext);
-			transaction(db, (tx) => {
-				tx.insert(agendaDocuments).values({ id: docId, itemId: item.id, name, mime: checked.mime, size: checked.data.byteLength, file, uploadedBy: actor!.id, createdAt: deps.clock.now() }).run();
-				ctx.bump(tx, meeting);
-				audit(tx, deps.clock.now(), actor!.id, 'meeting.document', { type: 'meeting', id: meeting.id }, { itemId: item.id, documentId: docId, name, size: checked.data.byteLength });
+			await store.write(async (tx) => {
+				await tx.insert(agendaDocuments).values({ id: docId, itemId: item.id, name, mime: checked.mime, size: checked.data.byteLength, file, uploadedBy: actor!.id, createdAt: deps.clock.now() });
+				await ctx.bump(tx, meeting);
+				await logAudit(store, deps.clock.now(), actor!.id, 'meeting.document', { type: 'meeting', id: meeting.id }, { itemId: item.id, documentId: docId, name, size: checked.data.byteLength });
 			});
-			room.publish(meeting.id);
+			await room.publish(meeting.id);
 			return { id: docId, name };
 		},
 
 		async removeDocument(actor: Actor | null, input: unknown) {
 			const data = parse(documentRefSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
-			const doc = db
-				.select({ d: agendaDocuments })
-				.from(agendaDocuments)
-				.innerJoin(agendaItems, eq(agendaItems.id, agendaDocuments.itemId))
-				.where(and(eq(agendaDocuments.id, data.documentId), eq(agendaItems.meetingId, meeting.id)))
-				.get();
+			const { meeting } = await ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			const doc = await first(
+				store.db
+					.select({ d: agendaDocuments })
+					.from(agendaDocuments)
+					.innerJoin(agendaItems, eq(agendaItems.id, agendaDocuments.itemId))
+					.where(and(eq(agendaDocuments.id, data.documentId), eq(agendaItems.meetingId, meeting.id)))
+			);
 			if (!doc) throw meetingError('documentGone');
-			transaction(db, (tx) => {
-				tx.delete(agendaDocuments).where(eq(agendaDocuments.id, doc.d.id)).run();
-				ctx.bump(tx, meeting);
-				audit(tx, deps.clock.now(), actor!.id, 'meeting.documentRemoved', { type: 'meeting', id: meeting.id }, { documentId: doc.d.id, name: doc.d.name });
+			await store.write(async (tx) => {
+				await tx.delete(agendaDocuments).where(eq(agendaDocuments.id, doc.d.id));
+				await ctx.bump(tx, meeting);
+				await logAudit(store, deps.clock.now(), actor!.id, 'meeting.documentRemoved', { type: 'meeting', id: meeting.id }, { documentId: doc.d.id, name: doc.d.name });
 			});
 			try {
 				unlinkSync(join(documentDir(uploadDir()), doc.d.file));
 			} catch {
 				// Already gone: the row was what mattered.
 			}
-			room.publish(meeting.id);
+			await room.publish(meeting.id);
 		},
 
 		/** Every document of a meeting's items, for its agenda page (members only, like the agenda). */
-		documentsOf(meetingId: string) {
-			const items = db.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).all().map((i) => i.id);
+		async documentsOf(meetingId: string) {
+			const items = (await store.db.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId))).map((i) => i.id);
 			if (!items.length) return [];
-			return db
+			return store.db
 				.select({ id: agendaDocuments.id, itemId: agendaDocuments.itemId, name: agendaDocuments.name, mime: agendaDocuments.mime, size: agendaDocuments.size })
 				.from(agendaDocuments)
 				.where(inArray(agendaDocuments.itemId, items))
-				.orderBy(asc(agendaDocuments.createdAt))
-				.all();
+				.orderBy(asc(agendaDocuments.createdAt), asc(agendaDocuments.id));
 		},
 
 		/**
@@ -104,14 +104,15 @@ export function createDocuments(ctx: MeetingContext, room: ReturnType<typeof cre
 		 */
 		async documentFile(actor: Actor | null, input: unknown) {
 			const data = parse(documentRefSchema, input);
-			const meeting = ctx.loadMeeting(db, data.meetingId);
+			const meeting = await ctx.loadMeeting(store.db, data.meetingId);
 			authorize(actor, 'meeting.view', meetingResource(meeting));
-			const doc = db
-				.select({ d: agendaDocuments })
-				.from(agendaDocuments)
-				.innerJoin(agendaItems, eq(agendaItems.id, agendaDocuments.itemId))
-				.where(and(eq(agendaDocuments.id, data.documentId), eq(agendaItems.meetingId, meeting.id)))
-				.get();
+			const doc = await first(
+				store.db
+					.select({ d: agendaDocuments })
+					.from(agendaDocuments)
+					.innerJoin(agendaItems, eq(agendaItems.id, agendaDocuments.itemId))
+					.where(and(eq(agendaDocuments.id, data.documentId), eq(agendaItems.meetingId, meeting.id)))
+			);
 			if (!doc) throw meetingError('documentGone');
 			return { path: join(documentDir(uploadDir()), doc.d.file), name: doc.d.name, mime: doc.d.mime, bodyId: meeting.bodyId };
 		}

@@ -2,8 +2,7 @@
  * A governance body with three colleges, a chair, a secretary and members, for tests and the
  * meeting benchmark. Built through the admin service and the test helpers: real rows, no mocks.
  */
-import { eq } from 'drizzle-orm';
-import { colleges } from '../../db/schema';
+import { asc, eq } from 'drizzle-orm';
 import { createUser, type TestApp } from '../../testing';
 
 export async function createBodyFixture(app: TestApp, extraMembers = 0) {
@@ -19,7 +18,9 @@ export async function createBodyFixture(app: TestApp, extraMembers = 0) {
 			{ name: 'Ville', weight: 0.2, seats: 1 }
 		]
 	});
-	const [dir, vol, city] = app.services.deps.db.select().from(colleges).where(eq(colleges.bodyId, body.id)).orderBy(colleges.position).all();
+	const { data } = app.services.deps;
+	const { colleges } = data.t;
+	const [dir, vol, city] = await data.db.select().from(colleges).where(eq(colleges.bodyId, body.id)).orderBy(asc(colleges.position), asc(colleges.id));
 	const space = { type: 'body' as const, id: body.id };
 	const person = (name: string, role: 'member' | 'chair' | 'secretary' | 'observer', collegeId?: string) =>
 		createUser(app, { username: `${name}-${app.services.deps.ids.id()}`, displayName: name, roles: [{ ...space, role, collegeId }] });

@@ -19,12 +19,15 @@ import { createReads } from './reads';
 import { createRoomState } from './room-state';
 import { createRules } from './rules';
 import { createSpeakers } from './speakers';
+import { createInflight, type Inflight } from '../inflight';
 
 export interface MeetingsOptions {
 	/** Where agenda documents are stored (UPLOAD_DIR by default). */
 	uploadDir?: () => string;
 	/** Members hear about invitations, changes, the start and results (none without it). */
 	notifications?: NotificationsService;
+	/** Tracks the room updates that follow a vote on the bus (`services.settled()`); its own without it. */
+	inflight?: Inflight;
 }
 
 export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsService, options: MeetingsOptions = {}) {
@@ -39,7 +42,7 @@ export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsSer
 		/** One meeting with its whole agenda and each item's documents. */
 		async detail(actor: Parameters<typeof reads.detail>[0], meetingId: string) {
 			const detail = await reads.detail(actor, meetingId);
-			return { ...detail, documents: documentsOf(meetingId), posts: counts(meetingId) };
+			return { ...detail, documents: await documentsOf(meetingId), posts: await counts(meetingId) };
 		},
 		...documents,
 		...thread,
@@ -47,7 +50,7 @@ export function createMeetingsService(deps: ServiceDeps, votes: ConsultationsSer
 		...createAttendance(ctx, room),
 		...createSpeakers(ctx, room),
 		...createRules(ctx),
-		...createMotions(ctx, room, votes, notices),
+		...createMotions(ctx, room, votes, notices, options.inflight ?? createInflight()),
 		...createPublicLive(ctx, room)
 	};
 }

@@ -2,9 +2,8 @@
 import { and, asc, eq, max } from 'drizzle-orm';
 import { checkTransition, moveAgenda, type MeetingAction } from '$lib/domain/meetings';
 import type { Actor } from '$lib/domain/policy';
-import { transaction, type Db } from '../../db';
-import { agendaItems, consultations, meetings, proposals } from '../../db/schema';
-import { audit } from '../audit';
+import { first, type AsyncDb } from '../../db/data';
+import { logAudit } from '../audit';
 import { parse } from '../validate';
 import { bodySpace, meetingError, type MeetingContext, type MeetingRow } from './context';
 import { parisToDate } from './paris';
@@ -15,24 +14,25 @@ import { authorize, can, meetingResource } from '$lib/domain/policy';
 import { UserError } from '../errors';
 
 export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof createRoomState>, notices: MeetingNotices) {
-	const { db, deps } = ctx;
+	const { data: store, deps } = ctx;
+	const { agendaItems, consultations, meetings, proposals } = ctx.t;
 	const now = () => deps.clock.now();
 
-	function transition(tx: Db, actor: Actor, meeting: MeetingRow, action: MeetingAction, extra: Partial<typeof meetings.$inferInsert> = {}, data: Record<string, unknown> = {}) {
+	async function transition(tx: AsyncDb, actor: Actor, meeting: MeetingRow, action: MeetingAction, extra: Partial<typeof meetings.$inferInsert> = {}, data: Record<string, unknown> = {}) {
 		const check = checkTransition(meeting.status, action);
 		if (!check.ok) throw meetingError(check.code);
-		tx.update(meetings).set({ ...extra, status: check.value, version: meeting.version + 1 }).where(eq(meetings.id, meeting.id)).run();
-		audit(tx, now(), actor.id, `meeting.${action}`, { type: 'meeting', id: meeting.id }, data);
+		await tx.update(meetings).set({ ...extra, status: check.value, version: meeting.version + 1 }).where(eq(meetings.id, meeting.id));
+		await logAudit(store, now(), actor.id, `meeting.${action}`, { type: 'meeting', id: meeting.id }, data);
 	}
 
 	/** The linked proposal or consultation must belong to this body (never another body's). */
-	function checkLinks(tx: Db, bodyId: string, proposalId?: string, consultationId?: string) {
+	async function checkLinks(tx: AsyncDb, bodyId: string, proposalId?: string, consultationId?: string) {
 		if (proposalId) {
-			const p = tx.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)).get();
+			const p = await first(tx.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)));
 			if (!p || p.spaceType !== 'body' || p.spaceId !== bodyId) throw new UserError('meetings.error.link');
 		}
 		if (consultationId) {
-			const c = tx.select({ spaceType: consultations.spaceType, spaceId: consultations.spaceId }).from(consultations).where(eq(consultations.id, consultationId)).get();
+			const c = await first(tx.select({ spaceType: consultations.spaceType, spaceId: consultations.spaceId }).from(consultations).where(eq(consultations.id, consultationId)));
 			if (!c || c.spaceType !== 'body' || c.spaceId !== bodyId) throw new UserError('meetings.error.link');
 		}
 	}
@@ -42,9 +42,8 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 			const data = parse(scheduleSchema, input);
 			authorize(actor, 'meeting.schedule', bodySpace(data.bodyId));
 			const id = deps.ids.id();
-			transaction(db, (tx) => {
-				tx.insert(meetings)
-					.values({
+			await store.write(async (tx) => {
+				await tx.insert(meetings).values({
 						id,
 						bodyId: data.bodyId,
 						title: data.title,
@@ -56,18 +55,17 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 						status: 'scheduled',
 						createdBy: actor.id,
 						createdAt: now()
-					})
-					.run();
-				audit(tx, now(), actor.id, 'meeting.schedule', { type: 'meeting', id }, { bodyId: data.bodyId, title: data.title });
+				});
+				await logAudit(store, now(), actor.id, 'meeting.schedule', { type: 'meeting', id }, { bodyId: data.bodyId, title: data.title });
 			});
-			notices.notify(ctx.loadMeeting(db, id), 'meetingInvited', actor.id);
+			await notices.notify(await ctx.loadMeeting(store.db, id), 'meetingInvited', actor.id);
 			return { id };
 		},
 
 		async edit(actor: Actor | null, input: unknown) {
 			const data = parse(editSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
-			transaction(db, (tx) =>
+			const { meeting } = await ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			await store.write((tx) =>
 				transition(tx, actor!, meeting, 'edit', {
 					title: data.title,
 					description: data.description,
@@ -77,94 +75,93 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 					videoUrl: data.videoUrl
 				})
 			);
-			room.publish(meeting.id);
-			notices.notify(ctx.loadMeeting(db, meeting.id), 'meetingChanged', actor!.id, { change: 'edited' });
+			await room.publish(meeting.id);
+			await notices.notify(await ctx.loadMeeting(store.db, meeting.id), 'meetingChanged', actor!.id, { change: 'edited' });
 		},
 
 		async postpone(actor: Actor | null, input: unknown) {
 			const data = parse(postponeSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
-			transaction(db, (tx) => {
+			const { meeting } = await ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			await store.write(async (tx) => {
 				// With a new date it is scheduled again at once; without one it waits, marked postponed.
 				if (data.startsAt) {
 					const check = checkTransition(meeting.status, 'postpone');
 					if (!check.ok) throw meetingError(check.code);
-					tx.update(meetings).set({ status: 'scheduled', startsAt: parisToDate(data.startsAt), statusReason: data.reason, version: meeting.version + 1 }).where(eq(meetings.id, meeting.id)).run();
-					audit(tx, now(), actor!.id, 'meeting.postpone', { type: 'meeting', id: meeting.id }, { to: data.startsAt, reason: data.reason });
-				} else transition(tx, actor!, meeting, 'postpone', { statusReason: data.reason }, { reason: data.reason });
+					await tx.update(meetings).set({ status: 'scheduled', startsAt: parisToDate(data.startsAt), statusReason: data.reason, version: meeting.version + 1 }).where(eq(meetings.id, meeting.id));
+					await logAudit(store, now(), actor!.id, 'meeting.postpone', { type: 'meeting', id: meeting.id }, { to: data.startsAt, reason: data.reason });
+				} else await transition(tx, actor!, meeting, 'postpone', { statusReason: data.reason }, { reason: data.reason });
 			});
-			room.publish(meeting.id);
-			notices.notify(ctx.loadMeeting(db, meeting.id), 'meetingChanged', actor!.id, { change: 'postponed', reason: data.reason });
+			await room.publish(meeting.id);
+			await notices.notify(await ctx.loadMeeting(store.db, meeting.id), 'meetingChanged', actor!.id, { change: 'postponed', reason: data.reason });
 		},
 
 		async cancel(actor: Actor | null, input: unknown) {
 			const data = parse(statusChangeSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.schedule', data.meetingId);
-			transaction(db, (tx) => transition(tx, actor!, meeting, 'cancel', { statusReason: data.reason }, { reason: data.reason }));
-			room.publish(meeting.id);
-			notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'cancelled', reason: data.reason });
+			const { meeting } = await ctx.guard(actor, 'meeting.schedule', data.meetingId);
+			await store.write((tx) => transition(tx, actor!, meeting, 'cancel', { statusReason: data.reason }, { reason: data.reason }));
+			await room.publish(meeting.id);
+			await notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'cancelled', reason: data.reason });
 		},
 
 		async open(actor: Actor | null, input: unknown) {
 			const data = parse(meetingRefSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
-			transaction(db, (tx) => transition(tx, actor!, meeting, 'open', { openedAt: now() }));
-			room.publish(meeting.id);
-			notices.notify(meeting, 'meetingStarting', actor!.id);
+			const { meeting } = await ctx.guard(actor, 'meeting.chair', data.meetingId);
+			await store.write((tx) => transition(tx, actor!, meeting, 'open', { openedAt: now() }));
+			await room.publish(meeting.id);
+			await notices.notify(meeting, 'meetingStarting', actor!.id);
 		},
 
 		async close(actor: Actor | null, input: unknown) {
 			const data = parse(meetingRefSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
-			transaction(db, (tx) => {
-				if (meeting.currentItemId) tx.update(agendaItems).set({ endedAt: now() }).where(eq(agendaItems.id, meeting.currentItemId)).run();
-				transition(tx, actor!, meeting, 'close', { closedAt: now() });
+			const { meeting } = await ctx.guard(actor, 'meeting.chair', data.meetingId);
+			await store.write(async (tx) => {
+				if (meeting.currentItemId) await tx.update(agendaItems).set({ endedAt: now() }).where(eq(agendaItems.id, meeting.currentItemId));
+				await transition(tx, actor!, meeting, 'close', { closedAt: now() });
 			});
-			room.publish(meeting.id);
+			await room.publish(meeting.id);
 		},
 
 		/** The chair moves through the agenda; two chairs pressing at once move it only once. */
 		async moveTo(actor: Actor | null, input: unknown) {
 			const data = parse(agendaMoveSchema, input);
 			const meetingId = data.meetingId;
-			transaction(db, (tx) => {
-				const { meeting } = ctx.guard(actor, 'meeting.chair', meetingId, tx);
-				const ids = tx
-					.select({ id: agendaItems.id })
-					.from(agendaItems)
-					.where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted')))
-					.orderBy(asc(agendaItems.position))
-					.all()
-					.map((r) => r.id);
+			await store.write(async (tx) => {
+				const { meeting } = await ctx.guard(actor, 'meeting.chair', meetingId, tx);
+				const ids = (
+					await tx
+						.select({ id: agendaItems.id })
+						.from(agendaItems)
+						.where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted')))
+						.orderBy(asc(agendaItems.position), asc(agendaItems.id))
+				).map((r) => r.id);
 				const move = moveAgenda(meeting.status, ids, meeting.currentItemId, data.expected, data.to);
 				if (!move.ok) throw meetingError(move.code);
 				const at = now();
-				if (meeting.currentItemId) tx.update(agendaItems).set({ endedAt: at }).where(eq(agendaItems.id, meeting.currentItemId)).run();
-				tx.update(agendaItems).set({ startedAt: at, endedAt: null }).where(eq(agendaItems.id, move.value!)).run();
+				if (meeting.currentItemId) await tx.update(agendaItems).set({ endedAt: at }).where(eq(agendaItems.id, meeting.currentItemId));
+				await tx.update(agendaItems).set({ startedAt: at, endedAt: null }).where(eq(agendaItems.id, move.value!));
 				// The version check makes the second of two simultaneous moves fail even across processes.
-				const done = tx
+				const done = await tx
 					.update(meetings)
 					.set({ currentItemId: move.value, version: meeting.version + 1 })
 					.where(and(eq(meetings.id, meetingId), eq(meetings.version, meeting.version)))
-					.run();
-				if (done.changes !== 1) throw meetingError('agendaMoved');
-				audit(tx, at, actor!.id, 'meeting.item', { type: 'meeting', id: meetingId }, { itemId: move.value });
+					.returning({ id: meetings.id });
+				if (done.length !== 1) throw meetingError('agendaMoved');
+				await logAudit(store, at, actor!.id, 'meeting.item', { type: 'meeting', id: meetingId }, { itemId: move.value });
 			});
-			room.publish(meetingId);
+			await room.publish(meetingId);
 		},
 
 		/** Chair and secretary add items directly; members propose them for the chair to accept. */
 		async addItem(actor: Actor | null, input: unknown) {
 			const data = parse(itemSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.proposeItem', data.meetingId);
+			const { meeting } = await ctx.guard(actor, 'meeting.proposeItem', data.meetingId);
 			if (meeting.status === 'closed' || meeting.status === 'cancelled') throw meetingError(meeting.status === 'cancelled' ? 'cancelled' : 'transition');
 			const direct = can(actor, 'meeting.schedule', meetingResource(meeting));
 			const id = deps.ids.id();
-			transaction(db, (tx) => {
-				checkLinks(tx, meeting.bodyId, data.proposalId, data.consultationId);
-				const last = tx.select({ n: max(agendaItems.position) }).from(agendaItems).where(eq(agendaItems.meetingId, meeting.id)).get();
-				tx.insert(agendaItems)
-					.values({
+			await store.write(async (tx) => {
+				await checkLinks(tx, meeting.bodyId, data.proposalId, data.consultationId);
+				const last = await first(tx.select({ n: max(agendaItems.position) }).from(agendaItems).where(eq(agendaItems.meetingId, meeting.id)));
+				await tx.insert(agendaItems).values({
 						id,
 						meetingId: meeting.id,
 						position: (last?.n ?? -1) + 1,
@@ -177,32 +174,31 @@ export function createLifecycle(ctx: MeetingContext, room: ReturnType<typeof cre
 						proposalId: data.proposalId ?? null,
 						consultationId: data.consultationId ?? null,
 						createdAt: now()
-					})
-					.run();
-				ctx.bump(tx, meeting);
-				audit(tx, now(), actor!.id, direct ? 'meeting.itemAdded' : 'meeting.itemProposed', { type: 'meeting', id: meeting.id }, { itemId: id });
+				});
+				await ctx.bump(tx, meeting);
+				await logAudit(store, now(), actor!.id, direct ? 'meeting.itemAdded' : 'meeting.itemProposed', { type: 'meeting', id: meeting.id }, { itemId: id });
 			});
-			room.publish(meeting.id);
-			if (direct && (meeting.status === 'scheduled' || meeting.status === 'postponed')) notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'agenda' });
+			await room.publish(meeting.id);
+			if (direct && (meeting.status === 'scheduled' || meeting.status === 'postponed')) await notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'agenda' });
 			return { id, proposed: !direct };
 		},
 
 		async decideItem(actor: Actor | null, input: unknown) {
 			const data = parse(declineSchema, input);
-			const { meeting } = ctx.guard(actor, 'meeting.chair', data.meetingId);
-			transaction(db, (tx) => {
-				const item = tx.select().from(agendaItems).where(and(eq(agendaItems.id, data.itemId), eq(agendaItems.meetingId, meeting.id))).get();
+			const { meeting } = await ctx.guard(actor, 'meeting.chair', data.meetingId);
+			await store.write(async (tx) => {
+				const item = await first(tx.select().from(agendaItems).where(and(eq(agendaItems.id, data.itemId), eq(agendaItems.meetingId, meeting.id))));
 				if (!item) throw meetingError('noSuchItem');
 				if (item.state !== 'proposed') throw new UserError('meetings.error.alreadyDecided', {}, 409);
-				tx.update(agendaItems)
+				await tx
+					.update(agendaItems)
 					.set({ state: data.accept ? 'accepted' : 'declined', declineReason: data.accept ? '' : data.reason })
-					.where(eq(agendaItems.id, item.id))
-					.run();
-				ctx.bump(tx, meeting);
-				audit(tx, now(), actor!.id, data.accept ? 'meeting.itemAccepted' : 'meeting.itemDeclined', { type: 'meeting', id: meeting.id }, { itemId: item.id, reason: data.reason });
+					.where(eq(agendaItems.id, item.id));
+				await ctx.bump(tx, meeting);
+				await logAudit(store, now(), actor!.id, data.accept ? 'meeting.itemAccepted' : 'meeting.itemDeclined', { type: 'meeting', id: meeting.id }, { itemId: item.id, reason: data.reason });
 			});
-			room.publish(meeting.id);
-			if (data.accept && (meeting.status === 'scheduled' || meeting.status === 'postponed')) notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'agenda' });
+			await room.publish(meeting.id);
+			if (data.accept && (meeting.status === 'scheduled' || meeting.status === 'postponed')) await notices.notify(meeting, 'meetingChanged', actor!.id, { change: 'agenda' });
 		}
 	};
 }

@@ -3,7 +3,7 @@ import { ForbiddenError } from '$lib/domain/policy';
 import { queueOrder } from '$lib/domain/meetings';
 import type { Published } from '../../realtime/bus';
 import { eq } from 'drizzle-orm';
-import { auditLog, bodies, consultations, notifications } from '../../db/schema';
+import { first } from '../../db/data';
 import { createTestApp, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { createBodyFixture } from './fixture';
@@ -46,7 +46,8 @@ describe('meetings service', () => {
 		expect(detail.meeting.startsAtLocal).toBe('2026-12-03T18:30');
 		expect(await code(() => m.schedule(f.fatou, { bodyId: f.body.id, title: 'Pirate', startsAt: '2026-12-03T18:30' }))).toBe('forbidden');
 		expect(await code(() => m.schedule(f.chair, { bodyId: f.body.id, title: 'x', startsAt: 'demain' }))).toBe('meetings.error.title');
-		const rows = app.services.deps.db.select().from(auditLog).all().map((a) => a.action);
+		const { data } = app.services.deps;
+		const rows = (await data.db.select().from(data.t.auditLog)).map((a) => a.action);
 		expect(rows).toContain('meeting.schedule');
 	});
 
@@ -65,7 +66,7 @@ describe('meetings service', () => {
 	it('refuses an agenda item linked to another body’s consultation', async () => {
 		const { f, m, id } = await meetingWithAgenda();
 		const other = await createBodyFixture(app);
-		const foreign = app.services.consultations.create(other.chair, {
+		const foreign = await app.services.consultations.create(other.chair, {
 			space: other.space,
 			question: 'Autre instance ?',
 			method: 'yes-no-abstain',
@@ -211,7 +212,8 @@ describe('meetings service', () => {
 		state = await m.roomState(f.fatou, id);
 		expect(state.motions[0]).toMatchObject({ status: 'closed', adopted: true });
 		// Weighted by college: directions 0.4 for, volunteers 0.4 for, city 0.2 against.
-		const row = app.services.deps.db.select().from(consultations).where(eq(consultations.id, motion.consultationId)).get();
+		const { data } = app.services.deps;
+		const row = await first(data.db.select().from(data.t.consultations).where(eq(data.t.consultations.id, motion.consultationId)));
 		const tallies = (row?.result as { tallies: Record<string, number> }).tallies;
 		expect(tallies.for).toBeCloseTo(0.8);
 		expect(tallies.against).toBeCloseTo(0.2);
@@ -253,6 +255,8 @@ describe('meetings service', () => {
 		expect(live.weighted!.against).toBeCloseTo(0.4);
 		expect(live.byCollege.find((c) => c.collegeId === f.colleges.vol.id)).toMatchObject({ for: 1, against: 1 });
 		await m.closeMotion(f.chair, { meetingId: id, motionId: amendment.id });
+		// The decision follows the vote's close on the bus (tracked work: `settled`).
+		await app.services.settled();
 		const decided = published.filter((p) => p.event === 'meeting.decision');
 		expect(decided).toHaveLength(1);
 		expect(decided[0]!.room).toBe(`meeting:${id}`);
@@ -369,40 +373,38 @@ describe('written thread of an agenda item', () => {
 describe('meeting notifications', () => {
 	it('members hear of the invitation, agenda changes (once while unread), the start, results and a cancellation; practice bodies notify no one', async () => {
 		const { f, m, id, decision } = await meetingWithAgenda();
-		const db = app.services.deps.db;
-		const kinds = (userId: string) =>
-			db
-				.select()
-				.from(notifications)
-				.where(eq(notifications.userId, userId))
-				.all()
-				.map((n) => `${n.kind}${n.data.change ? `:${String(n.data.change)}` : ''}`);
+		const { data } = app.services.deps;
+		const { bodies, notifications } = data.t;
+		const rowsOf = (userId: string) => data.db.select().from(notifications).where(eq(notifications.userId, userId));
+		const kinds = async (userId: string) => (await rowsOf(userId)).map((n) => `${n.kind}${n.data.change ? `:${String(n.data.change)}` : ''}`);
 		// Scheduled by the chair: everyone else is invited, with the meeting's page and its .ics.
-		expect(kinds(f.fatou.id)).toEqual(['meetingInvited', 'meetingChanged:agenda']);
-		expect(kinds(f.chair.id)).not.toContain('meetingInvited');
-		const invite = db.select().from(notifications).where(eq(notifications.userId, f.fatou.id)).all()[0]!;
+		expect(await kinds(f.fatou.id)).toEqual(['meetingInvited', 'meetingChanged:agenda']);
+		expect(await kinds(f.chair.id)).not.toContain('meetingInvited');
+		const invite = (await rowsOf(f.fatou.id))[0]!;
 		expect(invite.data).toMatchObject({ href: `/b/${f.body.id}/meetings/${id}`, ics: `/b/${f.body.id}/meetings/${id}/meeting.ics`, title: 'Comité de décembre' });
-		expect(kinds(f.observer.id)).toEqual([]);
+		expect(await kinds(f.observer.id)).toEqual([]);
 		await m.addItem(f.chair, { meetingId: id, title: 'Point ajouté', kind: 'discussion' });
-		expect(kinds(f.fatou.id).filter((k) => k === 'meetingChanged:agenda')).toHaveLength(1);
+		expect((await kinds(f.fatou.id)).filter((k) => k === 'meetingChanged:agenda')).toHaveLength(1);
 		await m.open(f.chair, { meetingId: id });
 		for (const u of [f.chair, f.director, f.fatou]) await m.checkIn(f.secretary, { meetingId: id, userId: u.id });
 		await m.moveTo(f.chair, { meetingId: id, expected: '', to: decision });
 		const motion = await m.openMotion(f.chair, { meetingId: id, itemId: decision, question: 'Adopter le budget ?' });
 		await app.services.consultations.cast(f.fatou, { consultationId: motion.consultationId, ballot: { position: 'for' } });
 		await m.closeMotion(f.chair, { meetingId: id, motionId: motion.id });
-		expect(kinds(f.elise.id)).toEqual(expect.arrayContaining(['meetingStarting', 'meetingResults']));
-		const result = db.select().from(notifications).where(eq(notifications.userId, f.elise.id)).all().find((n) => n.kind === 'meetingResults')!;
+		// The result follows the vote's close on the bus (tracked work: `settled`).
+		await app.services.settled();
+		expect(await kinds(f.elise.id)).toEqual(expect.arrayContaining(['meetingStarting', 'meetingResults']));
+		const result = (await rowsOf(f.elise.id)).find((n) => n.kind === 'meetingResults')!;
 		expect(result.data).toMatchObject({ question: 'Adopter le budget ?', outcome: 'adopted' });
 		// A second meeting, cancelled with a reason: members are told why.
 		const other = await m.schedule(f.secretary, { bodyId: f.body.id, title: 'Comité de janvier', startsAt: '2027-01-07T18:30' });
 		await m.cancel(f.chair, { meetingId: other.id, reason: 'Salle indisponible' });
-		const cancelled = db.select().from(notifications).where(eq(notifications.userId, f.fatou.id)).all().find((n) => n.data.change === 'cancelled')!;
+		const cancelled = (await rowsOf(f.fatou.id)).find((n) => n.data.change === 'cancelled')!;
 		expect(cancelled.data).toMatchObject({ reason: 'Salle indisponible', title: 'Comité de janvier' });
 		// A practice body plays in a simulated space: no one is notified.
 		const practice = await createBodyFixture(app);
-		db.update(bodies).set({ practice: true }).where(eq(bodies.id, practice.body.id)).run();
+		await data.write((tx) => tx.update(bodies).set({ practice: true }).where(eq(bodies.id, practice.body.id)).then(() => undefined));
 		await m.schedule(practice.chair, { bodyId: practice.body.id, title: 'Réunion d’entraînement', startsAt: '2026-12-05T10:00' });
-		expect(kinds(practice.fatou.id)).toEqual([]);
+		expect(await kinds(practice.fatou.id)).toEqual([]);
 	});
 });

@@ -4,9 +4,9 @@
  * that it is starting, and each motion's result. Recorded after the change committed, published to
  * the bell at once, mailed by the notifications' own mail pass. Practice bodies notify no one.
  */
-import { and, eq, isNull, like } from 'drizzle-orm';
-import { transaction } from '../../db';
-import { bodies, notifications as notificationRows } from '../../db/schema';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { first } from '../../db/data';
 import { log } from '../../log';
 import type { NotificationKind, NotificationsService } from '../notifications';
 import type { MeetingContext, MeetingRow } from './context';
@@ -14,30 +14,38 @@ import type { MeetingContext, MeetingRow } from './context';
 type MeetingKind = Extract<NotificationKind, 'meetingInvited' | 'meetingChanged' | 'meetingStarting' | 'meetingResults'>;
 
 export function createMeetingNotices(ctx: MeetingContext, notifications: NotificationsService | undefined) {
-	const { db } = ctx;
+	const { data: store } = ctx;
+	const { bodies, notifications: notificationRows } = ctx.t;
 
-	function notify(meeting: Pick<MeetingRow, 'id' | 'bodyId' | 'title' | 'startsAt'>, kind: MeetingKind, actorId: string | null, data: Record<string, unknown> = {}) {
+	async function notify(meeting: Pick<MeetingRow, 'id' | 'bodyId' | 'title' | 'startsAt'>, kind: MeetingKind, actorId: string | null, data: Record<string, unknown> = {}) {
 		if (!notifications) return;
 		try {
 			const href = `/b/${meeting.bodyId}/meetings/${meeting.id}`;
-			const pending = transaction(db, (tx) => {
-				const body = tx.select({ practice: bodies.practice }).from(bodies).where(eq(bodies.id, meeting.bodyId)).get();
+			const pending = await store.write(async (tx) => {
+				const body = await first(tx.select({ practice: bodies.practice }).from(bodies).where(eq(bodies.id, meeting.bodyId)));
 				if (!body || body.practice) return [];
-				let people = [...ctx.participantIds(tx, meeting.bodyId, ctx.seatsOf(tx, meeting.bodyId))].filter((id) => id !== actorId);
+				let people = [...(await ctx.participantIds(tx, meeting.bodyId, await ctx.seatsOf(tx, meeting.bodyId)))].filter((id) => id !== actorId);
 				// Agenda changes come in bursts while it is drawn up: one unread notice per person is enough.
-				if (kind === 'meetingChanged' && data.change === 'agenda') {
-					const waiting = new Set(
-						tx
-							.select({ userId: notificationRows.userId })
-							.from(notificationRows)
-							.where(and(eq(notificationRows.kind, 'meetingChanged'), isNull(notificationRows.readAt), like(notificationRows.data, `%"href":"${href}"%"change":"agenda"%`)))
-							.all()
-							.map((r) => r.userId)
-					);
+				if (kind === 'meetingChanged' && data.change === 'agenda' && people.length) {
+					const unread = await tx
+						.select({ userId: notificationRows.userId, data: notificationRows.data })
+						.from(notificationRows)
+						.where(and(eq(notificationRows.kind, 'meetingChanged'), isNull(notificationRows.readAt), inArray(notificationRows.userId, people)));
+					const waiting = new Set(unread.filter((r) => r.data.href === href && r.data.change === 'agenda').map((r) => r.userId));
 					people = people.filter((id) => !waiting.has(id));
 				}
-				return notifications.record(tx, people, kind, null, actorId, { href: kind === 'meetingStarting' ? `${href}/room` : href, change: data.change, title: meeting.title, startsAt: meeting.startsAt.toISOString(), ics: `${href}/meeting.ics`, ...data });
+				// issue 12: sync leaf (the notifications service is still synchronous): on SQLite the unit's
+				// `tx` is the writer connection, so the rows are written in this unit; not on PostgreSQL yet.
+				return notifications.record(tx as unknown as Db, people, kind, null, actorId, {
+					href: kind === 'meetingStarting' ? `${href}/room` : href,
+					change: data.change,
+					title: meeting.title,
+					startsAt: meeting.startsAt.toISOString(),
+					ics: `${href}/meeting.ics`,
+					...data
+				});
 			});
+			// issue 12: sync leaf (reads the notification through the synchronous handle).
 			notifications.publish(pending);
 		} catch (err) {
 			// A notice that failed must not undo or fail the meeting change that was just committed.

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { ForbiddenError } from '$lib/domain/policy';
-import { auditLog, bodies, meetingAttendance, voteProxies } from '../../db/schema';
+import { first } from '../../db/data';
 import { createTestApp, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { ValidationError } from '../validate';
@@ -39,8 +39,11 @@ async function setup(proxyColleges?: 'across' | 'within') {
 	const { id } = await m.schedule(f.chair, { bodyId: f.body.id, title: 'Comité de janvier', startsAt: '2027-01-14T18:30' });
 	return { f, m, id };
 }
-const stored = (meetingId: string, userId: string) =>
-	app.services.deps.db.select().from(meetingAttendance).where(and(eq(meetingAttendance.meetingId, meetingId), eq(meetingAttendance.userId, userId))).get();
+const stored = (meetingId: string, userId: string) => {
+	const { data } = app.services.deps;
+	const { meetingAttendance } = data.t;
+	return first(data.db.select().from(meetingAttendance).where(and(eq(meetingAttendance.meetingId, meetingId), eq(meetingAttendance.userId, userId))));
+};
 
 describe('proxies across colleges, a rule of the body (meetings)', () => {
 	it('is allowed by default (today’s behaviour) and for existing bodies', async () => {
@@ -53,9 +56,9 @@ describe('proxies across colleges, a rule of the body (meetings)', () => {
 	it('within colleges: a colleague may hold it; another college is refused with a clear message and nothing is stored', async () => {
 		const { f, m, id } = await setup('within');
 		await m.respond(f.elise, { meetingId: id, status: 'excused' });
-		const before = stored(id, f.elise.id);
+		const before = await stored(id, f.elise.id);
 		expect(await code(() => m.respond(f.elise, { meetingId: id, status: 'proxy', proxyHolderId: f.fatou.id }))).toBe('meetings.error.proxyCollege');
-		expect(stored(id, f.elise.id)).toEqual(before);
+		expect(await stored(id, f.elise.id)).toEqual(before);
 		// The secretary recording it for her is refused the same way.
 		expect(await code(() => m.respond(f.secretary, { meetingId: id, userId: f.elise.id, status: 'proxy', proxyHolderId: f.director.id }))).toBe('meetings.error.proxyCollege');
 		// Vincent → Fatou: both volunteers.
@@ -95,8 +98,10 @@ describe('proxies across colleges, a rule of the body (meetings)', () => {
 		expect(await code(() => m.setRules(f.fatou, { bodyId: f.body.id, ...base, proxyColleges: 'within' }))).toBe('forbidden');
 		expect(await code(() => m.setRules(f.chair, { bodyId: f.body.id, ...base, proxyColleges: 'nowhere' }))).toBe('meetings.error.proxyColleges');
 		await m.setRules(f.chair, { bodyId: f.body.id, ...base, proxyColleges: 'within' });
-		expect(app.services.deps.db.select({ across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, f.body.id)).get()).toEqual({ across: false });
-		const audited = app.services.deps.db.select().from(auditLog).where(eq(auditLog.action, 'body.proxyColleges')).all();
+		const { data } = app.services.deps;
+		const { auditLog, bodies } = data.t;
+		expect(await first(data.db.select({ across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, f.body.id)))).toEqual({ across: false });
+		const audited = await data.db.select().from(auditLog).where(eq(auditLog.action, 'body.proxyColleges'));
 		expect(audited.map((a) => a.data)).toEqual([{ from: 'across', to: 'within' }]);
 		await m.setRules(f.chair, { bodyId: f.body.id, ...base });
 		expect((await m.bodyRules(f.chair, f.body.id)).proxiesAcrossColleges).toBe(false);
@@ -107,7 +112,7 @@ describe('proxies across colleges in body consultations', () => {
 	async function vote(proxyColleges: 'across' | 'within') {
 		const f = await createBodyFixture(app);
 		await app.services.meetings.setRules(f.chair, { bodyId: f.body.id, ...base, proxyColleges });
-		const { id } = app.services.consultations.create(f.chair, {
+		const { id } = await app.services.consultations.create(f.chair, {
 			space: f.space,
 			question: 'Motion : une formation commune',
 			method: 'yes-no-abstain',
@@ -118,22 +123,25 @@ describe('proxies across colleges in body consultations', () => {
 		});
 		return { f, id };
 	}
-	const proxiesOf = (consultationId: string) => app.services.deps.db.select().from(voteProxies).where(eq(voteProxies.consultationId, consultationId)).all();
+	const proxiesOf = (consultationId: string) => {
+		const { data } = app.services.deps;
+		return data.db.select().from(data.t.voteProxies).where(eq(data.t.voteProxies.consultationId, consultationId));
+	};
 
 	it('within colleges: refused across with a clear message, nothing stored; the list offers colleagues only', async () => {
 		const { f, id } = await vote('within');
-		const view = app.services.consultations.view(f.fatou, id);
+		const view = await app.services.consultations.view(f.fatou, id);
 		expect(view.proxiesWithinCollege).toBe(true);
 		expect(view.proxyHolders.map((h) => h.name)).toEqual(['Vincent']);
 		expect(await code(() => app.services.consultations.giveProxy(f.fatou, { consultationId: id, holderId: f.elise.id }))).toBe('votes.error.proxyCollege');
-		expect(proxiesOf(id)).toEqual([]);
+		expect(await proxiesOf(id)).toEqual([]);
 		expect(await code(() => app.services.consultations.giveProxy(f.fatou, { consultationId: id, holderId: f.vincent.id }))).toBe('ok');
-		expect(proxiesOf(id).map((p) => p.holderId)).toEqual([f.vincent.id]);
+		expect((await proxiesOf(id)).map((p) => p.holderId)).toEqual([f.vincent.id]);
 	});
 
 	it('across colleges: any member, as before', async () => {
 		const { f, id } = await vote('across');
-		const view = app.services.consultations.view(f.fatou, id);
+		const view = await app.services.consultations.view(f.fatou, id);
 		expect(view.proxiesWithinCollege).toBe(false);
 		expect(view.proxyHolders.map((h) => h.name).sort()).toEqual(['Dina', 'Marc', 'Sophie', 'Vincent', 'Élise'].sort());
 		expect(await code(() => app.services.consultations.giveProxy(f.fatou, { consultationId: id, holderId: f.elise.id }))).toBe('ok');

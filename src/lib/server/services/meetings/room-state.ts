@@ -3,26 +3,25 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { liveTally, motionOrder, quorum, seatActive } from '$lib/domain/meetings';
 import type { MeetingRoomState, RoomMotion, RoomPerson } from '$lib/realtime/meeting-events';
 import { roomForMeeting } from '$lib/realtime/meeting-events';
-import { agendaItems, ballots, bodies, consultations, meetingMotions, meetingSpeeches, participations } from '../../db/schema';
-import type { Db } from '../../db';
+import { first, type AsyncDb } from '../../db/data';
 import { speechView, type MeetingContext } from './context';
 
 export function createRoomState(ctx: MeetingContext) {
-	const { deps } = ctx;
+	const { deps, data } = ctx;
+	const { agendaItems, ballots, bodies, consultations, meetingMotions, meetingSpeeches, participations } = ctx.t;
 
-	function motionsOf(tx: Db, meetingId: string): RoomMotion[] {
-		const rows = tx
+	async function motionsOf(tx: AsyncDb, meetingId: string): Promise<RoomMotion[]> {
+		const rows = await tx
 			.select({ m: meetingMotions, c: consultations })
 			.from(meetingMotions)
 			.innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId))
 			.where(eq(meetingMotions.meetingId, meetingId))
-			.orderBy(asc(meetingMotions.openedAt))
-			.all();
+			.orderBy(asc(meetingMotions.openedAt), asc(meetingMotions.id));
 		if (!rows.length) return [];
 		const ids = rows.map((r) => r.c.id);
-		const taken = tx.select({ cid: participations.consultationId }).from(participations).where(inArray(participations.consultationId, ids)).all();
-		const content = tx.select({ cid: ballots.consultationId, content: ballots.content, college: ballots.college }).from(ballots).where(inArray(ballots.consultationId, ids)).all();
-		const weights = ctx.collegesOf(tx, rows[0]!.c.spaceId).map((c) => ({ id: c.id, weight: c.weight }));
+		const taken = await tx.select({ cid: participations.consultationId }).from(participations).where(inArray(participations.consultationId, ids));
+		const content = await tx.select({ cid: ballots.consultationId, content: ballots.content, college: ballots.college }).from(ballots).where(inArray(ballots.consultationId, ids));
+		const weights = (await ctx.collegesOf(tx, rows[0]!.c.spaceId)).map((c) => ({ id: c.id, weight: c.weight }));
 		const motions = rows.map(({ m, c }) => {
 			const showTally = c.status === 'closed' || (c.status === 'open' && c.resultsVisibility === 'live');
 			const live = showTally
@@ -51,18 +50,18 @@ export function createRoomState(ctx: MeetingContext) {
 		return motionOrder(motions);
 	}
 
-	function build(tx: Db, meetingId: string): MeetingRoomState {
-		const meeting = ctx.loadMeeting(tx, meetingId);
+	async function build(tx: AsyncDb, meetingId: string): Promise<MeetingRoomState> {
+		const meeting = await ctx.loadMeeting(tx, meetingId);
 		const now = deps.clock.now().getTime();
-		const rules = ctx.rulesOf(tx, meeting.bodyId);
-		const seats = ctx.seatsOf(tx, meeting.bodyId);
+		const rules = await ctx.rulesOf(tx, meeting.bodyId);
+		const seats = await ctx.seatsOf(tx, meeting.bodyId);
 		// The term that counts is the one at the meeting's date (or now, once it runs).
 		const at = meeting.status === 'open' ? now : meeting.status === 'closed' && meeting.closedAt ? meeting.closedAt.getTime() - 1 : meeting.startsAt.getTime();
-		const attendance = ctx.attendanceOf(tx, meetingId);
-		const colleges = ctx.collegesOf(tx, meeting.bodyId);
+		const attendance = await ctx.attendanceOf(tx, meetingId);
+		const colleges = await ctx.collegesOf(tx, meeting.bodyId);
 		const active = seats.filter((s) => seatActive(s, at));
-		const ids = ctx.participantIds(tx, meeting.bodyId, seats);
-		const nameOf = ctx.names(tx, [...ids]);
+		const ids = await ctx.participantIds(tx, meeting.bodyId, seats);
+		const nameOf = await ctx.names(tx, [...ids]);
 		const seatOf = new Map(active.map((s) => [s.userId, s]));
 		const substituteFor = new Map(active.flatMap((s) => (s.substituteId ? [[s.substituteId, s.userId] as const] : [])));
 		const people: RoomPerson[] = [...ids]
@@ -74,22 +73,20 @@ export function createRoomState(ctx: MeetingContext) {
 				substituteFor: substituteFor.get(userId) ?? null
 			}))
 			.sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
-		const items = tx
+		const items = await tx
 			.select()
 			.from(agendaItems)
 			.where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted')))
-			.orderBy(asc(agendaItems.position))
-			.all();
+			.orderBy(asc(agendaItems.position), asc(agendaItems.id));
 		const speeches = meeting.currentItemId
-			? tx
+			? await tx
 					.select()
 					.from(meetingSpeeches)
 					.where(and(eq(meetingSpeeches.meetingId, meetingId), eq(meetingSpeeches.itemId, meeting.currentItemId)))
-					.orderBy(asc(meetingSpeeches.requestedAt))
-					.all()
+					.orderBy(asc(meetingSpeeches.requestedAt), asc(meetingSpeeches.id))
 			: [];
 		const { standings: _s, ...q } = quorum(seats, attendance, rules, at);
-		const body = tx.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, meeting.bodyId)).get();
+		const body = await first(tx.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, meeting.bodyId)));
 		return {
 			meeting: {
 				id: meeting.id,
@@ -121,19 +118,19 @@ export function createRoomState(ctx: MeetingContext) {
 				consultationId: i.consultationId
 			})),
 			speeches: speeches.map(speechView),
-			motions: motionsOf(tx, meetingId),
+			motions: await motionsOf(tx, meetingId),
 			now
 		};
 	}
 
-	const listeners: ((state: MeetingRoomState) => void)[] = [];
+	const listeners: ((state: MeetingRoomState) => Promise<void>)[] = [];
 
 	/** After commit: the room hears the whole new state (and so do listeners, e.g. the public live view). */
-	function publish(meetingId: string) {
-		const state = build(ctx.db, meetingId);
+	async function publish(meetingId: string) {
+		const state = await build(data.db, meetingId);
 		deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', state);
-		for (const listener of listeners) listener(state);
+		for (const listener of listeners) await listener(state);
 	}
 
-	return { build, publish, onPublish: (listener: (state: MeetingRoomState) => void) => void listeners.push(listener) };
+	return { build, publish, onPublish: (listener: (state: MeetingRoomState) => Promise<void>) => void listeners.push(listener) };
 }

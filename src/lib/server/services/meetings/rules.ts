@@ -2,9 +2,8 @@
 import { and, eq } from 'drizzle-orm';
 import { seatActive } from '$lib/domain/meetings';
 import { authorize, can, type Actor } from '$lib/domain/policy';
-import { transaction } from '../../db';
-import { bodies, bodyRules, bodySeats } from '../../db/schema';
-import { audit } from '../audit';
+import { first } from '../../db/data';
+import { logAudit } from '../audit';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 import { bodySpace, meetingError, type MeetingContext } from './context';
@@ -12,11 +11,12 @@ import { dateToParis, parisToDate } from './paris';
 import { rulesSchema, seatSchema } from './schemas';
 
 export function createRules(ctx: MeetingContext) {
-	const { db, deps } = ctx;
+	const { data: store, deps } = ctx;
+	const { bodies, bodyRules, bodySeats } = ctx.t;
 	return {
 		async bodyRules(actor: Actor | null, bodyId: string) {
 			authorize(actor, 'space.view', bodySpace(bodyId));
-			return ctx.rulesOf(db, bodyId);
+			return ctx.rulesOf(store.db, bodyId);
 		},
 
 		async setRules(actor: Actor | null, input: unknown) {
@@ -35,14 +35,14 @@ export function createRules(ctx: MeetingContext) {
 				publicMeetings: data.publicMeetings,
 				updatedAt: now
 			};
-			transaction(db, (tx) => {
-				const before = ctx.rulesOf(tx, data.bodyId);
+			await store.write(async (tx) => {
+				const before = await ctx.rulesOf(tx, data.bodyId);
 				const proxiesAcrossColleges = data.proxyColleges === undefined ? before.proxiesAcrossColleges : data.proxyColleges === 'across';
-				tx.insert(bodyRules).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: bodyRules.bodyId, set: values }).run();
-				tx.update(bodies).set({ proxyLimit: data.proxyLimit, proxiesAcrossColleges }).where(eq(bodies.id, data.bodyId)).run();
-				audit(tx, now, actor.id, 'body.rules', { type: 'body', id: data.bodyId }, { ...values, proxyLimit: data.proxyLimit, proxiesAcrossColleges });
+				await tx.insert(bodyRules).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: bodyRules.bodyId, set: values });
+				await tx.update(bodies).set({ proxyLimit: data.proxyLimit, proxiesAcrossColleges }).where(eq(bodies.id, data.bodyId));
+				await logAudit(store, now, actor.id, 'body.rules', { type: 'body', id: data.bodyId }, { ...values, proxyLimit: data.proxyLimit, proxiesAcrossColleges });
 				if (before.proxiesAcrossColleges !== proxiesAcrossColleges)
-					audit(tx, now, actor.id, 'body.proxyColleges', { type: 'body', id: data.bodyId }, { from: before.proxiesAcrossColleges ? 'across' : 'within', to: proxiesAcrossColleges ? 'across' : 'within' });
+					await logAudit(store, now, actor.id, 'body.proxyColleges', { type: 'body', id: data.bodyId }, { from: before.proxiesAcrossColleges ? 'across' : 'within', to: proxiesAcrossColleges ? 'across' : 'within' });
 			});
 		},
 
@@ -53,10 +53,10 @@ export function createRules(ctx: MeetingContext) {
 		async seats(actor: Actor | null, bodyId: string) {
 			authorize(actor, 'space.view', bodySpace(bodyId));
 			const now = deps.clock.now().getTime();
-			const seats = ctx.seatsOf(db, bodyId);
-			const colleges = ctx.collegesOf(db, bodyId);
-			const people = ctx.participantIds(db, bodyId, seats);
-			const names = ctx.names(db, [...people]);
+			const seats = await ctx.seatsOf(store.db, bodyId);
+			const colleges = await ctx.collegesOf(store.db, bodyId);
+			const people = await ctx.participantIds(store.db, bodyId, seats);
+			const names = await ctx.names(store.db, [...people]);
 			const day = (at: number | null) => (at === null || at === 0 ? null : dateToParis(at).slice(0, 10));
 			const rows = seats
 				.map((s) => ({
@@ -83,19 +83,19 @@ export function createRules(ctx: MeetingContext) {
 			const data = parse(seatSchema, input);
 			authorize(actor, 'meeting.chair', bodySpace(data.bodyId));
 			const now = deps.clock.now();
-			transaction(db, (tx) => {
-				const seat = ctx.seatsOf(tx, data.bodyId).find((s) => s.userId === data.userId);
+			await store.write(async (tx) => {
+				const seat = (await ctx.seatsOf(tx, data.bodyId)).find((s) => s.userId === data.userId);
 				if (!seat) throw meetingError('notMember');
 				if (data.substituteId === data.userId) throw new UserError('meetings.error.substituteSelf');
-				if (data.substituteId && !ctx.participantIds(tx, data.bodyId, []).has(data.substituteId)) throw meetingError('notMember');
+				if (data.substituteId && !(await ctx.participantIds(tx, data.bodyId, [])).has(data.substituteId)) throw meetingError('notMember');
 				const termStart = data.termStart ? parisToDate(`${data.termStart}T00:00`) : new Date(seat.termStart);
 				const termEnd = data.termEnd ? parisToDate(`${data.termEnd}T00:00`) : null;
 				if (termEnd && termEnd.getTime() <= termStart.getTime()) throw new UserError('meetings.error.termOrder');
 				const values = { collegeId: seat.collegeId, substituteId: data.substituteId ?? null, termStart, termEnd };
-				const existing = tx.select().from(bodySeats).where(and(eq(bodySeats.bodyId, data.bodyId), eq(bodySeats.userId, data.userId))).get();
-				if (existing) tx.update(bodySeats).set(values).where(eq(bodySeats.id, existing.id)).run();
-				else tx.insert(bodySeats).values({ id: deps.ids.id(), bodyId: data.bodyId, userId: data.userId, ...values }).run();
-				audit(tx, now, actor.id, 'body.seat', { type: 'body', id: data.bodyId }, { userId: data.userId, ...values });
+				const existing = await first(tx.select().from(bodySeats).where(and(eq(bodySeats.bodyId, data.bodyId), eq(bodySeats.userId, data.userId))));
+				if (existing) await tx.update(bodySeats).set(values).where(eq(bodySeats.id, existing.id));
+				else await tx.insert(bodySeats).values({ id: deps.ids.id(), bodyId: data.bodyId, userId: data.userId, ...values });
+				await logAudit(store, now, actor.id, 'body.seat', { type: 'body', id: data.bodyId }, { userId: data.userId, ...values });
 			});
 		}
 	};
