@@ -291,7 +291,7 @@ describe('descriptions of real proposals', () => {
 
 describe('the production access resolver', () => {
 	it('reads the proposals table: author and facilitators write, other members read, strangers nothing', async () => {
-		const resolve = createDocAccess(app.services.deps.db);
+		const resolve = createDocAccess(app.services.deps.db, app.services.deps.data);
 		const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Un composteur', description: 'Près du local vélos' });
 		const name = descriptionDocName(id);
 		const stranger = await createUser(app, {});

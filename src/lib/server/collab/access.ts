@@ -12,6 +12,7 @@ import type { ProposalStatus } from '$lib/domain/lifecycle';
 import { can, proposalResource, type Actor, type ProposalResource, type SpaceRef } from '$lib/domain/policy';
 import { PINS_FIELD } from '$lib/realtime/collab-events';
 import type { Db } from '../db';
+import type { Data } from '../db/data';
 import { proposals } from '../db/schema';
 import { minutesDocLevel } from '../services/minutes/doc-access';
 
@@ -54,14 +55,17 @@ export function pinsAccess(actor: Actor, residence: SpaceRef): DocLevel {
 
 const proposalRow = (db: Db, id: string) => db.select().from(proposals).where(eq(proposals.id, id)).get();
 
-/** The resolver used in production: facts come from the `proposals` table (co-authors are not recorded yet). */
-export function createDocAccess(db: Db): DocAccess {
+/**
+ * The resolver used in production: facts come from the `proposals` table (co-authors are not recorded
+ * yet); minutes sections ask the minutes' own rule through the async data handle (issue 12).
+ */
+export function createDocAccess(db: Db, data: Data): DocAccess {
 	return async (actor, docName) => {
 		const ref = parseDocName(docName);
 		if (!ref) return 'none';
 		if (ref.kind === 'pins') return pinsAccess(actor, { type: 'residence', id: ref.residenceId });
 		// Minutes: written while a draft by the secretary, the chair and named co-editors; read by members.
-		if (ref.kind === 'minutes') return minutesDocLevel(db, actor, ref.meetingId, ref.section);
+		if (ref.kind === 'minutes') return minutesDocLevel(data, actor, ref.meetingId, ref.section);
 		const row = proposalRow(db, ref.proposalId);
 		return row ? descriptionAccess(actor, proposalResource(row)) : 'none';
 	};

@@ -32,7 +32,7 @@ export const defaultStoreLimits: StoreLimits = { compactAfterUpdates: 500, compa
 
 export function createCollabService(deps: ServiceDeps) {
 	const { db, clock, bus } = deps;
-	let access: DocAccess = createDocAccess(db);
+	let access: DocAccess = createDocAccess(db, deps.data);
 	let guard: UpdateGuard = createUpdateGuard(db);
 	let limits: StoreLimits = { ...defaultStoreLimits };
 	/** Log size of the documents open live, to know when to compact. */

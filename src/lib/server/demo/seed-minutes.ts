@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { minutesDocName } from '$lib/realtime/collab-events';
 import type { SessionUser } from '../auth/session';
 import { demoActors } from './actors';
-import { decisions, meetings, portalConsents } from '../db/schema';
+import { first } from '../db/data';
 import type { Services } from '../services';
 import { createConsultationsService } from '../services/consultations';
 import { createInflight } from '../services/inflight';
@@ -50,9 +50,10 @@ const past: PastMeeting[] = [
 ];
 
 export async function seedMinutes(services: Services, bodyId: string, residenceId: string, userIds: Map<string, string>) {
-	const { db } = services.deps;
-	const who = await demoActors(services.deps.data, userIds);
-	const [sophie, marc, fatou, elise, paul, claire] = ['sophie.leroy@lcp.demo', 'marc.guerin@lcp.demo', 'fatou', 'elise.morel@nantes.demo', 'paul.renaud@ecossolies.demo', 'claire.martin@lmh.demo'].map(who) as SessionUser[] as [SessionUser, SessionUser, SessionUser, SessionUser, SessionUser, SessionUser];
+	const { data } = services.deps;
+	const { decisions, meetings, portalConsents } = data.t;
+	const who = await demoActors(data, userIds);
+	const [sophie, marc, fatou, elise, paul, claire] = ['sophie.leroy@lcp.demo', 'marc.guerin@lcp.demo', 'fatou', 'elise.morel@nantes.demo', 'paul.renaud@ecossolies.demo', 'claire.martin@lmh.demo'].map(who) as [SessionUser, SessionUser, SessionUser, SessionUser, SessionUser, SessionUser];
 	const real = services.deps.clock.now().getTime();
 	let t = real;
 	const deps = { ...services.deps, clock: { now: () => new Date(t) } };
@@ -106,7 +107,7 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 
 	// ——— November's minutes: submitted today, in their amendment window ———
 	t = real - 2 * DAY;
-	const november = db.select().from(meetings).where(and(eq(meetings.bodyId, bodyId), eq(meetings.title, 'Comité de pilotage — novembre'))).get();
+	const november = await first(data.db.select().from(meetings).where(and(eq(meetings.bodyId, bodyId), eq(meetings.title, 'Comité de pilotage — novembre'))));
 	if (november) {
 		const view = await minutes.view(sophie, november.id);
 		const texts: Record<string, string> = {
@@ -135,7 +136,7 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 	t = real;
 	await inflight.settled();
 	await services.settled();
-	const all = db.select().from(decisions).all();
+	const all = await data.db.select().from(decisions);
 	const follow = async (title: string, actor: SessionUser, input: Record<string, unknown>, milestones: { title: string; dueAt: string; done?: boolean }[] = []) => {
 		const d = all.find((x) => x.title === title);
 		if (!d) return;
@@ -157,5 +158,7 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 	await services.portal.saveSettings(claire, { residenceId, resultsPublic: true });
 
 	// Members who agreed to be named on the public portal.
-	for (const u of [sophie, marc, fatou]) db.insert(portalConsents).values({ bodyId, userId: u.id, createdAt: new Date(real) }).onConflictDoNothing().run();
+	await data.write(async (tx) => {
+		for (const u of [sophie, marc, fatou]) await tx.insert(portalConsents).values({ bodyId, userId: u.id, createdAt: new Date(real) }).onConflictDoNothing();
+	});
 }

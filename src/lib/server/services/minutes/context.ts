@@ -3,8 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import type { MinutesErrorCode, MinutesLabels } from '$lib/domain/minutes';
 import { authorize, meetingResource, minutesResource, type Actor, type MinutesAction } from '$lib/domain/policy';
 import { translator, type MessageKey } from '$lib/i18n';
-import type { Db } from '../../db';
-import { bodies, meetings, minutes, minutesSettings } from '../../db/schema';
+import { first, type AsyncDb } from '../../db/data';
+import type { meetings, minutes } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { UserError } from '../errors';
 
@@ -42,11 +42,17 @@ export function markdownLabels(): MinutesLabels {
 
 export const outcomeLabel = (o: 'adopted' | 'rejected' | 'invalid' | 'open') => translator('fr')(`minutes.md.outcome.${o}`);
 
+/**
+ * Reads go through `data.db` unless a `tx` is given: inside a unit of work (`data.write`) that is
+ * the unit's transaction, so they see its own writes.
+ */
 export function createMinutesContext(deps: ServiceDeps) {
-	const { db } = deps;
+	const { data } = deps;
+	const t = data.t;
+	const { bodies, meetings, minutes, minutesSettings } = t;
 
-	async function loadMeeting(meetingId: string, tx: Db = db): Promise<MeetingRow> {
-		const m = await tx.select().from(meetings).where(eq(meetings.id, meetingId)).get();
+	async function loadMeeting(meetingId: string, tx: AsyncDb = data.db): Promise<MeetingRow> {
+		const m = await first(tx.select().from(meetings).where(eq(meetings.id, meetingId)));
 		if (!m) throw minutesError('notFound');
 		return m;
 	}
@@ -59,37 +65,37 @@ export function createMinutesContext(deps: ServiceDeps) {
 		return { actor, meeting };
 	}
 
-	async function rowOf(meetingId: string, tx: Db = db): Promise<MinutesRow | undefined> {
-		return tx.select().from(minutes).where(eq(minutes.meetingId, meetingId)).get();
+	async function rowOf(meetingId: string, tx: AsyncDb = data.db): Promise<MinutesRow | undefined> {
+		return first(tx.select().from(minutes).where(eq(minutes.meetingId, meetingId)));
 	}
 
 	/** The minutes row of a meeting, created (as a draft) when a service first needs one. */
-	function ensureRow(tx: Db, meeting: MeetingRow): MinutesRow {
-		const found = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+	async function ensureRow(tx: AsyncDb, meeting: MeetingRow): Promise<MinutesRow> {
+		const found = await first(tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)));
 		if (found) return found;
 		const now = deps.clock.now();
 		const row = { id: deps.ids.id(), meetingId: meeting.id, bodyId: meeting.bodyId, status: 'draft' as const, updatedAt: now, createdAt: now };
-		tx.insert(minutes).values(row).run();
-		return tx.select().from(minutes).where(eq(minutes.id, row.id)).get()!;
+		await tx.insert(minutes).values(row);
+		return (await first(tx.select().from(minutes).where(eq(minutes.id, row.id))))!;
 	}
 
-	async function settingsOf(bodyId: string, tx: Db = db) {
-		const row = await tx.select().from(minutesSettings).where(eq(minutesSettings.bodyId, bodyId)).get();
+	async function settingsOf(bodyId: string, tx: AsyncDb = data.db) {
+		const row = await first(tx.select().from(minutesSettings).where(eq(minutesSettings.bodyId, bodyId)));
 		return row ? { portalPublic: row.portalPublic, chairMayAdopt: row.chairMayAdopt, amendmentDays: row.amendmentDays } : { ...defaultSettings };
 	}
 
 	async function bodyOf(bodyId: string) {
-		return db.select().from(bodies).where(eq(bodies.id, bodyId)).get();
+		return first(data.db.select().from(bodies).where(eq(bodies.id, bodyId)));
 	}
 
 	/** Whether the body shows on the public portal: it chose to, and it is no practice space. */
 	async function isPublicBody(bodyId: string): Promise<boolean> {
-		const body = await db.select({ practice: bodies.practice }).from(bodies).where(and(eq(bodies.id, bodyId))).get();
+		const body = await first(data.db.select({ practice: bodies.practice }).from(bodies).where(and(eq(bodies.id, bodyId))));
 		if (!body || body.practice) return false;
 		return (await settingsOf(bodyId)).portalPublic;
 	}
 
-	return { db, deps, loadMeeting, guard, rowOf, ensureRow, settingsOf, bodyOf, isPublicBody };
+	return { data, t, deps, loadMeeting, guard, rowOf, ensureRow, settingsOf, bodyOf, isPublicBody };
 }
 
 export type MinutesContext = ReturnType<typeof createMinutesContext>;

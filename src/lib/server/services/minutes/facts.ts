@@ -5,8 +5,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { MinutesFacts } from '$lib/domain/minutes';
-import type { Db } from '../../db';
-import { agendaItems, ballots, bodies, colleges, consultations, meetingAttendance, meetingMotions, meetings, meetingSpeeches, memberships, participations, users } from '../../db/schema';
+import { first, type Data } from '../../db/data';
 import { dateToParis } from '../meetings/paris';
 
 type Position = 'for' | 'against' | 'abstain';
@@ -15,22 +14,23 @@ const positionOf = (content: unknown): Position | null => {
 	return p === 'for' || p === 'against' || p === 'abstain' ? p : null;
 };
 
-export async function meetingFacts(db: Db, meetingId: string, outcomeLabel: (o: 'adopted' | 'rejected' | 'invalid' | 'open') => string): Promise<MinutesFacts | null> {
-	const meeting = await db.select().from(meetings).where(eq(meetings.id, meetingId)).get();
+export async function meetingFacts(data: Data, meetingId: string, outcomeLabel: (o: 'adopted' | 'rejected' | 'invalid' | 'open') => string): Promise<MinutesFacts | null> {
+	const { db } = data;
+	const { agendaItems, ballots, bodies, colleges, consultations, meetingAttendance, meetingMotions, meetings, meetingSpeeches, memberships, participations, users } = data.t;
+	const meeting = await first(db.select().from(meetings).where(eq(meetings.id, meetingId)));
 	if (!meeting) return null;
-	const body = await db.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, meeting.bodyId)).get();
-	const collegeRows = await db.select().from(colleges).where(eq(colleges.bodyId, meeting.bodyId)).orderBy(asc(colleges.position)).all();
+	const body = await first(db.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, meeting.bodyId)));
+	const collegeRows = await db.select().from(colleges).where(eq(colleges.bodyId, meeting.bodyId)).orderBy(asc(colleges.position), asc(colleges.id));
 	const members = await db
 		.select({ userId: memberships.userId, collegeId: memberships.collegeId, name: users.displayName })
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
-		.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId)))
-		.all();
-	const attendance = await db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).all();
+		.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId)));
+	const attendance = await db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId));
 	const byUser = new Map(attendance.map((a) => [a.userId, a]));
 	const names = new Map(members.map((m) => [m.userId, m.name]));
 	const extra = attendance.flatMap((a) => (a.proxyHolderId && !names.has(a.proxyHolderId) ? [a.proxyHolderId] : []));
-	if (extra.length) for (const u of await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, extra)).all()) names.set(u.id, u.name);
+	if (extra.length) for (const u of await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, extra))) names.set(u.id, u.name);
 	const byName = (a: string, b: string) => a.localeCompare(b, 'fr');
 	const seen = new Set<string>();
 	const factsColleges: MinutesFacts['colleges'] = collegeRows.map((c) => {
@@ -50,15 +50,14 @@ export async function meetingFacts(db: Db, meetingId: string, outcomeLabel: (o: 
 		return { name: c.name, present: present.sort(byName), represented: represented.sort((x, y) => byName(x.name, y.name)), excused: excused.sort(byName), absent: absent.sort(byName) };
 	});
 
-	const items = await db.select().from(agendaItems).where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted'))).orderBy(asc(agendaItems.position)).all();
-	const speeches = await db.select().from(meetingSpeeches).where(eq(meetingSpeeches.meetingId, meetingId)).all();
+	const items = await db.select().from(agendaItems).where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted'))).orderBy(asc(agendaItems.position), asc(agendaItems.id));
+	const speeches = await db.select().from(meetingSpeeches).where(eq(meetingSpeeches.meetingId, meetingId)).orderBy(asc(meetingSpeeches.requestedAt), asc(meetingSpeeches.id));
 	const motions = await db
 		.select({ m: meetingMotions, c: consultations })
 		.from(meetingMotions)
 		.innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId))
 		.where(eq(meetingMotions.meetingId, meetingId))
-		.orderBy(asc(meetingMotions.openedAt))
-		.all();
+		.orderBy(asc(meetingMotions.openedAt), asc(meetingMotions.id));
 	const cids = motions.map((r) => r.c.id);
 	const ballotRows = cids.length
 		? await db
@@ -66,12 +65,11 @@ export async function meetingFacts(db: Db, meetingId: string, outcomeLabel: (o: 
 				.from(ballots)
 				.leftJoin(participations, eq(participations.id, ballots.participationId))
 				.where(inArray(ballots.consultationId, cids))
-				.all()
 		: [];
 	const collegeName = new Map(collegeRows.map((c) => [c.id, c.name]));
 	const speakerNames = new Map(names);
 	const missing = [...new Set(speeches.map((s) => s.userId))].filter((id) => !speakerNames.has(id));
-	if (missing.length) for (const u of await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, missing)).all()) speakerNames.set(u.id, u.name);
+	if (missing.length) for (const u of await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, missing))) speakerNames.set(u.id, u.name);
 
 	return {
 		body: { name: body?.name ?? '' },

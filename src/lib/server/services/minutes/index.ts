@@ -9,10 +9,11 @@ import { authorize, can, meetingResource, minutesResource, type Actor } from '$l
 import { minutesDocName } from '$lib/realtime/collab-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { translator } from '$lib/i18n';
-import { transaction, type Db } from '../../db';
-import { agendaItems, consultations, meetingAttendance, meetingMotions, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesSettings, minutesVersions, portalConsents, users } from '../../db/schema';
+import type { Db } from '../../db';
+import { first, type AsyncDb } from '../../db/data';
+import type { minutes as minutesTable } from '../../db/schema';
 import type { CollabService } from '../../collab/service';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import type { createNotificationsService } from '../notifications';
 import { parse } from '../validate';
@@ -30,13 +31,20 @@ export { GENERAL_SECTION };
 
 export function createMinutesService(deps: ServiceDeps, collab: CollabService, notifications: Notifications, register: RegisterService) {
 	const ctx = createMinutesContext(deps);
-	const { db, clock, ids, bus } = deps;
+	const { data: store, clock, ids, bus } = deps;
+	const { agendaItems, consultations, meetingAttendance, meetingMotions, meetings, memberships, minutes, minutesAmendments, minutesCoEditors, minutesSettings, minutesVersions, portalConsents, users } = store.t;
 	const publication = createPublication(ctx);
 	const portal = createPortal(ctx, publication, register);
 
-	const sectionsOf = async (meetingId: string, tx: Db = db) => [
+	const sectionsOf = async (meetingId: string, tx: AsyncDb = store.db) => [
 		GENERAL_SECTION,
-		...(await tx.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted'))).orderBy(asc(agendaItems.position)).all()).map((i) => i.id)
+		...(
+			await tx
+				.select({ id: agendaItems.id })
+				.from(agendaItems)
+				.where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.state, 'accepted')))
+				.orderBy(asc(agendaItems.position), asc(agendaItems.id))
+		).map((i) => i.id)
 	];
 
 	/** The live text of each section, from the Yjs documents. */
@@ -48,16 +56,15 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 
 	async function coEditorsOf(minutesId: string | undefined) {
 		if (!minutesId) return [];
-		return db
+		return store.db
 			.select({ userId: minutesCoEditors.userId, name: users.displayName })
 			.from(minutesCoEditors)
 			.innerJoin(users, eq(users.id, minutesCoEditors.userId))
-			.where(eq(minutesCoEditors.minutesId, minutesId))
-			.all();
+			.where(eq(minutesCoEditors.minutesId, minutesId));
 	}
 
 	async function attendeeIds(meetingId: string): Promise<string[]> {
-		const rows = await db.select({ userId: meetingAttendance.userId, status: meetingAttendance.status, holder: meetingAttendance.proxyHolderId }).from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).all();
+		const rows = await store.db.select({ userId: meetingAttendance.userId, status: meetingAttendance.status, holder: meetingAttendance.proxyHolderId }).from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId));
 		return [...new Set(rows.flatMap((r) => (r.status === 'present' ? [r.userId] : r.status === 'proxy' ? [r.userId, ...(r.holder ? [r.holder] : [])] : [])))];
 	}
 
@@ -66,9 +73,9 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 	}
 
 	/** Applies one move of the state machine inside `tx`, with its audit entry. */
-	function move(tx: Db, row: MinutesRow, event: MinutesEvent, actor: Actor, set: Partial<typeof minutes.$inferInsert>, data: Record<string, unknown> = {}) {
+	async function move(tx: AsyncDb, row: MinutesRow, event: MinutesEvent, actor: Actor, set: Partial<typeof minutesTable.$inferInsert>, data: Record<string, unknown> = {}) {
 		const now = clock.now();
-		const pending = tx.select({ id: minutesAmendments.id }).from(minutesAmendments).where(and(eq(minutesAmendments.minutesId, row.id), eq(minutesAmendments.status, 'pending'))).all().length;
+		const pending = (await tx.select({ id: minutesAmendments.id }).from(minutesAmendments).where(and(eq(minutesAmendments.minutesId, row.id), eq(minutesAmendments.status, 'pending')))).length;
 		const check = checkMove(row.status, event, {
 			now: now.getTime(),
 			windowEndsAt: row.windowEndsAt?.getTime() ?? null,
@@ -80,8 +87,8 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 		});
 		if (!check.ok) throw minutesError(check.code);
 		// The window's end may have closed it without anyone acting: the row follows the effective status.
-		tx.update(minutes).set({ ...set, status: check.to, updatedAt: now }).where(eq(minutes.id, row.id)).run();
-		audit(tx, now, actor.id, `minutes.${event}`, { type: 'minutes', id: row.id }, data);
+		await tx.update(minutes).set({ ...set, status: check.to, updatedAt: now }).where(eq(minutes.id, row.id));
+		await logAudit(store, now, actor.id, `minutes.${event}`, { type: 'minutes', id: row.id }, data);
 		return check.to;
 	}
 
@@ -95,18 +102,17 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const row = await ctx.rowOf(meetingId);
 			const now = clock.now().getTime();
 			const status = row ? effectiveStatus(row.status, row.windowEndsAt?.getTime() ?? null, now) : 'draft';
-			const facts: MinutesFacts | null = row?.facts ?? (await meetingFacts(db, meetingId, outcomeLabel));
+			const facts: MinutesFacts | null = row?.facts ?? (await meetingFacts(store, meetingId, outcomeLabel));
 			const texts = row?.texts ?? (await liveTexts(meetingId));
 			const coEditors = await coEditorsOf(row?.id);
 			const settings = await ctx.settingsOf(meeting.bodyId);
 			const amendments = row
-				? await db
+				? await store.db
 						.select({ a: minutesAmendments, author: users.displayName })
 						.from(minutesAmendments)
 						.innerJoin(users, eq(users.id, minutesAmendments.authorId))
 						.where(eq(minutesAmendments.minutesId, row.id))
-						.orderBy(asc(minutesAmendments.createdAt))
-						.all()
+						.orderBy(asc(minutesAmendments.createdAt), asc(minutesAmendments.id))
 				: [];
 			const pending = amendments.filter((x) => x.a.status === 'pending').length;
 			const moves = availableMoves(row?.status ?? 'draft', { now, windowEndsAt: row?.windowEndsAt?.getTime() ?? null, pendingAmendments: pending, chairMayAdopt: settings.chairMayAdopt });
@@ -116,20 +122,18 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const versions = row ? await publication.versionsOfMinutes(row.id) : [];
 			const laterMeetings =
 				status === 'submitted' && !settings.chairMayAdopt
-					? await db
+					? await store.db
 							.select({ id: meetings.id, title: meetings.title, startsAt: meetings.startsAt })
 							.from(meetings)
 							.where(and(eq(meetings.bodyId, meeting.bodyId), inArray(meetings.status, ['scheduled', 'postponed', 'open']), gt(meetings.startsAt, meeting.startsAt)))
-							.orderBy(asc(meetings.startsAt))
-							.all()
+							.orderBy(asc(meetings.startsAt), asc(meetings.id))
 					: [];
 			const members = can(a, 'meeting.chair', meetingResource(meeting))
-				? await db
+				? await store.db
 						.select({ userId: memberships.userId, name: users.displayName })
 						.from(memberships)
 						.innerJoin(users, eq(users.id, memberships.userId))
 						.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId)))
-						.all()
 				: [];
 			const sections = (await sectionsOf(meetingId)).map((id) => ({ id, title: id === GENERAL_SECTION ? null : (facts?.items.find((i) => i.id === id)?.title ?? ''), docName: minutesDocName(meetingId, id) }));
 			return {
@@ -145,7 +149,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				sections,
 				markdown: facts ? minutesMarkdown(facts, texts, markdownLabels()) : '',
 				coEditors,
-				members: [...new Map(members.map((m) => [m.userId, m])).values()].sort((x, y) => x.name.localeCompare(y.name, 'fr')),
+				members: Array.from(new Map(members.map((m) => [m.userId, m])), ([, m]) => m).sort((x, y) => x.name.localeCompare(y.name, 'fr')),
 				amendments: amendments.map(({ a: am, author }) => ({ id: am.id, section: am.section, passage: am.passage, suggestion: am.suggestion, author, authorId: am.authorId, status: am.status, reason: am.reason, createdAt: am.createdAt.getTime(), decidedAt: am.decidedAt?.getTime() ?? null })),
 				versions,
 				laterMeetings: laterMeetings.map((m) => ({ ...m, startsAt: m.startsAt.getTime() })),
@@ -170,14 +174,14 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 		async setCoEditor(actor: Actor | null, input: unknown, on: boolean) {
 			const data = parse(coEditorSchema, input);
 			const { actor: a, meeting } = await ctx.guard(actor, 'meeting.chair', data.meetingId);
-			const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId), eq(memberships.userId, data.userId))).get();
+			const member = await first(store.db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, meeting.bodyId), eq(memberships.userId, data.userId))));
 			if (!member) throw minutesError('badTarget');
-			transaction(db, (tx) => {
-				const row = ctx.ensureRow(tx, meeting);
+			await store.write(async (tx) => {
+				const row = await ctx.ensureRow(tx, meeting);
 				if (row.status !== 'draft') throw minutesError('notCoEditable');
-				if (on) tx.insert(minutesCoEditors).values({ minutesId: row.id, userId: data.userId, addedBy: a.id, createdAt: clock.now() }).onConflictDoNothing().run();
-				else tx.delete(minutesCoEditors).where(and(eq(minutesCoEditors.minutesId, row.id), eq(minutesCoEditors.userId, data.userId))).run();
-				audit(tx, clock.now(), a.id, on ? 'minutes.coEditorAdded' : 'minutes.coEditorRemoved', { type: 'minutes', id: row.id }, { userId: data.userId });
+				if (on) await tx.insert(minutesCoEditors).values({ minutesId: row.id, userId: data.userId, addedBy: a.id, createdAt: clock.now() }).onConflictDoNothing();
+				else await tx.delete(minutesCoEditors).where(and(eq(minutesCoEditors.minutesId, row.id), eq(minutesCoEditors.userId, data.userId)));
+				await logAudit(store, clock.now(), a.id, on ? 'minutes.coEditorAdded' : 'minutes.coEditorRemoved', { type: 'minutes', id: row.id }, { userId: data.userId });
 			});
 			// Someone removed must stop typing at once: the hub asks again on each update.
 			bus.signal('account.changed', { userId: data.userId });
@@ -192,18 +196,20 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const data = parse(submitSchema, input);
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
 			if (meeting.status !== 'closed') throw minutesError('transition');
-			const facts = await meetingFacts(db, meeting.id, outcomeLabel);
+			const facts = await meetingFacts(store, meeting.id, outcomeLabel);
 			const texts = await liveTexts(meeting.id);
 			const now = clock.now();
 			const attendees = (await attendeeIds(meeting.id)).filter((id) => id !== a.id);
-			const pending = transaction(db, (tx) => {
-				const row = ctx.ensureRow(tx, meeting);
-				move(tx, row, 'submit', a, { facts, texts, submittedBy: a.id, submittedAt: now });
+			const pending = await store.write(async (tx) => {
+				const row = await ctx.ensureRow(tx, meeting);
+				await move(tx, row, 'submit', a, { facts, texts, submittedBy: a.id, submittedAt: now });
 				if (data.windowDays === 0) return [];
 				const windowEndsAt = new Date(now.getTime() + data.windowDays * 24 * 3600_000);
-				move(tx, { ...row, status: 'submitted' }, 'openWindow', a, { windowEndsAt }, { windowEndsAt: windowEndsAt.toISOString() });
-				return notifications.record(tx, attendees, 'minutesSubmitted', { space: { type: 'body', id: meeting.bodyId } }, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
+				await move(tx, { ...row, status: 'submitted' }, 'openWindow', a, { windowEndsAt }, { windowEndsAt: windowEndsAt.toISOString() });
+				// issue 12: sync leaf (notifications): the unit's `tx` is the SQLite writer; not on PostgreSQL yet.
+				return notifications.record(tx as unknown as Db, attendees, 'minutesSubmitted', { space: { type: 'body', id: meeting.bodyId } }, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
 			});
+			// issue 12: sync leaf (reads the rows through the synchronous handle).
 			notifications.publish(pending);
 			announce(meeting);
 		},
@@ -213,7 +219,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
 			const row = await ctx.rowOf(meeting.id);
 			if (!row) throw minutesError('transition');
-			transaction(db, (tx) => move(tx, row, 'closeWindow', a, { windowEndsAt: clock.now() }));
+			await store.write((tx) => move(tx, row, 'closeWindow', a, { windowEndsAt: clock.now() }));
 			announce(meeting);
 		},
 
@@ -230,9 +236,9 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			if (text === undefined) throw minutesError('noSuchSection');
 			if (!text.includes(data.passage)) throw minutesError('passageMissing');
 			const id = ids.id();
-			transaction(db, (tx) => {
-				tx.insert(minutesAmendments).values({ id, minutesId: row.id, section: data.section, passage: data.passage, suggestion: data.suggestion, authorId: a.id, status: 'pending', createdAt: clock.now() }).run();
-				audit(tx, clock.now(), a.id, 'minutes.amendmentProposed', { type: 'minutes', id: row.id }, { amendmentId: id });
+			await store.write(async (tx) => {
+				await tx.insert(minutesAmendments).values({ id, minutesId: row.id, section: data.section, passage: data.passage, suggestion: data.suggestion, authorId: a.id, status: 'pending', createdAt: clock.now() });
+				await logAudit(store, clock.now(), a.id, 'minutes.amendmentProposed', { type: 'minutes', id: row.id }, { amendmentId: id });
 			});
 			announce(meeting);
 			return { id };
@@ -243,10 +249,10 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const data = parse(decideSchema, input);
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
 			if (data.decision === 'reject' && !data.reason) throw minutesError('reasonRequired');
-			transaction(db, (tx) => {
-				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+			await store.write(async (tx) => {
+				const row = await first(tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)));
 				if (!row || !canDecideAmendment(row.status)) throw minutesError(row && row.status !== 'draft' ? 'locked' : 'transition');
-				const am = tx.select().from(minutesAmendments).where(and(eq(minutesAmendments.id, data.amendmentId), eq(minutesAmendments.minutesId, row.id))).get();
+				const am = await first(tx.select().from(minutesAmendments).where(and(eq(minutesAmendments.id, data.amendmentId), eq(minutesAmendments.minutesId, row.id))));
 				if (!am) throw minutesError('notFound');
 				if (am.status !== 'pending') throw minutesError('decided');
 				const now = clock.now();
@@ -255,10 +261,10 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 					const at = text.indexOf(am.passage);
 					if (at < 0) throw minutesError('passageGone');
 					const texts = { ...row.texts, [am.section]: text.slice(0, at) + am.suggestion + text.slice(at + am.passage.length) };
-					tx.update(minutes).set({ texts, updatedAt: now }).where(eq(minutes.id, row.id)).run();
+					await tx.update(minutes).set({ texts, updatedAt: now }).where(eq(minutes.id, row.id));
 				}
-				tx.update(minutesAmendments).set({ status: data.decision === 'accept' ? 'accepted' : 'rejected', reason: data.reason, decidedBy: a.id, decidedAt: now }).where(eq(minutesAmendments.id, am.id)).run();
-				audit(tx, now, a.id, `minutes.amendment.${data.decision}`, { type: 'minutes', id: row.id }, { amendmentId: am.id, reason: data.reason });
+				await tx.update(minutesAmendments).set({ status: data.decision === 'accept' ? 'accepted' : 'rejected', reason: data.reason, decidedBy: a.id, decidedAt: now }).where(eq(minutesAmendments.id, am.id));
+				await logAudit(store, now, a.id, `minutes.amendment.${data.decision}`, { type: 'minutes', id: row.id }, { amendmentId: am.id, reason: data.reason });
 			});
 			announce(meeting);
 		},
@@ -268,10 +274,10 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const data = parse(meetingRefSchema, input);
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.adopt', data.meetingId);
 			const settings = await ctx.settingsOf(meeting.bodyId);
-			transaction(db, (tx) => {
-				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+			await store.write(async (tx) => {
+				const row = await first(tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)));
 				if (!row) throw minutesError('transition');
-				move(tx, row, 'adopt', a, { adoptionMethod: 'chair', adoptedBy: a.id, adoptedAt: clock.now() }, { chairMayAdopt: settings.chairMayAdopt });
+				await move(tx, row, 'adopt', a, { adoptionMethod: 'chair', adoptedBy: a.id, adoptedAt: clock.now() }, { chairMayAdopt: settings.chairMayAdopt });
 			});
 			announce(meeting);
 		},
@@ -283,34 +289,36 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 		async scheduleAdoptionVote(actor: Actor | null, input: unknown) {
 			const data = parse(adoptionVoteSchema, input);
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.edit', data.meetingId);
-			const target = await db.select().from(meetings).where(eq(meetings.id, data.targetMeetingId)).get();
+			const target = await first(store.db.select().from(meetings).where(eq(meetings.id, data.targetMeetingId)));
 			if (!target || target.bodyId !== meeting.bodyId || target.id === meeting.id || !['scheduled', 'postponed', 'open'].includes(target.status)) throw minutesError('badTarget');
 			const t = translator('fr');
-			transaction(db, (tx) => {
-				const row = tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)).get();
+			await store.write(async (tx) => {
+				const row = await first(tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)));
 				if (!row || effectiveStatus(row.status, row.windowEndsAt?.getTime() ?? null, clock.now().getTime()) !== 'submitted') throw minutesError(row?.status === 'amendment' ? 'windowOpen' : 'transition');
 				if (row.adoptionItemId) throw minutesError('alreadyAdopted');
-				const last = tx.select({ position: agendaItems.position }).from(agendaItems).where(eq(agendaItems.meetingId, target.id)).orderBy(desc(agendaItems.position)).get();
+				const last = await first(tx.select({ position: agendaItems.position }).from(agendaItems).where(eq(agendaItems.meetingId, target.id)).orderBy(desc(agendaItems.position)));
 				const itemId = ids.id();
-				tx.insert(agendaItems)
-					.values({ id: itemId, meetingId: target.id, position: (last?.position ?? 0) + 1, title: t('minutes.adoptionItem', { title: meeting.title }), description: '', kind: 'decision', timeBoxMin: 5, state: 'accepted', proposedBy: a.id, createdAt: clock.now() })
-					.run();
-				tx.update(minutes).set({ adoptionItemId: itemId, updatedAt: clock.now() }).where(eq(minutes.id, row.id)).run();
-				audit(tx, clock.now(), a.id, 'minutes.adoptionScheduled', { type: 'minutes', id: row.id }, { meetingId: target.id, itemId });
+				await tx
+					.insert(agendaItems)
+					.values({ id: itemId, meetingId: target.id, position: (last?.position ?? 0) + 1, title: t('minutes.adoptionItem', { title: meeting.title }), description: '', kind: 'decision', timeBoxMin: 5, state: 'accepted', proposedBy: a.id, createdAt: clock.now() });
+				await tx.update(minutes).set({ adoptionItemId: itemId, updatedAt: clock.now() }).where(eq(minutes.id, row.id));
+				await logAudit(store, clock.now(), a.id, 'minutes.adoptionScheduled', { type: 'minutes', id: row.id }, { meetingId: target.id, itemId });
 			});
 			announce(meeting);
 		},
 
 		/** From the bus, after a consultation closed: a motion on an adoption item adopts the minutes. */
 		async onVoteClosed(consultationId: string) {
-			const motion = await db.select({ m: meetingMotions, c: consultations }).from(meetingMotions).innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId)).where(eq(meetingMotions.consultationId, consultationId)).get();
+			const motion = await first(
+				store.db.select({ m: meetingMotions, c: consultations }).from(meetingMotions).innerJoin(consultations, eq(consultations.id, meetingMotions.consultationId)).where(eq(meetingMotions.consultationId, consultationId))
+			);
 			if (!motion || motion.c.status !== 'closed') return;
-			const row = await db.select().from(minutes).where(eq(minutes.adoptionItemId, motion.m.itemId)).get();
+			const row = await first(store.db.select().from(minutes).where(eq(minutes.adoptionItemId, motion.m.itemId)));
 			if (!row || row.status !== 'submitted') return;
 			const adopted = motion.m.quorumMet && (motion.c.result as { adopted?: boolean } | null)?.adopted === true;
 			if (!adopted) return;
 			const chair = { id: motion.m.openedBy, isAdmin: false, roles: new Map() };
-			transaction(db, (tx) => move(tx, row, 'adopt', chair, { adoptionMethod: 'vote', adoptedBy: motion.m.openedBy, adoptedAt: clock.now() }, { voteAdopted: true, consultationId }));
+			await store.write((tx) => move(tx, row, 'adopt', chair, { adoptionMethod: 'vote', adoptedBy: motion.m.openedBy, adoptedAt: clock.now() }, { voteAdopted: true, consultationId }));
 			const meeting = await ctx.loadMeeting(row.meetingId);
 			announce(meeting);
 		},
@@ -334,12 +342,12 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const { actor: a, meeting } = await ctx.guard(actor, 'minutes.adopt', data.meetingId);
 			const row = await ctx.rowOf(meeting.id);
 			if (!row || !row.versionId) throw minutesError('notAdopted');
-			const previous = await db.select().from(minutesVersions).where(eq(minutesVersions.id, row.versionId)).get();
+			const previous = await first(store.db.select().from(minutesVersions).where(eq(minutesVersions.id, row.versionId)));
 			if (!previous) throw minutesError('notAdopted');
 			if (row.status !== 'published' && row.status !== 'corrected') throw minutesError('transition');
-			await publication.append(a, meeting, row, data.content, { previous, what: data.what, why: data.why }, (tx) => {
-				if (row.status === 'published') move(tx, row, 'correct', a, {});
-				else audit(tx, clock.now(), a.id, 'minutes.correct', { type: 'minutes', id: row.id }, {});
+			await publication.append(a, meeting, row, data.content, { previous, what: data.what, why: data.why }, async (tx) => {
+				if (row.status === 'published') await move(tx, row, 'correct', a, {});
+				else await logAudit(store, clock.now(), a.id, 'minutes.correct', { type: 'minutes', id: row.id }, {});
 			});
 			announce(meeting);
 		},
@@ -347,8 +355,8 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 		/** The body's choices: public portal, who adopts, default amendment window (chair or administrator). */
 		async settings(actor: Actor | null, bodyId: string) {
 			authorize(actor, 'space.view', { type: 'body', id: bodyId });
-			const consent = await db.select({ userId: portalConsents.userId }).from(portalConsents).where(and(eq(portalConsents.bodyId, bodyId), eq(portalConsents.userId, actor.id))).get();
-			const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, bodyId), eq(memberships.userId, actor.id))).get();
+			const consent = await first(store.db.select({ userId: portalConsents.userId }).from(portalConsents).where(and(eq(portalConsents.bodyId, bodyId), eq(portalConsents.userId, actor.id))));
+			const member = await first(store.db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, bodyId), eq(memberships.userId, actor.id))));
 			return { ...(await ctx.settingsOf(bodyId)), canChange: can(actor, 'meeting.chair', { type: 'body', id: bodyId }), consent: !!consent, isMember: !!member };
 		},
 
@@ -356,10 +364,10 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const data = parse(settingsSchema, input);
 			authorize(actor, 'meeting.chair', { type: 'body', id: data.bodyId });
 			const now = clock.now();
-			transaction(db, (tx) => {
+			await store.write(async (tx) => {
 				const values = { portalPublic: data.portalPublic, chairMayAdopt: data.chairMayAdopt, amendmentDays: data.amendmentDays, updatedAt: now };
-				tx.insert(minutesSettings).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: minutesSettings.bodyId, set: values }).run();
-				audit(tx, now, actor!.id, 'minutes.settings', { type: 'body', id: data.bodyId }, values);
+				await tx.insert(minutesSettings).values({ bodyId: data.bodyId, ...values }).onConflictDoUpdate({ target: minutesSettings.bodyId, set: values });
+				await logAudit(store, now, actor!.id, 'minutes.settings', { type: 'body', id: data.bodyId }, values);
 			});
 		},
 
@@ -367,12 +375,12 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 		async setConsent(actor: Actor | null, input: unknown) {
 			const data = parse(consentSchema, input);
 			authorize(actor, 'space.view', { type: 'body', id: data.bodyId });
-			const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, data.bodyId), eq(memberships.userId, actor.id))).get();
+			const member = await first(store.db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, data.bodyId), eq(memberships.userId, actor.id))));
 			if (!member) throw minutesError('badTarget');
-			transaction(db, (tx) => {
-				if (data.consent) tx.insert(portalConsents).values({ bodyId: data.bodyId, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing().run();
-				else tx.delete(portalConsents).where(and(eq(portalConsents.bodyId, data.bodyId), eq(portalConsents.userId, actor.id))).run();
-				audit(tx, clock.now(), actor.id, 'minutes.portalConsent', { type: 'body', id: data.bodyId }, { consent: data.consent });
+			await store.write(async (tx) => {
+				if (data.consent) await tx.insert(portalConsents).values({ bodyId: data.bodyId, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing();
+				else await tx.delete(portalConsents).where(and(eq(portalConsents.bodyId, data.bodyId), eq(portalConsents.userId, actor.id)));
+				await logAudit(store, clock.now(), actor.id, 'minutes.portalConsent', { type: 'body', id: data.bodyId }, { consent: data.consent });
 			});
 		},
 

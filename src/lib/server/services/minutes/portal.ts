@@ -6,22 +6,24 @@
  * already in the published record.
  */
 import { and, asc, eq, gte, inArray, or } from 'drizzle-orm';
-import { agendaItems, bodies, bodyRules, colleges, meetings, memberships, organisations, portalConsents, users } from '../../db/schema';
+import { first } from '../../db/data';
 import type { RegisterService } from '../register';
 import type { MinutesContext } from './context';
 import { minutesError } from './context';
 import type { createPublication } from './publish';
 
 export function createPortal(ctx: MinutesContext, publication: ReturnType<typeof createPublication>, register: RegisterService) {
-	const { db, deps } = ctx;
+	const { data, deps } = ctx;
+	const { agendaItems, bodies, bodyRules, colleges, meetings, memberships, organisations, portalConsents, users } = ctx.t;
 
 	async function publicBodyRow(orgSlug: string, bodySlug: string) {
-		const row = await db
-			.select({ body: bodies, org: organisations })
-			.from(bodies)
-			.innerJoin(organisations, eq(organisations.id, bodies.organisationId))
-			.where(and(eq(bodies.slug, bodySlug), eq(organisations.slug, orgSlug)))
-			.get();
+		const row = await first(
+			data.db
+				.select({ body: bodies, org: organisations })
+				.from(bodies)
+				.innerJoin(organisations, eq(organisations.id, bodies.organisationId))
+				.where(and(eq(bodies.slug, bodySlug), eq(organisations.slug, orgSlug)))
+		);
 		if (!row || !(await ctx.isPublicBody(row.body.id))) throw minutesError('notPublic');
 		return row;
 	}
@@ -31,33 +33,35 @@ export function createPortal(ctx: MinutesContext, publication: ReturnType<typeof
 
 		async body(orgSlug: string, bodySlug: string) {
 			const { body, org } = await publicBodyRow(orgSlug, bodySlug);
-			const collegeRows = await db.select().from(colleges).where(eq(colleges.bodyId, body.id)).orderBy(asc(colleges.position)).all();
-			const members = await db
+			const collegeRows = await data.db.select().from(colleges).where(eq(colleges.bodyId, body.id)).orderBy(asc(colleges.position), asc(colleges.id));
+			const members = await data.db
 				.select({ userId: memberships.userId, collegeId: memberships.collegeId, role: memberships.role, name: users.displayName })
 				.from(memberships)
 				.innerJoin(users, eq(users.id, memberships.userId))
-				.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, body.id)))
-				.all();
-			const consenting = new Set((await db.select({ userId: portalConsents.userId }).from(portalConsents).where(eq(portalConsents.bodyId, body.id)).all()).map((c) => c.userId));
+				.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, body.id)));
+			const consenting = new Set((await data.db.select({ userId: portalConsents.userId }).from(portalConsents).where(eq(portalConsents.bodyId, body.id))).map((c) => c.userId));
 			const cutoff = new Date(deps.clock.now().getTime() - 24 * 3600_000);
-			const upcoming = await db
+			const upcoming = await data.db
 				.select()
 				.from(meetings)
 				.where(and(eq(meetings.bodyId, body.id), or(eq(meetings.status, 'open'), and(inArray(meetings.status, ['scheduled', 'postponed']), gte(meetings.startsAt, cutoff)))))
-				.orderBy(asc(meetings.startsAt))
-				.all();
+				.orderBy(asc(meetings.startsAt), asc(meetings.id));
 			const items = upcoming.length
-				? await db.select().from(agendaItems).where(and(inArray(agendaItems.meetingId, upcoming.map((m) => m.id)), eq(agendaItems.state, 'accepted'))).orderBy(asc(agendaItems.position)).all()
+				? await data.db
+						.select()
+						.from(agendaItems)
+						.where(and(inArray(agendaItems.meetingId, upcoming.map((m) => m.id)), eq(agendaItems.state, 'accepted')))
+						.orderBy(asc(agendaItems.position), asc(agendaItems.id))
 				: [];
 			const chain = await publication.chainOf(body.id);
-			const rules = await db.select({ publicMeetings: bodyRules.publicMeetings }).from(bodyRules).where(eq(bodyRules.bodyId, body.id)).get();
+			const rules = await first(data.db.select({ publicMeetings: bodyRules.publicMeetings }).from(bodyRules).where(eq(bodyRules.bodyId, body.id)));
 			return {
 				/** The body's rules make its meetings public: the portal links to the live view. */
 				publicMeetings: rules?.publicMeetings ?? false,
 				organisation: { name: org.name, slug: org.slug },
 				body: { id: body.id, name: body.name, slug: body.slug, description: body.description },
 				colleges: collegeRows.map((c) => {
-					const seated = [...new Map(members.filter((m) => m.collegeId === c.id).map((m) => [m.userId, m])).values()];
+					const seated = Array.from(new Map(members.filter((m) => m.collegeId === c.id).map((m) => [m.userId, m])), ([, m]) => m);
 					return { name: c.name, weight: c.weight, seats: c.seats, members: seated.length, names: seated.filter((m) => consenting.has(m.userId)).map((m) => m.name).sort((a, b) => a.localeCompare(b, 'fr')) };
 				}),
 				upcoming: upcoming.map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt.getTime(), place: m.place, status: m.status, agenda: items.filter((i) => i.meetingId === m.id).map((i) => ({ title: i.title, kind: i.kind })) })),

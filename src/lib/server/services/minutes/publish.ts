@@ -5,17 +5,18 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import { CHAIN_SCHEMA, sealVersion, VERSION_SCHEMA, type MinutesChainFile, type MinutesVersion } from '$lib/domain/minutes';
 import type { Actor } from '$lib/domain/policy';
-import { transaction, type Db } from '../../db';
-import { minutes, minutesVersions, users } from '../../db/schema';
+import { first, type AsyncDb } from '../../db/data';
+import type { minutesVersions as versionsTable } from '../../db/schema';
 import type { MinutesContext, MeetingRow, MinutesRow } from './context';
 
-type VersionRow = typeof minutesVersions.$inferSelect;
+type VersionRow = typeof versionsTable.$inferSelect;
 
 export function createPublication(ctx: MinutesContext) {
-	const { db, deps } = ctx;
+	const { data, deps } = ctx;
+	const { minutes, minutesVersions, users } = ctx.t;
 
 	async function nameOf(userId: string) {
-		return (await db.select({ name: users.displayName }).from(users).where(eq(users.id, userId)).get())?.name ?? '';
+		return (await first(data.db.select({ name: users.displayName }).from(users).where(eq(users.id, userId))))?.name ?? '';
 	}
 
 	/**
@@ -23,12 +24,12 @@ export function createPublication(ctx: MinutesContext) {
 	 * state move). The sequence and previous hash are read inside the transaction, and the unique
 	 * index on (body, sequence) refuses a concurrent second append.
 	 */
-	async function append(actor: Actor, meeting: MeetingRow, row: MinutesRow, content: string, correction: { previous: VersionRow; what: string; why: string } | null, also: (tx: Db) => void) {
+	async function append(actor: Actor, meeting: MeetingRow, row: MinutesRow, content: string, correction: { previous: VersionRow; what: string; why: string } | null, also: (tx: AsyncDb) => Promise<unknown>) {
 		const now = deps.clock.now();
 		const body = await ctx.bodyOf(meeting.bodyId);
 		const adoptedBy = row.adoptedBy ?? actor.id;
 		const adoptedByName = await nameOf(correction ? actor.id : adoptedBy);
-		const last = await db.select().from(minutesVersions).where(eq(minutesVersions.bodyId, meeting.bodyId)).orderBy(desc(minutesVersions.sequence)).get();
+		const last = await first(data.db.select().from(minutesVersions).where(eq(minutesVersions.bodyId, meeting.bodyId)).orderBy(desc(minutesVersions.sequence)));
 		const version = await sealVersion({
 			schema: VERSION_SCHEMA,
 			body: { id: meeting.bodyId, name: body?.name ?? '' },
@@ -44,11 +45,11 @@ export function createPublication(ctx: MinutesContext) {
 			previousHash: last?.hash ?? null
 		});
 		const id = deps.ids.id();
-		transaction(db, (tx) => {
-			const head = tx.select({ hash: minutesVersions.hash }).from(minutesVersions).where(eq(minutesVersions.bodyId, meeting.bodyId)).orderBy(desc(minutesVersions.sequence)).get();
+		// The version is sealed (hashed) before the unit opens: no slow work holds the writer.
+		await data.write(async (tx) => {
+			const head = await first(tx.select({ hash: minutesVersions.hash }).from(minutesVersions).where(eq(minutesVersions.bodyId, meeting.bodyId)).orderBy(desc(minutesVersions.sequence)));
 			if ((head?.hash ?? null) !== version.previousHash) throw new Error('minutes chain moved during publication');
-			tx.insert(minutesVersions)
-				.values({
+			await tx.insert(minutesVersions).values({
 					id,
 					bodyId: meeting.bodyId,
 					sequence: version.sequence,
@@ -63,10 +64,9 @@ export function createPublication(ctx: MinutesContext) {
 					adoptedAt: correction ? now : (row.adoptedAt ?? now),
 					publishedBy: actor.id,
 					publishedAt: now
-				})
-				.run();
-			also(tx);
-			tx.update(minutes).set({ versionId: id, updatedAt: now }).where(eq(minutes.id, row.id)).run();
+			});
+			await also(tx);
+			await tx.update(minutes).set({ versionId: id, updatedAt: now }).where(eq(minutes.id, row.id));
 		});
 		return version;
 	}
@@ -87,18 +87,18 @@ export function createPublication(ctx: MinutesContext) {
 		append,
 
 		async versionsOfMinutes(minutesId: string) {
-			return (await db.select().from(minutesVersions).where(eq(minutesVersions.minutesId, minutesId)).orderBy(asc(minutesVersions.sequence)).all()).map(summary);
+			return (await data.db.select().from(minutesVersions).where(eq(minutesVersions.minutesId, minutesId)).orderBy(asc(minutesVersions.sequence))).map(summary);
 		},
 
 		/** The body's whole chain (for pages that already checked the reader may see it). */
 		async chainOf(bodyId: string) {
-			return (await db.select().from(minutesVersions).where(eq(minutesVersions.bodyId, bodyId)).orderBy(asc(minutesVersions.sequence)).all()).map(summary);
+			return (await data.db.select().from(minutesVersions).where(eq(minutesVersions.bodyId, bodyId)).orderBy(asc(minutesVersions.sequence))).map(summary);
 		},
 
 		/** The export file: the stored records exactly as hashed. */
 		async chainFile(bodyId: string): Promise<MinutesChainFile> {
 			const body = await ctx.bodyOf(bodyId);
-			const rows = await db.select({ record: minutesVersions.record }).from(minutesVersions).where(eq(minutesVersions.bodyId, bodyId)).orderBy(asc(minutesVersions.sequence)).all();
+			const rows = await data.db.select({ record: minutesVersions.record }).from(minutesVersions).where(eq(minutesVersions.bodyId, bodyId)).orderBy(asc(minutesVersions.sequence));
 			return { schema: CHAIN_SCHEMA, body: { id: bodyId, name: body?.name ?? '' }, versions: rows.map((r) => JSON.parse(r.record) as MinutesVersion) };
 		}
 	};

@@ -10,9 +10,8 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, can, canReadPortal, type Actor } from '$lib/domain/policy';
 import { POSITIONS } from '$lib/domain/voting';
-import { transaction } from '../../db';
-import { consultationOptions, consultations, decisions, organisations, residencePortalSettings, residences } from '../../db/schema';
-import { audit } from '../audit';
+import { first } from '../../db/data';
+import { logAudit } from '../audit';
 import type { ConsultationsService } from '../consultations';
 import type { ServiceDeps } from '../deps';
 import type { IndicatorsService } from '../indicators';
@@ -24,21 +23,23 @@ const notPublic = () => new UserError('minutes.error.notPublic', {}, 404);
 const settingsSchema = z.object({ residenceId: z.string().min(1).max(64), resultsPublic: z.boolean() });
 
 export function createPortalService(deps: ServiceDeps, consultationsService: ConsultationsService, register: RegisterService, indicators: IndicatorsService) {
-	const { db, clock } = deps;
+	const { data, clock } = deps;
+	const { consultationOptions, consultations, decisions, organisations, residencePortalSettings, residences } = data.t;
 
 	async function published(residenceId: string) {
-		const row = await db.select({ resultsPublic: residencePortalSettings.resultsPublic }).from(residencePortalSettings).where(eq(residencePortalSettings.residenceId, residenceId)).get();
+		const row = await first(data.db.select({ resultsPublic: residencePortalSettings.resultsPublic }).from(residencePortalSettings).where(eq(residencePortalSettings.residenceId, residenceId)));
 		return row?.resultsPublic ?? false;
 	}
 
 	/** The residence behind a portal address, if the policy lets the public read it. */
 	async function publicResidence(orgSlug: string, residenceSlug: string) {
-		const row = await db
-			.select({ residence: residences, org: organisations })
-			.from(residences)
-			.innerJoin(organisations, eq(organisations.id, residences.organisationId))
-			.where(and(eq(residences.slug, residenceSlug), eq(organisations.slug, orgSlug)))
-			.get();
+		const row = await first(
+			data.db
+				.select({ residence: residences, org: organisations })
+				.from(residences)
+				.innerJoin(organisations, eq(organisations.id, residences.organisationId))
+				.where(and(eq(residences.slug, residenceSlug), eq(organisations.slug, orgSlug)))
+		);
 		if (!row || !canReadPortal({ practice: row.residence.practice, published: await published(row.residence.id) })) throw notPublic();
 		return row;
 	}
@@ -46,15 +47,23 @@ export function createPortalService(deps: ServiceDeps, consultationsService: Con
 	return {
 		async residence(orgSlug: string, residenceSlug: string) {
 			const { residence, org } = await publicResidence(orgSlug, residenceSlug);
-			const rows = await db
+			const rows = await data.db
 				.select({ d: decisions, c: consultations })
 				.from(decisions)
 				.innerJoin(consultations, eq(consultations.id, decisions.consultationId))
 				.where(and(eq(decisions.spaceType, 'residence'), eq(decisions.spaceId, residence.id), eq(consultations.status, 'closed'), isNull(decisions.reopenedAt)))
-				.orderBy(desc(decisions.decidedAt))
-				.all();
+				.orderBy(desc(decisions.decidedAt), desc(decisions.id));
 			const options = rows.length
-				? await db.select({ id: consultationOptions.id, cid: consultationOptions.consultationId, label: consultationOptions.label }).from(consultationOptions).where(inArray(consultationOptions.consultationId, rows.map((r) => r.c.id))).orderBy(asc(consultationOptions.position)).all()
+				? await data.db
+						.select({ id: consultationOptions.id, cid: consultationOptions.consultationId, label: consultationOptions.label })
+						.from(consultationOptions)
+						.where(
+							inArray(
+								consultationOptions.consultationId,
+								rows.map((r) => r.c.id)
+							)
+						)
+						.orderBy(asc(consultationOptions.position), asc(consultationOptions.id))
 				: [];
 			return {
 				organisation: { name: org.name, slug: org.slug },
@@ -89,27 +98,37 @@ export function createPortalService(deps: ServiceDeps, consultationsService: Con
 		/** The anonymised ballots of one of those consultations, as members get them (`ballots/v1`). */
 		async ballots(orgSlug: string, residenceSlug: string, consultationId: string) {
 			const { residence } = await publicResidence(orgSlug, residenceSlug);
-			const d = await db.select({ reopenedAt: decisions.reopenedAt }).from(decisions).where(eq(decisions.consultationId, consultationId)).get();
+			const d = await first(data.db.select({ reopenedAt: decisions.reopenedAt }).from(decisions).where(eq(decisions.consultationId, consultationId)));
 			if (!d || d.reopenedAt) throw notPublic();
-			return consultationsService.publishedFile(residence.id, consultationId);
+			// issue 12: the consultations service is converted in parallel; awaiting works either way.
+			return await consultationsService.publishedFile(residence.id, consultationId);
 		},
 
 		/** What the residence publishes, for its register page (staff may change it). */
 		async settings(actor: Actor | null, residenceId: string) {
 			authorize(actor, 'space.view', { type: 'residence', id: residenceId });
-			const row = await db.select({ slug: residences.slug, org: organisations.slug, practice: residences.practice }).from(residences).innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(eq(residences.id, residenceId)).get();
+			const row = await first(
+				data.db
+					.select({ slug: residences.slug, org: organisations.slug, practice: residences.practice })
+					.from(residences)
+					.innerJoin(organisations, eq(organisations.id, residences.organisationId))
+					.where(eq(residences.id, residenceId))
+			);
 			const resultsPublic = await published(residenceId);
 			const href = row && canReadPortal({ practice: row.practice, published: resultsPublic }) ? `/o/${row.org}/r/${row.slug}` : null;
 			return { resultsPublic, href, canChange: !row?.practice && can(actor, 'space.manage', { type: 'residence', id: residenceId }) };
 		},
 
-		async saveSettings(actor: Actor | null, input: unknown) {
-			const data = parse(settingsSchema, input);
-			authorize(actor, 'space.manage', { type: 'residence', id: data.residenceId });
+		async saveSettings(actor: Actor | null, raw: unknown) {
+			const input = parse(settingsSchema, raw);
+			authorize(actor, 'space.manage', { type: 'residence', id: input.residenceId });
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(residencePortalSettings).values({ residenceId: data.residenceId, resultsPublic: data.resultsPublic, updatedAt: now }).onConflictDoUpdate({ target: residencePortalSettings.residenceId, set: { resultsPublic: data.resultsPublic, updatedAt: now } }).run();
-				audit(tx, now, actor.id, 'portal.residence', { type: 'residence', id: data.residenceId }, { resultsPublic: data.resultsPublic });
+			await data.write(async (tx) => {
+				await tx
+					.insert(residencePortalSettings)
+					.values({ residenceId: input.residenceId, resultsPublic: input.resultsPublic, updatedAt: now })
+					.onConflictDoUpdate({ target: residencePortalSettings.residenceId, set: { resultsPublic: input.resultsPublic, updatedAt: now } });
+				await logAudit(data, now, actor.id, 'portal.residence', { type: 'residence', id: input.residenceId }, { resultsPublic: input.resultsPublic });
 			});
 		}
 	};
