@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Role, SpaceType } from '$lib/domain/policy';
 import { hashPassword } from '../auth/password';
-import { transaction } from '../db';
-import { households, joinCodes, organisations, users } from '../db/schema';
+import { first } from '../db/data';
 import type { Services } from '../services';
 import { loadActor } from '../auth/session';
 import { seedBoards } from './seed-boards';
@@ -47,23 +46,24 @@ export const demoAccounts: DemoAccount[] = [
  * the community-organisation training). Does nothing when the demo is already there.
  */
 export async function seedDemo(services: Services): Promise<'created' | 'present'> {
-	const { db, clock, ids } = services.deps;
-	if (db.select({ id: organisations.id }).from(organisations).where(eq(organisations.slug, 'lyon-metropole-habitat')).get()) return 'present';
+	const { data, clock, ids } = services.deps;
+	const { households, joinCodes, organisations, users } = data.t;
+	if (await first(data.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.slug, 'lyon-metropole-habitat')))) return 'present';
 
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	const now = clock.now();
 	const userIds = new Map<string, string>();
-	transaction(db, (tx) => {
+	await data.write(async (tx) => {
 		for (const a of demoAccounts) {
 			const id = ids.id();
 			userIds.set(a.username, id);
 			const isEmail = a.username.includes('@');
-			tx.insert(users)
-				.values({ id, username: a.username, email: isEmail ? a.username : null, displayName: a.displayName, passwordHash, isAdmin: a.role === 'admin', createdAt: now, passwordChangedAt: now })
-				.run();
+			await tx
+				.insert(users)
+				.values({ id, username: a.username, email: isEmail ? a.username : null, displayName: a.displayName, passwordHash, isAdmin: a.role === 'admin', createdAt: now, passwordChangedAt: now });
 		}
 	});
-	const admin = (await loadActor(services.deps.data, userIds.get('admin@demo.test')!))!;
+	const admin = (await loadActor(data, userIds.get('admin@demo.test')!))!;
 	const { admin: adm } = services;
 
 	const lmh = await adm.createOrganisation(admin, {
@@ -122,15 +122,15 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	});
 	const training = await adm.createTrainingSession(admin, { organisationId: ccaura.id, name: 'Action communautaire – session 2026' });
 
-	const home = (label: string) => db.select().from(households).where(eq(households.label, label)).get()?.id ?? null;
+	const home = async (label: string) =>
+		(await first(data.db.select({ id: households.id }).from(households).where(and(eq(households.residenceId, aventuriere.id), eq(households.label, label)))))?.id ?? null;
 	const seat = async (username: string, type: SpaceType, spaceId: string, role: Role, collegeId?: string) =>
 		adm.assignRole(admin, { userId: userIds.get(username), space: { type, id: spaceId }, role, collegeId });
 
-	transaction(db, (tx) => {
-		tx.update(users).set({ householdId: home('A-07') }).where(eq(users.id, userIds.get('amina')!)).run();
-		tx.update(users).set({ householdId: home('B-15') }).where(eq(users.id, userIds.get('karim')!)).run();
-		tx.update(users).set({ householdId: home('C-03') }).where(eq(users.id, userIds.get('josiane')!)).run();
-		tx.insert(joinCodes).values({ code: DEMO_JOIN_CODE, residenceId: aventuriere.id, expiresAt: null, createdBy: admin.id, createdAt: now }).run();
+	await data.write(async (tx) => {
+		for (const [username, label] of [['amina', 'A-07'], ['karim', 'B-15'], ['josiane', 'C-03']] as const)
+			await tx.update(users).set({ householdId: await home(label) }).where(eq(users.id, userIds.get(username)!));
+		await tx.insert(joinCodes).values({ code: DEMO_JOIN_CODE, residenceId: aventuriere.id, expiresAt: null, createdBy: admin.id, createdAt: now });
 	});
 	await seat('claire.martin@lmh.demo', 'residence', aventuriere.id, 'facilitator');
 	await seat('amina', 'residence', aventuriere.id, 'tenant');
