@@ -84,7 +84,7 @@ export function createTestApp(): TestApp {
  * A synchronous handle that refuses every use: on PostgreSQL, a path still written against
  * better-sqlite3 (issue 12) fails at once, naming itself, instead of reading another database.
  */
-function legacyRefused(): Db {
+export function legacyRefused(): Db {
 	return new Proxy({} as Db, {
 		get(_target, prop) {
 			if (prop === 'then') return undefined;
