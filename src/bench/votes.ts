@@ -73,7 +73,7 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise
 	for (const v of voterIds) actors.push((await loadActor(services.deps.data, v))!);
 	const out: Intake[] = [];
 	for (const level of LEVELS) {
-		const { id } = services.consultations.create(facilitator, {
+		const { id } = await services.consultations.create(facilitator, {
 			space: { type: 'residence', id: residence.id },
 			question: `Quel banc ? (${level})`,
 			method: 'plurality',
@@ -84,7 +84,7 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise
 			resultsVisibility: 'live',
 			openNow: true
 		});
-		const options = services.consultations.view(facilitator, id).options.map((o) => o.id);
+		const options = (await services.consultations.view(facilitator, id)).options.map((o) => o.id);
 		const latencies: number[] = [];
 		let next = 0;
 		// `level` voters at a time: each casts, waits for her acknowledgement, and the next takes her place.
@@ -101,9 +101,10 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise
 		const seconds = (performance.now() - start) / 1000;
 		const count = (db.$client.prepare('select count(*) as n from ballots where consultation_id = ?').get(id) as { n: number }).n;
 		out.push({ perSecond: actors.length / seconds, p99: p99(latencies), count });
-		services.consultations.close(facilitator, { consultationId: id });
+		await services.consultations.close(facilitator, { consultationId: id });
 	}
-	services.consultations.flushBallotBox();
+	await services.consultations.flushBallotBox();
+	await services.settled();
 	db.$client.close();
 	return out;
 }

@@ -43,7 +43,7 @@ describe('assisted votes cannot be stuffed', () => {
 			// The one who records is given no ballot secret, nothing to open the ballot with later.
 			expect(Object.keys(r).sort()).toEqual(['at', 'pending']);
 		}
-		const results = s.svc.results(s.tenants[11]!, s.id);
+		const results = await s.svc.results(s.tenants[11]!, s.id);
 		expect(results.live.turnout.participants).toBe(0);
 		expect(results.live.result?.valid ?? 0).toBe(0);
 		expect(results.unconfirmed).toMatchObject({ pending: 10, counting: 'apart' });
@@ -70,9 +70,9 @@ describe('assisted votes cannot be stuffed', () => {
 		await s.svc.recordAssisted(s.marc, { consultationId: s.id, voterId: s.tenants[10]!.id, channel: 'door', ballot: { choice: s.metal } });
 
 		// At the close nothing unconfirmed enters the frozen result or the decision.
-		const frozen = s.svc.close(s.claire, { consultationId: s.id });
+		const frozen = await s.svc.close(s.claire, { consultationId: s.id });
 		expect(frozen?.valid).toBe(0);
-		expect(s.svc.decisions(s.claire, s.space)[0]).toMatchObject({ outcome: [] });
+		expect((await s.svc.decisions(s.claire, s.space))[0]).toMatchObject({ outcome: [] });
 		await expect(s.svc.confirm(s.tenants[0]!, { consultationId: s.id })).rejects.toThrow(/votes.error.closed/);
 	});
 
@@ -81,23 +81,23 @@ describe('assisted votes cannot be stuffed', () => {
 		const [amina] = s.tenants;
 		const { db } = app.services.deps;
 		await s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: amina!.id, channel: 'phone', ballot: { choice: s.bois } });
-		expect(() => s.svc.reject(s.tenants[1]!, { consultationId: s.id })).toThrow(/notFound|error.notFound/);
-		s.svc.reject(amina!, { consultationId: s.id });
+		await expect(s.svc.reject(s.tenants[1]!, { consultationId: s.id })).rejects.toThrow(/notFound|error.notFound/);
+		await s.svc.reject(amina!, { consultationId: s.id });
 		expect(db.select().from(participations).where(eq(participations.consultationId, s.id)).all()).toHaveLength(0);
 		const rec = db.select().from(assistedVotes).where(eq(assistedVotes.consultationId, s.id)).get()!;
 		expect(rec).toMatchObject({ state: 'rejected', ballot: null, settledBy: amina!.id });
-		expect(s.svc.view(amina!, s.id).assisted).toMatchObject({ state: 'rejected', recordedBy: 'Claire' });
+		expect((await s.svc.view(amina!, s.id)).assisted).toMatchObject({ state: 'rejected', recordedBy: 'Claire' });
 		expect(kindsOf(s.marc.id)).toContain('assistedAlert');
 		expect(db.select().from(auditLog).all().map((a) => a.action)).toContain('vote.assistedRejected');
 		// Nothing to confirm any more, and her own vote is accepted.
 		await expect(s.svc.confirm(amina!, { consultationId: s.id })).rejects.toThrow();
 		await s.svc.cast(amina!, { consultationId: s.id, ballot: { choice: s.metal } });
-		expect((s.svc.results(amina!, s.id).live.result?.tallies as Record<string, number>)[s.metal]).toBe(1);
+		expect(((await s.svc.results(amina!, s.id)).live.result?.tallies as Record<string, number>)[s.metal]).toBe(1);
 		// Her own vote over a pending assisted one replaces it rather than confirming it.
 		await s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: s.tenants[1]!.id, channel: 'door', ballot: { choice: s.bois } });
 		await s.svc.cast(s.tenants[1]!, { consultationId: s.id, ballot: { choice: s.metal } });
-		expect(s.svc.view(s.tenants[1]!, s.id).assisted?.state).toBe('replaced');
-		const tallies = s.svc.results(amina!, s.id).live.result?.tallies as Record<string, number>;
+		expect((await s.svc.view(s.tenants[1]!, s.id)).assisted?.state).toBe('replaced');
+		const tallies = (await s.svc.results(amina!, s.id)).live.result?.tallies as Record<string, number>;
 		expect([tallies[s.bois] ?? 0, tallies[s.metal]]).toEqual([0, 2]);
 	});
 
@@ -105,22 +105,22 @@ describe('assisted votes cannot be stuffed', () => {
 		const s = await setup(3);
 		const { db } = app.services.deps;
 		await s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: s.tenants[0]!.id, channel: 'paper', ballot: { choice: s.metal } });
-		const { items } = s.svc.assistedList(s.claire, s.id);
+		const { items } = await s.svc.assistedList(s.claire, s.id);
 		expect(items[0]).toMatchObject({ voter: 'Voisin 0', recordedBy: 'Claire', state: 'pending', canWitness: false });
 		await expect(s.svc.witness(s.claire, { consultationId: s.id, assistedId: items[0]!.id })).rejects.toThrow(/votes.error.witnessSelf/);
 		await expect(s.svc.witness(s.tenants[1]!, { consultationId: s.id, assistedId: items[0]!.id })).rejects.toThrow(ForbiddenError);
 		expect(db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()).toHaveLength(0);
-		expect(s.svc.assistedList(s.marc, s.id).items[0]?.canWitness).toBe(true);
+		expect((await s.svc.assistedList(s.marc, s.id)).items[0]?.canWitness).toBe(true);
 		await s.svc.witness(s.marc, { consultationId: s.id, assistedId: items[0]!.id });
-		s.svc.flushBallotBox();
+		await s.svc.flushBallotBox();
 		const written = db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all();
 		expect(written).toHaveLength(1);
 		// A witnessed secret ballot: no participation link, no secret hash; nobody can open it again.
 		expect(written[0]).toMatchObject({ participationId: null, tokenHash: null });
 		const p = db.select().from(participations).where(and(eq(participations.consultationId, s.id), eq(participations.userId, s.tenants[0]!.id))).get()!;
 		expect(p).toMatchObject({ confirmedBy: s.marc.id, secretCheck: null });
-		expect(s.svc.results(s.tenants[2]!, s.id).live.turnout.participants).toBe(1);
-		expect(s.svc.view(s.tenants[0]!, s.id).assisted).toMatchObject({ state: 'witnessed', settledBy: 'Marc' });
+		expect((await s.svc.results(s.tenants[2]!, s.id)).live.turnout.participants).toBe(1);
+		expect((await s.svc.view(s.tenants[0]!, s.id)).assisted).toMatchObject({ state: 'witnessed', settledBy: 'Marc' });
 		// Already settled: a second witness finds nothing to witness.
 		await expect(s.svc.witness(s.admin, { consultationId: s.id, assistedId: items[0]!.id })).rejects.toThrow();
 	});
@@ -128,17 +128,17 @@ describe('assisted votes cannot be stuffed', () => {
 	it('a cap of 0 allows no assisted vote; the cap is chosen at creation and checked by zod', async () => {
 		const s = await setup(2, { assistedCap: 0, assistedCounting: 'uncounted' });
 		await expect(s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: s.tenants[0]!.id, channel: 'phone', ballot: { choice: s.bois } })).rejects.toThrow(/votes.error.assistedCap/);
-		expect(() => s.svc.create(s.claire, { space: s.space, question: 'Autre ?', method: 'plurality', options: [{ label: 'A' }, { label: 'B' }], electorate: 'residence', secrecy: 'secret', resultsVisibility: 'live', assistedCap: 'beaucoup' })).toThrow(/votes.error.assistedCap.invalid|invalid/);
-		expect(() => s.svc.create(s.claire, { space: s.space, question: 'Autre ?', method: 'plurality', options: [{ label: 'A' }, { label: 'B' }], electorate: 'residence', secrecy: 'secret', resultsVisibility: 'live', assistedCounting: 'counted' })).toThrow();
+		await expect(s.svc.create(s.claire, { space: s.space, question: 'Autre ?', method: 'plurality', options: [{ label: 'A' }, { label: 'B' }], electorate: 'residence', secrecy: 'secret', resultsVisibility: 'live', assistedCap: 'beaucoup' })).rejects.toThrow(/votes.error.assistedCap.invalid|invalid/);
+		await expect(s.svc.create(s.claire, { space: s.space, question: 'Autre ?', method: 'plurality', options: [{ label: 'A' }, { label: 'B' }], electorate: 'residence', secrecy: 'secret', resultsVisibility: 'live', assistedCounting: 'counted' })).rejects.toThrow();
 	});
 
 	it('"uncounted" shows only how many wait; a secret vote with few waiting shows no separate tally', async () => {
 		const s = await setup(3, { assistedCounting: 'uncounted' });
 		await s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: s.tenants[0]!.id, channel: 'phone', ballot: { choice: s.bois } });
-		expect(s.svc.results(s.tenants[1]!, s.id).unconfirmed).toEqual({ pending: 1, counting: 'uncounted', result: null });
+		expect((await s.svc.results(s.tenants[1]!, s.id)).unconfirmed).toEqual({ pending: 1, counting: 'uncounted', result: null });
 		const t = await setup(3);
 		await t.svc.recordAssisted(t.claire, { consultationId: t.id, voterId: t.tenants[0]!.id, channel: 'phone', ballot: { choice: t.bois } });
-		expect(t.svc.results(t.tenants[1]!, t.id).unconfirmed).toEqual({ pending: 1, counting: 'apart', result: null });
+		expect((await t.svc.results(t.tenants[1]!, t.id)).unconfirmed).toEqual({ pending: 1, counting: 'apart', result: null });
 	});
 });
 

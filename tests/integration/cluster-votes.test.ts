@@ -21,7 +21,7 @@ beforeEach(async () => {
 afterEach(async () => {
 	for (const n of nodes) await n.close();
 	await redis.cleanup();
-	app.close();
+	await app.close();
 });
 
 describe('live tallies on two nodes', () => {
@@ -31,7 +31,7 @@ describe('live tallies on two nodes', () => {
 		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
 		const voters: SessionUser[] = [];
 		for (let i = 0; i < 6; i++) voters.push(await createUser(app, { displayName: `Voisin ${i}`, roles: [{ ...space, role: 'tenant' }] }));
-		const { id } = app.services.consultations.create(claire, {
+		const { id } = await app.services.consultations.create(claire, {
 			space,
 			question: 'Un banc ?',
 			method: 'yes-no-abstain',
@@ -41,19 +41,19 @@ describe('live tallies on two nodes', () => {
 			resultsVisibility: 'live',
 			openNow: true
 		});
-		const participants = (n: TestNode) => n.services.consultations.view(claire, id).live.turnout.participants;
+		const participants = async (n: TestNode) => (await n.services.consultations.view(claire, id)).live.turnout.participants;
 		// Both nodes hold a count before anyone votes.
-		expect(nodes.map(participants)).toEqual([0, 0]);
+		expect(await Promise.all(nodes.map(participants))).toEqual([0, 0]);
 
 		for (const [i, voter] of voters.entries()) {
 			const node = nodes[i % 2]!;
 			await node.services.consultations.cast(voter, { consultationId: id, ballot: { position: i < 4 ? 'for' : 'against' } });
-			node.services.consultations.flushBallotBox();
+			await node.services.consultations.flushBallotBox();
 		}
 		// The other node hears "stale" over Redis, then rebuilds its count from the database.
 		const start = Date.now();
-		while (nodes.map(participants).some((n) => n !== 6) && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));
-		expect(nodes.map(participants)).toEqual([6, 6]);
-		for (const n of nodes) expect(n.services.consultations.view(claire, id).live.result).toEqual(nodes[0]!.services.consultations.view(claire, id).live.result);
+		while ((await Promise.all(nodes.map(participants))).some((n) => n !== 6) && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));
+		expect(await Promise.all(nodes.map(participants))).toEqual([6, 6]);
+		for (const n of nodes) expect((await n.services.consultations.view(claire, id)).live.result).toEqual((await nodes[0]!.services.consultations.view(claire, id)).live.result);
 	});
 });

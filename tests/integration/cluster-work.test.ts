@@ -29,7 +29,7 @@ beforeEach(() => {
 afterEach(async () => {
 	for (const n of nodes.splice(0)) await n.close();
 	await redis.cleanup();
-	app.close();
+	await app.close();
 });
 
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,7 +86,7 @@ describe('two nodes', () => {
 		const space = { type: 'residence' as const, id: residence.id };
 		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
 		const now = app.clock.now().getTime();
-		const { id } = app.services.consultations.create(claire, {
+		const { id } = await app.services.consultations.create(claire, {
 			space,
 			question: 'Un banc ?',
 			method: 'yes-no-abstain',

@@ -296,10 +296,10 @@ describe('the association under each rule of its residence', () => {
 			// Votes: created, opened and closed by the association under `votes` and `full`.
 			const votes = rule !== 'participate';
 			expect(await attempt(newVote(asso))).toBe(votes);
-			const { id: staffVote } = newVote(cast.facilitator)();
+			const { id: staffVote } = await newVote(cast.facilitator)();
 			expect(await attempt(() => app.services.consultations.close(asso, { consultationId: staffVote }))).toBe(votes);
 			// Whatever the rule, she votes like a tenant.
-			const { id: another } = newVote(cast.facilitator)();
+			const { id: another } = await newVote(cast.facilitator)();
 			expect(await attempt(() => app.services.consultations.cast(asso, { consultationId: another, ballot: { position: 'for' } }))).toBe(true);
 		}, 30_000);
 

@@ -35,7 +35,7 @@ async function setup() {
 	const r = db.select({ slug: residences.slug, org: organisations.slug }).from(residences).innerJoin(organisations, eq(organisations.id, residences.organisationId)).where(eq(residences.id, v.residence.id)).get()!;
 	const [bois] = v.options as [string, string];
 	for (const voter of v.voters.slice(0, 2)) await app.services.consultations.cast(voter, { consultationId: v.id, ballot: { choice: bois } });
-	app.services.consultations.close(v.claire, { consultationId: v.id });
+	await app.services.consultations.close(v.claire, { consultationId: v.id });
 	await app.services.settled();
 	return { ...v, slugs: r };
 }
@@ -56,7 +56,7 @@ describe('portal: residence side', () => {
 		expect(page.consultations[0]).toMatchObject({ id: s.id, question: 'Quel banc ?', secret: true, outcome: ['Bois'], turnout: { participants: 2, electorate: 3 } });
 		expect(page.consultations[0]!.ranking[0]).toMatchObject({ label: 'Bois', score: 2, winner: true });
 		const file = await portal.ballots(s.slugs.org, s.slugs.slug, s.id);
-		expect(file).toEqual(app.services.consultations.exportFile(s.voters[0]!, s.id));
+		expect(file).toEqual(await app.services.consultations.exportFile(s.voters[0]!, s.id));
 		// No voter's name nor id anywhere in what the public gets.
 		const text = JSON.stringify({ page, file });
 		for (const v of [...s.voters, s.claire]) {
@@ -65,7 +65,7 @@ describe('portal: residence side', () => {
 		}
 		// A consultation of another residence is not reachable through this one's address.
 		const other = await secretVote(app, 2);
-		app.services.consultations.close(other.claire, { consultationId: other.id });
+		await app.services.consultations.close(other.claire, { consultationId: other.id });
 		await app.services.settled();
 		expect(await code(() => portal.ballots(s.slugs.org, s.slugs.slug, other.id))).toBe('error.notFound');
 	});
@@ -73,11 +73,11 @@ describe('portal: residence side', () => {
 	it('a reopened vote leaves the portal until it closes again; an open one never shows', async () => {
 		const s = await setup();
 		await app.services.portal.saveSettings(s.claire, { residenceId: s.residence.id, resultsPublic: true });
-		app.services.consultations.reopen(s.claire, { consultationId: s.id, reason: 'Clos trop tôt' });
+		await app.services.consultations.reopen(s.claire, { consultationId: s.id, reason: 'Clos trop tôt' });
 		await app.services.settled();
 		expect((await app.services.portal.residence(s.slugs.org, s.slugs.slug)).consultations).toEqual([]);
 		expect(await code(() => app.services.portal.ballots(s.slugs.org, s.slugs.slug, s.id))).toBe('minutes.error.notPublic');
-		app.services.consultations.close(s.claire, { consultationId: s.id });
+		await app.services.consultations.close(s.claire, { consultationId: s.id });
 		await app.services.settled();
 		expect((await app.services.portal.residence(s.slugs.org, s.slugs.slug)).consultations.map((c) => c.id)).toEqual([s.id]);
 	});

@@ -35,7 +35,7 @@ describe('decision register fed from the bus', () => {
 		const s = await setup();
 		const [bois] = s.options as [string, string];
 		await s.svc.cast(s.voters[0]!, { consultationId: s.id, ballot: { choice: bois } });
-		s.svc.close(s.claire, { consultationId: s.id });
+		await s.svc.close(s.claire, { consultationId: s.id });
 		await app.services.settled();
 		const d = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, s.id)).get()!;
 		expect(followUpOf(d.id)).toMatchObject({ status: 'planned', progress: 0 });
@@ -55,14 +55,14 @@ describe('decision register fed from the bus', () => {
 		const s = await setup();
 		const [bois, metal] = s.options as [string, string];
 		await s.svc.cast(s.voters[0]!, { consultationId: s.id, ballot: { choice: bois } });
-		s.svc.close(s.claire, { consultationId: s.id });
+		await s.svc.close(s.claire, { consultationId: s.id });
 		await app.services.settled();
 		const d = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, s.id)).get()!;
 		await app.services.register.update(s.claire, { decisionId: d.id, ownerId: s.claire.id, status: 'inProgress', progress: 20, reviewAt: '2026-11-01', note: '' });
 		expect((await app.services.register.overdue(s.voters[0]!, s.space)).map((o) => o.id)).toEqual([d.id]);
 
 		const seen = s.events.length;
-		s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Clos par erreur avant la réunion' });
+		await s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Clos par erreur avant la réunion' });
 		await app.services.settled();
 		expect(s.events.slice(seen).map((e) => e.event)).toContain('decision.changed');
 		const marked = (await app.services.register.list(s.voters[1]!, s.space)).items.find((e) => e.id === d.id)!;
@@ -74,7 +74,7 @@ describe('decision register fed from the bus', () => {
 
 		await s.svc.cast(s.voters[1]!, { consultationId: s.id, ballot: { choice: metal } });
 		await s.svc.cast(s.voters[2]!, { consultationId: s.id, ballot: { choice: metal } });
-		s.svc.close(s.claire, { consultationId: s.id });
+		await s.svc.close(s.claire, { consultationId: s.id });
 		await app.services.settled();
 		const rewritten = (await app.services.register.list(s.voters[1]!, s.space)).items.find((e) => e.id === d.id)!;
 		expect(rewritten).toMatchObject({ outcome: ['Métal'], reopened: null, turnout: { participants: 3 } });
@@ -92,13 +92,13 @@ describe('decision register fed from the bus', () => {
 		const garden = await proposals.propose(amina, { residenceId: residence.id, title: 'Jardin partagé' });
 		const benches = await proposals.propose(amina, { residenceId: residence.id, title: 'Bancs' });
 		const base = { space, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true } as const;
-		const about = consultations.create(claire, { ...base, question: 'Adopter le jardin partagé ?', method: 'yes-no-abstain', proposalIds: [garden.id] });
-		const choice = consultations.create(claire, { ...base, question: 'Quel projet d’abord ?', method: 'plurality', options: [{ label: 'Jardin', proposalId: garden.id }, { label: 'Bancs', proposalId: benches.id }] });
+		const about = await consultations.create(claire, { ...base, question: 'Adopter le jardin partagé ?', method: 'yes-no-abstain', proposalIds: [garden.id] });
+		const choice = await consultations.create(claire, { ...base, question: 'Quel projet d’abord ?', method: 'plurality', options: [{ label: 'Jardin', proposalId: garden.id }, { label: 'Bancs', proposalId: benches.id }] });
 		await consultations.cast(amina, { consultationId: about.id, ballot: { position: 'for' } });
-		const jardin = consultations.view(amina, choice.id).options.find((o) => o.label === 'Jardin')!.id;
+		const jardin = (await consultations.view(amina, choice.id)).options.find((o) => o.label === 'Jardin')!.id;
 		await consultations.cast(amina, { consultationId: choice.id, ballot: { choice: jardin } });
-		consultations.close(claire, { consultationId: about.id });
-		consultations.close(claire, { consultationId: choice.id });
+		await consultations.close(claire, { consultationId: about.id });
+		await consultations.close(claire, { consultationId: choice.id });
 		await app.services.settled();
 		const decisionOf = (cid: string) => app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, cid)).get()!;
 		const [onGarden, garden1st] = [decisionOf(about.id), decisionOf(choice.id)];

@@ -38,30 +38,30 @@ describe('vote lifecycle', () => {
 	it('edits question, options and dates before the first ballot; after it (or an assisted vote waiting), every edit is refused', async () => {
 		const s = await setup();
 		const [bois] = s.options as [string, string];
-		s.svc.edit(s.claire, { consultationId: s.id, question: 'Quel banc, finalement ?', options: [{ id: bois, label: 'Bois clair' }, { label: 'Pierre' }], resultsVisibility: 'live', closesAt: '' });
-		const view = s.svc.view(s.voters[0]!, s.id);
+		await s.svc.edit(s.claire, { consultationId: s.id, question: 'Quel banc, finalement ?', options: [{ id: bois, label: 'Bois clair' }, { label: 'Pierre' }], resultsVisibility: 'live', closesAt: '' });
+		const view = await s.svc.view(s.voters[0]!, s.id);
 		expect(view.consultation.question).toBe('Quel banc, finalement ?');
 		expect(view.options.map((o) => o.label).sort()).toEqual(['Bois clair', 'Pierre']);
 		expect(view.options.find((o) => o.label === 'Bois clair')?.id).toBe(bois);
 		expect(changed(s.voters[0]!.id).map((n) => n.data)).toEqual([{ change: 'edited' }]);
 		// Bad input is refused with the same rules as at creation.
-		expect(() => s.svc.edit(s.claire, { consultationId: s.id, question: 'Q', options: [{ label: 'Seule' }], resultsVisibility: 'live' })).toThrow();
+		await expect(s.svc.edit(s.claire, { consultationId: s.id, question: 'Q', options: [{ label: 'Seule' }], resultsVisibility: 'live' })).rejects.toThrow();
 		// A tenant may not edit.
-		expect(() => s.svc.edit(s.voters[0]!, { consultationId: s.id, question: 'Piraté', options: [{ label: 'A' }, { label: 'B' }], resultsVisibility: 'live' })).toThrow(/forbidden/);
+		await expect(s.svc.edit(s.voters[0]!, { consultationId: s.id, question: 'Piraté', options: [{ label: 'A' }, { label: 'B' }], resultsVisibility: 'live' })).rejects.toThrow(/forbidden/);
 
 		await s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: s.voters[1]!.id, channel: 'phone', ballot: { choice: bois } });
-		expect(() => s.svc.edit(s.claire, { consultationId: s.id, question: 'Encore changé', options: [{ id: bois, label: 'Bois' }, { label: 'Pierre' }], resultsVisibility: 'live' })).toThrow(/votes.error.editAfterBallot/);
-		expect(s.svc.view(s.claire, s.id).editable).toBe(false);
+		await expect(s.svc.edit(s.claire, { consultationId: s.id, question: 'Encore changé', options: [{ id: bois, label: 'Bois' }, { label: 'Pierre' }], resultsVisibility: 'live' })).rejects.toThrow(/votes.error.editAfterBallot/);
+		expect((await s.svc.view(s.claire, s.id)).editable).toBe(false);
 	});
 
 	it('extends the closing date (voters told, audited), never to the past nor earlier than planned', async () => {
 		const s = await setup();
 		const now = app.clock.now().getTime();
-		expect(() => s.svc.extend(s.claire, { consultationId: s.id, closesAt: new Date(now - HOUR).toISOString() })).toThrow(/votes.error.extendPast/);
-		expect(() => s.svc.extend(s.claire, { consultationId: s.id, closesAt: new Date(now + 24 * HOUR).toISOString() })).toThrow(/votes.error.extendShorter/);
-		expect(() => s.svc.extend(s.voters[0]!, { consultationId: s.id, closesAt: new Date(now + 96 * HOUR).toISOString() })).toThrow(/forbidden/);
-		s.svc.extend(s.claire, { consultationId: s.id, closesAt: new Date(now + 96 * HOUR).toISOString() });
-		expect(s.svc.view(s.voters[0]!, s.id).consultation.closesAt?.getTime()).toBe(now + 96 * HOUR);
+		await expect(s.svc.extend(s.claire, { consultationId: s.id, closesAt: new Date(now - HOUR).toISOString() })).rejects.toThrow(/votes.error.extendPast/);
+		await expect(s.svc.extend(s.claire, { consultationId: s.id, closesAt: new Date(now + 24 * HOUR).toISOString() })).rejects.toThrow(/votes.error.extendShorter/);
+		await expect(s.svc.extend(s.voters[0]!, { consultationId: s.id, closesAt: new Date(now + 96 * HOUR).toISOString() })).rejects.toThrow(/forbidden/);
+		await s.svc.extend(s.claire, { consultationId: s.id, closesAt: new Date(now + 96 * HOUR).toISOString() });
+		expect((await s.svc.view(s.voters[0]!, s.id)).consultation.closesAt?.getTime()).toBe(now + 96 * HOUR);
 		for (const v of s.voters) expect(changed(v.id).map((n) => n.data.change)).toEqual(['extended']);
 		expect(app.services.deps.db.select().from(auditLog).all().map((a) => a.action)).toContain('consultation.extended');
 	});
@@ -70,14 +70,14 @@ describe('vote lifecycle', () => {
 		const s = await setup();
 		const [bois, metal] = s.options as [string, string];
 		await s.svc.cast(s.voters[0]!, { consultationId: s.id, ballot: { choice: bois } });
-		s.svc.close(s.claire, { consultationId: s.id });
+		await s.svc.close(s.claire, { consultationId: s.id });
 		const first = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, s.id)).get()!;
 		expect(s.events.filter((e) => e.event === 'consultation.closed').map((e) => e.payload)).toEqual([expect.objectContaining({ consultationId: s.id, decisionId: first.id, reopened: false })]);
-		expect(() => s.svc.reopen(s.claire, { consultationId: s.id, reason: '' })).toThrow();
-		expect(() => s.svc.reopen(s.voters[0]!, { consultationId: s.id, reason: 'Je veux revoter' })).toThrow(/forbidden/);
-		s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Clos par erreur avant la réunion' });
+		await expect(s.svc.reopen(s.claire, { consultationId: s.id, reason: '' })).rejects.toThrow();
+		await expect(s.svc.reopen(s.voters[0]!, { consultationId: s.id, reason: 'Je veux revoter' })).rejects.toThrow(/forbidden/);
+		await s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Clos par erreur avant la réunion' });
 		expect(s.events.some((e) => e.event === 'consultation.reopened')).toBe(true);
-		const reopened = s.svc.results(s.voters[1]!, s.id);
+		const reopened = await s.svc.results(s.voters[1]!, s.id);
 		expect(reopened.consultation.status).toBe('open');
 		expect(reopened.lifecycle.reopened).toMatchObject({ by: 'Claire', reason: 'Clos par erreur avant la réunion' });
 		expect(app.services.deps.db.select().from(decisions).where(eq(decisions.id, first.id)).get()?.reopenedAt).not.toBeNull();
@@ -85,14 +85,14 @@ describe('vote lifecycle', () => {
 		// Voting goes on; the next close rewrites the same decision row.
 		await s.svc.cast(s.voters[1]!, { consultationId: s.id, ballot: { choice: metal } });
 		await s.svc.cast(s.voters[2]!, { consultationId: s.id, ballot: { choice: metal } });
-		s.svc.close(s.claire, { consultationId: s.id });
+		await s.svc.close(s.claire, { consultationId: s.id });
 		const again = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, s.id)).all();
 		expect(again).toHaveLength(1);
 		expect(again[0]).toMatchObject({ id: first.id, outcome: ['Métal'], reopenedAt: null });
 		expect(s.events.filter((e) => e.event === 'consultation.closed').at(-1)?.payload).toMatchObject({ reopened: true, decisionId: first.id });
 		// Past the window: refused.
 		app.clock.advance(25 * HOUR);
-		expect(() => s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Trop tard' })).toThrow(/votes.error.reopenTooLate/);
+		await expect(s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Trop tard' })).rejects.toThrow(/votes.error.reopenTooLate/);
 	});
 
 	it('links a vote to the ideas it concerns, and each idea back to its votes', async () => {
@@ -102,7 +102,7 @@ describe('vote lifecycle', () => {
 		const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
 		const garden = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Jardin partagé' });
 		const benches = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Bancs' });
-		const { id } = app.services.consultations.create(claire, {
+		const { id } = await app.services.consultations.create(claire, {
 			space,
 			question: 'Adopter le jardin partagé ?',
 			method: 'yes-no-abstain',
@@ -112,7 +112,7 @@ describe('vote lifecycle', () => {
 			openNow: true,
 			proposalIds: [garden.id]
 		});
-		const other = app.services.consultations.create(claire, {
+		const other = await app.services.consultations.create(claire, {
 			space,
 			question: 'Quel projet d’abord ?',
 			method: 'plurality',
@@ -122,11 +122,11 @@ describe('vote lifecycle', () => {
 			resultsVisibility: 'live',
 			openNow: true
 		});
-		expect(app.services.consultations.view(amina, id).about).toEqual([{ id: garden.id, title: 'Jardin partagé', href: `/r/${residence.id}/board/p/${garden.id}` }]);
-		expect(app.services.consultations.votesAbout(amina, garden.id).map((v) => v.id).sort()).toEqual([id, other.id].sort());
-		expect(app.services.consultations.votesAbout(amina, benches.id).map((v) => v.id)).toEqual([other.id]);
+		expect((await app.services.consultations.view(amina, id)).about).toEqual([{ id: garden.id, title: 'Jardin partagé', href: `/r/${residence.id}/board/p/${garden.id}` }]);
+		expect((await app.services.consultations.votesAbout(amina, garden.id)).map((v) => v.id).sort()).toEqual([id, other.id].sort());
+		expect((await app.services.consultations.votesAbout(amina, benches.id)).map((v) => v.id)).toEqual([other.id]);
 		// An idea of another residence cannot be named.
 		const elsewhere = await import('$lib/server/testing').then((m) => m.createResidence(app));
-		expect(() => app.services.consultations.create(claire, { space, question: 'Autre ?', method: 'yes-no-abstain', electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', proposalIds: [elsewhere.residence.id] })).toThrow(/votes.error.proposal/);
+		await expect(app.services.consultations.create(claire, { space, question: 'Autre ?', method: 'yes-no-abstain', electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', proposalIds: [elsewhere.residence.id] })).rejects.toThrow(/votes.error.proposal/);
 	});
 });

@@ -72,7 +72,7 @@ describe('votes, live', () => {
 		const other = await createResidence(app);
 		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
 		const [a, b] = people as [(typeof people)[0], (typeof people)[0]];
-		const { id } = app.services.consultations.create(claire, {
+		const { id } = await app.services.consultations.create(claire, {
 			space,
 			question: 'Quel banc ?',
 			method: 'plurality',
@@ -82,7 +82,7 @@ describe('votes, live', () => {
 			resultsVisibility: 'live',
 			openNow: true
 		});
-		const [bois] = app.services.consultations.view(a, id).options.map((o) => o.id);
+		const [bois] = (await app.services.consultations.view(a, id)).options.map((o) => o.id);
 		const [, sb, so] = await Promise.all([client(a.id), client(b.id), client(outsider.id)]);
 		const leaked: ConsultationLive[] = [];
 		so!.on('vote.tally', (p) => leaked.push(p));
@@ -94,14 +94,14 @@ describe('votes, live', () => {
 		expect(update.turnout.byBuilding.reduce((n, g) => n + g.participants, 0)).toBe(1);
 
 		const closed = nextTally(sb!, (p) => p.consultationId === id && p.status === 'closed');
-		app.services.consultations.close(claire, { consultationId: id });
+		await app.services.consultations.close(claire, { consultationId: id });
 		expect((await closed).result?.winners).toEqual([bois]);
 		expect(leaked).toEqual([]);
 	});
 
 	it('hidden results send turnout only', async () => {
 		const { space, people, claire } = await residence(2);
-		const { id } = app.services.consultations.create(claire, {
+		const { id } = await app.services.consultations.create(claire, {
 			space,
 			question: 'On repeint le hall ?',
 			method: 'yes-no-abstain',
@@ -143,7 +143,7 @@ describe('votes in a body', () => {
 
 	it('scales each college to its weight, end to end, with per-college turnout and quorum', async () => {
 		const { space, cols, chair, v1, v2, elu } = await body();
-		const { id } = app.services.consultations.create(chair, {
+		const { id } = await app.services.consultations.create(chair, {
 			space,
 			question: 'Adopter la charte du réseau',
 			method: 'plurality',
@@ -156,31 +156,31 @@ describe('votes in a body', () => {
 			quorumPerCollege: true,
 			openNow: true
 		});
-		const [courte, longue] = app.services.consultations.view(chair, id).options.map((o) => o.id);
+		const [courte, longue] = (await app.services.consultations.view(chair, id)).options.map((o) => o.id);
 		for (const m of [chair, v1, v2]) await app.services.consultations.cast(m, { consultationId: id, ballot: { choice: courte } });
-		const before = app.services.consultations.view(chair, id).live.turnout;
+		const before = (await app.services.consultations.view(chair, id)).live.turnout;
 		expect(before.byCollege.map((g) => [g.participants, g.electorate, g.quorumMet])).toEqual([
 			[3, 3, true],
 			[0, 1, false]
 		]);
 		expect(before.quorum.met).toBe(false);
 		await app.services.consultations.cast(elu, { consultationId: id, ballot: { choice: longue } });
-		const result = app.services.consultations.close(chair, { consultationId: id })!;
+		const result = (await app.services.consultations.close(chair, { consultationId: id }))!;
 		// 3 volunteers carry 25 %, the one elected official 75 %.
 		expect(result.winners).toEqual([longue]);
 		expect(result.tallies).toEqual({ [courte!]: 0.25, [longue!]: 0.75 });
-		const file = app.services.consultations.exportFile(elu, id);
+		const file = await app.services.consultations.exportFile(elu, id);
 		expect(file.colleges).toEqual([
 			{ id: cols[0]!.id, weight: 0.25 },
 			{ id: cols[1]!.id, weight: 0.75 }
 		]);
 		expect(file.ballots.filter((b) => b.college === cols[0]!.id)).toHaveLength(3);
-		expect(app.services.consultations.results(v1, id).decision?.quorumMet).toBe(true);
+		expect((await app.services.consultations.results(v1, id)).decision?.quorumMet).toBe(true);
 	});
 
 	it('lets a member vote with a proxy, within the body’s proxy limit', async () => {
 		const { space, chair, v1, v2, elu } = await body(1);
-		const { id } = app.services.consultations.create(chair, {
+		const { id } = await app.services.consultations.create(chair, {
 			space,
 			question: 'Motion : ouvrir un LCP à Rezé',
 			method: 'yes-no-abstain',
@@ -189,14 +189,14 @@ describe('votes in a body', () => {
 			resultsVisibility: 'live',
 			openNow: true
 		});
-		app.services.consultations.giveProxy(v1, { consultationId: id, holderId: chair.id });
-		expect(() => app.services.consultations.giveProxy(v2, { consultationId: id, holderId: chair.id })).toThrow(/votes.error.proxyLimit/);
+		await app.services.consultations.giveProxy(v1, { consultationId: id, holderId: chair.id });
+		await expect(app.services.consultations.giveProxy(v2, { consultationId: id, holderId: chair.id })).rejects.toThrow(/votes.error.proxyLimit/);
 		await expect(app.services.consultations.cast(elu, { consultationId: id, ballot: { position: 'for' }, onBehalfOf: v1.id })).rejects.toThrow(/votes.error.noProxy/);
 		await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'for' } });
 		await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'against' }, onBehalfOf: v1.id });
 		await expect(app.services.consultations.cast(v1, { consultationId: id, ballot: { position: 'for' } })).rejects.toThrow(UserError);
-		expect(app.services.consultations.view(chair, id).proxies).toEqual([{ giverId: v1.id, name: 'Fatou', voted: true }]);
-		const r = app.services.consultations.close(chair, { consultationId: id })!;
+		expect((await app.services.consultations.view(chair, id)).proxies).toEqual([{ giverId: v1.id, name: 'Fatou', voted: true }]);
+		const r = (await app.services.consultations.close(chair, { consultationId: id }))!;
 		expect(r.tallies).toMatchObject({ for: 1, against: 1 });
 	});
 });
@@ -261,7 +261,7 @@ describe('recount by anyone', () => {
 		await fc.assert(
 			fc.asyncProperty(fc.constantFrom(...METHODS), fc.array(shape, { minLength: 0, maxLength: 8 }), fc.boolean(), async (method, shapes, batch) => {
 				run++;
-				const { id } = app.services.consultations.create(claire, {
+				const { id } = await app.services.consultations.create(claire, {
 					space,
 					question: `Consultation ${run}`,
 					method,
@@ -273,16 +273,16 @@ describe('recount by anyone', () => {
 					resultsVisibility: 'live',
 					openNow: true
 				});
-				const ids = method === 'yes-no-abstain' ? ['motion', 'motion', 'motion'] : app.services.consultations.view(claire, id).options.map((o) => o.id);
+				const ids = method === 'yes-no-abstain' ? ['motion', 'motion', 'motion'] : (await app.services.consultations.view(claire, id)).options.map((o) => o.id);
 				for (const [i, s] of shapes.entries()) await app.services.consultations.cast(people[i]!, { consultationId: id, ballot: ballotFor(method, ids, s) });
 				if (batch && ['plurality', 'approval', 'yes-no-abstain'].includes(method))
-					app.services.consultations.recordBatch(claire, { consultationId: id, kind: 'paper', counts: { [method === 'yes-no-abstain' ? 'against' : ids[1]!]: 2 } });
-				const live = app.services.consultations.view(claire, id).live.result;
-				const frozen = app.services.consultations.close(claire, { consultationId: id });
+					await app.services.consultations.recordBatch(claire, { consultationId: id, kind: 'paper', counts: { [method === 'yes-no-abstain' ? 'against' : ids[1]!]: 2 } });
+				const live = (await app.services.consultations.view(claire, id)).live.result;
+				const frozen = await app.services.consultations.close(claire, { consultationId: id });
 				expect(live).toEqual(frozen);
-				const file = app.services.consultations.exportFile(people[0]!, id);
+				const file = await app.services.consultations.exportFile(people[0]!, id);
 				expect(runRecount(JSON.stringify(file))).toEqual(JSON.parse(JSON.stringify(frozen)));
-				const csv = app.services.consultations.exportCsv(people[0]!, id).trim().split('\n');
+				const csv = (await app.services.consultations.exportCsv(people[0]!, id)).trim().split('\n');
 				expect(csv).toHaveLength(file.ballots.length + 1);
 			}),
 			{ numRuns: 40 }

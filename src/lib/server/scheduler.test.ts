@@ -10,9 +10,9 @@ let stop: () => void = () => undefined;
 beforeEach(() => {
 	app = createTestApp();
 });
-afterEach(() => {
+afterEach(async () => {
 	stop();
-	app.close();
+	await app.close();
 });
 
 /** A yes/no question that opens in a minute and closes an hour later. */
@@ -36,7 +36,7 @@ describe('the scheduler', () => {
 		const { residence } = await createResidence(app);
 		const space = { type: 'residence' as const, id: residence.id };
 		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
-		const { id } = app.services.consultations.create(claire, inAMinuteForAnHour(space));
+		const { id } = await app.services.consultations.create(claire, inAMinuteForAnHour(space));
 		// Read the table itself: a service read could settle the consultation on its own.
 		const status = () => app.services.deps.db.select({ s: consultations.status }).from(consultations).where(eq(consultations.id, id)).get()?.s;
 		stop = startScheduler(app.services, 5);
@@ -53,39 +53,39 @@ describe('the scheduler', () => {
 		const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
 		const amina = await createUser(app, { roles: [{ ...space, role: 'tenant' }] });
 		const { consultations: service, deps } = app.services;
-		const { id } = service.create(claire, inAMinuteForAnHour(space));
+		const { id } = await service.create(claire, inAMinuteForAnHour(space));
 		const stored = () => deps.db.select({ s: consultations.status }).from(consultations).where(eq(consultations.id, id)).get()?.s;
 		// Every write on this connection (insert, update, delete) counts here: reads must leave it still.
 		const writes = () => (deps.db.$client.prepare('select total_changes() as n').get() as { n: number }).n;
-		const everyRead = () => {
-			service.list(amina, space);
-			service.view(amina, id);
-			service.results(amina, id);
-			service.list(claire, space);
-			service.results(claire, id);
+		const everyRead = async () => {
+			await service.list(amina, space);
+			await service.view(amina, id);
+			await service.results(amina, id);
+			await service.list(claire, space);
+			await service.results(claire, id);
 		};
 
 		app.clock.advance(120_000);
 		let before = writes();
-		everyRead();
+		await everyRead();
 		expect(writes()).toBe(before);
-		expect(service.view(amina, id).consultation.status).toBe('open');
+		expect((await service.view(amina, id)).consultation.status).toBe('open');
 		expect(stored()).toBe('draft');
 		await service.cast(amina, { consultationId: id, ballot: { position: 'for' } });
-		service.flushBallotBox();
+		await service.flushBallotBox();
 
 		app.clock.advance(3_600_000);
 		before = writes();
-		everyRead();
+		await everyRead();
 		expect(writes()).toBe(before);
-		const shown = service.results(amina, id);
+		const shown = await service.results(amina, id);
 		expect(shown.live.status).toBe('closed');
 		expect(shown.decision?.adopted).toBe(true);
 		expect(stored()).toBe('open');
 		expect(deps.db.select().from(decisions).all()).toHaveLength(0);
 
 		// The scheduler's sweep records what the pages showed.
-		service.sweep();
+		await service.sweep();
 		expect(stored()).toBe('closed');
 		const recorded = deps.db.select().from(decisions).where(eq(decisions.consultationId, id)).get();
 		expect(recorded?.adopted).toBe(shown.decision?.adopted);

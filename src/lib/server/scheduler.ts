@@ -14,11 +14,7 @@ export const SCHEDULER_INTERVAL_MS = 30_000;
 /** One tick: the sweep and the review reminders, under the lock. Resolves with whether this node did the work. */
 export async function schedulerTick(services: Services, lock: TaskLock): Promise<boolean> {
 	const { ran } = await lock.run('scheduler', async () => {
-		try {
-			services.consultations.sweep();
-		} catch (err) {
-			log.error('consultation sweep failed', { err: String(err) });
-		}
+		await services.consultations.sweep().catch((err: unknown) => log.error('consultation sweep failed', { err: String(err) }));
 		// Decision follow-ups whose review date has come remind their owner (once per date).
 		await services.register.remindReviews().catch((err: unknown) => log.error('decision review reminders failed', { err: String(err) }));
 	});

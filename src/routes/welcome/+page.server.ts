@@ -7,7 +7,7 @@ export const load: PageServerLoad = async ({ locals, cookies }) => {
 	const { services, user } = locals;
 	const residence = (await services.spaces.mySpaces(user)).find((s) => s.type === 'residence') ?? null;
 	// The first screen after joining leads to the residence's ideas and to the votes open now.
-	const openVotes = residence ? services.consultations.list(user, { type: 'residence', id: residence.id }).items.filter((c) => c.status === 'open' && !c.voted) : [];
+	const openVotes = residence ? (await services.consultations.list(user, { type: 'residence', id: residence.id })).items.filter((c) => c.status === 'open' && !c.voted) : [];
 	return {
 		username: user.username,
 		passphrase: takeWelcomePassphrase(cookies),

@@ -76,6 +76,6 @@ describe('assisted secret ballots on disk', () => {
 		expect(statSync(`${app.file}-wal`).size).toBe(0);
 		const main = readFileSync(app.file);
 		for (const option of s.options) expect(occurrences(main, `{"choice":"${option}"}`)).toBe(cast.filter((b) => (b.content as { choice?: string }).choice === option).length);
-		svc.flushBallotBox();
+		await svc.flushBallotBox();
 	});
 });

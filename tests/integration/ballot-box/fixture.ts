@@ -12,7 +12,7 @@ export async function secretVote(app: TestApp, n: number, svc = app.services.con
 	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
 	const voters = [];
 	for (let i = 0; i < n; i++) voters.push(await createUser(app, { displayName: `Voisin ${i}`, householdId: homes[i]!.id, roles: [{ ...space, role: 'tenant' }] }));
-	const { id } = svc.create(claire, {
+	const { id } = await svc.create(claire, {
 		space,
 		question: 'Quel banc ?',
 		method: 'plurality',
@@ -24,7 +24,7 @@ export async function secretVote(app: TestApp, n: number, svc = app.services.con
 		openNow: true,
 		...extra
 	});
-	const options = svc.view(claire, id).options.map((o) => o.id);
+	const options = (await svc.view(claire, id)).options.map((o) => o.id);
 	return { residence, space, claire, voters, id, options, homes };
 }
 

@@ -82,7 +82,7 @@ describe('secret ballot box on disk', () => {
 		// And the main file now holds the ballots, in random-id order: none sits beside "its" participation's time.
 		const main = readFileSync(app.file);
 		for (const b of db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()) expect(main.includes(b.tokenHash!, 0, 'latin1')).toBe(true);
-		svc.flushBallotBox();
+		await svc.flushBallotBox();
 	});
 
 	it('two members of one household in the same group: the first counts, the second is told, the others commit', async () => {
@@ -98,6 +98,6 @@ describe('secret ballot box on disk', () => {
 		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', ...s.voters.slice(1).map(() => 'fulfilled')]);
 		expect(String((results[1] as PromiseRejectedResult).reason.code)).toMatch(/votes\.error\.household/);
 		expect(app.services.deps.db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()).toHaveLength(K);
-		svc.flushBallotBox();
+		await svc.flushBallotBox();
 	});
 });

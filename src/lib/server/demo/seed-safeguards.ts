@@ -19,7 +19,7 @@ export async function seedSafeguards(services: Services, residenceId: string, us
 		.where(and(eq(consultations.spaceType, 'residence'), eq(consultations.spaceId, residenceId), eq(consultations.method, 'majority-judgment')))
 		.get();
 	if (!bench) return;
-	const [bois, recycle, beton] = c.view(claire, bench.id).options.map((o) => o.id) as [string, string, string];
+	const [bois, recycle, beton] = (await c.view(claire, bench.id)).options.map((o) => o.id) as [string, string, string];
 	await c.recordAssisted(claire, { consultationId: bench.id, voterId: userIds.get('karim')!, channel: 'phone', ballot: { grades: { [bois]: 2, [recycle]: 3, [beton]: 1 } } });
 	const neighbour = db.select({ id: users.id }).from(users).where(like(users.username, 'voisin.8.%')).get();
 	if (neighbour) await c.recordAssisted(claire, { consultationId: bench.id, voterId: neighbour.id, channel: 'door', ballot: { grades: { [bois]: 4, [recycle]: 2, [beton]: 2 } } });

@@ -56,7 +56,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 
 	const claire = actor('claire.martin@lmh.demo');
 	const residence = { type: 'residence' as const, id: residenceId };
-	const optionIds = (id: string) => c.view(claire, id).options.map((o) => o.id);
+	const optionIds = async (id: string) => (await c.view(claire, id)).options.map((o) => o.id);
 	const inDays = (d: number) => new Date(now.getTime() + d * DAY).toISOString();
 
 	// 1. The bench: majority judgment, one vote per household, secret, live results.
@@ -65,7 +65,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		[1, await benchPicture('#3f7d4e', '#2f3b33', '#4e9460')],
 		[2, await benchPicture('#a8a29a', '#77736d', '#b07b45')]
 	]);
-	const bench = c.create(claire, {
+	const bench = await c.create(claire, {
 		space: residence,
 		question: 'Quel banc devant l’entrée du bâtiment A ?',
 		description: 'Trois modèles proposés par le service espaces verts. Donnez une mention à chacun : le banc le mieux noté sera installé au printemps.',
@@ -82,7 +82,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		closesAt: inDays(14),
 		openNow: true
 	}, pictures);
-	const [bois, recycle, beton] = optionIds(bench.id) as [string, string, string];
+	const [bois, recycle, beton] = (await optionIds(bench.id)) as [string, string, string];
 	const grades = [
 		{ [bois]: 1, [recycle]: 0, [beton]: 3 },
 		{ [bois]: 0, [recycle]: 2, [beton]: 4 },
@@ -105,7 +105,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		ideas.length >= 3
 			? ideas.map((p) => ({ label: p.title, proposalId: p.id }))
 			: [{ label: 'Jardin partagé' }, { label: 'Bancs devant l’entrée' }, { label: 'Fête des voisins' }, { label: 'Boîte à outils partagée' }];
-	const priorities = c.create(claire, {
+	const priorities = await c.create(claire, {
 		space: residence,
 		question: 'Priorités 2027 : quels projets d’abord ?',
 		description: 'Classez les idées du tableau, de la plus importante à la moins importante pour vous.',
@@ -118,7 +118,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		closesAt: inDays(30),
 		openNow: true
 	});
-	const p = optionIds(priorities.id);
+	const p = (await optionIds(priorities.id));
 	const rankings = [
 		[0, 1, 2],
 		[1, 0, 3],
@@ -129,7 +129,7 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 	await Promise.all(rankings.map((r, i) => c.cast(neighbours[i + 3]!, { consultationId: priorities.id, ballot: { ranking: r.filter((k) => k < p.length).map((k) => [p[k]!]) } })));
 
 	// 3. A closed vote decided partly by a show of hands at the foot of the building.
-	const party = c.create(claire, {
+	const party = await c.create(claire, {
 		space: residence,
 		question: 'Fête des voisins : quel samedi ?',
 		method: 'plurality',
@@ -140,14 +140,14 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 		resultsVisibility: 'live',
 		openNow: true
 	});
-	const [mai, juin6, juin13] = optionIds(party.id) as [string, string, string];
+	const [mai, juin6, juin13] = (await optionIds(party.id)) as [string, string, string];
 	for (const [i, choice] of [juin6, mai, juin6, juin13, juin6].entries()) await c.cast(neighbours[i]!, { consultationId: party.id, ballot: { choice } });
 	await c.cast(actor('josiane'), { consultationId: party.id, ballot: { choice: juin6 } });
-	c.recordBatch(claire, { consultationId: party.id, kind: 'show-of-hands', note: 'Apéritif au pied du bâtiment C', counts: { [mai]: 3, [juin6]: 7, [juin13]: 2 } });
-	c.close(claire, { consultationId: party.id });
+	await c.recordBatch(claire, { consultationId: party.id, kind: 'show-of-hands', note: 'Apéritif au pied du bâtiment C', counts: { [mai]: 3, [juin6]: 7, [juin13]: 2 } });
+	await c.close(claire, { consultationId: party.id });
 
 	// 4. The LCP committee: a motion weighted by college, with a quorum in each college.
-	const motion = c.create(actor('sophie.leroy@lcp.demo'), {
+	const motion = await c.create(actor('sophie.leroy@lcp.demo'), {
 		space: { type: 'body', id: bodyId },
 		question: 'Motion : adopter la charte de fonctionnement démocratique du réseau',
 		description: 'Chaque collège pèse 25 % quel que soit son nombre de membres. Consentement : une objection motivée bloque la motion.',

@@ -32,7 +32,7 @@ export function listLoad(event: RequestEvent, type: SpaceKind) {
 		const id = event.params.id!;
 		const space = type === 'residence' ? await services.spaces.residence(user, id) : await services.spaces.body(user, id);
 		const name = 'residence' in space ? space.residence.name : space.body.name;
-		return { space: { type, id, name }, ...services.consultations.list(user, { type, id }) };
+		return { space: { type, id, name }, ...(await services.consultations.list(user, { type, id })) };
 	});
 }
 
@@ -79,7 +79,7 @@ export const voteActions = {
 		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const view = services.consultations.view(user, cid);
+			const view = await services.consultations.view(user, cid);
 			const onBehalfOf = formText(data, 'onBehalfOf') || undefined;
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
 			const secret = readSecret(event.cookies, cid, onBehalfOf);
@@ -90,11 +90,11 @@ export const voteActions = {
 	},
 	code: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
 			const code = formText(data, 'code') ?? '';
-			const view = services.consultations.view(user, cid, code);
+			const view = await services.consultations.view(user, cid, code);
 			if (!view.mine?.ballot) return { codeRejected: true };
 			rememberSecret(event, cid, code.toLowerCase().replace(/[\s-]/g, ''));
 			return { codeAccepted: true };
@@ -113,22 +113,22 @@ export const voteActions = {
 	/** "This was not me": the vote recorded for her is removed and staff are told. */
 	reject: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.consultations.reject(event.locals.user, { consultationId: event.params.cid });
+		return act(event, data, async () => {
+			await event.locals.services.consultations.reject(event.locals.user, { consultationId: event.params.cid });
 			return { rejected: true };
 		});
 	},
 	giveProxy: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.consultations.giveProxy(event.locals.user, { consultationId: event.params.cid, holderId: formText(data, 'holderId') });
+		return act(event, data, async () => {
+			await event.locals.services.consultations.giveProxy(event.locals.user, { consultationId: event.params.cid, holderId: formText(data, 'holderId') });
 			return { proxyGiven: true };
 		});
 	},
 	revokeProxy: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.consultations.revokeProxy(event.locals.user, { consultationId: event.params.cid });
+		return act(event, data, async () => {
+			await event.locals.services.consultations.revokeProxy(event.locals.user, { consultationId: event.params.cid });
 			return { proxyRevoked: true };
 		});
 	}
@@ -137,35 +137,35 @@ export const voteActions = {
 export const manageActions = {
 	open: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.consultations.open(event.locals.user, { consultationId: event.params.cid });
+		return act(event, data, async () => {
+			await event.locals.services.consultations.open(event.locals.user, { consultationId: event.params.cid });
 			return { opened: true };
 		});
 	},
 	close: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.consultations.close(event.locals.user, { consultationId: event.params.cid });
+		return act(event, data, async () => {
+			await event.locals.services.consultations.close(event.locals.user, { consultationId: event.params.cid });
 			return { closed: true };
 		});
 	},
 	batch: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const counts: Record<string, string> = {};
 			for (const [k, v] of data) if (k.startsWith('count.') && typeof v === 'string' && v.trim() !== '') counts[k.slice(6)] = v.trim();
-			const r = event.locals.services.consultations.recordBatch(event.locals.user, { consultationId: event.params.cid, kind: formText(data, 'kind'), note: formText(data, 'note'), counts });
+			const r = await event.locals.services.consultations.recordBatch(event.locals.user, { consultationId: event.params.cid, kind: formText(data, 'kind'), note: formText(data, 'note'), counts });
 			return { batch: r.size };
 		});
 	},
 	paper: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const view = services.consultations.view(user, cid);
+			const view = await services.consultations.view(user, cid);
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
-			const r = services.consultations.recordBatch(user, { consultationId: cid, kind: 'paper', ballot, batchId: formText(data, 'batchId') || undefined, note: formText(data, 'note') });
+			const r = await services.consultations.recordBatch(user, { consultationId: cid, kind: 'paper', ballot, batchId: formText(data, 'batchId') || undefined, note: formText(data, 'note') });
 			return { paper: r };
 		});
 	},
@@ -174,7 +174,7 @@ export const manageActions = {
 		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const view = services.consultations.view(user, cid);
+			const view = await services.consultations.view(user, cid);
 			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
 			await services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
 			// No code: the one who records never holds the ballot secret.
@@ -183,16 +183,16 @@ export const manageActions = {
 	},
 	extend: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			const r = event.locals.services.consultations.extend(event.locals.user, { consultationId: event.params.cid, closesAt: parseLocalDateTime(formText(data, 'closesAt') ?? '') ?? '' });
+		return act(event, data, async () => {
+			const r = await event.locals.services.consultations.extend(event.locals.user, { consultationId: event.params.cid, closesAt: parseLocalDateTime(formText(data, 'closesAt') ?? '') ?? '' });
 			return { extended: r.closesAt.toISOString() };
 		});
 	},
 	reopen: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
+		return act(event, data, async () => {
 			const closesAt = parseLocalDateTime(formText(data, 'closesAt') ?? '');
-			event.locals.services.consultations.reopen(event.locals.user, { consultationId: event.params.cid, reason: formText(data, 'reason'), closesAt: closesAt ?? undefined });
+			await event.locals.services.consultations.reopen(event.locals.user, { consultationId: event.params.cid, reason: formText(data, 'reason'), closesAt: closesAt ?? undefined });
 			return { reopened: true };
 		});
 	},
@@ -209,7 +209,7 @@ export const manageActions = {
 export const editActions = {
 	edit: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		const done = await act(event, data, () => {
+		const done = await act(event, data, async () => {
 			const base = createInputFromForm(data, { type: 'residence', id: '-' });
 			const options: Record<string, unknown>[] = [];
 			for (let i = 0; i < MAX_OPTIONS; i++) {

@@ -6,7 +6,7 @@ export const load: PageServerLoad = (event) =>
 		const meetings = await event.locals.services.meetings.list(event.locals.user, event.params.id);
 		return {
 			...(await event.locals.services.spaces.body(event.locals.user, event.params.id)),
-			openVotes: event.locals.services.consultations.list(event.locals.user, { type: 'body', id: event.params.id }).items.filter((c) => c.status === 'open').length,
+			openVotes: (await event.locals.services.consultations.list(event.locals.user, { type: 'body', id: event.params.id })).items.filter((c) => c.status === 'open').length,
 			meetings: { upcoming: meetings.upcoming.length, next: meetings.upcoming[0] ?? null },
 			overdue: await event.locals.services.register.overdue(event.locals.user, { type: 'body', id: event.params.id })
 		};

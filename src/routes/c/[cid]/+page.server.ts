@@ -6,7 +6,7 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const cid = event.params.cid;
-		const view = services.consultations.view(user, cid, readSecret(event.cookies, cid));
+		const view = await services.consultations.view(user, cid, readSecret(event.cookies, cid));
 		return { ...view, me: user!.id, voice: await services.voice.list(user, { type: 'consultation', id: cid }) };
 	});
 

@@ -10,7 +10,7 @@ export const load: PageServerLoad = (event) =>
 			...view,
 			joinCodes: view.can.invite ? await services.admin.listJoinCodes(user, event.params.id) : [],
 			boardCount: (await services.proposals.board(user, event.params.id)).cards.length,
-			openVotes: services.consultations.list(user, { type: 'residence', id: event.params.id }).items.filter((c) => c.status === 'open').length,
+			openVotes: (await services.consultations.list(user, { type: 'residence', id: event.params.id })).items.filter((c) => c.status === 'open').length,
 			overdue: await services.register.overdue(user, { type: 'residence', id: event.params.id })
 		};
 	});

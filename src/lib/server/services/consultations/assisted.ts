@@ -10,13 +10,12 @@ import { mayWitness, showsApartTally, type AssistedState } from '$lib/domain/ass
 import { votingRoles } from '$lib/domain/electorate';
 import { authorize, can, roles as allRoles, type Actor, type Role } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
-import { transaction, type Db } from '../../db';
-import { assistedVotes, ballots, memberships, participations, users, voteBatches } from '../../db/schema';
-import { audit } from '../audit';
+import { first } from '../../db/data';
+import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
 import type { VoteWriter } from './cast';
-import { assistedSchema, batchSchema, consultationRef, idSchema, spaceOf, toBallot, type ConsultationRow, type Context } from './context';
+import { assistedSchema, batchSchema, consultationRef, idSchema, spaceOf, syncLeaf, toBallot, type ConsultationRow, type Context } from './context';
 import type { ElectorateReads } from './electorate';
 import { requireOpen, type Scheduling } from './scheduling';
 import { resultsVisible, type Tallies } from './tallies';
@@ -29,42 +28,50 @@ function staffRolesOf(type: ConsultationRow['spaceType']): Role[] {
 }
 
 export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, tallies: Tallies, { load }: Scheduling, box: VoteWriter) {
-	const { db, clock, ids, configOf, rolesOf, participationOf, notify } = ctx;
+	const { data, clock, ids, configOf, rolesOf, participationOf, notify } = ctx;
+	const { assistedVotes, ballots, memberships, participations, users, voteBatches } = data.t;
+	const db = () => data.db;
 
 	/** The space's other staff and the administrators: who hears that something looks wrong. */
-	function alertees(tx: Db, c: ConsultationRow, except: string[]): string[] {
-		const staff = tx
+	async function alertees(c: ConsultationRow, except: string[]): Promise<string[]> {
+		const staff = await db()
 			.select({ id: memberships.userId })
 			.from(memberships)
 			.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, staffRolesOf(c.spaceType))))
-			.all();
-		const admins = tx.select({ id: users.id }).from(users).where(eq(users.isAdmin, true)).all();
+			.orderBy(asc(memberships.createdAt), asc(memberships.id));
+		const admins = await db().select({ id: users.id }).from(users).where(eq(users.isAdmin, true)).orderBy(asc(users.createdAt), asc(users.id));
 		return [...new Set([...staff, ...admins].map((r) => r.id))].filter((id) => !except.includes(id));
 	}
 
-	function pendingOf(tx: Db, consultationId: string, voterId: string) {
-		return tx
-			.select()
-			.from(assistedVotes)
-			.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, voterId), eq(assistedVotes.state, 'pending')))
-			.get();
+	function pendingOf(consultationId: string, voterId: string) {
+		return first(
+			db()
+				.select()
+				.from(assistedVotes)
+				.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, voterId), eq(assistedVotes.state, 'pending')))
+		);
 	}
 
-	function nameOf(id: string) {
-		return db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).get()?.name ?? '';
+	async function nameOf(id: string) {
+		return (await first(db().select({ name: users.displayName }).from(users).where(eq(users.id, id))))?.name ?? '';
 	}
 
 	/** Unconfirmed assisted votes of a consultation: how many, and their own tally when it may be shown. */
-	function apart(c: ConsultationRow) {
-		const rows = db
+	async function apart(c: ConsultationRow) {
+		const rows = await db()
 			.select({ ballot: assistedVotes.ballot, college: assistedVotes.college })
 			.from(assistedVotes)
-			.where(and(eq(assistedVotes.consultationId, c.id), eq(assistedVotes.state, 'pending')))
-			.all();
+			.where(and(eq(assistedVotes.consultationId, c.id), eq(assistedVotes.state, 'pending')));
 		// Never ahead of the result itself: hidden until the close when the results are.
 		const shown = resultsVisible(c) && showsApartTally(c, rows.length);
 		const ballotsApart = rows.flatMap((r) => (r.ballot ? [toBallot({ content: r.ballot, weight: 1, college: r.college })] : []));
-		return { pending: rows.length, counting: c.assistedCounting, result: shown ? count({ ...configOf(c), ballots: ballotsApart }) : null };
+		return { pending: rows.length, counting: c.assistedCounting, result: shown ? count({ ...(await configOf(c)), ballots: ballotsApart }) : null };
+	}
+
+	/** How many assisted votes this staff member recorded in the consultation (in the current unit when there is one). */
+	async function recordedBy(consultationId: string, actorId: string): Promise<number> {
+		const row = await first(db().select({ n: sqlCount() }).from(assistedVotes).where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.recordedBy, actorId))));
+		return row?.n ?? 0;
 	}
 
 	return {
@@ -76,55 +83,53 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 		 * (the tenant gets hers when she confirms), so the one who records holds none.
 		 */
 		async recordAssisted(actor: Actor | null, input: unknown) {
-			const data = parse(assistedSchema, input);
-			const c = load(data.consultationId);
+			const wanted = parse(assistedSchema, input);
+			const c = await load(wanted.consultationId);
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
 			requireOpen(c);
-			if (data.voterId === actor.id) throw new UserError('votes.error.assistedSelf', {}, 403);
-			const voter: Actor = { id: data.voterId, isAdmin: false, roles: rolesOf(data.voterId) };
-			const elig = eligibility(data.voterId, voter, c);
-			const ballot = box.checkBallot(c, configOf(c), data.ballot, elig.collegeId);
+			if (wanted.voterId === actor.id) throw new UserError('votes.error.assistedSelf', {}, 403);
+			const voter: Actor = { id: wanted.voterId, isAdmin: false, roles: await rolesOf(wanted.voterId) };
+			const elig = await eligibility(wanted.voterId, voter, c);
+			const ballot = box.checkBallot(c, await configOf(c), wanted.ballot, elig.collegeId);
 			if (box.box.isPending(c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
 			const now = clock.now();
-			const mine = (tx: Db) => tx.select({ n: sqlCount() }).from(assistedVotes).where(and(eq(assistedVotes.consultationId, c.id), eq(assistedVotes.recordedBy, actor.id))).get()?.n ?? 0;
-			if (mine(db) >= c.assistedCap) {
+			if ((await recordedBy(c.id, actor.id)) >= c.assistedCap) {
 				// Refused, and said: someone trying beyond the cap is worth a look.
-				transaction(db, (tx) => audit(tx, now, actor.id, 'vote.assistedCapRefused', { type: 'consultation', id: c.id }, { voterId: data.voterId, cap: c.assistedCap }));
+				await data.write(() => logAudit(data, now, actor.id, 'vote.assistedCapRefused', { type: 'consultation', id: c.id }, { voterId: wanted.voterId, cap: c.assistedCap }));
 				throw new UserError('votes.error.assistedCap', { cap: c.assistedCap }, 409);
 			}
-			const notes = transaction(db, (tx) => {
-				if (participationOf(tx, c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
-				const n = mine(tx);
+			const notes = await data.write(async (tx) => {
+				if (await participationOf(c.id, elig.electorKey)) throw new UserError('votes.error.alreadyVoted', {}, 409);
+				const n = await recordedBy(c.id, actor.id);
 				if (n >= c.assistedCap) throw new UserError('votes.error.assistedCap', { cap: c.assistedCap }, 409);
-				tx.insert(participations)
-					.values({
-						id: ids.id(),
-						consultationId: c.id,
-						electorKey: elig.electorKey,
-						userId: data.voterId,
-						castBy: actor.id,
-						channel: data.channel,
-						householdId: elig.householdId,
-						buildingId: elig.buildingId,
-						collegeId: elig.collegeId,
-						at: now,
-						updatedAt: now,
-						confirmedAt: null,
-						secretCheck: null
-					})
-					.run();
+				await tx.insert(participations).values({
+					id: ids.id(),
+					consultationId: c.id,
+					electorKey: elig.electorKey,
+					userId: wanted.voterId,
+					castBy: actor.id,
+					channel: wanted.channel,
+					householdId: elig.householdId,
+					buildingId: elig.buildingId,
+					collegeId: elig.collegeId,
+					at: now,
+					updatedAt: now,
+					confirmedAt: null,
+					secretCheck: null
+				});
 				const college = c.weighting === 'colleges' ? elig.collegeId : null;
-				tx.insert(assistedVotes).values({ id: ids.id(), consultationId: c.id, voterId: data.voterId, recordedBy: actor.id, channel: data.channel, recordedAt: now, state: 'pending', ballot, college }).run();
-				audit(tx, now, actor.id, 'vote.recordOnBehalf', { type: 'consultation', id: c.id }, { voterId: data.voterId, channel: data.channel });
-				const out = notify.record(tx, [data.voterId], 'assistedVote', { consultationId: c.id }, actor.id, { channel: data.channel, at: now.toISOString() });
+				await tx.insert(assistedVotes).values({ id: ids.id(), consultationId: c.id, voterId: wanted.voterId, recordedBy: actor.id, channel: wanted.channel, recordedAt: now, state: 'pending', ballot, college });
+				await logAudit(data, now, actor.id, 'vote.recordOnBehalf', { type: 'consultation', id: c.id }, { voterId: wanted.voterId, channel: wanted.channel });
+				// issue 12: sync leaf (notifications.record): this path runs on SQLite only for now.
+				const out = notify.record(syncLeaf(data), [wanted.voterId], 'assistedVote', { consultationId: c.id }, actor.id, { channel: wanted.channel, at: now.toISOString() });
 				if (n + 1 >= c.assistedCap) {
-					audit(tx, now, actor.id, 'vote.assistedCapReached', { type: 'consultation', id: c.id }, { cap: c.assistedCap });
-					out.push(...notify.record(tx, alertees(tx, c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'cap', cap: c.assistedCap }));
+					await logAudit(data, now, actor.id, 'vote.assistedCapReached', { type: 'consultation', id: c.id }, { cap: c.assistedCap });
+					out.push(...notify.record(syncLeaf(data), await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'cap', cap: c.assistedCap }));
 				}
 				return out;
 			});
 			notify.publish(notes);
-			tallies.publish(c);
+			await tallies.publish(c);
 			return { at: now, pending: true as const };
 		},
 
@@ -134,69 +139,69 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 		 */
 		async confirm(actor: Actor | null, input: unknown) {
 			const { consultationId } = parse(consultationRef, input);
-			const c = load(consultationId);
+			const c = await load(consultationId);
 			authorize(actor, 'vote.cast', spaceOf(c));
 			requireOpen(c);
-			const rec = pendingOf(db, c.id, actor.id);
+			const rec = await pendingOf(c.id, actor.id);
 			if (!rec) throw notFound();
-			const elig = eligibility(actor.id, actor, c);
+			const elig = await eligibility(actor.id, actor, c);
 			const w = await box.settleAssisted({ c, elig, recordId: rec.id, by: actor.id, state: 'confirmed' });
 			return { confirmedAt: w.participation.updatedAt, secret: w.secret };
 		},
 
 		/** "This was not me": the vote recorded for her is removed, and the space's staff are told. */
-		reject(actor: Actor | null, input: unknown) {
+		async reject(actor: Actor | null, input: unknown) {
 			const { consultationId } = parse(consultationRef, input);
-			const c = load(consultationId);
+			const c = await load(consultationId);
 			authorize(actor, 'space.view', spaceOf(c));
 			const now = clock.now();
-			const notes = transaction(db, (tx) => {
-				const rec = pendingOf(tx, c.id, actor.id);
+			const notes = await data.write(async (tx) => {
+				const rec = await pendingOf(c.id, actor.id);
 				if (!rec) throw notFound();
-				tx.update(assistedVotes).set({ state: 'rejected', settledBy: actor.id, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id)).run();
-				tx.delete(participations).where(and(eq(participations.consultationId, c.id), eq(participations.userId, actor.id), eq(participations.castBy, rec.recordedBy))).run();
-				audit(tx, now, actor.id, 'vote.assistedRejected', { type: 'consultation', id: c.id }, { recordedBy: rec.recordedBy, channel: rec.channel });
-				return notify.record(tx, alertees(tx, c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'rejected', recordedBy: nameOf(rec.recordedBy) });
+				await tx.update(assistedVotes).set({ state: 'rejected', settledBy: actor.id, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id));
+				await tx.delete(participations).where(and(eq(participations.consultationId, c.id), eq(participations.userId, actor.id), eq(participations.castBy, rec.recordedBy)));
+				await logAudit(data, now, actor.id, 'vote.assistedRejected', { type: 'consultation', id: c.id }, { recordedBy: rec.recordedBy, channel: rec.channel });
+				const recorder = await nameOf(rec.recordedBy);
+				// issue 12: sync leaf (notifications.record): this path runs on SQLite only for now.
+				return notify.record(syncLeaf(data), await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'rejected', recordedBy: recorder });
 			});
 			notify.publish(notes);
-			tallies.publish(c);
+			await tallies.publish(c);
 			return { rejectedAt: now };
 		},
 
 		/** A second staff member vouches for a vote a colleague recorded (never her own, never her own vote). */
 		async witness(actor: Actor | null, input: unknown) {
-			const data = parse(witnessSchema, input);
-			const c = load(data.consultationId);
+			const wanted = parse(witnessSchema, input);
+			const c = await load(wanted.consultationId);
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
 			requireOpen(c);
-			const rec = db
-				.select()
-				.from(assistedVotes)
-				.where(and(eq(assistedVotes.id, data.assistedId), eq(assistedVotes.consultationId, c.id), eq(assistedVotes.state, 'pending')))
-				.get();
+			const rec = await first(
+				db()
+					.select()
+					.from(assistedVotes)
+					.where(and(eq(assistedVotes.id, wanted.assistedId), eq(assistedVotes.consultationId, c.id), eq(assistedVotes.state, 'pending')))
+			);
 			if (!rec) throw notFound();
 			if (!mayWitness(actor.id, rec)) throw new UserError('votes.error.witnessSelf', {}, 403);
-			const elig = eligibility(rec.voterId, { id: rec.voterId, isAdmin: false, roles: rolesOf(rec.voterId) }, c);
+			const elig = await eligibility(rec.voterId, { id: rec.voterId, isAdmin: false, roles: await rolesOf(rec.voterId) }, c);
 			await box.settleAssisted({ c, elig, recordId: rec.id, by: actor.id, state: 'witnessed' });
 			return { witnessed: true };
 		},
 
 		/** For the manage page: every assisted vote of the consultation with its state (never its choice). */
-		assistedList(actor: Actor | null, id: string) {
-			const c = load(parse(idSchema, id));
+		async assistedList(actor: Actor | null, id: string) {
+			const c = await load(parse(idSchema, id));
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
-			const rows = db.select().from(assistedVotes).where(eq(assistedVotes.consultationId, c.id)).orderBy(desc(assistedVotes.recordedAt)).all();
+			const rows = await db().select().from(assistedVotes).where(eq(assistedVotes.consultationId, c.id)).orderBy(desc(assistedVotes.recordedAt), desc(assistedVotes.id));
 			const names = new Map<string, string>();
-			const name = (u: string | null) => {
-				if (!u) return null;
-				if (!names.has(u)) names.set(u, nameOf(u));
-				return names.get(u)!;
-			};
+			for (const r of rows) for (const u of [r.voterId, r.recordedBy, r.settledBy]) if (u && !names.has(u)) names.set(u, await nameOf(u));
+			const name = (u: string | null) => (u ? names.get(u)! : null);
 			const mine = rows.filter((r) => r.recordedBy === actor.id).length;
 			return {
 				cap: c.assistedCap,
 				mine,
-				apart: apart(c),
+				apart: await apart(c),
 				items: rows.map((r) => ({
 					id: r.id,
 					voter: name(r.voterId)!,
@@ -212,16 +217,26 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 		},
 
 		/** For the voter: the vote recorded for her in this consultation, if any, without its choice. */
-		assistedFor(actor: Actor | null, consultationId: string) {
+		async assistedFor(actor: Actor | null, consultationId: string) {
 			if (!actor) return null;
-			const r = db
-				.select()
-				.from(assistedVotes)
-				.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, actor.id)))
-				.orderBy(desc(assistedVotes.recordedAt))
-				.get();
+			const r = await first(
+				db()
+					.select()
+					.from(assistedVotes)
+					.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, actor.id)))
+					.orderBy(desc(assistedVotes.recordedAt), desc(assistedVotes.id))
+			);
 			if (!r) return null;
-			return { id: r.id, state: r.state as AssistedState, ballot: r.state === 'pending' ? r.ballot : null, channel: r.channel, recordedAt: r.recordedAt, recordedBy: nameOf(r.recordedBy), settledBy: r.settledBy && r.settledBy !== actor.id ? nameOf(r.settledBy) : null, settledAt: r.settledAt };
+			return {
+				id: r.id,
+				state: r.state as AssistedState,
+				ballot: r.state === 'pending' ? r.ballot : null,
+				channel: r.channel,
+				recordedAt: r.recordedAt,
+				recordedBy: await nameOf(r.recordedBy),
+				settledBy: r.settledBy && r.settledBy !== actor.id ? await nameOf(r.settledBy) : null,
+				settledAt: r.settledAt
+			};
 		},
 
 		/**
@@ -229,20 +244,20 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 		 * option (plurality, approval, for/against), or paper ballots entered one at a time (any method),
 		 * each added to the batch the facilitator is filling.
 		 */
-		recordBatch(actor: Actor | null, input: unknown) {
-			const data = parse(batchSchema, input);
-			const c = load(data.consultationId);
+		async recordBatch(actor: Actor | null, input: unknown) {
+			const wanted = parse(batchSchema, input);
+			const c = await load(wanted.consultationId);
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
 			requireOpen(c);
 			if (c.weighting === 'colleges') throw new UserError('votes.error.batchColleges');
-			const config = configOf(c);
+			const config = await configOf(c);
 			const made: Ballot[] = [];
-			if (data.ballot) {
-				made.push(box.checkBallot(c, config, data.ballot, null));
+			if (wanted.ballot) {
+				made.push(box.checkBallot(c, config, wanted.ballot, null));
 			} else {
 				if (!acceptsHandCount(c.method)) throw new UserError('votes.error.batchMethod');
 				const keys = c.method === 'yes-no-abstain' ? [...POSITIONS] : config.options.map((o) => o.id);
-				for (const [key, n] of Object.entries(data.counts ?? {})) {
+				for (const [key, n] of Object.entries(wanted.counts ?? {})) {
 					if (n === 0) continue;
 					if (!(keys as string[]).includes(key)) throw new UserError('error.invalidInput');
 					const b: Ballot = c.method === 'plurality' ? { choice: key } : c.method === 'approval' ? { approve: [key] } : { position: key };
@@ -252,45 +267,54 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 			if (made.length === 0) throw new UserError('votes.error.emptyBatch');
 			if (made.length > 5000) throw new UserError('votes.error.count');
 			const now = clock.now();
-			const continued =
-				data.ballot && data.batchId
-					? db
-							.select()
-							.from(voteBatches)
-							.where(and(eq(voteBatches.id, data.batchId), eq(voteBatches.consultationId, c.id), eq(voteBatches.recordedBy, actor.id), eq(voteBatches.kind, 'paper')))
-							.get()
-					: undefined;
-			if (data.batchId && data.ballot && !continued) throw notFound();
-			const batchId = continued?.id ?? ids.id();
-			const kind = data.ballot ? 'paper' : data.kind;
-			const size = (continued?.size ?? 0) + made.length;
-			transaction(db, (tx) => {
-				if (continued) tx.update(voteBatches).set({ size }).where(eq(voteBatches.id, batchId)).run();
-				else tx.insert(voteBatches).values({ id: batchId, consultationId: c.id, kind, note: data.note, size, recordedBy: actor.id, recordedAt: now }).run();
-				for (const b of made) tx.insert(ballots).values({ id: box.randomBallotId(), consultationId: c.id, batchId, content: b, weight: 1 }).run();
-				audit(tx, now, actor.id, 'vote.batch', { type: 'consultation', id: c.id }, { batchId, kind, added: made.length, ...(data.counts ? { counts: data.counts } : {}), note: data.note });
-			});
-			tallies.afterBatch(c, made);
-			return { batchId, size };
+			const kind = wanted.ballot ? 'paper' : wanted.kind;
+			tallies.hold(c.id);
+			let batch: { batchId: string; size: number };
+			try {
+				batch = await data.write(async (tx) => {
+					// Read in the unit: two papers added to one batch at once both count in its size.
+					const continued =
+						wanted.ballot && wanted.batchId
+							? await first(
+									tx
+										.select()
+										.from(voteBatches)
+										.where(and(eq(voteBatches.id, wanted.batchId), eq(voteBatches.consultationId, c.id), eq(voteBatches.recordedBy, actor.id), eq(voteBatches.kind, 'paper')))
+								)
+							: undefined;
+					if (wanted.batchId && wanted.ballot && !continued) throw notFound();
+					const batchId = continued?.id ?? ids.id();
+					const size = (continued?.size ?? 0) + made.length;
+					if (continued) await tx.update(voteBatches).set({ size }).where(eq(voteBatches.id, batchId));
+					else await tx.insert(voteBatches).values({ id: batchId, consultationId: c.id, kind, note: wanted.note, size, recordedBy: actor.id, recordedAt: now });
+					for (const b of made) await tx.insert(ballots).values({ id: box.randomBallotId(), consultationId: c.id, batchId, content: b, weight: 1 });
+					await logAudit(data, now, actor.id, 'vote.batch', { type: 'consultation', id: c.id }, { batchId, kind, added: made.length, ...(wanted.counts ? { counts: wanted.counts } : {}), note: wanted.note });
+					return { batchId, size };
+				});
+				await tallies.afterBatch(c, made);
+			} finally {
+				tallies.release(c.id);
+			}
+			await tallies.publish(c);
+			return batch;
 		},
 
 		/** For the facilitator's assisted-vote form: electors who have not voted yet. */
-		electors(actor: Actor | null, id: string) {
-			const c = load(parse(idSchema, id));
+		async electors(actor: Actor | null, id: string) {
+			const c = await load(parse(idSchema, id));
 			authorize(actor, 'vote.recordOnBehalf', spaceOf(c));
 			const roles = votingRoles(c.spaceType);
-			const rows = db
+			const rows = await db()
 				.selectDistinct({ id: users.id, name: users.displayName })
 				.from(memberships)
 				.innerJoin(users, eq(users.id, memberships.userId))
 				.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, roles)))
-				.orderBy(asc(users.displayName))
-				.all();
+				.orderBy(asc(users.displayName), asc(users.id));
 			const out: { id: string; name: string; voted: boolean }[] = [];
 			for (const r of rows) {
 				try {
-					const elig = eligibility(r.id, { id: r.id, isAdmin: false, roles: rolesOf(r.id) }, c);
-					out.push({ ...r, voted: !!participationOf(db, c.id, elig.electorKey) });
+					const elig = await eligibility(r.id, { id: r.id, isAdmin: false, roles: await rolesOf(r.id) }, c);
+					out.push({ ...r, voted: !!(await participationOf(c.id, elig.electorKey)) });
 				} catch (e) {
 					if (!(e instanceof UserError)) throw e;
 				}

@@ -2,11 +2,14 @@
  * The ballot box: one pooled, group-committed writer for every vote.
  *
  * Durability. Votes that arrive together (in the same turn of the event loop, or while the previous
- * commit was being synced) are written in ONE transaction; each voter is answered only after that
- * transaction has committed with `synchronous=FULL`. An acknowledged vote is on disk; a vote that was
- * never acknowledged may be lost by a crash, and its voter was never told it was recorded.
- * Per-vote checks run inside the transaction, in arrival order: a vote that fails them (the second
- * member of a household, a wrong code) is answered alone and the others commit.
+ * commit was being written) are written in ONE unit of work (`data.write`); each voter is answered
+ * only after that unit has committed (SQLite: `synchronous=FULL`; PostgreSQL: a committed
+ * SERIALIZABLE transaction). An acknowledged vote is on disk; a vote that was never acknowledged may
+ * be lost by a crash, and its voter was never told it was recorded. Units run one after another.
+ * Per-vote checks run inside the unit, in arrival order: a vote that fails them (the second
+ * member of a household, a wrong code) is answered alone and the others commit. On PostgreSQL a
+ * unit may run again (a serialization conflict with another node): the whole group is then checked
+ * and written again from scratch, so a vote another node wrote meanwhile is seen by the checks.
  *
  * Secrecy (secret consultations). A ballot and its participation are never written alone: they wait
  * in a pool per consultation and are written when the pool holds `groupSize` (k) votes, or when the
@@ -16,6 +19,22 @@
  * time). The WAL is then checkpointed and truncated, and the live tally of a secret consultation is
  * published once per k votes or every `tallyEveryMs`.
  *
+ * Per engine (`DialectHooks`):
+ * - SQLite: `secure_delete` zeroes a replaced ballot's (and an erased assisted choice's) bytes in
+ *   the file, and after a secret flush the WAL is checkpointed and truncated, so the group's commit
+ *   does not stay readable as one frame set.
+ * - PostgreSQL: ballots have random ids and no time, sequence or default beyond their weight
+ *   (`db/pg/schema-votes.ts`, tested in tests/integration/postgres/secret-ballots.test.ts), and the
+ *   server's own commit times and logical WAL are reported at start (`db/pg/secrecy.ts`). There is
+ *   no `secure_delete`: a deleted or updated row stays in its page as a dead version until vacuumed.
+ *   So after a secret flush that erased something (a replaced ballot, an assisted vote's choice), the
+ *   box runs `VACUUM` on `ballots` and `assisted_votes`, outside any transaction (VACUUM refuses to
+ *   run inside one), before the voters are answered: the dead versions are no longer items of their
+ *   pages, for SQL or for a page inspector. Their bytes may stay in the page's free space until
+ *   overwritten; at a secret consultation's close `VACUUM FULL` rewrites both tables without them
+ *   (it locks them while it runs, a moment at each close). WAL and its archives are the
+ *   operator's (see secrecy.ts).
+ *
  * Limits, said plainly: a group flushed by the window or at the close may hold fewer than k votes
  * (down to one); its WAL frames are truncated at once, but a copy of the files taken in that instant,
  * or two copies of the main file taken before and after, can pair that ballot with its participation;
@@ -24,8 +43,9 @@
  * handling the request; the live tally still moves, so in a tiny electorate "results after close" is
  * the setting for sensitive questions.
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { transaction } from '../../db';
+import type { Data } from '../../db/data';
 import { UserError } from '../errors';
 
 export interface BallotBoxOptions {
@@ -38,35 +58,87 @@ export interface BallotBoxOptions {
 	dialect?: DialectHooks;
 }
 
-/** The few storage calls that depend on the database engine (PostgreSQL mode will bring its own). */
+/** The handles the engine hooks use: `db` is SQLite's writer connection (refused on PostgreSQL). */
+export interface Storage {
+	db: Db;
+	data: Data;
+}
+
+/** The few storage calls that depend on the database engine. */
 export interface DialectHooks {
 	/** Once, when the box opens. */
-	prepare(db: Db): void;
-	/** After a commit that wrote secret ballots: leave no recent page images behind. */
-	afterSecretFlush(db: Db): void;
+	prepare(storage: Storage): void;
+	/**
+	 * After a commit that wrote secret ballots (`erased`: it also deleted or overwrote a ballot or an
+	 * assisted choice): leave no recent page images or dead row versions behind. Called at once after
+	 * the unit returns, before anything else is awaited (SQLite: before the next unit begins).
+	 */
+	afterSecretFlush(storage: Storage, erased: boolean): void | Promise<void>;
+	/** After a secret consultation closed (its ballots will not change any more). */
+	afterSecretClose(storage: Storage): Promise<void>;
 }
 
 export const sqliteDialect: DialectHooks = {
-	prepare(db) {
+	// better-sqlite3 specifics on the writer connection (SQLite only; PostgreSQL's hooks are below).
+	prepare({ db }) {
 		// A replaced secret ballot must not linger in free pages of the file: deleted rows are zeroed.
 		db.$client.pragma('secure_delete = ON');
 	},
-	afterSecretFlush(db) {
+	afterSecretFlush({ db }) {
+		// Synchronous, right after the commit: the writer is not yet in the next unit's transaction.
+		if (db.$client.inTransaction) {
+			console.warn('[ballot-box] WAL checkpoint skipped: the writer is inside a transaction (the next secret flush checkpoints)');
+			return;
+		}
 		db.$client.pragma('wal_checkpoint(TRUNCATE)');
+	},
+	async afterSecretClose() {
+		// secure_delete zeroed every replaced ballot already; the last flush truncated the WAL.
 	}
 };
 
 /**
- * PostgreSQL has no `secure_delete` and no file a reader could open page by page; what stands in
- * for them (no timestamps, no sequences, random ids, and vacuuming after a flush) comes with the
- * ballot box's conversion to async (issue 12). Until then the box's hooks do nothing there.
+ * PostgreSQL: VACUUM after a secret flush that erased something stands in for `secure_delete` (see
+ * the file comment). One VACUUM at a time per node: a flush that finds one running waits for it and
+ * runs its own after, so its erased versions are covered.
  */
-export const postgresDialect: DialectHooks = {
-	prepare() {},
-	afterSecretFlush() {}
-};
+export function postgresHooks(): DialectHooks {
+	let vacuuming: Promise<void> = Promise.resolve();
+	const vacuum = (full: boolean) => (data: Data) => {
+		const run = async () => {
+			const { ballots, assistedVotes } = data.t;
+			// Outside any unit: VACUUM cannot run inside a transaction block.
+			if (full) await data.rows(sql`vacuum full ${ballots}, ${assistedVotes}`);
+			else await data.rows(sql`vacuum ${ballots}, ${assistedVotes}`);
+		};
+		const next = vacuuming.then(run, run);
+		vacuuming = next.catch(() => undefined);
+		return next;
+	};
+	const plain = vacuum(false);
+	const full = vacuum(true);
+	return {
+		prepare() {},
+		async afterSecretFlush({ data }, erased) {
+			if (erased) await plain(data);
+		},
+		async afterSecretClose({ data }) {
+			await full(data);
+		}
+	};
+}
 
-/** One vote waiting to be written. `write` runs inside the group transaction. */
+/** What a vote's write gets inside the group's unit. */
+export interface GroupUnit {
+	/** The flush time every row of the group carries. */
+	now: Date;
+	/** Secret ballot inserts, run after every participation of the group, in a shuffled order. */
+	ballotWrites: (() => Promise<unknown>)[];
+	/** Says that this write deleted or overwrote a ballot or an assisted choice (see the hooks). */
+	erased(): void;
+}
+
+/** One vote waiting to be written. `write` runs inside the group's unit (`data.db` is the unit). */
 export interface Pending<R> {
 	consultationId: string;
 	/** Which elector this is (`u:` person or `h:` household): one pending vote per elector. */
@@ -74,7 +146,7 @@ export interface Pending<R> {
 	voterId: string;
 	secret: boolean;
 	/** Checks against what is on disk (and earlier votes of the group), then writes; may throw a UserError. */
-	write(tx: Db, now: Date, ballots: (() => void)[]): R;
+	write(unit: GroupUnit): Promise<R>;
 }
 
 interface Entry<R> {
@@ -88,6 +160,13 @@ export interface Committed<R> {
 	result: R;
 }
 
+export interface BoxHooks<R> {
+	/** Before a unit, with the consultations it writes to (live tallies hold them). */
+	beforeUnit(consultationIds: string[]): void;
+	/** After the unit, committed or not (`committed` is empty when it failed), before voters are answered. */
+	afterUnit(committed: Committed<R>[], consultationIds: string[]): Promise<void>;
+}
+
 function shuffle<T>(list: T[], bytes: (n: number) => Uint8Array): T[] {
 	for (let i = list.length - 1; i > 0; i--) {
 		const r = bytes(4);
@@ -99,28 +178,33 @@ function shuffle<T>(list: T[], bytes: (n: number) => Uint8Array): T[] {
 }
 
 export function createBallotBox<R>(
-	db: Db,
+	storage: Storage,
 	clock: { now(): Date },
 	bytes: (n: number) => Uint8Array,
-	/** Called after each commit with what it wrote, before voters are answered. */
-	afterCommit: (committed: Committed<R>[]) => void,
+	hooks: BoxHooks<R>,
 	options: BallotBoxOptions = {}
 ) {
+	const { data } = storage;
 	const k = Math.max(1, options.groupSize ?? 5);
 	const windowMs = options.windowMs ?? 1000;
 	const dialect = options.dialect ?? sqliteDialect;
-	dialect.prepare(db);
+	dialect.prepare(storage);
 	const queue: Entry<R>[] = [];
 	const pools = new Map<string, { entries: Entry<R>[]; timer: ReturnType<typeof setTimeout> }>();
 	const pending = new Map<string, string>();
 	let scheduled = false;
+	/** The flush loop, while it runs: units are written one after another. */
+	let running: Promise<void> | undefined;
 
 	const keyOf = (item: Pending<R>) => `${item.consultationId}|${item.electorKey}`;
 
 	function schedule() {
 		if (scheduled) return;
 		scheduled = true;
-		setImmediate(flush);
+		setImmediate(() => {
+			scheduled = false;
+			void pump();
+		});
 	}
 
 	function release(consultationId: string) {
@@ -162,23 +246,44 @@ export function createBallotBox<R>(
 		});
 	}
 
-	/** Writes everything that is ready, in one transaction. Synchronous: nothing interleaves. */
-	function flush() {
-		scheduled = false;
+	/** Writes everything queued, unit after unit, until the queue is empty. Never rejects. */
+	function pump(): Promise<void> {
+		running ??= (async () => {
+			// Let `running` be set before the loop can end and clear it.
+			await Promise.resolve();
+			try {
+				while (queue.length) await flushOnce();
+			} finally {
+				running = undefined;
+			}
+		})();
+		return running;
+	}
+
+	/** Writes what is queued now in one unit, then answers its voters. */
+	async function flushOnce() {
 		const entries = queue.splice(0);
 		if (entries.length === 0) return;
-		for (const e of entries) pending.delete(keyOf(e.item));
+		const ids = [...new Set(entries.map((e) => e.item.consultationId))];
 		const now = clock.now();
-		const done: { entry: Entry<R>; result: R }[] = [];
-		const refused: { entry: Entry<R>; error: unknown }[] = [];
+		let done: { entry: Entry<R>; result: R }[] = [];
+		let refused: { entry: Entry<R>; error: unknown }[] = [];
 		let secret = false;
+		let erased = false;
+		let failure: { error: unknown } | undefined;
+		hooks.beforeUnit(ids);
 		try {
-			transaction(db, (tx) => {
+			await data.write(async () => {
+				// A PostgreSQL unit may run again: start from nothing each time.
+				done = [];
+				refused = [];
+				secret = false;
+				erased = false;
 				// Participations (and public ballots) in arrival order; secret ballots are collected…
-				const ballotWrites: (() => void)[] = [];
+				const unit: GroupUnit = { now, ballotWrites: [], erased: () => void (erased = true) };
 				for (const entry of entries) {
 					try {
-						done.push({ entry, result: entry.item.write(tx, now, ballotWrites) });
+						done.push({ entry, result: await entry.item.write(unit) });
 						secret ||= entry.item.secret;
 					} catch (error) {
 						// Checks throw before any write of that vote, so the others are unaffected.
@@ -186,34 +291,47 @@ export function createBallotBox<R>(
 						refused.push({ entry, error });
 					}
 				}
-				// …and written in a random order, in the same transaction.
-				for (const write of shuffle(ballotWrites, bytes)) write();
+				// …and written in a random order, in the same unit.
+				for (const write of shuffle(unit.ballotWrites, bytes)) await write();
 			});
+			// At once (no await before it): on SQLite the writer has not begun the next unit yet.
+			if (secret) await dialect.afterSecretFlush(storage, erased);
 		} catch (error) {
-			for (const e of entries) e.reject(error);
+			failure = { error };
+		}
+		for (const e of entries) pending.delete(keyOf(e.item));
+		const committed = failure ? [] : done.map(({ entry, result }) => ({ item: entry.item, result }));
+		try {
+			await hooks.afterUnit(committed, ids);
+		} catch (error) {
+			// The votes are on disk: their voters are answered whatever the live tallies did.
+			console.error('[ballot-box] after-commit hook failed', error);
+		}
+		if (failure) {
+			for (const e of entries) e.reject(failure.error);
 			return;
 		}
-		if (secret) dialect.afterSecretFlush(db);
-		afterCommit(done.map(({ entry, result }) => ({ item: entry.item, result })));
 		for (const { entry, result } of done) entry.resolve(result);
 		for (const { entry, error } of refused) entry.reject(error);
 	}
 
 	return {
 		submit,
-		/** Whether this elector has a vote waiting in the box. */
+		/** Whether this elector has a vote waiting in the box (or being written). */
 		isPending: (consultationId: string, electorKey: string) => pending.has(`${consultationId}|${electorKey}`),
 		/** Whether any vote of this consultation waits in the box (an edit must not change what it was checked against). */
-		anyPending: (consultationId: string) => [...pending.keys()].some((k) => k.startsWith(`${consultationId}|`)),
+		anyPending: (consultationId: string) => [...pending.keys()].some((key) => key.startsWith(`${consultationId}|`)),
 		/** Writes every vote waiting for this consultation now (before its close counts the ballots). */
-		drain(consultationId: string) {
+		async drain(consultationId: string) {
 			release(consultationId);
-			flush();
+			await pump();
 		},
 		/** Stops the window timers (tests, shutdown): waiting votes are written first. */
-		close() {
+		async close() {
 			for (const id of [...pools.keys()]) release(id);
-			flush();
-		}
+			await pump();
+		},
+		/** After a secret consultation closed: the engine's last clean-up (PostgreSQL: VACUUM FULL). */
+		afterSecretClose: () => dialect.afterSecretClose(storage)
 	};
 }

@@ -17,13 +17,12 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { choiceOf, isRanked, type BallotInput } from '$lib/domain/consultations';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/voting';
-import type { Db } from '../../db';
-import { assistedVotes, ballots, participations, voteProxies } from '../../db/schema';
+import { first } from '../../db/data';
 import { sha256Hex } from '../../crypto';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import { UserError } from '../errors';
 import { parse } from '../validate';
-import { createBallotBox, type BallotBoxOptions } from './ballot-box';
+import { createBallotBox, type BallotBoxOptions, type GroupUnit } from './ballot-box';
 import { castSchema, spaceOf, toBallot, type ConsultationRow, type Context, type ParticipationRow } from './context';
 import type { ElectorateReads, Eligible } from './electorate';
 import { requireOpen, type Scheduling } from './scheduling';
@@ -64,7 +63,9 @@ export interface Written {
 }
 
 export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: BallotBoxOptions = {}) {
-	const { db, clock, ids, participationOf } = ctx;
+	const { data, clock, ids, participationOf } = ctx;
+	const { assistedVotes, ballots, participations } = data.t;
+	const db = () => data.db;
 
 	/** A random positive integer below 2^53: ballot ids carry no order. */
 	function randomBallotId(): number {
@@ -79,10 +80,11 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		return encodeBase32LowerCaseNoPadding(ids.bytes(15));
 	}
 
-	function ballotOf(tx: Db, c: ConsultationRow, p: ParticipationRow | undefined, secret: string | undefined) {
-		if (c.secrecy === 'public') return p ? tx.select().from(ballots).where(eq(ballots.participationId, p.id)).get() : undefined;
+	/** Her ballot (in the current unit when there is one): by participation, or by secret in a secret consultation. */
+	async function ballotOf(c: ConsultationRow, p: ParticipationRow | undefined, secret: string | undefined) {
+		if (c.secrecy === 'public') return p ? first(db().select().from(ballots).where(eq(ballots.participationId, p.id))) : undefined;
 		if (!secret || !p || p.secretCheck !== check(secret)) return undefined;
-		return tx.select().from(ballots).where(and(eq(ballots.consultationId, c.id), eq(ballots.tokenHash, hash(secret)))).get();
+		return first(db().select().from(ballots).where(and(eq(ballots.consultationId, c.id), eq(ballots.tokenHash, hash(secret)))));
 	}
 
 	/** Friendlier checks than the library's English reasons, for what people actually get wrong. */
@@ -106,46 +108,52 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		return ballot;
 	}
 
+	type BallotRow = typeof ballots.$inferInsert;
+	const insertBallot = (row: BallotRow) => db().insert(ballots).values(row);
+
 	/**
-	 * One vote, new or replacing the same elector's ballot, inside the box's group transaction. Every
-	 * check throws before the first write; ballot rows are handed back to be written shuffled.
+	 * One vote, new or replacing the same elector's ballot, inside the box's group unit. Every
+	 * check throws before the first write; secret ballot rows are handed back to be written shuffled.
 	 */
-	function apply(tx: Db, w: Write, fresh: string | undefined, now: Date, ballotWrites: (() => void)[]): Written {
+	async function apply(w: Write, fresh: string | undefined, unit: GroupUnit): Promise<Written> {
+		const { now } = unit;
 		const { c, elig, ballot } = w;
 		const secretBallot = c.secrecy === 'secret';
 		const college = c.weighting === 'colleges' ? elig.collegeId : null;
 		const stored = { consultationId: c.id, content: ballot, college, weight: 1 };
 		const subject = { type: 'consultation', id: c.id };
-		const existing = participationOf(tx, c.id, elig.electorKey);
+		const existing = await participationOf(c.id, elig.electorKey);
 		if (existing) {
 			if (existing.userId !== w.voterId) throw new UserError('votes.error.householdVoted', { date: existing.at }, 409);
 			// A vote recorded for her and not yet confirmed: her own vote takes its place.
-			if (!existing.confirmedAt && replacePending(tx, c.id, w.voterId, now)) {
-				tx.update(participations)
+			if (!existing.confirmedAt && (await replacePending(c.id, w.voterId, now))) {
+				unit.erased();
+				await db()
+					.update(participations)
 					.set({ castBy: w.actorId, channel: w.channel, updatedAt: now, confirmedAt: now, confirmedBy: w.actorId, secretCheck: fresh ? check(fresh) : null })
-					.where(eq(participations.id, existing.id))
-					.run();
+					.where(eq(participations.id, existing.id));
 				const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : existing.id, tokenHash: fresh ? hash(fresh) : null };
-				if (fresh) ballotWrites.push(() => tx.insert(ballots).values(row).run());
-				else tx.insert(ballots).values(row).run();
-				audit(tx, now, w.actorId, secretBallot ? 'vote.participated' : 'vote.cast', subject, { voterId: w.voterId, channel: w.channel });
+				if (fresh) unit.ballotWrites.push(() => insertBallot(row));
+				else await insertBallot(row);
+				await logAudit(data, now, w.actorId, secretBallot ? 'vote.participated' : 'vote.cast', subject, { voterId: w.voterId, channel: w.channel });
 				return { c, elig, ballot, previous: undefined, participation: { ...existing, updatedAt: now }, secret: fresh, isNew: true };
 			}
-			const old = ballotOf(tx, c, existing, w.secret);
+			const old = await ballotOf(c, existing, w.secret);
 			if (!old) throw new UserError(w.secret ? 'votes.error.badCode' : 'votes.error.codeNeeded', {}, 409);
 			if (secretBallot) {
 				// A new random id: the replaced ballot does not keep a place that ties it to its first version.
-				tx.delete(ballots).where(eq(ballots.id, old.id)).run();
-				ballotWrites.push(() => tx.insert(ballots).values({ ...stored, id: randomBallotId(), tokenHash: old.tokenHash }).run());
+				unit.erased();
+				await db().delete(ballots).where(eq(ballots.id, old.id));
+				unit.ballotWrites.push(() => insertBallot({ ...stored, id: randomBallotId(), tokenHash: old.tokenHash }));
 			} else {
-				tx.update(ballots).set({ content: ballot, college }).where(eq(ballots.id, old.id)).run();
+				await db().update(ballots).set({ content: ballot, college }).where(eq(ballots.id, old.id));
 			}
-			tx.update(participations)
+			await db()
+				.update(participations)
 				.set({ updatedAt: now, ...(w.confirm || existing.confirmedAt ? { confirmedAt: now } : {}) })
-				.where(eq(participations.id, existing.id))
-				.run();
+				.where(eq(participations.id, existing.id));
 			// Secret consultations keep no per-vote audit beyond "participated".
-			if (!secretBallot) audit(tx, now, w.actorId, 'vote.changed', subject, { voterId: w.voterId, channel: w.channel });
+			if (!secretBallot) await logAudit(data, now, w.actorId, 'vote.changed', subject, { voterId: w.voterId, channel: w.channel });
 			return { c, elig, ballot, previous: toBallot(old), participation: { ...existing, updatedAt: now }, secret: undefined, isNew: false };
 		}
 		const participation: ParticipationRow = {
@@ -164,25 +172,26 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			confirmedBy: w.channel === 'online' || w.channel === 'proxy' ? w.actorId : null,
 			secretCheck: fresh ? check(fresh) : null
 		};
-		tx.insert(participations).values(participation).run();
+		await db().insert(participations).values(participation);
 		const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : participation.id, tokenHash: fresh ? hash(fresh) : null };
-		if (fresh) ballotWrites.push(() => tx.insert(ballots).values(row).run());
-		else tx.insert(ballots).values(row).run();
+		if (fresh) unit.ballotWrites.push(() => insertBallot(row));
+		else await insertBallot(row);
 		const assisted = w.channel !== 'online' && w.channel !== 'proxy';
 		const action = assisted ? 'vote.recordOnBehalf' : secretBallot ? 'vote.participated' : 'vote.cast';
-		audit(tx, now, w.actorId, action, subject, { voterId: w.voterId, channel: w.channel });
+		await logAudit(data, now, w.actorId, action, subject, { voterId: w.voterId, channel: w.channel });
 		return { c, elig, ballot, previous: undefined, participation, secret: fresh, isNew: true };
 	}
 
 	/** Marks the pending assisted vote of this voter as replaced by her own; false when there is none. */
-	function replacePending(tx: Db, consultationId: string, voterId: string, now: Date): boolean {
-		const rec = tx
-			.select({ id: assistedVotes.id })
-			.from(assistedVotes)
-			.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, voterId), eq(assistedVotes.state, 'pending')))
-			.get();
+	async function replacePending(consultationId: string, voterId: string, now: Date): Promise<boolean> {
+		const rec = await first(
+			db()
+				.select({ id: assistedVotes.id })
+				.from(assistedVotes)
+				.where(and(eq(assistedVotes.consultationId, consultationId), eq(assistedVotes.voterId, voterId), eq(assistedVotes.state, 'pending')))
+		);
 		if (!rec) return false;
-		tx.update(assistedVotes).set({ state: 'replaced', settledBy: voterId, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id)).run();
+		await db().update(assistedVotes).set({ state: 'replaced', settledBy: voterId, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id));
 		return true;
 	}
 
@@ -191,56 +200,62 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 	 * written like any vote, pooled and shuffled in a secret consultation. Only a voter confirming in
 	 * her own browser gets a secret; a witnessed secret ballot has none (nobody can open it again).
 	 */
-	function settle(tx: Db, s: Settle, fresh: string | undefined, now: Date, ballotWrites: (() => void)[]): Written {
+	async function settle(s: Settle, fresh: string | undefined, unit: GroupUnit): Promise<Written> {
+		const { now } = unit;
 		const { c, elig } = s;
-		const rec = tx.select().from(assistedVotes).where(and(eq(assistedVotes.id, s.recordId), eq(assistedVotes.state, 'pending'))).get();
-		const p = participationOf(tx, c.id, elig.electorKey);
+		const rec = await first(db().select().from(assistedVotes).where(and(eq(assistedVotes.id, s.recordId), eq(assistedVotes.state, 'pending'))));
+		const p = await participationOf(c.id, elig.electorKey);
 		if (!rec?.ballot || !p || p.userId !== rec.voterId || p.confirmedAt) throw new UserError('votes.error.assistedGone', {}, 409);
-		tx.update(assistedVotes).set({ state: s.state, settledBy: s.by, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id)).run();
-		tx.update(participations)
+		unit.erased();
+		await db().update(assistedVotes).set({ state: s.state, settledBy: s.by, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id));
+		await db()
+			.update(participations)
 			.set({ confirmedAt: now, confirmedBy: s.by, updatedAt: now, secretCheck: fresh ? check(fresh) : null })
-			.where(eq(participations.id, p.id))
-			.run();
+			.where(eq(participations.id, p.id));
 		const secretBallot = c.secrecy === 'secret';
 		const row = { id: randomBallotId(), consultationId: c.id, content: rec.ballot, college: rec.college, weight: 1, participationId: secretBallot ? null : p.id, tokenHash: fresh ? hash(fresh) : null };
-		if (secretBallot) ballotWrites.push(() => tx.insert(ballots).values(row).run());
-		else tx.insert(ballots).values(row).run();
-		audit(tx, now, s.by, s.state === 'witnessed' ? 'vote.assistedWitnessed' : 'vote.assistedConfirmed', { type: 'consultation', id: c.id }, { voterId: rec.voterId, recordedBy: rec.recordedBy });
+		if (secretBallot) unit.ballotWrites.push(() => insertBallot(row));
+		else await insertBallot(row);
+		await logAudit(data, now, s.by, s.state === 'witnessed' ? 'vote.assistedWitnessed' : 'vote.assistedConfirmed', { type: 'consultation', id: c.id }, { voterId: rec.voterId, recordedBy: rec.recordedBy });
 		return { c, elig, ballot: rec.ballot, previous: undefined, participation: { ...p, updatedAt: now }, secret: fresh, isNew: true };
 	}
 
 	const box = createBallotBox<Written>(
-		db,
+		{ db: ctx.db, data },
 		clock,
 		ids.bytes,
-		(committed) => {
-			const touched = new Map<string, { c: ConsultationRow; n: number }>();
-			for (const { result: r } of committed) {
-				tallies.record(r.c, r.elig, r.ballot, r.previous, r.isNew);
-				const t = touched.get(r.c.id) ?? { c: r.c, n: 0 };
-				t.n++;
-				touched.set(r.c.id, t);
+		{
+			beforeUnit: (consultationIds) => consultationIds.forEach(tallies.hold),
+			async afterUnit(committed, consultationIds) {
+				const touched = new Map<string, { c: ConsultationRow; n: number }>();
+				for (const { result: r } of committed) {
+					tallies.record(r.c, r.elig, r.ballot, r.previous, r.isNew);
+					const t = touched.get(r.c.id) ?? { c: r.c, n: 0 };
+					t.n++;
+					touched.set(r.c.id, t);
+				}
+				consultationIds.forEach(tallies.release);
+				for (const [, { c, n }] of touched) await tallies.published(c, n);
 			}
-			for (const { c, n } of touched.values()) tallies.published(c, n);
 		},
 		boxOptions
 	);
 
 	/** Into the box for this elector; `mint`: whether a ballot secret is made (for whoever will hold it). */
-	function submit(c: ConsultationRow, elig: Eligible, voterId: string, mint: boolean, write: (tx: Db, fresh: string | undefined, now: Date, ballotWrites: (() => void)[]) => Written) {
+	function submit(c: ConsultationRow, elig: Eligible, voterId: string, mint: boolean, write: (fresh: string | undefined, unit: GroupUnit) => Promise<Written>) {
 		const secret = c.secrecy === 'secret';
 		const fresh = secret && mint ? newSecret() : undefined;
-		return box.submit({ consultationId: c.id, electorKey: elig.electorKey, voterId, secret, write: (tx, now, ballotWrites) => write(tx, fresh, now, ballotWrites) });
+		return box.submit({ consultationId: c.id, electorKey: elig.electorKey, voterId, secret, write: (unit) => write(fresh, unit) });
 	}
 
 	/** Queues a checked vote; resolves once it is on disk. */
 	function writeVote(w: Write): Promise<Written> {
-		return submit(w.c, w.elig, w.voterId, true, (tx, fresh, now, ballotWrites) => apply(tx, w, fresh, now, ballotWrites));
+		return submit(w.c, w.elig, w.voterId, true, (fresh, unit) => apply(w, fresh, unit));
 	}
 
 	/** Queues a confirmed or witnessed assisted vote; resolves once it is on disk. */
 	function settleAssisted(s: Settle): Promise<Written> {
-		return submit(s.c, s.elig, s.by, s.state === 'confirmed', (tx, fresh, now, ballotWrites) => settle(tx, s, fresh, now, ballotWrites));
+		return submit(s.c, s.elig, s.by, s.state === 'confirmed', (fresh, unit) => settle(s, fresh, unit));
 	}
 
 	return { randomBallotId, ballotOf, checkBallot, writeVote, settleAssisted, box };
@@ -249,34 +264,36 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 export type VoteWriter = ReturnType<typeof createVoteWriter>;
 
 export function createCast(ctx: Context, { eligibility }: ElectorateReads, { load }: Scheduling, writer: VoteWriter) {
-	const { db, configOf, rolesOf } = ctx;
+	const { data, configOf, rolesOf } = ctx;
+	const { voteProxies } = data.t;
 	return {
 		/**
 		 * A vote by the elector herself, or by a proxy holder. Resolves once the vote is on disk, with the
 		 * ballot secret when one was made.
 		 */
 		async cast(actor: Actor | null, input: unknown) {
-			const data = parse(castSchema, input);
-			const c = load(data.consultationId);
+			const wanted = parse(castSchema, input);
+			const c = await load(wanted.consultationId);
 			authorize(actor, 'vote.cast', spaceOf(c));
 			requireOpen(c);
 			let voterId = actor.id;
 			let voter: Actor = actor;
 			let channel: ParticipationRow['channel'] = 'online';
-			if (data.onBehalfOf) {
-				const proxy = db
-					.select()
-					.from(voteProxies)
-					.where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.giverId, data.onBehalfOf), eq(voteProxies.holderId, actor.id)))
-					.get();
+			if (wanted.onBehalfOf) {
+				const proxy = await first(
+					data.db
+						.select()
+						.from(voteProxies)
+						.where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.giverId, wanted.onBehalfOf), eq(voteProxies.holderId, actor.id)))
+				);
 				if (!proxy) throw new UserError('votes.error.noProxy', {}, 403);
-				voterId = data.onBehalfOf;
-				voter = { id: voterId, isAdmin: false, roles: rolesOf(voterId) };
+				voterId = wanted.onBehalfOf;
+				voter = { id: voterId, isAdmin: false, roles: await rolesOf(voterId) };
 				channel = 'proxy';
 			}
-			const elig = eligibility(voterId, voter, c);
-			const ballot = writer.checkBallot(c, configOf(c), data.ballot, elig.collegeId);
-			const w = await writer.writeVote({ c, actorId: actor.id, voterId, elig, ballot, channel, secret: data.secret, confirm: true });
+			const elig = await eligibility(voterId, voter, c);
+			const ballot = writer.checkBallot(c, await configOf(c), wanted.ballot, elig.collegeId);
+			const w = await writer.writeVote({ c, actorId: actor.id, voterId, elig, ballot, channel, secret: wanted.secret, confirm: true });
 			return { at: w.participation.at, updatedAt: w.participation.updatedAt, secret: w.secret, changed: !w.isNew };
 		}
 	};

@@ -37,8 +37,8 @@ async function residenceSetup() {
 	return { residence, admin, space, amina, samir, karim, lea, claire, inA, inB };
 }
 
-function optionsOf(actor: Parameters<ReturnType<typeof svc>['view']>[0], id: string) {
-	return svc().view(actor, id).options.map((o) => o.id);
+async function optionsOf(actor: Parameters<ReturnType<typeof svc>['view']>[0], id: string) {
+	return (await svc().view(actor, id)).options.map((o) => o.id);
 }
 
 const benches = [
@@ -65,8 +65,8 @@ function createVote(s: Awaited<ReturnType<typeof residenceSetup>>, input: Record
 describe('consultations service', () => {
 	it('one vote per household: the second member is told the household has voted', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { question: 'Quel banc devant l’entrée ?', countBy: 'household', secrecy: 'public' });
-		const [bois] = optionsOf(s.amina, id);
+		const { id } = await createVote(s, { question: 'Quel banc devant l’entrée ?', countBy: 'household', secrecy: 'public' });
+		const [bois] = await optionsOf(s.amina, id);
 		const first = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		expect(first.changed).toBe(false);
 		const err = await (async () => {
@@ -78,7 +78,7 @@ describe('consultations service', () => {
 		})();
 		expect(err).toBeInstanceOf(UserError);
 		expect((err as UserError).code).toBe('votes.error.householdVoted');
-		const view = svc().view(s.samir, id);
+		const view = await svc().view(s.samir, id);
 		expect(view.household?.by).toBe('Amina');
 		expect(view.can.vote).toBe(false);
 		expect(view.live.turnout.participants).toBe(1);
@@ -88,8 +88,8 @@ describe('consultations service', () => {
 
 	it('a secret ballot leaves no link between voter and ballot in any table', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { resultsVisibility: 'afterClose' });
-		const [bois, metal] = optionsOf(s.amina, id);
+		const { id } = await createVote(s, { resultsVisibility: 'afterClose' });
+		const [bois, metal] = await optionsOf(s.amina, id);
 		const a = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		app.clock.advance(60_000);
 		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
@@ -125,19 +125,19 @@ describe('consultations service', () => {
 		const ids = rows.map((r) => Number(r.id));
 		expect(ids.every((n) => n > 1000)).toBe(true);
 		// The voter still sees her own choice, with her secret only.
-		expect(svc().view(s.amina, id, a.secret).mine?.ballot).toEqual({ choice: bois });
-		expect(svc().view(s.amina, id).mine?.ballot).toBeNull();
-		expect(svc().view(s.amina, id).mine?.needsCode).toBe(true);
+		expect((await svc().view(s.amina, id, a.secret)).mine?.ballot).toEqual({ choice: bois });
+		expect((await svc().view(s.amina, id)).mine?.ballot).toBeNull();
+		expect((await svc().view(s.amina, id)).mine?.needsCode).toBe(true);
 		// Her secret opens her ballot only: another voter holding it can neither see nor replace it.
-		expect(svc().view(s.karim, id, a.secret).mine?.ballot).toBeNull();
+		expect((await svc().view(s.karim, id, a.secret)).mine?.ballot).toBeNull();
 		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: bois }, secret: a.secret })).rejects.toThrow(/votes.error.badCode/);
-		expect(svc().view(s.amina, id, a.secret).mine?.ballot).toEqual({ choice: bois });
+		expect((await svc().view(s.amina, id, a.secret)).mine?.ballot).toEqual({ choice: bois });
 	});
 
 	it('lets a voter change her vote until close (secret: with her code), then freezes it as a decision', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s);
-		const [bois, metal] = optionsOf(s.amina, id);
+		const { id } = await createVote(s);
+		const [bois, metal] = await optionsOf(s.amina, id);
 		const { secret } = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
 		await svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
 		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: metal } })).rejects.toThrow(UserError);
@@ -147,19 +147,19 @@ describe('consultations service', () => {
 		expect(changed.changed).toBe(true);
 		expect(changed.updatedAt.getTime()).toBeGreaterThan(changed.at.getTime());
 		expect(app.services.deps.db.select().from(ballots).all()).toHaveLength(2);
-		const liveResult = svc().view(s.lea, id).live.result;
-		expect(liveResult?.tallies).toEqual({ [bois!]: 1, [metal!]: 1, [optionsOf(s.amina, id)[2]!]: 0 });
+		const liveResult = (await svc().view(s.lea, id)).live.result;
+		expect(liveResult?.tallies).toEqual({ [bois!]: 1, [metal!]: 1, [(await optionsOf(s.amina, id))[2]!]: 0 });
 
-		expect(() => svc().close(s.amina, { consultationId: id })).toThrow(ForbiddenError);
+		await expect(svc().close(s.amina, { consultationId: id })).rejects.toThrow(ForbiddenError);
 		await svc().cast(s.lea, { consultationId: id, ballot: { choice: metal } });
-		const frozen = svc().close(s.claire, { consultationId: id });
+		const frozen = await svc().close(s.claire, { consultationId: id });
 		expect(frozen?.winners).toEqual([metal]);
 		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } })).rejects.toThrow(/votes.error.closed/);
 		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, id)).get();
 		expect(decision?.method).toBe('plurality');
 		expect(decision?.outcome).toEqual(['Banc en métal']);
 		expect(decision?.result.winners).toEqual([metal]);
-		const results = svc().results(s.karim, id);
+		const results = await svc().results(s.karim, id);
 		expect(results.live.status).toBe('closed');
 		expect(results.live.result).toEqual(frozen);
 		expect(results.decision?.outcome).toEqual(['Banc en métal']);
@@ -168,18 +168,18 @@ describe('consultations service', () => {
 	it('hides results until close, and closes by itself at the closing time', async () => {
 		const s = await residenceSetup();
 		const now = app.clock.now().getTime();
-		const { id } = createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }], secrecy: 'public', resultsVisibility: 'afterClose', opensAt: new Date(now + 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), openNow: undefined });
-		const [jardin, bancs, fete] = optionsOf(s.amina, id);
-		expect(svc().view(s.amina, id).consultation.status).toBe('draft');
+		const { id } = await createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }], secrecy: 'public', resultsVisibility: 'afterClose', opensAt: new Date(now + 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), openNow: undefined });
+		const [jardin, bancs, fete] = await optionsOf(s.amina, id);
+		expect((await svc().view(s.amina, id)).consultation.status).toBe('draft');
 		await expect(svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin]] } })).rejects.toThrow(/votes.error.notOpen/);
 		app.clock.advance(120_000);
 		await svc().cast(s.amina, { consultationId: id, ballot: { ranking: [[jardin], [bancs], [fete]] } });
 		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[bancs], [jardin, fete]] } });
 		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[jardin], [fete]] } });
-		expect(svc().results(s.karim, id).live.result).toBeNull();
-		expect(svc().results(s.karim, id).live.turnout.participants).toBe(3);
+		expect((await svc().results(s.karim, id)).live.result).toBeNull();
+		expect((await svc().results(s.karim, id)).live.turnout.participants).toBe(3);
 		app.clock.advance(3_600_000);
-		const r = svc().results(s.karim, id);
+		const r = await svc().results(s.karim, id);
 		expect(r.live.status).toBe('closed');
 		expect(r.live.result?.winners).toEqual([jardin]);
 		expect(r.decision).not.toBeNull();
@@ -203,12 +203,12 @@ describe('consultations service', () => {
 			{ method: 'budget', extra: { budget: 1000 }, ballot: (o) => ({ select: [o[0], o[1]] }) }
 		];
 		for (const c of cases) {
-			const { id } = svc().create(s.claire, { ...base, question: `Question ${c.method}`, method: c.method, options: three, ...c.extra });
-			const o = c.method === 'yes-no-abstain' ? ['motion'] : optionsOf(s.amina, id);
+			const { id } = await svc().create(s.claire, { ...base, question: `Question ${c.method}`, method: c.method, options: three, ...c.extra });
+			const o = c.method === 'yes-no-abstain' ? ['motion'] : await optionsOf(s.amina, id);
 			await svc().cast(s.amina, { consultationId: id, ballot: c.ballot(o) });
 			await svc().cast(s.karim, { consultationId: id, ballot: c.ballot(o) });
-			const live = svc().view(s.lea, id).live.result;
-			const frozen = svc().close(s.claire, { consultationId: id });
+			const live = (await svc().view(s.lea, id)).live.result;
+			const frozen = await svc().close(s.claire, { consultationId: id });
 			expect(frozen?.method, c.method).toBe(c.method);
 			expect(frozen?.valid, c.method).toBe(2);
 			expect(frozen?.winners, c.method).toEqual(c.method === 'budget' ? [o[0], o[1]] : [o[0]]);
@@ -219,28 +219,28 @@ describe('consultations service', () => {
 	it('refuses ballots the method cannot count, with a message people understand', async () => {
 		const s = await residenceSetup();
 		const base = { space: s.space, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true } as const;
-		const budget = svc().create(s.claire, { ...base, question: 'Budget', method: 'budget', budget: 1000, options: [{ label: 'A', cost: 800 }, { label: 'B', cost: 400 }] });
-		const [a, b] = optionsOf(s.amina, budget.id);
+		const budget = await svc().create(s.claire, { ...base, question: 'Budget', method: 'budget', budget: 1000, options: [{ label: 'A', cost: 800 }, { label: 'B', cost: 400 }] });
+		const [a, b] = await optionsOf(s.amina, budget.id);
 		await expect(svc().cast(s.amina, { consultationId: budget.id, ballot: { select: [a, b] } })).rejects.toThrow(/votes.error.overBudget/);
-		const motion = svc().create(s.claire, { ...base, question: 'On repeint le hall ?', method: 'yes-no-abstain' });
+		const motion = await svc().create(s.claire, { ...base, question: 'On repeint le hall ?', method: 'yes-no-abstain' });
 		await expect(svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object' } })).rejects.toThrow(/votes.error.reasonNeeded/);
 		await svc().cast(s.amina, { consultationId: motion.id, ballot: { position: 'object', reason: 'Trop cher cette année' } });
 		await svc().cast(s.karim, { consultationId: motion.id, ballot: { position: 'for' } });
-		const r = svc().close(s.claire, { consultationId: motion.id });
+		const r = await svc().close(s.claire, { consultationId: motion.id });
 		expect(r?.method === 'yes-no-abstain' && r.blocked).toBe(true);
 		expect(r?.method === 'yes-no-abstain' && r.objections).toEqual(['Trop cher cette année']);
 		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, motion.id)).get();
 		expect(decision?.adopted).toBe(false);
-		expect(() => svc().create(s.claire, { ...base, question: 'Un seul choix', method: 'plurality', options: [{ label: 'Seul' }] })).toThrow(/votes.error.twoOptions/);
+		await expect(svc().create(s.claire, { ...base, question: 'Un seul choix', method: 'plurality', options: [{ label: 'Seul' }] })).rejects.toThrow(/votes.error.twoOptions/);
 	});
 
 	it('restricts a building vote to its households and reports turnout by building', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { question: 'Couleur de la porte du bâtiment B', method: 'approval', options: [{ label: 'Bleu' }, { label: 'Vert' }], electorate: 'building', buildingId: s.inB[0]!.buildingId, secrecy: 'public' });
-		const [bleu] = optionsOf(s.karim, id);
+		const { id } = await createVote(s, { question: 'Couleur de la porte du bâtiment B', method: 'approval', options: [{ label: 'Bleu' }, { label: 'Vert' }], electorate: 'building', buildingId: s.inB[0]!.buildingId, secrecy: 'public' });
+		const [bleu] = await optionsOf(s.karim, id);
 		await expect(svc().cast(s.amina, { consultationId: id, ballot: { approve: [bleu] } })).rejects.toThrow(/votes.error.notInBuilding/);
 		await svc().cast(s.karim, { consultationId: id, ballot: { approve: [bleu] } });
-		const t = svc().results(s.karim, id).live.turnout;
+		const t = (await svc().results(s.karim, id)).live.turnout;
 		expect(t.electorate).toBe(2);
 		expect(t.participants).toBe(1);
 		expect(t.byBuilding).toEqual([expect.objectContaining({ name: 'Bâtiment B', electorate: 2, participants: 1, share: 0.5 })]);
@@ -250,33 +250,33 @@ describe('consultations service', () => {
 
 	it('warns when the result rests on under 10 % of households, and shows the quorum live', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { question: 'Fête des voisins en juin ?', method: 'yes-no-abstain', quorumPercent: 50, options: undefined });
+		const { id } = await createVote(s, { question: 'Fête des voisins en juin ?', method: 'yes-no-abstain', quorumPercent: 50, options: undefined });
 		await svc().cast(s.amina, { consultationId: id, ballot: { position: 'for' } });
-		const t = svc().view(s.karim, id).live.turnout;
+		const t = (await svc().view(s.karim, id)).live.turnout;
 		expect(t.households?.represented).toBe(1);
 		expect(t.narrow).toBe(true);
 		expect(t.quorum).toEqual({ share: 0.5, perCollege: false, met: false });
 		await svc().cast(s.karim, { consultationId: id, ballot: { position: 'for' } });
 		await svc().cast(s.lea, { consultationId: id, ballot: { position: 'for' } });
-		expect(svc().view(s.karim, id).live.turnout.quorum.met).toBe(true); // 3 of 4 tenants
+		expect((await svc().view(s.karim, id)).live.turnout.quorum.met).toBe(true); // 3 of 4 tenants
 	});
 
 	it('records an assisted vote the tenant sees and confirms: not counted until then; both leave audit entries', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { secrecy: 'public' });
-		const [bois, metal] = optionsOf(s.karim, id);
+		const { id } = await createVote(s, { secrecy: 'public' });
+		const [bois, metal] = await optionsOf(s.karim, id);
 		await expect(svc().recordAssisted(s.karim, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
 		const r = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'door', ballot: { choice: bois } });
 		expect(r).not.toHaveProperty('secret');
 		await expect(svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: metal } })).rejects.toThrow(/votes.error.alreadyVoted/);
-		expect(svc().view(s.lea, id).assisted).toMatchObject({ state: 'pending', channel: 'door', recordedBy: 'Claire', ballot: { choice: bois } });
-		expect((svc().results(s.karim, id).live.result?.tallies as Record<string, number>)[bois!] ?? 0).toBe(0);
-		expect(svc().results(s.karim, id).unconfirmed).toMatchObject({ pending: 1, counting: 'apart', result: { tallies: { [bois!]: 1 } } });
+		expect((await svc().view(s.lea, id)).assisted).toMatchObject({ state: 'pending', channel: 'door', recordedBy: 'Claire', ballot: { choice: bois } });
+		expect(((await svc().results(s.karim, id)).live.result?.tallies as Record<string, number>)[bois!] ?? 0).toBe(0);
+		expect((await svc().results(s.karim, id)).unconfirmed).toMatchObject({ pending: 1, counting: 'apart', result: { tallies: { [bois!]: 1 } } });
 		await svc().confirm(s.lea, { consultationId: id });
-		expect(svc().view(s.lea, id).mine?.confirmedAt).not.toBeNull();
-		expect(svc().view(s.lea, id).assisted?.state).toBe('confirmed');
-		expect((svc().results(s.karim, id).live.result?.tallies as Record<string, number>)[bois!]).toBe(1);
-		expect(svc().results(s.karim, id).live.turnout.participants).toBe(1);
+		expect((await svc().view(s.lea, id)).mine?.confirmedAt).not.toBeNull();
+		expect((await svc().view(s.lea, id)).assisted?.state).toBe('confirmed');
+		expect(((await svc().results(s.karim, id)).live.result?.tallies as Record<string, number>)[bois!]).toBe(1);
+		expect((await svc().results(s.karim, id)).live.turnout.participants).toBe(1);
 		const actions = app.services.deps.db.select().from(auditLog).all().map((a) => a.action);
 		expect(actions).toContain('vote.recordOnBehalf');
 		expect(actions).toContain('vote.assistedConfirmed');
@@ -284,27 +284,27 @@ describe('consultations service', () => {
 
 	it('an assisted secret vote gets its code only when the tenant confirms it, in her own session', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s);
-		const [bois, metal] = optionsOf(s.karim, id);
+		const { id } = await createVote(s);
+		const [bois, metal] = await optionsOf(s.karim, id);
 		const recorded = await svc().recordAssisted(s.claire, { consultationId: id, voterId: s.lea.id, channel: 'phone', ballot: { choice: bois } });
 		expect(Object.keys(recorded).sort()).toEqual(['at', 'pending']);
 		const { secret } = await svc().confirm(s.lea, { consultationId: id });
 		expect(secret).toMatch(/^[a-z2-7]{24}$/);
-		expect(svc().view(s.lea, id, secret).mine?.ballot).toEqual({ choice: bois });
+		expect((await svc().view(s.lea, id, secret)).mine?.ballot).toEqual({ choice: bois });
 		await svc().cast(s.lea, { consultationId: id, ballot: { choice: metal }, secret });
-		const mine = svc().view(s.lea, id, secret).mine;
+		const mine = (await svc().view(s.lea, id, secret)).mine;
 		expect(mine?.ballot).toEqual({ choice: metal });
 		expect(mine?.confirmedAt).not.toBeNull();
 	});
 
 	it('records a show of hands as its own marked batch', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s);
-		const [bois, metal] = optionsOf(s.karim, id);
+		const { id } = await createVote(s);
+		const [bois, metal] = await optionsOf(s.karim, id);
 		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
-		expect(() => svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).toThrow(ForbiddenError);
-		svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', note: 'Réunion au pied de l’immeuble', counts: { [bois!]: '4', [metal!]: 1 } });
-		const live = svc().results(s.karim, id).live;
+		await expect(svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).rejects.toThrow(ForbiddenError);
+		await svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', note: 'Réunion au pied de l’immeuble', counts: { [bois!]: '4', [metal!]: 1 } });
+		const live = (await svc().results(s.karim, id)).live;
 		expect(live.turnout.participants).toBe(1);
 		expect(live.turnout.batchBallots).toBe(5);
 		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'show-of-hands', size: 5, recordedBy: 'Claire', note: 'Réunion au pied de l’immeuble' })]);
@@ -318,41 +318,41 @@ describe('consultations service', () => {
 		const other = await createResidence(app);
 		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
 		const input = { space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true };
-		expect(() => svc().create(s.amina, input)).toThrow(ForbiddenError);
-		expect(() => svc().create(outsider, input)).toThrow(ForbiddenError);
-		const { id } = svc().create(s.claire, input);
-		const [bois] = optionsOf(s.amina, id);
+		await expect(svc().create(s.amina, input)).rejects.toThrow(ForbiddenError);
+		await expect(svc().create(outsider, input)).rejects.toThrow(ForbiddenError);
+		const { id } = await svc().create(s.claire, input);
+		const [bois] = await optionsOf(s.amina, id);
 		await expect(svc().cast(outsider, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
-		expect(() => svc().view(outsider, id)).toThrow(ForbiddenError);
+		await expect(svc().view(outsider, id)).rejects.toThrow(ForbiddenError);
 		// Staff record votes given in person but do not vote themselves.
 		await expect(svc().cast(s.claire, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
 		await expect(svc().cast(s.admin, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
-		expect(() => svc().exportFile(s.amina, id)).toThrow(/votes.error.notClosed/);
+		await expect(svc().exportFile(s.amina, id)).rejects.toThrow(/votes.error.notClosed/);
 		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: bois, approve: [bois] } })).rejects.toThrow(UserError);
 		expect(app.services.deps.db.select().from(participations).all()).toHaveLength(0);
 	});
 
 	it('rebuilds live tallies from the database after a restart', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { method: 'borda' });
-		const [a, b, c] = optionsOf(s.karim, id);
+		const { id } = await createVote(s, { method: 'borda' });
+		const [a, b, c] = await optionsOf(s.karim, id);
 		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
 		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
-		const before = svc().view(s.karim, id).live.result;
+		const before = (await svc().view(s.karim, id)).live.result;
 		svc().forgetLiveState();
-		expect(svc().view(s.karim, id).live.result).toEqual(before);
+		expect((await svc().view(s.karim, id)).live.result).toEqual(before);
 		const stored = app.services.deps.db.select({ content: ballots.content }).from(ballots).all().map((r) => r.content as Ballot);
 		expect(before).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
 	});
 
 	it('counts the first vote after a restart once (the rebuilt tally already holds it)', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { method: 'borda' });
-		const [a, b, c] = optionsOf(s.karim, id);
+		const { id } = await createVote(s, { method: 'borda' });
+		const [a, b, c] = await optionsOf(s.karim, id);
 		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
 		svc().forgetLiveState();
 		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
-		const live = svc().view(s.karim, id).live;
+		const live = (await svc().view(s.karim, id)).live;
 		const stored = app.services.deps.db.select({ content: ballots.content }).from(ballots).all().map((r) => r.content as Ballot);
 		expect(live.result).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
 	});
@@ -363,29 +363,29 @@ describe('consultations service', () => {
 		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
 		const local = createConsultationsService(app.services.deps, { uploadDir: () => app.dir });
 		const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#8a5a2b' } }).png().toBuffer();
-		const { id } = local.create(
+		const { id } = await local.create(
 			s.claire,
 			{ space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true },
 			new Map([[1, await reencodePhoto(new Uint8Array(png))]])
 		);
-		const options = local.view(s.amina, id).options;
+		const options = (await local.view(s.amina, id)).options;
 		expect(options.map((o) => !!o.photoUrl)).toEqual([false, true, false]);
-		const path = local.photoPath(s.amina, id, options[1]!.id);
+		const path = await local.photoPath(s.amina, id, options[1]!.id);
 		expect(existsSync(path)).toBe(true);
-		expect(() => local.photoPath(outsider, id, options[1]!.id)).toThrow(ForbiddenError);
-		expect(() => local.photoPath(s.amina, id, options[0]!.id)).toThrow(UserError);
+		await expect(local.photoPath(outsider, id, options[1]!.id)).rejects.toThrow(ForbiddenError);
+		await expect(local.photoPath(s.amina, id, options[0]!.id)).rejects.toThrow(UserError);
 	});
 
 	it('takes paper ballots one at a time for any method, in one marked batch', async () => {
 		const s = await residenceSetup();
-		const { id } = createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }] });
-		const [jardin, bancs, fete] = optionsOf(s.karim, id);
-		const first = svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [jardin]] }, note: 'Urne du hall' });
-		const second = svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [fete]] }, batchId: first.batchId });
+		const { id } = await createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }] });
+		const [jardin, bancs, fete] = await optionsOf(s.karim, id);
+		const first = await svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [jardin]] }, note: 'Urne du hall' });
+		const second = await svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [fete]] }, batchId: first.batchId });
 		expect(second).toEqual({ batchId: first.batchId, size: 2 });
-		expect(() => svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [] }, batchId: first.batchId })).toThrow(/votes.error.rankOne/);
-		expect(() => svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', counts: { [bancs!]: 2 } })).toThrow(/votes.error.batchMethod/);
-		const live = svc().results(s.karim, id).live;
+		await expect(svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [] }, batchId: first.batchId })).rejects.toThrow(/votes.error.rankOne/);
+		await expect(svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', counts: { [bancs!]: 2 } })).rejects.toThrow(/votes.error.batchMethod/);
+		const live = (await svc().results(s.karim, id)).live;
 		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'paper', size: 2, note: 'Urne du hall', recordedBy: 'Claire' })]);
 		expect(live.result?.winners).toEqual([bancs]);
 		expect(app.services.deps.db.select().from(ballots).all().every((b) => b.batchId === first.batchId)).toBe(true);

@@ -8,7 +8,8 @@ import { ASSISTED_CHANNELS, ballotInputSchema, electionConfig } from '$lib/domai
 import type { Role, SpaceRef } from '$lib/domain/policy';
 import type { Ballot, ElectionConfig } from '$lib/domain/voting';
 import type { Db } from '../../db';
-import { ballots, colleges, consultationOptions, consultations, memberships, participations } from '../../db/schema';
+import { first, type Data } from '../../db/data';
+import type { consultationOptions, consultations, participations } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import type { NotificationKind } from '../../db/schema';
 import type { PendingNotification } from '../notifications/schemas';
@@ -51,7 +52,12 @@ export const batchSchema = z.object({
 });
 export const proxySchema = z.object({ consultationId: idSchema, holderId: idSchema });
 
-/** The notifications service's two calls the consultations need (written in our transaction, announced after). */
+/**
+ * The notifications service's two calls the consultations need (written in our transaction, announced after).
+ * `record` is still synchronous (issue 12: sync leaf): called with the SQLite unit's writer connection
+ * (`data.db as unknown as Db` inside `data.write`), so paths that notify run on SQLite only until
+ * the notifications service is converted.
+ */
 export interface Notifier {
 	record(tx: Db, userIds: string[], kind: NotificationKind, target: { consultationId: string }, actorId: string | null, data: Record<string, unknown>): PendingNotification[];
 	publish(pending: PendingNotification[]): void;
@@ -71,8 +77,10 @@ export interface ConsultationsOptions {
 
 export const spaceOf = (c: Pick<ConsultationRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: c.spaceType, id: c.spaceId });
 
-export function optionsOf(tx: Db, consultationId: string): OptionRow[] {
-	return tx.select().from(consultationOptions).where(eq(consultationOptions.consultationId, consultationId)).orderBy(asc(consultationOptions.position)).all();
+/** The options of a consultation, in order (in the current unit when there is one). */
+export async function optionsOf(data: Data, consultationId: string): Promise<OptionRow[]> {
+	const { consultationOptions } = data.t;
+	return data.db.select().from(consultationOptions).where(eq(consultationOptions.consultationId, consultationId)).orderBy(asc(consultationOptions.position), asc(consultationOptions.id));
 }
 
 export function toBallot(row: { content: Ballot; weight: number; college: string | null }): Ballot {
@@ -82,38 +90,48 @@ export function toBallot(row: { content: Ballot; weight: number; college: string
 	return b;
 }
 
-export function storedBallots(tx: Db, consultationId: string): Ballot[] {
-	return tx
+/** The ballots on disk (in the current unit when there is one), in the order of their random ids. */
+export async function storedBallots(data: Data, consultationId: string): Promise<Ballot[]> {
+	const { ballots } = data.t;
+	const rows = await data.db
 		.select({ content: ballots.content, weight: ballots.weight, college: ballots.college })
 		.from(ballots)
 		.where(eq(ballots.consultationId, consultationId))
-		.orderBy(asc(ballots.id))
-		.all()
-		.map(toBallot);
+		.orderBy(asc(ballots.id));
+	return rows.map(toBallot);
 }
+
+/** Inside `data.write` on SQLite: the unit's writer connection, for a synchronous leaf (issue 12). */
+export const syncLeaf = (data: Data): Db => data.db as unknown as Db;
 
 /** The reads every part needs, bound to the service's database. */
 export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
-	const { db } = deps;
+	const { data } = deps;
+	const { colleges, memberships, participations } = data.t;
 
-	function collegesOf(c: ConsultationRow) {
+	async function collegesOf(c: ConsultationRow) {
 		if (c.spaceType !== 'body' || c.weighting !== 'colleges') return undefined;
-		return db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position)).all();
+		return data.db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position), asc(colleges.id));
 	}
 
-	function configOf(c: ConsultationRow, opts = optionsOf(db, c.id)): ElectionConfig {
-		return electionConfig({ ...c, options: opts }, collegesOf(c));
+	async function configOf(c: ConsultationRow, opts?: OptionRow[]): Promise<ElectionConfig> {
+		return electionConfig({ ...c, options: opts ?? (await optionsOf(data, c.id)) }, await collegesOf(c));
 	}
 
-	function rolesOf(userId: string): Map<string, Role[]> {
-		const rows = db.select({ t: memberships.spaceType, s: memberships.spaceId, r: memberships.role }).from(memberships).where(eq(memberships.userId, userId)).all();
+	async function rolesOf(userId: string): Promise<Map<string, Role[]>> {
+		const rows = await data.db
+			.select({ t: memberships.spaceType, s: memberships.spaceId, r: memberships.role })
+			.from(memberships)
+			.where(eq(memberships.userId, userId))
+			.orderBy(asc(memberships.createdAt), asc(memberships.id));
 		const roles = new Map<string, Role[]>();
 		for (const r of rows) roles.set(`${r.t}:${r.s}`, [...(roles.get(`${r.t}:${r.s}`) ?? []), r.r]);
 		return roles;
 	}
 
-	function participationOf(tx: Db, consultationId: string, electorKey: string) {
-		return tx.select().from(participations).where(and(eq(participations.consultationId, consultationId), eq(participations.electorKey, electorKey))).get();
+	/** The elector's participation (in the current unit when there is one). */
+	function participationOf(consultationId: string, electorKey: string): Promise<ParticipationRow | undefined> {
+		return first(data.db.select().from(participations).where(and(eq(participations.consultationId, consultationId), eq(participations.electorKey, electorKey))));
 	}
 
 	return { ...deps, notify, collegesOf, configOf, rolesOf, participationOf };

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { votingRoles, type Electorate } from '$lib/domain/electorate';
 import { can, type Actor } from '$lib/domain/policy';
-import { buildings, colleges, households, meetingMotions, memberships, users } from '../../db/schema';
+import { first } from '../../db/data';
 import { UserError } from '../errors';
 import { spaceOf, type ConsultationRow, type Context } from './context';
 
@@ -13,17 +13,22 @@ export interface Eligible {
 	collegeId: string | null;
 }
 
-export function createElectorate({ db }: Context) {
+export function createElectorate({ data }: Context) {
+	const { buildings, colleges, households, meetingMotions, memberships, users } = data.t;
+	const db = () => data.db;
+
 	/** A motion voted in a meeting: who was present or represented when it opened (issue 10). */
-	function frozen(c: ConsultationRow) {
+	async function frozen(c: ConsultationRow) {
 		if (c.spaceType !== 'body') return null;
-		return db.select({ electors: meetingMotions.electors }).from(meetingMotions).where(eq(meetingMotions.consultationId, c.id)).get()?.electors ?? null;
+		return (await first(db().select({ electors: meetingMotions.electors }).from(meetingMotions).where(eq(meetingMotions.consultationId, c.id))))?.electors ?? null;
 	}
 
-	function electorate(c: ConsultationRow): Electorate {
-		const inRoom = frozen(c);
+	const collegesOfBody = (bodyId: string) => db().select().from(colleges).where(eq(colleges.bodyId, bodyId)).orderBy(asc(colleges.position), asc(colleges.id));
+
+	async function electorate(c: ConsultationRow): Promise<Electorate> {
+		const inRoom = await frozen(c);
 		if (inRoom) {
-			const cols = db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position)).all();
+			const cols = await collegesOfBody(c.spaceId);
 			return {
 				unit: 'member',
 				electorate: inRoom.length,
@@ -34,15 +39,15 @@ export function createElectorate({ db }: Context) {
 		}
 		if (c.spaceType === 'body' || c.spaceType === 'training') {
 			const roles = votingRoles(c.spaceType);
-			const rows = db
+			const rows = await db()
 				.select({ userId: memberships.userId, collegeId: memberships.collegeId })
 				.from(memberships)
 				.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, roles)))
-				.all();
+				.orderBy(asc(memberships.createdAt), asc(memberships.id));
 			const college = new Map<string, string | null>();
 			for (const r of rows) college.set(r.userId, college.get(r.userId) ?? r.collegeId);
-			const cols = c.spaceType === 'body' ? db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position)).all() : [];
-			const members = [...college.values()];
+			const cols = c.spaceType === 'body' ? await collegesOfBody(c.spaceId) : [];
+			const members = Array.from(college, ([, k]) => k);
 			const weighted = c.weighting === 'colleges';
 			return {
 				unit: 'member',
@@ -52,13 +57,12 @@ export function createElectorate({ db }: Context) {
 				householdsTotal: null
 			};
 		}
-		const blds = db
+		const blds = await db()
 			.select({ id: buildings.id, name: buildings.name })
 			.from(buildings)
 			.where(and(eq(buildings.residenceId, c.spaceId), c.electorate === 'building' && c.buildingId ? eq(buildings.id, c.buildingId) : undefined))
-			.orderBy(asc(buildings.position))
-			.all();
-		const hh = db.select({ id: households.id, buildingId: households.buildingId }).from(households).where(eq(households.residenceId, c.spaceId)).all();
+			.orderBy(asc(buildings.position), asc(buildings.id));
+		const hh = await db().select({ id: households.id, buildingId: households.buildingId }).from(households).where(eq(households.residenceId, c.spaceId));
 		const inScope = hh.filter((h) => blds.some((b) => b.id === h.buildingId));
 		const householdsTotal = inScope.length;
 		if (c.countBy === 'household') {
@@ -70,16 +74,16 @@ export function createElectorate({ db }: Context) {
 				householdsTotal
 			};
 		}
-		const voters = db
+		const voters = await db()
 			.selectDistinct({ userId: memberships.userId, buildingId: households.buildingId })
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.leftJoin(households, eq(households.id, users.householdId))
 			.where(and(eq(memberships.spaceType, 'residence'), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles('residence'))))
-			.all();
+			.orderBy(asc(memberships.userId), asc(households.buildingId));
 		const people = new Map<string, string | null>();
 		for (const v of voters) people.set(v.userId, people.get(v.userId) ?? v.buildingId);
-		const scoped = [...people.values()].filter((b) => c.electorate !== 'building' || b === c.buildingId);
+		const scoped = Array.from(people, ([, b]) => b).filter((b) => c.electorate !== 'building' || b === c.buildingId);
 		return {
 			unit: 'person',
 			electorate: scoped.length,
@@ -89,13 +93,13 @@ export function createElectorate({ db }: Context) {
 		};
 	}
 
-	function eligibility(voterId: string, voter: Actor, c: ConsultationRow): Eligible {
+	async function eligibility(voterId: string, voter: Actor, c: ConsultationRow): Promise<Eligible> {
 		const space = spaceOf(c);
 		if (!can(voter, 'vote.cast', space)) throw new UserError('votes.error.notElector', {}, 403);
 		if (c.spaceType === 'residence') {
-			const user = db.select({ householdId: users.householdId }).from(users).where(eq(users.id, voterId)).get();
+			const user = await first(db().select({ householdId: users.householdId }).from(users).where(eq(users.id, voterId)));
 			const household = user?.householdId
-				? db.select().from(households).where(and(eq(households.id, user.householdId), eq(households.residenceId, c.spaceId))).get()
+				? await first(db().select().from(households).where(and(eq(households.id, user.householdId), eq(households.residenceId, c.spaceId))))
 				: undefined;
 			if (c.electorate === 'building' && household?.buildingId !== c.buildingId) throw new UserError('votes.error.notInBuilding', {}, 403);
 			if (c.countBy === 'household' && !household) throw new UserError('votes.error.noHousehold', {}, 403);
@@ -106,7 +110,7 @@ export function createElectorate({ db }: Context) {
 				collegeId: null
 			};
 		}
-		const inRoom = frozen(c);
+		const inRoom = await frozen(c);
 		if (inRoom) {
 			// A seat votes once: by its holder (or their proxy), or by the substitute standing in for them.
 			const seat = inRoom.find((e) => e.seatUserId === voterId) ?? inRoom.find((e) => e.voterId === voterId && e.via === 'substitute');
@@ -114,11 +118,15 @@ export function createElectorate({ db }: Context) {
 			return { electorKey: `u:${seat.seatUserId}`, householdId: null, buildingId: null, collegeId: seat.collegeId };
 		}
 		const collegeId =
-			db
-				.select({ collegeId: memberships.collegeId })
-				.from(memberships)
-				.where(and(eq(memberships.userId, voterId), eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), isNotNull(memberships.collegeId)))
-				.get()?.collegeId ?? null;
+			(
+				await first(
+					db()
+						.select({ collegeId: memberships.collegeId })
+						.from(memberships)
+						.where(and(eq(memberships.userId, voterId), eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), isNotNull(memberships.collegeId)))
+						.orderBy(asc(memberships.createdAt), asc(memberships.id))
+				)
+			)?.collegeId ?? null;
 		if (c.weighting === 'colleges' && !collegeId) throw new UserError('votes.error.noCollege', {}, 403);
 		return { electorKey: `u:${voterId}`, householdId: null, buildingId: null, collegeId };
 	}

@@ -4,7 +4,7 @@ import { authorize, type Actor } from '$lib/domain/policy';
 import { toBallotFile, type Ballot, type BallotFile } from '$lib/domain/voting';
 import { UserError } from '../errors';
 import { parse } from '../validate';
-import { idSchema, spaceOf, storedBallots, type Context } from './context';
+import { idSchema, spaceOf, storedBallots, type ConsultationRow, type Context } from './context';
 import type { Scheduling } from './scheduling';
 
 /** CSV of a ballot file: `weight`, `college`, then per method one column per option (or position/reason). */
@@ -44,15 +44,15 @@ export function ballotFileToCsv(file: BallotFile): string {
 	return stringify([header, ...rows], { bom: true, escape_formulas: true });
 }
 
-export function createExports({ db, configOf }: Context, { read }: Scheduling) {
-	function fileOf(c: ReturnType<typeof read>): BallotFile {
+export function createExports({ data, configOf }: Context, { read }: Scheduling) {
+	async function fileOf(c: ConsultationRow): Promise<BallotFile> {
 		if (c.status !== 'closed') throw new UserError('votes.error.notClosed', {}, 409);
 		// Ballot ids are random, so this order says nothing about who voted when.
-		return toBallotFile({ ...configOf(c), ballots: storedBallots(db, c.id) });
+		return toBallotFile({ ...(await configOf(c)), ballots: await storedBallots(data, c.id) });
 	}
 
-	function exportFile(actor: Actor | null, id: string): BallotFile {
-		const c = read(parse(idSchema, id));
+	async function exportFile(actor: Actor | null, id: string): Promise<BallotFile> {
+		const c = await read(parse(idSchema, id));
 		authorize(actor, 'space.view', spaceOf(c));
 		return fileOf(c);
 	}
@@ -65,15 +65,15 @@ export function createExports({ db, configOf }: Context, { read }: Scheduling) {
 		 * The same anonymised file for the public portal: the caller (the portal service) has asked the
 		 * policy whether the residence publishes its closed votes; `spaceId` must be the consultation's.
 		 */
-		publishedFile(spaceId: string, id: string): BallotFile {
-			const c = read(parse(idSchema, id));
+		async publishedFile(spaceId: string, id: string): Promise<BallotFile> {
+			const c = await read(parse(idSchema, id));
 			if (c.spaceType !== 'residence' || c.spaceId !== spaceId) throw new UserError('error.notFound', {}, 404);
 			return fileOf(c);
 		},
 
 		/** The same ballots as CSV: one row per ballot, one column per option. */
-		exportCsv(actor: Actor | null, id: string): string {
-			return ballotFileToCsv(exportFile(actor, id));
+		async exportCsv(actor: Actor | null, id: string): Promise<string> {
+			return ballotFileToCsv(await exportFile(actor, id));
 		}
 	};
 }

@@ -16,7 +16,7 @@ import { config as appConfig } from '../../config';
 import type { ServiceDeps } from '../deps';
 import { createAssisted } from './assisted';
 import { createLifecycle } from './lifecycle';
-import { postgresDialect, sqliteDialect, type BallotBoxOptions } from './ballot-box';
+import { postgresHooks, sqliteDialect, type BallotBoxOptions } from './ballot-box';
 import { createCast, createVoteWriter } from './cast';
 import { createContext, type ConsultationsOptions } from './context';
 import { createDrafting } from './create';
@@ -34,11 +34,11 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 	const uploadDir = options.uploadDir ?? (() => appConfig().UPLOAD_DIR);
 	const ctx = createContext(deps, options.notifications);
 	const electorate = createElectorate(ctx);
-	// The engine's storage hooks (secure deletion and checkpoints are SQLite's; see ballot-box.ts).
-	const boxOptions: BallotBoxOptions = { dialect: deps.data.dialect === 'postgres' ? postgresDialect : sqliteDialect, ...options.ballotBox };
+	// The engine's storage hooks (SQLite: secure deletion and checkpoints; PostgreSQL: VACUUM; see ballot-box.ts).
+	const boxOptions: BallotBoxOptions = { dialect: deps.data.dialect === 'postgres' ? postgresHooks() : sqliteDialect, ...options.ballotBox };
 	const tallies = createTallies(ctx, electorate, boxOptions);
 	const box = createVoteWriter(ctx, tallies, boxOptions);
-	const scheduling = createScheduling(ctx, tallies, box.box.drain);
+	const scheduling = createScheduling(ctx, tallies, box.box.drain, box.box.afterSecretClose);
 	const proxies = createProxies(ctx, electorate, scheduling);
 	const assisted = createAssisted(ctx, electorate, tallies, scheduling, box);
 	const lifecycle = createLifecycle(ctx, tallies, scheduling, box);

@@ -8,100 +8,105 @@ import { createConsultationSchema } from '$lib/domain/consultations';
 import { authorize, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { editSchema, extendSchema, extensionError, mayReopen, reopenSchema, REOPEN_WINDOW_MS } from '$lib/domain/vote-lifecycle';
 import { roomForSpace } from '$lib/realtime/events';
-import { transaction, type Db } from '../../db';
-import { ballots, consultationOptions, consultationProposals, consultations, decisions, meetingMotions, participations, proposals, users, voteBatches } from '../../db/schema';
-import { audit } from '../audit';
+import { first, type Data } from '../../db/data';
+import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { electors } from '../notifications/recipients';
 import { parse } from '../validate';
 import type { VoteWriter } from './cast';
-import { optionsOf, spaceOf, type ConsultationRow, type Context } from './context';
+import { optionsOf, spaceOf, syncLeaf, type ConsultationRow, type Context } from './context';
 import type { Scheduling } from './scheduling';
 import type { Tallies } from './tallies';
 
 /** Ideas of the space that a consultation may name; anything else is refused. */
-export function checkProposals(tx: Db, space: SpaceRef, ids: readonly string[]) {
+export async function checkProposals(data: Data, space: SpaceRef, ids: readonly string[]) {
+	const { proposals } = data.t;
 	const wanted = [...new Set(ids)];
 	if (wanted.length === 0) return [];
-	const found = tx
+	const found = await data.db
 		.select({ id: proposals.id })
 		.from(proposals)
-		.where(and(inArray(proposals.id, wanted), eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id)))
-		.all();
+		.where(and(inArray(proposals.id, wanted), eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id)));
 	if (found.length !== wanted.length) throw new UserError('votes.error.proposal');
 	return wanted;
 }
 
-/** Replaces the ideas a consultation concerns: those of its options plus `extra`. */
-export function linkProposals(tx: Db, consultationId: string, ids: readonly string[]) {
-	tx.delete(consultationProposals).where(eq(consultationProposals.consultationId, consultationId)).run();
-	for (const proposalId of new Set(ids)) tx.insert(consultationProposals).values({ consultationId, proposalId }).run();
+/** Replaces the ideas a consultation concerns: those of its options plus `extra` (inside a unit). */
+export async function linkProposals(data: Data, consultationId: string, ids: readonly string[]) {
+	const { consultationProposals } = data.t;
+	await data.db.delete(consultationProposals).where(eq(consultationProposals.consultationId, consultationId));
+	for (const proposalId of new Set(ids)) await data.db.insert(consultationProposals).values({ consultationId, proposalId });
 }
 
 export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Scheduling, writer: VoteWriter) {
-	const { db, clock, bus, notify } = ctx;
+	const { data, clock, bus, notify } = ctx;
+	const { ballots, consultationOptions, consultationProposals, consultations, decisions, meetingMotions, participations, proposals, users, voteBatches } = data.t;
+	const db = () => data.db;
 	const { load, manageable } = scheduling;
 
 	/** Whether anyone has voted in any way: a ballot, a participation (also an assisted vote waiting), a batch, or a vote in the box. */
-	function hasVotes(c: ConsultationRow): boolean {
-		const n = (q: { n: number } | undefined) => (q?.n ?? 0) > 0;
+	async function hasVotes(c: ConsultationRow): Promise<boolean> {
+		if (writer.box.anyPending(c.id)) return true;
+		const some = async (q: PromiseLike<{ n: number }[]>) => ((await first(q))?.n ?? 0) > 0;
 		return (
-			n(db.select({ n: sqlCount() }).from(participations).where(eq(participations.consultationId, c.id)).get()) ||
-			n(db.select({ n: sqlCount() }).from(ballots).where(eq(ballots.consultationId, c.id)).get()) ||
-			n(db.select({ n: sqlCount() }).from(voteBatches).where(eq(voteBatches.consultationId, c.id)).get()) ||
-			writer.box.anyPending(c.id)
+			(await some(db().select({ n: sqlCount() }).from(participations).where(eq(participations.consultationId, c.id)))) ||
+			(await some(db().select({ n: sqlCount() }).from(ballots).where(eq(ballots.consultationId, c.id)))) ||
+			(await some(db().select({ n: sqlCount() }).from(voteBatches).where(eq(voteBatches.consultationId, c.id))))
 		);
 	}
 
-	function announce(tx: Db, c: ConsultationRow, actorId: string, data: Record<string, unknown>) {
-		return notify.record(tx, electors(tx, c), 'voteChanged', { consultationId: c.id }, actorId, data);
+	/** Inside a unit: tells the electors (issue 12: sync leaf, notifications.record; SQLite only for now). */
+	function announce(c: ConsultationRow, actorId: string, extra: Record<string, unknown>) {
+		const tx = syncLeaf(data);
+		return notify.record(tx, electors(tx, c), 'voteChanged', { consultationId: c.id }, actorId, extra);
 	}
 
 	return {
 		/** Whether the question, options, settings and dates may still change (no ballot of any kind yet). */
-		editable(c: ConsultationRow) {
-			return c.status !== 'closed' && !hasVotes(c);
+		async editable(c: ConsultationRow) {
+			return c.status !== 'closed' && !(await hasVotes(c));
 		},
 
 		/**
 		 * Edits a vote before its first ballot. After it, every door gets the same refusal: a voter's
 		 * ballot was checked against these options and this question.
 		 */
-		edit(actor: Actor | null, input: unknown) {
-			const data = parse(editSchema, input);
-			const c = manageable(actor, data.consultationId);
+		async edit(actor: Actor | null, input: unknown) {
+			const wanted = parse(editSchema, input);
+			const c = await manageable(actor, wanted.consultationId);
 			if (c.status === 'closed') throw new UserError('votes.error.closed', {}, 409);
-			if (hasVotes(c)) throw new UserError('votes.error.editAfterBallot', {}, 409);
-			const current = optionsOf(db, c.id);
+			if (await hasVotes(c)) throw new UserError('votes.error.editAfterBallot', {}, 409);
+			const current = await optionsOf(data, c.id);
 			// The same rules as at creation, on the edited fields and the unchanged ones.
 			const checked = parse(createConsultationSchema, {
 				space: spaceOf(c),
-				question: data.question,
-				description: data.description,
+				question: wanted.question,
+				description: wanted.description,
 				method: c.method,
-				options: data.options.map(({ id: _id, ...o }) => o),
-				optionOrder: data.optionOrder,
-				budget: data.budget,
-				dots: data.dots,
+				options: wanted.options.map(({ id: _id, ...o }) => o),
+				optionOrder: wanted.optionOrder,
+				budget: wanted.budget,
+				dots: wanted.dots,
 				electorate: c.electorate,
 				buildingId: c.buildingId ?? undefined,
 				countBy: c.countBy,
 				weighting: c.weighting,
 				secrecy: c.secrecy,
-				resultsVisibility: data.resultsVisibility,
-				quorumPercent: data.quorumPercent,
+				resultsVisibility: wanted.resultsVisibility,
+				quorumPercent: wanted.quorumPercent,
 				quorumPerCollege: c.quorumPerCollege,
-				opensAt: data.opensAt,
-				closesAt: data.closesAt,
+				opensAt: wanted.opensAt,
+				closesAt: wanted.closesAt,
 				assistedCounting: c.assistedCounting,
 				assistedCap: c.assistedCap
 			});
 			const now = clock.now();
 			if (c.status === 'open' && checked.closesAt && checked.closesAt <= now) throw new UserError('votes.error.extendPast');
-			for (const o of data.options) if (o.id && !current.some((x) => x.id === o.id)) throw new UserError('error.invalidInput');
-			const pending = transaction(db, (tx) => {
-				const linked = checkProposals(tx, spaceOf(c), [...checked.options.flatMap((o) => (o.proposalId ? [o.proposalId] : [])), ...data.proposalIds]);
-				tx.update(consultations)
+			for (const o of wanted.options) if (o.id && !current.some((x) => x.id === o.id)) throw new UserError('error.invalidInput');
+			const pending = await data.write(async (tx) => {
+				const linked = await checkProposals(data, spaceOf(c), [...checked.options.flatMap((o) => (o.proposalId ? [o.proposalId] : [])), ...wanted.proposalIds]);
+				await tx
+					.update(consultations)
 					.set({
 						question: checked.question,
 						description: checked.description,
@@ -114,91 +119,90 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 						closesAt: checked.closesAt ?? null,
 						editedAt: now
 					})
-					.where(eq(consultations.id, c.id))
-					.run();
+					.where(eq(consultations.id, c.id));
 				if (c.method !== 'yes-no-abstain') {
-					const kept = new Set(data.options.flatMap((o) => (o.id ? [o.id] : [])));
-					for (const o of current) if (!kept.has(o.id)) tx.delete(consultationOptions).where(eq(consultationOptions.id, o.id)).run();
-					checked.options.forEach((o, position) => {
+					const kept = new Set(wanted.options.flatMap((o) => (o.id ? [o.id] : [])));
+					for (const o of current) if (!kept.has(o.id)) await tx.delete(consultationOptions).where(eq(consultationOptions.id, o.id));
+					for (const [position, o] of checked.options.entries()) {
 						const values = { position, label: o.label, description: o.description, cost: o.cost ?? null, proposalId: o.proposalId ?? null };
-						const existing = data.options[position]?.id;
-						if (existing) tx.update(consultationOptions).set(values).where(eq(consultationOptions.id, existing)).run();
-						else tx.insert(consultationOptions).values({ id: ctx.ids.id(), consultationId: c.id, ...values }).run();
-					});
+						const existing = wanted.options[position]?.id;
+						if (existing) await tx.update(consultationOptions).set(values).where(eq(consultationOptions.id, existing));
+						else await tx.insert(consultationOptions).values({ id: ctx.ids.id(), consultationId: c.id, ...values });
+					}
 				}
-				linkProposals(tx, c.id, linked);
-				audit(tx, now, actor!.id, 'consultation.edited', { type: 'consultation', id: c.id }, {
+				await linkProposals(data, c.id, linked);
+				await logAudit(data, now, actor!.id, 'consultation.edited', { type: 'consultation', id: c.id }, {
 					before: { question: c.question, options: current.map((o) => o.label), opensAt: c.opensAt, closesAt: c.closesAt },
 					after: { question: checked.question, options: checked.options.map((o) => o.label), opensAt: checked.opensAt ?? null, closesAt: checked.closesAt ?? null }
 				});
-				return c.status === 'open' ? announce(tx, c, actor!.id, { change: 'edited' }) : [];
+				return c.status === 'open' ? announce(c, actor!.id, { change: 'edited' }) : [];
 			});
 			notify.publish(pending);
 			tallies.drop(c.id);
-			tallies.publish(load(c.id));
+			await tallies.publish(await load(c.id));
 			return { editedAt: now };
 		},
 
 		/** Pushes the closing date of an open vote later, and tells its voters. */
-		extend(actor: Actor | null, input: unknown) {
-			const data = parse(extendSchema, input);
-			const c = manageable(actor, data.consultationId);
+		async extend(actor: Actor | null, input: unknown) {
+			const wanted = parse(extendSchema, input);
+			const c = await manageable(actor, wanted.consultationId);
 			if (c.status !== 'open') throw new UserError(c.status === 'closed' ? 'votes.error.closed' : 'votes.error.notOpen', {}, 409);
 			const now = clock.now();
-			const wrong = extensionError(c.closesAt, data.closesAt, now);
+			const wrong = extensionError(c.closesAt, wanted.closesAt, now);
 			if (wrong) throw new UserError(wrong);
-			const pending = transaction(db, (tx) => {
-				tx.update(consultations).set({ closesAt: data.closesAt }).where(eq(consultations.id, c.id)).run();
-				audit(tx, now, actor!.id, 'consultation.extended', { type: 'consultation', id: c.id }, { from: c.closesAt, to: data.closesAt });
-				return announce(tx, c, actor!.id, { change: 'extended', closesAt: data.closesAt.toISOString() });
+			const pending = await data.write(async (tx) => {
+				await tx.update(consultations).set({ closesAt: wanted.closesAt }).where(eq(consultations.id, c.id));
+				await logAudit(data, now, actor!.id, 'consultation.extended', { type: 'consultation', id: c.id }, { from: c.closesAt, to: wanted.closesAt });
+				return announce(c, actor!.id, { change: 'extended', closesAt: wanted.closesAt.toISOString() });
 			});
 			notify.publish(pending);
-			tallies.publish(load(c.id));
-			return { closesAt: data.closesAt };
+			await tallies.publish(await load(c.id));
+			return { closesAt: wanted.closesAt };
 		},
 
 		/**
 		 * Reopens a vote closed by mistake, within a day of its close: the ballots stay, voting goes on,
 		 * the decision stands withdrawn until the next close rewrites it; the result says it was reopened.
 		 */
-		reopen(actor: Actor | null, input: unknown) {
-			const data = parse(reopenSchema, input);
-			const c = manageable(actor, data.consultationId);
+		async reopen(actor: Actor | null, input: unknown) {
+			const wanted = parse(reopenSchema, input);
+			const c = await manageable(actor, wanted.consultationId);
 			if (c.status !== 'closed') throw new UserError('votes.error.notClosed', {}, 409);
 			const now = clock.now();
 			if (!mayReopen(c.closedAt, now)) throw new UserError('votes.error.reopenTooLate', { hours: REOPEN_WINDOW_MS / 3_600_000 }, 409);
 			// A motion voted in a meeting belongs to that meeting's record.
-			if (db.select({ id: meetingMotions.id }).from(meetingMotions).where(eq(meetingMotions.consultationId, c.id)).get()) throw new UserError('votes.error.reopenMotion', {}, 409);
-			const closesAt = data.closesAt ?? (c.closesAt && c.closesAt > now ? c.closesAt : null);
+			if (await first(db().select({ id: meetingMotions.id }).from(meetingMotions).where(eq(meetingMotions.consultationId, c.id)))) throw new UserError('votes.error.reopenMotion', {}, 409);
+			const closesAt = wanted.closesAt ?? (c.closesAt && c.closesAt > now ? c.closesAt : null);
 			if (closesAt && closesAt <= now) throw new UserError('votes.error.extendPast');
 			let decisionId: string | null = null;
-			const pending = transaction(db, (tx) => {
-				tx.update(consultations)
-					.set({ status: 'open', closedAt: null, result: null, closesAt, reopenedAt: now, reopenedBy: actor!.id, reopenReason: data.reason })
-					.where(eq(consultations.id, c.id))
-					.run();
-				decisionId = tx.select({ id: decisions.id }).from(decisions).where(eq(decisions.consultationId, c.id)).get()?.id ?? null;
-				if (decisionId) tx.update(decisions).set({ reopenedAt: now }).where(eq(decisions.id, decisionId)).run();
-				audit(tx, now, actor!.id, 'consultation.reopened', { type: 'consultation', id: c.id }, { reason: data.reason, closedAt: c.closedAt, result: c.result, closesAt });
-				return announce(tx, c, actor!.id, { change: 'reopened', reason: data.reason });
+			const pending = await data.write(async (tx) => {
+				await tx
+					.update(consultations)
+					.set({ status: 'open', closedAt: null, result: null, closesAt, reopenedAt: now, reopenedBy: actor!.id, reopenReason: wanted.reason })
+					.where(eq(consultations.id, c.id));
+				decisionId = (await first(tx.select({ id: decisions.id }).from(decisions).where(eq(decisions.consultationId, c.id))))?.id ?? null;
+				if (decisionId) await tx.update(decisions).set({ reopenedAt: now }).where(eq(decisions.id, decisionId));
+				await logAudit(data, now, actor!.id, 'consultation.reopened', { type: 'consultation', id: c.id }, { reason: wanted.reason, closedAt: c.closedAt, result: c.result, closesAt });
+				return announce(c, actor!.id, { change: 'reopened', reason: wanted.reason });
 			});
 			notify.publish(pending);
 			tallies.drop(c.id);
-			tallies.publish(load(c.id));
+			await tallies.publish(await load(c.id));
 			bus.publish(roomForSpace(c.spaceType, c.spaceId), 'consultation.reopened', {
 				consultationId: c.id,
 				spaceKey: `${c.spaceType}:${c.spaceId}`,
 				decisionId,
-				reason: data.reason,
+				reason: wanted.reason,
 				at: now.toISOString()
 			});
 			return { reopenedAt: now };
 		},
 
 		/** For pages: who reopened it, when and why; whether it may still be reopened (and until when). */
-		lifecycleOf(c: ConsultationRow) {
+		async lifecycleOf(c: ConsultationRow) {
 			const now = clock.now();
-			const reopener = c.reopenedBy ? (db.select({ name: users.displayName }).from(users).where(eq(users.id, c.reopenedBy)).get()?.name ?? '') : null;
+			const reopener = c.reopenedBy ? ((await first(db().select({ name: users.displayName }).from(users).where(eq(users.id, c.reopenedBy))))?.name ?? '') : null;
 			return {
 				reopened: c.reopenedAt ? { at: c.reopenedAt, by: reopener, reason: c.reopenReason ?? '' } : null,
 				reopenUntil: c.status === 'closed' && mayReopen(c.closedAt, now) ? new Date(c.closedAt!.getTime() + REOPEN_WINDOW_MS) : null,
@@ -207,30 +211,28 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 		},
 
 		/** Ideas a consultation concerns, for its page (hidden ones left out). */
-		proposalsOf(c: ConsultationRow) {
-			return db
+		async proposalsOf(c: ConsultationRow) {
+			const rows = await db()
 				.select({ id: proposals.id, title: proposals.title })
 				.from(consultationProposals)
 				.innerJoin(proposals, eq(proposals.id, consultationProposals.proposalId))
 				.where(and(eq(consultationProposals.consultationId, c.id), isNull(proposals.hiddenAt)))
-				.orderBy(asc(proposals.title))
-				.all()
-				.map((p) => ({ ...p, href: c.spaceType === 'residence' ? `/r/${c.spaceId}/board/p/${p.id}` : null }));
+				.orderBy(asc(proposals.title), asc(proposals.id));
+			return rows.map((p) => ({ ...p, href: c.spaceType === 'residence' ? `/r/${c.spaceId}/board/p/${p.id}` : null }));
 		},
 
 		/** Votes about an idea, for the proposal page: the link back from the idea to its votes. */
-		votesAbout(actor: Actor | null, proposalId: string) {
-			const p = db.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)).get();
+		async votesAbout(actor: Actor | null, proposalId: string) {
+			const p = await first(db().select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)));
 			if (!p) throw notFound();
 			authorize(actor, 'space.view', { type: p.spaceType, id: p.spaceId });
-			return db
+			const rows = await db()
 				.select({ id: consultations.id, question: consultations.question, status: consultations.status, closesAt: consultations.closesAt })
 				.from(consultationProposals)
 				.innerJoin(consultations, eq(consultations.id, consultationProposals.consultationId))
 				.where(eq(consultationProposals.proposalId, proposalId))
-				.orderBy(asc(consultations.createdAt))
-				.all()
-				.map((v) => ({ ...v, href: `/c/${v.id}` }));
+				.orderBy(asc(consultations.createdAt), asc(consultations.id));
+			return rows.map((v) => ({ ...v, href: `/c/${v.id}` }));
 		}
 	};
 }

@@ -2,18 +2,18 @@
  * Opening and closing: by hand, or when a scheduled time has come. Closing freezes the result,
  * counted from the ballots on disk, and records the decision.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { MOTION_ID, statusAt } from '$lib/domain/consultations';
 import { roomForSpace } from '$lib/realtime/events';
 import { turnoutOf } from '$lib/domain/electorate';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { count, type CountResult } from '$lib/domain/voting';
-import { transaction } from '../../db';
-import { consultations, decisions } from '../../db/schema';
-import { audit } from '../audit';
+import { first } from '../../db/data';
+import type { decisions } from '../../db/schema';
+import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
-import { consultationRef, idSchema, optionsOf, spaceOf, storedBallots, type ConsultationRow, type Context } from './context';
+import { consultationRef, idSchema, spaceOf, storedBallots, type ConsultationRow, type Context } from './context';
 import type { Tallies } from './tallies';
 
 export function requireOpen(c: ConsultationRow) {
@@ -26,24 +26,30 @@ function outcomeOf(result: CountResult, labels: Map<string, string>, quorumMet: 
 	return { adopted, outcome };
 }
 
-/** `drain` writes the votes still waiting in the ballot box, so that the close counts them. */
-export function createScheduling(ctx: Context, tallies: Tallies, drain: (consultationId: string) => void) {
-	const { db, clock, ids, bus, configOf } = ctx;
+type DecisionRow = typeof decisions.$inferSelect;
 
-	const stored = (id: string): ConsultationRow => {
-		const row = db.select().from(consultations).where(eq(consultations.id, id)).get();
+/**
+ * `drain` writes the votes still waiting in the ballot box, so that the close counts them;
+ * `afterSecretClose` is the engine's clean-up once a secret consultation's ballots are final.
+ */
+export function createScheduling(ctx: Context, tallies: Tallies, drain: (consultationId: string) => Promise<void>, afterSecretClose: () => Promise<void> = async () => {}) {
+	const { data, clock, ids, bus, configOf } = ctx;
+	const { consultations, decisions } = data.t;
+
+	const stored = async (id: string): Promise<ConsultationRow> => {
+		const row = await first(data.db.select().from(consultations).where(eq(consultations.id, id)));
 		if (!row) throw notFound();
 		return row;
 	};
 
 	/** For writes (a vote, a proxy, opening or closing by hand): applies a due transition first. */
-	function load(id: string): ConsultationRow {
-		return settle(stored(id));
+	async function load(id: string): Promise<ConsultationRow> {
+		return settle(await stored(id));
 	}
 
 	/** For reads (pages, exports): the row as of now, nothing written. */
-	function read(id: string): ConsultationRow {
-		return asOfNow(stored(id));
+	async function read(id: string): Promise<ConsultationRow> {
+		return asOfNow(await stored(id));
 	}
 
 	/**
@@ -51,40 +57,45 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 	 * its dates but not yet frozen by the scheduler, it shows the result counted from the ballots on
 	 * disk, as the scheduler will freeze it.
 	 */
-	function asOfNow(c: ConsultationRow): ConsultationRow {
+	async function asOfNow(c: ConsultationRow): Promise<ConsultationRow> {
 		const status = statusAt(c, clock.now());
 		if (status === c.status) return c;
 		const openedAt = c.openedAt ?? c.opensAt;
 		if (status === 'open') return { ...c, status, openedAt };
-		const result = count({ ...configOf(c, optionsOf(db, c.id)), ballots: storedBallots(db, c.id) });
+		const result = count({ ...(await configOf(c)), ballots: await storedBallots(data, c.id) });
 		return { ...c, status, openedAt, closedAt: c.closesAt, result };
 	}
 
 	/** Writes a scheduled opening or closing whose time has come (the scheduler, and write paths). */
-	function settle(c: ConsultationRow): ConsultationRow {
+	async function settle(c: ConsultationRow): Promise<ConsultationRow> {
 		const target = statusAt(c, clock.now());
 		let row = c;
 		// Opened and closed while nobody looked: it still opened, then closes with no vote.
-		if (target !== 'draft' && row.status === 'draft') row = openNow(row, null);
-		if (target === 'closed' && row.status === 'open') row = closeNow(row, null);
+		if (target !== 'draft' && row.status === 'draft') row = await openNow(row, null);
+		if (target === 'closed' && row.status === 'open') row = await closeNow(row, null);
 		return row;
 	}
 
-	function openNow(c: ConsultationRow, actorId: string | null): ConsultationRow {
+	async function openNow(c: ConsultationRow, actorId: string | null): Promise<ConsultationRow> {
 		const now = clock.now();
-		const row = transaction(db, (tx) => {
-			tx.update(consultations).set({ status: 'open', openedAt: now }).where(and(eq(consultations.id, c.id), eq(consultations.status, 'draft'))).run();
-			audit(tx, now, actorId, 'consultation.opened', { type: 'consultation', id: c.id });
-			return tx.select().from(consultations).where(eq(consultations.id, c.id)).get()!;
+		const row = await data.write(async (tx) => {
+			const opened = await tx
+				.update(consultations)
+				.set({ status: 'open', openedAt: now })
+				.where(and(eq(consultations.id, c.id), eq(consultations.status, 'draft')))
+				.returning({ id: consultations.id });
+			// Opened meanwhile (the scheduler on another node): said once.
+			if (opened.length) await logAudit(data, now, actorId, 'consultation.opened', { type: 'consultation', id: c.id });
+			return (await first(tx.select().from(consultations).where(eq(consultations.id, c.id))))!;
 		});
-		tallies.publish(row);
+		await tallies.publish(row);
 		return row;
 	}
 
 	/** The decision a closed consultation records (written by closeNow; shown as of now before the scheduler wrote it). */
-	function decisionOf(closed: ConsultationRow & { result: CountResult }, actorId: string | null): typeof decisions.$inferSelect {
-		const config = configOf(closed, optionsOf(db, closed.id));
-		const turnout = turnoutOf(closed, tallies.buildState(closed));
+	async function decisionOf(closed: ConsultationRow & { result: CountResult }, actorId: string | null): Promise<DecisionRow> {
+		const config = await configOf(closed);
+		const turnout = turnoutOf(closed, await tallies.buildState(closed));
 		const labels = new Map(config.options.map((o) => [o.id, o.label]));
 		const { adopted, outcome } = outcomeOf(closed.result, labels, turnout.quorum.met);
 		return {
@@ -106,38 +117,43 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 	}
 
 	/** A closed consultation's decision: as recorded, or (closed by its dates, not yet frozen) as it will be. */
-	function decisionAsOfNow(c: ConsultationRow): typeof decisions.$inferSelect | null {
-		const recorded = db.select().from(decisions).where(eq(decisions.consultationId, c.id)).get();
+	async function decisionAsOfNow(c: ConsultationRow): Promise<DecisionRow | null> {
+		const recorded = await first(data.db.select().from(decisions).where(eq(decisions.consultationId, c.id)));
 		if (recorded || c.status !== 'closed' || !c.result) return recorded ?? null;
 		return decisionOf({ ...c, result: c.result }, null);
 	}
 
-	function closeNow(c: ConsultationRow, actorId: string | null): ConsultationRow {
-		drain(c.id);
+	async function closeNow(c: ConsultationRow, actorId: string | null): Promise<ConsultationRow> {
+		await drain(c.id);
 		const now = clock.now();
-		const config = configOf(c, optionsOf(db, c.id));
+		const config = await configOf(c);
 		let decisionId = '';
-		const row = transaction(db, (tx) => {
+		const row = await data.write(async (tx) => {
+			// Closed meanwhile (the scheduler on another node, or a close by hand): nothing to write again.
+			const current = await first(tx.select({ status: consultations.status }).from(consultations).where(eq(consultations.id, c.id)));
+			if (current?.status === 'closed') return null;
 			// The frozen result is counted from the ballots on disk, not from the in-memory tally.
-			const result = count({ ...config, ballots: storedBallots(tx, c.id) });
+			const result = count({ ...config, ballots: await storedBallots(data, c.id) });
 			const closed = { ...c, status: 'closed' as const, closedAt: now, result };
-			tx.update(consultations).set({ status: 'closed', closedAt: now, result }).where(eq(consultations.id, c.id)).run();
+			await tx.update(consultations).set({ status: 'closed', closedAt: now, result }).where(eq(consultations.id, c.id));
 			// A vote reopened and closed again rewrites its decision (follow-ups point at the same row).
-			const { id: newId, ...decision } = decisionOf(closed, actorId);
-			tx.insert(decisions).values({ id: newId, ...decision }).onConflictDoUpdate({ target: decisions.consultationId, set: decision }).run();
-			decisionId = tx.select({ id: decisions.id }).from(decisions).where(eq(decisions.consultationId, c.id)).get()!.id;
-			audit(tx, now, actorId, 'consultation.closed', { type: 'consultation', id: c.id }, { winners: result.winners, valid: result.valid, invalid: result.invalid });
+			const { id: newId, ...decision } = await decisionOf(closed, actorId);
+			await tx.insert(decisions).values({ id: newId, ...decision }).onConflictDoUpdate({ target: decisions.consultationId, set: decision });
+			decisionId = (await first(tx.select({ id: decisions.id }).from(decisions).where(eq(decisions.consultationId, c.id))))!.id;
+			await logAudit(data, now, actorId, 'consultation.closed', { type: 'consultation', id: c.id }, { winners: result.winners, valid: result.valid, invalid: result.invalid });
 			return closed;
 		});
+		if (!row) return stored(c.id);
 		tallies.drop(c.id);
-		tallies.publish(row);
+		await tallies.publish(row);
 		// For the decision register (and anyone following decisions): after commit, once.
 		bus.publish(roomForSpace(c.spaceType, c.spaceId), 'consultation.closed', { consultationId: c.id, spaceKey: `${c.spaceType}:${c.spaceId}`, decisionId, closedAt: now.toISOString(), reopened: !!c.reopenedAt });
+		if (c.secrecy === 'secret') await afterSecretClose();
 		return row;
 	}
 
-	function manageable(actor: Actor | null, id: string) {
-		const c = load(parse(idSchema, id));
+	async function manageable(actor: Actor | null, id: string) {
+		const c = await load(parse(idSchema, id));
 		authorize(actor, 'consultation.manage', spaceOf(c));
 		return c;
 	}
@@ -149,24 +165,24 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 		decisionAsOfNow,
 		manageable,
 		api: {
-			open(actor: Actor | null, input: unknown) {
+			async open(actor: Actor | null, input: unknown) {
 				const { consultationId } = parse(consultationRef, input);
-				const c = manageable(actor, consultationId);
+				const c = await manageable(actor, consultationId);
 				if (c.status !== 'draft') throw new UserError('votes.error.alreadyOpen', {}, 409);
-				openNow(c, actor!.id);
+				await openNow(c, actor!.id);
 			},
 
-			close(actor: Actor | null, input: unknown) {
+			async close(actor: Actor | null, input: unknown) {
 				const { consultationId } = parse(consultationRef, input);
-				const c = manageable(actor, consultationId);
+				const c = await manageable(actor, consultationId);
 				requireOpen(c);
-				return closeNow(c, actor!.id).result;
+				return (await closeNow(c, actor!.id)).result;
 			},
 
 			/** Applies due openings and closings (so a close is announced live even if nobody is looking): the scheduler's job. */
-			sweep() {
-				const due = db.select().from(consultations).where(inArray(consultations.status, ['draft', 'open'])).all();
-				for (const c of due) settle(c);
+			async sweep() {
+				const due = await data.db.select().from(consultations).where(inArray(consultations.status, ['draft', 'open'])).orderBy(asc(consultations.createdAt), asc(consultations.id));
+				for (const c of due) await settle(c);
 			}
 		}
 	};

@@ -6,7 +6,7 @@ import { proxyCollegeAllowed } from '$lib/domain/meetings/proxies';
 import { votingRoles } from '$lib/domain/electorate';
 import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { ConsultationStatus } from '$lib/realtime/vote-events';
-import { ballots, bodies, consultations, decisions, memberships, participations, proposals, residences, users, voteProxies } from '../../db/schema';
+import { first } from '../../db/data';
 import { photoDir } from '../../uploads/photos';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -30,25 +30,25 @@ export function createViews(
 	lifecycle: Pick<Lifecycle, 'lifecycleOf' | 'proposalsOf' | 'editable'>,
 	uploadDir: () => string
 ) {
-	const { db, configOf, collegesOf, participationOf } = ctx;
+	const { data, configOf, collegesOf, participationOf } = ctx;
+	const { ballots, bodies, consultations, decisions, memberships, participations, proposals, residences, users, voteProxies } = data.t;
+	const db = () => data.db;
 
-	function spaceName(space: SpaceRef): string {
-		if (space.type === 'residence') return db.select({ name: residences.name }).from(residences).where(eq(residences.id, space.id)).get()?.name ?? '';
-		if (space.type === 'body') return db.select({ name: bodies.name }).from(bodies).where(eq(bodies.id, space.id)).get()?.name ?? '';
+	async function spaceName(space: SpaceRef): Promise<string> {
+		if (space.type === 'residence') return (await first(db().select({ name: residences.name }).from(residences).where(eq(residences.id, space.id))))?.name ?? '';
+		if (space.type === 'body') return (await first(db().select({ name: bodies.name }).from(bodies).where(eq(bodies.id, space.id))))?.name ?? '';
 		return '';
 	}
 
 	/** Options as voters see them; a linked idea's photo stands for the option (e.g. a bench model). */
-	function publicOptions(c: ConsultationRow, opts: OptionRow[]) {
+	async function publicOptions(c: ConsultationRow, opts: OptionRow[]) {
 		const linked = opts.map((o) => o.proposalId).filter((x): x is string => !!x);
 		const withPhoto = new Set(
 			linked.length
-				? db
+				? (await db()
 						.select({ id: proposals.id })
 						.from(proposals)
-						.where(and(inArray(proposals.id, linked), isNotNull(proposals.photo), isNull(proposals.hiddenAt)))
-						.all()
-						.map((p) => p.id)
+						.where(and(inArray(proposals.id, linked), isNotNull(proposals.photo), isNull(proposals.hiddenAt)))).map((p) => p.id)
 				: []
 		);
 		return opts.map((o) => ({
@@ -66,39 +66,40 @@ export function createViews(
 	}
 
 	/** The body's rule on proxies between colleges (as it is now; true before the rule existed). */
-	const acrossColleges = (bodyId: string) => db.select({ across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, bodyId)).get()?.across ?? true;
+	const acrossColleges = async (bodyId: string) => (await first(db().select({ across: bodies.proxiesAcrossColleges }).from(bodies).where(eq(bodies.id, bodyId))))?.across ?? true;
 
-	function userName(id: string) {
-		return db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).get()?.name ?? '';
+	async function userName(id: string) {
+		return (await first(db().select({ name: users.displayName }).from(users).where(eq(users.id, id))))?.name ?? '';
 	}
 
 	return {
 		/** Consultations of a space, newest first, with whether the actor (or her household) took part. */
-		list(actor: Actor | null, space: SpaceRef) {
+		async list(actor: Actor | null, space: SpaceRef) {
 			authorize(actor, 'space.view', space);
-			const rows = db
+			const stored = await db()
 				.select()
 				.from(consultations)
 				.where(and(eq(consultations.spaceType, space.type), eq(consultations.spaceId, space.id)))
-				.all()
-				.map(asOfNow)
-				.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+				.orderBy(asc(consultations.createdAt), asc(consultations.id));
+			const rows: ConsultationRow[] = [];
+			for (const r of stored) rows.push(await asOfNow(r));
+			rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 			const mine = rows.length
 				? new Set(
-						db
-							.select({ id: participations.consultationId })
-							.from(participations)
-							.where(
-								and(
-									inArray(
-										participations.consultationId,
-										rows.map((r) => r.id)
-									),
-									eq(participations.userId, actor.id)
+						(
+							await db()
+								.select({ id: participations.consultationId })
+								.from(participations)
+								.where(
+									and(
+										inArray(
+											participations.consultationId,
+											rows.map((r) => r.id)
+										),
+										eq(participations.userId, actor.id)
+									)
 								)
-							)
-							.all()
-							.map((r) => r.id)
+						).map((r) => r.id)
 					)
 				: new Set<string>();
 			return {
@@ -118,35 +119,37 @@ export function createViews(
 		},
 
 		/** Everything the vote screen needs for this person. `secret` comes from her cookie or typed code. */
-		view(actor: Actor | null, id: string, secret?: string) {
-			const c = read(parse(idSchema, id));
+		async view(actor: Actor | null, id: string, secret?: string) {
+			const c = await read(parse(idSchema, id));
 			const space = spaceOf(c);
 			authorize(actor, 'space.view', space);
-			const opts = optionsOf(db, c.id);
-			const config = configOf(c, opts);
+			const opts = await optionsOf(data, c.id);
+			const config = await configOf(c, opts);
 			let eligibleError: string | null = null;
 			let elig: Eligible | null = null;
 			try {
-				elig = eligibility(actor.id, actor, c);
+				elig = await eligibility(actor.id, actor, c);
 			} catch (e) {
 				if (!(e instanceof UserError)) throw e;
 				eligibleError = e.code;
 			}
 			const code = secret ? secretSchema.safeParse(secret) : undefined;
 			const cleanSecret = code?.success ? code.data : undefined;
-			const p = elig ? participationOf(db, c.id, elig.electorKey) : undefined;
-			const mineBallot = p && p.userId === actor.id ? ballotOf(db, c, p, cleanSecret) : undefined;
-			const household = p && p.userId !== actor.id ? { at: p.at, by: userName(p.userId) } : null;
-			const proxies = c.spaceType === 'body' ? proxyFor(c, actor.id) : [];
-			const across = c.spaceType === 'body' && acrossColleges(c.spaceId);
+			const p = elig ? await participationOf(c.id, elig.electorKey) : undefined;
+			const mineBallot = p && p.userId === actor.id ? await ballotOf(c, p, cleanSecret) : undefined;
+			const household = p && p.userId !== actor.id ? { at: p.at, by: await userName(p.userId) } : null;
+			const proxies = c.spaceType === 'body' ? await proxyFor(c, actor.id) : [];
+			const across = c.spaceType === 'body' && (await acrossColleges(c.spaceId));
 			const holders =
 				c.spaceType === 'body' && elig && !p
-					? db
-							.select({ id: users.id, name: users.displayName, collegeId: memberships.collegeId })
-							.from(memberships)
-							.innerJoin(users, eq(users.id, memberships.userId))
-							.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles('body'))))
-							.all()
+					? (
+							await db()
+								.select({ id: users.id, name: users.displayName, collegeId: memberships.collegeId })
+								.from(memberships)
+								.innerJoin(users, eq(users.id, memberships.userId))
+								.where(and(eq(memberships.spaceType, 'body'), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles('body'))))
+								.orderBy(asc(memberships.createdAt), asc(memberships.id))
+						)
 							.filter((u, i, all) => u.id !== actor.id && all.findIndex((x) => x.id === u.id) === i)
 							// Only those the body's college rule lets her choose (`giveProxy` decides; this list follows it).
 							.filter((u) => proxyCollegeAllowed(across, elig.collegeId, u.collegeId))
@@ -154,13 +157,16 @@ export function createViews(
 					: [];
 			const myProxy =
 				c.spaceType === 'body'
-					? (db
-							.select({ holderId: voteProxies.holderId, name: users.displayName })
-							.from(voteProxies)
-							.innerJoin(users, eq(users.id, voteProxies.holderId))
-							.where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.giverId, actor.id)))
-							.get() ?? null)
+					? ((await first(
+							db()
+								.select({ holderId: voteProxies.holderId, name: users.displayName })
+								.from(voteProxies)
+								.innerJoin(users, eq(users.id, voteProxies.holderId))
+								.where(and(eq(voteProxies.consultationId, c.id), eq(voteProxies.giverId, actor.id)))
+						)) ?? null)
 					: null;
+			const proxiesVoted = [];
+			for (const x of proxies) proxiesVoted.push({ ...x, voted: !!(await participationOf(c.id, `u:${x.giverId}`)) });
 			return {
 				consultation: {
 					id: c.id,
@@ -183,8 +189,8 @@ export function createViews(
 					closedAt: c.closedAt,
 					quorum: c.quorum
 				},
-				space: { ...space, name: spaceName(space) },
-				options: publicOptions(c, opts),
+				space: { ...space, name: await spaceName(space) },
+				options: await publicOptions(c, opts),
 				motion: c.method === 'yes-no-abstain' ? { id: MOTION_ID, label: c.question } : null,
 				can: {
 					vote: !eligibleError && c.status === 'open' && !household,
@@ -198,7 +204,7 @@ export function createViews(
 							at: p.at,
 							updatedAt: p.updatedAt,
 							channel: p.channel,
-							castBy: p.castBy === actor.id ? null : userName(p.castBy),
+							castBy: p.castBy === actor.id ? null : await userName(p.castBy),
 							confirmedAt: p.confirmedAt,
 							ballot: mineBallot ? mineBallot.content : null,
 							needsCode: c.secrecy === 'secret' && !mineBallot
@@ -207,43 +213,43 @@ export function createViews(
 				/** Her vote is in the ballot box and not yet written (a secret vote waits for its group). */
 				pending: !!elig && box.isPending(c.id, elig.electorKey),
 				household,
-				proxies: proxies.map((x) => ({ ...x, voted: !!participationOf(db, c.id, `u:${x.giverId}`) })),
+				proxies: proxiesVoted,
 				proxyHolders: holders,
 				/** The body's rule: proxies only within one's college (the list above already follows it). */
 				proxiesWithinCollege: c.spaceType === 'body' && !across,
 				myProxy,
 				/** A vote staff recorded for her: waiting for her word, or how it was settled. */
-				assisted: assistedFor(actor, c.id),
-				unconfirmed: apart(c),
-				lifecycle: lifecycle.lifecycleOf(c),
-				editable: can(actor, 'consultation.manage', space) && lifecycle.editable(c),
+				assisted: await assistedFor(actor, c.id),
+				unconfirmed: await apart(c),
+				lifecycle: await lifecycle.lifecycleOf(c),
+				editable: can(actor, 'consultation.manage', space) && (await lifecycle.editable(c)),
 				/** Ideas of the board this vote concerns (links to their pages). */
-				about: lifecycle.proposalsOf(c),
-				live: snapshot(c)
+				about: await lifecycle.proposalsOf(c),
+				live: await snapshot(c)
 			};
 		},
 
 		/** Results page: the result when visible, turnout, quorum, the decision once closed. */
-		results(actor: Actor | null, id: string) {
-			const c = read(parse(idSchema, id));
+		async results(actor: Actor | null, id: string) {
+			const c = await read(parse(idSchema, id));
 			const space = spaceOf(c);
 			authorize(actor, 'space.view', space);
-			const opts = optionsOf(db, c.id);
-			const config = configOf(c, opts);
-			const decision = decisionAsOfNow(c);
+			const opts = await optionsOf(data, c.id);
+			const config = await configOf(c, opts);
+			const decision = await decisionAsOfNow(c);
 			const visible = resultsVisible(c);
 			// Public consultations: members see who voted what (not for batches, which are anonymous).
 			const named =
 				c.secrecy === 'public' && visible && can(actor, 'space.members', space)
-					? db
+					? await db()
 							.select({ name: users.displayName, content: ballots.content, channel: participations.channel })
 							.from(ballots)
 							.innerJoin(participations, eq(participations.id, ballots.participationId))
 							.innerJoin(users, eq(users.id, participations.userId))
 							.where(eq(ballots.consultationId, c.id))
-							.orderBy(asc(users.displayName))
-							.all()
+							.orderBy(asc(users.displayName), asc(ballots.id))
 					: [];
+			const colleges = await collegesOf(c);
 			return {
 				consultation: {
 					id: c.id,
@@ -260,32 +266,32 @@ export function createViews(
 					budget: c.budget,
 					dots: c.dots
 				},
-				space: { ...space, name: spaceName(space) },
+				space: { ...space, name: await spaceName(space) },
 				options: config.options.map((o) => ({ id: o.id, label: o.label, cost: o.cost ?? null })),
 				grades: config.grades ?? null,
-				colleges: (config.colleges ?? []).map((k) => ({ ...k, name: collegesOf(c)?.find((x) => x.id === k.id)?.name ?? k.id })),
-				live: snapshot(c),
+				colleges: (config.colleges ?? []).map((k) => ({ ...k, name: colleges?.find((x) => x.id === k.id)?.name ?? k.id })),
+				live: await snapshot(c),
 				decision: decision ? { id: decision.id, outcome: decision.outcome, adopted: decision.adopted, quorumMet: decision.quorumMet, decidedAt: decision.decidedAt } : null,
 				named,
-				unconfirmed: apart(c),
-				lifecycle: lifecycle.lifecycleOf(c),
+				unconfirmed: await apart(c),
+				lifecycle: await lifecycle.lifecycleOf(c),
 				can: { manage: can(actor, 'consultation.manage', space), recordOnBehalf: can(actor, 'vote.recordOnBehalf', space) }
 			};
 		},
 
 		/** File of an option's photo, for members of the consultation's space only. */
-		photoPath(actor: Actor | null, consultationId: string, optionId: string): string {
-			const c = read(parse(idSchema, consultationId));
+		async photoPath(actor: Actor | null, consultationId: string, optionId: string): Promise<string> {
+			const c = await read(parse(idSchema, consultationId));
 			authorize(actor, 'space.view', spaceOf(c));
-			const o = optionsOf(db, c.id).find((x) => x.id === optionId);
+			const o = (await optionsOf(data, c.id)).find((x) => x.id === optionId);
 			if (!o?.photo) throw notFound();
 			return join(photoDir(uploadDir()), o.photo);
 		},
 
 		/** Closed consultations of a space, as decisions (the public register will build on this). */
-		decisions(actor: Actor | null, space: SpaceRef) {
+		async decisions(actor: Actor | null, space: SpaceRef) {
 			authorize(actor, 'space.view', space);
-			return db
+			return db()
 				.select({
 					id: decisions.id,
 					consultationId: decisions.consultationId,
@@ -298,7 +304,7 @@ export function createViews(
 				})
 				.from(decisions)
 				.where(and(eq(decisions.spaceType, space.type), eq(decisions.spaceId, space.id)))
-				.all();
+				.orderBy(asc(decisions.decidedAt), asc(decisions.id));
 		}
 	};
 }

@@ -118,7 +118,7 @@ describe('practice sessions', () => {
 		app.services.collab.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
 		const vote = db.select().from(consultations).where(eq(consultations.spaceId, first.spaceId)).get()!;
 		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${first.spaceId}`, ['facilitator']]]) };
-		app.services.consultations.open(facilitator, { consultationId: vote.id });
+		await app.services.consultations.open(facilitator, { consultationId: vote.id });
 		const during = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
 		expect(during).not.toEqual(before);
 

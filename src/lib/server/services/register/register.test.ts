@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
 	await app.services.settled();
-	app.close();
+	await app.close();
 });
 
 async function code(fn: () => Promise<unknown>) {

@@ -4,9 +4,9 @@ import { editActions } from '$lib/server/votes/routes';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
-	guarded(event, () => {
+	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const view = services.consultations.view(user, event.params.cid);
+		const view = await services.consultations.view(user, event.params.cid);
 		if (!view.can.manage) error(403, { message: 'forbidden', code: 'forbidden' });
 		return { ...view };
 	});

@@ -27,7 +27,7 @@ export const load: PageServerLoad = (event) =>
 			plan: await planFor(event, view.residenceId),
 			pin: event.locals.services.collab.pinOf(view.card.id),
 			/** Votes about this idea (as an answer or as their subject): links to them. */
-			votes: event.locals.services.consultations.votesAbout(event.locals.user, view.card.id),
+			votes: await event.locals.services.consultations.votesAbout(event.locals.user, view.card.id),
 			me: event.locals.user!.id,
 			voice: await event.locals.services.voice.list(event.locals.user, { type: 'proposal', id: view.card.id })
 		};
