@@ -93,7 +93,7 @@ describe('practice sessions', () => {
 		expect((await practice().session(await now(julien), id)).run!.status).toBe('paused');
 		await practice().resume(await now(trainer), id);
 		await board.comment(await now(amina), { proposalId: pid, body: 'Après la pause' });
-		app.services.consultations.open(await now(julien), { consultationId: vote.id });
+		await app.services.consultations.open(await now(julien), { consultationId: vote.id });
 		// Only the trainer pauses.
 		await expect(async () => practice().pause(await now(julien), id)).rejects.toThrow(ForbiddenError);
 	});
@@ -174,8 +174,8 @@ describe('practice sessions', () => {
 		await practice().step(await now(trainer), id, { stepKey: 'priorite' });
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
 		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${run.spaceId}`, ['facilitator']]]) };
-		app.services.consultations.open(facilitator, { consultationId: vote.id });
-		const option = app.services.consultations.view(await now(julien), vote.id).options[0]!;
+		await app.services.consultations.open(facilitator, { consultationId: vote.id });
+		const option = (await app.services.consultations.view(await now(julien), vote.id)).options[0]!;
 		app.clock.advance(30_000);
 		await app.services.consultations.cast(await now(julien), { consultationId: vote.id, ballot: { choice: option.id } });
 		app.clock.advance(30_000);
@@ -236,10 +236,10 @@ describe('practice sessions', () => {
 
 		// The chair opens the prepared vote; Amina votes for: the watchers see the turnout only while it is open.
 		const vote = app.services.deps.db.select().from(consultations).where(eq(consultations.spaceId, run.spaceId)).get()!;
-		app.services.consultations.open(await now(julien), { consultationId: vote.id });
+		await app.services.consultations.open(await now(julien), { consultationId: vote.id });
 		await app.services.consultations.cast(await now(amina), { consultationId: vote.id, ballot: { position: 'for' } });
 		expect((await practice().watch(await now(trainer), id)).votes[0]).toMatchObject({ status: 'open', turnout: 1, rows: [] });
-		app.services.consultations.close(await now(julien), { consultationId: vote.id });
+		await app.services.consultations.close(await now(julien), { consultationId: vote.id });
 		expect((await practice().watch(await now(trainer), id)).votes[0]!.rows.map((r) => [r.label, r.count])).toEqual([['yes', 1], ['no', 0], ['abstain', 0]]);
 
 		const view = await practice().watch(await now(trainer), id);
