@@ -1,14 +1,16 @@
 /** A residence with `n` tenants (one per household) and an open secret consultation, for ballot-box tests. */
 import { createResidence, createUser, type TestApp } from '$lib/server/testing';
-import { households } from '$lib/server/db/schema';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { existsSync, readFileSync } from 'node:fs';
 
 /** `extra`: more settings of the consultation (secrecy, assisted-vote cap…). */
 export async function secretVote(app: TestApp, n: number, svc = app.services.consultations, extra: Record<string, unknown> = {}) {
 	const { residence } = await createResidence(app, [{ name: 'Bâtiment A', dwellings: n }]);
 	const space = { type: 'residence' as const, id: residence.id };
-	const homes = app.services.deps.db.select().from(households).where(eq(households.residenceId, residence.id)).all();
+	// Through the async handle: the fixture serves both engines.
+	const { data } = app.services.deps;
+	const { households } = data.t;
+	const homes = await data.db.select().from(households).where(eq(households.residenceId, residence.id)).orderBy(asc(households.label), asc(households.id));
 	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
 	const voters = [];
 	for (let i = 0; i < n; i++) voters.push(await createUser(app, { displayName: `Voisin ${i}`, householdId: homes[i]!.id, roles: [{ ...space, role: 'tenant' }] }));

@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, ballots, participations } from '$lib/server/db/schema';
 import { createConsultationsService } from '$lib/server/services/consultations';
-import { createTestApp, type TestApp } from '$lib/server/testing';
+import { createTestApp, createTestAppOn, createUser, testEngines, type TestApp } from '$lib/server/testing';
 import { secretVote, walCommits } from './fixture';
 
 let app: TestApp;
@@ -84,11 +84,19 @@ describe('secret ballot box on disk', () => {
 		for (const b of db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()) expect(main.includes(b.tokenHash!, 0, 'latin1')).toBe(true);
 		await svc.flushBallotBox();
 	});
+});
+
+// The group's per-vote checks on both engines (on PostgreSQL the unit is SERIALIZABLE and may run again).
+describe.each(testEngines)('secret ballot box groups on %s', (engine) => {
+	let app: TestApp;
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+	});
+	afterEach(() => app.close());
 
 	it('two members of one household in the same group: the first counts, the second is told, the others commit', async () => {
 		const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: { groupSize: K, windowMs: 20, tallyEveryMs: 20 } });
 		const s = await secretVote(app, K, svc);
-		const { createUser } = await import('$lib/server/testing');
 		const partner = await createUser(app, { displayName: 'Conjoint', householdId: s.homes[0]!.id, roles: [{ ...s.space, role: 'tenant' }] });
 		const results = await Promise.allSettled([
 			svc.cast(s.voters[0]!, { consultationId: s.id, ballot: { choice: s.options[0]! } }),
@@ -97,7 +105,7 @@ describe('secret ballot box on disk', () => {
 		]);
 		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', ...s.voters.slice(1).map(() => 'fulfilled')]);
 		expect(String((results[1] as PromiseRejectedResult).reason.code)).toMatch(/votes\.error\.household/);
-		expect(app.services.deps.db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()).toHaveLength(K);
+		expect(await app.services.deps.data.db.select().from(app.services.deps.data.t.ballots).where(eq(app.services.deps.data.t.ballots.consultationId, s.id))).toHaveLength(K);
 		await svc.flushBallotBox();
 	});
 });
