@@ -88,6 +88,24 @@ export class Tracker {
 		}
 	}
 
+	/**
+	 * For clients in other processes (board-clients.ts): `parts` of them (constructor's `clients`)
+	 * each report once when all of their sockets have the actor's k-th action, at `end` (this
+	 * process's performance.now() clock); the action is done at the last report.
+	 */
+	complete(actorId: string, k: number, end: number) {
+		const actor = this.#actorIndex.get(actorId);
+		if (actor === undefined) return;
+		const action = this.#byActor[actor]![k];
+		if (!action || action.state !== 'pending') return;
+		action.end = Math.max(action.end, end);
+		action.remaining--;
+		if (action.remaining === 0) {
+			action.state = 'done';
+			this.inflight--;
+		}
+	}
+
 	/** Actions start in order, so the oldest pending one is at the head of the queue. */
 	expire(now: number) {
 		while (this.#head < this.#queue.length) {

@@ -7,29 +7,34 @@
  * socket.io room fan-out. Latency = from just before the service call to the moment the LAST of the
  * N clients has received the matching `proposal.updated` event.
  *
- * Baseline: the same N clients on a bare socket.io server (no auth, no database, no connection state
- * recovery), the server emitting a `proposal.updated` of the same shape to one room at the same rate.
- * The ratio says what the app adds on top of socket.io's own fan-out.
+ * The clients live in P child processes (board-clients.ts; BENCH_BOARD_PROCS, 2 by default), so the
+ * server process keeps the core the clients do not use; each child reports when all of its sockets
+ * have an action, with one clock for the whole machine.
  *
- * Everything (server, database and the N clients) runs in ONE Node process, so the figures include
- * the clients' own decoding work, which competes with the server for the same event loop: N members
- * at one action a second make N² deliveries a second to decode here, which real browsers would share
- * out. When the machine cannot keep up, slots more than a second late are dropped and counted, and an
- * action not seen by every client within 10 s counts as timed out, so the achieved rate is reported
- * next to the latencies rather than hidden in them.
+ * Baseline: the same N clients, in child processes the same way, on a bare socket.io server in this
+ * process (no auth, no database, no connection state recovery), the server emitting a
+ * `proposal.updated` of the same shape (a real card captured from the app run) to one room at the
+ * same rate. The ratio says what the app adds on top of socket.io's own fan-out.
  *
- *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 npx tsx src/bench/board.ts
+ * N members at one action a second make N² deliveries a second for the clients to decode. When the
+ * machine cannot keep up, slots more than a second late are dropped and counted, and an action not
+ * seen by every client within 10 s counts as timed out, so the achieved rate is reported next to the
+ * latencies rather than hidden in them.
+ *
+ *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 npx tsx src/bench/board.ts
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Server } from 'socket.io';
-import type { BoardCard } from '../lib/realtime/board-events';
+import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
 import type { ServerToClientEvents } from '../lib/realtime/events';
 import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
-import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, openClients, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, until, WAVE, withTimeout, type Client, type LoadResult } from './board-load';
+import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, withTimeout, type LoadResult } from './board-load';
 
 export interface BenchResult {
 	name: string;
@@ -37,77 +42,134 @@ export interface BenchResult {
 	unit: string;
 }
 
+const PROCS = envNumbers('BENCH_BOARD_PROCS', [2])[0]!;
+
+type ChildMessage =
+	| { type: 'ready'; settled: boolean }
+	| { type: 'joined' }
+	| { type: 'error'; message: string }
+	| { type: 'sample'; card: BoardCard }
+	| { type: 'done'; items: [string, number, number][] };
+
+/** The members' sockets, spread over child processes (board-clients.ts). */
+class Members {
+	readonly #children: ChildProcess[] = [];
+	tracker: Tracker | null = null;
+	sample: BoardCard | null = null;
+
+	get parts() {
+		return this.#children.length;
+	}
+
+	/** Resolves once every child has its sockets connected (and joined, with presence settled, for the app run). */
+	async open(url: string, residenceId: string | null, cookies: (string | null)[]): Promise<boolean> {
+		const share = Math.ceil(cookies.length / PROCS);
+		const file = resolve(import.meta.dirname, 'board-clients.ts');
+		const ready: Promise<boolean>[] = [];
+		for (let p = 0; p < PROCS; p++) {
+			const part = cookies.slice(p * share, (p + 1) * share);
+			if (!part.length) continue;
+			const child = fork(file, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+			this.#children.push(child);
+			ready.push(
+				new Promise<boolean>((res, rej) => {
+					child.on('message', (m: ChildMessage) => {
+						if (m.type === 'ready') res(m.settled);
+						else if (m.type === 'error') rej(new Error(m.message));
+						else if (m.type === 'sample') this.sample ??= m.card;
+						else if (m.type === 'done') for (const [actorId, k, at] of m.items) this.tracker?.complete(actorId, k, at - performance.timeOrigin);
+					});
+					child.once('exit', (code) => rej(new Error(`member process exited (${code})`)));
+				})
+			);
+			child.send({ type: 'start', url, residenceId, cookies: part, total: cookies.length });
+		}
+		const settled = await withTimeout(Promise.all(ready), 2 * SETUP_TIMEOUT_MS, 'member processes');
+		return settled.every(Boolean);
+	}
+
+	close() {
+		for (const c of this.#children) {
+			c.removeAllListeners('exit');
+			if (c.connected) c.send({ type: 'stop' });
+		}
+	}
+}
 
 interface BoardRun extends LoadResult {
 	setupSeconds: number;
 	settled: boolean;
 	actorIds: string[];
 	sample: BoardCard | null;
+	/** From the service call to the event on the bus (all actions, warm-up included). */
+	publishP50: number;
+	publishP99: number;
+	/** Mean JSON size of a `proposal.updated` payload. */
+	payloadBytes: number;
 }
 
 async function runBoard(n: number, seconds: number): Promise<BoardRun> {
 	const app = createTestApp();
 	const server = await startRealtimeServer(app);
-	let clients: Client[] = [];
+	const members = new Members();
 	try {
 		const { residence } = await createResidence(app);
 		const space = { type: 'residence' as const, id: residence.id };
-		const members: SessionUser[] = [];
-		for (let i = 0; i < n; i++) members.push(await createUser(app, { displayName: `Membre ${i}`, roles: [{ ...space, role: 'tenant' }] }));
-		const cookies = await Promise.all(members.map((m) => sessionCookie(app, m.id)));
+		const users: SessionUser[] = [];
+		for (let i = 0; i < n; i++) users.push(await createUser(app, { displayName: `Membre ${i}`, roles: [{ ...space, role: 'tenant' }] }));
+		const cookies = await Promise.all(users.map((m) => sessionCookie(app, m.id)));
 		const proposals: string[] = [];
 		for (let i = 0; i < Math.min(PROPOSALS, n); i++)
-			proposals.push((await app.services.proposals.propose(members[i]!, { residenceId: residence.id, title: `Idée numéro ${i + 1}` })).id);
+			proposals.push((await app.services.proposals.propose(users[i]!, { residenceId: residence.id, title: `Idée numéro ${i + 1}` })).id);
 
-		const tracker = new Tracker(n, members.map((m) => m.id));
 		// Presence lists go to everyone at each connection and each join; the load starts once they are complete.
-		let boardComplete = 0;
-		let spaceComplete = 0;
 		const setupStart = performance.now();
-		clients = await openClients(server.url, n, (i) => cookies[i], (socket, i) => {
-			let seenBoard = false;
-			let seenSpace = false;
-			socket.on('board.presence', (p) => {
-				if (!seenBoard && p.online.length === n) {
-					seenBoard = true;
-					boardComplete++;
-				}
-			});
-			socket.on('presence.changed', (p) => {
-				if (!seenSpace && p.online.length === n) {
-					seenSpace = true;
-					spaceComplete++;
-				}
-			});
-			socket.on('proposal.updated', (p) => tracker.receive(i, p));
-		});
-		for (let from = 0; from < n; from += WAVE) {
-			const acks = await withTimeout(
-				Promise.all(clients.slice(from, from + WAVE).map((c) => c.timeout(SETUP_TIMEOUT_MS).emitWithAck('board.join', { residenceId: residence.id }))),
-				SETUP_TIMEOUT_MS,
-				'board.join'
-			);
-			const refused = acks.find((a) => !a.ok);
-			if (refused) throw new Error(`board.join refused: ${JSON.stringify(refused)}`);
-		}
-		const settled = await until(() => boardComplete === n && spaceComplete === n, SETUP_TIMEOUT_MS);
+		const settled = await members.open(server.url, residence.id, cookies);
 		const setupSeconds = (performance.now() - setupStart) / 1000;
+		const tracker = new Tracker(members.parts, users.map((m) => m.id));
+		members.tracker = tracker;
+
+		// Breakdown: from the service call to its publish on the bus (transaction, commit, card query),
+		// the rest being the hub's fan-out and the clients' decoding; and the size of what goes out.
+		const index = new Map(users.map((u, i) => [u.id, i]));
+		const starts = users.map((): number[] => []);
+		const published = users.map(() => 0);
+		const toPublish: number[] = [];
+		let bytes = 0;
+		let events = 0;
+		const unsubscribe = app.services.deps.bus.subscribe(({ event, payload }) => {
+			if (event !== 'proposal.updated') return;
+			const update = payload as ProposalUpdate;
+			if (update.change !== 'support' && update.change !== 'comment') return;
+			const member = index.get(update.actorId);
+			if (member === undefined) return;
+			const start = starts[member]![published[member]!++];
+			if (start !== undefined) toPublish.push(performance.now() - start);
+			bytes += JSON.stringify(payload).length;
+			events++;
+		});
 
 		const supported = new Array<boolean>(n).fill(false);
 		const { proposals: service } = app.services;
 		const result = await drive(n, seconds, tracker, (member, round) => {
-			const actor = members[member]!;
+			starts[member]!.push(performance.now());
+			const actor = users[member]!;
 			const proposalId = proposals[member % proposals.length]!;
 			if (kindOf(round) === 'comment') return service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` });
 			const on = !supported[member];
 			supported[member] = on;
 			return service.setSupport(actor, { proposalId, on });
 		});
-		return { ...result, setupSeconds, settled, actorIds: members.map((m) => m.id), sample: tracker.sample };
+		unsubscribe();
+		toPublish.sort((a, b) => a - b);
+		const publishP50 = toPublish[Math.floor(toPublish.length * 0.5)] ?? Number.NaN;
+		const publishP99 = toPublish[Math.min(toPublish.length - 1, Math.ceil(toPublish.length * 0.99) - 1)] ?? Number.NaN;
+		return { ...result, setupSeconds, settled, actorIds: users.map((m) => m.id), sample: members.sample, publishP50, publishP99, payloadBytes: events ? bytes / events : Number.NaN };
 	} finally {
 		// Server first: sockets closed from its side leave empty rooms, so no presence storm on the way out.
 		await server.close();
-		for (const c of clients) c.disconnect();
+		members.close();
+		await app.services.settled();
 		await app.close();
 	}
 }
@@ -122,12 +184,11 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
 	io.on('connection', (socket) => void socket.join(room));
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const { port } = http.address() as AddressInfo;
-	let clients: Client[] = [];
+	const members = new Members();
 	try {
-		const tracker = new Tracker(n, actorIds);
-		clients = await openClients(`http://127.0.0.1:${port}`, n, () => undefined, (socket, i) => {
-			socket.on('proposal.updated', (p) => tracker.receive(i, p));
-		});
+		await members.open(`http://127.0.0.1:${port}`, null, new Array<null>(n).fill(null));
+		const tracker = new Tracker(members.parts, actorIds);
+		members.tracker = tracker;
 		return await drive(n, seconds, tracker, (member, round) => {
 			const change = kindOf(round);
 			const card: BoardCard = { ...sample, supports: round, comments: change === 'comment' ? round : sample.comments };
@@ -135,7 +196,7 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
 		});
 	} finally {
 		await new Promise<void>((resolve) => void io.close(() => resolve()));
-		for (const c of clients) c.disconnect();
+		members.close();
 	}
 }
 
@@ -171,6 +232,9 @@ export async function benchBoard(): Promise<BenchResult[]> {
 			{ name: `baseline ${tag} timed out`, value: base.timedOut, unit: `actions (not seen by all within ${ACTION_TIMEOUT_MS / 1000} s)` },
 			{ name: `board ${tag} start lag p99`, value: board.lagP99, unit: 'ms (call behind its slot)' },
 			{ name: `baseline ${tag} start lag p99`, value: base.lagP99, unit: 'ms (call behind its slot)' },
+			{ name: `board ${tag} call→publish p50`, value: board.publishP50, unit: 'ms (service call to the bus)' },
+			{ name: `board ${tag} call→publish p99`, value: board.publishP99, unit: 'ms (service call to the bus)' },
+			{ name: `board ${tag} payload`, value: board.payloadBytes, unit: 'bytes of JSON per proposal.updated' },
 			{ name: `board ${tag} connect+join`, value: board.setupSeconds, unit: board.settled ? 's' : 's (presence never settled)' }
 		);
 	}
