@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import { demoActors } from './actors';
-import { proposals } from '../db/schema';
 import type { Services } from '../services';
 import { wavSample } from '../uploads/audio-samples';
 
@@ -10,9 +9,10 @@ import { wavSample } from '../uploads/audio-samples';
  * the written summary facilitators give under a voice comment.
  */
 export async function seedInclusion(services: Services, residenceId: string, userIds: ReadonlyMap<string, string>) {
-	const { db } = services.deps;
-	const actor = await demoActors(services.deps.data, userIds);
-	const [garden] = await db
+	const { data } = services.deps;
+	const { proposals } = data.t;
+	const actor = await demoActors(data, userIds);
+	const [garden] = await data.db
 		.select({ id: proposals.id })
 		.from(proposals)
 		.where(and(eq(proposals.spaceId, residenceId), eq(proposals.title, 'Un jardin partagé au pied du bâtiment B')));

@@ -4,8 +4,7 @@
  */
 import { and, asc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { ProposalStatus } from '$lib/domain/lifecycle';
-import { households, proposalEvents, proposals, users } from '../../db/schema';
-import type { Db } from '../../db';
+import type { Data } from '../../db/data';
 import type { Scope } from './scope';
 
 const PRIORITISED: readonly ProposalStatus[] = ['prioritised', 'planned', 'inProgress', 'done'];
@@ -23,16 +22,18 @@ export interface ActionFacts {
 const asked = new WeakMap<Scope, Map<number, Promise<ActionFacts[]>>>();
 
 /** Every proposal of the scope created before `end` (hidden ones excluded), with its lifecycle dates. */
-export function actionFacts(db: Db, scope: Scope, end: number): Promise<ActionFacts[]> {
+export function actionFacts(data: Data, scope: Scope, end: number): Promise<ActionFacts[]> {
 	const memo = asked.get(scope) ?? new Map<number, Promise<ActionFacts[]>>();
 	asked.set(scope, memo);
 	let answer = memo.get(end);
-	if (!answer) memo.set(end, (answer = queryFacts(db, scope, end)));
+	if (!answer) memo.set(end, (answer = queryFacts(data, scope, end)));
 	return answer;
 }
 
-async function queryFacts(db: Db, scope: Scope, end: number): Promise<ActionFacts[]> {
+async function queryFacts(data: Data, scope: Scope, end: number): Promise<ActionFacts[]> {
 	if (!scope.residenceIds.length) return [];
+	const { db } = data;
+	const { households, proposalEvents, proposals, users } = data.t;
 	const where = [eq(proposals.spaceType, 'residence'), inArray(proposals.spaceId, scope.residenceIds), isNull(proposals.hiddenAt), lt(proposals.createdAt, new Date(end))];
 	if (scope.buildingId)
 		where.push(
@@ -61,8 +62,9 @@ async function queryFacts(db: Db, scope: Scope, end: number): Promise<ActionFact
 		if (PRIORITISED.includes(to) && f.prioritisedAt === null) f.prioritisedAt = at;
 		if (to === 'done') f.doneAt = at;
 	}
-	for (const f of facts.values()) if (f.status !== 'done') f.doneAt = null;
-	return [...facts.values()];
+	const list = [...facts].map(([, f]) => f);
+	for (const f of list) if (f.status !== 'done') f.doneAt = null;
+	return list;
 }
 
 export function median(values: number[]): number | null {

@@ -8,23 +8,15 @@ import { carriers } from '$lib/domain/lifecycle';
 import { PARTICIPANT_STATUSES } from '$lib/domain/indicators/surveys';
 import type { Period } from '$lib/domain/indicators/period';
 import type { IndicatorGroup, IndicatorValue } from '$lib/domain/indicators/types';
-import {
-	activities,
-	activityAttendance,
-	activitySessions,
-	decisions,
-	households,
-	memberships,
-	users
-} from '../../db/schema';
-import type { Db } from '../../db';
+import type { Data } from '../../db/data';
 import { actionFacts, median } from './actions';
 import { bodyAttendance, bodySpeaking, heldMeetings } from './body';
 import { anyParticipation, householdCounts, householdsFrom } from './participation';
 import type { Scope, ScopeType } from './scope';
 
 export interface Context {
-	db: Db;
+	/** The data handle (db/data.ts): `data.t` are this engine's tables. */
+	data: Data;
 	scope: Scope;
 	period: Period;
 }
@@ -44,19 +36,20 @@ const within = (at: number | null, p: Period) => at !== null && at >= p.start &&
 const DAY = 86_400_000;
 
 async function totalHouseholds(ctx: Context) {
-	return [...(await householdCounts(ctx.db, ctx.scope)).values()].reduce((a, b) => a + b, 0);
+	return [...(await householdCounts(ctx.data, ctx.scope))].reduce((a, [, n]) => a + n, 0);
 }
 
 const shareOf = (source: 'voted' | 'proposed' | 'volunteered'): Indicator['compute'] => async (ctx) => ({
 	kind: 'share',
-	count: (await householdsFrom(ctx.db, ctx.scope, source, range(ctx.period))).size,
+	count: (await householdsFrom(ctx.data, ctx.scope, source, range(ctx.period))).size,
 	total: await totalHouseholds(ctx)
 });
 
 async function sessionsIn(ctx: Context) {
+	const { activities, activitySessions } = ctx.data.t;
 	const spaceIds = ctx.scope.spaces.map((s) => s.id);
 	if (!spaceIds.length) return [];
-	return ctx.db
+	return ctx.data.db
 		.select({ id: activitySessions.id, activityId: activities.id, name: activities.name, headcount: activitySessions.headcount })
 		.from(activitySessions)
 		.innerJoin(activities, eq(activities.id, activitySessions.activityId))
@@ -81,7 +74,7 @@ export const INDICATORS: readonly Indicator[] = [
 		id: 'participationAny',
 		group: 'participation',
 		scopes: RESIDENTIAL,
-		compute: async (ctx) => ({ kind: 'share', count: (await anyParticipation(ctx.db, ctx.scope, range(ctx.period))).size, total: await totalHouseholds(ctx) })
+		compute: async (ctx) => ({ kind: 'share', count: (await anyParticipation(ctx.data, ctx.scope, range(ctx.period))).size, total: await totalHouseholds(ctx) })
 	},
 	{ id: 'participationVoted', group: 'participation', scopes: RESIDENTIAL, compute: shareOf('voted') },
 	{ id: 'participationProposed', group: 'participation', scopes: RESIDENTIAL, compute: shareOf('proposed') },
@@ -92,9 +85,9 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: RESIDENTIAL,
 		chart: 'bar',
 		async compute(ctx) {
-			const [took, totals] = await Promise.all([anyParticipation(ctx.db, ctx.scope, range(ctx.period)), householdCounts(ctx.db, ctx.scope)]);
+			const [took, totals] = await Promise.all([anyParticipation(ctx.data, ctx.scope, range(ctx.period)), householdCounts(ctx.data, ctx.scope)]);
 			const per = new Map<string, number>();
-			for (const b of took.values()) per.set(b, (per.get(b) ?? 0) + 1);
+			for (const [, b] of took) per.set(b, (per.get(b) ?? 0) + 1);
 			const rows = ctx.scope.buildings
 				.filter((b) => totals.has(b.id))
 				.map((b) => {
@@ -112,8 +105,8 @@ export const INDICATORS: readonly Indicator[] = [
 		chart: 'doughnut',
 		async compute(ctx) {
 			const [now, before] = await Promise.all([
-				anyParticipation(ctx.db, ctx.scope, range(ctx.period)),
-				anyParticipation(ctx.db, ctx.scope, { end: ctx.period.start })
+				anyParticipation(ctx.data, ctx.scope, range(ctx.period)),
+				anyParticipation(ctx.data, ctx.scope, { end: ctx.period.start })
 			]);
 			let repeat = 0;
 			for (const h of now.keys()) if (before.has(h)) repeat++;
@@ -124,13 +117,13 @@ export const INDICATORS: readonly Indicator[] = [
 		id: 'actionsProposed',
 		group: 'actions',
 		scopes: RESIDENTIAL,
-		compute: async (ctx) => ({ kind: 'count', value: (await actionFacts(ctx.db, ctx.scope, ctx.period.end)).filter((f) => within(f.createdAt, ctx.period)).length })
+		compute: async (ctx) => ({ kind: 'count', value: (await actionFacts(ctx.data, ctx.scope, ctx.period.end)).filter((f) => within(f.createdAt, ctx.period)).length })
 	},
 	{
 		id: 'actionsPrioritised',
 		group: 'actions',
 		scopes: RESIDENTIAL,
-		compute: async (ctx) => ({ kind: 'count', value: (await actionFacts(ctx.db, ctx.scope, ctx.period.end)).filter((f) => within(f.prioritisedAt, ctx.period)).length })
+		compute: async (ctx) => ({ kind: 'count', value: (await actionFacts(ctx.data, ctx.scope, ctx.period.end)).filter((f) => within(f.prioritisedAt, ctx.period)).length })
 	},
 	{
 		id: 'actionsDoneBy',
@@ -138,7 +131,7 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: RESIDENTIAL,
 		chart: 'doughnut',
 		async compute(ctx) {
-			const done = (await actionFacts(ctx.db, ctx.scope, ctx.period.end)).filter((f) => within(f.doneAt, ctx.period));
+			const done = (await actionFacts(ctx.data, ctx.scope, ctx.period.end)).filter((f) => within(f.doneAt, ctx.period));
 			const keys = [...carriers, 'unspecified'] as const;
 			const rows = keys.map((k) => ({ label: `indicators.row.carrier.${k}`, labelKey: true, values: [done.filter((f) => (f.carriedBy ?? 'unspecified') === k).length] }));
 			return { kind: 'table', columns: ['actions'], rows };
@@ -149,7 +142,7 @@ export const INDICATORS: readonly Indicator[] = [
 		group: 'actions',
 		scopes: RESIDENTIAL,
 		async compute(ctx) {
-			const done = (await actionFacts(ctx.db, ctx.scope, ctx.period.end)).filter((f) => within(f.doneAt, ctx.period));
+			const done = (await actionFacts(ctx.data, ctx.scope, ctx.period.end)).filter((f) => within(f.doneAt, ctx.period));
 			const m = median(done.map((f) => (f.doneAt! - f.createdAt) / DAY));
 			return { kind: 'days', median: m === null ? null : Math.round(m * 10) / 10, count: done.length };
 		}
@@ -160,9 +153,10 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: RESIDENTIAL,
 		async compute(ctx) {
 			if (!ctx.scope.residenceIds.length) return { kind: 'count', value: 0 };
+			const { households, memberships, users } = ctx.data.t;
 			const where = [inArray(households.residenceId, ctx.scope.residenceIds), eq(memberships.spaceType, 'training'), eq(memberships.role, 'trainee'), lt(memberships.createdAt, new Date(ctx.period.end))];
 			if (ctx.scope.buildingId) where.push(eq(households.buildingId, ctx.scope.buildingId));
-			const rows = await ctx.db
+			const rows = await ctx.data.db
 				.selectDistinct({ id: users.id })
 				.from(memberships)
 				.innerJoin(users, eq(users.id, memberships.userId))
@@ -177,10 +171,11 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: [...RESIDENTIAL, 'body'],
 		chart: 'bar',
 		async compute(ctx) {
+			const { activityAttendance, activitySessions } = ctx.data.t;
 			const sessions = await sessionsIn(ctx);
 			const named = new Map<string, Set<string>>();
 			if (sessions.length) {
-				const rows = await ctx.db
+				const rows = await ctx.data.db
 					.selectDistinct({ activityId: activitySessions.activityId, userId: activityAttendance.userId })
 					.from(activityAttendance)
 					.innerJoin(activitySessions, eq(activitySessions.id, activityAttendance.sessionId))
@@ -194,7 +189,7 @@ export const INDICATORS: readonly Indicator[] = [
 				row.values[1]! += s.headcount;
 				by.set(s.activityId, row);
 			}
-			return { kind: 'table', columns: ['sessions', 'attendance', 'namedPeople'], rows: [...by.values()].sort((a, b) => a.label.localeCompare(b.label)) };
+			return { kind: 'table', columns: ['sessions', 'attendance', 'namedPeople'], rows: [...by].map(([, row]) => row).sort((a, b) => a.label.localeCompare(b.label)) };
 		}
 	},
 	{
@@ -203,9 +198,10 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: [...RESIDENTIAL, 'body'],
 		chart: 'doughnut',
 		async compute(ctx) {
+			const { activityAttendance } = ctx.data.t;
 			const sessions = await sessionsIn(ctx);
 			const rows = sessions.length
-				? await ctx.db
+				? await ctx.data.db
 						.select({ status: activityAttendance.status, n: count() })
 						.from(activityAttendance)
 						.where(inArray(activityAttendance.sessionId, sessions.map((s) => s.id)))
@@ -218,17 +214,18 @@ export const INDICATORS: readonly Indicator[] = [
 		id: 'meetingsHeld',
 		group: 'governance',
 		scopes: ['body'],
-		compute: async (ctx) => ({ kind: 'count', value: (await heldMeetings(ctx.db, ctx.scope.id, ctx.period)).length })
+		compute: async (ctx) => ({ kind: 'count', value: (await heldMeetings(ctx.data, ctx.scope.id, ctx.period)).length })
 	},
-	{ id: 'meetingsAttendance', group: 'governance', scopes: ['body'], chart: 'bar', compute: (ctx) => bodyAttendance(ctx.db, ctx.scope.id, ctx.period) },
-	{ id: 'meetingsSpeaking', group: 'governance', scopes: ['body'], chart: 'doughnut', compute: (ctx) => bodySpeaking(ctx.db, ctx.scope.id, ctx.period) },
+	{ id: 'meetingsAttendance', group: 'governance', scopes: ['body'], chart: 'bar', compute: (ctx) => bodyAttendance(ctx.data, ctx.scope.id, ctx.period) },
+	{ id: 'meetingsSpeaking', group: 'governance', scopes: ['body'], chart: 'doughnut', compute: (ctx) => bodySpeaking(ctx.data, ctx.scope.id, ctx.period) },
 	{
 		id: 'decisions',
 		group: 'governance',
 		scopes: ['body'],
 		chart: 'doughnut',
 		async compute(ctx) {
-			const rows = await ctx.db
+			const { decisions } = ctx.data.t;
+			const rows = await ctx.data.db
 				.select({ adopted: decisions.adopted })
 				.from(decisions)
 				.where(and(eq(decisions.spaceType, 'body'), eq(decisions.spaceId, ctx.scope.id), gte(decisions.decidedAt, new Date(ctx.period.start)), lt(decisions.decidedAt, new Date(ctx.period.end))));
@@ -241,7 +238,8 @@ export const INDICATORS: readonly Indicator[] = [
 		group: 'training',
 		scopes: ['training'],
 		async compute(ctx) {
-			const rows = await ctx.db
+			const { memberships } = ctx.data.t;
+			const rows = await ctx.data.db
 				.select({ role: memberships.role, n: count() })
 				.from(memberships)
 				.where(and(eq(memberships.spaceType, 'training'), eq(memberships.spaceId, ctx.scope.id), lt(memberships.createdAt, new Date(ctx.period.end))))

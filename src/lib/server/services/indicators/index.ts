@@ -8,7 +8,6 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { can, type Actor } from '$lib/domain/policy';
 import { defaultPeriod, periodSchema, yearPeriod, type Period } from '$lib/domain/indicators/period';
-import { surveys } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { parse } from '../validate';
 import type { Comparison, IndicatorFigure, SurveyResult } from '$lib/domain/indicators/types';
@@ -30,7 +29,8 @@ export interface IndicatorReport {
 const periodInput = z.object({ from: z.string().optional(), to: z.string().optional(), year: z.string().optional() });
 
 export function createIndicatorsService(deps: ServiceDeps) {
-	const { db, clock } = deps;
+	const { data, clock } = deps;
+	const { surveys } = data.t;
 
 	function periodOf(input: unknown): Period {
 		const raw = parse(periodInput, input);
@@ -49,7 +49,7 @@ export function createIndicatorsService(deps: ServiceDeps) {
 
 		/** Everything an indicator page shows. `input`: type, id, building?, from?, to? (or year?). */
 		async report(actor: Actor | null, input: Record<string, unknown>): Promise<IndicatorReport> {
-			return compute(actor, await resolveScope(db, actor, input), periodOf(input));
+			return compute(actor, await resolveScope(data, actor, input), periodOf(input));
 		},
 
 		/** What the public portal shows of a residence or a body: only what it chose to publish. */
@@ -62,16 +62,16 @@ export function createIndicatorsService(deps: ServiceDeps) {
 	};
 
 	async function compute(actor: Actor | null, scope: Scope, period: Period): Promise<IndicatorReport> {
-		const ctx = { db, scope, period };
+		const ctx = { data, scope, period };
 		const figures = await Promise.all(
 			indicatorsFor(scope.type).map(async (i) => ({ id: i.id, group: i.group, chart: i.chart, value: await i.compute(ctx) }))
 		);
-		const ids = await surveysIn(db, scope.spaces, period);
+		const ids = await surveysIn(data, scope.spaces, period);
 		// A before/after pair is compared even when one half falls outside the period.
-		const pairs = ids.length ? await db.select({ pairId: surveys.pairId, id: surveys.id }).from(surveys).where(inArray(surveys.pairId, ids)) : [];
-		const partners = ids.length ? await db.select({ pairId: surveys.pairId }).from(surveys).where(inArray(surveys.id, ids)) : [];
+		const pairs = ids.length ? await data.db.select({ pairId: surveys.pairId, id: surveys.id }).from(surveys).where(inArray(surveys.pairId, ids)) : [];
+		const partners = ids.length ? await data.db.select({ pairId: surveys.pairId }).from(surveys).where(inArray(surveys.id, ids)) : [];
 		const all = [...new Set([...ids, ...pairs.map((p) => p.id), ...partners.map((p) => p.pairId).filter((x): x is string => !!x)])];
-		const results = await surveyResults(db, all, scope.buildingId);
+		const results = await surveyResults(data, all, scope.buildingId);
 		const visible = { type: scope.type, id: scope.id, name: scope.name, buildings: scope.buildings, buildingId: scope.buildingId };
 		// Surveys and activities are run from a residence, a body or a training group, by those who manage them.
 		const surveySpace = scope.type === 'agency' || scope.type === 'organisation' ? null : { type: scope.type, id: scope.id };

@@ -1,154 +1,157 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { households, proposals, residences } from '../../db/schema';
 import { ForbiddenError } from '$lib/domain/policy';
-import { createTestApp, createUser, type TestApp } from '../../testing';
+import { createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 import { ValidationError } from '../validate';
 import { indicatorWorld } from './fixture';
 import type { IndicatorReport } from './index';
 
 let app: TestApp;
 let w: Awaited<ReturnType<typeof indicatorWorld>>;
-beforeEach(async () => {
-	app = createTestApp();
-	w = await indicatorWorld(app);
-});
-afterEach(() => app.close());
 
 const H1 = { from: '2026-01-01', to: '2026-06-30' };
 const fig = (r: IndicatorReport, id: string) => r.figures.find((f) => f.id === id)!.value;
 const report = (input: Record<string, unknown>, who = w.claire) => app.services.indicators.report(who, input);
 const residence = (extra: Record<string, unknown> = {}) => report({ type: 'residence', id: w.residence.id, ...H1, ...extra });
 
-describe('residence indicators on a hand-built residence (7 households, A: 4, B: 3)', () => {
-	it('counts households once, whoever of them took part, and never staff', async () => {
-		const r = await residence();
-		expect(fig(r, 'households')).toEqual({ kind: 'count', value: 7 });
-		// A-01 (amina and samir voted), A-02 (josiane volunteered), B-01 (karim proposed); claire has no household.
-		expect(fig(r, 'participationAny')).toEqual({ kind: 'share', count: 3, total: 7 });
-		expect(fig(r, 'participationVoted')).toEqual({ kind: 'share', count: 1, total: 7 });
-		expect(fig(r, 'participationProposed')).toEqual({ kind: 'share', count: 1, total: 7 });
-		expect(fig(r, 'participationVolunteered')).toEqual({ kind: 'share', count: 1, total: 7 });
-		expect(fig(r, 'participationByBuilding')).toEqual({
-			kind: 'table',
-			columns: ['participating', 'households', 'percent'],
-			rows: [
-				{ label: 'Bâtiment A', values: [2, 4, 50] },
-				{ label: 'Bâtiment B', values: [1, 3, 33.3] }
-			]
+describe.each(testEngines)('indicators on %s', (engine) => {
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+		w = await indicatorWorld(app);
+	});
+	afterEach(() => app.close());
+
+	describe('residence indicators on a hand-built residence (7 households, A: 4, B: 3)', () => {
+		it('counts households once, whoever of them took part, and never staff', async () => {
+			const r = await residence();
+			expect(fig(r, 'households')).toEqual({ kind: 'count', value: 7 });
+			// A-01 (amina and samir voted), A-02 (josiane volunteered), B-01 (karim proposed); claire has no household.
+			expect(fig(r, 'participationAny')).toEqual({ kind: 'share', count: 3, total: 7 });
+			expect(fig(r, 'participationVoted')).toEqual({ kind: 'share', count: 1, total: 7 });
+			expect(fig(r, 'participationProposed')).toEqual({ kind: 'share', count: 1, total: 7 });
+			expect(fig(r, 'participationVolunteered')).toEqual({ kind: 'share', count: 1, total: 7 });
+			expect(fig(r, 'participationByBuilding')).toEqual({
+				kind: 'table',
+				columns: ['participating', 'households', 'percent'],
+				rows: [
+					{ label: 'Bâtiment A', values: [2, 4, 50] },
+					{ label: 'Bâtiment B', values: [1, 3, 33.3] }
+				]
+			});
+			// karim voted the second before the period began: a repeat participant.
+			expect(fig(r, 'participationNewRepeat')).toMatchObject({ rows: [{ values: [2] }, { values: [1] }] });
 		});
-		// karim voted the second before the period began: a repeat participant.
-		expect(fig(r, 'participationNewRepeat')).toMatchObject({ rows: [{ values: [2] }, { values: [1] }] });
+
+		it('follows actions through their lifecycle (hidden ideas and undone moves do not count)', async () => {
+			const r = await residence();
+			expect(fig(r, 'actionsProposed')).toEqual({ kind: 'count', value: 2 });
+			expect(fig(r, 'actionsPrioritised')).toEqual({ kind: 'count', value: 1 });
+			expect(fig(r, 'actionsDoneBy')).toMatchObject({ rows: [{ label: 'indicators.row.carrier.inhabitants', values: [1] }, { values: [0] }, { values: [0] }, { values: [0] }] });
+			// 1 March noon → 10 April noon, across the change to summer time.
+			expect(fig(r, 'actionsIdeaToDone')).toEqual({ kind: 'days', median: 40, count: 1 });
+		});
+
+		it('counts activity sessions, attendance and distinct named people in the period only', async () => {
+			const r = await residence();
+			expect(fig(r, 'activitySessions')).toEqual({ kind: 'table', columns: ['sessions', 'attendance', 'namedPeople'], rows: [{ label: 'Jardin partagé', values: [2, 13, 2] }] });
+			expect(fig(r, 'activityStatuses')).toMatchObject({ rows: [{ values: [2] }, { values: [0] }, { values: [1] }, { values: [0] }] });
+		});
+
+		it('cuts periods at midnight Paris time, both ends included', async () => {
+			const voted = async (from: string, to: string) => (fig(await report({ type: 'residence', id: w.residence.id, from, to }), 'participationVoted') as { count: number }).count;
+			expect(await voted('2025-12-31', '2026-01-01')).toBe(2); // karim 23:59:59 and amina 00:00:00
+			expect(await voted('2026-01-01', '2026-01-01')).toBe(1);
+			expect(await voted('2025-12-31', '2025-12-31')).toBe(1);
+			expect(await voted('2026-01-02', '2026-01-31')).toBe(0);
+			const any = async (from: string, to: string) => (fig(await report({ type: 'residence', id: w.residence.id, from, to }), 'participationAny') as { count: number }).count;
+			expect(await any('2026-06-30', '2026-06-30')).toBe(1); // josiane at 23:59:59
+			expect(await any('2026-07-01', '2026-07-01')).toBe(1); // lea at 00:00:00 the next day
+		});
+
+		it('filters by building', async () => {
+			const r = await residence({ building: w.bA.id });
+			expect(fig(r, 'households')).toEqual({ kind: 'count', value: 4 });
+			expect(fig(r, 'participationAny')).toEqual({ kind: 'share', count: 2, total: 4 });
+			expect(fig(r, 'actionsProposed')).toEqual({ kind: 'count', value: 0 }); // karim lives in B, claire nowhere
+			await expect(residence({ building: 'elsewhere' })).rejects.toThrow(/indicators.error.building/);
+		});
 	});
 
-	it('follows actions through their lifecycle (hidden ideas and undone moves do not count)', async () => {
-		const r = await residence();
-		expect(fig(r, 'actionsProposed')).toEqual({ kind: 'count', value: 2 });
-		expect(fig(r, 'actionsPrioritised')).toEqual({ kind: 'count', value: 1 });
-		expect(fig(r, 'actionsDoneBy')).toMatchObject({ rows: [{ label: 'indicators.row.carrier.inhabitants', values: [1] }, { values: [0] }, { values: [0] }, { values: [0] }] });
-		// 1 March noon → 10 April noon, across the change to summer time.
-		expect(fig(r, 'actionsIdeaToDone')).toEqual({ kind: 'days', median: 40, count: 1 });
+	describe('practice spaces never count', () => {
+		it('leaves a practice residence of the agency out, and has no page for it', async () => {
+			const { data } = app.services.deps;
+			const { households, proposals, residences } = data.t;
+			const practice = await app.services.admin.createResidence(w.admin, { organisationId: w.org.id, agencyId: w.agency.id, name: 'Résidence fictive', buildings: [{ name: 'X', dwellings: 5 }] });
+			await data.write((tx) => tx.update(residences).set({ practice: true }).where(eq(residences.id, practice.id)));
+			const home = (await data.db.select().from(households).where(eq(households.residenceId, practice.id)))[0]!;
+			const trainee = await createUser(app, { username: 'trainee', householdId: home.id, roles: [{ type: 'residence', id: practice.id, role: 'tenant' }] });
+			await data.write((tx) => tx.insert(proposals).values({ id: 'p-practice', spaceType: 'residence', spaceId: practice.id, title: 'Fictive', position: 1, authorId: trainee.id, createdAt: new Date('2026-03-01T12:00:00Z'), updatedAt: new Date('2026-03-01T12:00:00Z') }));
+			const agency = await report({ type: 'agency', id: w.agency.id, ...H1 }, w.admin);
+			expect(fig(agency, 'households')).toEqual({ kind: 'count', value: 7 });
+			expect(fig(agency, 'participationProposed')).toEqual({ kind: 'share', count: 1, total: 7 });
+			expect(fig(agency, 'actionsProposed')).toEqual({ kind: 'count', value: 2 });
+			await expect(report({ type: 'residence', id: practice.id }, w.admin)).rejects.toThrow(/indicators.error.practice/);
+		});
 	});
 
-	it('counts activity sessions, attendance and distinct named people in the period only', async () => {
-		const r = await residence();
-		expect(fig(r, 'activitySessions')).toEqual({ kind: 'table', columns: ['sessions', 'attendance', 'namedPeople'], rows: [{ label: 'Jardin partagé', values: [2, 13, 2] }] });
-		expect(fig(r, 'activityStatuses')).toMatchObject({ rows: [{ values: [2] }, { values: [0] }, { values: [1] }, { values: [0] }] });
+	describe('survey results and the 5-respondent floor', () => {
+		it('shows averages from 5 respondents, nothing at all below, and compares before/after', async () => {
+			const r = await residence();
+			const by = (id: string) => r.surveys.find((s) => s.id === id)!;
+			expect(by(w.surveys.small).results).toEqual({ shown: false, respondents: null });
+			const before = by(w.surveys.before).results;
+			expect(before.shown && before.respondents).toBe(5);
+			expect(before.shown && before.value.map((q) => q.average)).toEqual([2.2, 2]);
+			expect(before.shown && before.value[0]!.distribution).toEqual([{ value: 1, count: 3 }, { value: 3, count: 1 }, { value: 5, count: 1 }]);
+			expect(r.comparisons).toEqual([
+				{ beforeId: w.surveys.before, afterId: w.surveys.after, title: 'Enquête after', rows: [{ promptKey: 'changeNoticed', prompt: '', before: 2.2, after: 4 }, { promptKey: 'changeBetter', prompt: '', before: 2, after: 4 }] }
+			]);
+		});
+
+		it('applies the floor again after a building filter (3 answers in A: hidden)', async () => {
+			const r = await residence({ building: w.bA.id });
+			for (const s of r.surveys) expect(s.results.shown).toBe(false);
+			expect(r.comparisons[0]!.rows.every((row) => row.before === null && row.after === null)).toBe(true);
+			expect(JSON.stringify(r)).not.toMatch(/"average"|"distribution"/);
+		});
 	});
 
-	it('cuts periods at midnight Paris time, both ends included', async () => {
-		const voted = async (from: string, to: string) => (fig(await report({ type: 'residence', id: w.residence.id, from, to }), 'participationVoted') as { count: number }).count;
-		expect(await voted('2025-12-31', '2026-01-01')).toBe(2); // karim 23:59:59 and amina 00:00:00
-		expect(await voted('2026-01-01', '2026-01-01')).toBe(1);
-		expect(await voted('2025-12-31', '2025-12-31')).toBe(1);
-		expect(await voted('2026-01-02', '2026-01-31')).toBe(0);
-		const any = async (from: string, to: string) => (fig(await report({ type: 'residence', id: w.residence.id, from, to }), 'participationAny') as { count: number }).count;
-		expect(await any('2026-06-30', '2026-06-30')).toBe(1); // josiane at 23:59:59
-		expect(await any('2026-07-01', '2026-07-01')).toBe(1); // lea at 00:00:00 the next day
-	});
+	describe('who sees what, and crafted periods', () => {
+		it('refuses tenants, other residences’ staff, and agency staff at organisation level', async () => {
+			await expect(residence()).resolves.toBeTruthy();
+			await expect(report({ type: 'residence', id: w.residence.id }, w.amina)).rejects.toBeInstanceOf(ForbiddenError);
+			await expect(report({ type: 'residence', id: w.residence.id }, null as never)).rejects.toBeInstanceOf(ForbiddenError);
+			const other = await createUser(app, { username: 'other@lmh.test', roles: [{ type: 'residence', id: 'r-elsewhere', role: 'facilitator' }] });
+			await expect(report({ type: 'residence', id: w.residence.id }, other)).rejects.toBeInstanceOf(ForbiddenError);
+			await expect(report({ type: 'agency', id: w.agency.id }, other)).rejects.toBeInstanceOf(ForbiddenError);
+			await expect(report({ type: 'agency', id: w.agency.id })).resolves.toBeTruthy();
+			await expect(report({ type: 'organisation', id: w.org.id })).rejects.toBeInstanceOf(ForbiddenError);
+			const org = await report({ type: 'organisation', id: w.org.id, ...H1 }, w.admin);
+			expect(fig(org, 'participationAny')).toEqual({ kind: 'share', count: 3, total: 7 });
+		});
 
-	it('filters by building', async () => {
-		const r = await residence({ building: w.bA.id });
-		expect(fig(r, 'households')).toEqual({ kind: 'count', value: 4 });
-		expect(fig(r, 'participationAny')).toEqual({ kind: 'share', count: 2, total: 4 });
-		expect(fig(r, 'actionsProposed')).toEqual({ kind: 'count', value: 0 }); // karim lives in B, claire nowhere
-		await expect(residence({ building: 'elsewhere' })).rejects.toThrow(/indicators.error.building/);
-	});
-});
+		it('offers the survey link only to those the policy lets manage surveys (not body members, not agency pages)', async () => {
+			expect((await residence()).can).toEqual({ surveys: true, activities: true, publish: true });
+			expect((await report({ type: 'agency', id: w.agency.id })).can).toEqual({ surveys: false, activities: false, publish: false });
+			const body = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
+			const member = await createUser(app, { username: 'membre', roles: [{ type: 'body', id: body.id, role: 'member' }] });
+			const seen = await report({ type: 'body', id: body.id }, member);
+			expect(seen.can).toEqual({ surveys: false, activities: false, publish: false });
+			await expect(app.services.surveys.list(member, { type: 'body', id: body.id })).rejects.toBeInstanceOf(ForbiddenError);
+			expect((await report({ type: 'body', id: body.id }, w.admin)).can).toEqual({ surveys: true, activities: true, publish: true });
+		});
 
-describe('practice spaces never count', () => {
-	it('leaves a practice residence of the agency out, and has no page for it', async () => {
-		const { db } = app.services.deps;
-		const practice = await app.services.admin.createResidence(w.admin, { organisationId: w.org.id, agencyId: w.agency.id, name: 'Résidence fictive', buildings: [{ name: 'X', dwellings: 5 }] });
-		db.update(residences).set({ practice: true }).where(eq(residences.id, practice.id)).run();
-		const home = db.select().from(households).where(eq(households.residenceId, practice.id)).all()[0]!;
-		const trainee = await createUser(app, { username: 'trainee', householdId: home.id, roles: [{ type: 'residence', id: practice.id, role: 'tenant' }] });
-		db.insert(proposals).values({ id: 'p-practice', spaceType: 'residence', spaceId: practice.id, title: 'Fictive', position: 1, authorId: trainee.id, createdAt: new Date('2026-03-01T12:00:00Z'), updatedAt: new Date('2026-03-01T12:00:00Z') }).run();
-		const agency = await report({ type: 'agency', id: w.agency.id, ...H1 }, w.admin);
-		expect(fig(agency, 'households')).toEqual({ kind: 'count', value: 7 });
-		expect(fig(agency, 'participationProposed')).toEqual({ kind: 'share', count: 1, total: 7 });
-		expect(fig(agency, 'actionsProposed')).toEqual({ kind: 'count', value: 2 });
-		await expect(report({ type: 'residence', id: practice.id }, w.admin)).rejects.toThrow(/indicators.error.practice/);
-	});
-});
-
-describe('survey results and the 5-respondent floor', () => {
-	it('shows averages from 5 respondents, nothing at all below, and compares before/after', async () => {
-		const r = await residence();
-		const by = (id: string) => r.surveys.find((s) => s.id === id)!;
-		expect(by(w.surveys.small).results).toEqual({ shown: false, respondents: null });
-		const before = by(w.surveys.before).results;
-		expect(before.shown && before.respondents).toBe(5);
-		expect(before.shown && before.value.map((q) => q.average)).toEqual([2.2, 2]);
-		expect(before.shown && before.value[0]!.distribution).toEqual([{ value: 1, count: 3 }, { value: 3, count: 1 }, { value: 5, count: 1 }]);
-		expect(r.comparisons).toEqual([
-			{ beforeId: w.surveys.before, afterId: w.surveys.after, title: 'Enquête after', rows: [{ promptKey: 'changeNoticed', prompt: '', before: 2.2, after: 4 }, { promptKey: 'changeBetter', prompt: '', before: 2, after: 4 }] }
-		]);
-	});
-
-	it('applies the floor again after a building filter (3 answers in A: hidden)', async () => {
-		const r = await residence({ building: w.bA.id });
-		for (const s of r.surveys) expect(s.results.shown).toBe(false);
-		expect(r.comparisons[0]!.rows.every((row) => row.before === null && row.after === null)).toBe(true);
-		expect(JSON.stringify(r)).not.toMatch(/"average"|"distribution"/);
-	});
-});
-
-describe('who sees what, and crafted periods', () => {
-	it('refuses tenants, other residences’ staff, and agency staff at organisation level', async () => {
-		await expect(residence()).resolves.toBeTruthy();
-		await expect(report({ type: 'residence', id: w.residence.id }, w.amina)).rejects.toBeInstanceOf(ForbiddenError);
-		await expect(report({ type: 'residence', id: w.residence.id }, null as never)).rejects.toBeInstanceOf(ForbiddenError);
-		const other = await createUser(app, { username: 'other@lmh.test', roles: [{ type: 'residence', id: 'r-elsewhere', role: 'facilitator' }] });
-		await expect(report({ type: 'residence', id: w.residence.id }, other)).rejects.toBeInstanceOf(ForbiddenError);
-		await expect(report({ type: 'agency', id: w.agency.id }, other)).rejects.toBeInstanceOf(ForbiddenError);
-		await expect(report({ type: 'agency', id: w.agency.id })).resolves.toBeTruthy();
-		await expect(report({ type: 'organisation', id: w.org.id })).rejects.toBeInstanceOf(ForbiddenError);
-		const org = await report({ type: 'organisation', id: w.org.id, ...H1 }, w.admin);
-		expect(fig(org, 'participationAny')).toEqual({ kind: 'share', count: 3, total: 7 });
-	});
-
-	it('offers the survey link only to those the policy lets manage surveys (not body members, not agency pages)', async () => {
-		expect((await residence()).can).toEqual({ surveys: true, activities: true, publish: true });
-		expect((await report({ type: 'agency', id: w.agency.id })).can).toEqual({ surveys: false, activities: false, publish: false });
-		const body = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
-		const member = await createUser(app, { username: 'membre', roles: [{ type: 'body', id: body.id, role: 'member' }] });
-		const seen = await report({ type: 'body', id: body.id }, member);
-		expect(seen.can).toEqual({ surveys: false, activities: false, publish: false });
-		await expect(app.services.surveys.list(member, { type: 'body', id: body.id })).rejects.toBeInstanceOf(ForbiddenError);
-		expect((await report({ type: 'body', id: body.id }, w.admin)).can).toEqual({ surveys: true, activities: true, publish: true });
-	});
-
-	it('refuses an end before the start, 100 years, an impossible date and a garbage scope', async () => {
-		const fields = async (input: Record<string, unknown>) => {
-			const e = await residence(input).catch((x: unknown) => x);
-			expect(e).toBeInstanceOf(ValidationError);
-			return (e as ValidationError).fields;
-		};
-		expect(await fields({ from: '2026-06-30', to: '2026-01-01' })).toEqual({ to: 'indicators.error.endBeforeStart' });
-		expect(await fields({ from: '2000-01-01', to: '2099-12-31' })).toEqual({ to: 'indicators.error.tooLong' });
-		expect(await fields({ from: '2026-02-31', to: '2026-03-01' })).toEqual({ from: 'indicators.error.date' });
-		expect(await fields({ from: "2026-01-01' OR 1=1", to: '2026-03-01' })).toEqual({ from: 'indicators.error.date' });
-		await expect(report({ type: 'everything', id: w.residence.id })).rejects.toBeInstanceOf(ValidationError);
+		it('refuses an end before the start, 100 years, an impossible date and a garbage scope', async () => {
+			const fields = async (input: Record<string, unknown>) => {
+				const e = await residence(input).catch((x: unknown) => x);
+				expect(e).toBeInstanceOf(ValidationError);
+				return (e as ValidationError).fields;
+			};
+			expect(await fields({ from: '2026-06-30', to: '2026-01-01' })).toEqual({ to: 'indicators.error.endBeforeStart' });
+			expect(await fields({ from: '2000-01-01', to: '2099-12-31' })).toEqual({ to: 'indicators.error.tooLong' });
+			expect(await fields({ from: '2026-02-31', to: '2026-03-01' })).toEqual({ from: 'indicators.error.date' });
+			expect(await fields({ from: "2026-01-01' OR 1=1", to: '2026-03-01' })).toEqual({ from: 'indicators.error.date' });
+			await expect(report({ type: 'everything', id: w.residence.id })).rejects.toBeInstanceOf(ValidationError);
+		});
 	});
 });

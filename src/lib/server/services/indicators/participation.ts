@@ -5,20 +5,7 @@
  */
 import { and, count, eq, exists, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import {
-	activities,
-	activityAttendance,
-	activitySessions,
-	consultations,
-	households,
-	participations,
-	proposalComments,
-	proposals,
-	proposalSupports,
-	proposalVolunteers,
-	users
-} from '../../db/schema';
-import type { Db } from '../../db';
+import type { Data, Schema } from '../../db/data';
 import type { Scope } from './scope';
 
 export const SOURCES = ['voted', 'proposed', 'supported', 'volunteered', 'commented', 'attended'] as const;
@@ -40,17 +27,15 @@ function inRange(column: SQLiteColumn, range: Range): SQL[] {
 	return out;
 }
 
-function scopeHouseholds(scope: Scope): SQL[] {
+function scopeHouseholds({ households }: Schema, scope: Scope): SQL[] {
 	const out: SQL[] = [inArray(households.residenceId, scope.residenceIds)];
 	if (scope.buildingId) out.push(eq(households.buildingId, scope.buildingId));
 	return out;
 }
 
-function householdWhere(scope: Scope): SQL[] {
-	return [...scopeHouseholds(scope), isNotNull(users.householdId)];
+function householdWhere(t: Schema, scope: Scope): SQL[] {
+	return [...scopeHouseholds(t, scope), isNotNull(t.users.householdId)];
 }
-
-const pick = { householdId: households.id, buildingId: households.buildingId };
 
 /**
  * One report asks the same question several times (any participation, by building, new or repeat…):
@@ -59,18 +44,21 @@ const pick = { householdId: households.id, buildingId: households.buildingId };
 const asked = new WeakMap<Scope, Map<string, Promise<HouseholdSet>>>();
 
 /** The households behind one source of participation within a range. */
-export function householdsFrom(db: Db, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
+export function householdsFrom(data: Data, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
 	const memo = asked.get(scope) ?? new Map<string, Promise<HouseholdSet>>();
 	asked.set(scope, memo);
 	const key = `${source}:${range.start ?? ''}:${range.end}`;
 	let answer = memo.get(key);
-	if (!answer) memo.set(key, (answer = queryHouseholds(db, scope, source, range)));
+	if (!answer) memo.set(key, (answer = queryHouseholds(data, scope, source, range)));
 	return answer;
 }
 
-async function queryHouseholds(db: Db, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
+async function queryHouseholds(data: Data, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
 	if (!scope.residenceIds.length) return new Map();
-	const hw = householdWhere(scope);
+	const { t, db } = data;
+	const { activities, activityAttendance, activitySessions, consultations, households, participations, proposalComments, proposals, proposalSupports, proposalVolunteers, users } = t;
+	const pick = { householdId: households.id, buildingId: households.buildingId };
+	const hw = householdWhere(t, scope);
 	const inResidences = (spaceType: SQLiteColumn, spaceId: SQLiteColumn) => [eq(spaceType, 'residence'), inArray(spaceId, scope.residenceIds)];
 	let rows: { householdId: string; buildingId: string }[];
 	switch (source) {
@@ -89,7 +77,7 @@ async function queryHouseholds(db: Db, scope: Scope, source: Source, range: Rang
 				.from(households)
 				.where(
 					and(
-						...scopeHouseholds(scope),
+						...scopeHouseholds(t, scope),
 						exists(
 							db
 								.select({ one: sql`1` })
@@ -153,27 +141,29 @@ export function union(...sets: HouseholdSet[]): HouseholdSet {
 /** Households with any trace of participation; the union is built once per report and range (three indicators ask). */
 const unions = new WeakMap<Scope, Map<string, Promise<HouseholdSet>>>();
 
-export function anyParticipation(db: Db, scope: Scope, range: Range): Promise<HouseholdSet> {
+export function anyParticipation(data: Data, scope: Scope, range: Range): Promise<HouseholdSet> {
 	const memo = unions.get(scope) ?? new Map<string, Promise<HouseholdSet>>();
 	unions.set(scope, memo);
 	const key = `${range.start ?? ''}:${range.end}`;
 	let answer = memo.get(key);
-	if (!answer) memo.set(key, (answer = Promise.all(SOURCES.map((s) => householdsFrom(db, scope, s, range))).then((sets) => union(...sets))));
+	if (!answer) memo.set(key, (answer = Promise.all(SOURCES.map((s) => householdsFrom(data, scope, s, range))).then((sets) => union(...sets))));
 	return answer;
 }
 
 /** Households in the scope, per building (the denominator of every share), asked once per report. */
 const counted = new WeakMap<Scope, Promise<Map<string, number>>>();
 
-export function householdCounts(db: Db, scope: Scope): Promise<Map<string, number>> {
+export function householdCounts(data: Data, scope: Scope): Promise<Map<string, number>> {
 	let answer = counted.get(scope);
-	if (!answer) counted.set(scope, (answer = countHouseholds(db, scope)));
+	if (!answer) counted.set(scope, (answer = countHouseholds(data, scope)));
 	return answer;
 }
 
-async function countHouseholds(db: Db, scope: Scope): Promise<Map<string, number>> {
+async function countHouseholds(data: Data, scope: Scope): Promise<Map<string, number>> {
 	if (!scope.residenceIds.length) return new Map();
-	const rows = await db.select({ buildingId: households.buildingId, n: count() }).from(households).where(and(...scopeHouseholds(scope))).groupBy(households.buildingId);
+	const { households } = data.t;
+	// drizzle's count() maps PostgreSQL's bigint (a string) back to a number.
+	const rows = await data.db.select({ buildingId: households.buildingId, n: count() }).from(households).where(and(...scopeHouseholds(data.t, scope))).groupBy(households.buildingId);
 	const out = new Map<string, number>();
 	for (const r of rows) out.set(r.buildingId, r.n);
 	return out;

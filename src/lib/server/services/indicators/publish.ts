@@ -9,9 +9,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, type Actor } from '$lib/domain/policy';
 import type { Period } from '$lib/domain/indicators/period';
-import { transaction } from '../../db';
-import { bodies, indicatorPublications, minutesSettings, organisations, residences } from '../../db/schema';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound } from '../errors';
 import { parse } from '../validate';
@@ -35,21 +33,22 @@ interface ReportShape {
 }
 
 export function createPublishing<R extends ReportShape>(deps: ServiceDeps, periodOf: (input: unknown) => Period, compute: (scope: Scope, period: Period) => Promise<R>) {
-	const { db, clock } = deps;
+	const { data, clock } = deps;
+	const { bodies, indicatorPublications, minutesSettings, organisations, residences } = data.t;
 	type Published = R & { organisation: { name: string; slug: string } };
 
 	async function publishedOf(type: 'residence' | 'body', id: string): Promise<string[]> {
-		const rows = await db.select({ id: indicatorPublications.indicatorId }).from(indicatorPublications).where(and(eq(indicatorPublications.spaceType, type), eq(indicatorPublications.spaceId, id)));
+		const rows = await data.db.select({ id: indicatorPublications.indicatorId }).from(indicatorPublications).where(and(eq(indicatorPublications.spaceType, type), eq(indicatorPublications.spaceId, id)));
 		const allowed = new Set(publishable(type));
 		return rows.map((r) => r.id).filter((x) => allowed.has(x));
 	}
 
 	/** The real residences and public bodies of an organisation (by slug), or a 404. */
 	async function publicSpaces(orgSlug: string) {
-		const org = (await db.select().from(organisations).where(eq(organisations.slug, String(orgSlug).slice(0, 120))))[0];
+		const org = (await data.db.select().from(organisations).where(eq(organisations.slug, String(orgSlug).slice(0, 120))))[0];
 		if (!org) throw notFound();
-		const res = await db.select({ id: residences.id, name: residences.name }).from(residences).where(and(eq(residences.organisationId, org.id), eq(residences.practice, false))).orderBy(asc(residences.name));
-		const bodyRows = await db.select({ id: bodies.id, name: bodies.name, portalPublic: minutesSettings.portalPublic }).from(bodies).leftJoin(minutesSettings, eq(minutesSettings.bodyId, bodies.id)).where(and(eq(bodies.organisationId, org.id), eq(bodies.practice, false))).orderBy(asc(bodies.name));
+		const res = await data.db.select({ id: residences.id, name: residences.name }).from(residences).where(and(eq(residences.organisationId, org.id), eq(residences.practice, false))).orderBy(asc(residences.name), asc(residences.id));
+		const bodyRows = await data.db.select({ id: bodies.id, name: bodies.name, portalPublic: minutesSettings.portalPublic }).from(bodies).leftJoin(minutesSettings, eq(minutesSettings.bodyId, bodies.id)).where(and(eq(bodies.organisationId, org.id), eq(bodies.practice, false))).orderBy(asc(bodies.name), asc(bodies.id));
 		const spaces = [...res.map((r) => ({ type: 'residence' as const, id: r.id, name: r.name })), ...bodyRows.filter((b) => b.portalPublic !== false).map((b) => ({ type: 'body' as const, id: b.id, name: b.name }))];
 		return { org, spaces };
 	}
@@ -60,24 +59,25 @@ export function createPublishing<R extends ReportShape>(deps: ServiceDeps, perio
 			const ref = parse(spaceRef, input);
 			authorize(actor, 'indicators.publish', ref);
 			const table = ref.type === 'residence' ? residences : bodies;
-			const org = (await db.select({ slug: organisations.slug }).from(table).innerJoin(organisations, eq(organisations.id, table.organisationId)).where(eq(table.id, ref.id)))[0];
+			const org = (await data.db.select({ slug: organisations.slug }).from(table).innerJoin(organisations, eq(organisations.id, table.organisationId)).where(eq(table.id, ref.id)))[0];
 			const published = await publishedOf(ref.type, ref.id);
 			return { available: publishable(ref.type), published, portal: org && published.length ? `/o/${org.slug}/i/${ref.type}/${ref.id}` : null };
 		},
 
 		/** Replaces the published set; unknown ids are refused, the change is audited. */
 		async save(actor: Actor | null, input: unknown) {
-			const data = parse(saveSchema, input);
-			authorize(actor, 'indicators.publish', { type: data.type, id: data.id });
-			await resolveScope(db, actor, { type: data.type, id: data.id });
-			const allowed = new Set(publishable(data.type));
-			const chosen = [...new Set(data.indicators)];
+			const wanted = parse(saveSchema, input);
+			authorize(actor, 'indicators.publish', { type: wanted.type, id: wanted.id });
+			await resolveScope(data, actor, { type: wanted.type, id: wanted.id });
+			const allowed = new Set(publishable(wanted.type));
+			const chosen = [...new Set(wanted.indicators)];
 			if (chosen.some((x) => !allowed.has(x))) throw notFound();
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.delete(indicatorPublications).where(and(eq(indicatorPublications.spaceType, data.type), eq(indicatorPublications.spaceId, data.id))).run();
-				if (chosen.length) tx.insert(indicatorPublications).values(chosen.map((indicatorId) => ({ spaceType: data.type, spaceId: data.id, indicatorId, publishedBy: actor.id, publishedAt: now }))).run();
-				audit(tx, now, actor.id, 'indicators.published', { type: data.type, id: data.id }, { indicators: chosen });
+			const space = { type: wanted.type, id: wanted.id };
+			await data.write(async (tx) => {
+				await tx.delete(indicatorPublications).where(and(eq(indicatorPublications.spaceType, space.type), eq(indicatorPublications.spaceId, space.id)));
+				if (chosen.length) await tx.insert(indicatorPublications).values(chosen.map((indicatorId) => ({ spaceType: space.type, spaceId: space.id, indicatorId, publishedBy: actor.id, publishedAt: now })));
+				await logAudit(data, now, actor.id, 'indicators.published', space, { indicators: chosen });
 			});
 			return { published: chosen };
 		},
@@ -86,7 +86,7 @@ export function createPublishing<R extends ReportShape>(deps: ServiceDeps, perio
 		async portalList(orgSlug: string) {
 			const { spaces } = await publicSpaces(orgSlug);
 			if (!spaces.length) return [];
-			const rows = await db.select({ type: indicatorPublications.spaceType, id: indicatorPublications.spaceId }).from(indicatorPublications).where(inArray(indicatorPublications.spaceId, spaces.map((s) => s.id)));
+			const rows = await data.db.select({ type: indicatorPublications.spaceType, id: indicatorPublications.spaceId }).from(indicatorPublications).where(inArray(indicatorPublications.spaceId, spaces.map((s) => s.id)));
 			return spaces.map((s) => ({ ...s, count: rows.filter((r) => r.type === s.type && r.id === s.id).length })).filter((s) => s.count > 0);
 		},
 
@@ -112,7 +112,7 @@ export function createPublishing<R extends ReportShape>(deps: ServiceDeps, perio
 		const published = new Set(await publishedOf(ref.type, ref.id));
 		if (!published.size) return null;
 		const period = periodOf(input);
-		const report = await compute(await resolveScope(db, null, { type: ref.type, id: ref.id }, true), period);
+		const report = await compute(await resolveScope(data, null, { type: ref.type, id: ref.id }, true), period);
 		const withSurveys = published.has(SURVEYS_ENTRY);
 		return {
 			...report,

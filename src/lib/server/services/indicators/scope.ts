@@ -6,10 +6,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, authorizeAggregate, type Actor } from '$lib/domain/policy';
-import { agencies, bodies, buildings, organisations, residences, trainingSessions } from '../../db/schema';
-import type { Db } from '../../db';
+import type { Data } from '../../db/data';
 import { notFound, UserError } from '../errors';
-import { realResidence } from '../practice/marker';
 import { parse } from '../validate';
 
 export const SCOPE_TYPES = ['residence', 'agency', 'organisation', 'body', 'training'] as const;
@@ -38,7 +36,9 @@ export interface Scope {
  * `publicView`: the public portal asks, with no one signed in; the caller has checked that the space
  * published something. Practice spaces are refused either way.
  */
-export async function resolveScope(db: Db, actor: Actor | null, input: unknown, publicView = false): Promise<Scope> {
+export async function resolveScope(data: Data, actor: Actor | null, input: unknown, publicView = false): Promise<Scope> {
+	const { agencies, bodies, buildings, organisations, residences, trainingSessions } = data.t;
+	const db = data.db;
 	const ref = parse(scopeRefSchema, input);
 	const check = (fn: () => void) => {
 		if (!publicView) fn();
@@ -72,8 +72,9 @@ export async function resolveScope(db: Db, actor: Actor | null, input: unknown, 
 		const column = ref.type === 'agency' ? residences.agencyId : residences.organisationId;
 		const all = await db.select({ id: residences.id, practice: residences.practice }).from(residences).where(eq(column, row.id));
 		check(() => authorizeAggregate(actor, ref.type as 'agency' | 'organisation', all.map((r) => r.id)));
-		// Practice residences never count (their staff still see the agency they work for).
-		rows = await db.select({ id: residences.id }).from(residences).where(and(eq(column, row.id), realResidence()));
+		// Practice residences never count (their staff still see the agency they work for): practice/marker.ts's
+		// realResidence condition, written on this engine's tables.
+		rows = await db.select({ id: residences.id }).from(residences).where(and(eq(column, row.id), eq(residences.practice, false)));
 		name = row.name;
 	}
 	const residenceIds = rows.map((r) => r.id);
@@ -82,7 +83,7 @@ export async function resolveScope(db: Db, actor: Actor | null, input: unknown, 
 				.select({ id: buildings.id, name: buildings.name, residenceId: buildings.residenceId })
 				.from(buildings)
 				.where(inArray(buildings.residenceId, residenceIds))
-				.orderBy(asc(buildings.position), asc(buildings.name))
+				.orderBy(asc(buildings.position), asc(buildings.name), asc(buildings.id))
 		: [];
 	const buildingId = ref.building ?? null;
 	if (buildingId && !blds.some((b) => b.id === buildingId)) throw new UserError('indicators.error.building');

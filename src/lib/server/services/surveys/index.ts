@@ -17,10 +17,8 @@ import {
 	type AnswerKind
 } from '$lib/domain/indicators/surveys';
 import { parisDay, periodSchema } from '$lib/domain/indicators/period';
-import { transaction } from '../../db';
-import { activities, buildings, residences, surveyAnswers, surveyLinks, surveyQuestions, surveyResponses, surveys, surveyVoiceAnswers } from '../../db/schema';
 import { sha256Hex } from '../../crypto';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -54,12 +52,13 @@ const linksSchema = z.object({ count: z.coerce.number().int().min(1, 'indicators
 const tokenSchema = z.string().regex(/^[a-z2-7]{16,64}$/, 'indicators.error.linkUnknown');
 
 export function createSurveysService(deps: ServiceDeps, options: { notifications?: NotificationsService; uploadDir?: () => string } = {}) {
-	const { db, clock, ids } = deps;
+	const { data, clock, ids } = deps;
+	const { activities, buildings, residences, surveyAnswers, surveyLinks, surveyQuestions, surveyResponses, surveys, surveyVoiceAnswers } = data.t;
 	const sender = createSurveySender(deps, options.notifications);
-	const voices = createSurveyVoices(db, ids, () => clock.now(), options.uploadDir ?? (() => config().UPLOAD_DIR));
+	const voices = createSurveyVoices(data, ids, () => clock.now(), options.uploadDir ?? (() => config().UPLOAD_DIR));
 
 	async function surveyOr404(surveyId: string) {
-		const row = (await db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
+		const row = (await data.db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
 		if (!row) throw notFound();
 		return row;
 	}
@@ -69,7 +68,7 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 	async function openLink(spaceId: string, token: string) {
 		const t = tokenSchema.safeParse(token);
 		if (!t.success) throw new UserError('indicators.error.linkUnknown', {}, 404);
-		const link = (await db.select().from(surveyLinks).where(eq(surveyLinks.tokenHash, sha256Hex(t.data))))[0];
+		const link = (await data.db.select().from(surveyLinks).where(eq(surveyLinks.tokenHash, sha256Hex(t.data))))[0];
 		if (!link) throw new UserError('indicators.error.linkUnknown', {}, 404);
 		const survey = await surveyOr404(link.surveyId);
 		if (survey.spaceId !== spaceId) throw new UserError('indicators.error.linkOtherSpace', {}, 400);
@@ -80,39 +79,37 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 	}
 
 	async function questionsOf(surveyId: string) {
-		return db.select().from(surveyQuestions).where(eq(surveyQuestions.surveyId, surveyId)).orderBy(asc(surveyQuestions.position));
+		return data.db.select().from(surveyQuestions).where(eq(surveyQuestions.surveyId, surveyId)).orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
 	}
 
 	return {
 		async create(actor: Actor | null, input: unknown) {
-			const data = parse(createSchema, input);
-			const space = { type: data.spaceType, id: data.spaceId } as SpaceRef;
+			const wanted = parse(createSchema, input);
+			const space = { type: wanted.spaceType, id: wanted.spaceId } as SpaceRef;
 			authorize(actor, 'survey.manage', space);
-			if (data.buildingId) {
-				const b = (await db.select({ residenceId: buildings.residenceId }).from(buildings).where(eq(buildings.id, data.buildingId)))[0];
+			if (wanted.buildingId) {
+				const b = (await data.db.select({ residenceId: buildings.residenceId }).from(buildings).where(eq(buildings.id, wanted.buildingId)))[0];
 				if (!b || space.type !== 'residence' || b.residenceId !== space.id) throw new UserError('indicators.error.building');
 			}
-			if (data.activityId) {
-				const a = (await db.select().from(activities).where(eq(activities.id, data.activityId)))[0];
+			if (wanted.activityId) {
+				const a = (await data.db.select().from(activities).where(eq(activities.id, wanted.activityId)))[0];
 				if (!a || a.spaceType !== space.type || a.spaceId !== space.id) throw notFound();
 			}
-			if (data.pairId) {
-				const before = (await db.select().from(surveys).where(eq(surveys.id, data.pairId)))[0];
-				if (!before || before.spaceId !== space.id || before.phase !== 'before' || before.template !== data.template) throw new UserError('indicators.error.pair');
+			if (wanted.pairId) {
+				const before = (await data.db.select().from(surveys).where(eq(surveys.id, wanted.pairId)))[0];
+				if (!before || before.spaceId !== space.id || before.phase !== 'before' || before.template !== wanted.template) throw new UserError('indicators.error.pair');
 			}
-			const [y, m, d] = data.closesOn.split('-').map(Number) as [number, number, number];
+			const [y, m, d] = wanted.closesOn.split('-').map(Number) as [number, number, number];
 			// Open until the end of that day, Paris time.
 			const closes = parse(periodSchema, { from: parisDay(clock.now()), to: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` });
 			const surveyId = ids.id();
 			const now = clock.now();
 			const questions: { kind: AnswerKind; promptKey: string | null; prompt: string }[] =
-				data.template === 'custom' ? data.questions.map((q) => ({ kind: q.kind, promptKey: null, prompt: q.prompt })) : TEMPLATE_QUESTIONS[data.template].map((q) => ({ kind: q.kind, promptKey: q.key, prompt: '' }));
-			transaction(db, (tx) => {
-				tx.insert(surveys)
-					.values({ id: surveyId, spaceType: space.type, spaceId: space.id, template: data.template, title: data.title, audience: data.audience, buildingId: data.buildingId ?? null, activityId: data.activityId ?? null, phase: data.phase, pairId: data.pairId ?? null, voice: data.voice, closesAt: new Date(closes.end), createdBy: actor.id, createdAt: now })
-					.run();
-				tx.insert(surveyQuestions).values(questions.map((q, position) => ({ id: ids.id(), surveyId, position, ...q }))).run();
-				audit(tx, now, actor.id, 'survey.created', { type: 'survey', id: surveyId }, { template: data.template, audience: data.audience });
+				wanted.template === 'custom' ? wanted.questions.map((q) => ({ kind: q.kind, promptKey: null, prompt: q.prompt })) : TEMPLATE_QUESTIONS[wanted.template].map((q) => ({ kind: q.kind, promptKey: q.key, prompt: '' }));
+			await data.write(async (tx) => {
+				await tx.insert(surveys).values({ id: surveyId, spaceType: space.type, spaceId: space.id, template: wanted.template, title: wanted.title, audience: wanted.audience, buildingId: wanted.buildingId ?? null, activityId: wanted.activityId ?? null, phase: wanted.phase, pairId: wanted.pairId ?? null, voice: wanted.voice, closesAt: new Date(closes.end), createdBy: actor.id, createdAt: now });
+				await tx.insert(surveyQuestions).values(questions.map((q, position) => ({ id: ids.id(), surveyId, position, ...q })));
+				await logAudit(data, now, actor.id, 'survey.created', { type: 'survey', id: surveyId }, { template: wanted.template, audience: wanted.audience });
 			});
 			return { id: surveyId };
 		},
@@ -120,20 +117,20 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 		/** Surveys of a space for its organisers, with how many links were handed out and used. */
 		async list(actor: Actor | null, space: SpaceRef) {
 			authorize(actor, 'survey.manage', space);
-			const list = await db.select().from(surveys).where(and(eq(surveys.spaceType, space.type), eq(surveys.spaceId, space.id))).orderBy(asc(surveys.createdAt));
+			const list = await data.db.select().from(surveys).where(and(eq(surveys.spaceType, space.type), eq(surveys.spaceId, space.id))).orderBy(asc(surveys.createdAt), asc(surveys.id));
 			const ids_ = list.map((s) => s.id);
-			const links = ids_.length ? await db.select({ surveyId: surveyLinks.surveyId, n: count() }).from(surveyLinks).where(inArray(surveyLinks.surveyId, ids_)).groupBy(surveyLinks.surveyId) : [];
+			const links = ids_.length ? await data.db.select({ surveyId: surveyLinks.surveyId, n: count() }).from(surveyLinks).where(inArray(surveyLinks.surveyId, ids_)).groupBy(surveyLinks.surveyId) : [];
 			// The activities whose participants a survey can be sent to.
-			const acts = await db.select({ id: activities.id, name: activities.name }).from(activities).where(and(eq(activities.spaceType, space.type), eq(activities.spaceId, space.id))).orderBy(asc(activities.name));
+			const acts = await data.db.select({ id: activities.id, name: activities.name }).from(activities).where(and(eq(activities.spaceType, space.type), eq(activities.spaceId, space.id))).orderBy(asc(activities.name), asc(activities.id));
 			return { surveys: list.map((s) => ({ ...s, links: links.find((l) => l.surveyId === s.id)?.n ?? 0 })), activities: acts };
 		},
 
 		async get(actor: Actor | null, surveyId: string) {
 			const s = await surveyOr404(surveyId);
 			authorize(actor, 'survey.manage', spaceOf(s));
-			const blds = s.spaceType === 'residence' ? await db.select({ id: buildings.id, name: buildings.name }).from(buildings).where(eq(buildings.residenceId, s.spaceId)).orderBy(asc(buildings.position)) : [];
-			const activity = s.activityId ? (await db.select({ name: activities.name }).from(activities).where(eq(activities.id, s.activityId)))[0]?.name ?? null : null;
-			return { survey: s, questions: await questionsOf(s.id), buildings: blds, activity, sendable: isSendable(s.audience), sent: await sentCount(db, s.id) };
+			const blds = s.spaceType === 'residence' ? await data.db.select({ id: buildings.id, name: buildings.name }).from(buildings).where(eq(buildings.residenceId, s.spaceId)).orderBy(asc(buildings.position), asc(buildings.id)) : [];
+			const activity = s.activityId ? (await data.db.select({ name: activities.name }).from(activities).where(eq(activities.id, s.activityId)))[0]?.name ?? null : null;
+			return { survey: s, questions: await questionsOf(s.id), buildings: blds, activity, sendable: isSendable(s.audience), sent: await sentCount(data, s.id) };
 		},
 
 		/** One-time links to the people the survey is for (activity, training group, body), by notification and e-mail. */
@@ -147,18 +144,18 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 		async issueLinks(actor: Actor | null, surveyId: string, input: unknown) {
 			const s = await surveyOr404(surveyId);
 			authorize(actor, 'survey.manage', spaceOf(s));
-			const data = parse(linksSchema, input);
-			const buildingId = data.buildingId ?? s.buildingId ?? null;
+			const wanted = parse(linksSchema, input);
+			const buildingId = wanted.buildingId ?? s.buildingId ?? null;
 			if (buildingId) {
-				const b = (await db.select({ residenceId: buildings.residenceId }).from(buildings).where(eq(buildings.id, buildingId)))[0];
+				const b = (await data.db.select({ residenceId: buildings.residenceId }).from(buildings).where(eq(buildings.id, buildingId)))[0];
 				if (!b || b.residenceId !== s.spaceId) throw new UserError('indicators.error.building');
 			}
 			if (s.closesAt.getTime() <= clock.now().getTime()) throw new UserError('indicators.error.surveyClosed', {}, 409);
-			const tokens = Array.from({ length: data.count }, () => newToken(ids));
+			const tokens = Array.from({ length: wanted.count }, () => newToken(ids));
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(surveyLinks).values(tokens.map((t) => ({ id: ids.id(), surveyId: s.id, tokenHash: sha256Hex(t), buildingId, expiresAt: s.closesAt, createdAt: now }))).run();
-				audit(tx, now, actor.id, 'survey.links', { type: 'survey', id: s.id }, { count: data.count, buildingId });
+			await data.write(async (tx) => {
+				await tx.insert(surveyLinks).values(tokens.map((t) => ({ id: ids.id(), surveyId: s.id, tokenHash: sha256Hex(t), buildingId, expiresAt: s.closesAt, createdAt: now })));
+				await logAudit(data, now, actor.id, 'survey.links', { type: 'survey', id: s.id }, { count: wanted.count, buildingId });
 			});
 			return { tokens, spaceId: s.spaceId, closesAt: s.closesAt };
 		},
@@ -166,12 +163,12 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 		/** What the answering page shows. Throws a UserError the page turns into a clear message. */
 		async open(spaceId: string, token: string) {
 			const { survey } = await openLink(spaceId, token);
-			const name = survey.spaceType === 'residence' ? (await db.select({ name: residences.name }).from(residences).where(eq(residences.id, survey.spaceId)))[0]?.name : undefined;
+			const name = survey.spaceType === 'residence' ? (await data.db.select({ name: residences.name }).from(residences).where(eq(residences.id, survey.spaceId)))[0]?.name : undefined;
 			return { survey: { title: survey.title, closesAt: survey.closesAt, place: name ?? null, voice: survey.voice }, questions: (await questionsOf(survey.id)).map((q) => ({ id: q.id, kind: q.kind, promptKey: q.promptKey, prompt: q.prompt })) };
 		},
 
 		/**
-		 * One answer per link: the link is closed in the same transaction that stores the answers. A
+		 * One answer per link: the link is closed in the same unit of work that stores the answers. A
 		 * recording, when the survey asks for one, is checked before anything is written and stored
 		 * apart (see ./voice): a refused recording spends nothing and stores nothing.
 		 */
@@ -184,14 +181,14 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 			const file = clean ? await voices.write(survey, clean) : null;
 			const now = clock.now();
 			try {
-				transaction(db, (tx) => {
-					const closed = tx.update(surveyLinks).set({ usedAt: now }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id }).all();
+				await data.write(async (tx) => {
+					const closed = await tx.update(surveyLinks).set({ usedAt: now }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id });
 					if (closed.length !== 1) throw new UserError('indicators.error.linkUsed', {}, 410);
 					const responseId = ids.id();
 					// Stored by day only, so that the time of an answer cannot be matched to a link's use.
-					tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: new Date(Date.parse(`${parisDay(now)}T12:00:00Z`)) }).run();
-					tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! }))).run();
-					if (clean && file) tx.insert(surveyVoiceAnswers).values(voices.row(survey.id, file.name, clean)).run();
+					await tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: new Date(Date.parse(`${parisDay(now)}T12:00:00Z`)) });
+					await tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! })));
+					if (clean && file) await tx.insert(surveyVoiceAnswers).values(voices.row(survey.id, file.name, clean));
 				});
 			} catch (err) {
 				await file?.undo();

@@ -7,18 +7,19 @@ import { and, asc, count, eq, gte, inArray, lt } from 'drizzle-orm';
 import { ANSWER_VALUES, floored } from '$lib/domain/indicators/surveys';
 import type { Comparison, SurveyResult } from '$lib/domain/indicators/types';
 import type { Period } from '$lib/domain/indicators/period';
-import { surveyAnswers, surveyQuestions, surveyResponses, surveys } from '../../db/schema';
-import type { Db } from '../../db';
+import type { Data } from '../../db/data';
 
 /** Results of the given surveys, restricted to one building's answers when asked. */
-export async function surveyResults(db: Db, ids: string[], buildingId: string | null): Promise<SurveyResult[]> {
+export async function surveyResults(data: Data, ids: string[], buildingId: string | null): Promise<SurveyResult[]> {
 	if (!ids.length) return [];
-	const list = await db.select().from(surveys).where(inArray(surveys.id, ids)).orderBy(asc(surveys.createdAt));
+	const { db } = data;
+	const { surveyAnswers, surveyQuestions, surveyResponses, surveys } = data.t;
+	const list = await db.select().from(surveys).where(inArray(surveys.id, ids)).orderBy(asc(surveys.createdAt), asc(surveys.id));
 	const respWhere = [inArray(surveyResponses.surveyId, ids)];
 	if (buildingId) respWhere.push(eq(surveyResponses.buildingId, buildingId));
 	const [counts, questions, tallies] = await Promise.all([
 		db.select({ surveyId: surveyResponses.surveyId, n: count() }).from(surveyResponses).where(and(...respWhere)).groupBy(surveyResponses.surveyId),
-		db.select().from(surveyQuestions).where(inArray(surveyQuestions.surveyId, ids)).orderBy(asc(surveyQuestions.position)),
+		db.select().from(surveyQuestions).where(inArray(surveyQuestions.surveyId, ids)).orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id)),
 		db
 			.select({ questionId: surveyAnswers.questionId, value: surveyAnswers.value, n: count() })
 			.from(surveyAnswers)
@@ -59,9 +60,10 @@ export async function surveyResults(db: Db, ids: string[], buildingId: string | 
 }
 
 /** Surveys of these spaces open at some point of the period. */
-export async function surveysIn(db: Db, spaces: { type: 'residence' | 'body' | 'training'; id: string }[], period: Period): Promise<string[]> {
+export async function surveysIn(data: Data, spaces: { type: 'residence' | 'body' | 'training'; id: string }[], period: Period): Promise<string[]> {
 	if (!spaces.length) return [];
-	const rows = await db
+	const { surveys } = data.t;
+	const rows = await data.db
 		.select({ id: surveys.id })
 		.from(surveys)
 		.where(

@@ -8,18 +8,18 @@
  * The link's token is in the person's notification (that is how it reaches them); the answer
  * itself keeps only the building and the day, never the link, so it cannot be traced back.
  */
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { SpaceRef } from '$lib/domain/policy';
 import { sha256Hex } from '../../crypto';
-import { transaction, type Db } from '../../db';
-import { activityAttendance, activitySessions, households, memberships, notifications, surveyLinks, surveys, users } from '../../db/schema';
+import type { Db } from '../../db';
+import type { Data } from '../../db/data';
+import type { surveys } from '../../db/schema';
 import type { Ids } from '../../ids';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { UserError } from '../errors';
 import type { NotificationsService } from '../notifications';
-import { isPracticeSpace } from '../practice/marker';
 
 type Survey = typeof surveys.$inferSelect;
 
@@ -30,11 +30,30 @@ export const isSendable = (audience: string) => (SENDABLE_AUDIENCES as readonly 
 /** A fresh one-time token: 24 base32 characters (120 random bits). Only its hash is stored. */
 export const newToken = (ids: Ids) => encodeBase32LowerCaseNoPadding(ids.bytes(15));
 
-/** Marks a survey's invitation in a notification row, to find who already has a link. */
-const marker = (surveyId: string) => `%"surveyId":"${surveyId}"%`;
+/**
+ * The notifications that invite to this survey (to find who already has a link): the survey's id in
+ * the row's data. SQLite keeps that data as JSON text, PostgreSQL as jsonb, which `like` cannot read
+ * (and whose text form puts a space after each colon): there, its `surveyId` field is compared.
+ */
+function invitedTo(data: Data, surveyId: string): SQL {
+	const { notifications } = data.t;
+	const survey = data.dialect === 'postgres' ? sql`${notifications.data}->>'surveyId' = ${surveyId}` : like(notifications.data, `%"surveyId":"${surveyId}"%`);
+	return and(eq(notifications.kind, 'surveyInvited'), survey) as SQL;
+}
+
+/** Whether a residence or body is a practice space (practice/marker.ts's isPracticeSpace, on this engine's tables). */
+async function isPracticeSpace(data: Data, space: SpaceRef): Promise<boolean> {
+	const { bodies, residences } = data.t;
+	if (space.type !== 'residence' && space.type !== 'body') return false;
+	const table = space.type === 'residence' ? residences : bodies;
+	const [row] = await data.db.select({ practice: table.practice }).from(table).where(eq(table.id, space.id)).limit(1);
+	return row?.practice === true;
+}
 
 /** Who the survey is for, as user ids (the organiser excluded). */
-async function audienceOf(db: Db, survey: Survey, senderId: string): Promise<string[]> {
+async function audienceOf(data: Data, survey: Survey, senderId: string): Promise<string[]> {
+	const { db } = data;
+	const { activityAttendance, activitySessions, memberships } = data.t;
 	let rows: { userId: string }[];
 	if (survey.audience === 'activity') {
 		if (!survey.activityId) return [];
@@ -54,44 +73,49 @@ async function audienceOf(db: Db, survey: Survey, senderId: string): Promise<str
 }
 
 /** How many people a survey was sent to. */
-export async function sentCount(db: Db, surveyId: string): Promise<number> {
-	const rows = await db.selectDistinct({ userId: notifications.userId }).from(notifications).where(and(eq(notifications.kind, 'surveyInvited'), like(notifications.data, marker(surveyId))));
+export async function sentCount(data: Data, surveyId: string): Promise<number> {
+	const { notifications } = data.t;
+	const rows = await data.db.selectDistinct({ userId: notifications.userId }).from(notifications).where(invitedTo(data, surveyId));
 	return rows.length;
 }
 
 export function createSurveySender(deps: ServiceDeps, notifier: NotificationsService | undefined) {
-	const { db, clock, ids } = deps;
+	const { data, clock, ids } = deps;
+	const { households, notifications, surveyLinks, users } = data.t;
 
 	/** Sends a link to everyone in the audience who has none yet; returns how many were sent. */
 	async function send(actorId: string, survey: Survey): Promise<{ sent: number }> {
 		if (!isSendable(survey.audience)) throw new UserError('indicators.error.sendAudience');
 		const space: SpaceRef = { type: survey.spaceType, id: survey.spaceId };
-		if (await isPracticeSpace(db, space)) throw new UserError('indicators.error.practice');
+		if (await isPracticeSpace(data, space)) throw new UserError('indicators.error.practice');
 		if (!notifier) throw new UserError('indicators.error.sendAudience');
 		const now = clock.now();
 		if (survey.closesAt.getTime() <= now.getTime()) throw new UserError('indicators.error.surveyClosed', {}, 409);
-		const everyone = await audienceOf(db, survey, actorId);
+		const everyone = await audienceOf(data, survey, actorId);
 		if (!everyone.length) throw new UserError('indicators.error.noRecipients');
 		const already = new Set(
-			(await db.selectDistinct({ userId: notifications.userId }).from(notifications).where(and(eq(notifications.kind, 'surveyInvited'), like(notifications.data, marker(survey.id)), inArray(notifications.userId, everyone)))).map((r) => r.userId)
+			(await data.db.selectDistinct({ userId: notifications.userId }).from(notifications).where(and(invitedTo(data, survey.id), inArray(notifications.userId, everyone)))).map((r) => r.userId)
 		);
 		const people = everyone.filter((id) => !already.has(id));
 		// In a residence, the answer keeps the person's building, as a printed link for that building would.
 		const homes =
 			survey.spaceType === 'residence' && people.length
-				? new Map((await db.select({ id: users.id, buildingId: households.buildingId }).from(users).innerJoin(households, eq(households.id, users.householdId)).where(inArray(users.id, people))).map((r) => [r.id, r.buildingId]))
+				? new Map((await data.db.select({ id: users.id, buildingId: households.buildingId }).from(users).innerJoin(households, eq(households.id, users.householdId)).where(inArray(users.id, people))).map((r) => [r.id, r.buildingId]))
 				: new Map<string, string>();
-		const pending = transaction(db, (tx) => {
+		const pending = await data.write(async (tx) => {
 			const out = [];
 			for (const userId of people) {
 				const token = newToken(ids);
-				tx.insert(surveyLinks).values({ id: ids.id(), surveyId: survey.id, tokenHash: sha256Hex(token), buildingId: homes.get(userId) ?? survey.buildingId ?? null, expiresAt: survey.closesAt, createdAt: now }).run();
-				const data = { surveyId: survey.id, title: survey.title, closesAt: survey.closesAt.toISOString(), href: `/q/${survey.spaceId}/${token}` };
-				out.push(...notifier.record(tx, [userId], 'surveyInvited', { space }, actorId, data));
+				await tx.insert(surveyLinks).values({ id: ids.id(), surveyId: survey.id, tokenHash: sha256Hex(token), buildingId: homes.get(userId) ?? survey.buildingId ?? null, expiresAt: survey.closesAt, createdAt: now });
+				const invitation = { surveyId: survey.id, title: survey.title, closesAt: survey.closesAt.toISOString(), href: `/q/${survey.spaceId}/${token}` };
+				// issue 12: sync leaf. Inside a SQLite unit `tx` is the writer connection, so the synchronous
+				// notifications.record writes in this unit; sending a survey cannot run on PostgreSQL until it is converted.
+				out.push(...notifier.record(tx as unknown as Db, [userId], 'surveyInvited', { space }, actorId, invitation));
 			}
-			audit(tx, now, actorId, 'survey.sent', { type: 'survey', id: survey.id }, { count: people.length, audience: survey.audience });
+			await logAudit(data, now, actorId, 'survey.sent', { type: 'survey', id: survey.id }, { count: people.length, audience: survey.audience });
 			return out;
 		});
+		// After the commit: the live notification reaches each person's open pages.
 		notifier.publish(pending);
 		return { sent: people.length };
 	}

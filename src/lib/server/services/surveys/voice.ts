@@ -3,7 +3,8 @@
  * recording goes through the voice comments' pipeline (content check, size and length limits,
  * metadata stripped) and is stored apart from the written answers: its row holds the survey and the
  * file, nothing that leads to a link, a response, a building or a moment. Its key is a random integer
- * (SQLite's rowid), so not even the table's order is the order of arrival, and the file's own dates
+ * (SQLite's rowid), so not even the table's order is the order of arrival (on PostgreSQL the key is
+ * random too, but a heap keeps rows where they were written: see notes/insight.md), and the file's own dates
  * are set to the survey's creation. Those who see the survey's results hear them, from the
  * 5-respondent floor only, like every other result.
  */
@@ -13,10 +14,10 @@ import { asc, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { floored, RESPONDENT_FLOOR, type Floored } from '$lib/domain/indicators/surveys';
-import type { Db } from '../../db';
-import { auditLog, surveyResponses, surveys, surveyVoiceAnswers } from '../../db/schema';
+import type { Data } from '../../db/data';
 import type { Ids } from '../../ids';
 import { audioDir, cleanVoice, storeAudio, type CleanAudio } from '../../uploads/audio';
+import { logAudit } from '../audit';
 import { notFound } from '../errors';
 import { parse } from '../validate';
 
@@ -50,16 +51,18 @@ export function chosen(upload: VoiceUpload | null | undefined): VoiceUpload | nu
 /** A random positive key below 2^48, so that the order of keys says nothing about the order of arrival. */
 const randomKey = (ids: Ids) => ids.bytes(6).reduce((n, b) => n * 256 + b, 0) + 1;
 
-export function createSurveyVoices(db: Db, ids: Ids, clockNow: () => Date, uploadDir: () => string) {
+export function createSurveyVoices(data: Data, ids: Ids, clockNow: () => Date, uploadDir: () => string) {
+	const { surveyResponses, surveys, surveyVoiceAnswers } = data.t;
+
 	async function surveyOr404(surveyId: unknown) {
-		const row = (await db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
+		const row = (await data.db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
 		if (!row) throw notFound();
 		return row;
 	}
 	const spaceOf = (s: { spaceType: SpaceRef['type']; spaceId: string }): SpaceRef => ({ type: s.spaceType, id: s.spaceId });
 
 	async function respondents(surveyId: string) {
-		return (await db.select({ n: count() }).from(surveyResponses).where(eq(surveyResponses.surveyId, surveyId)))[0]?.n ?? 0;
+		return (await data.db.select({ n: count() }).from(surveyResponses).where(eq(surveyResponses.surveyId, surveyId)))[0]?.n ?? 0;
 	}
 
 	/** The recording, checked before anything is written: a refusal throws and stores nothing. */
@@ -76,7 +79,7 @@ export function createSurveyVoices(db: Db, ids: Ids, clockNow: () => Date, uploa
 		return { name, undo: () => rm(path, { force: true }) };
 	}
 
-	/** The row, inside the answer's transaction. */
+	/** The row, inside the answer's unit of work. */
 	function row(surveyId: string, name: string, clean: CleanAudio) {
 		return { id: randomKey(ids), surveyId, file: name, mime: clean.mime, durationMs: clean.durationMs, bytes: clean.bytes.byteLength };
 	}
@@ -86,7 +89,7 @@ export function createSurveyVoices(db: Db, ids: Ids, clockNow: () => Date, uploa
 		authorize(actor, 'indicators.view', spaceOf(survey));
 		const key = idSchema.safeParse(id);
 		if (!key.success) throw notFound();
-		const found = (await db.select().from(surveyVoiceAnswers).where(eq(surveyVoiceAnswers.id, key.data)))[0];
+		const found = (await data.db.select().from(surveyVoiceAnswers).where(eq(surveyVoiceAnswers.id, key.data)))[0];
 		// Under the floor, a recording does not exist yet for anyone.
 		if (!found || found.surveyId !== survey.id || (await respondents(survey.id)) < RESPONDENT_FLOOR) throw notFound();
 		return { survey, found };
@@ -102,7 +105,7 @@ export function createSurveyVoices(db: Db, ids: Ids, clockNow: () => Date, uploa
 			const s = await surveyOr404(surveyId);
 			authorize(actor, 'indicators.view', spaceOf(s));
 			const n = await respondents(s.id);
-			const rows = n >= RESPONDENT_FLOOR ? await db.select().from(surveyVoiceAnswers).where(eq(surveyVoiceAnswers.surveyId, s.id)).orderBy(asc(surveyVoiceAnswers.id)) : [];
+			const rows = n >= RESPONDENT_FLOOR ? await data.db.select().from(surveyVoiceAnswers).where(eq(surveyVoiceAnswers.surveyId, s.id)).orderBy(asc(surveyVoiceAnswers.id)) : [];
 			return {
 				survey: { id: s.id, title: s.title, spaceType: s.spaceType, spaceId: s.spaceId, voice: s.voice },
 				canSummarise: can(actor, 'survey.manage', spaceOf(s)),
@@ -121,18 +124,23 @@ export function createSurveyVoices(db: Db, ids: Ids, clockNow: () => Date, uploa
 			authorize(actor, 'survey.manage', spaceOf(survey));
 			const summary = parse(summarySchema, input.summary) || null;
 			const now = clockNow();
-			await db.update(surveyVoiceAnswers).set({ summary, summaryBy: summary ? actor.id : null, summaryAt: summary ? now : null }).where(eq(surveyVoiceAnswers.id, found.id));
-			// Said of the survey, not of the recording: the log keeps no trace of one answer.
-			await db.insert(auditLog).values({ at: now, actorId: actor.id, action: 'survey.voiceSummarised', subjectType: 'survey', subjectId: survey.id, data: {} });
+			await data.write(async (tx) => {
+				await tx.update(surveyVoiceAnswers).set({ summary, summaryBy: summary ? actor.id : null, summaryAt: summary ? now : null }).where(eq(surveyVoiceAnswers.id, found.id));
+				// Said of the survey, not of the recording: the log keeps no trace of one answer.
+				await logAudit(data, now, actor.id, 'survey.voiceSummarised', { type: 'survey', id: survey.id });
+			});
 		},
 
 		/** Taken out (a recording that names someone, say): the row and the file go. */
 		async remove(actor: Actor | null, input: { surveyId: unknown; id: unknown }) {
 			const { survey, found } = await answerOr404(actor, input.surveyId, input.id);
 			authorize(actor, 'survey.manage', spaceOf(survey));
-			await db.delete(surveyVoiceAnswers).where(eq(surveyVoiceAnswers.id, found.id));
+			await data.write(async (tx) => {
+				await tx.delete(surveyVoiceAnswers).where(eq(surveyVoiceAnswers.id, found.id));
+				await logAudit(data, clockNow(), actor.id, 'survey.voiceRemoved', { type: 'survey', id: survey.id });
+			});
+			// The file goes once the row is gone for good (a file outside the database is not rolled back).
 			await rm(join(audioDir(uploadDir()), found.file), { force: true });
-			await db.insert(auditLog).values({ at: clockNow(), actorId: actor.id, action: 'survey.voiceRemoved', subjectType: 'survey', subjectId: survey.id, data: {} });
 		}
 	};
 }

@@ -4,8 +4,8 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { can, canVoice, type Actor, type VoiceAction, type VoiceTarget } from '$lib/domain/policy';
 import { config } from '../../config';
-import { auditLog, consultations, proposals, users, voiceComments } from '../../db/schema';
 import { audioDir, cleanVoice, storeAudio } from '../../uploads/audio';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -22,19 +22,20 @@ const summarySchema = z.string().trim().max(500, 'inclusion.voice.summaryTooLong
 
 /** Voice comments: the upload pipeline (content check, limits, metadata removed) and the policy at every door. */
 export function createVoiceService(deps: ServiceDeps, options: { uploadDir?: () => string } = {}) {
-	const { db, clock, ids } = deps;
+	const { data, clock, ids } = deps;
+	const { consultations, proposals, users, voiceComments } = data.t;
 	const uploadDir = options.uploadDir ?? (() => config().UPLOAD_DIR);
 
 	/** What the comment hangs on, as the policy needs it; null when there is no such thing. */
 	async function resolve(actor: Actor | null, ref: VoiceTargetRef): Promise<VoiceTarget | null> {
 		const { type, id } = parse(targetSchema, ref);
 		if (type === 'proposal') {
-			const [p] = await db.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId, hiddenAt: proposals.hiddenAt }).from(proposals).where(eq(proposals.id, id));
+			const [p] = await data.db.select({ spaceType: proposals.spaceType, spaceId: proposals.spaceId, hiddenAt: proposals.hiddenAt }).from(proposals).where(eq(proposals.id, id));
 			if (!p) return null;
 			return { space: { type: p.spaceType, id: p.spaceId }, readable: !p.hiddenAt, open: !p.hiddenAt };
 		}
 		if (type === 'consultation') {
-			const [c] = await db.select({ spaceType: consultations.spaceType, spaceId: consultations.spaceId, status: consultations.status }).from(consultations).where(eq(consultations.id, id));
+			const [c] = await data.db.select({ spaceType: consultations.spaceType, spaceId: consultations.spaceId, status: consultations.status }).from(consultations).where(eq(consultations.id, id));
 			if (!c) return null;
 			const space = { type: c.spaceType, id: c.spaceId };
 			const published = c.status !== 'draft';
@@ -53,7 +54,7 @@ export function createVoiceService(deps: ServiceDeps, options: { uploadDir?: () 
 	}
 
 	async function commentOrThrow(actor: Actor | null, id: unknown, action: VoiceAction) {
-		const [row] = await db.select().from(voiceComments).where(eq(voiceComments.id, parse(idSchema, id)));
+		const [row] = await data.db.select().from(voiceComments).where(eq(voiceComments.id, parse(idSchema, id)));
 		if (!row) throw notFound();
 		const target = await resolve(actor, { type: row.targetType, id: row.targetId });
 		const comment = { authorId: row.authorId, hidden: !!row.hiddenAt };
@@ -62,9 +63,8 @@ export function createVoiceService(deps: ServiceDeps, options: { uploadDir?: () 
 		return row;
 	}
 
-	async function audit(actorId: string, action: string, id: string, data: Record<string, unknown> = {}) {
-		await db.insert(auditLog).values({ at: clock.now(), actorId, action, subjectType: 'voice_comment', subjectId: id, data });
-	}
+	/** Inside the unit of work of the change it records. */
+	const audit = (actorId: string, action: string, id: string, extra: Record<string, unknown> = {}) => logAudit(data, clock.now(), actorId, action, { type: 'voice_comment', id }, extra);
 
 	return {
 		/** What a page shows; null for someone who may not hear anything there (the page says why). */
@@ -72,12 +72,12 @@ export function createVoiceService(deps: ServiceDeps, options: { uploadDir?: () 
 			const target = await resolve(actor, ref);
 			if (!target || !canVoice(actor, 'voice.listen', target)) return null;
 			const { type, id } = parse(targetSchema, ref);
-			const rows = await db
+			const rows = await data.db
 				.select({ row: voiceComments, authorName: users.displayName })
 				.from(voiceComments)
 				.innerJoin(users, eq(users.id, voiceComments.authorId))
 				.where(and(eq(voiceComments.targetType, type), eq(voiceComments.targetId, id)))
-				.orderBy(asc(voiceComments.createdAt));
+				.orderBy(asc(voiceComments.createdAt), asc(voiceComments.id));
 			return {
 				target: { type, id },
 				canPost: canVoice(actor, 'voice.post', target),
@@ -107,21 +107,29 @@ export function createVoiceService(deps: ServiceDeps, options: { uploadDir?: () 
 			const clean = await cleanVoice(file);
 			const id = ids.id();
 			const name = `${id}-${ids.id()}.${clean.container}`;
+			// The file first (slow I/O stays outside the unit of work); taken back if the row is not written.
 			storeAudio(uploadDir(), name, clean.bytes);
-			await db.insert(voiceComments).values({
-				id,
-				targetType: type,
-				targetId,
-				spaceType: target.space.type,
-				spaceId: target.space.id,
-				authorId: actor!.id,
-				file: name,
-				mime: clean.mime,
-				durationMs: clean.durationMs,
-				bytes: clean.bytes.byteLength,
-				createdAt: clock.now()
-			});
-			await audit(actor!.id, 'voice.post', id, { target: `${type}:${targetId}`, durationMs: clean.durationMs });
+			try {
+				await data.write(async (tx) => {
+					await tx.insert(voiceComments).values({
+						id,
+						targetType: type,
+						targetId,
+						spaceType: target.space.type,
+						spaceId: target.space.id,
+						authorId: actor!.id,
+						file: name,
+						mime: clean.mime,
+						durationMs: clean.durationMs,
+						bytes: clean.bytes.byteLength,
+						createdAt: clock.now()
+					});
+					await audit(actor!.id, 'voice.post', id, { target: `${type}:${targetId}`, durationMs: clean.durationMs });
+				});
+			} catch (err) {
+				await rm(join(audioDir(uploadDir()), name), { force: true });
+				throw err;
+			}
 			return { id };
 		},
 
@@ -133,36 +141,45 @@ export function createVoiceService(deps: ServiceDeps, options: { uploadDir?: () 
 
 		async remove(actor: Actor | null, id: unknown) {
 			const row = await commentOrThrow(actor, id, 'voice.remove');
-			await db.delete(voiceComments).where(eq(voiceComments.id, row.id));
+			await data.write(async (tx) => {
+				await tx.delete(voiceComments).where(eq(voiceComments.id, row.id));
+				await audit(actor!.id, 'voice.remove', row.id);
+			});
+			// The file goes once the row is gone for good (a file is not rolled back).
 			await rm(join(audioDir(uploadDir()), row.file), { force: true });
-			await audit(actor!.id, 'voice.remove', row.id);
 		},
 
 		async hide(actor: Actor | null, input: { id: unknown; reason: unknown }) {
 			const row = await commentOrThrow(actor, input.id, 'voice.moderate');
 			const reason = parse(reasonSchema, input.reason);
-			await db.update(voiceComments).set({ hiddenAt: clock.now(), hiddenBy: actor!.id, hiddenReason: reason }).where(eq(voiceComments.id, row.id));
-			await audit(actor!.id, 'voice.hide', row.id, { reason });
+			await data.write(async (tx) => {
+				await tx.update(voiceComments).set({ hiddenAt: clock.now(), hiddenBy: actor!.id, hiddenReason: reason }).where(eq(voiceComments.id, row.id));
+				await audit(actor!.id, 'voice.hide', row.id, { reason });
+			});
 		},
 
 		async unhide(actor: Actor | null, id: unknown) {
 			const row = await commentOrThrow(actor, id, 'voice.moderate');
-			await db.update(voiceComments).set({ hiddenAt: null, hiddenBy: null, hiddenReason: null }).where(eq(voiceComments.id, row.id));
-			await audit(actor!.id, 'voice.unhide', row.id);
+			await data.write(async (tx) => {
+				await tx.update(voiceComments).set({ hiddenAt: null, hiddenBy: null, hiddenReason: null }).where(eq(voiceComments.id, row.id));
+				await audit(actor!.id, 'voice.unhide', row.id);
+			});
 		},
 
 		/** A facilitator's short written summary under the recording (empty: removed). */
 		async summarise(actor: Actor | null, input: { id: unknown; summary: unknown }) {
 			const row = await commentOrThrow(actor, input.id, 'voice.summarise');
 			const summary = parse(summarySchema, input.summary) || null;
-			await db.update(voiceComments).set({ summary, summaryBy: summary ? actor!.id : null, summaryAt: summary ? clock.now() : null }).where(eq(voiceComments.id, row.id));
-			await audit(actor!.id, 'voice.summarise', row.id);
+			await data.write(async (tx) => {
+				await tx.update(voiceComments).set({ summary, summaryBy: summary ? actor!.id : null, summaryAt: summary ? clock.now() : null }).where(eq(voiceComments.id, row.id));
+				await audit(actor!.id, 'voice.summarise', row.id);
+			});
 		},
 
 		/** For the demo data and tests: every voice comment of some targets. */
 		async countFor(targetIds: string[]) {
 			if (targetIds.length === 0) return 0;
-			return (await db.select({ id: voiceComments.id }).from(voiceComments).where(inArray(voiceComments.targetId, targetIds))).length;
+			return (await data.db.select({ id: voiceComments.id }).from(voiceComments).where(inArray(voiceComments.targetId, targetIds))).length;
 		}
 	};
 }
