@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import { first } from '../../db/data';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
-import { auditLog, ballots, decisions, households, participations, voteBatches } from '../../db/schema';
-import { createResidence, createTestApp, createUser, type TestApp } from '../../testing';
+import { auditLog } from '../../db/schema';
+import { createResidence, createTestApp, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 import { existsSync } from 'node:fs';
 import sharp from 'sharp';
 import { reencodePhoto } from '../../uploads/photos';
@@ -11,10 +12,8 @@ import { createConsultationsService } from './index';
 import { UserError } from '../errors';
 
 let app: TestApp;
-beforeEach(() => {
-	app = createTestApp();
-});
-afterEach(() => app.close());
+/** The tables of the engine the test app runs on. */
+const t = () => app.services.deps.data.t;
 
 const svc = () => app.services.consultations;
 
@@ -23,8 +22,8 @@ async function residenceSetup() {
 		{ name: 'Bâtiment A', dwellings: 10 },
 		{ name: 'Bâtiment B', dwellings: 10 }
 	]);
-	const { db } = app.services.deps;
-	const homes = db.select().from(households).where(eq(households.residenceId, residence.id)).all();
+	const { data } = app.services.deps;
+	const homes = await data.db.select().from(data.t.households).where(eq(data.t.households.residenceId, residence.id)).orderBy(asc(data.t.households.label), asc(data.t.households.id));
 	const inA = homes.filter((h) => h.label.startsWith('A'));
 	const inB = homes.filter((h) => h.label.startsWith('B'));
 	const space = { type: 'residence' as const, id: residence.id };
@@ -62,7 +61,16 @@ function createVote(s: Awaited<ReturnType<typeof residenceSetup>>, input: Record
 	});
 }
 
-describe('consultations service', () => {
+describe.each(testEngines)('consultations service on %s', (engine) => {
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+	});
+	afterEach(async () => {
+		await app.services.consultations.flushBallotBox();
+		await app.services.settled();
+		await app.close();
+	});
+
 	it('one vote per household: the second member is told the household has voted', async () => {
 		const s = await residenceSetup();
 		const { id } = await createVote(s, { question: 'Quel banc devant l’entrée ?', countBy: 'household', secrecy: 'public' });
@@ -86,54 +94,6 @@ describe('consultations service', () => {
 		expect(view.live.turnout.electorate).toBe(20);
 	});
 
-	it('a secret ballot leaves no link between voter and ballot in any table', async () => {
-		const s = await residenceSetup();
-		const { id } = await createVote(s, { resultsVisibility: 'afterClose' });
-		const [bois, metal] = await optionsOf(s.amina, id);
-		const a = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
-		app.clock.advance(60_000);
-		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
-		expect(a.secret).toMatch(/^[a-z2-7]{24}$/);
-
-		const client = app.services.deps.db.$client;
-		const voterIds = [s.amina.id, s.karim.id];
-		const participationIds = (client.prepare('select id from participations').all() as { id: string }[]).map((r) => r.id);
-		// Every column of every ballot row: nothing names a voter or their participation, no time.
-		const ballotColumns = (client.prepare('pragma table_info(ballots)').all() as { name: string }[]).map((c) => c.name);
-		expect(ballotColumns).not.toContain('created_at');
-		const rows = client.prepare('select * from ballots').all() as Record<string, unknown>[];
-		expect(rows).toHaveLength(2);
-		for (const row of rows) {
-			expect(row.participation_id).toBeNull();
-			const text = JSON.stringify(row);
-			for (const v of [...voterIds, ...participationIds]) expect(text).not.toContain(v);
-		}
-		// Nothing else in the database holds a ballot id, its secret hash or its content.
-		const tables = (client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
-		for (const table of tables.filter((t) => t !== 'ballots')) {
-			const dump = JSON.stringify(client.prepare(`select * from "${table}"`).all());
-			for (const row of rows) {
-				expect(dump, table).not.toContain(String(row.id));
-				expect(dump, table).not.toContain(String(row.token_hash));
-			}
-			if (table === 'audit_log') {
-				expect(dump).not.toContain(bois);
-				expect(dump).not.toContain(metal);
-			}
-		}
-		// Ballot ids are random, not a sequence that follows the order of the participations.
-		const ids = rows.map((r) => Number(r.id));
-		expect(ids.every((n) => n > 1000)).toBe(true);
-		// The voter still sees her own choice, with her secret only.
-		expect((await svc().view(s.amina, id, a.secret)).mine?.ballot).toEqual({ choice: bois });
-		expect((await svc().view(s.amina, id)).mine?.ballot).toBeNull();
-		expect((await svc().view(s.amina, id)).mine?.needsCode).toBe(true);
-		// Her secret opens her ballot only: another voter holding it can neither see nor replace it.
-		expect((await svc().view(s.karim, id, a.secret)).mine?.ballot).toBeNull();
-		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: bois }, secret: a.secret })).rejects.toThrow(/votes.error.badCode/);
-		expect((await svc().view(s.amina, id, a.secret)).mine?.ballot).toEqual({ choice: bois });
-	});
-
 	it('lets a voter change her vote until close (secret: with her code), then freezes it as a decision', async () => {
 		const s = await residenceSetup();
 		const { id } = await createVote(s);
@@ -146,7 +106,7 @@ describe('consultations service', () => {
 		const changed = await svc().cast(s.amina, { consultationId: id, ballot: { choice: metal }, secret: secret!.toUpperCase().replace(/(.{4})/g, '$1-') });
 		expect(changed.changed).toBe(true);
 		expect(changed.updatedAt.getTime()).toBeGreaterThan(changed.at.getTime());
-		expect(app.services.deps.db.select().from(ballots).all()).toHaveLength(2);
+		expect((await app.services.deps.data.db.select().from(t().ballots))).toHaveLength(2);
 		const liveResult = (await svc().view(s.lea, id)).live.result;
 		expect(liveResult?.tallies).toEqual({ [bois!]: 1, [metal!]: 1, [(await optionsOf(s.amina, id))[2]!]: 0 });
 
@@ -155,7 +115,7 @@ describe('consultations service', () => {
 		const frozen = await svc().close(s.claire, { consultationId: id });
 		expect(frozen?.winners).toEqual([metal]);
 		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } })).rejects.toThrow(/votes.error.closed/);
-		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, id)).get();
+		const decision = (await first(app.services.deps.data.db.select().from(t().decisions).where(eq(t().decisions.consultationId, id))));
 		expect(decision?.method).toBe('plurality');
 		expect(decision?.outcome).toEqual(['Banc en métal']);
 		expect(decision?.result.winners).toEqual([metal]);
@@ -229,7 +189,7 @@ describe('consultations service', () => {
 		const r = await svc().close(s.claire, { consultationId: motion.id });
 		expect(r?.method === 'yes-no-abstain' && r.blocked).toBe(true);
 		expect(r?.method === 'yes-no-abstain' && r.objections).toEqual(['Trop cher cette année']);
-		const decision = app.services.deps.db.select().from(decisions).where(eq(decisions.consultationId, motion.id)).get();
+		const decision = (await first(app.services.deps.data.db.select().from(t().decisions).where(eq(t().decisions.consultationId, motion.id))));
 		expect(decision?.adopted).toBe(false);
 		await expect(svc().create(s.claire, { ...base, question: 'Un seul choix', method: 'plurality', options: [{ label: 'Seul' }] })).rejects.toThrow(/votes.error.twoOptions/);
 	});
@@ -259,6 +219,161 @@ describe('consultations service', () => {
 		await svc().cast(s.karim, { consultationId: id, ballot: { position: 'for' } });
 		await svc().cast(s.lea, { consultationId: id, ballot: { position: 'for' } });
 		expect((await svc().view(s.karim, id)).live.turnout.quorum.met).toBe(true); // 3 of 4 tenants
+	});
+
+	it('records a show of hands as its own marked batch', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s);
+		const [bois, metal] = await optionsOf(s.karim, id);
+		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
+		await expect(svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).rejects.toThrow(ForbiddenError);
+		await svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', note: 'Réunion au pied de l’immeuble', counts: { [bois!]: '4', [metal!]: 1 } });
+		const live = (await svc().results(s.karim, id)).live;
+		expect(live.turnout.participants).toBe(1);
+		expect(live.turnout.batchBallots).toBe(5);
+		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'show-of-hands', size: 5, recordedBy: 'Claire', note: 'Réunion au pied de l’immeuble' })]);
+		expect(live.result?.tallies).toMatchObject({ [bois!]: 4, [metal!]: 2 });
+		expect((await app.services.deps.data.db.select().from(t().voteBatches))).toHaveLength(1);
+		expect((await app.services.deps.data.db.select().from(t().auditLog)).map((a) => a.action)).toContain('vote.batch');
+	});
+
+	it('denies what the policy does not grant', async () => {
+		const s = await residenceSetup();
+		const other = await createResidence(app);
+		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
+		const input = { space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true };
+		await expect(svc().create(s.amina, input)).rejects.toThrow(ForbiddenError);
+		await expect(svc().create(outsider, input)).rejects.toThrow(ForbiddenError);
+		const { id } = await svc().create(s.claire, input);
+		const [bois] = await optionsOf(s.amina, id);
+		await expect(svc().cast(outsider, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
+		await expect(svc().view(outsider, id)).rejects.toThrow(ForbiddenError);
+		// Staff record votes given in person but do not vote themselves.
+		await expect(svc().cast(s.claire, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
+		await expect(svc().cast(s.admin, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
+		await expect(svc().exportFile(s.amina, id)).rejects.toThrow(/votes.error.notClosed/);
+		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: bois, approve: [bois] } })).rejects.toThrow(UserError);
+		expect((await app.services.deps.data.db.select().from(t().participations))).toHaveLength(0);
+	});
+
+	it('rebuilds live tallies from the database after a restart', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { method: 'borda' });
+		const [a, b, c] = await optionsOf(s.karim, id);
+		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
+		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
+		const before = (await svc().view(s.karim, id)).live.result;
+		svc().forgetLiveState();
+		expect((await svc().view(s.karim, id)).live.result).toEqual(before);
+		const stored = (await app.services.deps.data.db.select({ content: t().ballots.content }).from(t().ballots)).map((r) => r.content as Ballot);
+		expect(before).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
+	});
+
+	it('counts the first vote after a restart once (the rebuilt tally already holds it)', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { method: 'borda' });
+		const [a, b, c] = await optionsOf(s.karim, id);
+		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
+		svc().forgetLiveState();
+		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
+		const live = (await svc().view(s.karim, id)).live;
+		const stored = (await app.services.deps.data.db.select({ content: t().ballots.content }).from(t().ballots)).map((r) => r.content as Ballot);
+		expect(live.result).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
+	});
+
+	it('stores option photos without metadata and serves them to members only', async () => {
+		const s = await residenceSetup();
+		const other = await createResidence(app);
+		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
+		const local = createConsultationsService(app.services.deps, { uploadDir: () => app.dir });
+		const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#8a5a2b' } }).png().toBuffer();
+		const { id } = await local.create(
+			s.claire,
+			{ space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true },
+			new Map([[1, await reencodePhoto(new Uint8Array(png))]])
+		);
+		const options = (await local.view(s.amina, id)).options;
+		expect(options.map((o) => !!o.photoUrl)).toEqual([false, true, false]);
+		const path = await local.photoPath(s.amina, id, options[1]!.id);
+		expect(existsSync(path)).toBe(true);
+		await expect(local.photoPath(outsider, id, options[1]!.id)).rejects.toThrow(ForbiddenError);
+		await expect(local.photoPath(s.amina, id, options[0]!.id)).rejects.toThrow(UserError);
+	});
+
+	it('takes paper ballots one at a time for any method, in one marked batch', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }] });
+		const [jardin, bancs, fete] = await optionsOf(s.karim, id);
+		const first = await svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [jardin]] }, note: 'Urne du hall' });
+		const second = await svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [fete]] }, batchId: first.batchId });
+		expect(second).toEqual({ batchId: first.batchId, size: 2 });
+		await expect(svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [] }, batchId: first.batchId })).rejects.toThrow(/votes.error.rankOne/);
+		await expect(svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', counts: { [bancs!]: 2 } })).rejects.toThrow(/votes.error.batchMethod/);
+		const live = (await svc().results(s.karim, id)).live;
+		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'paper', size: 2, note: 'Urne du hall', recordedBy: 'Claire' })]);
+		expect(live.result?.winners).toEqual([bancs]);
+		expect((await app.services.deps.data.db.select().from(t().ballots)).every((b) => b.batchId === first.batchId)).toBe(true);
+	});
+});
+
+// SQLite only: the raw-file look at what a secret ballot leaves behind, and the assisted votes, whose
+// notifications are still written by the synchronous notifications service (issue 12).
+describe('consultations service on sqlite (raw tables, notified paths)', () => {
+	beforeEach(() => {
+		app = createTestApp();
+	});
+	afterEach(async () => {
+		await app.services.consultations.flushBallotBox();
+		await app.services.settled();
+		await app.close();
+	});
+
+	it('a secret ballot leaves no link between voter and ballot in any table', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { resultsVisibility: 'afterClose' });
+		const [bois, metal] = await optionsOf(s.amina, id);
+		const a = await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		app.clock.advance(60_000);
+		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
+		expect(a.secret).toMatch(/^[a-z2-7]{24}$/);
+
+		const client = app.services.deps.db.$client;
+		const voterIds = [s.amina.id, s.karim.id];
+		const participationIds = (client.prepare('select id from participations').all() as { id: string }[]).map((r) => r.id);
+		// Every column of every ballot row: nothing names a voter or their participation, no time.
+		const ballotColumns = (client.prepare('pragma table_info(ballots)').all() as { name: string }[]).map((c) => c.name);
+		expect(ballotColumns).not.toContain('created_at');
+		const rows = client.prepare('select * from ballots').all() as Record<string, unknown>[];
+		expect(rows).toHaveLength(2);
+		for (const row of rows) {
+			expect(row.participation_id).toBeNull();
+			const text = JSON.stringify(row);
+			for (const v of [...voterIds, ...participationIds]) expect(text).not.toContain(v);
+		}
+		// Nothing else in the database holds a ballot id, its secret hash or its content.
+		const tables = (client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+		for (const table of tables.filter((t) => t !== 'ballots')) {
+			const dump = JSON.stringify(client.prepare(`select * from "${table}"`).all());
+			for (const row of rows) {
+				expect(dump, table).not.toContain(String(row.id));
+				expect(dump, table).not.toContain(String(row.token_hash));
+			}
+			if (table === 'audit_log') {
+				expect(dump).not.toContain(bois);
+				expect(dump).not.toContain(metal);
+			}
+		}
+		// Ballot ids are random, not a sequence that follows the order of the participations.
+		const ids = rows.map((r) => Number(r.id));
+		expect(ids.every((n) => n > 1000)).toBe(true);
+		// The voter still sees her own choice, with her secret only.
+		expect((await svc().view(s.amina, id, a.secret)).mine?.ballot).toEqual({ choice: bois });
+		expect((await svc().view(s.amina, id)).mine?.ballot).toBeNull();
+		expect((await svc().view(s.amina, id)).mine?.needsCode).toBe(true);
+		// Her secret opens her ballot only: another voter holding it can neither see nor replace it.
+		expect((await svc().view(s.karim, id, a.secret)).mine?.ballot).toBeNull();
+		await expect(svc().cast(s.karim, { consultationId: id, ballot: { choice: bois }, secret: a.secret })).rejects.toThrow(/votes.error.badCode/);
+		expect((await svc().view(s.amina, id, a.secret)).mine?.ballot).toEqual({ choice: bois });
 	});
 
 	it('records an assisted vote the tenant sees and confirms: not counted until then; both leave audit entries', async () => {
@@ -295,99 +410,5 @@ describe('consultations service', () => {
 		const mine = (await svc().view(s.lea, id, secret)).mine;
 		expect(mine?.ballot).toEqual({ choice: metal });
 		expect(mine?.confirmedAt).not.toBeNull();
-	});
-
-	it('records a show of hands as its own marked batch', async () => {
-		const s = await residenceSetup();
-		const { id } = await createVote(s);
-		const [bois, metal] = await optionsOf(s.karim, id);
-		await svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } });
-		await expect(svc().recordBatch(s.karim, { consultationId: id, kind: 'show-of-hands', counts: { [bois!]: 3 } })).rejects.toThrow(ForbiddenError);
-		await svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', note: 'Réunion au pied de l’immeuble', counts: { [bois!]: '4', [metal!]: 1 } });
-		const live = (await svc().results(s.karim, id)).live;
-		expect(live.turnout.participants).toBe(1);
-		expect(live.turnout.batchBallots).toBe(5);
-		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'show-of-hands', size: 5, recordedBy: 'Claire', note: 'Réunion au pied de l’immeuble' })]);
-		expect(live.result?.tallies).toMatchObject({ [bois!]: 4, [metal!]: 2 });
-		expect(app.services.deps.db.select().from(voteBatches).all()).toHaveLength(1);
-		expect(app.services.deps.db.select().from(auditLog).all().map((a) => a.action)).toContain('vote.batch');
-	});
-
-	it('denies what the policy does not grant', async () => {
-		const s = await residenceSetup();
-		const other = await createResidence(app);
-		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
-		const input = { space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true };
-		await expect(svc().create(s.amina, input)).rejects.toThrow(ForbiddenError);
-		await expect(svc().create(outsider, input)).rejects.toThrow(ForbiddenError);
-		const { id } = await svc().create(s.claire, input);
-		const [bois] = await optionsOf(s.amina, id);
-		await expect(svc().cast(outsider, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
-		await expect(svc().view(outsider, id)).rejects.toThrow(ForbiddenError);
-		// Staff record votes given in person but do not vote themselves.
-		await expect(svc().cast(s.claire, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
-		await expect(svc().cast(s.admin, { consultationId: id, ballot: { choice: bois } })).rejects.toThrow(ForbiddenError);
-		await expect(svc().exportFile(s.amina, id)).rejects.toThrow(/votes.error.notClosed/);
-		await expect(svc().cast(s.amina, { consultationId: id, ballot: { choice: bois, approve: [bois] } })).rejects.toThrow(UserError);
-		expect(app.services.deps.db.select().from(participations).all()).toHaveLength(0);
-	});
-
-	it('rebuilds live tallies from the database after a restart', async () => {
-		const s = await residenceSetup();
-		const { id } = await createVote(s, { method: 'borda' });
-		const [a, b, c] = await optionsOf(s.karim, id);
-		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
-		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
-		const before = (await svc().view(s.karim, id)).live.result;
-		svc().forgetLiveState();
-		expect((await svc().view(s.karim, id)).live.result).toEqual(before);
-		const stored = app.services.deps.db.select({ content: ballots.content }).from(ballots).all().map((r) => r.content as Ballot);
-		expect(before).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
-	});
-
-	it('counts the first vote after a restart once (the rebuilt tally already holds it)', async () => {
-		const s = await residenceSetup();
-		const { id } = await createVote(s, { method: 'borda' });
-		const [a, b, c] = await optionsOf(s.karim, id);
-		await svc().cast(s.karim, { consultationId: id, ballot: { ranking: [[a], [b], [c]] } });
-		svc().forgetLiveState();
-		await svc().cast(s.lea, { consultationId: id, ballot: { ranking: [[b], [a]] } });
-		const live = (await svc().view(s.karim, id)).live;
-		const stored = app.services.deps.db.select({ content: ballots.content }).from(ballots).all().map((r) => r.content as Ballot);
-		expect(live.result).toEqual(count({ method: 'borda', options: [{ id: a!, label: 'Banc en bois' }, { id: b!, label: 'Banc en métal' }, { id: c!, label: 'Banc béton et bois' }], ballots: stored }));
-	});
-
-	it('stores option photos without metadata and serves them to members only', async () => {
-		const s = await residenceSetup();
-		const other = await createResidence(app);
-		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
-		const local = createConsultationsService(app.services.deps, { uploadDir: () => app.dir });
-		const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#8a5a2b' } }).png().toBuffer();
-		const { id } = await local.create(
-			s.claire,
-			{ space: s.space, question: 'Quel banc ?', method: 'plurality', options: benches, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true },
-			new Map([[1, await reencodePhoto(new Uint8Array(png))]])
-		);
-		const options = (await local.view(s.amina, id)).options;
-		expect(options.map((o) => !!o.photoUrl)).toEqual([false, true, false]);
-		const path = await local.photoPath(s.amina, id, options[1]!.id);
-		expect(existsSync(path)).toBe(true);
-		await expect(local.photoPath(outsider, id, options[1]!.id)).rejects.toThrow(ForbiddenError);
-		await expect(local.photoPath(s.amina, id, options[0]!.id)).rejects.toThrow(UserError);
-	});
-
-	it('takes paper ballots one at a time for any method, in one marked batch', async () => {
-		const s = await residenceSetup();
-		const { id } = await createVote(s, { question: 'Priorités', method: 'schulze', options: [{ label: 'Jardin' }, { label: 'Bancs' }, { label: 'Fête' }] });
-		const [jardin, bancs, fete] = await optionsOf(s.karim, id);
-		const first = await svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [jardin]] }, note: 'Urne du hall' });
-		const second = await svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [[bancs], [fete]] }, batchId: first.batchId });
-		expect(second).toEqual({ batchId: first.batchId, size: 2 });
-		await expect(svc().recordBatch(s.claire, { consultationId: id, kind: 'paper', ballot: { ranking: [] }, batchId: first.batchId })).rejects.toThrow(/votes.error.rankOne/);
-		await expect(svc().recordBatch(s.claire, { consultationId: id, kind: 'show-of-hands', counts: { [bancs!]: 2 } })).rejects.toThrow(/votes.error.batchMethod/);
-		const live = (await svc().results(s.karim, id)).live;
-		expect(live.turnout.batches).toEqual([expect.objectContaining({ kind: 'paper', size: 2, note: 'Urne du hall', recordedBy: 'Claire' })]);
-		expect(live.result?.winners).toEqual([bancs]);
-		expect(app.services.deps.db.select().from(ballots).all().every((b) => b.batchId === first.batchId)).toBe(true);
 	});
 });
