@@ -6,6 +6,7 @@
  * acknowledged (stdout to a pipe is synchronous on Linux). The parent may kill it with SIGKILL.
  */
 import { loadActor } from '../../src/lib/server/auth/session';
+import { isDatabaseUnavailable } from '../../src/lib/server/db/errors';
 import { TestClock, type TestApp } from '../../src/lib/server/testing';
 import { startNode } from '../../src/lib/server/testing/cluster';
 import { testRedis } from '../../src/lib/server/testing/redis';
@@ -26,8 +27,18 @@ let next = 0;
 async function voter() {
 	while (next < voterIds.length) {
 		const i = next++;
-		const actor = (await loadActor(deps.data, voterIds[i]!))!;
-		await consultations.cast(actor, { consultationId, ballot: { choice: options[i % options.length]! } });
+		// A voter told "try again" (the other node held the database past the busy timeout) tries
+		// again, as the page asks her to; only an answered vote is acknowledged.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const actor = (await loadActor(deps.data, voterIds[i]!))!;
+				await consultations.cast(actor, { consultationId, ballot: { choice: options[i % options.length]! } });
+				break;
+			} catch (err) {
+				if (!isDatabaseUnavailable(err) || attempt >= 20) throw err;
+				await new Promise((r) => setTimeout(r, 50 * attempt));
+			}
+		}
 		process.stdout.write(`ack ${voterIds[i]}\n`);
 	}
 }
