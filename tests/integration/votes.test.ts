@@ -1,18 +1,17 @@
 /**
- * Consultations end to end on a real SQLite file: live tallies over real sockets, college
+ * Consultations end to end on either engine (a real SQLite file, a real PostgreSQL database): live tallies over real sockets, college
  * weighting and proxies in a body, and the recount of an exported ballot file to the frozen result.
  */
 import fc from 'fast-check';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recount } from '../../src/cli/recount';
 import { METHODS, type Method } from '$lib/domain/voting';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/events';
 import type { ConsultationLive } from '$lib/realtime/vote-events';
-import { households } from '$lib/server/db/schema';
 import { UserError } from '$lib/server/services/errors';
-import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestAppOn, createUser, testEngines, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -20,15 +19,14 @@ let app: TestApp;
 let server: RealtimeServer | null = null;
 const clients: Client[] = [];
 
-beforeEach(() => {
-	app = createTestApp();
-});
-afterEach(async () => {
+async function closeAll() {
 	for (const c of clients.splice(0)) c.disconnect();
 	await server?.close();
 	server = null;
+	await app.services.consultations.flushBallotBox();
+	await app.services.settled();
 	await app.close();
-});
+}
 
 async function client(userId: string): Promise<Client> {
 	server ??= await startRealtimeServer(app);
@@ -57,7 +55,8 @@ async function residence(tenants: number) {
 		{ name: 'Bâtiment A', dwellings: 6 },
 		{ name: 'Bâtiment B', dwellings: 6 }
 	]);
-	const homes = app.services.deps.db.select().from(households).where(eq(households.residenceId, residence.id)).all();
+	const { data } = app.services.deps;
+	const homes = await data.db.select().from(data.t.households).where(eq(data.t.households.residenceId, residence.id)).orderBy(asc(data.t.households.label), asc(data.t.households.id));
 	const space = { type: 'residence' as const, id: residence.id };
 	const people = [];
 	for (let i = 0; i < tenants; i++)
@@ -65,6 +64,12 @@ async function residence(tenants: number) {
 	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
 	return { residence, space, people, claire };
 }
+
+describe.each(testEngines)('consultations on %s', (engine) => {
+beforeEach(async () => {
+	app = await createTestAppOn(engine);
+});
+afterEach(closeAll);
 
 describe('votes, live', () => {
 	it('a vote by A updates B’s live tally; another residence hears nothing', async () => {
@@ -288,4 +293,5 @@ describe('recount by anyone', () => {
 			{ numRuns: 40 }
 		);
 	});
+});
 });
