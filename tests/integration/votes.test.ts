@@ -66,232 +66,232 @@ async function residence(tenants: number) {
 }
 
 describe.each(testEngines)('consultations on %s', (engine) => {
-beforeEach(async () => {
-	app = await createTestAppOn(engine);
-});
-afterEach(closeAll);
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+	});
+	afterEach(closeAll);
 
-describe('votes, live', () => {
-	it('a vote by A updates B’s live tally; another residence hears nothing', async () => {
-		const { space, people, claire } = await residence(2);
-		const other = await createResidence(app);
-		const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
-		const [a, b] = people as [(typeof people)[0], (typeof people)[0]];
-		const { id } = await app.services.consultations.create(claire, {
-			space,
-			question: 'Quel banc ?',
-			method: 'plurality',
-			options: [{ label: 'Bois' }, { label: 'Métal' }],
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
+	describe('votes, live', () => {
+		it('a vote by A updates B’s live tally; another residence hears nothing', async () => {
+			const { space, people, claire } = await residence(2);
+			const other = await createResidence(app);
+			const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
+			const [a, b] = people as [(typeof people)[0], (typeof people)[0]];
+			const { id } = await app.services.consultations.create(claire, {
+				space,
+				question: 'Quel banc ?',
+				method: 'plurality',
+				options: [{ label: 'Bois' }, { label: 'Métal' }],
+				electorate: 'residence',
+				secrecy: 'secret',
+				resultsVisibility: 'live',
+				openNow: true
+			});
+			const [bois] = (await app.services.consultations.view(a, id)).options.map((o) => o.id);
+			const [, sb, so] = await Promise.all([client(a.id), client(b.id), client(outsider.id)]);
+			const leaked: ConsultationLive[] = [];
+			so!.on('vote.tally', (p) => leaked.push(p));
+			const seen = nextTally(sb!, (p) => p.consultationId === id && p.turnout.participants === 1);
+			await app.services.consultations.cast(a, { consultationId: id, ballot: { choice: bois } });
+			const update = await seen;
+			expect(update.status).toBe('open');
+			expect(update.result?.tallies).toMatchObject({ [bois!]: 1 });
+			expect(update.turnout.byBuilding.reduce((n, g) => n + g.participants, 0)).toBe(1);
+
+			const closed = nextTally(sb!, (p) => p.consultationId === id && p.status === 'closed');
+			await app.services.consultations.close(claire, { consultationId: id });
+			expect((await closed).result?.winners).toEqual([bois]);
+			expect(leaked).toEqual([]);
 		});
-		const [bois] = (await app.services.consultations.view(a, id)).options.map((o) => o.id);
-		const [, sb, so] = await Promise.all([client(a.id), client(b.id), client(outsider.id)]);
-		const leaked: ConsultationLive[] = [];
-		so!.on('vote.tally', (p) => leaked.push(p));
-		const seen = nextTally(sb!, (p) => p.consultationId === id && p.turnout.participants === 1);
-		await app.services.consultations.cast(a, { consultationId: id, ballot: { choice: bois } });
-		const update = await seen;
-		expect(update.status).toBe('open');
-		expect(update.result?.tallies).toMatchObject({ [bois!]: 1 });
-		expect(update.turnout.byBuilding.reduce((n, g) => n + g.participants, 0)).toBe(1);
 
-		const closed = nextTally(sb!, (p) => p.consultationId === id && p.status === 'closed');
-		await app.services.consultations.close(claire, { consultationId: id });
-		expect((await closed).result?.winners).toEqual([bois]);
-		expect(leaked).toEqual([]);
+		it('hidden results send turnout only', async () => {
+			const { space, people, claire } = await residence(2);
+			const { id } = await app.services.consultations.create(claire, {
+				space,
+				question: 'On repeint le hall ?',
+				method: 'yes-no-abstain',
+				electorate: 'residence',
+				secrecy: 'secret',
+				resultsVisibility: 'afterClose',
+				openNow: true
+			});
+			const sb = await client(people[1]!.id);
+			const seen = nextTally(sb, (p) => p.consultationId === id && p.turnout.participants === 1);
+			await app.services.consultations.cast(people[0]!, { consultationId: id, ballot: { position: 'for' } });
+			expect((await seen).result).toBeNull();
+		});
 	});
 
-	it('hidden results send turnout only', async () => {
-		const { space, people, claire } = await residence(2);
-		const { id } = await app.services.consultations.create(claire, {
-			space,
-			question: 'On repeint le hall ?',
-			method: 'yes-no-abstain',
-			electorate: 'residence',
-			secrecy: 'secret',
-			resultsVisibility: 'afterClose',
-			openNow: true
+	describe('votes in a body', () => {
+		async function body(proxyLimit = 1) {
+			const admin = await createUser(app, { isAdmin: true, username: 'admin@test.local' });
+			const org = await app.services.admin.createOrganisation(admin, { name: 'Réseau', kind: 'network' });
+			const b = await app.services.admin.createBody(admin, {
+				organisationId: org.id,
+				name: 'Comité',
+				proxyLimit,
+				colleges: [
+					{ name: 'Bénévoles', weight: 0.25, seats: 3 },
+					{ name: 'Pouvoirs publics', weight: 0.75, seats: 1 }
+				]
+			});
+			const cols = (await app.services.admin.allSpaces(admin)).colleges.filter((c) => c.bodyId === b.id);
+			const space = { type: 'body' as const, id: b.id };
+			const member = (name: string, collegeId: string, role: 'member' | 'chair' = 'member') =>
+				createUser(app, { displayName: name, roles: [{ ...space, role, collegeId }, ...(role === 'chair' ? [{ ...space, role: 'member' as const, collegeId }] : [])] });
+			const chair = await member('Sophie', cols[0]!.id, 'chair');
+			const v1 = await member('Fatou', cols[0]!.id);
+			const v2 = await member('Yann', cols[0]!.id);
+			const elu = await member('Élise', cols[1]!.id);
+			return { space, cols, chair, v1, v2, elu };
+		}
+
+		it('scales each college to its weight, end to end, with per-college turnout and quorum', async () => {
+			const { space, cols, chair, v1, v2, elu } = await body();
+			const { id } = await app.services.consultations.create(chair, {
+				space,
+				question: 'Adopter la charte du réseau',
+				method: 'plurality',
+				options: [{ label: 'Version courte' }, { label: 'Version longue' }],
+				electorate: 'body',
+				weighting: 'colleges',
+				secrecy: 'public',
+				resultsVisibility: 'live',
+				quorumPercent: 50,
+				quorumPerCollege: true,
+				openNow: true
+			});
+			const [courte, longue] = (await app.services.consultations.view(chair, id)).options.map((o) => o.id);
+			for (const m of [chair, v1, v2]) await app.services.consultations.cast(m, { consultationId: id, ballot: { choice: courte } });
+			const before = (await app.services.consultations.view(chair, id)).live.turnout;
+			expect(before.byCollege.map((g) => [g.participants, g.electorate, g.quorumMet])).toEqual([
+				[3, 3, true],
+				[0, 1, false]
+			]);
+			expect(before.quorum.met).toBe(false);
+			await app.services.consultations.cast(elu, { consultationId: id, ballot: { choice: longue } });
+			const result = (await app.services.consultations.close(chair, { consultationId: id }))!;
+			// 3 volunteers carry 25 %, the one elected official 75 %.
+			expect(result.winners).toEqual([longue]);
+			expect(result.tallies).toEqual({ [courte!]: 0.25, [longue!]: 0.75 });
+			const file = await app.services.consultations.exportFile(elu, id);
+			expect(file.colleges).toEqual([
+				{ id: cols[0]!.id, weight: 0.25 },
+				{ id: cols[1]!.id, weight: 0.75 }
+			]);
+			expect(file.ballots.filter((b) => b.college === cols[0]!.id)).toHaveLength(3);
+			expect((await app.services.consultations.results(v1, id)).decision?.quorumMet).toBe(true);
 		});
-		const sb = await client(people[1]!.id);
-		const seen = nextTally(sb, (p) => p.consultationId === id && p.turnout.participants === 1);
-		await app.services.consultations.cast(people[0]!, { consultationId: id, ballot: { position: 'for' } });
-		expect((await seen).result).toBeNull();
+
+		it('lets a member vote with a proxy, within the body’s proxy limit', async () => {
+			const { space, chair, v1, v2, elu } = await body(1);
+			const { id } = await app.services.consultations.create(chair, {
+				space,
+				question: 'Motion : ouvrir un LCP à Rezé',
+				method: 'yes-no-abstain',
+				electorate: 'body',
+				secrecy: 'secret',
+				resultsVisibility: 'live',
+				openNow: true
+			});
+			await app.services.consultations.giveProxy(v1, { consultationId: id, holderId: chair.id });
+			await expect(app.services.consultations.giveProxy(v2, { consultationId: id, holderId: chair.id })).rejects.toThrow(/votes.error.proxyLimit/);
+			await expect(app.services.consultations.cast(elu, { consultationId: id, ballot: { position: 'for' }, onBehalfOf: v1.id })).rejects.toThrow(/votes.error.noProxy/);
+			await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'for' } });
+			await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'against' }, onBehalfOf: v1.id });
+			await expect(app.services.consultations.cast(v1, { consultationId: id, ballot: { position: 'for' } })).rejects.toThrow(UserError);
+			expect((await app.services.consultations.view(chair, id)).proxies).toEqual([{ giverId: v1.id, name: 'Fatou', voted: true }]);
+			const r = (await app.services.consultations.close(chair, { consultationId: id }))!;
+			expect(r.tallies).toMatchObject({ for: 1, against: 1 });
+		});
 	});
-});
 
-describe('votes in a body', () => {
-	async function body(proxyLimit = 1) {
-		const admin = await createUser(app, { isAdmin: true, username: 'admin@test.local' });
-		const org = await app.services.admin.createOrganisation(admin, { name: 'Réseau', kind: 'network' });
-		const b = await app.services.admin.createBody(admin, {
-			organisationId: org.id,
-			name: 'Comité',
-			proxyLimit,
-			colleges: [
-				{ name: 'Bénévoles', weight: 0.25, seats: 3 },
-				{ name: 'Pouvoirs publics', weight: 0.75, seats: 1 }
-			]
-		});
-		const cols = (await app.services.admin.allSpaces(admin)).colleges.filter((c) => c.bodyId === b.id);
-		const space = { type: 'body' as const, id: b.id };
-		const member = (name: string, collegeId: string, role: 'member' | 'chair' = 'member') =>
-			createUser(app, { displayName: name, roles: [{ ...space, role, collegeId }, ...(role === 'chair' ? [{ ...space, role: 'member' as const, collegeId }] : [])] });
-		const chair = await member('Sophie', cols[0]!.id, 'chair');
-		const v1 = await member('Fatou', cols[0]!.id);
-		const v2 = await member('Yann', cols[0]!.id);
-		const elu = await member('Élise', cols[1]!.id);
-		return { space, cols, chair, v1, v2, elu };
-	}
+	describe('recount by anyone', () => {
+		function runRecount(text: string) {
+			let out = '';
+			const code = recount(['ballots.json'], { stdout: (t) => (out += t), stderr: () => undefined, readFile: () => text });
+			expect(code).toBe(0);
+			return JSON.parse(out) as unknown;
+		}
 
-	it('scales each college to its weight, end to end, with per-college turnout and quorum', async () => {
-		const { space, cols, chair, v1, v2, elu } = await body();
-		const { id } = await app.services.consultations.create(chair, {
-			space,
-			question: 'Adopter la charte du réseau',
-			method: 'plurality',
-			options: [{ label: 'Version courte' }, { label: 'Version longue' }],
-			electorate: 'body',
-			weighting: 'colleges',
-			secrecy: 'public',
-			resultsVisibility: 'live',
-			quorumPercent: 50,
-			quorumPerCollege: true,
-			openNow: true
-		});
-		const [courte, longue] = (await app.services.consultations.view(chair, id)).options.map((o) => o.id);
-		for (const m of [chair, v1, v2]) await app.services.consultations.cast(m, { consultationId: id, ballot: { choice: courte } });
-		const before = (await app.services.consultations.view(chair, id)).live.turnout;
-		expect(before.byCollege.map((g) => [g.participants, g.electorate, g.quorumMet])).toEqual([
-			[3, 3, true],
-			[0, 1, false]
-		]);
-		expect(before.quorum.met).toBe(false);
-		await app.services.consultations.cast(elu, { consultationId: id, ballot: { choice: longue } });
-		const result = (await app.services.consultations.close(chair, { consultationId: id }))!;
-		// 3 volunteers carry 25 %, the one elected official 75 %.
-		expect(result.winners).toEqual([longue]);
-		expect(result.tallies).toEqual({ [courte!]: 0.25, [longue!]: 0.75 });
-		const file = await app.services.consultations.exportFile(elu, id);
-		expect(file.colleges).toEqual([
-			{ id: cols[0]!.id, weight: 0.25 },
-			{ id: cols[1]!.id, weight: 0.75 }
-		]);
-		expect(file.ballots.filter((b) => b.college === cols[0]!.id)).toHaveLength(3);
-		expect((await app.services.consultations.results(v1, id)).decision?.quorumMet).toBe(true);
-	});
-
-	it('lets a member vote with a proxy, within the body’s proxy limit', async () => {
-		const { space, chair, v1, v2, elu } = await body(1);
-		const { id } = await app.services.consultations.create(chair, {
-			space,
-			question: 'Motion : ouvrir un LCP à Rezé',
-			method: 'yes-no-abstain',
-			electorate: 'body',
-			secrecy: 'secret',
-			resultsVisibility: 'live',
-			openNow: true
-		});
-		await app.services.consultations.giveProxy(v1, { consultationId: id, holderId: chair.id });
-		await expect(app.services.consultations.giveProxy(v2, { consultationId: id, holderId: chair.id })).rejects.toThrow(/votes.error.proxyLimit/);
-		await expect(app.services.consultations.cast(elu, { consultationId: id, ballot: { position: 'for' }, onBehalfOf: v1.id })).rejects.toThrow(/votes.error.noProxy/);
-		await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'for' } });
-		await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'against' }, onBehalfOf: v1.id });
-		await expect(app.services.consultations.cast(v1, { consultationId: id, ballot: { position: 'for' } })).rejects.toThrow(UserError);
-		expect((await app.services.consultations.view(chair, id)).proxies).toEqual([{ giverId: v1.id, name: 'Fatou', voted: true }]);
-		const r = (await app.services.consultations.close(chair, { consultationId: id }))!;
-		expect(r.tallies).toMatchObject({ for: 1, against: 1 });
-	});
-});
-
-describe('recount by anyone', () => {
-	function runRecount(text: string) {
-		let out = '';
-		const code = recount(['ballots.json'], { stdout: (t) => (out += t), stderr: () => undefined, readFile: () => text });
-		expect(code).toBe(0);
-		return JSON.parse(out) as unknown;
-	}
-
-	type Shape = { rank: number[]; k: number; grades: number[] };
-	const options = [
-		{ label: 'Jardin partagé', cost: 300 },
-		{ label: 'Bancs', cost: 400 },
-		{ label: 'Fête des voisins', cost: 500 }
-	];
-	function ballotFor(method: Method, ids: string[], s: Shape): Record<string, unknown> {
-		const order = s.rank.map((i) => ids[i]!);
-		switch (method) {
-			case 'plurality':
-				return { choice: order[0] };
-			case 'approval':
-				return { approve: order.slice(0, s.k) };
-			case 'yes-no-abstain': {
-				const position = (['for', 'against', 'abstain', 'object'] as const)[s.k];
-				return position === 'object' ? { position, reason: 'Pas maintenant' } : { position };
-			}
-			case 'schulze':
-			case 'irv':
-			case 'borda':
-				return { ranking: order.slice(0, Math.max(1, s.k)).map((id) => [id]) };
-			case 'majority-judgment':
-				return { grades: Object.fromEntries(ids.map((id, i) => [id, s.grades[i]!])) };
-			case 'dot':
-				return { dots: { [order[0]!]: s.k, [order[1]!]: 1 } };
-			case 'budget': {
-				const select: string[] = [];
-				let spent = 0;
-				for (const id of order.slice(0, s.k)) {
-					const cost = options[ids.indexOf(id)]!.cost;
-					if (spent + cost <= 800) {
-						select.push(id);
-						spent += cost;
-					}
+		type Shape = { rank: number[]; k: number; grades: number[] };
+		const options = [
+			{ label: 'Jardin partagé', cost: 300 },
+			{ label: 'Bancs', cost: 400 },
+			{ label: 'Fête des voisins', cost: 500 }
+		];
+		function ballotFor(method: Method, ids: string[], s: Shape): Record<string, unknown> {
+			const order = s.rank.map((i) => ids[i]!);
+			switch (method) {
+				case 'plurality':
+					return { choice: order[0] };
+				case 'approval':
+					return { approve: order.slice(0, s.k) };
+				case 'yes-no-abstain': {
+					const position = (['for', 'against', 'abstain', 'object'] as const)[s.k];
+					return position === 'object' ? { position, reason: 'Pas maintenant' } : { position };
 				}
-				return { select };
+				case 'schulze':
+				case 'irv':
+				case 'borda':
+					return { ranking: order.slice(0, Math.max(1, s.k)).map((id) => [id]) };
+				case 'majority-judgment':
+					return { grades: Object.fromEntries(ids.map((id, i) => [id, s.grades[i]!])) };
+				case 'dot':
+					return { dots: { [order[0]!]: s.k, [order[1]!]: 1 } };
+				case 'budget': {
+					const select: string[] = [];
+					let spent = 0;
+					for (const id of order.slice(0, s.k)) {
+						const cost = options[ids.indexOf(id)]!.cost;
+						if (spent + cost <= 800) {
+							select.push(id);
+							spent += cost;
+						}
+					}
+					return { select };
+				}
 			}
 		}
-	}
 
-	const shape = fc.record({
-		rank: fc.shuffledSubarray([0, 1, 2], { minLength: 3, maxLength: 3 }),
-		k: fc.integer({ min: 0, max: 3 }),
-		grades: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 3, maxLength: 3 })
-	});
+		const shape = fc.record({
+			rank: fc.shuffledSubarray([0, 1, 2], { minLength: 3, maxLength: 3 }),
+			k: fc.integer({ min: 0, max: 3 }),
+			grades: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 3, maxLength: 3 })
+		});
 
-	it('the exported file of a closed consultation recounts to its frozen result, for random ballots of every method', async () => {
-		const { space, people, claire } = await residence(8);
-		let run = 0;
-		await fc.assert(
-			fc.asyncProperty(fc.constantFrom(...METHODS), fc.array(shape, { minLength: 0, maxLength: 8 }), fc.boolean(), async (method, shapes, batch) => {
-				run++;
-				const { id } = await app.services.consultations.create(claire, {
-					space,
-					question: `Consultation ${run}`,
-					method,
-					options,
-					budget: 800,
-					dots: 4,
-					electorate: 'residence',
-					secrecy: run % 2 ? 'secret' : 'public',
-					resultsVisibility: 'live',
-					openNow: true
-				});
-				const ids = method === 'yes-no-abstain' ? ['motion', 'motion', 'motion'] : (await app.services.consultations.view(claire, id)).options.map((o) => o.id);
-				for (const [i, s] of shapes.entries()) await app.services.consultations.cast(people[i]!, { consultationId: id, ballot: ballotFor(method, ids, s) });
-				if (batch && ['plurality', 'approval', 'yes-no-abstain'].includes(method))
-					await app.services.consultations.recordBatch(claire, { consultationId: id, kind: 'paper', counts: { [method === 'yes-no-abstain' ? 'against' : ids[1]!]: 2 } });
-				const live = (await app.services.consultations.view(claire, id)).live.result;
-				const frozen = await app.services.consultations.close(claire, { consultationId: id });
-				expect(live).toEqual(frozen);
-				const file = await app.services.consultations.exportFile(people[0]!, id);
-				expect(runRecount(JSON.stringify(file))).toEqual(JSON.parse(JSON.stringify(frozen)));
-				const csv = (await app.services.consultations.exportCsv(people[0]!, id)).trim().split('\n');
-				expect(csv).toHaveLength(file.ballots.length + 1);
-			}),
-			{ numRuns: 40 }
-		);
+		it('the exported file of a closed consultation recounts to its frozen result, for random ballots of every method', async () => {
+			const { space, people, claire } = await residence(8);
+			let run = 0;
+			await fc.assert(
+				fc.asyncProperty(fc.constantFrom(...METHODS), fc.array(shape, { minLength: 0, maxLength: 8 }), fc.boolean(), async (method, shapes, batch) => {
+					run++;
+					const { id } = await app.services.consultations.create(claire, {
+						space,
+						question: `Consultation ${run}`,
+						method,
+						options,
+						budget: 800,
+						dots: 4,
+						electorate: 'residence',
+						secrecy: run % 2 ? 'secret' : 'public',
+						resultsVisibility: 'live',
+						openNow: true
+					});
+					const ids = method === 'yes-no-abstain' ? ['motion', 'motion', 'motion'] : (await app.services.consultations.view(claire, id)).options.map((o) => o.id);
+					for (const [i, s] of shapes.entries()) await app.services.consultations.cast(people[i]!, { consultationId: id, ballot: ballotFor(method, ids, s) });
+					if (batch && ['plurality', 'approval', 'yes-no-abstain'].includes(method))
+						await app.services.consultations.recordBatch(claire, { consultationId: id, kind: 'paper', counts: { [method === 'yes-no-abstain' ? 'against' : ids[1]!]: 2 } });
+					const live = (await app.services.consultations.view(claire, id)).live.result;
+					const frozen = await app.services.consultations.close(claire, { consultationId: id });
+					expect(live).toEqual(frozen);
+					const file = await app.services.consultations.exportFile(people[0]!, id);
+					expect(runRecount(JSON.stringify(file))).toEqual(JSON.parse(JSON.stringify(frozen)));
+					const csv = (await app.services.consultations.exportCsv(people[0]!, id)).trim().split('\n');
+					expect(csv).toHaveLength(file.ballots.length + 1);
+				}),
+				{ numRuns: 40 }
+			);
+		});
 	});
-});
 });
