@@ -35,6 +35,8 @@ export const kindOf = (round: number): 'support' | 'comment' => (round % 3 === 2
 
 interface Action {
 	start: number;
+	/** When the server published it (app run: on the bus, after the service's commit); NaN if never seen. */
+	published: number;
 	end: number;
 	remaining: number;
 	state: 'pending' | 'done' | 'timeout';
@@ -51,6 +53,7 @@ export class Tracker {
 	readonly #actorIndex = new Map<string, number>();
 	readonly #byActor: Action[][];
 	readonly #seen: Uint32Array;
+	readonly #published: number[];
 	readonly #queue: Action[] = [];
 	#head = 0;
 	inflight = 0;
@@ -61,10 +64,11 @@ export class Tracker {
 		actorIds.forEach((id, i) => this.#actorIndex.set(id, i));
 		this.#byActor = actorIds.map(() => []);
 		this.#seen = new Uint32Array(clients * actorIds.length);
+		this.#published = actorIds.map(() => 0);
 	}
 
 	begin(actor: number, start: number, measured: boolean) {
-		const action: Action = { start, end: 0, remaining: this.#clients, state: 'pending', measured };
+		const action: Action = { start, published: Number.NaN, end: 0, remaining: this.#clients, state: 'pending', measured };
 		this.#byActor[actor]!.push(action);
 		this.#queue.push(action);
 		this.inflight++;
@@ -86,6 +90,14 @@ export class Tracker {
 			action.state = 'done';
 			this.inflight--;
 		}
+	}
+
+	/** The server published the actor's next action now (its k-th publish is its k-th action). */
+	publish(actorId: string, at: number) {
+		const actor = this.#actorIndex.get(actorId);
+		if (actor === undefined) return;
+		const action = this.#byActor[actor]![this.#published[actor]!++];
+		if (action) action.published = at;
 	}
 
 	/**
@@ -125,7 +137,11 @@ export class Tracker {
 			.filter((a) => a.state === 'done')
 			.map((a) => a.end - a.start)
 			.sort((a, b) => a - b);
-		return { latencies, timedOut: measured.filter((a) => a.state !== 'done').length };
+		const done = measured.filter((a) => a.state === 'done');
+		// Without a publish time (the bare baseline, which emits within the call) the fan-out starts at the call.
+		const fanout = done.map((a) => a.end - (Number.isNaN(a.published) ? a.start : a.published)).sort((a, b) => a - b);
+		const toPublish = done.filter((a) => !Number.isNaN(a.published)).map((a) => a.published - a.start).sort((a, b) => a - b);
+		return { latencies, fanout, toPublish, timedOut: measured.filter((a) => a.state !== 'done').length };
 	}
 }
 
@@ -142,6 +158,12 @@ export interface LoadResult {
 	errors: number;
 	timedOut: number;
 	lagP99: number;
+	/** From the publish (the bus; the emit for the baseline) to the last client. */
+	fanoutP50: number;
+	fanoutP99: number;
+	/** From the call to the publish (NaN for the baseline, which emits within the call). */
+	publishP50: number;
+	publishP99: number;
 }
 
 /**
@@ -199,7 +221,7 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 		tracker.expire(performance.now());
 	}
 	tracker.expire(Number.POSITIVE_INFINITY);
-	const { latencies, timedOut } = tracker.results();
+	const { latencies, fanout, toPublish, timedOut } = tracker.results();
 	lags.sort((a, b) => a - b);
 	return {
 		p50: percentile(latencies, 0.5),
@@ -208,7 +230,11 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 		dropped,
 		errors,
 		timedOut,
-		lagP99: percentile(lags, 0.99)
+		lagP99: percentile(lags, 0.99),
+		fanoutP50: percentile(fanout, 0.5),
+		fanoutP99: percentile(fanout, 0.99),
+		publishP50: percentile(toPublish, 0.5),
+		publishP99: percentile(toPublish, 0.99)
 	};
 }
 

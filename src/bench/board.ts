@@ -101,9 +101,6 @@ interface BoardRun extends LoadResult {
 	settled: boolean;
 	actorIds: string[];
 	sample: BoardCard | null;
-	/** From the service call to the event on the bus (all actions, warm-up included). */
-	publishP50: number;
-	publishP99: number;
 	/** Mean JSON size of a `proposal.updated` payload. */
 	payloadBytes: number;
 }
@@ -129,22 +126,15 @@ async function runBoard(n: number, seconds: number): Promise<BoardRun> {
 		const tracker = new Tracker(members.parts, users.map((m) => m.id));
 		members.tracker = tracker;
 
-		// Breakdown: from the service call to its publish on the bus (transaction, commit, card query),
-		// the rest being the hub's fan-out and the clients' decoding; and the size of what goes out.
-		const index = new Map(users.map((u, i) => [u.id, i]));
-		const starts = users.map((): number[] => []);
-		const published = users.map(() => 0);
-		const toPublish: number[] = [];
+		// Breakdown: the call to its publish on the bus (transaction, commit, card query), then the
+		// hub's fan-out to the last client; and the size of what goes out.
 		let bytes = 0;
 		let events = 0;
 		const unsubscribe = app.services.deps.bus.subscribe(({ event, payload }) => {
 			if (event !== 'proposal.updated') return;
 			const update = payload as ProposalUpdate;
 			if (update.change !== 'support' && update.change !== 'comment') return;
-			const member = index.get(update.actorId);
-			if (member === undefined) return;
-			const start = starts[member]![published[member]!++];
-			if (start !== undefined) toPublish.push(performance.now() - start);
+			tracker.publish(update.actorId, performance.now());
 			bytes += JSON.stringify(payload).length;
 			events++;
 		});
@@ -152,7 +142,6 @@ async function runBoard(n: number, seconds: number): Promise<BoardRun> {
 		const supported = new Array<boolean>(n).fill(false);
 		const { proposals: service } = app.services;
 		const result = await drive(n, seconds, tracker, (member, round) => {
-			starts[member]!.push(performance.now());
 			const actor = users[member]!;
 			const proposalId = proposals[member % proposals.length]!;
 			if (kindOf(round) === 'comment') return service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` });
@@ -161,10 +150,7 @@ async function runBoard(n: number, seconds: number): Promise<BoardRun> {
 			return service.setSupport(actor, { proposalId, on });
 		});
 		unsubscribe();
-		toPublish.sort((a, b) => a - b);
-		const publishP50 = toPublish[Math.floor(toPublish.length * 0.5)] ?? Number.NaN;
-		const publishP99 = toPublish[Math.min(toPublish.length - 1, Math.ceil(toPublish.length * 0.99) - 1)] ?? Number.NaN;
-		return { ...result, setupSeconds, settled, actorIds: users.map((m) => m.id), sample: members.sample, publishP50, publishP99, payloadBytes: events ? bytes / events : Number.NaN };
+		return { ...result, setupSeconds, settled, actorIds: users.map((m) => m.id), sample: members.sample, payloadBytes: events ? bytes / events : Number.NaN };
 	} finally {
 		// Server first: sockets closed from its side leave empty rooms, so no presence storm on the way out.
 		await server.close();
@@ -234,6 +220,9 @@ export async function benchBoard(): Promise<BenchResult[]> {
 			{ name: `baseline ${tag} start lag p99`, value: base.lagP99, unit: 'ms (call behind its slot)' },
 			{ name: `board ${tag} call→publish p50`, value: board.publishP50, unit: 'ms (service call to the bus)' },
 			{ name: `board ${tag} call→publish p99`, value: board.publishP99, unit: 'ms (service call to the bus)' },
+			{ name: `board ${tag} publish→last client p50`, value: board.fanoutP50, unit: 'ms (hub fan-out and decoding)' },
+			{ name: `board ${tag} publish→last client p99`, value: board.fanoutP99, unit: 'ms (hub fan-out and decoding)' },
+			{ name: `fan-out ratio ${tag} p99`, value: board.fanoutP99 / base.p99, unit: '× (publish→last client / bare)' },
 			{ name: `board ${tag} payload`, value: board.payloadBytes, unit: 'bytes of JSON per proposal.updated' },
 			{ name: `board ${tag} connect+join`, value: board.setupSeconds, unit: board.settled ? 's' : 's (presence never settled)' }
 		);
