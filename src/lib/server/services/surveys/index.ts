@@ -182,11 +182,13 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 			const now = clock.now();
 			try {
 				await data.write(async (tx) => {
-					const closed = await tx.update(surveyLinks).set({ usedAt: now }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id });
+					// The link's use and the answer are both stored by day only: a sent link is tied to a
+					// person (her invitation), so a time of use to the second would point at her answers.
+					const day = new Date(Date.parse(`${parisDay(now)}T12:00:00Z`));
+					const closed = await tx.update(surveyLinks).set({ usedAt: day }).where(and(eq(surveyLinks.id, link.id), isNull(surveyLinks.usedAt))).returning({ id: surveyLinks.id });
 					if (closed.length !== 1) throw new UserError('indicators.error.linkUsed', {}, 410);
 					const responseId = ids.id();
-					// Stored by day only, so that the time of an answer cannot be matched to a link's use.
-					await tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: new Date(Date.parse(`${parisDay(now)}T12:00:00Z`)) });
+					await tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: day });
 					await tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! })));
 					if (clean && file) await tx.insert(surveyVoiceAnswers).values(voices.row(survey.id, file.name, clean));
 				});

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createTestAppOn, testEngines, type TestApp } from '../../testing';
@@ -45,6 +46,12 @@ describe.each(testEngines)('surveys on %s', (engine) => {
 			expect(await code(s.open(w.residence.id, tokens[0]!))).toBe('indicators.error.linkUsed');
 			const again = await results();
 			expect(again.shown && again.respondents).toBe(5);
+			// A link's use is kept by day only, like the answer: no time to the second ties a sent link
+			// (and so a person) to her answers.
+			const { data } = app.services.deps;
+			const used = (await data.db.select({ at: data.t.surveyLinks.usedAt }).from(data.t.surveyLinks).where(eq(data.t.surveyLinks.surveyId, id))).map((r) => r.at?.toISOString()).filter(Boolean);
+			const stored = (await data.db.select({ at: data.t.surveyResponses.submittedAt }).from(data.t.surveyResponses).where(eq(data.t.surveyResponses.surveyId, id))).map((r) => r.at.toISOString());
+			expect(new Set([...used, ...stored])).toEqual(new Set(['2026-11-22T12:00:00.000Z']));
 		});
 
 		it('refuses an unknown, malformed, other-residence or expired link, and incomplete answers', async () => {
