@@ -30,7 +30,8 @@ test('edit before the first ballot, extend, close and reopen with a reason; afte
 	// A tenant votes: the edit is now refused, on the page and through a forged post.
 	const karim = await newSignedInContext(browser, 'karim', { viewport: PHONE });
 	await karim.page.goto(url);
-	await karim.page.getByRole('radio', { name: /Dimanche/ }).check();
+	// Until the page is hydrated a click may be undone by hydration: check again until it holds.
+	await expect(() => karim.page.getByRole('radio', { name: /Dimanche/ }).check({ timeout: 1000 })).toPass();
 	await karim.page.getByRole('button', { name: 'Je vote' }).click();
 	await expect(karim.page.getByRole('status').filter({ hasText: 'Votre vote est enregistré' })).toBeVisible();
 	await karim.context.close();

@@ -112,7 +112,8 @@ test.describe('votes', () => {
 		const url = await create(browser, { question: 'Quel modèle de banc ?', method: 'Jugement majoritaire', options: benches });
 		const { context, page } = await phone(browser, 'josiane');
 		await page.goto(url);
-		await page.getByRole('group', { name: 'Votre mention pour « Banc en bois »' }).getByRole('radio', { name: 'Très bien' }).check();
+		// Until the page is hydrated a click may be undone by hydration: check again until it holds.
+		await expect(() => page.getByRole('group', { name: 'Votre mention pour « Banc en bois »' }).getByRole('radio', { name: 'Très bien' }).check({ timeout: 1000 })).toPass();
 		await page.getByRole('button', { name: 'Je vote' }).click();
 		await expect(page.getByRole('alert')).toContainText('Donnez une mention à chaque réponse');
 		await page.getByRole('group', { name: 'Votre mention pour « Banc en métal »' }).getByRole('radio', { name: 'Passable' }).check();
