@@ -64,7 +64,7 @@ describe('assisted votes cannot be stuffed', () => {
 		expect(kindsOf(s.claire.id)).not.toContain('assistedAlert');
 		// Each tenant is told a vote was recorded for her, and by whom.
 		expect(kindsOf(s.tenants[0]!.id).filter((k) => k === 'assistedVote')).toHaveLength(1);
-		const line = app.services.notifications.list(s.tenants[0]!).items.find((g) => g.kind === 'assistedVote');
+		const line = (await app.services.notifications.list(s.tenants[0]!)).items.find((g) => g.kind === 'assistedVote');
 		expect(line).toMatchObject({ kind: 'assistedVote', actors: ['Claire'], href: `/c/${s.id}` });
 		// A colleague records within her own cap.
 		await s.svc.recordAssisted(s.marc, { consultationId: s.id, voterId: s.tenants[10]!.id, channel: 'door', ballot: { choice: s.metal } });
@@ -147,7 +147,7 @@ describe('access reset', () => {
 		const s = await setup(1);
 		const [amina] = s.tenants;
 		await app.services.auth.createAccessReset(s.claire, amina!.id);
-		const items = app.services.notifications.list(amina!).items.filter((g) => g.kind === 'accessReset');
+		const items = (await app.services.notifications.list(amina!)).items.filter((g) => g.kind === 'accessReset');
 		expect(items).toHaveLength(1);
 		expect(items[0]).toMatchObject({ kind: 'accessReset', actors: ['Claire'], href: '/account' });
 		expect(kindsOf(s.claire.id)).not.toContain('accessReset');
@@ -158,11 +158,11 @@ describe('access reset', () => {
 		const [amina] = s.tenants;
 		// The form as it was before: six kinds, none of the new ones.
 		const old = { comment: 'off', status: 'off', hidden: 'immediate', voteOpened: 'daily', voteClosing: 'immediate', voteResults: 'daily' };
-		const saved = app.services.mail.saveModes(amina!, old);
+		const saved = await app.services.mail.saveModes(amina!, old);
 		expect(saved.modes).toMatchObject({ ...old, accessReset: 'immediate', assistedVote: 'immediate' });
 		// A form that sends only one kind changes that kind alone.
-		app.services.mail.saveModes(amina!, { accessReset: 'daily' });
-		expect(app.services.mail.settings(amina!).modes).toMatchObject({ ...old, accessReset: 'daily' });
-		expect(() => app.services.mail.saveModes(amina!, { accessReset: 'sometimes' })).toThrow();
+		await app.services.mail.saveModes(amina!, { accessReset: 'daily' });
+		expect((await app.services.mail.settings(amina!)).modes).toMatchObject({ ...old, accessReset: 'daily' });
+		await expect(app.services.mail.saveModes(amina!, { accessReset: 'sometimes' })).rejects.toThrow();
 	});
 });

@@ -116,8 +116,8 @@ describe('two nodes', () => {
 		nodes.push(await startNode(app, redis, 'node 1'), await startNode(app, redis, 'node 2'));
 		const { port, received, stop } = await startSmtp();
 		try {
-			const { db, clock } = app.services.deps;
-			for (let i = 0; i < 6; i++) enqueueMail(db, clock, randomIds, { to: `n${i}@example.org`, subject: `Message ${i}`, text: 'x', html: '<p>x</p>', headers: {}, userId: null, purpose: 'test' });
+			const { data, clock } = app.services.deps;
+			for (let i = 0; i < 6; i++) await enqueueMail(data, clock, randomIds, { to: `n${i}@example.org`, subject: `Message ${i}`, text: 'x', html: '<p>x</p>', headers: {}, userId: null, purpose: 'test' });
 			const workers = nodes.map((n) =>
 				createMailService(n.services.deps, { mailer: () => createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Board <board@example.org>', logFile: join(app.dir, 'mail.log') }) })
 			);

@@ -1,6 +1,5 @@
 import { isNotNull } from 'drizzle-orm';
 import { loadActor } from '../auth/session';
-import { notifications, users } from '../db/schema';
 import type { Services } from '../services';
 
 
@@ -10,15 +9,18 @@ import type { Services } from '../services';
  * history. Nothing seeded is e-mailed at the first start either.
  */
 export async function settleDemoNotifications(services: Services): Promise<void> {
-	const { db, clock } = services.deps;
-	for (const { id } of db.select({ id: users.id }).from(users).all()) {
+	const { data, clock } = services.deps;
+	const { notifications, users } = data.t;
+	for (const { id } of await data.db.select({ id: users.id }).from(users).orderBy(users.id)) {
 		const actor = await loadActor(services.deps.data, id);
 		if (!actor) continue;
 		const kept = new Set<string>();
-		for (const g of services.notifications.list(actor).items.filter((x) => !x.read)) {
-			if (kept.has(g.kind)) services.notifications.markRead(actor, { ids: g.ids.join(' ') });
+		for (const g of (await services.notifications.list(actor)).items.filter((x) => !x.read)) {
+			if (kept.has(g.kind)) await services.notifications.markRead(actor, { ids: g.ids.join(' ') });
 			kept.add(g.kind);
 		}
 	}
-	db.update(notifications).set({ emailedAt: clock.now() }).where(isNotNull(notifications.id)).run();
+	await data.write(async (tx) => {
+		await tx.update(notifications).set({ emailedAt: clock.now() }).where(isNotNull(notifications.id));
+	});
 }

@@ -10,7 +10,6 @@ import {
 	redeemResetSchema,
 	signInSchema
 } from '$lib/domain/schemas/accounts';
-import type { Db } from '../db';
 import { first } from '../db/data';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { generateCode, normalizeCode } from '../auth/passphrase';
@@ -246,11 +245,9 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 				await logAudit(data, now, actor?.id ?? null, 'account.resetIssued', { type: 'user', id: userId });
 				// The person hears of it (in the app, and by e-mail if she has an address): a reset she
 				// did not ask for is someone else opening her account.
-				// issue 12: sync leaf — notifications.record is still synchronous: on SQLite `tx` is the
-				// writer connection, so this runs in the unit; on PostgreSQL it waits for its conversion.
-				return options.notifications?.record(tx as unknown as Db, [userId], 'accessReset', {}, actor.id, { expiresAt: expiresAt.toISOString() }) ?? [];
+				return (await options.notifications?.record([userId], 'accessReset', {}, actor.id, { expiresAt: expiresAt.toISOString() })) ?? [];
 			});
-			options.notifications?.publish(told);
+			await options.notifications?.publish(told);
 			return { code, expiresAt };
 		},
 

@@ -26,11 +26,11 @@ export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data 
 	const deps: ServiceDeps = { ...given, data: given.data ?? sqliteData(given.db) };
 	const notifications = createNotificationsService(deps);
 	const consultations = createConsultationsService(deps, { ...options.consultations, notifications });
-	notifications.followVotes();
-	const collab = createCollabService(deps);
-	const register = createRegisterService(deps, notifications);
 	// Work that subscribers start after another service's commit; `settled()` waits for all of it.
 	const inflight = createInflight();
+	notifications.followVotes(inflight);
+	const collab = createCollabService(deps);
+	const register = createRegisterService(deps, notifications);
 	const minutes = createMinutesService(deps, collab, notifications, register);
 	register.follow(inflight);
 	// A motion voted on a "minutes adoption" agenda item adopts those minutes once its vote closes.

@@ -73,6 +73,7 @@ export function createTestApp(): TestApp {
 		dir,
 		file,
 		async close() {
+			await services.settled();
 			await data.close();
 			db.$client.close();
 			rmSync(dir, { recursive: true, force: true });

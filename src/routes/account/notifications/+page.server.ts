@@ -5,18 +5,18 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
 	if (!event.locals.user) redirect(303, '/login');
-	return guarded(event, () => ({ ...event.locals.services.mail.settings(event.locals.user), kinds: [...notificationKinds] }));
+	return guarded(event, async () => ({ ...(await event.locals.services.mail.settings(event.locals.user)), kinds: [...notificationKinds] }));
 };
 
 export const actions: Actions = {
 	address: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => ({ linkSent: event.locals.services.mail.requestAddress(event.locals.user, { email: data.get('email') }).email }));
+		return act(event, data, async () => ({ linkSent: (await event.locals.services.mail.requestAddress(event.locals.user, { email: data.get('email') })).email }));
 	},
 	modes: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => {
-			event.locals.services.mail.saveModes(event.locals.user, Object.fromEntries(notificationKinds.map((k) => [k, data.get(k) ?? undefined])));
+		return act(event, data, async () => {
+			await event.locals.services.mail.saveModes(event.locals.user, Object.fromEntries(notificationKinds.map((k) => [k, data.get(k) ?? undefined])));
 			return { modesSaved: true };
 		});
 	}

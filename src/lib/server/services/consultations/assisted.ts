@@ -15,7 +15,7 @@ import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
 import type { VoteWriter } from './cast';
-import { assistedSchema, batchSchema, consultationRef, idSchema, spaceOf, syncLeaf, toBallot, type ConsultationRow, type Context } from './context';
+import { assistedSchema, batchSchema, consultationRef, idSchema, spaceOf,  toBallot, type ConsultationRow, type Context } from './context';
 import type { ElectorateReads } from './electorate';
 import { requireOpen, type Scheduling } from './scheduling';
 import { resultsVisible, type Tallies } from './tallies';
@@ -120,15 +120,14 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 				const college = c.weighting === 'colleges' ? elig.collegeId : null;
 				await tx.insert(assistedVotes).values({ id: ids.id(), consultationId: c.id, voterId: wanted.voterId, recordedBy: actor.id, channel: wanted.channel, recordedAt: now, state: 'pending', ballot, college });
 				await logAudit(data, now, actor.id, 'vote.recordOnBehalf', { type: 'consultation', id: c.id }, { voterId: wanted.voterId, channel: wanted.channel });
-				// issue 12: sync leaf (notifications.record): this path runs on SQLite only for now.
-				const out = notify.record(syncLeaf(data), [wanted.voterId], 'assistedVote', { consultationId: c.id }, actor.id, { channel: wanted.channel, at: now.toISOString() });
+				const out = await notify.record([wanted.voterId], 'assistedVote', { consultationId: c.id }, actor.id, { channel: wanted.channel, at: now.toISOString() });
 				if (n + 1 >= c.assistedCap) {
 					await logAudit(data, now, actor.id, 'vote.assistedCapReached', { type: 'consultation', id: c.id }, { cap: c.assistedCap });
-					out.push(...notify.record(syncLeaf(data), await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'cap', cap: c.assistedCap }));
+					out.push(...(await notify.record(await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'cap', cap: c.assistedCap })));
 				}
 				return out;
 			});
-			notify.publish(notes);
+			await notify.publish(notes);
 			await tallies.publish(c);
 			return { at: now, pending: true as const };
 		},
@@ -162,10 +161,9 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 				await tx.delete(participations).where(and(eq(participations.consultationId, c.id), eq(participations.userId, actor.id), eq(participations.castBy, rec.recordedBy)));
 				await logAudit(data, now, actor.id, 'vote.assistedRejected', { type: 'consultation', id: c.id }, { recordedBy: rec.recordedBy, channel: rec.channel });
 				const recorder = await nameOf(rec.recordedBy);
-				// issue 12: sync leaf (notifications.record): this path runs on SQLite only for now.
-				return notify.record(syncLeaf(data), await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'rejected', recordedBy: recorder });
+				return notify.record(await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'rejected', recordedBy: recorder });
 			});
-			notify.publish(notes);
+			await notify.publish(notes);
 			await tallies.publish(c);
 			return { rejectedAt: now };
 		},

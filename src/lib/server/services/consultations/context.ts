@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { ASSISTED_CHANNELS, ballotInputSchema, electionConfig } from '$lib/domain/consultations';
 import type { Role, SpaceRef } from '$lib/domain/policy';
 import type { Ballot, ElectionConfig } from '$lib/domain/voting';
-import type { Db } from '../../db';
 import { first, type Data } from '../../db/data';
 import type { consultationOptions, consultations, participations } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
@@ -52,19 +51,14 @@ export const batchSchema = z.object({
 });
 export const proxySchema = z.object({ consultationId: idSchema, holderId: idSchema });
 
-/**
- * The notifications service's two calls the consultations need (written in our transaction, announced after).
- * `record` is still synchronous (issue 12: sync leaf): called with the SQLite unit's writer connection
- * (`data.db as unknown as Db` inside `data.write`), so paths that notify run on SQLite only until
- * the notifications service is converted.
- */
+/** The notifications service's two calls the consultations need (`record` joins our unit, `publish` after it). */
 export interface Notifier {
-	record(tx: Db, userIds: string[], kind: NotificationKind, target: { consultationId: string }, actorId: string | null, data: Record<string, unknown>): PendingNotification[];
-	publish(pending: PendingNotification[]): void;
+	record(userIds: string[], kind: NotificationKind, target: { consultationId: string }, actorId: string | null, data: Record<string, unknown>): Promise<PendingNotification[]>;
+	publish(pending: PendingNotification[]): Promise<void>;
 }
 
 /** A consultations service built alone (benchmarks, ballot-box tests) tells nobody. */
-const nobody: Notifier = { record: () => [], publish: () => {} };
+const nobody: Notifier = { record: async () => [], publish: async () => {} };
 
 export interface ConsultationsOptions {
 	/** Who is told about assisted votes and changed dates (the app passes its notifications service). */
@@ -101,8 +95,6 @@ export async function storedBallots(data: Data, consultationId: string): Promise
 	return rows.map(toBallot);
 }
 
-/** Inside `data.write` on SQLite: the unit's writer connection, for a synchronous leaf (issue 12). */
-export const syncLeaf = (data: Data): Db => data.db as unknown as Db;
 
 /** The reads every part needs, bound to the service's database. */
 export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {

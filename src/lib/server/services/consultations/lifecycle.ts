@@ -14,7 +14,7 @@ import { notFound, UserError } from '../errors';
 import { electors } from '../notifications/recipients';
 import { parse } from '../validate';
 import type { VoteWriter } from './cast';
-import { optionsOf, spaceOf, syncLeaf, type ConsultationRow, type Context } from './context';
+import { optionsOf, spaceOf, type ConsultationRow, type Context } from './context';
 import type { Scheduling } from './scheduling';
 import type { Tallies } from './tallies';
 
@@ -55,10 +55,9 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 		);
 	}
 
-	/** Inside a unit: tells the electors (issue 12: sync leaf, notifications.record; SQLite only for now). */
-	function announce(c: ConsultationRow, actorId: string, extra: Record<string, unknown>) {
-		const tx = syncLeaf(data);
-		return notify.record(tx, electors(tx, c), 'voteChanged', { consultationId: c.id }, actorId, extra);
+	/** Inside a unit: tells the electors. */
+	async function announce(c: ConsultationRow, actorId: string, extra: Record<string, unknown>) {
+		return notify.record(await electors(data, c), 'voteChanged', { consultationId: c.id }, actorId, extra);
 	}
 
 	return {
@@ -137,7 +136,7 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 				});
 				return c.status === 'open' ? announce(c, actor!.id, { change: 'edited' }) : [];
 			});
-			notify.publish(pending);
+			await notify.publish(pending);
 			tallies.drop(c.id);
 			await tallies.publish(await load(c.id));
 			return { editedAt: now };
@@ -156,7 +155,7 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 				await logAudit(data, now, actor!.id, 'consultation.extended', { type: 'consultation', id: c.id }, { from: c.closesAt, to: wanted.closesAt });
 				return announce(c, actor!.id, { change: 'extended', closesAt: wanted.closesAt.toISOString() });
 			});
-			notify.publish(pending);
+			await notify.publish(pending);
 			await tallies.publish(await load(c.id));
 			return { closesAt: wanted.closesAt };
 		},
@@ -186,7 +185,7 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 				await logAudit(data, now, actor!.id, 'consultation.reopened', { type: 'consultation', id: c.id }, { reason: wanted.reason, closedAt: c.closedAt, result: c.result, closesAt });
 				return announce(c, actor!.id, { change: 'reopened', reason: wanted.reason });
 			});
-			notify.publish(pending);
+			await notify.publish(pending);
 			tallies.drop(c.id);
 			await tallies.publish(await load(c.id));
 			bus.publish(roomForSpace(c.spaceType, c.spaceId), 'consultation.reopened', {

@@ -5,7 +5,6 @@
  * the bell at once, mailed by the notifications' own mail pass. Practice bodies notify no one.
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../../db';
 import { first } from '../../db/data';
 import { log } from '../../log';
 import type { NotificationKind, NotificationsService } from '../notifications';
@@ -34,9 +33,7 @@ export function createMeetingNotices(ctx: MeetingContext, notifications: Notific
 					const waiting = new Set(unread.filter((r) => r.data.href === href && r.data.change === 'agenda').map((r) => r.userId));
 					people = people.filter((id) => !waiting.has(id));
 				}
-				// issue 12: sync leaf (the notifications service is still synchronous): on SQLite the unit's
-				// `tx` is the writer connection, so the rows are written in this unit; not on PostgreSQL yet.
-				return notifications.record(tx as unknown as Db, people, kind, null, actorId, {
+				return notifications.record(people, kind, null, actorId, {
 					href: kind === 'meetingStarting' ? `${href}/room` : href,
 					change: data.change,
 					title: meeting.title,
@@ -45,8 +42,7 @@ export function createMeetingNotices(ctx: MeetingContext, notifications: Notific
 					...data
 				});
 			});
-			// issue 12: sync leaf (reads the notification through the synchronous handle).
-			notifications.publish(pending);
+			await notifications.publish(pending);
 		} catch (err) {
 			// A notice that failed must not undo or fail the meeting change that was just committed.
 			log.error('meeting notification failed', { kind, err: String(err) });

@@ -9,7 +9,6 @@ import { authorize, can, meetingResource, minutesResource, type Actor } from '$l
 import { minutesDocName } from '$lib/realtime/collab-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { translator } from '$lib/i18n';
-import type { Db } from '../../db';
 import { first, type AsyncDb } from '../../db/data';
 import type { minutes as minutesTable } from '../../db/schema';
 import type { CollabService } from '../../collab/service';
@@ -206,11 +205,9 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				if (data.windowDays === 0) return [];
 				const windowEndsAt = new Date(now.getTime() + data.windowDays * 24 * 3600_000);
 				await move(tx, { ...row, status: 'submitted' }, 'openWindow', a, { windowEndsAt }, { windowEndsAt: windowEndsAt.toISOString() });
-				// issue 12: sync leaf (notifications): the unit's `tx` is the SQLite writer; not on PostgreSQL yet.
-				return notifications.record(tx as unknown as Db, attendees, 'minutesSubmitted', { space: { type: 'body', id: meeting.bodyId } }, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
+				return notifications.record(attendees, 'minutesSubmitted', { space: { type: 'body', id: meeting.bodyId } }, a.id, { href: `/b/${meeting.bodyId}/meetings/${meeting.id}/minutes`, title: meeting.title, until: windowEndsAt.toISOString() });
 			});
-			// issue 12: sync leaf (reads the rows through the synchronous handle).
-			notifications.publish(pending);
+			await notifications.publish(pending);
 			announce(meeting);
 		},
 

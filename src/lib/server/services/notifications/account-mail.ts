@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '$lib/domain/policy';
 import { email as emailSchema } from '$lib/domain/schemas/accounts';
@@ -6,11 +6,11 @@ import { isLocale, translator, type Locale } from '$lib/i18n';
 import { generateCode, normalizeCode } from '../../auth/passphrase';
 import { MemoryAttemptLimiter, type Backoff } from '../../auth/rate-limit';
 import { generateSessionToken, sessionIdFromToken as sha256Hex } from '../../auth/session';
-import { transaction } from '../../db';
-import { accessTokens, emailVerifications, mailModes, notificationKinds, users, type MailMode, type NotificationKind } from '../../db/schema';
+import { first } from '../../db/data';
+import { mailModes, notificationKinds, type MailMode, type NotificationKind } from '../../db/schema-notifications';
 import { enqueueMail } from '../../mail/outbox';
 import { renderMail } from '../../mail/render';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import { UserError } from '../errors';
 import { parse } from '../validate';
@@ -44,7 +44,8 @@ const localeOf = (l: string | null): Locale => (isLocale(l) ? l : 'fr');
 
 /** Password resets by e-mail, a tenant's own address (verified), e-mail preferences and unsubscribing. */
 export function createAccountMail(deps: ServiceDeps, links: MailLinks, onQueued: () => void) {
-	const { db, clock, ids } = deps;
+	const { data, clock, ids } = deps;
+	const { accessTokens, emailVerifications, users } = data.t;
 	const limiter = deps.limiter ?? new MemoryAttemptLimiter(clock);
 
 	function mail(locale: Locale, to: string, userId: string, purpose: 'reset' | 'verify', name: string, href: string) {
@@ -70,98 +71,101 @@ export function createAccountMail(deps: ServiceDeps, links: MailLinks, onQueued:
 			const wait = await limiter.reserve([{ key: `forgot:ip:${ip}`, backoff: PER_IP }]);
 			if (wait > 0) throw new UserError('forgot.rateLimited', { minutes: Math.ceil(wait / MINUTE) }, 429);
 			if ((await limiter.reserve([{ key: `forgot:address:${email}`, backoff: PER_ADDRESS }])) > 0) return;
-			const user = db.select().from(users).where(eq(users.email, email)).get();
+			const user = await first(data.db.select().from(users).where(eq(users.email, email)));
 			if (!user) return;
 			const code = generateCode(ids, 16);
 			const now = clock.now();
-			transaction(db, (tx) => {
+			await data.write(async (tx) => {
 				// A new link voids any earlier unused one.
-				tx.update(accessTokens)
+				await tx
+					.update(accessTokens)
 					.set({ usedAt: now })
-					.where(and(eq(accessTokens.userId, user.id), eq(accessTokens.kind, 'reset'), isNull(accessTokens.usedAt)))
-					.run();
-				tx.insert(accessTokens)
-					.values({ id: ids.id(), tokenHash: sha256Hex(normalizeCode(code)), kind: 'reset', userId: user.id, expiresAt: new Date(now.getTime() + MAIL_RESET_LIFETIME), createdAt: now })
-					.run();
-				audit(tx, now, null, 'account.resetMailed', { type: 'user', id: user.id });
-				enqueueMail(tx, clock, ids, mail(localeOf(user.locale), email, user.id, 'reset', user.displayName, `${links.origin()}/reset?code=${encodeURIComponent(code)}`));
+					.where(and(eq(accessTokens.userId, user.id), eq(accessTokens.kind, 'reset'), isNull(accessTokens.usedAt)));
+				await tx
+					.insert(accessTokens)
+					.values({ id: ids.id(), tokenHash: sha256Hex(normalizeCode(code)), kind: 'reset', userId: user.id, expiresAt: new Date(now.getTime() + MAIL_RESET_LIFETIME), createdAt: now });
+				await logAudit(data, now, null, 'account.resetMailed', { type: 'user', id: user.id });
+				await enqueueMail(data, clock, ids, mail(localeOf(user.locale), email, user.id, 'reset', user.displayName, `${links.origin()}/reset?code=${encodeURIComponent(code)}`));
 			});
 			onQueued();
 		},
 
 		/** Sends a link to the new address; it replaces the account's address only once opened. */
-		requestAddress(actor: Actor | null, input: unknown): { email: string } {
+		async requestAddress(actor: Actor | null, input: unknown): Promise<{ email: string }> {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
 			const { email } = parse(addressSchema, input);
-			const user = db.select().from(users).where(eq(users.id, actor.id)).get();
+			const user = await first(data.db.select().from(users).where(eq(users.id, actor.id)));
 			if (!user) throw new UserError('error.signInRequired', {}, 403);
 			if (user.email === email) return { email };
 			const token = generateSessionToken(ids);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.insert(emailVerifications).values({ id: ids.id(), userId: actor.id, email, tokenHash: sha256Hex(token), expiresAt: new Date(now.getTime() + VERIFY_LIFETIME), createdAt: now }).run();
-				audit(tx, now, actor.id, 'account.emailRequested', { type: 'user', id: actor.id });
-				enqueueMail(tx, clock, ids, mail(localeOf(user.locale), email, actor.id, 'verify', user.displayName, `${links.origin()}/account/email/${token}`));
+			await data.write(async (tx) => {
+				await tx.insert(emailVerifications).values({ id: ids.id(), userId: actor.id, email, tokenHash: sha256Hex(token), expiresAt: new Date(now.getTime() + VERIFY_LIFETIME), createdAt: now });
+				await logAudit(data, now, actor.id, 'account.emailRequested', { type: 'user', id: actor.id });
+				await enqueueMail(data, clock, ids, mail(localeOf(user.locale), email, actor.id, 'verify', user.displayName, `${links.origin()}/account/email/${token}`));
 			});
 			onQueued();
 			return { email };
 		},
 
 		/** The link from the verification e-mail. Anyone holding it may confirm: it proves the inbox. */
-		confirmAddress(input: unknown): { email: string } {
+		async confirmAddress(input: unknown): Promise<{ email: string }> {
 			const { token } = parse(tokenSchema, input);
-			const row = db.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, sha256Hex(token))).get();
-			if (!row || row.usedAt || row.expiresAt <= clock.now()) throw new UserError('mail.error.invalidLink', {}, 404);
-			const taken = db.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get();
-			if (taken && taken.id !== row.userId) throw new UserError('mail.error.taken', {}, 409);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				tx.update(emailVerifications).set({ usedAt: now }).where(eq(emailVerifications.id, row.id)).run();
-				tx.update(users).set({ email: row.email }).where(eq(users.id, row.userId)).run();
-				audit(tx, now, row.userId, 'account.emailVerified', { type: 'user', id: row.userId });
+			const row = await data.write(async (tx) => {
+				const row = await first(tx.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, sha256Hex(token))));
+				if (!row || row.usedAt || row.expiresAt <= now) throw new UserError('mail.error.invalidLink', {}, 404);
+				const taken = await first(tx.select({ id: users.id }).from(users).where(eq(users.email, row.email)));
+				if (taken && taken.id !== row.userId) throw new UserError('mail.error.taken', {}, 409);
+				await tx.update(emailVerifications).set({ usedAt: now }).where(eq(emailVerifications.id, row.id));
+				await tx.update(users).set({ email: row.email }).where(eq(users.id, row.userId));
+				await logAudit(data, now, row.userId, 'account.emailVerified', { type: 'user', id: row.userId });
+				return row;
 			});
 			return { email: row.email };
 		},
 
-		settings(actor: Actor | null) {
+		async settings(actor: Actor | null) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
-			const user = db.select({ email: users.email }).from(users).where(eq(users.id, actor.id)).get();
-			const pending = db
-				.select({ email: emailVerifications.email, expiresAt: emailVerifications.expiresAt })
-				.from(emailVerifications)
-				.where(and(eq(emailVerifications.userId, actor.id), isNull(emailVerifications.usedAt)))
-				.all()
+			const user = await first(data.db.select({ email: users.email }).from(users).where(eq(users.id, actor.id)));
+			const pending = (
+				await data.db
+					.select({ email: emailVerifications.email, expiresAt: emailVerifications.expiresAt })
+					.from(emailVerifications)
+					.where(and(eq(emailVerifications.userId, actor.id), isNull(emailVerifications.usedAt)))
+					.orderBy(asc(emailVerifications.createdAt), asc(emailVerifications.id))
+			)
 				.filter((p) => p.expiresAt > clock.now())
 				.at(-1);
-			return { email: user?.email ?? null, pending: pending?.email ?? null, modes: modesOf(db, actor.id) };
+			return { email: user?.email ?? null, pending: pending?.email ?? null, modes: await modesOf(data, actor.id) };
 		},
 
-		saveModes(actor: Actor | null, input: unknown) {
+		async saveModes(actor: Actor | null, input: unknown) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
 			const modes = parse(modesSchema, input);
-			transaction(db, (tx) => {
-				setModes(tx, clock, actor.id, modes);
-				audit(tx, clock.now(), actor.id, 'account.mailPreferences', { type: 'user', id: actor.id }, modes);
+			await data.write(async () => {
+				await setModes(data, clock, actor.id, modes);
+				await logAudit(data, clock.now(), actor.id, 'account.mailPreferences', { type: 'user', id: actor.id }, modes);
 			});
-			return { modes: modesOf(db, actor.id) };
+			return { modes: await modesOf(data, actor.id) };
 		},
 
 		/** One click from an e-mail, without signing in: the signed token is the authority. */
-		checkUnsubscribe(input: unknown) {
-			const data = parse(unsubscribeSchema, input);
-			if (!checkUnsubscribeToken(db, data.userId, data.scope, data.token)) throw new UserError('mail.error.invalidLink', {}, 404);
-			return data;
+		async checkUnsubscribe(input: unknown) {
+			const given = parse(unsubscribeSchema, input);
+			if (!(await checkUnsubscribeToken(data, given.userId, given.scope, given.token))) throw new UserError('mail.error.invalidLink', {}, 404);
+			return given;
 		},
 
-		unsubscribe(input: unknown): { scope: UnsubscribeScope } {
-			const data = this.checkUnsubscribe(input);
-			const current = modesOf(db, data.userId);
-			const kinds = data.scope === 'digest' ? notificationKinds.filter((k) => current[k] === 'daily') : [data.scope];
-			transaction(db, (tx) => {
-				setModes(tx, clock, data.userId, Object.fromEntries(kinds.map((k) => [k, 'off'])));
-				audit(tx, clock.now(), data.userId, 'account.unsubscribed', { type: 'user', id: data.userId }, { scope: data.scope });
+		async unsubscribe(input: unknown): Promise<{ scope: UnsubscribeScope }> {
+			const given = await this.checkUnsubscribe(input);
+			await data.write(async () => {
+				const current = await modesOf(data, given.userId);
+				const kinds = given.scope === 'digest' ? notificationKinds.filter((k) => current[k] === 'daily') : [given.scope];
+				await setModes(data, clock, given.userId, Object.fromEntries(kinds.map((k) => [k, 'off'])));
+				await logAudit(data, clock.now(), given.userId, 'account.unsubscribed', { type: 'user', id: given.userId }, { scope: given.scope });
 			});
-			return { scope: data.scope };
+			return { scope: given.scope };
 		}
 	};
 }

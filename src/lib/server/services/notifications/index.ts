@@ -1,10 +1,9 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Actor, SpaceRef } from '$lib/domain/policy';
 import { roomForUser } from '$lib/realtime/events';
-import { log } from '../../log';
-import type { Db } from '../../db';
-import { notifications, type NotificationKind } from '../../db/schema';
+import type { NotificationKind, proposals } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
+import type { Inflight } from '../inflight';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 import { markReadSchema } from './schemas';
@@ -27,32 +26,36 @@ export type { PendingNotification };
 type Target = { proposalId: string } | { consultationId: string } | { space: SpaceRef } | Record<string, never>;
 
 /**
- * Who hears about what. Services call `record` inside their own transaction (a notification exists
- * exactly when the change it reports does) and `publish` after commit; vote notifications follow the
- * consultations' published events; e-mail is sent later from the rows (see `mail.ts`).
+ * Who hears about what. Services `await record(…)` inside their own unit of work (`data.write`,
+ * which `record` joins: a notification exists exactly when the change it reports does) and
+ * `await publish(…)` after it returns; vote notifications follow the consultations' published
+ * events; e-mail is sent later from the rows (see `mail.ts`). Both engines (issue 12).
  */
 export function createNotificationsService(deps: ServiceDeps) {
-	const { db, clock, ids, bus } = deps;
+	const { data, clock, ids, bus } = deps;
+	const { notifications } = data.t;
 
-	function record(tx: Db, userIds: string[], kind: NotificationKind, target: Target | { id: string } | null, actorId: string | null, data: Record<string, unknown>): PendingNotification[] {
+	/** Inside the caller's unit (joins it; a unit of its own when called alone). */
+	async function record(userIds: string[], kind: NotificationKind, target: Target | { id: string } | null, actorId: string | null, extra: Record<string, unknown>): Promise<PendingNotification[]> {
+		if (userIds.length === 0) return [];
 		const createdAt = clock.now();
 		// A proposal row (with `id`) is accepted as the target, as the proposals service passes it.
 		// No target, or a space only (minutes, decisions): the row carries its own link in `data.href`.
 		const about = target === null ? {} : 'id' in target ? { proposalId: target.id } : target;
-		// Practice sessions play in simulated spaces: nothing there notifies real people.
-		if (userIds.length === 0 || isPracticeTarget(tx, about)) return [];
 		const on = 'space' in about ? {} : about;
-		return userIds.map((userId) => {
-			const id = ids.id();
-			tx.insert(notifications).values({ id, userId, kind, ...on, actorId, data, createdAt }).run();
-			return { userId, id };
+		return data.write(async (tx) => {
+			// Practice sessions play in simulated spaces: nothing there notifies real people.
+			if (await isPracticeTarget(data, about)) return [];
+			const rows = userIds.map((userId) => ({ id: ids.id(), userId, kind, ...on, actorId, data: extra, createdAt }));
+			await tx.insert(notifications).values(rows);
+			return rows.map(({ userId, id }) => ({ userId, id }));
 		});
 	}
 
 	/** After commit: each notified person's open tabs hear about it and update their bell. */
-	function publish(pending: PendingNotification[]) {
+	async function publish(pending: PendingNotification[]) {
 		for (const { userId, id } of pending) {
-			const n = notificationPayload(db, id);
+			const n = await notificationPayload(data, id);
 			if (n) bus.publish(roomForUser(userId), 'notification.new', n);
 		}
 	}
@@ -60,44 +63,46 @@ export function createNotificationsService(deps: ServiceDeps) {
 	const votes = voteNotifications(deps, record, publish);
 
 	return {
-		followersOf: proposalFollowers,
+		/** People who follow a proposal (read in the current unit if any). */
+		followersOf: (p: typeof proposals.$inferSelect, exceptId: string) => proposalFollowers(data, p, exceptId),
 		record,
 		publish,
 
-		/** Subscribes vote notifications to the bus; returns the unsubscribe function. */
-		followVotes() {
+		/**
+		 * Subscribes vote notifications to the bus; returns the unsubscribe function. The work runs
+		 * after the vote's commit, tracked by `inflight` (`services.settled()` waits for it); a failed
+		 * notification never undoes or fails the vote.
+		 */
+		followVotes(inflight: Inflight) {
 			return bus.subscribe((message) => {
-				try {
-					votes.onEvent(message);
-				} catch (err) {
-					// A failed notification must not undo or fail the vote that was just committed.
-					log.error('vote notification failed', { error: String(err) });
-				}
+				if (message.event === 'vote.tally') inflight.run('vote notification', () => votes.onEvent(message));
 			});
 		},
 
 		/** For the scheduler: "closes tomorrow" reminders. */
 		remindClosing: votes.remindClosing,
 
-		list(actor: Actor | null, limit = 200) {
+		async list(actor: Actor | null, limit = 200) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
-			return { items: listGroups(db, actor.id, limit), unread: unreadCount(db, actor.id) };
+			return { items: await listGroups(data, actor.id, limit), unread: await unreadCount(data, actor.id) };
 		},
 
-		unread(actor: Actor | null): number {
-			return actor ? unreadCount(db, actor.id) : 0;
+		async unread(actor: Actor | null): Promise<number> {
+			return actor ? unreadCount(data, actor.id) : 0;
 		},
 
 		/** One row, a group (its ids), or everything when neither is given. */
-		markRead(actor: Actor | null, input: unknown) {
+		async markRead(actor: Actor | null, input: unknown) {
 			if (!actor) throw new UserError('error.signInRequired', {}, 403);
 			const { id, ids: group } = parse(markReadSchema, input);
 			const only = group?.length ? inArray(notifications.id, group) : id ? eq(notifications.id, id) : undefined;
-			db.update(notifications)
-				.set({ readAt: clock.now() })
-				.where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), only))
-				.run();
-			return { unread: unreadCount(db, actor.id) };
+			await data.write(async (tx) => {
+				await tx
+					.update(notifications)
+					.set({ readAt: clock.now() })
+					.where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), only));
+			});
+			return { unread: await unreadCount(data, actor.id) };
 		}
 	};
 }

@@ -6,13 +6,14 @@ import { eq } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mailOutbox, users } from '../../db/schema';
+import { first } from '../../db/data';
 import { createMailer } from '../../mail/transport';
-import { createResidence, createTestApp, createUser, TEST_PASSWORD, type TestApp } from '../../testing';
+import { createResidence, createTestAppOn, createUser, TEST_PASSWORD, testEngines, type TestApp } from '../../testing';
 import { startSmtp, type TestSmtp } from '../../testing/smtp';
 import { UserError } from '../errors';
 import { createMailService } from './mail';
 
+describe.each(testEngines)('e-mail on %s', (engine) => {
 let app: TestApp;
 let port: number;
 let received: ParsedMail[];
@@ -23,7 +24,7 @@ const listen = async (onPort = 0) => (server = await startSmtp(onPort, received)
 const stop = () => server.stop();
 
 beforeEach(async () => {
-	app = createTestApp();
+	app = await createTestAppOn(engine);
 	received = [];
 	port = await listen();
 });
@@ -53,9 +54,12 @@ async function people() {
 	const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
 	const lea = await createUser(app, { displayName: 'Léa', roles: [{ ...space, role: 'tenant' }] });
 	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
-	const { db } = app.services.deps;
-	db.update(users).set({ email: 'amina@example.org', locale: 'en' }).where(eq(users.id, amina.id)).run();
-	db.update(users).set({ email: 'claire@example.org', locale: 'fr' }).where(eq(users.id, claire.id)).run();
+	const { data } = app.services.deps;
+	const { users } = data.t;
+	await data.write(async (tx) => {
+		await tx.update(users).set({ email: 'amina@example.org', locale: 'en' }).where(eq(users.id, amina.id));
+		await tx.update(users).set({ email: 'claire@example.org', locale: 'fr' }).where(eq(users.id, claire.id));
+	});
 	return { residence, amina, karim, lea, claire };
 }
 
@@ -63,16 +67,19 @@ describe('e-mail through a real SMTP server', () => {
 	it('groups a burst of comments into one e-mail in the reader’s language, with a one-click unsubscribe that works without signing in', async () => {
 		const s = await people();
 		const m = mail();
-		m.saveModes(s.amina, { comment: 'immediate', status: 'off', hidden: 'immediate', voteOpened: 'immediate', voteClosing: 'immediate', voteResults: 'daily' });
+		await m.saveModes(s.amina, { comment: 'immediate', status: 'off', hidden: 'immediate', voteOpened: 'immediate', voteClosing: 'immediate', voteResults: 'daily' });
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
+		// A second apart, as people are: "newest first" then reads the same on both engines (no insertion order for equal times).
 		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		app.clock.advance(1000);
 		await app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
+		app.clock.advance(1000);
 		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
 		// Still a burst: nothing leaves until it has been quiet for a while.
-		expect(m.queueNotificationMail()).toBe(0);
+		expect(await m.queueNotificationMail()).toBe(0);
 		app.clock.advance(3 * MINUTE);
-		expect(m.queueNotificationMail()).toBe(1);
-		expect(m.queueNotificationMail()).toBe(0);
+		expect(await m.queueNotificationMail()).toBe(1);
+		expect(await m.queueNotificationMail()).toBe(0);
 		expect(await m.deliver()).toEqual({ sent: 1, failed: 0 });
 
 		expect(received).toHaveLength(1);
@@ -88,13 +95,13 @@ describe('e-mail through a real SMTP server', () => {
 
 		// The link's parts, as the unsubscribe route hands them over; a forged token is refused.
 		const [userId, scope, token] = new URL(url).pathname.split('/').slice(2);
-		expect(() => m.unsubscribe({ userId, scope, token: 'x'.repeat(32) })).toThrow(UserError);
-		expect(() => m.unsubscribe({ userId, scope: 'hidden', token })).toThrow(UserError);
-		m.unsubscribe({ userId, scope, token });
-		expect(m.settings(s.amina).modes).toMatchObject({ comment: 'off', hidden: 'immediate' });
+		await expect(m.unsubscribe({ userId, scope, token: 'x'.repeat(32) })).rejects.toThrow(UserError);
+		await expect(m.unsubscribe({ userId, scope: 'hidden', token })).rejects.toThrow(UserError);
+		await m.unsubscribe({ userId, scope, token });
+		expect((await m.settings(s.amina)).modes).toMatchObject({ comment: 'off', hidden: 'immediate' });
 		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Encore un' });
 		app.clock.advance(3 * MINUTE);
-		expect(m.queueNotificationMail()).toBe(0);
+		expect(await m.queueNotificationMail()).toBe(0);
 	});
 
 	it('sends at most one daily digest a day, grouping what happened, and nothing already read in the app', async () => {
@@ -103,9 +110,11 @@ describe('e-mail through a real SMTP server', () => {
 		const a = await app.services.proposals.propose(s.claire, { residenceId: s.residence.id, title: 'Jardin' });
 		const b = await app.services.proposals.propose(s.claire, { residenceId: s.residence.id, title: 'Parking' });
 		await app.services.proposals.comment(s.karim, { proposalId: a.id, body: 'Oui' });
+		// A second apart, as people are: "newest first" then reads the same on both engines (PostgreSQL has no insertion order for equal times).
+		app.clock.advance(1000);
 		await app.services.proposals.comment(s.lea, { proposalId: a.id, body: 'Moi aussi' });
 		await app.services.proposals.comment(s.karim, { proposalId: b.id, body: 'Enfin' });
-		expect(m.queueNotificationMail()).toBe(1);
+		expect(await m.queueNotificationMail()).toBe(1);
 		await m.deliver();
 		expect(received).toHaveLength(1);
 		expect(received[0]!.subject).toBe('Votre résumé du jour\u00a0: 2 nouveautés');
@@ -117,12 +126,12 @@ describe('e-mail through a real SMTP server', () => {
 		await app.services.proposals.comment(s.lea, { proposalId: b.id, body: 'Oui' });
 		await app.services.proposals.comment(s.karim, { proposalId: a.id, body: 'Et les outils ?' });
 		app.clock.advance(12 * 60 * MINUTE);
-		expect(m.queueNotificationMail()).toBe(0);
+		expect(await m.queueNotificationMail()).toBe(0);
 		// What Claire read in the app in the meantime is not e-mailed again.
-		const parking = app.services.notifications.list(s.claire).items.find((g) => !g.read && g.proposalTitle === 'Parking')!;
-		app.services.notifications.markRead(s.claire, { ids: parking.ids.join(' ') });
+		const parking = (await app.services.notifications.list(s.claire)).items.find((g) => !g.read && g.proposalTitle === 'Parking')!;
+		await app.services.notifications.markRead(s.claire, { ids: parking.ids.join(' ') });
 		app.clock.advance(12 * 60 * MINUTE);
-		expect(m.queueNotificationMail()).toBe(1);
+		expect(await m.queueNotificationMail()).toBe(1);
 		await m.deliver();
 		expect(received).toHaveLength(2);
 		expect(received[1]!.text).toContain('Karim a commenté «\u00a0Jardin\u00a0»');
@@ -146,7 +155,7 @@ describe('e-mail through a real SMTP server', () => {
 		const done = await app.services.auth.redeemReset({ code, password: 'a brand new passphrase' }, '10.0.0.7');
 		expect(done.session.userId).toBe(s.claire.id);
 		await expect(app.services.auth.redeemReset({ code, password: 'another passphrase 2' }, '10.0.0.7')).rejects.toMatchObject({ code: 'reset.invalidCode' });
-		await expect(app.services.auth.signIn({ username: app.services.deps.db.select().from(users).where(eq(users.id, s.claire.id)).get()!.username, password: TEST_PASSWORD }, '10.0.0.9')).rejects.toBeInstanceOf(UserError);
+		await expect(app.services.auth.signIn({ username: (await first(app.services.deps.data.db.select().from(app.services.deps.data.t.users).where(eq(app.services.deps.data.t.users.id, s.claire.id))))!.username, password: TEST_PASSWORD }, '10.0.0.9')).rejects.toBeInstanceOf(UserError);
 
 		// Per address: three links an hour, then silence with the same answer.
 		for (let i = 0; i < 5; i++) await m.requestPasswordReset({ email: 'claire@example.org' }, `10.0.1.${i}`);
@@ -171,19 +180,19 @@ describe('e-mail through a real SMTP server', () => {
 	it('a tenant adds an address that counts only once the link sent there is opened', async () => {
 		const s = await people();
 		const m = mail();
-		m.requestAddress(s.karim, { email: 'karim@example.org' });
-		expect(m.settings(s.karim)).toMatchObject({ email: null, pending: 'karim@example.org' });
+		await m.requestAddress(s.karim, { email: 'karim@example.org' });
+		expect(await m.settings(s.karim)).toMatchObject({ email: null, pending: 'karim@example.org' });
 		await m.deliver();
 		expect(received[0]!.subject).toBe('Confirmez votre adresse e-mail');
 		const token = /\/account\/email\/([a-z0-9]+)/.exec(received[0]!.text ?? '')![1];
-		expect(m.confirmAddress({ token })).toEqual({ email: 'karim@example.org' });
-		expect(m.settings(s.karim).email).toBe('karim@example.org');
-		expect(() => m.confirmAddress({ token })).toThrow(UserError);
+		expect(await m.confirmAddress({ token })).toEqual({ email: 'karim@example.org' });
+		expect((await m.settings(s.karim)).email).toBe('karim@example.org');
+		await expect(m.confirmAddress({ token })).rejects.toThrow(UserError);
 		// Someone else's confirmed address cannot be claimed.
-		m.requestAddress(s.lea, { email: 'karim@example.org' });
+		await m.requestAddress(s.lea, { email: 'karim@example.org' });
 		await m.deliver();
 		const other = /\/account\/email\/([a-z0-9]+)/.exec(received[1]!.text ?? '')![1];
-		expect(() => m.confirmAddress({ token: other })).toThrow(/mail.error.taken/);
+		await expect(m.confirmAddress({ token: other })).rejects.toThrow(/mail.error.taken/);
 	});
 
 	it('keeps a message in the outbox while the server is down and sends it on a later try', async () => {
@@ -192,7 +201,7 @@ describe('e-mail through a real SMTP server', () => {
 		await stop();
 		await m.requestPasswordReset({ email: 'claire@example.org' }, '10.0.0.1');
 		expect(await m.deliver()).toEqual({ sent: 0, failed: 1 });
-		const row = app.services.deps.db.select().from(mailOutbox).get()!;
+		const row = (await first(app.services.deps.data.db.select().from(app.services.deps.data.t.mailOutbox)))!;
 		expect(row).toMatchObject({ attempts: 1, sentAt: null });
 		await listen(port);
 		// Not due yet: the retry waits.
@@ -201,4 +210,5 @@ describe('e-mail through a real SMTP server', () => {
 		expect(await m.deliver()).toEqual({ sent: 1, failed: 0 });
 		expect(received).toHaveLength(1);
 	});
+});
 });

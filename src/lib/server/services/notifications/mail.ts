@@ -14,7 +14,7 @@ export interface MailServiceOptions {
 }
 
 /**
- * E-mail: the outbox is filled inside transactions (notification mail, reset links, address checks)
+ * E-mail: the outbox is filled inside units of work (notification mail, reset links, address checks)
  * and emptied by `deliver`, outside any request, by the worker started with the server.
  */
 export function createMailService(deps: ServiceDeps, options: MailServiceOptions = {}) {
@@ -32,7 +32,7 @@ export function createMailService(deps: ServiceDeps, options: MailServiceOptions
 	function deliver() {
 		// One delivery at a time, so a slow server never gets the same message twice.
 		delivering ??= lock
-			.run('mail.deliver', () => deliverDue(deps.db, deps.clock, mailerOf()))
+			.run('mail.deliver', () => deliverDue(deps.data, deps.clock, mailerOf()))
 			.then((r) => (r.ran ? r.value : nothing))
 			.finally(() => (delivering = null));
 		return delivering;
@@ -48,9 +48,9 @@ export function createMailService(deps: ServiceDeps, options: MailServiceOptions
 
 		/** Periodic work for the scheduler: reminders, then notification e-mails, then sending. */
 		async runDue(remindClosing: () => unknown) {
-			await lock.run('mail.due', () => {
-				remindClosing();
-				pass.queueNotificationMail();
+			await lock.run('mail.due', async () => {
+				await remindClosing();
+				await pass.queueNotificationMail();
 			});
 			return deliver();
 		},

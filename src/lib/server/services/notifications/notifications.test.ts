@@ -1,13 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Published } from '../../realtime/bus';
-import { households, notifications } from '../../db/schema';
-import { createResidence, createTestApp, createUser, type TestApp } from '../../testing';
+import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 
+describe.each(testEngines)('notifications service on %s', (engine) => {
 let app: TestApp;
 let published: Published[];
-beforeEach(() => {
-	app = createTestApp();
+beforeEach(async () => {
+	app = await createTestAppOn(engine);
 	published = [];
 	app.services.deps.bus.subscribe((m) => published.push(m));
 });
@@ -17,7 +17,9 @@ const HOUR = 3600_000;
 
 async function setup() {
 	const { residence } = await createResidence(app, [{ name: 'A', dwellings: 4 }]);
-	const homes = app.services.deps.db.select().from(households).where(eq(households.residenceId, residence.id)).all();
+	const { data } = app.services.deps;
+	const { households } = data.t;
+	const homes = await data.db.select().from(households).where(eq(households.residenceId, residence.id)).orderBy(asc(households.id));
 	const space = { type: 'residence' as const, id: residence.id };
 	const tenant = (displayName: string, householdId: string) => createUser(app, { displayName, householdId, roles: [{ ...space, role: 'tenant' }] });
 	const amina = await tenant('Amina', homes[0]!.id);
@@ -28,32 +30,34 @@ async function setup() {
 	return { residence, space, amina, samir, karim, lea, claire };
 }
 
-const kinds = (userId: string) =>
-	app.services.deps.db
-		.select({ kind: notifications.kind })
-		.from(notifications)
-		.where(eq(notifications.userId, userId))
-		.all()
-		.map((r) => r.kind)
-		.sort();
+/** What a person was told, once the work the bus subscribers started after a commit is done. */
+async function kinds(userId: string) {
+	await app.services.settled();
+	const { data } = app.services.deps;
+	const { notifications } = data.t;
+	return (await data.db.select({ kind: notifications.kind }).from(notifications).where(eq(notifications.userId, userId))).map((r) => r.kind).sort();
+}
 
 describe('notifications service', () => {
 	it('groups comments on one idea into one line with the people behind them, and marks the whole group read', async () => {
 		const s = await setup();
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
+		// A second apart, as people are: "newest first" then reads the same on both engines (PostgreSQL has no insertion order for equal times).
 		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		app.clock.advance(1000);
 		await app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
+		app.clock.advance(1000);
 		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Et un abri ?' });
 		await app.services.proposals.move(s.claire, { proposalId: id, status: 'discussion' });
 
-		const list = app.services.notifications.list(s.amina);
+		const list = await app.services.notifications.list(s.amina);
 		expect(list.unread).toBe(4);
 		expect(list.items).toHaveLength(2);
 		const comments = list.items.find((g) => g.kind === 'comment')!;
 		expect(comments).toMatchObject({ count: 3, actors: ['Karim', 'Léa'], proposalTitle: 'Bancs', href: `/r/${s.residence.id}/board/p/${id}`, read: false });
 
-		app.services.notifications.markRead(s.amina, { ids: comments.ids.join(' ') });
-		const after = app.services.notifications.list(s.amina);
+		await app.services.notifications.markRead(s.amina, { ids: comments.ids.join(' ') });
+		const after = await app.services.notifications.list(s.amina);
 		expect(after.unread).toBe(1);
 		expect(after.items.find((g) => g.kind === 'comment')?.read).toBe(true);
 		expect(after.items.find((g) => g.kind === 'status')?.read).toBe(false);
@@ -63,9 +67,9 @@ describe('notifications service', () => {
 		const s = await setup();
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
 		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
-		const ids = app.services.notifications.list(s.amina).items[0]!.ids;
-		app.services.notifications.markRead(s.karim, { ids: ids.join(' ') });
-		expect(app.services.notifications.unread(s.amina)).toBe(1);
+		const ids = (await app.services.notifications.list(s.amina)).items[0]!.ids;
+		await app.services.notifications.markRead(s.karim, { ids: ids.join(' ') });
+		expect(await app.services.notifications.unread(s.amina)).toBe(1);
 	});
 
 	it('tells the electorate a vote opened and its results are out, once each, and reminds only those who have not voted', async () => {
@@ -84,29 +88,30 @@ describe('notifications service', () => {
 			openNow: true
 		});
 		// Electors only: the facilitator manages the vote but has no voting role here.
-		for (const u of [s.amina, s.samir, s.karim, s.lea]) expect(kinds(u.id)).toEqual(['voteOpened']);
-		expect(kinds(s.claire.id)).toEqual([]);
+		for (const u of [s.amina, s.samir, s.karim, s.lea]) expect(await kinds(u.id)).toEqual(['voteOpened']);
+		expect(await kinds(s.claire.id)).toEqual([]);
 		expect(published.some((m) => m.event === 'notification.new' && m.room === `user:${s.lea.id}` && (m.payload as { kind: string }).kind === 'voteOpened')).toBe(true);
 
 		const view = await app.services.consultations.view(s.amina, id);
 		await app.services.consultations.cast(s.amina, { consultationId: id, ballot: { choice: view.options[0]!.id } });
 		// Every vote publishes a tally; none of them opens the vote a second time.
-		expect(kinds(s.karim.id)).toEqual(['voteOpened']);
+		expect(await kinds(s.karim.id)).toEqual(['voteOpened']);
 
-		expect(app.services.notifications.remindClosing()).toBe(0);
+		expect(await app.services.notifications.remindClosing()).toBe(0);
 		app.clock.advance(49 * HOUR);
-		app.services.notifications.remindClosing();
-		app.services.notifications.remindClosing();
+		await app.services.notifications.remindClosing();
+		await app.services.notifications.remindClosing();
 		// Amina voted; Samir shares her household, so his vote is already cast (read from participations only).
-		expect(kinds(s.amina.id)).toEqual(['voteOpened']);
-		expect(kinds(s.samir.id)).toEqual(['voteOpened']);
-		expect(kinds(s.karim.id)).toEqual(['voteClosing', 'voteOpened']);
-		expect(kinds(s.lea.id)).toEqual(['voteClosing', 'voteOpened']);
+		expect(await kinds(s.amina.id)).toEqual(['voteOpened']);
+		expect(await kinds(s.samir.id)).toEqual(['voteOpened']);
+		expect(await kinds(s.karim.id)).toEqual(['voteClosing', 'voteOpened']);
+		expect(await kinds(s.lea.id)).toEqual(['voteClosing', 'voteOpened']);
 
 		await app.services.consultations.close(s.claire, { consultationId: id });
 		await Promise.resolve().then(() => app.services.consultations.close(s.claire, { consultationId: id })).catch(() => null);
-		for (const u of [s.amina, s.samir, s.karim, s.lea]) expect(kinds(u.id).filter((k) => k === 'voteResults')).toHaveLength(1);
-		const results = app.services.notifications.list(s.karim).items.find((g) => g.kind === 'voteResults');
+		for (const u of [s.amina, s.samir, s.karim, s.lea]) expect((await kinds(u.id)).filter((k) => k === 'voteResults')).toHaveLength(1);
+		const results = (await app.services.notifications.list(s.karim)).items.find((g) => g.kind === 'voteResults');
 		expect(results).toMatchObject({ proposalTitle: 'Quel banc ?', href: `/c/${id}/results`, consultationId: id });
 	});
+});
 });

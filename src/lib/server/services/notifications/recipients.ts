@@ -1,23 +1,23 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { can, roles, type Role, type SpaceType } from '$lib/domain/policy';
-import type { Db } from '../../db';
-import { consultations, households, memberships, participations, proposalComments, proposals, proposalSupports, proposalVolunteers, users } from '../../db/schema';
+import type { Data } from '../../db/data';
+import type { consultations, proposals } from '../../db/schema';
 
 type ProposalRow = typeof proposals.$inferSelect;
 
-/** People who follow a proposal: its author, supporters, volunteers and commenters, still members of its space. */
-export function proposalFollowers(tx: Db, p: ProposalRow, exceptId: string): string[] {
+/** People who follow a proposal: its author, supporters, volunteers and commenters, still members of its space (in the current unit if any). */
+export async function proposalFollowers(data: Data, p: ProposalRow, exceptId: string): Promise<string[]> {
+	const { memberships, proposalComments, proposalSupports, proposalVolunteers } = data.t;
 	const ids = new Set<string>([p.authorId]);
-	for (const r of tx.select({ id: proposalSupports.userId }).from(proposalSupports).where(eq(proposalSupports.proposalId, p.id)).all()) ids.add(r.id);
-	for (const r of tx.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, p.id)).all()) ids.add(r.id);
-	for (const r of tx.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, p.id)).all()) ids.add(r.id);
+	for (const r of await data.db.select({ id: proposalSupports.userId }).from(proposalSupports).where(eq(proposalSupports.proposalId, p.id))) ids.add(r.id);
+	for (const r of await data.db.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, p.id))) ids.add(r.id);
+	for (const r of await data.db.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, p.id))) ids.add(r.id);
 	ids.delete(exceptId);
 	if (ids.size === 0) return [];
-	const members = tx
+	const members = await data.db
 		.select({ id: memberships.userId })
 		.from(memberships)
-		.where(and(eq(memberships.spaceType, p.spaceType), eq(memberships.spaceId, p.spaceId), inArray(memberships.userId, [...ids])))
-		.all();
+		.where(and(eq(memberships.spaceType, p.spaceType), eq(memberships.spaceId, p.spaceId), inArray(memberships.userId, [...ids])));
 	return [...new Set(members.map((m) => m.id))];
 }
 
@@ -29,14 +29,14 @@ function votingRoles(type: SpaceType): Role[] {
 type ConsultationRow = typeof consultations.$inferSelect;
 
 /** Everyone who may vote in a consultation, as people (a household vote still concerns each of its members). */
-export function electors(tx: Db, c: ConsultationRow): string[] {
-	const rows = tx
+export async function electors(data: Data, c: ConsultationRow): Promise<string[]> {
+	const { households, memberships, users } = data.t;
+	const rows = await data.db
 		.select({ id: memberships.userId, buildingId: households.buildingId })
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
 		.leftJoin(households, eq(households.id, users.householdId))
-		.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles(c.spaceType))))
-		.all();
+		.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, votingRoles(c.spaceType))));
 	const scoped = c.spaceType === 'residence' && c.electorate === 'building' ? rows.filter((r) => r.buildingId === c.buildingId) : rows;
 	return [...new Set(scoped.map((r) => r.id))];
 }
@@ -45,14 +45,13 @@ export function electors(tx: Db, c: ConsultationRow): string[] {
  * Electors with no vote yet. Read from participations only: a secret ballot is never looked at, and
  * a household that voted counts for each of its members (they could not vote again).
  */
-export function electorsWhoHaveNotVoted(tx: Db, c: ConsultationRow): string[] {
-	const people = electors(tx, c);
+export async function electorsWhoHaveNotVoted(data: Data, c: ConsultationRow): Promise<string[]> {
+	const { participations, users } = data.t;
+	const people = await electors(data, c);
 	if (people.length === 0) return [];
-	const voted = tx.select({ key: participations.electorKey, userId: participations.userId }).from(participations).where(eq(participations.consultationId, c.id)).all();
+	const voted = await data.db.select({ key: participations.electorKey, userId: participations.userId }).from(participations).where(eq(participations.consultationId, c.id));
 	const votedUsers = new Set(voted.map((v) => v.userId));
 	const votedHouseholds = new Set(voted.filter((v) => v.key.startsWith('h:')).map((v) => v.key.slice(2)));
-	const homes = new Map(
-		tx.select({ id: users.id, householdId: users.householdId }).from(users).where(inArray(users.id, people)).all().map((u) => [u.id, u.householdId])
-	);
+	const homes = new Map((await data.db.select({ id: users.id, householdId: users.householdId }).from(users).where(inArray(users.id, people))).map((u) => [u.id, u.householdId]));
 	return people.filter((id) => !votedUsers.has(id) && !votedHouseholds.has(homes.get(id) ?? ''));
 }

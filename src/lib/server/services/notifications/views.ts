@@ -1,10 +1,11 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { NotificationPayload } from '$lib/realtime/board-events';
-import type { Db } from '../../db';
-import { consultations, notifications, proposalComments, proposals, users, type NotificationKind } from '../../db/schema';
+import { first, type Data } from '../../db/data';
+import type { notifications, NotificationKind } from '../../db/schema';
 
-export function unreadCount(db: Db, userId: string): number {
-	return db.select({ n: sql<number>`count(*)` }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
+export async function unreadCount(data: Data, userId: string): Promise<number> {
+	const { notifications } = data.t;
+	return (await first(data.db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))))?.n ?? 0;
 }
 
 type Row = {
@@ -17,8 +18,9 @@ type Row = {
 	actorName: string | null;
 };
 
-function rows(db: Db, where: ReturnType<typeof and>, limit: number): Row[] {
-	const list = db
+async function rows(data: Data, where: ReturnType<typeof and>, limit: number): Promise<Row[]> {
+	const { consultations, notifications, proposals, users } = data.t;
+	const list = await data.db
 		.select({
 			n: notifications,
 			proposalTitle: proposals.title,
@@ -33,25 +35,26 @@ function rows(db: Db, where: ReturnType<typeof and>, limit: number): Row[] {
 		.leftJoin(consultations, eq(consultations.id, notifications.consultationId))
 		.leftJoin(users, eq(users.id, notifications.actorId))
 		.where(where)
-		.orderBy(desc(notifications.createdAt))
-		.limit(limit)
-		.all();
-	return withoutModeratedExcerpts(db, list);
+		.orderBy(desc(notifications.createdAt), desc(notifications.id))
+		.limit(limit);
+	return withoutModeratedExcerpts(data, list);
 }
 
 /**
  * A comment's excerpt is copied into its notifications; once the comment or its proposal is hidden,
  * the copy goes too (decided when read, so showing it again brings it back).
  */
-function withoutModeratedExcerpts(db: Db, list: Row[]): Row[] {
+async function withoutModeratedExcerpts(data: Data, list: Row[]): Promise<Row[]> {
+	const { proposalComments } = data.t;
 	const commentIds = list.flatMap((r) => ('excerpt' in r.n.data && typeof r.n.data.commentId === 'string' ? [r.n.data.commentId] : []));
 	const hidden = new Set(
 		commentIds.length
-			? db
-					.select({ id: proposalComments.id, hiddenAt: proposalComments.hiddenAt, deletedAt: proposalComments.deletedAt, editedAt: proposalComments.editedAt })
-					.from(proposalComments)
-					.where(inArray(proposalComments.id, commentIds))
-					.all()
+			? (
+					await data.db
+						.select({ id: proposalComments.id, hiddenAt: proposalComments.hiddenAt, deletedAt: proposalComments.deletedAt, editedAt: proposalComments.editedAt })
+						.from(proposalComments)
+						.where(inArray(proposalComments.id, commentIds))
+				)
 					// Deleted or rewritten by its author: the copied words are no longer theirs to show.
 					.filter((c) => c.hiddenAt || c.deletedAt || c.editedAt)
 					.map((c) => c.id)
@@ -88,9 +91,9 @@ function payloadOf(r: Row, unread: number): NotificationPayload {
 	};
 }
 
-export function notificationPayload(db: Db, id: string): NotificationPayload | null {
-	const row = rows(db, eq(notifications.id, id), 1)[0];
-	return row ? payloadOf(row, unreadCount(db, row.n.userId)) : null;
+export async function notificationPayload(data: Data, id: string): Promise<NotificationPayload | null> {
+	const [row] = await rows(data, eq(data.t.notifications.id, id), 1);
+	return row ? payloadOf(row, await unreadCount(data, row.n.userId)) : null;
 }
 
 export interface NotificationGroup extends Omit<NotificationPayload, 'unread'> {
@@ -125,17 +128,18 @@ export function groupNotifications(list: Row[]): NotificationGroup[] {
 		const { unread: _, ...payload } = payloadOf(r, 0);
 		groups.set(key, { ...payload, ids: [r.n.id], count: 1, actors: r.actorName ? [r.actorName] : [], read });
 	}
-	return [...groups.values()].sort((a, b) => Number(a.read) - Number(b.read) || b.createdAt.localeCompare(a.createdAt));
+	return Array.from(groups, ([, g]) => g).sort((a, b) => Number(a.read) - Number(b.read) || b.createdAt.localeCompare(a.createdAt));
 }
 
-export function listGroups(db: Db, userId: string, limit: number): NotificationGroup[] {
-	return groupNotifications(rows(db, eq(notifications.userId, userId), limit));
+export async function listGroups(data: Data, userId: string, limit: number): Promise<NotificationGroup[]> {
+	return groupNotifications(await rows(data, eq(data.t.notifications.userId, userId), limit));
 }
 
 /** Rows not yet e-mailed, for the mail pass, grouped the same way as on screen. */
-export function unmailedGroups(db: Db, userId: string, kinds: NotificationKind[], since: Date): NotificationGroup[] {
+export async function unmailedGroups(data: Data, userId: string, kinds: NotificationKind[], since: Date): Promise<NotificationGroup[]> {
 	if (kinds.length === 0) return [];
+	const { notifications } = data.t;
 	return groupNotifications(
-		rows(db, and(eq(notifications.userId, userId), isNull(notifications.emailedAt), isNull(notifications.readAt), inArray(notifications.kind, kinds), sql`${notifications.createdAt} >= ${since.getTime()}`), 500)
+		await rows(data, and(eq(notifications.userId, userId), isNull(notifications.emailedAt), isNull(notifications.readAt), inArray(notifications.kind, kinds), gte(notifications.createdAt, since)), 500)
 	);
 }

@@ -1,9 +1,8 @@
 import { and, eq, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { SpaceRef } from '$lib/domain/policy';
 import type { Db } from '../../db';
+import { first, type Data } from '../../db/data';
 import { bodies, residences } from '../../db/schema-core';
-import { proposals } from '../../db/schema-boards';
-import { consultations } from '../../db/schema-votes';
 
 /**
  * The practice marker. A practice session plays in its own simulated residence or body, marked
@@ -67,17 +66,18 @@ export async function withoutPracticeSpaces<T>(db: Db, rows: T[], spaceOf: (row:
 
 /**
  * Whether a proposal, a consultation or a space named directly (for what has neither: minutes,
- * meetings) is, or lives in, a practice space. Inside a transaction: notifications are recorded
- * there. Practice activity never notifies real people.
+ * meetings) is, or lives in, a practice space. Read in the current unit when there is one:
+ * notifications are recorded there. Practice activity never notifies real people. Both engines.
  */
-export function isPracticeTarget(tx: Db, target: { proposalId?: string | null; consultationId?: string | null; space?: SpaceRef | null }): boolean {
+export async function isPracticeTarget(data: Data, target: { proposalId?: string | null; consultationId?: string | null; space?: SpaceRef | null }): Promise<boolean> {
+	const t = data.t;
 	const space = target.proposalId
-		? tx.select({ type: proposals.spaceType, id: proposals.spaceId }).from(proposals).where(eq(proposals.id, target.proposalId)).get()
+		? await first(data.db.select({ type: t.proposals.spaceType, id: t.proposals.spaceId }).from(t.proposals).where(eq(t.proposals.id, target.proposalId)))
 		: target.consultationId
-			? tx.select({ type: consultations.spaceType, id: consultations.spaceId }).from(consultations).where(eq(consultations.id, target.consultationId)).get()
+			? await first(data.db.select({ type: t.consultations.spaceType, id: t.consultations.spaceId }).from(t.consultations).where(eq(t.consultations.id, target.consultationId)))
 			: (target.space ?? undefined);
 	if (!space) return false;
-	if (space.type === 'residence') return tx.select({ p: residences.practice }).from(residences).where(eq(residences.id, space.id)).get()?.p === true;
-	if (space.type === 'body') return tx.select({ p: bodies.practice }).from(bodies).where(eq(bodies.id, space.id)).get()?.p === true;
+	if (space.type === 'residence') return (await first(data.db.select({ p: t.residences.practice }).from(t.residences).where(eq(t.residences.id, space.id))))?.p === true;
+	if (space.type === 'body') return (await first(data.db.select({ p: t.bodies.practice }).from(t.bodies).where(eq(t.bodies.id, space.id))))?.p === true;
 	return false;
 }

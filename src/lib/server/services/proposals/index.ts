@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { checkMove, openSequence, statuses, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, ForbiddenError, proposalResource, type Actor } from '$lib/domain/policy';
 import { commentSchema, editSchema, moveSchema, proposeSchema, toggleSchema, undoSchema } from '$lib/domain/schemas/proposals';
-import type { Db } from '../../db';
 import type { AsyncDb } from '../../db/data';
 import { photoDir, reencodePhoto, storePhoto } from '../../uploads/photos';
 import { logAudit } from '../audit';
@@ -42,9 +41,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		const data = { from: p.status, to, fromPosition: p.position, toPosition: position, prevReason: p.declineReason, reason: declineReason };
 		const eventId = await event(tx, p.id, actor.id, 'moved', data);
 		await logAudit(dataHandle, clock.now(), actor.id, 'proposal.move', { type: 'proposal', id: p.id }, data);
-		// issue 12: sync leaf (notifications on the SQLite writer, inside this unit)
-		const legacy = tx as unknown as Db;
-		const pending = to === p.status ? [] : notifications.record(legacy, notifications.followersOf(legacy, p, actor.id), 'status', p, actor.id, { from: p.status, to, reason: declineReason });
+		const pending = to === p.status ? [] : await notifications.record(await notifications.followersOf(p, actor.id), 'status', p, actor.id, { from: p.status, to, reason: declineReason });
 		return { eventId, pending };
 	}
 
@@ -126,12 +123,10 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const pending = await dataHandle.write(async (tx) => {
 				await tx.insert(proposalComments).values({ id, proposalId: p.id, parentId, authorId: who.id, body: data.body, createdAt: clock.now() });
 				await logAudit(dataHandle, clock.now(), who.id, 'proposal.comment', { type: 'proposal', id: p.id }, { commentId: id, parentId });
-				// issue 12: sync leaf (notifications on the SQLite writer, inside this unit)
-				const legacy = tx as unknown as Db;
-				return notifications.record(legacy, notifications.followersOf(legacy, p, who.id), 'comment', p, who.id, { commentId: id, excerpt: data.body.slice(0, 140) });
+				return notifications.record(await notifications.followersOf(p, who.id), 'comment', p, who.id, { commentId: id, excerpt: data.body.slice(0, 140) });
 			});
 			await publishUpdate(p.id, 'comment', who);
-			notifications.publish(pending);
+			await notifications.publish(pending);
 			return { id, parentId };
 		},
 
@@ -152,7 +147,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			const who = allow(actor, 'proposal.view', p);
 			const { eventId, pending } = await dataHandle.write(async (tx) => applyMove(tx, who, await loadProposal(tx, p.id), data.status, data.reason, data.index));
 			await publishUpdate(p.id, 'moved', who, eventId);
-			notifications.publish(pending);
+			await notifications.publish(pending);
 			return { eventId };
 		},
 
@@ -192,9 +187,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 					const d = e.data as { from: ProposalStatus; to: ProposalStatus; fromPosition: number; prevReason: string | null };
 					if (cur.status !== d.to || !statuses.includes(d.from)) throw new UserError('board.error.staleUndo', {}, 409);
 					await tx.update(proposals).set({ status: d.from, position: d.fromPosition, declineReason: d.prevReason, updatedAt: now }).where(eq(proposals.id, p.id));
-					// issue 12: sync leaf (notifications on the SQLite writer, inside this unit)
-					const legacy = tx as unknown as Db;
-					if (d.from !== d.to) out = notifications.record(legacy, notifications.followersOf(legacy, cur, actor.id), 'status', cur, actor.id, { from: d.to, to: d.from, reason: d.prevReason });
+					if (d.from !== d.to) out = await notifications.record(await notifications.followersOf(cur, actor.id), 'status', cur, actor.id, { from: d.to, to: d.from, reason: d.prevReason });
 				} else {
 					const d = e.data as { before: EditableFields; after: EditableFields };
 					if (!sameFields(cur, d.after)) throw new UserError('board.error.staleUndo', {}, 409);
@@ -206,7 +199,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				return out;
 			});
 			await publishUpdate(p.id, 'undone', actor);
-			notifications.publish(pending);
+			await notifications.publish(pending);
 			return { proposalId: p.id };
 		},
 

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { authorize, proposalResource, type Actor } from '$lib/domain/policy';
 import { hideSchema } from '$lib/domain/schemas/proposals';
-import type { Db } from '../../db';
 import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -23,10 +22,10 @@ export function createProposalModeration(ctx: ProposalsContext) {
 				await tx.update(proposals).set({ hiddenAt: now, hiddenBy: actor.id, hiddenReason: data.reason, updatedAt: now }).where(eq(proposals.id, p.id));
 				await event(tx, p.id, actor.id, 'hidden', { reason: data.reason });
 				await logAudit(dataHandle, now, actor.id, 'proposal.hide', { type: 'proposal', id: p.id }, { reason: data.reason, title: p.title, description: p.description });
-				return p.authorId === actor.id ? [] : notifications.record(tx as unknown as Db /* issue 12: sync leaf */, [p.authorId], 'hidden', p, actor.id, { target: 'proposal', reason: data.reason });
+				return p.authorId === actor.id ? [] : notifications.record([p.authorId], 'hidden', p, actor.id, { target: 'proposal', reason: data.reason });
 			});
 			await publishUpdate(p.id, 'hidden', actor);
-			notifications.publish(pending);
+			await notifications.publish(pending);
 		},
 
 		async unhideProposal(actor: Actor | null, input: unknown) {
@@ -55,10 +54,10 @@ export function createProposalModeration(ctx: ProposalsContext) {
 				await tx.update(proposalComments).set({ hiddenAt: now, hiddenBy: actor.id, hiddenReason: data.reason }).where(eq(proposalComments.id, c.id));
 				await event(tx, p.id, actor.id, 'commentHidden', { commentId: c.id, reason: data.reason });
 				await logAudit(dataHandle, now, actor.id, 'comment.hide', { type: 'proposal', id: p.id }, { commentId: c.id, reason: data.reason, body: c.body, authorId: c.authorId });
-				return c.authorId === actor.id ? [] : notifications.record(tx as unknown as Db /* issue 12: sync leaf */, [c.authorId], 'hidden', p, actor.id, { target: 'comment', reason: data.reason, commentId: c.id });
+				return c.authorId === actor.id ? [] : notifications.record([c.authorId], 'hidden', p, actor.id, { target: 'comment', reason: data.reason, commentId: c.id });
 			});
 			await publishUpdate(p.id, 'comment', actor);
-			notifications.publish(pending);
+			await notifications.publish(pending);
 		},
 
 		async unhideComment(actor: Actor | null, input: unknown) {

@@ -120,13 +120,13 @@ describe('proposals service', () => {
 		expect(view.threads[0]?.replies.map((r) => r.body)).toEqual(['Merci', 'On regarde']);
 		expect(view.card.comments).toBe(3);
 		// Amina (author) heard of Karim's and Claire's comments; Karim (commenter) of Amina's and Claire's.
-		expect(app.services.notifications.unread(amina)).toBe(2);
-		expect(app.services.notifications.unread(karim)).toBe(2);
-		expect(app.services.notifications.unread(claire)).toBe(0);
+		expect(await app.services.notifications.unread(amina)).toBe(2);
+		expect(await app.services.notifications.unread(karim)).toBe(2);
+		expect(await app.services.notifications.unread(claire)).toBe(0);
 		const note = published.find((m) => m.event === 'notification.new' && m.room === `user:${amina.id}`);
 		expect(note?.payload).toMatchObject({ kind: 'comment', proposalId: id, proposalTitle: 'Bancs' });
-		expect(app.services.notifications.markRead(amina, {}).unread).toBe(0);
-		expect(app.services.notifications.list(amina).items.every((n) => n.read)).toBe(true);
+		expect((await app.services.notifications.markRead(amina, {})).unread).toBe(0);
+		expect((await app.services.notifications.list(amina)).items.every((n) => n.read)).toBe(true);
 	});
 
 	it('lets a facilitator move a card along the lifecycle and undo it; a tenant cannot', async () => {
@@ -142,7 +142,7 @@ describe('proposals service', () => {
 		expect((await app.services.proposals.proposal(amina, id)).card.status).toBe('discussion');
 		expect(published.find((m) => m.event === 'proposal.updated')?.payload).toMatchObject({ change: 'moved', eventId, card: { status: 'discussion' } });
 		// Author and supporter are told about the status change.
-		expect(app.services.notifications.list(karim).items[0]).toMatchObject({ kind: 'status', data: { from: 'idea', to: 'discussion' } });
+		expect((await app.services.notifications.list(karim)).items[0]).toMatchObject({ kind: 'status', data: { from: 'idea', to: 'discussion' } });
 
 		expect(await code(() => app.services.proposals.undo(karim, { eventId }))).toBe('forbidden');
 		await app.services.proposals.undo(claire, { eventId });
@@ -222,8 +222,8 @@ describe('proposals service', () => {
 		const roomCards = published.filter((m) => m.event === 'proposal.updated').map((m) => (m.payload as { card: { title: string } }).card.title);
 		expect(roomCards.at(-1)).toBe('');
 
-		expect(app.services.notifications.list(amina).items.map((n) => n.kind)).toContain('hidden');
-		expect(app.services.notifications.list(karim).items.some((n) => n.kind === 'hidden' && n.data.target === 'comment')).toBe(true);
+		expect((await app.services.notifications.list(amina)).items.map((n) => n.kind)).toContain('hidden');
+		expect((await app.services.notifications.list(karim)).items.some((n) => n.kind === 'hidden' && n.data.target === 'comment')).toBe(true);
 		const audit = app.services.deps.db.select().from(auditLog).all();
 		expect(audit.find((a) => a.action === 'proposal.hide')?.data).toMatchObject({ title: 'Texte blessant', reason: 'Propos blessants' });
 		expect(audit.find((a) => a.action === 'comment.hide')?.data).toMatchObject({ body: 'Insulte' });

@@ -231,11 +231,13 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			for (const { f, d } of due) {
 				if (!f.ownerId || !isOpenFollowUp(f.status) || d.spaceType === 'training' || practice.has(d.spaceId)) continue;
 				const href = d.spaceType === 'body' ? `/b/${d.spaceId}/register#decision-${d.id}` : `/r/${d.spaceId}/register#decision-${d.id}`;
-				const pending = transaction(db, (tx) => {
-					tx.update(decisionFollowUps).set({ reviewRemindedAt: now }).where(eq(decisionFollowUps.decisionId, d.id)).run();
-					return notifications.record(tx, [f.ownerId!], 'decisionReview', d.consultationId ? { consultationId: d.consultationId } : null, null, { href, title: d.title });
+				// The reminder and its mark in one unit of the async handle (the notifications are converted, issue 12).
+				const pending = await deps.data.write(async (tx) => {
+					const followUps = deps.data.t.decisionFollowUps;
+					await tx.update(followUps).set({ reviewRemindedAt: now }).where(eq(followUps.decisionId, d.id));
+					return notifications.record([f.ownerId!], 'decisionReview', d.consultationId ? { consultationId: d.consultationId } : null, null, { href, title: d.title });
 				});
-				notifications.publish(pending);
+				await notifications.publish(pending);
 				sent++;
 			}
 			return sent;

@@ -42,7 +42,7 @@ const code = async (p: Promise<unknown>) => {
 	const e = await p.then(() => null, (x: unknown) => x);
 	return e instanceof UserError ? e.code : e instanceof ForbiddenError ? 'forbidden' : String(e);
 };
-const invites = (userId: string) => app.services.notifications.list({ id: userId, isAdmin: false, roles: new Map() }).items.filter((g) => g.kind === 'surveyInvited');
+const invites = async (userId: string) => (await app.services.notifications.list({ id: userId, isAdmin: false, roles: new Map() })).items.filter((g) => g.kind === 'surveyInvited');
 const tokenOf = (href: string) => href.split('/').pop()!;
 
 describe('sending a survey to the people it is for', () => {
@@ -57,8 +57,8 @@ describe('sending a survey to the people it is for', () => {
 		expect(await s.send(w.claire, id)).toEqual({ sent: 3 });
 		expect(await s.send(w.claire, id)).toEqual({ sent: 0 });
 		expect((await s.get(w.claire, id)).sent).toBe(3);
-		expect(invites(w.karim.id)).toHaveLength(0);
-		const lea = invites(w.lea.id);
+		expect(await invites(w.karim.id)).toHaveLength(0);
+		const lea = await invites(w.lea.id);
 		expect(lea).toHaveLength(1);
 		expect(lea[0]!.href).toMatch(new RegExp(`^/q/${w.residence.id}/[a-z2-7]{24}$`));
 		expect(db.select().from(auditLog).where(and(eq(auditLog.action, 'survey.sent'), eq(auditLog.subjectId, id))).all().map((a) => a.data)).toEqual([
@@ -69,7 +69,7 @@ describe('sending a survey to the people it is for', () => {
 		// E-mail: after the usual short wait, one message each to Amina (English) and Josiane (French); Léa has no address.
 		const m = mail();
 		app.clock.advance(3 * MINUTE);
-		expect(m.queueNotificationMail()).toBe(2);
+		expect(await m.queueNotificationMail()).toBe(2);
 		expect(await m.deliver()).toEqual({ sent: 2, failed: 0 });
 		const to = (msg: ParsedMail) => (msg.to && 'text' in msg.to ? msg.to.text : '');
 		const amina = smtp.received.find((msg) => to(msg) === 'amina@example.org')!;
@@ -79,7 +79,7 @@ describe('sending a survey to the people it is for', () => {
 		expect(smtp.received.find((msg) => to(msg) === 'josiane@example.org')!.text).toContain('Une enquête pour vous');
 
 		// The link in the e-mail is the one in the app; it answers once, and the answer keeps Amina's building only.
-		expect(invites(w.amina.id)[0]!.href).toBe(`/q/${w.residence.id}/${url}`);
+		expect((await invites(w.amina.id))[0]!.href).toBe(`/q/${w.residence.id}/${url}`);
 		const view = await s.open(w.residence.id, url!);
 		await s.answer(w.residence.id, url!, Object.fromEntries(view.questions.map((q) => [`q_${q.id}`, '5'])));
 		expect(await code(s.answer(w.residence.id, url!, {}))).toBe('indicators.error.linkUsed');
@@ -97,15 +97,15 @@ describe('sending a survey to the people it is for', () => {
 		const s = app.services.surveys;
 		const { id } = await s.create(trainer, { spaceType: 'training', spaceId: training.id, template: 'selfAssessment', title: 'Avant la formation', audience: 'training', phase: 'before', closesOn: '2026-12-01' });
 		expect(await s.send(trainer, id)).toEqual({ sent: 2 });
-		expect([t1, t2].map((u) => invites(u.id).length)).toEqual([1, 1]);
-		expect(invites(trainer.id)).toHaveLength(0);
+		expect(await Promise.all([t1, t2].map(async (u) => (await invites(u.id)).length))).toEqual([1, 1]);
+		expect(await invites(trainer.id)).toHaveLength(0);
 
 		const body = await app.services.admin.createBody(w.admin, { organisationId: w.org.id, name: 'Comité', colleges: [{ name: 'Habitants', weight: 1 }] });
 		const member = await createUser(app, { username: 'fatou', roles: [{ type: 'body', id: body.id, role: 'member' }] });
 		const b = await s.create(w.admin, { spaceType: 'body', spaceId: body.id, template: 'wellbeing', title: 'Le comité', audience: 'body', closesOn: '2026-12-01' });
 		expect(await code(s.send(member, b.id))).toBe('forbidden');
 		expect(await s.send(w.admin, b.id)).toEqual({ sent: 1 });
-		expect(invites(member.id)).toHaveLength(1);
+		expect(await invites(member.id)).toHaveLength(1);
 	});
 
 	it('refuses a residence-wide survey, an activity nobody is named at, a closed survey, a tenant, and any practice space', async () => {

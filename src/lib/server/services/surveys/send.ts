@@ -12,7 +12,6 @@ import { and, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { SpaceRef } from '$lib/domain/policy';
 import { sha256Hex } from '../../crypto';
-import type { Db } from '../../db';
 import type { Data } from '../../db/data';
 import type { surveys } from '../../db/schema';
 import type { Ids } from '../../ids';
@@ -108,15 +107,13 @@ export function createSurveySender(deps: ServiceDeps, notifier: NotificationsSer
 				const token = newToken(ids);
 				await tx.insert(surveyLinks).values({ id: ids.id(), surveyId: survey.id, tokenHash: sha256Hex(token), buildingId: homes.get(userId) ?? survey.buildingId ?? null, expiresAt: survey.closesAt, createdAt: now });
 				const invitation = { surveyId: survey.id, title: survey.title, closesAt: survey.closesAt.toISOString(), href: `/q/${survey.spaceId}/${token}` };
-				// issue 12: sync leaf. Inside a SQLite unit `tx` is the writer connection, so the synchronous
-				// notifications.record writes in this unit; sending a survey cannot run on PostgreSQL until it is converted.
-				out.push(...notifier.record(tx as unknown as Db, [userId], 'surveyInvited', { space }, actorId, invitation));
+				out.push(...(await notifier.record([userId], 'surveyInvited', { space }, actorId, invitation)));
 			}
 			await logAudit(data, now, actorId, 'survey.sent', { type: 'survey', id: survey.id }, { count: people.length, audience: survey.audience });
 			return out;
 		});
 		// After the commit: the live notification reaches each person's open pages.
-		notifier.publish(pending);
+		await notifier.publish(pending);
 		return { sent: people.length };
 	}
 

@@ -5,6 +5,6 @@ import type { Actions } from './$types';
 export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData();
-		return act(event, data, () => ({ confirmed: event.locals.services.mail.confirmAddress({ token: event.params.token }).email }));
+		return act(event, data, async () => ({ confirmed: (await event.locals.services.mail.confirmAddress({ token: event.params.token })).email }));
 	}
 };

@@ -8,10 +8,10 @@ import type { RequestHandler } from './$types';
  * (no cookie, no Origin; not asking for HTML, so SvelteKit routes it here rather than to the page's
  * form action). The answer is plain: 200 done, 404 for a link that is not ours.
  */
-export const POST: RequestHandler = ({ params, locals }) => {
+export const POST: RequestHandler = async ({ params, locals }) => {
 	const t = translator(locals.locale);
 	try {
-		const { scope } = locals.services.mail.unsubscribe({ userId: params.user, scope: params.scope, token: params.token });
+		const { scope } = await locals.services.mail.unsubscribe({ userId: params.user, scope: params.scope, token: params.token });
 		return text(t('unsubscribe.done', { kind: t(`mail.kind.${scope}`) }));
 	} catch (err) {
 		if (err instanceof UserError) error(404, t('mail.error.invalidLink'));
