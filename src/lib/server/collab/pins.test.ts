@@ -25,26 +25,26 @@ describe('placing a proposal on the site plan', () => {
 	it('the author places her own pin; it lands in the live pins document, stored on disk', async () => {
 		const { residence, amina, id } = await setup();
 		expect(app.services.collab.pinOf(id)).toBeNull();
-		app.services.collab.placePin(amina, id, { x: 0.25, y: 0.75 });
+		await app.services.collab.placePin(amina, id, { x: 0.25, y: 0.75 });
 		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.25, y: 0.75 });
 		const stored = documentFromUpdates(loadUpdates(app.services.deps.db, pinsDocName(residence.id)).updates);
 		expect(stored.getMap(PINS_FIELD).get(id)).toEqual({ x: 0.25, y: 0.75 });
-		app.services.collab.placePin(amina, id, null);
+		await app.services.collab.placePin(amina, id, null);
 		expect(app.services.collab.pinOf(id)).toBeNull();
 	});
 
 	it('a neighbour may not move someone else’s pin; a facilitator may', async () => {
 		const { karim, claire, id } = await setup();
-		expect(() => app.services.collab.placePin(karim, id, { x: 0.5, y: 0.5 })).toThrow(ForbiddenError);
-		expect(() => app.services.collab.placePin(null, id, { x: 0.5, y: 0.5 })).toThrow(ForbiddenError);
-		app.services.collab.placePin(claire, id, { x: 0.1, y: 0.2 });
+		await expect(app.services.collab.placePin(karim, id, { x: 0.5, y: 0.5 })).rejects.toThrow(ForbiddenError);
+		await expect(app.services.collab.placePin(null, id, { x: 0.5, y: 0.5 })).rejects.toThrow(ForbiddenError);
+		await app.services.collab.placePin(claire, id, { x: 0.1, y: 0.2 });
 		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.1, y: 0.2 });
 	});
 
 	it('refuses a place outside the plan', async () => {
 		const { amina, id } = await setup();
-		expect(() => app.services.collab.placePin(amina, id, { x: 1.4, y: 0.2 })).toThrow(ValidationError);
-		expect(() => app.services.collab.placePin(amina, id, { x: Number.NaN, y: 0.2 })).toThrow(ValidationError);
+		await expect(app.services.collab.placePin(amina, id, { x: 1.4, y: 0.2 })).rejects.toThrow(ValidationError);
+		await expect(app.services.collab.placePin(amina, id, { x: Number.NaN, y: 0.2 })).rejects.toThrow(ValidationError);
 		expect(app.services.collab.pinOf(id)).toBeNull();
 	});
 
@@ -53,7 +53,7 @@ describe('placing a proposal on the site plan', () => {
 		const other = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un jardin' });
 		// A pin placed through the plan view's document.
 		app.services.collab.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 0.9, y: 0.9 });
-		app.services.collab.placePin(amina, id, { x: 0.3, y: 0.3 });
+		await app.services.collab.placePin(amina, id, { x: 0.3, y: 0.3 });
 		expect(app.services.collab.pinOf(other.id)).toEqual({ x: 0.9, y: 0.9 });
 		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.3, y: 0.3 });
 	});

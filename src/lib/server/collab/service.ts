@@ -9,9 +9,9 @@ import * as Y from 'yjs';
 import { authorize, proposalResource, type Actor } from '$lib/domain/policy';
 import { descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
 import { eq } from 'drizzle-orm';
-import { transaction } from '../db';
 import { proposals } from '../db/schema';
-import { audit } from '../services/audit';
+import { first } from '../db/data';
+import { logAudit } from '../services/audit';
 import { UserError } from '../services/errors';
 import { parse } from '../services/validate';
 import type { ServiceDeps } from '../services/deps';
@@ -144,13 +144,14 @@ export function createCollabService(deps: ServiceDeps) {
 		 * author, board managers; the live plan's update guard asks the same). Goes into the same
 		 * live pins document the plan view edits.
 		 */
-		placePin(actor: Actor | null, proposalId: string, input: unknown): Pin | null {
+		async placePin(actor: Actor | null, proposalId: string, input: unknown): Promise<Pin | null> {
 			const pin = input === null ? null : parse(pinSchema, input);
-			const row = db.select().from(proposals).where(eq(proposals.id, proposalId)).get();
+			const t = deps.data.t;
+			const row = await first(deps.data.db.select().from(t.proposals).where(eq(t.proposals.id, proposalId)));
 			if (!row || row.spaceType !== 'residence') throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'proposal.pin', proposalResource(row));
 			setMapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId, pin);
-			transaction(db, (tx) => audit(tx, clock.now(), actor.id, pin ? 'proposal.pinned' : 'proposal.unpinned', { type: 'proposal', id: proposalId }, { pin }));
+			await deps.data.write(() => logAudit(deps.data, clock.now(), actor.id, pin ? 'proposal.pinned' : 'proposal.unpinned', { type: 'proposal', id: proposalId }, { pin }));
 			return pin;
 		}
 	};

@@ -1,22 +1,9 @@
-import type { Db } from '../db';
 import type { Data } from '../db/data';
-import { auditLog } from '../db/schema';
-
-export function audit(
-	tx: Db,
-	at: Date,
-	actorId: string | null,
-	action: string,
-	subject: { type: string; id: string },
-	data: Record<string, unknown> = {}
-) {
-	tx.insert(auditLog).values({ at, actorId, action, subjectType: subject.type, subjectId: subject.id, data }).run();
-}
 
 /**
  * The audit entry of converted (async) services: written in the current unit of work
- * (`data.write`), so it commits or rolls back with the change it records. `audit` above serves the
- * synchronous services until they are converted (issue 12).
+ * (`data.write`), so it commits or rolls back with the change it records. The synchronous
+ * `audit(tx, …)` is gone (issue 12): every service writes its entries this way, on both engines.
  */
 export async function logAudit(
 	data: Data,

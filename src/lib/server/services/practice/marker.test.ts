@@ -28,7 +28,7 @@ describe('practice marker', () => {
 		expect(await isPracticeSpace(db, { type: 'body', id: 'b-real' })).toBe(false);
 		expect(await isPracticeSpace(db, { type: 'body', id: 'b-prac' })).toBe(true);
 		expect(await isPracticeSpace(db, { type: 'residence', id: 'missing' })).toBe(false);
-		expect([...(await practiceSpaceIds(db))].sort()).toEqual(['b-prac', 'r-prac']);
+		expect([...(await practiceSpaceIds(app.services.deps.data))].sort()).toEqual(['b-prac', 'r-prac']);
 	});
 
 	it('filters queries and lists', async () => {
@@ -48,7 +48,7 @@ describe('practice marker', () => {
 		]).run();
 		const kept = db.select({ id: memberships.id }).from(memberships).where(notInPracticeSpace(memberships.spaceType, memberships.spaceId)).all();
 		expect(kept.map((r) => r.id).sort()).toEqual(['m1', 'm3', 'm5']);
-		const listed = await withoutPracticeSpaces(db, [{ s: 'r-real' }, { s: 'r-prac' }, { s: null }], (r) => r.s);
+		const listed = await withoutPracticeSpaces(app.services.deps.data, [{ s: 'r-real' }, { s: 'r-prac' }, { s: null }], (r) => r.s);
 		expect(listed).toEqual([{ s: 'r-real' }, { s: null }]);
 		// The home page lists real spaces only: a practice copy is reached from its training session.
 		const actor = { id: u, isAdmin: false, roles: new Map([['residence:r-real', ['tenant' as const]], ['residence:r-prac', ['tenant' as const]], ['body:b-real', ['member' as const]], ['body:b-prac', ['member' as const]]]) };

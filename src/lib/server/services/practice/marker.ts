@@ -24,11 +24,10 @@ export async function isPracticeSpace(db: Db, space: SpaceRef): Promise<boolean>
 }
 
 /** Ids of every practice residence and body (for filtering a list already read). */
-export async function practiceSpaceIds(db: Db): Promise<Set<string>> {
-	const [r, b] = await Promise.all([
-		db.select({ id: residences.id }).from(residences).where(eq(residences.practice, true)).all(),
-		db.select({ id: bodies.id }).from(bodies).where(eq(bodies.practice, true)).all()
-	]);
+export async function practiceSpaceIds(data: Data): Promise<Set<string>> {
+	const t = data.t;
+	const r = await data.db.select({ id: t.residences.id }).from(t.residences).where(eq(t.residences.practice, true));
+	const b = await data.db.select({ id: t.bodies.id }).from(t.bodies).where(eq(t.bodies.practice, true));
 	return new Set([...r, ...b].map((x) => x.id));
 }
 
@@ -55,8 +54,8 @@ export const notPracticeResidence = (residenceId: Column): SQL => notInArray(res
 export const notPracticeBody = (bodyId: Column): SQL => notInArray(bodyId, practiceBodies());
 
 /** Keeps the rows of a list whose space is real (for lists already read with their space). */
-export async function withoutPracticeSpaces<T>(db: Db, rows: T[], spaceOf: (row: T) => string | null | undefined): Promise<T[]> {
-	const practice = await practiceSpaceIds(db);
+export async function withoutPracticeSpaces<T>(data: Data, rows: T[], spaceOf: (row: T) => string | null | undefined): Promise<T[]> {
+	const practice = await practiceSpaceIds(data);
 	return rows.filter((row) => {
 		const id = spaceOf(row);
 		return !id || !practice.has(id);

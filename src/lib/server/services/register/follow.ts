@@ -12,16 +12,16 @@ import { isOpenFollowUp } from '$lib/domain/minutes';
 import type { ProposalUpdate } from '$lib/realtime/board-events';
 import type { ConsultationClosed, ConsultationReopened } from '$lib/realtime/vote-events';
 import { roomForSpace } from '$lib/realtime/events';
-import { transaction } from '../../db';
-import { consultationOptions, consultationProposals, decisionFollowUps, decisionNotes, decisions } from '../../db/schema';
-import { audit } from '../audit';
+import { first } from '../../db/data';
+import { logAudit } from '../audit';
 import type { Inflight } from '../inflight';
 import type { ServiceDeps } from '../deps';
 
 export type DecisionRef = { id: string; spaceType: string; spaceId: string };
 
 export function createRegisterFeed(deps: ServiceDeps) {
-	const { db, clock, bus } = deps;
+	const { data, clock, bus } = deps;
+	const { consultationOptions, consultationProposals, decisionFollowUps, decisionNotes, decisions } = data.t;
 
 	function changed(d: DecisionRef) {
 		bus.publish(roomForSpace(d.spaceType, d.spaceId), 'decision.changed', { decisionId: d.id, spaceKey: `${d.spaceType}:${d.spaceId}` });
@@ -29,7 +29,7 @@ export function createRegisterFeed(deps: ServiceDeps) {
 
 	async function real(decisionId: string | null) {
 		if (!decisionId) return null;
-		const d = await db.select().from(decisions).where(eq(decisions.id, decisionId)).get();
+		const d = await first(data.db.select().from(decisions).where(eq(decisions.id, decisionId)));
 		return d && d.spaceType !== 'training' ? d : null;
 	}
 
@@ -37,7 +37,9 @@ export function createRegisterFeed(deps: ServiceDeps) {
 	async function onClosed(p: ConsultationClosed) {
 		const d = await real(p.decisionId);
 		if (!d) return;
-		transaction(db, (tx) => tx.insert(decisionFollowUps).values({ decisionId: d.id, status: 'planned', progress: 0, updatedAt: clock.now() }).onConflictDoNothing().run());
+		await data.write(async (tx) => {
+			await tx.insert(decisionFollowUps).values({ decisionId: d.id, status: 'planned', progress: 0, updatedAt: clock.now() }).onConflictDoNothing();
+		});
 		// A reopened vote closed again: its rewritten decision shows again on every register page.
 		changed(d);
 	}
@@ -50,11 +52,11 @@ export function createRegisterFeed(deps: ServiceDeps) {
 
 	/** Decisions about an idea: votes that concern it, and choices where it was a winning option. */
 	async function decisionsAbout(proposalId: string) {
-		const concerned = await db.select({ cid: consultationProposals.consultationId }).from(consultationProposals).where(eq(consultationProposals.proposalId, proposalId)).all();
-		const asOption = await db.select({ cid: consultationOptions.consultationId, optionId: consultationOptions.id }).from(consultationOptions).where(eq(consultationOptions.proposalId, proposalId)).all();
+		const concerned = await data.db.select({ cid: consultationProposals.consultationId }).from(consultationProposals).where(eq(consultationProposals.proposalId, proposalId));
+		const asOption = await data.db.select({ cid: consultationOptions.consultationId, optionId: consultationOptions.id }).from(consultationOptions).where(eq(consultationOptions.proposalId, proposalId));
 		const cids = [...new Set([...concerned, ...asOption].map((r) => r.cid))];
 		if (!cids.length) return [];
-		const rows = await db.select().from(decisions).where(and(inArray(decisions.consultationId, cids), isNull(decisions.reopenedAt))).all();
+		const rows = await data.db.select().from(decisions).where(and(inArray(decisions.consultationId, cids), isNull(decisions.reopenedAt))).orderBy(decisions.decidedAt, decisions.id);
 		// An option's idea is linked to its vote too: there, only a win makes the decision about it.
 		const about = (d: (typeof rows)[number]) => {
 			const options = asOption.filter((o) => o.cid === d.consultationId);
@@ -68,13 +70,13 @@ export function createRegisterFeed(deps: ServiceDeps) {
 		if (p.card.status !== 'done' || (p.change !== 'moved' && p.change !== 'undone')) return;
 		for (const d of await decisionsAbout(p.card.id)) {
 			const now = clock.now();
-			const completed = transaction(db, (tx) => {
-				const f = tx.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			const completed = await data.write(async (tx) => {
+				const f = await first(tx.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)));
 				// Already done, or abandoned by a human decision with its reason: left as it is.
 				if (f && !isOpenFollowUp(f.status)) return false;
-				tx.insert(decisionFollowUps).values({ decisionId: d.id, status: 'done', progress: 100, updatedAt: now }).onConflictDoUpdate({ target: decisionFollowUps.decisionId, set: { status: 'done', progress: 100, abandonReason: '', updatedAt: now } }).run();
-				tx.insert(decisionNotes).values({ id: deps.ids.id(), decisionId: d.id, authorId: p.actorId, text: '', status: 'done', progress: 100, createdAt: now }).run();
-				audit(tx, now, p.actorId, 'decision.followUp', { type: 'decision', id: d.id }, { status: 'done', progress: 100, proposalId: p.card.id });
+				await tx.insert(decisionFollowUps).values({ decisionId: d.id, status: 'done', progress: 100, updatedAt: now }).onConflictDoUpdate({ target: decisionFollowUps.decisionId, set: { status: 'done', progress: 100, abandonReason: '', updatedAt: now } });
+				await tx.insert(decisionNotes).values({ id: deps.ids.id(), decisionId: d.id, authorId: p.actorId, text: '', status: 'done', progress: 100, createdAt: now });
+				await logAudit(data, now, p.actorId, 'decision.followUp', { type: 'decision', id: d.id }, { status: 'done', progress: 100, proposalId: p.card.id });
 				return true;
 			});
 			if (completed) changed(d);

@@ -8,10 +8,9 @@ import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkFollowUp, isOpenFollowUp, isOverdue, type FollowUpStatus } from '$lib/domain/minutes';
 import { authorize, can, canUpdateFollowUp, ForbiddenError, type Actor, type SpaceRef } from '$lib/domain/policy';
-import { transaction } from '../../db';
-import { consultationOptions, consultations, decisionFollowUps, decisionMilestones, decisionNotes, decisions, meetingMotions, memberships, minutes, minutesVersions, users } from '../../db/schema';
+import { first, type AsyncDb } from '../../db/data';
 import { practiceSpaceIds } from '../practice/marker';
-import { audit } from '../audit';
+import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
 import type { Inflight } from '../inflight';
 import { createRegisterFeed } from './follow';
@@ -44,17 +43,18 @@ export const milestoneDoneSchema = z.object({ decisionId: id, milestoneId: id, d
 const registerError = (code: string, status: 400 | 404 | 409 = 400) => new UserError(`register.error.${code}` as never, {}, status);
 
 export function createRegisterService(deps: ServiceDeps, notifications: Notifications) {
-	const { db, clock } = deps;
+	const { data: store, clock } = deps;
+	const { consultationOptions, consultations, decisionFollowUps, decisionMilestones, decisionNotes, decisions, meetingMotions, memberships, minutes, minutesVersions, users } = store.t;
 
 	async function loadDecision(decisionId: string) {
-		const d = await db.select().from(decisions).where(eq(decisions.id, decisionId)).get();
+		const d = await first(store.db.select().from(decisions).where(eq(decisions.id, decisionId)));
 		if (!d || d.spaceType === 'training') throw registerError('notFound', 404);
 		return d;
 	}
 	const spaceOf = (d: { spaceType: string; spaceId: string }): SpaceRef => ({ type: d.spaceType as 'residence' | 'body', id: d.spaceId });
 
-	function ensureFollowUp(tx: typeof db, decisionId: string) {
-		tx.insert(decisionFollowUps).values({ decisionId, status: 'planned', progress: 0, updatedAt: clock.now() }).onConflictDoNothing().run();
+	async function ensureFollowUp(tx: AsyncDb, decisionId: string) {
+		await tx.insert(decisionFollowUps).values({ decisionId, status: 'planned', progress: 0, updatedAt: clock.now() }).onConflictDoNothing();
 	}
 
 	const feed = createRegisterFeed(deps);
@@ -62,27 +62,26 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 
 	/** Decisions of a space with follow-ups, milestones, notes and where each comes from. */
 	async function entries(where: ReturnType<typeof and>, now: number) {
-		const rows = await db
+		const rows = await store.db
 			.select({ d: decisions, f: decisionFollowUps, owner: users.displayName, reopenReason: consultations.reopenReason })
 			.from(decisions)
 			.leftJoin(decisionFollowUps, eq(decisionFollowUps.decisionId, decisions.id))
 			.leftJoin(consultations, eq(consultations.id, decisions.consultationId))
 			.leftJoin(users, eq(users.id, decisionFollowUps.ownerId))
 			.where(where)
-			.orderBy(desc(decisions.decidedAt))
-			.all();
+			.orderBy(desc(decisions.decidedAt));
 		const ids = rows.map((r) => r.d.id);
 		const cids = rows.flatMap((r) => (r.d.consultationId ? [r.d.consultationId] : []));
-		const milestones = ids.length ? await db.select().from(decisionMilestones).where(inArray(decisionMilestones.decisionId, ids)).orderBy(asc(decisionMilestones.dueAt)).all() : [];
+		const milestones = ids.length ? await store.db.select().from(decisionMilestones).where(inArray(decisionMilestones.decisionId, ids)).orderBy(asc(decisionMilestones.dueAt)) : [];
 		const notes = ids.length
-			? await db.select({ n: decisionNotes, author: users.displayName }).from(decisionNotes).innerJoin(users, eq(users.id, decisionNotes.authorId)).where(inArray(decisionNotes.decisionId, ids)).orderBy(desc(decisionNotes.createdAt)).all()
+			? await store.db.select({ n: decisionNotes, author: users.displayName }).from(decisionNotes).innerJoin(users, eq(users.id, decisionNotes.authorId)).where(inArray(decisionNotes.decisionId, ids)).orderBy(desc(decisionNotes.createdAt), desc(decisionNotes.id))
 			: [];
-		const motions = cids.length ? await db.select({ cid: meetingMotions.consultationId, meetingId: meetingMotions.meetingId }).from(meetingMotions).where(inArray(meetingMotions.consultationId, cids)).all() : [];
+		const motions = cids.length ? await store.db.select({ cid: meetingMotions.consultationId, meetingId: meetingMotions.meetingId }).from(meetingMotions).where(inArray(meetingMotions.consultationId, cids)) : [];
 		const meetingIds = [...new Set(motions.map((m) => m.meetingId))];
 		const versions = meetingIds.length
-			? await db.select({ meetingId: minutes.meetingId, sequence: minutesVersions.sequence, hash: minutesVersions.hash }).from(minutes).innerJoin(minutesVersions, eq(minutesVersions.id, minutes.versionId)).where(inArray(minutes.meetingId, meetingIds)).all()
+			? await store.db.select({ meetingId: minutes.meetingId, sequence: minutesVersions.sequence, hash: minutesVersions.hash }).from(minutes).innerJoin(minutesVersions, eq(minutesVersions.id, minutes.versionId)).where(inArray(minutes.meetingId, meetingIds))
 			: [];
-		const proposals = cids.length ? await db.select({ cid: consultationOptions.consultationId, proposalId: consultationOptions.proposalId }).from(consultationOptions).where(inArray(consultationOptions.consultationId, cids)).all() : [];
+		const proposals = cids.length ? await store.db.select({ cid: consultationOptions.consultationId, proposalId: consultationOptions.proposalId }).from(consultationOptions).where(inArray(consultationOptions.consultationId, cids)) : [];
 		return rows.map(({ d, f, owner, reopenReason }) => {
 			const ms = milestones.filter((m) => m.decisionId === d.id).map((m) => ({ id: m.id, title: m.title, dueAt: m.dueAt.getTime(), doneAt: m.doneAt?.getTime() ?? null }));
 			const status: FollowUpStatus = f?.status ?? 'planned';
@@ -127,17 +126,17 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			const now = clock.now().getTime();
 			const items = await entries(inSpace(space), now);
 			const members = can(actor, 'decision.manage', space)
-				? await db
+				? await store.db
 						.select({ userId: memberships.userId, name: users.displayName })
 						.from(memberships)
 						.innerJoin(users, eq(users.id, memberships.userId))
 						.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
-						.all()
+						.orderBy(users.displayName, memberships.userId)
 				: [];
 			return {
 				items: items.map((e) => ({ ...e, canUpdate: canUpdateFollowUp(actor, space, e.followUp.ownerId) })),
 				canManage: can(actor, 'decision.manage', space),
-				members: [...new Map(members.map((m) => [m.userId, m])).values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+				members: Array.from(new Map(members.map((m) => [m.userId, m])), ([, m]) => m).sort((a, b) => a.name.localeCompare(b.name, 'fr'))
 			};
 		},
 
@@ -157,20 +156,21 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			const data = parse(followUpSchema, input);
 			const d = await loadDecision(data.decisionId);
 			const space = spaceOf(d);
-			const current = await db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			const current = await first(store.db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)));
 			if (!canUpdateFollowUp(actor, space, current?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
 			const ownerChange = data.ownerId !== undefined && (data.ownerId || null) !== (current?.ownerId ?? null);
 			if (ownerChange && !can(actor, 'decision.manage', space)) throw new ForbiddenError('decision.manage');
 			if (ownerChange && data.ownerId) {
-				const member = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.userId, data.ownerId), eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id))).get();
+				const member = await first(store.db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.userId, data.ownerId), eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id))));
 				if (!member) throw registerError('ownerNotMember');
 			}
 			const check = checkFollowUp(data.status, data.progress, data.abandonReason);
 			if (!check.ok) throw registerError(check.code);
 			const now = clock.now();
-			transaction(db, (tx) => {
-				ensureFollowUp(tx, d.id);
-				tx.update(decisionFollowUps)
+			await store.write(async (tx) => {
+				await ensureFollowUp(tx, d.id);
+				await tx
+					.update(decisionFollowUps)
 					.set({
 						...(ownerChange ? { ownerId: data.ownerId || null } : {}),
 						status: data.status,
@@ -180,11 +180,10 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 						...(data.reviewAt && data.reviewAt.getTime() !== current?.reviewAt?.getTime() ? { reviewRemindedAt: null } : {}),
 						updatedAt: now
 					})
-					.where(eq(decisionFollowUps.decisionId, d.id))
-					.run();
+					.where(eq(decisionFollowUps.decisionId, d.id));
 				if (data.note || data.status !== (current?.status ?? 'planned') || check.progress !== (current?.progress ?? 0))
-					tx.insert(decisionNotes).values({ id: deps.ids.id(), decisionId: d.id, authorId: actor!.id, text: data.note || (data.status === 'abandoned' ? data.abandonReason : ''), status: data.status, progress: check.progress, createdAt: now }).run();
-				audit(tx, now, actor!.id, 'decision.followUp', { type: 'decision', id: d.id }, { status: data.status, progress: check.progress, owner: ownerChange ? data.ownerId : undefined });
+					await tx.insert(decisionNotes).values({ id: deps.ids.id(), decisionId: d.id, authorId: actor!.id, text: data.note || (data.status === 'abandoned' ? data.abandonReason : ''), status: data.status, progress: check.progress, createdAt: now });
+				await logAudit(store, now, actor!.id, 'decision.followUp', { type: 'decision', id: d.id }, { status: data.status, progress: check.progress, owner: ownerChange ? data.ownerId : undefined });
 			});
 			changed(d);
 		},
@@ -192,12 +191,12 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 		async addMilestone(actor: Actor | null, input: unknown) {
 			const data = parse(milestoneSchema, input);
 			const d = await loadDecision(data.decisionId);
-			const f = await db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			const f = await first(store.db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)));
 			if (!canUpdateFollowUp(actor, spaceOf(d), f?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
-			transaction(db, (tx) => {
-				ensureFollowUp(tx, d.id);
-				tx.insert(decisionMilestones).values({ id: deps.ids.id(), decisionId: d.id, title: data.title, dueAt: data.dueAt, createdAt: clock.now() }).run();
-				audit(tx, clock.now(), actor!.id, 'decision.milestone', { type: 'decision', id: d.id }, { title: data.title });
+			await store.write(async (tx) => {
+				await ensureFollowUp(tx, d.id);
+				await tx.insert(decisionMilestones).values({ id: deps.ids.id(), decisionId: d.id, title: data.title, dueAt: data.dueAt, createdAt: clock.now() });
+				await logAudit(store, clock.now(), actor!.id, 'decision.milestone', { type: 'decision', id: d.id }, { title: data.title });
 			});
 			changed(d);
 		},
@@ -205,13 +204,13 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 		async setMilestoneDone(actor: Actor | null, input: unknown) {
 			const data = parse(milestoneDoneSchema, input);
 			const d = await loadDecision(data.decisionId);
-			const f = await db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)).get();
+			const f = await first(store.db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)));
 			if (!canUpdateFollowUp(actor, spaceOf(d), f?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
-			const m = await db.select().from(decisionMilestones).where(and(eq(decisionMilestones.id, data.milestoneId), eq(decisionMilestones.decisionId, d.id))).get();
+			const m = await first(store.db.select().from(decisionMilestones).where(and(eq(decisionMilestones.id, data.milestoneId), eq(decisionMilestones.decisionId, d.id))));
 			if (!m) throw registerError('notFound', 404);
-			transaction(db, (tx) => {
-				tx.update(decisionMilestones).set({ doneAt: data.done ? clock.now() : null }).where(eq(decisionMilestones.id, m.id)).run();
-				audit(tx, clock.now(), actor!.id, 'decision.milestoneDone', { type: 'decision', id: d.id }, { milestoneId: m.id, done: data.done });
+			await store.write(async (tx) => {
+				await tx.update(decisionMilestones).set({ doneAt: data.done ? clock.now() : null }).where(eq(decisionMilestones.id, m.id));
+				await logAudit(store, clock.now(), actor!.id, 'decision.milestoneDone', { type: 'decision', id: d.id }, { milestoneId: m.id, done: data.done });
 			});
 			changed(d);
 		},
@@ -219,22 +218,19 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 		/** For the scheduler: owners whose review date has come hear about it once per date. */
 		async remindReviews() {
 			const now = clock.now();
-			const due = await db
+			const due = await store.db
 				.select({ f: decisionFollowUps, d: decisions })
 				.from(decisionFollowUps)
 				.innerJoin(decisions, eq(decisions.id, decisionFollowUps.decisionId))
-				.where(and(lte(decisionFollowUps.reviewAt, now), isNull(decisionFollowUps.reviewRemindedAt), or(eq(decisionFollowUps.status, 'planned'), eq(decisionFollowUps.status, 'inProgress'))))
-				.all();
+				.where(and(lte(decisionFollowUps.reviewAt, now), isNull(decisionFollowUps.reviewRemindedAt), or(eq(decisionFollowUps.status, 'planned'), eq(decisionFollowUps.status, 'inProgress'))));
 			let sent = 0;
 			// Nothing from a practice space reaches anyone's notifications.
-			const practice = await practiceSpaceIds(db);
+			const practice = await practiceSpaceIds(store);
 			for (const { f, d } of due) {
 				if (!f.ownerId || !isOpenFollowUp(f.status) || d.spaceType === 'training' || practice.has(d.spaceId)) continue;
 				const href = d.spaceType === 'body' ? `/b/${d.spaceId}/register#decision-${d.id}` : `/r/${d.spaceId}/register#decision-${d.id}`;
-				// The reminder and its mark in one unit of the async handle (the notifications are converted, issue 12).
-				const pending = await deps.data.write(async (tx) => {
-					const followUps = deps.data.t.decisionFollowUps;
-					await tx.update(followUps).set({ reviewRemindedAt: now }).where(eq(followUps.decisionId, d.id));
+				const pending = await store.write(async (tx) => {
+					await tx.update(decisionFollowUps).set({ reviewRemindedAt: now }).where(eq(decisionFollowUps.decisionId, d.id));
 					return notifications.record([f.ownerId!], 'decisionReview', d.consultationId ? { consultationId: d.consultationId } : null, null, { href, title: d.title });
 				});
 				await notifications.publish(pending);

@@ -41,12 +41,12 @@ const run = <T,>(fn: (event: RequestEvent, data: FormData) => T) => async (event
 export const actions: Actions = {
 	...boardActions,
 	/** The plan is an `<input type="image">`: the browser sends where it was clicked, with or without JS. */
-	pin: run((event, data) => {
+	pin: run(async (event, data) => {
 		const plan = { width: PLAN_WIDTH, height: Number(data.get('planHeight')) };
 		const remove = data.get('remove') === '1';
 		const x = Number(data.get('pin.x')) / plan.width;
 		const y = Number(data.get('pin.y')) / plan.height;
-		return { pinned: event.locals.services.collab.placePin(event.locals.user, event.params.pid, remove ? null : { x, y }) };
+		return { pinned: await event.locals.services.collab.placePin(event.locals.user, event.params.pid, remove ? null : { x, y }) };
 	}),
 	editComment: run(async (event, data) => ({
 		commentEdited: await event.locals.services.proposals.editComment(event.locals.user, { commentId: formText(data, 'commentId'), body: formText(data, 'body') })
