@@ -238,9 +238,8 @@ describe.each(testEngines)('accounts on %s', (engine) => {
 	});
 });
 
-// Issuing an access reset tells the person through notifications.record, still synchronous (issue 12):
-// on SQLite it runs in the unit's writer connection; on PostgreSQL it waits for that leaf's conversion.
-describe.each(['sqlite'] as const)('access reset by a facilitator on %s', (engine) => {
+// Issuing an access reset tells the person through notifications.record, in the reset's unit: both engines.
+describe.each(testEngines)('access reset by a facilitator on %s', (engine) => {
 	onEngine(engine);
 
 	describe('access reset by a facilitator', () => {
