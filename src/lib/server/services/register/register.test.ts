@@ -60,6 +60,8 @@ describe('decision register follow-up', () => {
 		expect(await code(() => r.update(f.fatou, base))).toBe('forbidden');
 		expect(await code(() => r.update(f.chair, { ...base, ownerId: 'nobody' }))).toBe('register.error.ownerNotMember');
 		await r.update(f.chair, { ...base, ownerId: f.fatou.id });
+		// A second later: notes of the same instant have no order of their own (random ids).
+		app.clock.advance(1000);
 		await r.update(f.fatou, { ...base, progress: 50, note: 'Deux devis reçus' });
 		expect(await code(() => r.update(f.fatou, { ...base, ownerId: f.elise.id }))).toBe('forbidden');
 		expect(await code(() => r.update(f.elise, base))).toBe('forbidden');
