@@ -120,7 +120,14 @@ test('malformed bodies to every form action: never a 5xx, and a refused request 
 					// A random body may by chance be a valid comment or idea; one that was refused wrote nothing.
 					if (await refused(res)) {
 						refusals++;
-						expect(rowCounts(), `${who} → ${url} refused but wrote`).toEqual(before);
+						if (JSON.stringify(rowCounts()) === JSON.stringify(before)) return;
+						// The server also writes on its own (notices after an earlier commit, reminders on a
+						// timer): a refused request that really wrote writes again when sent again.
+						await new Promise((r) => setTimeout(r, 300));
+						const again = rowCounts();
+						const res2 = await send(ctx, url, body, accept);
+						expect(await refused(res2), `${who} → ${url} refused once, accepted the second time`).toBe(true);
+						expect(rowCounts(), `${who} → ${url} refused but wrote`).toEqual(again);
 					}
 				}),
 				{ numRuns: 12 }

@@ -9,6 +9,8 @@ import type { Services } from '../services';
  * history. Nothing seeded is e-mailed at the first start either.
  */
 export async function settleDemoNotifications(services: Services): Promise<void> {
+	// Notices of votes and moves are written after their commit, as tracked work: all of them first.
+	await services.settled();
 	const { data, clock } = services.deps;
 	const { notifications, users } = data.t;
 	for (const { id } of await data.db.select({ id: users.id }).from(users).orderBy(users.id)) {
