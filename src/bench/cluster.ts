@@ -18,9 +18,10 @@
  * Until every service runs on PostgreSQL (issue 12) the nodes share a SQLite file; on one machine
  * with 2 cores the two-node figures measure correctness under sharing more than added capacity.
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { buildIfStale } from '../cli/build-stale';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,16 +52,6 @@ const ARRIVAL_TIMEOUT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
-
-/** The newest modification time under `dir`: the build is stale when a source is newer. */
-function newest(dir: string): number {
-	let latest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const p = join(dir, entry.name);
-		latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-	}
-	return latest;
-}
 
 function percentile(values: number[], p: number): number {
 	if (values.length === 0) return Number.NaN;
@@ -285,7 +276,7 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 }
 
 export async function benchCluster(): Promise<BenchResult[]> {
-	if (!existsSync('build/handler.js') || newest('src') > statSync('build/handler.js').mtimeMs) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+	buildIfStale();
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-cluster-seed-'));
 	const template = join(dir, 'seed.db');
 	try {

@@ -12,7 +12,8 @@
  * - `REDIS_URL` (redis://127.0.0.1:6379): started here when nothing answers and `redis-server` exists.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { buildIfStale } from './build-stale';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,15 +46,6 @@ function answers(host: string, p: number): Promise<boolean> {
 	});
 }
 
-function newest(dir: string): number {
-	let latest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const p = join(dir, entry.name);
-		latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-	}
-	return latest;
-}
-
 function which(cmd: string): boolean {
 	return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
@@ -80,10 +72,7 @@ async function main() {
 	const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, HOST: '127.0.0.1' };
 	console.log('Migrating and seeding the demo database…');
 	run('node_modules/.bin/tsx', ['src/cli/seed.ts'], env);
-	if (!existsSync('build/handler.js') || newest('src') > statSync('build/handler.js').mtimeMs) {
-		console.log('Building the app…');
-		run('node_modules/.bin/vite', ['build']);
-	}
+	buildIfStale();
 
 	const nodes = Array.from({ length: count }, (_, i) => ({ name: `node${i + 1}`, port: port + 101 + i }));
 	for (const node of nodes) {

@@ -6,10 +6,9 @@
  * reconnects by itself and the next sign-in succeeds, with no restart of the node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '$lib/server/services/errors';
-import { createTestApp, createUser, TEST_PASSWORD, type TestApp } from '$lib/server/testing';
+import { createTestApp, createUser, sparePort, TEST_PASSWORD, type TestApp } from '$lib/server/testing';
 import { createServices, type Services } from '$lib/server/services';
 import { redisState } from '$lib/server/shared';
 import { answers, redisClient, type RedisClient } from '$lib/server/shared/redis';
@@ -22,17 +21,6 @@ let redis: ChildProcess | undefined;
 let clients: RedisClient[] = [];
 let db: Db;
 let node: Services;
-
-function sparePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const p = (s.address() as { port: number }).port;
-			s.close(() => resolve(p));
-		});
-		s.on('error', reject);
-	});
-}
 
 async function startRedis(): Promise<void> {
 	redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

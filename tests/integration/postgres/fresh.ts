@@ -5,9 +5,9 @@
  * call, so parallel test files and other sessions never share a database.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { POSTGRES_ADMIN_URL, withAdmin } from '../../../src/lib/server/testing/postgres';
 
-export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL = POSTGRES_ADMIN_URL;
 
 export interface FreshDatabase {
 	name: string;
@@ -15,15 +15,7 @@ export interface FreshDatabase {
 	drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: ADMIN_URL });
-	await client.connect();
-	try {
-		return await fn(client);
-	} finally {
-		await client.end();
-	}
-}
+const admin = withAdmin;
 
 export async function freshDatabase(label: string): Promise<FreshDatabase> {
 	const name = `tib_test_${label.replace(/[^a-z0-9]/g, '_')}_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -9,7 +9,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { connectPostgres, migratePostgres, type PgDb } from '$lib/server/db/post
 import { randomIds } from '$lib/server/ids';
 import { createLocalBus } from '$lib/server/realtime/bus';
 import { createServices, type Services } from '$lib/server/services';
-import { createUser, legacyRefused, TEST_PASSWORD, TestClock, type TestApp } from '$lib/server/testing';
+import { createUser, legacyRefused, sparePort, TEST_PASSWORD, TestClock, type TestApp } from '$lib/server/testing';
 
 const BIN = (() => {
 	const r = spawnSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], { encoding: 'utf8' });
@@ -36,17 +35,6 @@ let port: number;
 let db: PgDb;
 let services: Services;
 let app: TestApp;
-
-function sparePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const p = (s.address() as { port: number }).port;
-			s.close(() => resolve(p));
-		});
-		s.on('error', reject);
-	});
-}
 
 const start = () => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
 const stop = () => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);

@@ -12,7 +12,7 @@
  * `data.rows(sql)` and must be valid on both engines.
  *
  * - **SQLite**: `write` queues units of work behind one another on the one writer connection
- *   (`BEGIN IMMEDIATE` … `COMMIT`, see unit-of-work.ts). Reads outside a unit go to a second,
+ *   (`BEGIN IMMEDIATE` … `COMMIT`). Reads outside a unit go to a second,
  *   read-only connection, which sees the last committed state (WAL) and refuses writes — so a write
  *   made outside a unit fails loudly in tests instead of slipping into another request's open
  *   transaction.

@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role, SpaceType } from '$lib/domain/policy';
@@ -161,6 +161,18 @@ export async function sessionCookie(app: TestApp, userId: string): Promise<strin
 	const token = generateSessionToken(ids);
 	await createSession(data, clock, token, userId);
 	return `${SESSION_COOKIE}=${token}`;
+}
+
+/** A free loopback port, for a server a test starts itself (its own Redis or PostgreSQL). */
+export function sparePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = createNetServer();
+		s.listen(0, '127.0.0.1', () => {
+			const p = (s.address() as AddressInfo).port;
+			s.close(() => resolve(p));
+		});
+		s.on('error', reject);
+	});
 }
 
 export interface RealtimeServer {

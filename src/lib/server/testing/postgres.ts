@@ -18,7 +18,8 @@ import { connectPostgres, migratePostgres, type PgDb } from '../db/postgres';
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TEMPLATE_LOCK = 72_190_413;
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the administrative database (create, clone, drop). */
+export async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 	const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
 	await client.connect();
 	try {
@@ -57,7 +58,7 @@ export interface TestPostgres {
 export async function freshPostgres(label = 'app', options: { max?: number } = {}): Promise<TestPostgres> {
 	const template = templateName();
 	const name = `tib_t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}_${randomBytes(4).toString('hex')}`;
-	await admin(async (c) => {
+	await withAdmin(async (c) => {
 		await c.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK]);
 		try {
 			const exists = (await c.query('select 1 from pg_database where datname = $1', [template])).rowCount === 1;
@@ -85,7 +86,7 @@ export async function freshPostgres(label = 'app', options: { max?: number } = {
 		db,
 		async drop() {
 			await db.$client.end().catch(() => undefined);
-			await admin((c) => c.query(`drop database if exists "${name}" with (force)`));
+			await withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`));
 		}
 	};
 }
