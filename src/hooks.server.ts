@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { defaultLocale, easyReadApplies, localeFromAcceptLanguage, textDirection, translator } from '$lib/i18n';
-import { app, shared } from '$lib/server/app';
+import { app, shared, startApp } from '$lib/server/app';
 import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, readingFromCookies, setReadingCookies } from '$lib/server/auth/cookies';
@@ -17,8 +17,8 @@ import { HTTP_SERVER_KEY } from '$lib/server/realtime/http-server-key';
 const ATTACHED = Symbol.for('tib.realtimeAttached');
 
 /** Runs migrations at start and attaches socket.io to the process's HTTP server (see src/server.ts). */
-export const init: ServerInit = () => {
-	const services = app();
+export const init: ServerInit = async () => {
+	const services = await startApp();
 	const g = globalThis as Record<symbol, unknown>;
 	const httpServer = g[HTTP_SERVER_KEY] as HttpServer | undefined;
 	if (httpServer && !g[ATTACHED]) {

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { databaseKind, loadConfig, ConfigError } from './lib/server/config';
+import { loadConfig, ConfigError } from './lib/server/config';
 import { HTTP_SERVER_KEY } from './lib/server/realtime/http-server-key';
 
 let cfg;
@@ -18,14 +18,6 @@ try {
 		process.exit(1);
 	}
 	throw err;
-}
-
-// PostgreSQL: migrated at start, then refused with a clear message until the services are async.
-if (databaseKind(cfg.DATABASE_URL) === 'postgres') {
-	const { startOnPostgres } = await import('./lib/server/db/postgres-start');
-	const { code, lines } = await startOnPostgres(cfg.DATABASE_URL);
-	for (const line of lines) console.error(line);
-	process.exit(code);
 }
 
 // Without ORIGIN, adapter-node assumes https and would refuse every form POST made over plain http
@@ -42,9 +34,15 @@ process.env.BODY_SIZE_LIMIT ??= '10M';
 const server = createServer();
 (globalThis as Record<symbol, unknown>)[HTTP_SERVER_KEY] = server;
 
-const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).href)) as {
-	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
-};
+type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
+let handler: Handler;
+try {
+	// Loading the handler runs hooks.server.ts `init`: the database is opened and migrated here.
+	({ handler } = (await import(pathToFileURL(resolve('build/handler.js')).href)) as { handler: Handler });
+} catch (err) {
+	console.error(`Cannot start: ${err instanceof Error ? err.message : String(err)}`);
+	process.exit(1);
+}
 
 server.on('request', (req, res) => {
 	// socket.io answers its own path; everything else is SvelteKit's.

@@ -9,148 +9,150 @@ import type { ProposalUpdate } from '$lib/realtime/board-events';
 import type { OnlineMember } from '$lib/realtime/events';
 import { sessionIdFromToken } from '$lib/server/auth/session';
 import { until } from '$lib/server/collab/testing-peer';
-import { sessionCookie, createResidence, createTestApp, createUser, type TestApp } from '$lib/server/testing';
+import { sessionCookie, createResidence, createTestAppOn, testEngines, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
 import { testRedis, type TestRedis } from '$lib/server/testing/redis';
 import type { Client } from './socket-harness';
 
-let app: TestApp;
-let redis: TestRedis;
-let nodes: TestNode[] = [];
-const clients: Client[] = [];
+describe.each(testEngines)('on %s', (engine) => {
+	let app: TestApp;
+	let redis: TestRedis;
+	let nodes: TestNode[] = [];
+	const clients: Client[] = [];
 
-beforeEach(async () => {
-	app = createTestApp();
-	redis = testRedis();
-	nodes = [await startNode(app, redis, 'node 1'), await startNode(app, redis, 'node 2')];
-});
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.disconnect();
-	for (const n of nodes) await n.close();
-	await redis.cleanup();
-	await app.close();
-});
-
-async function signedIn(node: TestNode, userId: string, given?: string): Promise<Client> {
-	const cookie = given ?? (await sessionCookie(app, userId));
-	const socket: Client = connect(node.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false });
-	clients.push(socket);
-	await new Promise<void>((resolve, reject) => {
-		socket.once('connect', () => resolve());
-		socket.once('connect_error', reject);
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+		redis = testRedis();
+		nodes = [await startNode(app, redis, 'node 1'), await startNode(app, redis, 'node 2')];
 	});
-	return socket;
-}
-
-async function residents() {
-	const { residence } = await createResidence(app);
-	const space = { type: 'residence' as const, id: residence.id };
-	const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
-	const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
-	return { residence, space, amina, karim };
-}
-
-describe('two nodes on Redis', () => {
-	it('a support given on node 2 reaches a client of node 1, exactly once', async () => {
-		const [one, two] = nodes as [TestNode, TestNode];
-		const { residence, amina, karim } = await residents();
-		const { id } = await two.services.proposals.propose(amina, { residenceId: residence.id, title: 'Bancs devant l’entrée' });
-		const onOne = await signedIn(one, karim.id);
-		const onTwo = await signedIn(two, amina.id);
-		const seenOnOne: ProposalUpdate[] = [];
-		const seenOnTwo: ProposalUpdate[] = [];
-		onOne.on('proposal.updated', (p) => seenOnOne.push(p));
-		onTwo.on('proposal.updated', (p) => seenOnTwo.push(p));
-
-		await two.services.proposals.setSupport(amina, { proposalId: id, on: true });
-		await until(() => seenOnOne.some((p) => p.change === 'support') && seenOnTwo.some((p) => p.change === 'support'));
-		expect(seenOnOne.find((p) => p.change === 'support')?.card).toMatchObject({ id, supports: 1 });
-
-		// A round trip through both nodes after the event: a duplicate would have arrived by then.
-		await onOne.emitWithAck('presence.snapshot', {});
-		await onTwo.emitWithAck('presence.snapshot', {});
-		await two.services.proposals.setSupport(amina, { proposalId: id, on: false });
-		await until(() => seenOnOne.filter((p) => p.change === 'support').length === 2);
-		await onOne.emitWithAck('presence.snapshot', {});
-		expect(seenOnOne.filter((p) => p.change === 'support')).toHaveLength(2);
-		expect(seenOnTwo.filter((p) => p.change === 'support')).toHaveLength(2);
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.disconnect();
+		for (const n of nodes) await n.close();
+		await redis.cleanup();
+		await app.close();
 	});
 
-	it('presence is global: a member on node 1 sees the one connected to node 2', async () => {
-		const [one, two] = nodes as [TestNode, TestNode];
-		const { space, amina, karim } = await residents();
-		const onOne = await signedIn(one, amina.id);
-		await signedIn(two, karim.id);
-		const key = `${space.type}:${space.id}`;
-		const snapshot = async () => {
-			const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[] }[] } };
-			return reply.data?.spaces.find((s) => s.key === key)?.online ?? [];
-		};
-		// Karim's socket joins its rooms just after connecting: ask until it is there (the test's timeout bounds this).
-		let online = await snapshot();
-		while (online.length < 2) online = await snapshot();
-		expect(online.map((m) => m.displayName).sort()).toEqual(['Amina', 'Karim']);
-	});
+	async function signedIn(node: TestNode, userId: string, given?: string): Promise<Client> {
+		const cookie = given ?? (await sessionCookie(app, userId));
+		const socket: Client = connect(node.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false });
+		clients.push(socket);
+		await new Promise<void>((resolve, reject) => {
+			socket.once('connect', () => resolve());
+			socket.once('connect_error', reject);
+		});
+		return socket;
+	}
 
-	it('signing out on node 2 disconnects that session’s socket on node 1 (signals cross nodes)', async () => {
-		const [one, two] = nodes as [TestNode, TestNode];
-		const { amina } = await residents();
-		const cookie = await sessionCookie(app, amina.id);
-		const socket = await signedIn(one, amina.id, cookie);
-		const disconnected = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
-		await two.services.auth.signOut(sessionIdFromToken(cookie.split('=')[1]!));
-		await disconnected;
-		expect(socket.connected).toBe(false);
-	});
+	async function residents() {
+		const { residence } = await createResidence(app);
+		const space = { type: 'residence' as const, id: residence.id };
+		const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+		const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
+		return { residence, space, amina, karim };
+	}
 
-	it('a signal is delivered once on each node, byte arrays intact; room events stay on their node', async () => {
-		const [one, two] = nodes as [TestNode, TestNode];
-		const got: [string, Uint8Array][] = [];
-		one.bus.onSignal('collab.changed', ({ update }) => got.push(['one', update]));
-		two.bus.onSignal('collab.changed', ({ update }) => got.push(['two', update]));
-		const events: string[] = [];
-		two.bus.subscribe(({ event }) => events.push(event));
+	describe('two nodes on Redis', () => {
+		it('a support given on node 2 reaches a client of node 1, exactly once', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const { residence, amina, karim } = await residents();
+			const { id } = await two.services.proposals.propose(amina, { residenceId: residence.id, title: 'Bancs devant l’entrée' });
+			const onOne = await signedIn(one, karim.id);
+			const onTwo = await signedIn(two, amina.id);
+			const seenOnOne: ProposalUpdate[] = [];
+			const seenOnTwo: ProposalUpdate[] = [];
+			onOne.on('proposal.updated', (p) => seenOnOne.push(p));
+			onTwo.on('proposal.updated', (p) => seenOnTwo.push(p));
 
-		one.bus.signal('collab.changed', { doc: 'proposal:x', update: new Uint8Array([1, 2, 250]) });
-		one.bus.publish('space:residence:x', 'presence.changed', { key: 'residence:x', online: [] });
-		await until(() => got.length === 2);
-		// One more signal as a barrier: anything duplicated would have come before it.
-		one.bus.signal('collab.changed', { doc: 'proposal:x', update: new Uint8Array([9]) });
-		await until(() => got.length === 4);
-		expect(got.map(([n]) => n).sort()).toEqual(['one', 'one', 'two', 'two']);
-		expect([...got.find(([n]) => n === 'two')![1]]).toEqual([1, 2, 250]);
-		expect(events).toEqual([]);
-	});
+			await two.services.proposals.setSupport(amina, { proposalId: id, on: true });
+			await until(() => seenOnOne.some((p) => p.change === 'support') && seenOnTwo.some((p) => p.change === 'support'));
+			expect(seenOnOne.find((p) => p.change === 'support')?.card).toMatchObject({ id, supports: 1 });
 
-	it('a client cut from node 1 recovers its session on node 2, missed events included (Redis Streams adapter)', async () => {
-		const [one, two] = nodes as [TestNode, TestNode];
-		const { residence, amina, karim } = await residents();
-		const { id } = await two.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un composteur' });
-		const cookie = await sessionCookie(app, karim.id);
-		const first = await signedIn(one, karim.id, cookie);
-		const seen = new Promise<void>((resolve) => first.once('proposal.updated', () => resolve()));
-		await two.services.proposals.setSupport(amina, { proposalId: id, on: true });
-		await seen;
-		// What the browser keeps to recover: its session id and the offset of the last event it got.
-		const { _pid: pid, _lastOffset: offset } = first as unknown as { _pid: string; _lastOffset: string };
-		expect(pid).toBeTruthy();
-		expect(offset).toBeTruthy();
+			// A round trip through both nodes after the event: a duplicate would have arrived by then.
+			await onOne.emitWithAck('presence.snapshot', {});
+			await onTwo.emitWithAck('presence.snapshot', {});
+			await two.services.proposals.setSupport(amina, { proposalId: id, on: false });
+			await until(() => seenOnOne.filter((p) => p.change === 'support').length === 2);
+			await onOne.emitWithAck('presence.snapshot', {});
+			expect(seenOnOne.filter((p) => p.change === 'support')).toHaveLength(2);
+			expect(seenOnTwo.filter((p) => p.change === 'support')).toHaveLength(2);
+		});
 
-		// Node 1 loses the connection (as when it dies behind the load balancer); the session is saved in Redis.
-		first.io.engine.close();
-		const commands = await redis.connect('probe');
-		// Polled until saved; the test's own timeout bounds the wait.
-		while ((await commands.exists(`${redis.prefix}sio:session:${pid}`)) !== 1) await new Promise((r) => setTimeout(r, 10));
-		await two.services.proposals.setSupport(amina, { proposalId: id, on: false });
+		it('presence is global: a member on node 1 sees the one connected to node 2', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const { space, amina, karim } = await residents();
+			const onOne = await signedIn(one, amina.id);
+			await signedIn(two, karim.id);
+			const key = `${space.type}:${space.id}`;
+			const snapshot = async () => {
+				const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[] }[] } };
+				return reply.data?.spaces.find((s) => s.key === key)?.online ?? [];
+			};
+			// Karim's socket joins its rooms just after connecting: ask until it is there (the test's timeout bounds this).
+			let online = await snapshot();
+			while (online.length < 2) online = await snapshot();
+			expect(online.map((m) => m.displayName).sort()).toEqual(['Amina', 'Karim']);
+		});
 
-		const again: Client = connect(two.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false, auth: { pid, offset } });
-		clients.push(again);
-		const missed: ProposalUpdate[] = [];
-		again.on('proposal.updated', (p) => missed.push(p));
-		again.connect();
-		await until(() => missed.length > 0);
-		expect(missed[0]).toMatchObject({ change: 'support', card: { id, supports: 0 } });
-		// Same session id: recovered, not a fresh connection.
-		expect((again as unknown as { _pid: string })._pid).toBe(pid);
+		it('signing out on node 2 disconnects that session’s socket on node 1 (signals cross nodes)', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const { amina } = await residents();
+			const cookie = await sessionCookie(app, amina.id);
+			const socket = await signedIn(one, amina.id, cookie);
+			const disconnected = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+			await two.services.auth.signOut(sessionIdFromToken(cookie.split('=')[1]!));
+			await disconnected;
+			expect(socket.connected).toBe(false);
+		});
+
+		it('a signal is delivered once on each node, byte arrays intact; room events stay on their node', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const got: [string, Uint8Array][] = [];
+			one.bus.onSignal('collab.changed', ({ update }) => got.push(['one', update]));
+			two.bus.onSignal('collab.changed', ({ update }) => got.push(['two', update]));
+			const events: string[] = [];
+			two.bus.subscribe(({ event }) => events.push(event));
+
+			one.bus.signal('collab.changed', { doc: 'proposal:x', update: new Uint8Array([1, 2, 250]) });
+			one.bus.publish('space:residence:x', 'presence.changed', { key: 'residence:x', online: [] });
+			await until(() => got.length === 2);
+			// One more signal as a barrier: anything duplicated would have come before it.
+			one.bus.signal('collab.changed', { doc: 'proposal:x', update: new Uint8Array([9]) });
+			await until(() => got.length === 4);
+			expect(got.map(([n]) => n).sort()).toEqual(['one', 'one', 'two', 'two']);
+			expect([...got.find(([n]) => n === 'two')![1]]).toEqual([1, 2, 250]);
+			expect(events).toEqual([]);
+		});
+
+		it('a client cut from node 1 recovers its session on node 2, missed events included (Redis Streams adapter)', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const { residence, amina, karim } = await residents();
+			const { id } = await two.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un composteur' });
+			const cookie = await sessionCookie(app, karim.id);
+			const first = await signedIn(one, karim.id, cookie);
+			const seen = new Promise<void>((resolve) => first.once('proposal.updated', () => resolve()));
+			await two.services.proposals.setSupport(amina, { proposalId: id, on: true });
+			await seen;
+			// What the browser keeps to recover: its session id and the offset of the last event it got.
+			const { _pid: pid, _lastOffset: offset } = first as unknown as { _pid: string; _lastOffset: string };
+			expect(pid).toBeTruthy();
+			expect(offset).toBeTruthy();
+
+			// Node 1 loses the connection (as when it dies behind the load balancer); the session is saved in Redis.
+			first.io.engine.close();
+			const commands = await redis.connect('probe');
+			// Polled until saved; the test's own timeout bounds the wait.
+			while ((await commands.exists(`${redis.prefix}sio:session:${pid}`)) !== 1) await new Promise((r) => setTimeout(r, 10));
+			await two.services.proposals.setSupport(amina, { proposalId: id, on: false });
+
+			const again: Client = connect(two.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false, auth: { pid, offset } });
+			clients.push(again);
+			const missed: ProposalUpdate[] = [];
+			again.on('proposal.updated', (p) => missed.push(p));
+			again.connect();
+			await until(() => missed.length > 0);
+			expect(missed[0]).toMatchObject({ change: 'support', card: { id, supports: 0 } });
+			// Same session id: recovered, not a fresh connection.
+			expect((again as unknown as { _pid: string })._pid).toBe(pid);
+		});
 	});
 });

@@ -18,7 +18,8 @@ import { connectPostgres, migratePostgres, type PgDb } from '$lib/server/db/post
 import { randomIds } from '$lib/server/ids';
 import { createLocalBus } from '$lib/server/realtime/bus';
 import { createServices, type Services } from '$lib/server/services';
-import { createUser, legacyRefused, sparePort, TEST_PASSWORD, TestClock, type TestApp } from '$lib/server/testing';
+import { refusedSqliteHandle } from '$lib/server/db/open';
+import { createUser, sparePort, TEST_PASSWORD, TestClock, type TestApp } from '$lib/server/testing';
 
 const BIN = (() => {
 	const r = spawnSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], { encoding: 'utf8' });
@@ -51,7 +52,7 @@ beforeAll(async () => {
 	db = connectPostgres(`postgres://postgres@127.0.0.1:${port}/postgres`, { max: 4 });
 	await migratePostgres(db);
 	const clock = new TestClock();
-	services = createServices({ db: legacyRefused(), data: postgresData(db), clock, ids: randomIds, bus: createLocalBus() });
+	services = createServices({ db: refusedSqliteHandle(), data: postgresData(db), clock, ids: randomIds, bus: createLocalBus() });
 	app = { services, clock, engine: 'postgres', dir, file: '', close: async () => undefined };
 }, 60_000);
 

@@ -3,8 +3,6 @@ import sharp from 'sharp';
 import { hashPassword } from '../auth/password';
 import { loadActor, type SessionUser } from '../auth/session';
 import { demoActors } from './actors';
-import { transaction } from '../db';
-import { households, memberships, proposals, users } from '../db/schema';
 import type { Services } from '../services';
 import { reencodePhoto } from '../uploads/photos';
 
@@ -29,27 +27,29 @@ async function benchPicture(seat: string, legs: string, back: string): Promise<B
  * Neighbours without a demo login vote too, so turnout by building means something.
  */
 export async function seedVotes(services: Services, residenceId: string, bodyId: string, userIds: Map<string, string>) {
-	const { db, clock, ids } = services.deps;
+	const { data, clock, ids } = services.deps;
+	const { households, memberships, proposals, users } = data.t;
 	const c = services.consultations;
 	const actor = await demoActors(services.deps.data, userIds);
 	const now = clock.now();
 
 	// Neighbours who vote but have no demo login (their password is random and never shown).
 	const passwordHash = await hashPassword(Buffer.from(ids.bytes(18)).toString('base64'));
-	const homes = db.select().from(households).where(eq(households.residenceId, residenceId)).orderBy(asc(households.label)).all();
+	const homes = await data.db.select().from(households).where(eq(households.residenceId, residenceId)).orderBy(asc(households.label), asc(households.id));
 	const labels = ['A-02', 'A-11', 'A-23', 'B-04', 'B-09', 'B-31', 'C-06', 'C-14'];
 	const created: string[] = [];
-	transaction(db, (tx) => {
-		labels.forEach((label, i) => {
+	await data.write(async (tx) => {
+		created.length = 0;
+		for (const [i, label] of labels.entries()) {
 			const home = homes.find((h) => h.label === label);
-			if (!home) return;
+			if (!home) continue;
 			const id = ids.id();
 			created.push(id);
-			tx.insert(users)
-				.values({ id, username: `voisin.${i + 1}.${label.toLowerCase()}`, displayName: `Voisin ${label}`, passwordHash, householdId: home.id, createdAt: now, passwordChangedAt: now })
-				.run();
-			tx.insert(memberships).values({ id: ids.id(), userId: id, spaceType: 'residence', spaceId: residenceId, role: 'tenant', createdAt: now }).run();
-		});
+			await tx
+				.insert(users)
+				.values({ id, username: `voisin.${i + 1}.${label.toLowerCase()}`, displayName: `Voisin ${label}`, passwordHash, householdId: home.id, createdAt: now, passwordChangedAt: now });
+			await tx.insert(memberships).values({ id: ids.id(), userId: id, spaceType: 'residence', spaceId: residenceId, role: 'tenant', createdAt: now });
+		}
 	});
 	const neighbours: SessionUser[] = [];
 	for (const id of created) neighbours.push((await loadActor(services.deps.data, id))!);
@@ -94,13 +94,12 @@ export async function seedVotes(services: Services, residenceId: string, bodyId:
 	await Promise.all(grades.map((g, i) => c.cast(neighbours[i]!, { consultationId: bench.id, ballot: { grades: g } })));
 
 	// 2. Priorities 2027: a Schulze ranking of the board's ideas still on the table.
-	const ideas = db
+	const ideas = await data.db
 		.select({ id: proposals.id, title: proposals.title, cost: proposals.costEuros })
 		.from(proposals)
 		.where(and(eq(proposals.spaceType, 'residence'), eq(proposals.spaceId, residenceId), ne(proposals.status, 'declined'), ne(proposals.status, 'done')))
-		.orderBy(asc(proposals.createdAt))
-		.limit(5)
-		.all();
+		.orderBy(asc(proposals.createdAt), asc(proposals.id))
+		.limit(5);
 	const priorityOptions =
 		ideas.length >= 3
 			? ideas.map((p) => ({ label: p.title, proposalId: p.id }))

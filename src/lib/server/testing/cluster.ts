@@ -1,10 +1,10 @@
 /**
  * Several app nodes in one test process, as a cluster runs them: each node has its own database
- * connection (to the same SQLite file, standing in for the shared PostgreSQL), its own services, bus
+ * connection (to the test app's database: the same SQLite file, or the same PostgreSQL database), its own services, bus
  * and socket.io server on its own loopback port, and they share the real local Redis under one
  * test-run prefix (signals, throttles, locks, the socket.io Redis Streams adapter).
  */
-import { openDatabase } from '../db';
+import { openDataStore } from '../db/open';
 import { randomIds } from '../ids';
 import { createServices, type Services } from '../services';
 import { redisState, streamsAdapter, type SharedState } from '../shared';
@@ -21,7 +21,7 @@ export interface TestNode {
 	close(): Promise<void>;
 }
 
-/** Starts one node on `app`'s database file (fixtures created through `app` are seen by every node). */
+/** Starts one node on `app`'s database (a SQLite file or a PostgreSQL URL) (fixtures created through `app` are seen by every node). */
 export async function startNode(app: TestApp, redis: TestRedis, name: string): Promise<TestNode> {
 	const commands = await redis.connect(`${name} commands`);
 	const opened: ReturnType<typeof redisClient>[] = [];
@@ -38,9 +38,9 @@ export async function startNode(app: TestApp, redis: TestRedis, name: string): P
 	});
 	const bus = shared.bus as ClusterBus;
 	await bus.listening;
-	const db = openDatabase(app.file);
+	const store = await openDataStore(app.file, { poolSize: 4 });
 	const services = createServices(
-		{ db, clock: app.clock, ids: randomIds, bus, lock: shared.lock, ...(shared.limiter ? { limiter: shared.limiter } : {}) },
+		{ db: store.db, data: store.data, clock: app.clock, ids: randomIds, bus, lock: shared.lock, ...(shared.limiter ? { limiter: shared.limiter } : {}) },
 		{ consultations: { ballotBox: { windowMs: 5, tallyEveryMs: 5 } } }
 	);
 	// The adapter reads the stream with short blocking reads here, so the test run ends quickly.
@@ -59,7 +59,8 @@ export async function startNode(app: TestApp, redis: TestRedis, name: string): P
 			// Close gracefully: commands still in flight (a blocking stream read, a lock renewal) finish
 			// instead of being rejected with nobody left to catch them; destroy only what hangs.
 			await Promise.all(opened.map((c) => shut(c)));
-			db.$client.close();
+			await services.settled();
+			await store.close();
 		}
 	};
 }

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import type { Role, SpaceType } from '$lib/domain/policy';
 import { hashPassword } from '../auth/password';
 import { createSession, generateSessionToken, loadActor, SESSION_COOKIE, type SessionUser } from '../auth/session';
-import { openDatabase, type Db } from '../db';
+import { openDatabase } from '../db';
 import { postgresData, sqliteData } from '../db/data';
+import { refusedSqliteHandle } from '../db/open';
 import { freshPostgres } from './postgres';
 import type { Clock } from '../ids';
 import { randomIds } from '../ids';
@@ -81,18 +82,6 @@ export function createTestApp(): TestApp {
 	};
 }
 
-/**
- * A synchronous handle that refuses every use: on PostgreSQL, a path still written against
- * better-sqlite3 (issue 12) fails at once, naming itself, instead of reading another database.
- */
-export function legacyRefused(): Db {
-	return new Proxy({} as Db, {
-		get(_target, prop) {
-			if (prop === 'then') return undefined;
-			throw new Error(`services.deps.db.${String(prop)}: this path still uses the synchronous SQLite handle (issue 12) and cannot run on PostgreSQL`);
-		}
-	});
-}
 
 /** A test app on the given engine: a SQLite file, or a fresh PostgreSQL database (testing/postgres.ts). */
 export async function createTestAppOn(engine: TestEngine): Promise<TestApp> {
@@ -101,7 +90,7 @@ export async function createTestAppOn(engine: TestEngine): Promise<TestApp> {
 	const pgdb = await freshPostgres('app');
 	const clock = new TestClock();
 	const data = postgresData(pgdb.db);
-	const services = createServices({ db: legacyRefused(), data, clock, ids: randomIds, bus: createLocalBus() }, testOptions);
+	const services = createServices({ db: refusedSqliteHandle(), data, clock, ids: randomIds, bus: createLocalBus() }, testOptions);
 	return {
 		services,
 		clock,
