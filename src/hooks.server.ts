@@ -8,6 +8,7 @@ import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, readingFromCookies, setReadingCookies } from '$lib/server/auth/cookies';
 import { log } from '$lib/server/log';
+import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { attachRealtime } from '$lib/server/realtime/hub';
 import { startScheduler } from '$lib/server/scheduler';
 import { discardUnreadBody, guardFormBody } from '$lib/server/http/body';
@@ -92,7 +93,10 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	const requestId = event.locals.requestId ?? randomUUID();
 	// SvelteKit's own 4xx (no such action, a form posted as JSON: 415) are the client's doing: one
 	// line, no stack. Only a 5xx is our bug and gets the stack.
-	if (status >= 500) log.error('unexpected error', { requestId, path: event.url.pathname, err: error instanceof Error ? error.stack : String(error) });
+	// The database out of reach (PostgreSQL restarting, SQLite busy past its timeout) is not a bug:
+	// one warning line, without the query or its parameters; the page says "try again in a moment".
+	if (status >= 500 && isDatabaseUnavailable(error)) log.warn('database unavailable', { requestId, path: event.url.pathname, code: (error as { code?: unknown }).code ?? null });
+	else if (status >= 500) log.error('unexpected error', { requestId, path: event.url.pathname, err: error instanceof Error ? error.stack : String(error) });
 	else if (status !== 404) log.info('refused request', { requestId, path: event.url.pathname, status, message });
 	const t = translator(event.locals.locale ?? defaultLocale, event.locals.easyRead ?? false);
 	return { message: status === 404 ? message : status < 500 ? t('security.badRequest') : 'error.unexpected', requestId };

@@ -15,6 +15,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { buildIfStale } from './build-stale';
+import { haproxyConfig } from './haproxy';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
@@ -112,36 +113,9 @@ async function main() {
 	}
 	for (const node of nodes) for (let i = 0; i < 120 && !(await answers('127.0.0.1', node.port)); i++) await new Promise((r) => setTimeout(r, 500));
 
-	// Sticky by cookie: a browser stays on the node that served it first (socket.io's polling
-	// transport needs every request of a connection on one node); a node that stops answering
-	// /readyz is taken out, and its browsers move to another node and resync there.
 	const dir = mkdtempSync(join(tmpdir(), 'tib-cluster-'));
 	const cfg = join(dir, 'haproxy.cfg');
-	writeFileSync(
-		cfg,
-		[
-			'global',
-			'  maxconn 4000',
-			'defaults',
-			'  mode http',
-			'  option forwardfor',
-			'  timeout connect 5s',
-			'  timeout client 60s',
-			'  timeout server 60s',
-			'  timeout tunnel 1h',
-			'frontend web',
-			`  bind 0.0.0.0:${port}`,
-			'  default_backend nodes',
-			'backend nodes',
-			'  balance roundrobin',
-			'  cookie tib_node insert indirect nocache httponly',
-			'  option httpchk',
-			'  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost',
-			'  http-check expect status 200',
-			...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port} check inter 2s fall 2 rise 2 cookie ${n.name}`),
-			''
-		].join('\n')
-	);
+	writeFileSync(cfg, haproxyConfig(port, nodes));
 	const lb = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'inherit', 'inherit'] });
 	lb.on('exit', (code) => {
 		console.error(`HAProxy stopped (${code}).`);
