@@ -15,8 +15,11 @@
  * Figures, for each node count: HTTP time of a support (p50/p99), fan-out time from the request to
  * the moment every member of that board (on every node) has the update (p50/p99), the vote's
  * acknowledgement time (p50/p99), and errors (failed requests, updates that never arrived).
- * Until every service runs on PostgreSQL (issue 12) the nodes share a SQLite file; on one machine
- * with 2 cores the two-node figures measure correctness under sharing more than added capacity.
+ * The database is PostgreSQL (the local server; a template database seeded once, cloned for each
+ * run, dropped after), as a cluster runs; `BENCH_CLUSTER_DATABASE=sqlite` runs the nodes on one
+ * shared SQLite file instead (correctness under sharing; no added capacity). On one machine with 2
+ * cores, both nodes, PostgreSQL and the client processes share the cores: ratios matter more than
+ * absolute times.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +31,8 @@ import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
 import { loadActor, generateSessionToken, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken } from '../lib/server/auth/session';
 import { hashPassword } from '../lib/server/auth/password';
-import { openDatabase } from '../lib/server/db';
+import { openDataStore } from '../lib/server/db/open';
+import pg from 'pg';
 import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
@@ -73,8 +77,8 @@ interface Seeded {
 
 /** 20 residences of 100 tenants (one per household), 5 ideas on each board, a live vote on the first. */
 async function seed(file: string): Promise<Seeded> {
-	const db = openDatabase(file);
-	const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() });
+	const store = await openDataStore(file, { poolSize: 4 });
+	const services = createServices({ db: store.db, data: store.data, clock: systemClock, ids: randomIds, bus: createLocalBus() });
 	const { data } = services.deps;
 	const { users, memberships, households, sessions } = data.t;
 	const passwordHash = await hashPassword('bench-password-2026');
@@ -119,8 +123,7 @@ async function seed(file: string): Promise<Seeded> {
 		}
 	}
 	await services.settled();
-	await data.close();
-	db.$client.close();
+	await store.close();
 	return { members, proposals, vote: vote! };
 }
 
@@ -179,10 +182,49 @@ interface RunFigures {
 	lost: number;
 }
 
+const ENGINE = process.env.BENCH_CLUSTER_DATABASE === 'sqlite' ? 'sqlite' : 'postgres';
+const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function admin(statement: string) {
+	const client = new pg.Client({ connectionString: PG_ADMIN });
+	await client.connect();
+	try {
+		await client.query(statement);
+	} finally {
+		await client.end();
+	}
+}
+
+function pgUrl(name: string): string {
+	const u = new URL(PG_ADMIN);
+	u.pathname = `/${name}`;
+	return u.toString();
+}
+
+/** Where the seeded template lives: a SQLite file in `dir`, or a PostgreSQL database of its own. */
+async function createTemplate(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+	if (ENGINE === 'sqlite') return { url: join(dir, 'seed.db'), drop: async () => {} };
+	const name = `tib_bench_cluster_tpl_${randomBytes(4).toString('hex')}`;
+	await admin(`create database ${name}`);
+	return { url: pgUrl(name), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** A fresh copy of the template for one run. */
+async function copyOf(template: string, dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+	if (ENGINE === 'sqlite') {
+		const file = join(dir, 'app.db');
+		copyFileSync(template, file);
+		return { url: file, drop: async () => {} };
+	}
+	const name = `tib_bench_cluster_${randomBytes(4).toString('hex')}`;
+	await admin(`create database ${name} template ${new URL(template).pathname.slice(1)}`);
+	return { url: pgUrl(name), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
 async function run(template: string, seeded: Seeded, nodeCount: number): Promise<RunFigures> {
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-cluster-'));
-	const file = join(dir, 'app.db');
-	copyFileSync(template, file);
+	const copy = await copyOf(template, dir);
+	const file = copy.url;
 	const prefix = `tib-bench:${randomBytes(4).toString('hex')}:`;
 	const ports = Array.from({ length: nodeCount }, (_, i) => BASE_PORT + i);
 	const urls = ports.map((p) => `http://127.0.0.1:${p}`);
@@ -271,6 +313,7 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 		for (const c of clients) c.kill('SIGKILL');
 		for (const n of nodes) stop(n);
 		await sleep(300);
+		await copy.drop();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
@@ -278,13 +321,13 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 export async function benchCluster(): Promise<BenchResult[]> {
 	buildIfStale();
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-cluster-seed-'));
-	const template = join(dir, 'seed.db');
+	const template = await createTemplate(dir);
 	try {
-		const seeded = await seed(template);
+		const seeded = await seed(template.url);
 		const rows: BenchResult[] = [];
 		for (const n of [1, 2]) {
-			const f = await run(template, seeded, n);
-			const label = n === 1 ? '1 node (memory)' : `${n} nodes (Redis)`;
+			const f = await run(template.url, seeded, n);
+			const label = `${ENGINE === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${n === 1 ? '1 node (memory)' : `${n} nodes (Redis)`}`;
 			rows.push(
 				{ name: `${label}: support, HTTP p50`, value: percentile(f.httpMs, 50), unit: 'ms' },
 				{ name: `${label}: support, HTTP p99`, value: percentile(f.httpMs, 99), unit: 'ms' },
@@ -298,6 +341,7 @@ export async function benchCluster(): Promise<BenchResult[]> {
 		}
 		return rows;
 	} finally {
+		await template.drop();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
