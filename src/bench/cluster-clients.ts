@@ -19,13 +19,62 @@ const now = () => performance.timeOrigin + performance.now();
 const send = (m: unknown) => process.send?.(m);
 const sockets: Client[] = [];
 
-process.on('message', (raw: Start | { type: 'stop' }) => {
+interface MeetingStart {
+	type: 'meeting';
+	urls: string[];
+	meetingId: string;
+	members: { cookie: string; node: number }[];
+}
+
+process.on('message', (raw: Start | MeetingStart | { type: 'stop' }) => {
 	if (raw.type === 'stop') {
 		for (const s of sockets) s.disconnect();
 		process.exit(0);
 	}
-	void start(raw).catch((err: unknown) => send({ type: 'error', message: String(err) }));
+	const started = raw.type === 'meeting' ? meeting(raw) : start(raw);
+	void started.catch((err: unknown) => send({ type: 'error', message: String(err) }));
 });
+
+/**
+ * The meeting's screens of this process: each joins the room on its node; whenever the fewest
+ * speeches any of them shows grows, the parent is told, with the time (every raised hand adds one).
+ */
+async function meeting({ urls, meetingId, members }: MeetingStart) {
+	// -1 until a screen has its first state; the parent is told only once every screen has one.
+	const counts = new Array<number>(members.length).fill(-1);
+	let reported = -1;
+	const seen = (i: number, speeches: number) => {
+		counts[i] = Math.max(counts[i]!, speeches);
+		const least = Math.min(...counts);
+		if (least >= 0 && least > reported) {
+			reported = least;
+			send({ type: 'meeting', speeches: least, at: now() });
+		}
+	};
+	let offset = 0;
+	for (let node = 0; node < urls.length; node++) {
+		const mine = members.filter((m) => m.node === node);
+		const base = offset;
+		offset += mine.length;
+		const opened = await openClients(urls[node]!, mine.length, (i) => mine[i]!.cookie, (socket, i) => {
+			socket.on('meeting.state', (state) => seen(base + i, state.speeches.length));
+		});
+		sockets.push(...opened);
+		await Promise.all(
+			opened.map(
+				(socket, i) =>
+					new Promise<void>((resolve, reject) =>
+						socket.emit('meeting.join', { meetingId }, (r) => {
+							if (!r.ok) return reject(new Error('meeting.join refused'));
+							seen(base + i, r.data.speeches.length);
+							resolve();
+						})
+					)
+			)
+		);
+	}
+	send({ type: 'meeting-ready' });
+}
 
 async function start({ urls, members }: Start) {
 	const perBoard = new Map<string, number>();

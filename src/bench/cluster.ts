@@ -10,11 +10,15 @@
  * balancer of `npm run cluster` makes them; with two nodes, half the members are on each. 200 of
  * them act: a support given or taken back through the board's form action (HTTP, as a browser
  * without JavaScript posts it), 20 actions a second in all, for BENCH_CLUSTER_SECONDS (15). Then a
- * live vote: the 100 tenants of the first residence vote at once, 20 at a time.
+ * live vote: the 100 tenants of the first residence vote at once, 20 at a time. Then a meeting: the 60
+ * members of a governance body are in its room (`meeting.join`, spread over the nodes like everyone
+ * else) and raise their hands one after the other through the room's form action; each change is
+ * timed until every member's screen has the new room state.
  *
  * Figures, for each node count: HTTP time of a support (p50/p99), fan-out time from the request to
  * the moment every member of that board (on every node) has the update (p50/p99), the vote's
- * acknowledgement time (p50/p99), and errors (failed requests, updates that never arrived).
+ * acknowledgement time (p50/p99), the meeting room's fan-out (request → every member's screen,
+ * p50/p99), and errors (failed requests, updates that never arrived).
  * The database is PostgreSQL (the local server; a template database seeded once, cloned for each
  * run, dropped after), as a cluster runs; `BENCH_CLUSTER_DATABASE=sqlite` runs the nodes on one
  * shared SQLite file instead (correctness under sharing; no added capacity). On one machine with 2
@@ -28,8 +32,8 @@ import { buildIfStale } from '../cli/build-stale';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { eq } from 'drizzle-orm';
-import { loadActor, generateSessionToken, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken } from '../lib/server/auth/session';
+import { asc, eq } from 'drizzle-orm';
+import { loadActor, generateSessionToken, type SessionUser, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken } from '../lib/server/auth/session';
 import { hashPassword } from '../lib/server/auth/password';
 import { openDataStore } from '../lib/server/db/open';
 import pg from 'pg';
@@ -53,6 +57,7 @@ const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 15);
 const BASE_PORT = Number(process.env.BENCH_CLUSTER_PORT ?? 4591);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ARRIVAL_TIMEOUT_MS = 10_000;
+const MEETING_MEMBERS = 60;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
@@ -73,6 +78,7 @@ interface Seeded {
 	members: Member[];
 	proposals: Map<string, string[]>;
 	vote: { id: string; options: string[]; residenceId: string };
+	meeting: { id: string; bodyId: string; members: Member[] };
 }
 
 /** 20 residences of 100 tenants (one per household), 5 ideas on each board, a live vote on the first. */
@@ -122,9 +128,49 @@ async function seed(file: string): Promise<Seeded> {
 			vote = { id, options: view.options.map((o) => o.id), residenceId: residence.id };
 		}
 	}
+	const meeting = await seedMeeting(services, admin, { users, memberships, sessions }, { passwordHash, at, expiresAt });
 	await services.settled();
 	await store.close();
-	return { members, proposals, vote: vote! };
+	return { members, proposals, vote: vote!, meeting };
+}
+
+/** A governance body of 60 members in three colleges, its meeting open on its first item, everyone checked in. */
+async function seedMeeting(
+	services: ReturnType<typeof createServices>,
+	admin: SessionUser,
+	t: Pick<ReturnType<typeof createServices>['deps']['data']['t'], 'users' | 'memberships' | 'sessions'>,
+	at: { passwordHash: string; at: Date; expiresAt: Date }
+): Promise<Seeded['meeting']> {
+	const { data } = services.deps;
+	const network = await services.admin.createOrganisation(admin, { name: 'Réseau du banc d’essai', kind: 'network' });
+	const body = await services.admin.createBody(admin, {
+		organisationId: network.id,
+		name: 'Comité du banc d’essai',
+		proxyLimit: 1,
+		colleges: [
+			{ name: 'Lieux', weight: 0.4, seats: 20 },
+			{ name: 'Bénévoles', weight: 0.4, seats: 20 },
+			{ name: 'Partenaires', weight: 0.2, seats: 20 }
+		]
+	});
+	const colleges = await data.db.select({ id: data.t.colleges.id }).from(data.t.colleges).where(eq(data.t.colleges.bodyId, body.id)).orderBy(asc(data.t.colleges.position), asc(data.t.colleges.id));
+	const ids = Array.from({ length: MEETING_MEMBERS + 1 }, () => randomIds.id());
+	const tokens = ids.map(() => generateSessionToken(randomIds));
+	await data.write(async (tx) => {
+		for (const [i, id] of ids.entries()) {
+			await tx.insert(t.users).values({ id, username: `m-${i}`, email: null, displayName: i === 0 ? 'Présidente' : `Membre ${i}`, passwordHash: at.passwordHash, isAdmin: false, householdId: null, createdAt: at.at, passwordChangedAt: at.at });
+			await tx.insert(t.memberships).values({ id: randomIds.id(), userId: id, spaceType: 'body', spaceId: body.id, role: i === 0 ? 'chair' : 'member', collegeId: colleges[i % colleges.length]!.id, createdAt: at.at });
+			await tx.insert(t.sessions).values({ id: sessionIdFromToken(tokens[i]!), userId: id, expiresAt: at.expiresAt });
+		}
+	});
+	const chair = (await loadActor(data, ids[0]!))!;
+	const m = services.meetings;
+	const { id } = await m.schedule(chair, { bodyId: body.id, title: 'Assemblée du banc d’essai', startsAt: '2026-12-03T18:30' });
+	const item = await m.addItem(chair, { meetingId: id, title: 'Tour de parole', kind: 'discussion' });
+	await m.open(chair, { meetingId: id });
+	for (const userId of ids.slice(1)) await m.checkIn(chair, { meetingId: id, userId });
+	await m.moveTo(chair, { meetingId: id, expected: '', to: item.id });
+	return { id, bodyId: body.id, members: ids.slice(1).map((userId, i) => ({ id: userId, cookie: `${SESSION_COOKIE}=${tokens[i + 1]}`, residenceId: '' })) };
 }
 
 /** One node alone runs as a single-node deployment does (live state in memory); several share Redis. */
@@ -178,6 +224,7 @@ interface RunFigures {
 	httpMs: number[];
 	fanoutMs: number[];
 	voteMs: number[];
+	meetingMs: number[];
 	errors: number;
 	lost: number;
 }
@@ -236,11 +283,15 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 		// Members dealt to the client processes; each connects to its own node.
 		const done = new Map<string, number[]>();
 		let readyCount = 0;
+		let meetingReady = 0;
+		const meetingSeen: { speeches: number; at: number }[] = Array.from({ length: CLIENT_PROCESSES }, () => ({ speeches: 0, at: 0 }));
 		for (let c = 0; c < CLIENT_PROCESSES; c++) {
 			const child = fork(resolve(import.meta.dirname, 'cluster-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 			clients.push(child);
-			child.on('message', (m: { type: string; actorId?: string; seq?: number; at?: number; message?: string }) => {
+			child.on('message', (m: { type: string; actorId?: string; seq?: number; at?: number; message?: string; speeches?: number }) => {
 				if (m.type === 'ready') readyCount++;
+				else if (m.type === 'meeting-ready') meetingReady++;
+				else if (m.type === 'meeting') meetingSeen[c] = { speeches: m.speeches!, at: m.at! };
 				else if (m.type === 'error') console.error(`client process: ${m.message}`);
 				else if (m.type === 'done') {
 					const key = `${m.actorId}:${m.seq}`;
@@ -308,7 +359,31 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 				}
 			})
 		);
-		return { httpMs, fanoutMs, voteMs, errors, lost };
+		// The meeting: its members join the room, each client process on its share, on their nodes; then
+		// they raise their hands one after another, and each change is timed to the last screen.
+		const meetingMembers = seeded.meeting.members.map((m, i) => ({ ...m, node: nodeOf(i) }));
+		clients.forEach((child, c) => {
+			const mine = meetingMembers.filter((_, i) => i % CLIENT_PROCESSES === c);
+			child.send({ type: 'meeting', urls, meetingId: seeded.meeting.id, members: mine.map(({ cookie, node }) => ({ cookie, node })) });
+		});
+		for (let i = 0; meetingReady < CLIENT_PROCESSES; i++) {
+			if (i > 600) throw new Error('meeting screens did not join within 60 s');
+			await sleep(100);
+		}
+		const meetingMs: number[] = [];
+		const room = `/b/${seeded.meeting.bodyId}/meetings/${seeded.meeting.id}/room?/raiseHand`;
+		for (const [k, member] of meetingMembers.entries()) {
+			const at = now();
+			if (!(await post(urls[member.node]!, room, member.cookie, { meetingId: seeded.meeting.id }))) {
+				errors++;
+				continue;
+			}
+			const deadline = now() + ARRIVAL_TIMEOUT_MS;
+			while (now() < deadline && meetingSeen.some((s) => s.speeches < k + 1)) await sleep(2);
+			if (meetingSeen.some((s) => s.speeches < k + 1)) lost++;
+			else meetingMs.push(Math.max(...meetingSeen.map((s) => s.at)) - at);
+		}
+		return { httpMs, fanoutMs, voteMs, meetingMs, errors, lost };
 	} finally {
 		for (const c of clients) c.kill('SIGKILL');
 		for (const n of nodes) stop(n);
@@ -335,6 +410,8 @@ export async function benchCluster(): Promise<BenchResult[]> {
 				{ name: `${label}: support → every member of the board, p99`, value: percentile(f.fanoutMs, 99), unit: 'ms' },
 				{ name: `${label}: vote acknowledged, p50`, value: percentile(f.voteMs, 50), unit: 'ms' },
 				{ name: `${label}: vote acknowledged, p99`, value: percentile(f.voteMs, 99), unit: 'ms' },
+				{ name: `${label}: meeting change → every member's screen, p50`, value: percentile(f.meetingMs, 50), unit: 'ms' },
+				{ name: `${label}: meeting change → every member's screen, p99`, value: percentile(f.meetingMs, 99), unit: 'ms' },
 				{ name: `${label}: failed requests`, value: f.errors, unit: 'requests' },
 				{ name: `${label}: updates not delivered to every member`, value: f.lost, unit: 'updates' }
 			);
