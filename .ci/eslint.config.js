@@ -87,6 +87,10 @@ export default ts.config(
 			// issue 12 (suites helper): service and integration suites run on both engines.
 			'src/lib/server/scheduler.test.ts',
 			'src/lib/server/services/practice/anonymise.test.ts',
+			'tests/integration/assisted.test.ts',
+			'tests/integration/portal-residence.test.ts',
+			'tests/integration/register-feed.test.ts',
+			'tests/integration/vote-lifecycle.test.ts',
 		],
 		rules: {
 			'no-restricted-syntax': [
