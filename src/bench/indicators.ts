@@ -14,8 +14,9 @@
  * floor and to the issue's 300 ms goal per page are printed; nothing here is asserted.
  *
  * SQLite only: the seed goes through the synchronous writer in one transaction (30,000 households
- * in seconds) and the floor is SQLite's own count; the indicators themselves are timed through the
- * async data handle (`deps.data`), on its reading connection, as the pages read them.
+ * in seconds; the database's triggers fill `participation_traces` and `participation_households` as they
+ * would for the app's own writes) and the floor is SQLite's own count; the indicators themselves are
+ * timed through the async data handle (`deps.data`), on its reading connection, as the pages read them.
  *
  *   npm run bench -- indicators        BENCH_INDICATORS_RUNS=5 BENCH_INDICATORS_HOUSEHOLDS=30000
  */

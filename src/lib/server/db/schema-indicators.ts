@@ -49,6 +49,81 @@ export const activityAttendance = sqliteTable(
 	(t) => [uniqueIndex('activity_attendance_once').on(t.sessionId, t.userId), index('activity_attendance_user').on(t.userId)]
 );
 
+/**
+ * Every trace of participation left in a residence's space, one row per trace, kept by database
+ * triggers on its sources (votes, proposals, supports, volunteering, comments, named attendance) in
+ * the same transaction as the write, whoever writes (services, seeds, tests), and backfilled by the
+ * migration that created it (see the migration's comment). It carries the household, its residence
+ * and building as they are now (triggers on `users.household_id` and on `households` follow moves),
+ * so the indicators never join people and households for every trace (issue 14); they read the
+ * per-household spans below and seek here only for the spans that enclose a period.
+ * `sourceId`: the participation, proposal, comment or attendance id; the proposal's for a support or
+ * a volunteer (whose key is proposal and person).
+ */
+export const participationTraces = sqliteTable(
+	'participation_traces',
+	{
+		kind: text('kind', { enum: ['voted', 'proposed', 'supported', 'volunteered', 'commented', 'attended'] }).notNull(),
+		sourceId: text('source_id').notNull(),
+		userId: text('user_id').notNull(),
+		/** The residence whose space the trace was left in. */
+		spaceResidenceId: text('space_residence_id').notNull(),
+		householdId: text('household_id'),
+		/** The household's residence and building. */
+		residenceId: text('residence_id'),
+		buildingId: text('building_id'),
+		at: at('at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.kind, t.sourceId, t.userId] }),
+		index('participation_traces_household').on(t.householdId, t.spaceResidenceId, t.kind, t.at),
+		index('participation_traces_user').on(t.userId)
+	]
+);
+
+/**
+ * Per household and residence space, the first and last trace of participation, of any kind and of
+ * the kinds the indicators name (votes, proposals, volunteering), kept from `participation_traces`
+ * by triggers (the row is recomputed from the household's traces whenever one of them comes, goes or
+ * moves). A household took part in a period when its span meets the period and, for the few spans
+ * that enclose it, a trace falls inside (one seek in `participation_traces_household`): the
+ * indicators read one row per household instead of one per trace.
+ */
+export const participationHouseholds = sqliteTable(
+	'participation_households',
+	{
+		householdId: text('household_id').notNull(),
+		spaceResidenceId: text('space_residence_id').notNull(),
+		residenceId: text('residence_id'),
+		buildingId: text('building_id'),
+		firstAt: at('first_at').notNull(),
+		lastAt: at('last_at').notNull(),
+		votedFirstAt: at('voted_first_at'),
+		votedLastAt: at('voted_last_at'),
+		proposedFirstAt: at('proposed_first_at'),
+		proposedLastAt: at('proposed_last_at'),
+		volunteeredFirstAt: at('volunteered_first_at'),
+		volunteeredLastAt: at('volunteered_last_at')
+	},
+	(t) => [
+		primaryKey({ columns: [t.householdId, t.spaceResidenceId] }),
+		index('participation_households_scope').on(
+			t.residenceId,
+			t.lastAt,
+			t.firstAt,
+			t.spaceResidenceId,
+			t.buildingId,
+			t.householdId,
+			t.votedFirstAt,
+			t.votedLastAt,
+			t.proposedFirstAt,
+			t.proposedLastAt,
+			t.volunteeredFirstAt,
+			t.volunteeredLastAt
+		)
+	]
+);
+
 /** A short perception questionnaire. `pairId` links the "after" survey to its "before". */
 export const surveys = sqliteTable(
 	'surveys',

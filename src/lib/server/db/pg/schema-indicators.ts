@@ -49,6 +49,62 @@ export const activityAttendance = pgTable(
 	(t) => [uniqueIndex('activity_attendance_once').on(t.sessionId, t.userId), index('activity_attendance_user').on(t.userId)]
 );
 
+/** Every trace of participation in a residence's space, kept by triggers (twin of the SQLite table). */
+export const participationTraces = pgTable(
+	'participation_traces',
+	{
+		kind: text('kind', { enum: ['voted', 'proposed', 'supported', 'volunteered', 'commented', 'attended'] }).notNull(),
+		sourceId: text('source_id').notNull(),
+		userId: text('user_id').notNull(),
+		spaceResidenceId: text('space_residence_id').notNull(),
+		householdId: text('household_id'),
+		residenceId: text('residence_id'),
+		buildingId: text('building_id'),
+		at: at('at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.kind, t.sourceId, t.userId] }),
+		index('participation_traces_household').on(t.householdId, t.spaceResidenceId, t.kind, t.at),
+		index('participation_traces_user').on(t.userId)
+	]
+);
+
+/** First and last trace per household and residence space, of any kind and per kind, kept by triggers (twin of the SQLite table). */
+export const participationHouseholds = pgTable(
+	'participation_households',
+	{
+		householdId: text('household_id').notNull(),
+		spaceResidenceId: text('space_residence_id').notNull(),
+		residenceId: text('residence_id'),
+		buildingId: text('building_id'),
+		firstAt: at('first_at').notNull(),
+		lastAt: at('last_at').notNull(),
+		votedFirstAt: at('voted_first_at'),
+		votedLastAt: at('voted_last_at'),
+		proposedFirstAt: at('proposed_first_at'),
+		proposedLastAt: at('proposed_last_at'),
+		volunteeredFirstAt: at('volunteered_first_at'),
+		volunteeredLastAt: at('volunteered_last_at')
+	},
+	(t) => [
+		primaryKey({ columns: [t.householdId, t.spaceResidenceId] }),
+		index('participation_households_scope').on(
+			t.residenceId,
+			t.lastAt,
+			t.firstAt,
+			t.spaceResidenceId,
+			t.buildingId,
+			t.householdId,
+			t.votedFirstAt,
+			t.votedLastAt,
+			t.proposedFirstAt,
+			t.proposedLastAt,
+			t.volunteeredFirstAt,
+			t.volunteeredLastAt
+		)
+	]
+);
+
 /** A short perception questionnaire. `pairId` links the "after" survey to its "before". */
 export const surveys = pgTable(
 	'surveys',

@@ -11,7 +11,7 @@ import type { IndicatorGroup, IndicatorValue } from '$lib/domain/indicators/type
 import type { Data } from '../../db/data';
 import { actionFacts, median } from './actions';
 import { bodyAttendance, bodySpeaking, heldMeetings } from './body';
-import { anyParticipation, householdCounts, householdsFrom } from './participation';
+import { householdCounts, participationByBuilding, totalOf } from './participation';
 import type { Scope, ScopeType } from './scope';
 
 export interface Context {
@@ -39,9 +39,9 @@ async function totalHouseholds(ctx: Context) {
 	return [...(await householdCounts(ctx.data, ctx.scope))].reduce((a, [, n]) => a + n, 0);
 }
 
-const shareOf = (source: 'voted' | 'proposed' | 'volunteered'): Indicator['compute'] => async (ctx) => ({
+const shareOf = (field: 'took' | 'voted' | 'proposed' | 'volunteered'): Indicator['compute'] => async (ctx) => ({
 	kind: 'share',
-	count: (await householdsFrom(ctx.data, ctx.scope, source, range(ctx.period))).size,
+	count: totalOf(await participationByBuilding(ctx.data, ctx.scope, range(ctx.period)), field),
 	total: await totalHouseholds(ctx)
 });
 
@@ -74,7 +74,7 @@ export const INDICATORS: readonly Indicator[] = [
 		id: 'participationAny',
 		group: 'participation',
 		scopes: RESIDENTIAL,
-		compute: async (ctx) => ({ kind: 'share', count: (await anyParticipation(ctx.data, ctx.scope, range(ctx.period))).size, total: await totalHouseholds(ctx) })
+		compute: shareOf('took')
 	},
 	{ id: 'participationVoted', group: 'participation', scopes: RESIDENTIAL, compute: shareOf('voted') },
 	{ id: 'participationProposed', group: 'participation', scopes: RESIDENTIAL, compute: shareOf('proposed') },
@@ -85,13 +85,11 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: RESIDENTIAL,
 		chart: 'bar',
 		async compute(ctx) {
-			const [took, totals] = await Promise.all([anyParticipation(ctx.data, ctx.scope, range(ctx.period)), householdCounts(ctx.data, ctx.scope)]);
-			const per = new Map<string, number>();
-			for (const [, b] of took) per.set(b, (per.get(b) ?? 0) + 1);
+			const [took, totals] = await Promise.all([participationByBuilding(ctx.data, ctx.scope, range(ctx.period)), householdCounts(ctx.data, ctx.scope)]);
 			const rows = ctx.scope.buildings
 				.filter((b) => totals.has(b.id))
 				.map((b) => {
-					const n = per.get(b.id) ?? 0;
+					const n = took.get(b.id)?.took ?? 0;
 					const total = totals.get(b.id) ?? 0;
 					return { label: b.name, values: [n, total, total ? Math.round((n / total) * 1000) / 10 : 0] };
 				});
@@ -104,13 +102,9 @@ export const INDICATORS: readonly Indicator[] = [
 		scopes: RESIDENTIAL,
 		chart: 'doughnut',
 		async compute(ctx) {
-			const [now, before] = await Promise.all([
-				anyParticipation(ctx.data, ctx.scope, range(ctx.period)),
-				anyParticipation(ctx.data, ctx.scope, { end: ctx.period.start })
-			]);
-			let repeat = 0;
-			for (const h of now.keys()) if (before.has(h)) repeat++;
-			return { kind: 'table', columns: ['households'], rows: [{ label: 'indicators.row.firstTime', labelKey: true, values: [now.size - repeat] }, { label: 'indicators.row.repeat', labelKey: true, values: [repeat] }] };
+			const by = await participationByBuilding(ctx.data, ctx.scope, range(ctx.period));
+			const [took, repeat] = [totalOf(by, 'took'), totalOf(by, 'repeat')];
+			return { kind: 'table', columns: ['households'], rows: [{ label: 'indicators.row.firstTime', labelKey: true, values: [took - repeat] }, { label: 'indicators.row.repeat', labelKey: true, values: [repeat] }] };
 		}
 	},
 	{

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 import { ValidationError } from '../validate';
-import { indicatorWorld } from './fixture';
+import { indicatorWorld, paris } from './fixture';
 import type { IndicatorReport } from './index';
 
 let app: TestApp;
@@ -68,12 +68,71 @@ describe.each(testEngines)('indicators on %s', (engine) => {
 			expect(await any('2026-07-01', '2026-07-01')).toBe(1); // lea at 00:00:00 the next day
 		});
 
+		it('follows traces as they are written, removed and moved (the summary the database keeps)', async () => {
+			const { data, ids } = app.services.deps;
+			const { activities, activityAttendance, activitySessions, households, participations, users } = data.t;
+			const count = async (id: string, from: string, to: string, extra: Record<string, unknown> = {}) =>
+				(fig(await report({ type: 'residence', id: w.residence.id, from, to, ...extra }), id) as { count: number }).count;
+			// amina's attendance runs from 4 April to 2 May: a period inside it, with no session, is not a participation.
+			expect(await count('participationAny', '2026-04-10', '2026-04-20')).toBe(0);
+			const activity = (await data.db.select({ id: activities.id }).from(activities).where(eq(activities.spaceId, w.residence.id)))[0]!.id;
+			const session = ids.id();
+			const attendance = ids.id();
+			await data.write(async (tx) => {
+				await tx.insert(activitySessions).values({ id: session, activityId: activity, heldAt: paris(2026, 4, 15), headcount: 3, recordedBy: w.claire.id, createdAt: paris(2026, 4, 15) });
+				await tx.insert(activityAttendance).values({ id: attendance, sessionId: session, userId: w.amina.id, status: 'participant', recordedAt: paris(2026, 4, 15) });
+			});
+			expect(await count('participationAny', '2026-04-10', '2026-04-20')).toBe(1);
+			// The session moved to the 25th: out of the period again; then its attendance goes.
+			await data.write((tx) => tx.update(activitySessions).set({ heldAt: paris(2026, 4, 25) }).where(eq(activitySessions.id, session)));
+			expect(await count('participationAny', '2026-04-10', '2026-04-20')).toBe(0);
+			expect(await count('participationAny', '2026-04-25', '2026-04-25')).toBe(1);
+			await data.write((tx) => tx.delete(activityAttendance).where(eq(activityAttendance.id, attendance)));
+			expect(await count('participationAny', '2026-04-25', '2026-04-25')).toBe(0);
+
+			// samir voted on 3 February; he moves to B-03: his vote now counts for B-03, in building B.
+			const samir = (await data.db.select({ id: users.id }).from(users).where(eq(users.username, 'samir')))[0]!.id;
+			const b03 = (await data.db.select({ id: households.id }).from(households).where(eq(households.label, 'B-03')))[0]!.id;
+			expect(await count('participationVoted', '2026-02-01', '2026-02-28', { building: w.bA.id })).toBe(1);
+			await data.write((tx) => tx.update(users).set({ householdId: b03 }).where(eq(users.id, samir)));
+			expect(await count('participationVoted', '2026-02-01', '2026-02-28', { building: w.bA.id })).toBe(0);
+			expect(await count('participationVoted', '2026-02-01', '2026-02-28', { building: w.bB.id })).toBe(1);
+			// amina's vote of 1 January withdrawn: A-01 no longer voted in the half-year.
+			expect(await count('participationVoted', H1.from, H1.to)).toBe(2);
+			await data.write((tx) => tx.delete(participations).where(eq(participations.userId, w.amina.id)));
+			expect(await count('participationVoted', H1.from, H1.to)).toBe(1);
+		});
+
 		it('filters by building', async () => {
 			const r = await residence({ building: w.bA.id });
 			expect(fig(r, 'households')).toEqual({ kind: 'count', value: 4 });
 			expect(fig(r, 'participationAny')).toEqual({ kind: 'share', count: 2, total: 4 });
 			expect(fig(r, 'actionsProposed')).toEqual({ kind: 'count', value: 0 }); // karim lives in B, claire nowhere
 			await expect(residence({ building: 'elsewhere' })).rejects.toThrow(/indicators.error.building/);
+		});
+	});
+
+	describe('an agency of two residences', () => {
+		it('adds their households, counting once a household that took part in both', async () => {
+			const { data, ids } = app.services.deps;
+			const { households, proposalComments, proposals } = data.t;
+			const second = await app.services.admin.createResidence(w.admin, { organisationId: w.org.id, agencyId: w.agency.id, name: 'Les Tilleuls', buildings: [{ name: 'C', dwellings: 2 }] });
+			const home = (await data.db.select().from(households).where(eq(households.residenceId, second.id)).orderBy(households.label))[0]!;
+			const nadia = await createUser(app, { username: 'nadia', householdId: home.id, roles: [{ type: 'residence', id: second.id, role: 'tenant' }] });
+			const at = paris(2026, 3, 5);
+			const idea = ids.id();
+			await data.write(async (tx) => {
+				await tx.insert(proposals).values({ id: idea, spaceType: 'residence', spaceId: second.id, title: 'Bancs', position: 1, authorId: nadia.id, createdAt: at, updatedAt: at });
+				// karim (first residence) comments there too: his household already counts.
+				await tx.insert(proposalComments).values({ id: ids.id(), proposalId: idea, authorId: w.karim.id, body: 'Oui', createdAt: at });
+			});
+			const agency = await report({ type: 'agency', id: w.agency.id, ...H1 }, w.admin);
+			expect(fig(agency, 'households')).toEqual({ kind: 'count', value: 9 });
+			expect(fig(agency, 'participationAny')).toEqual({ kind: 'share', count: 4, total: 9 });
+			expect(fig(agency, 'participationProposed')).toEqual({ kind: 'share', count: 2, total: 9 });
+			expect(fig(agency, 'participationNewRepeat')).toMatchObject({ rows: [{ values: [3] }, { values: [1] }] });
+			// The first residence alone: karim's comment elsewhere is not a trace of its own.
+			expect(fig(await residence(), 'participationAny')).toEqual({ kind: 'share', count: 3, total: 7 });
 		});
 	});
 

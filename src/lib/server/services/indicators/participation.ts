@@ -1,30 +1,36 @@
 /**
  * Households that took part, deduplicated: every trace of participation is brought back to the
  * household of the person who left it (two people of one flat voting count as one household).
- * Staff have no household and never count. Portable SQL only (selectDistinct, joins, ranges).
+ * Staff have no household and never count.
+ *
+ * Read from `participation_households` (schema-indicators.ts): database triggers keep, per household
+ * and residence space, the first and last trace of any kind and of each kind named here, from
+ * `participation_traces`, itself kept in step with its sources (votes, proposals, supports,
+ * volunteering, comments, named attendance) and with people's households. A span meets the period
+ * when it starts or ends inside it; one that encloses the period counts when a trace falls inside
+ * (one index seek). So one query, over a row per household, answers every participation figure of a
+ * report, where joining each trace to its person and household cost a seek per trace (200,000 in
+ * the benchmark). Portable SQL only (CASE, EXISTS, aggregates), valid on SQLite and PostgreSQL.
  */
-import { and, count, eq, exists, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, exists, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Data, Schema } from '../../db/data';
 import type { Scope } from './scope';
 
-export const SOURCES = ['voted', 'proposed', 'supported', 'volunteered', 'commented', 'attended'] as const;
-export type Source = (typeof SOURCES)[number];
-
 export interface Range {
-	/** Inclusive; omitted = since the beginning. */
-	start?: number;
+	/** Inclusive. */
+	start: number;
 	/** Exclusive. */
 	end: number;
 }
 
-/** householdId → buildingId */
-export type HouseholdSet = Map<string, string>;
-
-function inRange(column: SQLiteColumn, range: Range): SQL[] {
-	const out: SQL[] = [lt(column, new Date(range.end))];
-	if (range.start !== undefined) out.push(gte(column, new Date(range.start)));
-	return out;
+/** Per building: households that took part in the period, in votes, as proposers, as volunteers, and those of them who had taken part before it. */
+export interface BuildingParticipation {
+	took: number;
+	voted: number;
+	proposed: number;
+	volunteered: number;
+	repeat: number;
 }
 
 function scopeHouseholds({ households }: Schema, scope: Scope): SQL[] {
@@ -33,121 +39,92 @@ function scopeHouseholds({ households }: Schema, scope: Scope): SQL[] {
 	return out;
 }
 
-function householdWhere(t: Schema, scope: Scope): SQL[] {
-	return [...scopeHouseholds(t, scope), isNotNull(t.users.householdId)];
+/** Asked by five indicators of one report: answered once per scope object (it lives as long as the report). */
+const asked = new WeakMap<Scope, Map<string, Promise<Map<string, BuildingParticipation>>>>();
+
+export function participationByBuilding(data: Data, scope: Scope, range: Range): Promise<Map<string, BuildingParticipation>> {
+	const memo = asked.get(scope) ?? new Map<string, Promise<Map<string, BuildingParticipation>>>();
+	asked.set(scope, memo);
+	const key = `${range.start}:${range.end}`;
+	let answer = memo.get(key);
+	if (!answer) memo.set(key, (answer = queryParticipation(data, scope, range)));
+	return answer;
+}
+
+/** Sums over the buildings of the scope. */
+export function totalOf(by: Map<string, BuildingParticipation>, field: keyof BuildingParticipation): number {
+	let n = 0;
+	for (const [, b] of by) n += b[field];
+	return n;
 }
 
 /**
- * One report asks the same question several times (any participation, by building, new or repeat…):
- * answers are kept per scope object, which lives as long as the report that resolved it.
+ * A trace counts when it was left in a space of the scope's residences and the household of its
+ * author (as she is now) lives in one of them, in the building asked for if any.
  */
-const asked = new WeakMap<Scope, Map<string, Promise<HouseholdSet>>>();
-
-/** The households behind one source of participation within a range. */
-export function householdsFrom(data: Data, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
-	const memo = asked.get(scope) ?? new Map<string, Promise<HouseholdSet>>();
-	asked.set(scope, memo);
-	const key = `${source}:${range.start ?? ''}:${range.end}`;
-	let answer = memo.get(key);
-	if (!answer) memo.set(key, (answer = queryHouseholds(data, scope, source, range)));
-	return answer;
-}
-
-async function queryHouseholds(data: Data, scope: Scope, source: Source, range: Range): Promise<HouseholdSet> {
-	if (!scope.residenceIds.length) return new Map();
-	const { t, db } = data;
-	const { activities, activityAttendance, activitySessions, consultations, households, participations, proposalComments, proposals, proposalSupports, proposalVolunteers, users } = t;
-	const pick = { householdId: households.id, buildingId: households.buildingId };
-	const hw = householdWhere(t, scope);
-	const inResidences = (spaceType: SQLiteColumn, spaceId: SQLiteColumn) => [eq(spaceType, 'residence'), inArray(spaceId, scope.residenceIds)];
-	let rows: { householdId: string; buildingId: string }[];
-	switch (source) {
-		case 'voted': {
-			// Driven from the households in scope: "does a member of this household have a vote in the
-			// period, in one of these spaces?" is one seek in `participations_user_at` per member, where
-			// joining from the ballots' side read every participation row of the period (200,000 in the
-			// benchmark) and deduplicated them afterwards. The scope's consultations are listed once (a
-			// subquery, not a join per household). Participation rows only: never the ballots.
-			const inScope = db
-				.select({ id: consultations.id })
-				.from(consultations)
-				.where(and(...inResidences(consultations.spaceType, consultations.spaceId)));
-			rows = await db
-				.select(pick)
-				.from(households)
-				.where(
-					and(
-						...scopeHouseholds(t, scope),
-						exists(
-							db
-								.select({ one: sql`1` })
-								.from(users)
-								.innerJoin(participations, eq(participations.userId, users.id))
-								.where(and(eq(users.householdId, households.id), inArray(participations.consultationId, inScope), ...inRange(participations.at, range)))
-						)
-					)
-				);
-			break;
-		}
-		case 'proposed':
-			rows = await db
-				.selectDistinct(pick)
-				.from(proposals)
-				.innerJoin(users, eq(users.id, proposals.authorId))
-				.innerJoin(households, eq(households.id, users.householdId))
-				.where(and(...inResidences(proposals.spaceType, proposals.spaceId), ...inRange(proposals.createdAt, range), ...hw));
-			break;
-		case 'supported':
-		case 'volunteered': {
-			const table = source === 'supported' ? proposalSupports : proposalVolunteers;
-			rows = await db
-				.selectDistinct(pick)
-				.from(table)
-				.innerJoin(proposals, eq(proposals.id, table.proposalId))
-				.innerJoin(users, eq(users.id, table.userId))
-				.innerJoin(households, eq(households.id, users.householdId))
-				.where(and(...inResidences(proposals.spaceType, proposals.spaceId), ...inRange(table.createdAt, range), ...hw));
-			break;
-		}
-		case 'commented':
-			rows = await db
-				.selectDistinct(pick)
-				.from(proposalComments)
-				.innerJoin(proposals, eq(proposals.id, proposalComments.proposalId))
-				.innerJoin(users, eq(users.id, proposalComments.authorId))
-				.innerJoin(households, eq(households.id, users.householdId))
-				.where(and(...inResidences(proposals.spaceType, proposals.spaceId), ...inRange(proposalComments.createdAt, range), ...hw));
-			break;
-		case 'attended':
-			rows = await db
-				.selectDistinct(pick)
-				.from(activityAttendance)
-				.innerJoin(activitySessions, eq(activitySessions.id, activityAttendance.sessionId))
-				.innerJoin(activities, eq(activities.id, activitySessions.activityId))
-				.innerJoin(users, eq(users.id, activityAttendance.userId))
-				.innerJoin(households, eq(households.id, users.householdId))
-				.where(and(...inResidences(activities.spaceType, activities.spaceId), ...inRange(activitySessions.heldAt, range), ...hw));
-			break;
-	}
-	return new Map(rows.map((r) => [r.householdId, r.buildingId]));
-}
-
-export function union(...sets: HouseholdSet[]): HouseholdSet {
-	const out: HouseholdSet = new Map();
-	for (const s of sets) for (const [k, v] of s) out.set(k, v);
+async function queryParticipation(data: Data, scope: Scope, range: Range): Promise<Map<string, BuildingParticipation>> {
+	const out = new Map<string, BuildingParticipation>();
+	if (!scope.residenceIds.length) return out;
+	const { db } = data;
+	const { participationHouseholds: ph, participationTraces: tr } = data.t;
+	const start = new Date(range.start);
+	const end = new Date(range.end);
+	/** 1 when the household has a trace (of this kind) in the period: its span starts or ends inside, or a trace inside is found. */
+	const inPeriod = (first: SQLiteColumn, last: SQLiteColumn, kind: 'voted' | 'proposed' | 'volunteered' | null) => {
+		const inside = db
+			.select({ one: sql`1` })
+			.from(tr)
+			.where(and(eq(tr.householdId, ph.householdId), eq(tr.spaceResidenceId, ph.spaceResidenceId), kind ? eq(tr.kind, kind) : undefined, gte(tr.at, start), lt(tr.at, end)));
+		return sql<number>`CASE WHEN ${or(isNull(last), lt(last, start), gte(first, end))} THEN 0 WHEN ${or(gte(first, start), lt(last, end))} THEN 1 WHEN ${exists(inside)} THEN 1 ELSE 0 END`;
+	};
+	const where: SQL[] = [inArray(ph.residenceId, scope.residenceIds), gte(ph.lastAt, start), lt(ph.firstAt, end), inArray(ph.spaceResidenceId, scope.residenceIds)];
+	if (scope.buildingId) where.push(eq(ph.buildingId, scope.buildingId));
+	const rowsOf = db
+		.select({
+			householdId: ph.householdId,
+			buildingId: ph.buildingId,
+			took: inPeriod(ph.firstAt, ph.lastAt, null).as('took'),
+			voted: inPeriod(ph.votedFirstAt, ph.votedLastAt, 'voted').as('voted'),
+			proposed: inPeriod(ph.proposedFirstAt, ph.proposedLastAt, 'proposed').as('proposed'),
+			volunteered: inPeriod(ph.volunteeredFirstAt, ph.volunteeredLastAt, 'volunteered').as('volunteered'),
+			before: sql<number>`CASE WHEN ${lt(ph.firstAt, start)} THEN 1 ELSE 0 END`.as('before')
+		})
+		.from(ph)
+		.where(and(...where))
+		.as('spaces');
+	// One row per household and space: a household that left traces in two residences of the scope
+	// (an agency's) has two, brought back to one.
+	const perHousehold =
+		scope.residenceIds.length === 1
+			? rowsOf
+			: db
+					.select({
+						householdId: rowsOf.householdId,
+						buildingId: sql<string>`max(${rowsOf.buildingId})`.as('building_id'),
+						took: sql<number>`max(${rowsOf.took})`.as('took'),
+						voted: sql<number>`max(${rowsOf.voted})`.as('voted'),
+						proposed: sql<number>`max(${rowsOf.proposed})`.as('proposed'),
+						volunteered: sql<number>`max(${rowsOf.volunteered})`.as('volunteered'),
+						before: sql<number>`max(${rowsOf.before})`.as('before')
+					})
+					.from(rowsOf)
+					.groupBy(rowsOf.householdId)
+					.as('households');
+	// PostgreSQL's count and sum are bigint/numeric (strings): mapped back to numbers.
+	const rows = await db
+		.select({
+			buildingId: perHousehold.buildingId,
+			took: count().mapWith(Number),
+			voted: sql`sum(${perHousehold.voted})`.mapWith(Number),
+			proposed: sql`sum(${perHousehold.proposed})`.mapWith(Number),
+			volunteered: sql`sum(${perHousehold.volunteered})`.mapWith(Number),
+			repeat: sql`sum(${perHousehold.before})`.mapWith(Number)
+		})
+		.from(perHousehold)
+		.where(eq(perHousehold.took, 1))
+		.groupBy(sql`${perHousehold.buildingId}`);
+	for (const { buildingId, ...r } of rows) out.set(buildingId!, r);
 	return out;
-}
-
-/** Households with any trace of participation; the union is built once per report and range (three indicators ask). */
-const unions = new WeakMap<Scope, Map<string, Promise<HouseholdSet>>>();
-
-export function anyParticipation(data: Data, scope: Scope, range: Range): Promise<HouseholdSet> {
-	const memo = unions.get(scope) ?? new Map<string, Promise<HouseholdSet>>();
-	unions.set(scope, memo);
-	const key = `${range.start ?? ''}:${range.end}`;
-	let answer = memo.get(key);
-	if (!answer) memo.set(key, (answer = Promise.all(SOURCES.map((s) => householdsFrom(data, scope, s, range))).then((sets) => union(...sets))));
-	return answer;
 }
 
 /** Households in the scope, per building (the denominator of every share), asked once per report. */
