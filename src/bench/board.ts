@@ -21,7 +21,11 @@
  * seen by every client within 10 s counts as timed out, so the achieved rate is reported next to the
  * latencies rather than hidden in them.
  *
- *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 npx tsx src/bench/board.ts
+ * The app's writer runs at `synchronous=NORMAL` (board writes are not votes: db/data.ts). With
+ * BENCH_BOARD_SYNC=NORMAL,FULL the board also runs with its writer at FULL (every support and comment
+ * fsynced, as before issue 15), in the same run and against the same baseline, to show what it costs.
+ *
+ *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_SYNC=NORMAL,FULL npx tsx src/bench/board.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -43,6 +47,14 @@ export interface BenchResult {
 }
 
 const PROCS = envNumbers('BENCH_BOARD_PROCS', [2])[0]!;
+type SyncLevel = 'NORMAL' | 'FULL';
+const SYNC_LEVELS: SyncLevel[] = (() => {
+	const list = (process.env.BENCH_BOARD_SYNC ?? 'NORMAL')
+		.split(',')
+		.map((s) => s.trim().toUpperCase())
+		.filter((s): s is SyncLevel => s === 'NORMAL' || s === 'FULL');
+	return list.length ? list : ['NORMAL'];
+})();
 
 type ChildMessage =
 	| { type: 'ready'; settled: boolean }
@@ -105,8 +117,10 @@ interface BoardRun extends LoadResult {
 	payloadBytes: number;
 }
 
-async function runBoard(n: number, seconds: number): Promise<BoardRun> {
+async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL'): Promise<BoardRun> {
 	const app = createTestApp();
+	// FULL: the level every commit ran at before issue 15 (board writes ask no durability of their own).
+	if (sync === 'FULL') app.services.deps.db.$client.pragma('synchronous = FULL');
 	const server = await startRealtimeServer(app);
 	const members = new Members();
 	try {
@@ -194,9 +208,11 @@ export async function benchBoard(): Promise<BenchResult[]> {
 		const tag = `N=${n}`;
 		let board: BoardRun;
 		let base: LoadResult;
+		const others: [SyncLevel, BoardRun][] = [];
 		try {
-			board = await runBoard(n, seconds);
+			board = await runBoard(n, seconds, SYNC_LEVELS[0]!);
 			if (!board.sample) throw new Error('no client received any event');
+			for (const level of SYNC_LEVELS.slice(1)) others.push([level, await runBoard(n, seconds, level)]);
 			base = await runBaseline(n, seconds, board.actorIds, board.sample);
 		} catch (err) {
 			// One size failing (say, handshakes timing out on a small machine) must not hide the others.
@@ -224,8 +240,23 @@ export async function benchBoard(): Promise<BenchResult[]> {
 			{ name: `board ${tag} publish→last client p99`, value: board.fanoutP99, unit: 'ms (hub fan-out and decoding)' },
 			{ name: `fan-out ratio ${tag} p99`, value: board.fanoutP99 / base.p99, unit: '× (publish→last client / bare)' },
 			{ name: `board ${tag} payload`, value: board.payloadBytes, unit: 'bytes of JSON per proposal.updated' },
-			{ name: `board ${tag} connect+join`, value: board.setupSeconds, unit: board.settled ? 's' : 's (presence never settled)' }
+			{ name: `board ${tag} connect+join`, value: board.setupSeconds, unit: board.settled ? 's' : 's (presence never settled)' },
+			{ name: `board ${tag} writer synchronous`, value: SYNC_LEVELS[0] === 'FULL' ? 2 : 1, unit: SYNC_LEVELS[0]! }
 		);
+		for (const [level, other] of others) {
+			const t = `${tag} at ${level}`;
+			rows.push(
+				{ name: `board ${t} p50`, value: other.p50, unit: 'ms' },
+				{ name: `board ${t} p99`, value: other.p99, unit: 'ms' },
+				{ name: `ratio ${t} p50`, value: other.p50 / base.p50, unit: '× (same baseline)' },
+				{ name: `ratio ${t} p99`, value: other.p99 / base.p99, unit: '× (same baseline)' },
+				{ name: `achieved actions/s ${t}`, value: other.achieved, unit: `actions/s (target ${n})` },
+				{ name: `board ${t} dropped`, value: other.dropped + other.errors, unit: 'actions (>1 s late or failed)' },
+				{ name: `board ${t} timed out`, value: other.timedOut, unit: `actions (not seen by all within ${ACTION_TIMEOUT_MS / 1000} s)` },
+				{ name: `board ${t} call→publish p99`, value: other.publishP99, unit: 'ms (service call to the bus)' },
+				{ name: `board ${t} publish→last client p99`, value: other.fanoutP99, unit: 'ms (hub fan-out and decoding)' }
+			);
+		}
 	}
 	return rows;
 }

@@ -1,7 +1,8 @@
 /**
  * Vote intake benchmark: votes cast through the consultations service (zod, policy, eligibility,
  * the group-committed ballot box with participation + ballot + audit, live tally update and publish)
- * on SQLite in WAL mode with synchronous=FULL, by 10, 100 and 1,000 concurrent voters. Each voter is
+ * on SQLite in WAL mode (the connection at synchronous=NORMAL, each ballot-box unit committed at FULL:
+ * `data.write(…, { durable: true })`), by 10, 100 and 1,000 concurrent voters. Each voter is
  * acknowledged only after the transaction holding her vote has committed, so time-to-acknowledge
  * includes waiting for the group. The floor, measured in the same run, is a bare better-sqlite3 loop
  * of one-row autocommit inserts with the same pragmas (what one fsync per vote costs).

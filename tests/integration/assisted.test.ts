@@ -101,6 +101,32 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect([tallies[s.bois] ?? 0, tallies[s.metal]]).toEqual([0, 2]);
 		});
 
+		it('an assisted vote, its rejection and its witnessing are committed durably (SQLite: at synchronous=FULL)', async () => {
+			const s = await setup(3, { secrecy: 'public' });
+			const [amina, karim] = s.tenants;
+			const { db, assistedVotes } = tables();
+			const commits: { durable: boolean; synchronous?: number }[] = [];
+			const stop = app.services.deps.data.onCommit((c) => commits.push(c));
+			/** The levels the durable units of `what` committed at (PostgreSQL: the server's, unset). */
+			const durableAt = async (what: () => Promise<unknown>) => {
+				commits.length = 0;
+				await what();
+				return commits.filter((c) => c.durable).map((c) => c.synchronous);
+			};
+			const full = [engine === 'sqlite' ? 2 : undefined];
+			try {
+				expect(await durableAt(() => s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: amina!.id, channel: 'phone', ballot: { choice: s.bois } }))).toEqual(full);
+				expect(await durableAt(() => s.svc.reject(amina!, { consultationId: s.id }))).toEqual(full);
+				await s.svc.recordAssisted(s.claire, { consultationId: s.id, voterId: karim!.id, channel: 'door', ballot: { choice: s.metal } });
+				const rec = (await first(db.select().from(assistedVotes).where(and(eq(assistedVotes.voterId, karim!.id), eq(assistedVotes.state, 'pending')))))!;
+				// Witnessed: the vote enters the ballot box, whose unit is durable.
+				expect(await durableAt(() => s.svc.witness(s.marc, { consultationId: s.id, assistedId: rec.id }))).toEqual(full);
+			} finally {
+				stop();
+			}
+			if (engine === 'sqlite') expect(commits.filter((c) => !c.durable).every((c) => c.synchronous === 1)).toBe(true);
+		});
+
 		it('a witness is never the one who recorded the vote (nor the voter); a colleague witnessing makes it count, with no secret for anyone', async () => {
 			const s = await setup(3);
 			const { db, ballots, participations } = tables();

@@ -127,9 +127,14 @@ describe('minutes cycle', () => {
 		harness.app.clock.advance(8 * 24 * 3600_000);
 		expect(await code(() => minutes.proposeAmendment(f.fatou, { meetingId: id, section: itemId, passage: 'budget', suggestion: 'x' }))).toBe('minutes.error.windowClosed');
 		expect(await code(() => minutes.adopt(f.fatou, { meetingId: id }))).toBe('forbidden');
+		// Adoption and publication are legally binding: their units are committed durably (synchronous=FULL).
+		const commits: { durable: boolean; synchronous?: number }[] = [];
+		const stop = harness.app.services.deps.data.onCommit((c) => commits.push(c));
 		await minutes.adopt(f.chair, { meetingId: id });
 		expect(await code(() => minutes.adopt(f.chair, { meetingId: id }))).toBe('minutes.error.alreadyAdopted');
 		await minutes.publish(f.secretary, { meetingId: id });
+		stop();
+		expect(commits.filter((c) => c.durable).map((c) => c.synchronous)).toEqual([2, 2]);
 		expect(await code(() => minutes.publish(f.secretary, { meetingId: id }))).toBe('minutes.error.locked');
 
 		const published = await minutes.view(f.elise, id);

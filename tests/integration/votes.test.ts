@@ -194,7 +194,12 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 				resultsVisibility: 'live',
 				openNow: true
 			});
+			const commits: { durable: boolean; synchronous?: number }[] = [];
+			const stop = app.services.deps.data.onCommit((c) => commits.push(c));
 			await app.services.consultations.giveProxy(v1, { consultationId: id, holderId: chair.id });
+			stop();
+			// A proxy is legally binding: committed durably like a vote (SQLite: at synchronous=FULL).
+			expect(commits.filter((c) => c.durable).map((c) => c.synchronous)).toEqual([engine === 'sqlite' ? 2 : undefined]);
 			await expect(app.services.consultations.giveProxy(v2, { consultationId: id, holderId: chair.id })).rejects.toThrow(/votes.error.proxyLimit/);
 			await expect(app.services.consultations.cast(elu, { consultationId: id, ballot: { position: 'for' }, onBehalfOf: v1.id })).rejects.toThrow(/votes.error.noProxy/);
 			await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'for' } });

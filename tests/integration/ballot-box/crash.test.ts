@@ -4,10 +4,10 @@
  * acknowledged must be in the database afterwards, with its ballot (as many ballots as participations).
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '$lib/server/testing';
+import { killMidStream } from '$lib/server/testing/sigkill';
 import { secretVote } from './fixture';
 
 let app: TestApp;
@@ -20,19 +20,9 @@ describe('ballot box under kill -9', () => {
 	it('every acknowledged vote survives a SIGKILL in the middle of group commits', async () => {
 		const s = await secretVote(app, 400);
 		const args = JSON.stringify({ file: app.file, consultationId: s.id, voterIds: s.voters.map((v) => v.id), options: s.options });
-		const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'crash-child.ts'), args], { cwd: resolve(import.meta.dirname, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] });
-		const acked: string[] = [];
-		let buffer = '';
-		const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
-		child.stdout.on('data', (chunk: Buffer) => {
-			buffer += chunk.toString();
-			const lines = buffer.split('\n');
-			buffer = lines.pop()!;
-			for (const line of lines) if (line.startsWith('ack ')) acked.push(line.slice(4));
-			// Mid-stream: some votes acknowledged, others waiting in the box or in the middle of a commit.
-			if (acked.length >= 60 && !child.killed) child.kill('SIGKILL');
-		});
-		expect(await exited).toBe('SIGKILL');
+		// Killed mid-stream: some votes acknowledged, others waiting in the box or in the middle of a commit.
+		const { acked, signal } = await killMidStream(resolve(import.meta.dirname, 'crash-child.ts'), args, 60);
+		expect(signal).toBe('SIGKILL');
 		expect(acked.length).toBeGreaterThanOrEqual(60);
 		expect(acked.length).toBeLessThan(400);
 

@@ -2,14 +2,16 @@
  * The data handle services use (db/data.ts) behaves the same on SQLite and PostgreSQL, through the
  * test apps the service suites use (`createTestAppOn`): a unit of work is all or nothing, reads
  * inside it see its writes and reads outside see them only after the commit, a nested unit joins,
- * a savepoint undoes only its own part, raw SQL runs in the unit, and (SQLite) a write outside a
- * unit is refused instead of slipping into someone else's transaction.
+ * a savepoint undoes only its own part, raw SQL runs in the unit, a durable unit (votes) is flushed
+ * to disk at its commit while an ordinary one need not be (SQLite: FULL against NORMAL; PostgreSQL:
+ * `synchronous_commit` stays on for both), and (SQLite) a write outside a unit is refused instead
+ * of slipping into someone else's transaction.
  */
 import { eq, sql } from 'drizzle-orm';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { constraintViolation } from '../../../src/lib/server/db/errors';
-import { first, type Data } from '../../../src/lib/server/db/data';
+import { first, type CommitInfo, type Data } from '../../../src/lib/server/db/data';
 import { createTestAppOn, testEngines, type TestApp } from '../../../src/lib/server/testing';
 
 const at = new Date('2026-12-01T06:00:00.000Z');
@@ -81,6 +83,34 @@ describe.each(testEngines)('data handle on %s', (engine) => {
 			});
 		await Promise.all(Array.from({ length: 8 }, bump));
 		expect(await first(data.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, 'counter')))).toEqual({ name: '8' });
+	});
+
+	it('a durable unit is flushed at its commit; an ordinary one runs at the connection level (SQLite NORMAL, PostgreSQL unchanged)', async () => {
+		const data = await setup();
+		const { organisations } = data.t;
+		// What the unit's own connection says about flushing its commit.
+		const level = async () =>
+			engine === 'sqlite'
+				? String((await data.rows<{ synchronous: number }>(sql`pragma synchronous`))[0]?.synchronous)
+				: String((await data.rows<{ synchronous_commit: string }>(sql`show synchronous_commit`))[0]?.synchronous_commit);
+		const commits: CommitInfo[] = [];
+		const stop = data.onCommit((c) => commits.push(c));
+		const seen: string[] = [];
+		await data.write(async (tx) => {
+			await tx.insert(organisations).values(org('board'));
+			seen.push(await level());
+		});
+		await data.write(
+			async (tx) => {
+				await tx.insert(organisations).values(org('vote'));
+				seen.push(await level());
+			},
+			{ durable: true }
+		);
+		stop();
+		expect(seen).toEqual(engine === 'sqlite' ? ['1', '2'] : ['on', 'on']);
+		expect(commits.map((c) => c.durable)).toEqual([false, true]);
+		expect(await names(data)).toEqual(['board', 'vote']);
 	});
 
 	it('runs raw SQL valid on both engines, inside the unit when there is one', async () => {

@@ -24,8 +24,27 @@
  * On both, a unit started inside another (same async context, e.g. a service calling another
  * service) joins it, and `data.db` inside a unit *is* the unit's transaction, so reads there see the
  * unit's own writes.
+ *
+ * Durability (issue 15). House rule: a vote that was acknowledged is on disk. Every commit survives
+ * a crash of the process; a unit that carries something legally binding (a ballot, a participation,
+ * an assisted vote, a proxy, the adoption of minutes) asks for more with `write(fn, { durable: true })`:
+ * its commit also survives a power loss before `write` returns.
+ * - **SQLite**: the writer connection runs at `synchronous=NORMAL` (`openDatabase`): in WAL mode a
+ *   commit is appended to the WAL and is safe from a process crash (kill -9 included), with no
+ *   fsync; only a power loss or OS crash may lose the last commits. A durable unit runs with
+ *   `synchronous=FULL` (set before its `BEGIN IMMEDIATE`, back to the connection's level after its
+ *   `COMMIT`: SQLite refuses to change it inside a transaction), so its COMMIT fsyncs the WAL before
+ *   it returns — and since the WAL is one append-only file, that fsync also makes every earlier
+ *   commit durable. Units are queued, so the level never leaks into another unit. A durable write
+ *   that *joins* a unit started without the flag cannot change the level any more: that unit is
+ *   committed at NORMAL and its WAL file is then fsynced (what FULL would have done) before `write`
+ *   returns.
+ * - **PostgreSQL**: the flag is accepted and changes nothing: `synchronous_commit` stays `on`, every
+ *   commit is flushed to the server's WAL before it returns.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -48,8 +67,12 @@ export interface Data {
 	readonly db: AsyncDb;
 	/** True inside a unit of work (for assertions in helpers that must be called inside one). */
 	readonly inUnit: boolean;
-	/** Runs `fn` as one all-or-nothing unit of work; joins the unit already running in this async context. */
-	write<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T>;
+	/**
+	 * Runs `fn` as one all-or-nothing unit of work; joins the unit already running in this async
+	 * context. `durable`: the commit is on disk (power loss included) before this returns — for votes
+	 * and other legally binding records (see the file comment).
+	 */
+	write<T>(fn: (tx: AsyncDb) => Promise<T>, options?: WriteOptions): Promise<T>;
 	/**
 	 * Runs `fn` inside the current unit so that a failure (a constraint violation one means to catch)
 	 * undoes only what `fn` did: a savepoint. On PostgreSQL a failed statement otherwise aborts the
@@ -60,6 +83,51 @@ export interface Data {
 	rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
 	/** Closes the reading connection/pool (SQLite: the writer is closed by its owner). */
 	close(): Promise<void>;
+	/**
+	 * For tests: `listener` is told of every unit that commits (how durable it asked to be and how its
+	 * commit was made). Returns the unsubscribe function.
+	 */
+	onCommit(listener: (commit: CommitInfo) => void): () => void;
+}
+
+export interface WriteOptions {
+	/** The unit carries a vote or another legally binding record: commit it to disk before returning. */
+	durable?: boolean;
+}
+
+export interface CommitInfo {
+	/** Whether the unit (or a write that joined it) asked for durability. */
+	durable: boolean;
+	/**
+	 * SQLite: the writer's `synchronous` level the COMMIT ran at, read just before it (1 NORMAL,
+	 * 2 FULL); `walSynced`: the WAL file was fsynced after the commit (a durable write joined a unit
+	 * started without the flag). PostgreSQL: `synchronous_commit` is the server's (`on`); both unset.
+	 */
+	synchronous?: number;
+	walSynced?: boolean;
+}
+
+/** Listeners of `onCommit`; a throwing listener does not undo a commit. */
+function commitListeners() {
+	const listeners = new Set<(commit: CommitInfo) => void>();
+	return {
+		get any() {
+			return listeners.size > 0;
+		},
+		tell(commit: CommitInfo) {
+			for (const l of listeners) {
+				try {
+					l(commit);
+				} catch (err) {
+					console.error('[data] commit listener failed', err);
+				}
+			}
+		},
+		add(listener: (commit: CommitInfo) => void) {
+			listeners.add(listener);
+			return () => void listeners.delete(listener);
+		}
+	};
 }
 
 const asAsync = (db: unknown) => db as AsyncDb;
@@ -71,27 +139,67 @@ export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> 
 
 /** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
 export function sqliteData(writer: Db): Data {
-	const file = writer.$client.name;
+	const client = writer.$client;
+	const file = client.name;
+	/** SQLite's WAL file of this database (resolved now: the process may change directory later). */
+	const walFile = `${resolvePath(file)}-wal`;
 	const readerClient = new Database(file, { readonly: true, fileMustExist: true });
 	readerClient.pragma('busy_timeout = 5000');
 	const reader = asAsync(drizzle(readerClient, { schema }));
-	const unit = new AsyncLocalStorage<AsyncDb>();
+	/** The running unit: its transaction handle, and whether it must be durable (a joined write may ask). */
+	const unit = new AsyncLocalStorage<{ tx: AsyncDb; durable: boolean }>();
 	const txHandle = asAsync(writer);
+	/** The connection's own level (NORMAL from `openDatabase`); a durable unit goes to FULL and back. */
+	const baseLevel = Number(client.pragma('synchronous', { simple: true }));
+	const FULL = 2;
+	const listeners = commitListeners();
 	let tail: Promise<unknown> = Promise.resolve();
 	let savepoints = 0;
 
-	function write<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T> {
+	/** fsync the WAL file: what `synchronous=FULL` does after a commit. Nothing to do without a WAL. */
+	function syncWal() {
+		let fd: number;
+		try {
+			fd = openSync(walFile, 'r');
+		} catch (err) {
+			if ((err as { code?: unknown }).code === 'ENOENT') return;
+			throw err;
+		}
+		try {
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+	}
+
+	function write<T>(fn: (tx: AsyncDb) => Promise<T>, options: WriteOptions = {}): Promise<T> {
 		const current = unit.getStore();
-		if (current) return fn(current);
+		if (current) {
+			if (options.durable) current.durable = true;
+			return fn(current.tx);
+		}
 		const run = async () => {
-			writer.$client.exec('BEGIN IMMEDIATE');
+			const ctx = { tx: txHandle, durable: options.durable === true };
+			// The level can only change outside a transaction: before BEGIN, back after COMMIT/ROLLBACK.
+			const raise = ctx.durable && baseLevel < FULL;
+			if (raise) client.pragma('synchronous = FULL');
 			try {
-				const result = await unit.run(txHandle, () => fn(txHandle));
-				writer.$client.exec('COMMIT');
-				return result;
-			} catch (err) {
-				if (writer.$client.inTransaction) writer.$client.exec('ROLLBACK');
-				throw err;
+				client.exec('BEGIN IMMEDIATE');
+				try {
+					const result = await unit.run(ctx, () => fn(txHandle));
+					const level = listeners.any ? Number(client.pragma('synchronous', { simple: true })) : undefined;
+					client.exec('COMMIT');
+					// A durable write joined this unit after its BEGIN: sync the WAL now, as FULL would have.
+					const walSynced = ctx.durable && !raise && baseLevel < FULL;
+					if (walSynced) syncWal();
+					if (listeners.any) listeners.tell({ durable: ctx.durable, synchronous: level, walSynced });
+					return result;
+				} catch (err) {
+					if (client.inTransaction) client.exec('ROLLBACK');
+					throw err;
+				}
+			} finally {
+				if (raise) client.pragma(`synchronous = ${baseLevel}`);
 			}
 		};
 		const next = tail.then(run, run);
@@ -103,7 +211,7 @@ export function sqliteData(writer: Db): Data {
 		dialect: 'sqlite',
 		t: schema,
 		get db() {
-			return unit.getStore() ?? reader;
+			return unit.getStore()?.tx ?? reader;
 		},
 		get inUnit() {
 			return unit.getStore() !== undefined;
@@ -126,12 +234,13 @@ export function sqliteData(writer: Db): Data {
 			);
 		},
 		async rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
-			const db = (unit.getStore() ?? reader) as unknown as Db;
+			const db = (unit.getStore()?.tx ?? reader) as unknown as Db;
 			return db.all<T>(query);
 		},
 		async close() {
 			if (readerClient.open) readerClient.close();
-		}
+		},
+		onCommit: listeners.add
 	};
 }
 
@@ -150,13 +259,17 @@ function retryable(err: unknown): boolean {
 /** PostgreSQL: the pool reads; each unit is a SERIALIZABLE transaction, retried on conflicts. */
 export function postgresData(pool: PgDb): Data {
 	const unit = new AsyncLocalStorage<PgDb>();
+	const listeners = commitListeners();
 
-	async function write<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T> {
+	/** `options.durable` changes nothing here: every commit is flushed (`synchronous_commit` on). */
+	async function write<T>(fn: (tx: AsyncDb) => Promise<T>, options: WriteOptions = {}): Promise<T> {
 		const current = unit.getStore();
 		if (current) return fn(asAsync(current));
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return await pool.transaction((tx) => unit.run(tx as unknown as PgDb, () => fn(asAsync(tx))), { isolationLevel: 'serializable' });
+				const result = await pool.transaction((tx) => unit.run(tx as unknown as PgDb, () => fn(asAsync(tx))), { isolationLevel: 'serializable' });
+				if (listeners.any) listeners.tell({ durable: options.durable === true });
+				return result;
 			} catch (err) {
 				if (attempt >= MAX_ATTEMPTS || !retryable(err)) throw err;
 				// Back off a little, with jitter, so the units that collided do not collide again.
@@ -187,6 +300,7 @@ export function postgresData(pool: PgDb): Data {
 		},
 		async close() {
 			await pool.$client.end();
-		}
+		},
+		onCommit: listeners.add
 	};
 }

@@ -126,7 +126,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 					out.push(...(await notify.record(await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'cap', cap: c.assistedCap })));
 				}
 				return out;
-			});
+			}, { durable: true });
 			await notify.publish(notes);
 			await tallies.publish(c);
 			return { at: now, pending: true as const };
@@ -162,7 +162,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 				await logAudit(data, now, actor.id, 'vote.assistedRejected', { type: 'consultation', id: c.id }, { recordedBy: rec.recordedBy, channel: rec.channel });
 				const recorder = await nameOf(rec.recordedBy);
 				return notify.record(await alertees(c, [actor.id]), 'assistedAlert', { consultationId: c.id }, actor.id, { reason: 'rejected', recordedBy: recorder });
-			});
+			}, { durable: true });
 			await notify.publish(notes);
 			await tallies.publish(c);
 			return { rejectedAt: now };
@@ -288,7 +288,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 					for (const b of made) await tx.insert(ballots).values({ id: box.randomBallotId(), consultationId: c.id, batchId, content: b, weight: 1 });
 					await logAudit(data, now, actor.id, 'vote.batch', { type: 'consultation', id: c.id }, { batchId, kind, added: made.length, ...(wanted.counts ? { counts: wanted.counts } : {}), note: wanted.note });
 					return { batchId, size };
-				});
+				}, { durable: true });
 				await tallies.afterBatch(c, made);
 			} finally {
 				tallies.release(c.id);

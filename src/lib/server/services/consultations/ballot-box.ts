@@ -3,8 +3,9 @@
  *
  * Durability. Votes that arrive together (in the same turn of the event loop, or while the previous
  * commit was being written) are written in ONE unit of work (`data.write`); each voter is answered
- * only after that unit has committed (SQLite: `synchronous=FULL`; PostgreSQL: a committed
- * SERIALIZABLE transaction). An acknowledged vote is on disk; a vote that was never acknowledged may
+ * only after that unit has committed, durably (`data.write(…, { durable: true })`; SQLite: that
+ * commit runs at `synchronous=FULL`, the WAL fsynced, while other units run at NORMAL; PostgreSQL: a
+ * committed SERIALIZABLE transaction). An acknowledged vote is on disk; a vote that was never acknowledged may
  * be lost by a crash, and its voter was never told it was recorded. Units run one after another.
  * Per-vote checks run inside the unit, in arrival order: a vote that fails them (the second
  * member of a household, a wrong code) is answered alone and the others commit. On PostgreSQL a
@@ -293,7 +294,7 @@ export function createBallotBox<R>(
 				}
 				// …and written in a random order, in the same unit.
 				for (const write of shuffle(unit.ballotWrites, bytes)) await write();
-			});
+			}, { durable: true });
 			// At once (no await before it): on SQLite the writer has not begun the next unit yet.
 			if (secret) await dialect.afterSecretFlush(storage, erased);
 		} catch (error) {

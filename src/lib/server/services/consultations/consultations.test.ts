@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { first } from '../../db/data';
+import { first, type CommitInfo } from '../../db/data';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
@@ -69,6 +69,28 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		await app.services.consultations.flushBallotBox();
 		await app.services.settled();
 		await app.close();
+	});
+
+	it('a vote is committed durably (SQLite: at synchronous=FULL), the writes around it at the ordinary level', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { secrecy: 'public' });
+		const [bois] = await optionsOf(s.amina, id);
+		const commits: CommitInfo[] = [];
+		const stop = app.services.deps.data.onCommit((c) => commits.push(c));
+		try {
+			await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+			await svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
+		} finally {
+			stop();
+		}
+		// One ballot-box unit per vote here (cast one after the other), each durable before the answer.
+		const durable = commits.filter((c) => c.durable);
+		expect(durable).toHaveLength(2);
+		if (engine === 'sqlite') {
+			expect(durable.every((c) => c.synchronous === 2 && !c.walSynced)).toBe(true);
+			expect(commits.filter((c) => !c.durable).every((c) => c.synchronous === 1)).toBe(true);
+			expect(Number(app.services.deps.db.$client.pragma('synchronous', { simple: true }))).toBe(1);
+		}
 	});
 
 	it('one vote per household: the second member is told the household has voted', async () => {

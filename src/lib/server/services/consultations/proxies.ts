@@ -50,7 +50,7 @@ export function createProxies(ctx: Context, { eligibility }: ElectorateReads, { 
 						throw new UserError('votes.error.proxyGiven', {}, 409);
 					await tx.insert(voteProxies).values({ id: ids.id(), consultationId: c.id, giverId: actor.id, holderId: wanted.holderId, createdAt: now });
 					await logAudit(data, now, actor.id, 'vote.proxyGiven', { type: 'consultation', id: c.id }, { holderId: wanted.holderId });
-				});
+				}, { durable: true });
 			},
 
 			async revokeProxy(actor: Actor | null, input: unknown) {
@@ -64,7 +64,7 @@ export function createProxies(ctx: Context, { eligibility }: ElectorateReads, { 
 					if (await participationOf(c.id, `u:${actor.id}`)) throw new UserError('votes.error.proxyUsed', {}, 409);
 					await tx.delete(voteProxies).where(eq(voteProxies.id, row.id));
 					await logAudit(data, now, actor.id, 'vote.proxyRevoked', { type: 'consultation', id: c.id }, { holderId: row.holderId });
-				});
+				}, { durable: true });
 			}
 		}
 	};

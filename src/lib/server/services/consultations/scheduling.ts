@@ -142,7 +142,7 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 			decisionId = (await first(tx.select({ id: decisions.id }).from(decisions).where(eq(decisions.consultationId, c.id))))!.id;
 			await logAudit(data, now, actorId, 'consultation.closed', { type: 'consultation', id: c.id }, { winners: result.winners, valid: result.valid, invalid: result.invalid });
 			return closed;
-		});
+		}, { durable: true });
 		if (!row) return stored(c.id);
 		tallies.drop(c.id);
 		await tallies.publish(row);

@@ -275,7 +275,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 				const row = await first(tx.select().from(minutes).where(eq(minutes.meetingId, meeting.id)));
 				if (!row) throw minutesError('transition');
 				await move(tx, row, 'adopt', a, { adoptionMethod: 'chair', adoptedBy: a.id, adoptedAt: clock.now() }, { chairMayAdopt: settings.chairMayAdopt });
-			});
+			}, { durable: true });
 			announce(meeting);
 		},
 
@@ -315,7 +315,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 			const adopted = motion.m.quorumMet && (motion.c.result as { adopted?: boolean } | null)?.adopted === true;
 			if (!adopted) return;
 			const chair = { id: motion.m.openedBy, isAdmin: false, roles: new Map() };
-			await store.write((tx) => move(tx, row, 'adopt', chair, { adoptionMethod: 'vote', adoptedBy: motion.m.openedBy, adoptedAt: clock.now() }, { voteAdopted: true, consultationId }));
+			await store.write((tx) => move(tx, row, 'adopt', chair, { adoptionMethod: 'vote', adoptedBy: motion.m.openedBy, adoptedAt: clock.now() }, { voteAdopted: true, consultationId }), { durable: true });
 			const meeting = await ctx.loadMeeting(row.meetingId);
 			announce(meeting);
 		},

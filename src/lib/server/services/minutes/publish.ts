@@ -67,7 +67,7 @@ export function createPublication(ctx: MinutesContext) {
 			});
 			await also(tx);
 			await tx.update(minutes).set({ versionId: id, updatedAt: now }).where(eq(minutes.id, row.id));
-		});
+		}, { durable: true });
 		return version;
 	}
 
