@@ -31,6 +31,19 @@ interface Row {
 }
 
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(",").map(Number) : [10, 100, 1000];
+/**
+ * The writer's level for the service runs: NORMAL (what the app opens; votes' units go to FULL on
+ * their own). BENCH_VOTES_SYNC=NORMAL,FULL also runs every level with the whole writer at FULL (every
+ * commit fsynced, as before issue 15), in the same run.
+ */
+type SyncLevel = 'NORMAL' | 'FULL';
+const SYNC_LEVELS: SyncLevel[] = (() => {
+	const list = (process.env.BENCH_VOTES_SYNC ?? 'NORMAL')
+		.split(',')
+		.map((s) => s.trim().toUpperCase())
+		.filter((s): s is SyncLevel => s === 'NORMAL' || s === 'FULL');
+	return list.length ? list : ['NORMAL'];
+})();
 /** Votes per level: enough for the 1,000-voter level to run several groups. */
 const VOTES_PER_LEVEL = 3000;
 
@@ -42,8 +55,10 @@ interface Intake {
 
 const p99 = (list: number[]) => [...list].sort((x, y) => x - y)[Math.min(list.length - 1, Math.floor(list.length * 0.99))]!;
 
-async function serviceIntake(dir: string, secrecy: 'secret' | 'public'): Promise<Intake[]> {
-	const db = openDatabase(join(dir, `app-${secrecy}.db`));
+async function serviceIntake(dir: string, secrecy: 'secret' | 'public', sync: SyncLevel): Promise<Intake[]> {
+	const db = openDatabase(join(dir, `app-${secrecy}-${sync}.db`));
+	// Before createServices: the data handle takes the writer's level as its own.
+	if (sync === 'FULL') db.$client.pragma('synchronous = FULL');
 	const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() });
 	const now = new Date();
 	const adminId = randomIds.id();
@@ -147,17 +162,19 @@ export async function benchVotes(): Promise<Row[]> {
 			{ name: 'floor: bare insert rows/s (WAL+FULL)', value: bare.perSecond, unit: 'rows/s' },
 			{ name: 'floor: bare insert p99', value: bare.p99, unit: 'ms' }
 		];
-		for (const secrecy of ['secret', 'public'] as const) {
-			const results = await serviceIntake(dir, secrecy);
-			results.forEach((r, i) => {
-				if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
-				const label = `${secrecy} votes, ${LEVELS[i]} concurrent`;
-				rows.push(
-					{ name: `${label}: votes/s`, value: r.perSecond, unit: 'votes/s' },
-					{ name: `${label}: p99 time-to-ack`, value: r.p99, unit: 'ms' },
-					{ name: `${label}: / bare`, value: r.perSecond / bare.perSecond, unit: 'ratio' }
-				);
-			});
+		for (const sync of SYNC_LEVELS) {
+			for (const secrecy of ['secret', 'public'] as const) {
+				const results = await serviceIntake(dir, secrecy, sync);
+				results.forEach((r, i) => {
+					if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
+					const label = `${secrecy} votes, ${LEVELS[i]} concurrent${sync === 'FULL' ? ', writer at FULL' : ''}`;
+					rows.push(
+						{ name: `${label}: votes/s`, value: r.perSecond, unit: 'votes/s' },
+						{ name: `${label}: p99 time-to-ack`, value: r.p99, unit: 'ms' },
+						{ name: `${label}: / bare`, value: r.perSecond / bare.perSecond, unit: 'ratio' }
+					);
+				});
+			}
 		}
 		const ids = Array.from({ length: 10 }, (_, i) => `o${i}`);
 		const options = ids.map((id) => ({ id, label: id }));
