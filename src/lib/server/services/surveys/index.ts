@@ -26,6 +26,7 @@ import type { NotificationsService } from '../notifications';
 import { createSurveySender, isSendable, newToken, sentCount } from './send';
 import { config } from '../../config';
 import { chosen, createSurveyVoices, type VoiceUpload } from './voice';
+import { createAnswerOrder } from './unordered';
 
 const id = z.string().trim().min(1).max(64);
 const createSchema = z
@@ -56,6 +57,7 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 	const { activities, buildings, residences, surveyAnswers, surveyLinks, surveyQuestions, surveyResponses, surveys, surveyVoiceAnswers } = data.t;
 	const sender = createSurveySender(deps, options.notifications);
 	const voices = createSurveyVoices(data, ids, () => clock.now(), options.uploadDir ?? (() => config().UPLOAD_DIR));
+	const order = createAnswerOrder(deps);
 
 	async function surveyOr404(surveyId: string) {
 		const row = (await data.db.select().from(surveys).where(eq(surveys.id, String(surveyId).slice(0, 64))))[0];
@@ -191,11 +193,16 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 					await tx.insert(surveyResponses).values({ id: responseId, surveyId: survey.id, buildingId: link.buildingId, submittedAt: day });
 					await tx.insert(surveyAnswers).values(questions.map((q) => ({ responseId, questionId: q.id, value: values[`q_${q.id}`]! })));
 					if (clean && file) await tx.insert(surveyVoiceAnswers).values(voices.row(survey.id, file.name, clean));
-				});
+					// No order of arrival kept, and the used link no longer tied to its person (./unordered).
+					await order.inUnit(tx, { responseId, spaceId: survey.spaceId, token });
+					// Durable: "answered, thank you" means the answer survives a power loss too (db/data.ts).
+				}, { durable: true });
 			} catch (err) {
 				await file?.undo();
 				throw err;
 			}
+			// On disk, and in no order of arrival, before she is told so.
+			await order.afterCommit();
 			return { ok: true as const };
 		},
 

@@ -5,8 +5,10 @@
  * address. A person is sent one link per survey, however often the organiser presses "send".
  * Practice spaces send nothing: their people are trainees playing a part.
  *
- * The link's token is in the person's notification (that is how it reaches them); the answer
- * itself keeps only the building and the day, never the link, so it cannot be traced back.
+ * The link's token is in the person's notification (that is how it reaches them) until the link is
+ * used: the answer then takes it out of the notification and of any mail still holding it, and keeps
+ * only the building and the day, never the link, in no order of arrival (./unordered.ts), so it
+ * cannot be traced back.
  */
 import { and, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
+import type { CommitInfo } from '../../db/data';
 import { createTestAppOn, testEngines, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { ValidationError } from '../validate';
@@ -52,6 +53,65 @@ describe.each(testEngines)('surveys on %s', (engine) => {
 			const used = (await data.db.select({ at: data.t.surveyLinks.usedAt }).from(data.t.surveyLinks).where(eq(data.t.surveyLinks.surveyId, id))).map((r) => r.at?.toISOString()).filter(Boolean);
 			const stored = (await data.db.select({ at: data.t.surveyResponses.submittedAt }).from(data.t.surveyResponses).where(eq(data.t.surveyResponses.surveyId, id))).map((r) => r.at.toISOString());
 			expect(new Set([...used, ...stored])).toEqual(new Set(['2026-11-22T12:00:00.000Z']));
+		});
+
+		it('keeps answers in no order of arrival (SQLite rowid, PostgreSQL heap), so the k-th answer of a day is not the k-th link used', async () => {
+			const s = app.services.surveys;
+			const { data } = app.services.deps;
+			const { surveyAnswers, surveyQuestions, surveyResponses } = data.t;
+			const id = await wellbeing();
+			const { tokens } = await s.issueLinks(w.claire, id, { count: 8 });
+			const questions = await data.db.select({ id: surveyQuestions.id }).from(surveyQuestions).where(eq(surveyQuestions.surveyId, id)).orderBy(surveyQuestions.position);
+			// The k-th respondent's answers spell k (first two questions), so a row tells whose it is.
+			const form = (k: number) => ({ [`q_${questions[0]!.id}`]: String(1 + (k % 5)), [`q_${questions[1]!.id}`]: String(1 + Math.floor(k / 5)), [`q_${questions[2]!.id}`]: '3' });
+			const commits: CommitInfo[] = [];
+			const stop = data.onCommit((c) => commits.push(c));
+			for (let k = 0; k < tokens.length; k++) await s.answer(w.residence.id, tokens[k]!, form(k));
+			stop();
+			// Each answer was acknowledged once on disk: a durable unit (SQLite: committed at FULL).
+			expect(commits).toHaveLength(8);
+			expect(commits.every((c) => c.durable && (engine === 'postgres' || c.synchronous === 2))).toBe(true);
+			const respondent = new Map<string, number>();
+			for (const a of await data.db.select().from(surveyAnswers)) {
+				const k = respondent.get(a.responseId) ?? 0;
+				if (a.questionId === questions[0]!.id) respondent.set(a.responseId, k + (a.value - 1));
+				if (a.questionId === questions[1]!.id) respondent.set(a.responseId, k + 5 * (a.value - 1));
+			}
+			// What someone holding the files reads: the rows in the order they are stored.
+			const physical = engine === 'postgres' ? sql`ctid` : sql`rowid`;
+			const responses = await data.rows<{ id: string }>(sql`select ${surveyResponses.id} as id from ${surveyResponses} where ${surveyResponses.surveyId} = ${id} order by ${physical}`);
+			const answers = await data.rows<{ id: string }>(sql`select ${surveyAnswers.responseId} as id from ${surveyAnswers} order by ${physical}`);
+			const arrival = tokens.map((_, k) => k);
+			const stored = responses.map((r) => respondent.get(r.id));
+			expect([...stored].sort()).toEqual(arrival);
+			expect(stored).not.toEqual(arrival);
+			// Each respondent where her first answer row is (on SQLite her answers are not even side by side).
+			const answerOrder = [...new Set(answers.filter((r) => respondent.has(r.id)).map((r) => respondent.get(r.id)))];
+			expect(answerOrder).toHaveLength(8);
+			expect(answerOrder).not.toEqual(arrival);
+			// Results and the floor still read them all.
+			const r = (await app.services.indicators.report(w.claire, { type: 'residence', id: w.residence.id, from: '2026-11-01', to: '2026-11-30' })).surveys.find((x) => x.id === id)!.results;
+			expect(r.shown && r.respondents).toBe(8);
+		});
+
+		it('takes the token out of the invitation once its link is used', async () => {
+			const s = app.services.surveys;
+			const { data } = app.services.deps;
+			const { activities, notifications } = data.t;
+			const garden = (await data.db.select({ id: activities.id }).from(activities).where(eq(activities.name, 'Jardin partagé')))[0]!;
+			const { id } = await s.create(w.claire, { spaceType: 'residence', spaceId: w.residence.id, template: 'satisfaction', title: 'Le jardin vous plaît ?', audience: 'activity', activityId: garden.id, closesOn: '2026-12-15' });
+			expect(await s.send(w.claire, id)).toEqual({ sent: 3 });
+			const invitation = async (userId: string) => (await data.db.select({ data: notifications.data }).from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, 'surveyInvited'))))[0]!.data as { href: string };
+			const href = (await invitation(w.amina.id)).href;
+			const token = href.split('/').pop()!;
+			expect(href).toBe(`/q/${w.residence.id}/${token}`);
+			const view = await s.open(w.residence.id, token);
+			await s.answer(w.residence.id, token, Object.fromEntries(view.questions.map((q) => [`q_${q.id}`, '5'])));
+			expect((await invitation(w.amina.id)).href).toBe('/q/thanks');
+			const everything = JSON.stringify(await data.db.select().from(notifications));
+			expect(everything).not.toContain(token);
+			// The others' links still work.
+			expect((await invitation(w.josiane.id)).href).toMatch(new RegExp(`^/q/${w.residence.id}/[a-z2-7]{24}$`));
 		});
 
 		it('refuses an unknown, malformed, other-residence or expired link, and incomplete answers', async () => {
