@@ -45,7 +45,7 @@ export async function benchPractice(): Promise<BenchResult[]> {
 		for (const t of trainees) await p.join(await actor(t.id), 'tr', { code });
 		const real = new Set([trainer.id, ...trainees.map((t) => t.id)]);
 		const first = (await p.session(await actor(trainer.id), id)).run!;
-		const reference = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
+		const reference = await snapshotSpace(app.services.deps.data, { type: 'residence', id: first.spaceId }, real);
 
 		const resets: number[] = [];
 		let unequal = 0;
@@ -54,7 +54,7 @@ export async function benchPractice(): Promise<BenchResult[]> {
 			await p.reset(await actor(trainer.id), id, { confirm: 'on' });
 			resets.push(performance.now() - t0);
 			const run = (await p.session(await actor(trainer.id), id)).run!;
-			if (!isDeepStrictEqual(snapshotSpace(db, { type: 'residence', id: run.spaceId }, real), reference)) unequal++;
+			if (!isDeepStrictEqual(await snapshotSpace(app.services.deps.data, { type: 'residence', id: run.spaceId }, real), reference)) unequal++;
 		}
 
 		const floors: number[] = [];

@@ -3,19 +3,34 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { descriptionDocName, pinsDocName } from '$lib/realtime/collab-events';
 import { openDatabase } from '$lib/server/db';
+import { postgresData, sqliteData } from '$lib/server/db/data';
+import { connectPostgres } from '$lib/server/db/postgres';
 import { createLocalBus } from '$lib/server/realtime/bus';
 import { randomIds } from '$lib/server/ids';
 import { createServices } from '$lib/server/services';
 import { createDocAccess, descriptionAccess, parseDocName, pinsAccess, type DocAccess, type ProposalFacts } from '$lib/server/collab/access';
 import { buildDocument, loadUpdates, readDocumentText } from '$lib/server/collab/store';
 import { Peer, syncMessage, until } from '$lib/server/collab/testing-peer';
-import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer, type RealtimeServer, type TestApp } from '$lib/server/testing';
+import {
+	createResidence,
+	createTestAppOn,
+	createUser,
+	legacyRefused,
+	sessionCookie,
+	startRealtimeServer,
+	testEngines,
+	type RealtimeServer,
+	type TestApp,
+	type TestEngine
+} from '$lib/server/testing';
 import type { SessionUser } from '$lib/server/auth/session';
 
 let app: TestApp;
 let server: RealtimeServer;
 const peers: Peer[] = [];
 const extraServers: RealtimeServer[] = [];
+/** Run after the servers close: a second process's database connections. */
+const closers: (() => Promise<void>)[] = [];
 
 /** Proposal facts as the proposals table would give them: the resolver is policy + these fixtures. */
 const proposalsById = new Map<string, ProposalFacts>();
@@ -34,273 +49,294 @@ let neighbour: SessionUser;
 let facilitator: SessionUser;
 const doc = descriptionDocName('prop1');
 
-beforeEach(async () => {
-	app = createTestApp();
-	app.services.collab.configure({ access: fixtureAccess });
-	server = await startRealtimeServer(app);
-	const { residence } = await createResidence(app);
-	residenceId = residence.id;
-	author = await createUser(app, { displayName: 'Amina', roles: [{ type: 'residence', id: residenceId, role: 'tenant' }] });
-	neighbour = await createUser(app, { displayName: 'Karim', roles: [{ type: 'residence', id: residenceId, role: 'tenant' }] });
-	facilitator = await createUser(app, { displayName: 'Claire', roles: [{ type: 'residence', id: residenceId, role: 'facilitator' }] });
-	proposalsById.clear();
-	proposalsById.set('prop1', { space: { type: 'residence', id: residenceId }, authorId: author.id, coAuthorIds: [], hidden: false });
-});
-
-afterEach(async () => {
-	for (const p of peers.splice(0)) p.close();
-	for (const s of extraServers.splice(0)) await s.close();
-	await server.close();
-	await app.close();
-});
-
-async function peer(user: SessionUser, name = doc, url = server.url): Promise<Peer> {
-	const p = new Peer(url, await sessionCookie(app, user.id), name);
-	peers.push(p);
-	return p;
+/** A new process on the same database: its own connections, services and bus (no hub yet). */
+function restartedServices(app: TestApp) {
+	if (app.engine === 'sqlite') {
+		const db = openDatabase(app.file);
+		const data = sqliteData(db);
+		closers.push(async () => {
+			await data.close();
+			db.$client.close();
+		});
+		return createServices({ db, data, clock: app.clock, ids: randomIds, bus: createLocalBus() });
+	}
+	const data = postgresData(connectPostgres(app.file, { max: 4 }));
+	closers.push(() => data.close());
+	return createServices({ db: legacyRefused(), data, clock: app.clock, ids: randomIds, bus: createLocalBus() });
 }
 
-const state = (d: Y.Doc) => Y.encodeStateAsUpdate(d);
-
-describe('collaborative documents over socket.io', () => {
-	it('converges byte for byte when two people type at the same time', async () => {
-		app.services.collab.seedDescription('prop1', 'Un banc devant le bâtiment A');
-		const a = await peer(author);
-		const b = await peer(facilitator);
-		expect((await a.join()).ok).toBe(true);
-		expect((await b.join()).ok).toBe(true);
-		expect(a.readOnly).toBe(false);
-		expect(b.readOnly).toBe(false);
-		expect(a.text()).toBe('Un banc devant le bâtiment A');
-
-		// Interleaved keystrokes at both ends of the same line, without waiting for each other.
-		const lineA = a.firstLine();
-		const lineB = b.firstLine();
-		for (let i = 0; i < 20; i++) {
-			lineA.insert(i, 'a');
-			lineB.insert(lineB.length, 'b');
-		}
-		await Promise.all([a.flush(), b.flush()]);
-		expect([...a.results, ...b.results].every((r) => r.ok)).toBe(true);
-
-		const hubState = () => server.collab.documentState(doc);
-		await until(() => a.text() === b.text() && Y.encodeStateVector(a.doc).toString() === Y.encodeStateVector(b.doc).toString());
-		const expected = 'a'.repeat(20) + 'Un banc devant le bâtiment A' + 'b'.repeat(20);
-		expect(a.text()).toBe(expected);
-		expect(b.text()).toBe(expected);
-		expect(state(a.doc)).toEqual(state(b.doc));
-		expect(hubState()).toEqual(state(a.doc));
-		expect(readDocumentText(app.services.deps.db, doc)).toBe(expected);
+describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) => {
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+		app.services.collab.configure({ access: fixtureAccess });
+		server = await startRealtimeServer(app);
+		const { residence } = await createResidence(app);
+		residenceId = residence.id;
+		author = await createUser(app, { displayName: 'Amina', roles: [{ type: 'residence', id: residenceId, role: 'tenant' }] });
+		neighbour = await createUser(app, { displayName: 'Karim', roles: [{ type: 'residence', id: residenceId, role: 'tenant' }] });
+		facilitator = await createUser(app, { displayName: 'Claire', roles: [{ type: 'residence', id: residenceId, role: 'facilitator' }] });
+		proposalsById.clear();
+		proposalsById.set('prop1', { space: { type: 'residence', id: residenceId }, authorId: author.id, coAuthorIds: [], hidden: false });
 	});
 
-	it('refuses a reader’s update with a clear error and stores nothing', async () => {
-		app.services.collab.seedDescription('prop1', 'Texte de départ');
-		const reader = await peer(neighbour);
-		const joined = await reader.join();
-		expect(joined.ok && joined.data.readOnly).toBe(true);
-		const rowsBefore = loadUpdates(app.services.deps.db, doc).updates.length;
-
-		const forged = new Y.Doc();
-		Y.applyUpdate(forged, state(reader.doc));
-		const before = Y.encodeStateVector(forged);
-		const p = forged.getXmlFragment('description').get(0) as Y.XmlElement;
-		(p.get(0) as Y.XmlText).insert(0, 'PIRATE ');
-		const res = await reader.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, before)));
-
-		expect(res.ok).toBe(false);
-		if (!res.ok) {
-			expect(res.code).toBe('collab.error.readOnly');
-			expect(res.error).toContain('pas le modifier');
-		}
-		expect(loadUpdates(app.services.deps.db, doc).updates.length).toBe(rowsBefore);
-		expect(readDocumentText(app.services.deps.db, doc)).toBe('Texte de départ');
-		expect(app.services.collab.readDescription('prop1')).toBe('Texte de départ');
-	});
-
-	it('refuses to join a document of a residence one is not a member of', async () => {
-		const stranger = await createUser(app, { displayName: 'Ailleurs' });
-		const res = await (await peer(stranger)).join();
-		expect(res.ok).toBe(false);
-		if (!res.ok) expect(res.code).toBe('collab.error.forbidden');
-		expect(server.collab.loadedDocuments()).toBe(0);
-	});
-
-	it('refuses an oversized update with a clear error', async () => {
-		const a = await peer(author);
-		await a.join();
-		const big = new Y.Doc();
-		big.getXmlFragment('description').insert(0, [new Y.XmlText('x'.repeat(300 * 1024))]);
-		const res = await a.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(big)));
-		expect(res.ok).toBe(false);
-		if (!res.ok) {
-			expect(res.code).toBe('collab.error.tooLarge');
-			expect(res.error).toContain('256');
-		}
-		expect(loadUpdates(app.services.deps.db, doc).updates.length).toBe(0);
-	});
-
-	it('refuses malformed messages and updates for a document not joined', async () => {
-		const a = await peer(author);
-		await a.join();
-		const garbage = await a.send(new Uint8Array([2, 5, 1, 2]));
-		expect(garbage.ok ? null : garbage.code).toBe('collab.error.invalid');
-		const other = await a.socket.emitWithAck('collab.sync', { doc: descriptionDocName('elsewhere'), message: syncMessage(0, new Uint8Array([0])) });
-		expect(other.ok ? null : other.code).toBe('collab.error.notJoined');
-		const badName = await a.socket.emitWithAck('collab.join', { doc: '../../etc/passwd' });
-		expect(badName.ok ? null : badName.code).toBe('collab.error.invalid');
-	});
-
-	it('loses no acknowledged change across a server restart', async () => {
-		const a = await peer(author);
-		await a.join();
-		a.firstLine().insert(0, 'Installer des bacs à compost');
-		await a.flush();
-		expect(a.results.every((r) => r.ok)).toBe(true);
-		a.close();
+	afterEach(async () => {
+		for (const p of peers.splice(0)) p.close();
+		for (const s of extraServers.splice(0)) await s.close();
 		await server.close();
-
-		// A new process: new connection, new services, new hub, same SQLite file.
-		const services = createServices({ db: openDatabase(app.file), clock: app.clock, ids: randomIds, bus: createLocalBus() });
-		services.collab.configure({ access: fixtureAccess });
-		const restarted = await startRealtimeServer({ ...app, services });
-		extraServers.push(restarted);
-		const b = await peer(author, doc, restarted.url);
-		await b.join();
-		expect(b.text()).toBe('Installer des bacs à compost');
-		expect(services.collab.readDescription('prop1')).toBe('Installer des bacs à compost');
+		for (const close of closers.splice(0)) await close();
+		await app.close();
 	});
 
-	it('resyncs after a reconnect with only what the client missed', async () => {
-		app.services.collab.seedDescription('prop1', Array.from({ length: 200 }, (_, i) => `Ligne ${i} : des idées pour la cour intérieure.`).join('\n'));
-		const a = await peer(author);
-		const b = await peer(facilitator);
-		await a.join();
-		await b.join();
-		const full = state(a.doc).byteLength;
+	async function peer(user: SessionUser, name = doc, url = server.url): Promise<Peer> {
+		const p = new Peer(url, await sessionCookie(app, user.id), name);
+		peers.push(p);
+		return p;
+	}
 
-		a.pause();
-		b.firstLine().insert(0, 'Nouveau : ');
-		await b.flush();
-		await a.resume();
+	const state = (d: Y.Doc) => Y.encodeStateAsUpdate(d);
 
-		expect(a.text()).toBe(b.text());
-		expect(a.text().startsWith('Nouveau : Ligne 0')).toBe(true);
-		expect(full).toBeGreaterThan(5000);
-		expect(a.lastStep2Bytes).toBeLessThan(full / 20);
-	});
+	describe('collaborative documents over socket.io', () => {
+		it('converges byte for byte when two people type at the same time', async () => {
+			await app.services.collab.seedDescription('prop1', 'Un banc devant le bâtiment A');
+			const a = await peer(author);
+			const b = await peer(facilitator);
+			expect((await a.join()).ok).toBe(true);
+			expect((await b.join()).ok).toBe(true);
+			expect(a.readOnly).toBe(false);
+			expect(b.readOnly).toBe(false);
+			expect(a.text()).toBe('Un banc devant le bâtiment A');
 
-	it('merges offline edits of a writer when it comes back', async () => {
-		app.services.collab.seedDescription('prop1', 'Fête des voisins');
-		const a = await peer(author);
-		const b = await peer(facilitator);
-		await a.join();
-		await b.join();
-		a.pause();
-		a.firstLine().insert(0, 'Grande ');
-		b.firstLine().insert(b.firstLine().length, ' en juin');
-		await b.flush();
-		await a.resume();
-		await until(() => b.text() === a.text());
-		expect(a.text()).toBe('Grande Fête des voisins en juin');
-		expect(readDocumentText(app.services.deps.db, doc)).toBe('Grande Fête des voisins en juin');
-	});
+			// Interleaved keystrokes at both ends of the same line, without waiting for each other.
+			const lineA = a.firstLine();
+			const lineB = b.firstLine();
+			for (let i = 0; i < 20; i++) {
+				lineA.insert(i, 'a');
+				lineB.insert(lineB.length, 'b');
+			}
+			await Promise.all([a.flush(), b.flush()]);
+			expect([...a.results, ...b.results].every((r) => r.ok)).toBe(true);
 
-	it('compacts the log past its threshold without changing the document, and unloads it when the last client leaves', async () => {
-		app.services.collab.configure({ limits: { compactAfterUpdates: 10 } });
-		const a = await peer(author);
-		await a.join();
-		for (let i = 0; i < 25; i++) {
-			a.firstLine().insert(i, String(i % 10));
+			const hubState = () => server.collab.documentState(doc);
+			await until(() => a.text() === b.text() && Y.encodeStateVector(a.doc).toString() === Y.encodeStateVector(b.doc).toString());
+			const expected = 'a'.repeat(20) + 'Un banc devant le bâtiment A' + 'b'.repeat(20);
+			expect(a.text()).toBe(expected);
+			expect(b.text()).toBe(expected);
+			expect(state(a.doc)).toEqual(state(b.doc));
+			expect(hubState()).toEqual(state(a.doc));
+			expect(await readDocumentText(app.services.deps.data, doc)).toBe(expected);
+		});
+
+		it('refuses a reader’s update with a clear error and stores nothing', async () => {
+			await app.services.collab.seedDescription('prop1', 'Texte de départ');
+			const reader = await peer(neighbour);
+			const joined = await reader.join();
+			expect(joined.ok && joined.data.readOnly).toBe(true);
+			const rowsBefore = (await loadUpdates(app.services.deps.data, doc)).updates.length;
+
+			const forged = new Y.Doc();
+			Y.applyUpdate(forged, state(reader.doc));
+			const before = Y.encodeStateVector(forged);
+			const p = forged.getXmlFragment('description').get(0) as Y.XmlElement;
+			(p.get(0) as Y.XmlText).insert(0, 'PIRATE ');
+			const res = await reader.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, before)));
+
+			expect(res.ok).toBe(false);
+			if (!res.ok) {
+				expect(res.code).toBe('collab.error.readOnly');
+				expect(res.error).toContain('pas le modifier');
+			}
+			expect((await loadUpdates(app.services.deps.data, doc)).updates.length).toBe(rowsBefore);
+			expect(await readDocumentText(app.services.deps.data, doc)).toBe('Texte de départ');
+			expect(await app.services.collab.readDescription('prop1')).toBe('Texte de départ');
+		});
+
+		it('refuses to join a document of a residence one is not a member of', async () => {
+			const stranger = await createUser(app, { displayName: 'Ailleurs' });
+			const res = await (await peer(stranger)).join();
+			expect(res.ok).toBe(false);
+			if (!res.ok) expect(res.code).toBe('collab.error.forbidden');
+			expect(server.collab.loadedDocuments()).toBe(0);
+		});
+
+		it('refuses an oversized update with a clear error', async () => {
+			const a = await peer(author);
+			await a.join();
+			const big = new Y.Doc();
+			big.getXmlFragment('description').insert(0, [new Y.XmlText('x'.repeat(300 * 1024))]);
+			const res = await a.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(big)));
+			expect(res.ok).toBe(false);
+			if (!res.ok) {
+				expect(res.code).toBe('collab.error.tooLarge');
+				expect(res.error).toContain('256');
+			}
+			expect((await loadUpdates(app.services.deps.data, doc)).updates.length).toBe(0);
+		});
+
+		it('refuses malformed messages and updates for a document not joined', async () => {
+			const a = await peer(author);
+			await a.join();
+			const garbage = await a.send(new Uint8Array([2, 5, 1, 2]));
+			expect(garbage.ok ? null : garbage.code).toBe('collab.error.invalid');
+			const other = await a.socket.emitWithAck('collab.sync', { doc: descriptionDocName('elsewhere'), message: syncMessage(0, new Uint8Array([0])) });
+			expect(other.ok ? null : other.code).toBe('collab.error.notJoined');
+			const badName = await a.socket.emitWithAck('collab.join', { doc: '../../etc/passwd' });
+			expect(badName.ok ? null : badName.code).toBe('collab.error.invalid');
+		});
+
+		it('loses no acknowledged change across a server restart', async () => {
+			const a = await peer(author);
+			await a.join();
+			a.firstLine().insert(0, 'Installer des bacs à compost');
 			await a.flush();
-		}
-		const rows = loadUpdates(app.services.deps.db, doc).updates.length;
-		expect(rows).toBeLessThan(10);
-		const rebuilt = buildDocument(app.services.deps.db, doc);
-		expect(state(rebuilt)).toEqual(state(a.doc));
-		expect(readDocumentText(app.services.deps.db, doc)).toBe(a.text());
-		rebuilt.destroy();
+			expect(a.results.every((r) => r.ok)).toBe(true);
+			a.close();
+			await server.close();
 
-		expect(server.collab.loadedDocuments()).toBe(1);
-		const b = await peer(facilitator);
-		await b.join();
-		expect(b.text()).toBe(a.text());
-		a.close();
-		b.close();
-		await until(() => server.collab.loadedDocuments() === 0);
+			// A new process: new connections, new services, new hub, same database.
+			const services = restartedServices(app);
+			services.collab.configure({ access: fixtureAccess });
+			const restarted = await startRealtimeServer({ ...app, services });
+			extraServers.push(restarted);
+			const b = await peer(author, doc, restarted.url);
+			await b.join();
+			expect(b.text()).toBe('Installer des bacs à compost');
+			expect(await services.collab.readDescription('prop1')).toBe('Installer des bacs à compost');
+		});
+
+		it('resyncs after a reconnect with only what the client missed', async () => {
+			await app.services.collab.seedDescription('prop1', Array.from({ length: 200 }, (_, i) => `Ligne ${i} : des idées pour la cour intérieure.`).join('\n'));
+			const a = await peer(author);
+			const b = await peer(facilitator);
+			await a.join();
+			await b.join();
+			const full = state(a.doc).byteLength;
+
+			a.pause();
+			b.firstLine().insert(0, 'Nouveau : ');
+			await b.flush();
+			await a.resume();
+
+			expect(a.text()).toBe(b.text());
+			expect(a.text().startsWith('Nouveau : Ligne 0')).toBe(true);
+			expect(full).toBeGreaterThan(5000);
+			expect(a.lastStep2Bytes).toBeLessThan(full / 20);
+		});
+
+		it('merges offline edits of a writer when it comes back', async () => {
+			await app.services.collab.seedDescription('prop1', 'Fête des voisins');
+			const a = await peer(author);
+			const b = await peer(facilitator);
+			await a.join();
+			await b.join();
+			a.pause();
+			a.firstLine().insert(0, 'Grande ');
+			b.firstLine().insert(b.firstLine().length, ' en juin');
+			await b.flush();
+			await a.resume();
+			await until(() => b.text() === a.text());
+			expect(a.text()).toBe('Grande Fête des voisins en juin');
+			expect(await readDocumentText(app.services.deps.data, doc)).toBe('Grande Fête des voisins en juin');
+		});
+
+		it('compacts the log past its threshold without changing the document, and unloads it when the last client leaves', async () => {
+			app.services.collab.configure({ limits: { compactAfterUpdates: 10 } });
+			const a = await peer(author);
+			await a.join();
+			for (let i = 0; i < 25; i++) {
+				a.firstLine().insert(i, String(i % 10));
+				await a.flush();
+			}
+			const rows = (await loadUpdates(app.services.deps.data, doc)).updates.length;
+			expect(rows).toBeLessThan(10);
+			const rebuilt = await buildDocument(app.services.deps.data, doc);
+			expect(state(rebuilt)).toEqual(state(a.doc));
+			expect(await readDocumentText(app.services.deps.data, doc)).toBe(a.text());
+			rebuilt.destroy();
+
+			expect(server.collab.loadedDocuments()).toBe(1);
+			const b = await peer(facilitator);
+			await b.join();
+			expect(b.text()).toBe(a.text());
+			a.close();
+			b.close();
+			await until(() => server.collab.loadedDocuments() === 0);
+		});
+
+		it('relays awareness with the account’s name and removes it on disconnect', async () => {
+			const { Awareness, encodeAwarenessUpdate, applyAwarenessUpdate } = await import('y-protocols/awareness');
+			const a = await peer(author);
+			const b = await peer(neighbour);
+			await a.join();
+			await b.join();
+			const seen = new Awareness(new Y.Doc());
+			b.socket.on('collab.awareness', ({ update }) => applyAwarenessUpdate(seen, new Uint8Array(update as ArrayBuffer), 'server'));
+
+			const mine = new Awareness(a.doc);
+			mine.setLocalState({ user: { name: 'Quelqu’un d’autre' }, cursor: { anchor: 1 } });
+			a.socket.emit('collab.awareness', { doc, update: encodeAwarenessUpdate(mine, [a.doc.clientID]) });
+			await until(() => seen.getStates().has(a.doc.clientID));
+			const user = seen.getStates().get(a.doc.clientID)?.user as { name: string; color: string };
+			expect(user.name).toBe('Amina');
+			expect(user.color).toMatch(/^#[0-9a-f]{6}$/);
+
+			a.close();
+			await until(() => !seen.getStates().has(a.doc.clientID));
+			mine.destroy();
+			seen.destroy();
+		});
+
+		it('lets facilitators write the residence pins and members only read them', async () => {
+			const pins = pinsDocName(residenceId);
+			const f = await peer(facilitator, pins);
+			const t = await peer(neighbour, pins);
+			await f.join();
+			const joined = await t.join();
+			expect(f.readOnly).toBe(false);
+			expect(joined.ok && joined.data.readOnly).toBe(true);
+			f.doc.getMap('pins').set('prop1', { x: 0.25, y: 0.75 });
+			await f.flush();
+			expect(f.results.every((r) => r.ok)).toBe(true);
+			await until(() => t.doc.getMap('pins').has('prop1'));
+			expect(t.doc.getMap('pins').get('prop1')).toEqual({ x: 0.25, y: 0.75 });
+			expect((await buildDocument(app.services.deps.data, pins)).getMap('pins').get('prop1')).toEqual({ x: 0.25, y: 0.75 });
+		});
 	});
 
-	it('relays awareness with the account’s name and removes it on disconnect', async () => {
-		const { Awareness, encodeAwarenessUpdate, applyAwarenessUpdate } = await import('y-protocols/awareness');
-		const a = await peer(author);
-		const b = await peer(neighbour);
-		await a.join();
-		await b.join();
-		const seen = new Awareness(new Y.Doc());
-		b.socket.on('collab.awareness', ({ update }) => applyAwarenessUpdate(seen, new Uint8Array(update as ArrayBuffer), 'server'));
+	describe('descriptions of real proposals', () => {
+		it('start from the text the proposal was created with, written once', async () => {
+			const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Des bancs', description: 'Deux bancs\nprès de l’aire de jeux' });
+			proposalsById.set(id, { space: { type: 'residence', id: residenceId }, authorId: author.id, coAuthorIds: [], hidden: false });
+			expect(await app.services.collab.readDescription(id)).toBe('Deux bancs\nprès de l’aire de jeux');
 
-		const mine = new Awareness(a.doc);
-		mine.setLocalState({ user: { name: 'Quelqu’un d’autre' }, cursor: { anchor: 1 } });
-		a.socket.emit('collab.awareness', { doc, update: encodeAwarenessUpdate(mine, [a.doc.clientID]) });
-		await until(() => seen.getStates().has(a.doc.clientID));
-		const user = seen.getStates().get(a.doc.clientID)?.user as { name: string; color: string };
-		expect(user.name).toBe('Amina');
-		expect(user.color).toMatch(/^#[0-9a-f]{6}$/);
+			const a = await peer(author, descriptionDocName(id));
+			await a.join();
+			expect(a.text()).toBe('Deux bancs\nprès de l’aire de jeux');
+			a.close();
+			await until(() => server.collab.loadedDocuments() === 0);
 
-		a.close();
-		await until(() => !seen.getStates().has(a.doc.clientID));
-		mine.destroy();
-		seen.destroy();
+			const b = await peer(author, descriptionDocName(id));
+			await b.join();
+			expect(b.text()).toBe('Deux bancs\nprès de l’aire de jeux');
+			expect((await loadUpdates(app.services.deps.data, descriptionDocName(id))).updates).toHaveLength(1);
+			expect(await app.services.collab.seedDescription(id, 'Autre texte')).toBe(false);
+			expect(await app.services.collab.readDescription(id)).toBe('Deux bancs\nprès de l’aire de jeux');
+			expect((await loadUpdates(app.services.deps.data, descriptionDocName(id))).updates).toHaveLength(1);
+		});
 	});
 
-	it('lets facilitators write the residence pins and members only read them', async () => {
-		const pins = pinsDocName(residenceId);
-		const f = await peer(facilitator, pins);
-		const t = await peer(neighbour, pins);
-		await f.join();
-		const joined = await t.join();
-		expect(f.readOnly).toBe(false);
-		expect(joined.ok && joined.data.readOnly).toBe(true);
-		f.doc.getMap('pins').set('prop1', { x: 0.25, y: 0.75 });
-		await f.flush();
-		expect(f.results.every((r) => r.ok)).toBe(true);
-		await until(() => t.doc.getMap('pins').has('prop1'));
-		expect(t.doc.getMap('pins').get('prop1')).toEqual({ x: 0.25, y: 0.75 });
-		expect(buildDocument(app.services.deps.db, pins).getMap('pins').get('prop1')).toEqual({ x: 0.25, y: 0.75 });
-	});
-});
-
-describe('descriptions of real proposals', () => {
-	it('start from the text the proposal was created with, written once', async () => {
-		const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Des bancs', description: 'Deux bancs\nprès de l’aire de jeux' });
-		proposalsById.set(id, { space: { type: 'residence', id: residenceId }, authorId: author.id, coAuthorIds: [], hidden: false });
-		expect(app.services.collab.readDescription(id)).toBe('Deux bancs\nprès de l’aire de jeux');
-
-		const a = await peer(author, descriptionDocName(id));
-		await a.join();
-		expect(a.text()).toBe('Deux bancs\nprès de l’aire de jeux');
-		a.close();
-		await until(() => server.collab.loadedDocuments() === 0);
-
-		const b = await peer(author, descriptionDocName(id));
-		await b.join();
-		expect(b.text()).toBe('Deux bancs\nprès de l’aire de jeux');
-		expect(loadUpdates(app.services.deps.db, descriptionDocName(id)).updates).toHaveLength(1);
-		expect(app.services.collab.seedDescription(id, 'Autre texte')).toBe(false);
-	});
-});
-
-describe('the production access resolver', () => {
-	it('reads the proposals table: author and facilitators write, other members read, strangers nothing', async () => {
-		const resolve = createDocAccess(app.services.deps.db, app.services.deps.data);
-		const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Un composteur', description: 'Près du local vélos' });
-		const name = descriptionDocName(id);
-		const stranger = await createUser(app, {});
-		expect(await resolve(author, name)).toBe('write');
-		expect(await resolve(facilitator, name)).toBe('write');
-		expect(await resolve(neighbour, name)).toBe('read');
-		expect(await resolve(stranger, name)).toBe('none');
-		expect(await resolve(author, descriptionDocName('missing'))).toBe('none');
-		expect(await resolve(author, pinsDocName(residenceId))).toBe('read');
-		expect(await resolve(facilitator, pinsDocName(residenceId))).toBe('write');
+	describe('the production access resolver', () => {
+		it('reads the proposals table: author and facilitators write, other members read, strangers nothing', async () => {
+			const resolve = createDocAccess(app.services.deps.data);
+			const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Un composteur', description: 'Près du local vélos' });
+			const name = descriptionDocName(id);
+			const stranger = await createUser(app, {});
+			expect(await resolve(author, name)).toBe('write');
+			expect(await resolve(facilitator, name)).toBe('write');
+			expect(await resolve(neighbour, name)).toBe('read');
+			expect(await resolve(stranger, name)).toBe('none');
+			expect(await resolve(author, descriptionDocName('missing'))).toBe('none');
+			expect(await resolve(author, pinsDocName(residenceId))).toBe('read');
+			expect(await resolve(facilitator, pinsDocName(residenceId))).toBe('write');
+		});
 	});
 });

@@ -82,7 +82,7 @@ describe('live connections follow rights as they are now', () => {
 		peers.push(author);
 		expect(await author.join()).toMatchObject({ ok: true, data: { readOnly: false } });
 		expect((await author.send(typed('avant'))).ok).toBe(true);
-		const stored = loadUpdates(app.services.deps.db, doc).updates.length;
+		const stored = (await loadUpdates(app.services.deps.data, doc)).updates.length;
 
 		// The facilitator's socket listens to the space; it must fall silent too.
 		const staff = client(await sessionCookie(app, claire.id));
@@ -95,7 +95,7 @@ describe('live connections follow rights as they are now', () => {
 
 		const refused = await author.send(typed('après'));
 		expect(refused.ok).toBe(false);
-		expect(loadUpdates(app.services.deps.db, doc).updates.length).toBe(stored);
+		expect((await loadUpdates(app.services.deps.data, doc)).updates.length).toBe(stored);
 		expect(await author.socket.emitWithAck('collab.join', { doc })).toMatchObject({ ok: false, code: 'collab.error.forbidden' });
 
 		// An event published to the space after the removal does not reach her; the round trip after it proves it was not merely late.
@@ -127,7 +127,7 @@ describe('live connections follow rights as they are now', () => {
 		peer.doc.getMap('pins').set('p1', { x: 0.5, y: 0.5 });
 		await peer.flush();
 		expect(peer.results.at(-1)).toMatchObject({ ok: true });
-		expect(loadUpdates(app.services.deps.db, doc).updates).toHaveLength(1);
+		expect((await loadUpdates(app.services.deps.data, doc)).updates).toHaveLength(1);
 
 		// She stays a tenant, so she still reads the plan: the update itself is what gets refused.
 		await app.services.admin.assignRole(admin, { userId: claire.id, space, role: 'tenant' });
@@ -135,7 +135,7 @@ describe('live connections follow rights as they are now', () => {
 		peer.doc.getMap('pins').set('p2', { x: 0.2, y: 0.2 });
 		await peer.flush();
 		expect(peer.results.at(-1)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
-		expect(loadUpdates(app.services.deps.db, doc).updates).toHaveLength(1);
+		expect((await loadUpdates(app.services.deps.data, doc)).updates).toHaveLength(1);
 	});
 
 	it('sign-out disconnects the sockets of that session, and only those', async () => {

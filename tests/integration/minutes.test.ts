@@ -81,15 +81,15 @@ describe('minutes cycle', () => {
 		expect(told.map((n) => n.userId).sort()).toEqual([f.chair.id, f.fatou.id, f.elise.id].sort());
 
 		// The co-editor's (and the secretary's) next keystroke is refused; nothing reaches the log.
-		const rows = loadUpdates(harness.app.services.deps.db, doc).updates.length;
+		const rows = (await loadUpdates(harness.app.services.deps.data, doc)).updates.length;
 		const forged = new Y.Doc();
 		Y.applyUpdate(forged, Y.encodeStateAsUpdate(coEditor.doc));
 		const vector = Y.encodeStateVector(forged);
 		((forged.getXmlFragment('description').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'FALSIFIÉ ');
 		const res = await coEditor.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(forged, vector)));
 		expect(res).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
-		expect(loadUpdates(harness.app.services.deps.db, doc).updates.length).toBe(rows);
-		expect(harness.app.services.collab.text(doc)).toBe('Le budget est présenté par la trésorière.');
+		expect((await loadUpdates(harness.app.services.deps.data, doc)).updates.length).toBe(rows);
+		expect(await harness.app.services.collab.text(doc)).toBe('Le budget est présenté par la trésorière.');
 		const rejoined = await peerFor(f.secretary.id, doc);
 		await rejoined.join();
 		expect(rejoined.readOnly).toBe(true);
@@ -104,7 +104,7 @@ describe('minutes cycle', () => {
 		await secretary.join();
 		typeInto(secretary, 'Le budget est adopté à la majorité.');
 		await secretary.flush();
-		await until(() => harness.app.services.collab.text(doc).length > 0);
+		await until(async () => (await harness.app.services.collab.text(doc)).length > 0);
 		secretary.close();
 		await m.close(f.chair, { meetingId: id });
 		expect(await code(() => minutes.publish(f.secretary, { meetingId: id }))).toBe('minutes.error.notAdopted');

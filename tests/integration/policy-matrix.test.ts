@@ -211,7 +211,7 @@ describe('the live site plan takes from an author only what the pin form would',
 		const { mine, theirs, send } = await authorOnPlan();
 		// ...but places her own idea, as through the form.
 		expect((await send((d) => d.getMap(PINS_FIELD).set(mine.id, { x: 0.4, y: 0.4 }))).ok).toBe(true);
-		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
+		expect(await app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
 
 		const refused = [
 			await send((d) => d.getMap(PINS_FIELD).set(theirs.id, { x: 0.1, y: 0.1 })),
@@ -224,8 +224,8 @@ describe('the live site plan takes from an author only what the pin form would',
 			})
 		];
 		expect(refused.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['collab.error.readOnly', 'collab.error.invalid', 'collab.error.invalid', 'collab.error.invalid', 'collab.error.readOnly']);
-		expect(app.services.collab.pinOf(theirs.id)).toBeNull();
-		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
+		expect(await app.services.collab.pinOf(theirs.id)).toBeNull();
+		expect(await app.services.collab.pinOf(mine.id)).toEqual({ x: 0.4, y: 0.4 });
 		for (const p of peers.splice(0)) p.close();
 	});
 
@@ -237,7 +237,7 @@ describe('the live site plan takes from an author only what the pin form would',
 		for (let i = 1; i <= 5; i++) pins.set(mine.id, { x: i / 10, y: 0.5 });
 		await live.flush();
 		expect(live.results.filter((r) => !r.ok)).toEqual([]);
-		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.5, y: 0.5 });
+		expect(await app.services.collab.pinOf(mine.id)).toEqual({ x: 0.5, y: 0.5 });
 		for (const p of peers.splice(0)) p.close();
 	});
 });
@@ -312,13 +312,13 @@ describe('the association under each rule of its residence', () => {
 		pins.set(mine.id, { x: 0.2, y: 0.2 });
 		await live.flush();
 		expect(live.results.at(-1)).toMatchObject({ ok: true });
-		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
+		expect(await app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
 
 		await setRule('votes');
 		pins.set(mine.id, { x: 0.7, y: 0.7 });
 		await live.flush();
 		expect(live.results.at(-1)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
-		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
+		expect(await app.services.collab.pinOf(mine.id)).toEqual({ x: 0.2, y: 0.2 });
 
 		// Editing a neighbour's live description: refused on the same terms, over a socket opened now.
 		const text = await peer(cast.association, descriptionDocName(mine.id));
@@ -330,7 +330,7 @@ describe('the association under each rule of its residence', () => {
 		again.doc.getMap(PINS_FIELD).set(mine.id, { x: 0.6, y: 0.6 });
 		await again.flush();
 		expect(again.results.at(-1)).toMatchObject({ ok: true });
-		expect(app.services.collab.pinOf(mine.id)).toEqual({ x: 0.6, y: 0.6 });
+		expect(await app.services.collab.pinOf(mine.id)).toEqual({ x: 0.6, y: 0.6 });
 		for (const p of peers.splice(0)) p.close();
 	});
 

@@ -11,9 +11,7 @@ import { z } from 'zod';
 import type { ProposalStatus } from '$lib/domain/lifecycle';
 import { can, proposalResource, type Actor, type ProposalResource, type SpaceRef } from '$lib/domain/policy';
 import { PINS_FIELD } from '$lib/realtime/collab-events';
-import type { Db } from '../db';
-import type { Data } from '../db/data';
-import { proposals } from '../db/schema';
+import { first, type Data } from '../db/data';
 import { minutesDocLevel } from '../services/minutes/doc-access';
 
 /** Whole-document rights: `write` may change anything the document holds, `read` only what the update guard lets through. */
@@ -53,29 +51,30 @@ export function pinsAccess(actor: Actor, residence: SpaceRef): DocLevel {
 	return can(actor, 'sitePlan.arrange', plan) ? 'write' : 'read';
 }
 
-const proposalRow = (db: Db, id: string) => db.select().from(proposals).where(eq(proposals.id, id)).get();
+const proposalRow = (data: Data, id: string) => first(data.db.select().from(data.t.proposals).where(eq(data.t.proposals.id, id)));
 
 /**
  * The resolver used in production: facts come from the `proposals` table (co-authors are not recorded
  * yet); minutes sections ask the minutes' own rule through the async data handle (issue 12).
  */
-export function createDocAccess(db: Db, data: Data): DocAccess {
+export function createDocAccess(data: Data): DocAccess {
 	return async (actor, docName) => {
 		const ref = parseDocName(docName);
 		if (!ref) return 'none';
 		if (ref.kind === 'pins') return pinsAccess(actor, { type: 'residence', id: ref.residenceId });
 		// Minutes: written while a draft by the secretary, the chair and named co-editors; read by members.
 		if (ref.kind === 'minutes') return minutesDocLevel(data, actor, ref.meetingId, ref.section);
-		const row = proposalRow(db, ref.proposalId);
+		const row = await proposalRow(data, ref.proposalId);
 		return row ? descriptionAccess(actor, proposalResource(row)) : 'none';
 	};
 }
 
 /** The description a proposal was created with: the starting text of its collaborative document. */
-export function proposalDescription(db: Db, docName: string): string | null {
+export async function proposalDescription(data: Data, docName: string): Promise<string | null> {
 	const ref = parseDocName(docName);
 	if (ref?.kind !== 'description') return null;
-	return db.select({ description: proposals.description }).from(proposals).where(eq(proposals.id, ref.proposalId)).get()?.description ?? null;
+	const { proposals } = data.t;
+	return (await first(data.db.select({ description: proposals.description }).from(proposals).where(eq(proposals.id, ref.proposalId))))?.description ?? null;
 }
 
 const coordinate = z.number({ message: 'plan.pinInvalid' }).min(0, 'plan.pinInvalid').max(1, 'plan.pinInvalid');
@@ -137,7 +136,7 @@ export function pinsOnly(update: Uint8Array): boolean {
  * that the policy lets this person pin (`proposal.pin`) — the same question the pin form asks, so
  * both doors agree (a board manager may pin any open proposal, its author her own, nobody a hidden one).
  */
-export function createUpdateGuard(db: Db): UpdateGuard {
+export function createUpdateGuard(data: Data): UpdateGuard {
 	return async (actor, docName, level, current, update) => {
 		const ref = parseDocName(docName);
 		if (!ref || level === 'none') return 'readOnly';
@@ -148,7 +147,7 @@ export function createUpdateGuard(db: Db): UpdateGuard {
 		for (const [, value] of changes.values) if (value !== undefined && !pinSchema.safeParse(value).success) return 'invalid';
 		if (changes.keys.length === 0) return level === 'write' ? 'ok' : 'readOnly';
 		for (const key of changes.keys) {
-			const row = proposalRow(db, key);
+			const row = await proposalRow(data, key);
 			// Whoever arranges the plan may also clear a key that is no proposal (any more).
 			if (!row && level === 'write') continue;
 			if (!row || row.spaceType !== 'residence' || row.spaceId !== ref.residenceId) return 'readOnly';

@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
-import { createResidence, createTestApp, createUser, type TestApp } from '../testing';
+import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../testing';
 import { ValidationError } from '../services/validate';
 import { loadUpdates, documentFromUpdates } from './store';
 
-let app: TestApp;
-beforeEach(() => {
-	app = createTestApp();
-});
-afterEach(() => app.close());
+describe.each(testEngines)('placing a proposal on the site plan (%s)', (engine) => {
+	let app: TestApp;
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+	});
+	afterEach(() => app.close());
 
-describe('placing a proposal on the site plan', () => {
 	async function setup() {
 		const { residence } = await createResidence(app);
 		const space = { type: 'residence' as const, id: residence.id };
@@ -24,13 +24,13 @@ describe('placing a proposal on the site plan', () => {
 
 	it('the author places her own pin; it lands in the live pins document, stored on disk', async () => {
 		const { residence, amina, id } = await setup();
-		expect(app.services.collab.pinOf(id)).toBeNull();
+		expect(await app.services.collab.pinOf(id)).toBeNull();
 		await app.services.collab.placePin(amina, id, { x: 0.25, y: 0.75 });
-		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.25, y: 0.75 });
-		const stored = documentFromUpdates(loadUpdates(app.services.deps.db, pinsDocName(residence.id)).updates);
+		expect(await app.services.collab.pinOf(id)).toEqual({ x: 0.25, y: 0.75 });
+		const stored = documentFromUpdates((await loadUpdates(app.services.deps.data, pinsDocName(residence.id))).updates);
 		expect(stored.getMap(PINS_FIELD).get(id)).toEqual({ x: 0.25, y: 0.75 });
 		await app.services.collab.placePin(amina, id, null);
-		expect(app.services.collab.pinOf(id)).toBeNull();
+		expect(await app.services.collab.pinOf(id)).toBeNull();
 	});
 
 	it('a neighbour may not move someone else’s pin; a facilitator may', async () => {
@@ -38,23 +38,23 @@ describe('placing a proposal on the site plan', () => {
 		await expect(app.services.collab.placePin(karim, id, { x: 0.5, y: 0.5 })).rejects.toThrow(ForbiddenError);
 		await expect(app.services.collab.placePin(null, id, { x: 0.5, y: 0.5 })).rejects.toThrow(ForbiddenError);
 		await app.services.collab.placePin(claire, id, { x: 0.1, y: 0.2 });
-		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.1, y: 0.2 });
+		expect(await app.services.collab.pinOf(id)).toEqual({ x: 0.1, y: 0.2 });
 	});
 
 	it('refuses a place outside the plan', async () => {
 		const { amina, id } = await setup();
 		await expect(app.services.collab.placePin(amina, id, { x: 1.4, y: 0.2 })).rejects.toThrow(ValidationError);
 		await expect(app.services.collab.placePin(amina, id, { x: Number.NaN, y: 0.2 })).rejects.toThrow(ValidationError);
-		expect(app.services.collab.pinOf(id)).toBeNull();
+		expect(await app.services.collab.pinOf(id)).toBeNull();
 	});
 
 	it('keeps pins placed in the plan view and by the form in one document', async () => {
 		const { residence, amina, id } = await setup();
 		const other = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un jardin' });
 		// A pin placed through the plan view's document.
-		app.services.collab.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 0.9, y: 0.9 });
+		await app.services.collab.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 0.9, y: 0.9 });
 		await app.services.collab.placePin(amina, id, { x: 0.3, y: 0.3 });
-		expect(app.services.collab.pinOf(other.id)).toEqual({ x: 0.9, y: 0.9 });
-		expect(app.services.collab.pinOf(id)).toEqual({ x: 0.3, y: 0.3 });
+		expect(await app.services.collab.pinOf(other.id)).toEqual({ x: 0.9, y: 0.9 });
+		expect(await app.services.collab.pinOf(id)).toEqual({ x: 0.3, y: 0.3 });
 	});
 });

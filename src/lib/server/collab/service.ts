@@ -7,16 +7,15 @@
  */
 import * as Y from 'yjs';
 import { authorize, proposalResource, type Actor } from '$lib/domain/policy';
-import { descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
+import { DESCRIPTION_FIELD, descriptionDocName, PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
 import { eq } from 'drizzle-orm';
-import { proposals } from '../db/schema';
 import { first } from '../db/data';
 import { logAudit } from '../services/audit';
 import { UserError } from '../services/errors';
 import { parse } from '../services/validate';
 import type { ServiceDeps } from '../services/deps';
 import { createDocAccess, createUpdateGuard, pinSchema, proposalDescription, type DocAccess, type DocLevel, type Pin, type UpdateGuard } from './access';
-import { appendUpdate, compactDocument, documentFromUpdates, loadUpdates, readDocumentText, seedDocument } from './store';
+import { appendUpdate, compactDocument, documentFromUpdates, fragmentText, loadUpdates, seedDocument } from './store';
 import { log } from '../log';
 
 export type { Pin } from './access';
@@ -31,64 +30,83 @@ export interface StoreLimits {
 export const defaultStoreLimits: StoreLimits = { compactAfterUpdates: 500, compactAfterBytes: 1024 * 1024 };
 
 export function createCollabService(deps: ServiceDeps) {
-	const { db, clock, bus } = deps;
-	let access: DocAccess = createDocAccess(db, deps.data);
-	let guard: UpdateGuard = createUpdateGuard(db);
+	const { data, clock, bus } = deps;
+	let access: DocAccess = createDocAccess(data);
+	let guard: UpdateGuard = createUpdateGuard(data);
 	let limits: StoreLimits = { ...defaultStoreLimits };
-	/** Log size of the documents open live, to know when to compact. */
+	/**
+	 * Log size of the documents open live on this node, to know when to compact. It is this node's
+	 * count: updates appended by other nodes are not counted here (each node compacts on what it
+	 * wrote; the log stays whole either way, compaction only keeps it short).
+	 */
 	const sizes = new Map<string, { rows: number; bytes: number }>();
 
-	function maybeCompact(name: string) {
+	async function maybeCompact(name: string) {
 		const size = sizes.get(name);
 		if (!size || (size.rows < limits.compactAfterUpdates && size.bytes < limits.compactAfterBytes)) return;
 		try {
-			const result = compactDocument(db, name, clock.now());
-			sizes.set(name, { rows: 1, bytes: result.bytesAfter });
+			const result = await compactDocument(data, name, clock.now());
+			if (sizes.has(name)) sizes.set(name, { rows: 1, bytes: result.bytesAfter });
 		} catch (err) {
 			// The log is still whole without compaction: try again on the next update.
 			log.error('collab compaction failed', { doc: name, err: String(err) });
 		}
 	}
 
-	/** Stores an update; one made here (not by a live client) is announced so open documents apply it. */
-	function store(name: string, update: Uint8Array, from: 'live' | 'service') {
-		appendUpdate(db, name, update, clock.now());
+	/**
+	 * Stores an update; one made here (not by a live client) is announced, once written, so open
+	 * documents apply it (never inside the unit: on PostgreSQL a unit may run twice).
+	 */
+	async function store(name: string, update: Uint8Array, from: 'live' | 'service') {
+		await appendUpdate(data, name, update, clock.now());
 		const size = sizes.get(name);
 		if (size) {
 			size.rows += 1;
 			size.bytes += update.byteLength;
-			maybeCompact(name);
+			await maybeCompact(name);
 		}
 		if (from === 'service') bus.signal('collab.changed', { doc: name, update });
 	}
 
 	/** Text a description starts from when its log is empty: the proposal's text as proposed. */
-	const initialText = (name: string) => proposalDescription(db, name);
+	const initialText = (name: string) => proposalDescription(data, name);
 
-	function text(name: string): string {
-		const current = readDocumentText(db, name);
-		return current === '' && loadUpdates(db, name).updates.length === 0 ? (initialText(name)?.trim() ?? '') : current;
+	async function text(name: string): Promise<string> {
+		const stored = await loadUpdates(data, name);
+		if (stored.updates.length === 0) return (await initialText(name))?.trim() ?? '';
+		const doc = documentFromUpdates(stored.updates);
+		try {
+			return fragmentText(doc.getXmlFragment(DESCRIPTION_FIELD));
+		} finally {
+			doc.destroy();
+		}
 	}
 
-	function seed(name: string, value: string): boolean {
-		if (!seedDocument(db, name, value, clock.now())) return false;
-		const [update] = loadUpdates(db, name).updates;
+	async function seed(name: string, value: string): Promise<boolean> {
+		if (!(await seedDocument(data, name, value, clock.now()))) return false;
+		const [update] = (await loadUpdates(data, name)).updates;
 		if (update) bus.signal('collab.changed', { doc: name, update });
 		return true;
 	}
 
-	function mapEntry(name: string, field: string, key: string): unknown {
-		return documentFromUpdates(loadUpdates(db, name).updates).getMap(field).get(key);
+	async function mapEntry(name: string, field: string, key: string): Promise<unknown> {
+		const doc = documentFromUpdates((await loadUpdates(data, name)).updates);
+		try {
+			return doc.getMap(field).get(key);
+		} finally {
+			doc.destroy();
+		}
 	}
 
 	/** Sets (or with null removes) one key of a map document; open documents receive it like any update. */
-	function setMapEntry(name: string, field: string, key: string, value: unknown) {
-		const doc = documentFromUpdates(loadUpdates(db, name).updates);
+	async function setMapEntry(name: string, field: string, key: string, value: unknown) {
+		const doc = documentFromUpdates((await loadUpdates(data, name)).updates);
 		const before = Y.encodeStateVector(doc);
 		if (value === null) doc.getMap(field).delete(key);
 		else doc.getMap(field).set(key, value);
-		store(name, Y.encodeStateAsUpdate(doc, before), 'service');
+		const update = Y.encodeStateAsUpdate(doc, before);
 		doc.destroy();
+		await store(name, update, 'service');
 	}
 
 	return {
@@ -104,18 +122,22 @@ export function createCollabService(deps: ServiceDeps) {
 		checkUpdate: (...args: Parameters<UpdateGuard>) => guard(...args),
 
 		/** The stored updates of a document about to be opened live, seeded with its starting text if it has none. */
-		open(name: string): Uint8Array[] {
-			let stored = loadUpdates(db, name);
+		async open(name: string): Promise<Uint8Array[]> {
+			let stored = await loadUpdates(data, name);
 			if (stored.updates.length === 0) {
-				const start = initialText(name);
-				if (start && seedDocument(db, name, start, clock.now())) stored = loadUpdates(db, name);
+				const start = await initialText(name);
+				if (start) {
+					// Seeded here or by another node meanwhile: either way the log now holds the start.
+					await seedDocument(data, name, start, clock.now());
+					stored = await loadUpdates(data, name);
+				}
 			}
 			sizes.set(name, { rows: stored.updates.length, bytes: stored.bytes });
-			maybeCompact(name);
+			await maybeCompact(name);
 			return stored.updates;
 		},
-		/** An update a live client sent, accepted: written before anyone is told of it. */
-		persist: (name: string, update: Uint8Array) => store(name, update, 'live'),
+		/** An update a live client sent, accepted: resolves once it is written, before anyone is told of it. */
+		persist: (name: string, update: Uint8Array): Promise<void> => store(name, update, 'live'),
 		/** The live document was closed (its last client left). */
 		closed: (name: string) => void sizes.delete(name),
 
@@ -132,10 +154,11 @@ export function createCollabService(deps: ServiceDeps) {
 		readDescription: (proposalId: string) => text(descriptionDocName(proposalId)),
 
 		/** Where a proposal sits on its residence's site plan (relative coordinates), or null. */
-		pinOf(proposalId: string): Pin | null {
-			const row = db.select({ spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)).get();
+		async pinOf(proposalId: string): Promise<Pin | null> {
+			const { proposals } = data.t;
+			const row = await first(data.db.select({ spaceId: proposals.spaceId }).from(proposals).where(eq(proposals.id, proposalId)));
 			if (!row) return null;
-			const value = pinSchema.safeParse(mapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId));
+			const value = pinSchema.safeParse(await mapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId));
 			return value.success ? value.data : null;
 		},
 
@@ -146,12 +169,12 @@ export function createCollabService(deps: ServiceDeps) {
 		 */
 		async placePin(actor: Actor | null, proposalId: string, input: unknown): Promise<Pin | null> {
 			const pin = input === null ? null : parse(pinSchema, input);
-			const t = deps.data.t;
-			const row = await first(deps.data.db.select().from(t.proposals).where(eq(t.proposals.id, proposalId)));
+			const t = data.t;
+			const row = await first(data.db.select().from(t.proposals).where(eq(t.proposals.id, proposalId)));
 			if (!row || row.spaceType !== 'residence') throw new UserError('error.notFound', {}, 404);
 			authorize(actor, 'proposal.pin', proposalResource(row));
-			setMapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId, pin);
-			await deps.data.write(() => logAudit(deps.data, clock.now(), actor.id, pin ? 'proposal.pinned' : 'proposal.unpinned', { type: 'proposal', id: proposalId }, { pin }));
+			await setMapEntry(pinsDocName(row.spaceId), PINS_FIELD, proposalId, pin);
+			await data.write(() => logAudit(data, clock.now(), actor.id, pin ? 'proposal.pinned' : 'proposal.unpinned', { type: 'proposal', id: proposalId }, { pin }));
 			return pin;
 		}
 	};

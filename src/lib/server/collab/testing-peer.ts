@@ -146,9 +146,9 @@ export class Peer {
 }
 
 /** Polls until `check` holds (events travel on other connections); fails after `ms`. */
-export async function until(check: () => boolean, ms = 5000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
 	const start = Date.now();
-	while (!check()) {
+	while (!(await check())) {
 		if (Date.now() - start > ms) throw new Error('condition not reached');
 		await new Promise((r) => setTimeout(r, 10));
 	}

@@ -96,8 +96,8 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 		}
 		t += 5 * MIN;
 		await m.close(sophie, { meetingId: id });
-		services.collab.seed(minutesDocName(id, GENERAL_SECTION), pm.general);
-		for (const it of items) services.collab.seed(minutesDocName(id, it.id), it.text);
+		await services.collab.seed(minutesDocName(id, GENERAL_SECTION), pm.general);
+		for (const it of items) await services.collab.seed(minutesDocName(id, it.id), it.text);
 		t += 2 * DAY;
 		await minutes.submit(marc, { meetingId: id, windowDays: 7 });
 		t += 8 * DAY;
@@ -116,7 +116,7 @@ export async function seedMinutes(services: Services, bodyId: string, residenceI
 			[view.sections[2]?.id ?? '']: 'Les bénévoles demandent à être associés aux décisions en amont et pas seulement informés. La Ville soutient la proposition d’un temps de parole réservé.',
 			[view.sections[3]?.id ?? '']: 'Marc Guérin présente le budget. Le budget 2027 est adopté à la majorité des présents.'
 		};
-		for (const [section, text] of Object.entries(texts)) if (section) services.collab.seed(minutesDocName(november.id, section), text);
+		for (const [section, text] of Object.entries(texts)) if (section) await services.collab.seed(minutesDocName(november.id, section), text);
 		await minutes.setCoEditor(sophie, { meetingId: november.id, userId: fatou.id }, true);
 		await minutes.submit(marc, { meetingId: november.id, windowDays: 9 });
 		const budget = view.sections[3]?.id;

@@ -152,7 +152,7 @@ export async function seedDemo(services: Services): Promise<'created' | 'present
 	await seedInclusion(services, aventuriere.id, userIds);
 	await seedBoardTrust(services, userIds);
 	await services.admin.setSitePlan(admin, aventuriere.id, await demoSitePlan());
-	placeDemoPins(services, aventuriere.id);
+	await placeDemoPins(services, aventuriere.id);
 	await seedVotes(services, aventuriere.id, committee.id, userIds);
 	await seedSafeguards(services, aventuriere.id, userIds);
 	await seedMeetings(services, committee.id, userIds);

@@ -3,7 +3,6 @@ import sharp from 'sharp';
 import * as Y from 'yjs';
 import { PINS_FIELD, pinsDocName } from '$lib/realtime/collab-events';
 import { appendUpdate } from '../collab/store';
-import { proposals } from '../db/schema';
 import type { Services } from '../services';
 
 /**
@@ -39,14 +38,15 @@ const places: [RegExp, number, number][] = [
 ];
 
 /** Pins live in the residence's Yjs pins document, written as one update like a client would. */
-export function placeDemoPins(services: Services, residenceId: string) {
-	const { db, clock } = services.deps;
-	const rows = db.select({ id: proposals.id, title: proposals.title }).from(proposals).where(eq(proposals.spaceId, residenceId)).all();
+export async function placeDemoPins(services: Services, residenceId: string) {
+	const { data, clock } = services.deps;
+	const { proposals } = data.t;
+	const rows = await data.db.select({ id: proposals.id, title: proposals.title }).from(proposals).where(eq(proposals.spaceId, residenceId)).orderBy(proposals.position, proposals.id);
 	const doc = new Y.Doc();
 	const map = doc.getMap<{ x: number; y: number }>(PINS_FIELD);
 	for (const [pattern, x, y] of places) {
 		const row = rows.find((r) => pattern.test(r.title));
 		if (row) map.set(row.id, { x, y });
 	}
-	appendUpdate(db, pinsDocName(residenceId), Y.encodeStateAsUpdate(doc), clock.now());
+	await appendUpdate(data, pinsDocName(residenceId), Y.encodeStateAsUpdate(doc), clock.now());
 }

@@ -5,6 +5,12 @@
  * the hub loads documents through it, has every accepted update written by it before anyone is
  * told about it, and applies the changes the service made itself (`collab.changed` on the bus).
  *
+ * Storage is asynchronous (the data handle, issue 12), so each live document keeps a chain of
+ * "store, then tell": an accepted update is applied to the in-memory document at once (the next
+ * update's guard must see it), then written, awaited, and only then acknowledged, relayed to other
+ * nodes and broadcast, in the order the updates were applied. A document is loaded once however
+ * many clients open it at the same moment: they all wait on the same load.
+ *
  * Authorisation happens at join and again on every update, with the user as they are now: an update
  * the service's guard refuses is never applied, never persisted. Names shown beside cursors come
  * from the session, not from the client.
@@ -67,6 +73,12 @@ interface LoadedDoc {
 	sockets: Map<string, Set<number>>;
 	/** Awareness client ids spoken for by sockets of other nodes (relayed): no socket here may claim them. */
 	remote: Set<number>;
+	/** The last link of the "store, then tell" chain: the next update's turn comes after it. */
+	tail: Promise<void>;
+	/** The link made by the update being applied right now (set by the document's update listener). */
+	applied: Promise<void> | null;
+	/** Unloaded or evicted: links still waiting neither store nor tell. */
+	gone: boolean;
 }
 
 export interface CollabHub {
@@ -103,26 +115,65 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	/** Socket id → names of the documents it joined. */
 	const joinedBy = new Map<string, Set<string>>();
 
-	function load(name: string): LoadedDoc {
+	/** Documents being loaded: every join of the moment waits on the one load; stored changes heard meanwhile wait in `early`. */
+	const loading = new Map<string, { promise: Promise<LoadedDoc>; early: Uint8Array[] }>();
+
+	/** The live document, loaded once: concurrent callers share the same promise. */
+	function load(name: string): Promise<LoadedDoc> {
 		const existing = docs.get(name);
-		if (existing) return existing;
-		const doc = documentFromUpdates(collab.open(name));
+		if (existing) return Promise.resolve(existing);
+		const pending = loading.get(name);
+		if (pending) return pending.promise;
+		const early: Uint8Array[] = [];
+		const promise = collab
+			.open(name)
+			.then((updates) => {
+				// Changes stored (here or by another node) while the log was being read are applied too:
+				// a Yjs update applied twice changes nothing.
+				const entry = create(name, [...updates, ...early]);
+				docs.set(name, entry);
+				return entry;
+			})
+			.finally(() => {
+				if (loading.get(name)?.promise === promise) loading.delete(name);
+			});
+		loading.set(name, { promise, early });
+		return promise;
+	}
+
+	function create(name: string, updates: Uint8Array[]): LoadedDoc {
+		const doc = documentFromUpdates(updates);
 		const awareness = new awarenessProtocol.Awareness(doc);
 		awareness.setLocalState(null); // the server has no cursor of its own
-		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), remote: new Set() };
+		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), remote: new Set(), tail: Promise.resolve(), applied: null, gone: false };
 
 		// Persist first, then fan out: an update nobody could reload is never shown to anyone. Each node
 		// serves its own sockets from its own copy (`io.local`): an update a socket of this node sent is
-		// stored here, once, and relayed to the other nodes, which apply it as already stored.
+		// stored here, once, and relayed to the other nodes, which apply it as already stored. Links run
+		// one after the other, so the log and every client get the updates in the order applied here.
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin !== STORED) {
-				collab.persist(name, update);
-				deps.bus.relay('collab.changed', { doc: name, update });
-			}
-			const message = encodeUpdateMessage(update);
-			const room = collabRoom(name);
+			const live = origin !== STORED;
 			const from = typeof origin === 'string' && entry.sockets.has(origin) ? origin : null;
-			if (io) (from ? io.local.to(room).except(from) : io.local.to(room)).emit('collab.update', { doc: name, message });
+			const link = entry.tail.then(async () => {
+				if (entry.gone) throw new Unstored();
+				if (live) {
+					try {
+						await collab.persist(name, update);
+					} catch (err) {
+						// Later links built on this update: the document is dropped and reloaded from the log.
+						entry.gone = true;
+						log.error('collab update not stored', { doc: name, err: String(err) });
+						throw new Unstored();
+					}
+					deps.bus.relay('collab.changed', { doc: name, update });
+				}
+				if (entry.gone || !io) return;
+				const room = collabRoom(name);
+				const message = encodeUpdateMessage(update);
+				(from ? io.local.to(room).except(from) : io.local.to(room)).emit('collab.update', { doc: name, message });
+			});
+			entry.tail = link.catch(() => undefined);
+			if (live) entry.applied = link;
 		});
 		awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
@@ -143,7 +194,10 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	// So do the updates other nodes' sockets sent (stored there) and their editors' cursors.
 	const offChanged = deps.bus.onSignal('collab.changed', ({ doc, update }) => {
 		const entry = docs.get(doc);
-		if (!entry) return;
+		if (!entry) {
+			loading.get(doc)?.early.push(update);
+			return;
+		}
 		try {
 			Y.applyUpdate(entry.doc, update, STORED);
 		} catch (err) {
@@ -165,6 +219,8 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 	});
 
 	function unload(entry: LoadedDoc) {
+		entry.gone = true;
+		if (docs.get(entry.name) !== entry) return;
 		docs.delete(entry.name);
 		collab.closed(entry.name);
 		entry.awareness.destroy();
@@ -173,6 +229,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 
 	/** A document whose update could not be written is dropped and reloaded from the log. */
 	function evict(entry: LoadedDoc, locale: SessionUser['locale']) {
+		if (docs.get(entry.name) !== entry) return;
 		unload(entry);
 		if (!io) return;
 		const room = collabRoom(entry.name);
@@ -222,7 +279,13 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				const level = await access(user, name);
 				if (level === 'none') return { ok: false, ...refuse('collab.error.forbidden') };
 				if (!socket.connected) return { ok: false, ...refuse('collab.error.notJoined') };
-				const entry = load(name);
+				let entry = await load(name);
+				// Its last client left while this one waited: it was unloaded, load it again.
+				while (docs.get(name) !== entry) entry = await load(name);
+				if (!socket.connected) {
+					if (entry.sockets.size === 0) unload(entry);
+					return { ok: false, ...refuse('collab.error.notJoined') };
+				}
 				if (!entry.sockets.has(socket.id)) entry.sockets.set(socket.id, new Set());
 				joined.add(name);
 				await socket.join(collabRoom(name));
@@ -266,7 +329,11 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				docName = name;
 				const msg = decodeSyncMessage(message);
 				const entry = joinedEntry(name, socket.id);
-				if (msg.type === 'step1') return { reply: encodeSyncStep2(entry.doc, msg.stateVector) };
+				if (msg.type === 'step1') {
+					// What is still being written is not sent: wait for the updates applied so far to be stored.
+					await entry.tail;
+					return { reply: encodeSyncStep2(joinedEntry(name, socket.id).doc, msg.stateVector) };
+				}
 				// Checked again on every update, with the user as they are now: a role can be withdrawn
 				// while the editor is open.
 				const user = socket.data.user;
@@ -277,12 +344,24 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 				if (verdict === 'invalid') throw new CollabMessageError('collab.error.invalid');
 				if (!socket.connected) throw new ReadOnly();
 				const current = joinedEntry(name, socket.id);
+				current.applied = null;
 				try {
 					Y.applyUpdate(current.doc, msg.update, socket.id);
 				} catch (err) {
-					log.error('collab update not stored', { doc: name, err: String(err) });
+					log.error('collab update not applied', { doc: name, err: String(err) });
 					evict(current, user?.locale ?? null);
 					throw new Unstored();
+				}
+				const stored = current.applied as Promise<void> | null;
+				current.applied = null;
+				// Acknowledged once written (an update that changed nothing has nothing to write).
+				if (stored) {
+					try {
+						await stored;
+					} catch {
+						evict(current, user?.locale ?? null);
+						throw new Unstored();
+					}
 				}
 				return { reply: null };
 			};

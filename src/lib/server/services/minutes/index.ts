@@ -49,7 +49,7 @@ export function createMinutesService(deps: ServiceDeps, collab: CollabService, n
 	/** The live text of each section, from the Yjs documents. */
 	async function liveTexts(meetingId: string): Promise<Record<string, string>> {
 		const out: Record<string, string> = {};
-		for (const s of await sectionsOf(meetingId)) out[s] = collab.text(minutesDocName(meetingId, s));
+		for (const s of await sectionsOf(meetingId)) out[s] = await collab.text(minutesDocName(meetingId, s));
 		return out;
 	}
 

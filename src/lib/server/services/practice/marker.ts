@@ -1,26 +1,17 @@
 import { and, eq, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { SpaceRef } from '$lib/domain/policy';
-import type { Db } from '../../db';
-import { first, type Data } from '../../db/data';
-import { bodies, residences } from '../../db/schema-core';
+import { first, type Data, type Schema } from '../../db/data';
 
 /**
  * The practice marker. A practice session plays in its own simulated residence or body, marked
  * `practice = true`. Whatever speaks to the real world (indicators, decision register, transparency
- * portal, notifications to people) leaves those spaces out through the helpers below.
+ * portal, notifications to people) leaves those spaces out through the helpers below. All of them
+ * work on both engines (issue 12): reads through `data`, conditions written on `data.t`.
  */
 
 /** Whether a residence or body is a practice space (a training space is not a simulated one). */
-export async function isPracticeSpace(db: Db, space: SpaceRef): Promise<boolean> {
-	if (space.type === 'residence') {
-		const row = await db.select({ practice: residences.practice }).from(residences).where(eq(residences.id, space.id)).get();
-		return row?.practice === true;
-	}
-	if (space.type === 'body') {
-		const row = await db.select({ practice: bodies.practice }).from(bodies).where(eq(bodies.id, space.id)).get();
-		return row?.practice === true;
-	}
-	return false;
+export async function isPracticeSpace(data: Data, space: SpaceRef): Promise<boolean> {
+	return isPracticeTarget(data, { space });
 }
 
 /** Ids of every practice residence and body (for filtering a list already read). */
@@ -31,27 +22,27 @@ export async function practiceSpaceIds(data: Data): Promise<Set<string>> {
 	return new Set([...r, ...b].map((x) => x.id));
 }
 
-/** Conditions to put in a WHERE: only real residences / only real bodies. */
-export const realResidence = (): SQL => eq(residences.practice, false);
-export const realBody = (): SQL => eq(bodies.practice, false);
+/** Conditions to put in a WHERE: only real residences / only real bodies (`t` = `data.t`). */
+export const realResidence = (t: Schema): SQL => eq(t.residences.practice, false);
+export const realBody = (t: Schema): SQL => eq(t.bodies.practice, false);
 
 /**
  * A WHERE condition for a table that points at a space by (space_type, space_id) columns: true
  * unless the row belongs to a practice residence or body. Plain subqueries, portable SQL.
  */
-export function notInPracticeSpace(spaceType: Column, spaceId: Column): SQL {
+export function notInPracticeSpace(t: Schema, spaceType: Column, spaceId: Column): SQL {
 	return or(
-		and(eq(spaceType, 'residence'), notPracticeResidence(spaceId)),
-		and(eq(spaceType, 'body'), notPracticeBody(spaceId)),
+		and(eq(spaceType, 'residence'), notPracticeResidence(t, spaceId)),
+		and(eq(spaceType, 'body'), notPracticeBody(t, spaceId)),
 		and(sql`${spaceType} <> 'residence'`, sql`${spaceType} <> 'body'`)
 	) as SQL;
 }
 
 /** Same, for a table that points at a residence only (or a body only) by one id column. */
-const practiceResidences = () => sql`(select ${residences.id} from ${residences} where ${eq(residences.practice, true)})`;
-const practiceBodies = () => sql`(select ${bodies.id} from ${bodies} where ${eq(bodies.practice, true)})`;
-export const notPracticeResidence = (residenceId: Column): SQL => notInArray(residenceId, practiceResidences());
-export const notPracticeBody = (bodyId: Column): SQL => notInArray(bodyId, practiceBodies());
+const practiceResidences = ({ residences }: Schema) => sql`(select ${residences.id} from ${residences} where ${eq(residences.practice, true)})`;
+const practiceBodies = ({ bodies }: Schema) => sql`(select ${bodies.id} from ${bodies} where ${eq(bodies.practice, true)})`;
+export const notPracticeResidence = (t: Schema, residenceId: Column): SQL => notInArray(residenceId, practiceResidences(t));
+export const notPracticeBody = (t: Schema, bodyId: Column): SQL => notInArray(bodyId, practiceBodies(t));
 
 /** Keeps the rows of a list whose space is real (for lists already read with their space). */
 export async function withoutPracticeSpaces<T>(data: Data, rows: T[], spaceOf: (row: T) => string | null | undefined): Promise<T[]> {

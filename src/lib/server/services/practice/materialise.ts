@@ -10,7 +10,7 @@ import type { ServiceDeps } from '../deps';
 
 /** Other services' doors, awaited whether they are converted to the async data handle yet or not (issue 12). */
 export interface MaterialiseHooks {
-	seedDescription(proposalId: string, text: string): unknown;
+	seedDescription(proposalId: string, text: string): Promise<unknown>;
 	createConsultation(actor: Actor, input: unknown): { id: string } | Promise<{ id: string }>;
 	scheduleMeeting(actor: Actor, input: unknown): Promise<{ id: string }>;
 	addItem(actor: Actor, input: unknown): Promise<unknown>;

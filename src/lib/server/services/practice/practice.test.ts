@@ -103,7 +103,7 @@ describe('practice sessions', () => {
 		const db = app.services.deps.db;
 		const real = new Set([trainer.id, julien.id, amina.id]);
 		const first = await currentSpace(id);
-		const before = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
+		const before = await snapshotSpace(app.services.deps.data, { type: 'residence', id: first.spaceId }, real);
 		expect(before.tables.households).toHaveLength(50);
 		expect(Object.keys(before.documents).filter((k) => k.startsWith('description:'))).toHaveLength(2);
 		expect(Object.values(before.documents).join('')).toContain('carrés potagers');
@@ -114,12 +114,12 @@ describe('practice sessions', () => {
 		const seeded = db.select().from(proposals).where(eq(proposals.spaceId, first.spaceId)).all().find((p) => p.title.startsWith('Un jardin'))!;
 		await board.comment(await now(amina), { proposalId: seeded.id, body: 'Oui !' });
 		await board.setSupport(await now(amina), { proposalId: pid, on: true });
-		app.services.collab.seedDescription(pid, 'Texte');
-		app.services.collab.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
+		await app.services.collab.seedDescription(pid, 'Texte');
+		await app.services.collab.setMapEntry(`residence:${first.spaceId}:pins`, 'pins', seeded.id, { x: 0.5, y: 0.5 });
 		const vote = db.select().from(consultations).where(eq(consultations.spaceId, first.spaceId)).get()!;
 		const facilitator: Actor = { id: trainer.id, isAdmin: false, roles: new Map([[`residence:${first.spaceId}`, ['facilitator']]]) };
 		await app.services.consultations.open(facilitator, { consultationId: vote.id });
-		const during = snapshotSpace(db, { type: 'residence', id: first.spaceId }, real);
+		const during = await snapshotSpace(app.services.deps.data, { type: 'residence', id: first.spaceId }, real);
 		expect(during).not.toEqual(before);
 
 		// A vote is open: resetting needs a confirmation, and nothing changes without it.
@@ -129,13 +129,13 @@ describe('practice sessions', () => {
 		expect(runNumber).toBe(2);
 		const second = await currentSpace(id);
 		expect(second.spaceId).not.toBe(first.spaceId);
-		const after = snapshotSpace(db, { type: 'residence', id: second.spaceId }, real);
+		const after = await snapshotSpace(app.services.deps.data, { type: 'residence', id: second.spaceId }, real);
 		for (const table of Object.keys(before.tables)) expect(after.tables[table], table).toEqual(before.tables[table]);
 		for (const doc of Object.keys(before.documents)) expect(after.documents[doc], doc).toEqual(before.documents[doc]);
 		expect(after).toEqual(before);
 
 		// The first run is kept as it ended, and is read-only.
-		expect(snapshotSpace(db, { type: 'residence', id: first.spaceId }, real)).toEqual(during);
+		expect(await snapshotSpace(app.services.deps.data, { type: 'residence', id: first.spaceId }, real)).toEqual(during);
 		await expect(async () => board.comment(await now(amina), { proposalId: seeded.id, body: 'Trop tard' })).rejects.toThrow(ForbiddenError);
 		expect(db.select().from(practiceRuns).all().map((r) => [r.number, r.status]).sort()).toEqual([
 			[1, 'closed'],
@@ -274,7 +274,7 @@ describe('practice sessions', () => {
 		const { id } = await startWithTwo('shipped:instance:en');
 		const run = await currentSpace(id);
 		expect(run.spaceType).toBe('body');
-		const snap = snapshotSpace(app.services.deps.db, { type: 'body', id: run.spaceId }, new Set([trainer.id, julien.id, amina.id]));
+		const snap = await snapshotSpace(app.services.deps.data, { type: 'body', id: run.spaceId }, new Set([trainer.id, julien.id, amina.id]));
 		expect(snap.tables.colleges).toHaveLength(3);
 		expect(snap.tables.agenda_items).toHaveLength(3);
 		expect(snap.tables.consultations).toHaveLength(1);

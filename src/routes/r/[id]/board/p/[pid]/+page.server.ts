@@ -20,12 +20,12 @@ export const load: PageServerLoad = (event) =>
 		if (view.residenceId !== event.params.id) throw notFound();
 		// The live document is the description's source of truth once someone co-edited it; before
 		// that it holds the text as proposed (the collab hub seeds it on first open).
-		const descriptionText = view.redacted ? '' : event.locals.services.collab.readDescription(view.card.id) || (view.description ?? '');
+		const descriptionText = view.redacted ? '' : (await event.locals.services.collab.readDescription(view.card.id)) || (view.description ?? '');
 		return {
 			...view,
 			descriptionText,
 			plan: await planFor(event, view.residenceId),
-			pin: event.locals.services.collab.pinOf(view.card.id),
+			pin: await event.locals.services.collab.pinOf(view.card.id),
 			/** Votes about this idea (as an answer or as their subject): links to them. */
 			votes: await event.locals.services.consultations.votesAbout(event.locals.user, view.card.id),
 			me: event.locals.user!.id,
