@@ -302,6 +302,59 @@ describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) 
 		});
 	});
 
+	describe('storage through the live hub', () => {
+		it('stores both co-editors’ updates before acknowledging them; a new process reopens the document with both', async () => {
+			await app.services.collab.seedDescription('prop1', 'Jardin partagé');
+			const a = await peer(author);
+			const b = await peer(facilitator);
+			expect((await a.join()).ok).toBe(true);
+			expect((await b.join()).ok).toBe(true);
+			const lineA = a.firstLine();
+			const lineB = b.firstLine();
+			for (const [i, word] of ['bacs ', 'en ', 'bois '].entries()) {
+				lineA.insert(0, word.toUpperCase());
+				lineB.insert(lineB.length, ` ${word.trim()}${i}`);
+			}
+			await Promise.all([a.flush(), b.flush()]);
+			expect([...a.results, ...b.results].every((r) => r.ok)).toBe(true);
+			// Acknowledged means written: the log holds both people's words without waiting for anything.
+			const stored = await readDocumentText(app.services.deps.data, doc);
+			for (const word of ['BACS', 'EN', 'BOIS', 'bacs0', 'en1', 'bois2', 'Jardin partagé']) expect(stored).toContain(word);
+			await until(() => a.text() === b.text());
+			expect(stored).toBe(a.text());
+			a.close();
+			b.close();
+			await until(() => server.collab.loadedDocuments() === 0);
+			await server.close();
+
+			const services = restartedServices(app);
+			services.collab.configure({ access: fixtureAccess });
+			const restarted = await startRealtimeServer({ ...app, services });
+			extraServers.push(restarted);
+			const c = await peer(author, doc, restarted.url);
+			expect((await c.join()).ok).toBe(true);
+			expect(c.text()).toBe(stored);
+			expect(await services.collab.readDescription('prop1')).toBe(stored);
+		});
+
+		it('loads a document once when several people open it at the same moment, seeding it once', async () => {
+			const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Un abri vélos', description: 'Près de l’entrée' });
+			proposalsById.set(id, { space: { type: 'residence', id: residenceId }, authorId: author.id, coAuthorIds: [], hidden: false });
+			const name = descriptionDocName(id);
+			const editors = await Promise.all([author, facilitator, neighbour, author].map((u) => peer(u, name)));
+			const joined = await Promise.all(editors.map((e) => e.join()));
+			expect(joined.every((j) => j.ok)).toBe(true);
+			expect(server.collab.loadedDocuments()).toBe(1);
+			for (const e of editors) expect(e.text()).toBe('Près de l’entrée');
+			expect((await loadUpdates(app.services.deps.data, name)).updates).toHaveLength(1);
+			// And they all edit the one copy.
+			editors[0]!.firstLine().insert(0, 'Juste ');
+			await editors[0]!.flush();
+			await until(() => editors.every((e) => e.text() === 'Juste Près de l’entrée'));
+			expect(await app.services.collab.readDescription(id)).toBe('Juste Près de l’entrée');
+		});
+	});
+
 	describe('descriptions of real proposals', () => {
 		it('start from the text the proposal was created with, written once', async () => {
 			const { id } = await app.services.proposals.propose(author, { residenceId, title: 'Des bancs', description: 'Deux bancs\nprès de l’aire de jeux' });
