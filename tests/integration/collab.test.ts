@@ -2,9 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { descriptionDocName, pinsDocName } from '$lib/realtime/collab-events';
-import { openDatabase } from '$lib/server/db';
-import { postgresData, sqliteData } from '$lib/server/db/data';
-import { connectPostgres } from '$lib/server/db/postgres';
+import { openDataStore } from '$lib/server/db/open';
 import { createLocalBus } from '$lib/server/realtime/bus';
 import { randomIds } from '$lib/server/ids';
 import { createServices } from '$lib/server/services';
@@ -15,7 +13,6 @@ import {
 	createResidence,
 	createTestAppOn,
 	createUser,
-	legacyRefused,
 	sessionCookie,
 	startRealtimeServer,
 	testEngines,
@@ -50,19 +47,10 @@ let facilitator: SessionUser;
 const doc = descriptionDocName('prop1');
 
 /** A new process on the same database: its own connections, services and bus (no hub yet). */
-function restartedServices(app: TestApp) {
-	if (app.engine === 'sqlite') {
-		const db = openDatabase(app.file);
-		const data = sqliteData(db);
-		closers.push(async () => {
-			await data.close();
-			db.$client.close();
-		});
-		return createServices({ db, data, clock: app.clock, ids: randomIds, bus: createLocalBus() });
-	}
-	const data = postgresData(connectPostgres(app.file, { max: 4 }));
-	closers.push(() => data.close());
-	return createServices({ db: legacyRefused(), data, clock: app.clock, ids: randomIds, bus: createLocalBus() });
+async function restartedServices(app: TestApp) {
+	const store = await openDataStore(app.file, { poolSize: 4 });
+	closers.push(() => store.close());
+	return createServices({ db: store.db, data: store.data, clock: app.clock, ids: randomIds, bus: createLocalBus() });
 }
 
 describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) => {
@@ -193,7 +181,7 @@ describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) 
 			await server.close();
 
 			// A new process: new connections, new services, new hub, same database.
-			const services = restartedServices(app);
+			const services = await restartedServices(app);
 			services.collab.configure({ access: fixtureAccess });
 			const restarted = await startRealtimeServer({ ...app, services });
 			extraServers.push(restarted);
@@ -327,7 +315,7 @@ describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) 
 			await until(() => server.collab.loadedDocuments() === 0);
 			await server.close();
 
-			const services = restartedServices(app);
+			const services = await restartedServices(app);
 			services.collab.configure({ access: fixtureAccess });
 			const restarted = await startRealtimeServer({ ...app, services });
 			extraServers.push(restarted);
