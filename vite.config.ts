@@ -1,6 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanRouteKeys } from './src/lib/i18n/route-keys.js';
 
 /**
  * In development Vite owns the HTTP server. We leave it in a global slot (the same one src/server.ts
@@ -35,8 +38,35 @@ function catalogueChunksInBrowser(): Plugin {
 	};
 }
 
+/**
+ * `virtual:i18n-route-keys`: for the server's root layout, the message keys each page's browser code
+ * can show (src/lib/i18n/route-keys.ts), so that the browser gets those texts with the page's data.
+ */
+function routeMessageKeys(): Plugin {
+	const id = 'virtual:i18n-route-keys';
+	const resolved = `\0${id}`;
+	return {
+		name: 'tib-i18n-route-keys',
+		resolveId: (source) => (source === id ? resolved : null),
+		load(loaded) {
+			if (loaded !== resolved) return null;
+			const root = process.cwd();
+			const dir = join(root, 'src/lib/i18n/messages');
+			const keys = readdirSync(dir)
+				.filter((f) => f.endsWith('.fr.json'))
+				.flatMap((f) => Object.keys(JSON.parse(readFileSync(join(dir, f), 'utf8')) as object));
+			const { routes, files } = scanRouteKeys(root, keys);
+			for (const file of files) this.addWatchFile(file);
+			const all = [...new Set(Object.values(routes).flat())].sort();
+			const index = new Map(all.map((k, i) => [k, i]));
+			const compact = Object.fromEntries(Object.entries(routes).map(([route, ks]) => [route, ks.map((k) => index.get(k))]));
+			return `const keys = ${JSON.stringify(all)};\nconst routes = ${JSON.stringify(compact)};\nexport default Object.fromEntries(Object.entries(routes).map(([r, ix]) => [r, ix.map((i) => keys[i])]));\n`;
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), sveltekit()],
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',

@@ -1,8 +1,8 @@
-import { loadReading } from '$lib/i18n';
+import { installMessages } from '$lib/i18n';
 import type { LayoutLoad } from './$types';
 
-// The language being read is fetched before the first render (in the browser: its chunk only).
+// The texts of the page being read arrive with the layout's data (no catalogue file to fetch first).
 export const load: LayoutLoad = async ({ data }) => {
-	await loadReading({ locale: data.locale, easyRead: data.easyRead });
+	installMessages(data.messages);
 	return data;
 };

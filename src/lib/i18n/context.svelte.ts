@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import { createI18n, type I18n, type Locale } from './index';
+import { createI18n, onMessages, type I18n, type Locale } from './index';
 
 const KEY = Symbol('i18n');
 
@@ -8,10 +8,17 @@ export class I18nState {
 	locale = $state<Locale>('fr');
 	/** Easy-read French asked for (on a French page, the `fr-falc` catalogue comes first). */
 	easyRead = $state(false);
-	#current = $derived(createI18n(this.locale, this.easyRead));
+	/** Bumped when texts arrive in the browser, so that every text is formatted again. */
+	#arrivals = $state(0);
+	#current = $derived.by(() => {
+		void this.#arrivals;
+		return createI18n(this.locale, this.easyRead);
+	});
 	constructor(locale: Locale, easyRead = false) {
 		this.locale = locale;
 		this.easyRead = easyRead;
+		// One state per tab in the browser; on the server one per request, which must not be kept.
+		if (typeof window !== 'undefined') onMessages(() => this.#arrivals++);
 	}
 	get t() {
 		return this.#current.t;

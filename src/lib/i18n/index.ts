@@ -25,6 +25,8 @@ export interface Reading {
 type Catalogue = Partial<Record<string, string>>;
 type CatalogueName = Locale | 'fr-falc';
 const catalogues: Partial<Record<CatalogueName, Catalogue>> = { ...bundled };
+/** The catalogues held whole (on the server: all of them). Elsewhere only the texts a page was sent. */
+const complete = new Set(Object.keys(bundled) as CatalogueName[]);
 
 const chunks: Record<CatalogueName, () => Promise<{ default: Catalogue }>> = {
 	fr: () => import('./locales/fr'),
@@ -33,23 +35,70 @@ const chunks: Record<CatalogueName, () => Promise<{ default: Catalogue }>> = {
 	'fr-falc': () => import('./locales/fr-falc')
 };
 
+const listeners = new Set<() => void>();
+/** Called whenever texts arrive in the browser (components show them again: see `I18nState`). */
+export function onMessages(listener: () => void): () => void {
+	listeners.add(listener);
+	return () => listeners.delete(listener);
+}
+function arrived() {
+	// A text formatted before its catalogue arrived would otherwise stay cached as its key.
+	formatters.clear();
+	for (const listener of listeners) listener();
+}
+
+function needed(reading: Reading): CatalogueName[] {
+	const names: CatalogueName[] = ['fr', reading.locale];
+	if (easyReadApplies(reading.locale, reading.easyRead)) names.push('fr-falc');
+	return names;
+}
+
 /**
- * Makes the catalogues a reading needs available: its language, French (every fallback ends there)
- * and, for easy-read French, the FALC catalogue. Immediate where they are already there (always on
- * the server); in the browser, fetches each language's chunk once.
+ * Makes the whole catalogues a reading needs available: its language, French (every fallback ends
+ * there) and, for easy-read French, the FALC catalogue. Immediate where they are already there (always
+ * on the server); in the browser, fetches each language's chunk once. The browser needs them only when
+ * a page shows a key it was not sent (`messagesFor`), which `formatterFor` does by itself.
  */
 export async function loadReading(reading: Reading): Promise<void> {
-	const needed: CatalogueName[] = ['fr', reading.locale];
-	if (easyReadApplies(reading.locale, reading.easyRead)) needed.push('fr-falc');
-	const missing = needed.filter((name) => !catalogues[name]);
+	const missing = needed(reading).filter((name) => !complete.has(name));
 	if (missing.length === 0) return;
 	await Promise.all(
 		missing.map(async (name) => {
-			catalogues[name] = (await chunks[name]()).default;
+			const whole = (await chunks[name]()).default;
+			catalogues[name] = { ...catalogues[name], ...whole };
+			complete.add(name);
 		})
 	);
-	// A text formatted before its catalogue arrived would otherwise stay cached as its key.
-	formatters.clear();
+	arrived();
+}
+
+/** The texts of some keys in a reading, as the browser needs them: each key once, from the catalogue it is read from. */
+export type Messages = Partial<Record<CatalogueName, Record<string, string>>>;
+
+/** On the server: the texts of `keys` for a reading (what `sourceOf` would pick), to send to the browser. */
+export function messagesFor(reading: Reading, keys: readonly string[]): Messages {
+	const out: Messages = {};
+	const easy = easyReadApplies(reading.locale, reading.easyRead);
+	for (const key of keys) {
+		let name: CatalogueName = defaultLocale;
+		if (easy && catalogues['fr-falc']?.[key] !== undefined) name = 'fr-falc';
+		else if (catalogues[reading.locale]?.[key] !== undefined) name = reading.locale;
+		const text = catalogues[name]?.[key];
+		if (text !== undefined) (out[name] ??= {})[key] = text;
+	}
+	return out;
+}
+
+/** In the browser: adds texts the server sent (a no-op where the catalogues are whole). */
+export function installMessages(messages: Messages | undefined): void {
+	if (!messages) return;
+	let added = false;
+	for (const [name, texts] of Object.entries(messages) as [CatalogueName, Record<string, string>][]) {
+		if (complete.has(name)) continue;
+		catalogues[name] = { ...catalogues[name], ...texts };
+		added = true;
+	}
+	if (added) arrived();
 }
 
 export function isLocale(value: unknown): value is Locale {
@@ -97,6 +146,7 @@ export function sourceOf(reading: Reading, key: string): { text: string; locale:
 }
 
 const formatters = new Map<string, IntlMessageFormat>();
+let fetching: Promise<void> | null = null;
 
 function formatterFor(reading: Reading, key: MessageKey): IntlMessageFormat {
 	const easy = easyReadApplies(reading.locale, reading.easyRead);
@@ -104,6 +154,12 @@ function formatterFor(reading: Reading, key: MessageKey): IntlMessageFormat {
 	let formatter = formatters.get(cacheKey);
 	if (!formatter) {
 		const source = sourceOf(reading, key);
+		// A key this page was not sent (see route-keys.ts): fetch the whole catalogues, then show it again.
+		if (source === null && needed(reading).some((name) => !complete.has(name))) {
+			fetching ??= loadReading(reading)
+				.catch(() => undefined)
+				.finally(() => (fetching = null));
+		}
 		// A French fallback inside an Arabic page is formatted with French plural rules.
 		formatter = new IntlMessageFormat(source?.text ?? String(key), intlTag(source?.locale ?? reading.locale));
 		formatters.set(cacheKey, formatter);
