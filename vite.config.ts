@@ -2,7 +2,8 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { compileMessage } from './src/lib/i18n/compile.js';
 import { scanRouteKeys } from './src/lib/i18n/route-keys.js';
 
 /**
@@ -22,19 +23,37 @@ function realtimeDevServer(): Plugin {
 
 /**
  * The browser gets no catalogue in its bundle: `$lib/i18n/bundled` (every language, for the server)
- * becomes an empty registry there, and the root layout loads the one language being read.
+ * becomes an empty registry there; the root layout's data brings the texts of the page, compiled
+ * (src/lib/i18n/compile.ts), and the whole catalogues of `$lib/i18n/locales/*` (fetched only for a key
+ * a page was not sent) are compiled at build time. So the browser needs no ICU parser: it gets the
+ * parser package's `no-parser` entry (same element helpers, a `parse` that throws).
  */
 function catalogueChunksInBrowser(): Plugin {
 	const empty = '\0i18n-bundled-browser';
+	const locale = /[\\/]src[\\/]lib[\\/]i18n[\\/]locales[\\/][\w-]+\.ts$/;
 	return {
 		name: 'tib-i18n-browser-catalogues',
 		enforce: 'pre',
-		resolveId(source, importer, options) {
+		async resolveId(source, importer, options) {
 			if (options?.ssr || !importer) return null;
 			if (source === './bundled' && /[\\/]src[\\/]lib[\\/]i18n[\\/]index\.ts$/.test(importer)) return empty;
+			if (source === '@formatjs/icu-messageformat-parser') return this.resolve('@formatjs/icu-messageformat-parser/no-parser.js', importer, { skipSelf: true });
 			return null;
 		},
-		load: (id) => (id === empty ? 'export const bundled = {};' : null)
+		load(id, options) {
+			if (id === empty) return 'export const bundled = {};';
+			if (options?.ssr || !locale.test(id)) return null;
+			// `locales/fr.ts` merges its JSON imports in order: the same, compiled.
+			const source = readFileSync(id, 'utf8');
+			const merged: Record<string, string> = {};
+			for (const m of source.matchAll(/from '(\.\.\/messages\/[\w.-]+\.json)'/g)) {
+				const file = join(dirname(id), m[1]!);
+				this.addWatchFile(file);
+				Object.assign(merged, JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
+			}
+			const out = Object.fromEntries(Object.entries(merged).map(([key, text]) => [key, compileMessage(text)]));
+			return `export default ${JSON.stringify(out)};`;
+		}
 	};
 }
 

@@ -1,5 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { bundled } from './bundled';
+import { compileMessage, literal, type Compiled } from './compile';
 
 // One catalogue per capability and language, merged per language in `locales/`; French is the
 // reference for the key set. Arabic covers the tenant journeys (not meetings, minutes, practice) and
@@ -22,11 +23,14 @@ export interface Reading {
 	easyRead: boolean;
 }
 
-type Catalogue = Partial<Record<string, string>>;
+/** Server: ICU sources (strings). Browser: compiled messages (plain text, or syntax trees; see compile.ts). */
+type Catalogue = Partial<Record<string, Compiled>>;
 type CatalogueName = Locale | 'fr-falc';
 const catalogues: Partial<Record<CatalogueName, Catalogue>> = { ...bundled };
 /** The catalogues held whole (on the server: all of them). Elsewhere only the texts a page was sent. */
 const complete = new Set(Object.keys(bundled) as CatalogueName[]);
+/** In the browser every catalogue is compiled (no parser there); on the server they are sources. */
+const compiled = complete.size === 0;
 
 const chunks: Record<CatalogueName, () => Promise<{ default: Catalogue }>> = {
 	fr: () => import('./locales/fr'),
@@ -72,8 +76,17 @@ export async function loadReading(reading: Reading): Promise<void> {
 	arrived();
 }
 
-/** The texts of some keys in a reading, as the browser needs them: each key once, from the catalogue it is read from. */
-export type Messages = Partial<Record<CatalogueName, Record<string, string>>>;
+/** The texts of some keys in a reading, as the browser needs them: each key once, compiled, from the catalogue it is read from. */
+export type Messages = Partial<Record<CatalogueName, Record<string, Compiled>>>;
+
+const compiledCache = new Map<string, Compiled>();
+function compiledText(name: CatalogueName, key: string, text: Compiled): Compiled {
+	if (typeof text !== 'string') return text;
+	const cacheKey = `${name}\u0000${key}`;
+	let out = compiledCache.get(cacheKey);
+	if (out === undefined) compiledCache.set(cacheKey, (out = compileMessage(text)));
+	return out;
+}
 
 /** On the server: the texts of `keys` for a reading (what `sourceOf` would pick), to send to the browser. */
 export function messagesFor(reading: Reading, keys: readonly string[]): Messages {
@@ -84,7 +97,7 @@ export function messagesFor(reading: Reading, keys: readonly string[]): Messages
 		if (easy && catalogues['fr-falc']?.[key] !== undefined) name = 'fr-falc';
 		else if (catalogues[reading.locale]?.[key] !== undefined) name = reading.locale;
 		const text = catalogues[name]?.[key];
-		if (text !== undefined) (out[name] ??= {})[key] = text;
+		if (text !== undefined) (out[name] ??= {})[key] = compiledText(name, key, text);
 	}
 	return out;
 }
@@ -93,7 +106,7 @@ export function messagesFor(reading: Reading, keys: readonly string[]): Messages
 export function installMessages(messages: Messages | undefined): void {
 	if (!messages) return;
 	let added = false;
-	for (const [name, texts] of Object.entries(messages) as [CatalogueName, Record<string, string>][]) {
+	for (const [name, texts] of Object.entries(messages) as [CatalogueName, Record<string, Compiled>][]) {
 		if (complete.has(name)) continue;
 		catalogues[name] = { ...catalogues[name], ...texts };
 		added = true;
@@ -134,7 +147,7 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
 export const intlTag = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : locale === 'ar' ? 'ar-u-nu-latn' : 'en-GB');
 
 /** The text of a key in a reading, with the language's fallback (French), or null if French lacks it too. */
-export function sourceOf(reading: Reading, key: string): { text: string; locale: Locale } | null {
+export function sourceOf(reading: Reading, key: string): { text: Compiled; locale: Locale } | null {
 	if (easyReadApplies(reading.locale, reading.easyRead)) {
 		const easy = catalogues['fr-falc']?.[key];
 		if (easy !== undefined) return { text: easy, locale: 'fr' };
@@ -161,7 +174,9 @@ function formatterFor(reading: Reading, key: MessageKey): IntlMessageFormat {
 				.finally(() => (fetching = null));
 		}
 		// A French fallback inside an Arabic page is formatted with French plural rules.
-		formatter = new IntlMessageFormat(source?.text ?? String(key), intlTag(source?.locale ?? reading.locale));
+		const text = source?.text ?? String(key);
+		// In the browser a string is plain text already (compile.ts): given as a literal, never parsed.
+		formatter = new IntlMessageFormat(compiled && typeof text === 'string' ? literal(text) : text, intlTag(source?.locale ?? reading.locale));
 		formatters.set(cacheKey, formatter);
 	}
 	return formatter;
