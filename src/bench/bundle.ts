@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildIfStale } from '../cli/build-stale';
+import { kb, pageScripts, total } from './first-load';
 import { messagesFor } from '../lib/i18n';
 import { scanRouteKeys } from '../lib/i18n/route-keys';
 
@@ -29,64 +30,11 @@ export interface BenchResult {
 
 export const JS_GOAL_KB = 60;
 const OUT = '.svelte-kit/output';
-const NODES = '.svelte-kit/generated/client-optimized/nodes';
 const PAGES: [string, string][] = [
 	['board', '/r/[id]/board'],
 	['proposal', '/r/[id]/board/p/[pid]'],
 	['vote', '/c/[cid]']
 ];
-
-interface ManifestChunk {
-	file: string;
-	imports?: string[];
-	dynamicImports?: string[];
-}
-
-/** The client node of a route: the server node whose component is the route's `+page.svelte`. */
-function nodeOf(routeId: string): number {
-	const entry = `entries/pages${routeId.replace(/\[(\w+)\]/g, '_$1_')}/_page.svelte.js`;
-	for (const name of readdirSync(join(OUT, 'server/nodes'))) {
-		if (readFileSync(join(OUT, 'server/nodes', name), 'utf8').includes(entry)) return Number(name.replace(/\.js$/, ''));
-	}
-	throw new Error(`no built node for ${routeId}`);
-}
-
-const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
-
-export interface PageScripts {
-	firstLoad: Map<string, number>;
-	later: Map<string, number>;
-}
-
-/** The scripts of a page's first load and those its code may fetch later, file → gzip bytes. */
-export function pageScripts(routeId: string): PageScripts {
-	const manifest = JSON.parse(readFileSync(join(OUT, 'client/.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
-	const size = (file: string) => gzipSync(readFileSync(join(OUT, 'client', file))).byteLength;
-	const closure = (roots: string[], into: Map<string, number>, skip: ReadonlyMap<string, number>) => {
-		const stack = [...roots];
-		while (stack.length) {
-			const chunk = manifest[stack.pop()!];
-			if (!chunk || into.has(chunk.file) || skip.has(chunk.file)) continue;
-			into.set(chunk.file, size(chunk.file));
-			stack.push(...(chunk.imports ?? []));
-		}
-	};
-	const app = '.svelte-kit/generated/client-optimized/app.js';
-	const firstLoad = new Map<string, number>();
-	closure(['node_modules/@sveltejs/kit/src/runtime/client/entry.js', app, `${NODES}/0.js`, `${NODES}/1.js`, `${NODES}/${nodeOf(routeId)}.js`], firstLoad, new Map());
-	// Dynamic imports of the page's code (not the router's table of every page, not the whole
-	// catalogues, fetched only if a page shows a key it was not sent).
-	const files = new Set(firstLoad.keys());
-	const dynamic = Object.entries(manifest)
-		.filter(([key, chunk]) => key !== app && files.has(chunk.file))
-		.flatMap(([, chunk]) => chunk.dynamicImports ?? [])
-		.filter((key) => !key.includes('src/lib/i18n/locales/'));
-	const later = new Map<string, number>();
-	closure(dynamic, later, firstLoad);
-	return { firstLoad, later };
-}
-
-const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 export async function benchBundle(): Promise<BenchResult[]> {
 	buildIfStale();
@@ -99,12 +47,12 @@ export async function benchBundle(): Promise<BenchResult[]> {
 	const rows: BenchResult[] = [];
 	for (const [name, routeId] of PAGES) {
 		const { firstLoad, later } = pageScripts(routeId);
-		const first = kb(sum(firstLoad));
+		const first = kb(total(firstLoad));
 		const texts = gzipSync(JSON.stringify(messagesFor({ locale: 'fr', easyRead: false }, routes[routeId] ?? []))).byteLength;
 		rows.push(
 			{ name: `first-load JS, ${name} page (${firstLoad.size} files; goal ≤ ${JS_GOAL_KB} KB gzip)`, value: first, unit: 'KB' },
 			{ name: `first-load JS, ${name} page: ratio to the goal (≤ 1 meets it)`, value: Math.round((first / JS_GOAL_KB) * 100) / 100, unit: '×' },
-			{ name: `  ${name} page: fetched later, when used (${later.size} files, not counted)`, value: kb(sum(later)), unit: 'KB' },
+			{ name: `  ${name} page: fetched later, when used (${later.size} files, not counted)`, value: kb(total(later)), unit: 'KB' },
 			{ name: `  ${name} page: its texts, with the page's data (French, not a script)`, value: kb(texts), unit: 'KB' }
 		);
 	}
