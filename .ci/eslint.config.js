@@ -71,6 +71,7 @@ export default ts.config(
 			'src/lib/server/realtime/collab-hub.ts',
 			'src/bench/collab.ts',
 			'tests/integration/collab.test.ts',
+			'tests/integration/cluster-collab.test.ts',
 			// issue 12 (meetings helper): meetings, minutes, portal (their tests too).
 			'src/lib/server/services/meetings/**/*.ts',
 			'src/lib/server/services/minutes/**/*.ts',
