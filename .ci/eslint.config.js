@@ -63,8 +63,8 @@ export default ts.config(
 			'src/lib/server/services/auth.test.ts',
 			// The demo seeds.
 			'src/lib/server/demo/*.ts',
-			// The practice service with its marker and snapshot (practice.test.ts still sets up through the SQLite handle).
-			'src/lib/server/services/practice/!(practice.test).ts',
+			// The practice service with its marker, snapshot and tests.
+			'src/lib/server/services/practice/*.ts',
 			// issue 12 (collab helper): collaborative documents (store, service, access, their tests), the live
 			// hub, the bench of the log, the hub's integration test.
 			'src/lib/server/collab/*.ts',
