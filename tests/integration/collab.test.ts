@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { descriptionDocName, pinsDocName } from '$lib/realtime/collab-events';
@@ -7,7 +8,7 @@ import { createLocalBus } from '$lib/server/realtime/bus';
 import { randomIds } from '$lib/server/ids';
 import { createServices } from '$lib/server/services';
 import { createDocAccess, descriptionAccess, parseDocName, pinsAccess, type DocAccess, type ProposalFacts } from '$lib/server/collab/access';
-import { buildDocument, loadUpdates, readDocumentText } from '$lib/server/collab/store';
+import { buildDocument, documentFromUpdates, fragmentText, loadUpdates, readDocumentText } from '$lib/server/collab/store';
 import { Peer, syncMessage, until } from '$lib/server/collab/testing-peer';
 import {
 	createResidence,
@@ -291,6 +292,11 @@ describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) 
 	});
 
 	describe('storage through the live hub', () => {
+		const hubText = () => {
+			const state = server.collab.documentState(doc);
+			return state ? fragmentText(documentFromUpdates([state]).getXmlFragment('description')) : '';
+		};
+
 		it('stores both co-editors’ updates before acknowledging them; a new process reopens the document with both', async () => {
 			await app.services.collab.seedDescription('prop1', 'Jardin partagé');
 			const a = await peer(author);
@@ -323,6 +329,33 @@ describe.each(testEngines)('collaborative documents (%s)', (engine: TestEngine) 
 			expect((await c.join()).ok).toBe(true);
 			expect(c.text()).toBe(stored);
 			expect(await services.collab.readDescription('prop1')).toBe(stored);
+		});
+
+		it('stores updates accepted just before the last clients left, though their turn came after', async () => {
+			await app.services.collab.seedDescription('prop1', 'Départ');
+			const a = await peer(author);
+			const b = await peer(facilitator);
+			await a.join();
+			await b.join();
+			// Writes wait behind a unit held open (SQLite: the one writer; PostgreSQL: the log's table locked).
+			const { data } = app.services.deps;
+			let release!: () => void;
+			const gate = new Promise<void>((resolve) => (release = resolve));
+			const held = data.write(async () => {
+				if (data.dialect === 'postgres') await data.rows(sql`lock table collab_updates in exclusive mode`);
+				await gate;
+			});
+			a.firstLine().insert(0, 'Un ');
+			await until(() => hubText().startsWith('Un '));
+			b.firstLine().insert(b.firstLine().length, ' deux');
+			await until(() => hubText() === 'Un Départ deux');
+			// Both tabs close while the two updates wait to be written: the document leaves memory.
+			a.close();
+			b.close();
+			await until(() => server.collab.loadedDocuments() === 0);
+			release();
+			await held;
+			await until(async () => (await app.services.collab.readDescription('prop1')) === 'Un Départ deux');
 		});
 
 		it('loads a document once when several people open it at the same moment, seeding it once', async () => {

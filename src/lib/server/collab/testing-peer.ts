@@ -119,6 +119,8 @@ export class Peer {
 	}
 
 	close() {
+		// Updates still waiting for their ack are abandoned with the tab: their acks never come.
+		for (const p of this.#pending) p.catch(() => undefined);
 		this.socket.disconnect();
 		this.doc.destroy();
 	}

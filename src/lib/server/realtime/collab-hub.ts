@@ -77,8 +77,10 @@ interface LoadedDoc {
 	tail: Promise<void>;
 	/** The link made by the update being applied right now (set by the document's update listener). */
 	applied: Promise<void> | null;
-	/** Unloaded or evicted: links still waiting neither store nor tell. */
+	/** Unloaded (its last client left, or evicted): links still store what was accepted, but tell this copy's room nothing. */
 	gone: boolean;
+	/** An update could not be written: the links after it (built on it) are not stored either; their senders rejoin. */
+	failed: boolean;
 }
 
 export interface CollabHub {
@@ -145,7 +147,7 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		const doc = documentFromUpdates(updates);
 		const awareness = new awarenessProtocol.Awareness(doc);
 		awareness.setLocalState(null); // the server has no cursor of its own
-		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), remote: new Set(), tail: Promise.resolve(), applied: null, gone: false };
+		const entry: LoadedDoc = { name, doc, awareness, sockets: new Map(), remote: new Set(), tail: Promise.resolve(), applied: null, gone: false, failed: false };
 
 		// Persist first, then fan out: an update nobody could reload is never shown to anyone. Each node
 		// serves its own sockets from its own copy (`io.local`): an update a socket of this node sent is
@@ -155,17 +157,20 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 			const live = origin !== STORED;
 			const from = typeof origin === 'string' && entry.sockets.has(origin) ? origin : null;
 			const link = entry.tail.then(async () => {
-				if (entry.gone) throw new Unstored();
 				if (live) {
+					if (entry.failed) throw new Unstored();
 					try {
 						await collab.persist(name, update);
 					} catch (err) {
 						// Later links built on this update: the document is dropped and reloaded from the log.
-						entry.gone = true;
+						entry.failed = true;
 						log.error('collab update not stored', { doc: name, err: String(err) });
 						throw new Unstored();
 					}
 					deps.bus.relay('collab.changed', { doc: name, update });
+					// Accepted just before its last client left (a tab closed while typing): stored all the
+					// same, and handed to the copy loaded since, if any, as other nodes get it.
+					if (entry.gone) return forward(name, update);
 				}
 				if (entry.gone || !io) return;
 				const room = collabRoom(name);
@@ -190,20 +195,23 @@ export function createCollabHub(deps: CollabHubDeps): CollabHub {
 		return entry;
 	}
 
-	// Changes the service stored itself (a pin placed through a form, a seeded text) reach open documents.
-	// So do the updates other nodes' sockets sent (stored there) and their editors' cursors.
-	const offChanged = deps.bus.onSignal('collab.changed', ({ doc, update }) => {
-		const entry = docs.get(doc);
+	/** A stored update reaches this node's live copy of the document, or the one being loaded. */
+	function forward(name: string, update: Uint8Array) {
+		const entry = docs.get(name);
 		if (!entry) {
-			loading.get(doc)?.early.push(update);
+			loading.get(name)?.early.push(update);
 			return;
 		}
 		try {
 			Y.applyUpdate(entry.doc, update, STORED);
 		} catch (err) {
-			log.error('collab stored change not applied', { doc, err: String(err) });
+			log.error('collab stored change not applied', { doc: name, err: String(err) });
 		}
-	});
+	}
+
+	// Changes the service stored itself (a pin placed through a form, a seeded text) reach open documents.
+	// So do the updates other nodes' sockets sent (stored there) and their editors' cursors.
+	const offChanged = deps.bus.onSignal('collab.changed', ({ doc, update }) => forward(doc, update));
 	const offAwareness = deps.bus.onSignal('collab.awareness', ({ doc, update }) => {
 		const entry = docs.get(doc);
 		if (!entry) return;
