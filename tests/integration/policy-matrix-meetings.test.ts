@@ -23,8 +23,6 @@ import { createTestAppOn, sessionCookie, startRealtimeServer, testEngines, type 
 describe.each(testEngines)('on %s', (engine) => {
 	let app: TestApp;
 	let server: RealtimeServer;
-	// The minutes' live draft is in the collab store, still on the synchronous SQLite handle: its doors run on SQLite until it is converted.
-	const minutesToo = engine === 'sqlite';
 	let f: Awaited<ReturnType<typeof createBodyFixture>>;
 	const cast: Record<string, SessionUser> = {};
 	const who = ['stranger', 'observer', 'member', 'absent', 'coEditor', 'secretary', 'chair', 'admin'] as const;
@@ -225,7 +223,7 @@ describe.each(testEngines)('on %s', (engine) => {
 			}, 60_000);
 
 		for (const person of who)
-			it.runIf(minutesToo)(`${person}: minutes actions`, async () => {
+			it(`${person}: minutes actions`, async () => {
 				const actor = cast[person]!;
 				const expected: Record<string, boolean> = {};
 				const forms: Record<string, boolean> = {};
@@ -251,7 +249,7 @@ describe.each(testEngines)('on %s', (engine) => {
 			}, 60_000);
 
 		it('each action was done by someone and refused to someone, through its doors', () => {
-			for (const action of [...meetingActions, ...(minutesToo ? minutesActions : [])]) expect([...(answers[action] ?? [])].sort(), action).toEqual([false, true]);
+			for (const action of [...meetingActions, ...minutesActions]) expect([...(answers[action] ?? [])].sort(), action).toEqual([false, true]);
 		});
 
 		it('the table itself: who may do what', async () => {

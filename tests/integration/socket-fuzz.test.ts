@@ -21,8 +21,6 @@ const events = Object.keys(clientPayloads) as (keyof typeof clientPayloads)[];
 describe.each(testEngines)('on %s', (engine) => {
 	let app: TestApp;
 	let server: RealtimeServer;
-	// The collab store is still on the synchronous SQLite handle: joined documents and the hostile-bytes test run on SQLite until it is converted.
-	const collabToo = engine === 'sqlite';
 	let residenceId: string;
 	let proposalId: string;
 	const sockets: Record<'stranger' | 'reader' | 'author', Client> = {} as never;
@@ -51,10 +49,8 @@ describe.each(testEngines)('on %s', (engine) => {
 		}
 		// The reader and the author have documents open, so hostile frames meet joined state too.
 		for (const s of [sockets.reader, sockets.author]) {
-			if (collabToo) {
-				expect((await s.emitWithAck('collab.join', { doc: descriptionDocName(proposalId) })).ok).toBe(true);
-				expect((await s.emitWithAck('collab.join', { doc: pinsDocName(residenceId) })).ok).toBe(true);
-			}
+			expect((await s.emitWithAck('collab.join', { doc: descriptionDocName(proposalId) })).ok).toBe(true);
+			expect((await s.emitWithAck('collab.join', { doc: pinsDocName(residenceId) })).ok).toBe(true);
 			expect((await s.emitWithAck('board.join', { residenceId })).ok).toBe(true);
 		}
 	});
@@ -121,7 +117,7 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect((await sockets.reader.emitWithAck('presence.snapshot', {})).ok).toBe(true);
 		});
 
-		it.runIf(collabToo)('well-formed frames with hostile bytes from a reader or a stranger write nothing', async () => {
+		it('well-formed frames with hostile bytes from a reader or a stranger write nothing', async () => {
 			const before = await writes();
 			const bytes = fc.oneof(
 				fc.uint8Array({ minLength: 1, maxLength: 200 }),
