@@ -17,7 +17,7 @@ import { sessionIdFromToken, SESSION_COOKIE } from '$lib/server/auth/session';
 import {
 	sessionCookie,
 	createResidence,
-	createTestApp,
+	createTestAppOn, testEngines,
 	createUser,
 	startRealtimeServer,
 	TEST_PASSWORD,
@@ -25,241 +25,243 @@ import {
 	type TestApp
 } from '$lib/server/testing';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+describe.each(testEngines)('on %s', (engine) => {
+	type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-let app: TestApp;
-let server: RealtimeServer;
-const clients: Client[] = [];
-const peers: Peer[] = [];
+	let app: TestApp;
+	let server: RealtimeServer;
+	const clients: Client[] = [];
+	const peers: Peer[] = [];
 
-beforeEach(async () => {
-	app = createTestApp();
-	server = await startRealtimeServer(app);
-});
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.disconnect();
-	for (const p of peers.splice(0)) p.close();
-	await server.close();
-	await app.close();
-});
-
-function client(cookie: string, options: Partial<ManagerOptions & SocketOptions> = {}): Client {
-	const socket: Client = connect(server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false, ...options });
-	clients.push(socket);
-	return socket;
-}
-const connected = (c: Client) =>
-	new Promise<void>((resolve, reject) => {
-		if (c.connected) return resolve();
-		c.once('connect', () => resolve());
-		c.once('connect_error', reject);
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+		server = await startRealtimeServer(app);
 	});
-const disconnected = (c: Client) => new Promise<string>((resolve) => c.once('disconnect', (reason) => resolve(reason)));
-
-async function setup() {
-	const { residence, admin } = await createResidence(app);
-	const space = { type: 'residence' as const, id: residence.id };
-	const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
-	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
-	return { residence, space, admin, amina, claire };
-}
-
-/** A Yjs update typed by someone: one paragraph of text. */
-function typed(text: string): Uint8Array {
-	const doc = new Y.Doc();
-	const p = new Y.XmlElement('paragraph');
-	doc.getXmlFragment('description').insert(0, [p]);
-	p.insert(0, [new Y.XmlText(text)]);
-	return syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(doc));
-}
-
-describe('live connections follow rights as they are now', () => {
-	it('a removed role: the next Yjs update is refused and not stored, the document and the space fall silent', async () => {
-		const { residence, space, admin, amina, claire } = await setup();
-		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un banc' });
-		const doc = descriptionDocName(id);
-		const author = new Peer(server.url, await sessionCookie(app, amina.id), doc);
-		peers.push(author);
-		expect(await author.join()).toMatchObject({ ok: true, data: { readOnly: false } });
-		expect((await author.send(typed('avant'))).ok).toBe(true);
-		const stored = (await loadUpdates(app.services.deps.data, doc)).updates.length;
-
-		// The facilitator's socket listens to the space; it must fall silent too.
-		const staff = client(await sessionCookie(app, claire.id));
-		await connected(staff);
-		const heard: ProposalUpdate[] = [];
-		staff.on('proposal.updated', (p) => heard.push(p));
-
-		await app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' });
-		await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
-
-		const refused = await author.send(typed('après'));
-		expect(refused.ok).toBe(false);
-		expect((await loadUpdates(app.services.deps.data, doc)).updates.length).toBe(stored);
-		expect(await author.socket.emitWithAck('collab.join', { doc })).toMatchObject({ ok: false, code: 'collab.error.forbidden' });
-
-		// An event published to the space after the removal does not reach her; the round trip after it proves it was not merely late.
-		app.services.deps.bus.publish(roomForSpace('residence', residence.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
-		expect(await staff.emitWithAck('board.join', { residenceId: residence.id })).toMatchObject({ ok: false, code: 'forbidden' });
-		expect(heard).toEqual([]);
-		const rooms = [...(server.io.of('/').sockets.get(staff.id!)?.rooms ?? [])];
-		expect(rooms.filter((r) => r.startsWith('space:') || r.startsWith('board:'))).toEqual([]);
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.disconnect();
+		for (const p of peers.splice(0)) p.close();
+		await server.close();
+		await app.close();
 	});
 
-	it('a granted role: the open socket joins the space and starts hearing it', async () => {
-		const { residence, space, admin } = await setup();
-		const karim = await createUser(app, { displayName: 'Karim' });
-		const socket = client(await sessionCookie(app, karim.id));
-		await connected(socket);
-		await app.services.admin.assignRole(admin, { userId: karim.id, space, role: 'tenant' });
-		const heard = new Promise<ProposalUpdate>((resolve) => socket.once('proposal.updated', resolve));
-		await until(() => server.io.of('/').sockets.get(socket.id!)?.rooms.has(roomForSpace('residence', residence.id)) ?? false);
-		app.services.deps.bus.publish(roomForSpace('residence', residence.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
-		expect((await heard).change).toBe('edited');
-	});
+	function client(cookie: string, options: Partial<ManagerOptions & SocketOptions> = {}): Client {
+		const socket: Client = connect(server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+		clients.push(socket);
+		return socket;
+	}
+	const connected = (c: Client) =>
+		new Promise<void>((resolve, reject) => {
+			if (c.connected) return resolve();
+			c.once('connect', () => resolve());
+			c.once('connect_error', reject);
+		});
+	const disconnected = (c: Client) => new Promise<string>((resolve) => c.once('disconnect', (reason) => resolve(reason)));
 
-	it('a facilitator made a tenant can no longer write the site-plan pins, though she still reads them', async () => {
-		const { residence, space, admin, claire } = await setup();
-		const doc = pinsDocName(residence.id);
-		const peer = new Peer(server.url, await sessionCookie(app, claire.id), doc);
-		peers.push(peer);
-		expect(await peer.join()).toMatchObject({ ok: true, data: { readOnly: false } });
-		peer.doc.getMap('pins').set('p1', { x: 0.5, y: 0.5 });
-		await peer.flush();
-		expect(peer.results.at(-1)).toMatchObject({ ok: true });
-		expect((await loadUpdates(app.services.deps.data, doc)).updates).toHaveLength(1);
+	async function setup() {
+		const { residence, admin } = await createResidence(app);
+		const space = { type: 'residence' as const, id: residence.id };
+		const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+		const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
+		return { residence, space, admin, amina, claire };
+	}
 
-		// She stays a tenant, so she still reads the plan: the update itself is what gets refused.
-		await app.services.admin.assignRole(admin, { userId: claire.id, space, role: 'tenant' });
-		await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
-		peer.doc.getMap('pins').set('p2', { x: 0.2, y: 0.2 });
-		await peer.flush();
-		expect(peer.results.at(-1)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
-		expect((await loadUpdates(app.services.deps.data, doc)).updates).toHaveLength(1);
-	});
+	/** A Yjs update typed by someone: one paragraph of text. */
+	function typed(text: string): Uint8Array {
+		const doc = new Y.Doc();
+		const p = new Y.XmlElement('paragraph');
+		doc.getXmlFragment('description').insert(0, [p]);
+		p.insert(0, [new Y.XmlText(text)]);
+		return syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(doc));
+	}
 
-	it('sign-out disconnects the sockets of that session, and only those', async () => {
-		const { amina } = await setup();
-		const cookie = await sessionCookie(app, amina.id);
-		const signedOut = client(cookie);
-		const otherDevice = client(await sessionCookie(app, amina.id));
-		await Promise.all([connected(signedOut), connected(otherDevice)]);
-		const gone = disconnected(signedOut);
-		await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
-		// "io server disconnect": the server closed it, and socket.io does not reconnect by itself.
-		expect(await gone).toBe('io server disconnect');
-		const snapshot = await otherDevice.emitWithAck('presence.snapshot', {});
-		expect(snapshot.ok).toBe(true);
-		// Coming back with the ended session's cookie is refused.
-		const again = client(cookie);
-		await expect(connected(again)).rejects.toThrow('unauthorized');
-	});
+	describe('live connections follow rights as they are now', () => {
+		it('a removed role: the next Yjs update is refused and not stored, the document and the space fall silent', async () => {
+			const { residence, space, admin, amina, claire } = await setup();
+			const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un banc' });
+			const doc = descriptionDocName(id);
+			const author = new Peer(server.url, await sessionCookie(app, amina.id), doc);
+			peers.push(author);
+			expect(await author.join()).toMatchObject({ ok: true, data: { readOnly: false } });
+			expect((await author.send(typed('avant'))).ok).toBe(true);
+			const stored = (await loadUpdates(app.services.deps.data, doc)).updates.length;
 
-	it('a password change disconnects every socket of the account', async () => {
-		const { amina } = await setup();
-		const phone = client(await sessionCookie(app, amina.id));
-		const laptop = client(await sessionCookie(app, amina.id));
-		await Promise.all([connected(phone), connected(laptop)]);
-		const gone = Promise.all([disconnected(phone), disconnected(laptop)]);
-		await app.services.auth.changePassword(amina, { current: TEST_PASSWORD, next: 'un autre mot de passe solide', confirm: 'un autre mot de passe solide' });
-		expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
-	});
+			// The facilitator's socket listens to the space; it must fall silent too.
+			const staff = client(await sessionCookie(app, claire.id));
+			await connected(staff);
+			const heard: ProposalUpdate[] = [];
+			staff.on('proposal.updated', (p) => heard.push(p));
 
-	it('a connection that recovers after a cut is authenticated again: ended session refused, changed rights not recovered', async () => {
-		const { residence, space, admin, amina } = await setup();
-		const room = roomForSpace('residence', residence.id);
-		const card = {} as ProposalUpdate['card'];
-		const recovering = (cookie: string) => client(cookie, { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 40 });
-		/** Cuts the transport (as a lift would), publishes while the socket is away, waits for it to come back. */
-		async function cutAndPublish(socket: Client, whileAway: () => unknown) {
-			// The client can only ask for recovery from the offset of an event it received.
-			const first = new Promise((resolve) => socket.once('proposal.updated', resolve));
+			await app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' });
+			await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
+
+			const refused = await author.send(typed('après'));
+			expect(refused.ok).toBe(false);
+			expect((await loadUpdates(app.services.deps.data, doc)).updates.length).toBe(stored);
+			expect(await author.socket.emitWithAck('collab.join', { doc })).toMatchObject({ ok: false, code: 'collab.error.forbidden' });
+
+			// An event published to the space after the removal does not reach her; the round trip after it proves it was not merely late.
+			app.services.deps.bus.publish(roomForSpace('residence', residence.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
+			expect(await staff.emitWithAck('board.join', { residenceId: residence.id })).toMatchObject({ ok: false, code: 'forbidden' });
+			expect(heard).toEqual([]);
+			const rooms = [...(server.io.of('/').sockets.get(staff.id!)?.rooms ?? [])];
+			expect(rooms.filter((r) => r.startsWith('space:') || r.startsWith('board:'))).toEqual([]);
+		});
+
+		it('a granted role: the open socket joins the space and starts hearing it', async () => {
+			const { residence, space, admin } = await setup();
+			const karim = await createUser(app, { displayName: 'Karim' });
+			const socket = client(await sessionCookie(app, karim.id));
+			await connected(socket);
+			await app.services.admin.assignRole(admin, { userId: karim.id, space, role: 'tenant' });
+			const heard = new Promise<ProposalUpdate>((resolve) => socket.once('proposal.updated', resolve));
+			await until(() => server.io.of('/').sockets.get(socket.id!)?.rooms.has(roomForSpace('residence', residence.id)) ?? false);
+			app.services.deps.bus.publish(roomForSpace('residence', residence.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
+			expect((await heard).change).toBe('edited');
+		});
+
+		it('a facilitator made a tenant can no longer write the site-plan pins, though she still reads them', async () => {
+			const { residence, space, admin, claire } = await setup();
+			const doc = pinsDocName(residence.id);
+			const peer = new Peer(server.url, await sessionCookie(app, claire.id), doc);
+			peers.push(peer);
+			expect(await peer.join()).toMatchObject({ ok: true, data: { readOnly: false } });
+			peer.doc.getMap('pins').set('p1', { x: 0.5, y: 0.5 });
+			await peer.flush();
+			expect(peer.results.at(-1)).toMatchObject({ ok: true });
+			expect((await loadUpdates(app.services.deps.data, doc)).updates).toHaveLength(1);
+
+			// She stays a tenant, so she still reads the plan: the update itself is what gets refused.
+			await app.services.admin.assignRole(admin, { userId: claire.id, space, role: 'tenant' });
+			await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
+			peer.doc.getMap('pins').set('p2', { x: 0.2, y: 0.2 });
+			await peer.flush();
+			expect(peer.results.at(-1)).toMatchObject({ ok: false, code: 'collab.error.readOnly' });
+			expect((await loadUpdates(app.services.deps.data, doc)).updates).toHaveLength(1);
+		});
+
+		it('sign-out disconnects the sockets of that session, and only those', async () => {
+			const { amina } = await setup();
+			const cookie = await sessionCookie(app, amina.id);
+			const signedOut = client(cookie);
+			const otherDevice = client(await sessionCookie(app, amina.id));
+			await Promise.all([connected(signedOut), connected(otherDevice)]);
+			const gone = disconnected(signedOut);
+			await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
+			// "io server disconnect": the server closed it, and socket.io does not reconnect by itself.
+			expect(await gone).toBe('io server disconnect');
+			const snapshot = await otherDevice.emitWithAck('presence.snapshot', {});
+			expect(snapshot.ok).toBe(true);
+			// Coming back with the ended session's cookie is refused.
+			const again = client(cookie);
+			await expect(connected(again)).rejects.toThrow('unauthorized');
+		});
+
+		it('a password change disconnects every socket of the account', async () => {
+			const { amina } = await setup();
+			const phone = client(await sessionCookie(app, amina.id));
+			const laptop = client(await sessionCookie(app, amina.id));
+			await Promise.all([connected(phone), connected(laptop)]);
+			const gone = Promise.all([disconnected(phone), disconnected(laptop)]);
+			await app.services.auth.changePassword(amina, { current: TEST_PASSWORD, next: 'un autre mot de passe solide', confirm: 'un autre mot de passe solide' });
+			expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
+		});
+
+		it('a connection that recovers after a cut is authenticated again: ended session refused, changed rights not recovered', async () => {
+			const { residence, space, admin, amina } = await setup();
+			const room = roomForSpace('residence', residence.id);
+			const card = {} as ProposalUpdate['card'];
+			const recovering = (cookie: string) => client(cookie, { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 40 });
+			/** Cuts the transport (as a lift would), publishes while the socket is away, waits for it to come back. */
+			async function cutAndPublish(socket: Client, whileAway: () => unknown) {
+				// The client can only ask for recovery from the offset of an event it received.
+				const first = new Promise((resolve) => socket.once('proposal.updated', resolve));
+				app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'created', actorId: admin.id });
+				await first;
+				const heard: ProposalUpdate[] = [];
+				socket.on('proposal.updated', (p) => heard.push(p));
+				const back = new Promise<boolean>((resolve) => socket.once('connect', () => resolve(socket.recovered)));
+				const serverSide = server.io.of('/').sockets.get(socket.id!)!;
+				const away = new Promise<void>((resolve) => serverSide.once('disconnect', () => resolve()));
+				socket.io.engine.close();
+				await away;
+				app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
+				await whileAway();
+				return { recovered: await back, heard };
+			}
+
+			// Nothing changed: the connection recovers and gets what it missed (so the refusals below mean something).
+			const steady = recovering(await sessionCookie(app, amina.id));
+			await connected(steady);
+			const calm = await cutAndPublish(steady, () => undefined);
+			expect(calm.recovered).toBe(true);
+			await steady.emitWithAck('presence.snapshot', {});
+			expect(calm.heard).toHaveLength(1);
+
+			// Rights changed during the cut: no recovery (the missed event is not replayed), fresh rooms only.
+			const changed = recovering(await sessionCookie(app, amina.id));
+			await connected(changed);
+			const afterRemoval = await cutAndPublish(changed, () => app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' }));
+			expect(afterRemoval.recovered).toBe(false);
+			await changed.emitWithAck('presence.snapshot', {});
+			expect(afterRemoval.heard).toEqual([]);
+			const rooms = [...(server.io.of('/').sockets.get(changed.id!)?.rooms ?? [])];
+			expect(rooms).not.toContain(room);
+
+			// Session ended during the cut: the reconnection is refused outright.
+			await app.services.admin.assignRole(admin, { userId: amina.id, space, role: 'tenant' });
+			const cookie = await sessionCookie(app, amina.id);
+			const ended = recovering(cookie);
+			await connected(ended);
+			const first = new Promise((resolve) => ended.once('proposal.updated', resolve));
 			app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'created', actorId: admin.id });
 			await first;
-			const heard: ProposalUpdate[] = [];
-			socket.on('proposal.updated', (p) => heard.push(p));
-			const back = new Promise<boolean>((resolve) => socket.once('connect', () => resolve(socket.recovered)));
-			const serverSide = server.io.of('/').sockets.get(socket.id!)!;
-			const away = new Promise<void>((resolve) => serverSide.once('disconnect', () => resolve()));
-			socket.io.engine.close();
-			await away;
+			ended.on('proposal.updated', () => expect.fail('an ended session heard the space'));
+			const refused = new Promise<string>((resolve) => ended.once('connect_error', (err) => resolve(err.message)));
+			ended.io.engine.close();
+			await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
 			app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
-			await whileAway();
-			return { recovered: await back, heard };
-		}
-
-		// Nothing changed: the connection recovers and gets what it missed (so the refusals below mean something).
-		const steady = recovering(await sessionCookie(app, amina.id));
-		await connected(steady);
-		const calm = await cutAndPublish(steady, () => undefined);
-		expect(calm.recovered).toBe(true);
-		await steady.emitWithAck('presence.snapshot', {});
-		expect(calm.heard).toHaveLength(1);
-
-		// Rights changed during the cut: no recovery (the missed event is not replayed), fresh rooms only.
-		const changed = recovering(await sessionCookie(app, amina.id));
-		await connected(changed);
-		const afterRemoval = await cutAndPublish(changed, () => app.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' }));
-		expect(afterRemoval.recovered).toBe(false);
-		await changed.emitWithAck('presence.snapshot', {});
-		expect(afterRemoval.heard).toEqual([]);
-		const rooms = [...(server.io.of('/').sockets.get(changed.id!)?.rooms ?? [])];
-		expect(rooms).not.toContain(room);
-
-		// Session ended during the cut: the reconnection is refused outright.
-		await app.services.admin.assignRole(admin, { userId: amina.id, space, role: 'tenant' });
-		const cookie = await sessionCookie(app, amina.id);
-		const ended = recovering(cookie);
-		await connected(ended);
-		const first = new Promise((resolve) => ended.once('proposal.updated', resolve));
-		app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'created', actorId: admin.id });
-		await first;
-		ended.on('proposal.updated', () => expect.fail('an ended session heard the space'));
-		const refused = new Promise<string>((resolve) => ended.once('connect_error', (err) => resolve(err.message)));
-		ended.io.engine.close();
-		await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
-		app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
-		expect(await refused).toBe('unauthorized');
-		ended.disconnect();
+			expect(await refused).toBe('unauthorized');
+			ended.disconnect();
+		});
 	});
-});
 
-describe('the handshake checks Origin', () => {
-	it('refuses a page of another site, accepts the same origin and clients that send none', async () => {
-		const { amina } = await setup();
-		const cookie = await sessionCookie(app, amina.id);
-		const foreign = client(cookie, { extraHeaders: { cookie, origin: 'https://evil.example' } });
-		await expect(connected(foreign)).rejects.toThrow();
-		expect(server.io.of('/').sockets.size).toBe(0);
-		const same = client(cookie, { extraHeaders: { cookie, origin: server.url } });
-		await expect(connected(same)).resolves.toBeUndefined();
-		const none = client(cookie);
-		await expect(connected(none)).resolves.toBeUndefined();
+	describe('the handshake checks Origin', () => {
+		it('refuses a page of another site, accepts the same origin and clients that send none', async () => {
+			const { amina } = await setup();
+			const cookie = await sessionCookie(app, amina.id);
+			const foreign = client(cookie, { extraHeaders: { cookie, origin: 'https://evil.example' } });
+			await expect(connected(foreign)).rejects.toThrow();
+			expect(server.io.of('/').sockets.size).toBe(0);
+			const same = client(cookie, { extraHeaders: { cookie, origin: server.url } });
+			await expect(connected(same)).resolves.toBeUndefined();
+			const none = client(cookie);
+			await expect(connected(none)).resolves.toBeUndefined();
+		});
 	});
-});
 
-describe('discretion', () => {
-	it('a discreet member’s cursor carries neither name nor id', async () => {
-		const { residence, amina, claire } = await setup();
-		await app.services.spaces.setDiscreet(amina, true);
-		const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un banc' });
-		const doc = descriptionDocName(id);
-		const watcher = new Peer(server.url, await sessionCookie(app, claire.id), doc);
-		const discreet = new Peer(server.url, await sessionCookie(app, amina.id), doc);
-		peers.push(watcher, discreet);
-		await watcher.join();
-		await discreet.join();
-		const updates: Uint8Array[] = [];
-		watcher.socket.on('collab.awareness', ({ update }) => updates.push(update instanceof Uint8Array ? update : new Uint8Array(update)));
-		const { Awareness, encodeAwarenessUpdate } = await import('y-protocols/awareness');
-		const awareness = new Awareness(discreet.doc);
-		awareness.setLocalState({ user: { id: amina.id, name: 'Amina' }, cursor: null });
-		const res = await discreet.socket.emitWithAck('collab.awareness', { doc, update: encodeAwarenessUpdate(awareness, [discreet.doc.clientID]) });
-		expect(res.ok).toBe(true);
-		await until(() => updates.length > 0);
-		const text = new TextDecoder().decode(updates.at(-1));
-		expect(text).not.toContain(amina.id);
-		expect(text).not.toContain('Amina');
-		awareness.destroy();
+	describe('discretion', () => {
+		it('a discreet member’s cursor carries neither name nor id', async () => {
+			const { residence, amina, claire } = await setup();
+			await app.services.spaces.setDiscreet(amina, true);
+			const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un banc' });
+			const doc = descriptionDocName(id);
+			const watcher = new Peer(server.url, await sessionCookie(app, claire.id), doc);
+			const discreet = new Peer(server.url, await sessionCookie(app, amina.id), doc);
+			peers.push(watcher, discreet);
+			await watcher.join();
+			await discreet.join();
+			const updates: Uint8Array[] = [];
+			watcher.socket.on('collab.awareness', ({ update }) => updates.push(update instanceof Uint8Array ? update : new Uint8Array(update)));
+			const { Awareness, encodeAwarenessUpdate } = await import('y-protocols/awareness');
+			const awareness = new Awareness(discreet.doc);
+			awareness.setLocalState({ user: { id: amina.id, name: 'Amina' }, cursor: null });
+			const res = await discreet.socket.emitWithAck('collab.awareness', { doc, update: encodeAwarenessUpdate(awareness, [discreet.doc.clientID]) });
+			expect(res.ok).toBe(true);
+			await until(() => updates.length > 0);
+			const text = new TextDecoder().decode(updates.at(-1));
+			expect(text).not.toContain(amina.id);
+			expect(text).not.toContain('Amina');
+			awareness.destroy();
+		});
 	});
 });
