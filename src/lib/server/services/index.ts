@@ -42,7 +42,11 @@ export function createServices(given: Omit<ServiceDeps, 'data'> & { data?: Data 
 	return {
 		deps,
 		/** Resolves once the bus subscribers' work is done (before closing the database: seed, tests). */
-		settled: () => inflight.settled(),
+		settled: async () => {
+			// A secret vote's tally held back by its timer is published now, and what it starts is awaited.
+			await consultations.flushTallies();
+			await inflight.settled();
+		},
 		auth: createAuthService(deps, { notifications }),
 		admin: createAdminService(deps),
 		spaces: createSpacesService(deps),

@@ -55,6 +55,8 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 		...proxies.api,
 		...createExports(ctx, scheduling),
 		forgetLiveState: tallies.forgetLiveState,
+		/** Publishes the live tallies secret votes' timers still hold back (before closing the database). */
+		flushTallies: tallies.flushPending,
 		/** Writes every vote still waiting in the ballot box (shutdown, tests). */
 		flushBallotBox: box.box.close
 	};

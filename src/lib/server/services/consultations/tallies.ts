@@ -242,6 +242,18 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 		afterBatch,
 		/** A closed consultation keeps no live state. */
 		drop,
+		/**
+		 * Publishes now what secret consultations' timers still hold back (before the database closes:
+		 * a script's end, a test's, a node's shutdown), so no timer fires on a closed database.
+		 */
+		async flushPending() {
+			const waiting = Array.from(unpublished, ([, w]) => w);
+			unpublished.clear();
+			for (const w of waiting) {
+				clearTimeout(w.timer);
+				if (live.has(w.c.id)) await publish(w.c);
+			}
+		},
 		/** For benchmarks and tests: drops the in-memory tallies, as a restart would. */
 		forgetLiveState: () => {
 			epoch++;
