@@ -5,13 +5,13 @@
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, schema, type Db } from '../../../src/lib/server/db';
 import { connectPostgres, migratePostgres, postgresMigrationStatus } from '../../../src/lib/server/db/postgres';
+import { openDataStore } from '../../../src/lib/server/db/open';
 import { addReadinessCheck, booleanCheck, runChecks } from '../../../src/lib/server/health';
 import { postgresChecks, sqliteChecks } from '../../../src/lib/server/health/database';
 import { GET as healthz } from '../../../src/routes/healthz/+server';
@@ -125,23 +125,28 @@ describe('GET /healthz and GET /readyz', () => {
 	});
 });
 
-describe('starting the server on PostgreSQL', () => {
-	it('migrates, then refuses to serve and says what is missing', async () => {
+describe('opening a PostgreSQL database at start (db/open.ts, as hooks init and the seed do)', () => {
+	it('migrates once though two nodes start together, then is ready and serves the async data handle', async () => {
 		const f = await fresh('start');
-		const run = spawnSync('npx', ['tsx', 'src/server.ts'], {
-			env: { ...process.env, DATABASE_URL: f.url, PORT: '1', LOG_LEVEL: 'warn' },
-			encoding: 'utf8',
-			timeout: 60_000
-		});
-		expect(run.status).toBe(1);
-		expect(run.stderr).toContain('migrations applied');
-		expect(run.stderr).toContain('cannot serve on it yet');
-		expect(run.stderr).toContain('services are synchronous');
-		const db = connectPostgres(f.url, { max: 1 });
+		// Two nodes opening at once take turns on the migration lock; both end up on the same schema.
+		const [a, b] = await Promise.all([openDataStore(f.url, { poolSize: 2 }), openDataStore(f.url, { poolSize: 2 })]);
 		try {
-			expect((await postgresMigrationStatus(db)).upToDate).toBe(true);
+			expect(a.kind).toBe('postgres');
+			expect(a.notes[0]).toMatch(/migrations applied/);
+			for (const store of [a, b]) expect(await runChecks(store.checks)).toMatchObject({ ready: true, checks: { database: { ok: true }, migrations: { ok: true } } });
+			const db = connectPostgres(f.url, { max: 1 });
+			try {
+				expect((await postgresMigrationStatus(db)).upToDate).toBe(true);
+			} finally {
+				await db.$client.end();
+			}
+			// The synchronous SQLite handle refuses every use on PostgreSQL, naming the path that tried.
+			expect(() => a.db.select()).toThrow(/synchronous SQLite handle/);
+			const { users } = a.data.t;
+			expect(await a.data.db.select().from(users)).toEqual([]);
 		} finally {
-			await db.$client.end();
+			await a.close();
+			await b.close();
 		}
 		expect(await databaseExists(f.name)).toBe(true);
 	}, 90_000);
