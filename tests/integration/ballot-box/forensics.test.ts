@@ -103,8 +103,13 @@ describe.each(testEngines)('secret ballot box groups on %s', (engine) => {
 			svc.cast(partner, { consultationId: s.id, ballot: { choice: s.options[1]! } }),
 			...s.voters.slice(1).map((v) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[1]! } }))
 		]);
-		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', ...s.voters.slice(1).map(() => 'fulfilled')]);
-		expect(String((results[1] as PromiseRejectedResult).reason.code)).toMatch(/votes\.error\.household/);
+		// Which of the two reaches the box first depends on the path each took (a busy machine, a pool):
+		// whichever it is counts, the other is told, and the rest of the group commits.
+		const [mine, theirs, ...others] = results;
+		expect([mine!.status, theirs!.status].sort()).toEqual(['fulfilled', 'rejected']);
+		const refused = [mine, theirs].find((r) => r!.status === 'rejected') as PromiseRejectedResult;
+		expect(String(refused.reason.code)).toMatch(/votes\.error\.household/);
+		expect(others.map((r) => r.status)).toEqual(s.voters.slice(1).map(() => 'fulfilled'));
 		expect(await app.services.deps.data.db.select().from(app.services.deps.data.t.ballots).where(eq(app.services.deps.data.t.ballots.consultationId, s.id))).toHaveLength(K);
 		await svc.flushBallotBox();
 	});
