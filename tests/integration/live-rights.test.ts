@@ -182,10 +182,15 @@ describe.each(testEngines)('on %s', (engine) => {
 				const back = new Promise<boolean>((resolve) => socket.once('connect', () => resolve(socket.recovered)));
 				const serverSide = server.io.of('/').sockets.get(socket.id!)!;
 				const away = new Promise<void>((resolve) => serverSide.once('disconnect', () => resolve()));
+				// It comes back only once the change made while it was away has committed (however long
+				// that takes on this engine), asking to recover its session as a phone out of a lift would.
+				socket.io.reconnection(false);
 				socket.io.engine.close();
 				await away;
 				app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
 				await whileAway();
+				socket.io.reconnection(true);
+				socket.connect();
 				return { recovered: await back, heard };
 			}
 
@@ -217,9 +222,17 @@ describe.each(testEngines)('on %s', (engine) => {
 			await first;
 			ended.on('proposal.updated', () => expect.fail('an ended session heard the space'));
 			const refused = new Promise<string>((resolve) => ended.once('connect_error', (err) => resolve(err.message)));
+			// The client comes back only once the sign-out has committed (however long that takes on
+			// this engine), asking to recover its session as a phone out of a lift would.
+			ended.io.reconnection(false);
+			const serverSide = server.io.of('/').sockets.get(ended.id!)!;
+			const away = new Promise<void>((resolve) => serverSide.once('disconnect', () => resolve()));
 			ended.io.engine.close();
+			await away;
 			await app.services.auth.signOut(sessionIdFromToken(cookie.slice(SESSION_COOKIE.length + 1)));
 			app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'edited', actorId: admin.id });
+			ended.io.reconnection(true);
+			ended.connect();
 			expect(await refused).toBe('unauthorized');
 			ended.disconnect();
 		});
