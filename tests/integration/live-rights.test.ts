@@ -172,7 +172,10 @@ describe.each(testEngines)('on %s', (engine) => {
 			const card = {} as ProposalUpdate['card'];
 			const recovering = (cookie: string) => client(cookie, { reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 40 });
 			/** Cuts the transport (as a lift would), publishes while the socket is away, waits for it to come back. */
+			/** The server joins a new connection to its spaces' rooms after reading them (a query): wait for it. */
+			const inRoom = (socket: Client) => until(() => server.io.of('/').sockets.get(socket.id!)?.rooms.has(room) ?? false);
 			async function cutAndPublish(socket: Client, whileAway: () => unknown) {
+				await inRoom(socket);
 				// The client can only ask for recovery from the offset of an event it received.
 				const first = new Promise((resolve) => socket.once('proposal.updated', resolve));
 				app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'created', actorId: admin.id });
@@ -217,6 +220,7 @@ describe.each(testEngines)('on %s', (engine) => {
 			const cookie = await sessionCookie(app, amina.id);
 			const ended = recovering(cookie);
 			await connected(ended);
+			await inRoom(ended);
 			const first = new Promise((resolve) => ended.once('proposal.updated', resolve));
 			app.services.deps.bus.publish(room, 'proposal.updated', { card, change: 'created', actorId: admin.id });
 			await first;
