@@ -107,7 +107,7 @@ async function main() {
 
 	const nodes = Array.from({ length: count }, (_, i) => ({ name: `node${i + 1}`, port: port + 101 + i }));
 	for (const node of nodes) {
-		const child = spawn('node_modules/.bin/tsx', ['src/server.ts'], { env: { ...env, PORT: String(node.port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(node.port) }, stdio: ['ignore', 'inherit', 'inherit'] });
 		child.on('exit', (code, signal) => console.log(`${node.name} (port ${node.port}) stopped (${signal ?? code}).`));
 		children.push(child);
 	}

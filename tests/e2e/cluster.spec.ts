@@ -73,7 +73,9 @@ async function until(what: string, check: () => Promise<boolean>, seconds = 60) 
 const env = () => ({ ...process.env, DATABASE_URL: dbUrl, REDIS_URL, REDIS_PREFIX, HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
 
 function startNode(name: string, port: number) {
-	const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], { cwd: ROOT, env: { ...env(), PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+	// The server itself is this child (node with tsx's loader), not a tsx wrapper that would run it in
+	// a grandchild: SIGKILL must reach the process that serves.
+	const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: { ...env(), PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
 	nodes.set(name, child);
 }
 
@@ -175,6 +177,7 @@ test('a node killed with SIGKILL: its acknowledged vote stays counted, its board
 	const killed = nodes.get('node1')!;
 	killed.kill('SIGKILL');
 	await new Promise((r) => killed.once('exit', r));
+	expect(await answers(`http://127.0.0.1:${NODES[0]!.port}/healthz`)).toBe(false);
 
 	// His board page (its socket was on node1) reconnects on its own, through the load balancer, to
 	// the surviving node, and follows it live: an idea proposed there appears without a reload.
