@@ -36,7 +36,7 @@ import { asc, eq } from 'drizzle-orm';
 import { loadActor, generateSessionToken, type SessionUser, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken } from '../lib/server/auth/session';
 import { hashPassword } from '../lib/server/auth/password';
 import { openDataStore } from '../lib/server/db/open';
-import pg from 'pg';
+import { POSTGRES_ADMIN_URL, withAdmin } from '../lib/server/testing/postgres';
 import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
@@ -230,17 +230,9 @@ interface RunFigures {
 }
 
 const ENGINE = process.env.BENCH_CLUSTER_DATABASE === 'sqlite' ? 'sqlite' : 'postgres';
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN = POSTGRES_ADMIN_URL;
 
-async function admin(statement: string) {
-	const client = new pg.Client({ connectionString: PG_ADMIN });
-	await client.connect();
-	try {
-		await client.query(statement);
-	} finally {
-		await client.end();
-	}
-}
+const admin = (statement: string): Promise<void> => withAdmin(async (c) => void (await c.query(statement)));
 
 function pgUrl(name: string): string {
 	const u = new URL(PG_ADMIN);

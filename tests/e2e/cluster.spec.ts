@@ -15,8 +15,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { haproxyConfig } from '../../src/cli/haproxy';
+import { POSTGRES_ADMIN_URL, withAdmin as admin } from '../../src/lib/server/testing/postgres';
 import { signIn } from './fixtures';
 import { create } from './vote-helpers';
 
@@ -26,7 +26,7 @@ const NODES = [
 	{ name: 'node2', port: LB_PORT + 2 }
 ];
 const LB = `http://127.0.0.1:${LB_PORT}`;
-const ADMIN_URL = process.env.E2E_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = POSTGRES_ADMIN_URL;
 const DB_NAME = `tib_e2e_cluster_${process.pid}`;
 const dbUrl = (() => {
 	const u = new URL(ADMIN_URL);
@@ -43,16 +43,6 @@ test.describe.configure({ mode: 'serial' });
 const nodes = new Map<string, ChildProcess>();
 let balancer: ChildProcess | undefined;
 let dir = '';
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: ADMIN_URL });
-	await client.connect();
-	try {
-		return await fn(client);
-	} finally {
-		await client.end();
-	}
-}
 
 async function answers(url: string): Promise<boolean> {
 	try {
