@@ -54,16 +54,19 @@ export class IrvStore {
 		let length = 0;
 		for (const group of ranking) length += group.length + 1;
 		const at = this.starts[this.size] ?? 0;
-		this.codes = grow(this.codes, at + length);
+		// Length checks inline: `grow` (generic over both array types) is called only to grow.
+		if (at + length > this.codes.length) this.codes = grow(this.codes, at + length);
+		const codes = this.codes;
 		let c = at;
-		for (const group of ranking) {
-			for (const id of group) this.codes[c++] = p.index.get(id) ?? 0;
-			this.codes[c++] = END_GROUP;
+		for (let g = 0; g < ranking.length; g++) {
+			const group = ranking[g] ?? [];
+			for (let x = 0; x < group.length; x++) codes[c++] = p.index.get(group[x] ?? '') ?? 0;
+			codes[c++] = END_GROUP;
 		}
-		this.weights = grow(this.weights, this.size + 1);
+		if (this.size + 1 > this.weights.length) this.weights = grow(this.weights, this.size + 1);
 		this.weights[this.size] = weight;
 		this.size++;
-		this.starts = grow(this.starts, this.size + 1);
+		if (this.size + 1 > this.starts.length) this.starts = grow(this.starts, this.size + 1);
 		this.starts[this.size] = c;
 		if (this.#index) this.#indexSlot(this.#index, this.size - 1);
 	}
@@ -118,45 +121,13 @@ function canonicalRanking(groups: readonly (readonly number[])[]): string {
  * and scaled/divided once per round, in a fixed order: the tallies do not depend on ballot order.
  */
 export function runIrv(stores: readonly IrvStore[], factors: readonly number[], n: number, ids: readonly string[]) {
-	// Lay every college's ballots out in flat typed arrays: the rounds below then allocate nothing per ballot.
-	let B = 0;
-	let groupCount = 0;
-	let itemCount = 0;
-	stores.forEach((s, sg) => {
-		if ((factors[sg] ?? 0) === 0) return;
-		B += s.size;
-		const end = s.starts[s.size] ?? 0;
-		for (let c = 0; c < end; c++) {
-			if (s.codes[c] === END_GROUP) groupCount++;
-			else itemCount++;
-		}
+	// The rounds walk each college's own column arrays (no copy): `pos[sg][j]` is where ballot j's
+	// current group starts in its store's codes, and only moves forward. Nothing is allocated per ballot.
+	const pos = stores.map((s, sg) => {
+		const at = new Int32Array(s.size);
+		if ((factors[sg] ?? 0) !== 0) at.set(s.starts.subarray(0, s.size));
+		return at;
 	});
-	const items = new Int32Array(itemCount);
-	const groupStart = new Int32Array(groupCount + 1);
-	const ballotEnd = new Int32Array(B);
-	const weight = new Float64Array(B);
-	const scaleGroup = new Int32Array(B);
-	const pos = new Int32Array(B); // current group of each ballot (only moves forward)
-	let gi = 0;
-	let xi = 0;
-	let k = 0;
-	stores.forEach((s, sg) => {
-		if ((factors[sg] ?? 0) === 0) return;
-		for (let j = 0; j < s.size; j++, k++) {
-			pos[k] = gi;
-			weight[k] = s.weights[j] ?? 0;
-			scaleGroup[k] = sg;
-			groupStart[gi] = xi;
-			for (let c = s.starts[j] ?? 0; c < (s.starts[j + 1] ?? 0); c++) {
-				const code = s.codes[c] ?? 0;
-				if (code === END_GROUP) groupStart[++gi] = xi;
-				else items[xi++] = code;
-			}
-			ballotEnd[k] = gi;
-		}
-	});
-	groupStart[gi] = xi;
-
 	const continuing = new Uint8Array(n).fill(1);
 	let left = n;
 	const history: number[][] = [];
@@ -164,36 +135,46 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
 	const eliminated: number[] = [];
 	const G = factors.length;
 	let scale = 0;
-	for (let k = 0; k < B; k++) scale += Math.abs((weight[k] ?? 0) * (factors[scaleGroup[k] ?? 0] ?? 0));
+	stores.forEach((s, sg) => {
+		const f = factors[sg] ?? 0;
+		if (f === 0) return;
+		for (let j = 0; j < s.size; j++) scale += Math.abs((s.weights[j] ?? 0) * f);
+	});
 	// acc[((g * (n + 1)) + d) * n + i]: raw weight given to option i by ballots of group g split d ways
 	const acc = new Float64Array(G * (n + 1) * n);
 	const exhaustedRaw = new Float64Array(G);
 	for (;;) {
 		acc.fill(0);
 		exhaustedRaw.fill(0);
-		for (let k = 0; k < B; k++) {
-			const w = weight[k] ?? 0;
-			if (w === 0) continue;
-			const sg = scaleGroup[k] ?? 0;
-			const end = ballotEnd[k] ?? 0;
-			let g = pos[k] ?? 0;
-			let live = 0;
-			for (; g < end; g++) {
-				live = 0;
-				const stop = groupStart[g + 1] ?? 0;
-				for (let x = groupStart[g] ?? 0; x < stop; x++) live += continuing[items[x] ?? 0] ?? 0;
-				if (live > 0) break;
-			}
-			pos[k] = g;
-			if (g === end) {
-				exhaustedRaw[sg] = (exhaustedRaw[sg] ?? 0) + w;
-				continue;
-			}
-			const base = (sg * (n + 1) + live) * n;
-			const stop = groupStart[g + 1] ?? 0;
-			for (let x = groupStart[g] ?? 0; x < stop; x++) {
-				const i = items[x] ?? 0;
-				if (continuing[i]) acc[base + i] = (acc[base + i] ?? 0) + w;
+		for (let sg = 0; sg < G; sg++) {
+			if ((factors[sg] ?? 0) === 0) continue;
+			const store = stores[sg];
+			const at = pos[sg];
+			if (!store || !at) continue;
+			const { codes, starts, weights, size } = store;
+			for (let j = 0; j < size; j++) {
+				const w = weights[j] ?? 0;
+				if (w === 0) continue;
+				const end = starts[j + 1] ?? 0;
+				let c = at[j] ?? 0;
+				let live = 0;
+				// Skip groups whose options are all eliminated.
+				while (c < end) {
+					live = 0;
+					let x = c;
+					for (let code = codes[x] ?? END_GROUP; code !== END_GROUP; code = codes[++x] ?? END_GROUP) live += continuing[code] ?? 0;
+					if (live > 0) break;
+					c = x + 1;
+				}
+				at[j] = c;
+				if (c >= end) {
+					exhaustedRaw[sg] = (exhaustedRaw[sg] ?? 0) + w;
+					continue;
+				}
+				const base = (sg * (n + 1) + live) * n;
+				for (let x = c, code = codes[x] ?? END_GROUP; code !== END_GROUP; code = codes[++x] ?? END_GROUP) {
+					if (continuing[code]) acc[base + code] = (acc[base + code] ?? 0) + w;
+				}
 			}
 		}
 		const raw = new Float64Array(n);
