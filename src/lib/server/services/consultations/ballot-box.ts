@@ -54,6 +54,12 @@ export interface BallotBoxOptions {
 	groupSize?: number;
 	/** The longest a secret vote waits in the pool before its group is written anyway. */
 	windowMs?: number;
+	/**
+	 * The most votes one unit writes (default 256): the queue is first in, first out, and a unit takes
+	 * at most this many from its head, so a vote waits for the units ahead of it and no longer, and
+	 * the writer (and the event loop, on SQLite) is never held by one huge unit.
+	 */
+	maxGroup?: number;
 	/** Live tallies of secret consultations are published every k votes or after this long. */
 	tallyEveryMs?: number;
 	dialect?: DialectHooks;
@@ -162,13 +168,25 @@ export interface Committed<R> {
 }
 
 export interface BoxHooks<R> {
+	/**
+	 * Inside the unit, at each attempt, before the first vote's write: reads for the whole group at
+	 * once (one query instead of one per vote). The group's electors are distinct (one pending vote
+	 * per elector), so what one vote writes never changes what another vote of the group was checked
+	 * against.
+	 */
+	openUnit?(items: Pending<R>[], unit: GroupUnit): Promise<void>;
+	/**
+	 * Inside the unit, after every vote of the group was checked: the rows they gathered, written
+	 * together (before the shuffled secret ballots).
+	 */
+	closeUnit?(unit: GroupUnit): Promise<void>;
 	/** Before a unit, with the consultations it writes to (live tallies hold them). */
 	beforeUnit(consultationIds: string[]): void;
 	/** After the unit, committed or not (`committed` is empty when it failed), before voters are answered. */
 	afterUnit(committed: Committed<R>[], consultationIds: string[]): Promise<void>;
 }
 
-function shuffle<T>(list: T[], bytes: (n: number) => Uint8Array): T[] {
+export function shuffle<T>(list: T[], bytes: (n: number) => Uint8Array): T[] {
 	for (let i = list.length - 1; i > 0; i--) {
 		const r = bytes(4);
 		const j = ((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0;
@@ -188,6 +206,7 @@ export function createBallotBox<R>(
 	const { data } = storage;
 	const k = Math.max(1, options.groupSize ?? 5);
 	const windowMs = options.windowMs ?? 1000;
+	const maxGroup = Math.max(1, options.maxGroup ?? 256);
 	const dialect = options.dialect ?? sqliteDialect;
 	dialect.prepare(storage);
 	const queue: Entry<R>[] = [];
@@ -261,9 +280,9 @@ export function createBallotBox<R>(
 		return running;
 	}
 
-	/** Writes what is queued now in one unit, then answers its voters. */
+	/** Writes the head of the queue (at most `maxGroup` votes, oldest first) in one unit, then answers its voters. */
 	async function flushOnce() {
-		const entries = queue.splice(0);
+		const entries = queue.splice(0, maxGroup);
 		if (entries.length === 0) return;
 		const ids = [...new Set(entries.map((e) => e.item.consultationId))];
 		const now = clock.now();
@@ -282,6 +301,10 @@ export function createBallotBox<R>(
 				erased = false;
 				// Participations (and public ballots) in arrival order; secret ballots are collected…
 				const unit: GroupUnit = { now, ballotWrites: [], erased: () => void (erased = true) };
+				await hooks.openUnit?.(
+					entries.map((e) => e.item),
+					unit
+				);
 				for (const entry of entries) {
 					try {
 						done.push({ entry, result: await entry.item.write(unit) });
@@ -292,7 +315,9 @@ export function createBallotBox<R>(
 						refused.push({ entry, error });
 					}
 				}
-				// …and written in a random order, in the same unit.
+				// What the accepted votes gathered (participations, audit rows, ballots: the secret ones shuffled)…
+				await hooks.closeUnit?.(unit);
+				// …and any ballot write handed back one by one, in a random order, in the same unit.
 				for (const write of shuffle(unit.ballotWrites, bytes)) await write();
 			}, { durable: true });
 			// At once (no await before it): on SQLite the writer has not begun the next unit yet.

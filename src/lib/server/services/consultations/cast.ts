@@ -12,17 +12,16 @@
  * a voter who loses cookie and code cannot change her secret vote any more; in college-weighted
  * consultations the ballot carries its college, which is needed to count it.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { choiceOf, isRanked, type BallotInput } from '$lib/domain/consultations';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/voting';
 import { first } from '../../db/data';
 import { sha256Hex } from '../../crypto';
-import { logAudit } from '../audit';
 import { UserError } from '../errors';
 import { parse } from '../validate';
-import { createBallotBox, type BallotBoxOptions, type GroupUnit } from './ballot-box';
+import { createBallotBox, shuffle, type BallotBoxOptions, type GroupUnit, type Pending } from './ballot-box';
 import { castSchema, spaceOf, toBallot, type ConsultationRow, type Context, type ParticipationRow } from './context';
 import type { ElectorateReads, Eligible } from './electorate';
 import { requireOpen, type Scheduling } from './scheduling';
@@ -62,10 +61,91 @@ export interface Written {
 	isNew: boolean;
 }
 
+type BallotRow = typeof import('../../db/schema').ballots.$inferInsert;
+type AuditRow = typeof import('../../db/schema').auditLog.$inferInsert;
+
+/**
+ * What one unit of the ballot box gathers (fresh at each attempt): the participations of its
+ * electors read in one query at its start, and the rows its votes write, inserted together at its
+ * end (a few statements per group instead of four per vote).
+ */
+interface UnitRows {
+	/** `consultationId|electorKey` → the participation on disk when the unit began (when `prefetched`). */
+	existing: Map<string, ParticipationRow>;
+	prefetched: boolean;
+	participations: ParticipationRow[];
+	/** Public ballots (they name their participation: written after it). */
+	ballots: BallotRow[];
+	/** Secret ballots: written last, in a freshly shuffled order. */
+	secretBallots: BallotRow[];
+	audit: AuditRow[];
+}
+
+/** Rows per multi-row statement: far below either engine's limit on bound parameters. */
+const CHUNK = 200;
+const chunks = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+
 export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: BallotBoxOptions = {}) {
 	const { data, clock, ids, participationOf } = ctx;
-	const { assistedVotes, ballots, participations } = data.t;
+	const { assistedVotes, auditLog, ballots, participations } = data.t;
 	const db = () => data.db;
+	const units = new WeakMap<GroupUnit, UnitRows>();
+
+	/** The unit's gathered rows (a unit the box opened without `openUnit` gets an empty set, read per vote). */
+	function rowsOf(unit: GroupUnit): UnitRows {
+		let rows = units.get(unit);
+		if (!rows) {
+			rows = { existing: new Map(), prefetched: false, participations: [], ballots: [], secretBallots: [], audit: [] };
+			units.set(unit, rows);
+		}
+		return rows;
+	}
+
+	/** One query per consultation of the group: its electors' participations, as the unit sees them. */
+	async function openUnit(items: Pending<Written>[], unit: GroupUnit) {
+		const rows: UnitRows = { existing: new Map(), prefetched: false, participations: [], ballots: [], secretBallots: [], audit: [] };
+		units.set(unit, rows);
+		const byConsultation = new Map<string, string[]>();
+		for (const item of items) byConsultation.set(item.consultationId, [...(byConsultation.get(item.consultationId) ?? []), item.electorKey]);
+		for (const [consultationId, keys] of byConsultation) {
+			for (const some of chunks(keys)) {
+				const found = await db()
+					.select()
+					.from(participations)
+					.where(and(eq(participations.consultationId, consultationId), inArray(participations.electorKey, some)));
+				for (const p of found) rows.existing.set(`${p.consultationId}|${p.electorKey}`, p);
+			}
+		}
+		// From now on an elector absent from `existing` has no participation.
+		rows.prefetched = true;
+	}
+
+	/** The elector's participation as the unit sees it: from the group's read, else one query. */
+	async function existingOf(unit: GroupUnit, consultationId: string, electorKey: string) {
+		const rows = rowsOf(unit);
+		return rows.prefetched ? rows.existing.get(`${consultationId}|${electorKey}`) : participationOf(consultationId, electorKey);
+	}
+
+	/** Writes what the group's accepted votes gathered: participations, public ballots, audit, then secret ballots shuffled. */
+	async function closeUnit(unit: GroupUnit) {
+		const rows = units.get(unit);
+		if (!rows) return;
+		for (const some of chunks(rows.participations)) await db().insert(participations).values(some);
+		for (const some of chunks(rows.ballots)) await db().insert(ballots).values(some);
+		for (const some of chunks(rows.audit)) await db().insert(auditLog).values(some);
+		for (const some of chunks(shuffle(rows.secretBallots, ids.bytes))) await db().insert(ballots).values(some);
+	}
+
+	/** The audit entry of a vote, written with the group (in the unit: it commits with the vote). */
+	function audit(unit: GroupUnit, actorId: string | null, action: string, subject: { type: string; id: string }, extra: Record<string, unknown>) {
+		rowsOf(unit).audit.push({ at: unit.now, actorId, action, subjectType: subject.type, subjectId: subject.id, data: extra });
+	}
+
+	/** A ballot row, gathered: secret ones are written shuffled, after the group's participations. */
+	function gatherBallot(unit: GroupUnit, row: BallotRow, secret: boolean) {
+		const rows = rowsOf(unit);
+		(secret ? rows.secretBallots : rows.ballots).push(row);
+	}
 
 	/** A random positive integer below 2^53: ballot ids carry no order. */
 	function randomBallotId(): number {
@@ -108,8 +188,6 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		return ballot;
 	}
 
-	type BallotRow = typeof ballots.$inferInsert;
-	const insertBallot = (row: BallotRow) => db().insert(ballots).values(row);
 
 	/**
 	 * One vote, new or replacing the same elector's ballot, inside the box's group unit. Every
@@ -122,7 +200,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		const college = c.weighting === 'colleges' ? elig.collegeId : null;
 		const stored = { consultationId: c.id, content: ballot, college, weight: 1 };
 		const subject = { type: 'consultation', id: c.id };
-		const existing = await participationOf(c.id, elig.electorKey);
+		const existing = await existingOf(unit, c.id, elig.electorKey);
 		if (existing) {
 			if (existing.userId !== w.voterId) throw new UserError('votes.error.householdVoted', { date: existing.at }, 409);
 			// A vote recorded for her and not yet confirmed: her own vote takes its place.
@@ -133,9 +211,8 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 					.set({ castBy: w.actorId, channel: w.channel, updatedAt: now, confirmedAt: now, confirmedBy: w.actorId, secretCheck: fresh ? check(fresh) : null })
 					.where(eq(participations.id, existing.id));
 				const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : existing.id, tokenHash: fresh ? hash(fresh) : null };
-				if (fresh) unit.ballotWrites.push(() => insertBallot(row));
-				else await insertBallot(row);
-				await logAudit(data, now, w.actorId, secretBallot ? 'vote.participated' : 'vote.cast', subject, { voterId: w.voterId, channel: w.channel });
+				gatherBallot(unit, row, !!fresh);
+				audit(unit, w.actorId, secretBallot ? 'vote.participated' : 'vote.cast', subject, { voterId: w.voterId, channel: w.channel });
 				return { c, elig, ballot, previous: undefined, participation: { ...existing, updatedAt: now }, secret: fresh, isNew: true };
 			}
 			const old = await ballotOf(c, existing, w.secret);
@@ -144,7 +221,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 				// A new random id: the replaced ballot does not keep a place that ties it to its first version.
 				unit.erased();
 				await db().delete(ballots).where(eq(ballots.id, old.id));
-				unit.ballotWrites.push(() => insertBallot({ ...stored, id: randomBallotId(), tokenHash: old.tokenHash }));
+				gatherBallot(unit, { ...stored, id: randomBallotId(), tokenHash: old.tokenHash }, true);
 			} else {
 				await db().update(ballots).set({ content: ballot, college }).where(eq(ballots.id, old.id));
 			}
@@ -153,7 +230,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 				.set({ updatedAt: now, ...(w.confirm || existing.confirmedAt ? { confirmedAt: now } : {}) })
 				.where(eq(participations.id, existing.id));
 			// Secret consultations keep no per-vote audit beyond "participated".
-			if (!secretBallot) await logAudit(data, now, w.actorId, 'vote.changed', subject, { voterId: w.voterId, channel: w.channel });
+			if (!secretBallot) audit(unit, w.actorId, 'vote.changed', subject, { voterId: w.voterId, channel: w.channel });
 			return { c, elig, ballot, previous: toBallot(old), participation: { ...existing, updatedAt: now }, secret: undefined, isNew: false };
 		}
 		const participation: ParticipationRow = {
@@ -172,13 +249,12 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			confirmedBy: w.channel === 'online' || w.channel === 'proxy' ? w.actorId : null,
 			secretCheck: fresh ? check(fresh) : null
 		};
-		await db().insert(participations).values(participation);
+		rowsOf(unit).participations.push(participation);
 		const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : participation.id, tokenHash: fresh ? hash(fresh) : null };
-		if (fresh) unit.ballotWrites.push(() => insertBallot(row));
-		else await insertBallot(row);
+		gatherBallot(unit, row, !!fresh);
 		const assisted = w.channel !== 'online' && w.channel !== 'proxy';
 		const action = assisted ? 'vote.recordOnBehalf' : secretBallot ? 'vote.participated' : 'vote.cast';
-		await logAudit(data, now, w.actorId, action, subject, { voterId: w.voterId, channel: w.channel });
+		audit(unit, w.actorId, action, subject, { voterId: w.voterId, channel: w.channel });
 		return { c, elig, ballot, previous: undefined, participation, secret: fresh, isNew: true };
 	}
 
@@ -204,7 +280,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		const { now } = unit;
 		const { c, elig } = s;
 		const rec = await first(db().select().from(assistedVotes).where(and(eq(assistedVotes.id, s.recordId), eq(assistedVotes.state, 'pending'))));
-		const p = await participationOf(c.id, elig.electorKey);
+		const p = await existingOf(unit, c.id, elig.electorKey);
 		if (!rec?.ballot || !p || p.userId !== rec.voterId || p.confirmedAt) throw new UserError('votes.error.assistedGone', {}, 409);
 		unit.erased();
 		await db().update(assistedVotes).set({ state: s.state, settledBy: s.by, settledAt: now, ballot: null, college: null }).where(eq(assistedVotes.id, rec.id));
@@ -214,9 +290,8 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			.where(eq(participations.id, p.id));
 		const secretBallot = c.secrecy === 'secret';
 		const row = { id: randomBallotId(), consultationId: c.id, content: rec.ballot, college: rec.college, weight: 1, participationId: secretBallot ? null : p.id, tokenHash: fresh ? hash(fresh) : null };
-		if (secretBallot) unit.ballotWrites.push(() => insertBallot(row));
-		else await insertBallot(row);
-		await logAudit(data, now, s.by, s.state === 'witnessed' ? 'vote.assistedWitnessed' : 'vote.assistedConfirmed', { type: 'consultation', id: c.id }, { voterId: rec.voterId, recordedBy: rec.recordedBy });
+		gatherBallot(unit, row, secretBallot);
+		audit(unit, s.by, s.state === 'witnessed' ? 'vote.assistedWitnessed' : 'vote.assistedConfirmed', { type: 'consultation', id: c.id }, { voterId: rec.voterId, recordedBy: rec.recordedBy });
 		return { c, elig, ballot: rec.ballot, previous: undefined, participation: { ...p, updatedAt: now }, secret: fresh, isNew: true };
 	}
 
@@ -226,6 +301,8 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		ids.bytes,
 		{
 			beforeUnit: (consultationIds) => consultationIds.forEach(tallies.hold),
+			openUnit,
+			closeUnit,
 			async afterUnit(committed, consultationIds) {
 				const touched = new Map<string, { c: ConsultationRow; n: number }>();
 				for (const { result: r } of committed) {

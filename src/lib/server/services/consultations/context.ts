@@ -2,7 +2,7 @@
  * What every part of the consultations service shares: its dependencies, the input schemas, and the
  * small reads of a consultation's options, colleges and stored ballots.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { ASSISTED_CHANNELS, ballotInputSchema, electionConfig } from '$lib/domain/consultations';
 import type { Role, SpaceRef } from '$lib/domain/policy';
@@ -13,6 +13,7 @@ import type { ServiceDeps } from '../deps';
 import type { NotificationKind } from '../../db/schema';
 import type { PendingNotification } from '../notifications/schemas';
 import type { BallotBoxOptions } from './ballot-box';
+import { coalesced } from './coalesce';
 
 export type ConsultationRow = typeof consultations.$inferSelect;
 export type OptionRow = typeof consultationOptions.$inferSelect;
@@ -99,7 +100,20 @@ export async function storedBallots(data: Data, consultationId: string): Promise
 /** The reads every part needs, bound to the service's database. */
 export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 	const { data } = deps;
-	const { colleges, memberships, participations } = data.t;
+	const { colleges, consultationOptions, memberships, participations } = data.t;
+
+	/** The options of consultations read in the same turn, in one query (see coalesce.ts). */
+	const optionsFor = coalesced<OptionRow[]>(data, async (keys) => {
+		if (keys.length === 1) return new Map([[keys[0]!, await optionsOf(data, keys[0]!)]]);
+		const rows = await data.db
+			.select()
+			.from(consultationOptions)
+			.where(inArray(consultationOptions.consultationId, keys))
+			.orderBy(asc(consultationOptions.consultationId), asc(consultationOptions.position), asc(consultationOptions.id));
+		const found = new Map<string, OptionRow[]>(keys.map((k) => [k, []]));
+		for (const r of rows) found.get(r.consultationId)!.push(r);
+		return found;
+	});
 
 	async function collegesOf(c: ConsultationRow) {
 		if (c.spaceType !== 'body' || c.weighting !== 'colleges') return undefined;
@@ -107,7 +121,8 @@ export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 	}
 
 	async function configOf(c: ConsultationRow, opts?: OptionRow[]): Promise<ElectionConfig> {
-		return electionConfig({ ...c, options: opts ?? (await optionsOf(data, c.id)) }, await collegesOf(c));
+		const options = opts ?? ((await optionsFor(c.id)) ?? []).map((o) => ({ ...o }));
+		return electionConfig({ ...c, options }, await collegesOf(c));
 	}
 
 	async function rolesOf(userId: string): Promise<Map<string, Role[]>> {

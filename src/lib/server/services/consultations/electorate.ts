@@ -4,6 +4,7 @@ import { votingRoles, type Electorate } from '$lib/domain/electorate';
 import { can, type Actor } from '$lib/domain/policy';
 import { first } from '../../db/data';
 import { UserError } from '../errors';
+import { coalesced } from './coalesce';
 import { spaceOf, type ConsultationRow, type Context } from './context';
 
 export interface Eligible {
@@ -16,6 +17,16 @@ export interface Eligible {
 export function createElectorate({ data }: Context) {
 	const { buildings, colleges, households, meetingMotions, memberships, users } = data.t;
 	const db = () => data.db;
+
+	/** A voter's household (null: none), for voters read in the same turn in one query (see coalesce.ts). */
+	const householdOf = coalesced<{ household: typeof households.$inferSelect | null }>(data, async (keys) => {
+		const rows = await db()
+			.select({ userId: users.id, household: households })
+			.from(users)
+			.leftJoin(households, eq(households.id, users.householdId))
+			.where(keys.length === 1 ? eq(users.id, keys[0]!) : inArray(users.id, keys));
+		return new Map(rows.map((r) => [r.userId, { household: r.household }]));
+	});
 
 	/** A motion voted in a meeting: who was present or represented when it opened (issue 10). */
 	async function frozen(c: ConsultationRow) {
@@ -97,10 +108,9 @@ export function createElectorate({ data }: Context) {
 		const space = spaceOf(c);
 		if (!can(voter, 'vote.cast', space)) throw new UserError('votes.error.notElector', {}, 403);
 		if (c.spaceType === 'residence') {
-			const user = await first(db().select({ householdId: users.householdId }).from(users).where(eq(users.id, voterId)));
-			const household = user?.householdId
-				? await first(db().select().from(households).where(and(eq(households.id, user.householdId), eq(households.residenceId, c.spaceId))))
-				: undefined;
+			const found = (await householdOf(voterId))?.household;
+			// Her household counts only in this residence.
+			const household = found && found.residenceId === c.spaceId ? found : undefined;
 			if (c.electorate === 'building' && household?.buildingId !== c.buildingId) throw new UserError('votes.error.notInBuilding', {}, 403);
 			if (c.countBy === 'household' && !household) throw new UserError('votes.error.noHousehold', {}, 403);
 			return {

@@ -13,6 +13,7 @@ import type { decisions } from '../../db/schema';
 import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
+import { coalesced } from './coalesce';
 import { consultationRef, idSchema, spaceOf, storedBallots, type ConsultationRow, type Context } from './context';
 import type { Tallies } from './tallies';
 
@@ -36,10 +37,17 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 	const { data, clock, ids, bus, configOf } = ctx;
 	const { consultations, decisions } = data.t;
 
+	/** Consultation rows read in the same turn (a crowd voting in one consultation) share one query. */
+	const rowOf = coalesced<ConsultationRow>(data, async (keys) => {
+		const rows = await data.db.select().from(consultations).where(keys.length === 1 ? eq(consultations.id, keys[0]!) : inArray(consultations.id, keys));
+		return new Map(rows.map((r) => [r.id, r]));
+	});
+
 	const stored = async (id: string): Promise<ConsultationRow> => {
-		const row = await first(data.db.select().from(consultations).where(eq(consultations.id, id)));
+		const row = await rowOf(id);
 		if (!row) throw notFound();
-		return row;
+		// Each caller gets its own copy of a row shared by a coalesced read.
+		return { ...row };
 	};
 
 	/** For writes (a vote, a proxy, opening or closing by hand): applies a due transition first. */
