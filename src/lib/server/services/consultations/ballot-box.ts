@@ -2,12 +2,15 @@
  * The ballot box: one pooled, group-committed writer for every vote.
  *
  * Durability. Votes that arrive together (in the same turn of the event loop, or while the previous
- * commit was being written) are written in ONE unit of work (`data.write`); each voter is answered
+ * commit was being written) are written in ONE unit of work (`data.write`), at most `maxGroup` of
+ * them, oldest first (the queue is first in, first out); each voter is answered
  * only after that unit has committed, durably (`data.write(…, { durable: true })`; SQLite: that
  * commit runs at `synchronous=FULL`, the WAL fsynced, while other units run at NORMAL; PostgreSQL: a
  * committed SERIALIZABLE transaction). An acknowledged vote is on disk; a vote that was never acknowledged may
  * be lost by a crash, and its voter was never told it was recorded. Units run one after another.
- * Per-vote checks run inside the unit, in arrival order: a vote that fails them (the second
+ * Per-vote checks run inside the unit, in arrival order, against one read of the group's
+ * participations (`openUnit`); the accepted votes' rows are then written together (`closeUnit`:
+ * a few multi-row statements per group, not four statements per vote). A vote that fails them (the second
  * member of a household, a wrong code) is answered alone and the others commit. On PostgreSQL a
  * unit may run again (a serialization conflict with another node): the whole group is then checked
  * and written again from scratch, so a vote another node wrote meanwhile is seen by the checks.
