@@ -1,10 +1,10 @@
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { eq, inArray } from 'drizzle-orm';
 import type { Actor, Role, SpaceRules, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Data } from '../db/data';
 import type { Clock, Ids } from '../ids';
-import { sha256Hex } from '../crypto';
 
 /** Sessions as the Lucia guide describes them: random token in the cookie, its SHA-256 in the table. */
 
@@ -34,8 +34,9 @@ export function generateSessionToken(ids: Ids): string {
 	return encodeBase32LowerCaseNoPadding(ids.bytes(20));
 }
 
+/** The session id: the token's SHA-256 in lower-case hex, with @oslojs as the Lucia guide writes it (the same bytes as `sha256Hex`). */
 export function sessionIdFromToken(token: string): string {
-	return sha256Hex(token);
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
 export async function createSession(data: Data, clock: Clock, token: string, userId: string): Promise<Session> {
