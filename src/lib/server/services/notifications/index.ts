@@ -9,7 +9,7 @@ import { parse } from '../validate';
 import { markReadSchema } from './schemas';
 import { isPracticeTarget } from '../practice/marker';
 import { proposalFollowers } from './recipients';
-import { listGroups, notificationPayload, unreadCount } from './views';
+import { listGroups, notificationPayloads, unreadCount } from './views';
 import { voteNotifications } from './votes';
 
 export type { NotificationKind };
@@ -54,8 +54,9 @@ export function createNotificationsService(deps: ServiceDeps) {
 
 	/** After commit: each notified person's open tabs hear about it and update their bell. */
 	async function publish(pending: PendingNotification[]) {
+		const payloads = await notificationPayloads(data, pending.map((p) => p.id));
 		for (const { userId, id } of pending) {
-			const n = await notificationPayload(data, id);
+			const n = payloads.get(id);
 			if (n) bus.publish(roomForUser(userId), 'notification.new', n);
 		}
 	}

@@ -39,6 +39,27 @@ async function kinds(userId: string) {
 }
 
 describe('notifications service', () => {
+	it('tells each of many people at once, each tab with that person’s own unread count', async () => {
+		const s = await setup();
+		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		await app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée' });
+		await app.services.settled();
+		const people = [s.amina, s.samir, s.karim, s.lea, s.claire];
+		const before = await Promise.all(people.map(async (u) => (await app.services.notifications.list(u)).unread));
+		published.length = 0;
+		const pending = await app.services.notifications.record(people.map((u) => u.id), 'status', { id }, s.claire.id, { status: 'discussion' });
+		await app.services.notifications.publish(pending);
+		const told = published.filter((m) => m.event === 'notification.new');
+		expect(told.map((m) => m.room).sort()).toEqual(people.map((u) => `user:${u.id}`).sort());
+		people.forEach((u, i) => {
+			const payload = told.find((m) => m.room === `user:${u.id}`)!.payload as { id: string; unread: number; kind: string; proposalTitle: string };
+			expect(payload).toMatchObject({ id: pending[i]!.id, kind: 'status', proposalTitle: 'Bancs', unread: before[i]! + 1 });
+		});
+		// Amina was told of both comments: her count is not the others'.
+		expect(before[0]).toBeGreaterThan(before[1]!);
+	});
+
 	it('groups comments on one idea into one line with the people behind them, and marks the whole group read', async () => {
 		const s = await setup();
 		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
