@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileMessage } from './src/lib/i18n/compile.js';
 import { scanRouteKeys } from './src/lib/i18n/route-keys.js';
+import { iconDataOf, inlineIcons } from './src/build/inline-icons.js';
 
 /**
  * In development Vite owns the HTTP server. We leave it in a global slot (the same one src/server.ts
@@ -84,8 +85,30 @@ function routeMessageKeys(): Plugin {
 	};
 }
 
+/** lucide icons written as `<svg>` markup into each component (src/build/inline-icons.ts). */
+function inlineLucideIcons(): Plugin {
+	return {
+		name: 'tib-inline-icons',
+		enforce: 'pre',
+		async transform(code, id) {
+			if (!id.endsWith('.svelte') || id.includes('/node_modules/') || !code.includes('@lucide/svelte/icons/')) return null;
+			const out = await inlineIcons(code, async (icon) => {
+				const resolved = await this.resolve(`@lucide/svelte/icons/${icon}`, id);
+				if (!resolved) throw new Error(`inline-icons: no lucide icon ${icon}`);
+				// `icons/x` resolves to `x.js`, which re-exports a component (`x.svelte`, or the icon's new name).
+				let file = resolved.id.split('?')[0]!;
+				const target = /from\s+["'](\.\/[\w-]+\.svelte)["']/.exec(readFileSync(file, 'utf8'))?.[1];
+				if (target) file = join(dirname(file), target);
+				this.addWatchFile(file);
+				return iconDataOf(readFileSync(file, 'utf8'));
+			});
+			return out === null ? null : { code: out, map: null };
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), inlineLucideIcons(), sveltekit()],
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { iconDataOf, inlineIcons, type IconData } from './inline-icons';
+
+const icons: Record<string, IconData> = {
+	'arrow-left': { name: 'arrow-left', node: [['path', { d: 'm12 19-7-7 7-7' }]] },
+	star: { name: 'star', node: [['circle', { cx: '12', cy: '12', r: '10' }]], aliases: ['star-old'] }
+};
+const load = async (name: string) => icons[name]!;
+
+describe('inline lucide icons', () => {
+	it('writes an icon tag as the svg lucide renders and drops its import', async () => {
+		const out = await inlineIcons(
+			`<script lang="ts">\n\timport ArrowLeft from '@lucide/svelte/icons/arrow-left';\n\tlet n = 2;\n</script>\n\n<a href="/"><ArrowLeft size={18} aria-hidden="true" /> Back</a>\n`,
+			load
+		);
+		expect(out).not.toContain('@lucide');
+		expect(out).toContain(
+			'<a href="/"><svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" class="lucide lucide-arrow-left lucide-icon" aria-hidden="true"><path d="m12 19-7-7 7-7" /></svg> Back</a>'
+		);
+	});
+
+	it('keeps dynamic sizes and classes, adds aria-hidden when no accessible name is given, and lists aliases', async () => {
+		const out = (await inlineIcons(`<script>\n\timport Star from '@lucide/svelte/icons/star';\n</script>\n<Star {size} class={cls} />\n<Star class="big"\n\tsize={20} />`, load))!;
+		expect(out).toContain('width={size} height={size}');
+		expect(out).toContain(`class={['lucide lucide-star lucide-star-old lucide-icon', cls]} aria-hidden="true"`);
+		expect(out).toContain('class="lucide lucide-star lucide-star-old lucide-icon big"');
+	});
+
+	it('leaves an icon used as a value (and its import) alone', async () => {
+		const src = `<script>\n\timport Star from '@lucide/svelte/icons/star';\n\tconst Icon = Star;\n</script>\n<Icon />`;
+		expect(await inlineIcons(src, load)).toBeNull();
+		const mixed = (await inlineIcons(`<script>\n\timport Star from '@lucide/svelte/icons/star';\n\tconst Icon = Star;\n</script>\n<Star />`, load))!;
+		expect(mixed).toContain("import Star from '@lucide/svelte/icons/star'");
+		expect(mixed).toContain('<svg');
+	});
+
+	it('does not touch a spread, a tag in the script, or a file without lucide icons', async () => {
+		expect(await inlineIcons(`<script>\n\timport Star from '@lucide/svelte/icons/star';\n\tlet p = {};\n</script>\n<Star {...p} />`, load)).toBeNull();
+		expect(await inlineIcons(`<p>no icons</p>`, load)).toBeNull();
+	});
+
+	it("reads lucide's icon data from its component", () => {
+		const data = iconDataOf(`<script lang="ts">import Icon from '../Icon.svelte';\nlet props = $props();\nconst iconData = { "name": "x", "size": 24, "node": [["path", { "d": "M18 6 6 18" }]] };\n</script>\n<Icon {...props} icon={iconData} />`);
+		expect(data).toEqual({ name: 'x', size: 24, node: [['path', { d: 'M18 6 6 18' }]] });
+	});
+});
