@@ -3,7 +3,7 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 /**
  * A message as the browser gets it: already parsed, so that the browser needs no ICU parser (8 KB gzip
  * of its first load). Plain text stays a string; a message with arguments, plurals or selects is its
- * syntax tree, which `IntlMessageFormat` formats as it is. In the browser build this module's parser
+ * syntax tree, which `formatMessage` (format.ts) formats as it is. In the browser build this module's parser
  * is replaced by one that throws (see vite.config.ts): only the server and the build call it.
  */
 export type Compiled = string | MessageFormatElement[];

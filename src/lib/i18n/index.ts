@@ -1,6 +1,7 @@
-import { IntlMessageFormat } from 'intl-messageformat';
 import { bundled } from './bundled';
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { compileMessage, literal, type Compiled } from './compile';
+import { formatMessage } from './format';
 
 // One catalogue per capability and language, merged per language in `locales/`; French is the
 // reference for the key set. Arabic covers the tenant journeys (not meetings, minutes, practice) and
@@ -158,10 +159,15 @@ export function sourceOf(reading: Reading, key: string): { text: Compiled; local
 	return french === undefined ? null : { text: french, locale: defaultLocale };
 }
 
-const formatters = new Map<string, IntlMessageFormat>();
+/** A message ready to format: its syntax tree, and the `Intl` locale it is formatted in. */
+interface Formatter {
+	ast: MessageFormatElement[];
+	tag: string;
+}
+const formatters = new Map<string, Formatter>();
 let fetching: Promise<void> | null = null;
 
-function formatterFor(reading: Reading, key: MessageKey): IntlMessageFormat {
+function formatterFor(reading: Reading, key: MessageKey): Formatter {
 	const easy = easyReadApplies(reading.locale, reading.easyRead);
 	const cacheKey = `${reading.locale}${easy ? '-falc' : ''}\u0000${key}`;
 	let formatter = formatters.get(cacheKey);
@@ -175,8 +181,9 @@ function formatterFor(reading: Reading, key: MessageKey): IntlMessageFormat {
 		}
 		// A French fallback inside an Arabic page is formatted with French plural rules.
 		const text = source?.text ?? String(key);
-		// In the browser a string is plain text already (compile.ts): given as a literal, never parsed.
-		formatter = new IntlMessageFormat(compiled && typeof text === 'string' ? literal(text) : text, intlTag(source?.locale ?? reading.locale));
+		// In the browser a string is plain text already (compile.ts), never parsed; on the server, an ICU source.
+		const ast = typeof text === 'string' ? (compiled ? text : compileMessage(text)) : text;
+		formatter = { ast: typeof ast === 'string' ? literal(ast) : ast, tag: intlTag(source?.locale ?? reading.locale) };
 		formatters.set(cacheKey, formatter);
 	}
 	return formatter;
@@ -199,8 +206,8 @@ function isolated(values: MessageValues | undefined, selectors: ReadonlySet<stri
 
 /** The arguments a message uses as `select` keys, at any depth (the parser's element type 5 is `select`). */
 type AstNode = { type: number; value?: unknown; options?: Record<string, { value: AstNode[] }>; children?: AstNode[] };
-const selectorCache = new WeakMap<IntlMessageFormat, ReadonlySet<string>>();
-function selectorsOf(formatter: IntlMessageFormat): ReadonlySet<string> {
+const selectorCache = new WeakMap<Formatter, ReadonlySet<string>>();
+function selectorsOf(formatter: Formatter): ReadonlySet<string> {
 	let found = selectorCache.get(formatter);
 	if (found) return found;
 	const names = new Set<string>();
@@ -211,7 +218,7 @@ function selectorsOf(formatter: IntlMessageFormat): ReadonlySet<string> {
 			if (n.children) walk(n.children);
 		}
 	};
-	walk(formatter.getAst() as unknown as AstNode[]);
+	walk(formatter.ast as unknown as AstNode[]);
 	found = names;
 	selectorCache.set(formatter, found);
 	return found;
@@ -225,9 +232,12 @@ export function translator(locale: Locale, easyRead = false): Translate {
 	if (textDirection(locale) === 'rtl')
 		return (key, values) => {
 			const formatter = formatterFor(reading, key);
-			return String(formatter.format(isolated(values, selectorsOf(formatter))));
+			return formatMessage(formatter.ast, formatter.tag, isolated(values, selectorsOf(formatter)));
 		};
-	return (key, values) => String(formatterFor(reading, key).format(values));
+	return (key, values) => {
+		const formatter = formatterFor(reading, key);
+		return formatMessage(formatter.ast, formatter.tag, values);
+	};
 }
 
 /** Formatting helpers that follow the locale's conventions ("22 nov. 2026", "1 200 €"). */
