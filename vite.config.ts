@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileMessage } from './src/lib/i18n/compile.js';
 import { scanRouteKeys } from './src/lib/i18n/route-keys.js';
-import { iconDataOf, inlineIcons } from './src/build/inline-icons.js';
+import { createHash } from 'node:crypto';
+import { iconDataOf, inlineIcons, lucideImports, spriteOf, type IconData } from './src/build/inline-icons.js';
 
 /**
  * In development Vite owns the HTTP server. We leave it in a global slot (the same one src/server.ts
@@ -85,30 +86,69 @@ function routeMessageKeys(): Plugin {
 	};
 }
 
-/** lucide icons written as `<svg>` markup into each component (src/build/inline-icons.ts). */
-function inlineLucideIcons(): Plugin {
+/**
+ * lucide icons written as `<svg>` markup into each component (src/build/inline-icons.ts). In the
+ * built app each icon is a `<use>` of one sprite of every icon the sources import (an immutable,
+ * hashed asset the browser caches once), so the icons' drawings are not in the pages' scripts either;
+ * in development (and tests) each `<svg>` carries its own drawing.
+ */
+function lucideIcons(): Plugin {
+	const dir = join(process.cwd(), 'node_modules/@lucide/svelte/dist/icons');
+	const load = (icon: string): IconData => {
+		// `icons/x.js` re-exports a component: `x.svelte`, or the one of the icon's new name.
+		const entry = join(dir, `${icon}.js`);
+		const target = /from\s+["'](\.\/[\w-]+\.svelte)["']/.exec(readFileSync(entry, 'utf8'))?.[1];
+		if (!target) throw new Error(`inline-icons: no lucide icon ${icon}`);
+		return iconDataOf(readFileSync(join(dir, target), 'utf8'));
+	};
+	let build = false;
+	let sprite: { source: string; href: string } | null = null;
+	// Every icon the sources import, read before any file is transformed, so that the server's build
+	// and the browser's write the same address.
+	const theSprite = () => {
+		if (sprite) return sprite;
+		const names = new Set<string>();
+		const walk = (folder: string) => {
+			for (const entry of readdirSync(folder, { withFileTypes: true })) {
+				const path = join(folder, entry.name);
+				if (entry.isDirectory()) walk(path);
+				else if (entry.name.endsWith('.svelte')) for (const icon of lucideImports(readFileSync(path, 'utf8')).values()) names.add(icon);
+			}
+		};
+		walk(join(process.cwd(), 'src'));
+		const source = spriteOf([...names].map(load));
+		const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
+		return (sprite = { source, href: `/_app/immutable/assets/icons.${hash}.svg` });
+	};
 	return {
 		name: 'tib-inline-icons',
 		enforce: 'pre',
+		configResolved(config) {
+			build = config.command === 'build';
+		},
 		async transform(code, id) {
 			if (!id.endsWith('.svelte') || id.includes('/node_modules/') || !code.includes('@lucide/svelte/icons/')) return null;
-			const out = await inlineIcons(code, async (icon) => {
-				const resolved = await this.resolve(`@lucide/svelte/icons/${icon}`, id);
-				if (!resolved) throw new Error(`inline-icons: no lucide icon ${icon}`);
-				// `icons/x` resolves to `x.js`, which re-exports a component (`x.svelte`, or the icon's new name).
-				let file = resolved.id.split('?')[0]!;
-				const target = /from\s+["'](\.\/[\w-]+\.svelte)["']/.exec(readFileSync(file, 'utf8'))?.[1];
-				if (target) file = join(dirname(file), target);
-				this.addWatchFile(file);
-				return iconDataOf(readFileSync(file, 'utf8'));
-			});
+			const out = await inlineIcons(code, async (icon) => load(icon), build ? theSprite().href : undefined);
 			return out === null ? null : { code: out, map: null };
+		},
+		generateBundle() {
+			if (build && this.environment.config.consumer === 'client') this.emitFile({ type: 'asset', fileName: theSprite().href.slice(1), source: theSprite().source });
 		}
 	};
 }
 
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), inlineLucideIcons(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), sveltekit()],
+	build: {
+		modulePreload: {
+			// The router's table of pages (`entry/app.js`, on every first load) would list, for each of the
+			// ~80 pages, every script that page imports, so that a client-side navigation fetches them at
+			// once: ~2 KB gzip of file names on every first load (issue 15, goal 4). It keeps each page's
+			// styles (Vite needs them to load a page's CSS); the scripts then arrive through the page's own
+			// imports, and the page a link leads to is already fetched on hover (`data-sveltekit-preload-data`).
+			resolveDependencies: (_file, deps, { hostId }) => (/(^|\/)entry\/app\.[\w-]+\.js$/.test(hostId) ? [] : deps)
+		}
+	},
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iconDataOf, inlineIcons, type IconData } from './inline-icons';
+import { iconDataOf, inlineIcons, spriteOf, type IconData } from './inline-icons';
 
 const icons: Record<string, IconData> = {
 	'arrow-left': { name: 'arrow-left', node: [['path', { d: 'm12 19-7-7 7-7' }]] },
@@ -37,6 +37,14 @@ describe('inline lucide icons', () => {
 	it('does not touch a spread, a tag in the script, or a file without lucide icons', async () => {
 		expect(await inlineIcons(`<script>\n\timport Star from '@lucide/svelte/icons/star';\n\tlet p = {};\n</script>\n<Star {...p} />`, load)).toBeNull();
 		expect(await inlineIcons(`<p>no icons</p>`, load)).toBeNull();
+	});
+
+	it('with a sprite, draws each icon as a <use> of its symbol there', async () => {
+		const out = (await inlineIcons(`<script>\n\timport Star from '@lucide/svelte/icons/star';\n</script>\n<Star size={16} aria-hidden="true" />`, load, '/_app/immutable/assets/icons.abc.svg'))!;
+		expect(out).toContain('class="lucide lucide-star lucide-star-old lucide-icon" aria-hidden="true"><use href="/_app/immutable/assets/icons.abc.svg#star" /></svg>');
+		expect(spriteOf([icons.star!, icons['arrow-left']!, icons.star!])).toBe(
+			'<svg xmlns="http://www.w3.org/2000/svg"><symbol id="arrow-left" viewBox="0 0 24 24"><path d="m12 19-7-7 7-7" /></symbol><symbol id="star" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10" /></symbol></svg>\n'
+		);
 	});
 
 	it("reads lucide's icon data from its component", () => {

@@ -94,9 +94,21 @@ function readTag(code: string, from: number): { attributes: Attribute[]; end: nu
 }
 
 const escape = (v: string | number) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+const drawing = (icon: IconData) => icon.node.map(([tag, attrs]) => `<${tag} ${Object.entries(attrs).map(([k, v]) => `${k}="${escape(v)}"`).join(' ')} />`).join('');
 
-/** The `<svg>` lucide renders for `icon` with the attributes given to its component. */
-export function svgMarkup(icon: IconData, attributes: Attribute[]): string | null {
+/** One SVG file with a `<symbol id="name">` per icon, for `<use href="sprite#name">`. */
+export function spriteOf(icons: IconData[]): string {
+	const unique = [...new Map(icons.map((icon) => [icon.name, icon])).values()];
+	const symbols = unique.sort((a, b) => a.name.localeCompare(b.name)).map((icon) => `<symbol id="${icon.name}" viewBox="0 0 24 24">${drawing(icon)}</symbol>`);
+	return `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join('')}</svg>\n`;
+}
+
+/**
+ * The `<svg>` lucide renders for `icon` with the attributes given to its component. With `sprite`
+ * (the address of the sprite, `spriteOf`), the drawing is a `<use>` of the icon's symbol there
+ * rather than its paths.
+ */
+export function svgMarkup(icon: IconData, attributes: Attribute[], sprite?: string): string | null {
 	let size: string | null = null;
 	let extraClass: string | null = null;
 	const rest: string[] = [];
@@ -113,7 +125,7 @@ export function svgMarkup(icon: IconData, attributes: Attribute[]): string | nul
 	else if (extraClass) classAttr = `class="${classes} ${extraClass.slice(1, -1)}"`;
 	// A literal size (`{18}`) is written as text, so that the `<svg>` stays part of the static template.
 	const dimension = size === null ? '"24"' : size.replace(/^\{\s*(\d+)\s*\}$/, '"$1"');
-	const children = icon.node.map(([tag, attrs]) => `<${tag} ${Object.entries(attrs).map(([k, v]) => `${k}="${escape(v)}"`).join(' ')} />`).join('');
+	const children = sprite ? `<use href="${sprite}#${icon.name}" />` : drawing(icon);
 	return (
 		`<svg xmlns="http://www.w3.org/2000/svg" width=${dimension} height=${dimension} viewBox="0 0 24 24" fill="none" stroke="currentColor" ` +
 		`stroke-width="2" stroke-linecap="round" stroke-linejoin="round" ${classAttr} ${rest.join(' ')}>${children}</svg>`
@@ -124,7 +136,7 @@ export function svgMarkup(icon: IconData, attributes: Attribute[]): string | nul
  * The file with its lucide icon tags written as `<svg>`, and the imports of the icons it no longer
  * uses removed; null when nothing changed. `load` gives an icon's data from its name.
  */
-export async function inlineIcons(code: string, load: (icon: string) => Promise<IconData>): Promise<string | null> {
+export async function inlineIcons(code: string, load: (icon: string) => Promise<IconData>, sprite?: string): Promise<string | null> {
 	const imports = lucideImports(code);
 	if (imports.size === 0) return null;
 	let out = code;
@@ -139,7 +151,7 @@ export async function inlineIcons(code: string, load: (icon: string) => Promise<
 		for (const m of out.matchAll(tag)) {
 			if (blocks.some(([from, to]) => m.index >= from && m.index < to)) continue;
 			const read = readTag(out, m.index + m[0].length);
-			const markup = read?.selfClosing ? svgMarkup((data ??= await load(icon)), read.attributes) : null;
+			const markup = read?.selfClosing ? svgMarkup((data ??= await load(icon)), read.attributes, sprite) : null;
 			if (!read || !markup) {
 				complete = false;
 				continue;

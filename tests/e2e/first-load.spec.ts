@@ -4,14 +4,14 @@ import { kb, pageScripts, total } from '../../src/bench/first-load';
 /**
  * A guard on the JavaScript of a page's first load, read from the build `npm test` has just made (the
  * figures and the 60 KB goal of issue 15 are in `npm run bench -- bundle`; sizes are not timed). The
- * limits are today's sizes with a little room: a change that puts a heavy library back on a first load
- * (the live connection, drag and drop, the co-editor, a catalogue, the ICU parser) fails here. Lower
- * them as pages get lighter.
+ * limits are today's sizes with about 3 KB of room: a change that puts a heavy library back on a first
+ * load (the live connection, drag and drop, the co-editor, the ranking UI, a catalogue, the ICU parser,
+ * icon components instead of the sprite) fails here. Lower them as pages get lighter.
  */
 const LIMITS_KB: [string, string, number][] = [
-	['board', '/r/[id]/board', 74],
-	['proposal', '/r/[id]/board/p/[pid]', 85],
-	['vote', '/c/[cid]', 81]
+	['board', '/r/[id]/board', 62],
+	['proposal', '/r/[id]/board/p/[pid]', 70],
+	['vote', '/c/[cid]', 67]
 ];
 
 for (const [name, routeId, limit] of LIMITS_KB) {
