@@ -49,6 +49,7 @@ export function onMessages(listener: () => void): () => void {
 function arrived() {
 	// A text formatted before its catalogue arrived would otherwise stay cached as its key.
 	formatters.clear();
+	messagesCache = new WeakMap();
 	for (const listener of listeners) listener();
 }
 
@@ -89,14 +90,30 @@ function compiledText(name: CatalogueName, key: string, text: Compiled): Compile
 	return out;
 }
 
+/**
+ * The answers of `messagesFor`, per list of keys (a route's list is one array for the life of the
+ * process) and reading: the root layout asks on every page, for a handful of lists and readings.
+ * Emptied whenever texts arrive (`arrived`), so an answer never outlives the catalogues it was read from.
+ */
+let messagesCache = new WeakMap<readonly string[], Map<string, Messages>>();
+
 /** On the server: the texts of `keys` for a reading (what `sourceOf` would pick), to send to the browser. */
 export function messagesFor(reading: Reading, keys: readonly string[]): Messages {
-	const out: Messages = {};
 	const easy = easyReadApplies(reading.locale, reading.easyRead);
+	let perReading = messagesCache.get(keys);
+	if (!perReading) messagesCache.set(keys, (perReading = new Map()));
+	const readingKey = `${reading.locale}${easy ? '-falc' : ''}`;
+	let out = perReading.get(readingKey);
+	if (!out) perReading.set(readingKey, (out = readMessages(easy, reading.locale, keys)));
+	return out;
+}
+
+function readMessages(easy: boolean, locale: Locale, keys: readonly string[]): Messages {
+	const out: Messages = {};
 	for (const key of keys) {
 		let name: CatalogueName = defaultLocale;
 		if (easy && catalogues['fr-falc']?.[key] !== undefined) name = 'fr-falc';
-		else if (catalogues[reading.locale]?.[key] !== undefined) name = reading.locale;
+		else if (catalogues[locale]?.[key] !== undefined) name = locale;
 		const text = catalogues[name]?.[key];
 		if (text !== undefined) (out[name] ??= {})[key] = compiledText(name, key, text);
 	}
@@ -240,8 +257,20 @@ export function translator(locale: Locale, easyRead = false): Translate {
 	};
 }
 
-/** Formatting helpers that follow the locale's conventions ("22 nov. 2026", "1 200 €"). */
-export function createFormatters(locale: Locale) {
+/**
+ * Formatting helpers that follow the locale's conventions ("22 nov. 2026", "1 200 €"). One set per
+ * language for the life of the process: building `Intl` formatters is costly (the server built six on
+ * every page it rendered) and they hold no state, so every request and component shares them.
+ */
+export function createFormatters(locale: Locale): Formatters {
+	let set = formatterSets.get(locale);
+	if (!set) formatterSets.set(locale, (set = buildFormatters(locale)));
+	return set;
+}
+export type Formatters = ReturnType<typeof buildFormatters>;
+const formatterSets = new Map<Locale, Formatters>();
+
+function buildFormatters(locale: Locale) {
 	const tag = intlTag(locale);
 	const date = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric' });
 	const dateTime = new Intl.DateTimeFormat(tag, {
@@ -265,7 +294,7 @@ export function createFormatters(locale: Locale) {
 	};
 }
 
-export interface I18n extends ReturnType<typeof createFormatters> {
+export interface I18n extends Formatters {
 	locale: Locale;
 	easyRead: boolean;
 	dir: 'ltr' | 'rtl';
