@@ -2,7 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { defaultLocale, easyReadApplies, localeFromAcceptLanguage, textDirection, translator } from '$lib/i18n';
+import { defaultLocale, easyReadApplies, localeFromAcceptLanguage, translator } from '$lib/i18n';
 import { app, shared, startApp } from '$lib/server/app';
 import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
@@ -13,6 +13,7 @@ import { attachRealtime } from '$lib/server/realtime/hub';
 import { startScheduler } from '$lib/server/scheduler';
 import { discardUnreadBody, guardFormBody } from '$lib/server/http/body';
 import { securityHeaders } from '$lib/server/http/headers';
+import { DEFAULT_HTML_TAG, htmlTagFor } from '$lib/server/http/html-tag';
 import { HTTP_SERVER_KEY } from '$lib/server/realtime/http-server-key';
 
 const ATTACHED = Symbol.for('tib.realtimeAttached');
@@ -70,11 +71,9 @@ const locale: Handle = ({ event, resolve }) => {
 	// device (which changes the account's default) does not switch this one.
 	if (user && (device.locale === null || device.easyRead === null))
 		setReadingCookies(event.cookies, { locale: event.locals.locale, easyRead: event.locals.easyRead }, event.url);
-	const lang = event.locals.locale;
-	const easy = easyReadApplies(lang, event.locals.easyRead) ? 'true' : 'false';
-	return resolve(event, {
-		transformPageChunk: ({ html }) => html.replace('%lang%', lang).replace('%dir%', textDirection(lang)).replace('%easy%', easy)
-	});
+	// src/app.html's <html> tag is the default reading's: other readings replace it (see html-tag.ts).
+	const tag = htmlTagFor(event.locals.locale, easyReadApplies(event.locals.locale, event.locals.easyRead));
+	return resolve(event, tag === null ? undefined : { transformPageChunk: ({ html }) => html.replace(DEFAULT_HTML_TAG, tag) });
 };
 
 /** After the session and locale are known: a malformed form body is the client's 400, never our 500. */
