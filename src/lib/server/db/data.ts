@@ -137,6 +137,32 @@ export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> 
 	return (await query)[0];
 }
 
+/**
+ * SQLite reads: drizzle has better-sqlite3 prepare (compile) every query it runs, and every page runs
+ * the same dozen queries (session, roles, the board's cards…). The read-only connection keeps its
+ * compiled statements by SQL text, the most recently used `max` of them (a text that differs, such as
+ * an `in (…)` list of another length, pushes out the oldest). A statement is handed back in its
+ * default mode: drizzle switches it to raw rows for selects, and not for every query. SQLite itself
+ * recompiles a kept statement if the schema changed meanwhile. Statements run synchronously and to
+ * completion (drizzle never iterates), so one statement is never used by two queries at once.
+ */
+export function keepStatements(client: Database.Database, max = 256): void {
+	const kept = new Map<string, Database.Statement>();
+	const prepare = client.prepare.bind(client);
+	client.prepare = ((sql: string) => {
+		let stmt = kept.get(sql);
+		if (stmt) {
+			kept.delete(sql);
+			if (stmt.reader) stmt.raw(false);
+		} else {
+			stmt = prepare(sql);
+			if (kept.size >= max) kept.delete(kept.keys().next().value!);
+		}
+		kept.set(sql, stmt);
+		return stmt;
+	}) as typeof client.prepare;
+}
+
 /** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
 export function sqliteData(writer: Db): Data {
 	const client = writer.$client;
@@ -145,6 +171,7 @@ export function sqliteData(writer: Db): Data {
 	const walFile = `${resolvePath(file)}-wal`;
 	const readerClient = new Database(file, { readonly: true, fileMustExist: true });
 	readerClient.pragma('busy_timeout = 5000');
+	keepStatements(readerClient);
 	const reader = asAsync(drizzle(readerClient, { schema }));
 	/** The running unit: its transaction handle, and whether it must be durable (a joined write may ask). */
 	const unit = new AsyncLocalStorage<{ tx: AsyncDb; durable: boolean }>();
