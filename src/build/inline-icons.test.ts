@@ -41,9 +41,9 @@ describe('inline lucide icons', () => {
 
 	it('with a sprite, draws each icon as a <use> of its symbol there', async () => {
 		const out = (await inlineIcons(`<script>\n\timport Star from '@lucide/svelte/icons/star';\n</script>\n<Star size={16} aria-hidden="true" />`, load, '/_app/immutable/assets/icons.abc.svg'))!;
-		expect(out).toContain('class="lucide lucide-star lucide-star-old lucide-icon" aria-hidden="true"><use href="/_app/immutable/assets/icons.abc.svg#star" /></svg>');
+		expect(out).toContain('<svg width="16" height="16" class="lucide lucide-star" aria-hidden="true"><use href="/_app/immutable/assets/icons.abc.svg#star" /></svg>');
 		expect(spriteOf([icons.star!, icons['arrow-left']!, icons.star!])).toBe(
-			'<svg xmlns="http://www.w3.org/2000/svg"><symbol id="arrow-left" viewBox="0 0 24 24"><path d="m12 19-7-7 7-7" /></symbol><symbol id="star" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10" /></symbol></svg>\n'
+			'<svg xmlns="http://www.w3.org/2000/svg"><symbol id="arrow-left" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="m12 19-7-7 7-7" /></symbol><symbol id="star" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="12" r="10" /></symbol></svg>\n'
 		);
 	});
 

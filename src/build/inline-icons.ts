@@ -93,13 +93,20 @@ function readTag(code: string, from: number): { attributes: Attribute[]; end: nu
 	}
 }
 
+/** lucide's defaults; an icon given other values (color, strokeWidth…) stays a component. */
+const PRESENTATION = 'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"';
+
 const escape = (v: string | number) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 const drawing = (icon: IconData) => icon.node.map(([tag, attrs]) => `<${tag} ${Object.entries(attrs).map(([k, v]) => `${k}="${escape(v)}"`).join(' ')} />`).join('');
 
 /** One SVG file with a `<symbol id="name">` per icon, for `<use href="sprite#name">`. */
 export function spriteOf(icons: IconData[]): string {
 	const unique = [...new Map(icons.map((icon) => [icon.name, icon])).values()];
-	const symbols = unique.sort((a, b) => a.name.localeCompare(b.name)).map((icon) => `<symbol id="${icon.name}" viewBox="0 0 24 24">${drawing(icon)}</symbol>`);
+	// lucide's presentation attributes live on each symbol once (they are copied into every <use>, and
+	// `currentColor` is the colour where the icon is drawn), not on each of a page's hundreds of icons.
+	const symbols = unique
+		.sort((a, b) => a.name.localeCompare(b.name))
+		.map((icon) => `<symbol id="${icon.name}" viewBox="0 0 24 24" ${PRESENTATION}>${drawing(icon)}</symbol>`);
 	return `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join('')}</svg>\n`;
 }
 
@@ -119,13 +126,18 @@ export function svgMarkup(icon: IconData, attributes: Attribute[], sprite?: stri
 		else rest.push(a.value === null ? a.name : `${a.name}=${a.value}`);
 	}
 	if (!attributes.some((a) => a.name.startsWith('aria-') || a.name === 'role' || a.name === 'title')) rest.push('aria-hidden="true"');
-	const classes = ['lucide', `lucide-${icon.name}`, ...(icon.aliases ?? []).map((a) => `lucide-${a}`), 'lucide-icon'].join(' ');
+	// With the sprite, only the classes the styles use (lucide, lucide-<name>): a board has ~600 icons.
+	const classes = (sprite ? ['lucide', `lucide-${icon.name}`] : ['lucide', `lucide-${icon.name}`, ...(icon.aliases ?? []).map((a) => `lucide-${a}`), 'lucide-icon']).join(' ');
 	let classAttr = `class="${classes}"`;
 	if (extraClass?.startsWith('{')) classAttr = `class={['${classes}', ${extraClass.slice(1, -1)}]}`;
 	else if (extraClass) classAttr = `class="${classes} ${extraClass.slice(1, -1)}"`;
 	// A literal size (`{18}`) is written as text, so that the `<svg>` stays part of the static template.
 	const dimension = size === null ? '"24"' : size.replace(/^\{\s*(\d+)\s*\}$/, '"$1"');
-	const children = sprite ? `<use href="${sprite}#${icon.name}" />` : drawing(icon);
+	if (sprite) {
+		// The symbol brings its viewBox and presentation attributes: the page carries only size, classes and the reference.
+		return `<svg width=${dimension} height=${dimension} ${classAttr} ${rest.join(' ')}><use href="${sprite}#${icon.name}" /></svg>`;
+	}
+	const children = drawing(icon);
 	return (
 		`<svg xmlns="http://www.w3.org/2000/svg" width=${dimension} height=${dimension} viewBox="0 0 24 24" fill="none" stroke="currentColor" ` +
 		`stroke-width="2" stroke-linecap="round" stroke-linejoin="round" ${classAttr} ${rest.join(' ')}>${children}</svg>`
