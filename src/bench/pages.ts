@@ -158,7 +158,8 @@ function rssMb(pid: number | undefined): number {
 }
 
 async function load(path: string, cookie: string, seconds = SECONDS) {
-	const result = await autocannon({ url: `http://127.0.0.1:${PORT}${path}`, connections: CONNECTIONS, duration: seconds, headers: { cookie } });
+	// As a browser asks: compressed if the server can (pages are compressed by src/server.ts, static files come precompressed).
+	const result = await autocannon({ url: `http://127.0.0.1:${PORT}${path}`, connections: CONNECTIONS, duration: seconds, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
 	return { rate: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
