@@ -43,12 +43,13 @@
  *   commit is flushed to the server's WAL before it returns.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import * as schema from './schema';
 import type { Db } from './index';
 import { pgSchema, type PgDb } from './postgres';
@@ -166,6 +167,8 @@ export function keepStatements(client: Database.Database, max = 256): void {
 /** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
 export function sqliteData(writer: Db): Data {
 	const client = writer.$client;
+	// The writer runs the same few inserts and updates over and over (a vote, a support, an audit row).
+	keepStatements(client);
 	const file = client.name;
 	/** SQLite's WAL file of this database (resolved now: the process may change directory later). */
 	const walFile = `${resolvePath(file)}-wal`;
@@ -182,6 +185,26 @@ export function sqliteData(writer: Db): Data {
 	const listeners = commitListeners();
 	let tail: Promise<unknown> = Promise.resolve();
 	let savepoints = 0;
+
+	/**
+	 * Checkpoints move to a thread of their own (checkpointer.ts) once this database is busy: its WAL
+	 * passed 1 MB (looked at every 64 commits). Short-lived handles (a test, a CLI) never start one.
+	 */
+	let checkpointer: Checkpointer | null = null;
+	let commits = 0;
+	function maybeStartCheckpointer() {
+		if (checkpointer || ++commits % 64 !== 0) return;
+		let size = 0;
+		try {
+			size = statSync(walFile).size;
+		} catch {
+			return;
+		}
+		if (size < 1 << 20) return;
+		checkpointer = startCheckpointer(file, { onError: (message) => console.error('[data] WAL checkpoint thread:', message) });
+		// The backstop should that thread stop: ~32 MB of WAL (4 KB pages) before the writer checkpoints itself.
+		client.pragma('wal_autocheckpoint = 8192');
+	}
 
 	/** fsync the WAL file: what `synchronous=FULL` does after a commit. Nothing to do without a WAL. */
 	function syncWal() {
@@ -216,6 +239,7 @@ export function sqliteData(writer: Db): Data {
 					const result = await unit.run(ctx, () => fn(txHandle));
 					const level = listeners.any ? Number(client.pragma('synchronous', { simple: true })) : undefined;
 					client.exec('COMMIT');
+					maybeStartCheckpointer();
 					// A durable write joined this unit after its BEGIN: sync the WAL now, as FULL would have.
 					const walSynced = ctx.durable && !raise && baseLevel < FULL;
 					if (walSynced) syncWal();
@@ -266,6 +290,8 @@ export function sqliteData(writer: Db): Data {
 		},
 		async close() {
 			if (readerClient.open) readerClient.close();
+			await checkpointer?.close();
+			checkpointer = null;
 		},
 		onCommit: listeners.add
 	};

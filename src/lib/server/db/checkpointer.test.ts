@@ -1,0 +1,71 @@
+/**
+ * WAL checkpoints off the main thread (checkpointer.ts): once a database is busy (its WAL past 1 MB),
+ * a worker thread copies the WAL back into the database file, and the writer no longer checkpoints
+ * inside its own commits (its threshold goes from SQLite's 1,000 pages to 8,192, a backstop).
+ * Observed from the outside: the database file grows while the writer is far below either threshold,
+ * which only a checkpoint by someone else can do.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from './index';
+import { sqliteData, type Data } from './data';
+
+let dir: string;
+let file: string;
+let writer: Db;
+let data: Data;
+
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'tib-checkpointer-'));
+	file = join(dir, 'app.db');
+	writer = openDatabase(file);
+	writer.$client.exec('create table filler (id integer primary key, body text not null)');
+	data = sqliteData(writer);
+});
+afterEach(async () => {
+	await data.close();
+	if (writer.$client.open) writer.$client.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+/** `units` commits of ~8 KB each (two pages and more), through the one write path services use. */
+async function fill(units: number) {
+	const body = 'x'.repeat(8000);
+	for (let i = 0; i < units; i++) await data.write(async (tx) => void (await tx.run(sql`insert into filler (body) values (${body})`)));
+}
+
+describe('WAL checkpoints in a thread of their own', () => {
+	it('a quiet database keeps SQLite’s own checkpointing: no thread, the default threshold', async () => {
+		await fill(20);
+		expect(writer.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+	});
+
+	it('a busy database is checkpointed by the thread while the writer stays below its own threshold', async () => {
+		const before = statSync(file).size;
+		// ~2.5 MB: past the 1 MB that starts the thread, far below the writer's 8,192 pages (32 MB).
+		await fill(320);
+		expect(writer.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(8192);
+		let size = statSync(file).size;
+		for (let i = 0; i < 100 && size < before + (2 << 20); i++) {
+			await sleep(50);
+			size = statSync(file).size;
+		}
+		// The rows reached the database file: someone checkpointed, and not the writer.
+		expect(size).toBeGreaterThan(before + (2 << 20));
+		const [{ n }] = await data.rows<{ n: number }>(sql`select count(*) as n from filler`);
+		expect(n).toBe(320);
+	});
+
+	it('closing the handle stops the thread (the writer can then take the file alone)', async () => {
+		await fill(320);
+		await data.close();
+		// With the checkpoint thread's connection gone, the writer is the last one: closing it
+		// checkpoints and removes the WAL, as SQLite does for the last connection to a file.
+		writer.$client.close();
+		expect(() => statSync(`${file}-wal`)).toThrow();
+	});
+});
