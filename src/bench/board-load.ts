@@ -164,6 +164,8 @@ export interface LoadResult {
 	/** From the call to the publish (NaN for the baseline, which emits within the call). */
 	publishP50: number;
 	publishP99: number;
+	/** CPU time of this process (server, services and driver; the clients run elsewhere) per measured action, in ms. */
+	cpuPerAction: number;
 }
 
 /**
@@ -179,6 +181,7 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 	let dropped = 0;
 	let errors = 0;
 	const lags: number[] = [];
+	let cpuFrom: NodeJS.CpuUsage | null = null;
 	for (let j = 0; j < total; ) {
 		const tick = performance.now();
 		while (j < total) {
@@ -186,6 +189,7 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 			const now = performance.now();
 			if (due > now) break;
 			const measured = due >= measureFrom;
+			if (measured && !cpuFrom) cpuFrom = process.cpuUsage();
 			const member = j % n;
 			if (now - due > 1000) {
 				if (measured) dropped++;
@@ -221,6 +225,7 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 		tracker.expire(performance.now());
 	}
 	tracker.expire(Number.POSITIVE_INFINITY);
+	const cpu = process.cpuUsage(cpuFrom ?? undefined);
 	const { latencies, fanout, toPublish, timedOut } = tracker.results();
 	lags.sort((a, b) => a - b);
 	return {
@@ -234,7 +239,8 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 		fanoutP50: percentile(fanout, 0.5),
 		fanoutP99: percentile(fanout, 0.99),
 		publishP50: percentile(toPublish, 0.5),
-		publishP99: percentile(toPublish, 0.99)
+		publishP99: percentile(toPublish, 0.99),
+		cpuPerAction: fired ? (cpu.user + cpu.system) / 1000 / fired : Number.NaN
 	};
 }
 

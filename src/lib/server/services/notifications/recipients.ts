@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne, or } from 'drizzle-orm';
 import { can, roles, type Role, type SpaceType } from '$lib/domain/policy';
 import type { Data } from '../../db/data';
 import type { consultations, proposals } from '../../db/schema';
@@ -8,17 +8,25 @@ type ProposalRow = typeof proposals.$inferSelect;
 /** People who follow a proposal: its author, supporters, volunteers and commenters, still members of its space (in the current unit if any). */
 export async function proposalFollowers(data: Data, p: ProposalRow, exceptId: string): Promise<string[]> {
 	const { memberships, proposalComments, proposalSupports, proposalVolunteers } = data.t;
-	const ids = new Set<string>([p.authorId]);
-	for (const r of await data.db.select({ id: proposalSupports.userId }).from(proposalSupports).where(eq(proposalSupports.proposalId, p.id))) ids.add(r.id);
-	for (const r of await data.db.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, p.id))) ids.add(r.id);
-	for (const r of await data.db.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, p.id))) ids.add(r.id);
-	ids.delete(exceptId);
-	if (ids.size === 0) return [];
+	// One query (it runs with every comment and every move): the followers' ids as a subquery.
+	const followers = data.db
+		.select({ id: proposalSupports.userId })
+		.from(proposalSupports)
+		.where(eq(proposalSupports.proposalId, p.id))
+		.union(data.db.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, p.id)))
+		.union(data.db.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, p.id)));
 	const members = await data.db
-		.select({ id: memberships.userId })
+		.selectDistinct({ id: memberships.userId })
 		.from(memberships)
-		.where(and(eq(memberships.spaceType, p.spaceType), eq(memberships.spaceId, p.spaceId), inArray(memberships.userId, [...ids])));
-	return [...new Set(members.map((m) => m.id))];
+		.where(
+			and(
+				eq(memberships.spaceType, p.spaceType),
+				eq(memberships.spaceId, p.spaceId),
+				ne(memberships.userId, exceptId),
+				or(eq(memberships.userId, p.authorId), inArray(memberships.userId, followers))
+			)
+		);
+	return members.map((m) => m.id);
 }
 
 /** Roles that may vote in a space of that type, asked of the policy rather than listed again here. */

@@ -88,18 +88,27 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		};
 	}
 
+	/**
+	 * The card of one proposal, read outside a unit of work: built once (drizzle's query building was
+	 * most of a board action's CPU), bound to the reading connection (SQLite) or the pool (PostgreSQL).
+	 */
+	let cardById: ReturnType<typeof prepareCardById> | null = null;
+	const prepareCardById = () => cardRows(data.db, eq(proposals.id, sql.placeholder('id'))).prepare();
+
 	/** The card as the whole room may see it, for socket events. */
 	async function publicCard(tx: AsyncDb, proposalId: string): Promise<BoardCard> {
-		const [row] = await cardRows(tx, eq(proposals.id, proposalId));
+		// Inside a unit `tx` is the unit's transaction, whose own writes the card must see.
+		const [row] = tx === data.db && !data.inUnit ? await (cardById ??= prepareCardById()).execute({ id: proposalId }) : await cardRows(tx, eq(proposals.id, proposalId));
 		if (!row) throw notFound();
 		return toCard(row, false);
 	}
 
-	/** After the commit (a PostgreSQL unit may run twice): the room hears the card as it now is. */
-	async function publishUpdate(proposalId: string, change: BoardChange, actor: Actor, eventId?: number) {
+	/** After the commit (a PostgreSQL unit may run twice): the room hears the card as it now is (returned, for the caller's answer). */
+	async function publishUpdate(proposalId: string, change: BoardChange, actor: Actor, eventId?: number): Promise<BoardCard> {
 		const card = await publicCard(data.db, proposalId);
 		const [type, id] = card.spaceKey.split(':') as [string, string];
 		bus.publish(roomForSpace(type, id), 'proposal.updated', { card, change, actorId: actor.id, ...(eventId ? { eventId } : {}) });
+		return card;
 	}
 
 	async function loadProposal(tx: AsyncDb, id: string): Promise<ProposalRow> {
@@ -109,8 +118,12 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 	}
 
 	/** Reading a proposal needs the space's view right; a stranger learns nothing, not even that it exists. */
+	/** One proposal by id outside a unit of work, built once as the card query is. */
+	let proposalById: ReturnType<typeof prepareProposalById> | null = null;
+	const prepareProposalById = () => data.db.select().from(proposals).where(eq(proposals.id, sql.placeholder('id'))).limit(1).prepare();
+
 	async function visible(actor: Actor | null, id: string): Promise<ProposalRow> {
-		const [row] = await data.db.select().from(proposals).where(eq(proposals.id, id)).limit(1);
+		const [row] = data.inUnit ? await data.db.select().from(proposals).where(eq(proposals.id, id)).limit(1) : await (proposalById ??= prepareProposalById()).execute({ id });
 		if (!row) throw notFound();
 		authorize(actor, 'proposal.view', proposalResource(row));
 		return row;

@@ -64,8 +64,9 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			if (res.length > 0) await logAudit(dataHandle, clock.now(), who.id, `proposal.${data.on ? '' : 'un'}${kind}`, { type: 'proposal', id: p.id });
 			return res.length > 0;
 		});
-		if (changed) await publishUpdate(p.id, kind, who);
-		return { on: data.on, id: p.id };
+		// The card the room hears also gives the actor's answer (its counts), without reading it twice.
+		const card = changed ? await publishUpdate(p.id, kind, who) : await publicCard(dataHandle.db, p.id);
+		return { on: data.on, card };
 	}
 	return {
 		...createProposalViews(ctx),
@@ -133,12 +134,12 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 		/** Idempotent: supporting twice is still one support (the unique index guarantees it). */
 		async setSupport(actor: Actor | null, input: unknown) {
 			const on = await toggle(actor, input, proposalSupports, 'support');
-			return { supported: on.on, supports: (await publicCard(dataHandle.db, on.id)).supports };
+			return { supported: on.on, supports: on.card.supports };
 		},
 
 		async setVolunteer(actor: Actor | null, input: unknown) {
 			const on = await toggle(actor, input, proposalVolunteers, 'volunteer');
-			return { volunteered: on.on, volunteers: (await publicCard(dataHandle.db, on.id)).volunteers };
+			return { volunteered: on.on, volunteers: on.card.volunteers };
 		},
 
 		async move(actor: Actor | null, input: unknown) {
