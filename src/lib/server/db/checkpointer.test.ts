@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './index';
 import { sqliteData, type Data } from './data';
+
+const filler = sqliteTable('filler', { id: integer('id').primaryKey(), body: text('body').notNull() });
 
 let dir: string;
 let file: string;
@@ -35,7 +38,7 @@ afterEach(async () => {
 /** `units` commits of ~8 KB each (two pages and more), through the one write path services use. */
 async function fill(units: number) {
 	const body = 'x'.repeat(8000);
-	for (let i = 0; i < units; i++) await data.write(async (tx) => void (await tx.run(sql`insert into filler (body) values (${body})`)));
+	for (let i = 0; i < units; i++) await data.write(async (tx) => void (await tx.insert(filler).values({ body })));
 }
 
 describe('WAL checkpoints in a thread of their own', () => {
@@ -56,8 +59,8 @@ describe('WAL checkpoints in a thread of their own', () => {
 		}
 		// The rows reached the database file: someone checkpointed, and not the writer.
 		expect(size).toBeGreaterThan(before + (2 << 20));
-		const [{ n }] = await data.rows<{ n: number }>(sql`select count(*) as n from filler`);
-		expect(n).toBe(320);
+		const [row] = await data.rows<{ n: number }>(sql`select count(*) as n from filler`);
+		expect(row?.n).toBe(320);
 	});
 
 	it('closing the handle stops the thread (the writer can then take the file alone)', async () => {

@@ -6,7 +6,9 @@
  * them, oldest first (the queue is first in, first out); each voter is answered
  * only after that unit has committed, durably (`data.write(…, { durable: true })`; SQLite: that
  * commit runs at `synchronous=FULL`, the WAL fsynced, while other units run at NORMAL; PostgreSQL: a
- * committed SERIALIZABLE transaction). An acknowledged vote is on disk; a vote that was never acknowledged may
+ * committed SERIALIZABLE transaction). On SQLite a unit holding secret votes commits at NORMAL and
+ * its secret flush makes it durable (a completed checkpoint syncs the WAL, then the file; an
+ * incomplete one is followed by an fsync of the WAL) before anyone is answered. An acknowledged vote is on disk; a vote that was never acknowledged may
  * be lost by a crash, and its voter was never told it was recorded. Units run one after another.
  * Per-vote checks run inside the unit, in arrival order, against one read of the group's
  * participations (`openUnit`); the accepted votes' rows are then written together (`closeUnit`:
@@ -47,6 +49,8 @@
  * handling the request; the live tally still moves, so in a tiny electorate "results after close" is
  * the setting for sensitive questions.
  */
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import type { Data } from '../../db/data';
@@ -79,6 +83,12 @@ export interface DialectHooks {
 	/** Once, when the box opens. */
 	prepare(storage: Storage): void;
 	/**
+	 * `afterSecretFlush` leaves the unit's commit on disk by itself (SQLite: its checkpoint syncs the
+	 * WAL and then the file): a unit holding secret votes is then committed at the ordinary level and
+	 * made durable by the flush, one sync instead of a FULL commit followed by the checkpoint's own.
+	 */
+	readonly flushMakesDurable?: boolean;
+	/**
 	 * After a commit that wrote secret ballots (`erased`: it also deleted or overwrote a ballot or an
 	 * assisted choice): leave no recent page images or dead row versions behind. Called at once after
 	 * the unit returns, before anything else is awaited (SQLite: before the next unit begins).
@@ -88,19 +98,48 @@ export interface DialectHooks {
 	afterSecretClose(storage: Storage): Promise<void>;
 }
 
+/** fsync a SQLite database's WAL file (what a commit at synchronous=FULL does); nothing without one. */
+function syncWalOf(file: string) {
+	let fd: number;
+	try {
+		fd = openSync(`${resolvePath(file)}-wal`, 'r');
+	} catch (err) {
+		if ((err as { code?: unknown }).code === 'ENOENT') return;
+		throw err;
+	}
+	try {
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
 export const sqliteDialect: DialectHooks = {
 	// better-sqlite3 specifics on the writer connection (SQLite only; PostgreSQL's hooks are below).
 	prepare({ db }) {
 		// A replaced secret ballot must not linger in free pages of the file: deleted rows are zeroed.
 		db.$client.pragma('secure_delete = ON');
 	},
+	flushMakesDurable: true,
 	afterSecretFlush({ db }) {
+		const client = db.$client;
 		// Synchronous, right after the commit: the writer is not yet in the next unit's transaction.
-		if (db.$client.inTransaction) {
+		let complete = false;
+		if (client.inTransaction) {
 			console.warn('[ballot-box] WAL checkpoint skipped: the writer is inside a transaction (the next secret flush checkpoints)');
-			return;
+		} else {
+			try {
+				const [result] = client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+				complete = result?.busy === 0;
+			} catch (err) {
+				console.warn('[ballot-box] WAL checkpoint failed (the WAL is synced instead)', err);
+			}
 		}
-		db.$client.pragma('wal_checkpoint(TRUNCATE)');
+		// A completed checkpoint copied every commit into the file and synced it (at NORMAL as at FULL,
+		// SQLite syncs the WAL before a checkpoint and the file after it) before the WAL was truncated.
+		// Otherwise (a reader held an old snapshot, or the checkpoint could not run) the commit is made
+		// durable here, as synchronous=FULL would have: the WAL is fsynced before any voter is answered.
+		if (!complete) syncWalOf(client.name);
 	},
 	async afterSecretClose() {
 		// secure_delete zeroed every replaced ballot already; the last flush truncated the WAL.
@@ -294,6 +333,9 @@ export function createBallotBox<R>(
 		let secret = false;
 		let erased = false;
 		let failure: { error: unknown } | undefined;
+		// A unit holding secret votes is made durable by the secret flush right after it, when the engine's
+		// flush does that (SQLite) and this unit commits on its own (not joined to a unit around it).
+		const byFlush = dialect.flushMakesDurable === true && !data.inUnit && entries.some((e) => e.item.secret);
 		hooks.beforeUnit(ids);
 		try {
 			await data.write(async () => {
@@ -322,9 +364,10 @@ export function createBallotBox<R>(
 				await hooks.closeUnit?.(unit);
 				// …and any ballot write handed back one by one, in a random order, in the same unit.
 				for (const write of shuffle(unit.ballotWrites, bytes)) await write();
-			}, { durable: true });
-			// At once (no await before it): on SQLite the writer has not begun the next unit yet.
-			if (secret) await dialect.afterSecretFlush(storage, erased);
+			}, { durable: !byFlush });
+			// At once (no await before it): on SQLite the writer has not begun the next unit yet. A unit
+			// committed for the flush to make durable gets it even if every secret vote in it was refused.
+			if (secret || byFlush) await dialect.afterSecretFlush(storage, erased);
 		} catch (error) {
 			failure = { error };
 		}

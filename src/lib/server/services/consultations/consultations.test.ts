@@ -5,7 +5,8 @@ import { ForbiddenError } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
 import { auditLog } from '../../db/schema';
 import { createResidence, createTestApp, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { reencodePhoto } from '../../uploads/photos';
 import { createConsultationsService } from './index';
@@ -90,6 +91,35 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 			expect(durable.every((c) => c.synchronous === 2 && !c.walSynced)).toBe(true);
 			expect(commits.filter((c) => !c.durable).every((c) => c.synchronous === 1)).toBe(true);
 			expect(Number(app.services.deps.db.$client.pragma('synchronous', { simple: true }))).toBe(1);
+		}
+	});
+
+	it('a secret vote is in the database file itself when its voter is answered (SQLite: committed at NORMAL, made durable by the flush’s checkpoint)', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s);
+		const [bois, metal] = await optionsOf(s.amina, id);
+		const commits: CommitInfo[] = [];
+		const stop = app.services.deps.data.onCommit((c) => commits.push(c));
+		try {
+			await Promise.all([svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } }), svc().cast(s.karim, { consultationId: id, ballot: { choice: metal } })]);
+		} finally {
+			stop();
+		}
+		if (engine !== 'sqlite') return expect(await app.services.deps.data.db.select().from(t().ballots)).toHaveLength(2);
+		// The unit of the two secret votes asked no FULL commit of its own…
+		expect(commits.some((c) => !c.durable && c.synchronous === 1)).toBe(true);
+		expect(commits.filter((c) => c.durable)).toHaveLength(0);
+		// …yet both ballots were already copied into the database file, without its WAL: a copy of the
+		// file alone, opened on its own, holds them.
+		const file = app.services.deps.db.$client.name;
+		const copy = `${file}.copy`;
+		copyFileSync(file, copy);
+		const alone = new Database(copy, { readonly: true });
+		try {
+			expect(alone.prepare('select count(*) as n from ballots where consultation_id = ?').get(id)).toEqual({ n: 2 });
+		} finally {
+			alone.close();
+			rmSync(copy, { force: true });
 		}
 	});
 
