@@ -164,6 +164,22 @@ export function keepStatements(client: Database.Database, max = 256): void {
 	}) as typeof client.prepare;
 }
 
+/** fsync a WAL file: what `synchronous=FULL` does after a commit. Nothing to do without a WAL. */
+export function syncWalFile(walFile: string): void {
+	let fd: number;
+	try {
+		fd = openSync(walFile, 'r');
+	} catch (err) {
+		if ((err as { code?: unknown }).code === 'ENOENT') return;
+		throw err;
+	}
+	try {
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
 /** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
 export function sqliteData(writer: Db): Data {
 	const client = writer.$client;
@@ -206,21 +222,7 @@ export function sqliteData(writer: Db): Data {
 		client.pragma('wal_autocheckpoint = 8192');
 	}
 
-	/** fsync the WAL file: what `synchronous=FULL` does after a commit. Nothing to do without a WAL. */
-	function syncWal() {
-		let fd: number;
-		try {
-			fd = openSync(walFile, 'r');
-		} catch (err) {
-			if ((err as { code?: unknown }).code === 'ENOENT') return;
-			throw err;
-		}
-		try {
-			fsyncSync(fd);
-		} finally {
-			closeSync(fd);
-		}
-	}
+	const syncWal = () => syncWalFile(walFile);
 
 	function write<T>(fn: (tx: AsyncDb) => Promise<T>, options: WriteOptions = {}): Promise<T> {
 		const current = unit.getStore();

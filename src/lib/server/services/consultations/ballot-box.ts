@@ -49,11 +49,10 @@
  * handling the request; the live tally still moves, so in a tiny electorate "results after close" is
  * the setting for sensitive questions.
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import type { Data } from '../../db/data';
+import { syncWalFile, type Data } from '../../db/data';
 import { UserError } from '../errors';
 
 export interface BallotBoxOptions {
@@ -98,22 +97,6 @@ export interface DialectHooks {
 	afterSecretClose(storage: Storage): Promise<void>;
 }
 
-/** fsync a SQLite database's WAL file (what a commit at synchronous=FULL does); nothing without one. */
-function syncWalOf(file: string) {
-	let fd: number;
-	try {
-		fd = openSync(`${resolvePath(file)}-wal`, 'r');
-	} catch (err) {
-		if ((err as { code?: unknown }).code === 'ENOENT') return;
-		throw err;
-	}
-	try {
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-}
-
 export const sqliteDialect: DialectHooks = {
 	// better-sqlite3 specifics on the writer connection (SQLite only; PostgreSQL's hooks are below).
 	prepare({ db }) {
@@ -139,7 +122,7 @@ export const sqliteDialect: DialectHooks = {
 		// SQLite syncs the WAL before a checkpoint and the file after it) before the WAL was truncated.
 		// Otherwise (a reader held an old snapshot, or the checkpoint could not run) the commit is made
 		// durable here, as synchronous=FULL would have: the WAL is fsynced before any voter is answered.
-		if (!complete) syncWalOf(client.name);
+		if (!complete) syncWalFile(`${resolvePath(client.name)}-wal`);
 	},
 	async afterSecretClose() {
 		// secure_delete zeroed every replaced ballot already; the last flush truncated the WAL.
