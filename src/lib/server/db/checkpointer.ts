@@ -52,6 +52,9 @@ export function startCheckpointer(file: string, options: { intervalMs?: number; 
 	worker.on('error', (err) => options.onError?.(String(err)));
 	return {
 		async close() {
+			// Held while closing: an unref'd thread and timer alone would let a CLI's last `await
+			// close()` end with nothing left to run (Node then exits 13, "unsettled top-level await").
+			worker.ref();
 			worker.postMessage('close');
 			const timeout = new Promise<'late'>((resolve) => setTimeout(resolve, 2000, 'late').unref());
 			if ((await Promise.race([exited, timeout])) === 'late') await worker.terminate();
