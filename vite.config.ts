@@ -137,8 +137,64 @@ function lucideIcons(): Plugin {
 	};
 }
 
+/**
+ * The code every page runs, in one script instead of a dozen (issue 15, goal 4): Svelte's runtime,
+ * SvelteKit's client (with devalue), Vite's preload helper, the i18n runtime, the live connection's
+ * loader and the few components of the root layout. They are on every first load anyway; as separate
+ * files each was gzipped on its own (~2 KB more in all). Parts of Svelte's runtime that only some
+ * pages use (transitions and animations, input and size bindings, `{@html}`, `<svelte:element>`) stay
+ * out of it and come with those pages.
+ *
+ * Svelte's package does not declare its modules free of side effects, so a page that imports
+ * `svelte/internal/client` would depend on every module that barrel re-exports, and they would all be
+ * bundled together; only the modules a compiled component imports for their effect (the flags and
+ * the version stamp) have any.
+ */
+function frameworkChunk(): Plugin {
+	const svelte = /[\\/]node_modules[\\/]svelte[\\/]src[\\/]/;
+	const withEffects = /[\\/]internal[\\/](flags[\\/]|disclose-version)/;
+	const everyPage = new RegExp(
+		[
+			/[\\/]node_modules[\\/](svelte|@sveltejs[\\/]kit|devalue|clsx|esm-env)[\\/]/,
+			/vite[\\/]preload-helper/,
+			/\0i18n-bundled-browser/,
+			/[\\/]@formatjs[\\/]icu-messageformat-parser[\\/]no-parser/,
+			/[\\/]src[\\/]lib[\\/]i18n[\\/](index|format|context\.svelte|compile)\.ts$/,
+			/[\\/]src[\\/]lib[\\/]client[\\/]socket\.ts$/,
+			/[\\/]src[\\/]lib[\\/]client[\\/]collab[\\/]offline-copies\.ts$/,
+			/[\\/]src[\\/]lib[\\/]components[\\/]form-message\.svelte$/
+		]
+			.map((r) => r.source)
+			.join('|')
+	);
+	const somePages = /[\\/]svelte[\\/]src[\\/](animate|easing)[\\/]|[\\/]internal[\\/]client[\\/](loop|timing|dom[\\/]elements[\\/]transitions|dom[\\/]elements[\\/]bindings[\\/](input|size)|dom[\\/]blocks[\\/](html|svelte-element))\.js$/;
+	// The board's parts that its proposal pages show too (and its projector): one script, not four.
+	const boardAndProposal = /[\\/]src[\\/]lib[\\/](components[\\/]board[\\/](category-icon|move-menu|live-status)\.svelte|client[\\/]board-live\.svelte\.ts)$/;
+	return {
+		name: 'tib-framework-chunk',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		options(options) {
+			const own = options.treeshake;
+			if (own === false) return null;
+			const moduleSideEffects = (id: string) => (svelte.test(id) && !withEffects.test(id) ? false : undefined);
+			return { ...options, treeshake: { ...(typeof own === 'object' ? own : {}), moduleSideEffects } };
+		},
+		outputOptions(options) {
+			return {
+				...options,
+				codeSplitting: {
+					groups: [
+						{ name: 'framework', test: (id: string) => everyPage.test(id) && !somePages.test(id) },
+						{ name: 'board', test: boardAndProposal }
+					]
+				}
+			};
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), sveltekit()],
 	build: {
 		modulePreload: {
 			// The router's table of pages (`entry/app.js`, on every first load) would list, for each of the
