@@ -6,8 +6,9 @@
  * page's node, each with its static imports followed through Vite's client manifest — the same files
  * as the page's `modulepreload` links. Against the goal of 60 KB each.
  *
- * Also printed, not counted: what the page's code may fetch later, when used (dynamic imports: the
- * live connection once the page is on screen, drag and drop for those who move cards, the co-editor),
+ * Also printed, not counted: what the page's code may fetch later, when used, and what those fetch in
+ * turn (dynamic imports: the live connection once the page is on screen, drag and drop for those who
+ * move cards, the co-editor's component once the page is on screen and then Tiptap and Yjs),
  * and the texts of the page (its message keys in French) that come with the page's data, not as a
  * script (see src/lib/i18n/route-keys.ts).
  *

@@ -37,27 +37,30 @@ export interface PageScripts {
 export function pageScripts(routeId: string): PageScripts {
 	const manifest = JSON.parse(readFileSync(join(OUT, 'client/.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
 	const size = (file: string) => gzipSync(readFileSync(join(OUT, 'client', file))).byteLength;
-	const closure = (roots: string[], into: Map<string, number>, skip: ReadonlyMap<string, number>) => {
+	const notCatalogue = (key: string) => !key.includes('src/lib/i18n/locales/');
+	const closure = (roots: string[], into: Map<string, number>, skip: ReadonlyMap<string, number>, dynamic = false) => {
 		const stack = [...roots];
 		while (stack.length) {
 			const chunk = manifest[stack.pop()!];
 			if (!chunk || into.has(chunk.file) || skip.has(chunk.file)) continue;
 			into.set(chunk.file, size(chunk.file));
 			stack.push(...(chunk.imports ?? []));
+			if (dynamic) stack.push(...(chunk.dynamicImports ?? []).filter(notCatalogue));
 		}
 	};
 	const app = '.svelte-kit/generated/client-optimized/app.js';
 	const firstLoad = new Map<string, number>();
 	closure(['node_modules/@sveltejs/kit/src/runtime/client/entry.js', app, `${NODES}/0.js`, `${NODES}/1.js`, `${NODES}/${nodeOf(routeId)}.js`], firstLoad, new Map());
-	// Dynamic imports of the page's code (not the router's table of every page, not the whole
-	// catalogues, fetched only if a page shows a key it was not sent).
+	// Dynamic imports of the page's code, and theirs in turn (the co-editor's component, then Tiptap):
+	// not the router's table of every page, not the whole catalogues (fetched only if a page shows a
+	// key it was not sent).
 	const files = new Set(firstLoad.keys());
 	const dynamic = Object.entries(manifest)
 		.filter(([key, chunk]) => key !== app && files.has(chunk.file))
 		.flatMap(([, chunk]) => chunk.dynamicImports ?? [])
-		.filter((key) => !key.includes('src/lib/i18n/locales/'));
+		.filter(notCatalogue);
 	const later = new Map<string, number>();
-	closure(dynamic, later, firstLoad);
+	closure(dynamic, later, firstLoad, true);
 	return { firstLoad, later };
 }
 

@@ -4,14 +4,16 @@ import { kb, pageScripts, total } from '../../src/bench/first-load';
 /**
  * A guard on the JavaScript of a page's first load, read from the build `npm test` has just made (the
  * figures and the 60 KB goal of issue 15 are in `npm run bench -- bundle`; sizes are not timed). The
- * limits are today's sizes with about 3 KB of room: a change that puts a heavy library back on a first
- * load (the live connection, drag and drop, the co-editor, the ranking UI, a catalogue, the ICU parser,
- * icon components instead of the sprite) fails here. Lower them as pages get lighter.
+ * limits are the goal, 60 KB, for the proposal and vote pages (today 59.8 and 59.9), and the board's
+ * size with about 2 KB of room (today 55.8): a change that puts a heavy library back on a first load (the
+ * live connection, drag and drop, the co-editor, the ranking UI, a catalogue, the ICU parser, icon
+ * components instead of the sprite) or splits the shared framework script again fails here. Lower them
+ * as pages get lighter.
  */
 const LIMITS_KB: [string, string, number][] = [
-	['board', '/r/[id]/board', 62],
-	['proposal', '/r/[id]/board/p/[pid]', 70],
-	['vote', '/c/[cid]', 67]
+	['board', '/r/[id]/board', 58],
+	['proposal', '/r/[id]/board/p/[pid]', 60],
+	['vote', '/c/[cid]', 60]
 ];
 
 for (const [name, routeId, limit] of LIMITS_KB) {
