@@ -2,7 +2,7 @@
  * Test support: real SQLite files in a temporary folder, a controllable clock, and a real
  * socket.io server on a loopback port. No mocks of our own code paths.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,10 @@ import type { Role, SpaceType } from '$lib/domain/policy';
 import { hashPassword } from '../auth/password';
 import { createSession, generateSessionToken, loadActor, SESSION_COOKIE, type SessionUser } from '../auth/session';
 import { openDatabase } from '../db';
+import { MIGRATIONS } from '../db/migrations';
 import { postgresData, sqliteData } from '../db/data';
 import { refusedSqliteHandle } from '../db/open';
-import { freshPostgres } from './postgres';
+import { freshPostgres, migrationsHash } from './postgres';
 import type { Clock } from '../ids';
 import { randomIds } from '../ids';
 import { createLocalBus } from '../realtime/bus';
@@ -60,9 +61,32 @@ export const testEngines: TestEngine[] = (process.env.TEST_ENGINES ?? 'sqlite,po
 // A short ballot-box window: tests of single secret votes need not wait a second for their group.
 const testOptions = { consultations: { ballotBox: { windowMs: 5, tallyEveryMs: 5 } } };
 
+/**
+ * Migrating a SQLite file takes a few hundred milliseconds; copying a migrated one does not (the same
+ * idea as the PostgreSQL template of testing/postgres.ts). The first test process on the machine
+ * migrates a template named after the migrations it holds; every test app then opens its own copy,
+ * through the same `openDatabase` as the app (which finds every migration applied). Built under a
+ * name of its own and renamed into place, so parallel test processes never copy half a template.
+ */
+let sqliteTemplate: string | undefined;
+function migratedSqliteTemplate(): string {
+	if (sqliteTemplate && existsSync(sqliteTemplate)) return sqliteTemplate;
+	const template = join(tmpdir(), `tib-sqlite-tpl-${migrationsHash(MIGRATIONS.sqlite())}.db`);
+	if (!existsSync(template)) {
+		const dir = mkdtempSync(join(tmpdir(), 'tib-tpl-'));
+		const building = openDatabase(join(dir, 'template.db'));
+		// Closing the last connection checkpoints the WAL into the file and removes it: one whole file.
+		building.$client.close();
+		renameSync(join(dir, 'template.db'), template);
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return (sqliteTemplate = template);
+}
+
 export function createTestApp(): TestApp {
 	const dir = mkdtempSync(join(tmpdir(), 'tib-test-'));
 	const file = join(dir, 'app.db');
+	copyFileSync(migratedSqliteTemplate(), file);
 	const db = openDatabase(file);
 	const clock = new TestClock();
 	const data = sqliteData(db);

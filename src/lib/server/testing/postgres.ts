@@ -35,15 +35,19 @@ function urlOf(name: string): string {
 	return url.toString();
 }
 
-/** The template's name: a hash of every migration file, so a new migration makes a new template. */
-function templateName(): string {
-	const folder = MIGRATIONS.postgres();
+/** A short hash of every migration file of a folder: a template named after it is rebuilt when one changes. */
+export function migrationsHash(folder: string): string {
 	const hash = createHash('sha256');
 	for (const f of readdirSync(folder, { recursive: true }).map(String).sort()) {
 		if (!f.endsWith('.sql') && !f.endsWith('.json')) continue;
 		hash.update(f).update(readFileSync(join(folder, f)));
 	}
-	return `tib_tpl_${hash.digest('hex').slice(0, 16)}`;
+	return hash.digest('hex').slice(0, 16);
+}
+
+/** The template's name: a new migration makes a new template. */
+function templateName(): string {
+	return `tib_tpl_${migrationsHash(MIGRATIONS.postgres())}`;
 }
 
 export interface TestPostgres {
