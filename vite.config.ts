@@ -210,6 +210,10 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 20_000,
 		hookTimeout: 30_000,
-		pool: 'forks'
+		pool: 'forks',
+		// Vitest's default is one worker less than the cores: a single worker on a 2-core machine. Most
+		// files wait on PostgreSQL's fsyncs, sockets and child processes rather than compute, so two run
+		// side by side (each test app has its own SQLite file or PostgreSQL database, ports are spare ones).
+		maxWorkers: 2
 	}
 });
