@@ -6,16 +6,17 @@ import { unflatten } from 'devalue';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from './fixtures';
+import { DATABASE_OF_THIS_WORKER, PORT_OF_THIS_WORKER } from './servers';
 
 /**
  * Plain HTTP clients for attacks that a browser would not send (wrong content types, truncated
  * bodies, forged redirects). Same server, same cookies as a user's; no page involved.
  */
-export const BASE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 4173)}`;
+export const BASE_URL = `http://127.0.0.1:${PORT_OF_THIS_WORKER}`;
 
-/** The database the e2e server runs on (see playwright.config.ts), read-only, to check for writes. */
+/** The database this worker's e2e server runs on (see servers.ts), read-only, to check for writes. */
 // Relative to the repository (as the config's web server reads it), or absolute (`/tmp/e2e-NAME.db`).
-export const DB_PATH = resolve(fileURLToPath(new URL('../../', import.meta.url)), process.env.E2E_DATABASE_URL ?? 'data/e2e/app.db');
+export const DB_PATH = resolve(fileURLToPath(new URL('../../', import.meta.url)), DATABASE_OF_THIS_WORKER);
 
 export async function client(username?: string): Promise<APIRequestContext> {
 	// Like a browser: an Origin header (SvelteKit refuses cross-site form posts without one) and HTML

@@ -1,7 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-
-const PORT = Number(process.env.E2E_PORT ?? 4173);
-const DB = process.env.E2E_DATABASE_URL ?? 'data/e2e/app.db';
+import { databaseOf, PORT_OF_THIS_WORKER, portOf, WORKERS } from './servers';
 
 export default defineConfig({
 	testDir: '.',
@@ -9,12 +7,13 @@ export default defineConfig({
 	// Generous: several steps run axe at two widths, and CI machines are sometimes busy. Not a timing goal.
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
+	// Each worker has a server of its own (./servers.ts): files run one after another on each server.
 	fullyParallel: false,
-	workers: 1,
+	workers: WORKERS,
 	retries: 0,
 	reporter: [['list']],
 	use: {
-		baseURL: `http://127.0.0.1:${PORT}`,
+		baseURL: `http://127.0.0.1:${PORT_OF_THIS_WORKER}`,
 		locale: 'fr-FR',
 		trace: 'retain-on-failure',
 		launchOptions: {
@@ -23,14 +22,15 @@ export default defineConfig({
 		}
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
-	webServer: {
-		// The built app on a fresh SQLite file with the demo data, exactly as `npm run demo` serves it.
-		command: `rm -rf ${DB}* && DATABASE_URL=${DB} node_modules/.bin/tsx src/cli/seed.ts && DATABASE_URL=${DB} PORT=${PORT} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
+	// The built app on a fresh SQLite file with the demo data, exactly as `npm run demo` serves it: one per worker.
+	webServer: Array.from({ length: WORKERS }, (_, n) => ({
+		command: `rm -rf ${databaseOf(n)}* && DATABASE_URL=${databaseOf(n)} node_modules/.bin/tsx src/cli/seed.ts && DATABASE_URL=${databaseOf(n)} PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
 		cwd: '../..',
-		url: `http://127.0.0.1:${PORT}/`,
+		url: `http://127.0.0.1:${portOf(n)}/`,
 		reuseExistingServer: false,
-		timeout: 90_000,
-		stdout: 'ignore',
-		stderr: 'pipe'
-	}
+		// Two servers seed at once on two cores: more time to answer than one alone.
+		timeout: 180_000,
+		stdout: 'ignore' as const,
+		stderr: 'pipe' as const
+	}))
 });
