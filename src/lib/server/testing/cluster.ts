@@ -71,6 +71,6 @@ async function shut(client: ReturnType<typeof redisClient>): Promise<void> {
 		() => true,
 		() => true
 	);
-	const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000).unref());
+	const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref());
 	if (!(await Promise.race([closed, timedOut])) && client.isOpen) client.destroy();
 }
