@@ -222,8 +222,6 @@ export function sqliteData(writer: Db): Data {
 		client.pragma('wal_autocheckpoint = 8192');
 	}
 
-	const syncWal = () => syncWalFile(walFile);
-
 	function write<T>(fn: (tx: AsyncDb) => Promise<T>, options: WriteOptions = {}): Promise<T> {
 		const current = unit.getStore();
 		if (current) {
@@ -244,7 +242,7 @@ export function sqliteData(writer: Db): Data {
 					maybeStartCheckpointer();
 					// A durable write joined this unit after its BEGIN: sync the WAL now, as FULL would have.
 					const walSynced = ctx.durable && !raise && baseLevel < FULL;
-					if (walSynced) syncWal();
+					if (walSynced) syncWalFile(walFile);
 					if (listeners.any) listeners.tell({ durable: ctx.durable, synchronous: level, walSynced });
 					return result;
 				} catch (err) {

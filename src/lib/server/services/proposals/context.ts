@@ -117,11 +117,11 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		return row;
 	}
 
-	/** Reading a proposal needs the space's view right; a stranger learns nothing, not even that it exists. */
 	/** One proposal by id outside a unit of work, built once as the card query is. */
 	let proposalById: ReturnType<typeof prepareProposalById> | null = null;
 	const prepareProposalById = () => data.db.select().from(proposals).where(eq(proposals.id, sql.placeholder('id'))).limit(1).prepare();
 
+	/** Reading a proposal needs the space's view right; a stranger learns nothing, not even that it exists. */
 	async function visible(actor: Actor | null, id: string): Promise<ProposalRow> {
 		const [row] = data.inUnit ? await data.db.select().from(proposals).where(eq(proposals.id, id)).limit(1) : await (proposalById ??= prepareProposalById()).execute({ id });
 		if (!row) throw notFound();
