@@ -30,7 +30,8 @@ export interface Base {
 }
 
 export interface Kernel<A, R extends CountResult> {
-	create(p: Prepared): A;
+	/** A new, empty aggregate; `expected`: how many ballots it will probably hold (a batch count knows). */
+	create(p: Prepared, expected?: number): A;
 	/** Adds (sign = 1) or removes (sign = -1) a VALID ballot of raw weight `weight`. */
 	add(p: Prepared, agg: A, ballot: Ballot, weight: number, sign: 1 | -1): void;
 	finish(p: Prepared, parts: Part<A>[], base: Base): R;
@@ -59,12 +60,14 @@ export function canonicalKey(value: unknown): string {
 export function makeTally<A, R extends CountResult>(
 	config: ElectionConfig,
 	kernel: Kernel<A, R>,
-	options: { track: boolean }
+	options: { track: boolean; expected?: number }
 ): Tally<R> {
 	const p = prepare(config);
 	const groupCount = p.colleges ? p.collegeWeights.length : 1;
+	// Without colleges, the one aggregate will hold every ballot; with them, nobody knows the split.
+	const expected = groupCount === 1 ? options.expected : undefined;
 	const groups: Group<A>[] = Array.from({ length: groupCount }, () => ({
-		agg: kernel.create(p),
+		agg: kernel.create(p, expected),
 		count: 0,
 		weightSum: 0,
 		scale: 0
@@ -153,7 +156,7 @@ export function countWith<A, R extends CountResult>(
 	ballots: readonly Ballot[],
 	kernel: Kernel<A, R>
 ): R {
-	const t = makeTally(config, kernel, { track: false });
+	const t = makeTally(config, kernel, { track: false, expected: ballots.length });
 	for (const b of ballots) t.add(b);
 	return t.result();
 }

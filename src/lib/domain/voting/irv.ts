@@ -44,11 +44,18 @@ function grow<T extends Int32Array | Float64Array>(array: T, needed: number): T 
  * keys (indices sorted within each group) built on first use, and takes the weight back from it.
  */
 export class IrvStore {
-	codes = new Int32Array(1024);
-	starts = new Int32Array(257);
-	weights = new Float64Array(256);
+	codes: Int32Array;
+	starts: Int32Array;
+	weights: Float64Array;
 	size = 0;
 	#index: Map<string, number[]> | null = null;
+
+	/** Sized for `expected` ballots of up to `n` options (a complete ranking is 2n codes at most). */
+	constructor(n = 4, expected = 256) {
+		this.codes = new Int32Array(Math.max(1024, expected * 2 * n));
+		this.starts = new Int32Array(expected + 1);
+		this.weights = new Float64Array(expected);
+	}
 
 	add(p: Prepared, ranking: readonly (readonly string[])[], weight: number) {
 		let length = 0;
@@ -220,7 +227,7 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
 }
 
 export const irvKernel: Kernel<IrvStore, IrvResult> = {
-	create: () => new IrvStore(),
+	create: (p, expected) => new IrvStore(p.n, expected),
 	add(p, store, ballot, weight, sign) {
 		if (sign > 0) store.add(p, ballot.ranking ?? [], weight);
 		else store.remove(ballot.ranking ?? [], p, weight);

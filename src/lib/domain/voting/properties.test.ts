@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { count, createTally, parseBallotFile, toBallotFile } from './index';
 import { compareMajorityValues, cumulative } from './majority-judgment';
 import { electionArb, shuffled } from './test-arbitraries';
-import { METHODS, type Ballot } from './types';
+import { METHODS, type Ballot, type Election, type IrvResult } from './types';
+import { checkBallot, prepare } from './validate';
 
 const RUNS = 100;
 
@@ -145,6 +146,71 @@ describe('majority judgment tie-break', () => {
 				}
 			),
 			{ numRuns: 500 }
+		);
+	});
+});
+
+/**
+ * IRV recounted the plain way, as a person would on paper: every round, every valid ballot goes to
+ * its first group with a continuing option, split equally over that group's continuing options, and
+ * colleges are scaled by collegeWeight / (the college's weight of valid ballots). The lowest goes out
+ * (ties: the lowest in the latest earlier round where they differed, else the last in the file).
+ */
+function irvOnPaper(e: Election): { rounds: { tallies: Record<string, number>; exhausted: number; eliminated: string | null }[]; winners: string[] } {
+	const p = prepare(e);
+	const valid = e.ballots.flatMap((b) => {
+		const c = checkBallot(p, b);
+		return c.ok && c.weight > 0 ? [{ ranking: b.ranking ?? [], weight: c.weight, college: c.college }] : [];
+	});
+	const sums = new Map<number, number>();
+	for (const b of valid) sums.set(b.college, (sums.get(b.college) ?? 0) + b.weight);
+	const factor = (college: number) => (college < 0 ? 1 : (p.collegeWeights[college] ?? 0) / (sums.get(college) ?? 1));
+	let alive = [...p.ids];
+	const history: Record<string, number>[] = [];
+	const rounds: { tallies: Record<string, number>; exhausted: number; eliminated: string | null }[] = [];
+	for (;;) {
+		const tallies: Record<string, number> = Object.fromEntries(alive.map((id) => [id, 0]));
+		let exhausted = 0;
+		for (const b of valid) {
+			const w = b.weight * factor(b.college);
+			const group = b.ranking.map((g) => g.filter((id) => alive.includes(id))).find((g) => g.length > 0);
+			if (!group) exhausted += w;
+			else for (const id of group) tallies[id] = (tallies[id] ?? 0) + w / group.length;
+		}
+		history.push(tallies);
+		const round = { tallies, exhausted, eliminated: null as string | null };
+		rounds.push(round);
+		const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+		const min = Math.min(...alive.map((id) => tallies[id] ?? 0));
+		let lowest = alive.filter((id) => close(tallies[id] ?? 0, min));
+		if (alive.length === 1 || lowest.length === alive.length) return { rounds, winners: alive };
+		for (let r = history.length - 2; r >= 0 && lowest.length > 1; r--) {
+			const past = history[r] ?? {};
+			const m = Math.min(...lowest.map((id) => past[id] ?? 0));
+			lowest = lowest.filter((id) => close(past[id] ?? 0, m));
+		}
+		const out = lowest[lowest.length - 1] ?? '';
+		round.eliminated = out;
+		alive = alive.filter((id) => id !== out);
+	}
+}
+
+describe('IRV agrees with a recount on paper', () => {
+	it('same rounds, same eliminations, same winners', () => {
+		fc.assert(
+			fc.property(electionArb('irv', 40), (e) => {
+				const engine = count(e) as IrvResult;
+				const paper = irvOnPaper(e);
+				expect(engine.winners.length > 0 ? engine.winners : paper.winners).toEqual(paper.winners);
+				expect(engine.rounds.map((r) => r.eliminated)).toEqual(paper.rounds.map((r) => r.eliminated));
+				engine.rounds.forEach((r, i) => {
+					const q = paper.rounds[i];
+					expect(Object.keys(r.tallies)).toEqual(Object.keys(q?.tallies ?? {}));
+					for (const [id, v] of Object.entries(r.tallies)) expect(v).toBeCloseTo(q?.tallies[id] ?? NaN, 9);
+					expect(r.exhausted).toBeCloseTo(q?.exhausted ?? NaN, 9);
+				});
+			}),
+			{ numRuns: 300 }
 		);
 	});
 });
