@@ -58,6 +58,18 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(await status()).toBe('closed');
 		});
 
+		it('does at start what came due while the server was down, without waiting for the first interval', async () => {
+			const { residence } = await createResidence(app);
+			const space = { type: 'residence' as const, id: residence.id };
+			const claire = await createUser(app, { roles: [{ ...space, role: 'facilitator' }] });
+			const { id } = await app.services.consultations.create(claire, inAMinuteForAnHour(space));
+			app.clock.advance(120_000);
+			expect(await storedStatus(id)).not.toBe('open');
+			// An hour between ticks: only the tick at start can open it within the poll.
+			stop = startScheduler(app.services, 3_600_000, lock);
+			await expect.poll(() => storedStatus(id), { timeout: 5000, interval: 10 }).toBe('open');
+		});
+
 		it('pages read a consultation as of now and write nothing; the scheduler then writes the same transitions', async () => {
 			const { residence } = await createResidence(app);
 			const space = { type: 'residence' as const, id: residence.id };

@@ -21,7 +21,13 @@ export async function schedulerTick(services: Services, lock: TaskLock): Promise
 	return ran;
 }
 
+/**
+ * Ticks once at once, then every `everyMs`: what came due while the server was down (a closing, a
+ * review date) is done when it starts, not up to a tick later, and the first minute after a start
+ * is as quiet as the rest.
+ */
 export function startScheduler(services: Services, everyMs = SCHEDULER_INTERVAL_MS, lock: TaskLock = services.deps.lock ?? createMemoryLock()): () => void {
+	void schedulerTick(services, lock);
 	const timer = setInterval(() => void schedulerTick(services, lock), everyMs);
 	timer.unref();
 	return () => clearInterval(timer);
