@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, ForbiddenError, proposalResource, staffRoles, type Actor, type ProposalAction, type SpaceRef } from '$lib/domain/policy';
@@ -129,6 +129,31 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		return row;
 	}
 
+	/**
+	 * What a residence's board reads, built once like the card query above (outside a unit only): its
+	 * cards, the reader's supports and volunteerings among them, and the residence's name. The page
+	 * asks for it at every view, and drizzle's building of these queries was much of its CPU.
+	 */
+	let boardQueries: ReturnType<typeof prepareBoardQueries> | null = null;
+	function prepareBoardQueries() {
+		const { proposalSupports, proposalVolunteers } = data.t;
+		const onBoard = and(eq(proposals.spaceType, sql.placeholder('spaceType')), eq(proposals.spaceId, sql.placeholder('spaceId')), isNull(proposals.withdrawnAt));
+		const mineOnBoard = (table: typeof proposalSupports | typeof proposalVolunteers) =>
+			data.db
+				.select({ id: table.proposalId })
+				.from(table)
+				.innerJoin(proposals, eq(proposals.id, table.proposalId))
+				.where(and(eq(table.userId, sql.placeholder('userId')), onBoard))
+				.prepare();
+		return {
+			cards: cardRows(data.db, onBoard).prepare(),
+			supported: mineOnBoard(proposalSupports),
+			volunteered: mineOnBoard(proposalVolunteers),
+			residence: data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, sql.placeholder('id'))).limit(1).prepare()
+		};
+	}
+	const boardReads = () => (data.inUnit ? null : (boardQueries ??= prepareBoardQueries()));
+
 	async function residenceSpace(residenceId: string): Promise<SpaceRef> {
 		const [row] = await data.db.select({ id: residences.id }).from(residences).where(eq(residences.id, residenceId)).limit(1);
 		if (!row) throw notFound();
@@ -174,7 +199,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		throw new ForbiddenError(action);
 	}
 
-	return { data, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
+	return { data, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, boardReads, positionIn, event, rightsOn, ensureNotHidden, allow };
 }
 
 export type ProposalsContext = ReturnType<typeof createProposalsContext>;

@@ -1,32 +1,44 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { targetsFor } from '$lib/domain/lifecycle';
-import { authorize, can, commentResource, proposalResource, type Actor } from '$lib/domain/policy';
+import { authorize, can, commentResource, proposalResource, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { proposalEvents } from '../../db/schema';
+import { notFound } from '../errors';
 import { staffSql, type ProposalsContext } from './context';
+
+type BoardQuery = NonNullable<ReturnType<ProposalsContext['boardReads']>>['supported'];
 
 /** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
 export function createProposalViews(ctx: ProposalsContext) {
-	const { data, cardRows, toCard, visible, residenceSpace, rightsOn } = ctx;
+	const { data, cardRows, toCard, visible, residenceSpace, boardReads, rightsOn } = ctx;
 	const { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } = data.t;
 	return {
 		/** The board of a residence: every card, with what this person did and may do. */
 		async board(actor: Actor | null, residenceId: string) {
-			const space = await residenceSpace(residenceId);
+			const prepared = boardReads();
+			const [residence] = prepared
+				? await prepared.residence.execute({ id: residenceId })
+				: await data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).limit(1);
+			if (!residence) throw notFound();
+			const space: SpaceRef = { type: 'residence', id: residenceId };
 			authorize(actor, 'space.view', space);
+			const userId = actor.id;
 			const reveal = can(actor, 'content.moderate', space);
 			// Ideas their authors withdrew leave the board (their page stays, for links and history).
-			const rows = await cardRows(data.db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), isNull(proposals.withdrawnAt)));
-			const mine = async (table: typeof proposalSupports | typeof proposalVolunteers) =>
-				new Set(
-					rows.length
-						? (await data.db.select({ id: table.proposalId }).from(table).where(and(eq(table.userId, actor.id), inArray(table.proposalId, rows.map((r) => r.p.id))))).map((r) => r.id)
-						: []
-				);
-			const supported = await mine(proposalSupports);
-			const volunteered = await mine(proposalVolunteers);
-			const [residence] = await data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).limit(1);
+			const onBoard = { spaceType: space.type, spaceId: space.id };
+			const rows = prepared
+				? await prepared.cards.execute(onBoard)
+				: await cardRows(data.db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), isNull(proposals.withdrawnAt)));
+			const mine = async (table: typeof proposalSupports | typeof proposalVolunteers, query: BoardQuery | undefined) => {
+				if (!rows.length) return new Set<string>();
+				const found = query
+					? await query.execute({ ...onBoard, userId })
+					: await data.db.select({ id: table.proposalId }).from(table).where(and(eq(table.userId, userId), inArray(table.proposalId, rows.map((r) => r.p.id))));
+				return new Set(found.map((r) => r.id));
+			};
+			const supported = await mine(proposalSupports, prepared?.supported);
+			const volunteered = await mine(proposalVolunteers, prepared?.volunteered);
 			return {
-				residence: residence!,
+				residence,
 				cards: rows.map((r) => ({
 					...toCard(r, reveal),
 					supportedByMe: supported.has(r.p.id),
