@@ -193,8 +193,31 @@ function frameworkChunk(): Plugin {
 	};
 }
 
+/**
+ * SvelteKit gives every server-rendered page an ETag: a djb2 hash of the whole HTML, computed in
+ * JavaScript on the main thread (~2 ms for the board of 120 ideas, the largest single cost of that
+ * page after rendering it; issue 15, goal 5). It can never serve a 304 here: each page carries the
+ * request's CSP nonce (svelte.config.js `csp`, every page has SvelteKit's inline bootstrap script),
+ * so no two responses have the same HTML, and signed-in pages are `no-store` anyway. The server's
+ * build drops that one statement. If SvelteKit changes it, the build fails here rather than quietly
+ * hashing again: look at `page/render.js` and update the statement below.
+ */
+function noPageEtag(): Plugin {
+	const file = /[\\/]@sveltejs[\\/]kit[\\/]src[\\/]runtime[\\/]server[\\/]page[\\/]render\.js$/;
+	const statement = 'headers.set(\'etag\', `"${hash(transformed)}"`);';
+	return {
+		name: 'tib-no-page-etag',
+		applyToEnvironment: (environment) => environment.config.consumer === 'server',
+		transform(code, id) {
+			if (!file.test(id.split('?')[0]!)) return null;
+			if (!code.includes(statement)) this.error(`tib-no-page-etag: SvelteKit's page renderer no longer has ${statement}`);
+			return { code: code.replace(statement, ''), map: null };
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), noPageEtag(), sveltekit()],
 	build: {
 		modulePreload: {
 			// The router's table of pages (`entry/app.js`, on every first load) would list, for each of the
