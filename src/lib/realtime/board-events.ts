@@ -33,6 +33,17 @@ export interface BoardCard {
 	updatedAt: string;
 }
 
+/**
+ * What a board page shows of a card, and merges the room's updates into: the page's load sends only
+ * this (src/routes/r/[id]/board/+page.server.ts), since every field goes into the page's HTML once
+ * more as its inline data (120 cards: about half of that data was fields the page never reads).
+ */
+export type ShownCard = Pick<BoardCard, 'id' | 'title' | 'category' | 'status' | 'position' | 'costEuros' | 'carriedBy' | 'declineReason' | 'authorName' | 'authorStaff' | 'supports' | 'volunteers' | 'comments' | 'hidden'> & {
+	supportedByMe: boolean;
+	/** The columns this reader may move the card to (the policy's answer, at load). */
+	targets: ProposalStatus[];
+};
+
 export type BoardChange = 'created' | 'moved' | 'edited' | 'support' | 'volunteer' | 'comment' | 'hidden' | 'undone' | 'withdrawn';
 
 export interface ProposalUpdate {

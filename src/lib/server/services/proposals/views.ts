@@ -39,12 +39,14 @@ export function createProposalViews(ctx: ProposalsContext) {
 			const volunteered = await mine(proposalVolunteers, prepared?.volunteered);
 			return {
 				residence,
-				cards: rows.map((r) => ({
-					...toCard(r, reveal),
-					supportedByMe: supported.has(r.p.id),
-					volunteeredByMe: volunteered.has(r.p.id),
-					targets: targetsFor(r.p.status, rightsOn(actor, r.p))
-				})),
+				// Added to the card rather than spread into a copy of it (120 copies of 20 fields per view).
+				cards: rows.map((r) =>
+					Object.assign(toCard(r, reveal), {
+						supportedByMe: supported.has(r.p.id),
+						volunteeredByMe: volunteered.has(r.p.id),
+						targets: targetsFor(r.p.status, rightsOn(actor, r.p))
+					})
+				),
 				can: {
 					propose: can(actor, 'proposal.create', space),
 					support: can(actor, 'proposal.support', space),
