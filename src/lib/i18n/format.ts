@@ -35,7 +35,21 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralR
 	if (!found) intl.set(key, (found = make()));
 	return found;
 }
-const numberFormat = (locale: string, options?: Intl.NumberFormatOptions) => cached('n', locale, options, () => new Intl.NumberFormat(locale, options));
+/** A plural's `#` and its rules, per locale without a key to build: a board formats three plurals per card. */
+const plainNumbers = new Map<string, Intl.NumberFormat>();
+const pluralRules = new Map<string, Intl.PluralRules>();
+function numberFormat(locale: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+	if (options) return cached('n', locale, options, () => new Intl.NumberFormat(locale, options));
+	let found = plainNumbers.get(locale);
+	if (!found) plainNumbers.set(locale, (found = new Intl.NumberFormat(locale)));
+	return found;
+}
+function pluralRulesOf(locale: string, type: Intl.PluralRuleType | undefined): Intl.PluralRules {
+	if (type === 'ordinal') return cached('p', locale, { type }, () => new Intl.PluralRules(locale, { type }));
+	let found = pluralRules.get(locale);
+	if (!found) pluralRules.set(locale, (found = new Intl.PluralRules(locale)));
+	return found;
+}
 
 function styleOf(element: { type: number; style?: unknown }, fallback?: string) {
 	const style = element.style ?? fallback;
@@ -87,8 +101,7 @@ export function formatMessage(message: MessageFormatElement[], locale: string, v
 				const n = Number(value);
 				let branch = Object.hasOwn(element.options, `=${n}`) ? element.options[`=${n}`] : undefined;
 				if (!branch) {
-					const rules = cached('p', locale, { type: element.pluralType }, () => new Intl.PluralRules(locale, { type: element.pluralType }));
-					const rule = rules.select(n - element.offset);
+					const rule = pluralRulesOf(locale, element.pluralType).select(n - element.offset);
 					branch = (Object.hasOwn(element.options, rule) ? element.options[rule] : undefined) ?? element.options.other;
 				}
 				if (!branch) throw new Error(`i18n: no plural branch for "${name}"`);

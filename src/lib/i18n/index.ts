@@ -48,7 +48,7 @@ export function onMessages(listener: () => void): () => void {
 }
 function arrived() {
 	// A text formatted before its catalogue arrived would otherwise stay cached as its key.
-	formatters.clear();
+	for (const perReading of formatters.values()) perReading.clear();
 	messagesCache = new WeakMap();
 	for (const listener of listeners) listener();
 }
@@ -181,13 +181,23 @@ interface Formatter {
 	ast: MessageFormatElement[];
 	tag: string;
 }
-const formatters = new Map<string, Formatter>();
+/**
+ * Formatters per reading, then per key: a page formats hundreds of texts (the board: several per
+ * card), and a key looked up as it is (a literal, its hash kept) is cheaper than a key made of the
+ * reading and the key for each text. A translator holds its reading's map (`arrived` empties them).
+ */
+const formatters = new Map<string, Map<string, Formatter>>();
 let fetching: Promise<void> | null = null;
 
-function formatterFor(reading: Reading, key: MessageKey): Formatter {
-	const easy = easyReadApplies(reading.locale, reading.easyRead);
-	const cacheKey = `${reading.locale}${easy ? '-falc' : ''}\u0000${key}`;
-	let formatter = formatters.get(cacheKey);
+function formattersOf(reading: Reading): Map<string, Formatter> {
+	const readingKey = `${reading.locale}${easyReadApplies(reading.locale, reading.easyRead) ? '-falc' : ''}`;
+	let perReading = formatters.get(readingKey);
+	if (!perReading) formatters.set(readingKey, (perReading = new Map()));
+	return perReading;
+}
+
+function formatterFor(reading: Reading, key: MessageKey, perReading: Map<string, Formatter>): Formatter {
+	let formatter = perReading.get(key);
 	if (!formatter) {
 		const source = sourceOf(reading, key);
 		// A key this page was not sent (see route-keys.ts): fetch the whole catalogues, then show it again.
@@ -201,7 +211,7 @@ function formatterFor(reading: Reading, key: MessageKey): Formatter {
 		// In the browser a string is plain text already (compile.ts), never parsed; on the server, an ICU source.
 		const ast = typeof text === 'string' ? (compiled ? text : compileMessage(text)) : text;
 		formatter = { ast: typeof ast === 'string' ? literal(ast) : ast, tag: intlTag(source?.locale ?? reading.locale) };
-		formatters.set(cacheKey, formatter);
+		perReading.set(key, formatter);
 	}
 	return formatter;
 }
@@ -246,13 +256,14 @@ export const isolate = (dir: 'ltr' | 'rtl', text: string) => (dir === 'rtl' ? `\
 
 export function translator(locale: Locale, easyRead = false): Translate {
 	const reading = { locale, easyRead };
+	const perReading = formattersOf(reading);
 	if (textDirection(locale) === 'rtl')
 		return (key, values) => {
-			const formatter = formatterFor(reading, key);
+			const formatter = formatterFor(reading, key, perReading);
 			return formatMessage(formatter.ast, formatter.tag, isolated(values, selectorsOf(formatter)));
 		};
 	return (key, values) => {
-		const formatter = formatterFor(reading, key);
+		const formatter = formatterFor(reading, key, perReading);
 		return formatMessage(formatter.ast, formatter.tag, values);
 	};
 }
