@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
+import { UserError } from '../errors';
 import type { Published } from '../../realtime/bus';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 
@@ -63,5 +64,23 @@ describe.each(testEngines)('proposals on %s', (engine) => {
 		await app.services.proposals.restore(amina, { proposalId: id });
 		expect((await app.services.proposals.board(karim, residence.id)).cards.map((c) => c.id)).toEqual([id]);
 		expect((await app.services.proposals.proposal(amina, id)).history.map((e) => e.kind)).toEqual(['restored', 'withdrawn', 'undone', 'edited', 'created']);
+	});
+	it("reads each board with its residence's name and the reader's own supports and volunteerings on it; an unknown residence is not found", async () => {
+		const { residence, amina, karim } = await setup();
+		const { residence: other } = await createResidence(app);
+		const elsewhere = { type: 'residence' as const, id: other.id };
+		const karimThere = await createUser(app, { displayName: 'Karim bis', roles: [{ ...elsewhere, role: 'tenant' }] });
+		const { id: there } = await app.services.proposals.propose(karimThere, { residenceId: other.id, title: 'Ailleurs' });
+		const { id: here } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Ici' });
+		await app.services.proposals.setSupport(karimThere, { proposalId: there, on: true });
+		await app.services.proposals.setVolunteer(karimThere, { proposalId: there, on: true });
+		expect((await app.services.proposals.board(karimThere, other.id)).cards).toMatchObject([{ id: there, supportedByMe: true, volunteeredByMe: true }]);
+		await app.services.proposals.setSupport(karim, { proposalId: here, on: true });
+		const board = await app.services.proposals.board(karim, residence.id);
+		expect(board.residence).toEqual({ id: residence.id, name: 'Résidence test' });
+		expect(board.cards).toMatchObject([{ id: here, supportedByMe: true, volunteeredByMe: false }]);
+		const missing = await app.services.proposals.board(karim, 'no-such-residence').catch((e: unknown) => e);
+		expect(missing).toBeInstanceOf(UserError);
+		expect((missing as UserError).code).toBe('error.notFound');
 	});
 });
