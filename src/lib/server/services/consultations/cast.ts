@@ -12,12 +12,13 @@
  * a voter who loses cookie and code cannot change her secret vote any more; in college-weighted
  * consultations the ballot carries its college, which is needed to count it.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { choiceOf, isRanked, type BallotInput } from '$lib/domain/consultations';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/voting';
 import { first } from '../../db/data';
+import { names, prepared, preparedInsert, slices, valuesOf, type RowOf } from '../../db/prepared';
 import { sha256Hex } from '../../crypto';
 import { UserError } from '../errors';
 import { parse } from '../validate';
@@ -61,8 +62,11 @@ export interface Written {
 	isNew: boolean;
 }
 
-type BallotRow = typeof import('../../db/schema').ballots.$inferInsert;
-type AuditRow = typeof import('../../db/schema').auditLog.$inferInsert;
+type Tables = typeof import('../../db/schema');
+const ballotColumns = ['id', 'consultationId', 'participationId', 'tokenHash', 'content', 'college', 'weight'] as const;
+const auditColumns = ['at', 'actorId', 'action', 'subjectType', 'subjectId', 'data'] as const;
+type BallotRow = RowOf<Tables['ballots'], (typeof ballotColumns)[number]>;
+type AuditRow = RowOf<Tables['auditLog'], (typeof auditColumns)[number]>;
 
 /**
  * What one unit of the ballot box gathers (fresh at each attempt): the participations of its
@@ -81,15 +85,37 @@ interface UnitRows {
 	audit: AuditRow[];
 }
 
-/** Rows per multi-row statement: far below either engine's limit on bound parameters. */
-const CHUNK = 200;
-const chunks = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
-
 export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: BallotBoxOptions = {}) {
 	const { data, clock, ids, participationOf } = ctx;
 	const { assistedVotes, auditLog, ballots, participations } = data.t;
 	const db = () => data.db;
 	const units = new WeakMap<GroupUnit, UnitRows>();
+	/** The participations of some electors of a consultation (built once per handle: see db/prepared.ts). */
+	const participationsOf = prepared(data, (db, n) =>
+		db
+			.select()
+			.from(participations)
+			.where(and(eq(participations.consultationId, sql.placeholder('c')), inArray(participations.electorKey, names('k', n).map((k) => sql.placeholder(k)))))
+			.prepare()
+	);
+	const insertParticipations = preparedInsert(data, participations, [
+		'id',
+		'consultationId',
+		'electorKey',
+		'userId',
+		'castBy',
+		'channel',
+		'householdId',
+		'buildingId',
+		'collegeId',
+		'at',
+		'updatedAt',
+		'confirmedAt',
+		'confirmedBy',
+		'secretCheck'
+	]);
+	const insertBallots = preparedInsert(data, ballots, ballotColumns);
+	const insertAudit = preparedInsert(data, auditLog, auditColumns);
 
 	/** The unit's gathered rows (a unit the box opened without `openUnit` gets an empty set, read per vote). */
 	function rowsOf(unit: GroupUnit): UnitRows {
@@ -108,11 +134,8 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		const byConsultation = new Map<string, string[]>();
 		for (const item of items) byConsultation.set(item.consultationId, [...(byConsultation.get(item.consultationId) ?? []), item.electorKey]);
 		for (const [consultationId, keys] of byConsultation) {
-			for (const some of chunks(keys)) {
-				const found = await db()
-					.select()
-					.from(participations)
-					.where(and(eq(participations.consultationId, consultationId), inArray(participations.electorKey, some)));
+			for (const some of slices(keys)) {
+				const found = await participationsOf(some.length).execute(valuesOf('k', some, { c: consultationId }));
 				for (const p of found) rows.existing.set(`${p.consultationId}|${p.electorKey}`, p);
 			}
 		}
@@ -130,10 +153,10 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 	async function closeUnit(unit: GroupUnit) {
 		const rows = units.get(unit);
 		if (!rows) return;
-		for (const some of chunks(rows.participations)) await db().insert(participations).values(some);
-		for (const some of chunks(rows.ballots)) await db().insert(ballots).values(some);
-		for (const some of chunks(rows.audit)) await db().insert(auditLog).values(some);
-		for (const some of chunks(shuffle(rows.secretBallots, ids.bytes))) await db().insert(ballots).values(some);
+		await insertParticipations(rows.participations);
+		await insertBallots(rows.ballots);
+		await insertAudit(rows.audit);
+		await insertBallots(shuffle(rows.secretBallots, ids.bytes));
 	}
 
 	/** The audit entry of a vote, written with the group (in the unit: it commits with the vote). */
@@ -221,7 +244,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 				// A new random id: the replaced ballot does not keep a place that ties it to its first version.
 				unit.erased();
 				await db().delete(ballots).where(eq(ballots.id, old.id));
-				gatherBallot(unit, { ...stored, id: randomBallotId(), tokenHash: old.tokenHash }, true);
+				gatherBallot(unit, { ...stored, id: randomBallotId(), participationId: null, tokenHash: old.tokenHash }, true);
 			} else {
 				await db().update(ballots).set({ content: ballot, college }).where(eq(ballots.id, old.id));
 			}

@@ -10,9 +10,10 @@
  * would: the committed state of the reading connection (SQLite) or pool (PostgreSQL).
  */
 import type { Data } from '../../db/data';
+import { PREPARED_MAX } from '../../db/prepared';
 
-/** Keys per query: far below either engine's limit on bound parameters. */
-const MAX_KEYS = 500;
+/** Keys per query: the longest list a prepared query takes (`fetch` may prepare its queries: db/prepared.ts). */
+const MAX_KEYS = PREPARED_MAX;
 
 /** `fetch` reads many keys at once; the coalesced reader returns one key's value (undefined: none). */
 export function coalesced<V>(data: Data, fetch: (keys: string[]) => Promise<Map<string, V>>) {

@@ -2,12 +2,13 @@
  * What every part of the consultations service shares: its dependencies, the input schemas, and the
  * small reads of a consultation's options, colleges and stored ballots.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ASSISTED_CHANNELS, ballotInputSchema, electionConfig } from '$lib/domain/consultations';
 import type { Role, SpaceRef } from '$lib/domain/policy';
 import type { Ballot, ElectionConfig } from '$lib/domain/voting';
 import { first, type Data } from '../../db/data';
+import { names, prepared, valuesOf } from '../../db/prepared';
 import type { consultationOptions, consultations, participations } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import type { NotificationKind } from '../../db/schema';
@@ -102,14 +103,19 @@ export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 	const { data } = deps;
 	const { colleges, consultationOptions, memberships, participations } = data.t;
 
-	/** The options of consultations read in the same turn, in one query (see coalesce.ts). */
-	const optionsFor = coalesced<OptionRow[]>(data, async (keys) => {
-		if (keys.length === 1) return new Map([[keys[0]!, await optionsOf(data, keys[0]!)]]);
-		const rows = await data.db
+	/** The options of consultations, in order (built once per handle: see db/prepared.ts). */
+	const optionsByConsultation = prepared(data, (db, n) =>
+		db
 			.select()
 			.from(consultationOptions)
-			.where(inArray(consultationOptions.consultationId, keys))
-			.orderBy(asc(consultationOptions.consultationId), asc(consultationOptions.position), asc(consultationOptions.id));
+			.where(n === 1 ? eq(consultationOptions.consultationId, sql.placeholder('k0')) : inArray(consultationOptions.consultationId, names('k', n).map((k) => sql.placeholder(k))))
+			.orderBy(asc(consultationOptions.consultationId), asc(consultationOptions.position), asc(consultationOptions.id))
+			.prepare()
+	);
+
+	/** The options of consultations read in the same turn, in one query (see coalesce.ts). */
+	const optionsFor = coalesced<OptionRow[]>(data, async (keys) => {
+		const rows = await optionsByConsultation(keys.length).execute(valuesOf('k', keys));
 		const found = new Map<string, OptionRow[]>(keys.map((k) => [k, []]));
 		for (const r of rows) found.get(r.consultationId)!.push(r);
 		return found;

@@ -1,8 +1,9 @@
 /** Who may vote in a consultation, under which key (person or household), and how many may. */
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { votingRoles, type Electorate } from '$lib/domain/electorate';
 import { can, type Actor } from '$lib/domain/policy';
 import { first } from '../../db/data';
+import { names, prepared, valuesOf } from '../../db/prepared';
 import { UserError } from '../errors';
 import { coalesced } from './coalesce';
 import { spaceOf, type ConsultationRow, type Context } from './context';
@@ -18,13 +19,19 @@ export function createElectorate({ data }: Context) {
 	const { buildings, colleges, households, meetingMotions, memberships, users } = data.t;
 	const db = () => data.db;
 
-	/** A voter's household (null: none), for voters read in the same turn in one query (see coalesce.ts). */
-	const householdOf = coalesced<{ household: typeof households.$inferSelect | null }>(data, async (keys) => {
-		const rows = await db()
+	/** Voters' households by user id (built once per handle: see db/prepared.ts). */
+	const householdsOf = prepared(data, (db, n) =>
+		db
 			.select({ userId: users.id, household: households })
 			.from(users)
 			.leftJoin(households, eq(households.id, users.householdId))
-			.where(keys.length === 1 ? eq(users.id, keys[0]!) : inArray(users.id, keys));
+			.where(n === 1 ? eq(users.id, sql.placeholder('k0')) : inArray(users.id, names('k', n).map((k) => sql.placeholder(k))))
+			.prepare()
+	);
+
+	/** A voter's household (null: none), for voters read in the same turn in one query (see coalesce.ts). */
+	const householdOf = coalesced<{ household: typeof households.$inferSelect | null }>(data, async (keys) => {
+		const rows = await householdsOf(keys.length).execute(valuesOf('k', keys));
 		return new Map(rows.map((r) => [r.userId, { household: r.household }]));
 	});
 

@@ -2,13 +2,14 @@
  * Opening and closing: by hand, or when a scheduled time has come. Closing freezes the result,
  * counted from the ballots on disk, and records the decision.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { MOTION_ID, statusAt } from '$lib/domain/consultations';
 import { roomForSpace } from '$lib/realtime/events';
 import { turnoutOf } from '$lib/domain/electorate';
 import { authorize, type Actor } from '$lib/domain/policy';
 import { count, type CountResult } from '$lib/domain/voting';
 import { first } from '../../db/data';
+import { names, prepared, valuesOf } from '../../db/prepared';
 import type { decisions } from '../../db/schema';
 import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
@@ -37,9 +38,17 @@ export function createScheduling(ctx: Context, tallies: Tallies, drain: (consult
 	const { data, clock, ids, bus, configOf } = ctx;
 	const { consultations, decisions } = data.t;
 
+	/** Consultation rows by id (built once per handle: see db/prepared.ts). */
+	const rowsById = prepared(data, (db, n) =>
+		db
+			.select()
+			.from(consultations)
+			.where(n === 1 ? eq(consultations.id, sql.placeholder('k0')) : inArray(consultations.id, names('k', n).map((k) => sql.placeholder(k))))
+			.prepare()
+	);
 	/** Consultation rows read in the same turn (a crowd voting in one consultation) share one query. */
 	const rowOf = coalesced<ConsultationRow>(data, async (keys) => {
-		const rows = await data.db.select().from(consultations).where(keys.length === 1 ? eq(consultations.id, keys[0]!) : inArray(consultations.id, keys));
+		const rows = await rowsById(keys.length).execute(valuesOf('k', keys));
 		return new Map(rows.map((r) => [r.id, r]));
 	});
 

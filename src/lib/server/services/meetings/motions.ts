@@ -6,11 +6,12 @@
  * the room, its own page or the scheduler) a `meeting.decision` event follows on the bus, for the
  * decision register.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { checkAmendment, checkOpenMotion, electorate, isIn, quorum, type MotionLink } from '$lib/domain/meetings';
 import type { Actor } from '$lib/domain/policy';
 import { roomForMeeting } from '$lib/realtime/meeting-events';
 import { first, type AsyncDb } from '../../db/data';
+import { prepared } from '../../db/prepared';
 import type { meetingMotions as motionsTable } from '../../db/schema';
 import { logAudit } from '../audit';
 import type { ConsultationsService } from '../consultations';
@@ -30,6 +31,8 @@ export function createMotions(ctx: MeetingContext, room: ReturnType<typeof creat
 	// second meetings service on the same bus, as the demo seed makes, must not announce again).
 	const announced = announcedOn.get(deps.bus) ?? new Set<string>();
 	announcedOn.set(deps.bus, announced);
+	/** Every live tally asks whether its consultation is a motion (built once per handle: see db/prepared.ts). */
+	const motionOf = prepared(store, (db) => db.select().from(meetingMotions).where(eq(meetingMotions.consultationId, sql.placeholder('id'))).prepare());
 
 	// A vote in the room (cast on the consultation's own page) reaches every screen of the room.
 	// Tracked (`settled()`): the reads are async now, and a script may close the database after a vote.
@@ -41,7 +44,7 @@ export function createMotions(ctx: MeetingContext, room: ReturnType<typeof creat
 		const announcing = status === 'closed' && !announced.has(consultationId);
 		if (announcing) announced.add(consultationId);
 		inflight.run('meeting room after a vote', async () => {
-			const motion = await first(store.db.select().from(meetingMotions).where(eq(meetingMotions.consultationId, consultationId)));
+			const [motion] = await motionOf().execute({ id: consultationId });
 			if (!motion) {
 				if (announcing) announced.delete(consultationId);
 				return;
