@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
@@ -101,6 +101,63 @@ describe.each(testEngines)('indicators on %s', (engine) => {
 			expect(await count('participationVoted', H1.from, H1.to)).toBe(2);
 			await data.write((tx) => tx.delete(participations).where(eq(participations.userId, w.amina.id)));
 			expect(await count('participationVoted', H1.from, H1.to)).toBe(1);
+		});
+
+		it('keeps each household’s row equal to its traces recomputed, whatever order they come, go and move in', async () => {
+			const { data } = app.services.deps;
+			const { participationHouseholds: ph, participationTraces: tr } = data.t;
+			type Trace = typeof tr.$inferInsert;
+			const kinds = ['voted', 'proposed', 'supported', 'volunteered', 'commented', 'attended'] as const;
+			// A small deterministic generator: times out of order, some households, residences and buildings unknown.
+			let seed = 7;
+			const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+			const pick = <T>(list: readonly T[]) => list[next(list.length)]!;
+			const traces: Trace[] = Array.from({ length: 60 }, (_, i) => ({
+				kind: pick(kinds),
+				sourceId: `s${i}`,
+				userId: `u${next(5)}`,
+				spaceResidenceId: pick(['r1', 'r2']),
+				householdId: pick(['h1', 'h2', 'h3', null]),
+				residenceId: pick(['r1', 'r2', null]),
+				buildingId: pick(['b1', 'b2', null]),
+				at: new Date(Date.UTC(2026, 0, 1) + next(1000) * 3_600_000)
+			}));
+			const expected = (all: Trace[]) => {
+				const rows = new Map<string, Record<string, unknown>>();
+				const lo = (a: unknown, b: Date) => (a instanceof Date && a <= b ? a : b);
+				const hi = (a: unknown, b: Date) => (a instanceof Date && a >= b ? a : b);
+				const max = (a: unknown, b: string | null | undefined) => (b == null ? (a ?? null) : a == null || (a as string) < b ? b : a);
+				for (const t of all) {
+					if (!t.householdId) continue;
+					const key = `${t.householdId}|${t.spaceResidenceId}`;
+					const r = rows.get(key) ?? { householdId: t.householdId, spaceResidenceId: t.spaceResidenceId, residenceId: null, buildingId: null, firstAt: null, lastAt: null, votedFirstAt: null, votedLastAt: null, proposedFirstAt: null, proposedLastAt: null, volunteeredFirstAt: null, volunteeredLastAt: null };
+					r.residenceId = max(r.residenceId, t.residenceId);
+					r.buildingId = max(r.buildingId, t.buildingId);
+					r.firstAt = lo(r.firstAt, t.at);
+					r.lastAt = hi(r.lastAt, t.at);
+					if (t.kind === 'voted' || t.kind === 'proposed' || t.kind === 'volunteered') {
+						r[`${t.kind}FirstAt`] = lo(r[`${t.kind}FirstAt`], t.at);
+						r[`${t.kind}LastAt`] = hi(r[`${t.kind}LastAt`], t.at);
+					}
+					rows.set(key, r);
+				}
+				return Array.from(rows, ([, r]) => r).sort((a, b) => `${a.householdId}|${a.spaceResidenceId}`.localeCompare(`${b.householdId}|${b.spaceResidenceId}`));
+			};
+			const stored = async () => (await data.db.select().from(ph).orderBy(ph.householdId, ph.spaceResidenceId)).filter((r) => /^h\d$/.test(r.householdId));
+			// One at a time (each widens its household's row in place), then several in one statement.
+			for (const t of traces.slice(0, 40)) await data.write((tx) => tx.insert(tr).values(t));
+			await data.write((tx) => tx.insert(tr).values(traces.slice(40)));
+			expect(await stored()).toEqual(expected(traces));
+			// Removed and moved traces narrow the rows again.
+			const gone = traces.filter((_, i) => i % 3 === 0);
+			for (const t of gone) await data.write((tx) => tx.delete(tr).where(and(eq(tr.kind, t.kind), eq(tr.sourceId, t.sourceId), eq(tr.userId, t.userId))));
+			const kept = traces.filter((_, i) => i % 3 !== 0);
+			const moved = kept.filter((_, i) => i % 4 === 0);
+			for (const t of moved) {
+				t.householdId = t.householdId === 'h1' ? 'h2' : 'h1';
+				await data.write((tx) => tx.update(tr).set({ householdId: t.householdId }).where(and(eq(tr.kind, t.kind), eq(tr.sourceId, t.sourceId), eq(tr.userId, t.userId))));
+			}
+			expect(await stored()).toEqual(expected(kept));
 		});
 
 		it('filters by building', async () => {
