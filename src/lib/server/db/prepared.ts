@@ -67,11 +67,14 @@ export function preparedInsert<T extends SQLiteTable, K extends keyof T['$inferI
 			.values(Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c) => [c, sql.placeholder(`${c}_${i}`)])) as SQLiteInsertValue<T>))
 			.prepare()
 	);
+	// The placeholder names, made once (row i, column j): `${column}_${i}`.
+	const keys = Array.from({ length: PREPARED_MAX }, (_, i) => columns.map((c) => `${c}_${i}`));
 	return async (rows: readonly RowOf<T, K>[]) => {
 		for (const some of slices(rows)) {
 			const values: Record<string, unknown> = {};
 			some.forEach((row, i) => {
-				for (const c of columns) values[`${c}_${i}`] = row[c] ?? null;
+				const named = keys[i]!;
+				for (let j = 0; j < columns.length; j++) values[named[j]!] = row[columns[j]!] ?? null;
 			});
 			await query(some.length).execute(values);
 		}
