@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext, PHONE } from './fixtures';
 
 // The tenant journeys in Arabic, right to left: the board, an idea, the votes and a result, at 360 and
-// 1280 px (axe, no horizontal overflow, screenshots in test-results/screens/arabic-*). The language is
+// 1280 px (axe, no horizontal overflow; screenshots in test-results/screens/arabic-* with E2E_SCREENS=1). The language is
 // set by this device's cookie only, so Amina's account keeps French for the other specs.
 
 const GARDEN = 'Un jardin partagé au pied du bâtiment B';

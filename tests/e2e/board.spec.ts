@@ -64,7 +64,7 @@ test('a tenant and a facilitator see each other’s proposal, move and comment w
 });
 
 test('board, proposal, propose form, projector and notifications pass axe at 360 and 1280 px', async ({ browser }) => {
-	// Ten axe runs and full-page screenshots: more than the default 30 s on a slow machine.
+	// Ten axe runs: more than the default 30 s on a slow machine.
 	test.setTimeout(90_000);
 	const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo');
 	const board = await openBoard(page);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { checkPage, DESKTOP, newSignedInContext, PHONE } from './fixtures';
+import { checkPage, DESKTOP, newSignedInContext, PHONE, screenshot } from './fixtures';
 
 /**
  * Indicators and perception surveys (issue 14). axe runs in ordinary (JavaScript) contexts at 360
@@ -58,7 +58,7 @@ test('staff open the indicators, filter by building, download the CSV, print the
 	await checkPage(page, 'indicators-report');
 	await page.emulateMedia({ media: 'print' });
 	await expect(page.getByRole('button', { name: 'Imprimer ou enregistrer en PDF' })).toBeHidden();
-	await page.screenshot({ path: 'test-results/screens/indicators-report-print.png', fullPage: true });
+	await screenshot(page, 'indicators-report-print');
 	await page.emulateMedia({ media: 'screen' });
 
 	// Surveys: the staff member may run them, so the link is there.
@@ -105,13 +105,13 @@ test('a tenant answers a pictogram survey on a phone without JavaScript; the lin
 	const page = await context.newPage();
 	await page.goto(links[0]!);
 	await expect(page.getByRole('heading', { level: 1, name: 'Bien-être e2e' })).toBeVisible();
-	await page.screenshot({ path: 'test-results/screens/survey-answer-nojs-360.png', fullPage: true });
+	await screenshot(page, 'survey-answer-nojs-360');
 	// Sending with a question left blank: the browser's own required check stops it; fill every one.
 	for (const group of await page.getByRole('group').all()) await group.locator('label.choice').last().click();
 	await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
 	await expect(page).toHaveURL(/\/q\/thanks$/);
 	await expect(page.getByText('Merci ! Vos réponses sont enregistrées.')).toBeVisible();
-	await page.screenshot({ path: 'test-results/screens/survey-thanks-nojs-360.png', fullPage: true });
+	await screenshot(page, 'survey-thanks-nojs-360');
 	await page.goto(links[0]!);
 	await expect(page.getByText(/Ce lien a déjà servi/)).toBeVisible();
 	// Another residence's address with this token: refused, nothing shown.
@@ -157,7 +157,7 @@ test('staff record an activity, a session and a named participant without JavaSc
 	await page.getByRole('button', { name: 'Ajouter' }).click();
 	await expect(page.getByText('Personne ajoutée.', { exact: true })).toBeVisible();
 	await expect(page.getByRole('button', { name: `Retirer ${person}` })).toBeVisible();
-	await page.screenshot({ path: 'test-results/screens/activity-nojs-360.png', fullPage: true });
+	await screenshot(page, 'activity-nojs-360');
 	await noJs.context.close();
 
 	// The same pages, with JavaScript, pass axe at both widths; the indicator counts the session.

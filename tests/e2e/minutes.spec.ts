@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { checkPage, DESKTOP, newSignedInContext } from './fixtures';
+import { checkPage, DESKTOP, newSignedInContext, screenshot } from './fixtures';
 
 /**
  * The minutes cycle on the demo body: November's minutes are in their amendment window. A member
@@ -65,7 +65,7 @@ test('amend, adopt, publish, and a guest verifies the chain', async ({ browser }
 	await expect(secretary.page.getByTestId('print-footer')).toContainText(hash);
 	await checkPage(secretary.page, 'minutes-print');
 	await secretary.page.emulateMedia({ media: 'print' });
-	await secretary.page.screenshot({ path: 'test-results/screens/minutes-print-media.png', fullPage: true });
+	await screenshot(secretary.page, 'minutes-print-media');
 	await expect(secretary.page.getByRole('button', { name: /Imprimer/ })).toBeHidden();
 
 	// A decision's follow-up is updated by the chair...

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { checkPage, DESKTOP, newSignedInContext, PHONE } from './fixtures';
+import { checkPage, DESKTOP, newSignedInContext, PHONE, screenshot } from './fixtures';
 import { client, pageData } from './http';
 import { CLAIRE, residenceId } from './vote-helpers';
 
@@ -130,7 +130,7 @@ test('body rules: the chair keeps proxies within colleges (no JavaScript); a for
 		await expect(member.page.getByLabel('Membre qui porte ma voix').locator('option')).toHaveCount(1);
 		for (const [w, size] of [['360', PHONE], ['1280', DESKTOP]] as const) {
 			await member.page.setViewportSize(size);
-			await member.page.screenshot({ path: `test-results/screens/rules-proxy-meeting-${w}.png`, fullPage: true });
+			await screenshot(member.page, `rules-proxy-meeting-${w}`);
 		}
 		await member.context.close();
 

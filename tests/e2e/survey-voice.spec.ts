@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { checkPage, DESKTOP, newSignedInContext, PHONE } from './fixtures';
+import { checkPage, DESKTOP, newSignedInContext, PHONE, screenshot } from './fixtures';
 import { wavSample } from '../../src/lib/server/uploads/audio-samples';
 
 /**
@@ -80,7 +80,7 @@ test('a tenant answers out loud through a one-time link; the facilitator hears i
 	await plain.page.getByLabel('Ou choisir un enregistrement (ou enregistrer avec le téléphone)').setInputFiles({ name: 'message.webm', mimeType: 'audio/webm', buffer: Buffer.from('<html>pas un son</html>') });
 	await plain.page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
 	await expect(plain.page.getByRole('alert')).toHaveText('Ce fichier n’est pas un enregistrement audio que nous savons lire (WebM, Ogg, WAV ou M4A). Rien n’a été enregistré.');
-	await plain.page.screenshot({ path: 'test-results/screens/survey-voice-refused-nojs-360.png', fullPage: true });
+	await screenshot(plain.page, 'survey-voice-refused-nojs-360');
 	// Too long (2 min 10 s): refused the same way.
 	await answerAll(plain.page);
 	await plain.page.getByLabel('Ou choisir un enregistrement (ou enregistrer avec le téléphone)').setInputFiles({ name: 'long.wav', mimeType: 'audio/wav', buffer: Buffer.from(wavSample(130)) });

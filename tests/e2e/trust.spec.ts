@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { checkPage, DEMO_PASSWORD, newSignedInContext, PHONE } from './fixtures';
+import { checkPage, DEMO_PASSWORD, newSignedInContext, PHONE, screenshot } from './fixtures';
 import { CLAIRE, create } from './vote-helpers';
 
 /**
@@ -91,7 +91,7 @@ test.describe('fair ballots', () => {
 		// axe needs scripts in the page, so the no-JavaScript form is only looked at (its controls are native).
 		for (const [w, size] of [['360', PHONE], ['1280', { width: 1280, height: 900 }]] as const) {
 			await josiane.page.setViewportSize(size);
-			await josiane.page.screenshot({ path: `test-results/screens/vote-ranked-nojs-${w}.png`, fullPage: true });
+			await screenshot(josiane.page, `vote-ranked-nojs-${w}`);
 		}
 		await Promise.all([amina.context.close(), karim.context.close(), josiane.context.close()]);
 	});
