@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { databaseOf, PORT_OF_THIS_WORKER, portOf, WORKERS } from './servers';
+import { databaseOf, mailLogOf, PORT_OF_THIS_WORKER, portOf, uploadsOf, WORKERS } from './servers';
 
 export default defineConfig({
 	testDir: '.',
@@ -22,9 +22,10 @@ export default defineConfig({
 		}
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
-	// The built app on a fresh SQLite file with the demo data, exactly as `npm run demo` serves it: one per worker.
+	// The built app on a fresh SQLite file with the demo data, exactly as `npm run demo` serves it: one per worker
+	// (its mail log and uploads beside its database, removed with it).
 	webServer: Array.from({ length: WORKERS }, (_, n) => ({
-		command: `rm -rf ${databaseOf(n)}* && DATABASE_URL=${databaseOf(n)} node_modules/.bin/tsx src/cli/seed.ts && DATABASE_URL=${databaseOf(n)} PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
+		command: `rm -rf ${databaseOf(n)}* && DATABASE_URL=${databaseOf(n)} node_modules/.bin/tsx src/cli/seed.ts && DATABASE_URL=${databaseOf(n)} MAIL_LOG=${mailLogOf(n)} UPLOAD_DIR=${uploadsOf(n)} PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
 		cwd: '../..',
 		url: `http://127.0.0.1:${portOf(n)}/`,
 		reuseExistingServer: false,
