@@ -171,11 +171,17 @@ test('a hidden idea is one line that says so, and comment counts count what is s
 test('pins placed on the same spot are drawn apart, and tapping a pin opens its idea', async ({ browser }) => {
 	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo', { viewport: PHONE });
 	const board = await openBoard(claire.page);
+	// Two ideas of its own, not yet on the plan: other spec files place, move and propose ideas of theirs.
+	const stamp = Date.now().toString(36);
+	const titles = [`Un banc sous le tilleul ${stamp}`, `Un abri à vélos ${stamp}`];
+	const staff = await client('claire.martin@lmh.demo');
+	for (const title of titles) expect(await postAction(staff, `${board}/new`, { title, category: 'other' }), title).toMatchObject({ type: 'redirect' });
+	await staff.dispose();
 	await claire.page.goto(`${board}/plan`);
 	await expect(claire.page.getByRole('img', { name: 'Plan de la résidence L’Aventurière' })).toBeVisible();
 	const unplaced = claire.page.getByRole('listitem').filter({ has: claire.page.getByRole('button', { name: 'Placer sur le plan' }) });
-	const titles = (await unplaced.locator('.title').allTextContents()).map((s) => s.trim());
-	expect(titles.length).toBeGreaterThanOrEqual(2);
+	const listed = (await unplaced.locator('.title').allTextContents()).map((s) => s.trim());
+	expect(listed).toEqual(expect.arrayContaining(titles));
 	// "Placer sur le plan" puts each at the centre: the same spot.
 	for (const t of titles.slice(0, 2)) await claire.page.getByRole('listitem').filter({ hasText: t }).getByRole('button', { name: 'Placer sur le plan' }).click();
 	const pins = titles.slice(0, 2).map((t) => claire.page.getByRole('button', { name: new RegExp(`^${t} : à 50 % depuis la gauche et 50 % depuis le haut du plan$`) }));
@@ -196,7 +202,7 @@ test('pins placed on the same spot are drawn apart, and tapping a pin opens its 
 	await expect(claire.page.getByRole('heading', { level: 1, name: titles[0] })).toBeVisible();
 	await amina.page.goto(`${board}/plan`);
 	await checkPage(amina.page, 'plan-pins-apart');
-	// Take them off again: other tests place these ideas themselves.
+	// Take them off again.
 	await claire.page.goto(`${board}/plan`);
 	for (const t of titles.slice(0, 2)) await claire.page.getByRole('listitem').filter({ hasText: t }).getByRole('button', { name: 'Retirer du plan' }).click();
 	await expect(amina.page.getByRole('link', { name: new RegExp(`${titles[0]} \\(ouvrir`) })).toHaveCount(0);

@@ -25,7 +25,7 @@ export default defineConfig({
 	// The built app on a fresh SQLite file with the demo data, exactly as `npm run demo` serves it: one per worker
 	// (its mail log and uploads beside its database, removed with it).
 	webServer: Array.from({ length: WORKERS }, (_, n) => ({
-		command: `rm -rf ${databaseOf(n)}* && DATABASE_URL=${databaseOf(n)} node_modules/.bin/tsx src/cli/seed.ts && DATABASE_URL=${databaseOf(n)} MAIL_LOG=${mailLogOf(n)} UPLOAD_DIR=${uploadsOf(n)} PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
+		command: `rm -rf ${databaseOf(n)}* && export DATABASE_URL=${databaseOf(n)} MAIL_LOG=${mailLogOf(n)} UPLOAD_DIR=${uploadsOf(n)} && node_modules/.bin/tsx src/cli/seed.ts && PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
 		cwd: '../..',
 		url: `http://127.0.0.1:${portOf(n)}/`,
 		reuseExistingServer: false,
