@@ -63,6 +63,42 @@ test('a tenant and a facilitator see each other’s proposal, move and comment w
 	await claire.context.close();
 });
 
+test('a support heard while the board reloads is still shown once the older reload lands', async ({ browser }) => {
+	const amina = await newSignedInContext(browser, 'amina');
+	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const board = await openBoard(amina.page);
+	await claire.page.goto(board);
+	await expect(amina.page.getByTestId('live-status')).toContainText('En direct');
+	await expect(claire.page.getByTestId('live-status')).toContainText('En direct');
+	// Claire's reloads are read by the server at once but reach her page 4 s later: the board they bring is older than what she hears meanwhile.
+	let reads = 0;
+	await claire.page.route('**/__data.json*', async (route) => {
+		const response = await route.fetch();
+		reads++;
+		await new Promise((resolve) => setTimeout(resolve, 4000));
+		await route.fulfill({ response });
+	});
+	const title = `Un composteur partagé ${Date.now().toString(36)}`;
+	const propose = await amina.context.newPage();
+	await propose.goto(`${board}/new`);
+	await propose.getByLabel('Votre idée en quelques mots').fill(title);
+	await propose.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await expect(propose.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
+	// The new card reaches Claire live, and her page reloads (the server has read the board: no support yet).
+	await expect(card(claire.page, title)).toBeVisible();
+	await expect.poll(() => reads).toBeGreaterThan(0);
+	await amina.page.goto(board);
+	await card(amina.page, title).getByRole('button', { name: /Je soutiens/ }).click();
+	await expect(card(amina.page, title).getByText('Vous soutenez cette idée')).toBeVisible();
+	// The support is heard live, then the older reload lands: the count must not go back.
+	await expect(card(claire.page, title).getByTestId('supports')).toHaveText(/1 soutien/);
+	await claire.page.waitForTimeout(5000);
+	await expect(card(claire.page, title).getByTestId('supports')).toHaveText(/1 soutien/, { timeout: 1 });
+	await claire.page.unroute('**/__data.json*');
+	await amina.context.close();
+	await claire.context.close();
+});
+
 test('board, proposal, propose form, projector and notifications pass axe at 360 and 1280 px', async ({ browser }) => {
 	// Ten axe runs: more than the default 30 s on a slow machine.
 	test.setTimeout(90_000);
