@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext, PHONE, signIn } from './fixtures';
 
 /** L’Aventurière's board, found from the home page's list of spaces. */
@@ -13,13 +13,19 @@ async function openBoard(page: Page): Promise<string> {
 
 const card = (page: Page, title: string) => page.locator('article', { has: page.getByRole('heading', { name: title }) });
 
-test('a tenant and a facilitator see each other’s proposal, move and comment without reloading', async ({ browser }) => {
+/** Amina and Claire, each in a browser of her own, on L’Aventurière's board, both live. */
+async function aminaAndClaireOnTheBoard(browser: Browser) {
 	const amina = await newSignedInContext(browser, 'amina');
 	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
 	const board = await openBoard(amina.page);
 	await claire.page.goto(board);
 	await expect(amina.page.getByTestId('live-status')).toContainText('En direct');
 	await expect(claire.page.getByTestId('live-status')).toContainText('En direct');
+	return { amina, claire, board };
+}
+
+test('a tenant and a facilitator see each other’s proposal, move and comment without reloading', async ({ browser }) => {
+	const { amina, claire, board } = await aminaAndClaireOnTheBoard(browser);
 	// Each sees the other on the board.
 	await expect(amina.page.getByTestId('board-presence')).toContainText('Claire Martin');
 	await expect(claire.page.getByTestId('board-presence')).toContainText('Amina B.');
@@ -64,12 +70,7 @@ test('a tenant and a facilitator see each other’s proposal, move and comment w
 });
 
 test('a support heard while the board reloads is still shown once the older reload lands', async ({ browser }) => {
-	const amina = await newSignedInContext(browser, 'amina');
-	const claire = await newSignedInContext(browser, 'claire.martin@lmh.demo');
-	const board = await openBoard(amina.page);
-	await claire.page.goto(board);
-	await expect(amina.page.getByTestId('live-status')).toContainText('En direct');
-	await expect(claire.page.getByTestId('live-status')).toContainText('En direct');
+	const { amina, claire, board } = await aminaAndClaireOnTheBoard(browser);
 	// Claire's reloads are read by the server at once but reach her page 4 s later: the board they bring is older than what she hears meanwhile.
 	let reads = 0;
 	await claire.page.route('**/__data.json*', async (route) => {
