@@ -11,6 +11,8 @@
  *    `__data.json`, against the goals of 150 pages/s and p99 under 500 ms. The floor, measured the
  *    same way in the same run, is a static asset from the same server: what the machine and Node
  *    serve with no page work at all.
+ *    The server's CPU time per board page (user + system, read from /proc) is printed too: on a busy
+ *    machine it is steadier than the rate.
  * 3. Memory: the server's resident set after warm-up, after the first load round and after a second
  *    one (flat means no growth between the two rounds).
  *
@@ -141,10 +143,31 @@ async function firstLoadJs(path: string, cookie: string): Promise<number> {
 	return bytes;
 }
 
+/** The server's process and its children (tsx runs the server in a child of its own). */
+const serverPids = (pid: number) => [pid, ...spawnSync('pgrep', ['-P', String(pid)]).stdout.toString().split('\n').filter(Boolean).map(Number)];
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
+
+/** CPU time (user + system) the server's processes have used, in ms: steadier than a rate on a busy machine. */
+function cpuMs(pid: number | undefined): number {
+	if (!pid) return 0;
+	let ticks = 0;
+	for (const p of serverPids(pid)) {
+		try {
+			// Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses: utime and stime in clock ticks.
+			const fields = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+			ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			/* gone */
+		}
+	}
+	return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
 function rssMb(pid: number | undefined): number {
 	if (!pid) return 0;
-	// tsx runs the server in a child of its own: take the largest resident set among the process and its children.
-	const pids = [pid, ...spawnSync('pgrep', ['-P', String(pid)]).stdout.toString().split('\n').filter(Boolean).map(Number)];
+	// Take the largest resident set among the process and its children.
+	const pids = serverPids(pid);
 	let max = 0;
 	for (const p of pids) {
 		try {
@@ -160,7 +183,7 @@ function rssMb(pid: number | undefined): number {
 async function load(path: string, cookie: string, seconds = SECONDS) {
 	// As a browser asks: compressed if the server can (pages are compressed by src/server.ts, static files come precompressed).
 	const result = await autocannon({ url: `http://127.0.0.1:${PORT}${path}`, connections: CONNECTIONS, duration: seconds, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
-	return { rate: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+	return { rate: Math.round(result.requests.average), total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
 export async function benchPages(): Promise<BenchResult[]> {
@@ -190,7 +213,9 @@ export async function benchPages(): Promise<BenchResult[]> {
 		await load(board, ctx.cookie, 3); // warm-up
 		const rssWarm = rssMb(server.pid);
 		const floor = await load(asset, ctx.cookie);
+		const cpuBefore = cpuMs(server.pid);
 		const page = await load(board, ctx.cookie);
+		const cpuPerView = Math.round(((cpuMs(server.pid) - cpuBefore) / Math.max(1, page.total)) * 100) / 100;
 		const data = await load(`${board}/__data.json`, ctx.cookie);
 		const rssAfterFirst = rssMb(server.pid);
 		const again = await load(board, ctx.cookie);
@@ -203,6 +228,7 @@ export async function benchPages(): Promise<BenchResult[]> {
 			{ name: `board page: ratio to the floor`, value: Math.round((page.rate / Math.max(1, floor.rate)) * 1000) / 1000, unit: '×' },
 			{ name: `board page p50`, value: page.p50, unit: 'ms' },
 			{ name: `board page p99 (goal < ${P99_GOAL_MS} ms)`, value: page.p99, unit: 'ms' },
+			{ name: `server CPU per board page`, value: cpuPerView, unit: 'ms' },
 			{ name: `board page errors and non-2xx`, value: page.errors + again.errors, unit: '' },
 			{ name: `board __data.json (${label})`, value: data.rate, unit: 'req/s' },
 			{ name: `board __data.json p50`, value: data.p50, unit: 'ms' },
