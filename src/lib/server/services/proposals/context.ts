@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, ForbiddenError, proposalResource, staffRoles, type Actor, type ProposalAction, type SpaceRef } from '$lib/domain/policy';
@@ -36,6 +36,17 @@ export function staffSql(userId: AnySQLiteColumn) {
 	return sql<boolean>`(exists (select 1 from users u2 where u2.id = ${userId} and u2.is_admin) or exists (select 1 from memberships m2 where m2.user_id = ${userId} and m2.role in (${roles})))`;
 }
 
+/**
+ * What a card says of a proposal's own text: a proposal hidden by moderation shows none of it (its
+ * title, carrier and decline reason) to anyone but those who may `reveal` it; everyone sees that it
+ * is hidden, and why.
+ */
+export function shownText(p: Pick<ProposalRow, 'title' | 'carriedBy' | 'declineReason' | 'hiddenAt' | 'hiddenReason'>, reveal: boolean) {
+	const hidden = p.hiddenAt ? { reason: p.hiddenReason ?? '' } : null;
+	const redact = hidden !== null && !reveal;
+	return { hidden, title: redact ? '' : p.title, carriedBy: redact ? null : p.carriedBy, declineReason: redact ? null : p.declineReason };
+}
+
 /** What every part of the proposals service shares: card queries, the visibility check, events and publishing. */
 export function createProposalsContext(deps: ServiceDeps, options: ProposalsOptions = {}) {
 	const { data, clock, bus } = deps;
@@ -63,17 +74,17 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 
 	function toCard(row: Awaited<ReturnType<typeof cardRows>>[number], reveal: boolean): BoardCard {
 		const { p } = row;
-		const hidden = p.hiddenAt ? { reason: p.hiddenReason ?? '' } : null;
+		const { hidden, title, carriedBy, declineReason } = shownText(p, reveal);
 		return {
 			id: p.id,
 			spaceKey: keyOf(spaceOf(p)),
-			title: hidden && !reveal ? '' : p.title,
+			title,
 			category: p.category,
 			status: p.status,
 			position: p.position,
 			costEuros: p.costEuros,
-			carriedBy: hidden && !reveal ? null : p.carriedBy,
-			declineReason: hidden && !reveal ? null : p.declineReason,
+			carriedBy,
+			declineReason,
 			hasPhoto: !!p.photo && (!hidden || reveal),
 			authorId: p.authorId,
 			authorName: row.authorName,
@@ -129,31 +140,6 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		return row;
 	}
 
-	/**
-	 * What a residence's board reads, built once like the card query above (outside a unit only): its
-	 * cards, the reader's supports and volunteerings among them, and the residence's name. The page
-	 * asks for it at every view, and drizzle's building of these queries was much of its CPU.
-	 */
-	let boardQueries: ReturnType<typeof prepareBoardQueries> | null = null;
-	function prepareBoardQueries() {
-		const { proposalSupports, proposalVolunteers } = data.t;
-		const onBoard = and(eq(proposals.spaceType, sql.placeholder('spaceType')), eq(proposals.spaceId, sql.placeholder('spaceId')), isNull(proposals.withdrawnAt));
-		const mineOnBoard = (table: typeof proposalSupports | typeof proposalVolunteers) =>
-			data.db
-				.select({ id: table.proposalId })
-				.from(table)
-				.innerJoin(proposals, eq(proposals.id, table.proposalId))
-				.where(and(eq(table.userId, sql.placeholder('userId')), onBoard))
-				.prepare();
-		return {
-			cards: cardRows(data.db, onBoard).prepare(),
-			supported: mineOnBoard(proposalSupports),
-			volunteered: mineOnBoard(proposalVolunteers),
-			residence: data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, sql.placeholder('id'))).limit(1).prepare()
-		};
-	}
-	const boardReads = () => (data.inUnit ? null : (boardQueries ??= prepareBoardQueries()));
-
 	async function residenceSpace(residenceId: string): Promise<SpaceRef> {
 		const [row] = await data.db.select({ id: residences.id }).from(residences).where(eq(residences.id, residenceId)).limit(1);
 		if (!row) throw notFound();
@@ -179,7 +165,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 	}
 
 	/** What the reader may do with this proposal's status, as the policy decides it (see lifecycle.checkMove). */
-	function rightsOn(actor: Actor | null, p: ProposalRow) {
+	function rightsOn(actor: Actor | null, p: Parameters<typeof proposalResource>[0]) {
 		const r = proposalResource(p);
 		return { canMove: can(actor, 'proposal.move', r), mayDecline: can(actor, 'proposal.decline', r) };
 	}
@@ -199,7 +185,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		throw new ForbiddenError(action);
 	}
 
-	return { data, clock, uploadDir, notifications, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, boardReads, positionIn, event, rightsOn, ensureNotHidden, allow };
+	return { data, clock, uploadDir, notifications, counts, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
 }
 
 export type ProposalsContext = ReturnType<typeof createProposalsContext>;

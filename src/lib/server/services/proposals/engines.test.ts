@@ -41,7 +41,7 @@ describe.each(testEngines)('proposals on %s', (engine) => {
 		const board = await app.services.proposals.board(karim, residence.id);
 		// New ideas go on top of their column.
 		expect(board.cards.map((c) => c.id)).toEqual([staffIdea, id]);
-		expect(board.cards.find((c) => c.id === id)).toMatchObject({ title: 'Jardin partagé', costEuros: 1200, supports: 2, volunteers: 1, comments: 0, supportedByMe: true, volunteeredByMe: true, authorStaff: false });
+		expect(board.cards.find((c) => c.id === id)).toMatchObject({ title: 'Jardin partagé', costEuros: 1200, supports: 2, volunteers: 1, comments: 0, supportedByMe: true, authorStaff: false });
 		expect(board.cards.find((c) => c.id === staffIdea)?.authorStaff).toBe(true);
 		expect((await app.services.proposals.setSupport(karim, { proposalId: id, on: false })).supports).toBe(1);
 		await expect(app.services.proposals.board(stranger, residence.id)).rejects.toBeInstanceOf(ForbiddenError);
@@ -65,7 +65,7 @@ describe.each(testEngines)('proposals on %s', (engine) => {
 		expect((await app.services.proposals.board(karim, residence.id)).cards.map((c) => c.id)).toEqual([id]);
 		expect((await app.services.proposals.proposal(amina, id)).history.map((e) => e.kind)).toEqual(['restored', 'withdrawn', 'undone', 'edited', 'created']);
 	});
-	it("reads each board with its residence's name and the reader's own supports and volunteerings on it; an unknown residence is not found", async () => {
+	it("reads each board with its residence's name and the reader's own supports on it; an unknown residence is not found", async () => {
 		const { residence, amina, karim } = await setup();
 		const { residence: other } = await createResidence(app);
 		const elsewhere = { type: 'residence' as const, id: other.id };
@@ -74,11 +74,12 @@ describe.each(testEngines)('proposals on %s', (engine) => {
 		const { id: here } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Ici' });
 		await app.services.proposals.setSupport(karimThere, { proposalId: there, on: true });
 		await app.services.proposals.setVolunteer(karimThere, { proposalId: there, on: true });
-		expect((await app.services.proposals.board(karimThere, other.id)).cards).toMatchObject([{ id: there, supportedByMe: true, volunteeredByMe: true }]);
+		expect((await app.services.proposals.board(karimThere, other.id)).cards).toMatchObject([{ id: there, supportedByMe: true, supports: 1, volunteers: 1 }]);
 		await app.services.proposals.setSupport(karim, { proposalId: here, on: true });
 		const board = await app.services.proposals.board(karim, residence.id);
 		expect(board.residence).toEqual({ id: residence.id, name: 'Résidence test' });
-		expect(board.cards).toMatchObject([{ id: here, supportedByMe: true, volunteeredByMe: false }]);
+		expect(board.cards).toMatchObject([{ id: here, supportedByMe: true, supports: 1, volunteers: 0 }]);
+		expect((await app.services.proposals.board(amina, residence.id)).cards).toMatchObject([{ id: here, supportedByMe: false, supports: 1 }]);
 		const missing = await app.services.proposals.board(karim, 'no-such-residence').catch((e: unknown) => e);
 		expect(missing).toBeInstanceOf(UserError);
 		expect((missing as UserError).code).toBe('error.notFound');

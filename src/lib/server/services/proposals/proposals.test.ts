@@ -224,6 +224,9 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(forTenant.commentCount).toEqual({ shown: 0, hidden: 0 });
 			expect((await app.services.proposals.proposal(claire, id)).threads[0]).toMatchObject({ body: 'Insulte', hidden: { reason: 'Propos insultants' } });
 			expect((await app.services.proposals.proposal(claire, id)).card.title).toBe('Texte blessant');
+			// The board says the same: a blank card with its reason to the tenant, the text to the moderator.
+			expect((await app.services.proposals.board(karim, residence.id)).cards.find((c) => c.id === id)).toMatchObject({ title: '', hidden: { reason: 'Propos blessants' }, targets: [] });
+			expect((await app.services.proposals.board(claire, residence.id)).cards.find((c) => c.id === id)).toMatchObject({ title: 'Texte blessant', hidden: { reason: 'Propos blessants' } });
 			// The room never receives hidden text.
 			const roomCards = published.filter((m) => m.event === 'proposal.updated').map((m) => (m.payload as { card: { title: string } }).card.title);
 			expect(roomCards.at(-1)).toBe('');

@@ -1,52 +1,103 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { targetsFor } from '$lib/domain/lifecycle';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { targetsFor, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, commentResource, proposalResource, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { proposalEvents } from '../../db/schema';
 import { notFound } from '../errors';
-import { staffSql, type ProposalsContext } from './context';
+import type { ShownCard } from '$lib/realtime/board-events';
+import { prepared } from '../../db/prepared';
+import { shownText, staffSql, type ProposalsContext } from './context';
 
-type BoardQuery = NonNullable<ReturnType<ProposalsContext['boardReads']>>['supported'];
+
+export interface BoardRights {
+	propose: boolean;
+	support: boolean;
+	comment: boolean;
+	move: boolean;
+	moderate: boolean;
+}
 
 /** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
 export function createProposalViews(ctx: ProposalsContext) {
-	const { data, cardRows, toCard, visible, residenceSpace, boardReads, rightsOn } = ctx;
+	const { data, counts, cardRows, toCard, visible, residenceSpace, rightsOn } = ctx;
 	const { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } = data.t;
+
+	/**
+	 * The board's two reads, built once per handle (src/lib/server/db/prepared.ts): the page asks for
+	 * them at every view, and building them was much of its CPU. The cards carry only the fields the
+	 * board shows (no description, photo or dates): 120 of them are read at every view.
+	 */
+	const residenceById = prepared(data, (db) => db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, sql.placeholder('id'))).limit(1).prepare());
+	const boardCards = prepared(data, (db) =>
+		db
+			.select({
+				id: proposals.id,
+				title: proposals.title,
+				category: proposals.category,
+				status: proposals.status,
+				position: proposals.position,
+				costEuros: proposals.costEuros,
+				carriedBy: proposals.carriedBy,
+				declineReason: proposals.declineReason,
+				hiddenAt: proposals.hiddenAt,
+				hiddenReason: proposals.hiddenReason,
+				authorId: proposals.authorId,
+				authorName: users.displayName,
+				...counts,
+				supportedByMe: sql<number>`exists (select 1 from ${proposalSupports} where ${proposalSupports.proposalId} = ${proposals.id} and ${proposalSupports.userId} = ${sql.placeholder('userId')})`
+			})
+			.from(proposals)
+			.innerJoin(users, eq(users.id, proposals.authorId))
+			// Ideas their authors withdrew leave the board (their page stays, for links and history).
+			.where(and(eq(proposals.spaceType, sql.placeholder('spaceType')), eq(proposals.spaceId, sql.placeholder('spaceId')), isNull(proposals.withdrawnAt)))
+			.orderBy(asc(proposals.position), asc(proposals.createdAt), asc(proposals.id))
+			.prepare()
+	);
+
 	return {
-		/** The board of a residence: every card, with what this person did and may do. */
-		async board(actor: Actor | null, residenceId: string) {
-			const prepared = boardReads();
-			const [residence] = prepared
-				? await prepared.residence.execute({ id: residenceId })
-				: await data.db.select({ id: residences.id, name: residences.name }).from(residences).where(eq(residences.id, residenceId)).limit(1);
+		/** The board of a residence: every card as the page shows it, with what this person did and may do. */
+		async board(actor: Actor | null, residenceId: string): Promise<{ residence: { id: string; name: string }; cards: ShownCard[]; can: BoardRights }> {
+			const [residence] = await residenceById().execute({ id: residenceId });
 			if (!residence) throw notFound();
 			const space: SpaceRef = { type: 'residence', id: residenceId };
 			authorize(actor, 'space.view', space);
-			const userId = actor.id;
 			const reveal = can(actor, 'content.moderate', space);
-			// Ideas their authors withdrew leave the board (their page stays, for links and history).
-			const onBoard = { spaceType: space.type, spaceId: space.id };
-			const rows = prepared
-				? await prepared.cards.execute(onBoard)
-				: await cardRows(data.db, and(eq(proposals.spaceType, space.type), eq(proposals.spaceId, space.id), isNull(proposals.withdrawnAt)));
-			const mine = async (table: typeof proposalSupports | typeof proposalVolunteers, query: BoardQuery | undefined) => {
-				if (!rows.length) return new Set<string>();
-				const found = query
-					? await query.execute({ ...onBoard, userId })
-					: await data.db.select({ id: table.proposalId }).from(table).where(and(eq(table.userId, userId), inArray(table.proposalId, rows.map((r) => r.p.id))));
-				return new Set(found.map((r) => r.id));
+			// One query: the page's fields of each card, with whether the reader supports it.
+			const rows = await boardCards().execute({ spaceType: space.type, spaceId: space.id, userId: actor.id });
+			// What the reader may do with a card depends on its status, whether it is hidden and its author
+			// only (the space is the board's): asked of the policy once per such kind of card.
+			const targets = new Map<string, ProposalStatus[]>();
+			const targetsOf = (r: (typeof rows)[number]) => {
+				const key = `${r.status}\n${r.hiddenAt ? 1 : 0}\n${r.authorId}`;
+				let found = targets.get(key);
+				if (!found) {
+					const resource = { spaceType: space.type, spaceId: space.id, authorId: r.authorId, status: r.status, hiddenAt: r.hiddenAt };
+					targets.set(key, (found = targetsFor(r.status, rightsOn(actor, resource))));
+				}
+				return found;
 			};
-			const supported = await mine(proposalSupports, prepared?.supported);
-			const volunteered = await mine(proposalVolunteers, prepared?.volunteered);
 			return {
 				residence,
-				// Added to the card rather than spread into a copy of it (120 copies of 20 fields per view).
-				cards: rows.map((r) =>
-					Object.assign(toCard(r, reveal), {
-						supportedByMe: supported.has(r.p.id),
-						volunteeredByMe: volunteered.has(r.p.id),
-						targets: targetsFor(r.p.status, rightsOn(actor, r.p))
-					})
-				),
+				cards: rows.map((r): ShownCard => {
+					const { hidden, title, carriedBy, declineReason } = shownText(r, reveal);
+					return {
+						id: r.id,
+						title,
+						category: r.category,
+						status: r.status,
+						position: r.position,
+						costEuros: r.costEuros,
+						carriedBy,
+						declineReason,
+						authorName: r.authorName,
+						authorStaff: !!r.authorStaff,
+						supports: r.supports,
+						volunteers: r.volunteers,
+						comments: r.comments,
+						hidden,
+						supportedByMe: !!r.supportedByMe,
+						targets: targetsOf(r)
+					};
+				}),
 				can: {
 					propose: can(actor, 'proposal.create', space),
 					support: can(actor, 'proposal.support', space),

@@ -1,7 +1,6 @@
 import { statuses, type ProposalStatus } from '$lib/domain/lifecycle';
 import { boardActions } from '$lib/server/boards/actions';
 import { load as guarded } from '$lib/server/forms';
-import type { ShownCard } from '$lib/realtime/board-events';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) =>
@@ -11,28 +10,8 @@ export const load: PageServerLoad = (event) =>
 		const col = event.url.searchParams.get('col');
 		// Without JavaScript the phone's column switcher is a set of links (?col=…).
 		const column: ProposalStatus = (statuses as readonly string[]).includes(col ?? '') ? (col as ProposalStatus) : 'idea';
-		// Only what the page shows of each card goes into its HTML (ShownCard).
-		const cards = board.cards.map(
-			(c): ShownCard => ({
-				id: c.id,
-				title: c.title,
-				category: c.category,
-				status: c.status,
-				position: c.position,
-				costEuros: c.costEuros,
-				carriedBy: c.carriedBy,
-				declineReason: c.declineReason,
-				authorName: c.authorName,
-				authorStaff: c.authorStaff,
-				supports: c.supports,
-				volunteers: c.volunteers,
-				comments: c.comments,
-				hidden: c.hidden,
-				supportedByMe: c.supportedByMe,
-				targets: c.targets
-			})
-		);
-		return { residence: board.residence, cards, can: board.can, column, me: user!.id, created: event.url.searchParams.get('created') };
+		// Only what the page shows of each card goes into its HTML (ShownCard): the service reads no more.
+		return { residence: board.residence, cards: board.cards, can: board.can, column, me: user!.id, created: event.url.searchParams.get('created') };
 	});
 
 export const actions: Actions = boardActions;
