@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { compileMessage } from './src/lib/i18n/compile.js';
 import { scanRouteKeys } from './src/lib/i18n/route-keys.js';
 import { createHash } from 'node:crypto';
-import { iconDataOf, inlineIcons, lucideImports, spriteOf, type IconData } from './src/build/inline-icons.js';
+import { iconDataOf, inlineIcons, lucideImports, spriteOf, styledClasses, type IconData } from './src/build/inline-icons.js';
 
 /**
  * In development Vite owns the HTTP server. We leave it in a global slot (the same one src/server.ts
@@ -102,23 +102,29 @@ function lucideIcons(): Plugin {
 		return iconDataOf(readFileSync(join(dir, target), 'utf8'));
 	};
 	let build = false;
-	let sprite: { source: string; href: string } | null = null;
-	// Every icon the sources import, read before any file is transformed, so that the server's build
-	// and the browser's write the same address.
+	let sprite: { source: string; href: string; styled: Set<string> } | null = null;
+	// Every icon the sources import, and lucide's classes their styles name, read before any file is
+	// transformed, so that the server's build and the browser's write the same address and markup.
 	const theSprite = () => {
 		if (sprite) return sprite;
 		const names = new Set<string>();
+		const styles: string[] = [];
 		const walk = (folder: string) => {
 			for (const entry of readdirSync(folder, { withFileTypes: true })) {
 				const path = join(folder, entry.name);
 				if (entry.isDirectory()) walk(path);
-				else if (entry.name.endsWith('.svelte')) for (const icon of lucideImports(readFileSync(path, 'utf8')).values()) names.add(icon);
+				else if (entry.name.endsWith('.svelte') || entry.name.endsWith('.css')) {
+					const source = readFileSync(path, 'utf8');
+					styles.push(source);
+					if (entry.name.endsWith('.svelte')) for (const icon of lucideImports(source).values()) names.add(icon);
+				}
 			}
 		};
 		walk(join(process.cwd(), 'src'));
 		const source = spriteOf([...names].map(load));
-		const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
-		return (sprite = { source, href: `/_app/immutable/assets/icons.${hash}.svg` });
+		const hash = createHash('sha256').update(source).digest('hex').slice(0, 8);
+		// A short address (a board page names it ~600 times), still under SvelteKit's immutable folder.
+		return (sprite = { source, href: `/_app/immutable/i.${hash}.svg`, styled: styledClasses(styles) });
 	};
 	return {
 		name: 'tib-inline-icons',
@@ -128,7 +134,7 @@ function lucideIcons(): Plugin {
 		},
 		async transform(code, id) {
 			if (!id.endsWith('.svelte') || id.includes('/node_modules/') || !code.includes('@lucide/svelte/icons/')) return null;
-			const out = await inlineIcons(code, async (icon) => load(icon), build ? theSprite().href : undefined);
+			const out = await inlineIcons(code, async (icon) => load(icon), build ? theSprite().href : undefined, build ? theSprite().styled : undefined);
 			return out === null ? null : { code: out, map: null };
 		},
 		generateBundle() {

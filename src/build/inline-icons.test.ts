@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iconDataOf, inlineIcons, spriteOf, type IconData } from './inline-icons';
+import { iconDataOf, inlineIcons, spriteOf, styledClasses, type IconData } from './inline-icons';
 
 const icons: Record<string, IconData> = {
 	'arrow-left': { name: 'arrow-left', node: [['path', { d: 'm12 19-7-7 7-7' }]] },
@@ -45,6 +45,17 @@ describe('inline lucide icons', () => {
 		expect(spriteOf([icons.star!, icons['arrow-left']!, icons.star!])).toBe(
 			'<svg xmlns="http://www.w3.org/2000/svg"><symbol id="arrow-left" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="m12 19-7-7 7-7" /></symbol><symbol id="star" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="12" r="10" /></symbol></svg>\n'
 		);
+	});
+
+	it("with a sprite, keeps only lucide's classes that the styles name", async () => {
+		const styled = styledClasses(['[dir="rtl"] :is(.lucide-arrow-left, .lucide-send) { scale: -1 1; }', '<style>.x :global(.lucide-stars) {}</style>']);
+		expect([...styled].sort()).toEqual(['lucide-arrow-left', 'lucide-send', 'lucide-stars']);
+		const source = `<script>\n\timport Star from '@lucide/svelte/icons/star';\n\timport ArrowLeft from '@lucide/svelte/icons/arrow-left';\n</script>\n<Star size={16} />\n<ArrowLeft size={16} />\n<Star size={16} class="big" />\n<Star size={16} class={cls} />`;
+		const out = (await inlineIcons(source, load, '/_app/immutable/i.abc.svg', styled))!;
+		expect(out).toContain('<svg width="16" height="16" aria-hidden="true"><use href="/_app/immutable/i.abc.svg#star" /></svg>');
+		expect(out).toContain('<svg width="16" height="16" class="lucide-arrow-left" aria-hidden="true"><use href="/_app/immutable/i.abc.svg#arrow-left" /></svg>');
+		expect(out).toContain('<svg width="16" height="16" class="big" aria-hidden="true">');
+		expect(out).toContain(`<svg width="16" height="16" class={['', cls]} aria-hidden="true">`);
 	});
 
 	it("reads lucide's icon data from its component", () => {

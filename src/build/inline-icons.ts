@@ -110,12 +110,20 @@ export function spriteOf(icons: IconData[]): string {
 	return `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join('')}</svg>\n`;
 }
 
+/** lucide's classes (`lucide`, `lucide-<name>`) that a style sheet or a component's styles name. */
+export function styledClasses(sources: Iterable<string>): Set<string> {
+	const out = new Set<string>();
+	for (const source of sources) for (const m of source.matchAll(/\.(lucide(?:-[a-z0-9]+)*)(?![\w-])/g)) out.add(m[1]!);
+	return out;
+}
+
 /**
  * The `<svg>` lucide renders for `icon` with the attributes given to its component. With `sprite`
  * (the address of the sprite, `spriteOf`), the drawing is a `<use>` of the icon's symbol there
- * rather than its paths.
+ * rather than its paths, and the `<svg>` carries only those of lucide's classes that are in `styled`
+ * (`styledClasses`).
  */
-export function svgMarkup(icon: IconData, attributes: Attribute[], sprite?: string): string | null {
+export function svgMarkup(icon: IconData, attributes: Attribute[], sprite?: string, styled?: ReadonlySet<string>): string | null {
 	let size: string | null = null;
 	let extraClass: string | null = null;
 	const rest: string[] = [];
@@ -126,16 +134,19 @@ export function svgMarkup(icon: IconData, attributes: Attribute[], sprite?: stri
 		else rest.push(a.value === null ? a.name : `${a.name}=${a.value}`);
 	}
 	if (!attributes.some((a) => a.name.startsWith('aria-') || a.name === 'role' || a.name === 'title')) rest.push('aria-hidden="true"');
-	// With the sprite, only the classes the styles use (lucide, lucide-<name>): a board has ~600 icons.
-	const classes = (sprite ? ['lucide', `lucide-${icon.name}`] : ['lucide', `lucide-${icon.name}`, ...(icon.aliases ?? []).map((a) => `lucide-${a}`), 'lucide-icon']).join(' ');
-	let classAttr = `class="${classes}"`;
+	// With the sprite, only lucide's classes that the styles use (`styled`; all of lucide and
+	// lucide-<name> when not given): a board has ~600 icons, most of them needing no class at all.
+	const classes = (
+		sprite ? ['lucide', `lucide-${icon.name}`].filter((c) => !styled || styled.has(c)) : ['lucide', `lucide-${icon.name}`, ...(icon.aliases ?? []).map((a) => `lucide-${a}`), 'lucide-icon']
+	).join(' ');
+	let classAttr = classes ? `class="${classes}"` : '';
 	if (extraClass?.startsWith('{')) classAttr = `class={['${classes}', ${extraClass.slice(1, -1)}]}`;
-	else if (extraClass) classAttr = `class="${classes} ${extraClass.slice(1, -1)}"`;
+	else if (extraClass) classAttr = `class="${[classes, extraClass.slice(1, -1)].filter(Boolean).join(' ')}"`;
 	// A literal size (`{18}`) is written as text, so that the `<svg>` stays part of the static template.
 	const dimension = size === null ? '"24"' : size.replace(/^\{\s*(\d+)\s*\}$/, '"$1"');
 	if (sprite) {
 		// The symbol brings its viewBox and presentation attributes: the page carries only size, classes and the reference.
-		return `<svg width=${dimension} height=${dimension} ${classAttr} ${rest.join(' ')}><use href="${sprite}#${icon.name}" /></svg>`;
+		return `<svg ${[`width=${dimension}`, `height=${dimension}`, classAttr, ...rest].filter(Boolean).join(' ')}><use href="${sprite}#${icon.name}" /></svg>`;
 	}
 	const children = drawing(icon);
 	return (
@@ -146,9 +157,10 @@ export function svgMarkup(icon: IconData, attributes: Attribute[], sprite?: stri
 
 /**
  * The file with its lucide icon tags written as `<svg>`, and the imports of the icons it no longer
- * uses removed; null when nothing changed. `load` gives an icon's data from its name.
+ * uses removed; null when nothing changed. `load` gives an icon's data from its name; `sprite` and
+ * `styled` are `svgMarkup`'s.
  */
-export async function inlineIcons(code: string, load: (icon: string) => Promise<IconData>, sprite?: string): Promise<string | null> {
+export async function inlineIcons(code: string, load: (icon: string) => Promise<IconData>, sprite?: string, styled?: ReadonlySet<string>): Promise<string | null> {
 	const imports = lucideImports(code);
 	if (imports.size === 0) return null;
 	let out = code;
@@ -163,7 +175,7 @@ export async function inlineIcons(code: string, load: (icon: string) => Promise<
 		for (const m of out.matchAll(tag)) {
 			if (blocks.some(([from, to]) => m.index >= from && m.index < to)) continue;
 			const read = readTag(out, m.index + m[0].length);
-			const markup = read?.selfClosing ? svgMarkup((data ??= await load(icon)), read.attributes, sprite) : null;
+			const markup = read?.selfClosing ? svgMarkup((data ??= await load(icon)), read.attributes, sprite, styled) : null;
 			if (!read || !markup) {
 				complete = false;
 				continue;
