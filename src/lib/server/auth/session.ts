@@ -1,9 +1,10 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Actor, Role, SpaceRules, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Data } from '../db/data';
+import { names, prepared, slices, valuesOf } from '../db/prepared';
 import type { Clock, Ids } from '../ids';
 
 /** Sessions as the Lucia guide describes them: random token in the cookie, its SHA-256 in the table. */
@@ -51,15 +52,45 @@ export async function createSession(data: Data, clock: Clock, token: string, use
 	return session;
 }
 
+/**
+ * The reads of every signed-in request (the session, then the person as the policy sees her), built
+ * once per data handle (db/prepared.ts): building them was a good part of a page's own work.
+ */
+function buildReads(data: Data) {
+	const { sessions, users, memberships, practiceRuns, residences } = data.t;
+	const keys = (n: number) => names('k', n).map((k) => sql.placeholder(k));
+	return {
+		session: prepared(data, (db) => db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).limit(1).prepare()),
+		user: prepared(data, (db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare()),
+		roles: prepared(data, (db) =>
+			db
+				.select({ spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
+				.from(memberships)
+				.where(eq(memberships.userId, sql.placeholder('id')))
+				.prepare()
+		),
+		runs: prepared(data, (db, n) =>
+			db
+				.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
+				.from(practiceRuns)
+				.where(inArray(practiceRuns.spaceId, keys(n)))
+				.prepare()
+		),
+		rules: prepared(data, (db, n) => db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, keys(n))).prepare())
+	};
+}
+const readsByData = new WeakMap<Data, ReturnType<typeof buildReads>>();
+function reads(data: Data): ReturnType<typeof buildReads> {
+	let found = readsByData.get(data);
+	if (!found) readsByData.set(data, (found = buildReads(data)));
+	return found;
+}
+
 /** A person as the policy sees her now: roles, practice spaces, her residences' rules, and her profile. */
 export async function loadActor(data: Data, userId: string): Promise<SessionUser | null> {
-	const { users, memberships } = data.t;
-	const [user] = await data.db.select().from(users).where(eq(users.id, userId)).limit(1);
+	const [user] = await reads(data).user().execute({ id: userId });
 	if (!user) return null;
-	const rows = await data.db
-		.select({ spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
-		.from(memberships)
-		.where(eq(memberships.userId, userId));
+	const rows = await reads(data).roles().execute({ id: userId });
 	const roles = new Map<string, Role[]>();
 	for (const row of rows) {
 		const key = `${row.spaceType satisfies SpaceType}:${row.spaceId}`;
@@ -116,14 +147,10 @@ export async function loadActors(data: Data, userIds: readonly string[]): Promis
  * reading only (issue 13). One indexed query; empty for anyone outside practice sessions.
  */
 async function practiceSpaces(data: Data, spaceIds: string[]): Promise<{ readOnly: Set<string>; practice: Set<string> }> {
-	const { practiceRuns } = data.t;
 	const readOnly = new Set<string>();
 	const practice = new Set<string>();
-	if (spaceIds.length === 0) return { readOnly, practice };
-	const runs = await data.db
-		.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
-		.from(practiceRuns)
-		.where(inArray(practiceRuns.spaceId, [...new Set(spaceIds)]));
+	const runs = [];
+	for (const some of slices([...new Set(spaceIds)])) runs.push(...(await reads(data).runs(some.length).execute(valuesOf('k', some))));
 	for (const row of runs) {
 		const key = `${row.spaceType}:${row.spaceId}`;
 		practice.add(key);
@@ -137,12 +164,9 @@ async function practiceSpaces(data: Data, spaceIds: string[]): Promise<{ readOnl
  * keyed like roles: the policy reads a space's rule with the actor's roles. One indexed query.
  */
 async function spaceRules(data: Data, rows: readonly { spaceType: SpaceType; spaceId: string }[]): Promise<Map<string, SpaceRules>> {
-	const { residences } = data.t;
 	const out = new Map<string, SpaceRules>();
 	const ids = [...new Set(rows.filter((r) => r.spaceType === 'residence').map((r) => r.spaceId))];
-	if (ids.length === 0) return out;
-	for (const r of await data.db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, ids)))
-		out.set(`residence:${r.id}`, { association: r.association });
+	for (const some of slices(ids)) for (const r of await reads(data).rules(some.length).execute(valuesOf('k', some))) out.set(`residence:${r.id}`, { association: r.association });
 	return out;
 }
 
@@ -156,7 +180,7 @@ export interface SessionValidation {
 export async function validateSessionToken(data: Data, clock: Clock, token: string): Promise<SessionValidation> {
 	const { sessions } = data.t;
 	const id = sessionIdFromToken(token);
-	const [row] = await data.db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+	const [row] = await reads(data).session().execute({ id });
 	if (!row) return { session: null, user: null, renewed: false };
 	const now = clock.now().getTime();
 	if (now >= row.expiresAt.getTime()) {
@@ -184,8 +208,7 @@ export async function validateSessionToken(data: Data, clock: Clock, token: stri
  * every event (they cannot rewrite the cookie, and must not extend a session nobody is using).
  */
 export async function currentSession(data: Data, clock: Clock, sessionId: string): Promise<{ session: Session; user: SessionUser } | null> {
-	const { sessions } = data.t;
-	const [row] = await data.db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
+	const [row] = await reads(data).session().execute({ id: sessionId });
 	if (!row || clock.now().getTime() >= row.expiresAt.getTime()) return null;
 	const user = await loadActor(data, row.userId);
 	return user ? { session: row, user } : null;
