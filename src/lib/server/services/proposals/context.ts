@@ -6,6 +6,7 @@ import type { BoardCard, BoardChange } from '$lib/realtime/board-events';
 import { roomForSpace } from '$lib/realtime/events';
 import { config } from '../../config';
 import type { AsyncDb } from '../../db/data';
+import { prepared } from '../../db/prepared';
 import type { proposals } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
@@ -100,23 +101,22 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 	}
 
 	/**
-	 * The card of one proposal, read outside a unit of work: built once (drizzle's query building was
-	 * most of a board action's CPU), bound to the reading connection (SQLite) or the pool (PostgreSQL).
+	 * The card of one proposal, built once per handle (drizzle's query building was most of a board
+	 * action's CPU): on the reading connection or pool outside a unit, on the unit's own transaction
+	 * inside one, whose own writes the card must see (db/prepared.ts).
 	 */
-	let cardById: ReturnType<typeof prepareCardById> | null = null;
-	const prepareCardById = () => cardRows(data.db, eq(proposals.id, sql.placeholder('id'))).prepare();
+	const cardById = prepared(data, (db) => cardRows(db, eq(proposals.id, sql.placeholder('id'))).prepare());
 
-	/** The card as the whole room may see it, for socket events. */
-	async function publicCard(tx: AsyncDb, proposalId: string): Promise<BoardCard> {
-		// Inside a unit `tx` is the unit's transaction, whose own writes the card must see.
-		const [row] = tx === data.db && !data.inUnit ? await (cardById ??= prepareCardById()).execute({ id: proposalId }) : await cardRows(tx, eq(proposals.id, proposalId));
+	/** The card as the whole room may see it, for socket events (read in the current unit if any). */
+	async function publicCard(proposalId: string): Promise<BoardCard> {
+		const [row] = await cardById().execute({ id: proposalId });
 		if (!row) throw notFound();
 		return toCard(row, false);
 	}
 
 	/** After the commit (a PostgreSQL unit may run twice): the room hears the card as it now is (returned, for the caller's answer). */
 	async function publishUpdate(proposalId: string, change: BoardChange, actor: Actor, eventId?: number): Promise<BoardCard> {
-		const card = await publicCard(data.db, proposalId);
+		const card = await publicCard(proposalId);
 		const [type, id] = card.spaceKey.split(':') as [string, string];
 		bus.publish(roomForSpace(type, id), 'proposal.updated', { card, change, actorId: actor.id, ...(eventId ? { eventId } : {}) });
 		return card;
@@ -128,13 +128,12 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		return row;
 	}
 
-	/** One proposal by id outside a unit of work, built once as the card query is. */
-	let proposalById: ReturnType<typeof prepareProposalById> | null = null;
-	const prepareProposalById = () => data.db.select().from(proposals).where(eq(proposals.id, sql.placeholder('id'))).limit(1).prepare();
+	/** One proposal by id, built once per handle as the card query is. */
+	const proposalById = prepared(data, (db) => db.select().from(proposals).where(eq(proposals.id, sql.placeholder('id'))).limit(1).prepare());
 
 	/** Reading a proposal needs the space's view right; a stranger learns nothing, not even that it exists. */
 	async function visible(actor: Actor | null, id: string): Promise<ProposalRow> {
-		const [row] = data.inUnit ? await data.db.select().from(proposals).where(eq(proposals.id, id)).limit(1) : await (proposalById ??= prepareProposalById()).execute({ id });
+		const [row] = await proposalById().execute({ id });
 		if (!row) throw notFound();
 		authorize(actor, 'proposal.view', proposalResource(row));
 		return row;
@@ -185,7 +184,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		throw new ForbiddenError(action);
 	}
 
-	return { data, clock, uploadDir, notifications, counts, cardRows, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
+	return { data, clock, uploadDir, notifications, counts, cardRows, cardById, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
 }
 
 export type ProposalsContext = ReturnType<typeof createProposalsContext>;

@@ -65,7 +65,7 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 			return res.length > 0;
 		});
 		// The card the room hears also gives the actor's answer (its counts), without reading it twice.
-		const card = changed ? await publishUpdate(p.id, kind, who) : await publicCard(dataHandle.db, p.id);
+		const card = changed ? await publishUpdate(p.id, kind, who) : await publicCard(p.id);
 		return { on: data.on, card };
 	}
 	return {

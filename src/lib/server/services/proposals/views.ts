@@ -18,7 +18,7 @@ export interface BoardRights {
 
 /** What pages read: a residence's board and one proposal, each carrying what the reader may do. */
 export function createProposalViews(ctx: ProposalsContext) {
-	const { data, counts, cardRows, toCard, visible, residenceSpace, rightsOn } = ctx;
+	const { data, counts, cardById, toCard, visible, residenceSpace, rightsOn } = ctx;
 	const { proposalComments, proposalEvents, proposals, proposalSupports, proposalVolunteers, residences, users } = data.t;
 
 	/**
@@ -124,7 +124,7 @@ export function createProposalViews(ctx: ProposalsContext) {
 			const moderator = can(actor, 'proposal.moderate', resource);
 			// Hiding a proposal hides everything written on it, its comments included, from all but moderators.
 			const redacted = !can(actor, 'proposal.read', resource);
-			const [row] = await cardRows(data.db, eq(proposals.id, id));
+			const [row] = await cardById().execute({ id });
 			const card = toCard(row!, moderator);
 			const commentRows = await data.db
 				.select({ c: proposalComments, authorName: users.displayName, authorStaff: staffSql(proposalComments.authorId) })
