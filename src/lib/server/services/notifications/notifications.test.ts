@@ -1,6 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NotificationPayload } from '$lib/realtime/board-events';
 import type { Published } from '../../realtime/bus';
+import { notificationPayloads } from './views';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 
 describe.each(testEngines)('notifications service on %s', (engine) => {
@@ -58,6 +60,34 @@ describe('notifications service', () => {
 		});
 		// Amina was told of both comments: her count is not the others'.
 		expect(before[0]).toBeGreaterThan(before[1]!);
+	});
+
+	it('builds a comment’s payloads from what it holds, equal to the rows read back, hidden idea included', async () => {
+		const s = await setup();
+		const { notifications } = app.services;
+		const { id } = await app.services.proposals.propose(s.amina, { residenceId: s.residence.id, title: 'Bancs' });
+		await app.services.proposals.comment(s.karim, { proposalId: id, body: 'Oui' });
+		published.length = 0;
+		await app.services.proposals.comment(s.lea, { proposalId: id, body: 'Bonne idée, pour les anciens' });
+		const told = () => published.filter((m) => m.event === 'notification.new').map((m) => m.payload as NotificationPayload);
+		const live = told();
+		expect(live.map((n) => n.id)).toHaveLength(2);
+		const readBack = await notificationPayloads(app.services.deps.data, live.map((n) => n.id));
+		for (const n of live) expect(n).toEqual(readBack.get(n.id));
+		expect(live[0]).toMatchObject({ kind: 'comment', proposalTitle: 'Bancs', actorName: 'Léa', data: { excerpt: 'Bonne idée, pour les anciens' } });
+
+		// Hidden between the commit and the payloads: only its author still reads the title, and nobody the excerpt.
+		const recorded = await notifications.record([s.amina.id, s.karim.id], 'comment', { id, spaceType: 'residence', spaceId: s.residence.id }, s.lea.id, { commentId: 'c-1', excerpt: 'Des mots qui doivent partir' });
+		await app.services.proposals.hideProposal(s.claire, { id, reason: 'Hors sujet' });
+		published.length = 0;
+		await notifications.publishAbout(recorded, { id, title: 'Bancs', spaceId: s.residence.id, authorId: s.amina.id, hidden: true });
+		const hidden = told();
+		const hiddenBack = await notificationPayloads(app.services.deps.data, recorded.map((r) => r.id));
+		for (const n of hidden) expect(n).toEqual(hiddenBack.get(n.id));
+		const to = (u: { id: string }) => hidden.find((n) => n.id === recorded.find((r) => r.userId === u.id)!.id)!;
+		expect(to(s.amina)).toMatchObject({ proposalTitle: 'Bancs', data: { excerptHidden: true } });
+		expect(to(s.karim)).toMatchObject({ proposalTitle: '', data: { excerptHidden: true } });
+		expect(hidden.some((n) => 'excerpt' in n.data)).toBe(false);
 	});
 
 	it('groups comments on one idea into one line with the people behind them, and marks the whole group read', async () => {

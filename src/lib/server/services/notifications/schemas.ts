@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hideSchema } from '$lib/domain/schemas/proposals';
+import type { NotificationKind } from '../../db/schema';
 
 const id = hideSchema.shape.id;
 
@@ -13,4 +14,17 @@ export const markReadSchema = z.object({
 export interface PendingNotification {
 	userId: string;
 	id: string;
+}
+
+/**
+ * What `record` wrote for one person, kept so the payload can be built after the commit without
+ * reading the row back (`publishAbout`).
+ */
+export interface RecordedNotification extends PendingNotification {
+	kind: NotificationKind;
+	proposalId: string | null;
+	consultationId: string | null;
+	actorId: string | null;
+	data: Record<string, unknown>;
+	createdAt: Date;
 }

@@ -1,6 +1,8 @@
-import { and, count, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { NotificationPayload } from '$lib/realtime/board-events';
 import { first, type Data } from '../../db/data';
+import { names, prepared, PREPARED_MAX, valuesOf } from '../../db/prepared';
+import type { RecordedNotification } from './schemas';
 import type { notifications, NotificationKind } from '../../db/schema';
 
 export async function unreadCount(data: Data, userId: string): Promise<number> {
@@ -60,11 +62,14 @@ async function withoutModeratedExcerpts(data: Data, list: Row[]): Promise<Row[]>
 					.map((c) => c.id)
 			: []
 	);
-	return list.map((r) => {
-		if (!('excerpt' in r.n.data) || (!r.hiddenAt && !hidden.has(String(r.n.data.commentId)))) return r;
-		const data = { ...Object.fromEntries(Object.entries(r.n.data).filter(([key]) => key !== 'excerpt')), excerptHidden: true };
-		return { ...r, n: { ...r.n, data } };
-	});
+	return list.map((r) => withoutModeratedExcerpt(r, hidden.has(String(r.n.data.commentId))));
+}
+
+/** The rule above for one row: `commentGone` when its comment is hidden, deleted or rewritten. */
+function withoutModeratedExcerpt(r: Row, commentGone: boolean): Row {
+	if (!('excerpt' in r.n.data) || (!r.hiddenAt && !commentGone)) return r;
+	const data = { ...Object.fromEntries(Object.entries(r.n.data).filter(([key]) => key !== 'excerpt')), excerptHidden: true };
+	return { ...r, n: { ...r.n, data } };
 }
 
 export function hrefOf(n: Pick<typeof notifications.$inferSelect, 'kind' | 'proposalId' | 'consultationId'> & { data?: Record<string, unknown> }, proposalSpaceId: string | null): string {
@@ -104,16 +109,69 @@ export async function notificationPayloads(data: Data, ids: readonly string[]): 
 	for (let at = 0; at < ids.length; at += CHUNK) {
 		const chunk = ids.slice(at, at + CHUNK);
 		const list = await rows(data, inArray(notifications.id, chunk), chunk.length);
-		const people = [...new Set(list.map((r) => r.n.userId))];
-		const counts = people.length
-			? await data.db
-					.select({ userId: notifications.userId, n: count().mapWith(Number) })
-					.from(notifications)
-					.where(and(inArray(notifications.userId, people), isNull(notifications.readAt)))
-					.groupBy(notifications.userId)
-			: [];
-		const unread = new Map(counts.map((c) => [c.userId, c.n]));
+		const unread = await unreadCounts(data, [...new Set(list.map((r) => r.n.userId))]);
 		for (const r of list) out.set(r.n.id, payloadOf(r, unread.get(r.n.userId) ?? 0));
+	}
+	return out;
+}
+
+/** The unread count of a few people, one prepared query per PREPARED_MAX of them (built once per handle). */
+function preparedUnreadCounts(data: Data) {
+	const { notifications } = data.t;
+	return prepared(data, (db, n) =>
+		db
+			.select({ userId: notifications.userId, n: count().mapWith(Number) })
+			.from(notifications)
+			.where(and(inArray(notifications.userId, names('u', n).map((k) => sql.placeholder(k))), isNull(notifications.readAt)))
+			.groupBy(notifications.userId)
+			.prepare()
+	);
+}
+const unreadQueries = new WeakMap<Data, ReturnType<typeof preparedUnreadCounts>>();
+
+/** People → their unread count (absent: none). */
+async function unreadCounts(data: Data, people: string[]): Promise<Map<string, number>> {
+	const { notifications } = data.t;
+	if (people.length === 0) return new Map();
+	// Many people at once (a vote opening): one query built for the list rather than a prepared one per slice.
+	if (people.length > PREPARED_MAX) {
+		const counts = await data.db
+			.select({ userId: notifications.userId, n: count().mapWith(Number) })
+			.from(notifications)
+			.where(and(inArray(notifications.userId, people), isNull(notifications.readAt)))
+			.groupBy(notifications.userId);
+		return new Map(counts.map((c) => [c.userId, c.n]));
+	}
+	let query = unreadQueries.get(data);
+	if (!query) unreadQueries.set(data, (query = preparedUnreadCounts(data)));
+	const counts = await query(people.length).execute(valuesOf('u', people));
+	return new Map(counts.map((c) => [c.userId, c.n]));
+}
+
+/** A proposal as it is now (read after the commit that recorded notifications about it). */
+export interface ProposalNow {
+	id: string;
+	title: string;
+	spaceId: string;
+	authorId: string;
+	hidden: boolean;
+}
+
+/**
+ * The payloads of rows just recorded about one proposal, built from what the caller holds rather
+ * than read back: the same fields and the same rules as `notificationPayloads` (a hidden proposal's
+ * title only to its author; a comment's excerpt dropped once the proposal is hidden). A row that
+ * carries an excerpt must be about a comment written in the same unit, so live: neither hidden,
+ * deleted nor rewritten yet. Only the unread counts are read.
+ */
+export async function recordedPayloads(data: Data, recorded: readonly RecordedNotification[], proposal: ProposalNow, actorName: string | null): Promise<Map<string, NotificationPayload>> {
+	const unread = await unreadCounts(data, [...new Set(recorded.map((r) => r.userId))]);
+	const out = new Map<string, NotificationPayload>();
+	const hiddenAt = proposal.hidden ? new Date(0) : null;
+	for (const r of recorded) {
+		const n = { ...r, readAt: null, emailedAt: null };
+		const row: Row = { n, proposalTitle: proposal.title, hiddenAt, authorId: proposal.authorId, proposalSpaceId: proposal.spaceId, question: null, actorName };
+		out.set(r.id, payloadOf(withoutModeratedExcerpt(row, false), unread.get(r.userId) ?? 0));
 	}
 	return out;
 }

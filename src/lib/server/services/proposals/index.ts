@@ -126,8 +126,9 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				await logAudit(dataHandle, clock.now(), who.id, 'proposal.comment', { type: 'proposal', id: p.id }, { commentId: id, parentId });
 				return notifications.record(await notifications.followersOf(p, who.id), 'comment', p, who.id, { commentId: id, excerpt: data.body.slice(0, 140) });
 			});
-			await publishUpdate(p.id, 'comment', who);
-			await notifications.publish(pending);
+			const card = await publishUpdate(p.id, 'comment', who);
+			// The followers' payloads from the card just read after the commit (hidden or not, its title), not read back.
+			await notifications.publishAbout(pending, { id: p.id, title: card.hidden ? p.title : card.title, spaceId: p.spaceId, authorId: p.authorId, hidden: card.hidden !== null });
 			return { id, parentId };
 		},
 
