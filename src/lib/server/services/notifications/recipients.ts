@@ -1,32 +1,48 @@
-import { and, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, eq, exists, inArray, ne, sql } from 'drizzle-orm';
 import { can, roles, type Role, type SpaceType } from '$lib/domain/policy';
 import type { Data } from '../../db/data';
+import { prepared } from '../../db/prepared';
 import type { consultations, proposals } from '../../db/schema';
 
 type ProposalRow = typeof proposals.$inferSelect;
 
+/**
+ * The followers query, built once per handle (db/prepared.ts). It starts from the proposal's own
+ * rows (its author, supporters, volunteers, commenters: UNION drops the repeats) and keeps those
+ * still members of its space with one index lookup each, rather than going through every member
+ * of the space.
+ */
+function followersQuery(data: Data) {
+	const { memberships, proposalComments, proposalSupports, proposalVolunteers, users } = data.t;
+	const proposalId = sql.placeholder('proposalId');
+	return prepared(data, (db) => {
+		const people = db
+			.select({ id: users.id })
+			.from(users)
+			.where(eq(users.id, sql.placeholder('authorId')))
+			.union(db.select({ id: proposalSupports.userId }).from(proposalSupports).where(eq(proposalSupports.proposalId, proposalId)))
+			.union(db.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, proposalId)))
+			.union(db.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, proposalId)))
+			.as('followers');
+		const member = db
+			.select({ one: sql`1` })
+			.from(memberships)
+			.where(and(eq(memberships.userId, people.id), eq(memberships.spaceType, sql.placeholder('spaceType')), eq(memberships.spaceId, sql.placeholder('spaceId'))));
+		return db
+			.select({ id: people.id })
+			.from(people)
+			.where(and(ne(people.id, sql.placeholder('exceptId')), exists(member)))
+			.prepare();
+	});
+}
+const followerQueries = new WeakMap<Data, ReturnType<typeof followersQuery>>();
+
 /** People who follow a proposal: its author, supporters, volunteers and commenters, still members of its space (in the current unit if any). */
 export async function proposalFollowers(data: Data, p: ProposalRow, exceptId: string): Promise<string[]> {
-	const { memberships, proposalComments, proposalSupports, proposalVolunteers } = data.t;
-	// One query (it runs with every comment and every move): the followers' ids as a subquery.
-	const followers = data.db
-		.select({ id: proposalSupports.userId })
-		.from(proposalSupports)
-		.where(eq(proposalSupports.proposalId, p.id))
-		.union(data.db.select({ id: proposalVolunteers.userId }).from(proposalVolunteers).where(eq(proposalVolunteers.proposalId, p.id)))
-		.union(data.db.select({ id: proposalComments.authorId }).from(proposalComments).where(eq(proposalComments.proposalId, p.id)));
-	const members = await data.db
-		.selectDistinct({ id: memberships.userId })
-		.from(memberships)
-		.where(
-			and(
-				eq(memberships.spaceType, p.spaceType),
-				eq(memberships.spaceId, p.spaceId),
-				ne(memberships.userId, exceptId),
-				or(eq(memberships.userId, p.authorId), inArray(memberships.userId, followers))
-			)
-		);
-	return members.map((m) => m.id);
+	let query = followerQueries.get(data);
+	if (!query) followerQueries.set(data, (query = followersQuery(data)));
+	const rows = await query().execute({ proposalId: p.id, authorId: p.authorId, spaceType: p.spaceType, spaceId: p.spaceId, exceptId });
+	return rows.map((r) => r.id);
 }
 
 /** Roles that may vote in a space of that type, asked of the policy rather than listed again here. */

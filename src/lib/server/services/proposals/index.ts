@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { join } from 'node:path';
 import { checkMove, openSequence, statuses, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, ForbiddenError, proposalResource, type Actor } from '$lib/domain/policy';
 import { commentSchema, editSchema, moveSchema, proposeSchema, toggleSchema, undoSchema } from '$lib/domain/schemas/proposals';
 import type { AsyncDb } from '../../db/data';
+import { prepared, preparedInsert } from '../../db/prepared';
 import { photoDir, reencodePhoto, storePhoto } from '../../uploads/photos';
 import { logAudit } from '../audit';
 import type { ServiceDeps } from '../deps';
@@ -49,18 +50,35 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 	const sameFields = (a: EditableFields, b: EditableFields) => JSON.stringify(editable(a)) === JSON.stringify(editable(b));
 
 
+	/** A support or a hand offered, on or off: statements built once per handle and table (db/prepared.ts). */
+	const gestures = (table: typeof proposalSupports | typeof proposalVolunteers) =>
+		prepared(dataHandle, (db) => ({
+			on: db
+				.insert(table)
+				.values({ proposalId: sql.placeholder('proposalId'), userId: sql.placeholder('userId'), createdAt: sql.placeholder('at') })
+				.onConflictDoNothing()
+				.returning({ id: table.proposalId })
+				.prepare(),
+			off: db
+				.delete(table)
+				.where(and(eq(table.proposalId, sql.placeholder('proposalId')), eq(table.userId, sql.placeholder('userId'))))
+				.returning({ id: table.proposalId })
+				.prepare()
+		}));
+	const gesture = { support: gestures(proposalSupports), volunteer: gestures(proposalVolunteers) };
+	const insertComment = preparedInsert(dataHandle, proposalComments, ['id', 'proposalId', 'parentId', 'authorId', 'body', 'createdAt']);
+
 	/**
 	 * Supporting and offering a hand ("Je participe") are the same gesture on two tables: one row per
 	 * person, on or off. Offering a hand is granted with supporting (a participant's gesture).
 	 */
-	async function toggle(actor: Actor | null, input: unknown, table: typeof proposalSupports | typeof proposalVolunteers, kind: 'support' | 'volunteer') {
+	async function toggle(actor: Actor | null, input: unknown, kind: 'support' | 'volunteer') {
 		const data = parse(toggleSchema, input);
 		const p = await visible(actor, data.proposalId);
 		const who = allow(actor, 'proposal.support', p);
-		const changed = await dataHandle.write(async (tx) => {
-			const res = data.on
-				? await tx.insert(table).values({ proposalId: p.id, userId: who.id, createdAt: clock.now() }).onConflictDoNothing().returning({ id: table.proposalId })
-				: await tx.delete(table).where(and(eq(table.proposalId, p.id), eq(table.userId, who.id))).returning({ id: table.proposalId });
+		const changed = await dataHandle.write(async () => {
+			const statements = gesture[kind]();
+			const res = data.on ? await statements.on.execute({ proposalId: p.id, userId: who.id, at: clock.now() }) : await statements.off.execute({ proposalId: p.id, userId: who.id });
 			if (res.length > 0) await logAudit(dataHandle, clock.now(), who.id, `proposal.${data.on ? '' : 'un'}${kind}`, { type: 'proposal', id: p.id });
 			return res.length > 0;
 		});
@@ -121,8 +139,8 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 				parentId = parent.parentId ?? parent.id;
 			}
 			const id = ids.id();
-			const pending = await dataHandle.write(async (tx) => {
-				await tx.insert(proposalComments).values({ id, proposalId: p.id, parentId, authorId: who.id, body: data.body, createdAt: clock.now() });
+			const pending = await dataHandle.write(async () => {
+				await insertComment([{ id, proposalId: p.id, parentId, authorId: who.id, body: data.body, createdAt: clock.now() }]);
 				await logAudit(dataHandle, clock.now(), who.id, 'proposal.comment', { type: 'proposal', id: p.id }, { commentId: id, parentId });
 				return notifications.record(await notifications.followersOf(p, who.id), 'comment', p, who.id, { commentId: id, excerpt: data.body.slice(0, 140) });
 			});
@@ -134,12 +152,12 @@ export function createProposalsService(deps: ServiceDeps, options: ProposalsOpti
 
 		/** Idempotent: supporting twice is still one support (the unique index guarantees it). */
 		async setSupport(actor: Actor | null, input: unknown) {
-			const on = await toggle(actor, input, proposalSupports, 'support');
+			const on = await toggle(actor, input, 'support');
 			return { supported: on.on, supports: on.card.supports };
 		},
 
 		async setVolunteer(actor: Actor | null, input: unknown) {
-			const on = await toggle(actor, input, proposalVolunteers, 'volunteer');
+			const on = await toggle(actor, input, 'volunteer');
 			return { volunteered: on.on, volunteers: on.card.volunteers };
 		},
 
