@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import type { Ballot, CountResult } from '../../domain/voting/types';
 import { METHODS } from '../../domain/voting/types';
 import { OPTION_ORDERS } from '../../domain/ballot-order';
@@ -131,8 +132,8 @@ export const ballots = sqliteTable(
 		consultationId: text('consultation_id').notNull().references(() => consultations.id),
 		/** Public consultations only. */
 		participationId: text('participation_id').references(() => participations.id),
-		/** Secret consultations only: hex SHA-256 of the voter's ballot secret. */
-		tokenHash: text('token_hash').unique(),
+		/** Secret consultations only: hex SHA-256 of the voter's ballot secret (unique: `ballots_token_hash_unique`). */
+		tokenHash: text('token_hash'),
 		/** Show of hands or paper count recorded by a facilitator. */
 		batchId: text('batch_id').references(() => voteBatches.id),
 		college: text('college'),
@@ -140,7 +141,13 @@ export const ballots = sqliteTable(
 		/** The choice, in the `ballots/v1` shape (no weight/college). */
 		content: text('content', { mode: 'json' }).$type<Ballot>().notNull()
 	},
-	(t) => [index('ballots_consultation').on(t.consultationId), uniqueIndex('ballots_participation').on(t.participationId)]
+	(t) => [
+		index('ballots_consultation').on(t.consultationId),
+		// Partial: a secret (or paper) ballot has no participation, a public one no secret; the rows
+		// that have none are not in the index, so a vote writes one leaf page fewer (issue 15).
+		uniqueIndex('ballots_participation').on(t.participationId).where(sql`${t.participationId} is not null`),
+		uniqueIndex('ballots_token_hash_unique').on(t.tokenHash).where(sql`${t.tokenHash} is not null`)
+	]
 );
 
 /**

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { first, type CommitInfo } from '../../db/data';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
@@ -70,6 +70,22 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		await app.services.consultations.flushBallotBox();
 		await app.services.settled();
 		await app.close();
+	});
+
+	it('a ballot is in the unique index of its participation or of its secret only when it has one (one index page fewer per vote)', async () => {
+		const { data } = app.services.deps;
+		const partial =
+			engine === 'sqlite'
+				? (await data.rows<{ name: string; partial: number }>(sql`pragma index_list('ballots')`)).filter((i) => i.partial === 1).map((i) => i.name)
+				: (await data.rows<{ name: string; def: string }>(sql`select indexname as name, indexdef as def from pg_indexes where tablename = 'ballots'`)).filter((i) => / WHERE /i.test(i.def)).map((i) => i.name);
+		expect(partial.sort()).toEqual(['ballots_participation', 'ballots_token_hash_unique']);
+		// Still unique where set: a second ballot of the same participation is refused.
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { secrecy: 'public' });
+		const [bois] = await optionsOf(s.amina, id);
+		await svc().cast(s.amina, { consultationId: id, ballot: { choice: bois } });
+		const [mine] = await data.db.select().from(t().ballots).where(eq(t().ballots.consultationId, id));
+		await expect(data.write((tx) => tx.insert(t().ballots).values({ ...mine!, id: mine!.id + 1 }).then(() => undefined))).rejects.toThrow();
 	});
 
 	it('a vote is committed durably (SQLite: at synchronous=FULL), the writes around it at the ordinary level', async () => {
