@@ -75,9 +75,10 @@ export const participationTraces = sqliteTable(
 		at: at('at').notNull()
 	},
 	(t) => [
-		primaryKey({ columns: [t.kind, t.sourceId, t.userId] }),
-		index('participation_traces_household').on(t.householdId, t.spaceResidenceId, t.kind, t.at),
-		index('participation_traces_user').on(t.userId)
+		// The person first: the key also finds a person's traces (when her household changes), so no
+		// index of its own on user_id, and each trace written fills one index page fewer (issue 15).
+		primaryKey({ columns: [t.userId, t.kind, t.sourceId] }),
+		index('participation_traces_household').on(t.householdId, t.spaceResidenceId, t.kind, t.at)
 	]
 );
 

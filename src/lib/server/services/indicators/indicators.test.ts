@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
@@ -101,6 +101,20 @@ describe.each(testEngines)('indicators on %s', (engine) => {
 			expect(await count('participationVoted', H1.from, H1.to)).toBe(2);
 			await data.write((tx) => tx.delete(participations).where(eq(participations.userId, w.amina.id)));
 			expect(await count('participationVoted', H1.from, H1.to)).toBe(1);
+		});
+
+		it('keys traces by person first, with no index of their own on user_id (one index page fewer per trace written)', async () => {
+			const { data } = app.services.deps;
+			const indexes =
+				engine === 'sqlite'
+					? await data.rows<{ name: string; def: string }>(sql`select name, coalesce(sql, '') as def from sqlite_master where type = 'index' and tbl_name = 'participation_traces'`)
+					: await data.rows<{ name: string; def: string }>(sql`select indexname as name, indexdef as def from pg_indexes where tablename = 'participation_traces'`);
+			expect(indexes.map((i) => i.name)).not.toContain('participation_traces_user');
+			const key =
+				engine === 'sqlite'
+					? (await data.rows<{ name: string; pk: number }>(sql`pragma table_info('participation_traces')`)).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name)
+					: (await data.rows<{ name: string }>(sql`select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) where i.indrelid = 'participation_traces'::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)`)).map((c) => c.name);
+			expect(key).toEqual(['user_id', 'kind', 'source_id']);
 		});
 
 		it('keeps each household’s row equal to its traces recomputed, whatever order they come, go and move in', async () => {

@@ -1,0 +1,4 @@
+-- participation_traces (issue 15): its key starts with the person, (user_id, kind, source_id), and the index on user_id alone is gone: the key finds a person's traces (participation_traces_users, when her household changes), and a trace written fills one index page fewer.
+DROP INDEX "participation_traces_user";--> statement-breakpoint
+ALTER TABLE "participation_traces" DROP CONSTRAINT "participation_traces_kind_source_id_user_id_pk";--> statement-breakpoint
+ALTER TABLE "participation_traces" ADD CONSTRAINT "participation_traces_user_id_kind_source_id_pk" PRIMARY KEY("user_id","kind","source_id");
