@@ -94,6 +94,15 @@ export interface Data {
 export interface WriteOptions {
 	/** The unit carries a vote or another legally binding record: commit it to disk before returning. */
 	durable?: boolean;
+	/**
+	 * SQLite: this unit's COMMIT syncs nothing at all (`synchronous=OFF` and no automatic checkpoint
+	 * for it, both back after it), for a caller that syncs the WAL itself at once after `write`
+	 * returns, before anything else runs (the ballot box's secret flush, whose checkpoint fsyncs the
+	 * WAL first). Spares the sync of a new WAL's header that SQLite makes in the first commit after
+	 * the WAL was truncated. No automatic checkpoint may run at OFF: it would copy frames not yet on
+	 * disk into the file. PostgreSQL: ignored.
+	 */
+	syncedByCaller?: boolean;
 }
 
 export interface CommitInfo {
@@ -208,6 +217,8 @@ export function sqliteData(writer: Db): Data {
 	 */
 	let checkpointer: Checkpointer | null = null;
 	let commits = 0;
+	/** The writer's automatic checkpoint threshold (a `syncedByCaller` unit runs without one, then gets it back). */
+	let autocheckpointPages = Number(client.pragma('wal_autocheckpoint', { simple: true }));
 	function maybeStartCheckpointer() {
 		if (checkpointer || ++commits % 64 !== 0) return;
 		let size = 0;
@@ -219,7 +230,8 @@ export function sqliteData(writer: Db): Data {
 		if (size < 1 << 20) return;
 		checkpointer = startCheckpointer(file, { onError: (message) => console.error('[data] WAL checkpoint thread:', message) });
 		// The backstop should that thread stop: ~32 MB of WAL (4 KB pages) before the writer checkpoints itself.
-		client.pragma('wal_autocheckpoint = 8192');
+		autocheckpointPages = 8192;
+		client.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
 	}
 
 	function write<T>(fn: (tx: AsyncDb) => Promise<T>, options: WriteOptions = {}): Promise<T> {
@@ -232,7 +244,12 @@ export function sqliteData(writer: Db): Data {
 			const ctx = { tx: txHandle, durable: options.durable === true };
 			// The level can only change outside a transaction: before BEGIN, back after COMMIT/ROLLBACK.
 			const raise = ctx.durable && baseLevel < FULL;
+			const bare = !ctx.durable && options.syncedByCaller === true;
 			if (raise) client.pragma('synchronous = FULL');
+			if (bare) {
+				client.pragma('synchronous = OFF');
+				client.pragma('wal_autocheckpoint = 0');
+			}
 			try {
 				client.exec('BEGIN IMMEDIATE');
 				try {
@@ -241,7 +258,7 @@ export function sqliteData(writer: Db): Data {
 					client.exec('COMMIT');
 					maybeStartCheckpointer();
 					// A durable write joined this unit after its BEGIN: sync the WAL now, as FULL would have.
-					const walSynced = ctx.durable && !raise && baseLevel < FULL;
+					const walSynced = ctx.durable && !raise && (baseLevel < FULL || bare);
 					if (walSynced) syncWalFile(walFile);
 					if (listeners.any) listeners.tell({ durable: ctx.durable, synchronous: level, walSynced });
 					return result;
@@ -250,7 +267,8 @@ export function sqliteData(writer: Db): Data {
 					throw err;
 				}
 			} finally {
-				if (raise) client.pragma(`synchronous = ${baseLevel}`);
+				if (raise || bare) client.pragma(`synchronous = ${baseLevel}`);
+				if (bare) client.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
 			}
 		};
 		const next = tail.then(run, run);

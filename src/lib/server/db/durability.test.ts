@@ -138,6 +138,34 @@ describe('SQLite durability levels', () => {
 		expect(writerLevel()).toBe(NORMAL);
 	});
 
+	it('a unit whose caller syncs the WAL itself commits with no sync and no automatic checkpoint, then the writer is back; a durable write joining it still gets the WAL fsynced', async () => {
+		const { commits } = recordCommits();
+		const pages = Number(writer.$client.pragma('wal_autocheckpoint', { simple: true }));
+		let inside: number | undefined;
+		await data.write(
+			async (tx) => {
+				await tx.insert(data.t.organisations).values(org('flushed'));
+				inside = Number((await data.rows<{ wal_autocheckpoint: number }>(sql`pragma wal_autocheckpoint`))[0]?.wal_autocheckpoint);
+			},
+			{ syncedByCaller: true }
+		);
+		await data.write(
+			async (tx) => {
+				await tx.insert(data.t.organisations).values(org('joined'));
+				await data.write((inner) => inner.insert(data.t.organisations).values(org('ballot')).then(() => undefined), { durable: true });
+			},
+			{ syncedByCaller: true }
+		);
+		expect(inside).toBe(0);
+		expect(commits).toEqual([
+			{ durable: false, synchronous: 0, walSynced: false },
+			{ durable: true, synchronous: 0, walSynced: true }
+		]);
+		expect(writerLevel()).toBe(NORMAL);
+		expect(Number(writer.$client.pragma('wal_autocheckpoint', { simple: true }))).toBe(pages);
+		expect(pages).toBeGreaterThan(0);
+	});
+
 	it('a connection opened at FULL stays at FULL for every unit', async () => {
 		writer.$client.pragma('synchronous = FULL');
 		const full = sqliteData(writer);

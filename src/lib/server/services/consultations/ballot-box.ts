@@ -6,9 +6,10 @@
  * them, oldest first (the queue is first in, first out); each voter is answered
  * only after that unit has committed, durably (`data.write(…, { durable: true })`; SQLite: that
  * commit runs at `synchronous=FULL`, the WAL fsynced, while other units run at NORMAL; PostgreSQL: a
- * committed SERIALIZABLE transaction). On SQLite a unit holding secret votes commits at NORMAL and
- * its secret flush makes it durable (a completed checkpoint syncs the WAL, then the file; an
- * incomplete one is followed by an fsync of the WAL) before anyone is answered. An acknowledged vote is on disk; a vote that was never acknowledged may
+ * committed SERIALIZABLE transaction). On SQLite a unit holding secret votes commits with no sync
+ * of its own (`syncedByCaller`: not even the new WAL header's after the last flush truncated it) and
+ * its secret flush, run at once after it, makes it durable (a completed checkpoint syncs the WAL,
+ * then the file; an incomplete one is followed by an fsync of the WAL) before anyone is answered. An acknowledged vote is on disk; a vote that was never acknowledged may
  * be lost by a crash, and its voter was never told it was recorded. Units run one after another.
  * Per-vote checks run inside the unit, in arrival order, against one read of the group's
  * participations (`openUnit`); the accepted votes' rows are then written together (`closeUnit`:
@@ -347,7 +348,7 @@ export function createBallotBox<R>(
 				await hooks.closeUnit?.(unit);
 				// …and any ballot write handed back one by one, in a random order, in the same unit.
 				for (const write of shuffle(unit.ballotWrites, bytes)) await write();
-			}, { durable: !byFlush });
+			}, { durable: !byFlush, syncedByCaller: byFlush });
 			// At once (no await before it): on SQLite the writer has not begun the next unit yet. A unit
 			// committed for the flush to make durable gets it even if every secret vote in it was refused.
 			if (secret || byFlush) await dialect.afterSecretFlush(storage, erased);
