@@ -178,6 +178,16 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		return (n % (2 ** 53 - 1)) + 1;
 	}
 
+	/**
+	 * A new ballot's id: random for a secret one (its place in the table and its indexes says nothing
+	 * of when it came). A public ballot names its participation, so its place says nothing more: on
+	 * SQLite it takes the next rowid (none given), and its row and its `ballots_consultation` entry go
+	 * at the end instead of on a random page each (issue 15). PostgreSQL ballots have no default id.
+	 */
+	function ballotId(secret: boolean): number | undefined {
+		return secret || data.dialect !== 'sqlite' ? randomBallotId() : undefined;
+	}
+
 	function newSecret(): string {
 		// 120 bits: 24 characters, typed by hand only when changing device.
 		return encodeBase32LowerCaseNoPadding(ids.bytes(15));
@@ -233,7 +243,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 					.update(participations)
 					.set({ castBy: w.actorId, channel: w.channel, updatedAt: now, confirmedAt: now, confirmedBy: w.actorId, secretCheck: fresh ? check(fresh) : null })
 					.where(eq(participations.id, existing.id));
-				const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : existing.id, tokenHash: fresh ? hash(fresh) : null };
+				const row = { ...stored, id: ballotId(!!fresh), participationId: fresh ? null : existing.id, tokenHash: fresh ? hash(fresh) : null };
 				gatherBallot(unit, row, !!fresh);
 				audit(unit, w.actorId, secretBallot ? 'vote.participated' : 'vote.cast', subject, { voterId: w.voterId, channel: w.channel });
 				return { c, elig, ballot, previous: undefined, participation: { ...existing, updatedAt: now }, secret: fresh, isNew: true };
@@ -273,7 +283,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			secretCheck: fresh ? check(fresh) : null
 		};
 		rowsOf(unit).participations.push(participation);
-		const row = { ...stored, id: randomBallotId(), participationId: fresh ? null : participation.id, tokenHash: fresh ? hash(fresh) : null };
+		const row = { ...stored, id: ballotId(!!fresh), participationId: fresh ? null : participation.id, tokenHash: fresh ? hash(fresh) : null };
 		gatherBallot(unit, row, !!fresh);
 		const assisted = w.channel !== 'online' && w.channel !== 'proxy';
 		const action = assisted ? 'vote.recordOnBehalf' : secretBallot ? 'vote.participated' : 'vote.cast';
@@ -312,7 +322,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			.set({ confirmedAt: now, confirmedBy: s.by, updatedAt: now, secretCheck: fresh ? check(fresh) : null })
 			.where(eq(participations.id, p.id));
 		const secretBallot = c.secrecy === 'secret';
-		const row = { id: randomBallotId(), consultationId: c.id, content: rec.ballot, college: rec.college, weight: 1, participationId: secretBallot ? null : p.id, tokenHash: fresh ? hash(fresh) : null };
+		const row = { id: ballotId(secretBallot), consultationId: c.id, content: rec.ballot, college: rec.college, weight: 1, participationId: secretBallot ? null : p.id, tokenHash: fresh ? hash(fresh) : null };
 		gatherBallot(unit, row, secretBallot);
 		audit(unit, s.by, s.state === 'witnessed' ? 'vote.assistedWitnessed' : 'vote.assistedConfirmed', { type: 'consultation', id: c.id }, { voterId: rec.voterId, recordedBy: rec.recordedBy });
 		return { c, elig, ballot: rec.ballot, previous: undefined, participation: { ...p, updatedAt: now }, secret: fresh, isNew: true };

@@ -88,6 +88,28 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		await expect(data.write((tx) => tx.insert(t().ballots).values({ ...mine!, id: mine!.id + 1 }).then(() => undefined))).rejects.toThrow();
 	});
 
+	it('a public ballot goes at the end of the table on SQLite (next rowid), a secret one at a random place', async () => {
+		const s = await residenceSetup();
+		const ids = async (secrecy: 'public' | 'secret') => {
+			const { id } = await createVote(s, { secrecy, question: `Quel banc (${secrecy}) ?` });
+			const [bois] = await optionsOf(s.amina, id);
+			for (const voter of [s.amina, s.karim]) await svc().cast(voter, { consultationId: id, ballot: { choice: bois } });
+			await svc().flushBallotBox();
+			const rows = await app.services.deps.data.db.select({ id: t().ballots.id }).from(t().ballots).where(eq(t().ballots.consultationId, id));
+			return rows.map((r) => r.id).sort((a, b) => a - b);
+		};
+		const secret = await ids('secret');
+		const open = await ids('public');
+		expect(open).toHaveLength(2);
+		if (engine === 'sqlite') {
+			// Following the highest id in the table (a random secret one here), one after the other.
+			expect(open[0]).toBe(Math.max(...secret) + 1);
+			expect(open[1]).toBe(open[0]! + 1);
+		}
+		// Secret ballots: random ids (two in a row one apart would be a 1 in 2^53 chance).
+		expect(secret[1]! - secret[0]!).toBeGreaterThan(1);
+	});
+
 	it('a vote is committed durably (SQLite: at synchronous=FULL), the writes around it at the ordinary level', async () => {
 		const s = await residenceSetup();
 		const { id } = await createVote(s, { secrecy: 'public' });
