@@ -12,7 +12,10 @@
  *    same way in the same run, is a static asset from the same server: what the machine and Node
  *    serve with no page work at all.
  *    The server's CPU time per board page (user + system, read from /proc) is printed too: on a busy
- *    machine it is steadier than the rate.
+ *    machine it is steadier than the rate. So is the server's own time per board page (its `request`
+ *    event to the last byte handed to the system, server-latency.mjs): what the load tool measures on
+ *    top of it is queueing before the server reads a request and the tool's own reading, on the same
+ *    two cores.
  * 3. Memory: the server's resident set after warm-up, after the first load round and after a second
  *    one (flat means no growth between the two rounds).
  *
@@ -22,7 +25,7 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
@@ -86,9 +89,17 @@ function stop(child: ChildProcess, signal: NodeJS.Signals) {
 	}
 }
 
-async function startServer(file: string): Promise<ChildProcess> {
+/** Where the server writes its own times for the board page (server-latency.mjs). */
+const latencyFile = (dir: string) => join(dir, 'server-latency.txt');
+
+async function startServer(file: string, board: string): Promise<ChildProcess> {
+	const latency = {
+		NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(resolve('src/bench/server-latency.mjs')).href}`.trim(),
+		BENCH_LATENCY_PATH: board,
+		BENCH_LATENCY_FILE: latencyFile(dirname(file))
+	};
 	const child = spawn(resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
-		env: { ...process.env, DATABASE_URL: file, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ORIGIN: `http://127.0.0.1:${PORT}` },
+		env: { ...process.env, ...latency, DATABASE_URL: file, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ORIGIN: `http://127.0.0.1:${PORT}` },
 		stdio: ['ignore', 'ignore', 'inherit'],
 		// Its own process group, so that stopping it also stops the node process tsx starts.
 		detached: true
@@ -164,6 +175,24 @@ function cpuMs(pid: number | undefined): number {
 	return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
+/**
+ * The server's own times for the board page from now until the returned function is called
+ * (server-latency.mjs; SIGUSR2 to the server's processes makes it write them, then forget them).
+ */
+async function serverLatency(pid: number | undefined, dir: string): Promise<() => Promise<number[]>> {
+	const file = latencyFile(dir);
+	const dump = async () => {
+		rmSync(file, { force: true });
+		for (const p of pid ? serverPids(pid) : []) process.kill(p, 'SIGUSR2');
+		await sleep(200);
+		return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+	};
+	await dump();
+	return dump;
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!) : 0);
+
 function rssMb(pid: number | undefined): number {
 	if (!pid) return 0;
 	// Take the largest resident set among the process and its children.
@@ -194,8 +223,8 @@ export async function benchPages(): Promise<BenchResult[]> {
 	let server: ChildProcess | null = null;
 	try {
 		const ctx = await prepare(file);
-		server = await startServer(file);
 		const board = `/r/${ctx.residenceId}/board`;
+		server = await startServer(file, board);
 		const pages: [string, string | null][] = [
 			['board', board],
 			['proposal', ctx.proposalId ? `${board}/p/${ctx.proposalId}` : null],
@@ -214,8 +243,10 @@ export async function benchPages(): Promise<BenchResult[]> {
 		const rssWarm = rssMb(server.pid);
 		const floor = await load(asset, ctx.cookie);
 		const cpuBefore = cpuMs(server.pid);
+		const serverTimes = await serverLatency(server.pid, dir); // forgets the warm-up's
 		const page = await load(board, ctx.cookie);
 		const cpuPerView = Math.round(((cpuMs(server.pid) - cpuBefore) / Math.max(1, page.total)) * 100) / 100;
+		const own = await serverTimes();
 		const data = await load(`${board}/__data.json`, ctx.cookie);
 		const rssAfterFirst = rssMb(server.pid);
 		const again = await load(board, ctx.cookie);
@@ -229,6 +260,8 @@ export async function benchPages(): Promise<BenchResult[]> {
 			{ name: `board page p50`, value: page.p50, unit: 'ms' },
 			{ name: `board page p99 (goal < ${P99_GOAL_MS} ms)`, value: page.p99, unit: 'ms' },
 			{ name: `server CPU per board page`, value: cpuPerView, unit: 'ms' },
+			{ name: `board page p50, the server's own time (request → last byte sent)`, value: percentile(own, 0.5), unit: 'ms' },
+			{ name: `board page p99, the server's own time`, value: percentile(own, 0.99), unit: 'ms' },
 			{ name: `board page errors and non-2xx`, value: page.errors + again.errors, unit: '' },
 			{ name: `board __data.json (${label})`, value: data.rate, unit: 'req/s' },
 			{ name: `board __data.json p50`, value: data.p50, unit: 'ms' },
