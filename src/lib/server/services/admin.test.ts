@@ -89,6 +89,13 @@ describe.each(testEngines)('administration on %s', (engine) => {
 			await app.services.admin.assignRole(admin, { userId: fatou.id, space: { type: 'body', id: body.id }, role: 'member', collegeId });
 			const view = await app.services.spaces.body(admin, body.id);
 			expect(view.colleges[0]!.members.map((m) => m.userId)).toEqual([fatou.id]);
+			// Her roles read in the policy's order, whatever the order they were given in.
+			for (const role of ['secretary', 'chair'] as const) {
+				app.clock.advance(1000);
+				await app.services.admin.assignRole(admin, { userId: fatou.id, space: { type: 'body', id: body.id }, role });
+			}
+			expect((await app.services.spaces.body(admin, body.id)).members.map((m) => m.roles)).toEqual([['member', 'chair', 'secretary']]);
+			for (const role of ['secretary', 'chair'] as const) await app.services.admin.removeRole(admin, { userId: fatou.id, space: { type: 'body', id: body.id }, role });
 			await expect(app.services.admin.assignRole(admin, { userId: fatou.id, space: { type: 'body', id: body.id }, role: 'tenant' })).rejects.toThrow(UserError);
 			const other = await app.services.admin.createBody(admin, { organisationId: org.id, name: 'Autre comité' });
 			await expect(app.services.admin.assignRole(admin, { userId: fatou.id, space: { type: 'body', id: other.id }, role: 'member', collegeId })).rejects.toThrow(UserError);

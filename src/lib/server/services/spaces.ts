@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import { authorize, can, canResetAccess, canViewAggregate, isStaff, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
+import { authorize, can, canResetAccess, canViewAggregate, isStaff, roles as roleOrder, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
 import { easyReadSchema, localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
 import { first } from '../db/data';
@@ -53,6 +53,9 @@ export function createSpacesService(deps: ServiceDeps) {
 			entry.collegeId ??= collegeId;
 			people.set(person.userId, entry);
 		}
+		// A person's roles in the policy's order (member before chair…), not in the order they were given:
+		// two given in the same millisecond would otherwise come in the order of their random ids.
+		for (const [, person] of people) person.roles.sort((a, b) => roleOrder.indexOf(a) - roleOrder.indexOf(b));
 		const manager = can(actor, 'space.manage', space);
 		const actors = await loadActors(data, [...people.keys()]);
 		return [...people].map(([, person], i) => {
