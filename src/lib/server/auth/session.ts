@@ -4,7 +4,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Actor, Role, SpaceRules, SpaceType } from '$lib/domain/policy';
 import type { Locale } from '$lib/i18n';
 import type { Data } from '../db/data';
-import { names, prepared, slices, valuesOf } from '../db/prepared';
+import { names, perData, prepared, slices, valuesOf } from '../db/prepared';
 import type { Clock, Ids } from '../ids';
 
 /** Sessions as the Lucia guide describes them: random token in the cookie, its SHA-256 in the table. */
@@ -56,7 +56,7 @@ export async function createSession(data: Data, clock: Clock, token: string, use
  * The reads of every signed-in request (the session, then the person as the policy sees her), built
  * once per data handle (db/prepared.ts): building them was a good part of a page's own work.
  */
-function buildReads(data: Data) {
+const reads = perData((data: Data) => {
 	const { sessions, users, memberships, practiceRuns, residences } = data.t;
 	const keys = (n: number) => names('k', n).map((k) => sql.placeholder(k));
 	return {
@@ -78,13 +78,7 @@ function buildReads(data: Data) {
 		),
 		rules: prepared(data, (db, n) => db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, keys(n))).prepare())
 	};
-}
-const readsByData = new WeakMap<Data, ReturnType<typeof buildReads>>();
-function reads(data: Data): ReturnType<typeof buildReads> {
-	let found = readsByData.get(data);
-	if (!found) readsByData.set(data, (found = buildReads(data)));
-	return found;
-}
+});
 
 /** A person as the policy sees her now: roles, practice spaces, her residences' rules, and her profile. */
 export async function loadActor(data: Data, userId: string): Promise<SessionUser | null> {

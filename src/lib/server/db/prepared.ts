@@ -44,6 +44,20 @@ export function prepared<Q>(data: Data, build: (db: AsyncDb, n: number) => Q): (
 	};
 }
 
+/**
+ * `build(data)` once per data handle, for module-level code that takes `data` as an argument (a
+ * service builds its statements once in its own closure instead). Usually `build` returns
+ * `prepared(data, …)` closures, which then build each statement once per handle and length.
+ */
+export function perData<T>(build: (data: Data) => T): (data: Data) => T {
+	const built = new WeakMap<Data, T>();
+	return (data) => {
+		let found = built.get(data);
+		if (found === undefined) built.set(data, (found = build(data)));
+		return found;
+	};
+}
+
 /** Placeholder names `${prefix}0` … `${prefix}${n - 1}`. */
 export const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 

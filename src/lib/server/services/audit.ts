@@ -1,10 +1,9 @@
 import type { Data } from '../db/data';
-import { preparedInsert } from '../db/prepared';
+import { perData, preparedInsert } from '../db/prepared';
 
 const auditColumns = ['at', 'actorId', 'action', 'subjectType', 'subjectId', 'data'] as const;
 /** One prepared insert per data handle (built once per handle, db/prepared.ts): every door writes an entry. */
-const inserts = new WeakMap<Data, ReturnType<typeof auditInsert>>();
-const auditInsert = (data: Data) => preparedInsert(data, data.t.auditLog, auditColumns);
+const auditInsert = perData((data: Data) => preparedInsert(data, data.t.auditLog, auditColumns));
 
 /**
  * The audit entry of converted (async) services: written in the current unit of work
@@ -20,7 +19,5 @@ export async function logAudit(
 	extra: Record<string, unknown> = {}
 ): Promise<void> {
 	if (!data.inUnit) throw new Error('logAudit runs inside data.write, with the change it records');
-	let insert = inserts.get(data);
-	if (!insert) inserts.set(data, (insert = auditInsert(data)));
-	await insert([{ at, actorId, action, subjectType: subject.type, subjectId: subject.id, data: extra }]);
+	await auditInsert(data)([{ at, actorId, action, subjectType: subject.type, subjectId: subject.id, data: extra }]);
 }

@@ -1,7 +1,7 @@
 import { and, eq, exists, inArray, ne, sql } from 'drizzle-orm';
 import { can, roles, type Role, type SpaceType } from '$lib/domain/policy';
 import type { Data } from '../../db/data';
-import { prepared } from '../../db/prepared';
+import { perData, prepared } from '../../db/prepared';
 import type { consultations, proposals } from '../../db/schema';
 
 type ProposalRow = typeof proposals.$inferSelect;
@@ -12,7 +12,7 @@ type ProposalRow = typeof proposals.$inferSelect;
  * still members of its space with one index lookup each, rather than going through every member
  * of the space.
  */
-function followersQuery(data: Data) {
+const followersQuery = perData((data: Data) => {
 	const { memberships, proposalComments, proposalSupports, proposalVolunteers, users } = data.t;
 	const proposalId = sql.placeholder('proposalId');
 	return prepared(data, (db) => {
@@ -34,14 +34,11 @@ function followersQuery(data: Data) {
 			.where(and(ne(people.id, sql.placeholder('exceptId')), exists(member)))
 			.prepare();
 	});
-}
-const followerQueries = new WeakMap<Data, ReturnType<typeof followersQuery>>();
+});
 
 /** People who follow a proposal: its author, supporters, volunteers and commenters, still members of its space (in the current unit if any). */
 export async function proposalFollowers(data: Data, p: ProposalRow, exceptId: string): Promise<string[]> {
-	let query = followerQueries.get(data);
-	if (!query) followerQueries.set(data, (query = followersQuery(data)));
-	const rows = await query().execute({ proposalId: p.id, authorId: p.authorId, spaceType: p.spaceType, spaceId: p.spaceId, exceptId });
+	const rows = await followersQuery(data)().execute({ proposalId: p.id, authorId: p.authorId, spaceType: p.spaceType, spaceId: p.spaceId, exceptId });
 	return rows.map((r) => r.id);
 }
 

@@ -1,13 +1,13 @@
 import { and, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { NotificationPayload } from '$lib/realtime/board-events';
-import { first, type Data } from '../../db/data';
-import { names, prepared, PREPARED_MAX, valuesOf } from '../../db/prepared';
+import type { Data } from '../../db/data';
+import { names, perData, prepared, PREPARED_MAX, valuesOf } from '../../db/prepared';
 import type { RecordedNotification } from './schemas';
 import type { notifications, NotificationKind } from '../../db/schema';
 
+/** One person's unread count (every page shows it): the prepared query of `unreadCounts`. */
 export async function unreadCount(data: Data, userId: string): Promise<number> {
-	const { notifications } = data.t;
-	return (await first(data.db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))))?.n ?? 0;
+	return (await unreadCounts(data, [userId])).get(userId) ?? 0;
 }
 
 type Row = {
@@ -116,7 +116,7 @@ export async function notificationPayloads(data: Data, ids: readonly string[]): 
 }
 
 /** The unread count of a few people, one prepared query per PREPARED_MAX of them (built once per handle). */
-function preparedUnreadCounts(data: Data) {
+const preparedUnreadCounts = perData((data: Data) => {
 	const { notifications } = data.t;
 	return prepared(data, (db, n) =>
 		db
@@ -126,8 +126,7 @@ function preparedUnreadCounts(data: Data) {
 			.groupBy(notifications.userId)
 			.prepare()
 	);
-}
-const unreadQueries = new WeakMap<Data, ReturnType<typeof preparedUnreadCounts>>();
+});
 
 /** People → their unread count (absent: none). */
 async function unreadCounts(data: Data, people: string[]): Promise<Map<string, number>> {
@@ -142,9 +141,7 @@ async function unreadCounts(data: Data, people: string[]): Promise<Map<string, n
 			.groupBy(notifications.userId);
 		return new Map(counts.map((c) => [c.userId, c.n]));
 	}
-	let query = unreadQueries.get(data);
-	if (!query) unreadQueries.set(data, (query = preparedUnreadCounts(data)));
-	const counts = await query(people.length).execute(valuesOf('u', people));
+	const counts = await preparedUnreadCounts(data)(people.length).execute(valuesOf('u', people));
 	return new Map(counts.map((c) => [c.userId, c.n]));
 }
 

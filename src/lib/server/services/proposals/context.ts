@@ -184,7 +184,7 @@ export function createProposalsContext(deps: ServiceDeps, options: ProposalsOpti
 		throw new ForbiddenError(action);
 	}
 
-	return { data, clock, uploadDir, notifications, counts, cardRows, cardById, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
+	return { data, clock, uploadDir, notifications, counts, cardById, toCard, publicCard, publishUpdate, loadProposal, visible, residenceSpace, positionIn, event, rightsOn, ensureNotHidden, allow };
 }
 
 export type ProposalsContext = ReturnType<typeof createProposalsContext>;

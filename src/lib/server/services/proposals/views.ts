@@ -7,7 +7,6 @@ import type { ShownCard } from '$lib/realtime/board-events';
 import { prepared } from '../../db/prepared';
 import { shownText, staffSql, type ProposalsContext } from './context';
 
-
 export interface BoardRights {
 	propose: boolean;
 	support: boolean;
