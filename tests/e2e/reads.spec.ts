@@ -10,17 +10,32 @@ import { client, DB_PATH } from './http';
  * notification marked, nothing. The scheduler writes transitions, the forms write the rest.
  */
 
-/** A digest of every row of every table (sessions included), in a stable order. */
-function databaseDigest(): string {
+/**
+ * The mail worker writes on its own clock (every 30 s: a digest or an immediate e-mail whose delay has
+ * passed, for notifications an earlier spec on this server left, and the outbox's delivery). That is
+ * not a read, and it may fall in the middle of the crawl: its outbox and the mark it leaves on
+ * notifications are left out. Everything else a page load could touch (read marks included) is kept.
+ */
+const WRITTEN_BY_THE_MAIL_WORKER: Record<string, string[] | 'table'> = { mail_outbox: 'table', notifications: ['emailed_at'] };
+
+/** A digest of every row of each table (sessions included), in a stable order, by table. */
+function databaseDigest(): Record<string, string> {
 	const db = new Database(DB_PATH, { readonly: true, fileMustExist: true });
 	try {
-		const hash = createHash('sha256');
+		const digests: Record<string, string> = {};
 		const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
 		for (const { name } of tables) {
-			hash.update(`#${name}\n`);
-			for (const row of db.prepare(`select * from "${name}" order by rowid`).raw().all()) hash.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)) + '\n');
+			const left = WRITTEN_BY_THE_MAIL_WORKER[name];
+			if (left === 'table') continue;
+			const statement = db.prepare(`select * from "${name}" order by rowid`).raw();
+			const skip = new Set(statement.columns().flatMap((c, i) => (left?.includes(c.name) ? [i] : [])));
+			const hash = createHash('sha256');
+			for (const row of statement.all() as unknown[][]) {
+				hash.update(JSON.stringify(row.filter((_v, i) => !skip.has(i)), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)) + '\n');
+			}
+			digests[name] = hash.digest('hex');
 		}
-		return hash.digest('hex');
+		return digests;
 	} finally {
 		db.close();
 	}
@@ -55,6 +70,9 @@ test('following every link as a tenant, a facilitator, a chair and an administra
 		}
 	}
 	expect(pages).toBeGreaterThan(40);
-	expect(databaseDigest()).toBe(before);
+	const after = databaseDigest();
+	// The tables that changed, by name, so a failure says where the write went.
+	expect(Object.keys(after).filter((name) => after[name] !== before[name])).toEqual([]);
+	expect(after).toEqual(before);
 	for (const ctx of people) await ctx.dispose();
 });
