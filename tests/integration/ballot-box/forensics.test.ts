@@ -6,7 +6,10 @@
  */
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, ballots, participations } from '$lib/server/db/schema';
 import { createConsultationsService } from '$lib/server/services/consultations';
@@ -83,6 +86,42 @@ describe('secret ballot box on disk', () => {
 		const main = readFileSync(app.file);
 		for (const b of db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()) expect(main.includes(b.tokenHash!, 0, 'latin1')).toBe(true);
 		await svc.flushBallotBox();
+	});
+});
+
+describe('secret ballot box and temporary files', () => {
+	it('a group of votes writes nothing to a temporary file: the page images of its journals stay in memory', async () => {
+		// SQLite names its temporary files, creates them in this directory and deletes them at once
+		// (what was written stays in the disk's free blocks): a watcher sees every one created.
+		const dir = mkdtempSync(join(tmpdir(), 'tib-sqlite-temp-'));
+		const created: string[] = [];
+		const watcher = watch(dir, (_event, name) => created.push(String(name)));
+		const client = app.services.deps.db.$client;
+		client.pragma(`temp_store_directory = '${dir}'`);
+		try {
+			const n = 40;
+			const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: { groupSize: n, windowMs: 60_000, tallyEveryMs: 60_000 } });
+			const s = await secretVote(app, n, svc);
+			// A residence that has voted before: 30,000 earlier traces of participation. The group's new
+			// traces then fall on pages of their own, and the unit's statements change more of the file
+			// than SQLite keeps in memory for a journal that may go to a file (64 KB).
+			client.transaction(() => {
+				const earlier = client.prepare("insert into participation_traces (kind, source_id, user_id, space_residence_id, at) values ('voted', ?, ?, ?, 0)");
+				for (let i = 0; i < 30_000; i++) earlier.run(`earlier-${i % 30}`, randomUUID(), s.residence.id);
+			})();
+			// One group of 40, each vote in its own savepoint (a refused vote is undone alone).
+			await Promise.all(s.voters.map((v, i) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[i % 2]! } })));
+			expect(app.services.deps.db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()).toHaveLength(n);
+			// Leaves any event in flight time to arrive.
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(created).toEqual([]);
+			expect(readdirSync(dir)).toEqual([]);
+			await svc.flushBallotBox();
+		} finally {
+			client.pragma("temp_store_directory = ''");
+			watcher.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 

@@ -51,7 +51,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import * as schema from './schema';
-import type { Db } from './index';
+import { TEMP_STORE, type Db } from './index';
 import { pgSchema, type PgDb } from './postgres';
 
 export type Schema = typeof schema;
@@ -199,6 +199,7 @@ export function sqliteData(writer: Db): Data {
 	const walFile = `${resolvePath(file)}-wal`;
 	const readerClient = new Database(file, { readonly: true, fileMustExist: true });
 	readerClient.pragma('busy_timeout = 5000');
+	readerClient.pragma(`temp_store = ${TEMP_STORE}`);
 	keepStatements(readerClient);
 	const reader = asAsync(drizzle(readerClient, { schema }));
 	/** The running unit: its transaction handle, and whether it must be durable (a joined write may ask). */
