@@ -11,6 +11,7 @@ import { votingRoles } from '$lib/domain/electorate';
 import { authorize, can, roles as allRoles, type Actor, type Role } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
 import { first } from '../../db/data';
+import { timeOrderedId } from '../../ids';
 import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -103,7 +104,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 				const n = await recordedBy(c.id, actor.id);
 				if (n >= c.assistedCap) throw new UserError('votes.error.assistedCap', { cap: c.assistedCap }, 409);
 				await tx.insert(participations).values({
-					id: ids.id(),
+					id: timeOrderedId(now, ids),
 					consultationId: c.id,
 					electorKey: elig.electorKey,
 					userId: wanted.voterId,

@@ -20,6 +20,7 @@ import { validateBallot, type Ballot, type ElectionConfig } from '$lib/domain/vo
 import { first } from '../../db/data';
 import { names, prepared, preparedInsert, slices, valuesOf, type RowOf } from '../../db/prepared';
 import { sha256Hex } from '../../crypto';
+import { timeOrderedId } from '../../ids';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 import { createBallotBox, shuffle, type BallotBoxOptions, type GroupUnit, type Pending } from './ballot-box';
@@ -267,7 +268,8 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 			return { c, elig, ballot, previous: toBallot(old), participation: { ...existing, updatedAt: now }, secret: undefined, isNew: false };
 		}
 		const participation: ParticipationRow = {
-			id: ids.id(),
+			// Sorts by time: the participations' key and the public ballots' index on it grow at their end.
+			id: timeOrderedId(now, ids),
 			consultationId: c.id,
 			electorKey: elig.electorKey,
 			userId: w.voterId,

@@ -110,6 +110,24 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		expect(secret[1]! - secret[0]!).toBeGreaterThan(1);
 	});
 
+	it('participations take ids that sort by time: the table and its indexes grow at their end (issue 15)', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { secrecy: 'public' });
+		const [bois] = await optionsOf(s.amina, id);
+		const more = [];
+		for (const [i, home] of s.inB.slice(2, 5).entries()) more.push(await createUser(app, { displayName: `Voisin ${i}`, householdId: home.id, roles: [{ ...s.space, role: 'tenant' }] }));
+		// Six electors, a minute apart (random ids would come in this order once in 720 runs).
+		for (const voter of [s.amina, s.karim, s.lea, ...more]) {
+			await svc().cast(voter, { consultationId: id, ballot: { choice: bois } });
+			app.clock.advance(60_000);
+		}
+		const rows = await app.services.deps.data.db.select({ id: t().participations.id, at: t().participations.at }).from(t().participations).where(eq(t().participations.consultationId, id));
+		expect(rows).toHaveLength(6);
+		const byTime = [...rows].sort((a, b) => a.at.getTime() - b.at.getTime()).map((r) => r.id);
+		expect([...byTime].sort()).toEqual(byTime);
+		for (const r of rows) expect(r.id).toMatch(/^[0-9a-v]{16}$/);
+	});
+
 	it('a vote is committed durably (SQLite: at synchronous=FULL), the writes around it at the ordinary level', async () => {
 		const s = await residenceSetup();
 		const { id } = await createVote(s, { secrecy: 'public' });
