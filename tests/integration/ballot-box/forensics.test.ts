@@ -109,7 +109,7 @@ describe('secret ballot box and temporary files', () => {
 				const earlier = client.prepare("insert into participation_traces (kind, source_id, user_id, space_residence_id, at) values ('voted', ?, ?, ?, 0)");
 				for (let i = 0; i < 30_000; i++) earlier.run(`earlier-${i % 30}`, randomUUID(), s.residence.id);
 			})();
-			// One group of 40, each vote in its own savepoint (a refused vote is undone alone).
+			// One group of 40: one unit, whose few multi-row statements (and their triggers) change many pages.
 			await Promise.all(s.voters.map((v, i) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[i % 2]! } })));
 			expect(app.services.deps.db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()).toHaveLength(n);
 			// Leaves any event in flight time to arrive.

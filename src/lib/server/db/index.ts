@@ -10,11 +10,12 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export { schema };
 
 /**
- * Where SQLite keeps its temporary files: the journals of savepoints and statements inside a unit
- * (every vote of a ballot-box group has its own savepoint), sorts, temporary indexes. MEMORY: they
- * never reach the disk. On a file, a group of votes wrote ~100 KB of page images to a temp file (issue
- * 15: 40 % of the vote intake's write calls), and those images, ballots included, were left in the
- * disk's free blocks after the file was deleted.
+ * Where SQLite keeps its temporary files: the journals of statements and savepoints inside a unit
+ * (a ballot-box group's multi-row inserts and their triggers change many pages; a statement that
+ * fails must undo only itself), sorts, temporary indexes. MEMORY: they never reach the disk. On a
+ * file, a group of votes wrote ~100 KB of page images to a temp file (issue 15: 40 % of the vote
+ * intake's write calls), and those images, ballots included, were left in the disk's free blocks
+ * after the file was deleted.
  */
 export const TEMP_STORE = 'MEMORY';
 
