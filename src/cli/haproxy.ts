@@ -24,6 +24,10 @@ export function haproxyConfig(port: number, nodes: BalancedNode[], options: { bi
 		'  timeout client 60s',
 		'  timeout server 60s',
 		'  timeout tunnel 1h',
+		// A health check may take this long to answer. Without it HAProxy waits only `inter` (500 ms in
+		// the e2e spec), and a node slowed by a busy machine, still serving, was taken out and its
+		// people moved to the other node. A node that is gone refuses the connection at once anyway.
+		'  timeout check 5s',
 		'frontend web',
 		`  bind ${options.bind ?? '0.0.0.0'}:${port}`,
 		'  default_backend nodes',
