@@ -4,8 +4,9 @@ import { databaseOf, mailLogOf, PORT_OF_THIS_WORKER, portOf, uploadsOf, WORKERS 
 export default defineConfig({
 	testDir: '.',
 	outputDir: '../../test-results/e2e',
-	// Generous: several steps run axe at two widths, and CI machines are sometimes busy. Not a timing goal.
-	timeout: 60_000,
+	// Generous: several steps run axe at two widths, and CI machines are sometimes busy (on a slow
+	// two-core machine the longest vote tests took 58 s of the 60 this was). Not a timing goal.
+	timeout: 120_000,
 	expect: { timeout: 10_000 },
 	// Each worker has a server of its own (./servers.ts): files run one after another on each server.
 	fullyParallel: false,
