@@ -18,8 +18,13 @@ export const randomIds: Ids = {
 	bytes: (n) => new Uint8Array(randomBytes(n))
 };
 
-/** base32hex (RFC 4648 §7) in lower case: its characters sort as the values they stand for. */
+/**
+ * RFC 4648 base32 (`a`–`z`, `2`–`7`) to base32hex in lower case (`0`–`9`, `a`–`v`), whose characters
+ * sort as the values they stand for (in base32, `2`–`7` sort before the letters they follow).
+ */
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const SORTABLE = '0123456789abcdefghijklmnopqrstuv';
+const toSortable = new Map([...BASE32].map((c, i) => [c, SORTABLE[i]!]));
 
 /**
  * An identifier of the usual shape (16 characters, 80 bits) that sorts by time: 48 bits of
@@ -34,19 +39,8 @@ export function timeOrderedId(at: Date, ids: Ids): string {
 		bytes[i] = ms % 256;
 		ms = Math.floor(ms / 256);
 	}
-	bytes.set(ids.bytes(4).subarray(0, 4), 6);
-	let out = '';
-	let acc = 0;
-	let bits = 0;
-	for (const b of bytes) {
-		acc = ((acc << 8) | b) & 0xfff;
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			out += SORTABLE[(acc >> bits) & 31];
-		}
-	}
-	return out;
+	bytes.set(ids.bytes(4), 6);
+	return [...encodeBase32LowerCaseNoPadding(bytes)].map((c) => toSortable.get(c)!).join('');
 }
 
 /** Turns a name into a URL slug: "L'Aventurière" → "l-aventuriere". */
