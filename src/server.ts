@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { loadConfig, ConfigError } from './lib/server/config';
 import { HTTP_SERVER_KEY } from './lib/server/realtime/http-server-key';
+import { createTurns } from './lib/server/http/turns';
 
 let cfg;
 try {
@@ -63,6 +64,13 @@ const compress = compression({
 	brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_LGWIN]: 19 } }
 }) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
+// One page started per turn of the event loop, first come first served (turns.ts: without it a busy
+// server lets new connections in one per turn, behind every page of the connections already in).
+// Built files (scripts, styles, icons under /_app/immutable/) are sent at once: they cost no page
+// work, and taking turns would only add a turn to each of the dozens a first visit asks for.
+const turns = createTurns();
+const IMMUTABLE = '/_app/immutable/';
+
 server.on('request', (req, res) => {
 	// socket.io answers its own path; everything else is SvelteKit's.
 	if (req.url?.startsWith('/socket.io/')) return;
@@ -74,7 +82,9 @@ server.on('request', (req, res) => {
 		const proto = req.headers[(process.env.PROTOCOL_HEADER ?? '').toLowerCase()] ?? 'https';
 		req.headers.origin = process.env.ORIGIN ?? `${String(proto)}://${req.headers.host ?? 'localhost'}`;
 	}
-	compress(req, res, () => handler(req, res));
+	const serve = () => compress(req, res, () => handler(req, res));
+	if (req.url?.startsWith(IMMUTABLE)) serve();
+	else turns.take(serve);
 });
 
 server.on('error', (err: NodeJS.ErrnoException) => {
