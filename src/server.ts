@@ -84,7 +84,8 @@ server.on('request', (req, res) => {
 	}
 	const serve = () => compress(req, res, () => handler(req, res));
 	if (req.url?.startsWith(IMMUTABLE)) serve();
-	else turns.take(serve);
+	// A reader who gave up while waiting for the turn (closed the tab, lost the network) is not served.
+	else turns.take(serve, () => req.destroyed || !req.socket.writable);
 });
 
 server.on('error', (err: NodeJS.ErrnoException) => {

@@ -130,4 +130,65 @@ describe('requests taking turns (server.ts)', () => {
 		await new Promise((r) => setImmediate(r));
 		expect(order).toEqual(['a', 'b', 'c', 'd']);
 	});
+
+	it('skips a request no one waits for any more, without spending a turn on it', async () => {
+		const turns = createTurns();
+		const order: string[] = [];
+		let gaveUp = false;
+		turns.take(() => order.push('a'), () => gaveUp);
+		turns.take(() => order.push('b'), () => false);
+		gaveUp = true;
+		await new Promise((r) => setImmediate(r));
+		expect(order).toEqual(['b']);
+		expect(turns.waiting).toBe(0);
+	});
+
+	it('skips the page of a reader whose connection closed while it waited, on a real server', async () => {
+		// Three readers already connected. The first asks for a page that holds the server's thread;
+		// meanwhile the second asks for a page, and the third asks for one and closes its connection.
+		// The second page is served; the third, behind it, is never started.
+		const turns = createTurns();
+		const started: string[] = [];
+		const server = createServer((req, res) =>
+			turns.take(
+				() => {
+					started.push(req.url ?? '');
+					const until = performance.now() + (req.url === '/slow' ? 150 : 50);
+					while (performance.now() < until);
+					res.end('ok');
+				},
+				() => req.destroyed || !req.socket.writable
+			)
+		);
+		servers.push(server);
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const { port } = server.address() as AddressInfo;
+		const worker = new Worker(
+			`const net = require('node:net');
+			const { parentPort, workerData } = require('node:worker_threads');
+			const ask = (socket, path) => socket.write('GET ' + path + ' HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');
+			const [slow, next, quitter] = [0, 1, 2].map(() => net.connect(workerData.port, '127.0.0.1'));
+			next.once('data', () => parentPort.postMessage('served'));
+			// Once all three are let in (the server is idle: a turn or three).
+			setTimeout(() => {
+				ask(slow, '/slow');
+				setTimeout(() => ask(next, '/next'), 30);
+				setTimeout(() => ask(quitter, '/given-up'), 60);
+				setTimeout(() => quitter.destroy(), 90);
+			}, 100);`,
+			{ eval: true, workerData: { port } }
+		);
+		try {
+			await new Promise((resolve, reject) => {
+				worker.once('message', resolve);
+				worker.once('error', reject);
+			});
+			// A few turns for anything still queued to be started or skipped.
+			for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 10));
+			expect(started).toEqual(['/slow', '/next']);
+		} finally {
+			server.closeAllConnections();
+			await worker.terminate();
+		}
+	});
 });

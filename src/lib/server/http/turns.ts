@@ -15,15 +15,24 @@
  * built files (no page work) are sent at once.
  */
 export function createTurns() {
-	const waiting: ((() => void) | undefined)[] = [];
+	interface Waiting {
+		start: () => void;
+		gone?: () => boolean;
+	}
+	const waiting: (Waiting | undefined)[] = [];
 	let head = 0;
 	let scheduled = false;
 
 	const next = () => {
 		scheduled = false;
-		const start = waiting[head];
-		// Its slot lets go of the request at once (the array is trimmed only now and then).
-		waiting[head++] = undefined;
+		// The first that is still wanted: one that gave up while waiting does not take a turn.
+		let found: Waiting | undefined;
+		while (!found && head < waiting.length) {
+			const entry = waiting[head];
+			// Its slot lets go of the request at once (the array is trimmed only now and then).
+			waiting[head++] = undefined;
+			if (entry && !entry.gone?.()) found = entry;
+		}
 		if (head === waiting.length) {
 			waiting.length = 0;
 			head = 0;
@@ -36,7 +45,7 @@ export function createTurns() {
 			// or write) is handled between the two.
 			schedule();
 		}
-		start?.();
+		found?.start();
 	};
 	const schedule = () => {
 		if (scheduled) return;
@@ -45,9 +54,9 @@ export function createTurns() {
 	};
 
 	return {
-		/** Starts `start` when its turn comes. */
-		take(start: () => void) {
-			waiting.push(start);
+		/** Starts `start` when its turn comes, unless `gone()` says by then that no one waits for it. */
+		take(start: () => void, gone?: () => boolean) {
+			waiting.push({ start, gone });
 			schedule();
 		},
 		/** How many requests wait for their turn. */
