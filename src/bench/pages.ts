@@ -15,7 +15,8 @@
  *    machine it is steadier than the rate. So is the server's own time per board page (its `request`
  *    event to the last byte handed to the system, server-latency.mjs): what the load tool measures on
  *    top of it is queueing before the server reads a request and the tool's own reading, on the same
- *    two cores.
+ *    two cores. The slowest first page of the connections a run opens together is printed as well:
+ *    how long the last of a room of phones arriving at once waited to be let in.
  * 3. Memory: the server's resident set after warm-up, after the first load round and after a second
  *    one (flat means no growth between the two rounds).
  *
@@ -211,8 +212,20 @@ function rssMb(pid: number | undefined): number {
 
 async function load(path: string, cookie: string, seconds = SECONDS) {
 	// As a browser asks: compressed if the server can (pages are compressed by src/server.ts, static files come precompressed).
-	const result = await autocannon({ url: `http://127.0.0.1:${PORT}${path}`, connections: CONNECTIONS, duration: seconds, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
-	return { rate: Math.round(result.requests.average), total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+	const options = { url: `http://127.0.0.1:${PORT}${path}`, connections: CONNECTIONS, duration: seconds, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } };
+	// Each run opens its CONNECTIONS at once, as a room of phones arriving: the slowest first answer
+	// on one of them is how long the last of them waited to be let in (src/lib/server/http/turns.ts).
+	const answered = new Set<unknown>();
+	let slowestFirst = 0;
+	const result = await new Promise<autocannon.Result>((done, fail) => {
+		const run = autocannon(options, (err, res) => (err ? fail(err) : done(res)));
+		run.on('response', (client, _status, _bytes, ms) => {
+			if (answered.has(client)) return;
+			answered.add(client);
+			slowestFirst = Math.max(slowestFirst, ms);
+		});
+	});
+	return { rate: Math.round(result.requests.average), total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, slowestFirst: Math.round(slowestFirst), errors: result.errors + result.non2xx };
 }
 
 export async function benchPages(): Promise<BenchResult[]> {
@@ -259,6 +272,7 @@ export async function benchPages(): Promise<BenchResult[]> {
 			{ name: `board page: ratio to the floor`, value: Math.round((page.rate / Math.max(1, floor.rate)) * 1000) / 1000, unit: '×' },
 			{ name: `board page p50`, value: page.p50, unit: 'ms' },
 			{ name: `board page p99 (goal < ${P99_GOAL_MS} ms)`, value: page.p99, unit: 'ms' },
+			{ name: `board page: slowest first page of the ${CONNECTIONS} connections opened together`, value: page.slowestFirst, unit: 'ms' },
 			{ name: `server CPU per board page`, value: cpuPerView, unit: 'ms' },
 			{ name: `board page p50, the server's own time (request → last byte sent)`, value: percentile(own, 0.5), unit: 'ms' },
 			{ name: `board page p99, the server's own time`, value: percentile(own, 0.99), unit: 'ms' },
