@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { loadConfig, ConfigError } from './lib/server/config';
 import { HTTP_SERVER_KEY } from './lib/server/realtime/http-server-key';
-import { createTurns } from './lib/server/http/turns';
+import { createTurns, readerGone } from './lib/server/http/turns';
 
 let cfg;
 try {
@@ -85,7 +85,7 @@ server.on('request', (req, res) => {
 	const serve = () => compress(req, res, () => handler(req, res));
 	if (req.url?.startsWith(IMMUTABLE)) serve();
 	// A reader who gave up while waiting for the turn (closed the tab, lost the network) is not served.
-	else turns.take(serve, () => req.destroyed || !req.socket.writable);
+	else turns.take(serve, () => readerGone(req));
 });
 
 server.on('error', (err: NodeJS.ErrnoException) => {

@@ -38,7 +38,7 @@ export function secureRandom(n: number): Uint8Array {
 
 export const randomIds: Ids = {
 	id: () => encodeBase32LowerCaseNoPadding(secureRandom(10)),
-	bytes: (n) => secureRandom(n)
+	bytes: secureRandom
 };
 
 /**

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTurns } from './turns';
+import { createTurns, readerGone } from './turns';
 
 /**
  * Readers on a loopback port, in a worker thread (an event loop of their own, so the server's loop is
@@ -64,13 +64,36 @@ const REGULARS = 10;
 const NEWCOMERS = 20;
 const PAGE_MS = 4;
 
-const servers: ReturnType<typeof createServer>[] = [];
+const servers: Server[] = [];
 afterEach(async () => {
 	await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
+/**
+ * Listens on a loopback port, runs `script` in a worker thread with `{ port, ...data }`, and returns its
+ * first message, after giving the server a few turns to start or skip what is still queued (before
+ * any connection is closed here).
+ */
+async function readersOf<T>(server: Server, script: string, data: object = {}): Promise<T> {
+	servers.push(server);
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const { port } = server.address() as AddressInfo;
+	const worker = new Worker(script, { eval: true, workerData: { port, ...data } });
+	try {
+		const message = await new Promise<T>((resolve, reject) => {
+			worker.once('message', resolve);
+			worker.once('error', reject);
+		});
+		for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 10));
+		return message;
+	} finally {
+		server.closeAllConnections();
+		await worker.terminate();
+	}
+}
+
 /** A server whose every page costs PAGE_MS of its thread (as rendering does), started at once or in turns. */
-async function pagesFor(start: (serve: () => void) => void): Promise<number[]> {
+function pagesFor(start: (serve: () => void) => void): Promise<number[]> {
 	let seq = 0;
 	const page = (_req: IncomingMessage, res: ServerResponse) => {
 		const until = performance.now() + PAGE_MS;
@@ -80,19 +103,7 @@ async function pagesFor(start: (serve: () => void) => void): Promise<number[]> {
 	const server = createServer((req, res) => start(() => page(req, res)));
 	// The readers' sockets are destroyed without a goodbye: close() must not wait for them.
 	server.keepAliveTimeout = 100;
-	servers.push(server);
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	const { port } = server.address() as AddressInfo;
-	const worker = new Worker(READERS, { eval: true, workerData: { port, regulars: REGULARS, newcomers: NEWCOMERS } });
-	try {
-		return await new Promise<number[]>((resolve, reject) => {
-			worker.once('message', resolve);
-			worker.once('error', reject);
-		});
-	} finally {
-		server.closeAllConnections();
-		await worker.terminate();
-	}
+	return readersOf<number[]>(server, READERS, { regulars: REGULARS, newcomers: NEWCOMERS });
 }
 
 describe('requests taking turns (server.ts)', () => {
@@ -157,13 +168,11 @@ describe('requests taking turns (server.ts)', () => {
 					while (performance.now() < until);
 					res.end('ok');
 				},
-				() => req.destroyed || !req.socket.writable
+				() => readerGone(req)
 			)
 		);
-		servers.push(server);
-		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-		const { port } = server.address() as AddressInfo;
-		const worker = new Worker(
+		await readersOf(
+			server,
 			`const net = require('node:net');
 			const { parentPort, workerData } = require('node:worker_threads');
 			const ask = (socket, path) => socket.write('GET ' + path + ' HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');
@@ -175,20 +184,8 @@ describe('requests taking turns (server.ts)', () => {
 				setTimeout(() => ask(next, '/next'), 30);
 				setTimeout(() => ask(quitter, '/given-up'), 60);
 				setTimeout(() => quitter.destroy(), 90);
-			}, 100);`,
-			{ eval: true, workerData: { port } }
+			}, 100);`
 		);
-		try {
-			await new Promise((resolve, reject) => {
-				worker.once('message', resolve);
-				worker.once('error', reject);
-			});
-			// A few turns for anything still queued to be started or skipped.
-			for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 10));
-			expect(started).toEqual(['/slow', '/next']);
-		} finally {
-			server.closeAllConnections();
-			await worker.terminate();
-		}
+		expect(started).toEqual(['/slow', '/next']);
 	});
 });

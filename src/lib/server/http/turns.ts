@@ -14,6 +14,14 @@
  * request. server.ts sends pages and form actions through it; socket.io answers its own requests, and
  * built files (no page work) are sent at once.
  */
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Whether no one waits any more for this request's answer: its connection was closed, or half-closed
+ * (Node then ends the socket's writing side and aborts the request), while it waited for its turn.
+ */
+export const readerGone = (req: IncomingMessage) => req.destroyed || !req.socket.writable;
+
 export function createTurns() {
 	interface Waiting {
 		start: () => void;
