@@ -4,8 +4,10 @@
  * on SQLite in WAL mode (the connection at synchronous=NORMAL, each ballot-box unit committed at FULL:
  * `data.write(…, { durable: true })`), by 10, 100 and 1,000 concurrent voters. Each voter is
  * acknowledged only after the transaction holding her vote has committed, so time-to-acknowledge
- * includes waiting for the group. The floor, measured in the same run, is a bare better-sqlite3 loop
- * of one-row autocommit inserts with the same pragmas (what one fsync per vote costs).
+ * includes waiting for the group. The floor is a bare better-sqlite3 loop of one-row autocommit
+ * inserts with the same pragmas (what one fsync per vote costs), run just before and just after each
+ * level (a fresh file each time): the disk's fsync time drifts by a factor of two within a minute on
+ * a shared machine, so each level's ratio is taken against the mean of the two floors beside it.
  * Also: the live-tally update cost per vote (add + result), for plurality and Schulze over 10 options.
  *
  *   npm run bench -- votes
@@ -48,6 +50,8 @@ const SYNC_LEVELS: SyncLevel[] = (() => {
 const VOTES_PER_LEVEL = 3000;
 
 interface Intake {
+	/** The floor's rows/s just before and just after this level. */
+	floor: [number, number];
 	/** Waiting, after the opening, for its notifications to the electors to be written and published. */
 	notifyMs: number;
 	perSecond: number;
@@ -57,7 +61,7 @@ interface Intake {
 
 const p99 = (list: number[]) => [...list].sort((x, y) => x - y)[Math.min(list.length - 1, Math.floor(list.length * 0.99))]!;
 
-async function serviceIntake(dir: string, secrecy: 'secret' | 'public', sync: SyncLevel): Promise<Intake[]> {
+async function serviceIntake(dir: string, secrecy: 'secret' | 'public', sync: SyncLevel, floor: () => number): Promise<Intake[]> {
 	const db = openDatabase(join(dir, `app-${secrecy}-${sync}.db`));
 	// Before createServices: the data handle takes the writer's level as its own.
 	if (sync === 'FULL') db.$client.pragma('synchronous = FULL');
@@ -90,6 +94,7 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public', sync: Sy
 	const actors: SessionUser[] = [];
 	for (const v of voterIds) actors.push((await loadActor(services.deps.data, v))!);
 	const out: Intake[] = [];
+	let before = floor();
 	for (const level of LEVELS) {
 		const { id } = await services.consultations.create(facilitator, {
 			space: { type: 'residence', id: residence.id },
@@ -122,8 +127,10 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public', sync: Sy
 		const start = performance.now();
 		await Promise.all(Array.from({ length: level }, voter));
 		const seconds = (performance.now() - start) / 1000;
+		const after = floor();
 		const count = (db.$client.prepare('select count(*) as n from ballots where consultation_id = ?').get(id) as { n: number }).n;
-		out.push({ perSecond: actors.length / seconds, p99: p99(latencies), count, notifyMs });
+		out.push({ perSecond: actors.length / seconds, p99: p99(latencies), count, notifyMs, floor: [before, after] });
+		before = after;
 		await services.consultations.close(facilitator, { consultationId: id });
 	}
 	await services.consultations.flushBallotBox();
@@ -132,8 +139,10 @@ async function serviceIntake(dir: string, secrecy: 'secret' | 'public', sync: Sy
 	return out;
 }
 
+let bareRuns = 0;
 function bareIntake(dir: string): { perSecond: number; p99: number } {
-	const client = new Database(join(dir, 'bare.db'));
+	const file = join(dir, `bare-${++bareRuns}.db`);
+	const client = new Database(file);
 	client.pragma('journal_mode = WAL');
 	client.pragma('synchronous = FULL');
 	client.exec('create table votes (id integer primary key, voter text not null unique, content text not null)');
@@ -147,6 +156,7 @@ function bareIntake(dir: string): { perSecond: number; p99: number } {
 	}
 	const seconds = (performance.now() - start) / 1000;
 	client.close();
+	for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 	return { perSecond: VOTES_PER_LEVEL / seconds, p99: p99(latencies) };
 }
 
@@ -165,25 +175,35 @@ export async function benchVotes(): Promise<Row[]> {
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-votes-'));
 	try {
 		const bare = bareIntake(dir);
-		const rows: Row[] = [
-			{ name: 'floor: bare insert rows/s (WAL+FULL)', value: bare.perSecond, unit: 'rows/s' },
-			{ name: 'floor: bare insert p99', value: bare.p99, unit: 'ms' }
-		];
+		const floors: number[] = [bare.perSecond];
+		const floor = () => {
+			const r = bareIntake(dir).perSecond;
+			floors.push(r);
+			return r;
+		};
+		const rows: Row[] = [{ name: 'floor: bare insert p99 (first run)', value: bare.p99, unit: 'ms' }];
 		for (const sync of SYNC_LEVELS) {
 			for (const secrecy of ['secret', 'public'] as const) {
-				const results = await serviceIntake(dir, secrecy, sync);
+				const results = await serviceIntake(dir, secrecy, sync, floor);
 				results.forEach((r, i) => {
 					if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
 					const label = `${secrecy} votes, ${LEVELS[i]} concurrent${sync === 'FULL' ? ', writer at FULL' : ''}`;
+					const beside = (r.floor[0] + r.floor[1]) / 2;
 					rows.push(
+						{ name: `${label}: floor beside it (mean of before ${Math.round(r.floor[0])}, after ${Math.round(r.floor[1])})`, value: beside, unit: 'rows/s' },
 						{ name: `${label}: votes/s`, value: r.perSecond, unit: 'votes/s' },
 						{ name: `${label}: p99 time-to-ack`, value: r.p99, unit: 'ms' },
-						{ name: `${label}: / bare`, value: r.perSecond / bare.perSecond, unit: 'ratio' },
+						{ name: `${label}: / bare`, value: r.perSecond / beside, unit: 'ratio' },
 						{ name: `${label}: opening's notifications (before timing)`, value: r.notifyMs, unit: 'ms' }
 					);
 				});
 			}
 		}
+		const sorted = [...floors].sort((x, y) => x - y);
+		rows.unshift(
+			{ name: `floor: bare insert rows/s (WAL+FULL), median of ${floors.length} runs`, value: sorted[Math.floor(sorted.length / 2)]!, unit: 'rows/s' },
+			{ name: 'floor: lowest / highest of those runs', value: sorted[0]! / sorted[sorted.length - 1]!, unit: 'ratio' }
+		);
 		const ids = Array.from({ length: 10 }, (_, i) => `o${i}`);
 		const options = ids.map((id) => ({ id, label: id }));
 		const plurality = tallyCost({ method: 'plurality', options }, (i) => ({ choice: ids[i % 10]! }));
