@@ -12,9 +12,10 @@
  * `data.rows(sql)` and must be valid on both engines.
  *
  * - **SQLite**: `write` queues units of work behind one another on the one writer connection
- *   (`BEGIN IMMEDIATE` … `COMMIT`). Reads outside a unit go to a second,
- *   read-only connection, which sees the last committed state (WAL) and refuses writes — so a write
- *   made outside a unit fails loudly in tests instead of slipping into another request's open
+ *   (`BEGIN IMMEDIATE` … `COMMIT`). Reads outside a unit see the last committed state: they run on
+ *   the writer while no unit is open (its page cache is warm: `warmReads`), else on a second,
+ *   read-only connection (WAL). A write outside a unit always goes to the read-only connection,
+ *   which refuses it — so it fails loudly in tests instead of slipping into another request's open
  *   transaction.
  * - **PostgreSQL**: a unit is a SERIALIZABLE transaction on a pooled connection, retried when
  *   PostgreSQL reports a serialization failure or a deadlock — the same "as if one at a time"
@@ -189,6 +190,52 @@ export function syncWalFile(walFile: string): void {
 	}
 }
 
+/**
+ * SQLite reads outside units of work run on the writer connection when it is idle (no unit open),
+ * else on the read-only connection (issue 15). Both see the last committed state: the writer outside
+ * a transaction reads exactly what the reader would. But a connection drops its whole page cache
+ * whenever another connection committed, and every vote, support or comment is a commit of the
+ * writer: the reader then read each page of the next query again (a voter's household: ~60 pages,
+ * 200 µs), while the writer's cache holds what it just wrote. A statement that writes always goes
+ * to the read-only connection, so a write made outside a unit still fails loudly.
+ */
+export function warmReads(writer: Database.Database, reader: Database.Database) {
+	return {
+		prepare(source: string) {
+			const onReader = reader.prepare(source);
+			let onWriter: Database.Statement | undefined;
+			let raw = false;
+			const pick = (): Database.Statement => {
+				if (!onReader.readonly || writer.inTransaction || !writer.open) return onReader;
+				onWriter ??= writer.prepare(source);
+				return onWriter;
+			};
+			const call = <T>(run: (stmt: Database.Statement) => T): T => {
+				const stmt = pick();
+				if (stmt.reader) stmt.raw(raw);
+				try {
+					return run(stmt);
+				} finally {
+					// A kept statement may serve another query of the same text: back to its default mode.
+					if (raw && stmt.reader) stmt.raw(false);
+				}
+			};
+			const routed = {
+				reader: onReader.reader,
+				readonly: onReader.readonly,
+				raw(on = true) {
+					raw = on;
+					return routed;
+				},
+				run: (...params: unknown[]) => call((stmt) => stmt.run(...params)),
+				all: (...params: unknown[]) => call((stmt) => stmt.all(...params)),
+				get: (...params: unknown[]) => call((stmt) => stmt.get(...params))
+			};
+			return routed;
+		}
+	};
+}
+
 /** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
 export function sqliteData(writer: Db): Data {
 	const client = writer.$client;
@@ -201,7 +248,7 @@ export function sqliteData(writer: Db): Data {
 	readerClient.pragma('busy_timeout = 5000');
 	readerClient.pragma(`temp_store = ${TEMP_STORE}`);
 	keepStatements(readerClient);
-	const reader = asAsync(drizzle(readerClient, { schema }));
+	const reader = asAsync(drizzle(warmReads(client, readerClient) as unknown as Database.Database, { schema }));
 	/** The running unit: its transaction handle, and whether it must be durable (a joined write may ask). */
 	const unit = new AsyncLocalStorage<{ tx: AsyncDb; durable: boolean }>();
 	const txHandle = asAsync(writer);
