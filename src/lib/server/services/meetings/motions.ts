@@ -38,8 +38,9 @@ export function createMotions(ctx: MeetingContext, room: ReturnType<typeof creat
 	// Tracked (`settled()`): the reads are async now, and a script may close the database after a vote.
 	deps.bus.subscribe(({ event, payload }) => {
 		if (event !== 'vote.tally') return;
-		const { consultationId, status } = payload as { consultationId?: string; status?: string };
-		if (!consultationId) return;
+		const { consultationId, status, spaceKey } = payload as { consultationId?: string; status?: string; spaceKey?: string };
+		// A motion is a consultation of its body's space: a residence's vote needs no query (issue 15).
+		if (!consultationId || !spaceKey?.startsWith('body:')) return;
 		// Claimed before the first await: two tallies of the same close must not both announce it.
 		const announcing = status === 'closed' && !announced.has(consultationId);
 		if (announcing) announced.add(consultationId);
