@@ -122,6 +122,26 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 		});
 	});
 
+	it('the list of a residence’s votes says which she voted in herself (found through her traces, whatever the number of voters)', async () => {
+		const { space, people, claire } = await residence(2);
+		const [amina, karim] = people as [(typeof people)[0], (typeof people)[0]];
+		const samir = await createUser(app, { displayName: 'Samir', householdId: amina.householdId!, roles: [{ ...space, role: 'tenant' }] });
+		const open = (question: string, countBy: 'person' | 'household', secrecy: 'secret' | 'public') =>
+			app.services.consultations.create(claire, { space, question, method: 'yes-no-abstain', electorate: 'residence', countBy, secrecy, resultsVisibility: 'live', openNow: true });
+		const byPerson = (await open('On repeint le hall ?', 'person', 'public')).id;
+		const byHousehold = (await open('Un composteur ?', 'household', 'secret')).id;
+		const untouched = (await open('Des bancs ?', 'person', 'secret')).id;
+		await app.services.consultations.cast(amina, { consultationId: byPerson, ballot: { position: 'for' } });
+		await app.services.consultations.cast(samir, { consultationId: byHousehold, ballot: { position: 'against' } });
+		await app.services.consultations.flushBallotBox();
+		const voted = async (who: typeof amina) => (await app.services.consultations.list(who, space)).items.filter((c) => c.voted).map((c) => c.id);
+		expect(await voted(amina)).toEqual([byPerson]);
+		// Her household's vote is Samir's: the list says his, not hers (the vote page tells her the household voted).
+		expect(await voted(samir)).toEqual([byHousehold]);
+		expect(await voted(karim)).toEqual([]);
+		expect((await app.services.consultations.list(amina, space)).items.map((c) => c.id).sort()).toEqual([byPerson, byHousehold, untouched].sort());
+	});
+
 	describe('votes in a body', () => {
 		async function body(proxyLimit = 1) {
 			const admin = await createUser(app, { isAdmin: true, username: 'admin@test.local' });
@@ -206,6 +226,11 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 			await app.services.consultations.cast(chair, { consultationId: id, ballot: { position: 'against' }, onBehalfOf: v1.id });
 			await expect(app.services.consultations.cast(v1, { consultationId: id, ballot: { position: 'for' } })).rejects.toThrow(UserError);
 			expect((await app.services.consultations.view(chair, id)).proxies).toEqual([{ giverId: v1.id, name: 'Fatou', voted: true }]);
+			// The body's list: her vote, the one her proxy cast for her; not a member who did not vote.
+			const voted = async (who: typeof chair) => (await app.services.consultations.list(who, space)).items.filter((c) => c.voted).map((c) => c.id);
+			expect(await voted(chair)).toEqual([id]);
+			expect(await voted(v1)).toEqual([id]);
+			expect(await voted(v2)).toEqual([]);
 			const r = (await app.services.consultations.close(chair, { consultationId: id }))!;
 			expect(r.tallies).toMatchObject({ for: 1, against: 1 });
 		});

@@ -113,10 +113,9 @@ export const participations = sqliteTable(
 		secretCheck: text('secret_check')
 	},
 	(t) => [
-		uniqueIndex('participations_once').on(t.consultationId, t.electorKey),
-		// Indicators (issue 14) ask, per member of each household, "did she vote in this period, in one of
-		// these spaces?": one seek in this index answers it without reading the row.
-		index('participations_user_at').on(t.userId, t.at, t.consultationId)
+		// No index by person (issue 15: one more random page written per vote). The indicators read
+		// participation_traces; "which did she vote in" seeks her traces in a residence (views.ts).
+		uniqueIndex('participations_once').on(t.consultationId, t.electorKey)
 	]
 );
 

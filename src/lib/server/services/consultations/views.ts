@@ -31,7 +31,7 @@ export function createViews(
 	uploadDir: () => string
 ) {
 	const { data, configOf, collegesOf, participationOf } = ctx;
-	const { ballots, bodies, consultations, decisions, memberships, participations, proposals, residences, users, voteProxies } = data.t;
+	const { ballots, bodies, consultations, decisions, memberships, participations, participationTraces, proposals, residences, users, voteProxies } = data.t;
 	const db = () => data.db;
 
 	async function spaceName(space: SpaceRef): Promise<string> {
@@ -72,6 +72,30 @@ export function createViews(
 		return (await first(db().select({ name: users.displayName }).from(users).where(eq(users.id, id))))?.name ?? '';
 	}
 
+	/**
+	 * Which of these consultations (all of `space`) she voted in herself. A residence's votes each
+	 * leave a trace keyed by the voter (`participation_traces`, kept by the database's triggers with
+	 * the participation's own user, in the writer's transaction): one seek finds hers, whatever the
+	 * number of voters. Participations carry no index by person (issue 15: it was one more random
+	 * page written per vote), so the other spaces' (a body's, a training's: tens of members) are read
+	 * by consultation.
+	 */
+	async function votedIn(userId: string, space: SpaceRef, ids: string[]): Promise<string[]> {
+		if (space.type === 'residence') {
+			const found = await db()
+				.select({ id: participations.consultationId })
+				.from(participationTraces)
+				.innerJoin(participations, eq(participations.id, participationTraces.sourceId))
+				.where(and(eq(participationTraces.userId, userId), eq(participationTraces.kind, 'voted'), inArray(participations.consultationId, ids)));
+			return found.map((r) => r.id);
+		}
+		const found = await db()
+			.select({ id: participations.consultationId })
+			.from(participations)
+			.where(and(inArray(participations.consultationId, ids), eq(participations.userId, userId)));
+		return found.map((r) => r.id);
+	}
+
 	return {
 		/** Consultations of a space, newest first, with whether the actor (or her household) took part. */
 		async list(actor: Actor | null, space: SpaceRef) {
@@ -84,24 +108,7 @@ export function createViews(
 			const rows: ConsultationRow[] = [];
 			for (const r of stored) rows.push(await asOfNow(r));
 			rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-			const mine = rows.length
-				? new Set(
-						(
-							await db()
-								.select({ id: participations.consultationId })
-								.from(participations)
-								.where(
-									and(
-										inArray(
-											participations.consultationId,
-											rows.map((r) => r.id)
-										),
-										eq(participations.userId, actor.id)
-									)
-								)
-						).map((r) => r.id)
-					)
-				: new Set<string>();
+			const mine = new Set(rows.length ? await votedIn(actor.id, space, rows.map((r) => r.id)) : []);
 			return {
 				canManage: can(actor, 'consultation.manage', space),
 				items: rows.map((c) => ({
