@@ -7,7 +7,10 @@ export default defineConfig({
 	// Generous: several steps run axe at two widths, and CI machines are sometimes busy (on a slow
 	// two-core machine the longest vote tests took 58 s of the 60 this was). Not a timing goal.
 	timeout: 120_000,
-	expect: { timeout: 10_000 },
+	// Waits too: on a slow two-core machine (the whole suite 36 min, against 10 on a fast one) a meeting
+	// room opened beside three other pages took 10 s to hydrate and connect its socket, and the wait for
+	// "En direct" gave up at 10 s. A wait ends as soon as the page is right; only a failure waits longer.
+	expect: { timeout: 20_000 },
 	// Each worker has a server of its own (./servers.ts): files run one after another on each server.
 	fullyParallel: false,
 	workers: WORKERS,
