@@ -42,28 +42,36 @@ export const randomIds: Ids = {
 };
 
 /**
- * RFC 4648 base32 (`a`–`z`, `2`–`7`) to base32hex in lower case (`0`–`9`, `a`–`v`), whose characters
- * sort as the values they stand for (in base32, `2`–`7` sort before the letters they follow).
+ * base32hex in lower case (`0`–`9`, `a`–`v`): its characters sort as the values they stand for (in
+ * RFC 4648 base32, `2`–`7` sort before the letters they follow).
  */
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const SORTABLE = '0123456789abcdefghijklmnopqrstuv';
-const toSortable = new Map([...BASE32].map((c, i) => [c, SORTABLE[i]!]));
 
 /**
  * An identifier of the usual shape (16 characters, 80 bits) that sorts by time: 48 bits of
  * milliseconds, then 32 random bits. Rows keyed by it, and the indexes that name them, grow at their
  * end instead of on a random page each (issue 15). Only for rows whose time is no secret: it can be
  * read from the id (a participation says when its elector voted; a secret ballot keeps a random id).
+ * Each character is 5 bits, most significant first: 9.6 characters of time, 6.4 of chance.
  */
 export function timeOrderedId(at: Date, ids: Ids): string {
-	const bytes = new Uint8Array(10);
-	let ms = Math.max(0, Math.floor(at.getTime()));
-	for (let i = 5; i >= 0; i--) {
-		bytes[i] = ms % 256;
-		ms = Math.floor(ms / 256);
+	const ms = Math.max(0, Math.floor(at.getTime()));
+	// 48 bits of time as two exact integers (each below 2^53): the high 24 and the low 24.
+	const high = Math.floor(ms / 0x1000000) % 0x1000000;
+	const low = ms % 0x1000000;
+	const random = ids.bytes(4);
+	// 80 bits as five 16-bit words, then sixteen 5-bit characters read across them.
+	const words = [high >>> 8, ((high & 0xff) << 8) | (low >>> 16), low & 0xffff, (random[0]! << 8) | random[1]!, (random[2]! << 8) | random[3]!];
+	let out = '';
+	for (let k = 0; k < 16; k++) {
+		const bit = k * 5;
+		const w = bit >>> 4;
+		const offset = bit & 15;
+		// The 5 bits at [bit, bit + 5) of the 80, across at most two words.
+		const pair = (words[w]! << 16) | (words[w + 1] ?? 0);
+		out += SORTABLE[(pair >>> (27 - offset)) & 31];
 	}
-	bytes.set(ids.bytes(4), 6);
-	return [...encodeBase32LowerCaseNoPadding(bytes)].map((c) => toSortable.get(c)!).join('');
+	return out;
 }
 
 /** Turns a name into a URL slug: "L'Aventurière" → "l-aventuriere". */
