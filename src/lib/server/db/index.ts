@@ -5,6 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema';
 import { MIGRATIONS } from './migrations';
+import { literalSqliteLimits } from './sqlite-limit';
+
+// `.limit(1)` written as `limit 1` on SQLite: a bound LIMIT recompiles its statement at every run (sqlite-limit.ts).
+literalSqliteLimits();
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export { schema };
