@@ -47,12 +47,25 @@ interface Group<A> {
 
 /** Deterministic serialisation (object keys sorted) used to recognise a ballot on removal. */
 export function canonicalKey(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
+	if (Array.isArray(value)) {
+		let out = '[';
+		// A hole stays empty, as `map` and `join` leave it.
+		for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (i in value ? canonicalKey(value[i]) : '');
+		return out + ']';
+	}
 	if (value !== null && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>)
-			.filter(([, v]) => v !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalKey(v)}`).join(',')}}`;
+		// Keys sorted by UTF-16 code units (the default sort of strings); undefined values left out.
+		const record = value as Record<string, unknown>;
+		const keys = Object.keys(record).sort();
+		let out = '{';
+		let first = true;
+		for (const k of keys) {
+			const v = record[k];
+			if (v === undefined) continue;
+			out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonicalKey(v);
+			first = false;
+		}
+		return out + '}';
 	}
 	return JSON.stringify(value) ?? 'undefined';
 }

@@ -64,6 +64,16 @@ describe('createTally (live results)', () => {
 		tally.add({ weight: 2, grades: { a: 0, b: 1 } });
 		tally.remove({ grades: { b: 1, a: 0 }, weight: 2 });
 		expect(tally.size).toBe(0);
+		// A field left undefined is no field at all; an array's order is its meaning.
+		tally.add({ grades: { a: 1, b: 0 }, weight: undefined });
+		expect(() => tally.remove({ grades: { a: 0, b: 1 } })).toThrow(/never added/);
+		tally.remove({ grades: { b: 0, a: 1 } });
+		expect(tally.size).toBe(0);
+		const ranked = createTally({ method: 'schulze', options: opts('abc') });
+		ranked.add({ ranking: [['a', 'b'], ['c']] });
+		expect(() => ranked.remove({ ranking: [['c'], ['a', 'b']] })).toThrow(/never added/);
+		ranked.remove({ ranking: [['a', 'b'], ['c']] });
+		expect(ranked.size).toBe(0);
 	});
 
 	it('a college that loses its last ballot contributes exactly nothing again', () => {
