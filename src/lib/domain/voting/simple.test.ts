@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approval, budget, count, dot, plurality, yesNoAbstain } from './index';
+import { approval, budget, count, dot, plurality, validateBallot, yesNoAbstain } from './index';
 import type { Ballot, Election } from './types';
 
 const rep = (n: number, b: Ballot): Ballot[] => Array.from({ length: n }, () => ({ ...b }));
@@ -259,5 +259,22 @@ describe('participatory budget', () => {
 		const r = budget({ ...election, ballots: [{ select: ['A', 'C', 'D'] }] });
 		expect(r.valid).toBe(1);
 		expect(r.funded).toEqual(['A', 'C', 'D']);
+	});
+});
+
+describe('validateBallot and frozen configs', () => {
+	it('sees a config changed between two calls, unless it is frozen (then it cannot change)', () => {
+		const config = { method: 'approval' as const, options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] };
+		expect(validateBallot(config, { approve: ['c'] }).ok).toBe(false);
+		config.options.push({ id: 'c', label: 'C' });
+		expect(validateBallot(config, { approve: ['c'] }).ok).toBe(true);
+
+		const frozen = Object.freeze({ ...config, options: Object.freeze(config.options.map((o) => Object.freeze({ ...o }))) });
+		// The same answers at every call, the duplicate check included (its marks are reused between calls).
+		for (let i = 0; i < 3; i++) {
+			expect(validateBallot(frozen, { approve: ['a', 'c'] })).toEqual({ ok: true });
+			expect(validateBallot(frozen, { approve: ['a', 'a'] }).ok).toBe(false);
+			expect(validateBallot(frozen, { approve: ['d'] }).ok).toBe(false);
+		}
 	});
 });

@@ -281,10 +281,29 @@ export function checkBallot(p: Prepared, ballot: unknown): Checked {
 }
 
 /**
+ * Prepared forms of frozen configs (a config nobody can change prepares to the same thing every
+ * time): the server hands every voter of a turn the same frozen config (issue 15).
+ */
+const preparedFrozen = new WeakMap<ElectionConfig, Prepared>();
+
+/** Frozen all the way down: the config, its lists and its options. */
+function unchangeable(e: ElectionConfig): boolean {
+	const frozen = Object.isFrozen;
+	return frozen(e) && frozen(e.options) && e.options.every(frozen) && (!e.grades || frozen(e.grades)) && (!e.colleges || (frozen(e.colleges) && e.colleges.every(frozen)));
+}
+
+function preparedFor(election: ElectionConfig): Prepared {
+	if (!unchangeable(election)) return prepare(election);
+	let p = preparedFrozen.get(election);
+	if (!p) preparedFrozen.set(election, (p = prepare(election)));
+	return p;
+}
+
+/**
  * Is this ballot valid for this election? Pure; the reason is a short English sentence.
  * Throws `ElectionConfigError` if the election itself is misconfigured.
  */
 export function validateBallot(election: ElectionConfig, ballot: unknown): BallotValidation {
-	const r = checkBallot(prepare(election), ballot);
+	const r = checkBallot(preparedFor(election), ballot);
 	return r.ok ? { ok: true } : { ok: false, reason: r.reason };
 }

@@ -98,6 +98,15 @@ export async function storedBallots(data: Data, consultationId: string): Promise
 }
 
 
+/** A config no caller can change: its own copies of the options and grades, all frozen. */
+function frozenConfig(config: ElectionConfig): ElectionConfig {
+	return Object.freeze({
+		...config,
+		options: Object.freeze(config.options.map((o) => Object.freeze({ ...o }))),
+		...(config.grades ? { grades: Object.freeze([...config.grades]) } : {})
+	}) as ElectionConfig;
+}
+
 /** The reads every part needs, bound to the service's database. */
 export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 	const { data } = deps;
@@ -126,9 +135,27 @@ export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 		return data.db.select().from(colleges).where(eq(colleges.bodyId, c.spaceId)).orderBy(asc(colleges.position), asc(colleges.id));
 	}
 
+	/**
+	 * Configs built from a list of options as read (issue 15). A crowd voting in one consultation
+	 * reads its options once per turn (`optionsFor` is coalesced: one list for all of them), and each
+	 * vote built the same config again from it. Kept per list read (a new read, a new config: nothing
+	 * outlives the rows it came from), then by the consultation's fields the config is made of.
+	 * Frozen, since every caller of the turn shares it (db reads inside a unit are never shared).
+	 */
+	const configs = new WeakMap<OptionRow[], Map<string, ElectionConfig>>();
+
 	async function configOf(c: ConsultationRow, opts?: OptionRow[]): Promise<ElectionConfig> {
-		const options = opts ?? ((await optionsFor(c.id)) ?? []).map((o) => ({ ...o }));
-		return electionConfig({ ...c, options }, await collegesOf(c));
+		if (opts) return electionConfig({ ...c, options: opts }, await collegesOf(c));
+		const read = (await optionsFor(c.id)) ?? [];
+		const colleges = await collegesOf(c);
+		// Colleges are read again at each call: those configs are not kept.
+		if (colleges) return electionConfig({ ...c, options: read }, colleges);
+		const key = JSON.stringify([c.method, c.method === 'yes-no-abstain' ? c.question : null, c.budget, c.dots, c.grades]);
+		let byFields = configs.get(read);
+		if (!byFields) configs.set(read, (byFields = new Map()));
+		let config = byFields.get(key);
+		if (!config) byFields.set(key, (config = frozenConfig(electionConfig({ ...c, options: read }))));
+		return config;
 	}
 
 	async function rolesOf(userId: string): Promise<Map<string, Role[]>> {
