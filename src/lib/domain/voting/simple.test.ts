@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { approval, budget, count, dot, plurality, validateBallot, yesNoAbstain } from './index';
-import type { Ballot, Election } from './types';
+import type { Ballot, Election, ElectionConfig } from './types';
 
 const rep = (n: number, b: Ballot): Ballot[] => Array.from({ length: n }, () => ({ ...b }));
 const opts = (...ids: string[]) => ids.map((id) => ({ id, label: id }));
@@ -269,7 +269,7 @@ describe('validateBallot and frozen configs', () => {
 		config.options.push({ id: 'c', label: 'C' });
 		expect(validateBallot(config, { approve: ['c'] }).ok).toBe(true);
 
-		const frozen = Object.freeze({ ...config, options: Object.freeze(config.options.map((o) => Object.freeze({ ...o }))) });
+		const frozen = Object.freeze({ ...config, options: Object.freeze(config.options.map((o) => Object.freeze({ ...o }))) }) as ElectionConfig;
 		// The same answers at every call, the duplicate check included (its marks are reused between calls).
 		for (let i = 0; i < 3; i++) {
 			expect(validateBallot(frozen, { approve: ['a', 'c'] })).toEqual({ ok: true });
