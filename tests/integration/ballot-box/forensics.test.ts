@@ -10,9 +10,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch } from 
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditLog, ballots, participations } from '$lib/server/db/schema';
 import { createConsultationsService } from '$lib/server/services/consultations';
+import { sqliteDialect, type DialectHooks } from '$lib/server/services/consultations/ballot-box';
 import { createTestApp, createTestAppOn, createUser, testEngines, type TestApp } from '$lib/server/testing';
 import { secretVote, walCommits } from './fixture';
 
@@ -26,9 +27,27 @@ const K = 4;
 
 const holds = (pages: Buffer[], needle: string) => pages.some((p) => p.includes(needle, 0, 'latin1'));
 
+/**
+ * The attacker's view of a WAL: for each commit that shows ballots (by their secret hash) or
+ * participations (by their id) not seen in an earlier one (nor in `seen`), how many of each. `seen`
+ * gathers every row found.
+ */
+function votingCommits(wal: string, rows: { ballots: string[]; parts: string[] }, seen = { ballots: new Set<string>(), parts: new Set<string>() }) {
+	const found: { ballots: number; parts: number }[] = [];
+	for (const pages of walCommits(wal)) {
+		const newBallots = rows.ballots.filter((h) => !seen.ballots.has(h) && holds(pages, h));
+		const newParts = rows.parts.filter((p) => !seen.parts.has(p) && holds(pages, p));
+		newBallots.forEach((h) => seen.ballots.add(h));
+		newParts.forEach((p) => seen.parts.add(p));
+		if (newBallots.length + newParts.length) found.push({ ballots: newBallots.length, parts: newParts.length });
+	}
+	return { found, seen };
+}
+
 describe('secret ballot box on disk', () => {
 	it('no commit in the WAL holds one ballot with one participation, audit rows carry no per-vote time, and the WAL is truncated after a flush', async () => {
-		const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: { groupSize: K, windowMs: 60_000, tallyEveryMs: 60_000 } });
+		// Every secret unit cleaned up at once (the deferred clean-up has its own test below).
+		const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: { groupSize: K, windowMs: 60_000, tallyEveryMs: 60_000, cleanEveryMs: 0 } });
 		const s = await secretVote(app, 3 * K, svc);
 		const { db } = app.services.deps;
 		// Pin the WAL: a reader's open snapshot keeps every later frame in the file.
@@ -46,25 +65,16 @@ describe('secret ballot box on disk', () => {
 
 		// The attacker's view: which ballot (by its secret hash) and which participation (by its id)
 		// first appears in which commit.
-		const commits = walCommits(`${app.file}-wal`);
-		const seenBallots = new Set<string>();
-		const seenParts = new Set<string>();
-		let votingCommits = 0;
-		for (const pages of commits) {
-			const newBallots = cast.map((b) => b.tokenHash!).filter((h) => !seenBallots.has(h) && holds(pages, h));
-			const newParts = parts.map((p) => p.id).filter((p) => !seenParts.has(p) && holds(pages, p));
-			newBallots.forEach((h) => seenBallots.add(h));
-			newParts.forEach((p) => seenParts.add(p));
-			if (newBallots.length + newParts.length === 0) continue;
-			votingCommits++;
-			// Never one ballot beside one participation: each commit holds a whole group, k of each.
-			expect(newBallots.length).toBeGreaterThanOrEqual(K);
-			expect(newParts.length).toBe(newBallots.length);
+		const { found, seen } = votingCommits(`${app.file}-wal`, { ballots: cast.map((b) => b.tokenHash!), parts: parts.map((p) => p.id) });
+		// Never one ballot beside one participation: each commit holds a whole group, k of each.
+		for (const commit of found) {
+			expect(commit.ballots).toBeGreaterThanOrEqual(K);
+			expect(commit.parts).toBe(commit.ballots);
 		}
 		// The parser did see every row (otherwise the checks above prove nothing).
-		expect(seenBallots.size).toBe(2 * K);
-		expect(seenParts.size).toBe(2 * K);
-		expect(votingCommits).toBeGreaterThanOrEqual(1);
+		expect(seen.ballots.size).toBe(2 * K);
+		expect(seen.parts.size).toBe(2 * K);
+		expect(found.length).toBeGreaterThanOrEqual(1);
 
 		// Audit: "participated" only, no per-vote time (a group shares its time), nothing of the ballot.
 		const rows = db.select().from(auditLog).where(eq(auditLog.subjectId, s.id)).all();
@@ -85,6 +95,72 @@ describe('secret ballot box on disk', () => {
 		// And the main file now holds the ballots, in random-id order: none sits beside "its" participation's time.
 		const main = readFileSync(app.file);
 		for (const b of db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all()) expect(main.includes(b.tokenHash!, 0, 'latin1')).toBe(true);
+		await svc.flushBallotBox();
+	});
+
+	it('groups of k that follow one another share one clean-up: each is on disk before its voters hear, each commit holds k of each, the timer truncates the WAL with no vote after it, and a group under k is cleaned up at once', async () => {
+		const CLEAN_MS = 3000;
+		const calls: string[] = [];
+		// The real SQLite hooks, with a record of which ran before which acknowledgement.
+		const dialect: DialectHooks = {
+			...sqliteDialect,
+			afterSecretFlush(storage, erased) {
+				calls.push('clean');
+				return sqliteDialect.afterSecretFlush(storage, erased);
+			},
+			deferSecretFlush(storage) {
+				calls.push('sync');
+				sqliteDialect.deferSecretFlush!(storage);
+			}
+		};
+		const svc = createConsultationsService(app.services.deps, {
+			uploadDir: () => app.dir,
+			ballotBox: { groupSize: K, windowMs: 200, tallyEveryMs: 60_000, cleanEveryMs: CLEAN_MS, dialect }
+		});
+		const s = await secretVote(app, 4 * K + 1, svc);
+		const wal = `${app.file}-wal`;
+		const acks = (n: number) => new Array<string>(n).fill('ack');
+		const group = (from: number, n = K) =>
+			Promise.all(s.voters.slice(from, from + n).map((v, i) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[i % 2]! } }).then(() => calls.push('ack'))));
+
+		// The first group after a quiet moment: cleaned up before its voters hear.
+		const { db } = app.services.deps;
+		const rowsNow = () => ({
+			ballots: db.select().from(ballots).where(eq(ballots.consultationId, s.id)).all().map((b) => b.tokenHash!),
+			parts: db.select().from(participations).where(eq(participations.consultationId, s.id)).all().map((p) => p.id)
+		});
+		await group(0);
+		expect(calls).toEqual(['clean', ...acks(K)]);
+		expect(statSync(wal).size).toBe(0);
+		const first = rowsNow();
+
+		// Two more within CLEAN_MS: each made durable (the WAL fsynced) before its voters hear, not cleaned up yet.
+		await group(K);
+		await group(2 * K);
+		expect(calls.slice(K + 1)).toEqual(['sync', ...acks(K), 'sync', ...acks(K)]);
+		const now = rowsNow();
+		expect(now.ballots).toHaveLength(3 * K);
+		// What a copy of the WAL taken now shows: two commits, each with k new ballots beside k new
+		// participations (the first group's rows, already in the file, may sit in the same pages).
+		const { found, seen } = votingCommits(wal, now, { ballots: new Set(first.ballots), parts: new Set(first.parts) });
+		expect(found).toEqual([
+			{ ballots: K, parts: K },
+			{ ballots: K, parts: K }
+		]);
+		expect(seen.ballots.size).toBe(3 * K);
+		expect(seen.parts.size).toBe(3 * K);
+
+		// No vote after them: the timer cleans up within CLEAN_MS of the last clean-up.
+		await vi.waitFor(() => expect(statSync(wal).size).toBe(0), { timeout: CLEAN_MS + 5000, interval: 25 });
+		expect(calls.at(-1)).toBe('clean');
+
+		// Right after that clean-up a group of k is deferred again, but one vote alone (its window
+		// ran out) is cleaned up at once, with the group before it.
+		await group(3 * K);
+		expect(calls.at(-K - 1)).toBe('sync');
+		await group(4 * K, 1);
+		expect(calls.slice(-2)).toEqual(['clean', 'ack']);
+		expect(statSync(wal).size).toBe(0);
 		await svc.flushBallotBox();
 	});
 });

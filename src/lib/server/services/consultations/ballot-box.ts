@@ -26,6 +26,19 @@
  * time). The WAL is then checkpointed and truncated, and the live tally of a secret consultation is
  * published once per k votes or every `tallyEveryMs`.
  *
+ * Clean-ups while votes keep coming (SQLite). That checkpoint writes the group's pages into the file
+ * and fsyncs both files: on a busy evening it cost more than the group's own commit (10 voters at a
+ * time: 0.8 ms of every 2.6 ms). So it runs at most once per `cleanEveryMs` (100 ms): a unit that comes
+ * sooner after the last clean-up, whose secret groups each hold k votes or more and that erased
+ * nothing, is made durable by an fsync of the WAL alone (as a FULL commit is) before its voters are
+ * answered, and its clean-up is owed; the next unit after `cleanEveryMs`, or a timer when no unit
+ * comes, runs it for every unit since, and so do the close of a consultation and the box's close.
+ * A unit with a group under k (flushed by its window or a close), or one that erased a ballot, is
+ * cleaned up at once, as before. While a clean-up is owed, a copy of the WAL shows those units' commits
+ * one by one: each pairs k ballots or more with as many participations, as a copy taken between a
+ * commit and its checkpoint always could; at rest (nothing owed, at most `cleanEveryMs` after the last
+ * vote) the files hold no group at all.
+ *
  * Per engine (`DialectHooks`):
  * - SQLite: `secure_delete` zeroes a replaced ballot's (and an erased assisted choice's) bytes in
  *   the file, and after a secret flush the WAL is checkpointed and truncated, so the group's commit
@@ -42,7 +55,8 @@
  *   (it locks them while it runs, a moment at each close). WAL and its archives are the
  *   operator's (see secrecy.ts).
  *
- * Limits, said plainly: a group flushed by the window or at the close may hold fewer than k votes
+ * Limits, said plainly: for up to `cleanEveryMs` after a vote, the WAL may hold the last units' groups
+ * (each of k votes or more, see above); a group flushed by the window or at the close may hold fewer than k votes
  * (down to one); its WAL frames are truncated at once, but a copy of the files taken in that instant,
  * or two copies of the main file taken before and after, can pair that ballot with its participation;
  * a reader holding the database open can pin the WAL (a checkpoint cannot truncate under it), so the
@@ -69,6 +83,12 @@ export interface BallotBoxOptions {
 	maxGroup?: number;
 	/** Live tallies of secret consultations are published every k votes or after this long. */
 	tallyEveryMs?: number;
+	/**
+	 * On an engine that can defer its clean-up (SQLite): the least time between two clean-ups of the
+	 * files (checkpoint and truncation of the WAL) while secret groups of at least k votes follow one
+	 * another (default 100 ms; 0 cleans up after every secret unit). See the file comment.
+	 */
+	cleanEveryMs?: number;
 	dialect?: DialectHooks;
 }
 
@@ -94,6 +114,14 @@ export interface DialectHooks {
 	 * the unit returns, before anything else is awaited (SQLite: before the next unit begins).
 	 */
 	afterSecretFlush(storage: Storage, erased: boolean): void | Promise<void>;
+	/**
+	 * Optional (SQLite): the clean-up of a unit whose secret groups all hold at least k votes may wait
+	 * for the next one. `deferSecretFlush` makes the unit's commit durable without it (an fsync of the
+	 * WAL, what synchronous=FULL does at a commit), and `writerState` says whether the writer is between
+	 * units, so that a clean-up owed can run (`afterSecretFlush`) outside any transaction.
+	 */
+	deferSecretFlush?(storage: Storage): void;
+	writerState?(storage: Storage): 'idle' | 'busy' | 'closed';
 	/** After a secret consultation closed (its ballots will not change any more). */
 	afterSecretClose(storage: Storage): Promise<void>;
 }
@@ -125,6 +153,10 @@ export const sqliteDialect: DialectHooks = {
 		// durable here, as synchronous=FULL would have: the WAL is fsynced before any voter is answered.
 		if (!complete) syncWalFile(`${resolvePath(client.name)}-wal`);
 	},
+	deferSecretFlush({ db }) {
+		syncWalFile(`${resolvePath(db.$client.name)}-wal`);
+	},
+	writerState: ({ db }) => (!db.$client.open ? 'closed' : db.$client.inTransaction ? 'busy' : 'idle'),
 	async afterSecretClose() {
 		// secure_delete zeroed every replaced ballot already; the last flush truncated the WAL.
 	}
@@ -233,8 +265,49 @@ export function createBallotBox<R>(
 	const k = Math.max(1, options.groupSize ?? 5);
 	const windowMs = options.windowMs ?? 1000;
 	const maxGroup = Math.max(1, options.maxGroup ?? 256);
+	const cleanEveryMs = Math.max(0, options.cleanEveryMs ?? 100);
 	const dialect = options.dialect ?? sqliteDialect;
 	dialect.prepare(storage);
+	/** When the files were last cleaned up after a secret unit (performance.now()), and whether a clean-up is owed. */
+	let lastClean = Number.NEGATIVE_INFINITY;
+	let owed = false;
+	let owedTimer: ReturnType<typeof setTimeout> | undefined;
+
+	/** The clean-up after a secret unit (and of every deferred one before it): at once, writer idle. */
+	function clean(erased: boolean): void | Promise<void> {
+		owed = false;
+		clearTimeout(owedTimer);
+		owedTimer = undefined;
+		lastClean = performance.now();
+		return dialect.afterSecretFlush(storage, erased);
+	}
+
+	/** A clean-up is owed: it runs `cleanEveryMs` after the last one, after a unit or by this timer. */
+	function armOwed(delay = lastClean + cleanEveryMs - performance.now()) {
+		if (owedTimer) return;
+		owedTimer = setTimeout(() => {
+			owedTimer = undefined;
+			if (!owed) return;
+			const state = dialect.writerState?.(storage) ?? 'idle';
+			if (state === 'closed') return void (owed = false);
+			// A unit is open on the writer (a flush loop cleans up after its own): a moment later.
+			if (running || state === 'busy') return armOwed(5);
+			try {
+				void Promise.resolve(clean(false)).catch((err: unknown) => console.error('[ballot-box] deferred clean-up failed', err));
+			} catch (err) {
+				console.error('[ballot-box] deferred clean-up failed', err);
+			}
+		}, Math.max(0, delay));
+		// Never what keeps a process alive: closing the database checkpoints it and removes the WAL.
+		owedTimer.unref?.();
+	}
+
+	/** Whether every secret consultation of a committed unit got at least k of its votes in it. */
+	function groupsHoldK(items: Pending<R>[]): boolean {
+		const counts = new Map<string, number>();
+		for (const item of items) if (item.secret) counts.set(item.consultationId, (counts.get(item.consultationId) ?? 0) + 1);
+		return counts.size > 0 && [...counts].every(([, n]) => n >= k);
+	}
 	const queue: Entry<R>[] = [];
 	const pools = new Map<string, { entries: Entry<R>[]; timer: ReturnType<typeof setTimeout> }>();
 	const pending = new Map<string, string>();
@@ -290,6 +363,11 @@ export function createBallotBox<R>(
 				schedule();
 			}
 		});
+	}
+
+	/** A clean-up still owed runs now, if the writer is between units (else its timer runs it). */
+	async function cleanOwed() {
+		if (owed && !running && (dialect.writerState?.(storage) ?? 'idle') === 'idle') await clean(false);
 	}
 
 	/** Writes everything queued, unit after unit, until the queue is empty. Never rejects. */
@@ -351,7 +429,22 @@ export function createBallotBox<R>(
 			}, { durable: !byFlush, syncedByCaller: byFlush });
 			// At once (no await before it): on SQLite the writer has not begun the next unit yet. A unit
 			// committed for the flush to make durable gets it even if every secret vote in it was refused.
-			if (secret || byFlush) await dialect.afterSecretFlush(storage, erased);
+			// Within `cleanEveryMs` of the last clean-up, a unit whose secret groups all hold k votes or
+			// more and that erased nothing is made durable alone and cleaned up with a later one.
+			if (secret || byFlush) {
+				const defer =
+					byFlush &&
+					!erased &&
+					cleanEveryMs > 0 &&
+					dialect.deferSecretFlush !== undefined &&
+					performance.now() - lastClean < cleanEveryMs &&
+					groupsHoldK(done.map((d) => d.entry.item));
+				if (defer) {
+					dialect.deferSecretFlush?.(storage);
+					owed = true;
+					armOwed();
+				} else await clean(erased);
+			} else if (owed && performance.now() - lastClean >= cleanEveryMs) await clean(false);
 		} catch (error) {
 			failure = { error };
 		}
@@ -381,11 +474,13 @@ export function createBallotBox<R>(
 		async drain(consultationId: string) {
 			release(consultationId);
 			await pump();
+			await cleanOwed();
 		},
 		/** Stops the window timers (tests, shutdown): waiting votes are written first. */
 		async close() {
 			for (const id of [...pools.keys()]) release(id);
 			await pump();
+			await cleanOwed();
 		},
 		/** After a secret consultation closed: the engine's last clean-up (PostgreSQL: VACUUM FULL). */
 		afterSecretClose: () => dialect.afterSecretClose(storage)
