@@ -241,6 +241,30 @@ describe('IRV details', () => {
 		expect(r.winners).toEqual(['b']);
 	});
 
+	it('a tied group loses its options one by one: the ballot is split over those left, then moves on', () => {
+		// X ranks a, b and c level, then d. a goes first (X: a half each to b and c), then b (X: all to c,
+		// b's own half-weight ballot is exhausted), then c, tied with d but lower in the round before (X
+		// moves on to d, c's own ballot is exhausted), then d (X exhausted too).
+		const r = irv({
+			method: 'irv',
+			options: opts('abcde'),
+			ballots: [{ ranking: [['a', 'b', 'c'], ['d']] }, { weight: 0.5, ranking: [['b']] }, { ranking: [['c']] }, ...rep(2, { ranking: [['d']] }), ...rep(4, { ranking: [['e']] })]
+		});
+		expect(r.rounds.map((x) => x.eliminated)).toEqual(['a', 'b', 'c', 'd', null]);
+		const first = r.rounds[0]?.tallies ?? {};
+		expect(first['a']).toBeCloseTo(1 / 3, 10);
+		expect(first['b']).toBeCloseTo(0.5 + 1 / 3, 10);
+		expect(first['c']).toBeCloseTo(1 + 1 / 3, 10);
+		expect(r.rounds.slice(1).map((x) => [x.tallies, x.exhausted])).toEqual([
+			[{ b: 1, c: 1.5, d: 2, e: 4 }, 0],
+			[{ c: 2, d: 2, e: 4 }, 0.5],
+			[{ d: 3, e: 4 }, 1.5],
+			[{ e: 4 }, 4.5]
+		]);
+		expect(r.rounds[2]?.tieBreak).toBe('previous-rounds');
+		expect(r.winners).toEqual(['e']);
+	});
+
 	it('exhausted ballots: unranked options never receive the vote', () => {
 		const r = irv({
 			method: 'irv',
