@@ -11,6 +11,9 @@
 /** Rounds to 12 significant digits and snaps values within `1e-10 × scale` of zero to 0. */
 export function tidy(x: number, scale = 1): number {
 	if (Math.abs(x) <= 1e-10 * Math.max(1, Math.abs(scale))) return 0;
+	// A whole number of at most 12 digits is what rounding gives back (most tallies: one vote, one unit):
+	// no string to build, which was a quarter of a live Schulze result.
+	if (Number.isInteger(x) && x < 1e12 && x > -1e12) return x;
 	return Number(x.toPrecision(12));
 }
 
@@ -47,9 +50,17 @@ export function rankByScore(scores: readonly number[]): number[][] {
 	return rankBy(scores.length, (a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
 }
 
-export function recordOf<T>(ids: readonly string[], values: readonly T[]): Record<string, T> {
-	// Object.fromEntries defines own properties, so an id such as "__proto__" is safe.
-	return Object.fromEntries(ids.map((id, i) => [id, values[i] as T]));
+export function recordOf<T>(ids: readonly string[], values: ArrayLike<T>, skip = -1): Record<string, T> {
+	// Assigned one by one (the same keys in the same order at every live result: V8 reuses the object's
+	// shape, where Object.fromEntries built each one anew); "__proto__" is defined as an own key.
+	const out: Record<string, T> = {};
+	for (let i = 0; i < ids.length; i++) {
+		if (i === skip) continue;
+		const id = ids[i] ?? '';
+		if (id === '__proto__') Object.defineProperty(out, id, { value: values[i], enumerable: true, writable: true, configurable: true });
+		else out[id] = values[i] as T;
+	}
+	return out;
 }
 
 export function idsOf(ids: readonly string[], indices: readonly number[]): string[] {

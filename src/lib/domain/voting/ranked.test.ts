@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { borda, count, irv, plurality, schulze } from './index';
+import { tiersOf } from './schulze';
 import type { Ballot, Election } from './types';
 
 const opts = (ids: string) => ids.split('').map((id) => ({ id, label: id }));
@@ -391,5 +392,51 @@ describe('Schulze details', () => {
 		const r = schulze({ method: 'schulze', options: opts('abc'), ballots: [] });
 		expect(r.winners).toEqual([]);
 		expect(r.ranking).toEqual(['a', 'b', 'c']);
+	});
+});
+
+describe('result records and tiers', () => {
+	it('an option id such as "__proto__" is an own key of every record, in file order, and the records stay plain objects', () => {
+		const options = ['__proto__', 'constructor', 'b'].map((id) => ({ id, label: id }));
+		const ballots = [...rep(3, { ranking: [['__proto__'], ['b'], ['constructor']] }), ...rep(2, { ranking: [['b'], ['constructor']] })];
+		const r = schulze({ method: 'schulze', options, ballots });
+		expect(Object.getPrototypeOf(r.tallies)).toBe(Object.prototype);
+		expect(Object.keys(r.tallies)).toEqual(['__proto__', 'constructor', 'b']);
+		expect(Object.keys(r.tallies['__proto__'] ?? {})).toEqual(['constructor', 'b']);
+		expect(Object.getPrototypeOf(r.tallies['__proto__'])).toBe(Object.prototype);
+		expect(r.tallies['__proto__']?.['b']).toBe(3);
+		expect(r.tallies['b']?.['__proto__']).toBe(2);
+		expect(JSON.stringify(r.strongestPaths)).toBe('{"__proto__":{"constructor":3,"b":3},"constructor":{"__proto__":0,"b":0},"b":{"__proto__":0,"constructor":5}}');
+		expect(r.ranking).toEqual(['__proto__', 'b', 'constructor']);
+		const p = plurality({ method: 'plurality', options, ballots: [{ choice: '__proto__' }, { choice: '__proto__' }, { choice: 'b' }] });
+		expect(Object.entries(p.tallies)).toEqual([
+			['__proto__', 2],
+			['constructor', 0],
+			['b', 1]
+		]);
+	});
+
+	it('tiers are the same as asking, for every tier, which of the options left nobody left beats (any relation, cycles too)', () => {
+		const reference = (n: number, beats: (a: number, b: number) => boolean) => {
+			const tiers: number[][] = [];
+			let remaining = Array.from({ length: n }, (_, i) => i);
+			while (remaining.length > 0) {
+				let tier = remaining.filter((a) => !remaining.some((b) => b !== a && beats(b, a)));
+				if (tier.length === 0) tier = remaining;
+				tiers.push(tier);
+				remaining = remaining.filter((a) => !tier.includes(a));
+			}
+			return tiers;
+		};
+		let seed = 7;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		for (let run = 0; run < 2000; run++) {
+			const n = 1 + Math.floor(random() * 8);
+			// Strength of each option, ties included; a few runs get a random, non-transitive relation.
+			const strength = Array.from({ length: n }, () => Math.floor(random() * 4));
+			const wild = run % 5 === 0 ? Array.from({ length: n * n }, () => random() < 0.4) : null;
+			const beats = (a: number, b: number) => (wild ? (wild[a * n + b] ?? false) : (strength[a] ?? 0) > (strength[b] ?? 0));
+			expect(tiersOf(n, beats)).toEqual(reference(n, beats));
+		}
 	});
 });

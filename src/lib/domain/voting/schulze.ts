@@ -12,7 +12,7 @@
  * `result()` in O(options³).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidyArray, tiesOf } from './numeric';
 import { rankPositions } from './rankings';
 import type { Election, Matrix, SchulzeResult } from './types';
 
@@ -25,12 +25,40 @@ interface SchulzeAggregate {
 
 function matrixRecord(ids: readonly string[], m: ArrayLike<number>): Matrix {
 	const n = ids.length;
-	return Object.fromEntries(
-		ids.map((a, i) => [
-			a,
-			Object.fromEntries(ids.flatMap((b, j) => (i === j ? [] : [[b, m[i * n + j] ?? 0]])))
-		])
-	);
+	// A live result builds two of these at every vote: rows of the same keys, assigned in order.
+	const rows = new Array<Record<string, number>>(n);
+	for (let i = 0; i < n; i++) rows[i] = recordOf(ids, Array.prototype.slice.call(m, i * n, i * n + n) as number[], i);
+	return recordOf(ids, rows);
+}
+
+/**
+ * Tiers of the "beats" relation: first the options nobody beats, then those beaten only by earlier
+ * tiers, and so on, each in file order. Each option's beaters are counted once and the counts go down
+ * as tiers are taken (O(n²), where asking every pair again for every tier was O(n³) calls). Should no
+ * option be left unbeaten (impossible for a transitive relation), the rest is one tier.
+ */
+export function tiersOf(n: number, beats: (a: number, b: number) => boolean): number[][] {
+	const beaters = new Int32Array(n);
+	const beaten: number[][] = Array.from({ length: n }, () => []);
+	for (let a = 0; a < n; a++)
+		for (let b = 0; b < n; b++)
+			if (a !== b && beats(a, b)) {
+				beaters[b] = (beaters[b] ?? 0) + 1;
+				beaten[a]?.push(b);
+			}
+	const tiers: number[][] = [];
+	const taken = new Uint8Array(n);
+	let left = n;
+	while (left > 0) {
+		let tier: number[] = [];
+		for (let a = 0; a < n; a++) if (!taken[a] && beaters[a] === 0) tier.push(a);
+		if (tier.length === 0) tier = Array.from({ length: n }, (_, a) => a).filter((a) => !taken[a]);
+		for (const a of tier) taken[a] = 1;
+		for (const a of tier) for (const b of beaten[a] ?? []) beaters[b] = (beaters[b] ?? 0) - 1;
+		left -= tier.length;
+		tiers.push(tier);
+	}
+	return tiers;
 }
 
 /** Widest paths (winning votes) from a tidied pairwise matrix d (n×n, row-major). */
@@ -83,15 +111,7 @@ export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 		}
 		const d = tidyArray(raw, maxAbs(raw));
 		const paths = strongestPaths(d, n);
-		const beats = (a: number, b: number) => (paths[a * n + b] ?? 0) > (paths[b * n + a] ?? 0);
-		const tiers: number[][] = [];
-		let remaining = Array.from({ length: n }, (_, i) => i);
-		while (remaining.length > 0) {
-			let tier = remaining.filter((a) => !remaining.some((b) => b !== a && beats(b, a)));
-			if (tier.length === 0) tier = remaining; // unreachable: "beats" is transitive
-			tiers.push(tier);
-			remaining = remaining.filter((a) => !tier.includes(a));
-		}
+		const tiers = tiersOf(n, (a, b) => (paths[a * n + b] ?? 0) > (paths[b * n + a] ?? 0));
 		return {
 			method: 'schulze',
 			winners: base.totalWeight > 0 ? idsOf(ids, tiers[0] ?? []) : [],

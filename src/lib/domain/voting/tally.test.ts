@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { count, createTally, ElectionConfigError } from './index';
 import type { Election } from './types';
+import { tidy } from './numeric';
 
 const opts = (ids: string) => ids.split('').map((id) => ({ id, label: id }));
 
@@ -100,5 +101,17 @@ describe('createTally (live results)', () => {
 		expect(() => count({ method: 'budget', options: opts('ab'), budget: 10, ballots: [] })).toThrow(
 			/options\[0\]\.cost: every project needs a cost/
 		);
+	});
+});
+
+describe('tidy', () => {
+	it('gives back a whole number of up to 12 digits as it is, and rounds anything else to 12 significant digits', () => {
+		const rounded = (x: number) => Number(x.toPrecision(12));
+		const values = [1, -1, 7, 123456, 999_999_999_999, -999_999_999_999, 1e12, 1e12 + 1, 123_456_789_012_345, -1e13 - 3, 2 ** 53, 0.5, 1 / 3, -2 / 3, 1e-3, 12.0000000000004, NaN, Infinity];
+		for (const x of values) expect(Object.is(tidy(x), rounded(x)), String(x)).toBe(true);
+		// Near zero (against the scale), -0 included: +0.
+		for (const x of [0, -0, 1e-11, -1e-11]) expect(Object.is(tidy(x), 0)).toBe(true);
+		expect(tidy(5e-9, 1e3)).toBe(0);
+		expect(tidy(5e-6, 1e3)).toBe(0.000005);
 	});
 });
