@@ -18,7 +18,7 @@
  * pass over the ballots, then only the ballots each elimination moves (`runIrv`).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidyArray } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidy, tidyArray } from './numeric';
 import type { Election, IrvResult, IrvRound } from './types';
 import type { Prepared } from './validate';
 
@@ -48,6 +48,15 @@ export class IrvStore {
 	starts: Int32Array;
 	weights: Float64Array;
 	size = 0;
+	/** Sum of |weight| over the stored ballots (the scale of rounding noise). */
+	absSum = 0;
+	/**
+	 * Once a recount left a memo (live results): the ballots added (+w) or taken back (-w) since, as
+	 * [start, end, w] of their codes, for the next result to replay instead of recounting.
+	 */
+	log: number[] | null = null;
+	/** The last recount's rounds (kept on the first college's store; see `IrvMemo`). */
+	memo: IrvMemo | null = null;
 	#index: Map<string, number[]> | null = null;
 
 	/** Sized for `expected` ballots of up to `n` options (a complete ranking is 2n codes at most). */
@@ -75,6 +84,8 @@ export class IrvStore {
 		this.size++;
 		if (this.size + 1 > this.starts.length) this.starts = grow(this.starts, this.size + 1);
 		this.starts[this.size] = c;
+		this.absSum += Math.abs(weight);
+		this.#logChange(at, c, weight);
 		if (this.#index) this.#indexSlot(this.#index, this.size - 1);
 	}
 
@@ -86,8 +97,18 @@ export class IrvStore {
 		// Prefer a stored ballot of exactly this weight (then it is gone); else take the weight from the last.
 		const exact = slots.findLastIndex((k) => this.weights[k] === weight);
 		const k = slots[exact >= 0 ? exact : slots.length - 1] ?? 0;
-		this.weights[k] = (this.weights[k] ?? 0) - weight;
+		const before = this.weights[k] ?? 0;
+		this.weights[k] = before - weight;
+		this.absSum += Math.abs(before - weight) - Math.abs(before);
+		this.#logChange(this.starts[k] ?? 0, this.starts[k + 1] ?? 0, -weight);
 		if (exact >= 0) slots.splice(exact, 1);
+	}
+
+	/** Logs a change for the next replay; past a quarter of the ballots, stops (the next result recounts). */
+	#logChange(start: number, end: number, w: number) {
+		if (!this.log) return;
+		if (this.log.length >= 3 * Math.max(64, this.size * REPLAY_SHARE)) this.log = null;
+		else this.log.push(start, end, w);
 	}
 
 	#keyOf(k: number): string {
@@ -137,6 +158,100 @@ class Bucket {
 }
 
 /**
+ * What a recount leaves for the next live result: each round's raw weights (per group, split and
+ * option) and exhausted weight per group, and who went out in each round (-1 in the last). Each
+ * ballot added or taken back since only adds to (or takes from) what it gives in each round, as long
+ * as the same options go out in the same order: the next result replays those ballots round by round,
+ * decides every round again from the new tallies, and recounts from scratch only when a decision
+ * changed (or the colleges' stores did).
+ */
+export interface IrvMemo {
+	stores: readonly IrvStore[];
+	acc: Float64Array[];
+	exhausted: Float64Array[];
+	out: number[];
+	/** Ballots replayed into it so far: past a quarter of the stored ones, a recount (rounding drift stays that of one count). */
+	replayed: number;
+}
+
+/** A result's rounds, the winners (the options left in the last), who went out, the first round's tallies. */
+interface IrvCount {
+	rounds: IrvRound[];
+	winners: number[];
+	eliminated: number[];
+	firstRound: number[];
+}
+
+/**
+ * One round from its raw weights: the tallies (college factors applied, tidied), and who goes out
+ * (null: the count ends here: one option left, or every option left tied).
+ */
+function decideRound(
+	acc: Float64Array,
+	exhaustedRaw: Float64Array,
+	factors: readonly number[],
+	continuing: Uint8Array,
+	scale: number,
+	history: number[][],
+	ids: readonly string[]
+): { round: IrvRound; alive: number[]; out: number | null } {
+	const n = continuing.length;
+	const raw = new Float64Array(n);
+	let exhausted = 0;
+	for (let sg = 0; sg < factors.length; sg++) {
+		const f = factors[sg] ?? 0;
+		if (f === 0) continue;
+		exhausted += (exhaustedRaw[sg] ?? 0) * f;
+		for (let d = 1; d <= n; d++) {
+			const base = (sg * (n + 1) + d) * n;
+			for (let i = 0; i < n; i++) raw[i] = (raw[i] ?? 0) + ((acc[base + i] ?? 0) * f) / d;
+		}
+	}
+	const tallies = tidyArray(raw, Math.max(scale, maxAbs(raw)));
+	history.push(tallies);
+	// Plain loops: a live result decides every round again at each vote.
+	const alive: number[] = [];
+	const aliveIds: string[] = [];
+	const aliveTallies: number[] = [];
+	let min = Number.POSITIVE_INFINITY;
+	for (let i = 0; i < n; i++) {
+		if (!continuing[i]) continue;
+		const t = tallies[i] ?? 0;
+		alive.push(i);
+		aliveIds.push(ids[i] ?? '');
+		aliveTallies.push(t);
+		if (t < min) min = t;
+	}
+	const round: IrvRound = {
+		tallies: recordOf(aliveIds, aliveTallies),
+		exhausted: tidy(exhausted, scale),
+		eliminated: null,
+		tieBreak: null
+	};
+	let lowest: number[] = [];
+	for (const i of alive) if (tallies[i] === min) lowest.push(i);
+	if (alive.length === 1 || lowest.length === alive.length) return { round, alive, out: null };
+	if (lowest.length > 1) {
+		for (let r = history.length - 2; r >= 0 && lowest.length > 1; r--) {
+			const past = history[r] ?? [];
+			const m = Math.min(...lowest.map((i) => past[i] ?? 0));
+			lowest = lowest.filter((i) => past[i] === m);
+		}
+		round.tieBreak = lowest.length > 1 ? 'file-order' : 'previous-rounds';
+	}
+	const out = lowest[lowest.length - 1] ?? alive[alive.length - 1] ?? 0;
+	round.eliminated = ids[out] ?? '';
+	return { round, alive, out };
+}
+
+/** Sum of |weight × factor| over every stored ballot: the scale of rounding noise. */
+function scaleOf(stores: readonly IrvStore[], factors: readonly number[]): number {
+	let scale = 0;
+	stores.forEach((s, sg) => (scale += Math.abs(factors[sg] ?? 0) * s.absSum));
+	return scale;
+}
+
+/**
  * Runs the IRV rounds. `factors[g]` scales the raw weights of group g (college factor, 1 without
  * colleges). Raw weights are accumulated per (group, size of the tied group the ballot is split over)
  * and scaled/divided once per round, in a fixed order.
@@ -147,19 +262,20 @@ class Bucket {
  * then costs the ballots it moves, not every ballot (100,000 ranked ballots over 10 options: the rounds
  * took 9 passes over every ballot). Weights are taken from one split and given to the next, so sums of
  * fractional weights may differ from a recount in their last bits: tallies are tidied (12 significant
- * digits) before any comparison, as every method's are.
+ * digits) before any comparison, as every method's are. With `memo`, each round's raw weights are kept
+ * for the next live result (`replayIrv`).
  */
-export function runIrv(stores: readonly IrvStore[], factors: readonly number[], n: number, ids: readonly string[]) {
+export function runIrv(stores: readonly IrvStore[], factors: readonly number[], n: number, ids: readonly string[], memo = false): IrvCount & { memo: IrvMemo | null } {
 	const continuing = new Uint8Array(n).fill(1);
-	let left = n;
 	const history: number[][] = [];
 	const rounds: IrvRound[] = [];
 	const eliminated: number[] = [];
 	const G = factors.length;
-	let scale = 0;
+	const scale = scaleOf(stores, factors);
 	// acc[((g * (n + 1)) + d) * n + i]: raw weight given to option i by ballots of group g split d ways
 	const acc = new Float64Array(G * (n + 1) * n);
 	const exhaustedRaw = new Float64Array(G);
+	const kept: IrvMemo | null = memo ? { stores: [...stores], acc: [], exhausted: [], out: [], replayed: 0 } : null;
 	// `pos[sg][j]`: where ballot j's current group starts in its store's codes (it only moves forward);
 	// `buckets[sg * n + i]`: the ballots of group sg whose current group holds option i.
 	const pos = stores.map((s) => new Int32Array(s.size));
@@ -195,7 +311,7 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
 		for (let sg = 0; sg < G; sg++) {
 			const store = stores[sg];
 			const bucket = buckets[sg * n + e];
-			if (!store || !bucket || (factors[sg] ?? 0) === 0) continue;
+			if (!store || !bucket) continue;
 			const { codes, weights } = store;
 			const at = pos[sg] as Int32Array;
 			for (let b = 0; b < bucket.length; b++) {
@@ -220,59 +336,111 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
 		}
 	};
 
+	// Every college's ballots, even one whose factor is 0 now: a memo's raw weights must not depend on
+	// the factors, which the next result may change.
 	for (let sg = 0; sg < G; sg++) {
 		const store = stores[sg];
-		const f = factors[sg] ?? 0;
-		if (!store || f === 0) continue;
+		if (!store) continue;
 		const { starts, weights, size } = store;
 		for (let j = 0; j < size; j++) {
 			const w = weights[j] ?? 0;
-			scale += Math.abs(w * f);
 			if (w !== 0) place(sg, store, j, starts[j] ?? 0, w);
 		}
 	}
 	for (;;) {
-		const raw = new Float64Array(n);
-		let exhausted = 0;
-		for (let sg = 0; sg < G; sg++) {
-			const f = factors[sg] ?? 0;
-			if (f === 0) continue;
-			exhausted += (exhaustedRaw[sg] ?? 0) * f;
-			for (let d = 1; d <= n; d++) {
-				const base = (sg * (n + 1) + d) * n;
-				for (let i = 0; i < n; i++) raw[i] = (raw[i] ?? 0) + ((acc[base + i] ?? 0) * f) / d;
-			}
+		if (kept) {
+			kept.acc.push(acc.slice());
+			kept.exhausted.push(exhaustedRaw.slice());
 		}
-		const tallies = tidyArray(raw, Math.max(scale, maxAbs(raw)));
-		history.push(tallies);
-		const alive = Array.from({ length: n }, (_, i) => i).filter((i) => continuing[i]);
-		const round: IrvRound = {
-			tallies: recordOf(idsOf(ids, alive), alive.map((i) => tallies[i] ?? 0)),
-			exhausted: tidyArray([exhausted], scale)[0] ?? 0,
-			eliminated: null,
-			tieBreak: null
-		};
+		const { round, alive, out } = decideRound(acc, exhaustedRaw, factors, continuing, scale, history, ids);
 		rounds.push(round);
-		const min = Math.min(...alive.map((i) => tallies[i] ?? 0));
-		let lowest = alive.filter((i) => tallies[i] === min);
-		if (left === 1 || lowest.length === alive.length) {
-			return { rounds, winners: alive, eliminated, firstRound: history[0] ?? [] };
-		}
-		if (lowest.length > 1) {
-			for (let r = history.length - 2; r >= 0 && lowest.length > 1; r--) {
-				const past = history[r] ?? [];
-				const m = Math.min(...lowest.map((i) => past[i] ?? 0));
-				lowest = lowest.filter((i) => past[i] === m);
-			}
-			round.tieBreak = lowest.length > 1 ? 'file-order' : 'previous-rounds';
-		}
-		const out = lowest[lowest.length - 1] ?? alive[alive.length - 1] ?? 0;
+		kept?.out.push(out ?? -1);
+		if (out === null) return { rounds, winners: alive, eliminated, firstRound: history[0] ?? [], memo: kept };
 		continuing[out] = 0;
-		left--;
 		eliminated.push(out);
-		round.eliminated = ids[out] ?? '';
 		transfer(out);
 	}
+}
+
+/**
+ * The next live result from the last recount's memo: the ballots logged since are added to (or taken
+ * from) each round's raw weights, on the group they give to in that round; every round is decided
+ * again. Null when a decision differs from the memo's: the caller recounts.
+ */
+export function replayIrv(memo: IrvMemo, factors: readonly number[], n: number, ids: readonly string[]): IrvCount | null {
+	const R = memo.out.length;
+	// The round each option goes out in (R: never).
+	const outIn = new Int32Array(n).fill(R);
+	memo.out.forEach((o, r) => {
+		if (o >= 0) outIn[o] = r;
+	});
+	memo.stores.forEach((store, sg) => {
+		const log = store.log ?? [];
+		const { codes } = store;
+		for (let e = 0; e < log.length; e += 3) {
+			let c = log[e] ?? 0;
+			const end = log[e + 1] ?? 0;
+			const w = log[e + 2] ?? 0;
+			for (let r = 0; r < R; r++) {
+				// Its first group, from where it stood in the round before, with an option still in.
+				let live = 0;
+				while (c < end) {
+					live = 0;
+					let x = c;
+					for (let code = codes[x] ?? END_GROUP; code !== END_GROUP; code = codes[++x] ?? END_GROUP) if ((outIn[code] ?? 0) >= r) live++;
+					if (live > 0) break;
+					c = x + 1;
+				}
+				if (c >= end) {
+					const ex = memo.exhausted[r] as Float64Array;
+					ex[sg] = (ex[sg] ?? 0) + w;
+					continue;
+				}
+				const acc = memo.acc[r] as Float64Array;
+				const base = (sg * (n + 1) + live) * n;
+				for (let y = c, code = codes[y] ?? END_GROUP; code !== END_GROUP; code = codes[++y] ?? END_GROUP) {
+					if ((outIn[code] ?? 0) >= r) acc[base + code] = (acc[base + code] ?? 0) + w;
+				}
+			}
+		}
+		store.log = [];
+	});
+	const scale = scaleOf(memo.stores, factors);
+	const continuing = new Uint8Array(n).fill(1);
+	const history: number[][] = [];
+	const rounds: IrvRound[] = [];
+	const eliminated: number[] = [];
+	for (let r = 0; r < R; r++) {
+		const { round, alive, out } = decideRound(memo.acc[r] as Float64Array, memo.exhausted[r] as Float64Array, factors, continuing, scale, history, ids);
+		if ((out ?? -1) !== memo.out[r]) return null;
+		rounds.push(round);
+		if (out === null) return { rounds, winners: alive, eliminated, firstRound: history[0] ?? [] };
+		continuing[out] = 0;
+		eliminated.push(out);
+	}
+	return null;
+}
+
+/** Logged ballots beyond this share of the stored ones: a recount is cheaper than the replay. */
+const REPLAY_SHARE = 0.25;
+
+/** A result's rounds: replayed from the memo of the last one when it still holds, else recounted (and a memo kept). */
+function countRounds(stores: readonly IrvStore[], factors: readonly number[], n: number, ids: readonly string[]): IrvCount {
+	const first = stores[0];
+	const memo = first?.memo ?? null;
+	const logged = stores.reduce((sum, s) => sum + (s.log?.length ?? 0) / 3, 0);
+	const stored = stores.reduce((sum, s) => sum + s.size, 0);
+	const same = memo !== null && memo.stores.length === stores.length && memo.stores.every((s, i) => s === stores[i] && s.log !== null);
+	if (same && memo.replayed + logged <= Math.max(64, stored * REPLAY_SHARE)) {
+		memo.replayed += logged;
+		const replayed = replayIrv(memo, factors, n, ids);
+		if (replayed) return replayed;
+	}
+	for (const s of stores) s.log = null;
+	const counted = runIrv(stores, factors, n, ids, true);
+	if (first) first.memo = counted.memo;
+	for (const s of stores) s.log = [];
+	return counted;
 }
 
 export const irvKernel: Kernel<IrvStore, IrvResult> = {
@@ -283,7 +451,7 @@ export const irvKernel: Kernel<IrvStore, IrvResult> = {
 	},
 	finish(p, parts, base) {
 		const factors = parts.map((x) => x.factor);
-		const { rounds, winners, eliminated, firstRound } = runIrv(
+		const { rounds, winners, eliminated, firstRound } = countRounds(
 			parts.map((x) => x.agg),
 			factors,
 			p.n,

@@ -14,6 +14,8 @@ export function tidy(x: number, scale = 1): number {
 	// A whole number of at most 12 digits is what rounding gives back (most tallies: one vote, one unit):
 	// no string to build, which was a quarter of a live Schulze result.
 	if (Number.isInteger(x) && x < 1e12 && x > -1e12) return x;
+	// So is a number of quarters below 1e10 (at most 10 + 2 digits): a ballot split between two options.
+	if (Number.isInteger(x * 4) && x < 1e10 && x > -1e10) return x;
 	return Number(x.toPrecision(12));
 }
 

@@ -8,6 +8,26 @@ import { checkBallot, prepare } from './validate';
 
 const RUNS = 100;
 
+/**
+ * Applies random adds (ballots of `pool`) and removes (of ballots present) to a tally, calling `after`
+ * with the ballots present after each change; returns them.
+ */
+function applyOps(tally: ReturnType<typeof createTally>, pool: readonly Ballot[], ops: readonly [boolean, number][], after?: (present: Ballot[]) => void): Ballot[] {
+	const present: Ballot[] = [];
+	for (const [isAdd, k] of ops) {
+		if ((isAdd || present.length === 0) && pool.length > 0) {
+			const b = pool[k % pool.length] as Ballot;
+			tally.add(b);
+			present.push(b);
+		} else if (present.length > 0) {
+			const [b] = present.splice(k % present.length, 1);
+			tally.remove(b as Ballot);
+		}
+		after?.(present);
+	}
+	return present;
+}
+
 describe.each(METHODS)('%s — properties', (method) => {
 	it('the result does not depend on the order of the ballots', () => {
 		fc.assert(
@@ -24,21 +44,24 @@ describe.each(METHODS)('%s — properties', (method) => {
 				electionArb(method, 15),
 				fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 40 }),
 				(e, ops) => {
-					const pool = e.ballots;
 					const tally = createTally({ ...e, ballots: [] });
-					const present: Ballot[] = [];
-					for (const [isAdd, k] of ops) {
-						if ((isAdd || present.length === 0) && pool.length > 0) {
-							const b = pool[k % pool.length] as Ballot;
-							tally.add(b);
-							present.push(b);
-						} else if (present.length > 0) {
-							const [b] = present.splice(k % present.length, 1);
-							tally.remove(b as Ballot);
-						}
-					}
+					const present = applyOps(tally, e.ballots, ops);
 					expect(tally.size).toBe(present.length);
 					expect(tally.result()).toEqual(count({ ...e, ballots: present }));
+				}
+			),
+			{ numRuns: RUNS }
+		);
+	});
+
+	it('a result read after every change (live results: IRV replays the changes on its last rounds) equals count() of the ballots present', () => {
+		fc.assert(
+			fc.property(
+				electionArb(method, 15),
+				fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 30 }),
+				(e, ops) => {
+					const tally = createTally({ ...e, ballots: [] });
+					applyOps(tally, e.ballots, ops, (present) => expect(tally.result()).toEqual(count({ ...e, ballots: present })));
 				}
 			),
 			{ numRuns: RUNS }

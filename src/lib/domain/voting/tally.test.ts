@@ -105,9 +105,11 @@ describe('createTally (live results)', () => {
 });
 
 describe('tidy', () => {
-	it('gives back a whole number of up to 12 digits as it is, and rounds anything else to 12 significant digits', () => {
+	it('gives back a whole number of up to 12 digits, or of quarters up to 10, as it is, and rounds anything else to 12 significant digits', () => {
 		const rounded = (x: number) => Number(x.toPrecision(12));
-		const values = [1, -1, 7, 123456, 999_999_999_999, -999_999_999_999, 1e12, 1e12 + 1, 123_456_789_012_345, -1e13 - 3, 2 ** 53, 0.5, 1 / 3, -2 / 3, 1e-3, 12.0000000000004, NaN, Infinity];
+		const whole = [1, -1, 7, 123456, 999_999_999_999, -999_999_999_999, 1e12, 1e12 + 1, 123_456_789_012_345, -1e13 - 3, 2 ** 53];
+		const quarters = [0.5, 0.25, -0.75, 9_999_999_999.75, -9_999_999_999.25, 10_000_000_000.5, 12_345_678_901.25, 99_999_999_999.75];
+		const values = [...whole, ...quarters, 1 / 3, -2 / 3, 1 / 8, 1e-3, 12.0000000000004, NaN, Infinity];
 		for (const x of values) expect(Object.is(tidy(x), rounded(x)), String(x)).toBe(true);
 		// Near zero (against the scale), -0 included: +0.
 		for (const x of [0, -0, 1e-11, -1e-11]) expect(Object.is(tidy(x), 0)).toBe(true);
