@@ -1,6 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { majorityJudgment } from './index';
-import type { Ballot, Election } from './types';
+import { count, majorityJudgment } from './index';
+import { compareMajorityValues, cumulative } from './majority-judgment';
+import { rankBy } from './numeric';
+import { electionArb } from './test-arbitraries';
+import type { Ballot, Election, MajorityJudgmentResult } from './types';
 
 const GRADES_FR = ['Excellent', 'Très bien', 'Bien', 'Assez bien', 'Passable', 'Insuffisant', 'À rejeter'];
 const GRADES_EN = ['Excellent', 'Very good', 'Good', 'Fair', 'Poor'];
@@ -106,5 +110,22 @@ describe('majority judgment', () => {
 			'grade of "a" must be an integer from 0 to 6': 2,
 			'unknown option "zz"': 1
 		});
+	});
+});
+
+describe('majority judgment ranking', () => {
+	it('is the order of the full majority-value comparison, even where majority grades alone decide (weights, colleges, exact halves)', () => {
+		fc.assert(
+			fc.property(electionArb('majority-judgment', 30), (e) => {
+				const r = count(e) as MajorityJudgmentResult;
+				const W = r.totalWeight;
+				const ids = e.options.map((o) => o.id);
+				const cums = ids.map((id) => cumulative(r.tallies[id] ?? [], W));
+				const groups = rankBy(ids.length, (a, b) => compareMajorityValues(cums[a] ?? [], cums[b] ?? [], W));
+				expect(r.ranking).toEqual(groups.flat().map((i) => ids[i]));
+				expect(r.ties).toEqual(groups.filter((g) => g.length > 1).map((g) => g.map((i) => ids[i])));
+			}),
+			{ numRuns: 1000 }
+		);
 	});
 });

@@ -55,16 +55,42 @@ export function majorityGrade(cum: readonly number[], total: number): number {
  * weights (best first) over the same total weight.
  */
 export function compareMajorityValues(cumA: readonly number[], cumB: readonly number[], total: number): number {
+	return compareProfiles(profileOf(cumA, total), profileOf(cumB, total), total);
+}
+
+/** An option's cumulative weights, and the distances of its cumulative weights from the middle, sorted. */
+interface Profile {
+	cum: readonly number[];
+	dist: Float64Array;
+}
+
+function profileOf(cum: readonly number[], total: number): Profile {
+	const c = total / 2;
+	const dist: number[] = [];
+	for (const x of cum) if (x > 0 && x < total) dist.push(Math.min(c, Math.abs(x - c)));
+	return { cum, dist: Float64Array.from(dist).sort() };
+}
+
+/**
+ * The comparison itself: the points where either option's grades change, walked outwards from the
+ * middle (0, both options' distances merged in order, then the half). Each option's distances are
+ * sorted once per result (`profileOf`), not once per comparison.
+ */
+function compareProfiles(a: Profile, b: Profile, total: number): number {
 	if (!(total > 0)) return 0;
 	const c = total / 2;
 	const eps = 1e-9 * total;
-	const points = [0, c];
-	for (const cum of [cumA, cumB]) {
-		for (const x of cum) if (x > 0 && x < total) points.push(Math.min(c, Math.abs(x - c)));
-	}
-	points.sort((a, b) => a - b);
+	const { dist: da, cum: cumA } = a;
+	const { dist: db, cum: cumB } = b;
+	let i = 0;
+	let j = 0;
 	let prev = 0;
-	for (const t of points) {
+	// 0 itself is never more than eps past 0: the walk starts at the first distance, and ends at c.
+	for (let step = 0, steps = da.length + db.length + 1; step < steps; step++) {
+		let t: number;
+		if (i < da.length && (j >= db.length || (da[i] ?? 0) <= (db[j] ?? 0))) t = da[i++] ?? 0;
+		else if (j < db.length) t = db[j++] ?? 0;
+		else t = c;
 		if (t - prev <= eps) continue;
 		const mid = (prev + t) / 2;
 		const worse = gradeAt(cumA, c + mid) - gradeAt(cumB, c + mid);
@@ -107,8 +133,19 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 		const hist = tidyArray(raw, W);
 		const histograms = Array.from({ length: p.n }, (_, i) => hist.slice(i * k, (i + 1) * k));
 		const cums = histograms.map((h) => cumulative(h, W));
-		const groups = rankBy(p.n, (a, b) => compareMajorityValues(cums[a] ?? [], cums[b] ?? [], W));
 		const gauges = cums.map((cum) => majorityGauge(cum, W));
+		// Two options with different majority grades are told apart by them alone, which is the first
+		// thing compareMajorityValues compares, unless a cumulative weight sits just above the middle
+		// (within its 1e-9 tolerance): then the whole comparison runs, as it does for equal grades.
+		const c = W / 2;
+		const plain = cums.map((cum) => W > 0 && !cum.some((x) => x > c && x <= c + 1e-9 * W));
+		const profiles = cums.map((cum) => profileOf(cum, W));
+		const groups = rankBy(p.n, (a, b) => {
+			const ga = gauges[a]?.grade ?? 0;
+			const gb = gauges[b]?.grade ?? 0;
+			if (ga !== gb && plain[a] && plain[b]) return ga - gb;
+			return compareProfiles(profiles[a] as Profile, profiles[b] as Profile, W);
+		});
 		return {
 			method: 'majority-judgment',
 			winners: W > 0 ? idsOf(p.ids, groups[0] ?? []) : [],
