@@ -6,7 +6,7 @@
  * The levels are read from the writer connection itself (`PRAGMA synchronous` inside the unit, on
  * the unit's connection) and reported by `data.onCommit`, read just before each COMMIT.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
@@ -195,4 +195,27 @@ describe('SQLite durability levels', () => {
 		check.close();
 		for (const id of acked) expect(stored.has(id), `acknowledged commit ${id} lost`).toBe(true);
 	}, 60_000);
+});
+
+describe('opening a file a stopped process left', () => {
+	it('moves what its WAL holds into the file and empties the WAL before anything else', () => {
+		writer.$client.exec('create table kept (id integer primary key, v text)');
+		// Committed, not yet checkpointed: the image a process stopped at that moment leaves on disk.
+		writer.$client.pragma('wal_autocheckpoint = 0');
+		writer.transaction((tx) => {
+			for (let i = 0; i < 50; i++) tx.run(sql`insert into kept (v) values (${`groupe ${i}`})`);
+		});
+		const left = join(dir, 'left.db');
+		copyFileSync(file, left);
+		copyFileSync(`${file}-wal`, `${left}-wal`);
+		expect(statSync(`${left}-wal`).size).toBeGreaterThan(0);
+
+		const reopened = openDatabase(left);
+		try {
+			expect(statSync(`${left}-wal`).size).toBe(0);
+			expect(reopened.$client.prepare('select count(*) as n from kept').get()).toEqual({ n: 50 });
+		} finally {
+			reopened.$client.close();
+		}
+	});
 });

@@ -37,7 +37,8 @@
  * cleaned up at once, as before. While a clean-up is owed, a copy of the WAL shows those units' commits
  * one by one: each pairs k ballots or more with as many participations, as a copy taken between a
  * commit and its checkpoint always could; at rest (nothing owed, at most `cleanEveryMs` after the last
- * vote) the files hold no group at all.
+ * vote) the files hold no group at all; a process stopped while one was owed leaves those commits in the
+ * WAL, which the next opening of the file empties before anything is served (`openDatabase`).
  *
  * Per engine (`DialectHooks`):
  * - SQLite: `secure_delete` zeroes a replaced ballot's (and an erased assisted choice's) bytes in
