@@ -101,6 +101,36 @@ server.listen(cfg.PORT, cfg.HOST, () => {
 	console.log(`Listening on ${cfg.ORIGIN ?? `http://${shown}:${cfg.PORT}`}`);
 });
 
-const shutdown = () => server.close(() => process.exit(0));
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+/** What hooks.server.ts and app.ts leave on globalThis (`tib.realtimeAttached`, `tib.app`), as used here. */
+interface Running {
+	realtime?: { io: { disconnectSockets(close: boolean): void } };
+	services?: { consultations: { flushBallotBox(): Promise<void> }; settled(): Promise<void> };
+}
+
+/**
+ * SIGTERM or SIGINT (a restart, a deploy): stop taking connections; hang up the live sockets (browsers
+ * reconnect, to another node or to this one once it is back, and recover what they missed); write the
+ * votes still waiting in the ballot box, so that their voters get their answer, with the clean-up of the
+ * files it owes; let the answers in flight go out (5 s at most), then exit. `server.close()` alone waited
+ * for every socket to end: with one phone on a board, the server never stopped until it was killed.
+ */
+let stopping = false;
+async function shutdown() {
+	if (stopping) return;
+	stopping = true;
+	const g = globalThis as Record<symbol, unknown>;
+	const running: Running = { realtime: g[Symbol.for('tib.realtimeAttached')] as Running['realtime'], services: g[Symbol.for('tib.app')] as Running['services'] };
+	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+	running.realtime?.io.disconnectSockets(true);
+	try {
+		await running.services?.consultations.flushBallotBox();
+		await running.services?.settled();
+	} catch (err) {
+		console.error('Stopping: the waiting votes could not all be written', err);
+	}
+	server.closeIdleConnections();
+	await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+	process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
