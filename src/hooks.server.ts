@@ -14,18 +14,17 @@ import { startScheduler } from '$lib/server/scheduler';
 import { discardUnreadBody, guardFormBody } from '$lib/server/http/body';
 import { securityHeaders } from '$lib/server/http/headers';
 import { DEFAULT_HTML_TAG, htmlTagFor } from '$lib/server/http/html-tag';
-import { HTTP_SERVER_KEY } from '$lib/server/realtime/http-server-key';
+import { HTTP_SERVER_KEY, REALTIME_KEY } from '$lib/server/process-slots';
 
-const ATTACHED = Symbol.for('tib.realtimeAttached');
 
 /** Runs migrations at start and attaches socket.io to the process's HTTP server (see src/server.ts). */
 export const init: ServerInit = async () => {
 	const services = await startApp();
 	const g = globalThis as Record<symbol, unknown>;
 	const httpServer = g[HTTP_SERVER_KEY] as HttpServer | undefined;
-	if (httpServer && !g[ATTACHED]) {
+	if (httpServer && !g[REALTIME_KEY]) {
 		// With REDIS_URL, socket.io's rooms and broadcasts span every node (Redis Streams adapter).
-		g[ATTACHED] = attachRealtime(httpServer, services, { origin: config().ORIGIN, adapter: shared().socketAdapter?.() });
+		g[REALTIME_KEY] = attachRealtime(httpServer, services, { origin: config().ORIGIN, adapter: shared().socketAdapter?.() });
 		// Scheduled openings and closings: one scheduler per server process, beside the doors.
 		const stop = startScheduler(services);
 		httpServer.on('close', stop);

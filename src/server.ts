@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { loadConfig, ConfigError } from './lib/server/config';
-import { HTTP_SERVER_KEY } from './lib/server/realtime/http-server-key';
+import { APP_KEY, HTTP_SERVER_KEY, REALTIME_KEY } from './lib/server/process-slots';
 import { createTurns, readerGone } from './lib/server/http/turns';
 
 let cfg;
@@ -101,7 +101,7 @@ server.listen(cfg.PORT, cfg.HOST, () => {
 	console.log(`Listening on ${cfg.ORIGIN ?? `http://${shown}:${cfg.PORT}`}`);
 });
 
-/** What hooks.server.ts and app.ts leave on globalThis (`tib.realtimeAttached`, `tib.app`), as used here. */
+/** What hooks.server.ts and app.ts leave in their global slots (process-slots.ts), as used here. */
 interface Running {
 	realtime?: { io: { disconnectSockets(close: boolean): void } };
 	services?: { consultations: { flushBallotBox(): Promise<void> }; settled(): Promise<void> };
@@ -119,7 +119,7 @@ async function shutdown() {
 	if (stopping) return;
 	stopping = true;
 	const g = globalThis as Record<symbol, unknown>;
-	const running: Running = { realtime: g[Symbol.for('tib.realtimeAttached')] as Running['realtime'], services: g[Symbol.for('tib.app')] as Running['services'] };
+	const running: Running = { realtime: g[REALTIME_KEY] as Running['realtime'], services: g[APP_KEY] as Running['services'] };
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 	running.realtime?.io.disconnectSockets(true);
 	try {

@@ -9,8 +9,8 @@ import { addReadinessCheck, booleanCheck } from './health';
 import { checks as redisChecks } from './shared/redis';
 import { sqliteChecks } from './health/database';
 import { log } from './log';
+import { APP_KEY } from './process-slots';
 
-const APP_KEY = Symbol.for('tib.app');
 const STARTING_KEY = Symbol.for('tib.appStarting');
 const SHARED_KEY = Symbol.for('tib.shared');
 

@@ -58,17 +58,23 @@ export function compareMajorityValues(cumA: readonly number[], cumB: readonly nu
 	return compareProfiles(profileOf(cumA, total), profileOf(cumB, total), total);
 }
 
-/** An option's cumulative weights, and the distances of its cumulative weights from the middle, sorted. */
+/**
+ * An option's cumulative weights, the distances of its cumulative weights from the middle (sorted),
+ * its majority grade, and whether that grade alone answers the walk's first step: no cumulative weight
+ * sits just above the middle, within the walk's tolerance.
+ */
 interface Profile {
 	cum: readonly number[];
 	dist: Float64Array;
+	grade: number;
+	plain: boolean;
 }
 
 function profileOf(cum: readonly number[], total: number): Profile {
 	const c = total / 2;
 	const dist: number[] = [];
 	for (const x of cum) if (x > 0 && x < total) dist.push(Math.min(c, Math.abs(x - c)));
-	return { cum, dist: Float64Array.from(dist).sort() };
+	return { cum, dist: Float64Array.from(dist).sort(), grade: majorityGrade(cum, total), plain: !cum.some((x) => x > c && x <= c + 1e-9 * total) };
 }
 
 /**
@@ -78,6 +84,8 @@ function profileOf(cum: readonly number[], total: number): Profile {
  */
 function compareProfiles(a: Profile, b: Profile, total: number): number {
 	if (!(total > 0)) return 0;
+	// Different majority grades: the walk's first step compares exactly them (see Profile).
+	if (a.grade !== b.grade && a.plain && b.plain) return a.grade - b.grade;
 	const c = total / 2;
 	const eps = 1e-9 * total;
 	const { dist: da, cum: cumA } = a;
@@ -134,18 +142,8 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 		const histograms = Array.from({ length: p.n }, (_, i) => hist.slice(i * k, (i + 1) * k));
 		const cums = histograms.map((h) => cumulative(h, W));
 		const gauges = cums.map((cum) => majorityGauge(cum, W));
-		// Two options with different majority grades are told apart by them alone, which is the first
-		// thing compareMajorityValues compares, unless a cumulative weight sits just above the middle
-		// (within its 1e-9 tolerance): then the whole comparison runs, as it does for equal grades.
-		const c = W / 2;
-		const plain = cums.map((cum) => W > 0 && !cum.some((x) => x > c && x <= c + 1e-9 * W));
 		const profiles = cums.map((cum) => profileOf(cum, W));
-		const groups = rankBy(p.n, (a, b) => {
-			const ga = gauges[a]?.grade ?? 0;
-			const gb = gauges[b]?.grade ?? 0;
-			if (ga !== gb && plain[a] && plain[b]) return ga - gb;
-			return compareProfiles(profiles[a] as Profile, profiles[b] as Profile, W);
-		});
+		const groups = rankBy(p.n, (a, b) => compareProfiles(profiles[a] as Profile, profiles[b] as Profile, W));
 		return {
 			method: 'majority-judgment',
 			winners: W > 0 ? idsOf(p.ids, groups[0] ?? []) : [],

@@ -283,6 +283,15 @@ export function createBallotBox<R>(
 		return dialect.afterSecretFlush(storage, erased);
 	}
 
+	/** The owed clean-up from the timer: it runs synchronously up to its first await, the writer still idle. */
+	async function cleanLogged() {
+		try {
+			await clean(false);
+		} catch (err) {
+			console.error('[ballot-box] deferred clean-up failed', err);
+		}
+	}
+
 	/** A clean-up is owed: it runs `cleanEveryMs` after the last one, after a unit or by this timer. */
 	function armOwed(delay = lastClean + cleanEveryMs - performance.now()) {
 		if (owedTimer) return;
@@ -293,11 +302,7 @@ export function createBallotBox<R>(
 			if (state === 'closed') return void (owed = false);
 			// A unit is open on the writer (a flush loop cleans up after its own): a moment later.
 			if (running || state === 'busy') return armOwed(5);
-			try {
-				void Promise.resolve(clean(false)).catch((err: unknown) => console.error('[ballot-box] deferred clean-up failed', err));
-			} catch (err) {
-				console.error('[ballot-box] deferred clean-up failed', err);
-			}
+			void cleanLogged();
 		}, Math.max(0, delay));
 		// Never what keeps a process alive: closing the database checkpoints it and removes the WAL.
 		owedTimer.unref?.();
