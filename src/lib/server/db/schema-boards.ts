@@ -78,7 +78,12 @@ export const proposalComments = sqliteTable(
 		deletedAt: at('deleted_at'),
 		createdAt: at('created_at').notNull()
 	},
-	(t) => [index('proposal_comments_proposal').on(t.proposalId, t.createdAt)]
+	(t) => [
+		index('proposal_comments_proposal').on(t.proposalId, t.createdAt),
+		// Every card counts its readable comments (neither hidden nor deleted): from this index alone,
+		// without reading each comment's row (a support on an idea with 300 comments read 300 rows).
+		index('proposal_comments_readable').on(t.proposalId, t.hiddenAt, t.deletedAt)
+	]
 );
 
 /**

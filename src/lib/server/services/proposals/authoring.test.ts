@@ -3,6 +3,7 @@ import { ForbiddenError } from '$lib/domain/policy';
 import type { Published } from '../../realtime/bus';
 import { createTestAppOn, createResidence, createUser, testEngines, type TestApp } from '../../testing';
 import { UserError } from '../errors';
+import { createProposalsContext } from './context';
 
 describe.each(testEngines)('on %s', (engine) => {
 	let app: TestApp;
@@ -79,6 +80,25 @@ describe.each(testEngines)('on %s', (engine) => {
 			// Deleted once is deleted: no second delete, no edit of a deleted comment.
 			expect(await outcome(() => app.services.proposals.deleteComment(karim, { commentId: top.id }))).toBe('forbidden');
 			expect(await outcome(() => app.services.proposals.editComment(karim, { commentId: top.id, body: 'Revenu' }))).toBe('forbidden');
+		});
+
+		it('a card counts the readable comments only, and (SQLite) counts them from their index without reading the comments', async () => {
+			const { amina, karim, claire, id } = await setup();
+			const ids: string[] = [];
+			for (let i = 0; i < 5; i++) ids.push((await app.services.proposals.comment(i % 2 ? karim : amina, { proposalId: id, body: `Avis ${i}` })).id);
+			await app.services.proposals.hideComment(claire, { id: ids[0]!, reason: 'Propos blessants' });
+			await app.services.proposals.deleteComment(karim, { commentId: ids[1]! });
+			expect((await app.services.proposals.proposal(amina, id)).card.comments).toBe(3);
+			expect((await app.services.proposals.board(amina, (await app.services.proposals.proposal(amina, id)).card.spaceKey.split(':')[1]!)).cards.find((c) => c.id === id)?.comments).toBe(3);
+			await app.services.proposals.unhideComment(claire, { id: ids[0]! });
+			expect((await app.services.proposals.proposal(amina, id)).card.comments).toBe(4);
+			if (engine !== 'sqlite') return;
+			// The card query every card and every live update runs, planned as the service prepared it.
+			const { sql, params } = createProposalsContext(app.services.deps).cardById().getQuery();
+			// Its one placeholder is the proposal's id; the staff roles are bound values.
+			const values = params.map((p) => (typeof p === 'object' && p !== null && 'name' in p ? id : p));
+			const plan = (app.services.deps.db.$client.prepare(`explain query plan ${sql}`).all(...values) as { detail: string }[]).map((r) => r.detail);
+			expect(plan).toContain('SEARCH c USING COVERING INDEX proposal_comments_readable (proposal_id=? AND hidden_at=? AND deleted_at=?)');
 		});
 
 		it('a comment hidden by moderation, or on a hidden idea, is frozen for its author', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX `proposal_comments_readable` ON `proposal_comments` (`proposal_id`,`hidden_at`,`deleted_at`);
