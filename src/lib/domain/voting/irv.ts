@@ -18,7 +18,7 @@
  * pass over the ballots, then only the ballots each elimination moves (`runIrv`).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidy, tidyArray } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, setOwn, tidy } from './numeric';
 import type { Election, IrvResult, IrvRound } from './types';
 import type { Prepared } from './validate';
 
@@ -51,6 +51,11 @@ export class IrvStore {
 	/** Sum of |weight| over the stored ballots (the scale of rounding noise). */
 	absSum = 0;
 	/**
+	 * The most options of one group (tied at one rank) in any ballot stored: no ballot is ever split
+	 * more ways, so a round sums its raw weights only up to this (1 when nobody ranked two options level).
+	 */
+	widest = 1;
+	/**
 	 * Once a recount left a memo (live results): the ballots added (+w) or taken back (-w) since, as
 	 * [start, end, w] of their codes, for the next result to replay instead of recounting.
 	 */
@@ -68,7 +73,10 @@ export class IrvStore {
 
 	add(p: Prepared, ranking: readonly (readonly string[])[], weight: number) {
 		let length = 0;
-		for (const group of ranking) length += group.length + 1;
+		for (const group of ranking) {
+			length += group.length + 1;
+			if (group.length > this.widest) this.widest = group.length;
+		}
 		const at = this.starts[this.size] ?? 0;
 		// Length checks inline: `grow` (generic over both array types) is called only to grow.
 		if (at + length > this.codes.length) this.codes = grow(this.codes, at + length);
@@ -182,6 +190,8 @@ interface IrvCount {
 	firstRound: number[];
 }
 
+let roundRaw = new Float64Array(0);
+
 /**
  * One round from its raw weights: the tallies (college factors applied, tidied), and who goes out
  * (null: the count ends here: one option left, or every option left tied).
@@ -193,37 +203,41 @@ function decideRound(
 	continuing: Uint8Array,
 	scale: number,
 	history: number[][],
-	ids: readonly string[]
+	ids: readonly string[],
+	widest: number
 ): { round: IrvRound; alive: number[]; out: number | null } {
 	const n = continuing.length;
-	const raw = new Float64Array(n);
+	// Scratch (rounds are decided one at a time): only the tidied tallies are kept.
+	if (roundRaw.length < n) roundRaw = new Float64Array(n);
+	const raw = roundRaw.fill(0, 0, n);
 	let exhausted = 0;
 	for (let sg = 0; sg < factors.length; sg++) {
 		const f = factors[sg] ?? 0;
 		if (f === 0) continue;
 		exhausted += (exhaustedRaw[sg] ?? 0) * f;
-		for (let d = 1; d <= n; d++) {
+		// Splits wider than any ballot's widest group hold nothing.
+		for (let d = 1, last = Math.min(n, widest); d <= last; d++) {
 			const base = (sg * (n + 1) + d) * n;
-			for (let i = 0; i < n; i++) raw[i] = (raw[i] ?? 0) + ((acc[base + i] ?? 0) * f) / d;
+			for (let i = 0; i < n; i++) raw[i] = raw[i]! + (acc[base + i]! * f) / d;
 		}
 	}
-	const tallies = tidyArray(raw, Math.max(scale, maxAbs(raw)));
+	const s = Math.max(scale, maxAbs(raw.subarray(0, n)));
+	const tallies = new Array<number>(n);
+	for (let i = 0; i < n; i++) tallies[i] = tidy(raw[i]!, s);
 	history.push(tallies);
 	// Plain loops: a live result decides every round again at each vote.
 	const alive: number[] = [];
-	const aliveIds: string[] = [];
-	const aliveTallies: number[] = [];
+	const record: Record<string, number> = {};
 	let min = Number.POSITIVE_INFINITY;
 	for (let i = 0; i < n; i++) {
 		if (!continuing[i]) continue;
-		const t = tallies[i] ?? 0;
+		const t = tallies[i]!;
 		alive.push(i);
-		aliveIds.push(ids[i] ?? '');
-		aliveTallies.push(t);
+		setOwn(record, ids[i] ?? '', t);
 		if (t < min) min = t;
 	}
 	const round: IrvRound = {
-		tallies: recordOf(aliveIds, aliveTallies),
+		tallies: record,
 		exhausted: tidy(exhausted, scale),
 		eliminated: null,
 		tieBreak: null
@@ -251,6 +265,13 @@ function scaleOf(stores: readonly IrvStore[], factors: readonly number[]): numbe
 	return scale;
 }
 
+/** The widest tied group of any stored ballot (see `IrvStore.widest`). */
+function widestOf(stores: readonly IrvStore[]): number {
+	let widest = 1;
+	for (const s of stores) if (s.widest > widest) widest = s.widest;
+	return widest;
+}
+
 /**
  * Runs the IRV rounds. `factors[g]` scales the raw weights of group g (college factor, 1 without
  * colleges). Raw weights are accumulated per (group, size of the tied group the ballot is split over)
@@ -272,6 +293,7 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
 	const eliminated: number[] = [];
 	const G = factors.length;
 	const scale = scaleOf(stores, factors);
+	const widest = widestOf(stores);
 	// acc[((g * (n + 1)) + d) * n + i]: raw weight given to option i by ballots of group g split d ways
 	const acc = new Float64Array(G * (n + 1) * n);
 	const exhaustedRaw = new Float64Array(G);
@@ -352,7 +374,7 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
 			kept.acc.push(acc.slice());
 			kept.exhausted.push(exhaustedRaw.slice());
 		}
-		const { round, alive, out } = decideRound(acc, exhaustedRaw, factors, continuing, scale, history, ids);
+		const { round, alive, out } = decideRound(acc, exhaustedRaw, factors, continuing, scale, history, ids, widest);
 		rounds.push(round);
 		kept?.out.push(out ?? -1);
 		if (out === null) return { rounds, winners: alive, eliminated, firstRound: history[0] ?? [], memo: kept };
@@ -406,12 +428,13 @@ export function replayIrv(memo: IrvMemo, factors: readonly number[], n: number, 
 		store.log = [];
 	});
 	const scale = scaleOf(memo.stores, factors);
+	const widest = widestOf(memo.stores);
 	const continuing = new Uint8Array(n).fill(1);
 	const history: number[][] = [];
 	const rounds: IrvRound[] = [];
 	const eliminated: number[] = [];
 	for (let r = 0; r < R; r++) {
-		const { round, alive, out } = decideRound(memo.acc[r] as Float64Array, memo.exhausted[r] as Float64Array, factors, continuing, scale, history, ids);
+		const { round, alive, out } = decideRound(memo.acc[r] as Float64Array, memo.exhausted[r] as Float64Array, factors, continuing, scale, history, ids, widest);
 		if ((out ?? -1) !== memo.out[r]) return null;
 		rounds.push(round);
 		if (out === null) return { rounds, winners: alive, eliminated, firstRound: history[0] ?? [] };

@@ -21,7 +21,7 @@
  * The live tally keeps one grade histogram per option: O(options) per ballot.
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, rankBy, recordOf, tidy, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, rankBy, recordOf, tidy, tiesOf } from './numeric';
 import type { Election, MajorityGauge, MajorityJudgmentResult } from './types';
 
 export const MJ_TIE_RULE = `Options are ranked by majority grade (lower median); equal majority grades are separated by Balinski–Laraki's majority value (repeatedly removing one median grade from each tied option and comparing the new medians; with weighted ballots, removing the median weight symmetrically from the middle, worse side first). Only options with identical weighted grade distributions remain tied. ${FILE_ORDER_RULE}`;
@@ -72,9 +72,21 @@ interface Profile {
 
 function profileOf(cum: readonly number[], total: number): Profile {
 	const c = total / 2;
-	const dist: number[] = [];
-	for (const x of cum) if (x > 0 && x < total) dist.push(Math.min(c, Math.abs(x - c)));
-	return { cum, dist: Float64Array.from(dist).sort(), grade: majorityGrade(cum, total), plain: !cum.some((x) => x > c && x <= c + 1e-9 * total) };
+	const near = c + 1e-9 * total;
+	let inside = 0;
+	let plain = true;
+	for (let g = 0; g < cum.length; g++) {
+		const x = cum[g]!;
+		if (x > 0 && x < total) inside++;
+		if (x > c && x <= near) plain = false;
+	}
+	// One typed array of the right length, filled and sorted in place (a live result makes one per option).
+	const dist = new Float64Array(inside);
+	for (let g = 0, at = 0; g < cum.length; g++) {
+		const x = cum[g]!;
+		if (x > 0 && x < total) dist[at++] = Math.min(c, Math.abs(x - c));
+	}
+	return { cum, dist: dist.sort(), grade: majorityGrade(cum, total), plain };
 }
 
 /**
@@ -118,6 +130,8 @@ export function majorityGauge(cum: readonly number[], total: number): MajorityGa
 	return { p, grade, q, sign: p > q ? '+' : '-' };
 }
 
+let scratch = new Float64Array(0);
+
 export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult> = {
 	create: (p) => new Float64Array(p.n * p.grades.length),
 	add(p, agg, ballot, weight, sign) {
@@ -132,17 +146,26 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 	},
 	finish(p, parts, base) {
 		const k = p.grades.length;
-		const raw = new Float64Array(p.n * k);
+		const size = p.n * k;
+		// Scratch (finish never runs inside another): only the tidied histograms are kept.
+		if (scratch.length < size) scratch = new Float64Array(size);
+		const raw = scratch.fill(0, 0, size);
 		for (const { agg, factor } of parts) {
 			if (factor === 0) continue;
-			for (let x = 0; x < raw.length; x++) raw[x] = (raw[x] ?? 0) + (agg[x] ?? 0) * factor;
+			for (let x = 0; x < size; x++) raw[x] = raw[x]! + agg[x]! * factor;
 		}
 		const W = base.totalWeight;
-		const hist = tidyArray(raw, W);
-		const histograms = Array.from({ length: p.n }, (_, i) => hist.slice(i * k, (i + 1) * k));
-		const cums = histograms.map((h) => cumulative(h, W));
-		const gauges = cums.map((cum) => majorityGauge(cum, W));
-		const profiles = cums.map((cum) => profileOf(cum, W));
+		const histograms = new Array<number[]>(p.n);
+		const gauges = new Array<MajorityGauge>(p.n);
+		const profiles = new Array<Profile>(p.n);
+		for (let i = 0; i < p.n; i++) {
+			const h = new Array<number>(k);
+			for (let g = 0; g < k; g++) h[g] = tidy(raw[i * k + g]!, W);
+			const cum = cumulative(h, W);
+			histograms[i] = h;
+			gauges[i] = majorityGauge(cum, W);
+			profiles[i] = profileOf(cum, W);
+		}
 		const groups = rankBy(p.n, (a, b) => compareProfiles(profiles[a] as Profile, profiles[b] as Profile, W));
 		return {
 			method: 'majority-judgment',

@@ -52,17 +52,23 @@ export function rankByScore(scores: readonly number[]): number[][] {
 	return rankBy(scores.length, (a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
 }
 
-export function recordOf<T>(ids: readonly string[], values: ArrayLike<T>, skip = -1): Record<string, T> {
+/** `{ [ids[i]]: values[offset + i] }`, leaving out `ids[skip]` (offset: a row of a matrix stored flat). */
+export function recordOf<T>(ids: readonly string[], values: ArrayLike<T>, skip = -1, offset = 0): Record<string, T> {
 	// Assigned one by one (the same keys in the same order at every live result: V8 reuses the object's
 	// shape, where Object.fromEntries built each one anew); "__proto__" is defined as an own key.
 	const out: Record<string, T> = {};
 	for (let i = 0; i < ids.length; i++) {
 		if (i === skip) continue;
 		const id = ids[i] ?? '';
-		if (id === '__proto__') Object.defineProperty(out, id, { value: values[i], enumerable: true, writable: true, configurable: true });
-		else out[id] = values[i] as T;
+		setOwn(out, id, values[offset + i] as T);
 	}
 	return out;
+}
+
+/** `out[id] = value`, as an own property even for "__proto__" (which would set the prototype). */
+export function setOwn<T>(out: Record<string, T>, id: string, value: T): void {
+	if (id === '__proto__') Object.defineProperty(out, id, { value, enumerable: true, writable: true, configurable: true });
+	else out[id] = value;
 }
 
 export function idsOf(ids: readonly string[], indices: readonly number[]): string[] {

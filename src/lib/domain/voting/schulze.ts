@@ -12,7 +12,7 @@
  * `result()` in O(options³).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidy, tiesOf } from './numeric';
 import { rankPositions } from './rankings';
 import type { Election, Matrix, SchulzeResult } from './types';
 
@@ -27,7 +27,7 @@ function matrixRecord(ids: readonly string[], m: ArrayLike<number>): Matrix {
 	const n = ids.length;
 	// A live result builds two of these at every vote: rows of the same keys, assigned in order.
 	const rows = new Array<Record<string, number>>(n);
-	for (let i = 0; i < n; i++) rows[i] = recordOf(ids, Array.prototype.slice.call(m, i * n, i * n + n) as number[], i);
+	for (let i = 0; i < n; i++) rows[i] = recordOf(ids, m, i, i * n);
 	return recordOf(ids, rows);
 }
 
@@ -62,30 +62,37 @@ export function tiersOf(n: number, beats: (a: number, b: number) => boolean): nu
 }
 
 /** Widest paths (winning votes) from a tidied pairwise matrix d (n×n, row-major). */
-export function strongestPaths(d: readonly number[], n: number): number[] {
-	const p = new Array<number>(n * n).fill(0);
+export function strongestPaths(d: ArrayLike<number>, n: number, out?: Float64Array): Float64Array {
+	// A typed array: a live result computes this at every vote, n³ steps on numbers that are never holes.
+	const p = out ?? new Float64Array(n * n);
+	for (let i = 0; i < n; i++) p[i * n + i] = 0;
 	for (let i = 0; i < n; i++) {
 		for (let j = 0; j < n; j++) {
 			if (i === j) continue;
-			const dij = d[i * n + j] ?? 0;
-			const dji = d[j * n + i] ?? 0;
+			const dij = d[i * n + j]!;
+			const dji = d[j * n + i]!;
 			p[i * n + j] = dij > dji ? dij : 0;
 		}
 	}
 	for (let i = 0; i < n; i++) {
+		const rowI = i * n;
 		for (let j = 0; j < n; j++) {
 			if (i === j) continue;
-			const pji = p[j * n + i] ?? 0;
+			const pji = p[j * n + i]!;
 			if (pji === 0) continue;
+			const rowJ = j * n;
 			for (let k = 0; k < n; k++) {
 				if (k === i || k === j) continue;
-				const via = Math.min(pji, p[i * n + k] ?? 0);
-				if (via > (p[j * n + k] ?? 0)) p[j * n + k] = via;
+				const pik = p[rowI + k]!;
+				const via = pji < pik ? pji : pik;
+				if (via > p[rowJ + k]!) p[rowJ + k] = via;
 			}
 		}
 	}
 	return p;
 }
+
+let scratch = { d: new Float64Array(0), paths: new Float64Array(0) };
 
 export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 	create: (p) => ({ d: new Float64Array(p.n * p.n), pos: new Int32Array(p.n) }),
@@ -104,13 +111,19 @@ export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 	},
 	finish(p, parts, base) {
 		const { n, ids } = p;
-		const raw = new Float64Array(n * n);
+		const nn = n * n;
+		// Scratch matrices, reused by every result (finish never runs inside another): their values are
+		// copied into the result's records, so a live result allocates no matrix of its own.
+		if (scratch.d.length < nn) scratch = { d: new Float64Array(nn), paths: new Float64Array(nn) };
+		const d = scratch.d.fill(0, 0, nn);
 		for (const { agg, factor } of parts) {
 			if (factor === 0) continue;
-			for (let k = 0; k < n * n; k++) raw[k] = (raw[k] ?? 0) + (agg.d[k] ?? 0) * factor;
+			const a = agg.d;
+			for (let k = 0; k < nn; k++) d[k] = d[k]! + a[k]! * factor;
 		}
-		const d = tidyArray(raw, maxAbs(raw));
-		const paths = strongestPaths(d, n);
+		const scale = maxAbs(d.subarray(0, nn));
+		for (let k = 0; k < nn; k++) d[k] = tidy(d[k]!, scale);
+		const paths = strongestPaths(d, n, scratch.paths);
 		const tiers = tiersOf(n, (a, b) => (paths[a * n + b] ?? 0) > (paths[b * n + a] ?? 0));
 		return {
 			method: 'schulze',

@@ -38,6 +38,40 @@ describe('createTally (live results)', () => {
 		expect(tally.result().winners).toEqual(['c']);
 	});
 
+	it('a result handed out stays as it was while other tallies, of other sizes, are counted (no buffer shared with it)', () => {
+		// Schulze, IRV and majority judgment reuse scratch matrices from one result to the next.
+		const grades = ['Bien', 'Passable', 'Insuffisant'];
+		const big = { options: opts('abcde') };
+		const small = { options: opts('xy') };
+		const cases: [Election, Election][] = [
+			[
+				{ method: 'schulze', ...big, ballots: [{ ranking: [['a'], ['b', 'c'], ['d']] }, { ranking: [['e'], ['a']] }, { ranking: [['b'], ['a']] }] },
+				{ method: 'schulze', ...small, ballots: [{ ranking: [['y'], ['x']] }, { ranking: [['y']] }] }
+			],
+			[
+				{ method: 'irv', ...big, ballots: [{ ranking: [['a', 'b'], ['c']] }, { ranking: [['c'], ['d', 'e']] }, { ranking: [['e']] }, { ranking: [['b']] }] },
+				{ method: 'irv', ...small, ballots: [{ ranking: [['x']] }, { ranking: [['y']] }, { ranking: [['y']] }] }
+			],
+			[
+				{ method: 'majority-judgment', grades, ...big, ballots: [{ grades: { a: 0, b: 1, c: 2 } }, { grades: { a: 1, d: 0, e: 0 } }] },
+				{ method: 'majority-judgment', grades, ...small, ballots: [{ grades: { x: 2, y: 0 } }, { grades: { x: 1 } }] }
+			]
+		];
+		for (const [one, other] of cases) {
+			const first = createTally(one);
+			const handed = first.result();
+			const copy = structuredClone(handed);
+			const second = createTally(other);
+			second.result();
+			first.add(one.ballots[0]!);
+			first.result();
+			second.add(other.ballots[1]!);
+			second.result();
+			expect(handed).toEqual(copy);
+			expect(handed).toEqual(count(one));
+		}
+	});
+
 	it('counts invalid ballots and can remove them', () => {
 		const tally = createTally({ method: 'plurality', options: opts('ab') });
 		tally.add({ choice: 'zz' });
