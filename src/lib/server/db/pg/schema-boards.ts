@@ -82,7 +82,8 @@ export const proposalComments = pgTable(
 		index('proposal_comments_proposal').on(t.proposalId, t.createdAt),
 		// Every card counts its readable comments (neither hidden nor deleted): from this index alone,
 		// without reading each comment's row (a support on an idea with 300 comments read 300 rows).
-		index('proposal_comments_readable').on(t.proposalId, t.hiddenAt, t.deletedAt)
+		// Its authors too, for the followers a new comment notifies (notifications/recipients.ts).
+		index('proposal_comments_readable').on(t.proposalId, t.hiddenAt, t.deletedAt, t.authorId)
 	]
 );
 

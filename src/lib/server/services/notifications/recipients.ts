@@ -12,7 +12,7 @@ type ProposalRow = typeof proposals.$inferSelect;
  * still members of its space with one index lookup each, rather than going through every member
  * of the space.
  */
-const followersQuery = perData((data: Data) => {
+export const followersQuery = perData((data: Data) => {
 	const { memberships, proposalComments, proposalSupports, proposalVolunteers, users } = data.t;
 	const proposalId = sql.placeholder('proposalId');
 	return prepared(data, (db) => {

@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import type { Published } from '../../realtime/bus';
 import { createTestAppOn, createResidence, createUser, testEngines, type TestApp } from '../../testing';
 import { UserError } from '../errors';
+import { followersQuery, proposalFollowers } from '../notifications/recipients';
 import { createProposalsContext } from './context';
 
 describe.each(testEngines)('on %s', (engine) => {
@@ -99,6 +101,31 @@ describe.each(testEngines)('on %s', (engine) => {
 			const values = params.map((p) => (typeof p === 'object' && p !== null && 'name' in p ? id : p));
 			const plan = (app.services.deps.db.$client.prepare(`explain query plan ${sql}`).all(...values) as { detail: string }[]).map((r) => r.detail);
 			expect(plan).toContain('SEARCH c USING COVERING INDEX proposal_comments_readable (proposal_id=? AND hidden_at=? AND deleted_at=?)');
+		});
+
+		it('a new comment notifies the earlier commenters, and (SQLite) finds them in the readable-comments index without reading the comments', async () => {
+			const { residence, amina, karim, claire, id } = await setup();
+			const lea = await createUser(app, { displayName: 'Léa', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+			const { id: hidden } = await app.services.proposals.comment(karim, { proposalId: id, body: 'Premier avis' });
+			await app.services.proposals.hideComment(claire, { id: hidden, reason: 'Hors sujet' });
+			await app.services.proposals.comment(lea, { proposalId: id, body: 'Deuxième avis' });
+			await app.services.settled();
+			const before = await app.services.notifications.unread(karim);
+			await app.services.proposals.comment(amina, { proposalId: id, body: 'Merci à vous deux' });
+			await app.services.settled();
+			// Karim follows the idea by his comment, hidden or not; Léa by hers; Amina is its author and the one writing.
+			expect(await app.services.notifications.unread(karim)).toBe(before + 1);
+			expect(await app.services.notifications.unread(lea)).toBe(1);
+			const { data } = app.services.deps;
+			const [p] = await data.db.select().from(data.t.proposals).where(eq(data.t.proposals.id, id));
+			expect((await proposalFollowers(data, p!, amina.id)).sort()).toEqual([karim.id, lea.id].sort());
+			if (engine !== 'sqlite') return;
+			// The followers query as the service prepared it: the commenters come from the covering index.
+			const { sql, params } = followersQuery(data)().getQuery();
+			const bound: Record<string, unknown> = { proposalId: id, authorId: amina.id, spaceType: 'residence', spaceId: residence.id, exceptId: amina.id };
+			const values = params.map((v) => (typeof v === 'object' && v !== null && 'name' in v ? bound[(v as { name: string }).name] : v));
+			const plan = (app.services.deps.db.$client.prepare(`explain query plan ${sql}`).all(...values) as { detail: string }[]).map((r) => r.detail);
+			expect(plan.filter((d) => d.includes('proposal_comments'))).toEqual(['SEARCH proposal_comments USING COVERING INDEX proposal_comments_readable (proposal_id=?)']);
 		});
 
 		it('a comment hidden by moderation, or on a hidden idea, is frozen for its author', async () => {

@@ -1,0 +1,2 @@
+DROP INDEX "proposal_comments_readable";--> statement-breakpoint
+CREATE INDEX "proposal_comments_readable" ON "proposal_comments" USING btree ("proposal_id","hidden_at","deleted_at","author_id");
