@@ -10,7 +10,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../lib/realtime
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const WARMUP_SECONDS = 2;
+export const WARMUP_SECONDS = 2;
 export const ACTION_TIMEOUT_MS = 10_000;
 /** A board of 20 ideas; member i acts on idea i mod 20, so comments notify about N/20 followers. */
 export const PROPOSALS = 20;

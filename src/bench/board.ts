@@ -25,7 +25,12 @@
  * BENCH_BOARD_SYNC=NORMAL,FULL the board also runs with its writer at FULL (every support and comment
  * fsynced, as before issue 15), in the same run and against the same baseline, to show what it costs.
  *
- *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_SYNC=NORMAL,FULL npx tsx src/bench/board.ts
+ * The server CPU spent inside the service calls is split into the bus's publish (the hub's emit to
+ * the room and the followers' notifications) and the rest. BENCH_BOARD_HUB=1 adds a run whose actions
+ * publish their idea's card on the bus as the service would, without calling it: the app's realtime
+ * side alone (authenticated sockets, rooms, connection state recovery, the hub) against bare socket.io.
+ *
+ *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_SYNC=NORMAL,FULL BENCH_BOARD_HUB=1 npx tsx src/bench/board.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -35,10 +40,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Server } from 'socket.io';
 import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
-import type { ServerToClientEvents } from '../lib/realtime/events';
+import { roomForSpace, type ServerToClientEvents } from '../lib/realtime/events';
 import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
-import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, withTimeout, type LoadResult } from './board-load';
+import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
 
 export interface BenchResult {
 	name: string;
@@ -47,6 +52,11 @@ export interface BenchResult {
 }
 
 const PROCS = envNumbers('BENCH_BOARD_PROCS', [2])[0]!;
+/**
+ * BENCH_BOARD_HUB=1: one more run per size whose actions publish their idea's card on the bus
+ * without calling the service, to tell the app's realtime side from its service.
+ */
+const HUB_RUN = process.env.BENCH_BOARD_HUB === '1';
 type SyncLevel = 'NORMAL' | 'FULL';
 const SYNC_LEVELS: SyncLevel[] = (() => {
 	const list = (process.env.BENCH_BOARD_SYNC ?? 'NORMAL')
@@ -115,9 +125,21 @@ interface BoardRun extends LoadResult {
 	sample: BoardCard | null;
 	/** Mean JSON size of a `proposal.updated` payload. */
 	payloadBytes: number;
+	/**
+	 * Server CPU spent inside the service calls, split: the bus's publish (the hub's room emit, and the
+	 * followers' notifications) and the rest (zod, policy, SQLite, the card query). Mean per action.
+	 */
+	callCpu: { publish: number; rest: number };
 }
 
-async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL'): Promise<BoardRun> {
+/**
+ * `service`: each action goes through the proposals service (the board as it runs). `hub`: each
+ * action publishes, on the bus, the card of its idea as the service would, without calling it (the
+ * app's realtime side alone: authenticated sockets, rooms, connection state recovery, the hub).
+ */
+type BoardMode = 'service' | 'hub';
+
+async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', mode: BoardMode = 'service'): Promise<BoardRun> {
 	const app = createTestApp();
 	// FULL: the level every commit ran at before issue 15 (board writes ask no durability of their own).
 	if (sync === 'FULL') app.services.deps.db.$client.pragma('synchronous = FULL');
@@ -155,16 +177,58 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL'):
 
 		const supported = new Array<boolean>(n).fill(false);
 		const { proposals: service } = app.services;
+		// The CPU of each call, and of the publishes inside it (process.cpuUsage: this thread and the
+		// checkpoint thread, which rarely runs during a call).
+		const { bus } = app.services.deps;
+		const publish = bus.publish;
+		let publishCpu = 0;
+		let callCpu = 0;
+		let calls = 0;
+		bus.publish = ((...args: Parameters<typeof publish>) => {
+			const before = process.cpuUsage();
+			publish.apply(bus, args);
+			const used = process.cpuUsage(before);
+			publishCpu += (used.user + used.system) / 1000;
+		}) as typeof publish;
+		// Counted from the measured actions on (drive's first WARMUP_SECONDS of actions are not).
+		let started = 0;
+		const timed = (call: () => Promise<unknown>) => {
+			if (started++ === WARMUP_SECONDS * n) publishCpu = 0;
+			if (started <= WARMUP_SECONDS * n) return call();
+			const before = process.cpuUsage();
+			return call().finally(() => {
+				const used = process.cpuUsage(before);
+				callCpu += (used.user + used.system) / 1000;
+				calls++;
+			});
+		};
+		const room = roomForSpace('residence', residence.id);
+		const cards = new Map<string, BoardCard>();
+		if (mode === 'hub') for (const proposalId of proposals) cards.set(proposalId, (await service.proposal(users[0]!, proposalId)).card);
 		const result = await drive(n, seconds, tracker, (member, round) => {
 			const actor = users[member]!;
 			const proposalId = proposals[member % proposals.length]!;
-			if (kindOf(round) === 'comment') return service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` });
+			const change = kindOf(round);
+			if (mode === 'hub') {
+				const card: BoardCard = { ...cards.get(proposalId)!, supports: round };
+				return timed(async () => bus.publish(room, 'proposal.updated', { card, change, actorId: actor.id }));
+			}
+			if (change === 'comment') return timed(() => service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` }));
 			const on = !supported[member];
 			supported[member] = on;
-			return service.setSupport(actor, { proposalId, on });
+			return timed(() => service.setSupport(actor, { proposalId, on }));
 		});
 		unsubscribe();
-		return { ...result, setupSeconds, settled, actorIds: users.map((m) => m.id), sample: members.sample, payloadBytes: events ? bytes / events : Number.NaN };
+		bus.publish = publish;
+		return {
+			...result,
+			setupSeconds,
+			settled,
+			actorIds: users.map((m) => m.id),
+			sample: members.sample,
+			payloadBytes: events ? bytes / events : Number.NaN,
+			callCpu: { publish: calls ? publishCpu / calls : Number.NaN, rest: calls ? (callCpu - publishCpu) / calls : Number.NaN }
+		};
 	} finally {
 		// Server first: sockets closed from its side leave empty rooms, so no presence storm on the way out.
 		await server.close();
@@ -209,10 +273,12 @@ export async function benchBoard(): Promise<BenchResult[]> {
 		let board: BoardRun;
 		let base: LoadResult;
 		const others: [SyncLevel, BoardRun][] = [];
+		let hub: BoardRun | null = null;
 		try {
 			board = await runBoard(n, seconds, SYNC_LEVELS[0]!);
 			if (!board.sample) throw new Error('no client received any event');
 			for (const level of SYNC_LEVELS.slice(1)) others.push([level, await runBoard(n, seconds, level)]);
+			if (HUB_RUN) hub = await runBoard(n, seconds, SYNC_LEVELS[0]!, 'hub');
 			base = await runBaseline(n, seconds, board.actorIds, board.sample);
 		} catch (err) {
 			// One size failing (say, handshakes timing out on a small machine) must not hide the others.
@@ -241,11 +307,21 @@ export async function benchBoard(): Promise<BenchResult[]> {
 			{ name: `board ${tag} server CPU per action`, value: board.cpuPerAction, unit: 'ms (server process: services, hub, socket writes)' },
 			{ name: `baseline ${tag} server CPU per action`, value: base.cpuPerAction, unit: 'ms (bare socket.io emit)' },
 			{ name: `CPU ratio ${tag}`, value: board.cpuPerAction / base.cpuPerAction, unit: '× (board / bare, CPU per action)' },
+			{ name: `board ${tag} CPU in the call: the publish`, value: board.callCpu.publish, unit: 'ms per action (the hub\'s room emit, followers\' notifications)' },
+			{ name: `board ${tag} CPU in the call: the rest`, value: board.callCpu.rest, unit: 'ms per action (zod, policy, SQLite, card query)' },
 			{ name: `fan-out ratio ${tag} p99`, value: board.fanoutP99 / base.p99, unit: '× (publish→last client / bare)' },
 			{ name: `board ${tag} payload`, value: board.payloadBytes, unit: 'bytes of JSON per proposal.updated' },
 			{ name: `board ${tag} connect+join`, value: board.setupSeconds, unit: board.settled ? 's' : 's (presence never settled)' },
 			{ name: `board ${tag} writer synchronous`, value: SYNC_LEVELS[0] === 'FULL' ? 2 : 1, unit: SYNC_LEVELS[0]! }
 		);
+		if (hub)
+			rows.push(
+				{ name: `board ${tag}, hub only: p99`, value: hub.p99, unit: 'ms (the card published without the service)' },
+				{ name: `ratio ${tag}, hub only: p99`, value: hub.p99 / base.p99, unit: '× (same baseline)' },
+				{ name: `board ${tag}, hub only: server CPU per action`, value: hub.cpuPerAction, unit: 'ms' },
+				{ name: `CPU ratio ${tag}, hub only`, value: hub.cpuPerAction / base.cpuPerAction, unit: '× (hub only / bare, CPU per action)' },
+				{ name: `board ${tag}, hub only: dropped or timed out`, value: hub.dropped + hub.errors + hub.timedOut, unit: 'actions' }
+			);
 		for (const [level, other] of others) {
 			const t = `${tag} at ${level}`;
 			rows.push(
