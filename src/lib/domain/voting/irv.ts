@@ -18,7 +18,7 @@
  * pass over the ballots, then only the ballots each elimination moves (`runIrv`).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, setOwn, tidy } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, scratch, setOwn, tidy, tidyArray } from './numeric';
 import type { Election, IrvResult, IrvRound } from './types';
 import type { Prepared } from './validate';
 
@@ -190,7 +190,8 @@ interface IrvCount {
 	firstRound: number[];
 }
 
-let roundRaw = new Float64Array(0);
+/** A round's raw sums (numeric.ts `scratch`): rounds are decided one at a time, only the tidied tallies are kept. */
+const takeRoundSums = scratch();
 
 /**
  * One round from its raw weights: the tallies (college factors applied, tidied), and who goes out
@@ -207,9 +208,7 @@ function decideRound(
 	widest: number
 ): { round: IrvRound; alive: number[]; out: number | null } {
 	const n = continuing.length;
-	// Scratch (rounds are decided one at a time): only the tidied tallies are kept.
-	if (roundRaw.length < n) roundRaw = new Float64Array(n);
-	const raw = roundRaw.fill(0, 0, n);
+	const raw = takeRoundSums(n);
 	let exhausted = 0;
 	for (let sg = 0; sg < factors.length; sg++) {
 		const f = factors[sg] ?? 0;
@@ -221,9 +220,7 @@ function decideRound(
 			for (let i = 0; i < n; i++) raw[i] = raw[i]! + (acc[base + i]! * f) / d;
 		}
 	}
-	const s = Math.max(scale, maxAbs(raw.subarray(0, n)));
-	const tallies = new Array<number>(n);
-	for (let i = 0; i < n; i++) tallies[i] = tidy(raw[i]!, s);
+	const tallies = tidyArray(raw, Math.max(scale, maxAbs(raw)));
 	history.push(tallies);
 	// Plain loops: a live result decides every round again at each vote.
 	const alive: number[] = [];

@@ -21,7 +21,7 @@
  * The live tally keeps one grade histogram per option: O(options) per ballot.
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, rankBy, recordOf, tidy, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, rankBy, recordOf, scratch, tidy, tidyArray, tiesOf } from './numeric';
 import type { Election, MajorityGauge, MajorityJudgmentResult } from './types';
 
 export const MJ_TIE_RULE = `Options are ranked by majority grade (lower median); equal majority grades are separated by Balinski–Laraki's majority value (repeatedly removing one median grade from each tied option and comparing the new medians; with weighted ballots, removing the median weight symmetrically from the middle, worse side first). Only options with identical weighted grade distributions remain tied. ${FILE_ORDER_RULE}`;
@@ -130,7 +130,8 @@ export function majorityGauge(cum: readonly number[], total: number): MajorityGa
 	return { p, grade, q, sign: p > q ? '+' : '-' };
 }
 
-let scratch = new Float64Array(0);
+/** The grade histograms' raw sums of a result (numeric.ts `scratch`). */
+const takeSums = scratch();
 
 export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult> = {
 	create: (p) => new Float64Array(p.n * p.grades.length),
@@ -147,9 +148,7 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 	finish(p, parts, base) {
 		const k = p.grades.length;
 		const size = p.n * k;
-		// Scratch (finish never runs inside another): only the tidied histograms are kept.
-		if (scratch.length < size) scratch = new Float64Array(size);
-		const raw = scratch.fill(0, 0, size);
+		const raw = takeSums(size);
 		for (const { agg, factor } of parts) {
 			if (factor === 0) continue;
 			for (let x = 0; x < size; x++) raw[x] = raw[x]! + agg[x]! * factor;
@@ -159,8 +158,7 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 		const gauges = new Array<MajorityGauge>(p.n);
 		const profiles = new Array<Profile>(p.n);
 		for (let i = 0; i < p.n; i++) {
-			const h = new Array<number>(k);
-			for (let g = 0; g < k; g++) h[g] = tidy(raw[i * k + g]!, W);
+			const h = tidyArray(raw.subarray(i * k, (i + 1) * k), W);
 			const cum = cumulative(h, W);
 			histograms[i] = h;
 			gauges[i] = majorityGauge(cum, W);

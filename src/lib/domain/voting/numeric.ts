@@ -25,6 +25,19 @@ export function tidyArray(values: ArrayLike<number>, scale = 1): number[] {
 	return out;
 }
 
+/**
+ * A reusable buffer for a count's intermediate sums: `take(n)` gives its first n values, zeroed (the
+ * buffer grows when needed). A live result computes these sums at every vote; taking them from here
+ * allocates no matrix. Safe because a result is finished before another starts and keeps none of it.
+ */
+export function scratch(): (n: number) => Float64Array {
+	let buffer = new Float64Array(0);
+	return (n) => {
+		if (buffer.length < n) buffer = new Float64Array(n);
+		return buffer.fill(0, 0, n).subarray(0, n);
+	};
+}
+
 export function maxAbs(values: ArrayLike<number>): number {
 	let m = 0;
 	for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i] ?? 0));

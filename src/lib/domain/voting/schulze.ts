@@ -12,7 +12,7 @@
  * `result()` in O(options³).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, tidy, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, scratch, tidy, tiesOf } from './numeric';
 import { rankPositions } from './rankings';
 import type { Election, Matrix, SchulzeResult } from './types';
 
@@ -65,6 +65,7 @@ export function tiersOf(n: number, beats: (a: number, b: number) => boolean): nu
 export function strongestPaths(d: ArrayLike<number>, n: number, out?: Float64Array): Float64Array {
 	// A typed array: a live result computes this at every vote, n³ steps on numbers that are never holes.
 	const p = out ?? new Float64Array(n * n);
+	// A reused `out` may hold anything on its diagonal, which the loops below never write.
 	for (let i = 0; i < n; i++) p[i * n + i] = 0;
 	for (let i = 0; i < n; i++) {
 		for (let j = 0; j < n; j++) {
@@ -92,7 +93,9 @@ export function strongestPaths(d: ArrayLike<number>, n: number, out?: Float64Arr
 	return p;
 }
 
-let scratch = { d: new Float64Array(0), paths: new Float64Array(0) };
+/** The pairwise sums and the widest paths of a result (numeric.ts `scratch`). */
+const takeSums = scratch();
+const takePaths = scratch();
 
 export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 	create: (p) => ({ d: new Float64Array(p.n * p.n), pos: new Int32Array(p.n) }),
@@ -112,18 +115,17 @@ export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 	finish(p, parts, base) {
 		const { n, ids } = p;
 		const nn = n * n;
-		// Scratch matrices, reused by every result (finish never runs inside another): their values are
-		// copied into the result's records, so a live result allocates no matrix of its own.
-		if (scratch.d.length < nn) scratch = { d: new Float64Array(nn), paths: new Float64Array(nn) };
-		const d = scratch.d.fill(0, 0, nn);
+		// Their values are copied into the result's records: the matrices themselves are reused.
+		const d = takeSums(nn);
 		for (const { agg, factor } of parts) {
 			if (factor === 0) continue;
 			const a = agg.d;
 			for (let k = 0; k < nn; k++) d[k] = d[k]! + a[k]! * factor;
 		}
-		const scale = maxAbs(d.subarray(0, nn));
+		const scale = maxAbs(d);
+		// Tidied in place (tidyArray would allocate the array this avoids).
 		for (let k = 0; k < nn; k++) d[k] = tidy(d[k]!, scale);
-		const paths = strongestPaths(d, n, scratch.paths);
+		const paths = strongestPaths(d, n, takePaths(nn));
 		const tiers = tiersOf(n, (a, b) => (paths[a * n + b] ?? 0) > (paths[b * n + a] ?? 0));
 		return {
 			method: 'schulze',
