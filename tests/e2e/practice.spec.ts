@@ -66,7 +66,8 @@ test('a trainer runs a shipped scenario with two trainees: roles, private briefs
 
 	// Amina votes.
 	await amina.page.goto(vote);
-	await amina.page.getByRole('radio', { name: /Le jardin partagé/ }).check();
+	// Until the page is hydrated a click may be undone by hydration: check again until it holds.
+	await expect(() => amina.page.getByRole('radio', { name: /Le jardin partagé/ }).check({ timeout: 1000 })).toPass();
 	await amina.page.getByRole('button', { name: 'Je vote' }).click();
 	await expect(amina.page.getByText(/Votre vote est enregistré/)).toBeVisible();
 
@@ -103,7 +104,8 @@ test('a trainer runs a shipped scenario with two trainees: roles, private briefs
 	expect(await csv.text()).toContain('Idées proposées');
 
 	// Amina writes her reflection and sees her progress.
-	await amina.page.goto(trainer.url());
+	// Hydrated first: hydration sets the textarea to its saved value, over anything typed before.
+	await amina.page.goto(trainer.url(), { waitUntil: 'networkidle' });
 	await amina.page.getByLabel('Votre réflexion').fill('J’aurais dû demander l’avis du gardien.');
 	await amina.page.getByRole('button', { name: 'Enregistrer ma réflexion' }).click();
 	await expect(amina.page.getByText('C’est enregistré.')).toBeVisible();
