@@ -10,12 +10,15 @@
  * a shared machine, so each level's ratio is taken against the mean of the two floors beside it.
  * Each service run opens with a consultation of its own (300 votes, 10 at a time, reported apart and
  * not compared): the process's first votes compile the path they take, which a server does once.
+ * Each level counts the WAL pages its commits write, per vote, beside the floor's for one insert: at 10
+ * voters a unit holds 10 votes, and its pages (random places in the ballots' and participations'
+ * indexes, the indicators' traces) are what its commit writes and syncs, where the floor syncs one row's.
  * Also: the live-tally update cost per vote (add + result), for plurality and Schulze over 10 options.
  *
  *   npm run bench -- votes
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -56,11 +59,38 @@ const WARMUP_VOTES = 300;
 interface Intake {
 	/** The floor's rows/s just before and just after this level. */
 	floor: [number, number];
+	/** The WAL pages the level's commits wrote, per vote. */
+	pagesPerVote: number;
 	/** Waiting, after the opening, for its notifications to the electors to be written and published. */
 	notifyMs: number;
 	perSecond: number;
 	p99: number;
 	count: number;
+}
+
+/**
+ * Counts the pages a database's commits write to its WAL, from the frame count SQLite keeps in the
+ * wal-index (the -shm file: `mxFrame`, 4 bytes at offset 16 of its header, in the machine's byte
+ * order): read after each commit, it grows by the commit's frames, or starts again from 0 when the WAL
+ * was restarted or truncated.
+ */
+function walFrameCounter(file: string) {
+	const fd = openSync(`${file}-shm`, 'r');
+	const word = Buffer.alloc(4);
+	const read = () => (readSync(fd, word, 0, 4, 16), word.readUInt32LE(0));
+	let last = read();
+	let frames = 0;
+	return {
+		tick() {
+			const now = read();
+			frames += now >= last ? now - last : now;
+			last = now;
+		},
+		close() {
+			closeSync(fd);
+			return frames;
+		}
+	};
 }
 
 const p99 = (list: number[]) => [...list].sort((x, y) => x - y)[Math.min(list.length - 1, Math.floor(list.length * 0.99))]!;
@@ -103,7 +133,11 @@ async function serviceIntake(
 	const actors: SessionUser[] = [];
 	for (const v of voterIds) actors.push((await loadActor(services.deps.data, v))!);
 	const out: Intake[] = [];
-	/** One level: a fresh consultation, `level` voters at a time; `voters` of the actors each vote once. */
+	/**
+	 * One level: a fresh consultation, `level` voters at a time; `voters` of the actors each vote once.
+	 * The WAL pages the votes' commits write are counted too: a read of 4 bytes of the -shm file after
+	 * each commit, a few µs a unit of 1-3 ms.
+	 */
 	const intake = async (level: number, voters: SessionUser[], question: string) => {
 		const { id } = await services.consultations.create(facilitator, {
 			space: { type: 'residence', id: residence.id },
@@ -133,12 +167,16 @@ async function serviceIntake(
 				latencies.push(performance.now() - t0);
 			}
 		};
+		const counter = walFrameCounter(db.$client.name);
+		const unsubscribe = services.deps.data.onCommit(() => counter.tick());
 		const start = performance.now();
 		await Promise.all(Array.from({ length: level }, voter));
 		const seconds = (performance.now() - start) / 1000;
+		unsubscribe();
+		const frames = counter.close();
 		const count = (db.$client.prepare('select count(*) as n from ballots where consultation_id = ?').get(id) as { n: number }).n;
 		await services.consultations.close(facilitator, { consultationId: id });
-		return { perSecond: voters.length / seconds, p99: p99(latencies), count, notifyMs };
+		return { perSecond: voters.length / seconds, p99: p99(latencies), count, notifyMs, pagesPerVote: frames / voters.length };
 	};
 	// A server takes votes for months: the first votes of the process, which compile the path they
 	// take, are a consultation of their own before the levels (reported apart, not compared).
@@ -177,6 +215,25 @@ function bareIntake(dir: string): { perSecond: number; p99: number } {
 	return { perSecond: VOTES_PER_LEVEL / seconds, p99: p99(latencies) };
 }
 
+/** The WAL pages one row of the floor's loop writes (an untimed run of its own, counted as the levels' are). */
+function barePagesPerRow(dir: string): number {
+	const file = join(dir, 'bare-pages.db');
+	const client = new Database(file);
+	client.pragma('journal_mode = WAL');
+	client.pragma('synchronous = FULL');
+	client.exec('create table votes (id integer primary key, voter text not null unique, content text not null)');
+	const insert = client.prepare('insert into votes (voter, content) values (?, ?)');
+	const counter = walFrameCounter(file);
+	for (let i = 0; i < WARMUP_VOTES; i++) {
+		insert.run(`voter-${i}`, JSON.stringify({ choice: `o${i % 3}` }));
+		counter.tick();
+	}
+	const frames = counter.close();
+	client.close();
+	for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+	return frames / WARMUP_VOTES;
+}
+
 /** µs per vote for `tally.add` followed by `tally.result()` (what a live update pays). */
 function tallyCost(config: ElectionConfig, ballot: (i: number) => Ballot): number {
 	const tally = createTally(config);
@@ -198,7 +255,10 @@ export async function benchVotes(): Promise<Row[]> {
 			floors.push(r);
 			return r;
 		};
-		const rows: Row[] = [{ name: 'floor: bare insert p99 (first run)', value: bare.p99, unit: 'ms' }];
+		const rows: Row[] = [
+			{ name: 'floor: bare insert p99 (first run)', value: bare.p99, unit: 'ms' },
+			{ name: 'floor: WAL pages one bare insert writes', value: barePagesPerRow(dir), unit: 'pages' }
+		];
 		for (const sync of SYNC_LEVELS) {
 			for (const secrecy of ['secret', 'public'] as const) {
 				const { levels: results, warmUp } = await serviceIntake(dir, secrecy, sync, floor);
@@ -208,6 +268,7 @@ export async function benchVotes(): Promise<Row[]> {
 					value: warmUp.perSecond,
 					unit: 'votes/s'
 				});
+
 				results.forEach((r, i) => {
 					if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
 					const label = `${secrecy} votes, ${LEVELS[i]} concurrent${sync === 'FULL' ? ', writer at FULL' : ''}`;
@@ -216,6 +277,7 @@ export async function benchVotes(): Promise<Row[]> {
 						{ name: `${label}: floor beside it (mean of before ${Math.round(r.floor[0])}, after ${Math.round(r.floor[1])})`, value: beside, unit: 'rows/s' },
 						{ name: `${label}: votes/s`, value: r.perSecond, unit: 'votes/s' },
 						{ name: `${label}: p99 time-to-ack`, value: r.p99, unit: 'ms' },
+						{ name: `${label}: WAL pages written per vote (floor: one insert's)`, value: r.pagesPerVote, unit: 'pages' },
 						{ name: `${label}: / bare`, value: r.perSecond / beside, unit: 'ratio' },
 						{ name: `${label}: opening's notifications (before timing)`, value: r.notifyMs, unit: 'ms' }
 					);
