@@ -19,7 +19,7 @@
  */
 import Database from 'better-sqlite3';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadActor, type SessionUser } from '../lib/server/auth/session';
@@ -77,7 +77,8 @@ interface Intake {
 function walFrameCounter(file: string) {
 	const fd = openSync(`${file}-shm`, 'r');
 	const word = Buffer.alloc(4);
-	const read = () => (readSync(fd, word, 0, 4, 16), word.readUInt32LE(0));
+	const little = endianness() === 'LE';
+	const read = () => (readSync(fd, word, 0, 4, 16), little ? word.readUInt32LE(0) : word.readUInt32BE(0));
 	let last = read();
 	let frames = 0;
 	return {
@@ -194,43 +195,48 @@ async function serviceIntake(
 	return { levels: out, warmUp };
 }
 
-let bareRuns = 0;
-function bareIntake(dir: string): { perSecond: number; p99: number } {
-	const file = join(dir, `bare-${++bareRuns}.db`);
+/** The floor's database: a fresh WAL file at FULL, one table, and its one-row insert (`vote(i)`). */
+function bareDatabase(file: string) {
 	const client = new Database(file);
 	client.pragma('journal_mode = WAL');
 	client.pragma('synchronous = FULL');
 	client.exec('create table votes (id integer primary key, voter text not null unique, content text not null)');
 	const insert = client.prepare('insert into votes (voter, content) values (?, ?)');
+	return {
+		vote: (i: number) => insert.run(`voter-${i}`, JSON.stringify({ choice: `o${i % 3}` })),
+		remove() {
+			client.close();
+			for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+		}
+	};
+}
+
+let bareRuns = 0;
+function bareIntake(dir: string): { perSecond: number; p99: number } {
+	const bare = bareDatabase(join(dir, `bare-${++bareRuns}.db`));
 	const latencies: number[] = [];
 	const start = performance.now();
 	for (let i = 0; i < VOTES_PER_LEVEL; i++) {
 		const t0 = performance.now();
-		insert.run(`voter-${i}`, JSON.stringify({ choice: `o${i % 3}` }));
+		bare.vote(i);
 		latencies.push(performance.now() - t0);
 	}
 	const seconds = (performance.now() - start) / 1000;
-	client.close();
-	for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+	bare.remove();
 	return { perSecond: VOTES_PER_LEVEL / seconds, p99: p99(latencies) };
 }
 
 /** The WAL pages one row of the floor's loop writes (an untimed run of its own, counted as the levels' are). */
 function barePagesPerRow(dir: string): number {
 	const file = join(dir, 'bare-pages.db');
-	const client = new Database(file);
-	client.pragma('journal_mode = WAL');
-	client.pragma('synchronous = FULL');
-	client.exec('create table votes (id integer primary key, voter text not null unique, content text not null)');
-	const insert = client.prepare('insert into votes (voter, content) values (?, ?)');
+	const bare = bareDatabase(file);
 	const counter = walFrameCounter(file);
 	for (let i = 0; i < WARMUP_VOTES; i++) {
-		insert.run(`voter-${i}`, JSON.stringify({ choice: `o${i % 3}` }));
+		bare.vote(i);
 		counter.tick();
 	}
 	const frames = counter.close();
-	client.close();
-	for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+	bare.remove();
 	return frames / WARMUP_VOTES;
 }
 
@@ -268,7 +274,6 @@ export async function benchVotes(): Promise<Row[]> {
 					value: warmUp.perSecond,
 					unit: 'votes/s'
 				});
-
 				results.forEach((r, i) => {
 					if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
 					const label = `${secrecy} votes, ${LEVELS[i]} concurrent${sync === 'FULL' ? ', writer at FULL' : ''}`;
