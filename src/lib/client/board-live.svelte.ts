@@ -24,10 +24,11 @@ export interface BoardLiveOptions {
  */
 export class BoardLive {
 	connected = $state(false);
+	/** Whether it has been connected once: until then the board is connecting, not offline. */
+	started = $state(false);
 	online = $state<OnlineMember[]>([]);
 	queued = $state(0);
 	#socket: ClientSocket;
-	#wasConnected = false;
 	#outbox: Queued[] = [];
 	#options: BoardLiveOptions;
 
@@ -47,8 +48,8 @@ export class BoardLive {
 			this.#socket.emit('board.join', { residenceId: this.#options.residenceId }, (res) => {
 				if (res.ok) this.online = res.data.online;
 			});
-		if (this.#wasConnected) void this.#catchUp();
-		this.#wasConnected = true;
+		if (this.started) void this.#catchUp();
+		this.started = true;
 	};
 
 	async #catchUp() {
@@ -86,7 +87,7 @@ export class BoardLive {
 	 * sent on reconnection. Online, the form behaves as usual.
 	 */
 	enhance: SubmitFunction = ({ action, formData, cancel }) => {
-		const offline = !navigator.onLine || (!this.connected && this.#wasConnected);
+		const offline = !navigator.onLine || (!this.connected && this.started);
 		if (!offline) return;
 		cancel();
 		this.#outbox.push({ action: action.toString(), body: formData });

@@ -5,6 +5,8 @@ import { acquireSocket, releaseSocket, type ClientSocket } from './socket';
 export class PresenceState {
 	bySpace = $state<Record<string, OnlineMember[]>>({});
 	connected = $state(false);
+	/** Whether it has been connected once: until then it is connecting, not offline. */
+	started = $state(false);
 	#socket: ClientSocket;
 
 	constructor() {
@@ -17,6 +19,7 @@ export class PresenceState {
 
 	#onConnect = () => {
 		this.connected = true;
+		this.started = true;
 		this.#socket.emit('presence.snapshot', {}, (res) => {
 			if (res.ok) this.bySpace = Object.fromEntries(res.data.spaces.map((s) => [s.key, s.online]));
 		});
