@@ -71,3 +71,13 @@ export async function joinDescription(ctx: APIRequestContext, proposalId: string
 		socket.disconnect();
 	}
 }
+
+/** The id of the demo's governance body, the LCP network's steering committee (meetings and minutes). */
+export function lcpCommitteeId(): string {
+	const db = new Database(DB_PATH, { readonly: true });
+	try {
+		return (db.prepare("select id from bodies where name = 'Comité de pilotage du réseau des LCP'").get() as { id: string }).id;
+	} finally {
+		db.close();
+	}
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { DESKTOP, newSignedInContext, PHONE } from './fixtures';
-import { client, DB_PATH } from './http';
+import { client, DB_PATH, lcpCommitteeId } from './http';
 
 /**
  * Nothing moves once a page is on screen. The live parts (the connection's status, who is here, the
@@ -80,15 +80,6 @@ async function measure(page: Page, url: string, what: string, live: () => Promis
 	await expectNothingMoved(page, what, before);
 }
 
-function bodyId(): string {
-	const db = new Database(DB_PATH, { readonly: true });
-	try {
-		return (db.prepare("select id from bodies where name = 'Comité de pilotage du réseau des LCP'").get() as { id: string }).id;
-	} finally {
-		db.close();
-	}
-}
-
 /** A new idea of Amina's, which no other test touches (nothing live happens to it meanwhile): its page. */
 async function newIdea(): Promise<{ board: string; idea: string }> {
 	const db = new Database(DB_PATH, { readonly: true });
@@ -142,7 +133,7 @@ for (const width of [PHONE.width, DESKTOP.width]) {
 
 test('the minutes page does not move as the co-editors, the toolbars and the other author arrive: the submit button stays under the pointer', async ({ browser }) => {
 	const chairApi = await client(CHAIR);
-	const scheduled = await chairApi.post(`/b/${bodyId()}/meetings?/schedule`, { form: { title: 'Comité sans sursaut', startsAt: `${new Date().toISOString().slice(0, 10)}T18:00`, durationMin: '60', place: '', description: '' } });
+	const scheduled = await chairApi.post(`/b/${lcpCommitteeId()}/meetings?/schedule`, { form: { title: 'Comité sans sursaut', startsAt: `${new Date().toISOString().slice(0, 10)}T18:00`, durationMin: '60', place: '', description: '' } });
 	const meetingPath = scheduled.headers()['location']!;
 	expect((await chairApi.post(`${meetingPath}/room?/open`, { form: {} })).status()).toBeLessThan(400);
 	expect((await chairApi.post(`${meetingPath}/room?/close`, { form: {} })).status()).toBeLessThan(400);

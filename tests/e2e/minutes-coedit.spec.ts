@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { DESKTOP, newSignedInContext } from './fixtures';
 import { io } from 'socket.io-client';
-import { BASE_URL, client, DB_PATH } from './http';
+import { BASE_URL, client, lcpCommitteeId } from './http';
 
 /**
  * Minutes drafted live (issue 11): during a meeting the chair names a co-editor; the secretary and
@@ -15,20 +14,11 @@ const CHAIR = 'sophie.leroy@lcp.demo';
 const SECRETARY = 'marc.guerin@lcp.demo';
 const CO_EDITOR = 'fatou';
 
-function bodyId(): string {
-	const db = new Database(DB_PATH, { readonly: true });
-	try {
-		return (db.prepare("select id from bodies where name = 'Comité de pilotage du réseau des LCP'").get() as { id: string }).id;
-	} finally {
-		db.close();
-	}
-}
-
 const general = (page: Page) => page.getByRole('textbox', { name: 'Généralités' });
 
 test('the secretary and a co-editor draft the minutes together; after submission an edit is refused', async ({ browser }) => {
 	test.slow();
-	const body = bodyId();
+	const body = lcpCommitteeId();
 	// The chair schedules and opens a meeting (over HTTP: the meeting screens have their own tests).
 	const chairApi = await client(CHAIR);
 	const scheduled = await chairApi.post(`/b/${body}/meetings?/schedule`, { form: { title: 'Comité de rédaction e2e', startsAt: `${new Date().toISOString().slice(0, 10)}T18:00`, durationMin: '60', place: '', description: '' } });
