@@ -28,6 +28,10 @@ export class BoardLive {
 	started = $state(false);
 	online = $state<OnlineMember[]>([]);
 	queued = $state(0);
+	/** What the live status shows (live-status.svelte): null until the first connection, then whether connected. */
+	get status(): boolean | null {
+		return this.started ? this.connected : null;
+	}
 	#socket: ClientSocket;
 	#outbox: Queued[] = [];
 	#options: BoardLiveOptions;
