@@ -121,8 +121,15 @@ test.describe('a tenant', () => {
 		const karim = await newSignedInContext(browser, 'karim');
 		await expect(online).toContainText('Karim D.');
 		await expect(amina.page.getByText('En direct')).toBeVisible();
+		// The server's page says it already: without JavaScript (no connection at all), and so before
+		// the connection, the line does not change when the list arrives.
+		const still = await newSignedInContext(browser, 'amina', { javaScriptEnabled: false });
+		await expect(still.page.getByTestId(`online-residence-${href.split('/').pop()}`)).toContainText('Karim D.');
 		await karim.context.close();
 		await expect(online).toHaveText(/Personne d’autre en ligne/);
+		await still.page.reload();
+		await expect(still.page.getByTestId(`online-residence-${href.split('/').pop()}`)).toHaveText(/Personne d’autre en ligne/);
+		await still.context.close();
 		await amina.context.close();
 	});
 

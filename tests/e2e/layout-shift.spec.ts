@@ -95,7 +95,7 @@ async function newIdea(): Promise<{ board: string; idea: string }> {
 	return { board: `/r/${residence}/board`, idea: `/r/${residence}/board/p/${id}` };
 }
 
-/** Nobody else is online in her spaces (who is, the server does not write into the page yet: see the note). */
+/** Nobody else is online in her spaces: someone coming or going while it is measured would be news that moves the line, not a late part. */
 async function quiet(page: Page) {
 	for (const line of await page.locator('p.online').all()) await expect(line).toContainText('Personne d’autre');
 }

@@ -105,6 +105,39 @@ describe.each(testEngines)('realtime door on %s', (engine) => {
 		expect(strangerSaw).toBe(false);
 	});
 
+	it("tells the server's page who is online in her spaces, as her socket would hear it once connected, and nothing of a stranger's space", async () => {
+		const { residence } = await createResidence(app);
+		const { residence: other } = await createResidence(app);
+		const key = `residence:${residence.id}`;
+		const amina = await createUser(app, { displayName: 'Amina', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+		const karim = await createUser(app, { displayName: 'Karim', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+		const zoe = await createUser(app, { displayName: 'Zoé', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+		const stranger = await createUser(app, { displayName: 'Ailleurs', roles: [{ type: 'residence', id: other.id, role: 'tenant' }] });
+		await app.services.spaces.setDiscreet(zoe, true);
+		// Before anyone connects: her space, nobody in it.
+		expect(await server.onlineFor(amina)).toEqual([{ key, online: [] }]);
+
+		const k = client(await sessionCookie(app, karim.id));
+		const inRoom = presenceWhere(k, key, (online) => online.length === 1);
+		await connected(k);
+		await inRoom;
+		const z = client(await sessionCookie(app, zoe.id));
+		const both = presenceWhere(k, key, (online) => online.length === 2);
+		await connected(z);
+		await both;
+		const s = client(await sessionCookie(app, stranger.id));
+		await connected(s);
+
+		// Amina, not connected: Karim by name, Zoé (discreet) without; the stranger's space is not hers.
+		const page = await server.onlineFor(amina);
+		expect(page).toHaveLength(1);
+		expect(page[0]!.key).toBe(key);
+		expect(page[0]!.online).toEqual(expect.arrayContaining([{ userId: karim.id, displayName: 'Karim' }, { userId: null, displayName: null }]));
+		expect(page[0]!.online).toHaveLength(2);
+		// The stranger's page: his own space only, where nobody else is.
+		expect(await server.onlineFor(stranger)).toEqual([{ key: `residence:${other.id}`, online: [{ userId: stranger.id, displayName: 'Ailleurs' }] }]);
+	});
+
 	it('follows rights as they are now: a removed role leaves the space at once, a signed-out session is disconnected', async () => {
 		const { residence, admin } = await createResidence(app);
 		const space = { type: 'residence' as const, id: residence.id };

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { z } from 'zod';
 import { can, spaceKey } from '$lib/domain/policy';
-import { roomForSpace, roomForUser } from '$lib/realtime/events';
+import { roomForSpace, roomForUser, type OnlineMember } from '$lib/realtime/events';
 import { sessionIdFromToken, tokenFromCookieHeader, type SessionUser } from '../auth/session';
 import { log } from '../log';
 import type { Services } from '../services';
@@ -35,6 +35,11 @@ export interface Realtime {
 	io: IoServer;
 	/** The live collaborative documents (Yjs) of this server. */
 	collab: CollabHub;
+	/**
+	 * Who is online now in each space the user may see, as her socket's `presence.snapshot` would
+	 * answer once connected: for the server's page, so that the list is there before the connection.
+	 */
+	onlineFor(user: SessionUser): Promise<{ key: string; online: OnlineMember[] }[]>;
 }
 
 /** Attaches socket.io to an HTTP server; the session cookie authenticates sockets as it does pages. */
@@ -223,5 +228,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	io.engine.on('close', stop);
 	httpServer.on('close', stop);
 
-	return { io, collab };
+	async function onlineFor(user: SessionUser) {
+		const spaces = await services.spaces.coMemberSpaces(user);
+		return Promise.all(spaces.map(async (space) => ({ key: spaceKey(space), online: await presence.online(roomForSpace(space.type, space.id)) })));
+	}
+
+	return { io, collab, onlineFor };
 }

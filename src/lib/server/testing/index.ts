@@ -19,7 +19,7 @@ import type { Clock } from '../ids';
 import { randomIds } from '../ids';
 import { createLocalBus } from '../realtime/bus';
 import type { CollabHub } from '../realtime/collab-hub';
-import { attachRealtime, type IoServer, type RealtimeOptions } from '../realtime/hub';
+import { attachRealtime, type IoServer, type Realtime, type RealtimeOptions } from '../realtime/hub';
 import { createServices, type Services } from '../services';
 
 export class TestClock implements Clock {
@@ -193,6 +193,8 @@ export interface RealtimeServer {
 	io: IoServer;
 	/** The server's live collaborative documents (the realtime layer's Yjs hub). */
 	collab: CollabHub;
+	/** Who is online in a user's spaces, for a server-rendered page (`Realtime.onlineFor`). */
+	onlineFor: Realtime['onlineFor'];
 	http: HttpServer;
 	close(): Promise<void>;
 }
@@ -202,13 +204,14 @@ export async function startRealtimeServer(app: TestApp, options: RealtimeOptions
 		res.statusCode = 404;
 		res.end();
 	});
-	const { io, collab } = attachRealtime(http, app.services, options);
+	const { io, collab, onlineFor } = attachRealtime(http, app.services, options);
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const { port } = http.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
 		io,
 		collab,
+		onlineFor,
 		http,
 		close: () => new Promise<void>((resolve) => void io.close(() => resolve()))
 	};
