@@ -81,3 +81,13 @@ export function lcpCommitteeId(): string {
 		db.close();
 	}
 }
+
+/** The id of the demo's residence L’Aventurière (Amina's and Karim's). */
+export function aventuriereId(): string {
+	const db = new Database(DB_PATH, { readonly: true });
+	try {
+		return (db.prepare("select id from residences where name = 'L’Aventurière'").get() as { id: string }).id;
+	} finally {
+		db.close();
+	}
+}

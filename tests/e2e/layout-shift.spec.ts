@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { DESKTOP, newSignedInContext, PHONE } from './fixtures';
-import { client, DB_PATH, lcpCommitteeId } from './http';
+import { aventuriereId, client, lcpCommitteeId } from './http';
 
 /**
  * Nothing moves once a page is on screen. The live parts (the connection's status, who is here, the
@@ -82,9 +81,7 @@ async function measure(page: Page, url: string, what: string, live: () => Promis
 
 /** A new idea of Amina's, which no other test touches (nothing live happens to it meanwhile): its page. */
 async function newIdea(): Promise<{ board: string; idea: string }> {
-	const db = new Database(DB_PATH, { readonly: true });
-	const residence = (db.prepare("select id from residences where name = 'L’Aventurière'").get() as { id: string }).id;
-	db.close();
+	const residence = aventuriereId();
 	const amina = await client('amina');
 	const posted = await amina.post(`/r/${residence}/board/new`, {
 		form: { title: 'Des bancs à l’ombre, sans sursaut', description: 'Les personnes âgées attendent debout devant l’entrée.\nDeux bancs à l’ombre suffiraient, près de la porte du bâtiment A.', category: 'furniture' }
@@ -131,9 +128,7 @@ for (const width of [PHONE.width, DESKTOP.width]) {
 
 test('at 360 px a survey asked by a one-time link does not move as its hold-to-speak button arrives', async ({ browser }) => {
 	// Claire, of the agency, asks L’Aventurière with a question said out loud at the end.
-	const db = new Database(DB_PATH, { readonly: true });
-	const residence = (db.prepare("select id from residences where name = 'L’Aventurière'").get() as { id: string }).id;
-	db.close();
+	const residence = aventuriereId();
 	const staff = await client('claire.martin@lmh.demo');
 	const closesOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 	const created = await staff.post(`/surveys/residence/${residence}?/create`, { form: { template: 'wellbeing', title: 'À voix haute, sans sursaut', audience: 'residence', closesOn, voice: 'on' } });

@@ -96,6 +96,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 		const room = `${SPACE_PREFIX}${key}`;
 		presence.schedule(room, (online) => io.to(room).emit('presence.changed', { key, online }));
 	}
+	/** Who is online in each of these spaces (keys), for a socket's snapshot and for a page (`onlineFor`). */
+	const onlineIn = (keys: string[]) => Promise.all(keys.map(async (key) => ({ key, online: await presence.online(`${SPACE_PREFIX}${key}`) })));
 	const spaceKeysOf = (rooms: Iterable<string>) =>
 		[...rooms].map((r) => spaceInRoom(r, SPACE_PREFIX)).flatMap((s) => (s ? [spaceKey(s)] : []));
 
@@ -194,8 +196,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 			const user = socket.data.user;
 			if (!clientPayloads['presence.snapshot'].safeParse(payload).success) return reply(ackError(user?.locale, 'error.invalidInput'));
 			if (!user) return reply(ackError(null, 'error.signInRequired'));
-			const keys = spaceKeysOf(socket.rooms);
-			Promise.all(keys.map(async (key) => ({ key, online: await presence.online(`${SPACE_PREFIX}${key}`) })))
+			onlineIn(spaceKeysOf(socket.rooms))
 				.then((list) => reply({ ok: true, data: { spaces: list } }))
 				.catch((err: unknown) => {
 					log.error('presence snapshot failed', { err: String(err) });
@@ -229,8 +230,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	httpServer.on('close', stop);
 
 	async function onlineFor(user: SessionUser) {
-		const spaces = await services.spaces.coMemberSpaces(user);
-		return Promise.all(spaces.map(async (space) => ({ key: spaceKey(space), online: await presence.online(roomForSpace(space.type, space.id)) })));
+		return onlineIn((await services.spaces.coMemberSpaces(user)).map(spaceKey));
 	}
 
 	return { io, collab, onlineFor };

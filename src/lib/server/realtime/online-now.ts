@@ -11,10 +11,10 @@ import type { Realtime } from './hub';
 export const ONLINE_WAIT_MS = 300;
 
 /**
- * Who is online now in each of the user's spaces (none without a user) (space key → members), for a page the server renders:
- * what the socket's snapshot says once connected, read from this process's socket.io side
- * (hooks.server.ts attaches it). Empty where there is none (a build run without src/server.ts), when
- * it fails, or past ONLINE_WAIT_MS.
+ * Who is online now in each of the user's spaces (space key → members), for a page the server
+ * renders: what her socket's snapshot says once connected, read from this process's socket.io side
+ * (hooks.server.ts attaches it). Empty without a user, where there is no socket.io side (a build run
+ * without src/server.ts), when it fails, or past ONLINE_WAIT_MS.
  */
 export async function onlineNow(user: SessionUser | null): Promise<Record<string, OnlineMember[]>> {
 	if (!user) return {};
