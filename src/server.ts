@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import zlib from 'node:zlib';
-import { loadConfig, ConfigError } from './lib/server/config';
+import { loadConfig, ConfigError, OWASP_PASSWORD_HASH_COST } from './lib/server/config';
 import { APP_KEY, HTTP_SERVER_KEY, REALTIME_KEY } from './lib/server/process-slots';
 import { createTurns, readerGone } from './lib/server/http/turns';
 
@@ -21,6 +21,9 @@ try {
 		process.exit(1);
 	}
 	throw err;
+}
+if (cfg.PASSWORD_HASH_COST < OWASP_PASSWORD_HASH_COST) {
+	console.warn(`PASSWORD_HASH_COST=${cfg.PASSWORD_HASH_COST} is below OWASP's minimum for scrypt (${OWASP_PASSWORD_HASH_COST}): passwords are cheaper to guess. Only for test suites.`);
 }
 
 // Without ORIGIN, adapter-node assumes https and would refuse every form POST made over plain http

@@ -12,6 +12,14 @@ describe('configuration', () => {
 		expect(loadConfig({ DATABASE_URL: 'file:///var/lib/app.db' }).DATABASE_URL).toBe('/var/lib/app.db');
 	});
 
+	it("hashes passwords at OWASP's scrypt cost unless told otherwise, within 10 to 20", () => {
+		expect(loadConfig({}).PASSWORD_HASH_COST).toBe(17);
+		expect(loadConfig({ PASSWORD_HASH_COST: '12' }).PASSWORD_HASH_COST).toBe(12);
+		for (const bad of ['9', '21', '12.5', 'fast']) {
+			expect(() => loadConfig({ PASSWORD_HASH_COST: bad }), bad).toThrow(/PASSWORD_HASH_COST must be a whole number from 10 to 20/);
+		}
+	});
+
 	it('explains every bad value on its own line', () => {
 		let message = '';
 		try {

@@ -13,6 +13,10 @@ function postgresUrlProblem(v: string): string | null {
 	}
 }
 
+/** OWASP's minimum cost for scrypt (N = 2^17, r = 8, p = 1), the default of PASSWORD_HASH_COST. */
+export const OWASP_PASSWORD_HASH_COST = 17;
+const COST_MESSAGE = 'PASSWORD_HASH_COST must be a whole number from 10 to 20 (scrypt N = 2^cost; 17 is the default)';
+
 const schema = z.object({
 	DATABASE_URL: z
 		.string()
@@ -45,6 +49,16 @@ const schema = z.object({
 		.trim()
 		.refine((v) => /^rediss?:\/\/[^\s]*$/.test(v), { message: 'REDIS_URL must look like redis://host:6379 or rediss://user:pass@host:6380/0' })
 		.optional(),
+	/**
+	 * scrypt's cost for password hashes, as a power of two (N = 2^cost). 17 is OWASP's minimum and the
+	 * default; raising it re-hashes each password at its next sign-in. Lower values are for test suites.
+	 */
+	PASSWORD_HASH_COST: z.coerce
+		.number({ message: COST_MESSAGE })
+		.int(COST_MESSAGE)
+		.min(10, COST_MESSAGE)
+		.max(20, COST_MESSAGE)
+		.default(OWASP_PASSWORD_HASH_COST),
 	/** Prefix of every Redis key and channel of this deployment (several deployments may share one Redis). */
 	REDIS_PREFIX: z.string().trim().min(1).max(64).default('tib:')
 });

@@ -1,20 +1,27 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { config } from '../config';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
 	new Promise<Buffer>((resolve, reject) =>
 		scryptCb(password.normalize('NFKC'), salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))
 	);
 
-// OWASP's minimum for scrypt is N=2^17, r=8, p=1. Kept as parameters in the hash so they can rise later.
-const N = 2 ** 17;
+/**
+ * scrypt's cost N is 2^PASSWORD_HASH_COST (config.ts): 17 by default, OWASP's minimum (N=2^17, r=8,
+ * p=1; about 0.6 s of one core per hash on a small server). The parameters are kept in each hash, so
+ * the cost can rise later: a sign-in re-hashes a password stored at a lower cost (`needsRehash`).
+ * The test suites run at a lower cost (the hashing is the same code, only cheaper).
+ */
 const r = 8;
 const p = 1;
 const KEYLEN = 32;
-const maxmem = 256 * N * r;
 
-export async function hashPassword(password: string): Promise<string> {
+export const passwordHashCost = (): number => config().PASSWORD_HASH_COST;
+
+export async function hashPassword(password: string, cost = passwordHashCost()): Promise<string> {
+	const N = 2 ** cost;
 	const salt = randomBytes(16);
-	const key = await scrypt(password, salt, KEYLEN, { N, r, p, maxmem });
+	const key = await scrypt(password, salt, KEYLEN, { N, r, p, maxmem: 256 * N * r });
 	return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -30,4 +37,11 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 		maxmem: 256 * cost * Number(rr)
 	});
 	return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** Whether a stored hash is weaker than what this deployment hashes with now (never the other way). */
+export function needsRehash(hash: string, cost = passwordHashCost()): boolean {
+	const [scheme, n, rr, pp] = hash.split('$');
+	if (scheme !== 'scrypt') return true;
+	return Number(n) < 2 ** cost || Number(rr) < r || Number(pp) < p;
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateSessionToken } from '../auth/session';
+import { hashPassword, passwordHashCost, verifyPassword } from '../auth/password';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createResidence, createTestAppOn, createUser, TEST_PASSWORD, testEngines, type TestApp, type TestEngine } from '../testing';
 import { UserError } from './errors';
@@ -37,6 +38,36 @@ describe.each(testEngines)('accounts on %s', (engine) => {
 			expect(rows[0]!.id).not.toBe(token);
 			expect(rows[0]!.id).toMatch(/^[0-9a-f]{64}$/);
 			expect((await validate(token)).user?.id).toBe(user.id);
+		});
+
+		it('stores a password again at the configured cost when it was hashed at a lower one, never lower', async () => {
+			const configured = passwordHashCost();
+			const weak = await createUser(app, { username: 'weak' });
+			const strong = await createUser(app, { username: 'strong' });
+			const users = t().users;
+			const hashOf = async (id: string) => (await db().select({ h: users.passwordHash }).from(users).where(eq(users.id, id)))[0]!.h;
+			const setHash = async (id: string, cost: number) => {
+				const h = await hashPassword(TEST_PASSWORD, cost);
+				await app.services.deps.data.write(async (tx) => {
+					await tx.update(users).set({ passwordHash: h }).where(eq(users.id, id));
+				});
+				return h;
+			};
+			const old = await setHash(weak.id, configured - 1);
+			const higher = await setHash(strong.id, configured + 1);
+			// A wrong password changes nothing.
+			await expectUserError(app.services.auth.signIn({ username: 'weak', password: 'wrong-password' }, '10.0.0.1'), 'signin.invalid');
+			expect(await hashOf(weak.id)).toBe(old);
+
+			await app.services.auth.signIn({ username: 'weak', password: TEST_PASSWORD }, '10.0.0.1');
+			const upgraded = await hashOf(weak.id);
+			expect(upgraded).not.toBe(old);
+			expect(upgraded.split('$')[1]).toBe(String(2 ** configured));
+			expect(await verifyPassword(upgraded, TEST_PASSWORD)).toBe(true);
+			await expect(app.services.auth.signIn({ username: 'weak', password: TEST_PASSWORD }, '10.0.0.1')).resolves.toBeTruthy();
+
+			await app.services.auth.signIn({ username: 'strong', password: TEST_PASSWORD }, '10.0.0.1');
+			expect(await hashOf(strong.id)).toBe(higher);
 		});
 
 		it('refuses a wrong password or an unknown account with the same message', async () => {

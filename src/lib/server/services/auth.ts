@@ -11,7 +11,7 @@ import {
 	signInSchema
 } from '$lib/domain/schemas/accounts';
 import { first } from '../db/data';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword, needsRehash, verifyPassword } from '../auth/password';
 import { generateCode, normalizeCode } from '../auth/passphrase';
 import { MemoryAttemptLimiter, type AttemptLimiter, type Backoff } from '../auth/rate-limit';
 import {
@@ -137,6 +137,14 @@ export function createAuthService(deps: ServiceDeps, options: AuthOptions = {}) 
 			const ok = await verifyPassword(user?.passwordHash ?? (await dummy()), password);
 			if (!user || !ok) throw new UserError('signin.invalid', {}, 400);
 			await Promise.all([limiter.clear(pair), limiter.refund(address), limiter.refund(account)]);
+			// The deployment's cost has risen since this password was stored: store it again at today's cost
+			// (only the hash changes; sessions, and the date of the last password change, stay as they are).
+			if (needsRehash(user.passwordHash)) {
+				const passwordHash = await hashPassword(password);
+				await data.write(async (tx) => {
+					await tx.update(users).set({ passwordHash }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
+				});
+			}
 			return startSession(user.id);
 		},
 
