@@ -15,7 +15,7 @@ function postgresUrlProblem(v: string): string | null {
 
 /** OWASP's minimum cost for scrypt (N = 2^17, r = 8, p = 1), the default of PASSWORD_HASH_COST. */
 export const OWASP_PASSWORD_HASH_COST = 17;
-const COST_MESSAGE = 'PASSWORD_HASH_COST must be a whole number from 10 to 20 (scrypt N = 2^cost; 17 is the default)';
+const COST_MESSAGE = `PASSWORD_HASH_COST must be a whole number from 10 to 20 (scrypt N = 2^cost; ${OWASP_PASSWORD_HASH_COST} is the default)`;
 
 const schema = z.object({
 	DATABASE_URL: z

@@ -25,23 +25,23 @@ export async function hashPassword(password: string, cost = passwordHashCost()):
 	return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/** A stored hash's parts (`scrypt$N$r$p$salt$key`), or null when it is not one. */
+function parseHash(hash: string) {
+	const [scheme, n, rr, pp, salt, key] = hash.split('$');
+	if (scheme !== 'scrypt' || !n || !rr || !pp || !salt || !key) return null;
+	return { N: Number(n), r: Number(rr), p: Number(pp), salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
+}
+
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-	const [scheme, n, rr, pp, saltB64, keyB64] = hash.split('$');
-	if (scheme !== 'scrypt' || !n || !rr || !pp || !saltB64 || !keyB64) return false;
-	const expected = Buffer.from(keyB64, 'base64');
-	const cost = Number(n);
-	const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
-		N: cost,
-		r: Number(rr),
-		p: Number(pp),
-		maxmem: 256 * cost * Number(rr)
-	});
+	const stored = parseHash(hash);
+	if (!stored) return false;
+	const { N, r, p, salt, key: expected } = stored;
+	const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: 256 * N * r });
 	return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
 /** Whether a stored hash is weaker than what this deployment hashes with now (never the other way). */
 export function needsRehash(hash: string, cost = passwordHashCost()): boolean {
-	const [scheme, n, rr, pp] = hash.split('$');
-	if (scheme !== 'scrypt') return true;
-	return Number(n) < 2 ** cost || Number(rr) < r || Number(pp) < p;
+	const stored = parseHash(hash);
+	return !stored || stored.N < 2 ** cost || stored.r < r || stored.p < p;
 }
