@@ -65,6 +65,16 @@ describe.each(testEngines)('on %s', (engine) => {
 		return { residence, space, admin, amina, claire };
 	}
 
+	/** A connection of this user, once it is in the room, and the changes of the cards it hears. */
+	async function listening(userId: string, room: string) {
+		const staff = client(await sessionCookie(app, userId));
+		await connected(staff);
+		await until(() => server.io.of('/').sockets.get(staff.id!)?.rooms.has(room) ?? false);
+		const heard: ProposalUpdate['change'][] = [];
+		staff.on('proposal.updated', (p) => heard.push(p.change));
+		return { staff, heard };
+	}
+
 	/** A Yjs update typed by someone: one paragraph of text. */
 	function typed(text: string): Uint8Array {
 		const doc = new Y.Doc();
@@ -105,6 +115,36 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(heard).toEqual([]);
 			const rooms = [...(server.io.of('/').sockets.get(staff.id!)?.rooms ?? [])];
 			expect(rooms.filter((r) => r.startsWith('space:') || r.startsWith('board:'))).toEqual([]);
+		});
+
+		it('the moment a role is removed, nothing more sent to the space reaches her socket, even before it has read her rights again', async () => {
+			const { residence, space, admin, claire } = await setup();
+			const room = roomForSpace('residence', residence.id);
+			const { staff, heard } = await listening(claire.id, room);
+			app.services.deps.bus.publish(room, 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'created', actorId: admin.id });
+			await until(() => heard.length === 1);
+
+			await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
+			// Published at once: her connection is still reading who she is now (a query, slower on PostgreSQL).
+			app.services.deps.bus.publish(room, 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
+			await until(() => !(server.io.of('/').sockets.get(staff.id!)?.rooms.has(room) ?? true));
+			await staff.emitWithAck('presence.snapshot', {});
+			expect(heard).toEqual(['created']);
+		});
+
+		it('a change that leaves her rights to a space holds back what the space hears only until her connection has read them, and loses none of it', async () => {
+			const { residence, admin, claire } = await setup();
+			const other = await createResidence(app);
+			const room = roomForSpace('residence', residence.id);
+			const { staff, heard } = await listening(claire.id, room);
+
+			await app.services.admin.assignRole(admin, { userId: claire.id, space: { type: 'residence', id: other.residence.id }, role: 'tenant' });
+			for (const change of ['created', 'edited', 'withdrawn'] as const) {
+				app.services.deps.bus.publish(room, 'proposal.updated', { card: {} as ProposalUpdate['card'], change, actorId: admin.id });
+			}
+			await until(() => server.io.of('/').sockets.get(staff.id!)?.rooms.has(roomForSpace('residence', other.residence.id)) ?? false);
+			await until(() => heard.length === 3);
+			expect(heard).toEqual(['created', 'edited', 'withdrawn']);
 		});
 
 		it('a granted role: the open socket joins the space and starts hearing it', async () => {

@@ -12,6 +12,7 @@ import { createCollabHub, type CollabHub } from './collab-hub';
 import { attachMeetingRoom } from './meeting-room';
 import { attachPublicMeetingRoom } from './public-meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
+import { createDeliveryHold } from './hold';
 import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
 import { allowRequestFrom } from './origin';
 import { clientPayloads } from './payloads';
@@ -146,11 +147,22 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	}
 	const recheckFailed = (err: unknown) => log.error('socket recheck failed', { err: String(err) });
 
+	// From the moment a change is signalled until the socket's rooms match the rights it read, what its
+	// rooms broadcast waits (hold.ts). A recheck that fails closes the connection rather than go on with
+	// rooms nobody checked: the client reconnects, and its handshake reads the user again.
+	const hold = createDeliveryHold(io);
 	const offChange = live.onChange((userId) => {
 		const ids = io.of('/').adapter.rooms.get(roomForUser(userId));
 		for (const id of [...(ids ?? [])]) {
 			const socket = io.of('/').sockets.get(id);
-			if (socket) recheck(socket).catch(recheckFailed);
+			if (!socket) continue;
+			hold.hold(socket);
+			recheck(socket)
+				.catch((err: unknown) => {
+					recheckFailed(err);
+					socket.disconnect();
+				})
+				.finally(() => hold.release(socket));
 		}
 	});
 
