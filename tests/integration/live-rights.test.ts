@@ -6,6 +6,8 @@
 import { io as connect, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { descriptionDocName, pinsDocName } from '$lib/realtime/collab-events';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/events';
@@ -24,6 +26,20 @@ import {
 	type RealtimeServer,
 	type TestApp
 } from '$lib/server/testing';
+
+/** One statement run on the test app's database from a connection of its own. */
+async function raw(app: TestApp, statement: string) {
+	if (app.engine === 'sqlite') {
+		const db = new Database(app.file);
+		db.exec(statement);
+		db.close();
+		return;
+	}
+	const client = new pg.Client({ connectionString: app.file });
+	await client.connect();
+	await client.query(statement);
+	await client.end();
+}
 
 describe.each(testEngines)('on %s', (engine) => {
 	type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -145,6 +161,17 @@ describe.each(testEngines)('on %s', (engine) => {
 			await until(() => server.io.of('/').sockets.get(staff.id!)?.rooms.has(roomForSpace('residence', other.residence.id)) ?? false);
 			await until(() => heard.length === 3);
 			expect(heard).toEqual(['created', 'edited', 'withdrawn']);
+		});
+
+		it('a connection whose rights cannot be read again after a change is closed, not left in the rooms it had', async () => {
+			const { residence, space, admin, claire } = await setup();
+			const { staff } = await listening(claire.id, roomForSpace('residence', residence.id));
+			// The sessions table out of reach: her connection's next read of who she is fails.
+			await raw(app, 'alter table sessions rename to sessions_away');
+			const gone = disconnected(staff);
+			await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
+			expect(await gone).toBe('io server disconnect');
+			await raw(app, 'alter table sessions_away rename to sessions');
 		});
 
 		it('a granted role: the open socket joins the space and starts hearing it', async () => {
