@@ -6,7 +6,7 @@
 import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProposalUpdate } from '$lib/realtime/board-events';
-import type { OnlineMember } from '$lib/realtime/events';
+import { roomForSpace, roomForUser, type OnlineMember } from '$lib/realtime/events';
 import { sessionIdFromToken } from '$lib/server/auth/session';
 import { until } from '$lib/server/collab/testing-peer';
 import { sessionCookie, createResidence, createTestAppOn, testEngines, createUser, type TestApp } from '$lib/server/testing';
@@ -104,11 +104,42 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(socket.connected).toBe(false);
 		});
 
+		it('a role removed on node 2: what the space broadcasts right after does not reach her socket on node 1', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const { residence, space, amina } = await residents();
+			const admin = await createUser(app, { displayName: 'Admin', isAdmin: true });
+			const room = roomForSpace('residence', residence.id);
+			const socket = await signedIn(one, amina.id);
+			const onTwo = await signedIn(two, amina.id);
+			await until(() => one.server.io.of('/').sockets.get(socket.id!)?.rooms.has(room) ?? false);
+			const heard: ProposalUpdate['change'][] = [];
+			socket.on('proposal.updated', (p) => heard.push(p.change));
+			// The change travels between nodes as a packet to her room: neither of her sockets ever gets it.
+			const events: string[] = [];
+			socket.onAny((event: string) => events.push(event));
+			onTwo.onAny((event: string) => events.push(event));
+
+			await two.services.admin.removeRole(admin, { userId: amina.id, space, role: 'tenant' });
+			// At once: the change is still on its way to node 1 (the bus's channel and the broadcasts' stream).
+			two.bus.publish(room, 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'edited', actorId: admin.id });
+			await until(() => !(one.server.io.of('/').sockets.get(socket.id!)?.rooms.has(room) ?? true));
+			// A later event of the same node as a barrier: the first, had it been delivered, came before it.
+			two.bus.publish(roomForUser(amina.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'moved', actorId: admin.id });
+			await until(() => heard.includes('moved'));
+			expect(heard).toEqual(['moved']);
+			// Whatever a packet of that name carries, it reaches no client and breaks nothing.
+			(two.server.io.to(roomForUser(amina.id)).emit as (e: string, p: unknown) => boolean)('live.signal', { name: 'account.changed', payload: 42 });
+			two.bus.publish(roomForUser(amina.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'hidden', actorId: admin.id });
+			await until(() => heard.includes('hidden'));
+			expect(events.filter((e) => e !== 'proposal.updated' && e !== 'presence.changed')).toEqual([]);
+		});
+
 		it('a signal is delivered once on each node, byte arrays intact; room events stay on their node', async () => {
 			const [one, two] = nodes as [TestNode, TestNode];
 			const got: [string, Uint8Array][] = [];
-			one.bus.onSignal('collab.changed', ({ update }) => got.push(['one', update]));
-			two.bus.onSignal('collab.changed', ({ update }) => got.push(['two', update]));
+			const origins: string[] = [];
+			one.bus.onSignal('collab.changed', ({ update }, here) => (got.push(['one', update]), origins.push(`one:${here}`)));
+			two.bus.onSignal('collab.changed', ({ update }, here) => (got.push(['two', update]), origins.push(`two:${here}`)));
 			const events: string[] = [];
 			two.bus.subscribe(({ event }) => events.push(event));
 
@@ -120,6 +151,8 @@ describe.each(testEngines)('on %s', (engine) => {
 			await until(() => got.length === 4);
 			expect(got.map(([n]) => n).sort()).toEqual(['one', 'one', 'two', 'two']);
 			expect([...got.find(([n]) => n === 'two')![1]]).toEqual([1, 2, 250]);
+			// Each node's listeners are told where the fact was signalled.
+			expect([...new Set(origins)].sort()).toEqual(['one:true', 'two:false']);
 			expect(events).toEqual([]);
 		});
 

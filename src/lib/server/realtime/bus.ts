@@ -51,12 +51,21 @@ export interface EventBus {
 	signal<S extends SignalName>(name: S, payload: Signals[S]): void;
 	/** The same fact for the other nodes only (this node acted on it already); nothing on a single node. */
 	relay<S extends SignalName>(name: S, payload: Signals[S]): void;
-	onSignal<S extends SignalName>(name: S, listener: (payload: Signals[S]) => void): () => void;
+	/** `here`: the fact was signalled on this node (false: it came from another node). */
+	onSignal<S extends SignalName>(name: S, listener: (payload: Signals[S], here: boolean) => void): () => void;
 }
 
-export function createLocalBus(): EventBus {
+/** One node's bus; `deliver` hands its listeners a signal that came from another node (the cluster bus). */
+export interface LocalBus extends EventBus {
+	deliver<S extends SignalName>(name: S, payload: Signals[S]): void;
+}
+
+export function createLocalBus(): LocalBus {
 	const listeners = new Set<(message: Published) => void>();
-	const signalListeners = new Map<SignalName, Set<(payload: never) => void>>();
+	const signalListeners = new Map<SignalName, Set<(payload: never, here: boolean) => void>>();
+	const notify = <S extends SignalName>(name: S, payload: Signals[S], here: boolean) => {
+		for (const listener of signalListeners.get(name) ?? []) (listener as (p: Signals[S], here: boolean) => void)(payload, here);
+	};
 	return {
 		publish(room, event, payload) {
 			// One failing subscriber (say, after its database closed) must neither stop the others nor
@@ -74,7 +83,10 @@ export function createLocalBus(): EventBus {
 			return () => listeners.delete(listener);
 		},
 		signal(name, payload) {
-			for (const listener of signalListeners.get(name) ?? []) (listener as (p: typeof payload) => void)(payload);
+			notify(name, payload, true);
+		},
+		deliver(name, payload) {
+			notify(name, payload, false);
 		},
 		relay() {
 			// One node: there is nobody else to tell.
@@ -82,8 +94,8 @@ export function createLocalBus(): EventBus {
 		onSignal(name, listener) {
 			const set = signalListeners.get(name) ?? new Set();
 			signalListeners.set(name, set);
-			set.add(listener as (payload: never) => void);
-			return () => set.delete(listener as (payload: never) => void);
+			set.add(listener as (payload: never, here: boolean) => void);
+			return () => set.delete(listener as (payload: never, here: boolean) => void);
 		}
 	};
 }

@@ -14,11 +14,16 @@
  * same two on this node. Checked at start; `tests/integration/live-rights.test.ts` fails if either
  * stops doing what this relies on.
  *
- * Not covered yet, in a cluster: another node starts holding her sockets when the change reaches it on
- * the bus's Redis channel, while a broadcast travels in socket.io's adapter stream. One sent at once
- * after the change can get there first (a test that published right after a removal on the other node
- * saw it delivered in about half of its runs). Closing that needs the change to travel in the same
- * stream, ahead of the broadcasts; socket.io's `serverSideEmit` goes by pub/sub as well, so it does not.
+ * In a cluster, the change reaches the other nodes on the bus's Redis channel while broadcasts travel
+ * in socket.io's adapter stream, so a broadcast sent at once after the change could get to another node
+ * first (a test publishing right after a removal on the other node saw that in about half of its runs).
+ * So the change also travels in the stream, ahead of any later broadcast: the node where it happened
+ * broadcasts a `live.signal` packet (`SIGNAL_EVENT`), which this hold takes out of the delivery on every
+ * node and hands to `onSignal` instead of any socket (tests/integration/cluster.test.ts: the same test
+ * passed 20 runs out of 20). socket.io's `serverSideEmit` is no help: its messages go by pub/sub too.
+ * A session recovered from the stream (another node's `restoreSession`) may replay such a packet to
+ * the client: only to a session of the user it names, whose recovery is refused once that node knows
+ * of the change (hub.ts); in the moment before, the client gets her own id, and ignores the event.
  */
 import type { IoServer, IoSocket } from './io';
 
@@ -44,6 +49,9 @@ interface Internals {
 	_encode(...args: unknown[]): unknown;
 }
 
+/** The event of the packet that carries an account change between nodes; never sent to a client. */
+export const SIGNAL_EVENT = 'live.signal';
+
 export interface DeliveryHold {
 	/** Until the matching `release`, broadcasts that would reach this socket wait. Holds nest. */
 	hold(socket: IoSocket): void;
@@ -51,7 +59,8 @@ export interface DeliveryHold {
 	release(socket: IoSocket): void;
 }
 
-export function createDeliveryHold(io: IoServer): DeliveryHold {
+/** `onSignal`: what a `SIGNAL_EVENT` packet carried (from this node or another), unchecked. */
+export function createDeliveryHold(io: IoServer, onSignal: (carried: unknown) => void = () => undefined): DeliveryHold {
 	const adapter = io.of('/').adapter as unknown as Internals;
 	if (typeof adapter.apply !== 'function' || typeof adapter._encode !== 'function') {
 		throw new Error('socket.io adapter without apply/_encode: the delivery hold of realtime/hold.ts needs updating');
@@ -61,14 +70,23 @@ export function createDeliveryHold(io: IoServer): DeliveryHold {
 	const encode = adapter._encode.bind(adapter);
 	/** Set by `_encode`, read by the `apply` that follows it: that walk delivers a broadcast. */
 	let broadcasting = false;
+	/** Set by `_encode` for a `SIGNAL_EVENT` packet: its `apply` delivers nothing, `onSignal` gets it. */
+	let carried: { value: unknown } | undefined;
 
 	adapter._encode = (...args) => {
 		broadcasting = true;
+		const data = (args[0] as { data?: unknown } | undefined)?.data;
+		if (Array.isArray(data) && data[0] === SIGNAL_EVENT) carried = { value: data[1] };
 		return encode(...args);
 	};
 	adapter.apply = (opts, callback) => {
 		const delivering = broadcasting;
 		broadcasting = false;
+		if (delivering && carried) {
+			const { value } = carried;
+			carried = undefined;
+			return onSignal(value);
+		}
 		if (!delivering || held.size === 0) return apply(opts, callback);
 		apply(opts, (socket) => {
 			const slot = held.get(socket.id);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import { createCollabHub, type CollabHub } from './collab-hub';
 import { attachMeetingRoom } from './meeting-room';
 import { attachPublicMeetingRoom } from './public-meeting-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
-import { createDeliveryHold } from './hold';
+import { createDeliveryHold, SIGNAL_EVENT } from './hold';
 import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
 import { allowRequestFrom } from './origin';
 import { clientPayloads } from './payloads';
@@ -24,6 +25,11 @@ export type { IoServer, IoSocket, SocketData } from './io';
 
 const handshakeAuth = z.object({ public: z.boolean().optional() }).passthrough();
 const SPACE_PREFIX = 'space:';
+/** An account change carried between nodes with the broadcasts (hold.ts, `SIGNAL_EVENT`). */
+const streamedSignal = z.discriminatedUnion('name', [
+	z.object({ name: z.literal('account.changed'), payload: z.object({ userId: z.string().min(1) }), from: z.string() }),
+	z.object({ name: z.literal('session.ended'), payload: z.object({ userId: z.string().min(1), sessionId: z.string().min(1) }), from: z.string() })
+]);
 
 export interface RealtimeOptions {
 	/** The public URL (ORIGIN); without it a browser's Origin must match the Host it connects to. */
@@ -150,7 +156,23 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	// From the moment a change is signalled until the socket's rooms match the rights it read, what its
 	// rooms broadcast waits (hold.ts). A recheck that fails closes the connection rather than go on with
 	// rooms nobody checked: the client reconnects, and its handshake reads the user again.
-	const hold = createDeliveryHold(io);
+	// In a cluster the change also travels with the broadcasts, ahead of any later one (hold.ts): each
+	// node applies what another node signalled; its own are applied already (the bus's own delivery to
+	// the other nodes follows and reads the user once more: harmless).
+	const node = randomBytes(8).toString('hex');
+	const hold = createDeliveryHold(io, (carried) => {
+		const parsed = streamedSignal.safeParse(carried);
+		if (!parsed.success) return log.error('unreadable account change from another node', { err: parsed.error.message });
+		const { from, ...signal } = parsed.data;
+		if (from !== node) live.signalled(signal);
+	});
+	const offForward = options.adapter
+		? (['account.changed', 'session.ended'] as const).map((name) =>
+				bus.onSignal(name, (payload, here) => {
+					if (here) (io.to(roomForUser(payload.userId)).emit as (e: string, p: unknown) => boolean)(SIGNAL_EVENT, { name, payload, from: node });
+				})
+			)
+		: [];
 	const offChange = live.onChange((userId) => {
 		const ids = io.of('/').adapter.rooms.get(roomForUser(userId));
 		for (const id of [...(ids ?? [])]) {
@@ -232,6 +254,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	});
 	const stop = () => {
 		unsubscribe();
+		for (const off of offForward) off();
 		offChange();
 		live.close();
 		clearInterval(sweep);

@@ -12,7 +12,10 @@
 import { currentSession, type SessionUser } from '../auth/session';
 import type { Data } from '../db/data';
 import type { Clock } from '../ids';
-import type { EventBus } from './bus';
+import type { AccountSignals, EventBus } from './bus';
+
+/** One account fact, named. */
+export type AccountSignal = { [S in keyof AccountSignals]: { name: S; payload: AccountSignals[S] } }[keyof AccountSignals];
 
 export const LIVE_AUTH_TTL_MS = 15_000;
 
@@ -33,6 +36,8 @@ interface Slot {
 export interface LiveAuth {
 	/** The session's user as of now, or null once the session ended or expired. */
 	current(sessionId: string): Promise<SessionUser | null>;
+	/** A change that reached this node by another route than the bus (hub.ts: in the broadcasts' stream, in a cluster). */
+	signalled(signal: AccountSignal): void;
 	/** Grows whenever the user's rights or sessions change. */
 	version(userId: string): number;
 	/** Called after a user's entries were dropped, so connections can re-check at once. */
@@ -107,13 +112,12 @@ export function createLiveAuth(deps: { data: Data; clock: Clock; bus: EventBus }
 		return slot;
 	}
 
-	const offs = [
-		bus.onSignal('account.changed', ({ userId }) => changed(userId)),
-		bus.onSignal('session.ended', ({ userId, sessionId }) => {
-			slots.delete(sessionId);
-			changed(userId);
-		})
-	];
+	const onAccount = ({ userId }: AccountSignals['account.changed']) => changed(userId);
+	const onSessionEnded = ({ userId, sessionId }: AccountSignals['session.ended']) => {
+		slots.delete(sessionId);
+		changed(userId);
+	};
+	const offs = [bus.onSignal('account.changed', onAccount), bus.onSignal('session.ended', onSessionEnded)];
 
 	return {
 		async current(sessionId) {
@@ -122,6 +126,10 @@ export function createLiveAuth(deps: { data: Data; clock: Clock; bus: EventBus }
 			const slot = cached && now - cached.loadedAt < ttlMs ? cached : reload(sessionId, now, cached);
 			const entry = await slot.entry;
 			return entry.user && now < entry.expiresAt ? entry.user : null;
+		},
+		signalled(signal) {
+			if (signal.name === 'account.changed') onAccount(signal.payload);
+			else onSessionEnded(signal.payload);
 		},
 		version: (userId) => versions.get(userId) ?? 0,
 		onChange(listener) {

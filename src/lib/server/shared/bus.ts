@@ -72,7 +72,7 @@ export function createClusterBus({ publisher, subscriber, prefix }: ClusterBusOp
 		}
 		if (message.node === node) return;
 		try {
-			local.signal(message.name, message.payload as Signals[typeof message.name]);
+			local.deliver(message.name, message.payload as Signals[typeof message.name]);
 		} catch (err) {
 			log.error('bus signal listener failed', { name: message.name, err: String(err) });
 		}
