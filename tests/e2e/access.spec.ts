@@ -21,13 +21,16 @@ test.describe('finding 2: administration doors ask the policy themselves', () =>
 			expect(result.status, url).toBe(403);
 			expect(result.data, url).toContain(FORBIDDEN);
 		}
-		// She still manages her residence; Karim did not become staff.
+		// She still manages her residence; Karim did not become staff; Amina is still a tenant of it.
 		await page.goto(`/r/${residence}`);
 		await expect(page.getByRole('heading', { name: 'Codes pour rejoindre la résidence' })).toBeVisible();
 		await page.context().clearCookies();
 		await signIn(page, 'karim');
 		expect((await page.goto(`/r/${residence}`))?.status()).toBe(200);
 		await expect(page.getByRole('heading', { name: 'Codes pour rejoindre la résidence' })).toHaveCount(0);
+		await page.context().clearCookies();
+		await signIn(page, 'amina');
+		expect((await page.goto(`/r/${residence}`))?.status()).toBe(200);
 	});
 
 	test('a guest posting to an admin action is asked to sign in', async ({ page }) => {

@@ -43,10 +43,11 @@ export async function ids(page: Page): Promise<Ids> {
 }
 
 /** Every administration form action, with a body that would succeed for an administrator. */
-export function adminPosts({ residence, organisation, claire, karim }: Ids): [string, Record<string, string>][] {
+export function adminPosts({ residence, organisation, claire, karim, amina }: Ids): [string, Record<string, string>][] {
 	return [
 		['/admin/users?/assign', { userId: claire, space: `residence:${residence}`, role: 'tenant' }],
 		['/admin/users?/assign', { userId: karim, space: `residence:${residence}`, role: 'facilitator' }],
+		['/admin/users?/remove', { userId: amina, space: `residence:${residence}`, role: 'tenant' }],
 		['/admin/users?/reset', { userId: karim }],
 		['/admin/users?/invite', { email: 'complice@example.test', space: `residence:${residence}`, role: 'facilitator' }],
 		['/admin?/createOrganisation', { name: 'Bailleur pirate', kind: 'landlord' }],

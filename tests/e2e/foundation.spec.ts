@@ -196,6 +196,46 @@ test.describe('agency staff', () => {
 		await guest.close();
 	});
 
+	test('the administrator takes a role back, which holds at once, and gives it again in one click; without JavaScript too', async ({ page, browser }) => {
+		// Karim has L’Aventurière open; the role is given back at the end, for the spec files after this one.
+		const { context: his, page: karim } = await newSignedInContext(browser, 'karim');
+		await karim.getByRole('link', { name: /L’Aventurière/ }).first().click();
+		await expect(karim.getByRole('heading', { level: 1 })).toHaveText('L’Aventurière');
+		const residence = karim.url();
+
+		await signIn(page, 'admin@demo.test');
+		await page.goto('/admin/users?q=karim');
+		const row = page.getByRole('row').filter({ hasText: 'Karim D.' });
+		const held = row.getByRole('listitem').filter({ hasText: 'L’Aventurière' });
+		await expect(held).toContainText('Locataire · L’Aventurière');
+		await checkPage(page, 'admin-users-roles');
+		await held.getByRole('button', { name: 'Retirer — Locataire · L’Aventurière · Karim D.' }).click();
+		await expect(page.getByRole('status')).toContainText('Rôle retiré.');
+		await expect(held).toHaveCount(0);
+		// His next page is refused: the change holds at once, not at his next sign-in.
+		await karim.goto(residence);
+		await expect(karim.getByText('Vous n’avez pas le droit de faire cela ici.')).toBeVisible();
+		await page.getByRole('button', { name: 'Annuler : redonner ce rôle' }).click();
+		await expect(page.getByRole('status')).toContainText('Rôle attribué.');
+		await expect(held).toContainText('Locataire · L’Aventurière');
+		await karim.goto(residence);
+		await expect(karim.getByRole('heading', { level: 1 })).toHaveText('L’Aventurière');
+
+		// The same two forms without JavaScript: plain posts, and the page the server answers with.
+		const { context: plain, page: admin } = await newSignedInContext(browser, 'admin@demo.test', { javaScriptEnabled: false });
+		await admin.goto('/admin/users?q=karim');
+		const again = admin.getByRole('row').filter({ hasText: 'Karim D.' }).getByRole('listitem').filter({ hasText: 'L’Aventurière' });
+		await again.getByRole('button', { name: 'Retirer — Locataire · L’Aventurière · Karim D.' }).click();
+		await expect(admin.getByText('Rôle retiré.')).toBeVisible();
+		await expect(again).toHaveCount(0);
+		await admin.getByRole('button', { name: 'Annuler : redonner ce rôle' }).click();
+		await expect(admin.getByText('Rôle attribué.')).toBeVisible();
+		await admin.goto('/admin/users?q=karim');
+		await expect(again).toContainText('Locataire · L’Aventurière');
+		await plain.close();
+		await his.close();
+	});
+
 	test('the administrator creates a residence and invites a staff member who joins by the link', async ({ page, browser }) => {
 		await signIn(page, 'admin@demo.test');
 		await page.getByRole('link', { name: 'Administration' }).click();

@@ -108,6 +108,11 @@ describe.each(testEngines)('administration on %s', (engine) => {
 			await createUser(app, { username: 'amina.b', displayName: 'Amina Benali' });
 			expect((await app.services.admin.findUsers(admin, 'BENALI')).map((u) => u.username)).toEqual(['amina.b']);
 			expect((await app.services.admin.findUsers(admin, 'amina.')).map((u) => u.displayName)).toEqual(['Amina Benali']);
+			// With each person's roles, so that the page can offer to take one back.
+			const { residence } = await createResidence(app);
+			await createUser(app, { username: 'karim.d', displayName: 'Karim D.', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
+			expect((await app.services.admin.findUsers(admin, 'karim.')).map((u) => u.roles)).toEqual([[{ space: { type: 'residence', id: residence.id }, role: 'tenant', collegeId: null }]]);
+			expect((await app.services.admin.findUsers(admin, 'amina.'))[0]!.roles).toEqual([]);
 			await expect(app.services.admin.findUsers(await createUser(app), 'a')).rejects.toThrow(ForbiddenError);
 		});
 	});

@@ -1,4 +1,4 @@
-import { and, asc, eq, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { authorize, authorizeGlobal, authorizeRoleGrant, can, ForbiddenError, rolesBySpace, type Actor, type Role, type SpaceRef } from '$lib/domain/policy';
 import { assignRoleSchema } from '$lib/domain/schemas/accounts';
 import {
@@ -307,12 +307,24 @@ export function createAdminService(deps: ServiceDeps) {
 		async findUsers(actor: Actor | null, query: string) {
 			authorizeGlobal(actor, 'platform.manage');
 			const q = `%${query.trim().slice(0, 60)}%`;
-			return data.db
+			const found = await data.db
 				.select({ id: users.id, displayName: users.displayName, username: users.username, email: users.email, isAdmin: users.isAdmin })
 				.from(users)
 				.where(query.trim() ? or(sql`lower(${users.displayName}) like lower(${q})`, sql`lower(${users.username}) like lower(${q})`) : undefined)
 				.orderBy(asc(users.displayName), asc(users.id))
 				.limit(100);
+			// Each person's roles, so that one given by mistake (or no longer held) can be taken back here.
+			const held = found.length
+				? await data.db
+						.select({ userId: memberships.userId, spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role, collegeId: memberships.collegeId })
+						.from(memberships)
+						.where(inArray(memberships.userId, found.map((u) => u.id)))
+						.orderBy(asc(memberships.spaceType), asc(memberships.spaceId), asc(memberships.role))
+				: [];
+			return found.map((u) => ({
+				...u,
+				roles: held.filter((m) => m.userId === u.id).map((m) => ({ space: { type: m.spaceType, id: m.spaceId } as SpaceRef, role: m.role, collegeId: m.collegeId }))
+			}));
 		}
 	};
 }

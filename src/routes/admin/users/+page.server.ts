@@ -25,6 +25,15 @@ export const actions: Actions = adminActions({
 			return { assigned: true };
 		});
 	},
+	/** Takes a role back (given by mistake, or no longer held); the answer carries it, so that it can be given again at once. */
+	remove: async (event) => {
+		const data = await event.request.formData();
+		return act(event, data, async () => {
+			await event.locals.services.admin.removeRole(event.locals.user, { userId: data.get('userId'), space: space(data.get('space')), role: data.get('role') });
+			const field = (name: string) => String(data.get(name) ?? '');
+			return { removed: { userId: field('userId'), space: field('space'), role: field('role'), collegeId: field('collegeId') } };
+		});
+	},
 	reset: async (event) => {
 		const data = await event.request.formData();
 		return act(event, data, async () => ({ reset: await event.locals.services.auth.createAccessReset(event.locals.user, String(data.get('userId') ?? '')) }));
