@@ -215,7 +215,7 @@ test.describe('agency staff', () => {
 		// His next page is refused: the change holds at once, not at his next sign-in.
 		await karim.goto(residence);
 		await expect(karim.getByText('Vous n’avez pas le droit de faire cela ici.')).toBeVisible();
-		await page.getByRole('button', { name: 'Annuler : redonner ce rôle' }).click();
+		await page.getByRole('button', { name: 'Annuler\u00a0: redonner ce rôle' }).click();
 		await expect(page.getByRole('status')).toContainText('Rôle attribué.');
 		await expect(held).toContainText('Locataire · L’Aventurière');
 		await karim.goto(residence);
@@ -228,7 +228,7 @@ test.describe('agency staff', () => {
 		await again.getByRole('button', { name: 'Retirer — Locataire · L’Aventurière · Karim D.' }).click();
 		await expect(admin.getByText('Rôle retiré.')).toBeVisible();
 		await expect(again).toHaveCount(0);
-		await admin.getByRole('button', { name: 'Annuler : redonner ce rôle' }).click();
+		await admin.getByRole('button', { name: 'Annuler\u00a0: redonner ce rôle' }).click();
 		await expect(admin.getByText('Rôle attribué.')).toBeVisible();
 		await admin.goto('/admin/users?q=karim');
 		await expect(again).toContainText('Locataire · L’Aventurière');
