@@ -56,6 +56,10 @@ export class Tracker {
 	readonly #published: number[];
 	readonly #queue: Action[] = [];
 	#head = 0;
+	/** The actions begun so far: a run reads its results from where it started (one tracker, several runs). */
+	get begun() {
+		return this.#queue.length;
+	}
 	inflight = 0;
 	sample: BoardCard | null = null;
 
@@ -131,8 +135,8 @@ export class Tracker {
 		}
 	}
 
-	results() {
-		const measured = this.#queue.filter((a) => a.measured);
+	results(from = 0) {
+		const measured = this.#queue.slice(from).filter((a) => a.measured);
 		const latencies = measured
 			.filter((a) => a.state === 'done')
 			.map((a) => a.end - a.start)
@@ -169,12 +173,23 @@ export interface LoadResult {
 }
 
 /**
- * Open loop: slot j belongs to member j mod n at t0 + j/n seconds. A slot found more than a second
- * late is dropped (that member's next slot is already due) rather than fired in a burst.
+ * Open loop: slot j belongs to member j mod n at t0 + j/rate seconds (`rate` actions a second in all;
+ * by default n, each member once a second), and is its member's round floor(j / n). A slot found
+ * more than a second late is dropped (the next slots are already due) rather than fired in a burst.
+ * `act` also gets the slot's number, for a mix of actions that does not depend on the rounds (at a
+ * rate below n, every slot of a run is in round 0), and whether the slot is measured (past the
+ * warm-up).
  */
-export async function drive(n: number, seconds: number, tracker: Tracker, act: (member: number, round: number) => void | Promise<unknown>): Promise<LoadResult> {
-	const period = 1000 / n;
-	const total = (WARMUP_SECONDS + seconds) * n;
+export async function drive(
+	n: number,
+	seconds: number,
+	tracker: Tracker,
+	act: (member: number, round: number, slot: number, measured: boolean) => void | Promise<unknown>,
+	rate = n
+): Promise<LoadResult> {
+	const from = tracker.begun;
+	const period = 1000 / rate;
+	const total = (WARMUP_SECONDS + seconds) * rate;
 	const t0 = performance.now() + 20;
 	const measureFrom = t0 + WARMUP_SECONDS * 1000;
 	let fired = 0;
@@ -197,7 +212,7 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 				const start = performance.now();
 				try {
 					// Services answer asynchronously (issue 12): fired without waiting, as clients would; a refusal counts as an error.
-					const pending = act(member, Math.floor(j / n));
+					const pending = act(member, Math.floor(j / n), j, measured);
 					tracker.begin(member, start, measured);
 					if (pending)
 						void pending.catch(() => {
@@ -226,7 +241,7 @@ export async function drive(n: number, seconds: number, tracker: Tracker, act: (
 	}
 	tracker.expire(Number.POSITIVE_INFINITY);
 	const cpu = process.cpuUsage(cpuFrom ?? undefined);
-	const { latencies, fanout, toPublish, timedOut } = tracker.results();
+	const { latencies, fanout, toPublish, timedOut } = tracker.results(from);
 	lags.sort((a, b) => a - b);
 	return {
 		p50: percentile(latencies, 0.5),

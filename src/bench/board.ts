@@ -21,6 +21,14 @@
  * seen by every client within 10 s counts as timed out, so the achieved rate is reported next to the
  * latencies rather than hidden in them.
  *
+ * Each member acting once a second asks N actions a second, N² deliveries: at 500 and 1,000 members
+ * neither the app nor bare socket.io keeps up on a small machine, and the latencies then measure how
+ * fast the queue grows over the run more than what a fan-out costs. So each size also runs at a steady
+ * BENCH_BOARD_RATE actions a second in all (20 by default, one every 50 ms: a busy meeting; 0 skips it)
+ * for BENCH_BOARD_STEADY_SECONDS (30: 600 actions, so that the p99 is not the second-slowest of 200),
+ * on the same connections just before the main run, app and baseline alike: the fan-out's cost at a
+ * load both sides carry.
+ *
  * The app's writer runs at `synchronous=NORMAL` (board writes are not votes: db/data.ts). With
  * BENCH_BOARD_SYNC=NORMAL,FULL the board also runs with its writer at FULL (every support and comment
  * fsynced, as before issue 15), in the same run and against the same baseline, to show what it costs.
@@ -30,7 +38,7 @@
  * publish their idea's card on the bus as the service would, without calling it: the app's realtime
  * side alone (authenticated sockets, rooms, connection state recovery, the hub) against bare socket.io.
  *
- *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_SYNC=NORMAL,FULL BENCH_BOARD_HUB=1 npx tsx src/bench/board.ts
+ *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_RATE=20 BENCH_BOARD_STEADY_SECONDS=30 BENCH_BOARD_SYNC=NORMAL,FULL BENCH_BOARD_HUB=1 npx tsx src/bench/board.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -43,7 +51,7 @@ import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
 import { roomForSpace, type ServerToClientEvents } from '../lib/realtime/events';
 import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
-import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
+import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, withTimeout, type LoadResult } from './board-load';
 
 export interface BenchResult {
 	name: string;
@@ -57,6 +65,13 @@ const PROCS = envNumbers('BENCH_BOARD_PROCS', [2])[0]!;
  * without calling the service, to tell the app's realtime side from its service.
  */
 const HUB_RUN = process.env.BENCH_BOARD_HUB === '1';
+/** BENCH_BOARD_RATE: the steady run's actions a second, all members together (0: no steady run). */
+const STEADY_RATE = (() => {
+	const rate = Number(process.env.BENCH_BOARD_RATE ?? 20);
+	return Number.isFinite(rate) && rate > 0 ? rate : 0;
+})();
+/** BENCH_BOARD_STEADY_SECONDS: long enough for a p99 that is not one or two actions (600 at 20/s). */
+const STEADY_SECONDS = envNumbers('BENCH_BOARD_STEADY_SECONDS', [30])[0]!;
 type SyncLevel = 'NORMAL' | 'FULL';
 const SYNC_LEVELS: SyncLevel[] = (() => {
 	const list = (process.env.BENCH_BOARD_SYNC ?? 'NORMAL')
@@ -130,6 +145,8 @@ interface BoardRun extends LoadResult {
 	 * followers' notifications) and the rest (zod, policy, SQLite, the card query). Mean per action.
 	 */
 	callCpu: { publish: number; rest: number };
+	/** The run at STEADY_RATE actions a second on the same connections, just before (null: none). */
+	steady: LoadResult | null;
 }
 
 /**
@@ -139,7 +156,7 @@ interface BoardRun extends LoadResult {
  */
 type BoardMode = 'service' | 'hub';
 
-async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', mode: BoardMode = 'service'): Promise<BoardRun> {
+async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', mode: BoardMode = 'service', steadyRate = 0): Promise<BoardRun> {
 	const app = createTestApp();
 	// FULL: the level every commit ran at before issue 15 (board writes ask no durability of their own).
 	if (sync === 'FULL') app.services.deps.db.$client.pragma('synchronous = FULL');
@@ -163,17 +180,19 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', 
 		members.tracker = tracker;
 
 		// Breakdown: the call to its publish on the bus (transaction, commit, card query), then the
-		// hub's fan-out to the last client; and the size of what goes out.
+		// hub's fan-out to the last client; and the size of what goes out. The publish is timed as it
+		// is called (the wrapper below): the bus hands it to the hub before any later subscriber, so a
+		// subscriber here would see it only once the hub's emit to every socket was done.
 		let bytes = 0;
 		let events = 0;
-		const unsubscribe = app.services.deps.bus.subscribe(({ event, payload }) => {
+		const sent = (event: string, payload: unknown) => {
 			if (event !== 'proposal.updated') return;
 			const update = payload as ProposalUpdate;
 			if (update.change !== 'support' && update.change !== 'comment') return;
 			tracker.publish(update.actorId, performance.now());
 			bytes += JSON.stringify(payload).length;
 			events++;
-		});
+		};
 
 		const supported = new Array<boolean>(n).fill(false);
 		const { proposals: service } = app.services;
@@ -185,16 +204,19 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', 
 		let callCpu = 0;
 		let calls = 0;
 		bus.publish = ((...args: Parameters<typeof publish>) => {
+			sent(args[1], args[2]);
 			const before = process.cpuUsage();
 			publish.apply(bus, args);
 			const used = process.cpuUsage(before);
 			publishCpu += (used.user + used.system) / 1000;
 		}) as typeof publish;
-		// Counted from the measured actions on (drive's first WARMUP_SECONDS of actions are not).
-		let started = 0;
-		const timed = (call: () => Promise<unknown>) => {
-			if (started++ === WARMUP_SECONDS * n) publishCpu = 0;
-			if (started <= WARMUP_SECONDS * n) return call();
+		// Counted from the first measured action on (drive's first WARMUP_SECONDS are not): by time,
+		// not by count, since a saturated run drops slots.
+		let counting = false;
+		const timed = (call: () => Promise<unknown>, measured: boolean) => {
+			if (!measured) return call();
+			if (!counting) publishCpu = 0;
+			counting = true;
 			const before = process.cpuUsage();
 			return call().finally(() => {
 				const used = process.cpuUsage(before);
@@ -205,20 +227,26 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', 
 		const room = roomForSpace('residence', residence.id);
 		const cards = new Map<string, BoardCard>();
 		if (mode === 'hub') for (const proposalId of proposals) cards.set(proposalId, (await service.proposal(users[0]!, proposalId)).card);
-		const result = await drive(n, seconds, tracker, (member, round) => {
+		// The steady run's calls are not timed: the CPU split is the main run's.
+		const act = (steady: boolean) => (member: number, round: number, slot: number, measured: boolean) => {
 			const actor = users[member]!;
 			const proposalId = proposals[member % proposals.length]!;
-			const change = kindOf(round);
+			const change = kindOf(steady ? slot : round);
+			const call = (fn: () => Promise<unknown>) => (steady ? fn() : timed(fn, measured));
 			if (mode === 'hub') {
 				const card: BoardCard = { ...cards.get(proposalId)!, supports: round };
-				return timed(async () => bus.publish(room, 'proposal.updated', { card, change, actorId: actor.id }));
+				return call(async () => bus.publish(room, 'proposal.updated', { card, change, actorId: actor.id }));
 			}
-			if (change === 'comment') return timed(() => service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` }));
+			if (change === 'comment') return call(() => service.comment(actor, { proposalId, body: `Bonne idée, j’en parle au voisin (${round})` }));
 			const on = !supported[member];
 			supported[member] = on;
-			return timed(() => service.setSupport(actor, { proposalId, on }));
-		});
-		unsubscribe();
+			return call(() => service.setSupport(actor, { proposalId, on }));
+		};
+		const steady = steadyRate ? await drive(n, STEADY_SECONDS, tracker, act(true), steadyRate) : null;
+		bytes = 0;
+		events = 0;
+		publishCpu = 0;
+		const result = await drive(n, seconds, tracker, act(false));
 		bus.publish = publish;
 		return {
 			...result,
@@ -227,7 +255,8 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', 
 			actorIds: users.map((m) => m.id),
 			sample: members.sample,
 			payloadBytes: events ? bytes / events : Number.NaN,
-			callCpu: { publish: calls ? publishCpu / calls : Number.NaN, rest: calls ? (callCpu - publishCpu) / calls : Number.NaN }
+			callCpu: { publish: calls ? publishCpu / calls : Number.NaN, rest: calls ? (callCpu - publishCpu) / calls : Number.NaN },
+			steady
 		};
 	} finally {
 		// Server first: sockets closed from its side leave empty rooms, so no presence storm on the way out.
@@ -238,7 +267,7 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', 
 	}
 }
 
-async function runBaseline(n: number, seconds: number, actorIds: string[], sample: BoardCard): Promise<LoadResult> {
+async function runBaseline(n: number, seconds: number, actorIds: string[], sample: BoardCard, steadyRate = 0): Promise<{ main: LoadResult; steady: LoadResult | null }> {
 	const http = createServer((_req, res) => {
 		res.statusCode = 404;
 		res.end();
@@ -253,11 +282,13 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
 		await members.open(`http://127.0.0.1:${port}`, null, new Array<null>(n).fill(null));
 		const tracker = new Tracker(members.parts, actorIds);
 		members.tracker = tracker;
-		return await drive(n, seconds, tracker, (member, round) => {
-			const change = kindOf(round);
+		const act = (steady: boolean) => (member: number, round: number, slot: number) => {
+			const change = kindOf(steady ? slot : round);
 			const card: BoardCard = { ...sample, supports: round, comments: change === 'comment' ? round : sample.comments };
 			io.to(room).emit('proposal.updated', { card, change, actorId: actorIds[member]! });
-		});
+		};
+		const steady = steadyRate ? await drive(n, STEADY_SECONDS, tracker, act(true), steadyRate) : null;
+		return { main: await drive(n, seconds, tracker, act(false)), steady };
 	} finally {
 		await new Promise<void>((resolve) => void io.close(() => resolve()));
 		members.close();
@@ -272,14 +303,15 @@ export async function benchBoard(): Promise<BenchResult[]> {
 		const tag = `N=${n}`;
 		let board: BoardRun;
 		let base: LoadResult;
+		let baseSteady: LoadResult | null;
 		const others: [SyncLevel, BoardRun][] = [];
 		let hub: BoardRun | null = null;
 		try {
-			board = await runBoard(n, seconds, SYNC_LEVELS[0]!);
+			board = await runBoard(n, seconds, SYNC_LEVELS[0]!, 'service', STEADY_RATE);
 			if (!board.sample) throw new Error('no client received any event');
 			for (const level of SYNC_LEVELS.slice(1)) others.push([level, await runBoard(n, seconds, level)]);
 			if (HUB_RUN) hub = await runBoard(n, seconds, SYNC_LEVELS[0]!, 'hub');
-			base = await runBaseline(n, seconds, board.actorIds, board.sample);
+			({ main: base, steady: baseSteady } = await runBaseline(n, seconds, board.actorIds, board.sample, STEADY_RATE));
 		} catch (err) {
 			// One size failing (say, handshakes timing out on a small machine) must not hide the others.
 			rows.push({ name: `board ${tag} failed`, value: Number.NaN, unit: err instanceof Error ? err.message : String(err) });
@@ -314,6 +346,22 @@ export async function benchBoard(): Promise<BenchResult[]> {
 			{ name: `board ${tag} connect+join`, value: board.setupSeconds, unit: board.settled ? 's' : 's (presence never settled)' },
 			{ name: `board ${tag} writer synchronous`, value: SYNC_LEVELS[0] === 'FULL' ? 2 : 1, unit: SYNC_LEVELS[0]! }
 		);
+		if (board.steady && baseSteady) {
+			const t = `${tag} at ${STEADY_RATE} actions/s`;
+			const [app, bare] = [board.steady, baseSteady];
+			rows.push(
+				{ name: `board ${t} p50`, value: app.p50, unit: 'ms' },
+				{ name: `board ${t} p99`, value: app.p99, unit: 'ms' },
+				{ name: `baseline ${t} p50`, value: bare.p50, unit: 'ms' },
+				{ name: `baseline ${t} p99`, value: bare.p99, unit: 'ms' },
+				{ name: `ratio ${t} p99`, value: app.p99 / bare.p99, unit: '× (goal ≤ 1.2)' },
+				{ name: `achieved actions/s ${t}`, value: app.achieved, unit: `actions/s (board), baseline ${Math.round(bare.achieved * 10) / 10}` },
+				{ name: `board ${t} dropped or timed out`, value: app.dropped + app.errors + app.timedOut, unit: `actions (baseline ${bare.dropped + bare.errors + bare.timedOut})` },
+				{ name: `board ${t} call→publish p99`, value: app.publishP99, unit: 'ms (service call to the bus)' },
+				{ name: `board ${t} publish→last client p99`, value: app.fanoutP99, unit: 'ms (hub fan-out and decoding)' },
+				{ name: `CPU ratio ${t}`, value: app.cpuPerAction / bare.cpuPerAction, unit: `× (board ${Math.round(app.cpuPerAction * 100) / 100} / bare ${Math.round(bare.cpuPerAction * 100) / 100} ms per action)` }
+			);
+		}
 		if (hub)
 			rows.push(
 				{ name: `board ${tag}, hub only: p99`, value: hub.p99, unit: 'ms (the card published without the service)' },
