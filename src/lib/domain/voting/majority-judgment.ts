@@ -65,7 +65,7 @@ export function compareMajorityValues(cumA: readonly number[], cumB: readonly nu
  */
 interface Profile {
 	cum: readonly number[];
-	dist: Float64Array;
+	dist: number[];
 	grade: number;
 	plain: boolean;
 }
@@ -80,13 +80,18 @@ function profileOf(cum: readonly number[], total: number): Profile {
 		if (x > 0 && x < total) inside++;
 		if (x > c && x <= near) plain = false;
 	}
-	// One typed array of the right length, filled and sorted in place (a live result makes one per option).
-	const dist = new Float64Array(inside);
+	// A plain array of at most grades − 1 numbers, sorted by insertion as it is filled: a live result
+	// makes one per option, and a typed array each time (its own buffer) cost more than the sort.
+	const dist = new Array<number>(inside);
 	for (let g = 0, at = 0; g < cum.length; g++) {
 		const x = cum[g]!;
-		if (x > 0 && x < total) dist[at++] = Math.min(c, Math.abs(x - c));
+		if (!(x > 0 && x < total)) continue;
+		const d = Math.min(c, Math.abs(x - c));
+		let k = at++;
+		for (; k > 0 && dist[k - 1]! > d; k--) dist[k] = dist[k - 1]!;
+		dist[k] = d;
 	}
-	return { cum, dist: dist.sort(), grade: majorityGrade(cum, total), plain };
+	return { cum, dist, grade: majorityGrade(cum, total), plain };
 }
 
 /**
