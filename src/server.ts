@@ -39,6 +39,14 @@ process.env.BODY_SIZE_LIMIT ??= '10M';
 
 const server = createServer();
 (globalThis as Record<symbol, unknown>)[HTTP_SERVER_KEY] = server;
+// An idle keep-alive connection stays open 65 s (Node's default: 5 s). A load balancer or a browser
+// that sends its next request on a connection just as this side closes it gets a reset, not an
+// answer: behind a proxy that keeps idle connections up to a minute (HAProxy's `timeout server 60s`
+// in src/cli/haproxy.ts, nginx, a cloud load balancer) that is an occasional 502. The side that
+// closes idle connections must be the proxy, so this one waits longer. Unfinished requests are
+// still cut by Node's headersTimeout (60 s) and requestTimeout (300 s); a stop closes idle
+// connections at once (`shutdown`).
+server.keepAliveTimeout = 65_000;
 
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 let handler: Handler;
