@@ -12,7 +12,13 @@
  *    same way in the same run, is a static asset from the same server: what the machine and Node
  *    serve with no page work at all.
  *    The server's CPU time per board page (user + system, read from /proc) is printed too: on a busy
- *    machine it is steadier than the rate. So is the server's own time per board page (its `request`
+ *    machine it is steadier than the rate. So is its main thread's share, which is what bounds the
+ *    rate (compression and part of the garbage collector run on other threads), and the minor page
+ *    faults per page: memory the kernel maps in afresh, mostly for the page's one large string (a
+ *    board of 120 ideas is ~550 KB as a two-byte string once whole, ~280 KB once encoded), which V8
+ *    and the allocator take from and give back to the system on each page. On this machine's
+ *    virtual machine a fault costs ~12 µs, so ~200 of them per page are ~2.5 ms of the main
+ *    thread's ~8 ms. So is the server's own time per board page (its `request`
  *    event to the last byte handed to the system, server-latency.mjs): what the load tool measures on
  *    top of it is queueing before the server reads a request and the tool's own reading, on the same
  *    two cores. The slowest first page of the connections a run opens together is printed as well:
@@ -160,20 +166,35 @@ const serverPids = (pid: number) => [pid, ...spawnSync('pgrep', ['-P', String(pi
 
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
 
-/** CPU time (user + system) the server's processes have used, in ms: steadier than a rate on a busy machine. */
-function cpuMs(pid: number | undefined): number {
-	if (!pid) return 0;
-	let ticks = 0;
+interface ServerCounters {
+	/** CPU time (user + system) of all the server's threads, in ms: steadier than a rate on a busy machine. */
+	cpu: number;
+	/** CPU time of the main threads alone (JavaScript, rendering, the garbage collector's pauses), in ms. */
+	main: number;
+	/** Minor page faults: memory the kernel had to map in (each large allocation the process touches afresh). */
+	faults: number;
+}
+
+/** Fields after the command name in parentheses of /proc/…/stat (field 3 is at index 0). */
+const statFields = (path: string) => readFileSync(path, 'utf8').replace(/^.*\) /, '').split(' ');
+
+/** What the server's processes have used so far (utime, stime and minflt of /proc/PID/stat and of each main thread). */
+function counters(pid: number | undefined): ServerCounters {
+	const total = { cpu: 0, main: 0, faults: 0 };
+	if (!pid) return total;
 	for (const p of serverPids(pid)) {
 		try {
-			// Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses: utime and stime in clock ticks.
-			const fields = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-			ticks += Number(fields[11]) + Number(fields[12]);
+			// Fields 10, 14 and 15: minor faults, then utime and stime in clock ticks.
+			const all = statFields(`/proc/${p}/stat`);
+			const main = statFields(`/proc/${p}/task/${p}/stat`);
+			total.faults += Number(all[7]);
+			total.cpu += ((Number(all[11]) + Number(all[12])) * 1000) / TICKS_PER_SECOND;
+			total.main += ((Number(main[11]) + Number(main[12])) * 1000) / TICKS_PER_SECOND;
 		} catch {
 			/* gone */
 		}
 	}
-	return (ticks * 1000) / TICKS_PER_SECOND;
+	return total;
 }
 
 /**
@@ -255,10 +276,11 @@ export async function benchPages(): Promise<BenchResult[]> {
 		await load(board, ctx.cookie, 3); // warm-up
 		const rssWarm = rssMb(server.pid);
 		const floor = await load(asset, ctx.cookie);
-		const cpuBefore = cpuMs(server.pid);
+		const before = counters(server.pid);
 		const serverTimes = await serverLatency(server.pid, dir); // forgets the warm-up's
 		const page = await load(board, ctx.cookie);
-		const cpuPerView = Math.round(((cpuMs(server.pid) - cpuBefore) / Math.max(1, page.total)) * 100) / 100;
+		const after = counters(server.pid);
+		const perView = (key: keyof ServerCounters, digits: number) => Math.round(((after[key] - before[key]) / Math.max(1, page.total)) * 10 ** digits) / 10 ** digits;
 		const own = await serverTimes();
 		const data = await load(`${board}/__data.json`, ctx.cookie);
 		const rssAfterFirst = rssMb(server.pid);
@@ -273,7 +295,9 @@ export async function benchPages(): Promise<BenchResult[]> {
 			{ name: `board page p50`, value: page.p50, unit: 'ms' },
 			{ name: `board page p99 (goal < ${P99_GOAL_MS} ms)`, value: page.p99, unit: 'ms' },
 			{ name: `board page: slowest first page of the ${CONNECTIONS} connections opened together`, value: page.slowestFirst, unit: 'ms' },
-			{ name: `server CPU per board page`, value: cpuPerView, unit: 'ms' },
+			{ name: `server CPU per board page`, value: perView('cpu', 2), unit: 'ms' },
+			{ name: `server main-thread CPU per board page (the one that bounds the rate)`, value: perView('main', 2), unit: 'ms' },
+			{ name: `server minor page faults per board page`, value: perView('faults', 0), unit: '' },
 			{ name: `board page p50, the server's own time (request → last byte sent)`, value: percentile(own, 0.5), unit: 'ms' },
 			{ name: `board page p99, the server's own time`, value: percentile(own, 0.99), unit: 'ms' },
 			{ name: `board page errors and non-2xx`, value: page.errors + again.errors, unit: '' },
