@@ -16,6 +16,40 @@ export function tidy(x: number, scale = 1): number {
 	if (Number.isInteger(x) && x < 1e12 && x > -1e12) return x;
 	// So is a number of quarters below 1e10 (at most 10 + 2 digits): a ballot split between two options.
 	if (Number.isInteger(x * 4) && x < 1e10 && x > -1e10) return x;
+	return roundTo12(x);
+}
+
+/** Exact powers of ten as doubles (10^0 … 10^22): dividing or multiplying by one rounds once. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * `Number(x.toPrecision(12))` without building a string (a live majority-judgment result tidied 20
+ * shares this way: a third of its time, with the garbage the strings left). The 12 digits are
+ * `round(|x| × 10^k)` for the k that puts them in [10^11, 10^12); the product is rounded once, so
+ * when it lies within 10^-3 of a half the rounding could go the other way than on x's exact value, and
+ * the string answers instead. The value of those digits is then one correctly rounded division (or
+ * multiplication) by an exact power of ten, as parsing the string gives. NaN, infinities and
+ * magnitudes whose power of ten is not exact also go by the string.
+ */
+function roundTo12(x: number): number {
+	const a = Math.abs(x);
+	if (!(a > 0 && a < Infinity)) return Number(x.toPrecision(12));
+	let k = 11 - Math.floor(Math.log10(a));
+	// log10 can be one off near a power of ten: the scaled value must have exactly 12 digits.
+	for (let tries = 0; tries < 2; tries++) {
+		if (k < -22 || k > 22) return Number(x.toPrecision(12));
+		const scaled = k >= 0 ? a * POW10[k]! : a / POW10[-k]!;
+		if (scaled >= 1e12) k--;
+		else if (scaled < 1e11) k++;
+		else {
+			const whole = Math.floor(scaled);
+			const frac = scaled - whole;
+			if (Math.abs(frac - 0.5) < 1e-3) return Number(x.toPrecision(12));
+			const n = frac > 0.5 ? whole + 1 : whole;
+			const r = k >= 0 ? n / POW10[k]! : n * POW10[-k]!;
+			return x < 0 ? -r : r;
+		}
+	}
 	return Number(x.toPrecision(12));
 }
 

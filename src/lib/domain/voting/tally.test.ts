@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { count, createTally, ElectionConfigError } from './index';
 import type { Election } from './types';
@@ -150,4 +151,33 @@ describe('tidy', () => {
 		expect(tidy(5e-9, 1e3)).toBe(0);
 		expect(tidy(5e-6, 1e3)).toBe(0.000005);
 	});
+
+	it('rounds without a string exactly as toPrecision(12) does: any double, shares of a total, halves at the 12th digit and their neighbours', () => {
+		const rounded = (x: number) => Number(x.toPrecision(12));
+		const same = (x: number) => Math.abs(x) <= 1e-10 || Object.is(tidy(x), rounded(x));
+		fc.assert(fc.property(fc.double({ noNaN: true }), same), { numRuns: 20_000 });
+		// What the counts tidy most: a weight over a total (majority judgment's shares, Borda's averages).
+		fc.assert(fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000_000 }), (a, b) => same(a / b) && same(-a / b) && same((a * 0.1) / 3)), {
+			numRuns: 20_000
+		});
+		// A 12-digit number followed by a 5, in every decade, and the doubles on either side of it:
+		// where rounding the scaled product and rounding the exact value could part.
+		fc.assert(
+			fc.property(fc.integer({ min: 100_000_000_000, max: 999_999_999_999 }), fc.integer({ min: -30, max: 30 }), fc.integer({ min: -3, max: 3 }), (digits, exp, step) => {
+				let x = Number(`${digits}5e${exp}`);
+				for (let i = 0; i < Math.abs(step); i++) x = step > 0 ? nextUp(x) : -nextUp(-x);
+				return same(x) && same(-x);
+			}),
+			{ numRuns: 20_000 }
+		);
+	});
 });
+
+/** The next double above x (x finite and positive or negative). */
+function nextUp(x: number): number {
+	const view = new DataView(new ArrayBuffer(8));
+	view.setFloat64(0, x);
+	const bits = view.getBigUint64(0);
+	view.setBigUint64(0, x >= 0 ? bits + 1n : bits - 1n);
+	return view.getFloat64(0);
+}
