@@ -16,13 +16,14 @@
  *    rate (compression and part of the garbage collector run on other threads), and the minor page
  *    faults per page: memory the kernel maps in afresh, mostly for the page's one large string (a
  *    board of 120 ideas is ~550 KB as a two-byte string once whole, ~280 KB once encoded), which V8
- *    and the allocator take from and give back to the system on each page. On this machine's
- *    virtual machine a fault costs ~12 µs, so ~200 of them per page are ~2.5 ms of the main
- *    thread's ~8 ms. So is the server's own time per board page (its `request`
- *    event to the last byte handed to the system, server-latency.mjs): what the load tool measures on
- *    top of it is queueing before the server reads a request and the tool's own reading, on the same
- *    two cores. The slowest first page of the connections a run opens together is printed as well:
- *    how long the last of a room of phones arriving at once waited to be let in.
+ *    and the allocator take from and give back to the system on each page. What a fault costs
+ *    depends on the host (a virtual machine's can be ten times a bare machine's), so the count says
+ *    how much of the main thread's time may be the kernel's. So is the server's own time per board
+ *    page (its `request` event to the last byte handed to the system, server-latency.mjs): what the
+ *    load tool measures on top of it is queueing before the server reads a request and the tool's
+ *    own reading, on the same two cores. The slowest first page of the connections a run opens
+ *    together is printed as well: how long the last of a room of phones arriving at once waited to
+ *    be let in.
  * 3. Memory: the server's resident set after warm-up, after the first load round and after a second
  *    one (flat means no growth between the two rounds).
  *

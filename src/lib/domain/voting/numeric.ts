@@ -23,8 +23,8 @@ export function tidy(x: number, scale = 1): number {
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
- * `Number(x.toPrecision(12))` without building a string (a live majority-judgment result tidied 20
- * shares this way: a third of its time, with the garbage the strings left). The 12 digits are
+ * `Number(x.toPrecision(12))` without building a string (a live majority-judgment result tidies 20
+ * shares at each ballot: the strings were a tenth of its time, and garbage). The 12 digits are
  * `round(|x| × 10^k)` for the k that puts them in [10^11, 10^12); the product is rounded once, so
  * when it lies within 10^-3 of a half the rounding could go the other way than on x's exact value, and
  * the string answers instead. The value of those digits is then one correctly rounded division (or
@@ -42,10 +42,8 @@ function roundTo12(x: number): number {
 		if (scaled >= 1e12) k--;
 		else if (scaled < 1e11) k++;
 		else {
-			const whole = Math.floor(scaled);
-			const frac = scaled - whole;
-			if (Math.abs(frac - 0.5) < 1e-3) return Number(x.toPrecision(12));
-			const n = frac > 0.5 ? whole + 1 : whole;
+			if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-3) return Number(x.toPrecision(12));
+			const n = Math.round(scaled);
 			const r = k >= 0 ? n / POW10[k]! : n * POW10[-k]!;
 			return x < 0 ? -r : r;
 		}
