@@ -21,6 +21,7 @@ import {
 	type ProposalResource,
 	type Role
 } from '../../src/lib/domain/policy';
+import { unpackCard, type PackedCard } from '../../src/lib/realtime/shown-card';
 import { BASE_URL, client } from './http';
 
 /**
@@ -53,6 +54,14 @@ async function data(ctx: APIRequestContext, path: string): Promise<{ status: num
 	const refused = (raw.nodes ?? []).find((n) => n?.type === 'error');
 	if (raw.type !== 'data' || refused) return { status: refused?.status ?? 403, nodes: [] };
 	return { status: 200, nodes: (raw.nodes ?? []).map((n) => (n?.type === 'data' ? (unflatten(n.data) as Json) : {})) };
+}
+
+/** The id of the idea of this title on a board page, read from its data (its cards are packed: shown-card.ts). */
+async function ideaOnBoard(ctx: APIRequestContext, board: string, title: string): Promise<string> {
+	const page = (await data(ctx, board)).nodes.find((node) => Array.isArray(node.cards));
+	const card = ((page?.cards ?? []) as PackedCard[]).map(unpackCard).find((c) => c.title === title);
+	if (!card) throw new Error(`no idea “${title}” on ${board}`);
+	return card.id;
 }
 
 /** Posts a form the way `use:enhance` does: true if the action did it, false if it refused. */
@@ -171,8 +180,7 @@ test('every role × every proposal action: the form actions and the sockets do w
 		return { id, eventId, resource };
 	}
 	async function latestIdea(): Promise<string> {
-		const cards = find((await data(ctx.facilitator!, board)).nodes, (o) => o.title === `Idée n° ${n}` && typeof o.id === 'string');
-		return cards[0]!.id as string;
+		return ideaOnBoard(ctx.facilitator!, board, `Idée n° ${n}`);
 	}
 
 	const { formDoor, socketDoor } = doorsFor(rid);
@@ -233,7 +241,7 @@ test('the association under each rule of its residence: forms, votes and sockets
 	async function freshIdea(hidden: boolean) {
 		n += 1;
 		await act(amina!, `${board}/new`, { title: `Règle n° ${n}`, description: 'Un abri vélos' });
-		const id = find((await data(claire!, board)).nodes, (o) => o.title === `Règle n° ${n}` && typeof o.id === 'string')[0]!.id as string;
+		const id = await ideaOnBoard(claire!, board, `Règle n° ${n}`);
 		const moved = await act(claire!, `${board}?/move`, { proposalId: id, status: 'idea', index: '0' });
 		if (hidden) expect((await act(claire!, `${board}/p/${id}?/hide`, { reason: 'Hors sujet' })).ok).toBe(true);
 		const resource: ProposalResource = { kind: 'proposal', space: { type: 'residence', id: rid }, authorId: idOf('amina'), status: 'idea', hidden };
