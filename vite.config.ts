@@ -237,11 +237,6 @@ function noPageEtag(): Plugin {
  */
 function serverOnDestroyWalk(): Plugin {
 	const file = /[\\/]svelte[\\/]src[\\/]internal[\\/]server[\\/]renderer\.js$/;
-	const generators = `	*#collect_on_destroy() {
-		for (const component of this.#traverse_components()) {
-			yield* component.#collect_ondestroy();
-		}
-	}`;
 	// One callback, as the renderer calls it (its errors kept for after the walk), in both versions.
 	const call = `			try {
 				cleanup();
@@ -252,6 +247,7 @@ function serverOnDestroyWalk(): Plugin {
 				}
 			}
 `;
+	// The generators' loop, which is replaced (the generator methods stay, unused).
 	const run = `		for (const cleanup of this.#collect_on_destroy()) {\n${call}		}\n`;
 	const walk = `		const visit = (renderer, callbacks) => {
 			if (renderer.#is_component_body) callbacks = [];
@@ -269,7 +265,7 @@ function serverOnDestroyWalk(): Plugin {
 		applyToEnvironment: (environment) => environment.config.consumer === 'server',
 		transform(code, id) {
 			if (!file.test(id.split('?')[0]!)) return null;
-			if (!code.includes(generators) || !code.includes(run)) this.error("tib-server-on-destroy-walk: Svelte's server renderer no longer walks its callbacks with generators (Svelte 5.59 or later?): remove this plugin");
+			if (!code.includes(run)) this.error("tib-server-on-destroy-walk: Svelte's server renderer no longer walks its callbacks with generators (Svelte 5.59 or later?): remove this plugin");
 			return { code: code.replace(run, walk), map: null };
 		}
 	};

@@ -17,22 +17,17 @@ export type PackedCard = Always | [...Always, Partial<ShownCard>];
 export function packCard(c: ShownCard): PackedCard {
 	const always: Always = [c.id, c.title, c.category, c.status, c.position, c.authorName];
 	const out: Partial<ShownCard> = {};
-	let some = false;
-	const set = <K extends keyof ShownCard>(key: K, value: ShownCard[K]) => {
-		out[key] = value;
-		some = true;
-	};
-	if (c.costEuros !== null) set('costEuros', c.costEuros);
-	if (c.carriedBy !== null) set('carriedBy', c.carriedBy);
-	if (c.declineReason !== null) set('declineReason', c.declineReason);
-	if (c.authorStaff) set('authorStaff', true);
-	if (c.supports !== 0) set('supports', c.supports);
-	if (c.volunteers !== 0) set('volunteers', c.volunteers);
-	if (c.comments !== 0) set('comments', c.comments);
-	if (c.hidden !== null) set('hidden', c.hidden);
-	if (c.supportedByMe) set('supportedByMe', true);
-	if (c.targets.length > 0) set('targets', c.targets);
-	return some ? [...always, out] : always;
+	if (c.costEuros !== null) out.costEuros = c.costEuros;
+	if (c.carriedBy !== null) out.carriedBy = c.carriedBy;
+	if (c.declineReason !== null) out.declineReason = c.declineReason;
+	if (c.authorStaff) out.authorStaff = true;
+	if (c.supports !== 0) out.supports = c.supports;
+	if (c.volunteers !== 0) out.volunteers = c.volunteers;
+	if (c.comments !== 0) out.comments = c.comments;
+	if (c.hidden !== null) out.hidden = c.hidden;
+	if (c.supportedByMe) out.supportedByMe = true;
+	if (c.targets.length > 0) out.targets = c.targets;
+	return Object.keys(out).length > 0 ? [...always, out] : always;
 }
 
 /** The whole card again (a new object, which the page may patch). */
