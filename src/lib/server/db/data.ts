@@ -83,6 +83,15 @@ export interface Data {
 	savepoint<T>(fn: (tx: AsyncDb) => Promise<T>): Promise<T>;
 	/** Raw SQL (valid on both engines) returning rows, in the current unit if any. */
 	rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+	/**
+	 * A value that changes whenever the committed contents of the database may have changed, for reads
+	 * worth keeping between two views (the board's cards): SQLite, the rows the writer connection has
+	 * changed (`total_changes()`, by any path) with the commits other connections and processes made
+	 * (`data_version`). Null inside a unit of work or while the writer holds an open transaction (what
+	 * is read then may not match what will be committed), and on PostgreSQL (no such counter): then
+	 * nothing may be kept.
+	 */
+	readStamp(): Promise<string | null>;
 	/** Closes the reading connection/pool (SQLite: the writer is closed by its owner). */
 	close(): Promise<void>;
 	/**
@@ -262,6 +271,7 @@ export function sqliteData(writer: Db): Data {
 	const listeners = commitListeners();
 	let tail: Promise<unknown> = Promise.resolve();
 	let savepoints = 0;
+	const stamp = client.prepare('select total_changes(), (select data_version from pragma_data_version)').raw(true);
 
 	/**
 	 * Checkpoints move to a thread of their own (checkpointer.ts) once this database is busy: its WAL
@@ -358,6 +368,11 @@ export function sqliteData(writer: Db): Data {
 			const db = (unit.getStore()?.tx ?? reader) as unknown as Db;
 			return db.all<T>(query);
 		},
+		async readStamp() {
+			if (unit.getStore() || client.inTransaction || !client.open) return null;
+			const [changed, version] = stamp.get() as [number, number];
+			return `${changed}.${version}`;
+		},
 		async close() {
 			if (readerClient.open) readerClient.close();
 			await checkpointer?.close();
@@ -420,6 +435,10 @@ export function postgresData(pool: PgDb): Data {
 		async rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
 			const db = unit.getStore() ?? pool;
 			return (await db.execute(query)).rows as T[];
+		},
+		// No counter of committed changes to read cheaply here (the pool's connections, other nodes).
+		async readStamp() {
+			return null;
 		},
 		async close() {
 			await pool.$client.end();

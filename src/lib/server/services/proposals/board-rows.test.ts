@@ -1,0 +1,122 @@
+import Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
+
+/**
+ * The board keeps the rows all its readers share between two views while the database's contents stay
+ * as they were (views.ts, `data.readStamp()`). Every change a reader could see must show at the next
+ * view, whatever path made it: a service, a write straight on the connection, another connection or
+ * process on the same file.
+ */
+async function setup(app: TestApp) {
+	const { residence } = await createResidence(app);
+	const space = { type: 'residence' as const, id: residence.id };
+	const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+	const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
+	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
+	const { id } = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Des bancs' });
+	const card = async (who = amina) => (await app.services.proposals.board(who, residence.id)).cards.find((c) => c.id === id)!;
+	return { residence, space, amina, karim, claire, id, card };
+}
+
+describe.each(testEngines)('the board after a change, on %s', (engine) => {
+	let app: TestApp;
+	beforeEach(async () => {
+		app = await createTestAppOn(engine);
+	});
+	afterEach(() => app.close());
+
+	it('shows supports, volunteers, comments, moderation, a renamed author and a new staff role at once', async () => {
+		const { space, amina, karim, claire, id, card } = await setup(app);
+		const { data } = app.services.deps;
+		const { memberships, users } = data.t;
+		expect(await card()).toMatchObject({ supports: 0, supportedByMe: false, authorName: 'Amina', authorStaff: false });
+		// The same view twice: nothing changed in between.
+		expect(await card()).toMatchObject({ supports: 0, comments: 0 });
+
+		await app.services.proposals.setSupport(karim, { proposalId: id, on: true });
+		expect(await card()).toMatchObject({ supports: 1, supportedByMe: false });
+		expect(await card(karim)).toMatchObject({ supports: 1, supportedByMe: true });
+
+		await app.services.proposals.setVolunteer(karim, { proposalId: id, on: true });
+		expect((await card()).volunteers).toBe(1);
+
+		await app.services.proposals.comment(karim, { proposalId: id, body: 'Près des jeux ?' });
+		expect((await card()).comments).toBe(1);
+
+		await data.write((tx) => tx.update(users).set({ displayName: 'Amina B.' }).where(eq(users.id, amina.id)));
+		expect((await card(karim)).authorName).toBe('Amina B.');
+
+		await data.write((tx) => tx.insert(memberships).values({ id: app.services.deps.ids.id(), userId: amina.id, spaceType: space.type, spaceId: space.id, role: 'facilitator', createdAt: app.clock.now() }));
+		expect((await card(karim)).authorStaff).toBe(true);
+
+		await app.services.proposals.hideProposal(claire, { id, reason: 'Doublon' });
+		expect(await card(karim)).toMatchObject({ title: '', hidden: { reason: 'Doublon' } });
+		expect((await card(claire)).title).toBe('Des bancs');
+	});
+
+	it(engine === 'sqlite' ? 'keeps the rows between views while the stamp stays, and nothing on PostgreSQL' : 'keeps nothing on PostgreSQL (no change counter to trust across the pool and nodes)', async () => {
+		const { card } = await setup(app);
+		await card();
+		const stamp = await app.services.deps.data.readStamp();
+		if (engine === 'postgres') expect(stamp).toBeNull();
+		else {
+			expect(stamp).toMatch(/^\d+\.\d+$/);
+			// Reading changes nothing.
+			await card();
+			expect(await app.services.deps.data.readStamp()).toBe(stamp);
+		}
+	});
+});
+
+describe('the board after a change, on SQLite only', () => {
+	let app: TestApp;
+	beforeEach(async () => {
+		app = await createTestAppOn('sqlite');
+	});
+	afterEach(() => app.close());
+
+	it('shows a change written straight on the connection, and one from another connection to the file', async () => {
+		const { id, card } = await setup(app);
+		const { data } = app.services.deps;
+		expect((await card()).title).toBe('Des bancs');
+
+		// A write outside any unit of work, on the writer connection itself (a script, a test helper).
+		const writer = app.services.deps.db.$client;
+		writer.prepare('update proposals set title = ? where id = ?').run('Des bancs verts', id);
+		expect((await card()).title).toBe('Des bancs verts');
+
+		// Another process or connection on the same file (the CLI's recount, a second server).
+		const other = new Database(app.file);
+		try {
+			other.prepare('update proposals set title = ? where id = ?').run('Des bancs bleus', id);
+			expect((await card()).title).toBe('Des bancs bleus');
+			other.exec('delete from proposal_supports');
+			other.prepare('update proposals set withdrawn_at = ? where id = ?').run(Date.now(), id);
+			expect(await card()).toBeUndefined();
+		} finally {
+			other.close();
+		}
+		expect(await data.readStamp()).not.toBeNull();
+	});
+
+	it('keeps nothing while a unit is open: its reads may not be what is committed', async () => {
+		const { residence, amina, id, card } = await setup(app);
+		const { data } = app.services.deps;
+		const { proposals } = data.t;
+		const before = await data.readStamp();
+		expect(before).not.toBeNull();
+		expect(await data.readStamp()).toBe(before);
+		await data
+			.write(async (tx) => {
+				await tx.update(proposals).set({ title: 'Pas gardé' }).where(eq(proposals.id, id));
+				expect(await data.readStamp()).toBeNull();
+				// Read inside the unit: sees its own write, and must not be kept for readers outside it.
+				expect((await app.services.proposals.board(amina, residence.id)).cards.find((c) => c.id === id)?.title).toBe('Pas gardé');
+				throw new Error('undone');
+			})
+			.catch((err: Error) => expect(err.message).toBe('undone'));
+		expect((await card()).title).toBe('Des bancs');
+	});
+});
