@@ -7,6 +7,7 @@ import { compileMessage } from './src/lib/i18n/compile.js';
 import { scanRouteKeys } from './src/lib/i18n/route-keys.js';
 import { createHash } from 'node:crypto';
 import { iconDataOf, inlineIcons, lucideImports, spriteOf, styledClasses, type IconData } from './src/build/inline-icons.js';
+import { serverUnevalKeep } from './src/build/uneval-keep.js';
 
 /**
  * In development Vite owns the HTTP server. We leave it in a global slot (the same one src/server.ts
@@ -272,7 +273,10 @@ function serverOnDestroyWalk(): Plugin {
 }
 
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), noPageEtag(), serverOnDestroyWalk(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), noPageEtag(), serverOnDestroyWalk(), serverUnevalKeep(), sveltekit()],
+	// devalue (what SvelteKit writes a page's data with) goes through the server build's plugins, for
+	// serverUnevalKeep (src/build/uneval-keep.ts); left external, adapter-node would bundle it untouched.
+	ssr: { noExternal: ['devalue'] },
 	build: {
 		modulePreload: {
 			// The router's table of pages (`entry/app.js`, on every first load) would list, for each of the

@@ -2,6 +2,7 @@ import { bundled } from './bundled';
 import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { compileMessage, literal, type Compiled } from './compile';
 import { formatMessage } from './format';
+import { keepSerialisation } from '../kept-serialisation';
 
 // One catalogue per capability and language, merged per language in `locales/`; French is the
 // reference for the key set. Arabic covers the tenant journeys (not meetings, minutes, practice) and
@@ -104,7 +105,8 @@ export function messagesFor(reading: Reading, keys: readonly string[]): Messages
 	if (!perReading) messagesCache.set(keys, (perReading = new Map()));
 	const readingKey = `${reading.locale}${easy ? '-falc' : ''}`;
 	let out = perReading.get(readingKey);
-	if (!out) perReading.set(readingKey, (out = readMessages(easy, reading.locale, keys)));
+	// Written into each page's data once, then reused (kept-serialisation.ts): frozen from here on.
+	if (!out) perReading.set(readingKey, (out = keepSerialisation(readMessages(easy, reading.locale, keys))));
 	return out;
 }
 
