@@ -23,7 +23,11 @@ const check = `			const kept = globalThis[Symbol.for(${JSON.stringify(Symbol.key
 				if (kept.js === undefined) {
 					kept.busy = true;
 					try {
-						kept.js = uneval(thing);
+						const js = uneval(thing);
+						// Kept one byte per character when it can be (src/build/one-byte-page.ts): written from
+						// slices of the texts, it is stored two bytes per character as soon as one of them held
+						// a wider character, even one it names.
+						kept.js = /[\\u0100-\\uffff]/.test(js) ? js : new TextDecoder().decode(new TextEncoder().encode(js));
 					} finally {
 						kept.busy = false;
 					}

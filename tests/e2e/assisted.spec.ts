@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { checkPage, DESKTOP, newSignedInContext, PHONE } from './fixtures';
-import { client, pageData, rowCounts } from './http';
+import { client, pageData, readable, rowCounts } from './http';
 import { CLAIRE, create } from './vote-helpers';
 
 /**
@@ -59,7 +59,7 @@ test.describe('assisted votes', () => {
 		// Witnessing her own record through the door: refused too.
 		const self = await claire.post(`${url}/manage?/witness`, { form: { assistedId: manage.assistedVotes.items[0]!.id } });
 		expect(self.status()).toBe(403);
-		expect(await self.text()).toContain('confirmé par la personne qui l’a enregistré');
+		expect(readable(await self.text())).toContain('confirmé par la personne qui l’a enregistré');
 		await claire.dispose();
 
 		// A neighbour sees them apart, and not in the result.

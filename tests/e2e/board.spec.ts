@@ -128,6 +128,22 @@ test('a tenant’s board passes axe too', async ({ browser }) => {
 	await context.close();
 });
 
+test('the board is sent with every character above U+00FF named, and reads the same in the browser', async ({ browser }) => {
+	// The server's build writes such characters as references (src/build/one-byte-page.ts): the whole
+	// page is then one JavaScript string of one byte per character, half as much to copy and encode.
+	const { page, context } = await newSignedInContext(browser, 'karim');
+	const board = await openBoard(page);
+	const html = await (await page.request.get(board)).text();
+	expect(html).toContain('L&#8217;Aventuri');
+	expect(html.match(/[\u0100-\u{10FFFF}]/u)).toBeNull();
+	// What a reader sees and hears: the apostrophe, the dashes of the hidden labels, the page's own data.
+	await expect(page).toHaveTitle(/L’Aventurière/);
+	await expect(page.getByRole('link', { name: 'Retour à la résidence' })).toBeVisible();
+	await expect(page.getByRole('button', { name: /^Je soutiens\s*— / }).first()).toBeVisible();
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await context.close();
+});
+
 test('without JavaScript a tenant reads the board, proposes and supports', async ({ browser }) => {
 	const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
 	const page = await context.newPage();

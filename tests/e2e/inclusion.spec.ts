@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext } from './fixtures';
-import { client, residenceId, rowCounts } from './http';
+import { client, readable, residenceId, rowCounts } from './http';
 
 // Chromium's fake microphone (a beeping tone) with no permission prompt, and playback without a click
 // (for the voice comments); the rest of this file runs the same browser.
@@ -179,7 +179,7 @@ test.describe('voice comments', () => {
 			multipart: { targetType: 'proposal', targetId: proposal!, redirectTo: '/', audio: { name: 'voice.wav', mimeType: 'audio/wav', buffer: wav } }
 		});
 		expect(upload.status()).toBe(404);
-		expect(await upload.text()).toContain('Cette page n’existe pas ou plus.');
+		expect(readable(await upload.text())).toContain('Cette page n’existe pas ou plus.');
 		expect(rowCounts()).toEqual(before);
 
 		// Without JavaScript: a text file named like a recording.
