@@ -76,6 +76,8 @@ describe('pages one byte per character (oneBytePage)', () => {
 		expect(oneByte(out)).toBe(true);
 		expect(JSON.parse(out)).toBe(french);
 		expect(new Function(`return ${stringifyString('</script>\u2028’')}`)()).toBe('</script>\u2028’');
+		// A line separator alone (devalue's own escape) gives a one-byte string too.
+		expect(oneByte(stringifyString('Première ligne\u2028seconde ligne, assez longue'))).toBe(true);
 		expect(stringifyString(arabic)).toBe(`"${arabic}"`);
 		// The page's inline data (uneval) uses it; __data.json and form answers (stringify) do not.
 		const data = { title: 'L’Aventurière', story: arabic };

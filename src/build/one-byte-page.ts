@@ -166,8 +166,9 @@ export function stringify_string_one_byte(str) {
 	for (let i = 0; i < len; i += 1) {
 		const char = str[i];
 		let replacement = get_escaped_char(char);
-		if (wider && !replacement && char > '\\u00ff') {
-			replacement = '\\\\u' + char.charCodeAt(0).toString(16).padStart(4, '0');
+		if (wider && char > '\\u00ff') {
+			// devalue escapes U+2028 and U+2029 itself; every other such character is escaped here.
+			replacement ||= '\\\\u' + char.charCodeAt(0).toString(16).padStart(4, '0');
 			named = true;
 		}
 		if (replacement) {
