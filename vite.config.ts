@@ -276,7 +276,7 @@ function serverOnDestroyWalk(): Plugin {
 export default defineConfig({
 	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), noPageEtag(), serverOnDestroyWalk(), serverUnevalKeep(), oneBytePage(), sveltekit()],
 	// devalue (what SvelteKit writes a page's data with) goes through the server build's plugins, for
-	// serverUnevalKeep (src/build/uneval-keep.ts); left external, adapter-node would bundle it untouched.
+	// serverUnevalKeep and oneBytePage (src/build/); left external, adapter-node would bundle it untouched.
 	ssr: { noExternal: ['devalue'] },
 	build: {
 		modulePreload: {

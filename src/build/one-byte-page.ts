@@ -1,4 +1,5 @@
 import { parseAst, type Plugin } from 'vite';
+import { unevalFile } from './uneval-keep.js';
 
 /**
  * A page the server renders is one JavaScript string, built from many pieces and turned into bytes in
@@ -187,8 +188,6 @@ export function oneByteDevalue(code: string): string {
 	return code.replace(devalueString, `${devalueString}\n\n${oneByteString}`);
 }
 
-export const devalueUnevalFile = /[\\/]devalue[\\/]src[\\/]uneval\.js$/;
-
 /** How devalue's uneval.js imports the function it writes strings with. */
 const unevalImport = `	stringify_key,
 	stringify_string,
@@ -212,7 +211,7 @@ interface Node {
 }
 
 /** Each character above U+00FF of a piece of HTML, as a numeric character reference. */
-export const namedWide = (html: string) => html.replace(/[\u0100-\u{10FFFF}]/gu, (c) => `&#${c.codePointAt(0)};`);
+const namedWide = (html: string) => html.replace(/[\u0100-\u{10FFFF}]/gu, (c) => `&#${c.codePointAt(0)};`);
 
 /**
  * A compiled server component's code with the static HTML of its `$$renderer.push(`…`)` templates in
@@ -253,7 +252,7 @@ export function oneBytePage(): Plugin {
 			try {
 				if (escapingFile.test(file)) return { code: oneByteEscaping(code), map: null };
 				if (devalueUtilsFile.test(file)) return { code: oneByteDevalue(code), map: null };
-				if (devalueUnevalFile.test(file)) return { code: oneByteUneval(code), map: null };
+				if (unevalFile.test(file)) return { code: oneByteUneval(code), map: null };
 				if (file.endsWith('.svelte') && code.includes('$$renderer')) {
 					const out = oneByteTemplates(code, parseAst);
 					return out === code ? null : { code: out, map: null };

@@ -5,7 +5,7 @@ import type { proposalEvents } from '../../db/schema';
 import { notFound } from '../errors';
 import type { ShownCard } from '$lib/realtime/board-events';
 import { prepared } from '../../db/prepared';
-import { shownText, staffSql, type ProposalsContext } from './context';
+import { keyOf, shownText, staffSql, type ProposalsContext } from './context';
 
 export interface BoardRights {
 	propose: boolean;
@@ -72,7 +72,7 @@ export function createProposalViews(ctx: ProposalsContext) {
 	 */
 	const shared = new Map<string, { stamp: string; rows: BoardRow[] }>();
 	async function sharedRows(space: SpaceRef): Promise<BoardRow[]> {
-		const key = `${space.type}:${space.id}`;
+		const key = keyOf(space);
 		const stamp = await data.readStamp();
 		if (stamp === null) return boardCards().execute({ spaceType: space.type, spaceId: space.id });
 		const kept = shared.get(key);
