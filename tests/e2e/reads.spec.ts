@@ -13,10 +13,12 @@ import { client, DB_PATH } from './http';
 /**
  * The mail worker writes on its own clock (every 30 s: a digest or an immediate e-mail whose delay has
  * passed, for notifications an earlier spec on this server left, and the outbox's delivery). That is
- * not a read, and it may fall in the middle of the crawl: its outbox and the mark it leaves on
- * notifications are left out. Everything else a page load could touch (read marks included) is kept.
+ * not a read, and it may fall in the middle of the crawl: its outbox, the mark it leaves on
+ * notifications and the unsubscribe key it makes for a person's first e-mail (mail_keys: only the
+ * mail pass makes one, mail-pass.ts) are left out. Everything else a page load could touch (read
+ * marks included) is kept.
  */
-const WRITTEN_BY_THE_MAIL_WORKER: Record<string, string[] | 'table'> = { mail_outbox: 'table', notifications: ['emailed_at'] };
+const WRITTEN_BY_THE_MAIL_WORKER: Record<string, string[] | 'table'> = { mail_outbox: 'table', notifications: ['emailed_at'], mail_keys: 'table' };
 
 /** A digest of every row of each table (sessions included), in a stable order, by table. */
 function databaseDigest(): Record<string, string> {
