@@ -47,7 +47,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, fdatasyncSync, openSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
@@ -85,11 +85,13 @@ export interface Data {
 	rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
 	/**
 	 * A value that changes whenever the committed contents of the database may have changed, for reads
-	 * worth keeping between two views (the board's cards): SQLite, the rows the writer connection has
-	 * changed (`total_changes()`, by any path) with the commits other connections and processes made
-	 * (`data_version`). Null inside a unit of work or while the writer holds an open transaction (what
-	 * is read then may not match what will be committed), and on PostgreSQL (no such counter): then
-	 * nothing may be kept.
+	 * worth keeping between two views (the board's cards). Taken before the read it stamps: rows read
+	 * after it are at least as new, and an equal value at the next view means nothing was committed
+	 * in between. SQLite: the rows the writer connection has changed (`total_changes()`, by any path)
+	 * with the commits other connections and processes made (`data_version`). PostgreSQL: the server's
+	 * current snapshot (`pg_current_snapshot()`), the same for every connection and node of the
+	 * cluster. Null inside a unit of work or while the writer holds an open transaction (what is read
+	 * then may not match what will be committed): then nothing may be kept.
 	 */
 	readStamp(): Promise<string | null>;
 	/** Closes the reading connection/pool (SQLite: the writer is closed by its owner). */
@@ -436,9 +438,20 @@ export function postgresData(pool: PgDb): Data {
 			const db = unit.getStore() ?? pool;
 			return (await db.execute(query)).rows as T[];
 		},
-		// No counter of committed changes to read cheaply here (the pool's connections, other nodes).
+		/**
+		 * The server's snapshot, `xmin:xmax:in-progress ids`: which transactions a statement sees as
+		 * committed. Every commit or rollback of a transaction that wrote changes it (xmax is past the
+		 * last one that ended, and one that ends leaves the in-progress list; a new one cannot join that
+		 * list without xmax moving), so two equal snapshots mean that nothing ended in between, on any
+		 * connection of the pool or any node. A transaction whose commit is already in the WAL but not
+		 * yet visible is still in progress here: a counter of the WAL's position would have stamped
+		 * rows read before that commit showed as newer than it. Read-only statements change nothing, so
+		 * a board read by a room of phones keeps its rows until someone writes. One round trip.
+		 */
 		async readStamp() {
-			return null;
+			if (unit.getStore()) return null;
+			const [row] = (await pool.execute(sql`select pg_current_snapshot()::text as snapshot`)).rows as { snapshot?: unknown }[];
+			return typeof row?.snapshot === 'string' ? row.snapshot : null;
 		},
 		async close() {
 			await pool.$client.end();

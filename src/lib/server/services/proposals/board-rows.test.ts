@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 
@@ -56,16 +57,69 @@ describe.each(testEngines)('the board after a change, on %s', (engine) => {
 		expect((await card(claire)).title).toBe('Des bancs');
 	});
 
-	it(engine === 'sqlite' ? 'keeps the rows between views while the stamp stays, and nothing on PostgreSQL' : 'keeps nothing on PostgreSQL (no change counter to trust across the pool and nodes)', async () => {
-		const { card } = await setup(app);
+	it('keeps the rows between views while the stamp stays (reading changes nothing), and nothing inside a unit', async () => {
+		const { id, card } = await setup(app);
+		const { data } = app.services.deps;
 		await card();
-		const stamp = await app.services.deps.data.readStamp();
-		if (engine === 'postgres') expect(stamp).toBeNull();
-		else {
-			expect(stamp).toMatch(/^\d+\.\d+$/);
-			// Reading changes nothing.
-			await card();
-			expect(await app.services.deps.data.readStamp()).toBe(stamp);
+		const stamp = await data.readStamp();
+		// SQLite: changed rows and data_version; PostgreSQL: the server's snapshot, xmin:xmax:in progress.
+		expect(stamp).toMatch(engine === 'sqlite' ? /^\d+\.\d+$/ : /^\d+:\d+:[\d,]*$/);
+		await card();
+		await card();
+		expect(await data.readStamp()).toBe(stamp);
+		await data
+			.write(async (tx) => {
+				await tx.update(data.t.proposals).set({ title: 'Pas gardé' }).where(eq(data.t.proposals.id, id));
+				expect(await data.readStamp()).toBeNull();
+				throw new Error('undone');
+			})
+			.catch((err: Error) => expect(err.message).toBe('undone'));
+		expect((await card()).title).toBe('Des bancs');
+	});
+});
+
+describe.runIf(testEngines.includes('postgres'))('the board after a change, on PostgreSQL only', () => {
+	let app: TestApp;
+	beforeEach(async () => {
+		app = await createTestAppOn('postgres');
+	});
+	afterEach(() => app.close());
+
+	/** Another connection to the same database: another node of the cluster, a script, psql. */
+	async function otherNode() {
+		const client = new pg.Client({ connectionString: app.file });
+		await client.connect();
+		return client;
+	}
+
+	it('shows a change another connection commits, even one still in progress when the board was read', async () => {
+		const { id, card } = await setup(app);
+		expect((await card()).title).toBe('Des bancs');
+		const other = await otherNode();
+		try {
+			await other.query('update proposals set title = $1 where id = $2', ['Des bancs verts', id]);
+			expect((await card()).title).toBe('Des bancs verts');
+
+			// A transaction that has written but not committed when the board is read: the rows kept then
+			// are the old ones, and its commit must still show at the next view.
+			await other.query('begin');
+			await other.query('update proposals set title = $1 where id = $2', ['Des bancs bleus', id]);
+			expect((await card()).title).toBe('Des bancs verts');
+			expect((await card()).title).toBe('Des bancs verts');
+			await other.query('commit');
+			expect((await card()).title).toBe('Des bancs bleus');
+
+			// One that is rolled back changes the stamp too, and nothing shows.
+			await other.query('begin');
+			await other.query('update proposals set title = $1 where id = $2', ['Jamais', id]);
+			await other.query('rollback');
+			expect((await card()).title).toBe('Des bancs bleus');
+
+			await other.query('delete from proposal_supports');
+			await other.query('update proposals set withdrawn_at = now() where id = $1', [id]);
+			expect(await card()).toBeUndefined();
+		} finally {
+			await other.end();
 		}
 	});
 });

@@ -67,8 +67,8 @@ export function createProposalViews(ctx: ProposalsContext) {
 	 * (`data.readStamp()`): a room of phones and a projector on one board read the 120 cards' counts,
 	 * names and staff badges once per change instead of once per view (issue 15: ~0.7 ms of a page's
 	 * ~6 ms). Any commit (a support, a comment, a renamed author, another process's write) changes the
-	 * stamp; inside a unit, and on PostgreSQL, nothing is kept. Up to 256 boards, the least recently
-	 * read first out.
+	 * stamp (on PostgreSQL: the server's snapshot, so a write on another node too); inside a unit
+	 * nothing is kept. Up to 256 boards, the least recently read first out.
 	 */
 	const shared = new Map<string, { stamp: string; rows: BoardRow[] }>();
 	async function sharedRows(space: SpaceRef): Promise<BoardRow[]> {
