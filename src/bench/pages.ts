@@ -1,7 +1,7 @@
 /**
  * Pages as a browser and a room of phones get them, from the BUILT app (`npm run build` first; the
  * bench builds it when `build/` is missing) served by `src/server.ts` on a loopback port, on a fresh
- * SQLite file with the demo data and L’Aventurière's board filled to 120 ideas.
+ * SQLite file with the demo data and L’Aventurière's board filled to 120 ideas (then on PostgreSQL).
  *
  * 1. JavaScript on first load: the gzip size of every script a page loads before any interaction
  *    (its `modulepreload` links and entry imports, read from the served HTML), for the board, a
@@ -26,6 +26,9 @@
  *    be let in.
  * 3. Memory: the server's resident set after warm-up, after the first load round and after a second
  *    one (flat means no growth between the two rounds).
+ * 4. The same board on PostgreSQL (the scale-out mode's database, one node): a fresh database on the
+ *    local server, the same data and load, against the same goals; with PostgreSQL's own CPU per page
+ *    beside the server's (`postgresRound`).
  *
  *   npm run bench -- pages        BENCH_PAGES_SECONDS=10 npx tsx src/bench/pages.ts
  */
@@ -33,17 +36,17 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
 import { createSession, generateSessionToken, loadActor, SESSION_COOKIE } from '../lib/server/auth/session';
-import { openDatabase } from '../lib/server/db';
-import { consultations, proposals, residences, users } from '../lib/server/db/schema';
+import { openDataStore } from '../lib/server/db/open';
 import { seedDemo } from '../lib/server/demo/seed';
 import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
+import { freshPostgres } from '../lib/server/testing/postgres';
 
 export interface BenchResult {
 	name: string;
@@ -61,32 +64,36 @@ const P99_GOAL_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function prepare(file: string) {
-	const db = openDatabase(file);
-	const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() });
-	await seedDemo(services);
-	const residence = db.select().from(residences).where(eq(residences.name, 'L’Aventurière')).get();
-	const amina = db.select().from(users).where(eq(users.username, 'amina')).get();
-	if (!residence || !amina) throw new Error('demo data without L’Aventurière or amina');
-	const actor = await loadActor(services.deps.data, amina.id);
-	const onBoard = () => db.select({ id: proposals.id }).from(proposals).where(and(eq(proposals.spaceType, 'residence'), eq(proposals.spaceId, residence.id))).all().length;
-	for (let i = onBoard(); i < IDEAS; i++) {
-		await services.proposals.propose(actor, {
-			residenceId: residence.id,
-			title: `Idée de banc numéro ${i + 1}`,
-			description: 'Un banc à l’ombre près de l’aire de jeux, pour que les parents puissent s’asseoir.',
-			category: 'furniture'
-		});
+/** The demo data with L’Aventurière's board filled to IDEAS ideas, and amina's session, in `url` (SQLite file or PostgreSQL). */
+async function prepare(url: string) {
+	const opened = await openDataStore(url, { poolSize: 4 });
+	const services = createServices({ db: opened.db, data: opened.data, clock: systemClock, ids: randomIds, bus: createLocalBus() });
+	try {
+		await seedDemo(services);
+		const { db, t } = opened.data;
+		const [residence] = await db.select().from(t.residences).where(eq(t.residences.name, 'L’Aventurière'));
+		const [amina] = await db.select().from(t.users).where(eq(t.users.username, 'amina'));
+		if (!residence || !amina) throw new Error('demo data without L’Aventurière or amina');
+		const actor = await loadActor(services.deps.data, amina.id);
+		const onBoard = async () => (await db.select({ id: t.proposals.id }).from(t.proposals).where(and(eq(t.proposals.spaceType, 'residence'), eq(t.proposals.spaceId, residence.id)))).length;
+		for (let i = await onBoard(); i < IDEAS; i++) {
+			await services.proposals.propose(actor, {
+				residenceId: residence.id,
+				title: `Idée de banc numéro ${i + 1}`,
+				description: 'Un banc à l’ombre près de l’aire de jeux, pour que les parents puissent s’asseoir.',
+				category: 'furniture'
+			});
+		}
+		const [proposal] = await db.select({ id: t.proposals.id }).from(t.proposals).where(eq(t.proposals.spaceId, residence.id)).limit(1);
+		const [vote] = await db.select({ id: t.consultations.id }).from(t.consultations).where(eq(t.consultations.spaceId, residence.id)).limit(1);
+		const token = generateSessionToken(randomIds);
+		await createSession(services.deps.data, systemClock, token, amina.id);
+		const count = await onBoard();
+		await services.settled();
+		return { residenceId: residence.id, proposalId: proposal?.id, voteId: vote?.id, cookie: `${SESSION_COOKIE}=${token}`, ideas: count };
+	} finally {
+		await opened.close();
 	}
-	const proposal = db.select({ id: proposals.id }).from(proposals).where(eq(proposals.spaceId, residence.id)).get();
-	const vote = db.select({ id: consultations.id }).from(consultations).where(eq(consultations.spaceId, residence.id)).get();
-	const token = generateSessionToken(randomIds);
-	await createSession(services.deps.data, systemClock, token, amina.id);
-	const count = onBoard();
-	await services.settled();
-	await services.deps.data.close();
-	db.$client.close();
-	return { residenceId: residence.id, proposalId: proposal?.id, voteId: vote?.id, cookie: `${SESSION_COOKIE}=${token}`, ideas: count };
 }
 
 function stop(child: ChildProcess, signal: NodeJS.Signals) {
@@ -100,14 +107,15 @@ function stop(child: ChildProcess, signal: NodeJS.Signals) {
 /** Where the server writes its own times for the board page (server-latency.mjs). */
 const latencyFile = (dir: string) => join(dir, 'server-latency.txt');
 
-async function startServer(file: string, board: string): Promise<ChildProcess> {
+/** The built server on DATABASE_URL `url` (a SQLite file or PostgreSQL), writing its own times into `dir`. */
+async function startServer(url: string, board: string, dir: string): Promise<ChildProcess> {
 	const latency = {
 		NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(resolve('src/bench/server-latency.mjs')).href}`.trim(),
 		BENCH_LATENCY_PATH: board,
-		BENCH_LATENCY_FILE: latencyFile(dirname(file))
+		BENCH_LATENCY_FILE: latencyFile(dir)
 	};
 	const child = spawn(resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
-		env: { ...process.env, ...latency, DATABASE_URL: file, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ORIGIN: `http://127.0.0.1:${PORT}` },
+		env: { ...process.env, ...latency, DATABASE_URL: url, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ORIGIN: `http://127.0.0.1:${PORT}` },
 		stdio: ['ignore', 'ignore', 'inherit'],
 		// Its own process group, so that stopping it also stops the node process tsx starts.
 		detached: true
@@ -250,6 +258,70 @@ async function load(path: string, cookie: string, seconds = SECONDS) {
 	return { rate: Math.round(result.requests.average), total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, slowestFirst: Math.round(slowestFirst), errors: result.errors + result.non2xx };
 }
 
+/** CPU time (user + system, ms) the local PostgreSQL server's processes have used so far. */
+function postgresCpu(): number {
+	let ms = 0;
+	for (const pid of spawnSync('pgrep', ['-x', 'postgres']).stdout.toString().split('\n').filter(Boolean)) {
+		try {
+			const f = statFields(`/proc/${pid}/stat`);
+			ms += ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
+		} catch {
+			/* gone */
+		}
+	}
+	return ms;
+}
+
+/**
+ * The same board on PostgreSQL, the scale-out mode's database (one node here): a fresh database on
+ * the local server (tests' template, dropped after), the same data, a warm-up and one round of the
+ * board page. Beside the server's CPU per page, PostgreSQL's own (its processes on this machine, read
+ * from /proc: a connection opened during the round counts from its start). Left out, with a word on
+ * stderr, when no PostgreSQL answers.
+ */
+async function postgresRound(): Promise<BenchResult[]> {
+	let database: Awaited<ReturnType<typeof freshPostgres>>;
+	try {
+		database = await freshPostgres('pages');
+	} catch (err) {
+		process.stderr.write(`pages: no PostgreSQL to run the board on (${String(err)}); its round is left out\n`);
+		return [];
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-pages-pg-'));
+	let server: ChildProcess | null = null;
+	try {
+		const ctx = await prepare(database.url);
+		const board = `/r/${ctx.residenceId}/board`;
+		server = await startServer(database.url, board, dir);
+		await load(board, ctx.cookie, 3); // warm-up
+		const before = counters(server.pid);
+		const postgresBefore = postgresCpu();
+		const page = await load(board, ctx.cookie);
+		const after = counters(server.pid);
+		const postgresAfter = postgresCpu();
+		const perPage = (ms: number) => Math.round((ms / Math.max(1, page.total)) * 100) / 100;
+		const label = `${ctx.ideas} ideas, ${CONNECTIONS} concurrent, one node`;
+		return [
+			{ name: `board page on PostgreSQL (${label})`, value: page.rate, unit: 'req/s' },
+			{ name: `board page on PostgreSQL: ratio to the goal of ${RATE_GOAL} (≥ 1 meets it)`, value: Math.round((page.rate / RATE_GOAL) * 100) / 100, unit: '×' },
+			{ name: `board page on PostgreSQL p50`, value: page.p50, unit: 'ms' },
+			{ name: `board page on PostgreSQL p99 (goal < ${P99_GOAL_MS} ms)`, value: page.p99, unit: 'ms' },
+			{ name: `board page on PostgreSQL: server CPU per page`, value: perPage(after.cpu - before.cpu), unit: 'ms' },
+			{ name: `board page on PostgreSQL: server main-thread CPU per page`, value: perPage(after.main - before.main), unit: 'ms' },
+			{ name: `board page on PostgreSQL: PostgreSQL's CPU per page`, value: perPage(postgresAfter - postgresBefore), unit: 'ms' },
+			{ name: `board page on PostgreSQL: errors and non-2xx`, value: page.errors, unit: '' }
+		];
+	} finally {
+		if (server) {
+			stop(server, 'SIGTERM');
+			await sleep(500);
+			stop(server, 'SIGKILL');
+		}
+		await database.drop();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 export async function benchPages(): Promise<BenchResult[]> {
 	if (!existsSync('build/handler.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-pages-'));
@@ -259,7 +331,7 @@ export async function benchPages(): Promise<BenchResult[]> {
 	try {
 		const ctx = await prepare(file);
 		const board = `/r/${ctx.residenceId}/board`;
-		server = await startServer(file, board);
+		server = await startServer(file, board, dir);
 		const pages: [string, string | null][] = [
 			['board', board],
 			['proposal', ctx.proposalId ? `${board}/p/${ctx.proposalId}` : null],
@@ -318,6 +390,7 @@ export async function benchPages(): Promise<BenchResult[]> {
 		}
 		rmSync(dir, { recursive: true, force: true });
 	}
+	rows.push(...(await postgresRound()));
 	return rows;
 }
 
