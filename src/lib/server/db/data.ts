@@ -446,12 +446,17 @@ export function postgresData(pool: PgDb): Data {
 		 * connection of the pool or any node. A transaction whose commit is already in the WAL but not
 		 * yet visible is still in progress here: a counter of the WAL's position would have stamped
 		 * rows read before that commit showed as newer than it. Read-only statements change nothing, so
-		 * a board read by a room of phones keeps its rows until someone writes. One round trip.
+		 * a board read by a room of phones keeps its rows until someone writes. One round trip. A server
+		 * without the function (before PostgreSQL 13) answers null: nothing is kept, nothing fails.
 		 */
 		async readStamp() {
 			if (unit.getStore()) return null;
-			const [row] = (await pool.execute(sql`select pg_current_snapshot()::text as snapshot`)).rows as { snapshot?: unknown }[];
-			return typeof row?.snapshot === 'string' ? row.snapshot : null;
+			try {
+				const [row] = (await pool.execute(sql`select pg_current_snapshot()::text as snapshot`)).rows as { snapshot?: unknown }[];
+				return typeof row?.snapshot === 'string' ? row.snapshot : null;
+			} catch {
+				return null;
+			}
 		},
 		async close() {
 			await pool.$client.end();
