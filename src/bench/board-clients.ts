@@ -3,13 +3,13 @@
  * the core the clients do not use): it opens its share of socket.io connections, joins the board
  * (app run) or is joined by the server (bare baseline), waits until the presence lists count every
  * member, and for each `proposal.updated` tells the parent once ALL of its sockets have received it,
- * with the time (performance.timeOrigin + now(): one clock for every process of the machine).
+ * with the time (`machineNow()`: one clock for every process of the machine).
  * Events are matched without ids on the wire: an actor's k-th event is its k-th action (socket.io
  * keeps order per connection).
  */
-import { performance } from 'node:perf_hooks';
 import type { BoardCard } from '../lib/realtime/board-events';
 import { openClients, SETUP_TIMEOUT_MS, until, WAVE, withTimeout, type Client } from './board-load';
+import { machineNow } from './machine-clock';
 
 interface Start {
 	type: 'start';
@@ -22,7 +22,7 @@ interface Start {
 	total: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+const now = machineNow;
 const send = (m: unknown) => process.send?.(m);
 let sockets: Client[] = [];
 

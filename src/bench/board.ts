@@ -52,6 +52,7 @@ import { roomForSpace, type ServerToClientEvents } from '../lib/realtime/events'
 import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, withTimeout, type LoadResult } from './board-load';
+import { toLocal } from './machine-clock';
 
 export interface BenchResult {
 	name: string;
@@ -114,7 +115,7 @@ class Members {
 						if (m.type === 'ready') res(m.settled);
 						else if (m.type === 'error') rej(new Error(m.message));
 						else if (m.type === 'sample') this.sample ??= m.card;
-						else if (m.type === 'done') for (const [actorId, k, at] of m.items) this.tracker?.complete(actorId, k, at - performance.timeOrigin);
+						else if (m.type === 'done') for (const [actorId, k, at] of m.items) this.tracker?.complete(actorId, k, toLocal(at));
 					});
 					child.once('exit', (code) => rej(new Error(`member process exited (${code})`)));
 				})

@@ -2,12 +2,12 @@
  * One process of simulated members for `npm run bench -- cluster` (forked by cluster.ts, so the
  * nodes keep their cores): it opens its share of socket.io connections, each to the node its member
  * is "sticky" to, joins the member's board, and for every board event tells the parent once ALL of
- * its sockets on that board have received it, with the time (performance.timeOrigin + now(): one
+ * its sockets on that board have received it, with the time (`machineNow()`: one
  * clock for every process of the machine). Events are matched without ids on the wire: an actor's
  * k-th event on its board is its k-th action (socket.io keeps order per connection).
  */
-import { performance } from 'node:perf_hooks';
 import { openClients, type Client } from './board-load';
+import { machineNow } from './machine-clock';
 
 interface Start {
 	type: 'start';
@@ -15,7 +15,7 @@ interface Start {
 	members: { cookie: string; residenceId: string; node: number }[];
 }
 
-const now = () => performance.timeOrigin + performance.now();
+const now = machineNow;
 const send = (m: unknown) => process.send?.(m);
 const sockets: Client[] = [];
 

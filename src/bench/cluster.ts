@@ -31,7 +31,6 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { buildIfStale } from '../cli/build-stale';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { asc, eq } from 'drizzle-orm';
 import { loadActor, generateSessionToken, type SessionUser, SESSION_COOKIE, SESSION_LIFETIME, sessionIdFromToken } from '../lib/server/auth/session';
 import { hashPassword } from '../lib/server/auth/password';
@@ -40,6 +39,7 @@ import { POSTGRES_ADMIN_URL, withAdmin } from '../lib/server/testing/postgres';
 import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
+import { machineNow } from './machine-clock';
 
 export interface BenchResult {
 	name: string;
@@ -60,7 +60,7 @@ const ARRIVAL_TIMEOUT_MS = 10_000;
 const MEETING_MEMBERS = 60;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const now = () => performance.timeOrigin + performance.now();
+const now = machineNow;
 
 function percentile(values: number[], p: number): number {
 	if (values.length === 0) return Number.NaN;

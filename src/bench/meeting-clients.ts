@@ -2,12 +2,12 @@
  * One process of meeting-room screens for `npm run bench -- meeting` (forked by meeting.ts, so the
  * server keeps its own core): it opens its share of socket.io connections, joins the meeting room
  * (app run) or is joined by the server (baseline run), and for every state it sees tells the parent
- * once ALL of its sockets have received it, with the time (performance.timeOrigin + now(): one
+ * once ALL of its sockets have received it, with the time (`machineNow()`: one
  * clock for every process of the machine).
  */
-import { performance } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 import { stateKey } from './meeting-key';
+import { machineNow } from './machine-clock';
 
 interface Start {
 	type: 'start';
@@ -18,7 +18,7 @@ interface Start {
 }
 
 
-const now = () => performance.timeOrigin + performance.now();
+const now = machineNow;
 const send = (m: unknown) => process.send?.(m);
 let sockets: Socket[] = [];
 

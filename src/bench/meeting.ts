@@ -28,6 +28,7 @@ import type { SessionUser } from '../lib/server/auth/session';
 import { createBodyFixture } from '../lib/server/services/meetings/fixture';
 import { sessionCookie, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 import { stateKey } from './meeting-key';
+import { machineNow } from './machine-clock';
 
 export interface BenchResult {
 	name: string;
@@ -48,7 +49,7 @@ const WARMUP = 10;
 const VOTE_WARMUP = 3;
 const TIMEOUT_MS = 20_000;
 
-const now = () => performance.timeOrigin + performance.now();
+const now = machineNow;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], q: number): number {
