@@ -73,6 +73,8 @@ describe.each(testEngines)('on %s', (engine) => {
 			const s = await setup();
 			const [bois, metal] = s.options as [string, string];
 			await s.svc.cast(s.voters[0]!, { consultationId: s.id, ballot: { choice: bois } });
+			// An open vote cannot be reopened: its own message (not the export's "published at the close").
+			await expect(s.svc.reopen(s.claire, { consultationId: s.id, reason: 'Trop tôt' })).rejects.toThrow(/votes.error.reopenNotClosed/);
 			await s.svc.close(s.claire, { consultationId: s.id });
 			const decided = (await first(decisionsWhere((d) => eq(d.consultationId, s.id))))!;
 			expect(s.events.filter((e) => e.event === 'consultation.closed').map((e) => e.payload)).toEqual([expect.objectContaining({ consultationId: s.id, decisionId: decided.id, reopened: false })]);

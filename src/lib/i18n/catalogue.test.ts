@@ -141,6 +141,21 @@ describe('i18n catalogues', () => {
 		expect(Object.keys(en).sort()).toEqual(Object.keys(fr).sort());
 	});
 
+	it('give each key once, in one file per language (JSON.parse and the merge keep the last silently)', () => {
+		const where = new Map<string, string>();
+		const twice: string[] = [];
+		for (const f of files) {
+			const locale = f.split('.').slice(-2, -1)[0]!;
+			// The catalogues are flat objects, one "key": "text" per line.
+			for (const [, key] of readFileSync(join(dir, f), 'utf8').matchAll(/^\s*"((?:[^"\\]|\\.)+)"\s*:/gm)) {
+				const seen = where.get(`${locale}|${key}`);
+				if (seen) twice.push(`${key} in ${seen} and ${f}`);
+				else where.set(`${locale}|${key}`, f);
+			}
+		}
+		expect(twice).toEqual([]);
+	});
+
 	it('use the same ICU arguments in both languages, and every message parses', () => {
 		for (const key of Object.keys(fr)) {
 			const a = [...argumentsOf(parse(fr[key]!))].sort();

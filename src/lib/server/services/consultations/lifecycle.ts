@@ -167,7 +167,7 @@ export function createLifecycle(ctx: Context, tallies: Tallies, scheduling: Sche
 		async reopen(actor: Actor | null, input: unknown) {
 			const wanted = parse(reopenSchema, input);
 			const c = await manageable(actor, wanted.consultationId);
-			if (c.status !== 'closed') throw new UserError('votes.error.notClosed', {}, 409);
+			if (c.status !== 'closed') throw new UserError('votes.error.reopenNotClosed', {}, 409);
 			const now = clock.now();
 			if (!mayReopen(c.closedAt, now)) throw new UserError('votes.error.reopenTooLate', { hours: REOPEN_WINDOW_MS / 3_600_000 }, 409);
 			// A motion voted in a meeting belongs to that meeting's record.
