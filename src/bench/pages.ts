@@ -30,7 +30,9 @@
  *    local server, the same data and load, against the same goals; with PostgreSQL's own CPU per page
  *    beside the server's (`postgresRound`).
  *
- *   npm run bench -- pages        BENCH_PAGES_SECONDS=10 npx tsx src/bench/pages.ts
+ * BENCH_PAGES_ENGINES=postgres runs the PostgreSQL round alone (sqlite: the SQLite rounds alone).
+ *
+ *   npm run bench -- pages        BENCH_PAGES_SECONDS=10 BENCH_PAGES_ENGINES=sqlite,postgres npx tsx src/bench/pages.ts
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -56,7 +58,7 @@ export interface BenchResult {
 
 const PORT = Number(process.env.BENCH_PAGES_PORT ?? 4391);
 const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 10);
-const CONNECTIONS = 50;
+const CONNECTIONS = Number(process.env.BENCH_PAGES_CONNECTIONS ?? 50);
 const IDEAS = 120;
 const JS_GOAL_KB = 60;
 const RATE_GOAL = 150;
@@ -222,6 +224,12 @@ async function serverLatency(pid: number | undefined, dir: string): Promise<() =
 	return dump;
 }
 
+/** The statements the server sent to PostgreSQL between the last two dumps of `serverLatency` (server-latency.mjs). */
+function postgresQueries(dir: string): number {
+	const file = `${latencyFile(dir)}.queries`;
+	return existsSync(file) ? Number(readFileSync(file, 'utf8')) : Number.NaN;
+}
+
 const percentile = (sorted: number[], p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!) : 0);
 
 function rssMb(pid: number | undefined): number {
@@ -296,9 +304,12 @@ async function postgresRound(): Promise<BenchResult[]> {
 		await load(board, ctx.cookie, 3); // warm-up
 		const before = counters(server.pid);
 		const postgresBefore = postgresCpu();
+		const own = await serverLatency(server.pid, dir);
 		const page = await load(board, ctx.cookie);
 		const after = counters(server.pid);
 		const postgresAfter = postgresCpu();
+		const served = (await own()).length;
+		const statements = postgresQueries(dir);
 		const perPage = (ms: number) => Math.round((ms / Math.max(1, page.total)) * 100) / 100;
 		const label = `${ctx.ideas} ideas, ${CONNECTIONS} concurrent, one node`;
 		return [
@@ -309,6 +320,7 @@ async function postgresRound(): Promise<BenchResult[]> {
 			{ name: `board page on PostgreSQL: server CPU per page`, value: perPage(after.cpu - before.cpu), unit: 'ms' },
 			{ name: `board page on PostgreSQL: server main-thread CPU per page`, value: perPage(after.main - before.main), unit: 'ms' },
 			{ name: `board page on PostgreSQL: PostgreSQL's CPU per page`, value: perPage(postgresAfter - postgresBefore), unit: 'ms' },
+			{ name: `board page on PostgreSQL: statements sent per page (round trips)`, value: served ? Math.round((statements / served) * 100) / 100 : Number.NaN, unit: '' },
 			{ name: `board page on PostgreSQL: errors and non-2xx`, value: page.errors, unit: '' }
 		];
 	} finally {
@@ -322,8 +334,11 @@ async function postgresRound(): Promise<BenchResult[]> {
 	}
 }
 
+const ENGINES = (process.env.BENCH_PAGES_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
+
 export async function benchPages(): Promise<BenchResult[]> {
 	if (!existsSync('build/handler.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+	if (!ENGINES.includes('sqlite')) return ENGINES.includes('postgres') ? postgresRound() : [];
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-pages-'));
 	const file = join(dir, 'app.db');
 	const rows: BenchResult[] = [];
@@ -390,7 +405,7 @@ export async function benchPages(): Promise<BenchResult[]> {
 		}
 		rmSync(dir, { recursive: true, force: true });
 	}
-	rows.push(...(await postgresRound()));
+	if (ENGINES.includes('postgres')) rows.push(...(await postgresRound()));
 	return rows;
 }
 

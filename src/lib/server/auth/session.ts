@@ -59,14 +59,40 @@ export async function createSession(data: Data, clock: Clock, token: string, use
 const reads = perData((data: Data) => {
 	const { sessions, users, memberships, practiceRuns, residences } = data.t;
 	const keys = (n: number) => names('k', n).map((k) => sql.placeholder(k));
+	/**
+	 * A person as the policy sees her, in ONE statement (a round trip each on PostgreSQL: a page read
+	 * five before): her profile, each membership with whether its space is a practice space (and one
+	 * paused or over: read only) and, for a residence, what its tenant association may do.
+	 */
+	const actorFields = {
+		id: users.id,
+		isAdmin: users.isAdmin,
+		username: users.username,
+		displayName: users.displayName,
+		email: users.email,
+		locale: users.locale,
+		easyRead: users.easyRead,
+		householdId: users.householdId,
+		discreet: users.discreet,
+		spaceType: memberships.spaceType,
+		spaceId: memberships.spaceId,
+		role: memberships.role,
+		practice: sql<unknown>`exists (select 1 from ${practiceRuns} where ${practiceRuns.spaceId} = ${memberships.spaceId} and ${practiceRuns.spaceType} = ${memberships.spaceType})`,
+		readOnly: sql<unknown>`exists (select 1 from ${practiceRuns} where ${practiceRuns.spaceId} = ${memberships.spaceId} and ${practiceRuns.spaceType} = ${memberships.spaceType} and ${practiceRuns.status} <> 'active')`,
+		association: sql<SpaceRules['association'] | null>`(select ${residences.associationRights} from ${residences} where ${memberships.spaceType} = 'residence' and ${residences.id} = ${memberships.spaceId})`
+	};
 	return {
-		session: prepared(data, (db) => db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).limit(1).prepare()),
-		user: prepared(data, (db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare()),
-		roles: prepared(data, (db) =>
+		actor: prepared(data, (db) =>
+			db.select(actorFields).from(users).leftJoin(memberships, eq(memberships.userId, users.id)).where(eq(users.id, sql.placeholder('id'))).prepare()
+		),
+		/** The session and its person, in one statement: what every signed-in request reads first. */
+		sessionActor: prepared(data, (db) =>
 			db
-				.select({ spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
-				.from(memberships)
-				.where(eq(memberships.userId, sql.placeholder('id')))
+				.select({ sessionId: sessions.id, sessionUserId: sessions.userId, expiresAt: sessions.expiresAt, ...actorFields })
+				.from(sessions)
+				.innerJoin(users, eq(users.id, sessions.userId))
+				.leftJoin(memberships, eq(memberships.userId, users.id))
+				.where(eq(sessions.id, sql.placeholder('id')))
 				.prepare()
 		),
 		runs: prepared(data, (db, n) =>
@@ -80,22 +106,42 @@ const reads = perData((data: Data) => {
 	};
 });
 
-/** A person as the policy sees her now: roles, practice spaces, her residences' rules, and her profile. */
-export async function loadActor(data: Data, userId: string): Promise<SessionUser | null> {
-	const [user] = await reads(data).user().execute({ id: userId });
+/** What `actor` and `sessionActor` give per membership (one row with no membership for a person with none). */
+interface ActorRow extends Omit<SessionUser, keyof Actor>, Pick<Actor, 'id' | 'isAdmin'> {
+	spaceType: SpaceType | null;
+	spaceId: string | null;
+	role: Role | null;
+	practice: unknown;
+	readOnly: unknown;
+	association: SpaceRules['association'] | null;
+}
+
+/** SQLite answers `exists` with 1 or 0, PostgreSQL with true or false. */
+const truthy = (v: unknown) => v === true || v === 1 || v === '1';
+
+/** The person from her rows (at least one: the left join gives her profile even with no membership). */
+function actorOf(rows: readonly ActorRow[]): SessionUser | null {
+	const user = rows[0];
 	if (!user) return null;
-	const rows = await reads(data).roles().execute({ id: userId });
 	const roles = new Map<string, Role[]>();
+	const readOnly = new Set<string>();
+	const practice = new Set<string>();
+	const spaceRules = new Map<string, SpaceRules>();
 	for (const row of rows) {
+		if (row.spaceType === null || row.spaceId === null || row.role === null) continue;
 		const key = `${row.spaceType satisfies SpaceType}:${row.spaceId}`;
 		roles.set(key, [...(roles.get(key) ?? []), row.role]);
+		if (truthy(row.practice)) practice.add(key);
+		if (truthy(row.readOnly)) readOnly.add(key);
+		if (row.spaceType === 'residence' && row.association !== null) spaceRules.set(key, { association: row.association });
 	}
 	return {
 		id: user.id,
 		isAdmin: user.isAdmin,
 		roles,
-		...(await practiceSpaces(data, rows.map((r) => r.spaceId))),
-		spaceRules: await spaceRules(data, rows),
+		readOnly,
+		practice,
+		spaceRules,
 		username: user.username,
 		displayName: user.displayName,
 		email: user.email,
@@ -104,6 +150,19 @@ export async function loadActor(data: Data, userId: string): Promise<SessionUser
 		householdId: user.householdId,
 		discreet: user.discreet
 	};
+}
+
+/** A person as the policy sees her now: roles, practice spaces, her residences' rules, and her profile. */
+export async function loadActor(data: Data, userId: string): Promise<SessionUser | null> {
+	return actorOf(await reads(data).actor().execute({ id: userId }));
+}
+
+/** The session by its id and its person as she is now, in one read; null when either is gone. */
+async function sessionWithActor(data: Data, sessionId: string): Promise<{ session: Session; user: SessionUser | null } | null> {
+	const rows = await reads(data).sessionActor().execute({ id: sessionId });
+	const first = rows[0];
+	if (!first) return null;
+	return { session: { id: first.sessionId, userId: first.sessionUserId, expiresAt: first.expiresAt }, user: actorOf(rows) };
 }
 
 /** Many people as actors (id, admin flag, roles) in a few queries, for lists that ask the policy per person. */
@@ -174,8 +233,10 @@ export interface SessionValidation {
 export async function validateSessionToken(data: Data, clock: Clock, token: string): Promise<SessionValidation> {
 	const { sessions } = data.t;
 	const id = sessionIdFromToken(token);
-	const [row] = await reads(data).session().execute({ id });
-	if (!row) return { session: null, user: null, renewed: false };
+	// A session whose person was deleted is no session (the deletion ends her sessions too).
+	const found = await sessionWithActor(data, id);
+	if (!found?.user) return { session: null, user: null, renewed: false };
+	const { session: row, user } = found;
 	const now = clock.now().getTime();
 	if (now >= row.expiresAt.getTime()) {
 		await data.write(async (tx) => {
@@ -192,8 +253,6 @@ export async function validateSessionToken(data: Data, clock: Clock, token: stri
 		row.expiresAt = expiresAt;
 		renewed = true;
 	}
-	const user = await loadActor(data, row.userId);
-	if (!user) return { session: null, user: null, renewed: false };
 	return { session: row, user, renewed };
 }
 
@@ -202,10 +261,9 @@ export async function validateSessionToken(data: Data, clock: Clock, token: stri
  * every event (they cannot rewrite the cookie, and must not extend a session nobody is using).
  */
 export async function currentSession(data: Data, clock: Clock, sessionId: string): Promise<{ session: Session; user: SessionUser } | null> {
-	const [row] = await reads(data).session().execute({ id: sessionId });
-	if (!row || clock.now().getTime() >= row.expiresAt.getTime()) return null;
-	const user = await loadActor(data, row.userId);
-	return user ? { session: row, user } : null;
+	const found = await sessionWithActor(data, sessionId);
+	if (!found?.user || clock.now().getTime() >= found.session.expiresAt.getTime()) return null;
+	return { session: found.session, user: found.user };
 }
 
 export async function invalidateSession(data: Data, sessionId: string): Promise<void> {
