@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../testing';
-import { createSession, currentSession, generateSessionToken, invalidateSession, loadActor, sessionIdFromToken, validateSessionToken } from './session';
+import { createSession, currentSession, generateSessionToken, invalidateSession, loadActor, loadActors, sessionIdFromToken, validateSessionToken } from './session';
 
 describe.each(testEngines)('the actor of a session on %s', (engine) => {
 	let app: TestApp;
@@ -79,6 +79,11 @@ describe.each(testEngines)('the actor of a session on %s', (engine) => {
 		expect([...(actor?.practice ?? [])].sort()).toEqual([`residence:${paused.id}`, `residence:${active.id}`].sort());
 		expect([...(actor?.readOnly ?? [])]).toEqual([`residence:${paused.id}`]);
 		expect(actor?.spaceRules?.size).toBe(3);
+		// A list reads each person as loadActor does; an unknown id is left out.
+		const many = await loadActors(data, [trainee.id, nobody.id, 'nobody', trainee.id]);
+		expect([...many.keys()].sort()).toEqual([trainee.id, nobody.id].sort());
+		expect(many.get(trainee.id)).toEqual(actor);
+		expect(many.get(nobody.id)).toEqual(none);
 
 		const token = generateSessionToken(ids);
 		await createSession(data, clock, token, trainee.id);

@@ -95,18 +95,14 @@ const reads = perData((data: Data) => {
 				.where(eq(sessions.id, sql.placeholder('id')))
 				.prepare()
 		),
-		runs: prepared(data, (db, n) =>
-			db
-				.select({ spaceType: practiceRuns.spaceType, spaceId: practiceRuns.spaceId, status: practiceRuns.status })
-				.from(practiceRuns)
-				.where(inArray(practiceRuns.spaceId, keys(n)))
-				.prepare()
-		),
-		rules: prepared(data, (db, n) => db.select({ id: residences.id, association: residences.associationRights }).from(residences).where(inArray(residences.id, keys(n))).prepare())
+		/** Several people at once (lists that ask the policy per person), `n` ids a statement. */
+		actors: prepared(data, (db, n) =>
+			db.select(actorFields).from(users).leftJoin(memberships, eq(memberships.userId, users.id)).where(inArray(users.id, keys(n))).prepare()
+		)
 	};
 });
 
-/** What `actor` and `sessionActor` give per membership (one row with no membership for a person with none). */
+/** What `actor`, `actors` and `sessionActor` give per membership (one row with no membership for a person with none). */
 interface ActorRow extends Omit<SessionUser, keyof Actor>, Pick<Actor, 'id' | 'isAdmin'> {
 	spaceType: SpaceType | null;
 	spaceId: string | null;
@@ -117,7 +113,7 @@ interface ActorRow extends Omit<SessionUser, keyof Actor>, Pick<Actor, 'id' | 'i
 }
 
 /** SQLite answers `exists` with 1 or 0, PostgreSQL with true or false. */
-const truthy = (v: unknown) => v === true || v === 1 || v === '1';
+const truthy = (v: unknown) => v === true || v === 1;
 
 /** The person from her rows (at least one: the left join gives her profile even with no membership). */
 function actorOf(rows: readonly ActorRow[]): SessionUser | null {
@@ -165,61 +161,13 @@ async function sessionWithActor(data: Data, sessionId: string): Promise<{ sessio
 	return { session: { id: first.sessionId, userId: first.sessionUserId, expiresAt: first.expiresAt }, user: actorOf(rows) };
 }
 
-/** Many people as actors (id, admin flag, roles) in a few queries, for lists that ask the policy per person. */
+/** Many people as actors, read as `loadActor` reads one (a few statements for the whole list), for lists that ask the policy per person. */
 export async function loadActors(data: Data, userIds: readonly string[]): Promise<Map<string, Actor>> {
-	const { users, memberships } = data.t;
+	const byUser = new Map<string, ActorRow[]>();
+	for (const some of slices([...new Set(userIds)]))
+		for (const row of await reads(data).actors(some.length).execute(valuesOf('k', some))) byUser.set(row.id, [...(byUser.get(row.id) ?? []), row]);
 	const out = new Map<string, Actor>();
-	if (userIds.length === 0) return out;
-	const ids = [...new Set(userIds)];
-	for (const u of await data.db.select({ id: users.id, isAdmin: users.isAdmin }).from(users).where(inArray(users.id, ids)))
-		out.set(u.id, { id: u.id, isAdmin: u.isAdmin, roles: new Map() });
-	const rows = await data.db
-		.select({ userId: memberships.userId, spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role })
-		.from(memberships)
-		.where(inArray(memberships.userId, ids));
-	for (const row of rows) {
-		const roles = out.get(row.userId)?.roles as Map<string, Role[]> | undefined;
-		if (!roles) continue;
-		const key = `${row.spaceType}:${row.spaceId}`;
-		roles.set(key, [...(roles.get(key) ?? []), row.role]);
-	}
-	const { readOnly, practice } = await practiceSpaces(data, rows.map((r) => r.spaceId));
-	const rules = await spaceRules(data, rows);
-	for (const [, actor] of out) {
-		actor.spaceRules = rules;
-		if (practice.size > 0) {
-			actor.readOnly = readOnly;
-			actor.practice = practice;
-		}
-	}
-	return out;
-}
-
-/**
- * Practice spaces among `spaceIds`, and those whose run is paused or over: there, the policy allows
- * reading only (issue 13). One indexed query; empty for anyone outside practice sessions.
- */
-async function practiceSpaces(data: Data, spaceIds: string[]): Promise<{ readOnly: Set<string>; practice: Set<string> }> {
-	const readOnly = new Set<string>();
-	const practice = new Set<string>();
-	const runs = [];
-	for (const some of slices([...new Set(spaceIds)])) runs.push(...(await reads(data).runs(some.length).execute(valuesOf('k', some))));
-	for (const row of runs) {
-		const key = `${row.spaceType}:${row.spaceId}`;
-		practice.add(key);
-		if (row.status !== 'active') readOnly.add(key);
-	}
-	return { readOnly, practice };
-}
-
-/**
- * The rules of the residences where these memberships sit (what their tenant association may do),
- * keyed like roles: the policy reads a space's rule with the actor's roles. One indexed query.
- */
-async function spaceRules(data: Data, rows: readonly { spaceType: SpaceType; spaceId: string }[]): Promise<Map<string, SpaceRules>> {
-	const out = new Map<string, SpaceRules>();
-	const ids = [...new Set(rows.filter((r) => r.spaceType === 'residence').map((r) => r.spaceId))];
-	for (const some of slices(ids)) for (const r of await reads(data).rules(some.length).execute(valuesOf('k', some))) out.set(`residence:${r.id}`, { association: r.association });
+	for (const [id, rows] of byUser) out.set(id, actorOf(rows)!);
 	return out;
 }
 

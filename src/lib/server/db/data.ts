@@ -91,8 +91,9 @@ export interface Data {
 	 * with the commits other connections and processes made (`data_version`). PostgreSQL: the server's
 	 * current snapshot (`pg_current_snapshot()`), the same for every connection and node of the
 	 * cluster; transaction ids are the server's, so a write in another database of the same server
-	 * moves it too (a view then reads again: safe, only less kept). Null inside a unit of work or while the writer holds an open transaction (what is read
-	 * then may not match what will be committed): then nothing may be kept.
+	 * moves it too (a view then reads again: safe, only less kept). Null inside a unit of work or while
+	 * the writer holds an open transaction (what is read then may not match what will be committed):
+	 * then nothing may be kept.
 	 */
 	readStamp(): Promise<string | null>;
 	/** Closes the reading connection/pool (SQLite: the writer is closed by its owner). */
