@@ -3,7 +3,7 @@
  * each second, and a tracker that matches each action to its receipt on every client, with the
  * percentiles of the latencies. Kept apart so board.ts reads as the scenario and its baseline.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
 import type { ClientToServerEvents, ServerToClientEvents } from '../lib/realtime/events';
@@ -170,6 +170,8 @@ export interface LoadResult {
 	publishP99: number;
 	/** CPU time of this process (server, services and driver; the clients run elsewhere) per measured action, in ms. */
 	cpuPerAction: number;
+	/** The longest the server's event loop was held at once during the run, in ms (every socket and page waits meanwhile). */
+	loopMax: number;
 }
 
 /**
@@ -197,6 +199,8 @@ export async function drive(
 	let errors = 0;
 	const lags: number[] = [];
 	let cpuFrom: NodeJS.CpuUsage | null = null;
+	const loop = monitorEventLoopDelay({ resolution: 10 });
+	loop.enable();
 	for (let j = 0; j < total; ) {
 		const tick = performance.now();
 		while (j < total) {
@@ -240,6 +244,7 @@ export async function drive(
 		tracker.expire(performance.now());
 	}
 	tracker.expire(Number.POSITIVE_INFINITY);
+	loop.disable();
 	const cpu = process.cpuUsage(cpuFrom ?? undefined);
 	const { latencies, fanout, toPublish, timedOut } = tracker.results(from);
 	lags.sort((a, b) => a - b);
@@ -255,7 +260,8 @@ export async function drive(
 		fanoutP99: percentile(fanout, 0.99),
 		publishP50: percentile(toPublish, 0.5),
 		publishP99: percentile(toPublish, 0.99),
-		cpuPerAction: fired ? (cpu.user + cpu.system) / 1000 / fired : Number.NaN
+		cpuPerAction: fired ? (cpu.user + cpu.system) / 1000 / fired : Number.NaN,
+		loopMax: loop.max / 1e6
 	};
 }
 

@@ -16,6 +16,7 @@ import { roomForSpace } from '$lib/realtime/events';
 import { loadUpdates } from '$lib/server/collab/store';
 import { Peer, syncMessage, until } from '$lib/server/collab/testing-peer';
 import { sessionIdFromToken, SESSION_COOKIE } from '$lib/server/auth/session';
+import { LIVE_AUTH_TTL_MS } from '$lib/server/realtime/live-auth';
 import {
 	sessionCookie,
 	createResidence,
@@ -172,6 +173,38 @@ describe.each(testEngines)('on %s', (engine) => {
 			await app.services.admin.removeRole(admin, { userId: claire.id, space, role: 'facilitator' });
 			expect(await gone).toBe('io server disconnect');
 			await raw(app, 'alter table sessions_away rename to sessions');
+		});
+
+		it('a role removed without any signal (straight in the database) still ends her connection\'s access, a slice of the connections at a time', async () => {
+			const { residence, space } = await setup();
+			const room = roomForSpace('residence', residence.id);
+			// One round of the backstop in 1.5 s: with 15 slices, a tick every 100 ms and one of these six connections at each.
+			await server.close();
+			server = await startRealtimeServer(app, { sweepMs: 1500 });
+			const members = await Promise.all(
+				Array.from({ length: 6 }, async (_, i) => {
+					const user = await createUser(app, { displayName: `Voisin ${i}`, roles: [{ ...space, role: 'tenant' }] });
+					return (await listening(user.id, room)).staff;
+				})
+			);
+			const ids = members.map((m) => m.id!);
+			await raw(app, `delete from memberships where space_id = '${residence.id}' and role = 'tenant'`);
+			// Nothing signalled the change: the cached rights hold until they are older than the cache's life.
+			await new Promise((r) => setTimeout(r, 300));
+			const inRoom = () => ids.filter((id) => server.io.of('/').sockets.get(id)?.rooms.has(room));
+			expect(inRoom()).toHaveLength(6);
+
+			app.clock.advance(LIVE_AUTH_TTL_MS + 1);
+			const left: number[] = [];
+			const start = Date.now();
+			await until(() => {
+				const still = inRoom().length;
+				while (left.length < 6 - still) left.push(Date.now() - start);
+				return still === 0;
+			}, 10_000);
+			// Each connection was read again, and left the room, at its own tick rather than all six at once.
+			expect(left[5]! - left[0]!).toBeGreaterThanOrEqual(250);
+			expect(members.every((m) => m.connected)).toBe(true);
 		});
 
 		it('a granted role: the open socket joins the space and starts hearing it', async () => {
