@@ -52,13 +52,13 @@ async function start({ url, residenceId, cookies, total }: Start) {
 		let seenBoard = false;
 		let seenSpace = false;
 		socket.on('board.presence', (p) => {
-			if (!seenBoard && p.online.length === total) {
+			if (!seenBoard && p.count === total) {
 				seenBoard = true;
 				boardComplete++;
 			}
 		});
 		socket.on('presence.changed', (p) => {
-			if (!seenSpace && p.online.length === total) {
+			if (!seenSpace && p.count === total) {
 				seenSpace = true;
 				spaceComplete++;
 			}

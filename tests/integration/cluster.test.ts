@@ -144,7 +144,7 @@ describe.each(testEngines)('on %s', (engine) => {
 			two.bus.subscribe(({ event }) => events.push(event));
 
 			one.bus.signal('collab.changed', { doc: 'proposal:x', update: new Uint8Array([1, 2, 250]) });
-			one.bus.publish('space:residence:x', 'presence.changed', { key: 'residence:x', online: [] });
+			one.bus.publish('space:residence:x', 'presence.changed', { key: 'residence:x', online: [], count: 0 });
 			await until(() => got.length === 2);
 			// One more signal as a barrier: anything duplicated would have come before it.
 			one.bus.signal('collab.changed', { doc: 'proposal:x', update: new Uint8Array([9]) });

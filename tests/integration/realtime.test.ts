@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OnlineMember, ServerToClientEvents } from '$lib/realtime/events';
 import { SESSION_COOKIE, sessionIdFromToken } from '$lib/server/auth/session';
+import { PRESENCE_LISTED } from '$lib/realtime/common';
 import { sessionCookie, createResidence, createTestAppOn, createUser, startRealtimeServer, testEngines, type RealtimeServer, type TestApp } from '$lib/server/testing';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -27,6 +28,16 @@ const refused = (c: Client) =>
 		c.once('connect', () => reject(new Error('connected without a session')));
 		c.once('connect_error', (err) => resolve(err.message));
 	});
+
+/** Asks for snapshots until the list for `key` satisfies `predicate`, and resolves with it. */
+async function presenceSnapshotWhere(c: Client, key: string, predicate: (list: { online: OnlineMember[]; count: number }) => boolean) {
+	for (;;) {
+		const reply = await c.emitWithAck('presence.snapshot', {});
+		const list = reply.ok ? reply.data.spaces.find((s) => s.key === key) : undefined;
+		if (list && predicate(list)) return list;
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
 
 /** Resolves with the first presence update for `key` that satisfies `predicate`. */
 const presenceWhere = (c: Client, key: string, predicate: (online: OnlineMember[]) => boolean) =>
@@ -114,8 +125,8 @@ describe.each(testEngines)('realtime door on %s', (engine) => {
 		const zoe = await createUser(app, { displayName: 'Zoé', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
 		const stranger = await createUser(app, { displayName: 'Ailleurs', roles: [{ type: 'residence', id: other.id, role: 'tenant' }] });
 		await app.services.spaces.setDiscreet(zoe, true);
-		// Before anyone connects: her space, nobody in it.
-		expect(await server.onlineFor(amina)).toEqual([{ key, online: [] }]);
+		// Before anyone connects: her space, and in it only herself, as her socket will count her once connected.
+		expect(await server.onlineFor(amina)).toEqual([{ key, online: [{ userId: amina.id, displayName: 'Amina' }], count: 1 }]);
 
 		const k = client(await sessionCookie(app, karim.id));
 		const inRoom = presenceWhere(k, key, (online) => online.length === 1);
@@ -128,14 +139,41 @@ describe.each(testEngines)('realtime door on %s', (engine) => {
 		const s = client(await sessionCookie(app, stranger.id));
 		await connected(s);
 
-		// Amina, not connected: Karim by name, Zoé (discreet) without; the stranger's space is not hers.
+		// Amina, not connected: Karim by name, Zoé (discreet) without, herself; the stranger's space is not hers.
 		const page = await server.onlineFor(amina);
 		expect(page).toHaveLength(1);
 		expect(page[0]!.key).toBe(key);
-		expect(page[0]!.online).toEqual(expect.arrayContaining([{ userId: karim.id, displayName: 'Karim' }, { userId: null, displayName: null }]));
-		expect(page[0]!.online).toHaveLength(2);
-		// The stranger's page: his own space only, where nobody else is.
-		expect(await server.onlineFor(stranger)).toEqual([{ key: `residence:${other.id}`, online: [{ userId: stranger.id, displayName: 'Ailleurs' }] }]);
+		expect(page[0]!.online).toEqual([{ userId: karim.id, displayName: 'Karim' }, { userId: null, displayName: null }, { userId: amina.id, displayName: 'Amina' }]);
+		expect(page[0]!.count).toBe(3);
+		// The stranger's page: his own space only, where nobody else is (his socket counted once, not twice).
+		expect(await server.onlineFor(stranger)).toEqual([{ key: `residence:${other.id}`, online: [{ userId: stranger.id, displayName: 'Ailleurs' }], count: 1 }]);
+	});
+
+	it('counts a crowd and lists only the first arrivals: the list each phone gets stays small', async () => {
+		const { residence } = await createResidence(app);
+		const key = `residence:${residence.id}`;
+		const crowd = PRESENCE_LISTED + 3;
+		const users = [];
+		for (let i = 0; i < crowd; i++) users.push(await createUser(app, { displayName: `Voisin ${i}`, roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] }));
+		const first = client(await sessionCookie(app, users[0]!.id));
+		await connected(first);
+		// The whole crowd is announced only once the last one is in.
+		const announced = new Promise<{ online: OnlineMember[]; count: number }>((resolve) =>
+			first.on('presence.changed', (p) => {
+				if (p.key === key && p.count === crowd) resolve(p);
+			})
+		);
+		for (const [i, user] of users.entries()) {
+			if (i === 0) continue;
+			// One after another, each in the room before the next: the order of arrival is known.
+			await connected(client(await sessionCookie(app, user.id)));
+			await presenceSnapshotWhere(first, key, (list) => list.count === i + 1);
+		}
+		const heard = await announced;
+		expect(heard.online.map((m) => m.displayName)).toEqual(users.slice(0, PRESENCE_LISTED).map((u) => u.displayName));
+		// Her page, rendered while her socket is open: the same list, herself counted once.
+		const page = await server.onlineFor(users[crowd - 1]!);
+		expect(page).toEqual([{ key, online: heard.online, count: crowd }]);
 	});
 
 	it('follows rights as they are now: a removed role leaves the space at once, a signed-out session is disconnected', async () => {

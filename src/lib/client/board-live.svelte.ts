@@ -1,6 +1,6 @@
 import type { SubmitFunction } from '@sveltejs/kit';
 import type { BoardPresence, ProposalUpdate } from '$lib/realtime/board-events';
-import type { OnlineMember } from '$lib/realtime/events';
+import type { OnlineList } from '$lib/realtime/events';
 import { acquireSocket, releaseSocket, type ClientSocket } from './socket';
 
 interface Queued {
@@ -26,7 +26,7 @@ export class BoardLive {
 	connected = $state(false);
 	/** Whether it has been connected once: until then the board is connecting, not offline. */
 	started = $state(false);
-	online = $state<OnlineMember[]>([]);
+	online = $state<OnlineList | undefined>();
 	queued = $state(0);
 	/** What the live status shows (live-status.svelte): null until the first connection, then whether connected. */
 	get status(): boolean | null {
@@ -50,7 +50,7 @@ export class BoardLive {
 		this.connected = true;
 		if (this.#options.presence !== false)
 			this.#socket.emit('board.join', { residenceId: this.#options.residenceId }, (res) => {
-				if (res.ok) this.online = res.data.online;
+				if (res.ok) this.online = { online: res.data.online, count: res.data.count };
 			});
 		if (this.started) void this.#catchUp();
 		this.started = true;
@@ -70,7 +70,7 @@ export class BoardLive {
 	};
 
 	#onPresence = (p: BoardPresence) => {
-		if (p.residenceId === this.#options.residenceId) this.online = p.online;
+		if (p.residenceId === this.#options.residenceId) this.online = { online: p.online, count: p.count };
 	};
 
 	async #flush() {

@@ -1,9 +1,9 @@
-import type { OnlineMember } from '$lib/realtime/events';
+import type { OnlineList } from '$lib/realtime/events';
 import { acquireSocket, releaseSocket, type ClientSocket } from './socket';
 
 /** Who is online in each of my spaces, kept live. Create in a component, `destroy()` in its cleanup. */
 export class PresenceState {
-	bySpace = $state<Record<string, OnlineMember[]>>({});
+	bySpace = $state<Record<string, OnlineList>>({});
 	connected = $state(false);
 	/** Whether it has been connected once: until then it is connecting, not offline. */
 	started = $state(false);
@@ -21,14 +21,14 @@ export class PresenceState {
 		this.connected = true;
 		this.started = true;
 		this.#socket.emit('presence.snapshot', {}, (res) => {
-			if (res.ok) this.bySpace = Object.fromEntries(res.data.spaces.map((s) => [s.key, s.online]));
+			if (res.ok) this.bySpace = Object.fromEntries(res.data.spaces.map(({ key, ...list }) => [key, list]));
 		});
 	};
 	#onDisconnect = () => {
 		this.connected = false;
 	};
-	#onChanged = (payload: { key: string; online: OnlineMember[] }) => {
-		this.bySpace = { ...this.bySpace, [payload.key]: payload.online };
+	#onChanged = ({ key, ...list }: { key: string } & OnlineList) => {
+		this.bySpace = { ...this.bySpace, [key]: list };
 	};
 
 	destroy() {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Carrier, ProposalCategory, ProposalStatus } from '$lib/domain/lifecycle';
-import type { Ack, OnlineMember } from './common';
+import type { Ack, OnlineList } from './common';
 
 export interface BoardCard {
 	id: string;
@@ -68,9 +68,8 @@ export interface NotificationPayload {
 	unread: number;
 }
 
-export interface BoardPresence {
+export interface BoardPresence extends OnlineList {
 	residenceId: string;
-	online: OnlineMember[];
 }
 
 export interface BoardServerToClientEvents {

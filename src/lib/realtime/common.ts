@@ -9,8 +9,21 @@ export interface OnlineMember {
 	displayName: string | null;
 }
 
+/**
+ * Who is in a room: everyone counted, the first PRESENCE_LISTED of them listed (in the order they
+ * came). A room of a thousand phones does not send a thousand names to each of them at every
+ * arrival, nor read them all out in one sentence. Whoever reads it is counted in it.
+ */
+export interface OnlineList {
+	online: OnlineMember[];
+	count: number;
+}
+
+/** At most this many members are listed in a presence list; the others are counted. */
+export const PRESENCE_LISTED = 8;
+
 export interface PresenceSnapshot {
-	spaces: { key: string; online: OnlineMember[] }[];
+	spaces: ({ key: string } & OnlineList)[];
 }
 
 /** The one error shape of every acknowledgement: a message key and its text in the user's language. */

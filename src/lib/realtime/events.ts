@@ -8,8 +8,8 @@ import type { MeetingClientToServerEvents, MeetingServerToClientEvents } from '.
 import type { VoteServerToClientEvents } from './vote-events';
 import type { MinutesServerToClientEvents } from './minutes-events';
 
-import type { Ack, OnlineMember, PresenceSnapshot } from './common';
-export type { Ack, AckError, AckResponse, OnlineMember, PresenceSnapshot } from './common';
+import type { Ack, OnlineList, PresenceSnapshot } from './common';
+export type { Ack, AckError, AckResponse, OnlineList, OnlineMember, PresenceSnapshot } from './common';
 
 export interface ServerToClientEvents
 	extends BoardServerToClientEvents,
@@ -17,7 +17,7 @@ export interface ServerToClientEvents
 		VoteServerToClientEvents,
 		MeetingServerToClientEvents,
 		MinutesServerToClientEvents {
-	'presence.changed': (payload: { key: string; online: OnlineMember[] }) => void;
+	'presence.changed': (payload: { key: string } & OnlineList) => void;
 }
 
 export interface ClientToServerEvents extends BoardClientToServerEvents, CollabClientToServerEvents, MeetingClientToServerEvents {

@@ -1,12 +1,12 @@
-import type { OnlineMember } from './common';
+import type { OnlineList } from './common';
 
 /**
- * The others in a presence list. Discreet members come without id, so a discreet viewer removes
- * one anonymous entry for herself (the server lists each person once, however many tabs).
+ * The others in a presence list, as a sentence shows them: the names of those listed, and how many
+ * more (discreet members, who come without name or id, and those past the listed few). Every list
+ * counts its reader once (common.ts), discreet or not, listed or not.
  */
-export function othersOnline(online: readonly OnlineMember[], me: { id: string; discreet: boolean } | null | undefined): OnlineMember[] {
-	const others = online.filter((m) => m.userId === null || m.userId !== me?.id);
-	if (!me?.discreet) return others;
-	const mine = others.findIndex((m) => m.userId === null);
-	return mine === -1 ? others : others.filter((_, i) => i !== mine);
+export function othersOnline(list: OnlineList | undefined, meId: string | null | undefined): { named: string[]; unnamed: number } {
+	if (!list) return { named: [], unnamed: 0 };
+	const named = list.online.flatMap((m) => (m.displayName !== null && m.userId !== meId ? [m.displayName] : []));
+	return { named, unnamed: Math.max(0, list.count - 1 - named.length) };
 }

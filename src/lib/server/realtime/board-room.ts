@@ -16,7 +16,7 @@ const residenceOf = (room: string) => room.slice(BOARD_PREFIX.length);
 export function attachBoardRoom(io: IoServer, presence: Presence, guards: RoomGuards) {
 	function broadcast(residenceId: string) {
 		const room = roomForBoard(residenceId);
-		presence.schedule(room, (online) => io.to(room).emit('board.presence', { residenceId, online }));
+		presence.schedule(room, (list) => io.to(room).emit('board.presence', { residenceId, ...list }));
 	}
 
 	guards.register({
@@ -39,7 +39,7 @@ export function attachBoardRoom(io: IoServer, presence: Presence, guards: RoomGu
 					// The newcomer gets the list at once in the reply; the others within the window.
 					return presence.online(roomForBoard(space.id));
 				})
-				.then((online) => reply({ ok: true, data: { residenceId: space.id, online } }))
+				.then((list) => reply({ ok: true, data: { residenceId: space.id, ...list } }))
 				.catch((err: unknown) => {
 					log.error('board presence failed', { err: String(err) });
 					reply(ackError(user?.locale, 'error.unexpected'));

@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { z } from 'zod';
 import { can, spaceKey } from '$lib/domain/policy';
-import { roomForSpace, roomForUser, type OnlineMember } from '$lib/realtime/events';
+import { roomForSpace, roomForUser, type OnlineList } from '$lib/realtime/events';
 import { sessionIdFromToken, tokenFromCookieHeader, type SessionUser } from '../auth/session';
 import { log } from '../log';
 import type { Services } from '../services';
@@ -52,7 +52,7 @@ export interface Realtime {
 	 * Who is online now in each space the user may see, as her socket's `presence.snapshot` would
 	 * answer once connected: for the server's page, so that the list is there before the connection.
 	 */
-	onlineFor(user: SessionUser): Promise<{ key: string; online: OnlineMember[] }[]>;
+	onlineFor(user: SessionUser): Promise<({ key: string } & OnlineList)[]>;
 }
 
 /** Attaches socket.io to an HTTP server; the session cookie authenticates sockets as it does pages. */
@@ -107,10 +107,11 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 
 	function broadcastSpace(key: string) {
 		const room = `${SPACE_PREFIX}${key}`;
-		presence.schedule(room, (online) => io.to(room).emit('presence.changed', { key, online }));
+		presence.schedule(room, (list) => io.to(room).emit('presence.changed', { key, ...list }));
 	}
-	/** Who is online in each of these spaces (keys), for a socket's snapshot and for a page (`onlineFor`). */
-	const onlineIn = (keys: string[]) => Promise.all(keys.map(async (key) => ({ key, online: await presence.online(`${SPACE_PREFIX}${key}`) })));
+	/** Who is online in each of these spaces (keys), for a socket's snapshot and for a page (`onlineFor`: its viewer). */
+	const onlineIn = (keys: string[], viewer?: SessionUser) =>
+		Promise.all(keys.map(async (key) => ({ key, ...(await presence.online(`${SPACE_PREFIX}${key}`, viewer)) })));
 	const spaceKeysOf = (rooms: Iterable<string>) =>
 		[...rooms].map((r) => spaceInRoom(r, SPACE_PREFIX)).flatMap((s) => (s ? [spaceKey(s)] : []));
 
@@ -275,7 +276,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	httpServer.on('close', stop);
 
 	async function onlineFor(user: SessionUser) {
-		return onlineIn((await services.spaces.coMemberSpaces(user)).map(spaceKey));
+		// Counted as her socket will be once connected, as every list she reads counts her.
+		return onlineIn((await services.spaces.coMemberSpaces(user)).map(spaceKey), user);
 	}
 
 	return { io, collab, onlineFor };

@@ -1,4 +1,4 @@
-import type { OnlineMember } from '$lib/realtime/events';
+import type { OnlineList } from '$lib/realtime/events';
 import type { SessionUser } from '../auth/session';
 import { log } from '../log';
 import { REALTIME_KEY } from '../process-slots';
@@ -11,12 +11,12 @@ import type { Realtime } from './hub';
 export const ONLINE_WAIT_MS = 300;
 
 /**
- * Who is online now in each of the user's spaces (space key → members), for a page the server
+ * Who is online now in each of the user's spaces (space key → list), for a page the server
  * renders: what her socket's snapshot says once connected, read from this process's socket.io side
  * (hooks.server.ts attaches it). Empty without a user, where there is no socket.io side (a build run
  * without src/server.ts), when it fails, or past ONLINE_WAIT_MS.
  */
-export async function onlineNow(user: SessionUser | null): Promise<Record<string, OnlineMember[]>> {
+export async function onlineNow(user: SessionUser | null): Promise<Record<string, OnlineList>> {
 	if (!user) return {};
 	const realtime = (globalThis as Record<symbol, unknown>)[REALTIME_KEY] as Realtime | undefined;
 	if (!realtime?.onlineFor) return {};
@@ -26,7 +26,7 @@ export async function onlineNow(user: SessionUser | null): Promise<Record<string
 	});
 	try {
 		const list = await Promise.race([realtime.onlineFor(user), late]);
-		return list ? Object.fromEntries(list.map((s) => [s.key, s.online])) : {};
+		return list ? Object.fromEntries(list.map(({ key, ...rest }) => [key, rest])) : {};
 	} catch (err) {
 		log.warn('who is online: not in the page', { err: String(err) });
 		return {};
