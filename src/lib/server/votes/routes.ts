@@ -4,7 +4,6 @@
  */
 import { redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { ballotFromForm, createInputFromForm, MAX_OPTIONS, parseLocalDateTime } from '$lib/domain/consultations';
-import type { Method } from '$lib/domain/voting';
 import { act, formText, load as guarded } from '../forms';
 import { requireBeforeUpload } from '../http/body';
 import { reencodePhoto } from '../uploads/photos';
@@ -73,15 +72,20 @@ export function createAction(type: SpaceKind) {
 }
 
 /** The vote screen's actions: vote (also for a proxy), use a code, confirm an assisted vote, proxies. */
+/** The ballot a vote form posted (the voter's own, a paper one, an assisted one), read by the consultation's method. */
+async function postedBallot(event: RequestEvent, cid: string, data: FormData) {
+	const form = await event.locals.services.consultations.ballotForm(event.locals.user, cid);
+	return ballotFromForm(form.method, form.optionIds, data);
+}
+
 export const voteActions = {
 	vote: async (event: RequestEvent) => {
 		const data = await event.request.formData();
 		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const view = await services.consultations.view(user, cid);
 			const onBehalfOf = formText(data, 'onBehalfOf') || undefined;
-			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
+			const ballot = await postedBallot(event, cid, data);
 			const secret = readSecret(event.cookies, cid, onBehalfOf);
 			const r = await services.consultations.cast(user, { consultationId: cid, ballot, secret, onBehalfOf });
 			if (r.secret) rememberSecret(event, cid, r.secret, onBehalfOf);
@@ -163,8 +167,7 @@ export const manageActions = {
 		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const view = await services.consultations.view(user, cid);
-			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
+			const ballot = await postedBallot(event, cid, data);
 			const r = await services.consultations.recordBatch(user, { consultationId: cid, kind: 'paper', ballot, batchId: formText(data, 'batchId') || undefined, note: formText(data, 'note') });
 			return { paper: r };
 		});
@@ -174,8 +177,7 @@ export const manageActions = {
 		return act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const view = await services.consultations.view(user, cid);
-			const ballot = ballotFromForm(view.consultation.method as Method, view.motion ? [view.motion.id] : view.options.map((o) => o.id), data);
+			const ballot = await postedBallot(event, cid, data);
 			await services.consultations.recordAssisted(user, { consultationId: cid, voterId: formText(data, 'voterId'), channel: formText(data, 'channel'), ballot });
 			// No code: the one who records never holds the ballot secret.
 			return { assisted: true };

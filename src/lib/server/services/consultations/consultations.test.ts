@@ -287,6 +287,21 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		}
 	});
 
+	it('the vote form is read back with the method and the options as the screen lists them, for those who may see the vote only', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s);
+		expect(await svc().ballotForm(s.amina, id)).toEqual({ method: 'plurality', optionIds: await optionsOf(s.amina, id) });
+		const motion = await createVote(s, { method: 'yes-no-abstain', question: 'Un banc devant le bâtiment A ?' });
+		const screen = await svc().view(s.amina, motion.id);
+		expect(await svc().ballotForm(s.karim, motion.id)).toEqual({ method: 'yes-no-abstain', optionIds: [screen.motion!.id] });
+		// Someone of another residence learns nothing of it, not even its method; an unknown id is not found.
+		const { residence: other } = await createResidence(app);
+		const stranger = await createUser(app, { displayName: 'Ailleurs', roles: [{ type: 'residence', id: other.id, role: 'tenant' }] });
+		await expect(svc().ballotForm(stranger, id)).rejects.toThrow(ForbiddenError);
+		await expect(svc().ballotForm(null, id)).rejects.toThrow(ForbiddenError);
+		await expect(svc().ballotForm(s.amina, 'nope')).rejects.toThrow(UserError);
+	});
+
 	it('refuses ballots the method cannot count, with a message people understand', async () => {
 		const s = await residenceSetup();
 		const base = { space: s.space, electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true } as const;

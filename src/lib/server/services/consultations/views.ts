@@ -5,6 +5,7 @@ import { MOTION_ID } from '$lib/domain/consultations';
 import { proxyCollegeAllowed } from '$lib/domain/meetings/proxies';
 import { votingRoles } from '$lib/domain/electorate';
 import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
+import type { Method } from '$lib/domain/voting';
 import type { ConsultationStatus } from '$lib/realtime/vote-events';
 import { first } from '../../db/data';
 import { photoDir } from '../../uploads/photos';
@@ -123,6 +124,19 @@ export function createViews(
 					voted: mine.has(c.id)
 				}))
 			};
+		},
+
+		/**
+		 * What the vote form posts is read back into a ballot with this (the vote action): the method,
+		 * and the ids of its options (the motion's for yes-no-abstain) in the order the form lists them.
+		 * Read as the cast that follows reads them, shared by a crowd voting in the same turn, rather
+		 * than the whole screen's `view` (eight statements on PostgreSQL, two thirds of a vote's time).
+		 */
+		async ballotForm(actor: Actor | null, id: string): Promise<{ method: Method; optionIds: string[] }> {
+			const c = await read(parse(idSchema, id));
+			authorize(actor, 'space.view', spaceOf(c));
+			const config = await configOf(c);
+			return { method: config.method, optionIds: config.options.map((o) => o.id) };
 		},
 
 		/** Everything the vote screen needs for this person. `secret` comes from her cookie or typed code. */
