@@ -193,6 +193,29 @@ test.describe('votes', () => {
 		await context.close();
 	});
 
+	test('without JavaScript, a refused ballot comes back as it was filled in: only the missing mark is left to give', async ({ browser }) => {
+		const url = await create(browser, { question: 'Quel banc pour la cour ?', method: 'Jugement majoritaire', options: benches });
+		const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+		const page = await context.newPage();
+		await page.goto('/login');
+		await page.getByLabel('Adresse e-mail ou identifiant').fill('karim');
+		await page.getByLabel('Mot de passe ou phrase de passe').fill('demo-demo-2026');
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await page.goto(url);
+		const grade = (option: string, name: string) => page.getByRole('group', { name: `Votre mention pour « ${option} »` }).getByRole('radio', { name });
+		await grade('Banc en bois', 'Très bien').check();
+		await grade('Banc en métal', 'Passable').check();
+		await page.getByRole('button', { name: 'Je vote' }).click();
+		await expect(page.getByRole('alert')).toContainText('Donnez une mention à chaque réponse');
+		// The page the server drew again still holds her two marks.
+		await expect(grade('Banc en bois', 'Très bien')).toBeChecked();
+		await expect(grade('Banc en métal', 'Passable')).toBeChecked();
+		await grade('Banc béton et bois', 'À rejeter').check();
+		await page.getByRole('button', { name: 'Je vote' }).click();
+		await expectRecorded(page);
+		await context.close();
+	});
+
 	test('a facilitator records a show of hands and an assisted vote; the tenant sees and confirms it', async ({ browser }) => {
 		const url = await create(browser, { question: 'Quel banc pour le square ?', method: 'Choix unique', options: benches, public: true });
 		const claire = await newSignedInContext(browser, CLAIRE);

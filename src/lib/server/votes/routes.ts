@@ -2,9 +2,9 @@
  * Loads and form actions shared by the residence and body consultation routes, and by the vote
  * screen. Routes stay thin: they call these, which call the consultations service.
  */
-import { redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import { fail, isActionFailure, redirect, type ActionFailure, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { ballotFromForm, createInputFromForm, MAX_OPTIONS, parseLocalDateTime } from '$lib/domain/consultations';
-import { act, formText, load as guarded } from '../forms';
+import { act, formText, load as guarded, type FormFailure } from '../forms';
 import { requireBeforeUpload } from '../http/body';
 import { reencodePhoto } from '../uploads/photos';
 
@@ -81,16 +81,22 @@ async function postedBallot(event: RequestEvent, cid: string, data: FormData) {
 export const voteActions = {
 	vote: async (event: RequestEvent) => {
 		const data = await event.request.formData();
-		return act(event, data, async () => {
+		const onBehalfOf = formText(data, 'onBehalfOf') || undefined;
+		const posted: { ballot?: Record<string, unknown> } = {};
+		const outcome = await act(event, data, async () => {
 			const { services, user } = event.locals;
 			const cid = event.params.cid!;
-			const onBehalfOf = formText(data, 'onBehalfOf') || undefined;
-			const ballot = await postedBallot(event, cid, data);
+			const ballot = (posted.ballot = await postedBallot(event, cid, data));
 			const secret = readSecret(event.cookies, cid, onBehalfOf);
 			const r = await services.consultations.cast(user, { consultationId: cid, ballot, secret, onBehalfOf });
 			if (r.secret) rememberSecret(event, cid, r.secret, onBehalfOf);
 			return { voted: { at: r.updatedAt.toISOString(), changed: r.changed, code: r.secret && !onBehalfOf ? r.secret : null, forUser: onBehalfOf ?? null } };
 		});
+		// A refused ballot comes back as it was filled in, with or without JavaScript (a page posted
+		// without it is drawn again from the server): only what the message points at is left to change.
+		if (!isActionFailure(outcome) || !posted.ballot) return outcome;
+		const refused = outcome as unknown as ActionFailure<FormFailure>;
+		return fail(refused.status, { ...refused.data, ballot: posted.ballot, ballotFor: onBehalfOf ?? null });
 	},
 	code: async (event: RequestEvent) => {
 		const data = await event.request.formData();
