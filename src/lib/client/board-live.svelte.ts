@@ -50,7 +50,7 @@ export class BoardLive {
 		this.connected = true;
 		if (this.#options.presence !== false)
 			this.#socket.emit('board.join', { residenceId: this.#options.residenceId }, (res) => {
-				if (res.ok) this.online = { online: res.data.online, count: res.data.count };
+				if (res.ok) this.online = res.data;
 			});
 		if (this.started) void this.#catchUp();
 		this.started = true;
@@ -70,7 +70,7 @@ export class BoardLive {
 	};
 
 	#onPresence = (p: BoardPresence) => {
-		if (p.residenceId === this.#options.residenceId) this.online = { online: p.online, count: p.count };
+		if (p.residenceId === this.#options.residenceId) this.online = p;
 	};
 
 	async #flush() {

@@ -203,7 +203,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	const nextSlice = sweepRounds<IoSocket>(SWEEP_SLICES);
 	const sweep = setInterval(() => {
 		for (const socket of nextSlice(io.of('/').sockets)) {
-			if (!socket.data.sessionId || !socket.connected) continue;
+			if (!socket.data.sessionId) continue;
 			refresh(socket)
 				.then(async (user) => {
 					if (user !== 'ended' && socket.data.user && socket.data.version !== live.version(socket.data.user.id)) await recheck(socket);

@@ -71,13 +71,13 @@ export function createAction(type: SpaceKind) {
 	};
 }
 
-/** The vote screen's actions: vote (also for a proxy), use a code, confirm an assisted vote, proxies. */
 /** The ballot a vote form posted (the voter's own, a paper one, an assisted one), read by the consultation's method. */
 async function postedBallot(event: RequestEvent, cid: string, data: FormData) {
 	const form = await event.locals.services.consultations.ballotForm(event.locals.user, cid);
 	return ballotFromForm(form.method, form.optionIds, data);
 }
 
+/** The vote screen's actions: vote (also for a proxy), use a code, confirm an assisted vote, proxies. */
 export const voteActions = {
 	vote: async (event: RequestEvent) => {
 		const data = await event.request.formData();
