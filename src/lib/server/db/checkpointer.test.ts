@@ -5,8 +5,8 @@
  * Observed from the outside: the database file grows while the writer is far below either threshold,
  * which only a checkpoint by someone else can do.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './index';
 import { sqliteData, type Data } from './data';
+import { startCheckpointer } from './checkpointer';
 
 const filler = sqliteTable('filler', { id: integer('id').primaryKey(), body: text('body').notNull() });
 
@@ -70,5 +71,69 @@ describe('WAL checkpoints in a thread of their own', () => {
 		// checkpoints and removes the WAL, as SQLite does for the last connection to a file.
 		writer.$client.close();
 		expect(() => statSync(`${file}-wal`)).toThrow();
+	});
+
+	/**
+	 * The WAL's last frame and the last one copied back into the file, from the wal-index (the -shm
+	 * file), as the thread reads them.
+	 */
+	function walIndex() {
+		const fd = openSync(`${file}-shm`, 'r');
+		const header = Buffer.alloc(100);
+		try {
+			readSync(fd, header, 0, 100, 0);
+		} finally {
+			closeSync(fd);
+		}
+		const word = (offset: number) => (endianness() === 'LE' ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
+		return { last: word(16), copied: word(96) };
+	}
+	const small = (i: number) => writer.$client.prepare('insert into filler (body) values (?)').run(`ligne ${i}`);
+
+	it('leaves a WAL below its threshold alone while writes go on, and copies it back once they stop', async () => {
+		// A checkpoint that copies the whole WAL makes the next commit start the WAL over, and SQLite
+		// syncs its new header in that commit, on the main thread: not at every tick under load.
+		writer.$client.pragma('wal_autocheckpoint = 0');
+		const thread = startCheckpointer(file, { intervalMs: 20, frames: 400, quietMs: 500 });
+		try {
+			for (let i = 0; i < 20; i++) {
+				small(i);
+				await sleep(20);
+			}
+			// Twenty ticks went by: none copied anything (before, each tick did).
+			const during = walIndex();
+			expect(during.last).toBeGreaterThanOrEqual(20);
+			expect(during.copied).toBe(0);
+			let after = walIndex();
+			for (let i = 0; i < 100 && after.copied < after.last; i++) {
+				await sleep(20);
+				after = walIndex();
+			}
+			// Quiet for half a second: everything was copied back.
+			expect(after.copied).toBe(during.last);
+		} finally {
+			await thread.close();
+		}
+	});
+
+	it('copies back a WAL past its threshold while writes go on', async () => {
+		writer.$client.pragma('wal_autocheckpoint = 0');
+		const thread = startCheckpointer(file, { intervalMs: 20, frames: 400, quietMs: 60_000 });
+		try {
+			// ~8 KB a row: three pages and more, 600 in all, past the 400 of the threshold.
+			const insert = writer.$client.prepare('insert into filler (body) values (?)');
+			for (let i = 0; i < 200; i++) insert.run('x'.repeat(8000));
+			let index = walIndex();
+			expect(index.last).toBeGreaterThan(400);
+			// Writes go on (the quiet rule cannot be what copies it): the threshold is.
+			for (let i = 0; i < 100 && index.copied === 0; i++) {
+				small(i);
+				await sleep(20);
+				index = walIndex();
+			}
+			expect(index.copied).toBeGreaterThan(400);
+		} finally {
+			await thread.close();
+		}
 	});
 });
