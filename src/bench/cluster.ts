@@ -38,6 +38,7 @@ import { openDataStore } from '../lib/server/db/open';
 import { POSTGRES_ADMIN_URL, withAdmin } from '../lib/server/testing/postgres';
 import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
+import { redisClient } from '../lib/server/shared/redis';
 import { createServices } from '../lib/server/services';
 import { machineNow } from './machine-clock';
 
@@ -220,7 +221,24 @@ async function post(url: string, path: string, cookie: string, form: Record<stri
 	}
 }
 
+/** Bytes the local Redis has taken in and sent out since it started (`INFO stats`). */
+async function redisTraffic(): Promise<number> {
+	const client = redisClient({ url: REDIS_URL, name: 'bench traffic' });
+	await client.connect();
+	try {
+		const stats = await client.info('stats');
+		const read = (key: string) => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(stats)?.[1] ?? Number.NaN);
+		return read('total_net_input_bytes') + read('total_net_output_bytes');
+	} finally {
+		await client.quit();
+	}
+}
+
 interface RunFigures {
+	/** From the first client process told to start until every member is connected and joined. */
+	connectSeconds: number;
+	/** Bytes Redis took in and sent out meanwhile (every client of the server: the nodes, mostly). */
+	connectRedisBytes: number;
 	httpMs: number[];
 	fanoutMs: number[];
 	voteMs: number[];
@@ -277,6 +295,8 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 		let readyCount = 0;
 		let meetingReady = 0;
 		const meetingSeen: { speeches: number; at: number }[] = Array.from({ length: CLIENT_PROCESSES }, () => ({ speeches: 0, at: 0 }));
+		const trafficBefore = await redisTraffic();
+		const connectStart = now();
 		for (let c = 0; c < CLIENT_PROCESSES; c++) {
 			const child = fork(resolve(import.meta.dirname, 'cluster-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 			clients.push(child);
@@ -294,9 +314,11 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 			child.send({ type: 'start', urls, members: mine.map(({ cookie, residenceId, node }) => ({ cookie, residenceId, node })) });
 		}
 		for (let i = 0; readyCount < CLIENT_PROCESSES; i++) {
-			if (i > 1200) throw new Error('client processes did not connect within 120 s');
-			await sleep(100);
+			if (i > 6000) throw new Error('client processes did not connect within 120 s');
+			await sleep(20);
 		}
+		const connectSeconds = (now() - connectStart) / 1000;
+		const connectRedisBytes = (await redisTraffic()) - trafficBefore;
 
 		// Every client process has members on every board: an update has arrived when all of them said so.
 		const boardsOfProcess = CLIENT_PROCESSES;
@@ -375,7 +397,7 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 			if (meetingSeen.some((s) => s.speeches < k + 1)) lost++;
 			else meetingMs.push(Math.max(...meetingSeen.map((s) => s.at)) - at);
 		}
-		return { httpMs, fanoutMs, voteMs, meetingMs, errors, lost };
+		return { connectSeconds, connectRedisBytes, httpMs, fanoutMs, voteMs, meetingMs, errors, lost };
 	} finally {
 		for (const c of clients) c.kill('SIGKILL');
 		for (const n of nodes) stop(n);
@@ -396,6 +418,8 @@ export async function benchCluster(): Promise<BenchResult[]> {
 			const f = await run(template.url, seeded, n);
 			const label = `${ENGINE === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${n === 1 ? '1 node (memory)' : `${n} nodes (Redis)`}`;
 			rows.push(
+				{ name: `${label}: ${(BOARDS * PER_BOARD).toLocaleString('en')} members connected and joined`, value: f.connectSeconds, unit: 's' },
+				{ name: `${label}: Redis traffic meanwhile (in + out)`, value: f.connectRedisBytes / 1e6, unit: 'MB' },
 				{ name: `${label}: support, HTTP p50`, value: percentile(f.httpMs, 50), unit: 'ms' },
 				{ name: `${label}: support, HTTP p99`, value: percentile(f.httpMs, 99), unit: 'ms' },
 				{ name: `${label}: support → every member of the board, p50`, value: percentile(f.fanoutMs, 50), unit: 'ms' },

@@ -3,6 +3,8 @@
  * socket.io server on a loopback port; one database file shared as PostgreSQL will be): what one
  * node does reaches the clients and caches of the other, once.
  */
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProposalUpdate } from '$lib/realtime/board-events';
@@ -11,6 +13,7 @@ import { sessionIdFromToken } from '$lib/server/auth/session';
 import { until } from '$lib/server/collab/testing-peer';
 import { sessionCookie, createResidence, createTestAppOn, testEngines, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
+import { streamsAdapter } from '$lib/server/shared';
 import { testRedis, type TestRedis } from '$lib/server/testing/redis';
 import type { Client } from './socket-harness';
 
@@ -91,6 +94,40 @@ describe.each(testEngines)('on %s', (engine) => {
 			let online = await snapshot();
 			while (online.length < 2) online = await snapshot();
 			expect(online.map((m) => m.displayName).sort()).toEqual(['Amina', 'Karim']);
+		});
+
+		it('presence across nodes: each person once, a discreet one counted without her name, a node answering nonsense not counted', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const { space, amina, karim } = await residents();
+			const zoe = await createUser(app, { displayName: 'Zoé', roles: [{ ...space, role: 'tenant' }] });
+			await app.services.spaces.setDiscreet(zoe, true);
+			// A third member of the cluster that answers the presence question with what is not a list of
+			// users (an old or broken node, or someone writing to Redis).
+			const rogueClient = await redis.connect('rogue adapter');
+			const rogue = new Server(createServer(), { adapter: streamsAdapter(rogueClient, redis.prefix, { blockTimeInMs: 300 }) });
+			rogue.on('presence.room', (_room: string, reply: (x: unknown) => void) => reply({ intruder: 'Intrus', count: 500 }));
+			try {
+				const onOne = await signedIn(one, amina.id);
+				await signedIn(two, karim.id);
+				await signedIn(two, zoe.id);
+				// Amina's second tab, on the other node: still one person.
+				await signedIn(two, amina.id);
+				const key = `${space.type}:${space.id}`;
+				const snapshot = async () => {
+					const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[]; count: number }[] } };
+					return reply.data?.spaces.find((s) => s.key === key) ?? { online: [], count: 0 };
+				};
+				let list = await snapshot();
+				while (list.count < 3) list = await snapshot();
+				// Asked again once everyone's rooms are joined: three people, the third without a name.
+				list = await snapshot();
+				expect(list.count).toBe(3);
+				expect(list.online.map((m) => m.displayName)).toEqual(['Amina', 'Karim', null]);
+				expect(list.online[2]?.userId).toBeNull();
+			} finally {
+				await rogue.close();
+				if (rogueClient.isOpen) await rogueClient.close().catch(() => undefined);
+			}
 		});
 
 		it('signing out on node 2 disconnects that session’s socket on node 1 (signals cross nodes)', async () => {

@@ -69,7 +69,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	const live: LiveAuth = createLiveAuth({ data, clock, bus });
 	const guards = createRoomGuards();
 	const coalescer = createCoalescer(PRESENCE_WINDOW_MS);
-	const presence = createPresence(io, coalescer);
+	const presence = createPresence(io, coalescer, { cluster: options.adapter !== undefined });
 
 	// A recovered connection gets its missed events before any middleware runs, so recovery itself
 	// is refused when the saved session ended or its rights changed since: the client then opens a

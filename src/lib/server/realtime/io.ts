@@ -11,5 +11,17 @@ export interface SocketData {
 	version: number;
 }
 
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/**
+ * One of a room's users as a node tells the others (presence.ts): her id and her name, or null for a
+ * discreet member. Between nodes only, never to a browser.
+ */
+export type PresenceEntry = [userId: string, displayName: string | null];
+
+/** What nodes of a cluster ask one another (socket.io's `serverSideEmit`, through Redis). */
+export interface InterServerEvents {
+	/** The users this node has in `room`, each once, in the order they joined it. */
+	'presence.room': (room: string, reply: (entries: PresenceEntry[]) => void) => void;
+}
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
