@@ -11,17 +11,6 @@ async function phone(browser: Browser, username: string) {
 	return newSignedInContext(browser, username, { viewport: PHONE });
 }
 
-/** A phone without JavaScript, signed in through the form as it posts without it. */
-async function withoutJavaScript(browser: Browser, username: string) {
-	const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
-	const page = await context.newPage();
-	await page.goto('/login');
-	await page.getByLabel('Adresse e-mail ou identifiant').fill(username);
-	await page.getByLabel('Mot de passe ou phrase de passe').fill('demo-demo-2026');
-	await page.getByRole('button', { name: 'Se connecter' }).click();
-	return { context, page };
-}
-
 async function expectRecorded(page: Page) {
 	await expect(page.getByRole('status').filter({ hasText: 'Votre vote est enregistré' })).toBeVisible();
 }
@@ -191,7 +180,13 @@ test.describe('votes', () => {
 
 	test('a vote works without JavaScript', async ({ browser }) => {
 		const url = await create(browser, { question: 'Vide-grenier en avril ?', method: 'Choix unique', options: [{ label: 'Oui' }, { label: 'Non' }] });
-		const { context, page } = await withoutJavaScript(browser, 'josiane');
+		// Signed in through the form too, as it posts without JavaScript.
+		const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+		const page = await context.newPage();
+		await page.goto('/login');
+		await page.getByLabel('Adresse e-mail ou identifiant').fill('josiane');
+		await page.getByLabel('Mot de passe ou phrase de passe').fill('demo-demo-2026');
+		await page.getByRole('button', { name: 'Se connecter' }).click();
 		await page.goto(url);
 		await page.getByRole('radio', { name: 'Oui' }).check();
 		await page.getByRole('button', { name: 'Je vote' }).click();
@@ -201,7 +196,7 @@ test.describe('votes', () => {
 
 	test('without JavaScript, a refused ballot comes back as it was filled in: only the missing mark is left to give', async ({ browser }) => {
 		const url = await create(browser, { question: 'Quel banc pour la cour ?', method: 'Jugement majoritaire', options: benches });
-		const { context, page } = await withoutJavaScript(browser, 'karim');
+		const { context, page } = await newSignedInContext(browser, 'karim', { viewport: PHONE, javaScriptEnabled: false });
 		await page.goto(url);
 		const grade = (option: string, name: string) => page.getByRole('group', { name: `Votre mention pour « ${option} »` }).getByRole('radio', { name });
 		await grade('Banc en bois', 'Très bien').check();

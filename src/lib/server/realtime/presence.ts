@@ -25,6 +25,9 @@ export function createPresence(io: IoServer, coalescer: Coalescer, options: { cl
 	const nsp = io.of('/');
 	let degraded = false;
 
+	/** A user as nodes tell one another: no name for a discreet member. */
+	const entryOf = (u: SessionUser): PresenceEntry => [u.id, u.discreet ? null : u.displayName];
+
 	/** This node's users in the room, each once, in the order their sockets joined it. */
 	function here(room: string): PresenceEntry[] {
 		const out: PresenceEntry[] = [];
@@ -33,7 +36,7 @@ export function createPresence(io: IoServer, coalescer: Coalescer, options: { cl
 			const u = nsp.sockets.get(id)?.data.user;
 			if (!u || seen.has(u.id)) continue;
 			seen.add(u.id);
-			out.push([u.id, u.discreet ? null : u.displayName]);
+			out.push(entryOf(u));
 		}
 		return out;
 	}
@@ -84,7 +87,7 @@ export function createPresence(io: IoServer, coalescer: Coalescer, options: { cl
 			if (listed.length < PRESENCE_LISTED) listed.push(entry(id, name));
 		};
 		for (const list of nodes) for (const [id, name] of list) add(id, name);
-		if (viewer) add(viewer.id, viewer.discreet ? null : viewer.displayName);
+		if (viewer) add(...entryOf(viewer));
 		return { online: listed, count: seen.size };
 	}
 
