@@ -226,3 +226,60 @@ describe.each(testEngines)('on %s', (engine) => {
 		});
 	});
 });
+
+// Presence does not depend on the database engine: this one runs on SQLite alone (it waits socket.io's
+// request timeout, 5 s).
+describe('presence with a node that does not answer (a node of the previous version, during a rolling upgrade)', () => {
+	it('the nodes that answered are counted once socket.io stops waiting, not this node alone', async () => {
+		const app = await createTestAppOn('sqlite');
+		const redis = testRedis();
+		const nodes = [await startNode(app, redis, 'node 1'), await startNode(app, redis, 'node 2')];
+		const sockets: Client[] = [];
+		let old: Server | undefined;
+		let oldClient: Awaited<ReturnType<TestRedis['connect']>> | undefined;
+		try {
+			const { residence } = await createResidence(app);
+			const space = { type: 'residence' as const, id: residence.id };
+			const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+			const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
+			const join = async (node: TestNode, userId: string) => {
+				const socket: Client = connect(node.server.url, { extraHeaders: { cookie: await sessionCookie(app, userId) }, transports: ['websocket'], forceNew: true, reconnection: false });
+				sockets.push(socket);
+				await new Promise<void>((resolve, reject) => {
+					socket.once('connect', () => resolve());
+					socket.once('connect_error', reject);
+				});
+				return socket;
+			};
+			const onOne = await join(nodes[0]!, amina.id);
+			await join(nodes[1]!, karim.id);
+			const key = `${space.type}:${space.id}`;
+			const snapshot = async () => {
+				const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[]; count: number }[] } };
+				return reply.data?.spaces.find((s) => s.key === key) ?? { online: [], count: 0 };
+			};
+			// Both in the room, the two nodes answering each other.
+			while ((await snapshot()).count < 2);
+			// A third member of the cluster with no answer to the presence question: socket.io waits for it
+			// until its request timeout, then hands over the answers that came.
+			oldClient = await redis.connect('old node adapter');
+			old = new Server(createServer(), { adapter: streamsAdapter(oldClient, redis.prefix, { blockTimeInMs: 300 }) });
+			// Until it has heard of both nodes and they have heard of it (its question reaches them and both answer).
+			while ((await old.serverSideEmitWithAck('presence.room', roomForSpace(space.type, space.id))).length < 2);
+			const started = performance.now();
+			const list = await snapshot();
+			// It did wait for the silent node (the answer is socket.io's timeout, not an early one)…
+			expect(performance.now() - started).toBeGreaterThan(4_000);
+			// …and Karim, on node 2, which answered, is counted.
+			expect(list?.count).toBe(2);
+			expect(list?.online.map((m) => m.displayName)).toEqual(['Amina', 'Karim']);
+		} finally {
+			for (const s of sockets) s.disconnect();
+			await old?.close();
+			if (oldClient?.isOpen) await oldClient.close().catch(() => undefined);
+			for (const n of nodes) await n.close();
+			await redis.cleanup();
+			await app.close();
+		}
+	});
+});

@@ -47,27 +47,35 @@ export function createPresence(io: IoServer, coalescer: Coalescer, options: { cl
 		});
 	}
 
+	/** What the other nodes answered that is a list of users (one that is not is left out, with a warning). */
+	function lists(replies: unknown[], room: string): PresenceEntry[][] {
+		const out: PresenceEntry[][] = [];
+		for (const reply of replies) {
+			const parsed = entriesSchema.safeParse(reply);
+			if (parsed.success) out.push(parsed.data);
+			else log.warn('presence: another node answered what is not a list of users', { room });
+		}
+		return out;
+	}
+
 	/**
-	 * Every node's users in the room, this node's first; when another node does not answer in time
-	 * (killed, or overloaded), this node's own, so that joining a room never fails for want of a head
-	 * count.
+	 * Every node's users in the room, this node's first. When a node does not answer in time (killed,
+	 * overloaded, or still running a version that does not know the question, during a rolling
+	 * upgrade), socket.io gives up after its request timeout (5 s) and hands over the answers that did
+	 * come: those are counted with this node's, so that joining a room never fails for want of a head
+	 * count and one silent node does not hide the others' people.
 	 */
 	async function everywhere(room: string): Promise<PresenceEntry[][]> {
 		if (!options.cluster) return [here(room)];
 		try {
 			const replies = await io.serverSideEmitWithAck('presence.room', room);
 			degraded = false;
-			const others: PresenceEntry[][] = [];
-			for (const reply of replies) {
-				const parsed = entriesSchema.safeParse(reply);
-				if (parsed.success) others.push(parsed.data);
-				else log.warn('presence: another node answered what is not a list of users', { room });
-			}
-			return [here(room), ...others];
+			return [here(room), ...lists(replies, room)];
 		} catch (err) {
-			if (!degraded) log.warn('presence: another node did not answer, counting this node only', { err: String(err) });
+			if (!degraded) log.warn('presence: another node did not answer, counting those that did', { err: String(err) });
 			degraded = true;
-			return [here(room)];
+			const partial = (err as { responses?: unknown }).responses;
+			return [here(room), ...(Array.isArray(partial) ? lists(partial, room) : [])];
 		}
 	}
 
