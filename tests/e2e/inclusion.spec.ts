@@ -1,13 +1,14 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, newSignedInContext } from './fixtures';
 import { client, readable, residenceId, rowCounts } from './http';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser';
 
 // Chromium's fake microphone (a beeping tone) with no permission prompt, and playback without a click
 // (for the voice comments); the rest of this file runs the same browser.
 test.use({
 	launchOptions: {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']
+		executablePath: CHROMIUM_PATH,
+		args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']
 	}
 });
 

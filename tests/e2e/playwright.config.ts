@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser';
 import { databaseOf, mailLogOf, PORT_OF_THIS_WORKER, portOf, uploadsOf, WORKERS } from './servers';
 
 export default defineConfig({
@@ -24,8 +25,8 @@ export default defineConfig({
 		// writes the page's accessibility snapshot (error-context.md); E2E_TRACE=1 records traces again.
 		trace: process.env.E2E_TRACE === '1' ? 'retain-on-failure' : 'off',
 		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run']
+			executablePath: CHROMIUM_PATH,
+			args: CHROMIUM_ARGS
 		}
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],

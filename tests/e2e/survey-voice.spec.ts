@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { checkPage, DESKTOP, newSignedInContext, PHONE, screenshot } from './fixtures';
 import { wavSample } from '../../src/lib/server/uploads/audio-samples';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser';
 
 /**
  * Answers said out loud to a survey (issue 16): a tenant records one with the (fake) microphone through
@@ -9,8 +10,8 @@ import { wavSample } from '../../src/lib/server/uploads/audio-samples';
  */
 test.use({
 	launchOptions: {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']
+		executablePath: CHROMIUM_PATH,
+		args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']
 	}
 });
 
