@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { checkPage, newSignedInContext, PHONE } from './fixtures';
+import { checkPage, newSignedInContext, PHONE, signIn } from './fixtures';
 import { CLAIRE, create } from './vote-helpers';
 
 /**
@@ -183,10 +183,7 @@ test.describe('votes', () => {
 		// Signed in through the form too, as it posts without JavaScript.
 		const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
 		const page = await context.newPage();
-		await page.goto('/login');
-		await page.getByLabel('Adresse e-mail ou identifiant').fill('josiane');
-		await page.getByLabel('Mot de passe ou phrase de passe').fill('demo-demo-2026');
-		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await signIn(page, 'josiane');
 		await page.goto(url);
 		await page.getByRole('radio', { name: 'Oui' }).check();
 		await page.getByRole('button', { name: 'Je vote' }).click();

@@ -17,6 +17,24 @@ import { streamsAdapter } from '$lib/server/shared';
 import { testRedis, type TestRedis } from '$lib/server/testing/redis';
 import type { Client } from './socket-harness';
 
+/** A socket.io client signed in as `userId` on `node`, connected; kept in `into` to be closed after the test. */
+async function connectAs(app: TestApp, node: TestNode, userId: string, into: Client[], given?: string): Promise<Client> {
+	const cookie = given ?? (await sessionCookie(app, userId));
+	const socket: Client = connect(node.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false });
+	into.push(socket);
+	await new Promise<void>((resolve, reject) => {
+		socket.once('connect', () => resolve());
+		socket.once('connect_error', reject);
+	});
+	return socket;
+}
+
+/** The presence of one space as `socket` is told it (`presence.snapshot`): who is listed, and how many in all. */
+async function presenceIn(socket: Client, key: string): Promise<{ online: OnlineMember[]; count: number }> {
+	const reply = (await socket.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[]; count: number }[] } };
+	return reply.data?.spaces.find((s) => s.key === key) ?? { online: [], count: 0 };
+}
+
 describe.each(testEngines)('on %s', (engine) => {
 	let app: TestApp;
 	let redis: TestRedis;
@@ -35,16 +53,7 @@ describe.each(testEngines)('on %s', (engine) => {
 		await app.close();
 	});
 
-	async function signedIn(node: TestNode, userId: string, given?: string): Promise<Client> {
-		const cookie = given ?? (await sessionCookie(app, userId));
-		const socket: Client = connect(node.server.url, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false });
-		clients.push(socket);
-		await new Promise<void>((resolve, reject) => {
-			socket.once('connect', () => resolve());
-			socket.once('connect_error', reject);
-		});
-		return socket;
-	}
+	const signedIn = (node: TestNode, userId: string, given?: string) => connectAs(app, node, userId, clients, given);
 
 	async function residents() {
 		const { residence } = await createResidence(app);
@@ -86,13 +95,9 @@ describe.each(testEngines)('on %s', (engine) => {
 			const onOne = await signedIn(one, amina.id);
 			await signedIn(two, karim.id);
 			const key = `${space.type}:${space.id}`;
-			const snapshot = async () => {
-				const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[] }[] } };
-				return reply.data?.spaces.find((s) => s.key === key)?.online ?? [];
-			};
 			// Karim's socket joins its rooms just after connecting: ask until it is there (the test's timeout bounds this).
-			let online = await snapshot();
-			while (online.length < 2) online = await snapshot();
+			let online = (await presenceIn(onOne, key)).online;
+			while (online.length < 2) online = (await presenceIn(onOne, key)).online;
 			expect(online.map((m) => m.displayName).sort()).toEqual(['Amina', 'Karim']);
 		});
 
@@ -113,10 +118,7 @@ describe.each(testEngines)('on %s', (engine) => {
 				// Amina's second tab, on the other node: still one person.
 				await signedIn(two, amina.id);
 				const key = `${space.type}:${space.id}`;
-				const snapshot = async () => {
-					const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[]; count: number }[] } };
-					return reply.data?.spaces.find((s) => s.key === key) ?? { online: [], count: 0 };
-				};
+				const snapshot = () => presenceIn(onOne, key);
 				let list = await snapshot();
 				while (list.count < 3) list = await snapshot();
 				// Asked again once everyone's rooms are joined: three people, the third without a name.
@@ -242,22 +244,10 @@ describe('presence with a node that does not answer (a node of the previous vers
 			const space = { type: 'residence' as const, id: residence.id };
 			const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
 			const karim = await createUser(app, { displayName: 'Karim', roles: [{ ...space, role: 'tenant' }] });
-			const join = async (node: TestNode, userId: string) => {
-				const socket: Client = connect(node.server.url, { extraHeaders: { cookie: await sessionCookie(app, userId) }, transports: ['websocket'], forceNew: true, reconnection: false });
-				sockets.push(socket);
-				await new Promise<void>((resolve, reject) => {
-					socket.once('connect', () => resolve());
-					socket.once('connect_error', reject);
-				});
-				return socket;
-			};
-			const onOne = await join(nodes[0]!, amina.id);
-			await join(nodes[1]!, karim.id);
+			const onOne = await connectAs(app, nodes[0]!, amina.id, sockets);
+			await connectAs(app, nodes[1]!, karim.id, sockets);
 			const key = `${space.type}:${space.id}`;
-			const snapshot = async () => {
-				const reply = (await onOne.emitWithAck('presence.snapshot', {})) as { data?: { spaces: { key: string; online: OnlineMember[]; count: number }[] } };
-				return reply.data?.spaces.find((s) => s.key === key) ?? { online: [], count: 0 };
-			};
+			const snapshot = () => presenceIn(onOne, key);
 			// Both in the room, the two nodes answering each other.
 			while ((await snapshot()).count < 2);
 			// A third member of the cluster with no answer to the presence question: socket.io waits for it
