@@ -8,6 +8,7 @@ import { config } from '$lib/server/config';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie, readingFromCookies, setReadingCookies } from '$lib/server/auth/cookies';
 import { log } from '$lib/server/log';
+import { addReadinessCheck } from '$lib/server/health';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { attachRealtime } from '$lib/server/realtime/hub';
 import { startScheduler } from '$lib/server/scheduler';
@@ -24,7 +25,11 @@ export const init: ServerInit = async () => {
 	const httpServer = g[HTTP_SERVER_KEY] as HttpServer | undefined;
 	if (httpServer && !g[REALTIME_KEY]) {
 		// With REDIS_URL, socket.io's rooms and broadcasts span every node (Redis Streams adapter).
-		g[REALTIME_KEY] = attachRealtime(httpServer, services, { origin: config().ORIGIN, adapter: shared().socketAdapter?.() });
+		const realtime = attachRealtime(httpServer, services, { origin: config().ORIGIN, adapter: shared().socketAdapter?.() });
+		g[REALTIME_KEY] = realtime;
+		// Ready for the load balancer once the adapter has joined the cluster's channels (shared/index.ts).
+		const cluster = shared().socketReadiness?.(realtime.io);
+		if (cluster) addReadinessCheck(cluster);
 		// Scheduled openings and closings: one scheduler per server process, beside the doors.
 		const stop = startScheduler(services);
 		httpServer.on('close', stop);

@@ -82,6 +82,12 @@ test.beforeAll(async () => {
 	expect(seeded.status, seeded.stderr).toBe(0);
 	for (const n of NODES) startNode(n.name, n.port);
 	for (const n of NODES) await until(`${n.name} /readyz`, () => answers(`http://127.0.0.1:${n.port}/readyz`));
+	// Ready includes having joined the cluster's channels (the socket.io adapter's subscription).
+	for (const n of NODES) {
+		const { checks } = (await (await fetch(`http://127.0.0.1:${n.port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
+		expect(Object.keys(checks).sort(), n.name).toEqual(['cluster', 'database', 'migrations', 'redis']);
+		expect(checks.cluster?.ok, `${n.name} in the cluster's channels`).toBe(true);
+	}
 	dir = mkdtempSync(join(tmpdir(), 'tib-e2e-cluster-'));
 	const cfg = join(dir, 'haproxy.cfg');
 	writeFileSync(cfg, haproxyConfig(LB_PORT, NODES, { bind: '127.0.0.1', checkEveryMs: 500 }));

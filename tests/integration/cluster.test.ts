@@ -4,6 +4,7 @@
  * node does reaches the clients and caches of the other, once.
  */
 import { createServer } from 'node:http';
+import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,8 +14,10 @@ import { sessionIdFromToken } from '$lib/server/auth/session';
 import { until } from '$lib/server/collab/testing-peer';
 import { sessionCookie, createResidence, createTestAppOn, testEngines, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
-import { streamsAdapter } from '$lib/server/shared';
-import { testRedis, type TestRedis } from '$lib/server/testing/redis';
+import { runChecks } from '$lib/server/health';
+import { streamsAdapter, subscribedCheck } from '$lib/server/shared';
+import { redisClient } from '$lib/server/shared/redis';
+import { TEST_REDIS_URL, testRedis, type TestRedis } from '$lib/server/testing/redis';
 import type { Client } from './socket-harness';
 
 /** A socket.io client signed in as `userId` on `node`, connected; kept in `into` to be closed after the test. */
@@ -254,16 +257,10 @@ describe('presence with a node that does not answer (a node of the previous vers
 			// until its request timeout, then hands over the answers that came.
 			oldClient = await redis.connect('old node adapter');
 			old = new Server(createServer(), { adapter: streamsAdapter(oldClient, redis.prefix, { blockTimeInMs: 300 }) });
-			// Until it hears both nodes answer its own question: then it is subscribed to the cluster's channel,
-			// which is where the answers come back (asked before that, its question waits 5 s for nothing).
-			const answers = async (server: Server) => {
-				try {
-					return (await server.serverSideEmitWithAck('presence.room', roomForSpace(space.type, space.id))).length;
-				} catch {
-					return 0;
-				}
-			};
-			while ((await answers(old)) < 2);
+			// Until it has joined the cluster's channels (what `/readyz` waits for): before that the nodes would
+			// not hear it, nor it them.
+			const joined = subscribedCheck(oldClient, redis.prefix, old);
+			await until(async () => (await runChecks([joined])).ready);
 			const started = performance.now();
 			const list = await snapshot();
 			// It did wait for the silent node (the answer is socket.io's timeout, not an early one)…
@@ -279,6 +276,96 @@ describe('presence with a node that does not answer (a node of the previous vers
 			await redis.cleanup();
 			await app.close();
 		}
-		// socket.io's 5 s once, or twice when the silent node asks before its subscription is up.
-	}, 40_000);
+		// socket.io's 5 s, once.
+	}, 20_000);
+});
+
+/**
+ * A door to the test Redis. After `hold()` it lets new connections in but holds what they send until
+ * `open()`: connections that are slow to come up (a new node starting, its adapter's still opening).
+ */
+async function redisDoor() {
+	const target = new URL(TEST_REDIS_URL);
+	const waiting: Socket[] = [];
+	const piped: Socket[] = [];
+	let opened = true;
+	const pipe = (socket: Socket) => {
+		const upstream = tcpConnect(Number(target.port || 6379), target.hostname);
+		piped.push(socket, upstream);
+		for (const [a, b] of [[socket, upstream], [upstream, socket]] as const) {
+			a.pipe(b);
+			a.on('error', () => b.destroy());
+		}
+	};
+	const server = createTcpServer((socket) => (opened ? pipe(socket) : waiting.push(socket)));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		hold: () => void (opened = false),
+		/** Lets what was held (the sockets are paused: nothing they sent is lost) and everything after it through. */
+		open() {
+			opened = true;
+			for (const socket of waiting.splice(0)) pipe(socket);
+		},
+		async close() {
+			for (const socket of [...waiting, ...piped]) socket.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	};
+}
+
+// Readiness does not depend on the database engine: SQLite alone.
+describe('a node that has just started', () => {
+	it('is not ready for the load balancer until its socket.io adapter has joined the cluster channels; then its questions get the other node’s answers', async () => {
+		const app = await createTestAppOn('sqlite');
+		const redis = testRedis();
+		const one = await startNode(app, redis, 'node 1');
+		const sockets: Client[] = [];
+		const door = await redisDoor();
+		const commands = await redis.connect('readiness commands');
+		// The new node's adapter publishes on a connection that is up; those it opens itself (to subscribe
+		// and to read the stream) are slow to come up.
+		const lateClient = redisClient({ url: door.url, name: 'new node adapter', failFast: false });
+		await lateClient.connect();
+		door.hold();
+		let late: Server | undefined;
+		try {
+			const { residence } = await createResidence(app);
+			const space = { type: 'residence' as const, id: residence.id };
+			const amina = await createUser(app, { displayName: 'Amina', roles: [{ ...space, role: 'tenant' }] });
+			const onOne = await connectAs(app, one, amina.id, sockets);
+			while ((await presenceIn(onOne, `${space.type}:${space.id}`)).count < 1);
+			const room = roomForSpace(space.type, space.id);
+			const ask = async (server: Server) => (await server.serverSideEmitWithAck('presence.room', room)) as unknown[];
+
+			// Node 1 is ready: its adapter is subscribed (the check reads the adapter's own channel name).
+			expect((await runChecks([subscribedCheck(commands, redis.prefix, one.server.io)])).ready).toBe(true);
+
+			// A new node whose adapter's own connections are still coming up.
+			late = new Server(createServer(), { adapter: streamsAdapter(lateClient, redis.prefix, { blockTimeInMs: 300 }) });
+			const check = subscribedCheck(commands, redis.prefix, late);
+			const before = await runChecks([check]);
+			expect(before.ready).toBe(false);
+			expect(before.checks.cluster).toMatchObject({ ok: false, detail: { subscribed: false } });
+			// What it would say now, were people sent to it: node 1 does not hear the question (nor could its
+			// answer come back), and Amina, on node 1, is not counted.
+			expect(await ask(late)).toEqual([]);
+
+			door.open();
+			await until(async () => (await runChecks([check])).ready, 10_000);
+			// Ready: node 1 answers its question, with Amina.
+			const answers = await ask(late);
+			expect(answers).toHaveLength(1);
+			expect(JSON.stringify(answers)).toContain('Amina');
+		} finally {
+			for (const s of sockets) s.disconnect();
+			await late?.close();
+			if (lateClient.isOpen) await lateClient.close().catch(() => undefined);
+			await door.close();
+			await commands.close().catch(() => undefined);
+			await one.close();
+			await redis.cleanup();
+			await app.close();
+		}
+	}, 30_000);
 });

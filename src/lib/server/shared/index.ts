@@ -12,6 +12,7 @@ import { createClusterBus } from './bus';
 import { RedisAttemptLimiter } from './limiter';
 import { createMemoryLock, createRedisLock, type TaskLock } from './lock';
 import { connectInBackground, redisClient, sharedRedis, type RedisClient } from './redis';
+import { CheckFailed, type HealthCheck } from '../health';
 
 /** What `new Server(http, { adapter })` takes. */
 export type SocketAdapter = ReturnType<typeof createAdapter>;
@@ -24,6 +25,8 @@ export interface SharedState {
 	lock: TaskLock;
 	/** The socket.io adapter for this node's server (absent: socket.io's in-memory one). */
 	socketAdapter?: () => SocketAdapter;
+	/** `/readyz`'s check that the adapter of `io` (this node's server) has joined the cluster's channels. */
+	socketReadiness?: (io: AdaptedServer) => HealthCheck;
 }
 
 export interface RedisStateOptions {
@@ -39,10 +42,43 @@ export interface RedisStateOptions {
 export function streamsAdapter(client: RedisClient, prefix: string, options: { blockTimeInMs?: number } = {}): SocketAdapter {
 	return createAdapter(client, {
 		streamName: `${prefix}socket.io`,
-		channelPrefix: `${prefix}socket.io`,
+		channelPrefix: channelPrefix(prefix),
 		sessionKeyPrefix: `${prefix}sio:session:`,
 		...options
 	});
+}
+
+const channelPrefix = (prefix: string) => `${prefix}socket.io`;
+
+/** A socket.io server, as far as the readiness check reads it. */
+export interface AdaptedServer {
+	of(namespace: '/'): { adapter: object };
+}
+
+/**
+ * `/readyz`'s `cluster` check: ready once this node's socket.io adapter has subscribed to the cluster's
+ * channels (Redis pub/sub: the nodes' questions to one another and each node's own channel, where the
+ * answers to its questions come back), that is once Redis counts a subscriber on this node's own
+ * channel (PUBSUB NUMSUB). The adapter subscribes on a connection of its own, opened when the server
+ * starts. Before that the node hears no question and its own questions lose their answers: a presence
+ * list asked then counted only this node's people, for up to 5 s. The load balancer (`npm run cluster`'s
+ * HAProxy) sends people to a node only once it is ready.
+ *
+ * The channel is the adapter's own naming (`<prefix>#<namespace>#<server id>#`, @socket.io/redis-streams-adapter
+ * 0.3) and the server id is socket.io-adapter's `uid`, not part of its typed API: tests/integration/cluster.test.ts
+ * checks that a node becomes ready, so a version that names them otherwise fails there, not in production.
+ */
+export function subscribedCheck(commands: RedisClient, prefix: string, io: AdaptedServer): HealthCheck {
+	return {
+		name: 'cluster',
+		async run() {
+			const uid = (io.of('/').adapter as { uid?: unknown }).uid;
+			if (typeof uid !== 'string') throw new Error('the socket.io adapter has no server id');
+			const channel = `${channelPrefix(prefix)}#/#${uid}#`;
+			const subscribers = Number((await commands.pubSubNumSub(channel))[channel] ?? 0);
+			if (subscribers === 0) throw new CheckFailed('not yet subscribed to the cluster channels', { subscribed: false });
+		}
+	};
 }
 
 export function redisState({ commands, open, prefix, clock }: RedisStateOptions): SharedState {
@@ -53,7 +89,8 @@ export function redisState({ commands, open, prefix, clock }: RedisStateOptions)
 		lock: createRedisLock(commands, { prefix }),
 		// Its own connection that holds commands during an outage: the adapter reads the stream in a
 		// loop and would spin on immediate failures.
-		socketAdapter: () => streamsAdapter(open('socket.io adapter', false), prefix)
+		socketAdapter: () => streamsAdapter(open('socket.io adapter', false), prefix),
+		socketReadiness: (io) => subscribedCheck(commands, prefix, io)
 	};
 }
 
