@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIResponse, type Browser, type Page, type Route } from '@playwright/test';
 import { checkPage, newSignedInContext, PHONE, signIn } from './fixtures';
 
 /** L’Aventurière's board, found from the home page's list of spaces. */
@@ -65,6 +65,45 @@ test('a tenant and a facilitator see each other’s proposal, move and comment w
 	await expect(claire.page.getByText('Je peux donner des livres pour commencer.')).toBeVisible();
 	await expect(claire.page.getByRole('heading', { name: /Historique/ })).toBeVisible();
 
+	await amina.context.close();
+	await claire.context.close();
+});
+
+test('a support heard while the reloads after her own move are on their way is still shown once they land', async ({ browser }) => {
+	const { amina, claire, board } = await aminaAndClaireOnTheBoard(browser);
+	const title = `Un banc près des jeux ${Date.now().toString(36)}`;
+	const propose = await amina.context.newPage();
+	await propose.goto(`${board}/new`);
+	await propose.getByLabel('Votre idée en quelques mots').fill(title);
+	await propose.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await expect(propose.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
+	const claireCard = card(claire.page, title);
+	await expect(claireCard.locator('summary', { hasText: 'Déplacer vers' })).toBeVisible();
+	// From now on Claire's reloads are read by the server at once, and land when the test lets them.
+	const held: { route: Route; response: Promise<APIResponse> }[] = [];
+	await claire.page.route('**/__data.json*', (route) => void held.push({ route, response: route.fetch() }));
+	const land = async (n: number) => {
+		for (const { route, response } of held.splice(0, n)) await route.fulfill({ response: await response });
+	};
+	// Her move starts two reloads: one for the live event that says the card moved, one for her form's success.
+	await claireCard.locator('summary', { hasText: 'Déplacer vers' }).click();
+	await claireCard.getByLabel('Déplacer vers').selectOption('discussion');
+	await claireCard.getByRole('button', { name: 'Déplacer', exact: true }).click();
+	await expect.poll(() => held.length).toBeGreaterThan(0);
+	await claire.page.waitForTimeout(500);
+	// All but the latest land (SvelteKit drops what they bring, a later reload being on its way)…
+	await land(held.length - 1);
+	// …then Amina supports: Claire hears it while the latest reload, read before the support, is still on its way.
+	await amina.page.goto(board);
+	await card(amina.page, title).getByRole('button', { name: /Je soutiens/ }).click();
+	await expect(card(amina.page, title).getByText('Vous soutenez cette idée')).toBeVisible();
+	await expect(claireCard.getByTestId('supports')).toHaveText(/1 soutien/);
+	await land(held.length);
+	// The latest lands (its form's answer comes with it: the undo offer), and the count stays.
+	await expect(claire.page.getByRole('button', { name: 'Annuler' })).toBeVisible();
+	await claire.page.waitForTimeout(1000);
+	await expect(claireCard.getByTestId('supports')).toHaveText(/1 soutien/, { timeout: 1 });
+	await claire.page.unroute('**/__data.json*');
 	await amina.context.close();
 	await claire.context.close();
 });
