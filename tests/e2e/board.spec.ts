@@ -1,5 +1,5 @@
-import { expect, test, type APIResponse, type Browser, type BrowserContext, type Page, type Route } from '@playwright/test';
-import { checkPage, newSignedInContext, PHONE, signIn } from './fixtures';
+import { expect, test, type APIResponse, type Browser, type Page, type Route } from '@playwright/test';
+import { checkPage, newSignedInContext, PHONE, proposeIdea, signIn } from './fixtures';
 
 /** L’Aventurière's board, found from the home page's list of spaces. */
 async function openBoard(page: Page): Promise<string> {
@@ -24,15 +24,6 @@ async function aminaAndClaireOnTheBoard(browser: Browser) {
 	return { amina, claire, board };
 }
 
-/** Proposes an idea with the board's propose form, in a tab of its own in `context`, and waits for the thanks. */
-async function proposeIn(context: BrowserContext, board: string, title: string) {
-	const propose = await context.newPage();
-	await propose.goto(`${board}/new`);
-	await propose.getByLabel('Votre idée en quelques mots').fill(title);
-	await propose.getByRole('button', { name: 'Proposer mon idée' }).click();
-	await expect(propose.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
-}
-
 test('a tenant and a facilitator see each other’s proposal, move and comment without reloading', async ({ browser }) => {
 	const { amina, claire, board } = await aminaAndClaireOnTheBoard(browser);
 	// Each sees the other on the board.
@@ -40,7 +31,7 @@ test('a tenant and a facilitator see each other’s proposal, move and comment w
 	await expect(claire.page.getByTestId('board-presence')).toContainText('Amina B.');
 
 	const title = 'Une boîte à livres dans le hall';
-	await proposeIn(amina.context, board, title);
+	await proposeIdea(amina.context, board, title);
 
 	// Claire's board shows the new idea live, and she moves it with the menu.
 	const claireCard = card(claire.page, title);
@@ -77,7 +68,7 @@ test('a tenant and a facilitator see each other’s proposal, move and comment w
 test('a support heard while the reloads after her own move are on their way is still shown once they land', async ({ browser }) => {
 	const { amina, claire, board } = await aminaAndClaireOnTheBoard(browser);
 	const title = `Un banc près des jeux ${Date.now().toString(36)}`;
-	await proposeIn(amina.context, board, title);
+	await proposeIdea(amina.context, board, title);
 	const claireCard = card(claire.page, title);
 	await expect(claireCard.locator('summary', { hasText: 'Déplacer vers' })).toBeVisible();
 	// From now on Claire's reloads are read by the server at once, and land when the test lets them.
@@ -120,7 +111,7 @@ test('a support heard while the board reloads is still shown once the older relo
 		await route.fulfill({ response });
 	});
 	const title = `Un composteur partagé ${Date.now().toString(36)}`;
-	await proposeIn(amina.context, board, title);
+	await proposeIdea(amina.context, board, title);
 	// The new card reaches Claire live, and her page reloads (the server has read the board: no support yet).
 	await expect(card(claire.page, title)).toBeVisible();
 	await expect.poll(() => reads).toBeGreaterThan(0);

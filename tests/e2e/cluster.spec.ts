@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { haproxyConfig } from '../../src/cli/haproxy';
 import { POSTGRES_ADMIN_URL, withAdmin as admin } from '../../src/lib/server/testing/postgres';
-import { signIn } from './fixtures';
+import { proposeIdea, signIn } from './fixtures';
 import { create } from './vote-helpers';
 
 const LB_PORT = Number(process.env.E2E_PORT ?? 4173) + 20;
@@ -128,15 +128,6 @@ async function openBoard(page: Page): Promise<string> {
 
 const card = (page: Page, title: string) => page.locator('article', { has: page.getByRole('heading', { name: title }) });
 
-async function propose(context: BrowserContext, board: string, title: string) {
-	const page = await context.newPage();
-	await page.goto(`${board}/new`);
-	await page.getByLabel('Votre idée en quelques mots').fill(title);
-	await page.getByRole('button', { name: 'Proposer mon idée' }).click();
-	await expect(page.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
-	await page.close();
-}
-
 test('two browsers on two nodes see each other’s proposal and support live', async ({ browser }) => {
 	const amina = await onNode(browser, 'node1', 'amina');
 	const karim = await onNode(browser, 'node2', 'karim');
@@ -148,7 +139,7 @@ test('two browsers on two nodes see each other’s proposal and support live', a
 	await expect(karim.page.getByTestId('board-presence')).toContainText('Amina B.');
 
 	const title = 'Un composteur partagé (deux nœuds)';
-	await propose(amina.context, board, title);
+	await proposeIdea(amina.context, board, title);
 	await expect(karim.page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible({ timeout: 30_000 });
 	await card(karim.page, title).getByRole('button', { name: /Je soutiens/ }).click();
 	await expect(card(amina.page, title).getByTestId('supports')).toHaveText(/1 soutien/);
@@ -180,7 +171,7 @@ test('a node killed with SIGKILL: its acknowledged vote stays counted, its board
 	await expect(karim.page.getByTestId('live-status')).toContainText('En direct', { timeout: 30_000 });
 	const amina = await onNode(browser, 'node2', 'amina');
 	const title = 'Des nichoirs pour les mésanges (après la panne)';
-	await propose(amina.context, board, title);
+	await proposeIdea(amina.context, board, title);
 	await expect(karim.page.getByTestId('column-idea').getByRole('heading', { name: title })).toBeVisible({ timeout: 30_000 });
 
 	// The vote node1 acknowledged is in the database: node2 (the only node left) shows it to him.

@@ -32,6 +32,16 @@ export async function signInByPost(page: Page, username: string, password = DEMO
 	await expect(page).toHaveURL(/\/$/);
 }
 
+/** Proposes an idea through the board's propose form, in a tab of its own in `context`, and waits for the thanks. */
+export async function proposeIdea(context: BrowserContext, board: string, title: string) {
+	const page = await context.newPage();
+	await page.goto(`${board}/new`);
+	await page.getByLabel('Votre idée en quelques mots').fill(title);
+	await page.getByRole('button', { name: 'Proposer mon idée' }).click();
+	await expect(page.getByText('Merci ! Votre idée est sur le tableau.')).toBeVisible();
+	await page.close();
+}
+
 /** A browser of its own (a device), signed in as `username` with a session of its own. */
 export async function newSignedInContext(browser: Browser, username: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await browser.newContext(options);
