@@ -172,6 +172,57 @@ export interface LoadResult {
 	cpuPerAction: number;
 	/** The longest the server's event loop was held at once during the run, in ms (every socket and page waits meanwhile). */
 	loopMax: number;
+	/** What the figures above are read from, so that runs can be pooled (`pool`). */
+	raw: {
+		/** Sorted, ms: call to last client, publish to last client, call to publish, start behind its slot. */
+		latencies: number[];
+		fanout: number[];
+		toPublish: number[];
+		lags: number[];
+		fired: number;
+		/** Measured seconds, and this process's CPU over them (ms). */
+		seconds: number;
+		cpuMs: number;
+	};
+}
+
+type Raw = LoadResult['raw'];
+type Counts = Pick<LoadResult, 'dropped' | 'errors' | 'timedOut' | 'loopMax'>;
+
+/** A run's figures from its raw samples (sorted) and its counts. */
+function figures(raw: Raw, counts: Counts): LoadResult {
+	const { latencies, fanout, toPublish, lags, fired, seconds, cpuMs } = raw;
+	return {
+		...counts,
+		p50: percentile(latencies, 0.5),
+		p99: percentile(latencies, 0.99),
+		achieved: fired / seconds,
+		lagP99: percentile(lags, 0.99),
+		fanoutP50: percentile(fanout, 0.5),
+		fanoutP99: percentile(fanout, 0.99),
+		publishP50: percentile(toPublish, 0.5),
+		publishP99: percentile(toPublish, 0.99),
+		cpuPerAction: fired ? cpuMs / fired : Number.NaN,
+		raw
+	};
+}
+
+/** The figures of several runs taken as one: percentiles over all their actions, rates over all their seconds. */
+export function pool(runs: LoadResult[]): LoadResult {
+	const all = (pick: (r: Raw) => number[]) => runs.flatMap((r) => pick(r.raw)).sort((a, b) => a - b);
+	const sum = (pick: (r: LoadResult) => number) => runs.reduce((total, r) => total + pick(r), 0);
+	return figures(
+		{
+			latencies: all((r) => r.latencies),
+			fanout: all((r) => r.fanout),
+			toPublish: all((r) => r.toPublish),
+			lags: all((r) => r.lags),
+			fired: sum((r) => r.raw.fired),
+			seconds: sum((r) => r.raw.seconds),
+			cpuMs: sum((r) => r.raw.cpuMs)
+		},
+		{ dropped: sum((r) => r.dropped), errors: sum((r) => r.errors), timedOut: sum((r) => r.timedOut), loopMax: Math.max(...runs.map((r) => r.loopMax)) }
+	);
 }
 
 /**
@@ -180,20 +231,21 @@ export interface LoadResult {
  * more than a second late is dropped (the next slots are already due) rather than fired in a burst.
  * `act` also gets the slot's number, for a mix of actions that does not depend on the rounds (at a
  * rate below n, every slot of a run is in round 0), and whether the slot is measured (past the
- * warm-up).
+ * warm-up, `warmup` seconds: WARMUP_SECONDS unless said).
  */
 export async function drive(
 	n: number,
 	seconds: number,
 	tracker: Tracker,
 	act: (member: number, round: number, slot: number, measured: boolean) => void | Promise<unknown>,
-	rate = n
+	rate = n,
+	warmup = WARMUP_SECONDS
 ): Promise<LoadResult> {
 	const from = tracker.begun;
 	const period = 1000 / rate;
-	const total = (WARMUP_SECONDS + seconds) * rate;
+	const total = Math.round((warmup + seconds) * rate);
 	const t0 = performance.now() + 20;
-	const measureFrom = t0 + WARMUP_SECONDS * 1000;
+	const measureFrom = t0 + warmup * 1000;
 	let fired = 0;
 	let dropped = 0;
 	let errors = 0;
@@ -246,23 +298,10 @@ export async function drive(
 	tracker.expire(Number.POSITIVE_INFINITY);
 	loop.disable();
 	const cpu = process.cpuUsage(cpuFrom ?? undefined);
+	const cpuMs = (cpu.user + cpu.system) / 1000;
 	const { latencies, fanout, toPublish, timedOut } = tracker.results(from);
 	lags.sort((a, b) => a - b);
-	return {
-		p50: percentile(latencies, 0.5),
-		p99: percentile(latencies, 0.99),
-		achieved: fired / seconds,
-		dropped,
-		errors,
-		timedOut,
-		lagP99: percentile(lags, 0.99),
-		fanoutP50: percentile(fanout, 0.5),
-		fanoutP99: percentile(fanout, 0.99),
-		publishP50: percentile(toPublish, 0.5),
-		publishP99: percentile(toPublish, 0.99),
-		cpuPerAction: fired ? (cpu.user + cpu.system) / 1000 / fired : Number.NaN,
-		loopMax: loop.max / 1e6
-	};
+	return figures({ latencies, fanout, toPublish, lags, fired, seconds, cpuMs }, { dropped, errors, timedOut, loopMax: loop.max / 1e6 });
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
