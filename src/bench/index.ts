@@ -13,11 +13,13 @@ import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { meets, type Goal } from './goal';
 
 interface Row {
 	name: string;
 	value: number;
 	unit: string;
+	goal?: Goal;
 }
 
 const benches: { file: string; fn: string }[] = [
@@ -65,10 +67,29 @@ function runAlone(file: string): Promise<Row[]> {
 	});
 }
 
+/** A function, not a const: the runner's top-level code calls `print` before a const below it would exist. */
+function rounded(n: number): string {
+	return String(Math.round(n * 100) / 100);
+}
+
 function print(rows: (Row & { bench: string })[]) {
 	if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
 	else {
 		const width = Math.max(...rows.map((r) => r.name.length), 10);
-		for (const r of rows) console.log(`${r.bench.padEnd(14)} ${r.name.padEnd(width)} ${String(Math.round(r.value * 100) / 100).padStart(12)} ${r.unit}`);
+		for (const r of rows) console.log(`${r.bench.padEnd(14)} ${r.name.padEnd(width)} ${rounded(r.value).padStart(12)} ${r.unit}`);
+		printGoals(rows);
+	}
+}
+
+/** The rows marked as one of issue 15's goals (goal.ts), again, by goal: the figure, its target, met or not. */
+function printGoals(rows: (Row & { bench: string })[]) {
+	const marked = rows.filter((r): r is Row & { bench: string; goal: Goal } => r.goal !== undefined).sort((a, b) => a.goal.id - b.goal.id);
+	if (!marked.length) return;
+	const width = Math.max(...marked.map((r) => r.name.length));
+	const met = marked.filter((r) => meets(r.value, r.goal)).length;
+	console.log(`\nIssue 15's goals in this run: ${met} of ${marked.length} figures meet theirs`);
+	for (const r of marked) {
+		const target = `${r.goal.atMost ? '≤' : '≥'} ${rounded(r.goal.target)}`;
+		console.log(`goal ${r.goal.id}  ${r.name.padEnd(width)} ${rounded(r.value).padStart(9)}  ${target.padEnd(8)} ${meets(r.value, r.goal) ? 'met' : 'NOT MET'}`);
 	}
 }
