@@ -57,15 +57,7 @@ import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, pool, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
 import { toLocal } from './machine-clock';
-import { atMost, type Goal } from './goal';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-	/** Set on the rows that measure one of issue 15's goals (goal.ts). */
-	goal?: Goal;
-}
+import { atMost, type BenchRow } from './row';
 
 const PROCS = envNumbers('BENCH_BOARD_PROCS', [2])[0]!;
 /**
@@ -210,7 +202,7 @@ async function interleaved(n: number, app: Block, actorIds: string[], sampleOf: 
  */
 type BoardMode = 'service' | 'hub';
 
-async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', mode: BoardMode = 'service', steady = false): Promise<BoardRun> {
+async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', mode: BoardMode = 'service', withSteady = false): Promise<BoardRun> {
 	const app = createTestApp();
 	// FULL: the level every commit ran at before issue 15 (board writes ask no durability of their own).
 	if (sync === 'FULL') app.services.deps.db.$client.pragma('synchronous = FULL');
@@ -299,7 +291,7 @@ async function runBoard(n: number, seconds: number, sync: SyncLevel = 'NORMAL', 
 			supported[member] = on;
 			return call(() => service.setSupport(actor, { proposalId, on }));
 		};
-		const pair = steady && STEADY_RATE ? await interleaved(n, (secs, warmup) => drive(n, secs, tracker, act(true), STEADY_RATE, warmup), users.map((m) => m.id), () => members.sample) : null;
+		const pair = withSteady && STEADY_RATE ? await interleaved(n, (secs, warmup) => drive(n, secs, tracker, act(true), STEADY_RATE, warmup), users.map((m) => m.id), () => members.sample) : null;
 		// The payload's size is the main run's (`timed` starts the publish CPU over at its first measured call).
 		bytes = 0;
 		events = 0;
@@ -374,10 +366,10 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
 	}
 }
 
-export async function benchBoard(): Promise<BenchResult[]> {
+export async function benchBoard(): Promise<BenchRow[]> {
 	const sizes = envNumbers('BENCH_BOARD_N', [100, 500, 1000]);
 	const seconds = envNumbers('BENCH_BOARD_SECONDS', [10])[0]!;
-	const rows: BenchResult[] = [];
+	const rows: BenchRow[] = [];
 	for (const n of sizes) {
 		const tag = `N=${n}`;
 		let board: BoardRun;

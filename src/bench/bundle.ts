@@ -22,15 +22,7 @@ import { buildIfStale } from '../cli/build-stale';
 import { kb, pageScripts, total } from './first-load';
 import { messagesFor } from '../lib/i18n';
 import { scanRouteKeys } from '../lib/i18n/route-keys';
-import { atMost, type Goal } from './goal';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-	/** Set on the rows that measure one of issue 15's goals (goal.ts). */
-	goal?: Goal;
-}
+import { atMost, type BenchRow } from './row';
 
 export const JS_GOAL_KB = 60;
 const OUT = '.svelte-kit/output';
@@ -40,7 +32,7 @@ const PAGES: [string, string][] = [
 	['vote', '/c/[cid]']
 ];
 
-export async function benchBundle(): Promise<BenchResult[]> {
+export async function benchBundle(): Promise<BenchRow[]> {
 	buildIfStale();
 	if (!existsSync(join(OUT, 'client/.vite/manifest.json'))) throw new Error('no client manifest: run npm run build');
 	const dir = resolve('src/lib/i18n/messages');
@@ -48,7 +40,7 @@ export async function benchBundle(): Promise<BenchResult[]> {
 		.filter((f) => f.endsWith('.fr.json'))
 		.flatMap((f) => Object.keys(JSON.parse(readFileSync(join(dir, f), 'utf8')) as object));
 	const { routes } = scanRouteKeys(process.cwd(), keys);
-	const rows: BenchResult[] = [];
+	const rows: BenchRow[] = [];
 	for (const [name, routeId] of PAGES) {
 		const { firstLoad, later } = pageScripts(routeId);
 		const first = kb(total(firstLoad));

@@ -41,12 +41,7 @@ import { createLocalBus } from '../lib/server/realtime/bus';
 import { redisClient } from '../lib/server/shared/redis';
 import { createServices } from '../lib/server/services';
 import { machineNow } from './machine-clock';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-}
+import type { BenchRow } from './row';
 
 const BOARDS = Number(process.env.BENCH_CLUSTER_BOARDS ?? 20);
 const PER_BOARD = 100;
@@ -407,13 +402,13 @@ async function run(template: string, seeded: Seeded, nodeCount: number): Promise
 	}
 }
 
-export async function benchCluster(): Promise<BenchResult[]> {
+export async function benchCluster(): Promise<BenchRow[]> {
 	buildIfStale();
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-cluster-seed-'));
 	const template = await createTemplate(dir);
 	try {
 		const seeded = await seed(template.url);
-		const rows: BenchResult[] = [];
+		const rows: BenchRow[] = [];
 		for (const n of [1, 2]) {
 			const f = await run(template.url, seeded, n);
 			const label = `${ENGINE === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${n === 1 ? '1 node (memory)' : `${n} nodes (Redis)`}`;

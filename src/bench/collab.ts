@@ -9,16 +9,11 @@ import { descriptionDocName } from '../lib/realtime/collab-events';
 import { appendUpdate, compactDocument, loadUpdates } from '../lib/server/collab/store';
 import { Peer, until } from '../lib/server/collab/testing-peer';
 import { sessionCookie, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-}
+import type { BenchRow } from './row';
 
 const EDITS = 10_000;
 
-export async function benchCollab(): Promise<BenchResult[]> {
+export async function benchCollab(): Promise<BenchRow[]> {
 	const app = createTestApp();
 	// The bench is about loading, not rights, and the log must stay uncompacted until we say so.
 	app.services.collab.configure({ access: () => Promise.resolve('write'), limits: { compactAfterUpdates: Number.POSITIVE_INFINITY, compactAfterBytes: Number.POSITIVE_INFINITY } });

@@ -13,14 +13,7 @@ import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { meets, type Goal } from './goal';
-
-interface Row {
-	name: string;
-	value: number;
-	unit: string;
-	goal?: Goal;
-}
+import { meets, type BenchRow, type Goal } from './row';
 
 const benches: { file: string; fn: string }[] = [
 	{ file: 'voting-count.ts', fn: 'benchVotingCount' },
@@ -40,13 +33,13 @@ const CHILD = '--bench-child';
 const childOf = process.argv.indexOf(CHILD);
 if (childOf !== -1) {
 	const bench = benches.find((b) => b.file === process.argv[childOf + 1]);
-	const mod = bench && ((await import(pathToFileURL(resolve(import.meta.dirname, bench.file)).href)) as Record<string, () => Promise<Row[]>>);
+	const mod = bench && ((await import(pathToFileURL(resolve(import.meta.dirname, bench.file)).href)) as Record<string, () => Promise<BenchRow[]>>);
 	const run = bench && mod?.[bench.fn];
 	const rows = typeof run === 'function' ? await run() : [];
 	process.send!(rows, () => process.exit(0));
 } else {
 	const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-	const rows: (Row & { bench: string })[] = [];
+	const rows: (BenchRow & { bench: string })[] = [];
 	for (const { file } of benches) {
 		if (!existsSync(resolve(import.meta.dirname, file)) || (only.length && !only.some((o) => file.startsWith(o)))) continue;
 		process.stderr.write(`running ${file}…\n`);
@@ -57,11 +50,11 @@ if (childOf !== -1) {
 }
 
 /** One benchmark in a fresh Node process (this file again, with this one's tsx loader), its rows back over IPC. */
-function runAlone(file: string): Promise<Row[]> {
+function runAlone(file: string): Promise<BenchRow[]> {
 	return new Promise((done, fail) => {
-		let rows: Row[] | undefined;
+		let rows: BenchRow[] | undefined;
 		const child = fork(import.meta.filename, [CHILD, file], { stdio: 'inherit' });
-		child.on('message', (message) => (rows = message as Row[]));
+		child.on('message', (message) => (rows = message as BenchRow[]));
 		child.on('error', fail);
 		child.on('exit', (code, signal) => (rows && code === 0 ? done(rows) : fail(new Error(`bench ${file} ended with ${signal ?? `exit code ${code}`} before its results`))));
 	});
@@ -72,7 +65,7 @@ function rounded(n: number): string {
 	return String(Math.round(n * 100) / 100);
 }
 
-function print(rows: (Row & { bench: string })[]) {
+function print(rows: (BenchRow & { bench: string })[]) {
 	if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
 	else {
 		const width = Math.max(...rows.map((r) => r.name.length), 10);
@@ -81,9 +74,9 @@ function print(rows: (Row & { bench: string })[]) {
 	}
 }
 
-/** The rows marked as one of issue 15's goals (goal.ts), again, by goal: the figure, its target, met or not. */
-function printGoals(rows: (Row & { bench: string })[]) {
-	const marked = rows.filter((r): r is Row & { bench: string; goal: Goal } => r.goal !== undefined).sort((a, b) => a.goal.id - b.goal.id);
+/** The rows marked as one of issue 15's goals (row.ts), again, by goal: the figure, its target, met or not. */
+function printGoals(rows: (BenchRow & { bench: string })[]) {
+	const marked = rows.filter((r): r is BenchRow & { bench: string; goal: Goal } => r.goal !== undefined).sort((a, b) => a.goal.id - b.goal.id);
 	if (!marked.length) return;
 	const width = Math.max(...marked.map((r) => r.name.length));
 	const met = marked.filter((r) => meets(r.value, r.goal)).length;

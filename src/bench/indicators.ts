@@ -50,17 +50,12 @@ import {
 import { indicatorsFor } from '../lib/server/services/indicators/definitions';
 import { resolveScope } from '../lib/server/services/indicators/scope';
 import { createTestApp } from '../lib/server/testing';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-}
+import type { BenchRow } from './row';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const DAY = 86_400_000;
 
-export async function benchIndicators(): Promise<BenchResult[]> {
+export async function benchIndicators(): Promise<BenchRow[]> {
 	const runs = Number(process.env.BENCH_INDICATORS_RUNS ?? 5);
 	const H = Number(process.env.BENCH_INDICATORS_HOUSEHOLDS ?? 30_000);
 	const app = createTestApp();
@@ -126,7 +121,7 @@ export async function benchIndicators(): Promise<BenchResult[]> {
 		const bare = await time(() => db.all(sql`SELECT count(*) FROM participations`));
 		// SQLite answers a bare count from the b-tree's page counts; the same count over the period reads every row.
 		const floor = await time(() => db.all(sql`SELECT count(*) FROM participations WHERE at >= ${period.start} AND at < ${period.end}`));
-		const rows: BenchResult[] = [
+		const rows: BenchRow[] = [
 			{ name: `seed: ${H} households, 2000 ideas, ${20 * Math.min(10_000, H)} ballots`, value: seeded, unit: 'ms' },
 			{ name: 'bare SELECT count(*) FROM participations (median)', value: bare, unit: 'ms' },
 			{ name: 'floor: count(*) of ballots in the period, full scan (median)', value: floor, unit: 'ms' }

@@ -29,12 +29,7 @@ import { createBodyFixture } from '../lib/server/services/meetings/fixture';
 import { sessionCookie, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
 import { stateKey } from './meeting-key';
 import { machineNow } from './machine-clock';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-}
+import type { BenchRow } from './row';
 
 const envInt = (name: string, fallback: number) => {
 	const n = Number(process.env[name]);
@@ -228,7 +223,7 @@ async function runBaseline(sample: MeetingRoomState, votes: number): Promise<Ser
 	}
 }
 
-export async function benchMeeting(): Promise<BenchResult[]> {
+export async function benchMeeting(): Promise<BenchRow[]> {
 	const tag = `${MEMBERS}+${WATCHERS}`;
 	let app: Awaited<ReturnType<typeof runApp>>;
 	let base: Series;
@@ -238,7 +233,7 @@ export async function benchMeeting(): Promise<BenchResult[]> {
 	} catch (err) {
 		return [{ name: `meeting ${tag} failed`, value: Number.NaN, unit: err instanceof Error ? err.message : String(err) }];
 	}
-	const rows: BenchResult[] = [];
+	const rows: BenchRow[] = [];
 	for (const kind of ['speaker', 'vote'] as const) {
 		const a = summary(kind, app[kind]);
 		const b = summary(kind, base[kind]);

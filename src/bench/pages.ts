@@ -49,15 +49,7 @@ import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
 import { freshPostgres } from '../lib/server/testing/postgres';
-import { atLeast, atMost, type Goal } from './goal';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-	/** Set on the rows that measure one of issue 15's goals (goal.ts). */
-	goal?: Goal;
-}
+import { atLeast, atMost, type BenchRow } from './row';
 
 const PORT = Number(process.env.BENCH_PAGES_PORT ?? 4391);
 const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 10);
@@ -290,7 +282,7 @@ function postgresCpu(): number {
  * from /proc: a connection opened during the round counts from its start). Left out, with a word on
  * stderr, when no PostgreSQL answers.
  */
-async function postgresRound(): Promise<BenchResult[]> {
+async function postgresRound(): Promise<BenchRow[]> {
 	let database: Awaited<ReturnType<typeof freshPostgres>>;
 	try {
 		database = await freshPostgres('pages');
@@ -339,12 +331,12 @@ async function postgresRound(): Promise<BenchResult[]> {
 
 const ENGINES = (process.env.BENCH_PAGES_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
 
-export async function benchPages(): Promise<BenchResult[]> {
+export async function benchPages(): Promise<BenchRow[]> {
 	if (!existsSync('build/handler.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 	if (!ENGINES.includes('sqlite')) return ENGINES.includes('postgres') ? postgresRound() : [];
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-pages-'));
 	const file = join(dir, 'app.db');
-	const rows: BenchResult[] = [];
+	const rows: BenchRow[] = [];
 	let server: ChildProcess | null = null;
 	try {
 		const ctx = await prepare(file);

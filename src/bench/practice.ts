@@ -19,16 +19,11 @@ import { transaction } from '../lib/server/db';
 import { buildings, households, organisations, residences, trainingSessions } from '../lib/server/db/schema';
 import { snapshotSpace } from '../lib/server/services/practice/snapshot';
 import { createTestApp, createUser } from '../lib/server/testing';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-}
+import type { BenchRow } from './row';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export async function benchPractice(): Promise<BenchResult[]> {
+export async function benchPractice(): Promise<BenchRow[]> {
 	const runs = Number(process.env.BENCH_PRACTICE_RUNS ?? 20);
 	const app = createTestApp();
 	try {

@@ -30,16 +30,7 @@ import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
 import { createTally, type Ballot, type ElectionConfig } from '../lib/domain/voting/index';
-import { atLeast, type Goal } from './goal';
-
-
-interface Row {
-	name: string;
-	value: number;
-	unit: string;
-	/** Set on the rows that measure one of issue 15's goals (goal.ts). */
-	goal?: Goal;
-}
+import { atLeast, type BenchRow } from './row';
 
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(",").map(Number) : [10, 100, 1000];
 /**
@@ -255,7 +246,7 @@ function tallyCost(config: ElectionConfig, ballot: (i: number) => Ballot): numbe
 	return ((performance.now() - start) * 1000) / VOTES_PER_LEVEL;
 }
 
-export async function benchVotes(): Promise<Row[]> {
+export async function benchVotes(): Promise<BenchRow[]> {
 	const dir = mkdtempSync(join(tmpdir(), 'tib-bench-votes-'));
 	try {
 		const bare = bareIntake(dir);
@@ -265,7 +256,7 @@ export async function benchVotes(): Promise<Row[]> {
 			floors.push(r);
 			return r;
 		};
-		const rows: Row[] = [
+		const rows: BenchRow[] = [
 			{ name: 'floor: bare insert p99 (first run)', value: bare.p99, unit: 'ms' },
 			{ name: 'floor: WAL pages one bare insert writes', value: barePagesPerRow(dir), unit: 'pages' }
 		];

@@ -13,15 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { count, createTally } from '../lib/domain/voting/index';
 import type { Ballot, Election, ElectionConfig, Method } from '../lib/domain/voting/types';
 import { METHODS } from '../lib/domain/voting/types';
-import { atMost, type Goal } from './goal';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-	/** Set on the rows that measure one of issue 15's goals (goal.ts). */
-	goal?: Goal;
-}
+import { atMost, type BenchRow } from './row';
 
 const BALLOTS = 100_000;
 const OPTIONS = 10;
@@ -133,10 +125,10 @@ const LIVE_BALLOTS = 3_000;
 /** Runs of it after the first, whose median is reported (IRV's functions may still be recompiled in the second). */
 const LIVE_RUNS = 5;
 
-export async function benchVotingCount(): Promise<BenchResult[]> {
+export async function benchVotingCount(): Promise<BenchRow[]> {
 	const ranked = benchElection();
 	const label = `${BALLOTS / 1000}k ballots, ${OPTIONS} options`;
-	const results: BenchResult[] = [];
+	const results: BenchRow[] = [];
 	for (const method of METHODS) {
 		const election = electionFor(method, ranked);
 		const countMs = medianMs(() => count(election));
