@@ -18,7 +18,7 @@ export const PROPOSALS = 20;
 export const WAVE = 50;
 export const SETUP_TIMEOUT_MS = 120_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function envNumbers(name: string, fallback: number[]): number[] {
 	const raw = process.env[name];

@@ -42,6 +42,9 @@
  * publish their idea's card on the bus as the service would, without calling it: the app's realtime
  * side alone (authenticated sockets, rooms, connection state recovery, the hub) against bare socket.io.
  *
+ * After the sizes, with a steady rate, `idlePenalty`: the service call alone, back to back and at the
+ * steady pace, and a plain memory read the same two ways, to show what an idle core costs the call.
+ *
  *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_RATE=20 BENCH_BOARD_STEADY_SECONDS=30 BENCH_BOARD_STEADY_BLOCKS=6 BENCH_BOARD_SYNC=NORMAL,FULL BENCH_BOARD_HUB=1 npx tsx src/bench/board.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -55,7 +58,7 @@ import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
 import { roomForSpace, type ServerToClientEvents } from '../lib/realtime/events';
 import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
-import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, pool, PROPOSALS, SETUP_TIMEOUT_MS, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
+import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, pool, PROPOSALS, SETUP_TIMEOUT_MS, sleep, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
 import { toLocal } from './machine-clock';
 import { atMost, type BenchRow } from './row';
 
@@ -366,6 +369,71 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
 	}
 }
 
+/**
+ * The machine's idle penalty, which the steady run meets on both sides: the same support toggled through
+ * the proposals service with no clients at all, back to back and then one call every 1000 / rate ms (the
+ * steady run's pace), and a plain 512 KB read the same two ways. On a virtual machine of this kind, a
+ * core left idle for 50 ms comes back with its caches emptied: the call (zod, the policy, SQLite, the
+ * card) takes several times as long, in proportion to the memory it touches, while the bare emit touches
+ * far less. At 100 members, where the fan-out itself is ~3 ms, that penalty is most of what the app adds.
+ */
+async function idlePenalty(rate: number): Promise<BenchRow[]> {
+	const gap = 1000 / rate;
+	const app = createTestApp();
+	try {
+		const { residence } = await createResidence(app);
+		const users: SessionUser[] = [];
+		for (let i = 0; i < 100; i++) users.push(await createUser(app, { displayName: `Membre ${i}`, roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] }));
+		const proposals: string[] = [];
+		for (let i = 0; i < 10; i++) proposals.push((await app.services.proposals.propose(users[i]!, { residenceId: residence.id, title: `Idée numéro ${i + 1}` })).id);
+		const supported = new Array<boolean>(users.length).fill(false);
+		let next = 0;
+		const call = async () => {
+			const member = next++ % users.length;
+			supported[member] = !supported[member];
+			const start = performance.now();
+			await app.services.proposals.setSupport(users[member]!, { proposalId: proposals[member % proposals.length]!, on: supported[member] });
+			return performance.now() - start;
+		};
+		const memory = new Float64Array((512 * 1024) / 8).fill(1);
+		const read = () => {
+			const start = performance.now();
+			let sum = 0;
+			// One read per 64-byte cache line.
+			for (let i = 0; i < memory.length; i += 8) sum += memory[i]!;
+			const ms = performance.now() - start;
+			return sum > 0 ? ms : Number.NaN;
+		};
+		for (let i = 0; i < 500; i++) await call();
+		for (let i = 0; i < 500; i++) read();
+		const warm = { call: [] as number[], read: [] as number[] };
+		const idle = { call: [] as number[], read: [] as number[] };
+		// Two rounds of each, taking turns, as the steady run does.
+		for (let round = 0; round < 2; round++) {
+			for (let i = 0; i < 200; i++) warm.call.push(await call());
+			for (let i = 0; i < 200; i++) warm.read.push(read());
+			for (let i = 0; i < 100; i++) {
+				await sleep(gap);
+				idle.call.push(await call());
+				await sleep(gap);
+				idle.read.push(read());
+			}
+		}
+		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+		const us = (ms: number) => Math.round(ms * 1000);
+		return [
+			{ name: 'service call alone (no clients), back to back: p50', value: us(median(warm.call)), unit: 'µs (a support, through the proposals service)' },
+			{ name: `service call alone, one every ${gap} ms: p50`, value: us(median(idle.call)), unit: 'µs (the same call after the core sat idle)' },
+			{ name: 'service call alone: idle / back to back', value: median(idle.call) / median(warm.call), unit: '×' },
+			{ name: '512 KB read (the machine alone), back to back: p50', value: us(median(warm.read)), unit: 'µs (one read per cache line)' },
+			{ name: `512 KB read, one every ${gap} ms: p50`, value: us(median(idle.read)), unit: 'µs (the same read after the core sat idle)' }
+		];
+	} finally {
+		await app.services.settled();
+		await app.close();
+	}
+}
+
 export async function benchBoard(): Promise<BenchRow[]> {
 	const sizes = envNumbers('BENCH_BOARD_N', [100, 500, 1000]);
 	const seconds = envNumbers('BENCH_BOARD_SECONDS', [10])[0]!;
@@ -462,6 +530,7 @@ export async function benchBoard(): Promise<BenchRow[]> {
 			);
 		}
 	}
+	if (STEADY_RATE) rows.push(...(await idlePenalty(STEADY_RATE)));
 	return rows;
 }
 
