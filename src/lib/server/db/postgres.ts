@@ -25,12 +25,19 @@ export interface PostgresOptions {
 }
 
 /**
- * The most statement texts given a name (per process); later new texts are sent unnamed, as before.
- * The app's queries are a few hundred texts (lists of keys are cut in slices of fixed lengths,
- * prepared.ts): the limit only keeps a query whose text grows with its input from preparing without end
- * on every connection.
+ * The most statement texts given a name (per process); later texts are sent unnamed, as before. Each
+ * prepared statement holds ~27 KB in its PostgreSQL connection (its parse and plans: 301 statements,
+ * 8.2 MB, measured after seeding the demo), so the limit caps what a connection can hold at ~14 MB.
  */
-export const NAMED_STATEMENTS_MAX = 1000;
+export const NAMED_STATEMENTS_MAX = 500;
+/**
+ * A text is named from its third call on: the statements a page or a vote runs again and again are
+ * prepared, not the one-off ones (seeding, an administrator's rare action).
+ */
+export const NAMED_AFTER_CALLS = 3;
+/** The texts counted before they are named, forgotten when there are more (a text that varies with its input). */
+const COUNTED_MAX = 5000;
+
 /**
  * A statement worth preparing: a query or a change of rows (not BEGIN, SET, VACUUM or a migration's
  * DDL), and one statement only. A text without parameters is sent by node-postgres in the simple
@@ -38,17 +45,27 @@ export const NAMED_STATEMENTS_MAX = 1000;
  */
 const preparable = (text: string) => /^\s*(select|insert|update|delete|with)\b/i.test(text) && !text.includes(';');
 
-/** The name each statement's text is prepared under, or none (not a query, or past `max` texts). */
-export function statementNamer(max = NAMED_STATEMENTS_MAX): (text: string) => string | undefined {
-	const namesByText = new Map<string, string>();
+/**
+ * The name each statement's text is prepared under, or none: not a query, called fewer than `after`
+ * times so far, or past `max` named texts.
+ */
+export function statementNamer(max = NAMED_STATEMENTS_MAX, after = NAMED_AFTER_CALLS): (text: string) => string | undefined {
+	const names = new Map<string, string>();
+	const calls = new Map<string, number>();
 	return (text) => {
-		let name = namesByText.get(text);
-		if (name === undefined && namesByText.size < max && preparable(text)) {
-			// 120 bits of a hash of the text: two texts under one name would be refused by node-postgres.
-			name = `tib_${createHash('sha256').update(text).digest('base64url').slice(0, 20)}`;
-			namesByText.set(text, name);
+		const name = names.get(text);
+		if (name !== undefined || names.size >= max || !preparable(text)) return name;
+		const count = (calls.get(text) ?? 0) + 1;
+		if (count < after) {
+			if (calls.size >= COUNTED_MAX) calls.clear();
+			calls.set(text, count);
+			return undefined;
 		}
-		return name;
+		calls.delete(text);
+		// 120 bits of a hash of the text: two texts under one name would be refused by node-postgres.
+		const named = `tib_${createHash('sha256').update(text).digest('base64url').slice(0, 20)}`;
+		names.set(text, named);
+		return named;
 	};
 }
 const statementName = statementNamer();
