@@ -5,8 +5,9 @@
  * server process keeps a core of its own. Two kinds of change, one at a time (closed loop):
  * - a speaker-list change: the chair adds a member to the list, then gives the floor (each a
  *   service call: zod, policy, transaction, audit, then the whole room state published);
- * - a vote: a present member casts a ballot on the open motion (ballot box, live tally, the
- *   `vote.tally` event, then the room's state with the new tally).
+ * - a vote: a present member casts a ballot on the open motion (ballot box, live tally, then the
+ *   room's state with the new tally; the `vote.tally` event goes to the consultation's own room,
+ *   which the room's screens do not join).
  * Latency = from just before the service call to the moment the LAST of the M + W screens has the
  * new state (each child reports when all of its sockets have it; one clock for the whole machine).
  *

@@ -39,6 +39,11 @@ async function client(userId: string): Promise<Client> {
 	return socket;
 }
 
+/** Opens the consultation's page, as far as its socket goes: joins its room; the server's answer. */
+function joinVote(socket: Client, consultationId: string, space: { type: 'residence' | 'body' | 'training'; id: string }) {
+	return socket.emitWithAck('vote.join', { consultationId, spaceType: space.type, spaceId: space.id });
+}
+
 function nextTally(socket: Client, match: (p: ConsultationLive) => boolean): Promise<ConsultationLive> {
 	return new Promise((resolve) => {
 		const handler = (p: ConsultationLive) => {
@@ -72,11 +77,12 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 	afterEach(closeAll);
 
 	describe('votes, live', () => {
-		it('a vote by A updates B’s live tally; another residence hears nothing', async () => {
-			const { space, people, claire } = await residence(2);
+		it('a vote by A updates the live tally of B, who has it open; a neighbour elsewhere in the app and another residence hear nothing', async () => {
+			const { space, people, claire } = await residence(3);
 			const other = await createResidence(app);
-			const outsider = await createUser(app, { roles: [{ type: 'residence', id: other.residence.id, role: 'tenant' }] });
-			const [a, b] = people as [(typeof people)[0], (typeof people)[0]];
+			const otherSpace = { type: 'residence' as const, id: other.residence.id };
+			const outsider = await createUser(app, { roles: [{ ...otherSpace, role: 'tenant' }] });
+			const [a, b, c] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
 			const { id } = await app.services.consultations.create(claire, {
 				space,
 				question: 'Quel banc ?',
@@ -88,9 +94,18 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 				openNow: true
 			});
 			const [bois] = (await app.services.consultations.view(a, id)).options.map((o) => o.id);
-			const [, sb, so] = await Promise.all([client(a.id), client(b.id), client(outsider.id)]);
+			const [, sb, sc, so] = await Promise.all([client(a.id), client(b.id), client(c.id), client(outsider.id)]);
+			expect(await joinVote(sb!, id, space)).toEqual({ ok: true, data: null });
+			// The outsider cannot join it through its residence, and naming her own residence joins a room no tally goes to.
+			expect(await joinVote(so!, id, space)).toMatchObject({ ok: false, code: 'forbidden' });
+			expect(await joinVote(so!, id, otherSpace)).toEqual({ ok: true, data: null });
+			// Nor does bad input get anywhere.
+			expect(await so!.emitWithAck('vote.join', { consultationId: id, spaceType: 'city', spaceId: space.id })).toMatchObject({ ok: false, code: 'error.invalidInput' });
 			const leaked: ConsultationLive[] = [];
 			so!.on('vote.tally', (p) => leaked.push(p));
+			// C is signed in, on another page of the app: the tally is not for her socket.
+			const elsewhere: ConsultationLive[] = [];
+			sc!.on('vote.tally', (p) => elsewhere.push(p));
 			const seen = nextTally(sb!, (p) => p.consultationId === id && p.turnout.participants === 1);
 			await app.services.consultations.cast(a, { consultationId: id, ballot: { choice: bois } });
 			const update = await seen;
@@ -102,6 +117,25 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 			await app.services.consultations.close(claire, { consultationId: id });
 			expect((await closed).result?.winners).toEqual([bois]);
 			expect(leaked).toEqual([]);
+			expect(elsewhere).toEqual([]);
+		});
+
+		it('a page that leaves the consultation hears no more of it', async () => {
+			const { space, people, claire } = await residence(2);
+			const { id } = await app.services.consultations.create(claire, { space, question: 'Un composteur ?', method: 'yes-no-abstain', electorate: 'residence', secrecy: 'public', resultsVisibility: 'live', openNow: true });
+			const sb = await client(people[1]!.id);
+			await joinVote(sb, id, space);
+			const first = nextTally(sb, (p) => p.consultationId === id && p.turnout.participants === 1);
+			await app.services.consultations.cast(people[0]!, { consultationId: id, ballot: { position: 'for' } });
+			await first;
+			expect(await sb.emitWithAck('vote.leave', { consultationId: id, spaceType: space.type, spaceId: space.id })).toEqual({ ok: true, data: null });
+			const after: ConsultationLive[] = [];
+			sb.on('vote.tally', (p) => after.push(p));
+			await app.services.consultations.close(claire, { consultationId: id });
+			await app.services.settled();
+			// A tally sent to her would have come before this answer, on the same socket.
+			await sb.emitWithAck('presence.snapshot', {});
+			expect(after).toEqual([]);
 		});
 
 		it('hidden results send turnout only', async () => {
@@ -116,6 +150,7 @@ describe.each(testEngines)('consultations on %s', (engine) => {
 				openNow: true
 			});
 			const sb = await client(people[1]!.id);
+			await joinVote(sb, id, space);
 			const seen = nextTally(sb, (p) => p.consultationId === id && p.turnout.participants === 1);
 			await app.services.consultations.cast(people[0]!, { consultationId: id, ballot: { position: 'for' } });
 			expect((await seen).result).toBeNull();

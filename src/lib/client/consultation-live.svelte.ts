@@ -1,10 +1,11 @@
-import type { ConsultationLive as Snapshot } from '$lib/realtime/vote-events';
+import type { ConsultationLive as Snapshot, VoteJoin } from '$lib/realtime/vote-events';
 import { acquireSocket, releaseSocket, type ClientSocket } from './socket';
 
 /**
  * Live tallies and turnout of one consultation, from the `vote.tally` events the server sends to
- * the space's room after each vote. The page renders `current`, first from its load data. Create
- * in a component's `$effect`, call `destroy()` in its cleanup.
+ * the consultation's room after each vote (joined at each connection: a reconnection that could not
+ * recover its rooms joins again). The page renders `current`, first from its load data. Create in a
+ * component's `$effect`, call `destroy()` in its cleanup.
  */
 export class ConsultationLive {
 	current = $state<Snapshot>() as Snapshot;
@@ -26,7 +27,14 @@ export class ConsultationLive {
 		if (this.#socket.connected) this.#onConnect();
 	}
 
+	/** The consultation's room: its id and its space (the snapshot's `type:id`). */
+	#room(): VoteJoin {
+		const [spaceType = '', spaceId = ''] = this.current.spaceKey.split(':');
+		return { consultationId: this.current.consultationId, spaceType, spaceId };
+	}
+
 	#onConnect = () => {
+		this.#socket.emit('vote.join', this.#room(), () => {});
 		this.connected = true;
 		// After a cut, reload so that nothing missed stays missing.
 		if (this.#wasConnected) this.#onCatchUp();
@@ -48,6 +56,7 @@ export class ConsultationLive {
 		this.#socket.off('connect', this.#onConnect);
 		this.#socket.off('disconnect', this.#onDisconnect);
 		this.#socket.off('vote.tally', this.#onTally);
+		if (this.#socket.connected) this.#socket.emit('vote.leave', this.#room());
 		releaseSocket();
 	}
 }

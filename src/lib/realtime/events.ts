@@ -5,7 +5,7 @@
 import type { BoardClientToServerEvents, BoardServerToClientEvents } from './board-events';
 import type { CollabClientToServerEvents, CollabServerToClientEvents } from './collab-events';
 import type { MeetingClientToServerEvents, MeetingServerToClientEvents } from './meeting-events';
-import type { VoteServerToClientEvents } from './vote-events';
+import type { VoteClientToServerEvents, VoteServerToClientEvents } from './vote-events';
 import type { MinutesServerToClientEvents } from './minutes-events';
 
 import type { Ack, OnlineList, PresenceSnapshot } from './common';
@@ -20,7 +20,7 @@ export interface ServerToClientEvents
 	'presence.changed': (payload: { key: string } & OnlineList) => void;
 }
 
-export interface ClientToServerEvents extends BoardClientToServerEvents, CollabClientToServerEvents, MeetingClientToServerEvents {
+export interface ClientToServerEvents extends BoardClientToServerEvents, CollabClientToServerEvents, MeetingClientToServerEvents, VoteClientToServerEvents {
 	'presence.snapshot': (payload: unknown, ack: Ack<PresenceSnapshot>) => void;
 }
 

@@ -1,10 +1,13 @@
 /**
- * Socket events of consultations, merged into `ServerToClientEvents` in events.ts. Sent to the
- * space's room after every accepted vote, batch, opening and closing. The result is only included
- * when the consultation shows results live (or once it is closed); turnout always is.
- * There is no client→server event: voting goes through form actions.
+ * Socket events of consultations, merged into `ServerToClientEvents` in events.ts. `vote.tally` is
+ * sent after every accepted vote, batch, opening and closing to the consultation's own room
+ * (`roomForVote`), which the consultation's pages join (`vote.join`): not to everyone of the space,
+ * who would each get every tally of every vote whatever page they have open. The result is only
+ * included when the consultation shows results live (or once it is closed); turnout always is.
+ * Voting itself goes through form actions.
  */
 import type { CountResult } from '$lib/domain/voting/types';
+import type { Ack } from './common';
 
 export type ConsultationStatus = 'draft' | 'open' | 'closed';
 
@@ -78,4 +81,24 @@ export interface VoteServerToClientEvents {
 	'vote.tally': (payload: ConsultationLive) => void;
 	'consultation.closed': (payload: ConsultationClosed) => void;
 	'consultation.reopened': (payload: ConsultationReopened) => void;
+}
+
+/**
+ * A consultation's page joins its room (`vote.join`; its zod schema is the server's, vote-room.ts). The
+ * space is the consultation's own (the page has it): the room is named after it and the server checks
+ * that the person may view that space. A room named after a space that is not the consultation's hears
+ * nothing, since tallies go to the real one.
+ */
+export interface VoteJoin {
+	consultationId: string;
+	spaceType: string;
+	spaceId: string;
+}
+
+export const VOTE_ROOM_PREFIX = 'vote:';
+export const roomForVote = (spaceType: string, spaceId: string, consultationId: string) => `${VOTE_ROOM_PREFIX}${spaceType}:${spaceId}:${consultationId}`;
+
+export interface VoteClientToServerEvents {
+	'vote.join': (payload: unknown, ack: Ack<null>) => void;
+	'vote.leave': (payload: unknown, ack?: Ack<null>) => void;
 }

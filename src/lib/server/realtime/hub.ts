@@ -12,6 +12,7 @@ import { attachBoardRoom } from './board-room';
 import { createCollabHub, type CollabHub } from './collab-hub';
 import { attachMeetingRoom } from './meeting-room';
 import { attachPublicMeetingRoom } from './public-meeting-room';
+import { attachVoteRoom } from './vote-room';
 import { createCoalescer, PRESENCE_WINDOW_MS } from './coalesce';
 import { createDeliveryHold, SIGNAL_EVENT } from './hold';
 import { createLiveAuth, LIVE_AUTH_TTL_MS, type LiveAuth } from './live-auth';
@@ -124,6 +125,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 	const board = attachBoardRoom(io, presence, guards);
 	attachMeetingRoom(io, services, guards);
 	attachPublicMeetingRoom(io, services, guards);
+	attachVoteRoom(io, guards);
 
 	/** Joins the rooms of the user's spaces as they are now (a role granted starts the events). */
 	async function joinSpaces(socket: IoSocket, user: SessionUser) {

@@ -8,6 +8,7 @@ import { boardJoinSchema } from '$lib/realtime/board-events';
 import { meetingJoinSchema } from '$lib/realtime/meeting-events';
 import type { ClientToServerEvents } from '$lib/realtime/events';
 import { awarenessPayload, joinPayload, syncPayload } from './collab-codec';
+import { voteJoinSchema } from './vote-room';
 
 /** Events that carry nothing accept nothing (or an empty object). */
 export const emptyPayload = z.union([z.undefined(), z.null(), z.object({}).strict()]);
@@ -22,5 +23,7 @@ export const clientPayloads = {
 	'collab.awareness': awarenessPayload,
 	'meeting.join': meetingJoinSchema,
 	'meeting.leave': meetingJoinSchema,
-	'portal.live.join': meetingJoinSchema
+	'portal.live.join': meetingJoinSchema,
+	'vote.join': voteJoinSchema,
+	'vote.leave': voteJoinSchema
 } satisfies Record<keyof ClientToServerEvents, z.ZodType>;

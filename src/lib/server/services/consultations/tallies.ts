@@ -11,8 +11,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { countParticipation, turnoutOf, type ParticipationPlace, type TurnoutCounters } from '$lib/domain/electorate';
 import { createTally, type Ballot, type ElectionConfig, type Tally } from '$lib/domain/voting';
-import { roomForSpace } from '$lib/realtime/events';
-import type { BatchSummary, ConsultationLive } from '$lib/realtime/vote-events';
+import { roomForVote, type BatchSummary, type ConsultationLive } from '$lib/realtime/vote-events';
 import { optionsOf, storedBallots, toBallot, type ConsultationRow, type Context } from './context';
 import type { ElectorateReads } from './electorate';
 
@@ -147,7 +146,8 @@ export function createTallies(ctx: Context, { electorate }: ElectorateReads, opt
 
 	/** Publishes the consultation's live state (after the commit that changed it). */
 	async function publish(c: ConsultationRow) {
-		bus.publish(roomForSpace(c.spaceType, c.spaceId), 'vote.tally', await snapshot(c));
+		// To whoever has the consultation open (its pages join its room), not to everyone of the space.
+		bus.publish(roomForVote(c.spaceType, c.spaceId, c.id), 'vote.tally', await snapshot(c));
 		bus.relay('tally.stale', { consultationId: c.id });
 	}
 
