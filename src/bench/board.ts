@@ -58,7 +58,7 @@ import type { BoardCard, ProposalUpdate } from '../lib/realtime/board-events';
 import { roomForSpace, type ServerToClientEvents } from '../lib/realtime/events';
 import type { SessionUser } from '../lib/server/auth/session';
 import { sessionCookie, createResidence, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
-import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, pool, PROPOSALS, SETUP_TIMEOUT_MS, sleep, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
+import { ACTION_TIMEOUT_MS, drive, envNumbers, kindOf, percentile, pool, PROPOSALS, SETUP_TIMEOUT_MS, sleep, Tracker, WARMUP_SECONDS, withTimeout, type LoadResult } from './board-load';
 import { toLocal } from './machine-clock';
 import { atMost, type BenchRow } from './row';
 
@@ -374,7 +374,7 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
  * the proposals service with no clients at all, back to back and then one call every 1000 / rate ms (the
  * steady run's pace), and a plain 512 KB read the same two ways. On a virtual machine of this kind, a
  * core left idle for 50 ms comes back with its caches emptied: the call (zod, the policy, SQLite, the
- * card) takes several times as long, in proportion to the memory it touches, while the bare emit touches
+ * card) takes several times as long, the more so as it touches more memory, and the bare emit touches
  * far less. At 100 members, where the fan-out itself is ~3 ms, that penalty is most of what the app adds.
  */
 async function idlePenalty(rate: number): Promise<BenchRow[]> {
@@ -419,7 +419,7 @@ async function idlePenalty(rate: number): Promise<BenchRow[]> {
 				idle.read.push(read());
 			}
 		}
-		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+		const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
 		const us = (ms: number) => Math.round(ms * 1000);
 		return [
 			{ name: 'service call alone (no clients), back to back: p50', value: us(median(warm.call)), unit: 'µs (a support, through the proposals service)' },
