@@ -6,6 +6,8 @@
  * clock for every process of the machine). Events are matched without ids on the wire: an actor's
  * k-th event on its board is its k-th action (socket.io keeps order per connection).
  */
+import type { MeetingRoomState } from '../lib/realtime/meeting-events';
+import { applyRoomPatch } from '../lib/realtime/meeting-patch';
 import { openClients, type Client } from './board-load';
 import { machineNow } from './machine-clock';
 
@@ -36,8 +38,10 @@ process.on('message', (raw: Start | MeetingStart | { type: 'stop' }) => {
 });
 
 /**
- * The meeting's screens of this process: each joins the room on its node; whenever the fewest
- * speeches any of them shows grows, the parent is told, with the time (every raised hand adds one).
+ * The meeting's screens of this process: each joins the room on its node and keeps the room's state
+ * as the room page does (the whole state, then each `meeting.patch` applied; a patch that does not
+ * fit, as when two nodes' changes cross, makes it join again). Whenever the fewest speeches any of
+ * them shows grows, the parent is told, with the time (every raised hand adds one).
  */
 async function meeting({ urls, meetingId, members }: MeetingStart) {
 	// -1 until a screen has its first state; the parent is told only once every screen has one.
@@ -51,27 +55,36 @@ async function meeting({ urls, meetingId, members }: MeetingStart) {
 			send({ type: 'meeting', speeches: least, at: now() });
 		}
 	};
+	const held = new Map<number, MeetingRoomState>();
+	const hold = (i: number, state: MeetingRoomState) => {
+		held.set(i, state);
+		seen(i, state.speeches.length);
+	};
+	const join = (socket: Client, i: number) =>
+		new Promise<void>((resolve, reject) =>
+			socket.emit('meeting.join', { meetingId }, (r) => {
+				if (!r.ok) return reject(new Error('meeting.join refused'));
+				hold(i, r.data);
+				resolve();
+			})
+		);
 	let offset = 0;
 	for (let node = 0; node < urls.length; node++) {
 		const mine = members.filter((m) => m.node === node);
 		const base = offset;
 		offset += mine.length;
 		const opened = await openClients(urls[node]!, mine.length, (i) => mine[i]!.cookie, (socket, i) => {
-			socket.on('meeting.state', (state) => seen(base + i, state.speeches.length));
+			socket.on('meeting.state', (state) => hold(base + i, state));
+			socket.on('meeting.patch', (patch) => {
+				const state = held.get(base + i);
+				if (!state) return;
+				const outcome = applyRoomPatch(state, patch);
+				if (outcome.kind === 'applied') hold(base + i, outcome.state);
+				else if (outcome.kind === 'missed') void join(socket, base + i).catch((err: unknown) => send({ type: 'error', message: String(err) }));
+			});
 		});
 		sockets.push(...opened);
-		await Promise.all(
-			opened.map(
-				(socket, i) =>
-					new Promise<void>((resolve, reject) =>
-						socket.emit('meeting.join', { meetingId }, (r) => {
-							if (!r.ok) return reject(new Error('meeting.join refused'));
-							seen(base + i, r.data.speeches.length);
-							resolve();
-						})
-					)
-			)
-		);
+		await Promise.all(opened.map((socket, i) => join(socket, base + i)));
 	}
 	send({ type: 'meeting-ready' });
 }

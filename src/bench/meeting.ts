@@ -10,10 +10,14 @@
  *   which the room's screens do not join).
  * Latency = from just before the service call to the moment the LAST of the M + W screens has the
  * new state (each child reports when all of its sockets have it; one clock for the whole machine).
+ * A change travels as a `meeting.patch` (the sections that changed); each screen applies it to the
+ * state it joined with, as the room page does.
  *
  * Baseline: a bare socket.io server in the same process, the same screens (no auth, no database),
- * emitting the same payload (a real room state captured from the app run) to one room, one at a time,
- * timed the same way. The ratio says what the app adds on top of socket.io's own fan-out.
+ * sending the same messages the app sent, captured from the app run (its whole state first, then
+ * each change's patch), to one room, one at a time, timed the same way. The ratio says what the app
+ * adds on top of socket.io's own fan-out of what it sends. BENCH_MEETING_WHOLE=1 has the baseline send
+ * the whole state at every change instead (what the app sent before patches).
  *
  *   npm run bench -- meeting      BENCH_MEETING_MEMBERS=60 BENCH_MEETING_WATCHERS=500 BENCH_MEETING_PROCS=2
  */
@@ -24,7 +28,8 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Server } from 'socket.io';
-import type { MeetingRoomState } from '../lib/realtime/meeting-events';
+import type { MeetingRoomPatch, MeetingRoomState } from '../lib/realtime/meeting-events';
+import { applyRoomPatch } from '../lib/realtime/meeting-patch';
 import type { SessionUser } from '../lib/server/auth/session';
 import { createBodyFixture } from '../lib/server/services/meetings/fixture';
 import { sessionCookie, createTestApp, createUser, startRealtimeServer } from '../lib/server/testing';
@@ -44,6 +49,7 @@ const SPEAKER_ACTIONS = envInt('BENCH_MEETING_SPEAKER_ACTIONS', 100);
 const WARMUP = 10;
 const VOTE_WARMUP = 3;
 const TIMEOUT_MS = 20_000;
+const WHOLE = process.env.BENCH_MEETING_WHOLE === '1';
 
 const now = machineNow;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -122,12 +128,35 @@ interface Series {
 	timedOut: number;
 }
 
+/** What the room heard for one change, in order (usually one patch). */
+type Sent = { event: 'meeting.state'; payload: MeetingRoomState } | { event: 'meeting.patch'; payload: MeetingRoomPatch };
+
+/** The state a screen holds after these messages. */
+function after(state: MeetingRoomState, sent: Sent[]): MeetingRoomState {
+	for (const m of sent) {
+		if (m.event === 'meeting.state') state = m.payload;
+		else {
+			const outcome = applyRoomPatch(state, m.payload);
+			if (outcome.kind !== 'applied') throw new Error(`a patch did not fit the state (${outcome.kind})`);
+			state = outcome.state;
+		}
+	}
+	return state;
+}
+
 const summary = (label: string, s: number[]) => {
 	const sorted = [...s].sort((a, b) => a - b);
 	return { label, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), n: sorted.length };
 };
 
-async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSeconds: number }> {
+interface AppRun extends Series {
+	/** The state the screens joined with, and what each change sent (speaker changes, then votes). */
+	initial: MeetingRoomState;
+	sent: { speaker: Sent[][]; vote: Sent[][] };
+	setupSeconds: number;
+}
+
+async function runApp(): Promise<AppRun> {
 	const app = createTestApp();
 	const server = await startRealtimeServer(app);
 	const screens = new Screens();
@@ -143,14 +172,20 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 		for (const u of members) await m.checkIn(f.secretary, { meetingId: id, userId: u.id });
 		await m.moveTo(f.chair, { meetingId: id, expected: '', to: item.id });
 
-		// The key of each state the app publishes, caught on the bus in this process as it goes out.
-		let lastKey = '';
-		let sample: MeetingRoomState | null = null;
-		app.services.deps.bus.subscribe(({ event, payload }) => {
-			if (event !== 'meeting.state') return;
-			sample = payload as MeetingRoomState;
-			lastKey = stateKey(sample);
+		// What the app sends to the room, caught on the bus in this process as it goes out, and the key of
+		// the state a screen then holds.
+		const initial = await m.roomState(f.chair, id);
+		let held = initial;
+		let lastKey = stateKey(held);
+		let current: Sent[] = [];
+		app.services.deps.bus.subscribe(({ room, event, payload }) => {
+			if (room !== `meeting:${id}` || (event !== 'meeting.state' && event !== 'meeting.patch')) return;
+			const message = { event, payload } as Sent;
+			current.push(message);
+			held = after(held, [message]);
+			lastKey = stateKey(held);
 		});
+		const sent: AppRun['sent'] = { speaker: [], vote: [] };
 
 		const setupStart = performance.now();
 		const cookies = await Promise.all([...members, ...watchers].map((u) => sessionCookie(app, u.id)));
@@ -160,11 +195,13 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 		const out: Series = { speaker: [], vote: [], timedOut: 0 };
 		const measure = async (list: number[], k: number, act: () => Promise<unknown>, warmup = WARMUP) => {
 			const before = lastKey;
+			current = [];
 			const start = now();
 			await act();
 			// A vote reaches the room through the bus (tracked work since issue 12): wait for it.
 			await app.services.settled();
 			if (lastKey === before) throw new Error('the action published no new state');
+			(list === out.speaker ? sent.speaker : sent.vote).push(current);
 			const at = await screens.waitFor(lastKey);
 			if (at === null) out.timedOut++;
 			else if (k >= warmup) list.push(at - start);
@@ -180,8 +217,7 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 			const voter = members[k]!;
 			await measure(out.vote, k, () => app.services.consultations.cast(voter, { consultationId: motion.consultationId, ballot: { position: k % 3 === 0 ? 'against' : 'for' } }), VOTE_WARMUP);
 		}
-		if (!sample) throw new Error('no state published');
-		return { ...out, sample, setupSeconds };
+		return { ...out, initial, sent, setupSeconds };
 	} finally {
 		screens.close();
 		await server.close();
@@ -191,7 +227,7 @@ async function runApp(): Promise<Series & { sample: MeetingRoomState; setupSecon
 	}
 }
 
-async function runBaseline(sample: MeetingRoomState, votes: number): Promise<Series> {
+async function runBaseline(app: AppRun): Promise<Series> {
 	const http = createServer((_req, res) => {
 		res.statusCode = 404;
 		res.end();
@@ -204,19 +240,23 @@ async function runBaseline(sample: MeetingRoomState, votes: number): Promise<Ser
 	try {
 		await screens.open(`http://127.0.0.1:${port}`, null, new Array<null>(MEMBERS + WATCHERS).fill(null));
 		const out: Series = { speaker: [], vote: [], timedOut: 0 };
-		let version = sample.meeting.version + 1000;
-		const emit = async (list: number[], k: number, warmup: number) => {
-			// The same payload with a fresh version, as the app's next state would be.
-			const state = { ...sample, meeting: { ...sample.meeting, version: ++version } };
+		let held = app.initial;
+		io.to('meeting').emit('meeting.state', held);
+		if ((await screens.waitFor(stateKey(held))) === null) throw new Error('the baseline screens did not get the first state');
+		const emit = async (list: number[], k: number, warmup: number, sent: Sent[]) => {
+			const next = after(held, sent);
+			// BENCH_MEETING_WHOLE=1: the whole new state, as the app sent before patches.
+			const messages: Sent[] = WHOLE ? [{ event: 'meeting.state', payload: next }] : sent;
+			held = next;
 			const start = now();
-			io.to('meeting').emit('meeting.state', state);
-			const at = await screens.waitFor(stateKey(state));
+			for (const m of messages) (io.to('meeting').emit as (e: string, p: unknown) => boolean)(m.event, m.payload);
+			const at = await screens.waitFor(stateKey(next));
 			if (at === null) out.timedOut++;
 			else if (k >= warmup) list.push(at - start);
 			await sleep(5);
 		};
-		for (let k = 0; k < SPEAKER_ACTIONS; k++) await emit(out.speaker, k, WARMUP);
-		for (let k = 0; k < votes; k++) await emit(out.vote, k, VOTE_WARMUP);
+		for (const [k, sent] of app.sent.speaker.entries()) await emit(out.speaker, k, WARMUP, sent);
+		for (const [k, sent] of app.sent.vote.entries()) await emit(out.vote, k, VOTE_WARMUP, sent);
 		return out;
 	} finally {
 		screens.close();
@@ -226,11 +266,11 @@ async function runBaseline(sample: MeetingRoomState, votes: number): Promise<Ser
 
 export async function benchMeeting(): Promise<BenchRow[]> {
 	const tag = `${MEMBERS}+${WATCHERS}`;
-	let app: Awaited<ReturnType<typeof runApp>>;
+	let app: AppRun;
 	let base: Series;
 	try {
 		app = await runApp();
-		base = await runBaseline(app.sample, MEMBERS);
+		base = await runBaseline(app);
 	} catch (err) {
 		return [{ name: `meeting ${tag} failed`, value: Number.NaN, unit: err instanceof Error ? err.message : String(err) }];
 	}
@@ -250,7 +290,13 @@ export async function benchMeeting(): Promise<BenchRow[]> {
 	rows.push(
 		{ name: `meeting ${tag} timed out`, value: app.timedOut, unit: `changes (not on every screen within ${TIMEOUT_MS / 1000} s)` },
 		{ name: `baseline ${tag} timed out`, value: base.timedOut, unit: 'emits' },
-		{ name: `meeting ${tag} state size`, value: Buffer.byteLength(JSON.stringify(app.sample)) / 1024, unit: 'KB per message' },
+		{ name: `meeting ${tag} whole state at the start`, value: Buffer.byteLength(JSON.stringify(app.initial)) / 1024, unit: 'KB (what a screen gets when it joins)' },
+		{ name: `meeting ${tag} whole state at the end`, value: Buffer.byteLength(JSON.stringify(after(app.initial, [...app.sent.speaker, ...app.sent.vote].flat()))) / 1024, unit: 'KB (what every change sent before patches)' },
+		...(['speaker', 'vote'] as const).map((kind) => {
+			const sizes = app.sent[kind].map((sent) => sent.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m.payload)), 0)).sort((a, b) => a - b);
+			return { name: `meeting ${tag} ${kind} change sent`, value: percentile(sizes, 0.5) / 1024, unit: `KB per screen, median (largest ${(sizes.at(-1)! / 1024).toFixed(1)})` };
+		}),
+		...(WHOLE ? [{ name: 'baseline sent', value: 1, unit: 'the whole state at every change (BENCH_MEETING_WHOLE=1)' }] : []),
 		{ name: `meeting ${tag} connect+join`, value: app.setupSeconds, unit: `s (${PROCS} screen processes)` }
 	);
 	return rows;

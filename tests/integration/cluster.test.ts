@@ -9,6 +9,9 @@ import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProposalUpdate } from '$lib/realtime/board-events';
+import type { MeetingRoomState } from '$lib/realtime/meeting-events';
+import { applyRoomPatch } from '$lib/realtime/meeting-patch';
+import { createBodyFixture } from '$lib/server/services/meetings/fixture';
 import { roomForSpace, roomForUser, type OnlineMember } from '$lib/realtime/events';
 import { sessionIdFromToken } from '$lib/server/auth/session';
 import { until } from '$lib/server/collab/testing-peer';
@@ -174,6 +177,59 @@ describe.each(testEngines)('on %s', (engine) => {
 			two.bus.publish(roomForUser(amina.id), 'proposal.updated', { card: {} as ProposalUpdate['card'], change: 'hidden', actorId: admin.id });
 			await until(() => heard.includes('hidden'));
 			expect(events.filter((e) => e !== 'proposal.updated' && e !== 'presence.changed')).toEqual([]);
+		});
+
+		it('a meeting changed from both nodes: every screen, on either node, follows the patches to the state a fresh join gets', async () => {
+			const [one, two] = nodes as [TestNode, TestNode];
+			const f = await createBodyFixture(app);
+			const { id } = await one.services.meetings.schedule(f.chair, { bodyId: f.body.id, title: 'Comité', startsAt: '2026-11-22T10:00' });
+			await one.services.meetings.addItem(f.chair, { meetingId: id, title: 'Budget', kind: 'decision' });
+			await one.services.meetings.open(f.chair, { meetingId: id });
+			await two.services.meetings.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
+			// Screens as the room page keeps them: the joined state, each patch applied, a join again when one does not fit.
+			const screens: { state: MeetingRoomState; joins: number; patches: number }[] = [];
+			for (const [node, user] of [[one, f.chair], [two, f.fatou], [one, f.elise], [two, f.secretary]] as const) {
+				const socket = await signedIn(node, user.id);
+				const screen = { state: null as unknown as MeetingRoomState, joins: 0, patches: 0 };
+				const join = async () => {
+					const r = (await socket.emitWithAck('meeting.join', { meetingId: id })) as { ok: boolean; data: MeetingRoomState };
+					expect(r.ok).toBe(true);
+					screen.joins++;
+					screen.state = r.data;
+				};
+				socket.on('meeting.state', (s) => (screen.state = s));
+				socket.on('meeting.patch', (p) => {
+					screen.patches++;
+					const outcome = applyRoomPatch(screen.state, p);
+					if (outcome.kind === 'applied') screen.state = outcome.state;
+					else if (outcome.kind === 'missed') void join();
+				});
+				await join();
+				screens.push(screen);
+			}
+			// Changes from both nodes, one after the other, without waiting for the screens: each node sends
+			// what changed since its own last state, and a change made on node 2 reaches node 1's screens
+			// through Redis, possibly after a later change made on node 1. The clock moves between changes,
+			// as it does in a meeting: a screen ignores a change older than what it holds.
+			const by = [one, two];
+			for (const [k, u] of [f.chair, f.fatou, f.elise, f.vincent, f.director].entries()) {
+				await by[k % 2]!.services.meetings.checkIn(f.secretary, { meetingId: id, userId: u.id });
+				app.clock.advance(1);
+			}
+			for (const [k, u] of [f.fatou, f.elise, f.vincent].entries()) {
+				await by[k % 2]!.services.meetings.raiseHand(u, { meetingId: id });
+				app.clock.advance(1000);
+			}
+			await two.services.meetings.next(f.chair, { meetingId: id });
+			app.clock.advance(1);
+			await one.services.meetings.withdraw(f.chair, { meetingId: id, speechId: (await one.services.meetings.roomState(f.chair, id)).speeches.find((s) => s.userId === f.vincent.id)!.id });
+			const fresh = await one.services.meetings.roomState(f.chair, id);
+			const content = ({ now: _now, ...rest }: MeetingRoomState) => rest;
+			await until(() => screens.every((s) => s.state.digests.speeches === fresh.digests.speeches && s.state.digests.attendance === fresh.digests.attendance));
+			for (const screen of screens) {
+				expect(content(screen.state)).toEqual(content(fresh));
+				expect(screen.patches + screen.joins).toBeGreaterThanOrEqual(8);
+			}
 		});
 
 		it('a signal is delivered once on each node, byte arrays intact; room events stay on their node', async () => {

@@ -1,11 +1,15 @@
-import type { MeetingRoomState } from '$lib/realtime/meeting-events';
+import type { MeetingRoomPatch, MeetingRoomState } from '$lib/realtime/meeting-events';
+import { applyRoomPatch } from '$lib/realtime/meeting-patch';
 import { acquireSocket, releaseSocket, type ClientSocket } from './socket';
 
 /**
  * The live state of one meeting room. Joining answers with the whole state (also after a cut), then
- * every change arrives whole as `meeting.state`. `now` ticks each second on the server's clock
- * (corrected by the offset seen in the last state), so timers computed from stored start times agree
- * on every screen. Create in a component's `$effect`, call `destroy()` in its cleanup.
+ * each change arrives as `meeting.patch`: the sections that changed. A patch that does not fit what
+ * this screen holds (it missed one) makes it join again for the whole state; patches arriving while
+ * a join is under way wait for its answer and are applied after it, in order. `now` ticks each second
+ * on the server's clock (corrected by the offset seen in the last state), so timers computed from
+ * stored start times agree on every screen. Create in a component's `$effect`, call `destroy()` in
+ * its cleanup.
  */
 export class MeetingLive {
 	state = $state<MeetingRoomState | null>(null);
@@ -15,6 +19,8 @@ export class MeetingLive {
 	#socket: ClientSocket;
 	#meetingId: string;
 	#tick: ReturnType<typeof setInterval>;
+	/** Patches that came while a join was under way (null: no join under way). */
+	#waiting: MeetingRoomPatch[] | null = null;
 
 	constructor(meetingId: string, initial: MeetingRoomState) {
 		this.#meetingId = meetingId;
@@ -23,6 +29,7 @@ export class MeetingLive {
 		this.#socket.on('connect', this.#onConnect);
 		this.#socket.on('disconnect', this.#onDisconnect);
 		this.#socket.on('meeting.state', this.#onState);
+		this.#socket.on('meeting.patch', this.#onPatch);
 		if (this.#socket.connected) this.#onConnect();
 		this.#tick = setInterval(() => (this.now = Date.now() + this.#offset), 1000);
 	}
@@ -37,13 +44,32 @@ export class MeetingLive {
 
 	#onConnect = () => {
 		this.connected = true;
+		this.#join();
+	};
+
+	#join() {
+		if (this.#waiting) return;
+		this.#waiting = [];
 		this.#socket.emit('meeting.join', { meetingId: this.#meetingId }, (r) => {
+			const waiting = this.#waiting ?? [];
+			this.#waiting = null;
 			if (r.ok) this.#accept(r.data);
+			for (const patch of waiting) this.#onPatch(patch);
 		});
+	}
+
+	#onPatch = (patch: MeetingRoomPatch) => {
+		if (patch.meetingId !== this.#meetingId || !this.state) return;
+		if (this.#waiting) return void this.#waiting.push(patch);
+		const outcome = applyRoomPatch(this.state, patch);
+		if (outcome.kind === 'applied') this.#accept(outcome.state);
+		else if (outcome.kind === 'missed') this.#join();
 	};
 
 	#onDisconnect = () => {
 		this.connected = false;
+		// A join cut off never answers: the next connection joins again.
+		this.#waiting = null;
 	};
 
 	#onState = (s: MeetingRoomState) => {
@@ -61,6 +87,7 @@ export class MeetingLive {
 		this.#socket.off('connect', this.#onConnect);
 		this.#socket.off('disconnect', this.#onDisconnect);
 		this.#socket.off('meeting.state', this.#onState);
+		this.#socket.off('meeting.patch', this.#onPatch);
 		releaseSocket();
 	}
 }

@@ -1,7 +1,10 @@
 /**
  * Socket events of the meeting room, merged into events.ts. The room's state is authoritative server
- * state (tables); every change sends the whole state in one message, so a late joiner, a phone coming
- * back from a lift and the projector all show the same thing. Actions go through form actions.
+ * state (tables). Joining answers with the whole state; each change then sends only the sections
+ * that changed (`meeting.patch`, see meeting-patch.ts), with a digest of every section of the new
+ * state, so a screen that missed something sees it and joins again for the whole state. A late
+ * joiner, a phone coming back from a lift and the projector all show the same thing. Actions go
+ * through form actions.
  */
 import { z } from 'zod';
 import type { AttendanceRecord, BodyRules, ItemKind, LiveTally, MeetingStatus, PublicLiveState, QuorumResult, Speech } from '$lib/domain/meetings';
@@ -72,6 +75,26 @@ export interface MeetingRoomState {
 	motions: RoomMotion[];
 	/** The server's clock when the state was built: screens correct their own clock with it. */
 	now: number;
+	/** A digest of each section's content (the same content has the same digest on every node). */
+	digests: RoomDigests;
+}
+
+/** The parts of the room's state a change may replace, each whole. */
+export const ROOM_SECTIONS = ['meeting', 'rules', 'colleges', 'people', 'attendance', 'quorum', 'items', 'speeches', 'motions'] as const;
+export type RoomSection = (typeof ROOM_SECTIONS)[number];
+export type RoomDigests = Record<RoomSection, string>;
+
+/**
+ * One change of the room: the sections that differ from what the server last sent, the digests of
+ * every section of the new state, and the server's clock. A screen applies it only when each section
+ * it does not carry has, on the screen, the digest the patch names (`applyRoomPatch`); else the
+ * screen missed something and joins again for the whole state.
+ */
+export interface MeetingRoomPatch {
+	meetingId: string;
+	now: number;
+	digests: RoomDigests;
+	changed: Partial<Pick<MeetingRoomState, RoomSection>>;
 }
 
 /**
@@ -95,7 +118,9 @@ export interface MeetingDecision {
 export const meetingJoinSchema = z.object({ meetingId: z.string().min(1).max(40) });
 
 export interface MeetingServerToClientEvents {
+	/** The whole state: the first change a node sends for a meeting (the next ones are patches). */
 	'meeting.state': (payload: MeetingRoomState) => void;
+	'meeting.patch': (payload: MeetingRoomPatch) => void;
 	'meeting.decision': (payload: MeetingDecision) => void;
 	/** The public live view of a public body's meeting (read-only room, no account): see `publicLive`. */
 	'portal.live': (payload: PublicLiveState) => void;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { queueOrder } from '$lib/domain/meetings';
 import type { Published } from '../../realtime/bus';
+import type { MeetingRoomPatch } from '$lib/realtime/meeting-events';
 import { eq } from 'drizzle-orm';
 import { first } from '../../db/data';
 import { createTestAppOn, testEngines, type TestApp } from '../../testing';
@@ -157,10 +158,16 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(await code(() => m.withdraw(f.chair, { meetingId: id, speechId: fatouHand.id }))).toBe('meetings.error.speakerGone');
 			expect(await code(() => m.addSpeaker(f.fatou, { meetingId: id, userId: f.elise.id }))).toBe('forbidden');
 			expect(await code(() => m.raiseHand(f.observer, { meetingId: id }))).toBe('forbidden');
-			// Every change reached the room as the whole state, after commit.
-			const last = published.filter((p) => p.event === 'meeting.state').at(-1);
-			expect(last?.room).toBe(`meeting:${id}`);
-			expect((last?.payload as { speeches: unknown[] }).speeches).toHaveLength(3);
+			// Every change reached the room after commit: the first as the whole state, the next ones as
+			// the sections that changed.
+			const toRoom = published.filter((p) => p.room === `meeting:${id}` && (p.event === 'meeting.state' || p.event === 'meeting.patch'));
+			expect(toRoom[0]?.event).toBe('meeting.state');
+			expect(toRoom.length).toBeGreaterThan(3);
+			expect(toRoom.slice(1).every((p) => p.event === 'meeting.patch')).toBe(true);
+			const last = toRoom.at(-1)?.payload as MeetingRoomPatch;
+			expect(last.changed.speeches).toHaveLength(3);
+			expect(last.changed.people).toBeUndefined();
+			expect(last.digests).toEqual((await m.roomState(f.chair, id)).digests);
 		});
 
 		it('hides the room from outsiders and validates the body rules', async () => {

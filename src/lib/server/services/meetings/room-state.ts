@@ -1,10 +1,29 @@
-/** The whole state of a meeting room, built from the tables in one read: what every screen receives. */
+/**
+ * The whole state of a meeting room, built from the tables in one read: what a screen gets when it
+ * joins. After a change every screen gets only the sections that changed (`meeting.patch`).
+ */
+import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { liveTally, motionOrder, quorum, seatActive } from '$lib/domain/meetings';
-import type { MeetingRoomState, RoomMotion, RoomPerson } from '$lib/realtime/meeting-events';
-import { roomForMeeting } from '$lib/realtime/meeting-events';
+import type { MeetingRoomPatch, MeetingRoomState, RoomDigests, RoomMotion, RoomPerson, RoomSection } from '$lib/realtime/meeting-events';
+import { ROOM_SECTIONS, roomForMeeting } from '$lib/realtime/meeting-events';
 import { first, type AsyncDb } from '../../db/data';
 import { speechView, type MeetingContext } from './context';
+
+/** The meetings whose last sent state a node keeps (to send the next change as a patch); the oldest goes first. */
+const KEPT_MEETINGS = 64;
+
+/** Each section's JSON text and its digest (the first 16 characters of its SHA-256 in base64url). */
+function sectionsOf(state: Omit<MeetingRoomState, 'digests'>): { texts: Record<RoomSection, string>; digests: RoomDigests } {
+	const texts = {} as Record<RoomSection, string>;
+	const digests = {} as RoomDigests;
+	for (const section of ROOM_SECTIONS) {
+		const text = JSON.stringify(state[section]);
+		texts[section] = text;
+		digests[section] = createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 16);
+	}
+	return { texts, digests };
+}
 
 export function createRoomState(ctx: MeetingContext) {
 	const { deps, data } = ctx;
@@ -51,6 +70,16 @@ export function createRoomState(ctx: MeetingContext) {
 	}
 
 	async function build(tx: AsyncDb, meetingId: string): Promise<MeetingRoomState> {
+		return (await buildWithTexts(tx, meetingId)).state;
+	}
+
+	async function buildWithTexts(tx: AsyncDb, meetingId: string) {
+		const state = await read(tx, meetingId);
+		const { texts, digests } = sectionsOf(state);
+		return { state: { ...state, digests } satisfies MeetingRoomState, texts };
+	}
+
+	async function read(tx: AsyncDb, meetingId: string): Promise<Omit<MeetingRoomState, 'digests'>> {
 		const meeting = await ctx.loadMeeting(tx, meetingId);
 		const now = deps.clock.now().getTime();
 		const rules = await ctx.rulesOf(tx, meeting.bodyId);
@@ -124,11 +153,27 @@ export function createRoomState(ctx: MeetingContext) {
 	}
 
 	const listeners: ((state: MeetingRoomState) => Promise<void>)[] = [];
+	/** Per meeting, the sections' texts this node last sent to its room. */
+	const lastSent = new Map<string, Record<RoomSection, string>>();
 
-	/** After commit: the room hears the whole new state (and so do listeners, e.g. the public live view). */
+	/**
+	 * After commit: the room hears what changed since this node's last state for it (the whole state
+	 * the first time), and listeners (the public live view) get the whole new state. Another node may
+	 * have sent changes in between: a section it changed differs from this node's last text too, so
+	 * it is in the patch. A screen that still lacks one sees it by the digests and joins again.
+	 */
 	async function publish(meetingId: string) {
-		const state = await build(data.db, meetingId);
-		deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', state);
+		const { state, texts } = await buildWithTexts(data.db, meetingId);
+		const before = lastSent.get(meetingId);
+		lastSent.delete(meetingId);
+		lastSent.set(meetingId, texts);
+		if (lastSent.size > KEPT_MEETINGS) lastSent.delete(lastSent.keys().next().value!);
+		if (!before) deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', state);
+		else {
+			const changed: MeetingRoomPatch['changed'] = {};
+			for (const section of ROOM_SECTIONS) if (before[section] !== texts[section]) Object.assign(changed, { [section]: state[section] });
+			deps.bus.publish(roomForMeeting(meetingId), 'meeting.patch', { meetingId, now: state.now, digests: state.digests, changed });
+		}
 		for (const listener of listeners) await listener(state);
 	}
 

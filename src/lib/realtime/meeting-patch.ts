@@ -1,0 +1,22 @@
+/**
+ * Applying a meeting room's patch to the state a screen holds (browser, tests, benchmarks). Pure: the
+ * state is never changed in place, so a screen can keep what it had when a patch does not apply.
+ */
+import { ROOM_SECTIONS, type MeetingRoomPatch, type MeetingRoomState } from './meeting-events';
+
+export type PatchOutcome =
+	/** The new state. */
+	| { kind: 'applied'; state: MeetingRoomState }
+	/** Another meeting's, or older than the state held (its clock is behind): nothing to do. */
+	| { kind: 'ignored' }
+	/** Based on sections the screen does not have (it missed a change): join again for the whole state. */
+	| { kind: 'missed' };
+
+export function applyRoomPatch(state: MeetingRoomState, patch: MeetingRoomPatch): PatchOutcome {
+	if (patch.meetingId !== state.meeting.id || patch.now < state.now) return { kind: 'ignored' };
+	for (const section of ROOM_SECTIONS) {
+		const carried = Object.prototype.hasOwnProperty.call(patch.changed, section);
+		if (!carried && state.digests[section] !== patch.digests[section]) return { kind: 'missed' };
+	}
+	return { kind: 'applied', state: { ...state, ...patch.changed, now: patch.now, digests: patch.digests } };
+}
