@@ -1,6 +1,12 @@
 /**
  * Applying a meeting room's patch to the state a screen holds (browser, tests, benchmarks). Pure: the
  * state is never changed in place, so a screen can keep what it had when a patch does not apply.
+ *
+ * Order: one node's messages reach a screen in the order sent (socket.io keeps order per connection);
+ * two nodes' may cross. A patch older than the state held (by the server's clock) is ignored: the
+ * newer one was read after it and holds its change. Limit, as with whole states before: two changes
+ * made on two nodes within the same millisecond (or closer than the nodes' clocks differ) that cross
+ * on the way can leave a screen on the earlier one until the next change, whose digests then show it.
  */
 import { ROOM_SECTIONS, type MeetingRoomPatch, type MeetingRoomState } from './meeting-events';
 
