@@ -53,7 +53,9 @@ export class MeetingLive {
 		this.#socket.emit('meeting.join', { meetingId: this.#meetingId }, (r) => {
 			const waiting = this.#waiting ?? [];
 			this.#waiting = null;
-			if (r.ok) this.#accept(r.data);
+			// Refused (her rights changed): the room guard has taken her out, nothing more comes.
+			if (!r.ok) return;
+			this.#accept(r.data);
 			for (const patch of waiting) this.#onPatch(patch);
 		});
 	}
