@@ -59,7 +59,8 @@ const CONNECTIONS = Number(process.env.BENCH_PAGES_CONNECTIONS ?? 50);
 /**
  * The warm-up before the measured rounds, as long as a round: after 3 s the first round still ran
  * ~20 % slower than the second (106/135, 123/146, 134/166, 136/168 pages/s in four runs), the server
- * still compiling and its heap still growing; after 10 s the two agree (128/130, 169/162).
+ * still compiling and its heap still growing; after 10 s they mostly agree (128/130, 169/162,
+ * 115/106, 133/129, 147/139, 136/136; 134/150 in one full run, on a machine whose speed swings).
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_PAGES_WARMUP_SECONDS ?? SECONDS);
 const IDEAS = 120;

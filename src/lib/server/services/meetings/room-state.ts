@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { liveTally, motionOrder, quorum, seatActive } from '$lib/domain/meetings';
-import type { MeetingRoomPatch, MeetingRoomState, RoomDigests, RoomMotion, RoomPerson, RoomSection } from '$lib/realtime/meeting-events';
+import type { MeetingRoomPatch, MeetingRoomState, RoomDigests, RoomMotion, RoomPerson } from '$lib/realtime/meeting-events';
 import { ROOM_SECTIONS, roomForMeeting } from '$lib/realtime/meeting-events';
 import { first, type AsyncDb } from '../../db/data';
 import { speechView, type MeetingContext } from './context';
@@ -13,16 +13,11 @@ import { speechView, type MeetingContext } from './context';
 /** The meetings whose last sent state a node keeps (to send the next change as a patch); the oldest goes first. */
 const KEPT_MEETINGS = 64;
 
-/** Each section's JSON text and its digest (the first 16 characters of its SHA-256 in base64url). */
-function sectionsOf(state: Omit<MeetingRoomState, 'digests'>): { texts: Record<RoomSection, string>; digests: RoomDigests } {
-	const texts = {} as Record<RoomSection, string>;
+/** Each section's digest: the first 16 characters (96 bits) of its JSON's SHA-256, in base64url. */
+function digestsOf(state: Omit<MeetingRoomState, 'digests'>): RoomDigests {
 	const digests = {} as RoomDigests;
-	for (const section of ROOM_SECTIONS) {
-		const text = JSON.stringify(state[section]);
-		texts[section] = text;
-		digests[section] = createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 16);
-	}
-	return { texts, digests };
+	for (const section of ROOM_SECTIONS) digests[section] = createHash('sha256').update(JSON.stringify(state[section]), 'utf8').digest('base64url').slice(0, 16);
+	return digests;
 }
 
 export function createRoomState(ctx: MeetingContext) {
@@ -70,13 +65,8 @@ export function createRoomState(ctx: MeetingContext) {
 	}
 
 	async function build(tx: AsyncDb, meetingId: string): Promise<MeetingRoomState> {
-		return (await buildWithTexts(tx, meetingId)).state;
-	}
-
-	async function buildWithTexts(tx: AsyncDb, meetingId: string) {
 		const state = await read(tx, meetingId);
-		const { texts, digests } = sectionsOf(state);
-		return { state: { ...state, digests } satisfies MeetingRoomState, texts };
+		return { ...state, digests: digestsOf(state) };
 	}
 
 	async function read(tx: AsyncDb, meetingId: string): Promise<Omit<MeetingRoomState, 'digests'>> {
@@ -153,25 +143,25 @@ export function createRoomState(ctx: MeetingContext) {
 	}
 
 	const listeners: ((state: MeetingRoomState) => Promise<void>)[] = [];
-	/** Per meeting, the sections' texts this node last sent to its room. */
-	const lastSent = new Map<string, Record<RoomSection, string>>();
+	/** Per meeting, the digests of the state this node last sent to its room. */
+	const lastSent = new Map<string, RoomDigests>();
 
 	/**
 	 * After commit: the room hears what changed since this node's last state for it (the whole state
 	 * the first time), and listeners (the public live view) get the whole new state. Another node may
-	 * have sent changes in between: a section it changed differs from this node's last text too, so
+	 * have sent changes in between: a section it changed differs from this node's last digest too, so
 	 * it is in the patch. A screen that still lacks one sees it by the digests and joins again.
 	 */
 	async function publish(meetingId: string) {
-		const { state, texts } = await buildWithTexts(data.db, meetingId);
+		const state = await build(data.db, meetingId);
 		const before = lastSent.get(meetingId);
 		lastSent.delete(meetingId);
-		lastSent.set(meetingId, texts);
+		lastSent.set(meetingId, state.digests);
 		if (lastSent.size > KEPT_MEETINGS) lastSent.delete(lastSent.keys().next().value!);
 		if (!before) deps.bus.publish(roomForMeeting(meetingId), 'meeting.state', state);
 		else {
 			const changed: MeetingRoomPatch['changed'] = {};
-			for (const section of ROOM_SECTIONS) if (before[section] !== texts[section]) Object.assign(changed, { [section]: state[section] });
+			for (const section of ROOM_SECTIONS) if (before[section] !== state.digests[section]) Object.assign(changed, { [section]: state[section] });
 			deps.bus.publish(roomForMeeting(meetingId), 'meeting.patch', { meetingId, now: state.now, digests: state.digests, changed });
 		}
 		for (const listener of listeners) await listener(state);
