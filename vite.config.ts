@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { iconDataOf, inlineIcons, lucideImports, spriteOf, styledClasses, type IconData } from './src/build/inline-icons.js';
 import { serverUnevalKeep } from './src/build/uneval-keep.js';
 import { oneBytePage } from './src/build/one-byte-page.js';
+import { pageParts } from './src/build/page-parts.js';
 
 /**
  * In development Vite owns the HTTP server. We leave it in a global slot (the same one src/server.ts
@@ -274,7 +275,7 @@ function serverOnDestroyWalk(): Plugin {
 }
 
 export default defineConfig({
-	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), noPageEtag(), serverOnDestroyWalk(), serverUnevalKeep(), oneBytePage(), sveltekit()],
+	plugins: [realtimeDevServer(), catalogueChunksInBrowser(), routeMessageKeys(), lucideIcons(), frameworkChunk(), noPageEtag(), serverOnDestroyWalk(), pageParts(), serverUnevalKeep(), oneBytePage(), sveltekit()],
 	// devalue (what SvelteKit writes a page's data with) goes through the server build's plugins, for
 	// serverUnevalKeep and oneBytePage (src/build/); left external, adapter-node would bundle it untouched.
 	ssr: { noExternal: ['devalue'] },

@@ -76,6 +76,8 @@ const locale: Handle = ({ event, resolve }) => {
 	if (user && (device.locale === null || device.easyRead === null))
 		setReadingCookies(event.cookies, { locale: event.locals.locale, easyRead: event.locals.easyRead }, event.url);
 	// src/app.html's <html> tag is the default reading's: other readings replace it (see html-tag.ts).
+	// A large page's body reaches transformPageChunk without its parts (src/build/page-parts.ts): fine
+	// for the <html> tag, which comes before them; not for a change to the page's content.
 	const tag = htmlTagFor(event.locals.locale, easyReadApplies(event.locals.locale, event.locals.easyRead));
 	return resolve(event, tag === null ? undefined : { transformPageChunk: ({ html }) => html.replace(DEFAULT_HTML_TAG, tag) });
 };

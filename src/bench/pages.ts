@@ -14,9 +14,10 @@
  *    The server's CPU time per board page (user + system, read from /proc) is printed too: on a busy
  *    machine it is steadier than the rate. So is its main thread's share, which is what bounds the
  *    rate (compression and part of the garbage collector run on other threads), and the minor page
- *    faults per page: memory the kernel maps in afresh, mostly for the page's one large string (a
- *    board of 120 ideas is ~550 KB as a two-byte string once whole, ~280 KB once encoded), which V8
- *    and the allocator take from and give back to the system on each page. What a fault costs
+ *    faults per page: memory the kernel maps in afresh, which V8 and the allocator take from and give
+ *    back to the system. A string of 128 KB or more is one such block in V8: the board of 120 ideas
+ *    (~270 KB) made one per page, ~80 faults, until the server's build sent it in parts
+ *    (src/build/page-parts.ts; ~5–20 faults a page since). What a fault costs
  *    depends on the host (a virtual machine's can be ten times a bare machine's), so the count says
  *    how much of the main thread's time may be the kernel's. So is the server's own time per board
  *    page (its `request` event to the last byte handed to the system, server-latency.mjs): what the

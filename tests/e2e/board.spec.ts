@@ -1,4 +1,5 @@
 import { expect, test, type APIResponse, type Browser, type Page, type Route } from '@playwright/test';
+import { PART_CHARS } from '../../src/build/page-parts';
 import { checkPage, newSignedInContext, PHONE, proposeIdea, signIn } from './fixtures';
 
 /** L’Aventurière's board, found from the home page's list of spaces. */
@@ -168,6 +169,34 @@ test('the board is sent with every character above U+00FF named, and reads the s
 	await expect(page.getByRole('link', { name: 'Retour à la résidence' })).toBeVisible();
 	await expect(page.getByRole('button', { name: /^Je soutiens\s*— / }).first()).toBeVisible();
 	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await context.close();
+});
+
+test('a board longer than one part of a page comes whole: every byte, every card once, every element closed', async ({ browser }) => {
+	// The server's build sends a large page as parts encoded apart (src/build/page-parts.ts), the
+	// demo's board among them: none may be lost, doubled or put out of order.
+	const { page, context } = await newSignedInContext(browser, 'claire.martin@lmh.demo');
+	const board = await openBoard(page);
+	// Uncompressed, so that the response says its own length (compressed, it streams without one).
+	const response = await page.request.get(board, { headers: { 'accept-encoding': 'identity' } });
+	const bytes = await response.body();
+	expect(Number(response.headers()['content-length'])).toBe(bytes.byteLength);
+	const html = bytes.toString('utf8');
+	expect(html.length).toBeGreaterThan(PART_CHARS);
+	expect(html).toMatch(/^<!doctype html>/i);
+	expect(html.trimEnd()).toMatch(/<\/html>$/);
+	// A part lost or doubled cuts through elements: each one opened is closed, in the page's order.
+	for (const tag of ['main', 'section', 'ul', 'li', 'article', 'form', 'h3']) {
+		const opened = html.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0;
+		expect(opened, tag).toBeGreaterThan(0);
+		expect(html.match(new RegExp(`</${tag}>`, 'g'))?.length, tag).toBe(opened);
+	}
+	const cards = [...html.matchAll(/data-testid="card-([a-z0-9]+)"/g)].map((m) => m[1]);
+	expect(cards.length).toBeGreaterThan(5);
+	expect(new Set(cards).size).toBe(cards.length);
+	// And the browser, which hydrates what was sent, shows it live.
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await expect(page.getByRole('heading', { name: 'Fête des voisins en juin' })).toBeVisible();
 	await context.close();
 });
 
