@@ -29,6 +29,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { buildIfStale } from '../cli/build-stale';
+import { SERVER_NODE_ARGS } from '../cli/server-node.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
@@ -173,7 +174,7 @@ async function seedMeeting(
 function startNode(file: string, port: number, prefix: string | null): ChildProcess {
 	const shared = prefix ? { REDIS_URL, REDIS_PREFIX: prefix } : {};
 	const { REDIS_URL: _ignored, ...env } = process.env;
-	const child = spawn(resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
+	const child = spawn(process.execPath, SERVER_NODE_ARGS, {
 		env: { ...env, DATABASE_URL: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...shared },
 		stdio: ['ignore', 'ignore', 'inherit'],
 		detached: true

@@ -52,6 +52,7 @@ import { randomIds, systemClock } from '../lib/server/ids';
 import { createLocalBus } from '../lib/server/realtime/bus';
 import { createServices } from '../lib/server/services';
 import { freshPostgres } from '../lib/server/testing/postgres';
+import { SERVER_NODE_ARGS } from '../cli/server-node.mjs';
 import { atLeast, atMost, type BenchRow } from './row';
 
 const PORT = Number(process.env.BENCH_PAGES_PORT ?? 4391);
@@ -121,10 +122,10 @@ async function startServer(url: string, board: string, dir: string): Promise<Chi
 		BENCH_LATENCY_PATH: board,
 		BENCH_LATENCY_FILE: latencyFile(dir)
 	};
-	const child = spawn(resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
+	const child = spawn(process.execPath, SERVER_NODE_ARGS, {
 		env: { ...process.env, ...latency, DATABASE_URL: url, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ORIGIN: `http://127.0.0.1:${PORT}` },
 		stdio: ['ignore', 'ignore', 'inherit'],
-		// Its own process group, so that stopping it also stops the node process tsx starts.
+		// Its own process group, so that stopping it also stops anything it starts.
 		detached: true
 	});
 	process.once('exit', () => stop(child, 'SIGKILL'));
@@ -177,7 +178,7 @@ async function firstLoadJs(path: string, cookie: string): Promise<number> {
 	return bytes;
 }
 
-/** The server's process and its children (tsx runs the server in a child of its own). */
+/** The server's process and its children, if any (it is started as `npm start` starts it: src/cli/server-node.mjs). */
 const serverPids = (pid: number) => [pid, ...spawnSync('pgrep', ['-P', String(pid)]).stdout.toString().split('\n').filter(Boolean).map(Number)];
 
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;

@@ -16,6 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { buildIfStale } from './build-stale';
 import { haproxyConfig } from './haproxy';
+import { SERVER_NODE_ARGS } from './server-node.mjs';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
@@ -107,7 +108,7 @@ async function main() {
 
 	const nodes = Array.from({ length: count }, (_, i) => ({ name: `node${i + 1}`, port: port + 101 + i }));
 	for (const node of nodes) {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(node.port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+		const child = spawn(process.execPath, SERVER_NODE_ARGS, { env: { ...env, PORT: String(node.port) }, stdio: ['ignore', 'inherit', 'inherit'] });
 		child.on('exit', (code, signal) => console.log(`${node.name} (port ${node.port}) stopped (${signal ?? code}).`));
 		children.push(child);
 	}

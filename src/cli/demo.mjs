@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_NODE_ARGS } from './server-node.mjs';
 
 const run = (cmd, args) => {
 	const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
@@ -30,4 +31,4 @@ if (stale) {
 	console.log('Building the app…');
 	run('node_modules/.bin/vite', ['build']);
 }
-run('node_modules/.bin/tsx', ['src/server.ts']);
+run(process.execPath, SERVER_NODE_ARGS);

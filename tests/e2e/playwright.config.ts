@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { SERVER_COMMAND } from '../../src/cli/server-node.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser';
 import { databaseOf, mailLogOf, PORT_OF_THIS_WORKER, portOf, uploadsOf, WORKERS } from './servers';
 
@@ -35,7 +36,7 @@ export default defineConfig({
 	// instead of 2^17 (config.ts PASSWORD_HASH_COST): the same code, and a sign-in costs ~20 ms of the
 	// server's CPU instead of ~0.6 s (signInByPost alone runs about 160 times in the suite).
 	webServer: Array.from({ length: WORKERS }, (_, n) => ({
-		command: `rm -rf ${databaseOf(n)}* && export DATABASE_URL=${databaseOf(n)} PASSWORD_HASH_COST=12 MAIL_LOG=${mailLogOf(n)} UPLOAD_DIR=${uploadsOf(n)} && node_modules/.bin/tsx src/cli/seed.ts && PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn node_modules/.bin/tsx src/server.ts`,
+		command: `rm -rf ${databaseOf(n)}* && export DATABASE_URL=${databaseOf(n)} PASSWORD_HASH_COST=12 MAIL_LOG=${mailLogOf(n)} UPLOAD_DIR=${uploadsOf(n)} && node_modules/.bin/tsx src/cli/seed.ts && PORT=${portOf(n)} HOST=127.0.0.1 LOG_LEVEL=warn ${SERVER_COMMAND}`,
 		cwd: '../..',
 		url: `http://127.0.0.1:${portOf(n)}/`,
 		reuseExistingServer: false,
