@@ -31,4 +31,5 @@ if (stale) {
 	console.log('Building the app…');
 	run('node_modules/.bin/vite', ['build']);
 }
-run(process.execPath, SERVER_NODE_ARGS);
+// `node` as package.json's start runs it (on Windows the run goes through a shell, which finds it).
+run('node', SERVER_NODE_ARGS);
