@@ -57,7 +57,14 @@ export async function residenceId(ctx: APIRequestContext, name = 'L’Aventuriè
 	return id!;
 }
 
-/** Row counts of every table: unchanged counts mean a refused request wrote nothing. */
+/**
+ * Row counts of every table: unchanged counts mean a refused request wrote nothing. Left out is what
+ * the mail worker writes on its own clock (every 30 s, for notifications an earlier spec on this
+ * server left; tests/e2e/reads.spec.ts leaves it out too): its outbox rows, counted here only for the
+ * account e-mails a request asks for (`reset`, `verify`: account-mail.ts), and its unsubscribe keys
+ * (only the mail pass makes one). A count of the whole outbox failed a refused upload's check once,
+ * five digests having been queued in the middle of it.
+ */
 export function rowCounts(): Record<string, number> {
 	return (counting ??= countEveryTable()).get() as Record<string, number>;
 }
@@ -72,7 +79,9 @@ let counting: Database.Statement | undefined;
 function countEveryTable(): Database.Statement {
 	const db = new Database(DB_PATH, { readonly: true, fileMustExist: true });
 	const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as { name: string }[];
-	return db.prepare(`select ${tables.map(({ name }) => `(select count(*) from "${name}") as "${name}"`).join(', ')}`);
+	const counted = tables.filter(({ name }) => name !== 'mail_keys');
+	const count = (name: string) => (name === 'mail_outbox' ? `(select count(*) from "mail_outbox" where purpose in ('reset', 'verify'))` : `(select count(*) from "${name}")`);
+	return db.prepare(`select ${counted.map(({ name }) => `${count(name)} as "${name}"`).join(', ')}`);
 }
 
 /** Joins a proposal's live description over socket.io as this client's user: the ack says whether, and whether read-only. */
