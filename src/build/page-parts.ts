@@ -30,8 +30,8 @@ import type { Plugin } from 'vite';
  * A page under `PART_CHARS` characters has no parts and goes out as before. Each replacement checks
  * the exact code it replaces: if Svelte or SvelteKit change it (an upgrade), the build fails here
  * rather than quietly sending pages another way. Tested in page-parts.test.ts (Svelte's renderer,
- * transformed, against an untouched copy) and by the built server in tests/e2e (a board of many
- * ideas, read and used).
+ * transformed, against an untouched copy) and by the built server in tests/e2e/board.spec.ts (the
+ * demo's board, one part and the rest, read whole and used).
  */
 
 /**
@@ -192,7 +192,7 @@ const kitText = `	return !chunks
 const kitTextInParts = `	// The page's text, with its parts where the placeholder is (one piece without parts).
 	const tib_pieces = tib_parts.length ? tib_in_parts(transformed, tib_parts) : [transformed];
 	return !chunks
-		? tib_pieces.length > 1
+		? tib_parts.length
 			? tib_response(tib_pieces, status, headers)
 			: text(transformed, {
 					status,

@@ -7,8 +7,8 @@
  * objects (~1.9 MB for the board of 120 ideas) while 50 others are being built, so with 16 MB V8
  * collected it every few pages and copied what the pages in flight still held, promoting ~2 MB to
  * the old generation each time (`--trace-gc`: 160 scavenges for 1,000 board pages, 760 ms in all,
- * 0.76 ms a page). The board page, built, 50 concurrent, taking turns, per 1,000 static-asset requests of the
- * floor beside it: 36.1 / 40.0 pages with 16 MB, 47.4 / 51.9 with 32 MB, 48.2 / 45.8 with 64 MB;
+ * 0.76 ms a page). The board page, built, 50 concurrent, taking turns, per 1,000 static-asset
+ * requests of the floor beside it: 36.1 / 40.0 pages with 16 MB, 47.4 / 51.9 with 32 MB, 48.2 / 45.8 with 64 MB;
  * main-thread CPU 4.3–4.5 ms a page against 3.5–4.8. It costs at most 32 MB more of memory.
  *
  * V8 reads the size once, when the process starts (`v8.setFlagsFromString` afterwards changes
