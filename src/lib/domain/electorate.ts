@@ -33,6 +33,11 @@ export interface TurnoutCounters extends Electorate {
 	participants: number;
 	byBuilding: Map<string, number>;
 	byCollege: Map<string, number>;
+	/**
+	 * Participants per household, for the households that have one or more (an entry that comes down
+	 * to 0 is removed): its size is the households represented, read at every published tally
+	 * without going over the households (a city-wide consultation has tens of thousands).
+	 */
 	households: Map<string, number>;
 	batches: Turnout['batches'];
 	batchBallots: number;
@@ -51,7 +56,11 @@ export function countParticipation(state: TurnoutCounters, p: ParticipationPlace
 	state.participants += delta;
 	bump(state.byBuilding, p.buildingId);
 	bump(state.byCollege, p.collegeId);
-	bump(state.households, p.householdId);
+	if (p.householdId !== null) {
+		const n = (state.households.get(p.householdId) ?? 0) + delta;
+		if (n > 0) state.households.set(p.householdId, n);
+		else state.households.delete(p.householdId);
+	}
 }
 
 export function turnoutOf(c: { quorum: number | null; quorumPerCollege: boolean }, state: TurnoutCounters): Turnout {
@@ -66,7 +75,7 @@ export function turnoutOf(c: { quorum: number | null; quorumPerCollege: boolean 
 	const s = share(state.participants, state.electorate);
 	let met: boolean | null = null;
 	if (q !== null) met = c.quorumPerCollege && byCollege.length ? byCollege.every((g) => g.electorate === 0 || g.quorumMet === true) : s >= q;
-	const represented = state.households.size ? [...state.households.values()].filter((n) => n > 0).length : 0;
+	const represented = state.households.size;
 	const households = state.householdsTotal === null ? null : { total: state.householdsTotal, represented, share: share(represented, state.householdsTotal) };
 	return {
 		unit: state.unit,
