@@ -13,13 +13,16 @@
  * Each level counts the WAL pages its commits write, per vote, beside the floor's for one insert: at 10
  * voters a unit holds 10 votes, and its pages (random places in the ballots' and participations'
  * indexes, the indicators' traces) are what its commit writes and syncs, where the floor syncs one row's.
+ * Where the 10-voter level's time goes: the same level run again with the database on tmpfs (/dev/shm,
+ * memory: writes are copies and syncs do nothing), beside the floor's loop run there too. Not compared
+ * to anything: it says how fast the vote path's own work goes when the disk costs nothing.
  * Also: the live-tally update cost per vote (add + result), for plurality and Schulze over 10 options,
  * in one run on a fresh tally (its first votes may still be compiling; voting-count.ts has the warm median).
  *
  *   npm run bench -- votes
  */
 import Database from 'better-sqlite3';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -95,7 +98,8 @@ async function serviceIntake(
 	dir: string,
 	secrecy: 'secret' | 'public',
 	sync: SyncLevel,
-	floor: () => number
+	floor: () => number,
+	levels: number[] = LEVELS
 ): Promise<{ levels: Intake[]; warmUp: { perSecond: number; count: number } }> {
 	const db = openDatabase(join(dir, `app-${secrecy}-${sync}.db`));
 	// Before createServices: the data handle takes the writer's level as its own.
@@ -178,7 +182,7 @@ async function serviceIntake(
 	// take, are a consultation of their own before the levels (reported apart, not compared).
 	const warmUp = await intake(10, actors.slice(0, WARMUP_VOTES), 'Quel banc ? (mise en route)');
 	let before = floor();
-	for (const level of LEVELS) {
+	for (const level of levels) {
 		const run = await intake(level, actors, `Quel banc ? (${level})`);
 		const after = floor();
 		out.push({ ...run, floor: [before, after] });
@@ -235,6 +239,27 @@ function barePagesPerRow(dir: string): number {
 	return frames / WARMUP_VOTES;
 }
 
+/**
+ * The 10-voter level with no disk to wait for: the database on tmpfs, where a write is a copy in memory
+ * and fsync returns at once, and the floor's loop there too. What is left is each side's own work.
+ */
+async function withoutDisk(): Promise<BenchRow[]> {
+	if (!existsSync('/dev/shm')) return [];
+	const dir = mkdtempSync(join('/dev/shm', 'tib-bench-votes-'));
+	try {
+		const bare = bareIntake(dir).perSecond;
+		const rows: BenchRow[] = [{ name: 'floor loop on tmpfs (no disk; not compared)', value: bare, unit: 'rows/s' }];
+		for (const secrecy of ['secret', 'public'] as const) {
+			const { levels } = await serviceIntake(dir, secrecy, 'NORMAL', () => 0, [10]);
+			if (levels[0]!.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots on tmpfs, found ${levels[0]!.count}`);
+			rows.push({ name: `${secrecy} votes, 10 concurrent, on tmpfs (no disk; not compared)`, value: levels[0]!.perSecond, unit: 'votes/s' });
+		}
+		return rows;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 /** µs per vote for `tally.add` followed by `tally.result()` (what a live update pays). */
 function tallyCost(config: ElectionConfig, ballot: (i: number) => Ballot): number {
 	const tally = createTally(config);
@@ -284,6 +309,7 @@ export async function benchVotes(): Promise<BenchRow[]> {
 				});
 			}
 		}
+		rows.push(...(await withoutDisk()));
 		const sorted = [...floors].sort((x, y) => x - y);
 		rows.unshift(
 			{ name: `floor: bare insert rows/s (WAL+FULL), median of ${floors.length} runs`, value: sorted[Math.floor(sorted.length / 2)]!, unit: 'rows/s' },
