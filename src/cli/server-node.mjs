@@ -15,7 +15,10 @@
  * nothing), so it is an argument of the command; package.json's `start` spells the same command
  * (checked by src/cli/server-node.test.ts).
  */
-export const SERVER_NODE_ARGS = ['--max-semi-space-size=32', '--import', 'tsx', 'src/server.ts'];
+/** V8's arguments: also given to `npm run bench`, whose board, meeting and votes benchmarks host the app in their own process. */
+export const SERVER_V8_ARGS = ['--max-semi-space-size=32'];
+
+export const SERVER_NODE_ARGS = [...SERVER_V8_ARGS, '--import', 'tsx', 'src/server.ts'];
 
 /** The same, as one shell command (package.json's `start`, the end-to-end tests' web servers). */
 export const SERVER_COMMAND = ['node', ...SERVER_NODE_ARGS].join(' ');
