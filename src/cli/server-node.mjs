@@ -12,10 +12,12 @@
  * main-thread CPU 4.3–4.5 ms a page against 3.5–4.8. It costs at most 32 MB more of memory.
  *
  * V8 reads the size once, when the process starts (`v8.setFlagsFromString` afterwards changes
- * nothing), so it is an argument of the command; package.json's `start` spells the same command
- * (checked by src/cli/server-node.test.ts).
+ * nothing), so it is an argument of the command. package.json spells it twice: `start`, the same
+ * command, and `bench`, whose board, meeting and votes benchmarks host the app in their own process
+ * (both checked by src/cli/server-node.test.ts).
  */
-/** V8's arguments: also given to `npm run bench`, whose board, meeting and votes benchmarks host the app in their own process. */
+
+/** V8's arguments. */
 export const SERVER_V8_ARGS = ['--max-semi-space-size=32'];
 
 export const SERVER_NODE_ARGS = [...SERVER_V8_ARGS, '--import', 'tsx', 'src/server.ts'];
