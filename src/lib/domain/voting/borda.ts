@@ -9,7 +9,7 @@
  * ranking gives every option (n−1)/2. Most points wins.
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, rankByScore, recordOf, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, idsOfGroups, maxAbs, rankByScore, recordOf, tidyArray, tiesOf } from './numeric';
 import type { BordaResult, Election } from './types';
 
 export const BORDA_TIE_RULE = `Options are ranked by Borda points, highest first (tied or unranked options share the average points of the places they occupy). ${FILE_ORDER_RULE}`;
@@ -26,13 +26,14 @@ export const bordaKernel: Kernel<BordaAggregate, BordaResult> = {
 		const { points, ranked } = agg;
 		const w = sign * weight;
 		ranked.fill(0);
+		// The option indices as checkBallot read them (`p.order`), not looked up again by id.
+		const { order } = p;
 		let start = 0;
 		for (const group of ballot.ranking ?? []) {
 			// places start+1 .. start+size, points n-1-start .. n-start-size → average:
 			const avg = n - 1 - start - (group.length - 1) / 2;
-			for (const id of group) {
-				const i = p.index.get(id);
-				if (i === undefined) continue;
+			for (let x = start; x < start + group.length; x++) {
+				const i = order[x]!;
 				points[i] = (points[i] ?? 0) + w * avg;
 				ranked[i] = 1;
 			}
@@ -55,7 +56,7 @@ export const bordaKernel: Kernel<BordaAggregate, BordaResult> = {
 		return {
 			method: 'borda',
 			winners: base.totalWeight > 0 ? idsOf(p.ids, groups[0] ?? []) : [],
-			ranking: idsOf(p.ids, groups.flat()),
+			ranking: idsOfGroups(p.ids, groups),
 			tallies: recordOf(p.ids, scores),
 			...base,
 			tieBreak: BORDA_TIE_RULE,

@@ -81,10 +81,12 @@ export class IrvStore {
 		// Length checks inline: `grow` (generic over both array types) is called only to grow.
 		if (at + length > this.codes.length) this.codes = grow(this.codes, at + length);
 		const codes = this.codes;
+		// The option indices as checkBallot read them (`p.order`), not looked up again by id.
+		const { order } = p;
 		let c = at;
-		for (let g = 0; g < ranking.length; g++) {
-			const group = ranking[g] ?? [];
-			for (let x = 0; x < group.length; x++) codes[c++] = p.index.get(group[x] ?? '') ?? 0;
+		for (let g = 0, o = 0; g < ranking.length; g++) {
+			const size = ranking[g]?.length ?? 0;
+			for (let x = 0; x < size; x++) codes[c++] = order[o++]!;
 			codes[c++] = END_GROUP;
 		}
 		if (this.size + 1 > this.weights.length) this.weights = grow(this.weights, this.size + 1);

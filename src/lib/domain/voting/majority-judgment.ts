@@ -21,12 +21,10 @@
  * The live tally keeps one grade histogram per option: O(options) per ballot.
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, rankBy, recordOf, scratch, tidy, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, idsOfGroups, rankBy, recordOf, scratch, tidy, tidyArray, tiesOf } from './numeric';
 import type { Election, MajorityGauge, MajorityJudgmentResult } from './types';
 
 export const MJ_TIE_RULE = `Options are ranked by majority grade (lower median); equal majority grades are separated by Balinski–Laraki's majority value (repeatedly removing one median grade from each tied option and comparing the new medians; with weighted ballots, removing the median weight symmetrically from the middle, worse side first). Only options with identical weighted grade distributions remain tied. ${FILE_ORDER_RULE}`;
-
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Index of the grade found at position y (0..W) of the grades sorted best first. */
 function gradeAt(cum: readonly number[], y: number): number {
@@ -140,14 +138,14 @@ const takeSums = scratch();
 
 export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult> = {
 	create: (p) => new Float64Array(p.n * p.grades.length),
-	add(p, agg, ballot, weight, sign) {
+	add(p, agg, _ballot, weight, sign) {
+		// The grades as checkBallot read them (ungraded: the worst), not looked up again by id.
 		const k = p.grades.length;
-		const grades = ballot.grades ?? {};
+		const { choice } = p;
 		const w = sign * weight;
 		for (let i = 0; i < p.n; i++) {
-			const id = p.ids[i] ?? '';
-			const g = hasOwn(grades, id) ? (grades[id] ?? k - 1) : k - 1;
-			agg[i * k + g] = (agg[i * k + g] ?? 0) + w;
+			const x = i * k + choice[i]!;
+			agg[x] = agg[x]! + w;
 		}
 	},
 	finish(p, parts, base) {
@@ -173,7 +171,7 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 		return {
 			method: 'majority-judgment',
 			winners: W > 0 ? idsOf(p.ids, groups[0] ?? []) : [],
-			ranking: idsOf(p.ids, groups.flat()),
+			ranking: idsOfGroups(p.ids, groups),
 			tallies: recordOf(p.ids, histograms),
 			...base,
 			tieBreak: MJ_TIE_RULE,

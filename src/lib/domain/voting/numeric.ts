@@ -81,7 +81,11 @@ export function maxAbs(values: ArrayLike<number>): number {
  * cannot separate. Within a group, options keep the order of the file (index order).
  */
 export function rankBy(n: number, compare: (a: number, b: number) => number): number[][] {
-	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(a, b) || a - b);
+	// Filled by a loop: `Array.from({ length: n }, …)` walks a generic array-like, which was an eighth of
+	// a live majority-judgment result.
+	const order = new Array<number>(n);
+	for (let i = 0; i < n; i++) order[i] = i;
+	order.sort((a, b) => compare(a, b) || a - b);
 	const groups: number[][] = [];
 	for (const i of order) {
 		const last = groups[groups.length - 1];
@@ -118,6 +122,16 @@ export function setOwn<T>(out: Record<string, T>, id: string, value: T): void {
 
 export function idsOf(ids: readonly string[], indices: readonly number[]): string[] {
 	return indices.map((i) => ids[i] ?? '');
+}
+
+/**
+ * `idsOf(ids, groups.flat())` without `flat()`, whose generic path (depth, holes, spreadable objects)
+ * was a tenth of a live Schulze or majority-judgment result.
+ */
+export function idsOfGroups(ids: readonly string[], groups: readonly (readonly number[])[]): string[] {
+	const out: string[] = [];
+	for (const group of groups) for (const i of group) out.push(ids[i] ?? '');
+	return out;
 }
 
 /** Groups of size ≥ 2, as ids. */

@@ -12,15 +12,13 @@
  * `result()` in O(options³).
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, recordOf, scratch, tidy, tiesOf } from './numeric';
-import { rankPositions } from './rankings';
+import { FILE_ORDER_RULE, idsOf, idsOfGroups, maxAbs, recordOf, scratch, tidy, tiesOf } from './numeric';
 import type { Election, Matrix, SchulzeResult } from './types';
 
 export const SCHULZE_TIE_RULE = `Options are ranked in tiers by strongest-path (winning votes) comparisons: first those beaten by no other option, then those beaten only by earlier tiers, and so on; options in the same tier are tied. ${FILE_ORDER_RULE}`;
 
 interface SchulzeAggregate {
 	d: Float64Array;
-	pos: Int32Array;
 }
 
 function matrixRecord(ids: readonly string[], m: ArrayLike<number>): Matrix {
@@ -38,28 +36,37 @@ function matrixRecord(ids: readonly string[], m: ArrayLike<number>): Matrix {
  * option be left unbeaten (impossible for a transitive relation), the rest is one tier.
  */
 export function tiersOf(n: number, beats: (a: number, b: number) => boolean): number[][] {
-	const beaters = new Int32Array(n);
-	const beaten: number[][] = Array.from({ length: n }, () => []);
-	for (let a = 0; a < n; a++)
-		for (let b = 0; b < n; b++)
-			if (a !== b && beats(a, b)) {
-				beaters[b] = (beaters[b] ?? 0) + 1;
-				beaten[a]?.push(b);
-			}
+	const beat = new Uint8Array(n * n);
+	for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b && beats(a, b)) beat[a * n + b] = 1;
+	return tiersOfMatrix(n, beat);
+}
+
+/**
+ * `tiersOf` from the relation as a matrix (`beat[a * n + b]` = 1: a beats b): a live result takes its
+ * tiers at every vote, and the per-option lists of beaten options and a callback per pair were an
+ * eighth of it.
+ */
+function tiersOfMatrix(n: number, beat: ArrayLike<number>): number[][] {
+	// Counts and marks in reused buffers (numeric.ts `scratch`): typed arrays of their own were a third of it.
+	const beaters = takeBeaters(n);
+	for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) beaters[b]! += beat[a * n + b]!;
 	const tiers: number[][] = [];
-	const taken = new Uint8Array(n);
+	const taken = takeTaken(n);
 	let left = n;
 	while (left > 0) {
-		let tier: number[] = [];
+		const tier: number[] = [];
 		for (let a = 0; a < n; a++) if (!taken[a] && beaters[a] === 0) tier.push(a);
-		if (tier.length === 0) tier = Array.from({ length: n }, (_, a) => a).filter((a) => !taken[a]);
+		if (tier.length === 0) for (let a = 0; a < n; a++) if (!taken[a]) tier.push(a);
 		for (const a of tier) taken[a] = 1;
-		for (const a of tier) for (const b of beaten[a] ?? []) beaters[b] = (beaters[b] ?? 0) - 1;
+		for (const a of tier) for (let b = 0; b < n; b++) beaters[b]! -= beat[a * n + b]!;
 		left -= tier.length;
 		tiers.push(tier);
 	}
 	return tiers;
 }
+
+const takeBeaters = scratch();
+const takeTaken = scratch();
 
 /** Widest paths (winning votes) from a tidied pairwise matrix d (n×n, row-major). */
 export function strongestPaths(d: ArrayLike<number>, n: number, out?: Float64Array): Float64Array {
@@ -96,13 +103,15 @@ export function strongestPaths(d: ArrayLike<number>, n: number, out?: Float64Arr
 /** The pairwise sums and the widest paths of a result (numeric.ts `scratch`). */
 const takeSums = scratch();
 const takePaths = scratch();
+const takeBeats = scratch();
 
 export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
-	create: (p) => ({ d: new Float64Array(p.n * p.n), pos: new Int32Array(p.n) }),
-	add(p, agg, ballot, weight, sign) {
+	create: (p) => ({ d: new Float64Array(p.n * p.n) }),
+	add(p, agg, _ballot, weight, sign) {
 		const { n } = p;
-		const { d, pos } = agg;
-		rankPositions(p, ballot.ranking ?? [], pos);
+		const { d } = agg;
+		// The ranking's group positions as checkBallot read them (unranked: last), not looked up again.
+		const pos = p.choice;
 		const w = sign * weight;
 		for (let i = 0; i < n; i++) {
 			const pi = pos[i] ?? 0;
@@ -126,11 +135,13 @@ export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 		// Tidied in place (tidyArray would allocate the array this avoids).
 		for (let k = 0; k < nn; k++) d[k] = tidy(d[k]!, scale);
 		const paths = strongestPaths(d, n, takePaths(nn));
-		const tiers = tiersOf(n, (a, b) => (paths[a * n + b] ?? 0) > (paths[b * n + a] ?? 0));
+		const beat = takeBeats(nn);
+		for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (paths[a * n + b]! > paths[b * n + a]!) beat[a * n + b] = 1;
+		const tiers = tiersOfMatrix(n, beat);
 		return {
 			method: 'schulze',
 			winners: base.totalWeight > 0 ? idsOf(ids, tiers[0] ?? []) : [],
-			ranking: idsOf(ids, tiers.flat()),
+			ranking: idsOfGroups(ids, tiers),
 			tallies: matrixRecord(ids, d),
 			...base,
 			tieBreak: SCHULZE_TIE_RULE,

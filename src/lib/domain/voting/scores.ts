@@ -4,7 +4,7 @@
  */
 import type { Base, Part } from './engine';
 import { combineVectors } from './engine';
-import { FILE_ORDER_RULE, idsOf, maxAbs, rankByScore, recordOf, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, idsOfGroups, maxAbs, rankByScore, recordOf, tidyArray, tiesOf } from './numeric';
 import type { Prepared } from './validate';
 
 export interface ScoreOutcome {
@@ -27,7 +27,7 @@ export function scoreOutcome(p: Prepared, parts: Part<Float64Array>[], base: Bas
 		scores,
 		groups,
 		winners: base.totalWeight > 0 && topScore > 0 ? idsOf(p.ids, top) : [],
-		ranking: idsOf(p.ids, groups.flat()),
+		ranking: idsOfGroups(p.ids, groups),
 		tallies: recordOf(p.ids, scores),
 		ties: tiesOf(p.ids, groups)
 	};
