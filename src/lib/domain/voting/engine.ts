@@ -63,9 +63,24 @@ export function canonicalKey(value: unknown): string {
 		// Keys sorted by UTF-16 code units (the default sort of strings); undefined values left out.
 		const record = value as Record<string, unknown>;
 		const keys = Object.keys(record).sort();
-		// Grades, dots: JSON's own serialisation, told the keys in their sorted order, writes the same
-		// (see `primitivesOnly`) at a fraction of the cost (a fifth of a live majority-judgment result).
-		if (primitivesOnly(record)) return JSON.stringify(record, keys);
+		// Grades, dots: written here from their values as JSON writes them (see `primitivesOnly`), at a
+		// fraction of the cost of the generic loop below (a fifth of a live majority-judgment result).
+		// `JSON.stringify(record, keys)` writes the same but looks every key up again through the
+		// replacer list: building the string here took about a third less (the key of a ballot grading 10
+		// options: 1.9–2.7 against 3.1–4.8 µs on a loaded machine).
+		if (primitivesOnly(record)) {
+			let out = '{';
+			let first = true;
+			for (let i = 0; i < keys.length; i++) {
+				const k = keys[i]!;
+				const v = record[k];
+				if (v === undefined) continue;
+				// A finite number is written as String() writes it (-0 as 0), anything else as JSON does.
+				out += (first ? '"' : ',"') + escapedKey(k) + '":' + (typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v));
+				first = false;
+			}
+			return out + '}';
+		}
 		let out = '{';
 		let first = true;
 		for (const k of keys) {
@@ -77,6 +92,24 @@ export function canonicalKey(value: unknown): string {
 		return out + '}';
 	}
 	return JSON.stringify(value) ?? 'undefined';
+}
+
+/**
+ * Does JSON.stringify write `s` as it is between its quotes? Not with a quote, a backslash, a control
+ * character or a surrogate (it escapes lone ones; paired ones are left to it too). A character loop:
+ * the lint forbids control characters in a regular expression.
+ */
+function plainJson(s: string): boolean {
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+	}
+	return true;
+}
+
+/** A key as JSON writes it between its quotes. */
+function escapedKey(k: string): string {
+	return plainJson(k) ? k : JSON.stringify(k).slice(1, -1);
 }
 
 /**
@@ -194,12 +227,13 @@ export function makeTally<A, R extends CountResult>(
 				}
 				return { agg: g.agg, factor };
 			});
-			// Without invalid ballots (the usual case), no entries to copy and sort at every live result.
-			const reasons = invalidReasons.size === 0 ? [] : [...invalidReasons.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+			// Without invalid ballots (the usual case), no entries to copy and sort at every live result, and
+			// no `Object.fromEntries` (which walks its argument as an iterable) for an empty record.
+			const reasons = invalidReasons.size === 0 ? null : [...invalidReasons.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 			return kernel.finish(p, parts, {
 				valid,
 				invalid,
-				invalidReasons: Object.fromEntries(reasons),
+				invalidReasons: reasons ? Object.fromEntries(reasons) : {},
 				totalWeight: tidy(total, groups.reduce((s, g) => s + g.scale, 0))
 			});
 		}

@@ -182,6 +182,9 @@ export interface IrvMemo {
 	out: number[];
 	/** Ballots replayed into it so far: past a quarter of the stored ones, a recount (rounding drift stays that of one count). */
 	replayed: number;
+	/** For the replays (`replayIrv`): the round each option goes out in, and a buffer of continuing options. */
+	outIn?: Int32Array;
+	continuing?: Uint8Array;
 }
 
 /** A result's rounds, the winners (the options left in the last), who went out, the first round's tallies. */
@@ -390,11 +393,19 @@ export function runIrv(stores: readonly IrvStore[], factors: readonly number[], 
  */
 export function replayIrv(memo: IrvMemo, factors: readonly number[], n: number, ids: readonly string[]): IrvCount | null {
 	const R = memo.out.length;
-	// The round each option goes out in (R: never).
-	const outIn = new Int32Array(n).fill(R);
-	memo.out.forEach((o, r) => {
-		if (o >= 0) outIn[o] = r;
-	});
+	// The round each option goes out in (R: never): the memo's decisions, the same at every replay, so
+	// worked out once per memo, as its buffer of continuing options (typed arrays of their own at every
+	// live result were garbage).
+	if (!memo.outIn) {
+		const outIn = new Int32Array(n).fill(R);
+		for (let r = 0; r < R; r++) {
+			const o = memo.out[r]!;
+			if (o >= 0) outIn[o] = r;
+		}
+		memo.outIn = outIn;
+		memo.continuing = new Uint8Array(n);
+	}
+	const { outIn } = memo;
 	memo.stores.forEach((store, sg) => {
 		const log = store.log ?? [];
 		const { codes } = store;
@@ -424,11 +435,12 @@ export function replayIrv(memo: IrvMemo, factors: readonly number[], n: number, 
 				}
 			}
 		}
-		store.log = [];
+		if (store.log) store.log.length = 0;
+		else store.log = [];
 	});
 	const scale = scaleOf(memo.stores, factors);
 	const widest = widestOf(memo.stores);
-	const continuing = new Uint8Array(n).fill(1);
+	const continuing = (memo.continuing ?? new Uint8Array(n)).fill(1);
 	const history: number[][] = [];
 	const rounds: IrvRound[] = [];
 	const eliminated: number[] = [];
@@ -480,11 +492,15 @@ export const irvKernel: Kernel<IrvStore, IrvResult> = {
 			p.ids
 		);
 		const ranking = [...winners, ...[...eliminated].reverse()];
+		// The first round's tallies as a plain array of n, filled by a loop: `Array.from` of an array-like
+		// walks it generically (that line, with the record built from it, was 4 % of a live result's profile).
+		const first = new Array<number>(p.n);
+		for (let i = 0; i < p.n; i++) first[i] = firstRound[i] ?? 0;
 		return {
 			method: 'irv',
 			winners: base.totalWeight > 0 ? idsOf(p.ids, winners) : [],
 			ranking: idsOf(p.ids, ranking),
-			tallies: recordOf(p.ids, Array.from({ length: p.n }, (_, i) => firstRound[i] ?? 0)),
+			tallies: recordOf(p.ids, first),
 			...base,
 			tieBreak: IRV_TIE_RULE,
 			ties: winners.length > 1 ? [idsOf(p.ids, winners)] : [],

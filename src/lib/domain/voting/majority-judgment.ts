@@ -21,7 +21,7 @@
  * The live tally keeps one grade histogram per option: O(options) per ballot.
  */
 import { countWith, type Kernel } from './engine';
-import { FILE_ORDER_RULE, idsOf, idsOfGroups, rankBy, recordOf, scratch, tidy, tidyArray, tiesOf } from './numeric';
+import { FILE_ORDER_RULE, idsOf, idsOfGroups, rankBy, recordOf, scratch, tidy, tiesOf } from './numeric';
 import type { Election, MajorityGauge, MajorityJudgmentResult } from './types';
 
 export const MJ_TIE_RULE = `Options are ranked by majority grade (lower median); equal majority grades are separated by Balinski–Laraki's majority value (repeatedly removing one median grade from each tied option and comparing the new medians; with weighted ballots, removing the median weight symmetrically from the middle, worse side first). Only options with identical weighted grade distributions remain tied. ${FILE_ORDER_RULE}`;
@@ -160,11 +160,25 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 		const histograms = new Array<number[]>(p.n);
 		const gauges = new Array<MajorityGauge>(p.n);
 		const profiles = new Array<Profile>(p.n);
+		const medians = new Array<number>(p.n);
+		const labels = new Array<string>(p.n);
 		for (let i = 0; i < p.n; i++) {
-			const h = tidyArray(raw.subarray(i * k, (i + 1) * k), W);
-			const cum = cumulative(h, W);
+			// The histogram and its cumulative weights in one pass over the option's row of the sums (what
+			// `tidyArray` of a subarray and `cumulative` give, without the view and the growing array).
+			const h = new Array<number>(k);
+			const cum = new Array<number>(k);
+			let s = 0;
+			for (let g = 0, x = i * k; g < k; g++, x++) {
+				const v = tidy(raw[x]!, W);
+				h[g] = v;
+				s += v;
+				cum[g] = tidy(s, W);
+			}
 			histograms[i] = h;
-			gauges[i] = majorityGauge(cum, W);
+			const gauge = majorityGauge(cum, W);
+			gauges[i] = gauge;
+			medians[i] = gauge.grade;
+			labels[i] = p.grades[gauge.grade] ?? '';
 			profiles[i] = profileOf(cum, W);
 		}
 		const groups = rankBy(p.n, (a, b) => compareProfiles(profiles[a] as Profile, profiles[b] as Profile, W));
@@ -177,8 +191,8 @@ export const majorityJudgmentKernel: Kernel<Float64Array, MajorityJudgmentResult
 			tieBreak: MJ_TIE_RULE,
 			ties: tiesOf(p.ids, groups),
 			grades: [...p.grades],
-			medians: recordOf(p.ids, gauges.map((g) => g.grade)),
-			medianLabels: recordOf(p.ids, gauges.map((g) => p.grades[g.grade] ?? '')),
+			medians: recordOf(p.ids, medians),
+			medianLabels: recordOf(p.ids, labels),
 			gauges: recordOf(p.ids, gauges)
 		};
 	}

@@ -46,10 +46,14 @@ export function tiersOf(n: number, beats: (a: number, b: number) => boolean): nu
  * tiers at every vote, and the per-option lists of beaten options and a callback per pair were an
  * eighth of it.
  */
-function tiersOfMatrix(n: number, beat: ArrayLike<number>): number[][] {
+function tiersOfMatrix(n: number, beat: ArrayLike<number>, counted?: Float64Array): number[][] {
 	// Counts and marks in reused buffers (numeric.ts `scratch`): typed arrays of their own were a third of it.
-	const beaters = takeBeaters(n);
-	for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) beaters[b]! += beat[a * n + b]!;
+	// `counted`: each option's beaters, already counted as the matrix was filled.
+	let beaters = counted;
+	if (!beaters) {
+		beaters = takeBeaters(n);
+		for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) beaters[b]! += beat[a * n + b]!;
+	}
 	const tiers: number[][] = [];
 	const taken = takeTaken(n);
 	let left = n;
@@ -135,9 +139,19 @@ export const schulzeKernel: Kernel<SchulzeAggregate, SchulzeResult> = {
 		// Tidied in place (tidyArray would allocate the array this avoids).
 		for (let k = 0; k < nn; k++) d[k] = tidy(d[k]!, scale);
 		const paths = strongestPaths(d, n, takePaths(nn));
+		// The relation and each option's beaters in one pass (the second pass over the matrix that counted
+		// them was about 2 % of a live result's profile).
 		const beat = takeBeats(nn);
-		for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (paths[a * n + b]! > paths[b * n + a]!) beat[a * n + b] = 1;
-		const tiers = tiersOfMatrix(n, beat);
+		const beaters = takeBeaters(n);
+		for (let a = 0; a < n; a++) {
+			for (let b = 0; b < n; b++) {
+				if (paths[a * n + b]! > paths[b * n + a]!) {
+					beat[a * n + b] = 1;
+					beaters[b]!++;
+				}
+			}
+		}
+		const tiers = tiersOfMatrix(n, beat, beaters);
 		return {
 			method: 'schulze',
 			winners: base.totalWeight > 0 ? idsOf(ids, tiers[0] ?? []) : [],
