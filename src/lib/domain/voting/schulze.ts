@@ -37,23 +37,26 @@ function matrixRecord(ids: readonly string[], m: ArrayLike<number>): Matrix {
  */
 export function tiersOf(n: number, beats: (a: number, b: number) => boolean): number[][] {
 	const beat = new Uint8Array(n * n);
-	for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b && beats(a, b)) beat[a * n + b] = 1;
-	return tiersOfMatrix(n, beat);
+	const beaters = takeBeaters(n);
+	for (let a = 0; a < n; a++) {
+		for (let b = 0; b < n; b++) {
+			if (a !== b && beats(a, b)) {
+				beat[a * n + b] = 1;
+				beaters[b]!++;
+			}
+		}
+	}
+	return tiersOfMatrix(n, beat, beaters);
 }
 
 /**
- * `tiersOf` from the relation as a matrix (`beat[a * n + b]` = 1: a beats b): a live result takes its
- * tiers at every vote, and the per-option lists of beaten options and a callback per pair were an
- * eighth of it.
+ * `tiersOf` from the relation as a matrix (`beat[a * n + b]` = 1: a beats b) and each option's count
+ * of beaters (`takeBeaters`, filled with it): a live result takes its tiers at every vote, and the
+ * per-option lists of beaten options and a callback per pair were an eighth of it.
  */
-function tiersOfMatrix(n: number, beat: ArrayLike<number>, counted?: Float64Array): number[][] {
-	// Counts and marks in reused buffers (numeric.ts `scratch`): typed arrays of their own were a third of it.
-	// `counted`: each option's beaters, already counted as the matrix was filled.
-	let beaters = counted;
-	if (!beaters) {
-		beaters = takeBeaters(n);
-		for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) beaters[b]! += beat[a * n + b]!;
-	}
+function tiersOfMatrix(n: number, beat: ArrayLike<number>, beaters: Float64Array): number[][] {
+	// `beaters`: each option's beaters, counted as the matrix was filled. Counts and marks in reused
+	// buffers (numeric.ts `scratch`): typed arrays of their own were a third of it.
 	const tiers: number[][] = [];
 	const taken = takeTaken(n);
 	let left = n;
