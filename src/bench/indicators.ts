@@ -15,7 +15,7 @@
  *
  * SQLite only: the seed goes through the synchronous writer in one transaction (30,000 households
  * in seconds; the database's triggers fill `participation_traces` and `participation_households` as they
- * would for the app's own writes) and the floor is SQLite's own count; the indicators themselves are
+ * would for the app's own writes, the votes' traces by the fold that follows votes: vote-traces.ts) and the floor is SQLite's own count; the indicators themselves are
  * timed through the async data handle (`deps.data`), on its reading connection, as the pages read them.
  *
  *   npm run bench -- indicators        BENCH_INDICATORS_RUNS=5 BENCH_INDICATORS_HOUSEHOLDS=30000
@@ -23,6 +23,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { loadActor } from '../lib/server/auth/session';
+import { foldVoteTraces } from '../lib/server/services/indicators/vote-traces';
 import { transaction, type Db } from '../lib/server/db';
 import {
 	activities,
@@ -99,12 +100,14 @@ export async function benchIndicators(): Promise<BenchRow[]> {
 			seedBody(tx, now, at);
 			seedTraining(tx, now);
 		});
+		// The votes' traces are written after the votes, by the fold the app runs every few hundred votes.
+		const { data } = app.services.deps;
+		await foldVoteTraces(data);
 		db.run(sql`ANALYZE`);
 		const seeded = performance.now() - t0;
 
 		const input = { type: 'residence', id: 'res' };
 		// The indicators read through the async data handle (issue 12), as the pages do.
-		const { data } = app.services.deps;
 		const scope = await resolveScope(data, null, input, true);
 		const period = app.services.indicators.periodOf({});
 		const ctx = { data, scope, period };

@@ -83,6 +83,23 @@ export const participationTraces = sqliteTable(
 );
 
 /**
+ * Votes whose trace of participation is still to be written (issue 15). A vote's unit used to write its
+ * trace, and through it its household's row, in the voter's own transaction: four random index pages
+ * per vote, half of what a group of ten votes wrote and synced before its voters were answered. The
+ * participations' insert trigger now only appends the participation here (the table's last page), and
+ * `foldVoteTraces` (services/indicators/vote-traces.ts) writes the traces of everything queued in one
+ * unit of its own: when the queue holds enough votes, and before anything reads the traces (the
+ * indicators, and "which did she vote in", which reads this queue too). A queued participation that
+ * was deleted leaves no trace; one that was updated got its trace from the update trigger, which the
+ * fold keeps. `userId`: the voter, so that "which did she vote in" reads the queue without a join per row.
+ */
+export const participationTraceQueue = sqliteTable('participation_trace_queue', {
+	seq: integer('seq').primaryKey(),
+	participationId: text('participation_id').notNull(),
+	userId: text('user_id').notNull()
+});
+
+/**
  * Per household and residence space, the first and last trace of participation, of any kind and of
  * the kinds the indicators name (votes, proposals, volunteering), kept from `participation_traces`
  * by triggers (the row is recomputed from the household's traces whenever one of them comes, goes or

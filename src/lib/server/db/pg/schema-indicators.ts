@@ -70,6 +70,13 @@ export const participationTraces = pgTable(
 	]
 );
 
+/** Votes whose trace of participation is still to be written (twin of the SQLite table, which says why). */
+export const participationTraceQueue = pgTable('participation_trace_queue', {
+	seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+	participationId: text('participation_id').notNull(),
+	userId: text('user_id').notNull()
+});
+
 /** First and last trace per household and residence space, of any kind and per kind, kept by triggers (twin of the SQLite table). */
 export const participationHouseholds = pgTable(
 	'participation_households',

@@ -22,6 +22,7 @@ import { names, prepared, preparedInsert, slices, valuesOf, type RowOf } from '.
 import { sha256Hex } from '../../crypto';
 import { timeOrderedId } from '../../ids';
 import { UserError } from '../errors';
+import { createVoteTraceKeeper } from '../indicators/vote-traces';
 import { parse } from '../validate';
 import { createBallotBox, shuffle, type BallotBoxOptions, type GroupUnit, type Pending } from './ballot-box';
 import { castSchema, spaceOf, toBallot, type ConsultationRow, type Context, type ParticipationRow } from './context';
@@ -91,6 +92,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 	const { assistedVotes, auditLog, ballots, participations } = data.t;
 	const db = () => data.db;
 	const units = new WeakMap<GroupUnit, UnitRows>();
+	const traces = createVoteTraceKeeper(data, { foldAt: boxOptions.foldTracesAt });
 	/** The participations of some electors of a consultation (built once per handle: see db/prepared.ts). */
 	const participationsOf = prepared(data, (db, n) =>
 		db
@@ -347,6 +349,10 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 					touched.set(r.c.id, t);
 				}
 				consultationIds.forEach(tallies.release);
+				// Their traces of participation are written by a fold of their own, a few hundred votes at a time.
+				let fresh = 0;
+				for (const { result: r } of committed) if (r.isNew) fresh++;
+				if (fresh) traces.noted(fresh);
 				for (const [, { c, n }] of touched) await tallies.published(c, n);
 			}
 		},
@@ -370,7 +376,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		return submit(s.c, s.elig, s.by, s.state === 'confirmed', (fresh, unit) => settle(s, fresh, unit));
 	}
 
-	return { randomBallotId, ballotOf, checkBallot, writeVote, settleAssisted, box };
+	return { randomBallotId, ballotOf, checkBallot, writeVote, settleAssisted, box, traces };
 }
 
 export type VoteWriter = ReturnType<typeof createVoteWriter>;

@@ -32,7 +32,7 @@ export function createViews(
 	uploadDir: () => string
 ) {
 	const { data, configOf, collegesOf, participationOf } = ctx;
-	const { ballots, bodies, consultations, decisions, memberships, participations, participationTraces, proposals, residences, users, voteProxies } = data.t;
+	const { ballots, bodies, consultations, decisions, memberships, participations, participationTraceQueue, participationTraces, proposals, residences, users, voteProxies } = data.t;
 	const db = () => data.db;
 
 	async function spaceName(space: SpaceRef): Promise<string> {
@@ -75,19 +75,26 @@ export function createViews(
 
 	/**
 	 * Which of these consultations (all of `space`) she voted in herself. A residence's votes each
-	 * leave a trace keyed by the voter (`participation_traces`, kept by the database's triggers with
-	 * the participation's own user, in the writer's transaction): one seek finds hers, whatever the
-	 * number of voters. Participations carry no index by person (issue 15: it was one more random
-	 * page written per vote), so the other spaces' (a body's, a training's: tens of members) are read
-	 * by consultation.
+	 * leave a trace keyed by the voter (`participation_traces`): one seek finds hers, whatever the
+	 * number of voters; the votes whose trace is not written yet wait, with their voter, in the short
+	 * queue the traces are folded from (services/indicators/vote-traces.ts), read in the same
+	 * statement (one snapshot: a fold between two reads would hide them). Participations carry no
+	 * index by person (issue 15: it was one more random page written per vote), so the other spaces'
+	 * (a body's, a training's: tens of members) are read by consultation.
 	 */
 	async function votedIn(userId: string, space: SpaceRef, ids: string[]): Promise<string[]> {
 		if (space.type === 'residence') {
-			const found = await db()
+			const traced = db()
 				.select({ id: participations.consultationId })
 				.from(participationTraces)
 				.innerJoin(participations, eq(participations.id, participationTraces.sourceId))
 				.where(and(eq(participationTraces.userId, userId), eq(participationTraces.kind, 'voted'), inArray(participations.consultationId, ids)));
+			const queued = db()
+				.select({ id: participations.consultationId })
+				.from(participationTraceQueue)
+				.innerJoin(participations, eq(participations.id, participationTraceQueue.participationId))
+				.where(and(eq(participationTraceQueue.userId, userId), eq(participations.userId, userId), inArray(participations.consultationId, ids)));
+			const found = await traced.union(queued);
 			return found.map((r) => r.id);
 		}
 		const found = await db()

@@ -6,7 +6,8 @@
  * Read from `participation_households` (schema-indicators.ts): database triggers keep, per household
  * and residence space, the first and last trace of any kind and of each kind named here, from
  * `participation_traces`, itself kept in step with its sources (votes, proposals, supports,
- * volunteering, comments, named attendance) and with people's households. A span meets the period
+ * volunteering, comments, named attendance) and with people's households; votes' traces are written
+ * a few hundred at a time after the votes, and before this reads them (vote-traces.ts). A span meets the period
  * when it starts or ends inside it; one that encloses the period counts when a trace falls inside
  * (one index seek). So one query, over a row per household, answers every participation figure of a
  * report, where joining each trace to its person and household cost a seek per trace (200,000 in
@@ -16,6 +17,7 @@ import { and, count, eq, exists, gte, inArray, isNull, lt, or, sql, type SQL } f
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Data, Schema } from '../../db/data';
 import type { Scope } from './scope';
+import { foldVoteTraces } from './vote-traces';
 
 export interface Range {
 	/** Inclusive. */
@@ -47,7 +49,8 @@ export function participationByBuilding(data: Data, scope: Scope, range: Range):
 	asked.set(scope, memo);
 	const key = `${range.start}:${range.end}`;
 	let answer = memo.get(key);
-	if (!answer) memo.set(key, (answer = queryParticipation(data, scope, range)));
+	// The votes' traces still queued are written first (vote-traces.ts): a read when none is.
+	if (!answer) memo.set(key, (answer = foldVoteTraces(data).then(() => queryParticipation(data, scope, range))));
 	return answer;
 }
 
