@@ -86,8 +86,8 @@ describe('SQLite and PostgreSQL schemas in lockstep', () => {
 			}
 		expect([...pgTables.keys()].sort()).toEqual([...lite.keys()].sort());
 		for (const [name, cols] of lite) expect({ table: name, columns: pgTables.get(name) }).toEqual({ table: name, columns: cols });
-		// Plain integers stay 4 bytes except the keys that must not wrap (random ballot and voice-answer ids, audit rows).
+		// Plain integers stay 4 bytes except the keys that must not wrap (random ballot and voice-answer ids, audit rows, the votes' trace queue, whose sequence counts every vote ever cast).
 		const bigints = [...pgTypes].filter(([, t]) => t === 'bigint').map(([c]) => c).sort();
-		expect(bigints).toEqual(['audit_log.id', 'ballots.id', 'proposal_events.id', 'survey_voice_answers.id'].sort());
+		expect(bigints).toEqual(['audit_log.id', 'ballots.id', 'participation_trace_queue.seq', 'proposal_events.id', 'survey_voice_answers.id'].sort());
 	});
 });
