@@ -4,6 +4,7 @@ import { openDataStore, type OpenedDatabase } from './db/open';
 import { sqliteData } from './db/data';
 import { randomIds, systemClock } from './ids';
 import { createServices, type Services } from './services';
+import { foldVoteTraces } from './services/indicators/vote-traces';
 import { sharedState, type SharedState } from './shared';
 import { addReadinessCheck, booleanCheck } from './health';
 import { checks as redisChecks } from './shared/redis';
@@ -37,6 +38,8 @@ function servicesOn(opened: Pick<OpenedDatabase, 'db' | 'data' | 'checks'>): Ser
 	});
 	// Reminders, notification e-mails and the outbox run beside the server, never inside a request.
 	services.mail.start(services.notifications.remindClosing);
+	// Votes whose traces of participation a stopped process or a seed left queued: written now, beside the server.
+	foldVoteTraces(opened.data).catch((err: unknown) => log.error('folding the votes’ traces at start failed', { err: String(err) }));
 	return services;
 }
 

@@ -92,9 +92,11 @@ export interface BallotBoxOptions {
 	cleanEveryMs?: number;
 	/**
 	 * The votes' traces of participation are written after them, by a fold of their own, once this many
-	 * are queued (default 500; services/indicators/vote-traces.ts).
+	 * are queued (default 500; services/indicators/vote-traces.ts), or this long after the first of them
+	 * (`foldTracesAfterMs`, default 2,000 ms).
 	 */
 	foldTracesAt?: number;
+	foldTracesAfterMs?: number;
 	dialect?: DialectHooks;
 }
 

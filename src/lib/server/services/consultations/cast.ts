@@ -92,7 +92,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 	const { assistedVotes, auditLog, ballots, participations } = data.t;
 	const db = () => data.db;
 	const units = new WeakMap<GroupUnit, UnitRows>();
-	const traces = createVoteTraceKeeper(data, { foldAt: boxOptions.foldTracesAt });
+	const traces = createVoteTraceKeeper(data, { foldAt: boxOptions.foldTracesAt, foldAfterMs: boxOptions.foldTracesAfterMs });
 	/** The participations of some electors of a consultation (built once per handle: see db/prepared.ts). */
 	const participationsOf = prepared(data, (db, n) =>
 		db

@@ -10,8 +10,9 @@
  * then), in one statement: pages that several votes touch are written once.
  *
  * When: `createVoteTraceKeeper` folds once `foldAt` votes are queued (so the queue stays short: "which
- * did she vote in" reads it), and every reader of the traces folds first (`foldVoteTraces` is a read
- * when nothing is queued). A queued participation deleted before its fold leaves no trace (the fold
+ * did she vote in" reads it) or `foldAfterMs` after the first vote queued (so that at rest nothing is
+ * queued and a page load writes nothing), and every reader of the traces folds first, so the
+ * indicators count a vote at once (`foldVoteTraces` is a read when nothing is queued). A queued participation deleted before its fold leaves no trace (the fold
  * joins the queue to the participations); one updated got its trace from the update trigger, which
  * the fold keeps (it writes only the missing ones). Portable SQL: the same on SQLite and PostgreSQL.
  */
@@ -56,43 +57,61 @@ export async function foldVoteTraces(data: Data): Promise<number> {
 export interface VoteTraceKeeperOptions {
 	/** Fold once this many votes are queued (default 500). */
 	foldAt?: number;
+	/** Fold the votes queued this long after the first of them, however few (default 2,000 ms): at rest the queue is empty. */
+	foldAfterMs?: number;
 }
 
+/** A fold that found its database closed (a test's, or a stopping server's): the queue waits for the next start. */
+const closedDatabase = /not open|is closed|after calling end|Connection terminated/i;
+
 /**
- * Folds the queue when enough votes have come (`noted` after each unit of votes). One fold at a time;
- * votes noted while it runs are counted towards the next. Errors are logged (the votes are committed
- * and queued: the next fold, or the next read, writes their traces).
+ * Folds the queue when enough votes have come (`noted` after each unit of votes), or `foldAfterMs`
+ * after the first vote not folded yet. One fold at a time; votes noted while it runs are counted
+ * towards the next. Errors are logged: the votes are committed and queued, and the next fold, or the
+ * next read of the traces, writes them.
  */
 export function createVoteTraceKeeper(data: Data, options: VoteTraceKeeperOptions = {}) {
 	const foldAt = Math.max(1, options.foldAt ?? 500);
+	const afterMs = Math.max(0, options.foldAfterMs ?? 2000);
 	let queued = 0;
 	let folding: Promise<void> | undefined;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+
+	function arm() {
+		if (timer || folding) return;
+		timer = setTimeout(() => {
+			timer = undefined;
+			if (!folding && queued > 0) fold();
+		}, afterMs);
+		// Never what keeps a process alive: the queue outlives it, and is folded after the next vote or read.
+		timer.unref?.();
+	}
 
 	function fold() {
+		clearTimeout(timer);
+		timer = undefined;
 		queued = 0;
 		folding = foldVoteTraces(data)
 			.then(
 				() => undefined,
 				(err: unknown) => {
-					// The database was closed under a fold (tests, shutdown): its queue waits for the next start.
-					if (!/not open|closed|ended/i.test(String((err as Error)?.message ?? err))) console.error('[indicators] folding the votes’ traces failed', err);
+					if (!closedDatabase.test(String((err as Error)?.message ?? err))) console.error('[indicators] folding the votes’ traces failed', err);
 				}
 			)
 			.finally(() => {
 				folding = undefined;
 				if (queued >= foldAt) fold();
+				else if (queued > 0) arm();
 			});
 	}
 
 	return {
-		/** `count` votes (participations) were committed: fold when `foldAt` are waiting. */
+		/** `count` votes (participations) were committed: fold when `foldAt` are waiting, else in `foldAfterMs` at most. */
 		noted(count: number) {
 			queued += count;
-			if (queued >= foldAt && !folding) fold();
-		},
-		/** Resolves once no fold is running. */
-		async settled() {
-			while (folding) await folding;
+			if (folding) return;
+			if (queued >= foldAt) fold();
+			else arm();
 		}
 	};
 }
