@@ -1,7 +1,8 @@
 /**
  * Child process of crash.test.ts: opens the database, casts the given votes 20 at a time through the
  * real consultations service, and prints "ack <voterId>" the moment each vote is acknowledged. The
- * parent kills it with SIGKILL in the middle. (stdout to a pipe is synchronous on Linux.)
+ * parent kills it with SIGKILL in the middle. (stdout to a pipe is synchronous on Linux.) The votes'
+ * traces are folded every 15 votes, so the kill may also fall in the middle of a fold.
  */
 import { openDatabase } from '../../../src/lib/server/db';
 import { loadActor } from '../../../src/lib/server/auth/session';
@@ -11,7 +12,7 @@ import { createServices } from '../../../src/lib/server/services';
 
 const { file, consultationId, voterIds, options } = JSON.parse(process.argv[2]!) as { file: string; consultationId: string; voterIds: string[]; options: string[] };
 const db = openDatabase(file);
-const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() }, { consultations: { ballotBox: { groupSize: 5, windowMs: 30 } } });
+const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() }, { consultations: { ballotBox: { groupSize: 5, windowMs: 30, foldTracesAt: 15 } } });
 let next = 0;
 async function voter() {
 	while (next < voterIds.length) {

@@ -1,13 +1,15 @@
 /**
  * kill -9 on the batching path: a child process casts secret votes through the group-committed
  * ballot box and reports each acknowledgement; it is killed with SIGKILL mid-stream. Every vote it
- * acknowledged must be in the database afterwards, with its ballot (as many ballots as participations).
+ * acknowledged must be in the database afterwards, with its ballot (as many ballots as participations),
+ * and its trace of participation written or still queued for the next fold.
  */
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '$lib/server/testing';
 import { killMidStream } from '$lib/server/testing/sigkill';
+import { foldVoteTraces } from '$lib/server/services/indicators/vote-traces';
 import { secretVote } from './fixture';
 
 let app: TestApp;
@@ -17,7 +19,7 @@ beforeEach(() => {
 afterEach(() => app.close());
 
 describe('ballot box under kill -9', () => {
-	it('every acknowledged vote survives a SIGKILL in the middle of group commits', async () => {
+	it('every acknowledged vote survives a SIGKILL in the middle of group commits, and so does its trace of participation', async () => {
 		const s = await secretVote(app, 400);
 		const args = JSON.stringify({ file: app.file, consultationId: s.id, voterIds: s.voters.map((v) => v.id), options: s.options });
 		// Killed mid-stream: some votes acknowledged, others waiting in the box or in the middle of a commit.
@@ -32,5 +34,26 @@ describe('ballot box under kill -9', () => {
 		db.close();
 		for (const id of acked) expect(voted.has(id), `acknowledged vote of ${id} lost`).toBe(true);
 		expect(ballots).toBe(voted.size);
+
+		// Each vote's trace of participation is written or still queued, whatever fold the kill fell in;
+		// the next fold (the server's start runs one) writes the rest, once each.
+		const traced = () => {
+			const file = new Database(app.file, { readonly: true });
+			try {
+				return file
+					.prepare(
+						"select p.user_id as id, (select count(*) from participation_traces t where t.kind = 'voted' and t.source_id = p.id and t.user_id = p.user_id) as traces, (select count(*) from participation_trace_queue q where q.participation_id = p.id) as queued from participations p where p.consultation_id = ?"
+					)
+					.all(s.id) as { id: string; traces: number; queued: number }[];
+			} finally {
+				file.close();
+			}
+		};
+		const afterKill = traced();
+		expect(afterKill).toHaveLength(voted.size);
+		for (const row of afterKill) expect(row.traces + row.queued, `trace of ${row.id}`).toBeGreaterThanOrEqual(1);
+		expect(afterKill.some((row) => row.traces > 0)).toBe(true);
+		await foldVoteTraces(app.services.deps.data);
+		for (const row of traced()) expect([row.traces, row.queued], `trace of ${row.id}`).toEqual([1, 0]);
 	}, 120_000);
 });
