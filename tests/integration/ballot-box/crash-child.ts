@@ -12,7 +12,7 @@ import { createServices } from '../../../src/lib/server/services';
 
 const { file, consultationId, voterIds, options } = JSON.parse(process.argv[2]!) as { file: string; consultationId: string; voterIds: string[]; options: string[] };
 const db = openDatabase(file);
-const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() }, { consultations: { ballotBox: { groupSize: 5, windowMs: 30, foldTracesAt: 15 } } });
+const services = createServices({ db, clock: systemClock, ids: randomIds, bus: createLocalBus() }, { consultations: { ballotBox: { groupSize: 5, windowMs: 30 }, traces: { foldAt: 15 } } });
 let next = 0;
 async function voter() {
 	while (next < voterIds.length) {

@@ -90,13 +90,6 @@ export interface BallotBoxOptions {
 	 * another (default 100 ms; 0 cleans up after every secret unit). See the file comment.
 	 */
 	cleanEveryMs?: number;
-	/**
-	 * The votes' traces of participation are written after them, by a fold of their own, once this many
-	 * are queued (default 500; services/indicators/vote-traces.ts), or this long after the first of them
-	 * (`foldTracesAfterMs`, default 2,000 ms).
-	 */
-	foldTracesAt?: number;
-	foldTracesAfterMs?: number;
 	dialect?: DialectHooks;
 }
 

@@ -22,7 +22,7 @@ import { names, prepared, preparedInsert, slices, valuesOf, type RowOf } from '.
 import { sha256Hex } from '../../crypto';
 import { timeOrderedId } from '../../ids';
 import { UserError } from '../errors';
-import { createVoteTraceKeeper } from '../indicators/vote-traces';
+import { createVoteTraceKeeper, type VoteTraceKeeperOptions } from '../indicators/vote-traces';
 import { parse } from '../validate';
 import { createBallotBox, shuffle, type BallotBoxOptions, type GroupUnit, type Pending } from './ballot-box';
 import { castSchema, spaceOf, toBallot, type ConsultationRow, type Context, type ParticipationRow } from './context';
@@ -87,12 +87,12 @@ interface UnitRows {
 	audit: AuditRow[];
 }
 
-export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: BallotBoxOptions = {}) {
+export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: BallotBoxOptions = {}, traceOptions: VoteTraceKeeperOptions = {}) {
 	const { data, clock, ids, participationOf } = ctx;
 	const { assistedVotes, auditLog, ballots, participations } = data.t;
 	const db = () => data.db;
 	const units = new WeakMap<GroupUnit, UnitRows>();
-	const traces = createVoteTraceKeeper(data, { foldAt: boxOptions.foldTracesAt, foldAfterMs: boxOptions.foldTracesAfterMs });
+	const traces = createVoteTraceKeeper(data, traceOptions);
 	/** The participations of some electors of a consultation (built once per handle: see db/prepared.ts). */
 	const participationsOf = prepared(data, (db, n) =>
 		db
@@ -376,7 +376,7 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 		return submit(s.c, s.elig, s.by, s.state === 'confirmed', (fresh, unit) => settle(s, fresh, unit));
 	}
 
-	return { randomBallotId, ballotOf, checkBallot, writeVote, settleAssisted, box, traces };
+	return { randomBallotId, ballotOf, checkBallot, writeVote, settleAssisted, box };
 }
 
 export type VoteWriter = ReturnType<typeof createVoteWriter>;

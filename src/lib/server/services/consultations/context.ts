@@ -14,6 +14,7 @@ import type { ServiceDeps } from '../deps';
 import type { NotificationKind } from '../../db/schema';
 import type { PendingNotification } from '../notifications/schemas';
 import type { BallotBoxOptions } from './ballot-box';
+import type { VoteTraceKeeperOptions } from '../indicators/vote-traces';
 import { coalesced } from './coalesce';
 
 export type ConsultationRow = typeof consultations.$inferSelect;
@@ -69,6 +70,8 @@ export interface ConsultationsOptions {
 	uploadDir?: () => string;
 	/** Group size, window and tally pace of the ballot box (see ballot-box.ts). */
 	ballotBox?: BallotBoxOptions;
+	/** When the votes' traces of participation are folded (services/indicators/vote-traces.ts). */
+	traces?: VoteTraceKeeperOptions;
 }
 
 export const spaceOf = (c: Pick<ConsultationRow, 'spaceType' | 'spaceId'>): SpaceRef => ({ type: c.spaceType, id: c.spaceId });

@@ -37,7 +37,7 @@ export function createConsultationsService(deps: ServiceDeps, options: Consultat
 	// The engine's storage hooks (SQLite: secure deletion and checkpoints; PostgreSQL: VACUUM; see ballot-box.ts).
 	const boxOptions: BallotBoxOptions = { dialect: deps.data.dialect === 'postgres' ? postgresHooks() : sqliteDialect, ...options.ballotBox };
 	const tallies = createTallies(ctx, electorate, boxOptions);
-	const box = createVoteWriter(ctx, tallies, boxOptions);
+	const box = createVoteWriter(ctx, tallies, boxOptions, options.traces);
 	const scheduling = createScheduling(ctx, tallies, box.box.drain, box.box.afterSecretClose);
 	const proxies = createProxies(ctx, electorate, scheduling);
 	const assisted = createAssisted(ctx, electorate, tallies, scheduling, box);

@@ -2,11 +2,11 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 import { createConsultationsService } from '../consultations';
-import { foldVoteTraces } from './vote-traces';
+import { foldVoteTraces, type VoteTraceKeeperOptions } from './vote-traces';
 
 let app: TestApp;
 
-async function world(traces: { foldTracesAt: number; foldTracesAfterMs: number }) {
+async function world(traces: Required<VoteTraceKeeperOptions>) {
 	const { residence } = await createResidence(app, [
 		{ name: 'Bâtiment A', dwellings: 3 },
 		{ name: 'Bâtiment B', dwellings: 3 }
@@ -18,7 +18,7 @@ async function world(traces: { foldTracesAt: number; foldTracesAfterMs: number }
 	const tenant = (name: string, i: number) => createUser(app, { displayName: name, householdId: homes[i]!.id, roles: [{ ...space, role: 'tenant' }] });
 	const voters = [await tenant('Amina', 0), await tenant('Karim', 3), await tenant('Léa', 4)];
 	const claire = await createUser(app, { displayName: 'Claire', roles: [{ ...space, role: 'facilitator' }] });
-	const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, ballotBox: traces });
+	const svc = createConsultationsService(app.services.deps, { uploadDir: () => app.dir, traces });
 	const { id } = await svc.create(claire, {
 		space,
 		question: 'Quel banc ?',
@@ -49,7 +49,7 @@ describe.each(testEngines)('votes’ traces of participation on %s', (engine) =>
 	afterEach(() => app.close());
 
 	it('a vote queues its trace; the fold writes the trace with the voter’s household as it is then, and empties the queue', async () => {
-		const w = await world({ foldTracesAt: 100, foldTracesAfterMs: 60_000 });
+		const w = await world({ foldAt: 100, foldAfterMs: 60_000 });
 		const { data } = app.services.deps;
 		const { participations, users } = data.t;
 		await Promise.all(w.voters.slice(0, 2).map((v, i) => w.svc.cast(v, { consultationId: w.id, ballot: { choice: w.options[i]! } })));
@@ -79,8 +79,8 @@ describe.each(testEngines)('votes’ traces of participation on %s', (engine) =>
 		expect((await state()).traces).toEqual(now.traces);
 	});
 
-	it('the votes’ unit leaves the traces to a fold, which runs once `foldTracesAt` votes are queued', async () => {
-		const w = await world({ foldTracesAt: 2, foldTracesAfterMs: 60_000 });
+	it('the votes’ unit leaves the traces to a fold, which runs once `foldAt` votes are queued', async () => {
+		const w = await world({ foldAt: 2, foldAfterMs: 60_000 });
 		await w.svc.cast(w.voters[0]!, { consultationId: w.id, ballot: { choice: w.options[0]! } });
 		expect((await state()).queued).toHaveLength(1);
 		await w.svc.cast(w.voters[1]!, { consultationId: w.id, ballot: { choice: w.options[1]! } });
@@ -89,8 +89,8 @@ describe.each(testEngines)('votes’ traces of participation on %s', (engine) =>
 		await w.svc.flushBallotBox();
 	});
 
-	it('a vote waits `foldTracesAfterMs` at most for its trace, however few votes came after it', async () => {
-		const w = await world({ foldTracesAt: 100, foldTracesAfterMs: 300 });
+	it('a vote waits `foldAfterMs` at most for its trace, however few votes came after it', async () => {
+		const w = await world({ foldAt: 100, foldAfterMs: 300 });
 		const cast = Date.now();
 		await w.svc.cast(w.voters[0]!, { consultationId: w.id, ballot: { choice: w.options[0]! } });
 		expect((await state()).queued).toHaveLength(1);
@@ -101,7 +101,7 @@ describe.each(testEngines)('votes’ traces of participation on %s', (engine) =>
 	});
 
 	it('a queued participation deleted leaves no trace; one updated keeps the trace its update wrote, once', async () => {
-		const w = await world({ foldTracesAt: 100, foldTracesAfterMs: 60_000 });
+		const w = await world({ foldAt: 100, foldAfterMs: 60_000 });
 		const { data } = app.services.deps;
 		const { participations, participationTraces: tr } = data.t;
 		await Promise.all(w.voters.map((v, i) => w.svc.cast(v, { consultationId: w.id, ballot: { choice: w.options[i % 2]! } })));
