@@ -131,7 +131,7 @@ export const ballots = pgTable(
 		consultationId: text('consultation_id').notNull().references(() => consultations.id),
 		/** Public consultations only. */
 		participationId: text('participation_id').references(() => participations.id),
-		/** Secret consultations only: hex SHA-256 of the voter's ballot secret (unique: `ballots_token_hash_unique`). */
+		/** Secret consultations only: hex SHA-256 of the voter's ballot secret (unique in its consultation: `ballots_consultation`). */
 		tokenHash: text('token_hash'),
 		/** Show of hands or paper count recorded by a facilitator. */
 		batchId: text('batch_id').references(() => voteBatches.id),
@@ -141,11 +141,14 @@ export const ballots = pgTable(
 		content: jsonb('content').$type<Ballot>().notNull()
 	},
 	(t) => [
-		index('ballots_consultation').on(t.consultationId),
-		// Partial: a secret (or paper) ballot has no participation, a public one no secret; the rows
-		// that have none are not in the index, so a vote writes one leaf page fewer (issue 15).
-		uniqueIndex('ballots_participation').on(t.participationId).where(sql`${t.participationId} is not null`),
-		uniqueIndex('ballots_token_hash_unique').on(t.tokenHash).where(sql`${t.tokenHash} is not null`)
+		// One index for a consultation's ballots and for a secret one by its secret (issue 15): a secret
+		// ballot has an entry here only, at a random place (a second index on its secret was another
+		// random leaf page per vote); a public or paper one, whose secret is null (nulls are distinct),
+		// by consultation alone. A secret is unique in its consultation, the only place it is looked for.
+		uniqueIndex('ballots_consultation').on(t.consultationId, t.tokenHash),
+		// Partial: a secret (or paper) ballot has no participation; the rows that have none are not in
+		// the index, so a vote writes one leaf page fewer (issue 15).
+		uniqueIndex('ballots_participation').on(t.participationId).where(sql`${t.participationId} is not null`)
 	]
 );
 

@@ -184,8 +184,9 @@ export function createVoteWriter(ctx: Context, tallies: Tallies, boxOptions: Bal
 	/**
 	 * A new ballot's id: random for a secret one (its place in the table and its indexes says nothing
 	 * of when it came). A public ballot names its participation, so its place says nothing more: on
-	 * SQLite it takes the next rowid (none given), and its row and its `ballots_consultation` entry go
-	 * at the end instead of on a random page each (issue 15). PostgreSQL ballots have no default id.
+	 * SQLite it takes the next rowid (none given), and its row and its `ballots_consultation` entry
+	 * (its consultation, no secret) go at the end instead of on a random page each (issue 15).
+	 * PostgreSQL ballots have no default id.
 	 */
 	function ballotId(secret: boolean): number | undefined {
 		return secret || data.dialect !== 'sqlite' ? randomBallotId() : undefined;
