@@ -13,6 +13,9 @@
  * Each level counts the WAL pages its commits write, per vote, beside the floor's for one insert: at 10
  * voters a unit holds 10 votes, and its pages (random places in the ballots' and participations'
  * indexes, the indicators' traces) are what its commit writes and syncs, where the floor syncs one row's.
+ * What the disk charges: a durable commit's sync and each WAL page it writes, fitted from bare commits
+ * of 1 and 20 rows (diskCosts); with them each level prints the most votes/s its pages and its votes per
+ * commit allow were its CPU free, against the floor: under 1, no saving of CPU can meet goal 1 there.
  * Where the 10-voter level's time goes: the same level run again with the database on tmpfs (/dev/shm,
  * memory: writes are copies and syncs do nothing), beside the floor's loop run there too. Not compared
  * to anything: it says how fast the vote path's own work goes when the disk costs nothing.
@@ -59,6 +62,8 @@ interface Intake {
 	floor: [number, number];
 	/** The WAL pages the level's commits wrote, per vote. */
 	pagesPerVote: number;
+	/** Votes per commit that wrote to the WAL (the level's units, with the few other commits beside them). */
+	votesPerCommit: number;
 	/** Waiting, after the opening, for its notifications to the electors to be written and published. */
 	notifyMs: number;
 	perSecond: number;
@@ -79,12 +84,18 @@ function walFrameCounter(file: string) {
 	const read = () => (readSync(fd, word, 0, 4, 16), little ? word.readUInt32LE(0) : word.readUInt32BE(0));
 	let last = read();
 	let frames = 0;
+	let commits = 0;
 	return {
 		tick() {
 			const now = read();
-			frames += now >= last ? now - last : now;
+			const written = now >= last ? now - last : now;
+			frames += written;
+			if (written > 0) commits++;
 			last = now;
+			return written;
 		},
+		/** Commits seen that wrote a frame or more. */
+		commits: () => commits,
 		close() {
 			closeSync(fd);
 			return frames;
@@ -176,7 +187,7 @@ async function serviceIntake(
 		const frames = counter.close();
 		const count = (db.$client.prepare('select count(*) as n from ballots where consultation_id = ?').get(id) as { n: number }).n;
 		await services.consultations.close(facilitator, { consultationId: id });
-		return { perSecond: voters.length / seconds, p99: p99(latencies), count, notifyMs, pagesPerVote: frames / voters.length };
+		return { perSecond: voters.length / seconds, p99: p99(latencies), count, notifyMs, pagesPerVote: frames / voters.length, votesPerCommit: voters.length / Math.max(1, counter.commits()) };
 	};
 	// A server takes votes for months: the first votes of the process, which compile the path they
 	// take, are a consultation of their own before the levels (reported apart, not compared).
@@ -240,6 +251,57 @@ function barePagesPerRow(dir: string): number {
 }
 
 /**
+ * What this disk charges for a durable commit, fitted from commits of 1 and of 20 rows, alternated on
+ * a file of its own: a fixed part (the commit's sync) and a part per WAL page written. Each row has a
+ * random key in the table and in a unique index over 20,000 rows, so it writes two random leaf pages,
+ * as a vote's index entries do. With them, `bound` says how many votes/s a level's pages allow at
+ * most were its CPU free: a commit of n votes of p pages each costs at least sync + n·p·page. That is
+ * what the floor's loop is up against too (its one row a commit, ~2 pages), so a level whose bound is
+ * under the floor cannot meet goal 1 on this disk by any saving of CPU, only by writing fewer pages.
+ */
+function diskCosts(dir: string): { syncUs: number; pageUs: number } {
+	const file = join(dir, 'disk-costs.db');
+	const client = new Database(file);
+	client.pragma('journal_mode = WAL');
+	client.exec('create table rows (id integer primary key, key text not null unique, content text not null)');
+	const insert = client.prepare('insert into rows (id, key, content) values (?, ?, ?)');
+	const random = () => randomIds.bytes(6).reduce((n, b) => n * 256 + b, 0);
+	const rows = client.transaction((n: number) => {
+		for (let i = 0; i < n; i++) insert.run(random(), randomIds.id(), JSON.stringify({ choice: `o${i % 3}` }));
+	});
+	for (let i = 0; i < 200; i++) rows(100);
+	client.pragma('wal_checkpoint(TRUNCATE)');
+	client.pragma('synchronous = FULL');
+	const counter = walFrameCounter(file);
+	const sizes = [1, 20] as const;
+	const sum = new Map<number, { us: number; frames: number; n: number }>(sizes.map((k) => [k, { us: 0, frames: 0, n: 0 }]));
+	for (let round = 0; round < 300; round++) {
+		for (const k of sizes) {
+			const t0 = performance.now();
+			rows(k);
+			const us = (performance.now() - t0) * 1000;
+			const at = sum.get(k)!;
+			at.us += us;
+			at.frames += counter.tick();
+			at.n++;
+		}
+	}
+	counter.close();
+	client.close();
+	for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+	const [one, many] = sizes.map((k) => {
+		const at = sum.get(k)!;
+		return { us: at.us / at.n, frames: at.frames / at.n };
+	}) as [{ us: number; frames: number }, { us: number; frames: number }];
+	const pageUs = (many.us - one.us) / (many.frames - one.frames);
+	return { pageUs, syncUs: one.us - pageUs * one.frames };
+}
+
+/** The most votes/s a level's pages allow on this disk were its CPU free (see diskCosts). */
+const bound = (disk: { syncUs: number; pageUs: number }, level: Pick<Intake, 'pagesPerVote' | 'votesPerCommit'>) =>
+	1e6 / (disk.syncUs / level.votesPerCommit + disk.pageUs * level.pagesPerVote);
+
+/**
  * The 10-voter level with no disk to wait for: the database on tmpfs, where a write is a copy in memory
  * and fsync returns at once, and the floor's loop there too. What is left is each side's own work.
  */
@@ -281,9 +343,12 @@ export async function benchVotes(): Promise<BenchRow[]> {
 			floors.push(r);
 			return r;
 		};
+		const disk = diskCosts(dir);
 		const rows: BenchRow[] = [
 			{ name: 'floor: bare insert p99 (first run)', value: bare.p99, unit: 'ms' },
-			{ name: 'floor: WAL pages one bare insert writes', value: barePagesPerRow(dir), unit: 'pages' }
+			{ name: 'floor: WAL pages one bare insert writes', value: barePagesPerRow(dir), unit: 'pages' },
+			{ name: "disk: a durable commit's sync (fitted from 1- and 20-row commits)", value: disk.syncUs, unit: 'µs' },
+			{ name: 'disk: each WAL page a durable commit writes (same fit)', value: disk.pageUs, unit: 'µs' }
 		];
 		for (const sync of SYNC_LEVELS) {
 			for (const secrecy of ['secret', 'public'] as const) {
@@ -303,6 +368,8 @@ export async function benchVotes(): Promise<BenchRow[]> {
 						{ name: `${label}: votes/s`, value: r.perSecond, unit: 'votes/s' },
 						{ name: `${label}: p99 time-to-ack`, value: r.p99, unit: 'ms' },
 						{ name: `${label}: WAL pages written per vote (floor: one insert's)`, value: r.pagesPerVote, unit: 'pages' },
+						{ name: `${label}: votes per commit`, value: r.votesPerCommit, unit: 'votes' },
+						{ name: `${label}: the most its pages allow were the CPU free (sync / votes per commit + pages × page) / bare`, value: bound(disk, r) / beside, unit: 'ratio' },
 						{ name: `${label}: / bare`, value: r.perSecond / beside, unit: 'ratio', ...(sync === 'NORMAL' ? { goal: atLeast(1, 1) } : {}) },
 						{ name: `${label}: opening's notifications (before timing)`, value: r.notifyMs, unit: 'ms' }
 					);
