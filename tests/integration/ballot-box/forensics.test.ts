@@ -163,6 +163,48 @@ describe('secret ballot box on disk', () => {
 		expect(statSync(wal).size).toBe(0);
 		await svc.flushBallotBox();
 	});
+
+	it('a reader holding an old snapshot does not hold up the votes: each group is on disk before its voters hear, and the WAL is emptied by itself once the reader lets go, with no vote after it', async () => {
+		const outcomes: string[] = [];
+		const svc = createConsultationsService(app.services.deps, {
+			uploadDir: () => app.dir,
+			ballotBox: { groupSize: K, windowMs: 60_000, tallyEveryMs: 60_000, cleanEveryMs: 0 }
+		});
+		const s = await secretVote(app, 2 * K, svc);
+		const wal = `${app.file}-wal`;
+		const client = app.services.deps.db.$client;
+		// What an export still reading, a backup or an operator's shell does: a read transaction left open.
+		const reader = new Database(app.file, { readonly: true });
+		reader.prepare('begin').run();
+		reader.prepare('select count(*) from users').get();
+		const commits: boolean[] = [];
+		const stop = app.services.deps.data.onCommit(() => commits.push(true));
+		const warn = vi.spyOn(console, 'warn').mockImplementation((...args) => void outcomes.push(String(args[0])));
+		try {
+			await Promise.all(s.voters.slice(0, K).map((v, i) => svc.cast(v, { consultationId: s.id, ballot: { choice: s.options[i % 2]! } })));
+			// Answered with the reader still there: the group is in the WAL (synced), which cannot be emptied yet.
+			expect(statSync(wal).size).toBeGreaterThan(0);
+			expect(outcomes.some((m) => m.includes('a reader holds an old snapshot'))).toBe(true);
+			// A crash now loses nothing: a copy of the files as they are holds the group.
+			const copy = new Database(app.file, { readonly: true });
+			expect((copy.prepare('select count(*) as n from ballots where consultation_id = ?').get(s.id) as { n: number }).n).toBe(K);
+			copy.close();
+			// The reader lets go; nothing else is written, and the WAL is emptied anyway.
+			const before = commits.length;
+			reader.prepare('commit').run();
+			reader.close();
+			await vi.waitFor(() => expect(statSync(wal).size).toBe(0), { timeout: 5000, interval: 10 });
+			expect(commits.length).toBe(before);
+			expect(outcomes.some((m) => m.includes('the WAL is emptied'))).toBe(true);
+			// The writer was never left with a short busy timeout.
+			expect(client.pragma('busy_timeout', { simple: true })).toBe(5000);
+		} finally {
+			warn.mockRestore();
+			stop();
+			if (reader.open) reader.close();
+		}
+		await svc.flushBallotBox();
+	});
 });
 
 describe('secret ballot box and temporary files', () => {

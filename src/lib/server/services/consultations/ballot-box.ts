@@ -60,8 +60,9 @@
  * (each of k votes or more, see above); a group flushed by the window or at the close may hold fewer than k votes
  * (down to one); its WAL frames are truncated at once, but a copy of the files taken in that instant,
  * or two copies of the main file taken before and after, can pair that ballot with its participation;
- * a reader holding the database open can pin the WAL (a checkpoint cannot truncate under it), so the
- * group size k is then the whole protection; the server process sees voter and ballot together while
+ * a reader holding an old snapshot pins the WAL (a checkpoint cannot truncate under it), so the group
+ * size k is then the whole protection until it lets go (the box does not wait for it: it syncs the
+ * WAL, answers, and empties the WAL within 250 ms of the reader letting go, db/empty-wal.ts); the server process sees voter and ballot together while
  * handling the request; the live tally still moves, so in a tiny electorate "results after close" is
  * the setting for sensitive questions.
  */
@@ -69,6 +70,7 @@ import { resolve as resolvePath } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { syncWalFile, type Data } from '../../db/data';
+import { emptyWalNowOrSoon } from '../../db/empty-wal';
 import { UserError } from '../errors';
 
 export interface BallotBoxOptions {
@@ -135,24 +137,13 @@ export const sqliteDialect: DialectHooks = {
 	},
 	flushMakesDurable: true,
 	afterSecretFlush({ db }) {
-		const client = db.$client;
-		// Synchronous, right after the commit: the writer is not yet in the next unit's transaction.
-		let complete = false;
-		if (client.inTransaction) {
-			console.warn('[ballot-box] WAL checkpoint skipped: the writer is inside a transaction (the next secret flush checkpoints)');
-		} else {
-			try {
-				const [result] = client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-				complete = result?.busy === 0;
-			} catch (err) {
-				console.warn('[ballot-box] WAL checkpoint failed (the WAL is synced instead)', err);
-			}
-		}
-		// A completed checkpoint copied every commit into the file and synced it (at NORMAL as at FULL,
+		// Synchronous, right after the commit: the writer is not yet in the next unit's transaction. A
+		// completed checkpoint copied every commit into the file and synced it (at NORMAL as at FULL,
 		// SQLite syncs the WAL before a checkpoint and the file after it) before the WAL was truncated.
-		// Otherwise (a reader held an old snapshot, or the checkpoint could not run) the commit is made
-		// durable here, as synchronous=FULL would have: the WAL is fsynced before any voter is answered.
-		if (!complete) syncWalFile(`${resolvePath(client.name)}-wal`);
+		// Otherwise (a reader holds an old snapshot, another checkpoint runs) the commit is made durable
+		// at once by an fsync of the WAL, before any voter is answered, and the WAL is emptied a moment
+		// later, without waiting here for anyone (db/empty-wal.ts).
+		emptyWalNowOrSoon(db.$client);
 	},
 	deferSecretFlush({ db }) {
 		syncWalFile(`${resolvePath(db.$client.name)}-wal`);
