@@ -31,7 +31,7 @@ const LAST_RETRY_MS = 250;
 /**
  * One attempt, without waiting for anyone. `checkpointing`: another connection's checkpoint held the
  * lock (SQLite answers busy with log = -1, before looking at the WAL); `pinned`: a reader's snapshot
- * kept frames in the WAL.
+ * kept frames in the WAL; `failed`: SQLite raised an error (kept for the round's one warning).
  */
 export function tryEmptyWal(client: Database.Database): Emptying {
 	if (client.inTransaction) return 'in-transaction';
@@ -42,7 +42,7 @@ export function tryEmptyWal(client: Database.Database): Emptying {
 		if (result?.busy === 0) return 'emptied';
 		return result && result.log < 0 ? 'checkpointing' : 'pinned';
 	} catch (err) {
-		console.warn('[wal] checkpoint failed (tried again shortly)', err);
+		lastFailure = err;
 		return 'failed';
 	} finally {
 		client.pragma(`busy_timeout = ${timeout}`);
@@ -56,6 +56,8 @@ interface Retry {
 	told: boolean;
 }
 const retries = new WeakMap<Database.Database, Retry>();
+/** Why the last attempt that failed did (said once per round of retries). */
+let lastFailure: unknown;
 
 /**
  * Right after a commit that must leave no page image in the WAL (synchronous, before the writer's
@@ -80,7 +82,7 @@ function stopRetrying(client: Database.Database) {
 	if (!retry) return;
 	clearTimeout(retry.timer);
 	retries.delete(client);
-	if (retry.told) console.warn('[wal] the WAL is emptied: the reader that held it let go');
+	if (retry.told) console.warn('[wal] the WAL is emptied after all');
 }
 
 function retryLater(client: Database.Database, outcome: Emptying) {
@@ -106,8 +108,10 @@ function retryLater(client: Database.Database, outcome: Emptying) {
 	arm(retry.delay);
 }
 
+/** Once per round of retries, when a reader or an error (not a passing checkpoint) is the cause. */
 function tell(retry: Retry, outcome: Emptying) {
-	if (outcome !== 'pinned' || retry.told) return;
+	if (retry.told || (outcome !== 'pinned' && outcome !== 'failed')) return;
 	retry.told = true;
-	console.warn('[wal] a reader holds an old snapshot: the WAL cannot be emptied yet (tried again until it lets go)');
+	if (outcome === 'pinned') console.warn('[wal] a reader holds an old snapshot: the WAL cannot be emptied yet (tried again until it lets go)');
+	else console.warn('[wal] the WAL could not be emptied (tried again until it can)', lastFailure);
 }
