@@ -187,6 +187,9 @@ export function keepStatements(client: Database.Database, max = 256): void {
 	}) as typeof client.prepare;
 }
 
+/** The WAL file of a SQLite database file (its name as the connection has it, relative or not). */
+export const walFileOf = (databaseFile: string) => `${resolvePath(databaseFile)}-wal`;
+
 /**
  * Syncs a WAL file to disk: what `synchronous=FULL` does after a commit. fdatasync, as SQLite's own
  * WAL syncs on Linux: the data and what reading it needs (the file's size), without the times a
@@ -260,7 +263,7 @@ export function sqliteData(writer: Db): Data {
 	keepStatements(client);
 	const file = client.name;
 	/** SQLite's WAL file of this database (resolved now: the process may change directory later). */
-	const walFile = `${resolvePath(file)}-wal`;
+	const walFile = walFileOf(file);
 	const readerClient = new Database(file, { readonly: true, fileMustExist: true });
 	readerClient.pragma('busy_timeout = 5000');
 	readerClient.pragma(`temp_store = ${TEMP_STORE}`);

@@ -18,9 +18,8 @@
  * trigger it; a reader that holds its snapshot for an hour keeps those frames for an hour, which
  * `ballot-box.ts` says in its limits (the group size k is then the whole protection).
  */
-import { resolve as resolvePath } from 'node:path';
 import type Database from 'better-sqlite3';
-import { syncWalFile } from './data';
+import { syncWalFile, walFileOf } from './data';
 
 /** How an attempt went. */
 export type Emptying = 'emptied' | 'checkpointing' | 'pinned' | 'in-transaction' | 'failed';
@@ -50,9 +49,9 @@ export function tryEmptyWal(client: Database.Database): Emptying {
 }
 
 interface Retry {
-	timer: ReturnType<typeof setTimeout>;
+	timer?: ReturnType<typeof setTimeout>;
 	delay: number;
-	/** Whether this round of retries has said so in the log (once per round, only for a reader). */
+	/** Whether this round of retries has said so in the log (once per round: a reader or an error). */
 	told: boolean;
 }
 const retries = new WeakMap<Database.Database, Retry>();
@@ -72,7 +71,7 @@ export function emptyWalNowOrSoon(client: Database.Database): Emptying {
 		return outcome;
 	}
 	// A completed checkpoint syncs the WAL before copying it; otherwise the commit is made durable here.
-	syncWalFile(`${resolvePath(client.name)}-wal`);
+	syncWalFile(walFileOf(client.name));
 	retryLater(client, outcome);
 	return outcome;
 }
@@ -88,7 +87,7 @@ function stopRetrying(client: Database.Database) {
 function retryLater(client: Database.Database, outcome: Emptying) {
 	const current = retries.get(client);
 	if (current) return tell(current, outcome);
-	const retry: Retry = { timer: undefined as unknown as ReturnType<typeof setTimeout>, delay: FIRST_RETRY_MS, told: false };
+	const retry: Retry = { delay: FIRST_RETRY_MS, told: false };
 	retries.set(client, retry);
 	tell(retry, outcome);
 	const arm = (delay: number) => {

@@ -62,14 +62,13 @@
  * or two copies of the main file taken before and after, can pair that ballot with its participation;
  * a reader holding an old snapshot pins the WAL (a checkpoint cannot truncate under it), so the group
  * size k is then the whole protection until it lets go (the box does not wait for it: it syncs the
- * WAL, answers, and empties the WAL within 250 ms of the reader letting go, db/empty-wal.ts); the server process sees voter and ballot together while
- * handling the request; the live tally still moves, so in a tiny electorate "results after close" is
+ * WAL, answers, and empties the WAL within 250 ms of the reader letting go, db/empty-wal.ts); the
+ * server process sees voter and ballot together while handling the request; the live tally still moves, so in a tiny electorate "results after close" is
  * the setting for sensitive questions.
  */
-import { resolve as resolvePath } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { syncWalFile, type Data } from '../../db/data';
+import { syncWalFile, walFileOf, type Data } from '../../db/data';
 import { emptyWalNowOrSoon } from '../../db/empty-wal';
 import { UserError } from '../errors';
 
@@ -146,7 +145,7 @@ export const sqliteDialect: DialectHooks = {
 		emptyWalNowOrSoon(db.$client);
 	},
 	deferSecretFlush({ db }) {
-		syncWalFile(`${resolvePath(db.$client.name)}-wal`);
+		syncWalFile(walFileOf(db.$client.name));
 	},
 	writerState: ({ db }) => (!db.$client.open ? 'closed' : db.$client.inTransaction ? 'busy' : 'idle'),
 	async afterSecretClose() {
