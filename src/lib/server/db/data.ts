@@ -51,6 +51,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { beginImmediate, LOCK_WAIT_MS } from './write-lock';
 import * as schema from './schema';
 import { TEMP_STORE, type Db } from './index';
 import { pgSchema, type PgDb } from './postgres';
@@ -257,8 +258,10 @@ export function warmReads(writer: Database.Database, reader: Database.Database) 
 }
 
 /** SQLite: the writer (migrated by `openDatabase`) plus a read-only connection to the same file. */
-export function sqliteData(writer: Db): Data {
+export function sqliteData(writer: Db, { lockWaitMs = LOCK_WAIT_MS }: { lockWaitMs?: number } = {}): Data {
 	const client = writer.$client;
+	// The write lock is waited for between attempts, on the event loop, never inside SQLite (write-lock.ts).
+	client.pragma('busy_timeout = 0');
 	// The writer runs the same few inserts and updates over and over (a vote, a support, an audit row).
 	keepStatements(client);
 	const file = client.name;
@@ -314,30 +317,35 @@ export function sqliteData(writer: Db): Data {
 			// The level can only change outside a transaction: before BEGIN, back after COMMIT/ROLLBACK.
 			const raise = ctx.durable && baseLevel < FULL;
 			const bare = !ctx.durable && options.syncedByCaller === true;
-			if (raise) client.pragma('synchronous = FULL');
-			if (bare) {
-				client.pragma('synchronous = OFF');
-				client.pragma('wal_autocheckpoint = 0');
-			}
-			try {
-				client.exec('BEGIN IMMEDIATE');
-				try {
-					const result = await unit.run(ctx, () => fn(txHandle));
-					const level = listeners.any ? Number(client.pragma('synchronous', { simple: true })) : undefined;
-					client.exec('COMMIT');
-					maybeStartCheckpointer();
-					// A durable write joined this unit after its BEGIN: sync the WAL now, as FULL would have.
-					const walSynced = ctx.durable && !raise && (baseLevel < FULL || bare);
-					if (walSynced) syncWalFile(walFile);
-					if (listeners.any) listeners.tell({ durable: ctx.durable, synchronous: level, walSynced });
-					return result;
-				} catch (err) {
-					if (client.inTransaction) client.exec('ROLLBACK');
-					throw err;
+			const enter = () => {
+				if (raise) client.pragma('synchronous = FULL');
+				if (bare) {
+					client.pragma('synchronous = OFF');
+					client.pragma('wal_autocheckpoint = 0');
 				}
-			} finally {
+			};
+			const leave = () => {
 				if (raise || bare) client.pragma(`synchronous = ${baseLevel}`);
 				if (bare) client.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
+			};
+			// Another process holding the write lock is waited for on the event loop (write-lock.ts).
+			const waiting = beginImmediate(client, enter, leave, lockWaitMs);
+			if (waiting) await waiting;
+			try {
+				const result = await unit.run(ctx, () => fn(txHandle));
+				const level = listeners.any ? Number(client.pragma('synchronous', { simple: true })) : undefined;
+				client.exec('COMMIT');
+				maybeStartCheckpointer();
+				// A durable write joined this unit after its BEGIN: sync the WAL now, as FULL would have.
+				const walSynced = ctx.durable && !raise && (baseLevel < FULL || bare);
+				if (walSynced) syncWalFile(walFile);
+				if (listeners.any) listeners.tell({ durable: ctx.durable, synchronous: level, walSynced });
+				return result;
+			} catch (err) {
+				if (client.inTransaction) client.exec('ROLLBACK');
+				throw err;
+			} finally {
+				leave();
 			}
 		};
 		const next = tail.then(run, run);
