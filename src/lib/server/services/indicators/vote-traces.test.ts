@@ -1,8 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../db';
+import { postgresData, sqliteData, type Data } from '../../db/data';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
+import { freshPostgres } from '../../testing/postgres';
 import { createConsultationsService } from '../consultations';
-import { foldVoteTraces, type VoteTraceKeeperOptions } from './vote-traces';
+import { createVoteTraceKeeper, foldVoteTraces, type VoteTraceKeeperOptions } from './vote-traces';
 
 let app: TestApp;
 
@@ -124,5 +130,48 @@ describe.each(testEngines)('votes’ traces of participation on %s', (engine) =>
 				[w.voters[2]!.id, rows.find((r) => r.userId === w.voters[2]!.id)!.at.getTime()]
 			].sort()
 		);
+	});
+});
+
+/** A migrated database of its own on `engine`, with a way to close it under a keeper and to remove it. */
+async function handle(engine: (typeof testEngines)[number]): Promise<{ data: Data; dropQueue(): Promise<unknown>; close(): Promise<void>; remove(): Promise<void> }> {
+	if (engine === 'sqlite') {
+		const dir = mkdtempSync(join(tmpdir(), 'tib-traces-'));
+		const db = openDatabase(join(dir, 'app.db'));
+		const data = sqliteData(db);
+		const close = async () => {
+			await data.close();
+			if (db.$client.open) db.$client.close();
+		};
+		const dropQueue = async () => db.$client.exec('drop table participation_trace_queue');
+		return { data, dropQueue, close, remove: async () => (await close(), rmSync(dir, { recursive: true, force: true })) };
+	}
+	const pg = await freshPostgres('traces');
+	const data = postgresData(pg.db);
+	const dropQueue = () => pg.db.$client.query('drop table participation_trace_queue');
+	return { data, dropQueue, close: () => data.close().catch(() => undefined), remove: () => pg.drop() };
+}
+
+describe.each(testEngines)('the votes’ traces keeper on %s', (engine) => {
+	it('says nothing when its fold finds the database closed (a stopping server), and reports any other failure', async () => {
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		const failures = () => errors.mock.calls.filter((c) => String(c[0]).includes('folding the votes’ traces failed'));
+		const closed = await handle(engine);
+		const broken = await handle(engine);
+		try {
+			// Closed under it: drizzle's "Failed query" wraps the driver's "not open" / "after calling end".
+			createVoteTraceKeeper(closed.data, { foldAt: 100, foldAfterMs: 20 }).noted(1);
+			await closed.close();
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(failures()).toEqual([]);
+			// A real failure (its queue is gone) is still reported.
+			await broken.dropQueue();
+			createVoteTraceKeeper(broken.data, { foldAt: 100, foldAfterMs: 20 }).noted(1);
+			await vi.waitFor(() => expect(failures()).toHaveLength(1), { timeout: 5000, interval: 20 });
+		} finally {
+			errors.mockRestore();
+			await closed.remove();
+			await broken.remove();
+		}
 	});
 });

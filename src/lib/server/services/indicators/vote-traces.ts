@@ -64,6 +64,14 @@ export interface VoteTraceKeeperOptions {
 /** A fold that found its database closed (a test's, or a stopping server's): the queue waits for the next start. */
 const closedDatabase = /not open|is closed|after calling end|Connection terminated/i;
 
+/** Whether `err`, or what it wraps (drizzle says "Failed query", the driver's error is its cause), says so. */
+function closedDatabaseError(err: unknown): boolean {
+	for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+		if (closedDatabase.test(String((e as { message?: unknown }).message ?? e))) return true;
+	}
+	return false;
+}
+
 /**
  * Folds the queue when enough votes have come (`noted` after each unit of votes), or `foldAfterMs`
  * after the first vote not folded yet. One fold at a time; votes noted while it runs are counted
@@ -95,7 +103,7 @@ export function createVoteTraceKeeper(data: Data, options: VoteTraceKeeperOption
 			.then(
 				() => undefined,
 				(err: unknown) => {
-					if (!closedDatabase.test(String((err as Error)?.message ?? err))) console.error('[indicators] folding the votes’ traces failed', err);
+					if (!closedDatabaseError(err)) console.error('[indicators] folding the votes’ traces failed', err);
 				}
 			)
 			.finally(() => {
