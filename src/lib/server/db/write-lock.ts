@@ -2,8 +2,8 @@
  * SQLite's write lock, waited for on the event loop. One writer at a time per database file, across
  * processes: while another process holds the lock (`npm run seed` or a script run against a live
  * server, an `sqlite3` shell in a write transaction, the other nodes of `npm run cluster` on a shared
- * file), `BEGIN IMMEDIATE` waits. Through the connection's `busy_timeout` it waited inside SQLite, on the main
- * thread: every page, socket event and vote of the server stopped with it, for up to 5 s.
+ * file), `BEGIN IMMEDIATE` waits. Through the connection's `busy_timeout` it waited inside SQLite,
+ * on the main thread: every page, socket event and vote of the server stopped with it, for up to 5 s.
  *
  * So the writer connection runs at `busy_timeout = 0` (`sqliteData`), and `beginImmediate` tries,
  * and when the lock is taken waits on a timer (1 ms, doubling up to 50 ms) and tries again, the
@@ -11,9 +11,9 @@
  * Past that, SQLite's own SQLITE_BUSY error is thrown: the request is answered "try again" (503,
  * `isDatabaseUnavailable`), and nothing was written.
  *
- * Reads made on the idle writer do not wait either. In WAL mode a writer does not block readers: a read
- * is refused only in rare moments (another process recovering the WAL after a crash, at its start),
- * and that request is answered "try again" at once instead of holding the whole server meanwhile.
+ * Reads made on the idle writer do not wait either. In WAL mode a writer does not block readers: a
+ * read is refused only in rare moments (another process recovering the WAL after a crash, at its
+ * start), and that request is answered "try again" at once instead of holding the whole server.
  *
  * `enter`/`leave` set and restore what must be set outside a transaction (the unit's `synchronous`
  * level): around each attempt, so nothing is left changed while waiting.
