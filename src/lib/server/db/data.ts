@@ -188,8 +188,16 @@ export function keepStatements(client: Database.Database, max = 256): void {
 	}) as typeof client.prepare;
 }
 
-/** The WAL file of a SQLite database file (its name as the connection has it, relative or not). */
-export const walFileOf = (databaseFile: string) => `${resolvePath(databaseFile)}-wal`;
+const walFiles = new WeakMap<Database.Database, string>();
+/**
+ * The WAL file of a connection's database, resolved once per connection (by `sqliteData`, when it is
+ * opened: the process may change directory later) rather than at each sync of a busy ballot box.
+ */
+export function walFileOf(client: Database.Database): string {
+	let file = walFiles.get(client);
+	if (file === undefined) walFiles.set(client, (file = `${resolvePath(client.name)}-wal`));
+	return file;
+}
 
 /**
  * Syncs a WAL file to disk: what `synchronous=FULL` does after a commit. fdatasync, as SQLite's own
@@ -266,7 +274,7 @@ export function sqliteData(writer: Db, { lockWaitMs = LOCK_WAIT_MS }: { lockWait
 	keepStatements(client);
 	const file = client.name;
 	/** SQLite's WAL file of this database (resolved now: the process may change directory later). */
-	const walFile = walFileOf(file);
+	const walFile = walFileOf(client);
 	const readerClient = new Database(file, { readonly: true, fileMustExist: true });
 	readerClient.pragma('busy_timeout = 5000');
 	readerClient.pragma(`temp_store = ${TEMP_STORE}`);

@@ -9,9 +9,10 @@
  * - a reader holds a snapshot older than the last frames (an export still reading, a backup, an
  *   operator's shell): the frames after it can be neither copied nor dropped until it lets go.
  * TRUNCATE waits for readers through the connection's busy handler: at the writer's `busy_timeout`
- * (5 s) a reader holding its snapshot stopped the event loop for 5 s at every secret group, every vote
- * of the server waiting behind it. So the attempt here does not wait (`busy_timeout = 0` for its
- * length). When it cannot finish, the caller's commit is made durable by an fsync of the WAL (as
+ * (then 5 s) a reader holding its snapshot stopped the event loop for 5 s at every secret group, every
+ * vote of the server waiting behind it. So the attempt here does not wait: `busy_timeout = 0` for its
+ * length, whatever the connection's own (the server's writer runs at 0 anyway since write-lock.ts; a
+ * test's or a CLI's connection may not). When it cannot finish, the caller's commit is made durable by an fsync of the WAL (as
  * synchronous=FULL does), and the emptying is tried again, on the event loop, between units of work:
  * 5 ms later, then twice as long each time up to 250 ms, until it finishes. So the WAL is emptied at
  * most that long after the reader lets go or the other checkpoint ends, with no write needed to
@@ -71,7 +72,7 @@ export function emptyWalNowOrSoon(client: Database.Database): Emptying {
 		return outcome;
 	}
 	// A completed checkpoint syncs the WAL before copying it; otherwise the commit is made durable here.
-	syncWalFile(walFileOf(client.name));
+	syncWalFile(walFileOf(client));
 	retryLater(client, outcome);
 	return outcome;
 }

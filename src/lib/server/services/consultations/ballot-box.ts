@@ -57,14 +57,15 @@
  *   operator's (see secrecy.ts).
  *
  * Limits, said plainly: for up to `cleanEveryMs` after a vote, the WAL may hold the last units' groups
- * (each of k votes or more, see above); a group flushed by the window or at the close may hold fewer than k votes
- * (down to one); its WAL frames are truncated at once, but a copy of the files taken in that instant,
- * or two copies of the main file taken before and after, can pair that ballot with its participation;
- * a reader holding an old snapshot pins the WAL (a checkpoint cannot truncate under it), so the group
- * size k is then the whole protection until it lets go (the box does not wait for it: it syncs the
- * WAL, answers, and empties the WAL within 250 ms of the reader letting go, db/empty-wal.ts); the
- * server process sees voter and ballot together while handling the request; the live tally still moves, so in a tiny electorate "results after close" is
- * the setting for sensitive questions.
+ * (each of k votes or more, see above); a group flushed by the window or at the close may hold fewer
+ * than k votes (down to one); its WAL frames are truncated at once, but a copy of the files taken in
+ * that instant, or two copies of the main file taken before and after, can pair that ballot with its
+ * participation; a reader holding an old snapshot pins the WAL (a checkpoint cannot truncate under
+ * it), so the group size k is then the whole protection until it lets go (the box does not wait for
+ * it: it syncs the WAL, answers, and empties the WAL within 250 ms of the reader letting go,
+ * db/empty-wal.ts); the server process sees voter and ballot together while handling the request;
+ * the live tally still moves, so in a tiny electorate "results after close" is the setting for
+ * sensitive questions.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
@@ -145,7 +146,7 @@ export const sqliteDialect: DialectHooks = {
 		emptyWalNowOrSoon(db.$client);
 	},
 	deferSecretFlush({ db }) {
-		syncWalFile(walFileOf(db.$client.name));
+		syncWalFile(walFileOf(db.$client));
 	},
 	writerState: ({ db }) => (!db.$client.open ? 'closed' : db.$client.inTransaction ? 'busy' : 'idle'),
 	async afterSecretClose() {
