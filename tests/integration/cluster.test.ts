@@ -9,7 +9,7 @@ import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProposalUpdate } from '$lib/realtime/board-events';
-import type { MeetingRoomState } from '$lib/realtime/meeting-events';
+import type { MeetingRoomPatch, MeetingRoomState } from '$lib/realtime/meeting-events';
 import { applyRoomPatch } from '$lib/realtime/meeting-patch';
 import { createBodyFixture } from '$lib/server/services/meetings/fixture';
 import { roomForSpace, roomForUser, type OnlineMember } from '$lib/realtime/events';
@@ -186,23 +186,40 @@ describe.each(testEngines)('on %s', (engine) => {
 			await one.services.meetings.addItem(f.chair, { meetingId: id, title: 'Budget', kind: 'decision' });
 			await one.services.meetings.open(f.chair, { meetingId: id });
 			await two.services.meetings.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
-			// Screens as the room page keeps them: the joined state, each patch applied, a join again when one does not fit.
+			// Screens as the room page keeps them (client/meeting-live.svelte.ts): the joined state, each patch
+			// applied, a join again when one does not fit; one join at a time, the patches that come meanwhile
+			// applied after its answer, and never a state older than the one held. (A model that let a second
+			// join run beside the first, and took its answer whatever its age, could end on a state older than
+			// the last patch and wait for ever: this test failed that way in CI.)
 			const screens: { state: MeetingRoomState; joins: number; patches: number }[] = [];
 			for (const [node, user] of [[one, f.chair], [two, f.fatou], [one, f.elise], [two, f.secretary]] as const) {
 				const socket = await signedIn(node, user.id);
 				const screen = { state: null as unknown as MeetingRoomState, joins: 0, patches: 0 };
+				let waiting: MeetingRoomPatch[] | null = null;
+				const accept = (s: MeetingRoomState) => {
+					if (!screen.state || s.now >= screen.state.now) screen.state = s;
+				};
+				const onPatch = (p: MeetingRoomPatch) => {
+					if (waiting) return void waiting.push(p);
+					const outcome = applyRoomPatch(screen.state, p);
+					if (outcome.kind === 'applied') accept(outcome.state);
+					else if (outcome.kind === 'missed') void join();
+				};
 				const join = async () => {
+					if (waiting) return;
+					waiting = [];
 					const r = (await socket.emitWithAck('meeting.join', { meetingId: id })) as { ok: boolean; data: MeetingRoomState };
 					expect(r.ok).toBe(true);
 					screen.joins++;
-					screen.state = r.data;
+					const queued = waiting;
+					waiting = null;
+					accept(r.data);
+					for (const p of queued) onPatch(p);
 				};
-				socket.on('meeting.state', (s) => (screen.state = s));
+				socket.on('meeting.state', (s) => accept(s));
 				socket.on('meeting.patch', (p) => {
 					screen.patches++;
-					const outcome = applyRoomPatch(screen.state, p);
-					if (outcome.kind === 'applied') screen.state = outcome.state;
-					else if (outcome.kind === 'missed') void join();
+					onPatch(p);
 				});
 				await join();
 				screens.push(screen);
