@@ -7,7 +7,7 @@
  * k-th event on its board is its k-th action (socket.io keeps order per connection).
  */
 import type { MeetingRoomState } from '../lib/realtime/meeting-events';
-import { applyRoomPatch } from '../lib/realtime/meeting-patch';
+import { RoomFollower } from '../lib/realtime/meeting-patch';
 import { openClients, type Client } from './board-load';
 import { machineNow } from './machine-clock';
 
@@ -39,9 +39,10 @@ process.on('message', (raw: Start | MeetingStart | { type: 'stop' }) => {
 
 /**
  * The meeting's screens of this process: each joins the room on its node and keeps the room's state
- * as the room page does (the whole state, then each `meeting.patch` applied; a patch that does not
- * fit, as when two nodes' changes cross, makes it join again). Whenever the fewest speeches any of
- * them shows grows, the parent is told, with the time (every raised hand adds one).
+ * by the room page's rules (`RoomFollower`: the whole state, then each `meeting.patch` applied; a
+ * patch that does not fit, as when two nodes' changes cross, makes it join again). Whenever the
+ * fewest speeches any of them shows grows, the parent is told, with the time (every raised hand adds
+ * one).
  */
 async function meeting({ urls, meetingId, members }: MeetingStart) {
 	// -1 until a screen has its first state; the parent is told only once every screen has one.
@@ -55,36 +56,37 @@ async function meeting({ urls, meetingId, members }: MeetingStart) {
 			send({ type: 'meeting', speeches: least, at: now() });
 		}
 	};
-	const held = new Map<number, MeetingRoomState>();
-	const hold = (i: number, state: MeetingRoomState) => {
-		held.set(i, state);
-		seen(i, state.speeches.length);
-	};
-	const join = (socket: Client, i: number) =>
-		new Promise<void>((resolve, reject) =>
-			socket.emit('meeting.join', { meetingId }, (r) => {
-				if (!r.ok) return reject(new Error('meeting.join refused'));
-				hold(i, r.data);
-				resolve();
-			})
-		);
+	const hold = (i: number, state: MeetingRoomState) => seen(i, state.speeches.length);
+	/** Each screen's first state: its first join answered. */
+	const followers: RoomFollower[] = [];
+	const firstStates: Promise<void>[] = [];
 	let offset = 0;
 	for (let node = 0; node < urls.length; node++) {
 		const mine = members.filter((m) => m.node === node);
 		const base = offset;
 		offset += mine.length;
 		const opened = await openClients(urls[node]!, mine.length, (i) => mine[i]!.cookie, (socket, i) => {
-			socket.on('meeting.state', (state) => hold(base + i, state));
-			socket.on('meeting.patch', (patch) => {
-				const state = held.get(base + i);
-				if (!state) return;
-				const outcome = applyRoomPatch(state, patch);
-				if (outcome.kind === 'applied') hold(base + i, outcome.state);
-				else if (outcome.kind === 'missed') void join(socket, base + i).catch((err: unknown) => send({ type: 'error', message: String(err) }));
-			});
+			let first = () => {};
+			firstStates[base + i] = new Promise<void>((resolve) => (first = resolve));
+			const follower = new RoomFollower(
+				meetingId,
+				(answer) =>
+					socket.emit('meeting.join', { meetingId }, (r) => {
+						if (!r.ok) send({ type: 'error', message: 'meeting.join refused' });
+						answer(r);
+					}),
+				(state) => {
+					hold(base + i, state);
+					first();
+				}
+			);
+			followers[base + i] = follower;
+			socket.on('meeting.state', (state) => follower.accept(state));
+			socket.on('meeting.patch', (patch) => follower.patch(patch));
 		});
 		sockets.push(...opened);
-		await Promise.all(opened.map((socket, i) => join(socket, base + i)));
+		for (let i = 0; i < opened.length; i++) followers[base + i]!.rejoin();
+		await Promise.all(firstStates.slice(base, base + opened.length));
 	}
 	send({ type: 'meeting-ready' });
 }

@@ -9,8 +9,8 @@ import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProposalUpdate } from '$lib/realtime/board-events';
-import type { MeetingRoomPatch, MeetingRoomState } from '$lib/realtime/meeting-events';
-import { applyRoomPatch } from '$lib/realtime/meeting-patch';
+import type { MeetingRoomState } from '$lib/realtime/meeting-events';
+import { RoomFollower, type JoinAnswer } from '$lib/realtime/meeting-patch';
 import { createBodyFixture } from '$lib/server/services/meetings/fixture';
 import { roomForSpace, roomForUser, type OnlineMember } from '$lib/realtime/events';
 import { sessionIdFromToken } from '$lib/server/auth/session';
@@ -186,42 +186,34 @@ describe.each(testEngines)('on %s', (engine) => {
 			await one.services.meetings.addItem(f.chair, { meetingId: id, title: 'Budget', kind: 'decision' });
 			await one.services.meetings.open(f.chair, { meetingId: id });
 			await two.services.meetings.moveTo(f.chair, { meetingId: id, expected: '', to: 'next' });
-			// Screens as the room page keeps them (client/meeting-live.svelte.ts): the joined state, each patch
-			// applied, a join again when one does not fit; one join at a time, the patches that come meanwhile
-			// applied after its answer, and never a state older than the one held. (A model that let a second
-			// join run beside the first, and took its answer whatever its age, could end on a state older than
-			// the last patch and wait for ever: this test failed that way in CI.)
-			const screens: { state: MeetingRoomState; joins: number; patches: number }[] = [];
+			// Screens kept by the room page's own rules (`RoomFollower`, as client/meeting-live.svelte.ts
+			// keeps them): one join at a time, the patches that come meanwhile applied after its answer,
+			// never a state older than the one held.
+			const screens: { state: MeetingRoomState; patches: number }[] = [];
 			for (const [node, user] of [[one, f.chair], [two, f.fatou], [one, f.elise], [two, f.secretary]] as const) {
 				const socket = await signedIn(node, user.id);
-				const screen = { state: null as unknown as MeetingRoomState, joins: 0, patches: 0 };
-				let waiting: MeetingRoomPatch[] | null = null;
-				const accept = (s: MeetingRoomState) => {
-					if (!screen.state || s.now >= screen.state.now) screen.state = s;
-				};
-				const onPatch = (p: MeetingRoomPatch) => {
-					if (waiting) return void waiting.push(p);
-					const outcome = applyRoomPatch(screen.state, p);
-					if (outcome.kind === 'applied') accept(outcome.state);
-					else if (outcome.kind === 'missed') void join();
-				};
-				const join = async () => {
-					if (waiting) return;
-					waiting = [];
-					const r = (await socket.emitWithAck('meeting.join', { meetingId: id })) as { ok: boolean; data: MeetingRoomState };
-					expect(r.ok).toBe(true);
-					screen.joins++;
-					const queued = waiting;
-					waiting = null;
-					accept(r.data);
-					for (const p of queued) onPatch(p);
-				};
-				socket.on('meeting.state', (s) => accept(s));
+				let joined = () => {};
+				const first = new Promise<void>((resolve) => (joined = resolve));
+				const screen = { state: null as unknown as MeetingRoomState, patches: 0 };
+				const follower = new RoomFollower(
+					id,
+					(answer) =>
+						void socket.emitWithAck('meeting.join', { meetingId: id }).then((r: JoinAnswer) => {
+							expect(r.ok).toBe(true);
+							answer(r);
+						}),
+					(state) => {
+						screen.state = state;
+						joined();
+					}
+				);
+				socket.on('meeting.state', (s) => follower.accept(s));
 				socket.on('meeting.patch', (p) => {
 					screen.patches++;
-					onPatch(p);
+					follower.patch(p);
 				});
-				await join();
+				follower.rejoin();
+				await first;
 				screens.push(screen);
 			}
 			// Changes from both nodes, one after the other, without waiting for the screens: each node sends

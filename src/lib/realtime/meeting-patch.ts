@@ -26,3 +26,73 @@ export function applyRoomPatch(state: MeetingRoomState, patch: MeetingRoomPatch)
 	}
 	return { kind: 'applied', state: { ...state, ...patch.changed, now: patch.now, digests: patch.digests } };
 }
+
+/** A join's answer: the whole state, or refused (her rights changed). */
+export type JoinAnswer = { ok: true; data: MeetingRoomState } | { ok: false };
+
+/**
+ * What one screen of a meeting room holds, kept by the rules every screen follows (the room and
+ * projector pages through `client/meeting-live.svelte.ts`, and the tests and benchmarks that stand in
+ * for screens): a whole state from a join (also after a cut), then each patch applied; a patch that
+ * does not fit what the screen holds (it missed one) asks for a join again. One join at a time: the
+ * patches that come while it is under way wait for its answer and are applied after it, in order.
+ * A state older than the one held (by the server's clock) is never taken, so a late answer or a
+ * message that crossed another never rolls the screen back.
+ */
+export class RoomFollower {
+	#state: MeetingRoomState | null;
+	/** Patches that came while a join was under way (null: no join under way). */
+	#waiting: MeetingRoomPatch[] | null = null;
+
+	/**
+	 * `join` sends `meeting.join` and calls back with its answer; `changed` is told each state the
+	 * screen takes.
+	 */
+	constructor(
+		readonly meetingId: string,
+		private readonly join: (answer: (r: JoinAnswer) => void) => void,
+		private readonly changed: (state: MeetingRoomState) => void,
+		initial: MeetingRoomState | null = null
+	) {
+		this.#state = initial;
+	}
+
+	get state(): MeetingRoomState | null {
+		return this.#state;
+	}
+
+	/** Takes a whole state (a join's answer, `meeting.state`, a page's), unless older than the one held. */
+	accept(s: MeetingRoomState): boolean {
+		if (s.meeting.id !== this.meetingId || (this.#state && s.now < this.#state.now)) return false;
+		this.#state = s;
+		this.changed(s);
+		return true;
+	}
+
+	/** Joins for the whole state, unless a join is already under way. */
+	rejoin(): void {
+		if (this.#waiting) return;
+		this.#waiting = [];
+		this.join((r) => {
+			const waiting = this.#waiting ?? [];
+			this.#waiting = null;
+			// Refused: the room guard has taken her out, nothing more comes.
+			if (!r.ok) return;
+			this.accept(r.data);
+			for (const patch of waiting) this.patch(patch);
+		});
+	}
+
+	patch(patch: MeetingRoomPatch): void {
+		if (patch.meetingId !== this.meetingId || !this.#state) return;
+		if (this.#waiting) return void this.#waiting.push(patch);
+		const outcome = applyRoomPatch(this.#state, patch);
+		if (outcome.kind === 'applied') this.accept(outcome.state);
+		else if (outcome.kind === 'missed') this.rejoin();
+	}
+
+	/** The connection was cut: a join under way never answers, the next connection joins again. */
+	cut(): void {
+		this.#waiting = null;
+	}
+}
