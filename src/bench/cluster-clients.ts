@@ -6,7 +6,6 @@
  * clock for every process of the machine). Events are matched without ids on the wire: an actor's
  * k-th event on its board is its k-th action (socket.io keeps order per connection).
  */
-import type { MeetingRoomState } from '../lib/realtime/meeting-events';
 import { RoomFollower } from '../lib/realtime/meeting-patch';
 import { openClients, type Client } from './board-load';
 import { machineNow } from './machine-clock';
@@ -56,7 +55,6 @@ async function meeting({ urls, meetingId, members }: MeetingStart) {
 			send({ type: 'meeting', speeches: least, at: now() });
 		}
 	};
-	const hold = (i: number, state: MeetingRoomState) => seen(i, state.speeches.length);
 	/** Each screen's first state: its first join answered. */
 	const followers: RoomFollower[] = [];
 	const firstStates: Promise<void>[] = [];
@@ -76,7 +74,7 @@ async function meeting({ urls, meetingId, members }: MeetingStart) {
 						answer(r);
 					}),
 				(state) => {
-					hold(base + i, state);
+					seen(base + i, state.speeches.length);
 					first();
 				}
 			);

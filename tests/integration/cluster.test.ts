@@ -189,12 +189,11 @@ describe.each(testEngines)('on %s', (engine) => {
 			// Screens kept by the room page's own rules (`RoomFollower`, as client/meeting-live.svelte.ts
 			// keeps them): one join at a time, the patches that come meanwhile applied after its answer,
 			// never a state older than the one held.
-			const screens: { state: MeetingRoomState; patches: number }[] = [];
+			const screens: { follower: RoomFollower; patches: number }[] = [];
 			for (const [node, user] of [[one, f.chair], [two, f.fatou], [one, f.elise], [two, f.secretary]] as const) {
 				const socket = await signedIn(node, user.id);
 				let joined = () => {};
 				const first = new Promise<void>((resolve) => (joined = resolve));
-				const screen = { state: null as unknown as MeetingRoomState, patches: 0 };
 				const follower = new RoomFollower(
 					id,
 					(answer) =>
@@ -202,11 +201,9 @@ describe.each(testEngines)('on %s', (engine) => {
 							expect(r.ok).toBe(true);
 							answer(r);
 						}),
-					(state) => {
-						screen.state = state;
-						joined();
-					}
+					() => joined()
 				);
+				const screen = { follower, patches: 0 };
 				socket.on('meeting.state', (s) => follower.accept(s));
 				socket.on('meeting.patch', (p) => {
 					screen.patches++;
@@ -240,10 +237,10 @@ describe.each(testEngines)('on %s', (engine) => {
 			// their way through Redis): each screen is waited for until it has all of them.
 			const changes = 10;
 			await until(() =>
-				screens.every((s) => s.patches >= changes && s.state.digests.speeches === fresh.digests.speeches && s.state.digests.attendance === fresh.digests.attendance)
+				screens.every(({ follower: { state }, patches }) => patches >= changes && state!.digests.speeches === fresh.digests.speeches && state!.digests.attendance === fresh.digests.attendance)
 			);
 			for (const screen of screens) {
-				expect(content(screen.state)).toEqual(content(fresh));
+				expect(content(screen.follower.state!)).toEqual(content(fresh));
 				expect(screen.patches).toBe(changes);
 			}
 		});

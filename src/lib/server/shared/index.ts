@@ -50,24 +50,24 @@ export function streamsAdapter(client: RedisClient, prefix: string, options: { b
 
 const channelPrefix = (prefix: string) => `${prefix}socket.io`;
 
-/** One stream of an `XREAD`, as node-redis takes it and answers it. */
+/** One stream of an `XREAD`, as node-redis takes it. */
 interface StreamAsked {
 	key: string;
 	id: string;
 }
-type StreamsRead = { name: string; messages: { id: string }[] }[] | null;
-type XRead = (streams: StreamAsked | StreamAsked[], options?: object) => Promise<StreamsRead>;
+type XRead = (streams: StreamAsked | StreamAsked[], options?: object) => Promise<unknown>;
 
 /**
- * The adapter's stream reads without their gap (@socket.io/redis-streams-adapter 0.3). The adapter
- * reads the stream from `$` (what is added from now on) until it has read its first entry, and after
- * an empty blocking read it asks `$` again: an entry another node added between Redis answering the
+ * The adapter's stream reads without their gap (@socket.io/redis-streams-adapter 0.3). Until it has
+ * read its first entry, the adapter reads the stream from `$` (what is added from now on), and asks
+ * `$` again after each empty blocking read: an entry another node added between Redis answering the
  * empty read and this node's next read was never delivered here (an event loop held at that moment
  * widens that gap to however long it is held; a node of a quiet cluster stays in that state until a
  * first broadcast comes through). tests/integration/stream-reads.test.ts loses a broadcast that way.
- * The adapter reads on connections it duplicates from the one it is given: this gives it one whose
- * duplicates read from the last entry they know, never from `$` (at their first read, the stream's
- * last entry then, or its beginning when it has none).
+ * Once it has an entry it reads on from that entry's id, with no gap. The adapter reads on
+ * connections it duplicates from the one it is given: this gives it one whose duplicates read `$` as
+ * the stream's last entry at their first read (its beginning when it has none), the same entry at
+ * every read until the adapter has one of its own: nothing came after it while the reads were empty.
  */
 const GAPLESS = Symbol('gapless stream reads');
 
@@ -79,26 +79,19 @@ function gaplessReads(client: RedisClient): RedisClient {
 	const readers = ((...args: Parameters<RedisClient['duplicate']>) => {
 		const reader = duplicate(...args);
 		const read = (reader.xRead as unknown as XRead).bind(reader);
-		const last = new Map<string, string>();
+		/** Per stream: its last entry when this reader first asked for `$`. */
+		const start = new Map<string, string>();
 		const from = async ({ key, id }: StreamAsked): Promise<StreamAsked> => {
 			if (id !== '$') return { key, id };
-			let known = last.get(key);
+			let known = start.get(key);
 			if (known === undefined) {
 				const [top] = await reader.xRevRange(key, '+', '-', { COUNT: 1 });
-				known = top?.id ?? '0-0';
-				last.set(key, known);
+				start.set(key, (known = top?.id ?? '0-0'));
 			}
 			return { key, id: known };
 		};
-		(reader as unknown as { xRead: XRead }).xRead = async (streams, options) => {
-			const asked = await Promise.all((Array.isArray(streams) ? streams : [streams]).map(from));
-			const answer = await read(asked, options);
-			for (const stream of answer ?? []) {
-				const newest = stream.messages.at(-1);
-				if (newest) last.set(stream.name, newest.id);
-			}
-			return answer;
-		};
+		(reader as unknown as { xRead: XRead }).xRead = async (streams, options) =>
+			read(await Promise.all((Array.isArray(streams) ? streams : [streams]).map(from)), options);
 		return reader;
 	}) as RedisClient['duplicate'];
 	// On the client itself, not a wrapper: the adapter also writes through it (XADD, PUBLISH), and
