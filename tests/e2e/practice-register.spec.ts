@@ -6,8 +6,9 @@ import { client, DB_PATH, pageData } from './http';
  * Issue 13: decisions taken in a practice space never reach the real world, checked through HTTP as
  * people and the public read it. In two practice runs (a copy of L'Aventurière and the multi-stakeholder
  * body), a trainee opens and closes the prepared vote, so each practice space has a decision in its own
- * register; then the register pages of the real residence and the real body, the public organisation
- * pages, the transparency portal and its open-data exports (JSON, CSV) are read: none shows it.
+ * register. Their pages do not point to indicators, which a practice space has none of. Then the
+ * register pages of the real residence and the real body, the public organisation pages, the
+ * transparency portal and its open-data exports (JSON, CSV) are read: none shows it.
  */
 
 const TRAINER = 'nadia.formatrice@ccaura.demo';
@@ -76,10 +77,26 @@ test('decisions of practice spaces never reach the registers of real spaces, the
 	expect((await julien.post(`/t/${training}?/join`, { form: { code: residence.code } })).status()).toBe(303);
 	expect((await nadia.post(`${residence.page}?/assign`, { form: { userId: julienId, roleKey: 'agent' } })).status()).toBe(200);
 	const residenceDecision = await decideIn(julien, residence.spaceId, RESIDENCE_QUESTION);
+
+	// A practice space has no indicators (their door refuses it): its pages do not point there.
+	for (const path of [`/r/${residence.spaceId}`, `/surveys/residence/${residence.spaceId}`, `/activities/residence/${residence.spaceId}`]) {
+		await absent(julien, path, 200, `/indicators/residence/${residence.spaceId}`);
+	}
+	await absent(julien, `/b/${body.spaceId}`, 200, `/indicators/body/${body.spaceId}`);
+	expect(await (await julien.get(`/r/${residence.spaceId}`)).text(), 'the residence page says why').toContain('ses données ne comptent jamais');
+	expect((await julien.get(`/indicators/residence/${residence.spaceId}`)).status()).toBe(400);
 	expect(await (await julien.get(`/r/${residence.spaceId}/register`)).text()).toContain(RESIDENCE_QUESTION);
 
 	// The real residence's register, as its staff and as a tenant who is also a trainee.
 	const real = read<{ id: string }>("select id from residences where practice = 0 and name like 'L%Aventuri%'").id;
+	// Its staff are pointed to its indicators, from the same pages (so the absence above is the practice marker's doing).
+	const claire = await client('claire.martin@lmh.demo');
+	for (const path of [`/r/${real}`, `/surveys/residence/${real}`, `/activities/residence/${real}`]) {
+		const res = await claire.get(path);
+		expect(res.status(), path).toBe(200);
+		expect(await res.text(), path).toContain(`/indicators/residence/${real}`);
+	}
+	await claire.dispose();
 	for (const who of ['claire.martin@lmh.demo', 'amina']) {
 		const ctx = await client(who);
 		await absent(ctx, `/r/${real}/register`, 200, residenceDecision, bodyDecision, RESIDENCE_QUESTION, BODY_QUESTION);

@@ -137,7 +137,8 @@ export function createSpacesService(deps: ServiceDeps) {
 					manage: can(actor, 'space.manage', space),
 					invite: can(actor, 'members.invite', space),
 					resetAccess: can(actor, 'members.resetAccess', space),
-					indicators: can(actor, 'indicators.view', space),
+					// A practice residence has no indicators (its data never counts): no door to a refusal.
+					indicators: !residence.practice && can(actor, 'indicators.view', space),
 					surveys: can(actor, 'survey.manage', space),
 					activities: can(actor, 'activity.manage', space),
 					agencyIndicators: !!residence.agencyId && canViewAggregate(actor, 'agency', [id])
@@ -159,7 +160,7 @@ export function createSpacesService(deps: ServiceDeps) {
 				colleges: collegeRows.map((c) => ({ ...c, members: members.filter((m) => m.collegeId === c.id) })),
 				members,
 				myRoles: rolesIn(actor, space),
-				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space), indicators: can(actor, 'indicators.view', space), activities: can(actor, 'activity.manage', space) }
+				can: { manage: can(actor, 'space.manage', space), openMeeting: can(actor, 'meeting.open', space), indicators: !body.practice && can(actor, 'indicators.view', space), activities: can(actor, 'activity.manage', space) }
 			};
 		},
 

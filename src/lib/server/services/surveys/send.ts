@@ -15,6 +15,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { SpaceRef } from '$lib/domain/policy';
 import { sha256Hex } from '../../crypto';
 import type { Data } from '../../db/data';
+import { isPracticeSpace } from '../practice/marker';
 import type { surveys } from '../../db/schema';
 import type { Ids } from '../../ids';
 import { logAudit } from '../audit';
@@ -40,15 +41,6 @@ function invitedTo(data: Data, surveyId: string): SQL {
 	const { notifications } = data.t;
 	const survey = data.dialect === 'postgres' ? sql`${notifications.data}->>'surveyId' = ${surveyId}` : like(notifications.data, `%"surveyId":"${surveyId}"%`);
 	return and(eq(notifications.kind, 'surveyInvited'), survey) as SQL;
-}
-
-/** Whether a residence or body is a practice space (practice/marker.ts's isPracticeSpace, on this engine's tables). */
-async function isPracticeSpace(data: Data, space: SpaceRef): Promise<boolean> {
-	const { bodies, residences } = data.t;
-	if (space.type !== 'residence' && space.type !== 'body') return false;
-	const table = space.type === 'residence' ? residences : bodies;
-	const [row] = await data.db.select({ practice: table.practice }).from(table).where(eq(table.id, space.id)).limit(1);
-	return row?.practice === true;
 }
 
 /** Who the survey is for, as user ids (the organiser excluded). */

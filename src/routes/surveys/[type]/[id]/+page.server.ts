@@ -8,9 +8,9 @@ const space = (params: { type: string; id: string }) => ({ type: params.type, id
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const { surveys, activities } = await services.surveys.list(user, space(event.params));
+		const { surveys, activities, indicators } = await services.surveys.list(user, space(event.params));
 		const buildings = event.params.type === 'residence' ? (await services.spaces.residence(user, event.params.id)).buildings.map((b) => ({ id: b.id, name: b.name })) : [];
-		return { list: surveys, activities, buildings, space: space(event.params) };
+		return { list: surveys, activities, indicators, buildings, space: space(event.params) };
 	});
 
 export const actions: Actions = {
