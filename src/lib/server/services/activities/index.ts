@@ -9,7 +9,7 @@ import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { activitySchema, attendeeSchema, sessionSchema } from '$lib/domain/indicators/activities';
 import { parisDay } from '$lib/domain/indicators/period';
 import { logAudit } from '../audit';
-import { isPracticeSpace } from '../practice/marker';
+import { indicatorsOpen } from '../practice/marker';
 import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
@@ -64,8 +64,7 @@ export function createActivitiesService(deps: ServiceDeps) {
 				.where(and(eq(activities.spaceType, space.type), eq(activities.spaceId, space.id)))
 				.groupBy(activities.id)
 				.orderBy(desc(activities.createdAt), desc(activities.id));
-			// Whether the page may point to the space's indicators: a practice space has none.
-			const indicators = can(actor, 'indicators.view', space) && !(await isPracticeSpace(dataHandle, space));
+			const indicators = await indicatorsOpen(dataHandle, actor, space);
 			return { space: { ...space, name }, list, indicators };
 		},
 

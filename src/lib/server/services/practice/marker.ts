@@ -1,5 +1,5 @@
 import { and, eq, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm';
-import type { SpaceRef } from '$lib/domain/policy';
+import { can, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { first, type Data, type Schema } from '../../db/data';
 
 /**
@@ -12,6 +12,11 @@ import { first, type Data, type Schema } from '../../db/data';
 /** Whether a residence or body is a practice space (a training space is not a simulated one). */
 export async function isPracticeSpace(data: Data, space: SpaceRef): Promise<boolean> {
 	return isPracticeTarget(data, { space });
+}
+
+/** Whether a page may point the actor to a space's indicators: she may see them, and it is not a practice space (they are refused there). */
+export async function indicatorsOpen(data: Data, actor: Actor | null, space: SpaceRef): Promise<boolean> {
+	return can(actor, 'indicators.view', space) && !(await isPracticeSpace(data, space));
 }
 
 /** Ids of every practice residence and body (for filtering a list already read). */

@@ -6,7 +6,7 @@
  */
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorize, can, type Actor, type SpaceRef } from '$lib/domain/policy';
+import { authorize, type Actor, type SpaceRef } from '$lib/domain/policy';
 import {
 	answersSchema,
 	customQuestionSchema,
@@ -23,7 +23,7 @@ import type { ServiceDeps } from '../deps';
 import { notFound, UserError } from '../errors';
 import { parse } from '../validate';
 import type { NotificationsService } from '../notifications';
-import { isPracticeSpace } from '../practice/marker';
+import { indicatorsOpen } from '../practice/marker';
 import { createSurveySender, isSendable, newToken, sentCount } from './send';
 import { config } from '../../config';
 import { chosen, createSurveyVoices, type VoiceUpload } from './voice';
@@ -125,8 +125,7 @@ export function createSurveysService(deps: ServiceDeps, options: { notifications
 			const links = ids_.length ? await data.db.select({ surveyId: surveyLinks.surveyId, n: count() }).from(surveyLinks).where(inArray(surveyLinks.surveyId, ids_)).groupBy(surveyLinks.surveyId) : [];
 			// The activities whose participants a survey can be sent to.
 			const acts = await data.db.select({ id: activities.id, name: activities.name }).from(activities).where(and(eq(activities.spaceType, space.type), eq(activities.spaceId, space.id))).orderBy(asc(activities.name), asc(activities.id));
-			// Whether the page may point to the space's indicators: a practice space has none.
-			const indicators = can(actor, 'indicators.view', space) && !(await isPracticeSpace(data, space));
+			const indicators = await indicatorsOpen(data, actor, space);
 			return { surveys: list.map((s) => ({ ...s, links: links.find((l) => l.surveyId === s.id)?.n ?? 0 })), activities: acts, indicators };
 		},
 
