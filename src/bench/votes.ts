@@ -8,8 +8,13 @@
  * inserts with the same pragmas (what one fsync per vote costs), run just before and just after each
  * level (a fresh file each time): the disk's fsync time drifts by a factor of two within a minute on
  * a shared machine, so each level's ratio is taken against the mean of the two floors beside it.
- * Each service run opens with a consultation of its own (300 votes, 10 at a time, reported apart and
- * not compared): the process's first votes compile the path they take, which a server does once.
+ * Each service run opens with warm-up consultations of their own (BENCH_VOTES_WARMUP_ROUNDS, 2 by
+ * default, of 3,000 votes each, 10 at a time, reported apart and not compared): the process's first
+ * votes compile the path they take, which a server that takes votes for months does once. It takes
+ * thousands of votes: the 10-voter level on tmpfs, run again and again in one process after 300 votes,
+ * went 6,165 · 7,000 · 8,579 · 10,658 · 9,960 · 9,716 votes/s (public), and flat at ~6,400 with V8's
+ * optimising compiler off (`--no-opt`), so the climb is the compiler's. With 300 votes of warm-up (the
+ * earlier setting), the 10-voter level, measured first, was measured on code still being optimised.
  * Each level counts the WAL pages its commits write, per vote, beside the floor's for one insert: at 10
  * voters a unit holds 10 votes, and its pages (random places in the ballots' and participations'
  * indexes, the indicators' traces) are what its commit writes and syncs, where the floor syncs one row's.
@@ -54,8 +59,10 @@ const SYNC_LEVELS: SyncLevel[] = (() => {
 })();
 /** Votes per level: enough for the 1,000-voter level to run several groups. */
 const VOTES_PER_LEVEL = 3000;
-/** Votes of the warm-up consultation each service run opens with (not compared to the floor). */
-const WARMUP_VOTES = 300;
+/** Warm-up consultations each service run opens with, VOTES_PER_LEVEL votes each (not compared to the floor). */
+const WARMUP_ROUNDS = Math.max(1, Number(process.env.BENCH_VOTES_WARMUP_ROUNDS ?? 2) || 2);
+/** Rows of the untimed run that counts the WAL pages of the floor's insert. */
+const PAGE_COUNT_ROWS = 300;
 
 interface Intake {
 	/** The floor's rows/s just before and just after this level. */
@@ -111,7 +118,7 @@ async function serviceIntake(
 	sync: SyncLevel,
 	floor: () => number,
 	levels: number[] = LEVELS
-): Promise<{ levels: Intake[]; warmUp: { perSecond: number; count: number } }> {
+): Promise<{ levels: Intake[]; warmUp: { perSecond: number; count: number }[] }> {
 	const db = openDatabase(join(dir, `app-${secrecy}-${sync}.db`));
 	// Before createServices: the data handle takes the writer's level as its own.
 	if (sync === 'FULL') db.$client.pragma('synchronous = FULL');
@@ -190,8 +197,9 @@ async function serviceIntake(
 		return { perSecond: voters.length / seconds, p99: p99(latencies), count, notifyMs, pagesPerVote: frames / voters.length, votesPerCommit: voters.length / Math.max(1, counter.commits()) };
 	};
 	// A server takes votes for months: the first votes of the process, which compile the path they
-	// take, are a consultation of their own before the levels (reported apart, not compared).
-	const warmUp = await intake(10, actors.slice(0, WARMUP_VOTES), 'Quel banc ? (mise en route)');
+	// take, are consultations of their own before the levels (reported apart, not compared).
+	const warmUp: { perSecond: number; count: number }[] = [];
+	for (let round = 1; round <= WARMUP_ROUNDS; round++) warmUp.push(await intake(10, actors, `Quel banc ? (mise en route ${round})`));
 	let before = floor();
 	for (const level of levels) {
 		const run = await intake(level, actors, `Quel banc ? (${level})`);
@@ -241,13 +249,13 @@ function barePagesPerRow(dir: string): number {
 	const file = join(dir, 'bare-pages.db');
 	const bare = bareDatabase(file);
 	const counter = walFrameCounter(file);
-	for (let i = 0; i < WARMUP_VOTES; i++) {
+	for (let i = 0; i < PAGE_COUNT_ROWS; i++) {
 		bare.vote(i);
 		counter.tick();
 	}
 	const frames = counter.close();
 	bare.remove();
-	return frames / WARMUP_VOTES;
+	return frames / PAGE_COUNT_ROWS;
 }
 
 /**
@@ -353,11 +361,13 @@ export async function benchVotes(): Promise<BenchRow[]> {
 		for (const sync of SYNC_LEVELS) {
 			for (const secrecy of ['secret', 'public'] as const) {
 				const { levels: results, warmUp } = await serviceIntake(dir, secrecy, sync, floor);
-				if (warmUp.count !== WARMUP_VOTES) throw new Error(`expected ${WARMUP_VOTES} warm-up ballots, found ${warmUp.count}`);
-				rows.push({
-					name: `${secrecy} votes${sync === 'FULL' ? ', writer at FULL' : ''}: the process's first ${WARMUP_VOTES} votes (10 concurrent, compiling; not compared)`,
-					value: warmUp.perSecond,
-					unit: 'votes/s'
+				warmUp.forEach((round, i) => {
+					if (round.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} warm-up ballots, found ${round.count}`);
+					rows.push({
+						name: `${secrecy} votes${sync === 'FULL' ? ', writer at FULL' : ''}: warm-up round ${i + 1} of ${warmUp.length}, ${VOTES_PER_LEVEL} votes (10 concurrent, compiling; not compared)`,
+						value: round.perSecond,
+						unit: 'votes/s'
+					});
 				});
 				results.forEach((r, i) => {
 					if (r.count !== VOTES_PER_LEVEL) throw new Error(`expected ${VOTES_PER_LEVEL} ballots, found ${r.count}`);
