@@ -42,10 +42,14 @@
  * publish their idea's card on the bus as the service would, without calling it: the app's realtime
  * side alone (authenticated sockets, rooms, connection state recovery, the hub) against bare socket.io.
  *
+ * Before the first size, the service path is warmed up (warmUpServicePath: BENCH_BOARD_WARMUP_CALLS
+ * actions back to back, 3,000 by default), as in a server that has been up a while: the sizes' own
+ * warm-ups are a few dozen actions, and the first size (100 members) met code still being optimised.
+ *
  * After the sizes, with a steady rate, `idlePenalty`: the service call alone, back to back and at the
  * steady pace, and a plain memory read the same two ways, to show what an idle core costs the call.
  *
- *   npm run bench -- board          BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_RATE=20 BENCH_BOARD_STEADY_SECONDS=30 BENCH_BOARD_STEADY_BLOCKS=6 BENCH_BOARD_SYNC=NORMAL,FULL BENCH_BOARD_HUB=1 npx tsx src/bench/board.ts
+ *   npm run bench -- board          BENCH_BOARD_WARMUP_CALLS=3000 BENCH_BOARD_N=100,500 BENCH_BOARD_SECONDS=10 BENCH_BOARD_PROCS=2 BENCH_BOARD_RATE=20 BENCH_BOARD_STEADY_SECONDS=30 BENCH_BOARD_STEADY_BLOCKS=6 BENCH_BOARD_SYNC=NORMAL,FULL BENCH_BOARD_HUB=1 npx tsx src/bench/board.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -63,6 +67,11 @@ import { toLocal } from './machine-clock';
 import { atMost, type BenchRow } from './row';
 
 const PROCS = envNumbers('BENCH_BOARD_PROCS', [2])[0]!;
+/** BENCH_BOARD_WARMUP_CALLS: the service path's warm-up before the first size (warmUpServicePath; 0: none). */
+const WARMUP_CALLS = (() => {
+	const calls = Number(process.env.BENCH_BOARD_WARMUP_CALLS ?? 3000);
+	return Number.isFinite(calls) && calls > 0 ? Math.round(calls) : 0;
+})();
 /**
  * BENCH_BOARD_HUB=1: one more run per size whose actions publish their idea's card on the bus
  * without calling the service, to tell the app's realtime side from its service.
@@ -370,6 +379,50 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
 }
 
 /**
+ * A board of 100 members and 10 ideas with no clients, whose `act` runs one member's next action
+ * through the proposals service: her support toggled, or a comment.
+ */
+async function boardWithoutClients() {
+	const app = createTestApp();
+	const { residence } = await createResidence(app);
+	const users: SessionUser[] = [];
+	for (let i = 0; i < 100; i++) users.push(await createUser(app, { displayName: `Membre ${i}`, roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] }));
+	const proposals: string[] = [];
+	for (let i = 0; i < 10; i++) proposals.push((await app.services.proposals.propose(users[i]!, { residenceId: residence.id, title: `Idée numéro ${i + 1}` })).id);
+	const supported = new Array<boolean>(users.length).fill(false);
+	let next = 0;
+	return {
+		async act(change: 'support' | 'comment') {
+			const member = next++ % users.length;
+			const proposalId = proposals[member % proposals.length]!;
+			if (change === 'comment') return void (await app.services.proposals.comment(users[member]!, { proposalId, body: `Bonne idée, j’en parle au voisin (${next})` }));
+			supported[member] = !supported[member];
+			await app.services.proposals.setSupport(users[member]!, { proposalId, on: supported[member] });
+		},
+		async close() {
+			await app.services.settled();
+			await app.close();
+		}
+	};
+}
+
+/**
+ * Before the first size: the actions' path through the proposals service, WARMUP_CALLS times back to
+ * back, with the steady run's mix (kindOf), on a board of its own with no clients. The first size met
+ * that path still being compiled: V8 optimises a path this long over thousands of calls (the votes
+ * bench's warm-up says how it was seen), and the sizes' own warm-ups are a few dozen actions (2 s at
+ * 20 a second). The bare server's path is socket.io's emit, which the app's fan-out runs too.
+ */
+async function warmUpServicePath(calls: number) {
+	const board = await boardWithoutClients();
+	try {
+		for (let i = 0; i < calls; i++) await board.act(kindOf(i));
+	} finally {
+		await board.close();
+	}
+}
+
+/**
  * The machine's idle penalty, which the steady run meets on both sides: the same support toggled through
  * the proposals service with no clients at all, back to back and then one call every 1000 / rate ms (the
  * steady run's pace), and a plain 512 KB read the same two ways. On a virtual machine of this kind, a
@@ -379,20 +432,11 @@ async function runBaseline(n: number, seconds: number, actorIds: string[], sampl
  */
 async function idlePenalty(rate: number): Promise<BenchRow[]> {
 	const gap = 1000 / rate;
-	const app = createTestApp();
+	const board = await boardWithoutClients();
 	try {
-		const { residence } = await createResidence(app);
-		const users: SessionUser[] = [];
-		for (let i = 0; i < 100; i++) users.push(await createUser(app, { displayName: `Membre ${i}`, roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] }));
-		const proposals: string[] = [];
-		for (let i = 0; i < 10; i++) proposals.push((await app.services.proposals.propose(users[i]!, { residenceId: residence.id, title: `Idée numéro ${i + 1}` })).id);
-		const supported = new Array<boolean>(users.length).fill(false);
-		let next = 0;
 		const call = async () => {
-			const member = next++ % users.length;
-			supported[member] = !supported[member];
 			const start = performance.now();
-			await app.services.proposals.setSupport(users[member]!, { proposalId: proposals[member % proposals.length]!, on: supported[member] });
+			await board.act('support');
 			return performance.now() - start;
 		};
 		const memory = new Float64Array((512 * 1024) / 8).fill(1);
@@ -429,8 +473,7 @@ async function idlePenalty(rate: number): Promise<BenchRow[]> {
 			{ name: `512 KB read, one every ${gap} ms: p50`, value: us(median(idle.read)), unit: 'µs (the same read after the core sat idle)' }
 		];
 	} finally {
-		await app.services.settled();
-		await app.close();
+		await board.close();
 	}
 }
 
@@ -438,6 +481,11 @@ export async function benchBoard(): Promise<BenchRow[]> {
 	const sizes = envNumbers('BENCH_BOARD_N', [100, 500, 1000]);
 	const seconds = envNumbers('BENCH_BOARD_SECONDS', [10])[0]!;
 	const rows: BenchRow[] = [];
+	if (WARMUP_CALLS) {
+		const start = performance.now();
+		await warmUpServicePath(WARMUP_CALLS);
+		rows.push({ name: `warm-up: ${WARMUP_CALLS} actions through the service, back to back (not compared)`, value: (performance.now() - start) / 1000, unit: 's' });
+	}
 	for (const n of sizes) {
 		const tag = `N=${n}`;
 		let board: BoardRun;
