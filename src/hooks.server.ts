@@ -27,7 +27,7 @@ export const init: ServerInit = async () => {
 		// With REDIS_URL, socket.io's rooms and broadcasts span every node (Redis Streams adapter).
 		const realtime = attachRealtime(httpServer, services, { origin: config().ORIGIN, adapter: shared().socketAdapter?.() });
 		g[REALTIME_KEY] = realtime;
-		// Ready for the load balancer once the adapter has joined the cluster's channels (shared/index.ts).
+		// Ready for the load balancer once the adapter has joined the cluster's channels and reads its stream (shared/index.ts).
 		const cluster = shared().socketReadiness?.(realtime.io);
 		if (cluster) addReadinessCheck(cluster);
 		// Scheduled openings and closings: one scheduler per server process, beside the doors.

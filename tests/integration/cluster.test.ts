@@ -328,7 +328,7 @@ describe('presence with a node that does not answer (a node of the previous vers
 			old = new Server(createServer(), { adapter: streamsAdapter(oldClient, redis.prefix, { blockTimeInMs: 300 }) });
 			// Until it has joined the cluster's channels (what `/readyz` waits for): before that the nodes would
 			// not hear it, nor it them.
-			const joined = subscribedCheck(oldClient, redis.prefix, old);
+			const joined = subscribedCheck(oldClient, redis.prefix, old, oldClient);
 			await until(async () => (await runChecks([joined])).ready);
 			const started = performance.now();
 			const list = await snapshot();
@@ -407,15 +407,15 @@ describe('a node that has just started', () => {
 			const room = roomForSpace(space.type, space.id);
 			const ask = async (server: Server) => (await server.serverSideEmitWithAck('presence.room', room)) as unknown[];
 
-			// Node 1 is ready: its adapter is subscribed (the check reads the adapter's own channel name).
-			expect((await runChecks([subscribedCheck(commands, redis.prefix, one.server.io)])).ready).toBe(true);
+			// Node 1 is ready: its adapter is subscribed (the check reads the adapter's own channel name) and reads the stream.
+			expect((await runChecks([subscribedCheck(commands, redis.prefix, one.server.io, one.adapterClient)])).ready).toBe(true);
 
 			// A new node whose adapter's own connections are still coming up.
 			late = new Server(createServer(), { adapter: streamsAdapter(lateClient, redis.prefix, { blockTimeInMs: 300 }) });
-			const check = subscribedCheck(commands, redis.prefix, late);
+			const check = subscribedCheck(commands, redis.prefix, late, lateClient);
 			const before = await runChecks([check]);
 			expect(before.ready).toBe(false);
-			expect(before.checks.cluster).toMatchObject({ ok: false, detail: { subscribed: false } });
+			expect(before.checks.cluster).toMatchObject({ ok: false, detail: { subscribed: false, reading: false } });
 			// What it would say now, were people sent to it: node 1 does not hear the question (nor could its
 			// answer come back), and Amina, on node 1, is not counted.
 			expect(await ask(late)).toEqual([]);

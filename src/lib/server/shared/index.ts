@@ -70,11 +70,25 @@ type XRead = (streams: StreamAsked | StreamAsked[], options?: object) => Promise
  * every read until the adapter has one of its own: nothing came after it while the reads were empty.
  */
 const GAPLESS = Symbol('gapless stream reads');
+/** On an adapter's connection: the streams its readers know where to read from. */
+const READING = Symbol('streams read');
+
+type Gapless = RedisClient & { [GAPLESS]?: true; [READING]?: Set<string> };
+
+/**
+ * Whether the adapter given this connection reads the cluster's stream: one of its readers knows the
+ * entry it reads on from (its first read asked Redis for the stream's last entry). Until then a
+ * broadcast another node adds is taken as that last entry, already seen, and never delivered here.
+ */
+export function readingStream(client: RedisClient): boolean {
+	return ((client as Gapless)[READING]?.size ?? 0) > 0;
+}
 
 function gaplessReads(client: RedisClient): RedisClient {
-	const marked = client as RedisClient & { [GAPLESS]?: true };
+	const marked = client as Gapless;
 	if (marked[GAPLESS]) return client;
 	marked[GAPLESS] = true;
+	const reading = (marked[READING] = new Set());
 	const duplicate = client.duplicate.bind(client);
 	const readers = ((...args: Parameters<RedisClient['duplicate']>) => {
 		const reader = duplicate(...args);
@@ -87,6 +101,7 @@ function gaplessReads(client: RedisClient): RedisClient {
 			if (known === undefined) {
 				const [top] = await reader.xRevRange(key, '+', '-', { COUNT: 1 });
 				start.set(key, (known = top?.id ?? '0-0'));
+				reading.add(key);
 			}
 			return { key, id: known };
 		};
@@ -109,29 +124,36 @@ export interface AdaptedServer {
  * `/readyz`'s `cluster` check: ready once this node's socket.io adapter has subscribed to the cluster's
  * channels (Redis pub/sub: the nodes' questions to one another and each node's own channel, where the
  * answers to its questions come back), that is once Redis counts a subscriber on this node's own
- * channel (PUBSUB NUMSUB). The adapter subscribes on a connection of its own, opened when the server
- * starts. Before that the node hears no question and its own questions lose their answers: a presence
- * list asked then counted only this node's people, for up to 5 s. The load balancer (`npm run cluster`'s
- * HAProxy) sends people to a node only once it is ready.
+ * channel (PUBSUB NUMSUB), and reads the cluster's stream, the broadcasts (`readingStream` of the
+ * connection given to the adapter, `adapterClient`). The adapter subscribes and reads on connections
+ * of its own, opened when the server starts. Before it subscribed the node hears no question and its
+ * own questions lose their answers: a presence list asked then counted only this node's people, for up
+ * to 5 s. Before it reads, a broadcast to a room of its people is lost (see `gaplessReads`). The load
+ * balancer (`npm run cluster`'s HAProxy) sends people to a node only once it is ready.
  *
  * The channel is the adapter's own naming (`<prefix>#<namespace>#<server id>#`, @socket.io/redis-streams-adapter
  * 0.3) and the server id is socket.io-adapter's `uid`, not part of its typed API: tests/integration/cluster.test.ts
  * checks that a node becomes ready, so a version that names them otherwise fails there, not in production.
  */
-export function subscribedCheck(commands: RedisClient, prefix: string, io: AdaptedServer): HealthCheck {
+export function subscribedCheck(commands: RedisClient, prefix: string, io: AdaptedServer, adapterClient: RedisClient): HealthCheck {
 	return {
 		name: 'cluster',
 		async run() {
 			const uid = (io.of('/').adapter as { uid?: unknown }).uid;
 			if (typeof uid !== 'string') throw new Error('the socket.io adapter has no server id');
 			const channel = `${channelPrefix(prefix)}#/#${uid}#`;
-			const subscribers = Number((await commands.pubSubNumSub(channel))[channel] ?? 0);
-			if (subscribers === 0) throw new CheckFailed('not yet subscribed to the cluster channels', { subscribed: false });
+			const subscribed = Number((await commands.pubSubNumSub(channel))[channel] ?? 0) > 0;
+			// Read after Redis answered: a reader that knew its start before then still knows it.
+			const reading = readingStream(adapterClient);
+			if (!subscribed) throw new CheckFailed('not yet subscribed to the cluster channels', { subscribed, reading });
+			if (!reading) throw new CheckFailed('not yet reading the cluster stream', { subscribed, reading });
 		}
 	};
 }
 
 export function redisState({ commands, open, prefix, clock }: RedisStateOptions): SharedState {
+	/** The connection given to this node's adapter (socketAdapter is called once per server). */
+	let adapterClient: RedisClient | undefined;
 	return {
 		mode: 'redis',
 		bus: createClusterBus({ publisher: commands, subscriber: open('bus subscriber', false), prefix }),
@@ -139,8 +161,11 @@ export function redisState({ commands, open, prefix, clock }: RedisStateOptions)
 		lock: createRedisLock(commands, { prefix }),
 		// Its own connection that holds commands during an outage: the adapter reads the stream in a
 		// loop and would spin on immediate failures.
-		socketAdapter: () => streamsAdapter(open('socket.io adapter', false), prefix),
-		socketReadiness: (io) => subscribedCheck(commands, prefix, io)
+		socketAdapter: () => streamsAdapter((adapterClient = open('socket.io adapter', false)), prefix),
+		socketReadiness: (io) => {
+			if (!adapterClient) throw new Error('socketReadiness before socketAdapter: the server has no Redis adapter');
+			return subscribedCheck(commands, prefix, io, adapterClient);
+		}
 	};
 }
 

@@ -11,13 +11,15 @@ import { redisState, streamsAdapter, type SharedState } from '../shared';
 import type { ClusterBus } from '../shared/bus';
 import { startRealtimeServer, type RealtimeServer, type TestApp } from '.';
 import { TEST_REDIS_URL, type TestRedis } from './redis';
-import { redisClient } from '../shared/redis';
+import { redisClient, type RedisClient } from '../shared/redis';
 
 export interface TestNode {
 	services: Services;
 	shared: SharedState;
 	bus: ClusterBus;
 	server: RealtimeServer;
+	/** The connection given to the server's socket.io adapter (what `/readyz`'s cluster check asks about its reads). */
+	adapterClient: RedisClient;
 	close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startNode(app: TestApp, redis: TestRedis, name: string): P
 		shared,
 		bus,
 		server,
+		adapterClient,
 		async close() {
 			await server.close();
 			await bus.close();
