@@ -18,7 +18,7 @@ import { until } from '$lib/server/collab/testing-peer';
 import { sessionCookie, createResidence, createTestAppOn, testEngines, createUser, type TestApp } from '$lib/server/testing';
 import { startNode, type TestNode } from '$lib/server/testing/cluster';
 import { runChecks } from '$lib/server/health';
-import { streamsAdapter, subscribedCheck } from '$lib/server/shared';
+import { streamsAdapter, clusterCheck } from '$lib/server/shared';
 import { redisClient } from '$lib/server/shared/redis';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '$lib/server/testing/redis';
 import type { Client } from './socket-harness';
@@ -328,7 +328,7 @@ describe('presence with a node that does not answer (a node of the previous vers
 			old = new Server(createServer(), { adapter: streamsAdapter(oldClient, redis.prefix, { blockTimeInMs: 300 }) });
 			// Until it has joined the cluster's channels (what `/readyz` waits for): before that the nodes would
 			// not hear it, nor it them.
-			const joined = subscribedCheck(oldClient, redis.prefix, old, oldClient);
+			const joined = clusterCheck(oldClient, redis.prefix, old, oldClient);
 			await until(async () => (await runChecks([joined])).ready);
 			const started = performance.now();
 			const list = await snapshot();
@@ -408,11 +408,11 @@ describe('a node that has just started', () => {
 			const ask = async (server: Server) => (await server.serverSideEmitWithAck('presence.room', room)) as unknown[];
 
 			// Node 1 is ready: its adapter is subscribed (the check reads the adapter's own channel name) and reads the stream.
-			expect((await runChecks([subscribedCheck(commands, redis.prefix, one.server.io, one.adapterClient)])).ready).toBe(true);
+			expect((await runChecks([clusterCheck(commands, redis.prefix, one.server.io, one.adapterClient)])).ready).toBe(true);
 
 			// A new node whose adapter's own connections are still coming up.
 			late = new Server(createServer(), { adapter: streamsAdapter(lateClient, redis.prefix, { blockTimeInMs: 300 }) });
-			const check = subscribedCheck(commands, redis.prefix, late, lateClient);
+			const check = clusterCheck(commands, redis.prefix, late, lateClient);
 			const before = await runChecks([check]);
 			expect(before.ready).toBe(false);
 			expect(before.checks.cluster).toMatchObject({ ok: false, detail: { subscribed: false, reading: false } });

@@ -13,7 +13,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '$lib/server/collab/testing-peer';
 import { runChecks } from '$lib/server/health';
-import { readingStream, streamsAdapter, subscribedCheck } from '$lib/server/shared';
+import { readingStream, streamsAdapter, clusterCheck } from '$lib/server/shared';
 import { TEST_REDIS_URL, testRedis, type TestRedis } from '$lib/server/testing/redis';
 
 /** The other node: the adapter as the package ships it, under the same names; `<ms>` on stdin broadcasts after that delay. */
@@ -90,11 +90,11 @@ describe('the adapter’s stream reads', () => {
 		// No read of the adapter has reached Redis yet: a broadcast added now would be taken as the
 		// stream's last entry, already seen.
 		expect(readingStream(reader)).toBe(false);
-		await until(async () => (await runChecks([subscribedCheck(commands, redis!.prefix, server!, reader)])).ready, 5000);
+		await until(async () => (await runChecks([clusterCheck(commands, redis!.prefix, server!, reader)])).ready, 5000);
 		expect(readingStream(reader)).toBe(true);
 		// The same server, subscribed, asked about a connection no adapter reads on: not ready, and why.
 		const unread = await redis.connect('no adapter', false);
-		const answer = await runChecks([subscribedCheck(commands, redis.prefix, server, unread)]);
+		const answer = await runChecks([clusterCheck(commands, redis.prefix, server, unread)]);
 		expect(answer.ready).toBe(false);
 		expect(answer.checks.cluster).toMatchObject({ ok: false, detail: { subscribed: true, reading: false } });
 	});

@@ -70,10 +70,10 @@ type XRead = (streams: StreamAsked | StreamAsked[], options?: object) => Promise
  * every read until the adapter has one of its own: nothing came after it while the reads were empty.
  */
 const GAPLESS = Symbol('gapless stream reads');
-/** On an adapter's connection: the streams its readers know where to read from. */
-const READING = Symbol('streams read');
+/** On an adapter's connection: set once one of its readers knows where to read the stream from. */
+const READING = Symbol('stream read');
 
-type Gapless = RedisClient & { [GAPLESS]?: true; [READING]?: Set<string> };
+type Gapless = RedisClient & { [GAPLESS]?: true; [READING]?: true };
 
 /**
  * Whether the adapter given this connection reads the cluster's stream: one of its readers knows the
@@ -81,14 +81,13 @@ type Gapless = RedisClient & { [GAPLESS]?: true; [READING]?: Set<string> };
  * broadcast another node adds is taken as that last entry, already seen, and never delivered here.
  */
 export function readingStream(client: RedisClient): boolean {
-	return ((client as Gapless)[READING]?.size ?? 0) > 0;
+	return (client as Gapless)[READING] === true;
 }
 
 function gaplessReads(client: RedisClient): RedisClient {
 	const marked = client as Gapless;
 	if (marked[GAPLESS]) return client;
 	marked[GAPLESS] = true;
-	const reading = (marked[READING] = new Set());
 	const duplicate = client.duplicate.bind(client);
 	const readers = ((...args: Parameters<RedisClient['duplicate']>) => {
 		const reader = duplicate(...args);
@@ -101,7 +100,7 @@ function gaplessReads(client: RedisClient): RedisClient {
 			if (known === undefined) {
 				const [top] = await reader.xRevRange(key, '+', '-', { COUNT: 1 });
 				start.set(key, (known = top?.id ?? '0-0'));
-				reading.add(key);
+				marked[READING] = true;
 			}
 			return { key, id: known };
 		};
@@ -135,7 +134,7 @@ export interface AdaptedServer {
  * 0.3) and the server id is socket.io-adapter's `uid`, not part of its typed API: tests/integration/cluster.test.ts
  * checks that a node becomes ready, so a version that names them otherwise fails there, not in production.
  */
-export function subscribedCheck(commands: RedisClient, prefix: string, io: AdaptedServer, adapterClient: RedisClient): HealthCheck {
+export function clusterCheck(commands: RedisClient, prefix: string, io: AdaptedServer, adapterClient: RedisClient): HealthCheck {
 	return {
 		name: 'cluster',
 		async run() {
@@ -164,7 +163,7 @@ export function redisState({ commands, open, prefix, clock }: RedisStateOptions)
 		socketAdapter: () => streamsAdapter((adapterClient = open('socket.io adapter', false)), prefix),
 		socketReadiness: (io) => {
 			if (!adapterClient) throw new Error('socketReadiness before socketAdapter: the server has no Redis adapter');
-			return subscribedCheck(commands, prefix, io, adapterClient);
+			return clusterCheck(commands, prefix, io, adapterClient);
 		}
 	};
 }
