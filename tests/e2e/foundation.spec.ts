@@ -158,6 +158,56 @@ test.describe('a tenant', () => {
 		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
 		await expect(page.getByText('Mot de passe changé.', { exact: false })).toBeVisible();
 	});
+
+	test('finds a neighbour in the residence’s member list, a page at a time, without JavaScript', async ({ browser }) => {
+		// A large estate has thousands of members: the residence's page lists them 50 at a time, with a
+		// search by name (a GET form and links, so that it works before, or without, the scripts).
+		const { context, page } = await newSignedInContext(browser, 'amina', { viewport: { width: 360, height: 780 }, javaScriptEnabled: false });
+		await page.getByRole('link', { name: /^L’Aventurière Résidence/ }).click();
+		const members = page.locator('ul.members > li');
+		const heading = page.getByRole('heading', { name: /^Membres \(\d+\)$/ });
+		const total = Number((await heading.textContent())!.match(/\d+/)![0]);
+		expect(total).toBeGreaterThan(50);
+		await expect(members).toHaveCount(50);
+		const pages = page.getByRole('navigation', { name: 'Pages de la liste des membres' });
+		await expect(pages.getByText(`Page 1 sur ${Math.ceil(total / 50)}`)).toBeVisible();
+		await expect(pages.getByRole('link', { name: 'Page précédente' })).toHaveCount(0);
+		await pages.getByRole('link', { name: 'Page suivante' }).click();
+		await expect(page).toHaveURL(/\/r\/[a-z0-9]+\?page=2#membres$/);
+		await expect(members).toHaveCount(total - 50);
+		// The second page follows the first, by name (the demo's "Voisin …" come last).
+		await expect(members.last()).toContainText('Voisin C-14');
+		await page.getByLabel('Chercher un membre par son nom').fill('JOSIANE');
+		await page.getByRole('button', { name: 'Chercher' }).click();
+		await expect(page).toHaveURL(/\?q=JOSIANE#membres$/);
+		await expect(members).toHaveCount(1);
+		await expect(members).toContainText('Josiane L.');
+		await expect(page.getByText('1 membre trouvé pour « JOSIANE »')).toBeVisible();
+		await expect(pages).toHaveCount(0);
+		const searched = page.url();
+		await page.getByLabel('Chercher un membre par son nom').fill('personne-ici');
+		await page.getByRole('button', { name: 'Chercher' }).click();
+		await expect(members).toHaveCount(0);
+		await expect(page.getByText('Aucun membre ne porte un nom avec « personne-ici ».')).toBeVisible();
+		await page.getByRole('link', { name: 'Voir tous les membres' }).click();
+		await expect(members).toHaveCount(50);
+		// A page number edited by hand is not an error: past the end, the last page.
+		await page.goto(`${new URL(page.url()).pathname}?page=9999`);
+		await expect(pages.getByText(`Page ${Math.ceil(total / 50)} sur ${Math.ceil(total / 50)}`)).toBeVisible();
+		await context.close();
+
+		// With the scripts: the same search (a navigation in the page), and the page passes axe.
+		const js = await newSignedInContext(browser, 'amina');
+		await js.page.goto(searched);
+		await expect(js.page.locator('ul.members > li')).toHaveCount(1);
+		await checkPage(js.page, 'residence-members-search');
+		await js.page.getByLabel('Chercher un membre par son nom').fill('karim');
+		await js.page.getByRole('button', { name: 'Chercher' }).click();
+		await expect(js.page).toHaveURL(/\?q=karim#membres$/);
+		await expect(js.page.locator('ul.members > li')).toHaveText([/^Karim D\./]);
+		await expect(js.page.getByLabel('Chercher un membre par son nom')).toHaveValue('karim');
+		await js.context.close();
+	});
 });
 
 test.describe('agency staff', () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../testing';
 import { dwellingPrefix } from './admin';
+import { MEMBERS_PER_PAGE } from './spaces';
 import { UserError } from './errors';
 import { ValidationError } from './validate';
 
@@ -176,6 +177,44 @@ describe.each(testEngines)('administration on %s', (engine) => {
 			expect((await app.services.spaces.residence(tenant, residence.id)).householdCount).toBe(4);
 			await expect(app.services.spaces.residence(stranger, residence.id)).rejects.toThrow(ForbiddenError);
 			await expect(app.services.spaces.residence(null, residence.id)).rejects.toThrow(ForbiddenError);
+		});
+
+		it('a residence lists its members a page at a time, and finds them by name, accents and case aside', async () => {
+			const { residence } = await createResidence(app);
+			const tenantIn = [{ type: 'residence' as const, id: residence.id, role: 'tenant' as const }];
+			const facilitator = await createUser(app, { displayName: 'Agent Facilitateur', roles: [{ type: 'residence', id: residence.id, role: 'facilitator' }] });
+			const tenant = await createUser(app, { displayName: 'Élodie Martin', roles: tenantIn });
+			for (let i = 0; i < 58; i++) await createUser(app, { displayName: `Voisin ${String(i).padStart(2, '0')}`, roles: tenantIn });
+			const view = (query?: unknown, who = facilitator) => app.services.spaces.residence(who, residence.id, query);
+
+			// 60 people: 50 on the first page, by name; the manager gets the ids the reset form needs.
+			const first = await view();
+			expect(first.memberList).toEqual({ total: 60, perPage: MEMBERS_PER_PAGE, matches: 60, page: 1, pages: 2, q: '' });
+			expect(first.members.map((m) => m.displayName).slice(0, 3)).toEqual(['Agent Facilitateur', 'Élodie Martin', 'Voisin 00']);
+			expect(first.members).toHaveLength(50);
+			expect(first.members.every((m) => typeof m.userId === 'string')).toBe(true);
+			const second = await view({ page: '2' });
+			expect(second.members.map((m) => m.displayName)).toEqual(Array.from({ length: 10 }, (_, i) => `Voisin ${48 + i}`));
+			// Keys stay unique across pages (keyed rendering after a page change).
+			expect(new Set([...first.members, ...second.members].map((m) => m.key)).size).toBe(60);
+
+			// A neighbour sees names and roles, never ids.
+			const neighbour = await view({ page: 2 }, tenant);
+			expect(neighbour.members).toHaveLength(10);
+			expect(neighbour.members.some((m) => 'userId' in m)).toBe(false);
+
+			// Search: accents and case aside, on the name only, with its own count and pages.
+			const found = await view({ q: '  ELODIE ' });
+			expect(found.members.map((m) => m.displayName)).toEqual(['Élodie Martin']);
+			expect(found.memberList).toMatchObject({ total: 60, matches: 1, page: 1, pages: 1, q: 'ELODIE' });
+			expect((await view({ q: 'voisin 1' })).memberList).toMatchObject({ matches: 10, pages: 1 });
+			expect((await view({ q: 'nobody' })).members).toEqual([]);
+
+			// An address edited by hand never fails: past the end is the last page, nonsense is the first.
+			expect((await view({ page: '999' })).memberList).toMatchObject({ page: 2 });
+			for (const page of ['abc', '-3', '0', '1.5', ['2', '3'], { a: 1 }]) expect((await view({ page })).memberList?.page, String(page)).toBe(1);
+			expect((await view('not an object')).memberList).toMatchObject({ page: 1, q: '' });
+			expect((await view({ q: 'x'.repeat(500) })).memberList?.q).toHaveLength(100);
 		});
 
 		it('the public organisation page shows structure, never people', async () => {

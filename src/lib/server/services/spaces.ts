@@ -7,6 +7,7 @@ import { loadActors } from '../auth/session';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
 import { parse } from './validate';
+import { z } from 'zod';
 
 export interface SpaceSummary {
 	type: SpaceType;
@@ -28,6 +29,40 @@ export interface MemberView {
 	canResetAccess?: boolean;
 }
 
+interface Person {
+	userId: string;
+	displayName: string;
+	collegeId: string | null;
+	roles: Role[];
+}
+
+/** A residence's members are listed this many at a time. */
+export const MEMBERS_PER_PAGE = 50;
+
+/** Which page of a residence's members, and the search (from the page's address: a wrong value is page 1, no search). */
+export const memberQuerySchema = z
+	.object({
+		page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+		q: z.string().trim().transform((q) => q.slice(0, 100)).catch('')
+	})
+	.catch({ page: 1, q: '' });
+
+/** Where a list of members stands: everyone, those the search found, and the page shown of them. */
+export interface MemberListPage {
+	total: number;
+	perPage: number;
+	matches: number;
+	page: number;
+	pages: number;
+	q: string;
+}
+
+/** Names in a list, as French readers sort them (accents and case after the letter). */
+const byName = new Intl.Collator('fr', { sensitivity: 'variant', numeric: true });
+
+/** A name as a search compares it: without accents or case ("Élodie" is found by "elodie"). */
+const searchable = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 export function createSpacesService(deps: ServiceDeps) {
 	const { data } = deps;
 	const { agencies, bodies, buildings, colleges, households, memberships, organisations, residencePortalSettings, residences, trainingSessions, users } = data.t;
@@ -40,13 +75,18 @@ export function createSpacesService(deps: ServiceDeps) {
 	 * manage the space also get the id their forms need and whether they may reset that access.
 	 */
 	async function membersOf(actor: Actor | null, space: SpaceRef): Promise<MemberView[]> {
+		return viewsOf(actor, space, await peopleOf(space), 0);
+	}
+
+	/** Everyone holding a role in the space, by name, each with every role they hold there. */
+	async function peopleOf(space: SpaceRef): Promise<Person[]> {
 		const rows = await data.db
 			.select({ userId: users.id, displayName: users.displayName, role: memberships.role, collegeId: memberships.collegeId })
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
 			.orderBy(asc(users.displayName), asc(memberships.createdAt), asc(memberships.id));
-		const people = new Map<string, { userId: string; displayName: string; collegeId: string | null; roles: Role[] }>();
+		const people = new Map<string, Person>();
 		for (const { role, collegeId, ...person } of rows) {
 			const entry = people.get(person.userId) ?? { ...person, collegeId: null, roles: [] };
 			entry.roles.push(role);
@@ -56,12 +96,19 @@ export function createSpacesService(deps: ServiceDeps) {
 		// A person's roles in the policy's order (member before chair…), not in the order they were given:
 		// two given in the same millisecond would otherwise come in the order of their random ids.
 		for (const [, person] of people) person.roles.sort((a, b) => roleOrder.indexOf(a) - roleOrder.indexOf(b));
+		// By name as a reader sorts them ("Élodie" with the E, not after the Z as the engines' byte order
+		// has it), the same on both engines; the same names keep the order they came in.
+		return [...people].map(([, person]) => person).sort((a, b) => byName.compare(a.displayName, b.displayName));
+	}
+
+	/** What the viewer may see of these people (their accounts read for these only: a staff mark, a reset right). */
+	async function viewsOf(actor: Actor | null, space: SpaceRef, people: Person[], offset: number): Promise<MemberView[]> {
 		const manager = can(actor, 'space.manage', space);
-		const actors = await loadActors(data, [...people.keys()]);
-		return [...people].map(([, person], i) => {
+		const actors = await loadActors(data, people.map((p) => p.userId));
+		return people.map((person, i) => {
 			const who = actors.get(person.userId);
 			const view: MemberView = {
-				key: `m${i}`,
+				key: `m${offset + i}`,
 				displayName: person.displayName,
 				roles: person.roles,
 				collegeId: person.collegeId,
@@ -73,6 +120,23 @@ export function createSpacesService(deps: ServiceDeps) {
 			}
 			return view;
 		});
+	}
+
+	/**
+	 * One page of a residence's members (a large estate has thousands: the whole list was most of its
+	 * home page, 1.2 MB of HTML for a facilitator at 2,000 members), those whose name holds `q`
+	 * (accents and case aside) when a search is given.
+	 */
+	async function memberPage(actor: Actor | null, space: SpaceRef, query: unknown): Promise<{ list: MemberView[]; page: MemberListPage }> {
+		const { page: asked, q } = memberQuerySchema.parse(query ?? {});
+		const people = await peopleOf(space);
+		const needle = searchable(q);
+		const found = needle ? people.filter((p) => searchable(p.displayName).includes(needle)) : people;
+		const pages = Math.max(1, Math.ceil(found.length / MEMBERS_PER_PAGE));
+		const page = Math.min(asked, pages);
+		const offset = (page - 1) * MEMBERS_PER_PAGE;
+		const list = await viewsOf(actor, space, found.slice(offset, offset + MEMBERS_PER_PAGE), offset);
+		return { list, page: { total: people.length, perPage: MEMBERS_PER_PAGE, matches: found.length, page, pages, q } };
 	}
 
 	return {
@@ -110,7 +174,8 @@ export function createSpacesService(deps: ServiceDeps) {
 			return out;
 		},
 
-		async residence(actor: Actor | null, id: string) {
+		/** `members`: which page of the members, and the search (`memberQuerySchema`); the first page by default. */
+		async residence(actor: Actor | null, id: string, members: unknown = {}) {
 			const space = { type: 'residence', id } as const;
 			const residence = await first(data.db.select().from(residences).where(eq(residences.id, id)));
 			if (!residence) throw new UserError('error.notFound', {}, 404);
@@ -124,14 +189,15 @@ export function createSpacesService(deps: ServiceDeps) {
 				.where(eq(buildings.residenceId, id))
 				.groupBy(buildings.id)
 				.orderBy(asc(buildings.position), asc(buildings.id));
-			const members = can(actor, 'space.members', space) ? await membersOf(actor, space) : [];
+			const listed = can(actor, 'space.members', space) ? await memberPage(actor, space, members) : null;
 			return {
 				residence,
 				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
 				agency: agency?.name ?? null,
 				buildings: blds,
 				householdCount: blds.reduce((n, b) => n + b.households, 0),
-				members,
+				members: listed?.list ?? [],
+				memberList: listed?.page ?? null,
 				myRoles: rolesIn(actor, space),
 				can: {
 					manage: can(actor, 'space.manage', space),

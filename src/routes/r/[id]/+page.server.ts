@@ -5,7 +5,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const view = await services.spaces.residence(user, event.params.id);
+		const { searchParams } = event.url;
+		const view = await services.spaces.residence(user, event.params.id, { page: searchParams.get('page') ?? undefined, q: searchParams.get('q') ?? undefined });
 		return {
 			...view,
 			joinCodes: view.can.invite ? await services.admin.listJoinCodes(user, event.params.id) : [],
