@@ -32,3 +32,11 @@ export function nameKey(name: string): string {
 		.toLocaleLowerCase('fr')
 		.replace(/[^\p{L}\p{N}]/gu, '');
 }
+
+/**
+ * A name as a search compares it: without accents or case, spaces kept ("Élodie M" is found by
+ * "elodie m"; "Ｅｌｏｄｉｅ" too).
+ */
+export function searchKey(text: string): string {
+	return normalizeDisplayName(text).normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase('fr');
+}

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { authorize, can, canResetAccess, canViewAggregate, isStaff, roles as roleOrder, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
+import { searchKey } from '$lib/domain/names';
 import { easyReadSchema, localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
 import { first } from '../db/data';
@@ -60,8 +61,6 @@ export interface MemberListPage {
 /** Names in a list, as French readers sort them (accents and case after the letter). */
 const byName = new Intl.Collator('fr', { sensitivity: 'variant', numeric: true });
 
-/** A name as a search compares it: without accents or case ("Élodie" is found by "elodie"). */
-const searchable = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 export function createSpacesService(deps: ServiceDeps) {
 	const { data } = deps;
@@ -130,8 +129,8 @@ export function createSpacesService(deps: ServiceDeps) {
 	async function memberPage(actor: Actor | null, space: SpaceRef, query: unknown): Promise<{ list: MemberView[]; page: MemberListPage }> {
 		const { page: asked, q } = memberQuerySchema.parse(query ?? {});
 		const people = await peopleOf(space);
-		const needle = searchable(q);
-		const found = needle ? people.filter((p) => searchable(p.displayName).includes(needle)) : people;
+		const needle = searchKey(q);
+		const found = needle ? people.filter((p) => searchKey(p.displayName).includes(needle)) : people;
 		const pages = Math.max(1, Math.ceil(found.length / MEMBERS_PER_PAGE));
 		const page = Math.min(asked, pages);
 		const offset = (page - 1) * MEMBERS_PER_PAGE;

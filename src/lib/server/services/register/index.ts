@@ -6,6 +6,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
+import { nameKey } from '$lib/domain/names';
 import { checkFollowUp, isOpenFollowUp, isOverdue, type FollowUpStatus } from '$lib/domain/minutes';
 import { authorize, can, canUpdateFollowUp, ForbiddenError, type Actor, type SpaceRef } from '$lib/domain/policy';
 import { first, type AsyncDb } from '../../db/data';
@@ -27,6 +28,8 @@ const optionalDate = z
 export const followUpSchema = z.object({
 	decisionId: id,
 	ownerId: z.union([z.literal(''), id]).optional(),
+	/** Another member, by name (where the list offers only the usual owners): it replaces `ownerId`. */
+	ownerName: z.string().trim().max(200, 'register.error.tooLong').default(''),
 	status: z.enum(['planned', 'inProgress', 'done', 'abandoned'], { message: 'register.error.invalid' }),
 	progress: z.coerce.number({ message: 'register.error.progress' }).int('register.error.progress').min(0, 'register.error.progress').max(100, 'register.error.progress'),
 	abandonReason: z.string().trim().max(2000, 'register.error.tooLong').default(''),
@@ -40,7 +43,15 @@ export const milestoneSchema = z.object({
 });
 export const milestoneDoneSchema = z.object({ decisionId: id, milestoneId: id, done: z.boolean() });
 
-const registerError = (code: string, status: 400 | 404 | 409 = 400) => new UserError(`register.error.${code}` as never, {}, status);
+const registerError = (code: string, status: 400 | 404 | 409 = 400, values: Record<string, string> = {}) => new UserError(`register.error.${code}` as never, values, status);
+
+/**
+ * Up to this many members, the owner's list offers every one of them. Beyond (a residence of a large
+ * estate: 2,000 names in one list per decision was 1.7 MB of page and a list no one can use), it offers
+ * those who hold a role beyond a tenant's and those who already own a follow-up there; any other
+ * member is named by her name (`ownerName`).
+ */
+export const OWNER_LIST_MAX = 100;
 
 export function createRegisterService(deps: ServiceDeps, notifications: Notifications) {
 	const { data: store, clock } = deps;
@@ -115,6 +126,20 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 		});
 	}
 
+	/** The one member of the space with this name (case, accents and spaces aside), else a message saying why not. */
+	async function memberNamed(space: SpaceRef, name: string): Promise<string> {
+		const key = nameKey(name);
+		const rows = await store.db
+			.select({ userId: memberships.userId, name: users.displayName })
+			.from(memberships)
+			.innerJoin(users, eq(users.id, memberships.userId))
+			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)));
+		const found = [...new Set(rows.filter((r) => nameKey(r.name) === key).map((r) => r.userId))];
+		if (found.length === 0) throw registerError('ownerNameUnknown', 400, { name });
+		if (found.length > 1) throw registerError('ownerNameAmbiguous', 409, { name });
+		return found[0]!;
+	}
+
 	const inSpace = (space: SpaceRef) => and(eq(decisions.spaceType, space.type), eq(decisions.spaceId, space.id));
 
 	return {
@@ -125,18 +150,28 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			authorize(actor, 'space.view', space);
 			const now = clock.now().getTime();
 			const items = await entries(inSpace(space), now);
-			const members = can(actor, 'decision.manage', space)
+			const rows = can(actor, 'decision.manage', space)
 				? await store.db
-						.select({ userId: memberships.userId, name: users.displayName })
+						.select({ userId: memberships.userId, name: users.displayName, role: memberships.role })
 						.from(memberships)
 						.innerJoin(users, eq(users.id, memberships.userId))
 						.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
-						.orderBy(users.displayName, memberships.userId)
 				: [];
+			const owning = new Set(items.map((e) => e.followUp.ownerId));
+			const people = new Map<string, { userId: string; name: string; usual: boolean }>();
+			for (const { role, ...person } of rows) {
+				const entry = people.get(person.userId) ?? { ...person, usual: owning.has(person.userId) };
+				entry.usual ||= role !== 'tenant';
+				people.set(person.userId, entry);
+			}
+			const everyone = [...people].map(([, p]) => p);
+			const listed = everyone.length <= OWNER_LIST_MAX ? everyone : everyone.filter((p) => p.usual);
 			return {
 				items: items.map((e) => ({ ...e, canUpdate: canUpdateFollowUp(actor, space, e.followUp.ownerId) })),
 				canManage: can(actor, 'decision.manage', space),
-				members: Array.from(new Map(members.map((m) => [m.userId, m])), ([, m]) => m).sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+				members: listed.map(({ userId, name }) => ({ userId, name })).sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+				/** Members the owner's list leaves out (named by their name instead). */
+				unlisted: everyone.length - listed.length
 			};
 		},
 
@@ -158,6 +193,10 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			const space = spaceOf(d);
 			const current = await first(store.db.select().from(decisionFollowUps).where(eq(decisionFollowUps.decisionId, d.id)));
 			if (!canUpdateFollowUp(actor, space, current?.ownerId ?? null)) throw new ForbiddenError('decision.follow');
+			if (data.ownerName) {
+				if (!can(actor, 'decision.manage', space)) throw new ForbiddenError('decision.manage');
+				data.ownerId = await memberNamed(space, data.ownerName);
+			}
 			const ownerChange = data.ownerId !== undefined && (data.ownerId || null) !== (current?.ownerId ?? null);
 			if (ownerChange && !can(actor, 'decision.manage', space)) throw new ForbiddenError('decision.manage');
 			if (ownerChange && data.ownerId) {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { first } from '../../db/data';
-import { createTestAppOn, testEngines, type TestApp } from '../../testing';
+import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../../testing';
 import { UserError } from '../errors';
 import { createBodyFixture } from '../meetings/fixture';
+import { OWNER_LIST_MAX } from '.';
 
 describe.each(testEngines)('on %s', (engine) => {
 	let app: TestApp;
@@ -75,6 +76,44 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(entry.followUp).toMatchObject({ owner: 'Fatou', status: 'inProgress', progress: 50 });
 			expect(entry.notes.map((n) => n.text)).toEqual(['Deux devis reçus', 'Devis demandés']);
 			expect(entry.milestones.map((m) => m.title)).toEqual(['Choix du devis']);
+		});
+
+		it('in a large residence, offers the usual owners in its list and finds any other member by name', async () => {
+			const { residence } = await createResidence(app);
+			const space = { type: 'residence' as const, id: residence.id };
+			const facilitator = await createUser(app, { displayName: 'Claire Martin', roles: [{ ...space, role: 'facilitator' }] });
+			const tenantIn = [{ ...space, role: 'tenant' as const }];
+			const tenants = [];
+			for (let i = 0; i < OWNER_LIST_MAX; i++) tenants.push(await createUser(app, { displayName: `Voisin ${String(i).padStart(3, '0')}`, roles: tenantIn }));
+			const elodie = await createUser(app, { displayName: 'Élodie Moreau', roles: tenantIn });
+			for (let i = 0; i < 2; i++) await createUser(app, { displayName: 'Karim D.', roles: tenantIn });
+			const c = app.services.consultations;
+			const { id } = await c.create(facilitator, { space, question: 'Installer des bancs ?', method: 'yes-no-abstain', options: [], electorate: 'residence', countBy: 'person', secrecy: 'public', resultsVisibility: 'live', openNow: true });
+			await c.cast(elodie, { consultationId: id, ballot: { position: 'for' } });
+			await c.close(facilitator, { consultationId: id });
+			await app.services.settled();
+			const r = app.services.register;
+			const [entry] = (await r.list(facilitator, space)).items;
+			const base = { decisionId: entry!.id, status: 'planned', progress: 0, reviewAt: '', note: '' };
+
+			// 104 members: the list offers the staff (and who owns a follow-up), not 103 tenants' names.
+			expect(await r.list(facilitator, space)).toMatchObject({ members: [{ userId: facilitator.id, name: 'Claire Martin' }], unlisted: 103 });
+			// Another member is named by her name, case, accents and spaces aside…
+			await r.update(facilitator, { ...base, ownerId: '', ownerName: '  elodie   MOREAU ' });
+			const after = await r.list(facilitator, space);
+			expect(after.items[0]!.followUp.ownerId).toBe(elodie.id);
+			// …and, owning a follow-up now, she is in the list.
+			expect(after.members.map((m) => m.name)).toEqual(['Claire Martin', 'Élodie Moreau']);
+			expect(after.unlisted).toBe(102);
+			// A name nobody has, or two people have, is said; nothing changes.
+			expect(await code(() => r.update(facilitator, { ...base, ownerName: 'Personne Inconnue' }))).toBe('register.error.ownerNameUnknown');
+			expect(await code(() => r.update(facilitator, { ...base, ownerName: 'karim d' }))).toBe('register.error.ownerNameAmbiguous');
+			expect((await r.list(facilitator, space)).items[0]!.followUp.ownerId).toBe(elodie.id);
+			// Only who manages the register names an owner, by list or by name.
+			expect(await code(() => r.update(elodie, { ...base, ownerName: 'Voisin 001' }))).toBe('forbidden');
+			expect(await code(() => r.update(facilitator, { ...base, ownerName: 'x'.repeat(201) }))).toBe('register.error.tooLong');
+			await r.update(facilitator, { ...base, ownerName: 'voisin 001' });
+			expect((await r.list(facilitator, space)).items[0]!.followUp.ownerId).toBe(tenants[1]!.id);
 		});
 
 		it('is overdue past its review date and reminds the owner once', async () => {
