@@ -222,6 +222,24 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		expect(view.live.turnout.electorate).toBe(20);
 	});
 
+	it('the assisted-vote form lists the electors, each checked as her own vote would be, and who has voted', async () => {
+		const s = await residenceSetup();
+		// Without a household she cannot vote where households count; elsewhere she can.
+		await createUser(app, { displayName: 'Nour', roles: [{ ...s.space, role: 'tenant' }] });
+		const byHousehold = await createVote(s, { countBy: 'household', secrecy: 'public' });
+		const [bois] = await optionsOf(s.amina, byHousehold.id);
+		await svc().cast(s.amina, { consultationId: byHousehold.id, ballot: { choice: bois } });
+		const list = async (id: string) => (await svc().electors(s.claire, id)).map((e) => `${e.name}${e.voted ? ' ✓' : ''}`);
+		// Samir shares Amina's household: it has voted, for him too. Claire staffs the residence, she does not vote.
+		expect(await list(byHousehold.id)).toEqual(['Amina ✓', 'Karim', 'Léa', 'Samir ✓']);
+		const byPerson = await createVote(s, { countBy: 'person', secrecy: 'secret' });
+		const [metal] = await optionsOf(s.karim, byPerson.id);
+		await svc().cast(s.karim, { consultationId: byPerson.id, ballot: { choice: metal } });
+		await svc().flushBallotBox();
+		expect(await list(byPerson.id)).toEqual(['Amina', 'Karim ✓', 'Léa', 'Nour', 'Samir']);
+		await expect(svc().electors(s.amina, byPerson.id)).rejects.toThrow(ForbiddenError);
+	});
+
 	it('lets a voter change her vote until close (secret: with her code), then freezes it as a decision', async () => {
 		const s = await residenceSetup();
 		const { id } = await createVote(s);
