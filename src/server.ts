@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { loadConfig, ConfigError, OWASP_PASSWORD_HASH_COST } from './lib/server/config';
 import { APP_KEY, HTTP_SERVER_KEY, REALTIME_KEY } from './lib/server/process-slots';
+import { drainOnceThroughCompression } from './lib/server/http/drain-once';
 import { createTurns, readerGone } from './lib/server/http/turns';
 
 let cfg;
@@ -93,7 +94,12 @@ server.on('request', (req, res) => {
 		const proto = req.headers[(process.env.PROTOCOL_HEADER ?? '').toLowerCase()] ?? 'https';
 		req.headers.origin = process.env.ORIGIN ?? `${String(proto)}://${req.headers.host ?? 'localhost'}`;
 	}
-	const serve = () => compress(req, res, () => handler(req, res));
+	const serve = () =>
+		compress(req, res, () => {
+			// SvelteKit's waits for 'drain' fire once each behind compression (drain-once.ts).
+			drainOnceThroughCompression(res);
+			handler(req, res);
+		});
 	if (req.url?.startsWith(IMMUTABLE)) serve();
 	// A reader who gave up while waiting for the turn (closed the tab, lost the network) is not served.
 	else turns.take(serve, () => readerGone(req));
