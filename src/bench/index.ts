@@ -21,6 +21,7 @@ const benches: { file: string; fn: string }[] = [
 	{ file: 'board.ts', fn: 'benchBoard' },
 	{ file: 'collab.ts', fn: 'benchCollab' },
 	{ file: 'pages.ts', fn: 'benchPages' },
+	{ file: 'estate.ts', fn: 'benchEstate' },
 	{ file: 'bundle.ts', fn: 'benchBundle' },
 	{ file: 'meeting.ts', fn: 'benchMeeting' },
 	{ file: 'practice.ts', fn: 'benchPractice' },
