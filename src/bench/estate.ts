@@ -107,7 +107,6 @@ async function grow(file: string) {
 		const [closed] = await db.select({ id: t.consultations.id }).from(t.consultations).where(and(eq(t.consultations.spaceId, residence.id), eq(t.consultations.status, 'closed'))).limit(1);
 		return { residence: residence.id, idea: ideas[0], closed: closed?.id, open: votes.at(-1), cookies };
 	} finally {
-		await services.consultations.flushBallotBox();
 		await opened.close();
 	}
 }

@@ -26,11 +26,7 @@ export function normalizeDisplayName(input: string): string {
  * "Ｃｌａｉｒｅ Ｍａｒｔｉｎ" all give "clairemartin".
  */
 export function nameKey(name: string): string {
-	return normalizeDisplayName(name)
-		.normalize('NFKD')
-		.replace(/\p{M}/gu, '')
-		.toLocaleLowerCase('fr')
-		.replace(/[^\p{L}\p{N}]/gu, '');
+	return searchKey(name).replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /**

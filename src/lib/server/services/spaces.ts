@@ -61,7 +61,6 @@ export interface MemberListPage {
 /** Names in a list, as French readers sort them (accents and case after the letter). */
 const byName = new Intl.Collator('fr', { sensitivity: 'variant', numeric: true });
 
-
 export function createSpacesService(deps: ServiceDeps) {
 	const { data } = deps;
 	const { agencies, bodies, buildings, colleges, households, memberships, organisations, residencePortalSettings, residences, trainingSessions, users } = data.t;
@@ -84,7 +83,8 @@ export function createSpacesService(deps: ServiceDeps) {
 			.from(memberships)
 			.innerJoin(users, eq(users.id, memberships.userId))
 			.where(and(eq(memberships.spaceType, space.type), eq(memberships.spaceId, space.id)))
-			.orderBy(asc(users.displayName), asc(memberships.createdAt), asc(memberships.id));
+			// By name below; the same names in the order they joined.
+			.orderBy(asc(memberships.createdAt), asc(memberships.id));
 		const people = new Map<string, Person>();
 		for (const { role, collegeId, ...person } of rows) {
 			const entry = people.get(person.userId) ?? { ...person, collegeId: null, roles: [] };

@@ -10,6 +10,7 @@ import { mayWitness, showsApartTally, type AssistedState } from '$lib/domain/ass
 import { votingRoles } from '$lib/domain/electorate';
 import { authorize, can, roles as allRoles, type Actor, type Role } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
+import { loadActors } from '../../auth/session';
 import { first } from '../../db/data';
 import { timeOrderedId } from '../../ids';
 import { logAudit } from '../audit';
@@ -29,7 +30,7 @@ function staffRolesOf(type: ConsultationRow['spaceType']): Role[] {
 }
 
 export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, tallies: Tallies, { load }: Scheduling, box: VoteWriter) {
-	const { data, clock, ids, configOf, rolesOf, rolesOfMany, participationOf, notify } = ctx;
+	const { data, clock, ids, configOf, rolesOf, participationOf, notify } = ctx;
 	const { assistedVotes, ballots, memberships, participations, users, voteBatches } = data.t;
 	const db = () => data.db;
 
@@ -300,7 +301,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 
 		/**
 		 * For the facilitator's assisted-vote form: every elector, and whether they voted. Each person's
-		 * rights, household and participation come from one read for all of them (three queries per
+		 * rights (`loadActors`), household and participation are read for all of them together (three queries per
 		 * member were 260 ms for the page of a 2,000-member residence's vote); each is still checked
 		 * as a vote of theirs would be.
 		 */
@@ -315,12 +316,13 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 				.where(and(eq(memberships.spaceType, c.spaceType), eq(memberships.spaceId, c.spaceId), inArray(memberships.role, roles)))
 				.orderBy(asc(users.displayName), asc(users.id));
 			const voted = new Set((await db().select({ key: participations.electorKey }).from(participations).where(eq(participations.consultationId, c.id))).map((p) => p.key));
-			const rights = await rolesOfMany(rows.map((r) => r.id));
+			// Their roles as the session module reads people, a few hundred at a time.
+			const people = await loadActors(data, rows.map((r) => r.id));
 			// Side by side, so that their households are read together (electorate.ts).
 			const checked = await Promise.all(
 				rows.map(async (r) => {
 					try {
-						const elig = await eligibility(r.id, { id: r.id, isAdmin: false, roles: rights.get(r.id) ?? new Map() }, c);
+						const elig = await eligibility(r.id, { id: r.id, isAdmin: false, roles: people.get(r.id)?.roles ?? new Map() }, c);
 						return { ...r, voted: voted.has(elig.electorKey) };
 					} catch (e) {
 						if (!(e instanceof UserError)) throw e;

@@ -8,7 +8,7 @@ import { ASSISTED_CHANNELS, ballotInputSchema, electionConfig } from '$lib/domai
 import type { Role, SpaceRef } from '$lib/domain/policy';
 import type { Ballot, ElectionConfig } from '$lib/domain/voting';
 import { first, type Data } from '../../db/data';
-import { names, prepared, slices, valuesOf } from '../../db/prepared';
+import { names, prepared, valuesOf } from '../../db/prepared';
 import type { consultationOptions, consultations, participations } from '../../db/schema';
 import type { ServiceDeps } from '../deps';
 import type { NotificationKind } from '../../db/schema';
@@ -162,25 +162,14 @@ export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 	}
 
 	async function rolesOf(userId: string): Promise<Map<string, Role[]>> {
-		return (await rolesOfMany([userId])).get(userId) ?? new Map();
-	}
-
-	/** Each person's roles by space (`type:id`), for many people in a few queries (the assisted-vote form's electors). */
-	async function rolesOfMany(userIds: string[]): Promise<Map<string, Map<string, Role[]>>> {
-		const out = new Map<string, Map<string, Role[]>>();
-		for (const some of slices(userIds)) {
-			const rows = await data.db
-				.select({ u: memberships.userId, t: memberships.spaceType, s: memberships.spaceId, r: memberships.role })
-				.from(memberships)
-				.where(some.length === 1 ? eq(memberships.userId, some[0]!) : inArray(memberships.userId, some))
-				.orderBy(asc(memberships.createdAt), asc(memberships.id));
-			for (const r of rows) {
-				let roles = out.get(r.u);
-				if (!roles) out.set(r.u, (roles = new Map()));
-				roles.set(`${r.t}:${r.s}`, [...(roles.get(`${r.t}:${r.s}`) ?? []), r.r]);
-			}
-		}
-		return out;
+		const rows = await data.db
+			.select({ t: memberships.spaceType, s: memberships.spaceId, r: memberships.role })
+			.from(memberships)
+			.where(eq(memberships.userId, userId))
+			.orderBy(asc(memberships.createdAt), asc(memberships.id));
+		const roles = new Map<string, Role[]>();
+		for (const r of rows) roles.set(`${r.t}:${r.s}`, [...(roles.get(`${r.t}:${r.s}`) ?? []), r.r]);
+		return roles;
 	}
 
 	/** The elector's participation (in the current unit when there is one). */
@@ -188,7 +177,7 @@ export function createContext(deps: ServiceDeps, notify: Notifier = nobody) {
 		return first(data.db.select().from(participations).where(and(eq(participations.consultationId, consultationId), eq(participations.electorKey, electorKey))));
 	}
 
-	return { ...deps, notify, collegesOf, configOf, rolesOf, rolesOfMany, participationOf };
+	return { ...deps, notify, collegesOf, configOf, rolesOf, participationOf };
 }
 
 export type Context = ReturnType<typeof createContext>;
