@@ -6,7 +6,8 @@
  * facilitator and the administrator: the HTML each page weighs and the median time of five warm
  * requests (the first one apart). A page whose weight grows with the number of members or ideas shows
  * here: the residence page was 1.2 MB for a facilitator at 2,000 members before its members came 50 at
- * a time, the register 1.7 MB, the assisted-vote form took 260 ms.
+ * a time, the register 1.7 MB, the assisted-vote form took 260 ms; the board 1.7 MB (2.5 MB for a
+ * facilitator) before it showed the top 30 cards of each column.
  *
  *   npm run bench -- estate        BENCH_ESTATE_MEMBERS=2000 BENCH_ESTATE_IDEAS=800 BENCH_ESTATE_VOTES=10
  */
@@ -154,6 +155,8 @@ export async function benchEstate(): Promise<BenchRow[]> {
 		const pages: ['tenant' | 'facilitator' | 'admin', string, string][] = [
 			['tenant', 'residence page', r],
 			['tenant', 'board', `${r}/board`],
+			// What a long column's link shows: all 800 ideas at once, the page as every board was before.
+			['tenant', 'board, its whole column of ideas', `${r}/board?col=idea&all=idea`],
 			['tenant', 'an idea', `${r}/board/p/${at.idea}`],
 			['tenant', 'board projector', `${r}/board/projector`],
 			['tenant', 'site plan', `${r}/board/plan`],

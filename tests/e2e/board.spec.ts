@@ -1,6 +1,7 @@
 import { expect, test, type APIResponse, type Browser, type Page, type Route } from '@playwright/test';
 import { PART_CHARS } from '../../src/build/page-parts';
-import { checkPage, newSignedInContext, PHONE, proposeIdea, signIn } from './fixtures';
+import { post } from './admin-doors';
+import { checkPage, DESKTOP, newSignedInContext, PHONE, proposeIdea, signIn } from './fixtures';
 
 /** L’Aventurière's board, found from the home page's list of spaces. */
 async function openBoard(page: Page): Promise<string> {
@@ -249,4 +250,88 @@ test('a facilitator drags a card to another column, and can undo it', async ({ b
 	await page.getByRole('button', { name: 'Annuler' }).click();
 	await expect(page.getByTestId('column-discussion').getByRole('heading', { name: title })).toBeVisible();
 	await context.close();
+});
+
+test('a long column shows its top and the rest one link away, with and without JavaScript, and stays right live', async ({ browser }) => {
+	// Les Essarts, a residence of the demo no other test uses, filled to 32 ideas by the administrator.
+	const admin = await newSignedInContext(browser, 'admin@demo.test', { viewport: DESKTOP });
+	await admin.page.goto('/admin');
+	await admin.page.getByRole('link', { name: 'Lyon Métropole Habitat' }).click();
+	const residence = (await admin.page.getByRole('link', { name: 'Les Essarts' }).getAttribute('href'))!.split('/').pop()!;
+	const board = `/r/${residence}/board`;
+	// A role there, so that her sockets hear the residence's board (they hear the spaces one belongs to).
+	await admin.page.goto('/admin/users');
+	const me = (await admin.page.locator('#assign select[name="userId"] option', { hasText: 'admin@demo.test' }).getAttribute('value'))!;
+	expect((await post(admin.page, '/admin/users?/assign', { userId: me, space: `residence:${residence}`, role: 'facilitator' })).type).toBe('success');
+	for (let i = 1; i <= 32; i++) expect((await post(admin.page, `${board}/new`, { title: `Idée longue n°${i}` })).type).toBe('redirect');
+	const ideas = (page: Page) => page.getByTestId('column-idea').locator('article');
+	const one = (page: Page, title: string) => page.locator('article', { has: page.getByRole('heading', { name: title, exact: true }) });
+
+	// Without JavaScript: the top 30 (the newest first), the count of all, a link to the two others.
+	const plain = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+	const reader = await plain.newPage();
+	await signIn(reader, 'admin@demo.test');
+	await reader.goto(board);
+	await expect(ideas(reader)).toHaveCount(30);
+	await expect(ideas(reader).first()).toContainText('Idée longue n°32');
+	await expect(reader.getByTestId('column-idea').getByRole('heading', { level: 2 })).toContainText('32 idées');
+	await expect(reader.getByRole('link', { name: /^Idée\s+32$/ })).toBeVisible();
+	await expect(reader.getByRole('heading', { name: 'Idée longue n°1', exact: true })).toHaveCount(0);
+	await reader.getByRole('link', { name: 'Voir les 2 autres idées de la colonne — Idée' }).click();
+	await expect(ideas(reader)).toHaveCount(32);
+	const first = (await one(reader, 'Idée longue n°1').getAttribute('data-testid'))!.replace('card-', '');
+	const second = (await one(reader, 'Idée longue n°2').getAttribute('data-testid'))!.replace('card-', '');
+	await reader.getByRole('link', { name: 'N’en montrer que le début — Idée' }).click();
+	await expect(ideas(reader)).toHaveCount(30);
+	await plain.close();
+
+	// Live: what happens to a card the page does not show changes neither the page nor what it announces…
+	const { page } = admin;
+	await page.goto(board);
+	await expect(page.getByTestId('live-status')).toContainText('En direct');
+	await expect(ideas(page)).toHaveCount(30);
+	expect((await post(page, `${board}/p/${second}?/comment`, { body: 'Bonne idée' })).type).toBe('success');
+	const top = one(page, 'Idée longue n°32');
+	const topId = (await top.getAttribute('data-testid'))!.replace('card-', '');
+	expect((await post(page, `${board}/p/${topId}?/comment`, { body: 'Oui !' })).type).toBe('success');
+	await expect(top.getByTestId('comments')).toContainText('1 commentaire');
+	await expect(ideas(page)).toHaveCount(30);
+	// Neither as a card nor in what a screen reader hears.
+	await expect(page.getByText(/Idée longue n°2(?!\d)/)).toHaveCount(0);
+	// …and one that comes to a column from below the page shows there, with the counts right.
+	expect((await post(page, `${board}?/move`, { proposalId: first, status: 'discussion' })).type).toBe('success');
+	await expect(page.getByTestId('column-discussion').getByRole('heading', { name: 'Idée longue n°1', exact: true })).toBeVisible();
+	await expect(page.getByText('Idée longue n°1 : maintenant « En discussion ».')).toBeAttached();
+	await expect(page.getByTestId('column-idea').getByRole('heading', { level: 2 })).toContainText('31 idées');
+	await expect(page.getByRole('link', { name: 'Voir l’autre idée de la colonne — Idée' })).toBeVisible();
+
+	// Moved back with the menu, a card goes to the top of its column, where the page shows it.
+	await one(page, 'Idée longue n°1').locator('summary', { hasText: 'Déplacer vers' }).click();
+	await one(page, 'Idée longue n°1').getByLabel('Déplacer vers').selectOption('idea');
+	await one(page, 'Idée longue n°1').getByRole('button', { name: 'Déplacer', exact: true }).click();
+	await expect(ideas(page).first()).toContainText('Idée longue n°1');
+	await expect(page.getByTestId('column-idea').getByRole('heading', { level: 2 })).toContainText('32 idées');
+	await expect(ideas(page)).toHaveCount(30);
+
+	// Carried with the keyboard to the end of that column, it stays in sight: it takes the place of its last shown card.
+	expect((await post(page, `${board}?/move`, { proposalId: first, status: 'discussion' })).type).toBe('success');
+	await expect(page.getByTestId('column-discussion').getByRole('heading', { name: 'Idée longue n°1', exact: true })).toBeVisible();
+	const alert = page.locator('#dnd-action-aria-alert');
+	await one(page, 'Idée longue n°1').getByRole('button', { name: /^Glisser/ }).focus();
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('ArrowLeft');
+	await expect(alert).toContainText('« Idée longue n°1 » à la fin de la colonne Idée');
+	await page.keyboard.press('Enter');
+	await expect(alert).toContainText('« Idée longue n°1 » posée');
+	await expect(page.getByTestId('column-idea').getByRole('heading', { level: 2 })).toContainText('32 idées');
+	await page.goto(board);
+	await expect(ideas(page)).toHaveCount(30);
+	await expect(ideas(page).last()).toContainText('Idée longue n°1');
+	await checkPage(page, 'board-long-column');
+	// The projector shows the top of each column too, and says how many more there are.
+	await page.goto(`${board}/projector`);
+	await expect(page.locator('#p-idea')).toContainText('32');
+	await expect(page.getByTestId('projector').locator('li')).toHaveCount(30);
+	await expect(page.getByTestId('projector')).toContainText('et 2 autres idées');
+	await admin.context.close();
 });

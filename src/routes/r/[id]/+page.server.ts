@@ -10,7 +10,8 @@ export const load: PageServerLoad = (event) =>
 		return {
 			...view,
 			joinCodes: view.can.invite ? await services.admin.listJoinCodes(user, event.params.id) : [],
-			boardCount: (await services.proposals.board(user, event.params.id)).cards.length,
+			// Counted, not read: no card is built (perColumn 0).
+			boardCount: Object.values((await services.proposals.board(user, event.params.id, { perColumn: 0 })).columns).reduce((a, b) => a + b, 0),
 			openVotes: (await services.consultations.list(user, { type: 'residence', id: event.params.id })).items.filter((c) => c.status === 'open').length,
 			overdue: await services.register.overdue(user, { type: 'residence', id: event.params.id })
 		};

@@ -57,6 +57,38 @@ describe.each(testEngines)('the board after a change, on %s', (engine) => {
 		expect((await card(claire)).title).toBe('Des bancs');
 	});
 
+	it('shows the top of each long column and counts the rest; the column asked for whole comes whole', async () => {
+		const { residence, amina, karim, claire, id } = await setup(app);
+		for (let i = 1; i <= 6; i++) await app.services.proposals.propose(karim, { residenceId: residence.id, title: `Idée ${i}` });
+		await app.services.proposals.move(claire, { proposalId: id, status: 'discussion' });
+		await app.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		// A new idea goes to the top of its column.
+		const ideas = ['Idée 6', 'Idée 5', 'Idée 4', 'Idée 3', 'Idée 2', 'Idée 1'];
+
+		const whole = await app.services.proposals.board(amina, residence.id);
+		expect(whole.cards.filter((c) => c.status === 'idea').map((c) => c.title)).toEqual(ideas);
+		expect(whole.columns).toEqual({ idea: 6, discussion: 1, prioritised: 0, planned: 0, inProgress: 0, done: 0, declined: 0 });
+
+		const top = await app.services.proposals.board(amina, residence.id, { perColumn: 4 });
+		expect(top.cards.filter((c) => c.status === 'idea').map((c) => c.title)).toEqual(ideas.slice(0, 4));
+		expect(top.columns).toEqual(whole.columns);
+		// A short column is whole, with what this reader did.
+		expect(top.cards.find((c) => c.status === 'discussion')).toMatchObject({ title: 'Des bancs', supportedByMe: true });
+
+		const opened = await app.services.proposals.board(amina, residence.id, { perColumn: 4, whole: 'idea' });
+		expect(opened.cards.filter((c) => c.status === 'idea').map((c) => c.title)).toEqual(ideas);
+
+		// Counting only: no card, the same counts.
+		const counted = await app.services.proposals.board(amina, residence.id, { perColumn: 0 });
+		expect(counted.cards).toEqual([]);
+		expect(counted.columns).toEqual(whole.columns);
+
+		// Reordered by a board manager: the top is what she put there.
+		const last = whole.cards.find((c) => c.title === 'Idée 1')!;
+		await app.services.proposals.move(claire, { proposalId: last.id, status: 'idea', index: 0 });
+		expect((await app.services.proposals.board(amina, residence.id, { perColumn: 1 })).cards.map((c) => c.title)).toEqual(['Idée 1', 'Des bancs']);
+	});
+
 	it('keeps the rows between views while the stamp stays (reading changes nothing), and nothing inside a unit', async () => {
 		const { id, card } = await setup(app);
 		const { data } = app.services.deps;

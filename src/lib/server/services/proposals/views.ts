@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { targetsFor, type ProposalStatus } from '$lib/domain/lifecycle';
+import { statuses, targetsFor, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, commentResource, proposalResource, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { proposalEvents } from '../../db/schema';
 import { notFound } from '../errors';
@@ -84,15 +84,24 @@ export function createProposalViews(ctx: ProposalsContext) {
 	}
 
 	return {
-		/** The board of a residence: every card as the page shows it, with what this person did and may do. */
-		async board(actor: Actor | null, residenceId: string): Promise<{ residence: { id: string; name: string }; cards: ShownCard[]; can: BoardRights }> {
+		/**
+		 * The board of a residence: its cards as the page shows them, with what this person did and may
+		 * do, and how many cards each column holds (`columns`). Every card by default; with `perColumn`,
+		 * only the first so many of each column in its order (the top of a column is what its people
+		 * work on), except the column named `whole`: a board that lives for years gathers hundreds of
+		 * ideas and outcomes, and a page carrying each of them weighed 1.7 MB at 800 ideas.
+		 */
+		async board(
+			actor: Actor | null,
+			residenceId: string,
+			options: { perColumn?: number; whole?: ProposalStatus | null } = {}
+		): Promise<{ residence: { id: string; name: string }; cards: ShownCard[]; columns: Record<ProposalStatus, number>; can: BoardRights }> {
 			const [residence] = await residenceById().execute({ id: residenceId });
 			if (!residence) throw notFound();
 			const space: SpaceRef = { type: 'residence', id: residenceId };
 			authorize(actor, 'space.view', space);
 			const reveal = can(actor, 'content.moderate', space);
 			const rows = await sharedRows(space);
-			const mine = new Set((await supportedBy().execute({ spaceType: space.type, spaceId: space.id, userId: actor.id })).map((r) => r.id));
 			// What the reader may do with a card depends on its status, whether it is hidden and its author
 			// only (the space is the board's): asked of the policy once per such kind of card.
 			const targets = new Map<string, ProposalStatus[]>();
@@ -105,9 +114,15 @@ export function createProposalViews(ctx: ProposalsContext) {
 				}
 				return found;
 			};
+			// The rows come in position order: a column's first cards are the first met.
+			const columns = Object.fromEntries(statuses.map((st) => [st, 0])) as Record<ProposalStatus, number>;
+			const limit = options.perColumn ?? Infinity;
+			const shown = rows.filter((r) => columns[r.status]++ < limit || r.status === options.whole);
+			const mine = new Set(shown.length === 0 ? [] : (await supportedBy().execute({ spaceType: space.type, spaceId: space.id, userId: actor.id })).map((r) => r.id));
 			return {
 				residence,
-				cards: rows.map((r): ShownCard => {
+				columns,
+				cards: shown.map((r): ShownCard => {
 					const { hidden, title, carriedBy, declineReason } = shownText(r, reveal);
 					return {
 						id: r.id,

@@ -4,16 +4,28 @@ import { load as guarded } from '$lib/server/forms';
 import { packCard } from '$lib/realtime/shown-card';
 import type { Actions, PageServerLoad } from './$types';
 
+/**
+ * The cards of a column a board shows at first: the top of each column, in its order; a link under a
+ * longer column shows the whole of it (?all=<status>). A residence's board lives for years, and at
+ * 800 ideas a page carrying every card weighed 1.7 MB (npm run bench -- estate).
+ */
+const COLUMN_CARDS = 30;
+
+const statusParam = (value: string | null): ProposalStatus | null => ((statuses as readonly string[]).includes(value ?? '') ? (value as ProposalStatus) : null);
+
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const board = await services.proposals.board(user, event.params.id);
-		const col = event.url.searchParams.get('col');
+		const whole = statusParam(event.url.searchParams.get('all'));
+		const board = await services.proposals.board(user, event.params.id, { perColumn: COLUMN_CARDS, whole });
 		// Without JavaScript the phone's column switcher is a set of links (?col=…).
-		const column: ProposalStatus = (statuses as readonly string[]).includes(col ?? '') ? (col as ProposalStatus) : 'idea';
+		const column: ProposalStatus = statusParam(event.url.searchParams.get('col')) ?? whole ?? 'idea';
+		// How many cards of each column are not on the page (the link under the column shows them).
+		const more = { ...board.columns };
+		for (const c of board.cards) more[c.status]--;
 		// Only what the page shows of each card goes into its HTML (ShownCard: the service reads no more),
 		// without the fields at their usual value (packCard).
-		return { residence: board.residence, cards: board.cards.map(packCard), can: board.can, column, me: user!.id, created: event.url.searchParams.get('created') };
+		return { residence: board.residence, cards: board.cards.map(packCard), more, whole, can: board.can, column, me: user!.id, created: event.url.searchParams.get('created') };
 	});
 
 export const actions: Actions = boardActions;

@@ -11,13 +11,16 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
-		const board = await services.proposals.board(user, event.params.id);
+		// The top of each column, as the board shows it at first: a room reads a few cards, not hundreds.
+		const board = await services.proposals.board(user, event.params.id, { perColumn: 30 });
 		const url = `${config().ORIGIN ?? event.url.origin}/r/${event.params.id}/board`;
 		const qr = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, color: { dark: '#000000', light: '#ffffff' } });
 		return {
 			residence: board.residence,
 			// The projector shows what every member may see, never a moderator's view of hidden text.
 			cards: board.cards.map((c) => ({ id: c.id, title: c.hidden ? '' : c.title, hidden: c.hidden, status: c.status, position: c.position, category: c.category, supports: c.supports, volunteers: c.volunteers })),
+			/** How many cards each column holds, with those not shown. */
+			columns: board.columns,
 			url,
 			qr
 		};
