@@ -259,10 +259,7 @@ test('a long column shows its top and the rest one link away, with and without J
 	await admin.page.getByRole('link', { name: 'Lyon Métropole Habitat' }).click();
 	const residence = (await admin.page.getByRole('link', { name: 'Les Essarts' }).getAttribute('href'))!.split('/').pop()!;
 	const board = `/r/${residence}/board`;
-	// A role there, so that her sockets hear the residence's board (they hear the spaces one belongs to).
-	await admin.page.goto('/admin/users');
-	const me = (await admin.page.locator('#assign select[name="userId"] option', { hasText: 'admin@demo.test' }).getAttribute('value'))!;
-	expect((await post(admin.page, '/admin/users?/assign', { userId: me, space: `residence:${residence}`, role: 'facilitator' })).type).toBe('success');
+	// She holds no role there: her board hears it live all the same (board-room.ts).
 	for (let i = 1; i <= 32; i++) expect((await post(admin.page, `${board}/new`, { title: `Idée longue n°${i}` })).type).toBe('redirect');
 	const ideas = (page: Page) => page.getByTestId('column-idea').locator('article');
 	const one = (page: Page, title: string) => page.locator('article', { has: page.getByRole('heading', { name: title, exact: true }) });

@@ -87,3 +87,42 @@ describe('live residence board', () => {
 		expect(await a.emitWithAck('board.join', { residenceId: 42 })).toMatchObject({ ok: false, code: 'error.invalidInput' });
 	});
 });
+
+describe('live residence board, read by someone who does not belong to the residence', () => {
+	it('an administrator hears the board while it is open, and only then', async () => {
+		const { residence, amina } = await setup();
+		const admin = await createUser(live.app, { displayName: 'Admin', isAdmin: true });
+		const { id } = await live.app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un composteur' });
+		const a = await client(admin.id);
+		const heard: ProposalUpdate[] = [];
+		a.on('proposal.updated', (p) => heard.push(p));
+
+		// Not on the board: the residence's events are not hers (she belongs to no space).
+		await live.app.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		expect(await a.emitWithAck('board.join', { residenceId: residence.id })).toMatchObject({ ok: true });
+		expect(heard).toEqual([]);
+
+		// On it: she hears what happens there.
+		const seen = next<ProposalUpdate>(a, 'proposal.updated', (p) => p.card.id === id && p.change === 'comment');
+		await live.app.services.proposals.comment(amina, { proposalId: id, body: 'Près du local vélos ?' });
+		expect((await seen).card.comments).toBe(1);
+
+		// Left: no more. A round trip after the event: anything heard would have come first.
+		expect(await a.emitWithAck('board.leave', { residenceId: residence.id })).toMatchObject({ ok: true });
+		heard.length = 0;
+		await live.app.services.proposals.setSupport(amina, { proposalId: id, on: false });
+		expect(await a.emitWithAck('board.leave', { residenceId: residence.id })).toMatchObject({ ok: true, data: null });
+		expect(heard).toEqual([]);
+	});
+
+	it('a member who leaves the board keeps hearing her residence', async () => {
+		const { residence, amina, karim } = await setup();
+		const { id } = await live.app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Des bacs à fleurs' });
+		const k = await client(karim.id);
+		expect(await k.emitWithAck('board.join', { residenceId: residence.id })).toMatchObject({ ok: true });
+		expect(await k.emitWithAck('board.leave', { residenceId: residence.id })).toMatchObject({ ok: true });
+		const seen = next<ProposalUpdate>(k, 'proposal.updated', (p) => p.card.id === id && p.change === 'support');
+		await live.app.services.proposals.setSupport(amina, { proposalId: id, on: true });
+		expect((await seen).card.supports).toBe(1);
+	});
+});

@@ -1,5 +1,6 @@
 import { can, type SpaceRef } from '$lib/domain/policy';
 import { boardJoinSchema, roomForBoard } from '$lib/realtime/board-events';
+import { roomForSpace } from '$lib/realtime/events';
 import { log } from '../log';
 import { ackError, forbidden, replyTo } from './ack';
 import type { IoServer, IoSocket } from './io';
@@ -33,7 +34,15 @@ export function attachBoardRoom(io: IoServer, presence: Presence, guards: RoomGu
 			if (!parsed.success) return reply(ackError(user?.locale, 'error.invalidInput'));
 			const space: SpaceRef = { type: 'residence', id: parsed.data.residenceId };
 			if (!can(user, 'space.view', space)) return reply(forbidden(user?.locale));
-			Promise.resolve(socket.join(roomForBoard(space.id)))
+			// The board's updates go to the residence's room, which the hub has a socket join for each
+			// space its user belongs to. Whoever may read the board without belonging to the residence (an
+			// administrator) joins that room too while the board is open: else her page said "En direct"
+			// and heard nothing. The rooms' guard checks both at every change of rights (rooms.ts).
+			const spaceRoom = roomForSpace(space.type, space.id);
+			// Marked before joining: the hub unmarks the spaces it joins for membership (hub.ts, joinSpaces).
+			const borrow = !socket.rooms.has(spaceRoom);
+			if (borrow) (socket.data.borrowed ??= new Set()).add(spaceRoom);
+			Promise.resolve(socket.join(borrow ? [roomForBoard(space.id), spaceRoom] : roomForBoard(space.id)))
 				.then(() => {
 					broadcast(space.id);
 					// The newcomer gets the list at once in the reply; the others within the window.
@@ -52,7 +61,9 @@ export function attachBoardRoom(io: IoServer, presence: Presence, guards: RoomGu
 			if (!parsed.success) return reply(ackError(socket.data.user?.locale, 'error.invalidInput'));
 			const room = roomForBoard(parsed.data.residenceId);
 			if (!socket.rooms.has(room)) return reply({ ok: true, data: null });
-			Promise.resolve(socket.leave(room))
+			const spaceRoom = roomForSpace('residence', parsed.data.residenceId);
+			const borrowed = socket.data.borrowed?.delete(spaceRoom);
+			Promise.all([socket.leave(room), borrowed ? socket.leave(spaceRoom) : undefined])
 				.then(() => {
 					broadcast(parsed.data.residenceId);
 					reply({ ok: true, data: null });

@@ -132,6 +132,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services, optio
 		const spaces = await services.spaces.coMemberSpaces(user);
 		const rooms = [roomForUser(user.id), ...spaces.map((s) => roomForSpace(s.type, s.id))];
 		const fresh = rooms.filter((r) => !socket.rooms.has(r));
+		// A space she now belongs to is hers, no longer only while its board is open (board-room.ts).
+		for (const r of rooms) socket.data.borrowed?.delete(r);
 		await socket.join(rooms);
 		for (const key of spaceKeysOf(fresh)) broadcastSpace(key);
 	}

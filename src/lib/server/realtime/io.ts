@@ -9,6 +9,11 @@ export interface SocketData {
 	sessionId: string | null;
 	/** The user's rights version the socket's rooms were last checked against. */
 	version: number;
+	/**
+	 * Space rooms joined only while one of the space's boards is open, by someone who may read it
+	 * without belonging to it (an administrator): board-room.ts. The hub joins the spaces one belongs to.
+	 */
+	borrowed?: Set<string>;
 }
 
 /**
