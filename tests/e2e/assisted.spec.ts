@@ -45,11 +45,11 @@ test.describe('assisted votes', () => {
 		// The third, forged straight to the form action: refused, nothing written.
 		const claire = await client(CLAIRE);
 		const manage = (await pageData(claire, `${url}/manage`)).data.at(-1) as {
-			electors: { id: string; name: string; voted: boolean }[];
+			electors: { list: { id: string; name: string }[] };
 			options: { id: string; label: string }[];
 			assistedVotes: { items: { id: string; voter: string }[] };
 		};
-		const next = manage.electors.find((e) => e.name === 'Voisin A-23')!;
+		const next = manage.electors.list.find((e) => e.name === 'Voisin A-23')!;
 		const before = rowCounts();
 		const refused = await claire.post(`${url}/manage?/assisted`, { form: { voterId: next.id, channel: 'phone', choice: manage.options[0]!.id } });
 		expect(refused.status()).toBe(409);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { acceptsHandCount, POSITIONS } from '$lib/domain/consultations';
 import { mayWitness, showsApartTally, type AssistedState } from '$lib/domain/assisted';
 import { votingRoles } from '$lib/domain/electorate';
+import { searchKey } from '$lib/domain/names';
 import { authorize, can, roles as allRoles, type Actor, type Role } from '$lib/domain/policy';
 import { count, type Ballot } from '$lib/domain/voting';
 import { loadActors } from '../../auth/session';
@@ -76,7 +77,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 		return row?.n ?? 0;
 	}
 
-	return {
+	const methods = {
 		apart,
 
 		/**
@@ -331,8 +332,37 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 				})
 			);
 			return checked.filter((e) => e !== null);
+		},
+
+		/**
+		 * Who the assisted-vote form offers: the electors who have not voted yet, all of them up to
+		 * ASSISTED_LISTED; beyond, only those whose name matches `who` (accents and case aside), the first
+		 * ASSISTED_SHOWN of them. A list of 2,000 names is of no use on a phone, and weighed 146 KB.
+		 */
+		async electorsToRecord(actor: Actor | null, id: string, who: unknown): Promise<ElectorChoice> {
+			const waiting = (await methods.electors(actor, id)).filter((e) => !e.voted);
+			const q = whoSchema.parse(who);
+			const needle = searchKey(q);
+			const search = waiting.length > ASSISTED_LISTED;
+			const found = needle ? waiting.filter((e) => searchKey(e.name).includes(needle)) : search ? [] : waiting;
+			return { list: found.slice(0, search ? ASSISTED_SHOWN : ASSISTED_LISTED).map(({ id, name }) => ({ id, name })), waiting: waiting.length, matches: found.length, search, q };
 		}
 	};
+	return methods;
+}
+
+export const ASSISTED_LISTED = 100;
+export const ASSISTED_SHOWN = 50;
+const whoSchema = z.string().trim().transform((q) => q.slice(0, 100)).catch('');
+
+/** The assisted-vote form's people: `list` to choose from, `matches` found by the search `q`, `waiting` in all. */
+export interface ElectorChoice {
+	list: { id: string; name: string }[];
+	waiting: number;
+	matches: number;
+	/** Too many to list: the form asks for a name first. */
+	search: boolean;
+	q: string;
 }
 
 export type Assisted = ReturnType<typeof createAssisted>;

@@ -240,6 +240,31 @@ describe.each(testEngines)('consultations service on %s', (engine) => {
 		await expect(svc().electors(s.amina, byPerson.id)).rejects.toThrow(ForbiddenError);
 	});
 
+	it('the assisted-vote form lists who has not voted, and asks for a name first beyond 100 of them', async () => {
+		const s = await residenceSetup();
+		const { id } = await createVote(s, { countBy: 'person', secrecy: 'public' });
+		const [bois] = await optionsOf(s.karim, id);
+		await svc().cast(s.karim, { consultationId: id, ballot: { choice: bois } });
+		const names = async (who: unknown) => {
+			const choice = await svc().electorsToRecord(s.claire, id, who);
+			return { ...choice, list: choice.list.map((e) => e.name) };
+		};
+		expect(await names('')).toEqual({ list: ['Amina', 'Léa', 'Samir'], waiting: 3, matches: 3, search: false, q: '' });
+
+		await createUser(app, { displayName: 'Élodie Durand', roles: [{ ...s.space, role: 'tenant' }] });
+		for (let i = 1; i <= 100; i++) await createUser(app, { displayName: `Locataire ${i}`, roles: [{ ...s.space, role: 'tenant' }] });
+		// 104 have not voted: no list until a name is given.
+		expect(await names('')).toEqual({ list: [], waiting: 104, matches: 0, search: true, q: '' });
+		expect(await names('  ELODIE ')).toEqual({ list: ['Élodie Durand'], waiting: 104, matches: 1, search: true, q: 'ELODIE' });
+		const many = await names('locataire');
+		expect(many).toMatchObject({ waiting: 104, matches: 100, search: true });
+		expect(many.list).toHaveLength(50);
+		// Karim has voted: he is not offered. A query that is not text is no query.
+		expect((await names('karim')).matches).toBe(0);
+		expect(await names({ not: 'text' })).toMatchObject({ list: [], q: '' });
+		await expect(svc().electorsToRecord(s.amina, id, 'a')).rejects.toThrow(ForbiddenError);
+	});
+
 	it('lets a voter change her vote until close (secret: with her code), then freezes it as a decision', async () => {
 		const s = await residenceSetup();
 		const { id } = await createVote(s);

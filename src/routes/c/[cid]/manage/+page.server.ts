@@ -10,7 +10,8 @@ export const load: PageServerLoad = (event) =>
 		const records = view.can.recordOnBehalf;
 		return {
 			...view,
-			electors: records ? await services.consultations.electors(user, event.params.cid) : [],
+			// Beyond 100 people who have not voted, the form asks for a name first (?qui=…, without JavaScript too).
+			electors: records ? await services.consultations.electorsToRecord(user, event.params.cid, event.url.searchParams.get('qui') ?? '') : { list: [], waiting: 0, matches: 0, search: false, q: '' },
 			assistedVotes: records ? await services.consultations.assistedList(user, event.params.cid) : null
 		};
 	});
