@@ -57,4 +57,18 @@ describe.each(testEngines)('placing a proposal on the site plan (%s)', (engine) 
 		expect(await app.services.collab.pinOf(other.id)).toEqual({ x: 0.9, y: 0.9 });
 		expect(await app.services.collab.pinOf(id)).toEqual({ x: 0.3, y: 0.3 });
 	});
+
+	it('reads every well-formed pin of a plan for the page the server renders, for its readers only', async () => {
+		const { residence, amina, karim, id } = await setup();
+		const other = await app.services.proposals.propose(amina, { residenceId: residence.id, title: 'Un jardin' });
+		expect(await app.services.collab.pinsOf(karim, residence.id)).toEqual({});
+		await app.services.collab.placePin(amina, id, { x: 0.3, y: 0.4 });
+		// The plan's document is shared: what a client wrote there that is not a pin is left out.
+		await app.services.collab.setMapEntry(pinsDocName(residence.id), PINS_FIELD, other.id, { x: 'far', y: 2 });
+		await app.services.collab.setMapEntry(pinsDocName(residence.id), PINS_FIELD, 'elsewhere', { x: 0.5, y: 0.5, note: '<b>' });
+		expect(await app.services.collab.pinsOf(karim, residence.id)).toEqual({ [id]: { x: 0.3, y: 0.4 } });
+		const stranger = await createUser(app, {});
+		await expect(app.services.collab.pinsOf(stranger, residence.id)).rejects.toThrow(ForbiddenError);
+		await expect(app.services.collab.pinsOf(null, residence.id)).rejects.toThrow(ForbiddenError);
+	});
 });

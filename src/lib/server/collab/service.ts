@@ -153,6 +153,25 @@ export function createCollabService(deps: ServiceDeps) {
 		/** The proposal's current description as plain text (no-JS page, publication). */
 		readDescription: (proposalId: string) => text(descriptionDocName(proposalId)),
 
+		/**
+		 * Every pin of a residence's site plan, as stored (only well-formed ones), for the plan page as the
+		 * server renders it: readers without JavaScript see the pins, and nobody sees them appear late.
+		 */
+		async pinsOf(actor: Actor | null, residenceId: string): Promise<Record<string, Pin>> {
+			authorize(actor, 'space.view', { type: 'residence', id: residenceId });
+			const doc = documentFromUpdates((await loadUpdates(data, pinsDocName(residenceId))).updates);
+			try {
+				const out: Record<string, Pin> = {};
+				for (const [id, value] of doc.getMap(PINS_FIELD).entries()) {
+					const pin = pinSchema.safeParse(value);
+					if (pin.success) out[id] = pin.data;
+				}
+				return out;
+			} finally {
+				doc.destroy();
+			}
+		},
+
 		/** Where a proposal sits on its residence's site plan (relative coordinates), or null. */
 		async pinOf(proposalId: string): Promise<Pin | null> {
 			const { proposals } = data.t;
