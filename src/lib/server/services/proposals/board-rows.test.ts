@@ -89,6 +89,28 @@ describe.each(testEngines)('the board after a change, on %s', (engine) => {
 		expect((await app.services.proposals.board(amina, residence.id, { perColumn: 1 })).cards.map((c) => c.title)).toEqual(['Idée 1', 'Des bancs']);
 	});
 
+	it('finds cards by title or author, accents and case aside; a hidden title only for those who may read it', async () => {
+		const { residence, amina, karim, claire, id } = await setup(app);
+		await app.services.proposals.propose(karim, { residenceId: residence.id, title: 'Un ÉCLAIRAGE pour le parking' });
+		const garden = await app.services.proposals.propose(karim, { residenceId: residence.id, title: 'Un jardin partagé' });
+		await app.services.proposals.move(claire, { proposalId: garden.id, status: 'discussion' });
+		const titles = async (who: typeof amina, q: unknown, options = {}) => {
+			const board = await app.services.proposals.board(who, residence.id, { q, ...options });
+			return { titles: board.cards.map((c) => c.title), q: board.q, ideas: board.columns.idea, discussion: board.columns.discussion };
+		};
+		expect(await titles(amina, '  eclairage ')).toEqual({ titles: ['Un ÉCLAIRAGE pour le parking'], q: 'eclairage', ideas: 1, discussion: 0 });
+		// By the author's name: Karim's two ideas, in their columns.
+		expect(await titles(amina, 'KARIM')).toEqual({ titles: ['Un ÉCLAIRAGE pour le parking', 'Un jardin partagé'], q: 'KARIM', ideas: 1, discussion: 1 });
+		expect((await titles(amina, 'karim', { perColumn: 0 })).titles).toEqual([]);
+		expect(await titles(amina, { not: 'text' })).toMatchObject({ q: '', ideas: 2, discussion: 1 });
+		expect((await titles(amina, 'piscine')).titles).toEqual([]);
+
+		await app.services.proposals.hideProposal(claire, { id, reason: 'Doublon' });
+		// Its title is hidden from tenants: a search must not find it by its words, a moderator's does.
+		expect((await titles(karim, 'bancs')).titles).toEqual([]);
+		expect((await titles(claire, 'bancs')).titles).toEqual(['Des bancs']);
+	});
+
 	it('keeps the rows between views while the stamp stays (reading changes nothing), and nothing inside a unit', async () => {
 		const { id, card } = await setup(app);
 		const { data } = app.services.deps;

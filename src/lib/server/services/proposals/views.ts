@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { searchKey } from '$lib/domain/names';
 import { statuses, targetsFor, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, commentResource, proposalResource, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { proposalEvents } from '../../db/schema';
@@ -6,6 +8,9 @@ import { notFound } from '../errors';
 import type { ShownCard } from '$lib/realtime/board-events';
 import { prepared } from '../../db/prepared';
 import { keyOf, shownText, staffSql, type ProposalsContext } from './context';
+
+/** A search of the board, from the page's address: anything that is not text is no search. */
+const boardQuerySchema = z.string().trim().transform((q) => q.slice(0, 100)).catch('');
 
 export interface BoardRights {
 	propose: boolean;
@@ -94,8 +99,8 @@ export function createProposalViews(ctx: ProposalsContext) {
 		async board(
 			actor: Actor | null,
 			residenceId: string,
-			options: { perColumn?: number; whole?: ProposalStatus | null } = {}
-		): Promise<{ residence: { id: string; name: string }; cards: ShownCard[]; columns: Record<ProposalStatus, number>; can: BoardRights }> {
+			options: { perColumn?: number; whole?: ProposalStatus | null; q?: unknown } = {}
+		): Promise<{ residence: { id: string; name: string }; cards: ShownCard[]; columns: Record<ProposalStatus, number>; q: string; can: BoardRights }> {
 			const [residence] = await residenceById().execute({ id: residenceId });
 			if (!residence) throw notFound();
 			const space: SpaceRef = { type: 'residence', id: residenceId };
@@ -114,14 +119,20 @@ export function createProposalViews(ctx: ProposalsContext) {
 				}
 				return found;
 			};
+			// A search keeps the cards whose title (as this reader may see it: a hidden title is searched by
+			// moderators only) or author's name holds it, accents and case aside.
+			const q = boardQuerySchema.parse(options.q);
+			const needle = searchKey(q);
+			const found = needle ? rows.filter((r) => searchKey(shownText(r, reveal).title).includes(needle) || searchKey(r.authorName).includes(needle)) : rows;
 			// The rows come in position order: a column's first cards are the first met.
 			const columns = Object.fromEntries(statuses.map((st) => [st, 0])) as Record<ProposalStatus, number>;
 			const limit = options.perColumn ?? Infinity;
-			const shown = rows.filter((r) => columns[r.status]++ < limit || r.status === options.whole);
+			const shown = found.filter((r) => columns[r.status]++ < limit || r.status === options.whole);
 			const mine = new Set(shown.length === 0 ? [] : (await supportedBy().execute({ spaceType: space.type, spaceId: space.id, userId: actor.id })).map((r) => r.id));
 			return {
 				residence,
 				columns,
+				q,
 				cards: shown.map((r): ShownCard => {
 					const { hidden, title, carriedBy, declineReason } = shownText(r, reveal);
 					return {

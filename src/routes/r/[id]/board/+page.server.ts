@@ -17,15 +17,17 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		const whole = statusParam(event.url.searchParams.get('all'));
-		const board = await services.proposals.board(user, event.params.id, { perColumn: COLUMN_CARDS, whole });
-		// Without JavaScript the phone's column switcher is a set of links (?col=…).
-		const column: ProposalStatus = statusParam(event.url.searchParams.get('col')) ?? whole ?? 'idea';
+		const board = await services.proposals.board(user, event.params.id, { perColumn: COLUMN_CARDS, whole, q: event.url.searchParams.get('q') ?? '' });
+		// Without JavaScript the phone's column switcher is a set of links (?col=…). A search opens on the
+		// first column that has what it found.
+		const found = board.q ? statuses.find((s) => board.columns[s] > 0) : undefined;
+		const column: ProposalStatus = statusParam(event.url.searchParams.get('col')) ?? whole ?? found ?? 'idea';
 		// How many cards of each column are not on the page (the link under the column shows them).
 		const more = { ...board.columns };
 		for (const c of board.cards) more[c.status]--;
 		// Only what the page shows of each card goes into its HTML (ShownCard: the service reads no more),
 		// without the fields at their usual value (packCard).
-		return { residence: board.residence, cards: board.cards.map(packCard), more, whole, can: board.can, column, me: user!.id, created: event.url.searchParams.get('created') };
+		return { residence: board.residence, cards: board.cards.map(packCard), more, whole, q: board.q, can: board.can, column, me: user!.id, created: event.url.searchParams.get('created') };
 	});
 
 export const actions: Actions = boardActions;
