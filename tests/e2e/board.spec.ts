@@ -334,6 +334,7 @@ test('a long column shows its top and the rest one link away, with and without J
 	await expect(page.locator('#p-idea')).toContainText('32');
 	await expect(page.getByTestId('projector').locator('li')).toHaveCount(30);
 	await expect(page.getByTestId('projector')).toContainText('et 2 autres idées');
+	await checkPage(page, 'projector-long-column');
 
 	// The site plan lists the first 50 ideas not placed yet to those who place pins, and says where the others are placed.
 	for (let i = 33; i <= 52; i++) expect((await post(page, `${board}/new`, { title: `Idée longue n°${i}` })).type).toBe('redirect');

@@ -7,7 +7,7 @@ import { first } from '../db/data';
 import { loadActors } from '../auth/session';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
-import { parse } from './validate';
+import { parse, searchQuerySchema } from './validate';
 import { z } from 'zod';
 
 export interface SpaceSummary {
@@ -44,7 +44,7 @@ export const MEMBERS_PER_PAGE = 50;
 export const memberQuerySchema = z
 	.object({
 		page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
-		q: z.string().trim().transform((q) => q.slice(0, 100)).catch('')
+		q: searchQuerySchema
 	})
 	.catch({ page: 1, q: '' });
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { MessageKey } from '$lib/i18n';
 import { UserError } from './errors';
 
@@ -8,6 +8,9 @@ export class ValidationError extends UserError {
 		super(Object.values(fields)[0] ?? 'error.invalidInput');
 	}
 }
+
+/** A search typed in a page's address (?q=…): trimmed, 100 characters at most; anything that is not text is no search. */
+export const searchQuerySchema = z.string().trim().transform((q) => q.slice(0, 100)).catch('');
 
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 	const result = schema.safeParse(input);

@@ -16,7 +16,7 @@ import { first } from '../../db/data';
 import { timeOrderedId } from '../../ids';
 import { logAudit } from '../audit';
 import { notFound, UserError } from '../errors';
-import { parse } from '../validate';
+import { parse, searchQuerySchema } from '../validate';
 import type { VoteWriter } from './cast';
 import { assistedSchema, batchSchema, consultationRef, idSchema, spaceOf,  toBallot, type ConsultationRow, type Context } from './context';
 import type { ElectorateReads } from './electorate';
@@ -341,7 +341,7 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 		 */
 		async electorsToRecord(actor: Actor | null, id: string, who: unknown): Promise<ElectorChoice> {
 			const waiting = (await methods.electors(actor, id)).filter((e) => !e.voted);
-			const q = whoSchema.parse(who);
+			const q = searchQuerySchema.parse(who);
 			const needle = searchKey(q);
 			const search = waiting.length > ASSISTED_LISTED;
 			const found = needle ? waiting.filter((e) => searchKey(e.name).includes(needle)) : search ? [] : waiting;
@@ -351,9 +351,8 @@ export function createAssisted(ctx: Context, { eligibility }: ElectorateReads, t
 	return methods;
 }
 
-export const ASSISTED_LISTED = 100;
-export const ASSISTED_SHOWN = 50;
-const whoSchema = z.string().trim().transform((q) => q.slice(0, 100)).catch('');
+const ASSISTED_LISTED = 100;
+const ASSISTED_SHOWN = 50;
 
 /** The assisted-vote form's people: `list` to choose from, `matches` found by the search `q`, `waiting` in all. */
 export interface ElectorChoice {

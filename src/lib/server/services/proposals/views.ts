@@ -1,16 +1,13 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { searchKey } from '$lib/domain/names';
 import { statuses, targetsFor, type ProposalStatus } from '$lib/domain/lifecycle';
 import { authorize, can, commentResource, proposalResource, type Actor, type SpaceRef } from '$lib/domain/policy';
 import type { proposalEvents } from '../../db/schema';
 import { notFound } from '../errors';
+import { searchQuerySchema } from '../validate';
 import type { ShownCard } from '$lib/realtime/board-events';
 import { prepared } from '../../db/prepared';
 import { keyOf, shownText, staffSql, type ProposalsContext } from './context';
-
-/** A search of the board, from the page's address: anything that is not text is no search. */
-const boardQuerySchema = z.string().trim().transform((q) => q.slice(0, 100)).catch('');
 
 export interface BoardRights {
 	propose: boolean;
@@ -121,7 +118,7 @@ export function createProposalViews(ctx: ProposalsContext) {
 			};
 			// A search keeps the cards whose title (as this reader may see it: a hidden title is searched by
 			// moderators only) or author's name holds it, accents and case aside.
-			const q = boardQuerySchema.parse(options.q);
+			const q = searchQuerySchema.parse(options.q);
 			const needle = searchKey(q);
 			const found = needle ? rows.filter((r) => searchKey(shownText(r, reveal).title).includes(needle) || searchKey(r.authorName).includes(needle)) : rows;
 			// The rows come in position order: a column's first cards are the first met.
