@@ -29,11 +29,14 @@ export interface Ids {
 /** Ids the attacker would have had to find; read once through the administrator's pages. */
 export async function ids(page: Page): Promise<Ids> {
 	await signIn(page, 'admin@demo.test');
-	await page.goto('/admin/users');
-	const option = (label: string) => page.locator('#assign select[name="userId"] option', { hasText: label }).getAttribute('value');
-	const claire = (await option('claire.martin@lmh.demo'))!;
-	const karim = (await option('(karim)'))!;
-	const amina = (await option('(amina)'))!;
+	// The accounts page lists 50 at a time: each person is found by a search, as an administrator would.
+	const option = async (search: string, label: string) => {
+		await page.goto(`/admin/users?q=${encodeURIComponent(search)}`);
+		return (await page.locator('#assign select[name="userId"] option', { hasText: label }).getAttribute('value'))!;
+	};
+	const claire = await option('claire.martin@lmh.demo', 'claire.martin@lmh.demo');
+	const karim = await option('karim', '(karim)');
+	const amina = await option('amina', '(amina)');
 	await page.goto('/admin');
 	await page.getByRole('link', { name: 'Lyon Métropole Habitat' }).click();
 	const organisation = page.url().split('/').pop()!;

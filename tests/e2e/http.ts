@@ -30,12 +30,29 @@ export async function client(username?: string): Promise<APIRequestContext> {
 }
 
 /** A page's server data as the browser receives it (`__data.json`), decoded. */
-export async function pageData(ctx: APIRequestContext, path: string): Promise<{ raw: string; data: Record<string, unknown>[] }> {
-	const res = await ctx.get(`${path.replace(/\/$/, '')}/__data.json`);
+export async function pageData(ctx: APIRequestContext, path: string, search = ''): Promise<{ raw: string; data: Record<string, unknown>[] }> {
+	const res = await ctx.get(`${path.replace(/\/$/, '')}/__data.json${search}`);
 	expect(res.status(), path).toBe(200);
 	const raw = await res.text();
 	const nodes = (JSON.parse(raw) as { nodes: ({ type: string; data: unknown[] } | null)[] }).nodes;
-	return { raw, data: nodes.map((n) => (n?.type === 'data' ? (unflatten(n.data) as Record<string, unknown>) : {})) };
+	return { raw, data: nodes.map((n) => (n?.type === 'data' ? ((unflatten(n.data) as Record<string, unknown> | null) ?? {}) : {})) };
+}
+
+/**
+ * An account's id, found by its identifier through the administrators' accounts page (`?q=`: the page
+ * lists 50 accounts at a time, so a test cannot count on finding someone on its first page).
+ */
+export async function accountId(admin: APIRequestContext, username: string): Promise<string> {
+	const { data } = await pageData(admin, `/admin/users`, `?q=${encodeURIComponent(username)}`);
+	const users = data.flatMap((node) => (Array.isArray(node.users) ? (node.users as { id: string; username: string }[]) : []));
+	const id = users.find((u) => u.username === username)?.id;
+	expect(id, `the account ${username}`).toBeTruthy();
+	return id!;
+}
+
+/** `accountId` for several people: identifier → id. */
+export async function accountIds(admin: APIRequestContext, usernames: readonly string[]): Promise<Map<string, string>> {
+	return new Map(await Promise.all([...new Set(usernames)].map(async (u) => [u, await accountId(admin, u)] as const)));
 }
 
 /**

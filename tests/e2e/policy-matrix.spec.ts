@@ -22,7 +22,7 @@ import {
 	type Role
 } from '../../src/lib/domain/policy';
 import { unpackCard, type PackedCard } from '../../src/lib/realtime/shown-card';
-import { BASE_URL, client } from './http';
+import { accountIds, BASE_URL, client } from './http';
 
 /**
  * Issue 9: the policy table is the only decider. Every role × every proposal action, on an open
@@ -145,8 +145,6 @@ test('every role × every proposal action: the form actions and the sockets do w
 	const org = find((await data(admin, '/admin')).nodes, (o) => o.name === 'Lyon Métropole Habitat' && typeof o.id === 'string')[0]!.id as string;
 	expect((await act(admin, `/admin/o/${org}?/createResidence`, { name: RESIDENCE_NAME, buildings: 'A; 4' })).ok).toBe(true);
 	const rid = find((await data(admin, `/admin/o/${org}`)).nodes, (o) => o.name === RESIDENCE_NAME && typeof o.id === 'string')[0]!.id as string;
-	const users = find((await data(admin, '/admin/users')).nodes, (o) => typeof o.username === 'string' && typeof o.id === 'string');
-	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
 	const cast: { who: string; username: string; role: Role | null }[] = [
 		{ who: 'stranger', username: 'fatou', role: null },
 		{ who: 'tenant', username: 'karim', role: 'tenant' },
@@ -156,6 +154,8 @@ test('every role × every proposal action: the form actions and the sockets do w
 		{ who: 'observer', username: 'elise.morel@nantes.demo', role: 'observer' },
 		{ who: 'admin', username: 'admin@demo.test', role: null }
 	];
+	const ids = await accountIds(admin, cast.map((c) => c.username));
+	const idOf = (username: string) => ids.get(username)!;
 	for (const c of cast) if (c.role) expect((await act(admin, '/admin/users?/assign', { userId: idOf(c.username), space: `residence:${rid}`, role: c.role })).ok, c.who).toBe(true);
 	const ctx = Object.fromEntries(await Promise.all(cast.map(async (c) => [c.who, c.who === 'admin' ? admin : await client(c.username)] as const)));
 	/** The same people as the policy sees them: the roles just assigned, and nothing else in this residence. */
@@ -224,8 +224,8 @@ test('the association under each rule of its residence: forms, votes and sockets
 	const org = find((await data(admin, '/admin')).nodes, (o) => o.name === 'Lyon Métropole Habitat' && typeof o.id === 'string')[0]!.id as string;
 	expect((await act(admin, `/admin/o/${org}?/createResidence`, { name, buildings: 'A; 4' })).ok).toBe(true);
 	const rid = find((await data(admin, `/admin/o/${org}`)).nodes, (o) => o.name === name && typeof o.id === 'string')[0]!.id as string;
-	const users = find((await data(admin, '/admin/users')).nodes, (o) => typeof o.username === 'string' && typeof o.id === 'string');
-	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
+	const ids = await accountIds(admin, ['josiane', 'claire.martin@lmh.demo', 'amina', 'karim']);
+	const idOf = (username: string) => ids.get(username)!;
 	for (const [username, role] of [['josiane', 'association'], ['claire.martin@lmh.demo', 'facilitator'], ['amina', 'tenant'], ['karim', 'tenant']] as const)
 		expect((await act(admin, '/admin/users?/assign', { userId: idOf(username), space: `residence:${rid}`, role })).ok).toBe(true);
 	const [josiane, claire, amina, karim] = await Promise.all(['josiane', 'claire.martin@lmh.demo', 'amina', 'karim'].map((u) => client(u)));
@@ -363,8 +363,6 @@ test('every person of a body × every meeting and minutes action: the form actio
 	const adminUsers = (await data(admin, '/admin/users')).nodes;
 	const bid = find(adminUsers, (o) => o.name === name && typeof o.id === 'string' && !('bodyId' in o))[0]!.id as string;
 	const college = find(adminUsers, (o) => o.bodyId === bid && typeof o.id === 'string')[0]!.id as string;
-	const users = find(adminUsers, (o) => typeof o.username === 'string' && typeof o.id === 'string');
-	const idOf = (username: string) => users.find((u) => u.username === username)!.id as string;
 	const cast: { who: string; username: string; role: Role | null }[] = [
 		{ who: 'stranger', username: 'karim', role: null },
 		{ who: 'observer', username: 'elise.morel@nantes.demo', role: 'observer' },
@@ -375,6 +373,8 @@ test('every person of a body × every meeting and minutes action: the form actio
 		{ who: 'chair', username: 'sophie.leroy@lcp.demo', role: 'chair' },
 		{ who: 'admin', username: 'admin@demo.test', role: null }
 	];
+	const ids = await accountIds(admin, cast.map((c) => c.username));
+	const idOf = (username: string) => ids.get(username)!;
 	for (const c of cast)
 		if (c.role) expect((await act(admin, '/admin/users?/assign', { userId: idOf(c.username), space: `body:${bid}`, role: c.role, collegeId: c.role === 'observer' || c.role === 'secretary' ? '' : college })).ok, c.who).toBe(true);
 	const ctx = Object.fromEntries(await Promise.all(cast.map(async (c) => [c.who, c.who === 'admin' ? admin : await client(c.username)] as const)));

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { checkPage, DESKTOP, newSignedInContext, PHONE, screenshot } from './fixtures';
-import { client, pageData } from './http';
+import { accountId, client, pageData } from './http';
 import { CLAIRE, residenceId } from './vote-helpers';
 
 /**
@@ -99,8 +99,7 @@ test('body rules: the chair keeps proxies within colleges (no JavaScript); a for
 	const bid = new URL(chair.page.url()).pathname.split('/')[2]!;
 	const meetings = `/b/${bid}/meetings`;
 	const admin = await client('admin@demo.test');
-	const users = find((await pageData(admin, '/admin/users')).data, (o) => typeof o.username === 'string' && typeof o.id === 'string');
-	const elise = users.find((u) => u.username === 'elise.morel@nantes.demo')!.id as string;
+	const elise = await accountId(admin, 'elise.morel@nantes.demo');
 	const paul = await client('paul.renaud@ecossolies.demo');
 	const saveRule = async (page: Page, choice: string) => {
 		await page.goto(meetings);

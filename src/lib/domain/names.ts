@@ -36,3 +36,8 @@ export function nameKey(name: string): string {
 export function searchKey(text: string): string {
 	return normalizeDisplayName(text).normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase('fr');
 }
+
+const frenchOrder = new Intl.Collator('fr', { sensitivity: 'variant', numeric: true });
+
+/** Names in a list as French readers sort them: "Élodie" with the E (accents and case after the letter), not after the Z as the engines' byte order has it. */
+export const compareNames = (a: string, b: string): number => frenchOrder.compare(a, b);

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '$lib/domain/policy';
 import { createResidence, createTestAppOn, createUser, testEngines, type TestApp } from '../testing';
-import { dwellingPrefix } from './admin';
+import { ACCOUNTS_PER_PAGE, dwellingPrefix } from './admin';
 import { MEMBERS_PER_PAGE } from './spaces';
 import { UserError } from './errors';
 import { ValidationError } from './validate';
@@ -104,17 +104,52 @@ describe.each(testEngines)('administration on %s', (engine) => {
 			expect((await app.services.spaces.body(admin, body.id)).members).toEqual([]);
 		});
 
-		it('finds people by name or username, whatever the case', async () => {
+		it('finds people by name, identifier or e-mail, whatever the case and accents', async () => {
 			const admin = await createUser(app, { isAdmin: true, username: 'root@test.local' });
 			await createUser(app, { username: 'amina.b', displayName: 'Amina Benali' });
-			expect((await app.services.admin.findUsers(admin, 'BENALI')).map((u) => u.username)).toEqual(['amina.b']);
-			expect((await app.services.admin.findUsers(admin, 'amina.')).map((u) => u.displayName)).toEqual(['Amina Benali']);
+			const find = async (q: string) => (await app.services.admin.findUsers(admin, { q })).users;
+			expect((await find('BENALI')).map((u) => u.username)).toEqual(['amina.b']);
+			expect((await find('amina.')).map((u) => u.displayName)).toEqual(['Amina Benali']);
 			// With each person's roles, so that the page can offer to take one back.
 			const { residence } = await createResidence(app);
 			await createUser(app, { username: 'karim.d', displayName: 'Karim D.', roles: [{ type: 'residence', id: residence.id, role: 'tenant' }] });
-			expect((await app.services.admin.findUsers(admin, 'karim.')).map((u) => u.roles)).toEqual([[{ space: { type: 'residence', id: residence.id }, role: 'tenant', collegeId: null }]]);
-			expect((await app.services.admin.findUsers(admin, 'amina.'))[0]!.roles).toEqual([]);
-			await expect(app.services.admin.findUsers(await createUser(app), 'a')).rejects.toThrow(ForbiddenError);
+			expect((await find('karim.')).map((u) => u.roles)).toEqual([[{ space: { type: 'residence', id: residence.id }, role: 'tenant', collegeId: null }]]);
+			expect((await find('amina.'))[0]!.roles).toEqual([]);
+			// Accents and case aside, the same on both engines (SQLite's lower() only knows ASCII); an e-mail too.
+			await createUser(app, { username: 'e.muller@bailleur.example', displayName: 'Élodie Müller' });
+			expect((await find('elodie muller')).map((u) => u.email)).toEqual(['e.muller@bailleur.example']);
+			expect((await find('ÉLODIE')).map((u) => u.email)).toEqual(['e.muller@bailleur.example']);
+			expect((await find('MULLER@BAILLEUR')).map((u) => u.displayName)).toEqual(['Élodie Müller']);
+			expect(await find('personne')).toEqual([]);
+			await expect(app.services.admin.findUsers(await createUser(app), {})).rejects.toThrow(ForbiddenError);
+			await expect(app.services.admin.findUsers(null, {})).rejects.toThrow(ForbiddenError);
+		});
+
+		it('lists every account a page at a time, by name as a French reader sorts them', async () => {
+			const admin = await createUser(app, { isAdmin: true, username: 'root@test.local', displayName: 'Admin' });
+			await createUser(app, { username: 'zoe', displayName: 'Zoé Aubert' });
+			await createUser(app, { username: 'elodie', displayName: 'élodie Blanc' });
+			for (let i = 0; i < 57; i++) await createUser(app, { username: `voisin.${i}`, displayName: `Voisin ${String(i).padStart(2, '0')}` });
+			const view = (query?: unknown) => app.services.admin.findUsers(admin, query);
+
+			// 60 accounts: the first 50, "élodie" with the E (byte order put her after the Z).
+			const first = await view();
+			expect(first.list).toEqual({ total: 60, perPage: ACCOUNTS_PER_PAGE, matches: 60, page: 1, pages: 2, q: '' });
+			expect(first.users.map((u) => u.displayName).slice(0, 3)).toEqual(['Admin', 'élodie Blanc', 'Voisin 00']);
+			expect(first.users).toHaveLength(50);
+			const second = await view({ page: '2' });
+			expect(second.users.map((u) => u.displayName)).toEqual([...Array.from({ length: 9 }, (_, i) => `Voisin ${48 + i}`), 'Zoé Aubert']);
+			expect(new Set([...first.users, ...second.users].map((u) => u.id)).size).toBe(60);
+
+			// A search has its own count and pages.
+			expect((await view({ q: 'voisin 1' })).list).toMatchObject({ total: 60, matches: 10, page: 1, pages: 1, q: 'voisin 1' });
+			expect((await view({ q: 'voisin', page: 2 })).users.map((u) => u.displayName)).toEqual(Array.from({ length: 7 }, (_, i) => `Voisin ${50 + i}`));
+
+			// An address edited by hand never fails: past the end is the last page, nonsense is the first.
+			expect((await view({ page: '999' })).list).toMatchObject({ page: 2 });
+			for (const page of ['abc', '-3', '0', '1.5', ['2', '3'], { a: 1 }]) expect((await view({ page })).list.page, String(page)).toBe(1);
+			for (const q of [['a', 'b'], 42, { q: 1 }]) expect((await view({ q })).list, JSON.stringify(q)).toMatchObject({ q: '', matches: 60 });
+			expect((await view('nonsense')).list).toMatchObject({ page: 1, q: '' });
 		});
 	});
 

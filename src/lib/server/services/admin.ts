@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { authorize, authorizeGlobal, authorizeRoleGrant, can, ForbiddenError, rolesBySpace, type Actor, type Role, type SpaceRef } from '$lib/domain/policy';
 import { assignRoleSchema } from '$lib/domain/schemas/accounts';
 import {
@@ -9,6 +9,7 @@ import {
 	residenceSchema,
 	trainingSessionSchema
 } from '$lib/domain/schemas/spaces';
+import { compareNames, searchKey } from '$lib/domain/names';
 import { first, type Data } from '../db/data';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,9 +21,22 @@ import { slugify } from '../ids';
 import { logAudit } from './audit';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
-import { parse } from './validate';
+import { listQuerySchema, onePage, parse, type ListPage } from './validate';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The accounts page lists this many people at a time. */
+export const ACCOUNTS_PER_PAGE = 50;
+
+/** An account as the administrators' page lists it, with every role it holds. */
+export interface AccountView {
+	id: string;
+	displayName: string;
+	username: string;
+	email: string | null;
+	isAdmin: boolean;
+	roles: { space: SpaceRef; role: Role; collegeId: string | null }[];
+}
 
 /** Short dwelling labels from a building name: "Bâtiment A" → "A-01", "Les Tilleuls" → "LT-01". */
 export function dwellingPrefix(buildingName: string, index: number): string {
@@ -304,27 +318,37 @@ export function createAdminService(deps: ServiceDeps) {
 			deps.bus.signal('account.changed', { userId: form.userId });
 		},
 
-		async findUsers(actor: Actor | null, query: string) {
+		/**
+		 * One page of every account, by name as a French reader sorts them, with each person's roles (so
+		 * that one given by mistake, or no longer held, can be taken back here). `query` is the page's
+		 * address (`listQuerySchema`): a search finds a name, an identifier or an e-mail, accents and
+		 * case aside, the same on both engines (SQLite's `lower()` only knows ASCII). An estate of
+		 * thousands of tenants listed its first 100 in the engines' byte order, with no way to the others
+		 * but a search that missed "Élodie" for "elodie".
+		 */
+		async findUsers(actor: Actor | null, query: unknown): Promise<{ users: AccountView[]; list: ListPage }> {
 			authorizeGlobal(actor, 'platform.manage');
-			const q = `%${query.trim().slice(0, 60)}%`;
-			const found = await data.db
-				.select({ id: users.id, displayName: users.displayName, username: users.username, email: users.email, isAdmin: users.isAdmin })
-				.from(users)
-				.where(query.trim() ? or(sql`lower(${users.displayName}) like lower(${q})`, sql`lower(${users.username}) like lower(${q})`) : undefined)
-				.orderBy(asc(users.displayName), asc(users.id))
-				.limit(100);
-			// Each person's roles, so that one given by mistake (or no longer held) can be taken back here.
-			const held = found.length
+			const { page: asked, q } = listQuerySchema.parse(query ?? {});
+			const everyone = await data.db.select({ id: users.id, displayName: users.displayName, username: users.username, email: users.email, isAdmin: users.isAdmin }).from(users);
+			// Identifiers are unique: the same names come in the order of their identifiers, on both engines.
+			everyone.sort((a, b) => compareNames(a.displayName, b.displayName) || (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+			const needle = searchKey(q);
+			const found = needle ? everyone.filter((u) => [u.displayName, u.username, u.email ?? ''].some((text) => searchKey(text).includes(needle))) : everyone;
+			const { items, page, pages } = onePage(found, asked, ACCOUNTS_PER_PAGE);
+			const held = items.length
 				? await data.db
 						.select({ userId: memberships.userId, spaceType: memberships.spaceType, spaceId: memberships.spaceId, role: memberships.role, collegeId: memberships.collegeId })
 						.from(memberships)
-						.where(inArray(memberships.userId, found.map((u) => u.id)))
+						.where(inArray(memberships.userId, items.map((u) => u.id)))
 						.orderBy(asc(memberships.spaceType), asc(memberships.spaceId), asc(memberships.role))
 				: [];
-			return found.map((u) => ({
-				...u,
-				roles: held.filter((m) => m.userId === u.id).map((m) => ({ space: { type: m.spaceType, id: m.spaceId } as SpaceRef, role: m.role, collegeId: m.collegeId }))
-			}));
+			return {
+				users: items.map((u) => ({
+					...u,
+					roles: held.filter((m) => m.userId === u.id).map((m) => ({ space: { type: m.spaceType, id: m.spaceId } as SpaceRef, role: m.role, collegeId: m.collegeId }))
+				})),
+				list: { total: everyone.length, perPage: ACCOUNTS_PER_PAGE, matches: found.length, page, pages, q }
+			};
 		}
 	};
 }

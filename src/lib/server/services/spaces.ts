@@ -1,14 +1,13 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { authorize, can, canResetAccess, canViewAggregate, isStaff, roles as roleOrder, rolesIn, type Actor, type Role, type SpaceRef, type SpaceType } from '$lib/domain/policy';
-import { searchKey } from '$lib/domain/names';
+import { compareNames, searchKey } from '$lib/domain/names';
 import { easyReadSchema, localeSchema } from '$lib/domain/schemas/accounts';
 import type { Locale } from '$lib/i18n';
 import { first } from '../db/data';
 import { loadActors } from '../auth/session';
 import type { ServiceDeps } from './deps';
 import { UserError } from './errors';
-import { parse, searchQuerySchema } from './validate';
-import { z } from 'zod';
+import { listQuerySchema, onePage, parse, type ListPage } from './validate';
 
 export interface SpaceSummary {
 	type: SpaceType;
@@ -39,27 +38,6 @@ interface Person {
 
 /** A residence's members are listed this many at a time. */
 export const MEMBERS_PER_PAGE = 50;
-
-/** Which page of a residence's members, and the search (from the page's address: a wrong value is page 1, no search). */
-export const memberQuerySchema = z
-	.object({
-		page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
-		q: searchQuerySchema
-	})
-	.catch({ page: 1, q: '' });
-
-/** Where a list of members stands: everyone, those the search found, and the page shown of them. */
-export interface MemberListPage {
-	total: number;
-	perPage: number;
-	matches: number;
-	page: number;
-	pages: number;
-	q: string;
-}
-
-/** Names in a list, as French readers sort them (accents and case after the letter). */
-const byName = new Intl.Collator('fr', { sensitivity: 'variant', numeric: true });
 
 export function createSpacesService(deps: ServiceDeps) {
 	const { data } = deps;
@@ -97,7 +75,7 @@ export function createSpacesService(deps: ServiceDeps) {
 		for (const [, person] of people) person.roles.sort((a, b) => roleOrder.indexOf(a) - roleOrder.indexOf(b));
 		// By name as a reader sorts them ("Élodie" with the E, not after the Z as the engines' byte order
 		// has it), the same on both engines; the same names keep the order they came in.
-		return [...people].map(([, person]) => person).sort((a, b) => byName.compare(a.displayName, b.displayName));
+		return [...people].map(([, person]) => person).sort((a, b) => compareNames(a.displayName, b.displayName));
 	}
 
 	/** What the viewer may see of these people (their accounts read for these only: a staff mark, a reset right). */
@@ -126,15 +104,13 @@ export function createSpacesService(deps: ServiceDeps) {
 	 * home page, 1.2 MB of HTML for a facilitator at 2,000 members), those whose name holds `q`
 	 * (accents and case aside) when a search is given.
 	 */
-	async function memberPage(actor: Actor | null, space: SpaceRef, query: unknown): Promise<{ list: MemberView[]; page: MemberListPage }> {
-		const { page: asked, q } = memberQuerySchema.parse(query ?? {});
+	async function memberPage(actor: Actor | null, space: SpaceRef, query: unknown): Promise<{ list: MemberView[]; page: ListPage }> {
+		const { page: asked, q } = listQuerySchema.parse(query ?? {});
 		const people = await peopleOf(space);
 		const needle = searchKey(q);
 		const found = needle ? people.filter((p) => searchKey(p.displayName).includes(needle)) : people;
-		const pages = Math.max(1, Math.ceil(found.length / MEMBERS_PER_PAGE));
-		const page = Math.min(asked, pages);
-		const offset = (page - 1) * MEMBERS_PER_PAGE;
-		const list = await viewsOf(actor, space, found.slice(offset, offset + MEMBERS_PER_PAGE), offset);
+		const { items, offset, page, pages } = onePage(found, asked, MEMBERS_PER_PAGE);
+		const list = await viewsOf(actor, space, items, offset);
 		return { list, page: { total: people.length, perPage: MEMBERS_PER_PAGE, matches: found.length, page, pages, q } };
 	}
 
@@ -173,7 +149,7 @@ export function createSpacesService(deps: ServiceDeps) {
 			return out;
 		},
 
-		/** `members`: which page of the members, and the search (`memberQuerySchema`); the first page by default. */
+		/** `members`: which page of the members, and the search (`listQuerySchema`); the first page by default. */
 		async residence(actor: Actor | null, id: string, members: unknown = {}) {
 			const space = { type: 'residence', id } as const;
 			const residence = await first(data.db.select().from(residences).where(eq(residences.id, id)));

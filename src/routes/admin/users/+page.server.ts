@@ -8,8 +8,9 @@ function space(value: FormDataEntryValue | null) {
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const q = url.searchParams.get('q') ?? '';
-	return { q, users: await locals.services.admin.findUsers(locals.user, q), spaces: await locals.services.admin.allSpaces(locals.user) };
+	// The page and the search come from the address as typed; the service's schema makes sense of them.
+	const query = { page: url.searchParams.get('page') ?? undefined, q: url.searchParams.get('q') ?? undefined };
+	return { ...(await locals.services.admin.findUsers(locals.user, query)), spaces: await locals.services.admin.allSpaces(locals.user) };
 };
 
 export const actions: Actions = adminActions({
