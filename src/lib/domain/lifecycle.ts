@@ -7,6 +7,13 @@ export const statuses = ['idea', 'discussion', 'prioritised', 'planned', 'inProg
 export type ProposalStatus = (typeof statuses)[number];
 
 /** The columns in the order people read them; "declined" sits apart at the end. */
+/**
+ * The cards of a column a board (and its projector) shows at first: the top of each column, in its
+ * order; a link under a longer column shows the whole of it (?all=<status>). A residence's board lives
+ * for years, and at 800 ideas a page carrying every card weighed 1.7 MB (npm run bench -- estate).
+ */
+export const COLUMN_CARDS = 30;
+
 export const openSequence = ['idea', 'discussion', 'prioritised', 'planned', 'inProgress', 'done'] as const satisfies readonly ProposalStatus[];
 
 export const categories = ['garden', 'furniture', 'festive', 'repair', 'tools', 'children', 'other'] as const;

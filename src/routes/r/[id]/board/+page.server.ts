@@ -1,15 +1,8 @@
-import { statuses, type ProposalStatus } from '$lib/domain/lifecycle';
+import { COLUMN_CARDS, statuses, type ProposalStatus } from '$lib/domain/lifecycle';
 import { boardActions } from '$lib/server/boards/actions';
 import { load as guarded } from '$lib/server/forms';
 import { packCard } from '$lib/realtime/shown-card';
 import type { Actions, PageServerLoad } from './$types';
-
-/**
- * The cards of a column a board shows at first: the top of each column, in its order; a link under a
- * longer column shows the whole of it (?all=<status>). A residence's board lives for years, and at
- * 800 ideas a page carrying every card weighed 1.7 MB (npm run bench -- estate).
- */
-const COLUMN_CARDS = 30;
 
 const statusParam = (value: string | null): ProposalStatus | null => ((statuses as readonly string[]).includes(value ?? '') ? (value as ProposalStatus) : null);
 

@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { COLUMN_CARDS } from '$lib/domain/lifecycle';
 import { config } from '$lib/server/config';
 import { load as guarded } from '$lib/server/forms';
 import type { PageServerLoad } from './$types';
@@ -12,7 +13,7 @@ export const load: PageServerLoad = (event) =>
 	guarded(event, async () => {
 		const { services, user } = event.locals;
 		// The top of each column, as the board shows it at first: a room reads a few cards, not hundreds.
-		const board = await services.proposals.board(user, event.params.id, { perColumn: 30 });
+		const board = await services.proposals.board(user, event.params.id, { perColumn: COLUMN_CARDS });
 		const url = `${config().ORIGIN ?? event.url.origin}/r/${event.params.id}/board`;
 		const qr = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, color: { dark: '#000000', light: '#ffffff' } });
 		return {
