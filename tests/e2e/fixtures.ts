@@ -88,13 +88,28 @@ export async function screenshot(page: Page, name: string) {
 	if (SCREENS) await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }
 
-/** An axe check and no horizontal overflow at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
+/**
+ * The fields of the page a finger or a shaky hand cannot hit: shown, and under 24 CSS px high (WCAG 2.2
+ * target size, 2.5.8 AA). axe does not measure fields; a text field the stylesheet missed (written
+ * without a type) stayed the browser's 21 px box.
+ */
+async function smallFields(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		[...document.querySelectorAll<HTMLElement>('input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]):not([type=image]), select, textarea')]
+			.filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+			.filter((el) => el.getBoundingClientRect().height < 24)
+			.map((el) => `${el.tagName.toLowerCase()}#${el.id || '?'}[name=${el.getAttribute('name') ?? ''}] ${Math.round(el.getBoundingClientRect().height)} px`)
+	);
+}
+
+/** An axe check, no horizontal overflow and no field under the target size, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
 export async function checkPage(page: Page, name: string) {
 	for (const [label, size] of [['360', PHONE], ['1280', DESKTOP]] as const) {
 		await page.setViewportSize(size);
 		await expectAccessible(page);
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 		expect(overflow, `horizontal overflow at ${label}px on ${page.url()}`).toBeLessThanOrEqual(0);
+		expect(await smallFields(page), `fields under 24 px at ${label}px on ${page.url()}`).toEqual([]);
 		await screenshot(page, `${name}-${label}`);
 	}
 }
