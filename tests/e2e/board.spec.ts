@@ -139,6 +139,13 @@ test('board, proposal, propose form, projector and notifications pass axe at 360
 	await page.getByRole('link', { name: 'Un jardin partagé au pied du bâtiment B', exact: true }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Un jardin partagé au pied du bâtiment B' })).toBeVisible();
 	await checkPage(page, 'proposal');
+	// An idea the demo carried through its steps names each of them in its history (the demo wrote
+	// the step's new column alone, and the page read « board.status.undefined »).
+	await page.goto(board);
+	await page.getByRole('link', { name: 'Un repas de quartier à la rentrée', exact: true }).click();
+	const history = page.locator('section', { has: page.getByRole('heading', { name: 'Historique' }) });
+	await expect(history).toContainText(/Claire Martin l’a passée de\s«\sPrévue\s»\sà\s«\sRéalisée\s»/);
+	await expect(history).toContainText(/de\s«\sIdée\s»\sà\s«\sEn discussion\s»/);
 	await page.goto(`${board}/new`);
 	await checkPage(page, 'propose');
 	await page.goto(`${board}/projector`);

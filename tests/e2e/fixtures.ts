@@ -102,7 +102,7 @@ async function smallFields(page: Page): Promise<string[]> {
 	);
 }
 
-/** An axe check, no horizontal overflow and no field under the target size, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
+/** An axe check, no horizontal overflow, no field under the target size and no "undefined" or "NaN" shown, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
 export async function checkPage(page: Page, name: string) {
 	for (const [label, size] of [['360', PHONE], ['1280', DESKTOP]] as const) {
 		await page.setViewportSize(size);
@@ -110,6 +110,9 @@ export async function checkPage(page: Page, name: string) {
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 		expect(overflow, `horizontal overflow at ${label}px on ${page.url()}`).toBeLessThanOrEqual(0);
 		expect(await smallFields(page), `fields under 24 px at ${label}px on ${page.url()}`).toEqual([]);
+		// What a page must never show a reader: a value missing from its data, or a message key in place of words.
+		const shown = await page.evaluate(() => document.body.innerText);
+		expect(shown.match(/\bundefined\b|\bNaN\b|\[object Object\]|\b[a-z]+\.[a-z]+\.[a-zA-Z.]*undefined\b/g) ?? [], `unfilled values on ${page.url()}`).toEqual([]);
 		await screenshot(page, `${name}-${label}`);
 	}
 }

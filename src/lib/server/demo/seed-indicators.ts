@@ -67,7 +67,14 @@ export async function seedIndicators(services: Services, residenceId: string, us
 			await tx
 				.insert(proposals)
 				.values({ id, spaceType: 'residence', spaceId: residenceId, title: idea.title, category: idea.category, status, carriedBy: idea.done ?? null, position: 100 + i, authorId: author, createdAt: ago(created), updatedAt: ago(Math.max(1, created - 60)) });
-			const move = (to: string, days: number) => tx.insert(proposalEvents).values({ proposalId: id, at: ago(Math.max(1, days)), actorId: claire, kind: 'moved', data: { to } });
+			// Each step as the proposals service records a move (from, to, positions, reasons): the idea's
+			// history reads "de « Prioritaire » à « Prévue »" (with `to` alone it read "board.status.undefined").
+			let was = 'idea';
+			const move = (to: string, days: number) => {
+				const data = { from: was, to, fromPosition: 100 + i, toPosition: 100 + i, prevReason: null, reason: null };
+				was = to;
+				return tx.insert(proposalEvents).values({ proposalId: id, at: ago(Math.max(1, days)), actorId: claire, kind: 'moved', data });
+			};
 			await move('discussion', created - 7);
 			if (status !== 'discussion') await move('prioritised', created - 21);
 			if (idea.done) {
