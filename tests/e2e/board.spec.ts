@@ -397,6 +397,24 @@ test('a long column shows its top and the rest one link away, with and without J
 	await admin.context.close();
 });
 
+test('a reader is told an idea has no description yet, without and with JavaScript', async ({ browser }) => {
+	// The demo's year of ideas has none: a tenant saw "Lecture seule…" above an empty grey box.
+	for (const javaScriptEnabled of [false, true]) {
+		const { context, page } = await newSignedInContext(browser, 'karim', { javaScriptEnabled, viewport: PHONE });
+		await page.goto(`${await openBoard(page)}?col=done`);
+		await page.getByRole('link', { name: 'Un repas de quartier à la rentrée', exact: true }).click();
+		const description = page.getByTestId('proposal-description');
+		await expect(description.getByText('Pas encore de description.')).toBeVisible();
+		if (javaScriptEnabled) {
+			await expect(description.getByText('En direct')).toBeVisible();
+			await expect(description.getByText('Pas encore de description.')).toBeVisible();
+			await expect(description.getByRole('textbox')).toBeHidden();
+			await checkPage(page, 'proposal-no-description');
+		}
+		await context.close();
+	}
+});
+
 test('a search finds ideas by title or author, without JavaScript on a phone and with it on a wide screen', async ({ browser }) => {
 	const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
 	const page = await context.newPage();

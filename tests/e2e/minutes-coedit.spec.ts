@@ -34,6 +34,15 @@ test('the secretary and a co-editor draft the minutes together; after submission
 	await chair.page.getByRole('button', { name: 'Nommer', exact: true }).click();
 	await expect(chair.page.getByTestId('co-editors')).toContainText('Fatou S.');
 
+	// A member who does not write them reads that the minutes are written by others (the note spoke of
+	// an idea's author), and that a part is empty rather than an empty box; the words come live.
+	const reader = await newSignedInContext(browser, 'elise.morel@nantes.demo', { viewport: DESKTOP });
+	await reader.page.goto(minutesUrl);
+	await expect(reader.page.getByText('Lecture seule\u00a0: le procès-verbal est rédigé par le ou la secrétaire, la présidence et les co-rédacteurs nommés.').first()).toBeVisible();
+	await expect(reader.page.getByText(/l’idée/)).toHaveCount(0);
+	const generalSection = reader.page.locator('section', { has: reader.page.getByRole('heading', { name: 'Généralités' }) });
+	await expect(generalSection.getByText('Rien d’écrit dans cette partie pour l’instant.')).toBeVisible();
+
 	const secretary = await newSignedInContext(browser, SECRETARY, { viewport: DESKTOP });
 	const coEditor = await newSignedInContext(browser, CO_EDITOR, { viewport: DESKTOP });
 	for (const { page } of [secretary, coEditor]) {
@@ -51,6 +60,8 @@ test('the secretary and a co-editor draft the minutes together; after submission
 	// (The other's caret shows with their name inside the text box, so each part is checked on its own.)
 	await expect(general(coEditor.page)).toContainText('Fatou note les présents.');
 	await expect(general(secretary.page)).toContainText('Séance ouverte à 18 h par la présidente.');
+	await expect(general(reader.page)).toContainText('Séance ouverte à 18 h par la présidente.');
+	await expect(generalSection.getByText('Rien d’écrit dans cette partie pour l’instant.')).toHaveCount(0);
 
 	// The meeting closes; the secretary submits the draft without an amendment window.
 	expect((await chairApi.post(`${meetingPath}/room?/close`, { form: {} })).status()).toBeLessThan(400);
@@ -77,6 +88,6 @@ test('the secretary and a co-editor draft the minutes together; after submission
 	await expect(coEditor.page.getByTestId('minutes-text')).not.toContainText('Ajout après soumission');
 	await expect(coEditor.page.getByRole('textbox', { name: 'Généralités' })).toHaveCount(0);
 
-	for (const c of [chair, secretary, coEditor]) await c.context.close();
+	for (const c of [chair, secretary, coEditor, reader]) await c.context.close();
 	await chairApi.dispose();
 });
