@@ -416,9 +416,7 @@ test('a reader is told an idea has no description yet, without and with JavaScri
 });
 
 test('a search finds ideas by title or author, without JavaScript on a phone and with it on a wide screen', async ({ browser }) => {
-	const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
-	const page = await context.newPage();
-	await signIn(page, 'karim');
+	const { context, page } = await newSignedInContext(browser, 'karim', { javaScriptEnabled: false, viewport: PHONE });
 	const board = await openBoard(page);
 	const title = 'Une grainothèque et une outilthèque dans le local commun';
 	// Accents and case aside; the phone opens on the column that has what was found.

@@ -220,7 +220,7 @@ describe.each(testEngines)('administration on %s', (engine) => {
 			const facilitator = await createUser(app, { displayName: 'Agent Facilitateur', roles: [{ type: 'residence', id: residence.id, role: 'facilitator' }] });
 			const tenant = await createUser(app, { displayName: 'Élodie Martin', roles: tenantIn });
 			for (let i = 0; i < 58; i++) await createUser(app, { displayName: `Voisin ${String(i).padStart(2, '0')}`, roles: tenantIn });
-			const view = (query?: unknown, who = facilitator) => app.services.spaces.residence(who, residence.id, query);
+			const view = (query: unknown = {}, who = facilitator) => app.services.spaces.residence(who, residence.id, query);
 
 			// 60 people: 50 on the first page, by name; the manager gets the ids the reset form needs.
 			const first = await view();

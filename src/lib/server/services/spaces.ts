@@ -150,7 +150,12 @@ export function createSpacesService(deps: ServiceDeps) {
 		},
 
 		/** `members`: which page of the members, and the search (`listQuerySchema`); the first page by default. */
-		async residence(actor: Actor | null, id: string, members: unknown = {}) {
+		/**
+		 * A residence as its pages show it. `members` (the member list's page and search, `listQuerySchema`)
+		 * asks for a page of its members too: only the residence's own page shows them, and at 2,000
+		 * members reading and sorting them cost every other page that needs the residence's name.
+		 */
+		async residence(actor: Actor | null, id: string, members?: unknown) {
 			const space = { type: 'residence', id } as const;
 			const residence = await first(data.db.select().from(residences).where(eq(residences.id, id)));
 			if (!residence) throw new UserError('error.notFound', {}, 404);
@@ -164,7 +169,7 @@ export function createSpacesService(deps: ServiceDeps) {
 				.where(eq(buildings.residenceId, id))
 				.groupBy(buildings.id)
 				.orderBy(asc(buildings.position), asc(buildings.id));
-			const listed = can(actor, 'space.members', space) ? await memberPage(actor, space, members) : null;
+			const listed = members !== undefined && can(actor, 'space.members', space) ? await memberPage(actor, space, members) : null;
 			return {
 				residence,
 				organisation: organisation ? { name: organisation.name, slug: organisation.slug } : null,
