@@ -102,7 +102,41 @@ async function smallFields(page: Page): Promise<string[]> {
 	);
 }
 
-/** An axe check, no horizontal overflow, no field under the target size and no "undefined" or "NaN" shown, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
+/**
+ * The words of the page cut across two lines ("Séance|s", "Déb|ut"): a column or a box squeezed below
+ * the width of a word, which the body's `overflow-wrap: anywhere` then breaks anywhere. Words only (a
+ * run of letters, or of digits such as a time), of up to 24 characters, not part of an address, an
+ * identifier or an e-mail (which may break where they must), a break at a hyphen is a line break, and text the browser
+ * hyphenates (`hyphens: auto`) is typeset. Shown text only.
+ */
+async function brokenWords(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const found: string[] = [];
+		const hidden = (el: Element) => {
+			for (let at: Element | null = el; at && at !== document.body; at = at.parentElement) {
+				const style = getComputedStyle(at);
+				if (style.clipPath !== 'none' || (style.clip && style.clip !== 'auto')) return true;
+			}
+			return !el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+		};
+		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		const range = document.createRange();
+		for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+			const el = node.parentElement;
+			if (!el || el.closest('script, style, [aria-hidden="true"]') || el.getClientRects().length === 0) continue;
+			if (getComputedStyle(el).hyphens === 'auto' || hidden(el)) continue;
+			for (const word of node.data.matchAll(/(?<![\p{L}\p{N}@_/.-])(?:\p{L}[\p{L}’']{1,23}|\d[\d:.,]{0,10}\d)(?![\p{L}\p{N}@_/]|[.@-][\p{L}\p{N}])/gu)) {
+				range.setStart(node, word.index);
+				range.setEnd(node, word.index + word[0].length);
+				const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+				if (lines.size > 1) found.push(`${word[0]} (${el.tagName.toLowerCase()})`);
+			}
+		}
+		return found;
+	});
+}
+
+/** An axe check, no horizontal overflow, no field under the target size, no word cut across lines and no "undefined" or "NaN" shown, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
 export async function checkPage(page: Page, name: string) {
 	for (const [label, size] of [['360', PHONE], ['1280', DESKTOP]] as const) {
 		await page.setViewportSize(size);
@@ -110,6 +144,7 @@ export async function checkPage(page: Page, name: string) {
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 		expect(overflow, `horizontal overflow at ${label}px on ${page.url()}`).toBeLessThanOrEqual(0);
 		expect(await smallFields(page), `fields under 24 px at ${label}px on ${page.url()}`).toEqual([]);
+		expect(await brokenWords(page), `words cut across lines at ${label}px on ${page.url()}`).toEqual([]);
 		// What a page must never show a reader: a value missing from its data, alone or in a message key
 		// ("board.status.undefined").
 		const shown = await page.evaluate(() => document.body.innerText);
