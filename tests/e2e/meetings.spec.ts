@@ -123,6 +123,13 @@ test.describe('meetings', () => {
 		// The amendment was voted first, then the motion as amended.
 		await expect(page.getByTestId('verdict')).toHaveText(['Adoptée', 'Adoptée']);
 		await expect(page.getByTestId('motion').first()).toContainText('Amendement à');
+		// Its projector shows no item in progress and no clock running on since it closed (it showed the
+		// last item "overrun by 29602:56").
+		await page.getByRole('link', { name: 'Vue projecteur' }).click();
+		const projector = page.getByTestId('meeting-projector');
+		await expect(projector.getByText('Terminée')).toBeVisible();
+		await expect(projector.getByTestId('projector-item')).toHaveCount(0);
+		await expect(projector.getByTestId('timer')).toHaveCount(0);
 		await context.close();
 	});
 

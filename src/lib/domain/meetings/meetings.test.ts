@@ -150,5 +150,8 @@ describe('timers from stored start times', () => {
 		expect(elapsedSec(1_000, 999_999, 31_000)).toBe(30);
 		expect(formatClock(-30)).toBe('-0:30');
 		expect(formatClock(125)).toBe('2:05');
+		expect(formatClock(3599)).toBe('59:59');
+		expect(formatClock(3600 + 5 * 60 + 7)).toBe('1:05:07');
+		expect(formatClock(-(2 * 3600 + 30))).toBe('-2:00:30');
 	});
 });

@@ -14,9 +14,11 @@ export function remainingSec(limitSec: number | null, startedAt: number, now: nu
 	return limitSec - elapsedSec(startedAt, now, endedAt);
 }
 
-/** "m:ss", with a leading minus when overrun. */
+/** "m:ss", or "h:mm:ss" from an hour, with a leading minus when overrun. */
 export function formatClock(sec: number): string {
 	const sign = sec < 0 ? '-' : '';
 	const abs = Math.abs(sec);
-	return `${sign}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+	const ss = String(abs % 60).padStart(2, '0');
+	if (abs < 3600) return `${sign}${Math.floor(abs / 60)}:${ss}`;
+	return `${sign}${Math.floor(abs / 3600)}:${String(Math.floor(abs / 60) % 60).padStart(2, '0')}:${ss}`;
 }
