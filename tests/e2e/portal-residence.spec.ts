@@ -33,6 +33,9 @@ test('a guest reads a residence’s closed votes and downloads their anonymised 
 	await expect(page.getByRole('heading', { level: 1, name: 'L’Aventurière' })).toBeVisible();
 	const closed = page.getByTestId('public-consultation').filter({ hasText: 'Fête des voisins : quel samedi ?' });
 	await expect(closed).toBeVisible();
+	// 11 + 4 + 3 votes: 6 members online and 12 hands counted at the residents' aperitif.
+	await expect(closed).toContainText('Samedi 6 juin — 11 (retenu)');
+	await expect(closed).toContainText('participation : 6 sur 11, et 12 voix recueillies hors ligne');
 	await expect(closed.getByRole('link', { name: /Bulletins \(JSON/ })).toHaveAttribute('href', `${PORTAL}/c/${v.closed}/ballots.json`);
 	await expect(page.getByText('Quel banc devant l’entrée du bâtiment A ?')).toHaveCount(0);
 	// The indicators L’Aventurière chose to publish (issue 14), each with its definition; the surveys with their floor.

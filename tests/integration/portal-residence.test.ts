@@ -84,6 +84,22 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect((await app.services.portal.residence(s.slugs.org, s.slugs.slug)).consultations.map((c) => c.id)).toEqual([s.id]);
 		});
 
+		it('says how many votes were counted by hand beside the turnout, so that the counts add up', async () => {
+			const v = await secretVote(app, 3);
+			const { db, t } = app.services.deps.data;
+			const r = (await first(db.select({ slug: t.residences.slug, org: t.organisations.slug }).from(t.residences).innerJoin(t.organisations, eq(t.organisations.id, t.residences.organisationId)).where(eq(t.residences.id, v.residence.id))))!;
+			const [bois] = v.options as [string, string];
+			await app.services.consultations.cast(v.voters[0]!, { consultationId: v.id, ballot: { choice: bois } });
+			await app.services.consultations.recordBatch(v.claire, { consultationId: v.id, kind: 'show-of-hands', counts: { [bois]: 4 } });
+			await app.services.consultations.close(v.claire, { consultationId: v.id });
+			await app.services.settled();
+			await app.services.portal.saveSettings(v.claire, { residenceId: v.residence.id, resultsPublic: true });
+			const page = await app.services.portal.residence(r.org, r.slug);
+			expect(page.consultations[0]).toMatchObject({ turnout: { participants: 1, electorate: 3, offline: 4 } });
+			expect(page.consultations[0]!.ranking[0]).toMatchObject({ label: 'Bois', score: 5 });
+			expect(page.register.find((d) => d.title === 'Quel banc ?')).toMatchObject({ turnout: { participants: 1, electorate: 3, offline: 4 } });
+		});
+
 		it('a practice residence never appears, even marked as publishing', async () => {
 			const s = await setup();
 			const { data } = app.services.deps;

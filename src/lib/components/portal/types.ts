@@ -7,7 +7,8 @@ export interface PublicDecision {
 	adopted: boolean | null;
 	quorumMet: boolean | null;
 	overdue: boolean;
-	turnout: { participants: number; electorate: number };
+	/** `offline`: the votes counted by hand (show of hands, paper) on top of the participants. */
+	turnout: { participants: number; electorate: number; offline: number };
 	followUp: { status: 'planned' | 'inProgress' | 'done' | 'abandoned'; progress: number; owner: string | null; abandonReason: string; doneAt: number | null };
 	milestones: { id: string; title: string; dueAt: number; doneAt: number | null }[];
 	notes: { author: string; createdAt: number; status: 'planned' | 'inProgress' | 'done' | 'abandoned'; progress: number; text: string }[];
@@ -26,5 +27,6 @@ export interface PublicConsultation {
 	ranking: { label: string; score: number | null; winner: boolean }[];
 	positions: { position: string; weight: number }[];
 	valid: number;
-	turnout: { participants: number; electorate: number };
+	/** `offline`: the votes counted by hand (show of hands, paper) on top of the participants. */
+	turnout: { participants: number; electorate: number; offline: number };
 }

@@ -6,8 +6,9 @@
  *   adoption_method, adopted_by, corrects_sequence, correction_what, correction_why, previous_hash, hash.
  * - register.json: `decision-register/v1`: { schema, body, decisions: [...] } with for each decision
  *   id, title, method, outcome, adopted, quorum_met, decided_at, turnout {participants, electorate,
- *   by_college}, meeting_id, minutes {sequence, hash} | null, follow_up {owner, status, progress,
- *   abandon_reason, review_at}, milestones [{title, due_at, done_at}], notes [{author, text, status, progress, created_at}].
+ *   offline (votes counted by hand: show of hands, paper), by_college}, meeting_id,
+ *   minutes {sequence, hash} | null, follow_up {owner, status, progress, abandon_reason, review_at},
+ *   milestones [{title, due_at, done_at}], notes [{author, text, status, progress, created_at}].
  * - register.csv: one row per decision: id, title, method, outcome, decided_at, participants,
  *   electorate, status, progress, owner, review_at, overdue, minutes_sequence.
  * Dates are ISO 8601 in UTC. CSV cells that a spreadsheet would run as formulas are escaped.
@@ -37,7 +38,7 @@ export function registerJson(body: { id: string; name: string }, entries: Entrie
 			adopted: e.adopted,
 			quorum_met: e.quorumMet,
 			decided_at: iso(e.decidedAt),
-			turnout: { participants: e.turnout.participants, electorate: e.turnout.electorate, by_college: e.turnout.byCollege },
+			turnout: { participants: e.turnout.participants, electorate: e.turnout.electorate, offline: e.turnout.offline, by_college: e.turnout.byCollege },
 			meeting_id: e.meetingId,
 			minutes: e.minutes ? { sequence: e.minutes.sequence, hash: e.minutes.hash } : null,
 			follow_up: { owner: e.followUp.owner, status: e.followUp.status, progress: e.followUp.progress, abandon_reason: e.followUp.abandonReason, review_at: iso(e.followUp.reviewAt), overdue: e.overdue },

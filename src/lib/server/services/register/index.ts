@@ -102,7 +102,7 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			const meetingId = motions.find((m) => m.cid === d.consultationId)?.meetingId ?? null;
 			// Reopened: the vote goes on, its former result is withdrawn until the next close rewrites it.
 			const reopened = d.reopenedAt ? { at: d.reopenedAt.getTime(), reason: reopenReason ?? '' } : null;
-			const turnout = (reopened ? {} : d.turnout) as { participants?: number; electorate?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
+			const turnout = (reopened ? {} : d.turnout) as { participants?: number; electorate?: number; batchBallots?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
 			return {
 				id: d.id,
 				space: { type: d.spaceType, id: d.spaceId },
@@ -114,7 +114,7 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 				quorumMet: reopened ? null : d.quorumMet,
 				reopened,
 				decidedAt: d.decidedAt.getTime(),
-				turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0, byCollege: (turnout.byCollege ?? []).map((c) => ({ name: c.name, participants: c.participants, electorate: c.electorate })) },
+				turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0, offline: turnout.batchBallots ?? 0, byCollege: (turnout.byCollege ?? []).map((c) => ({ name: c.name, participants: c.participants, electorate: c.electorate })) },
 				meetingId,
 				minutes: versions.find((v) => v.meetingId === meetingId) ?? null,
 				proposalIds: [...new Set(proposals.filter((p) => p.cid === d.consultationId && p.proposalId).map((p) => p.proposalId!))],
