@@ -193,9 +193,15 @@ test('pins placed on the same spot are drawn apart, and tapping a pin opens its 
 	const pins = titles.slice(0, 2).map((t) => claire.page.getByRole('button', { name: new RegExp(`^${t} : à 50 % depuis la gauche et 50 % depuis le haut du plan$`) }));
 	await expect(pins[0]!).toBeVisible();
 	await expect(pins[1]!).toBeVisible();
-	const [a, b] = [await pins[0]!.boundingBox(), await pins[1]!.boundingBox()];
-	const overlap = !(a!.x + a!.width <= b!.x || b!.x + b!.width <= a!.x || a!.y + a!.height <= b!.y || b!.y + b!.height <= a!.y);
-	expect(overlap).toBe(false);
+	// Read again until both are laid out: the plan redraws its pins when the placing's live update
+	// comes back, and a pin being replaced has no box for that moment (boundingBox() gives null).
+	await expect
+		.poll(async () => {
+			const [a, b] = [await pins[0]!.boundingBox(), await pins[1]!.boundingBox()];
+			if (!a || !b) return 'not laid out';
+			return a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y ? 'apart' : 'overlapping';
+		})
+		.toBe('apart');
 
 	// A tenant taps a pin: its idea opens.
 	const amina = await newSignedInContext(browser, 'amina', { viewport: PHONE });
