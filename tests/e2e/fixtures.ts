@@ -104,10 +104,10 @@ async function smallFields(page: Page): Promise<string[]> {
 
 /**
  * The words of the page cut across two lines ("Séance|s", "Déb|ut"): a column or a box squeezed below
- * the width of a word, which the body's `overflow-wrap: anywhere` then breaks anywhere. Words only (a
- * run of letters, or of digits such as a time), of up to 24 characters, not part of an address, an
- * identifier or an e-mail (which may break where they must), a break at a hyphen is a line break, and text the browser
- * hyphenates (`hyphens: auto`) is typeset. Shown text only.
+ * the width of a word, which the body's `overflow-wrap: anywhere` then breaks anywhere. Shown text only;
+ * a word is a run of letters, or of digits such as a time, of up to 24 characters. Left out: a word
+ * joined to another by a dot, an @ or a hyphen (an address, an identifier or an e-mail may break where
+ * it must; a break at a hyphen is a line break), and text the browser hyphenates (`hyphens: auto`).
  */
 async function brokenWords(page: Page): Promise<string[]> {
 	return page.evaluate(() => {

@@ -149,7 +149,6 @@ export function createSpacesService(deps: ServiceDeps) {
 			return out;
 		},
 
-		/** `members`: which page of the members, and the search (`listQuerySchema`); the first page by default. */
 		/**
 		 * A residence as its pages show it. `members` (the member list's page and search, `listQuerySchema`)
 		 * asks for a page of its members too: only the residence's own page shows them, and at 2,000

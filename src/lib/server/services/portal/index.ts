@@ -15,7 +15,7 @@ import { logAudit } from '../audit';
 import type { ConsultationsService } from '../consultations';
 import type { ServiceDeps } from '../deps';
 import type { IndicatorsService } from '../indicators';
-import type { RegisterService } from '../register';
+import { storedTurnout, type RegisterService } from '../register';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 
@@ -71,7 +71,6 @@ export function createPortalService(deps: ServiceDeps, consultationsService: Con
 				consultations: rows.map(({ d, c }) => {
 					const labels = new Map(options.filter((o) => o.cid === c.id).map((o) => [o.id, o.label]));
 					const tallies = d.result.tallies as Record<string, unknown>;
-					const turnout = d.turnout as { participants?: number; electorate?: number; batchBallots?: number };
 					return {
 						id: c.id,
 						question: c.question,
@@ -85,7 +84,7 @@ export function createPortalService(deps: ServiceDeps, consultationsService: Con
 						ranking: d.method === 'yes-no-abstain' ? [] : d.result.ranking.map((id) => ({ label: labels.get(id) ?? id, score: typeof tallies[id] === 'number' ? (tallies[id] as number) : null, winner: d.result.winners.includes(id) })),
 						positions: d.method === 'yes-no-abstain' ? POSITIONS.filter((p) => p !== 'object' || typeof tallies[p] === 'number' && (tallies[p] as number) > 0).map((p) => ({ position: p, weight: typeof tallies[p] === 'number' ? (tallies[p] as number) : 0 })) : [],
 						valid: d.result.valid,
-						turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0, offline: turnout.batchBallots ?? 0 }
+						turnout: storedTurnout(d.turnout)
 					};
 				}),
 				register: await register.publicEntries({ type: 'residence', id: residence.id }),

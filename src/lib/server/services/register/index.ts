@@ -19,6 +19,21 @@ import type { createNotificationsService } from '../notifications';
 import { UserError } from '../errors';
 import { parse } from '../validate';
 
+/**
+ * A closed vote's turnout as its decision stored it (`turnoutOf` at the close): members who voted, the
+ * electorate, and the votes counted by hand on top (`batchBallots`: show of hands, paper). Shared by
+ * the registers and the portal's closed votes; `{}` (a reopened vote) reads as nothing yet.
+ */
+export function storedTurnout(turnout: unknown) {
+	const t = (turnout ?? {}) as { participants?: number; electorate?: number; batchBallots?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
+	return {
+		participants: t.participants ?? 0,
+		electorate: t.electorate ?? 0,
+		offline: t.batchBallots ?? 0,
+		byCollege: (t.byCollege ?? []).map((c) => ({ name: c.name, participants: c.participants, electorate: c.electorate }))
+	};
+}
+
 type Notifications = ReturnType<typeof createNotificationsService>;
 
 const id = z.string({ message: 'register.error.invalid' }).min(1, 'register.error.invalid').max(64, 'register.error.invalid').regex(/^[A-Za-z0-9_-]+$/, 'register.error.invalid');
@@ -102,7 +117,6 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 			const meetingId = motions.find((m) => m.cid === d.consultationId)?.meetingId ?? null;
 			// Reopened: the vote goes on, its former result is withdrawn until the next close rewrites it.
 			const reopened = d.reopenedAt ? { at: d.reopenedAt.getTime(), reason: reopenReason ?? '' } : null;
-			const turnout = (reopened ? {} : d.turnout) as { participants?: number; electorate?: number; batchBallots?: number; byCollege?: { name: string; participants: number; electorate: number }[] };
 			return {
 				id: d.id,
 				space: { type: d.spaceType, id: d.spaceId },
@@ -114,7 +128,7 @@ export function createRegisterService(deps: ServiceDeps, notifications: Notifica
 				quorumMet: reopened ? null : d.quorumMet,
 				reopened,
 				decidedAt: d.decidedAt.getTime(),
-				turnout: { participants: turnout.participants ?? 0, electorate: turnout.electorate ?? 0, offline: turnout.batchBallots ?? 0, byCollege: (turnout.byCollege ?? []).map((c) => ({ name: c.name, participants: c.participants, electorate: c.electorate })) },
+				turnout: storedTurnout(reopened ? {} : d.turnout),
 				meetingId,
 				minutes: versions.find((v) => v.meetingId === meetingId) ?? null,
 				proposalIds: [...new Set(proposals.filter((p) => p.cid === d.consultationId && p.proposalId).map((p) => p.proposalId!))],
