@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { first } from '$lib/server/db/data';
+import { registerCsv } from '$lib/server/minutes/open-data';
 import { createTestAppOn, testEngines, type TestApp } from '$lib/server/testing';
 import { indicatorWorld } from '$lib/server/services/indicators/fixture';
 import { secretVote } from './ballot-box/fixture';
@@ -98,6 +99,10 @@ describe.each(testEngines)('on %s', (engine) => {
 			expect(page.consultations[0]).toMatchObject({ turnout: { participants: 1, electorate: 3, offline: 4 } });
 			expect(page.consultations[0]!.ranking[0]).toMatchObject({ label: 'Bois', score: 5 });
 			expect(page.register.find((d) => d.title === 'Quel banc ?')).toMatchObject({ turnout: { participants: 1, electorate: 3, offline: 4 } });
+			// The register's CSV carries the same count in its own column.
+			const [header, ...rows] = registerCsv(page.register).replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((line) => line.split(','));
+			const row = rows.find((cells) => cells[1] === 'Quel banc ?')!;
+			expect(Object.fromEntries(['participants', 'electorate', 'offline'].map((k) => [k, row[header!.indexOf(k)]]))).toEqual({ participants: '1', electorate: '3', offline: '4' });
 		});
 
 		it('a practice residence never appears, even marked as publishing', async () => {

@@ -10,7 +10,7 @@
  *   minutes {sequence, hash} | null, follow_up {owner, status, progress, abandon_reason, review_at},
  *   milestones [{title, due_at, done_at}], notes [{author, text, status, progress, created_at}].
  * - register.csv: one row per decision: id, title, method, outcome, decided_at, participants,
- *   electorate, status, progress, owner, review_at, overdue, minutes_sequence.
+ *   electorate, offline, status, progress, owner, review_at, overdue, minutes_sequence.
  * Dates are ISO 8601 in UTC. CSV cells that a spreadsheet would run as formulas are escaped.
  */
 import { stringify } from 'csv-stringify/sync';
@@ -49,8 +49,8 @@ export function registerJson(body: { id: string; name: string }, entries: Entrie
 }
 
 export function registerCsv(entries: Entries): string {
-	const header = ['id', 'title', 'method', 'outcome', 'decided_at', 'participants', 'electorate', 'status', 'progress', 'owner', 'review_at', 'overdue', 'minutes_sequence'];
-	const rows = entries.map((e) => [e.id, e.title, e.method, e.outcome.join(' | '), iso(e.decidedAt), e.turnout.participants, e.turnout.electorate, e.followUp.status, e.followUp.progress, e.followUp.owner ?? '', iso(e.followUp.reviewAt) ?? '', e.overdue ? 'yes' : 'no', e.minutes?.sequence ?? '']);
+	const header = ['id', 'title', 'method', 'outcome', 'decided_at', 'participants', 'electorate', 'offline', 'status', 'progress', 'owner', 'review_at', 'overdue', 'minutes_sequence'];
+	const rows = entries.map((e) => [e.id, e.title, e.method, e.outcome.join(' | '), iso(e.decidedAt), e.turnout.participants, e.turnout.electorate, e.turnout.offline, e.followUp.status, e.followUp.progress, e.followUp.owner ?? '', iso(e.followUp.reviewAt) ?? '', e.overdue ? 'yes' : 'no', e.minutes?.sequence ?? '']);
 	return stringify([header, ...rows], { bom: true, escape_formulas: true });
 }
 
