@@ -26,6 +26,8 @@ test.describe('easy-read French', () => {
 		// A pictogram beside each step, hidden from screen readers (the sentence says it all).
 		for (let i = 0; i < 4; i++) await expect(steps.nth(i).locator('svg[aria-hidden="true"]')).toHaveCount(1);
 		await expect(page.getByRole('heading', { name: /Comment on compte les votes/ })).toBeVisible();
+		// The way of voting is named in plain words, not by its method ("Choix unique").
+		await expect(page.getByRole('heading', { name: /Comment on compte les votes/ })).toContainText('Une seule réponse');
 		await checkPage(page, 'easy-read-vote');
 
 		await page.setViewportSize(PHONE);
@@ -39,6 +41,16 @@ test.describe('easy-read French', () => {
 		await page.getByRole('link', { name: 'Voir les idées des voisins' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Les idées des voisins/);
 		await expect(page.getByRole('link', { name: 'Donner une idée' }).locator('svg[aria-hidden="true"]')).toHaveCount(1);
+		// A card's counts in the words of its button ("J’aime cette idée", "Je veux aider"), not "3 soutiens".
+		await expect(page.getByTestId('supports').first()).toHaveText(/(personne n’aime encore|\d+ personnes? aimen?t?) cette idée$/);
+		await expect(page.getByText(/\d+ personnes? veulen?t? aider|personne n’aide encore/).first()).toBeVisible();
+		// Dates with the month in full: "Terminé le 7 décembre 2026", not "7 déc. 2026".
+		await page.getByRole('link', { name: /^Retour à la résidence/ }).click();
+		await page.getByRole('link', { name: 'Voir les votes' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Les votes');
+		const shown = await page.locator('main').innerText();
+		expect(shown).toMatch(/Jusqu’au \d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/);
+		expect(shown).not.toMatch(/\d (janv|févr|avr|juil|sept|oct|nov|déc)\./);
 		await context.close();
 
 		// Joining, as a guest on a device in easy-read.

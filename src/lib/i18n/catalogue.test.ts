@@ -318,6 +318,12 @@ describe('i18n catalogues', () => {
 		expect(f.money(1200)).toBe('1\u202f200\u00a0€');
 		expect(f.date(new Date(Date.UTC(2026, 10, 22, 12)))).toBe('22 nov. 2026');
 		expect(e.date(new Date(Date.UTC(2026, 10, 22, 12)))).toBe('22 Nov 2026');
+		// Easy-read French writes the month in full (FALC: no abbreviation); English is unchanged by the switch.
+		const easy = createI18n('fr', true);
+		expect(easy.date(new Date(Date.UTC(2026, 10, 22, 12)))).toBe('22 novembre 2026');
+		expect(easy.dateTime(new Date(Date.UTC(2026, 11, 7, 3, 46)))).toMatch(/^7 décembre 2026 à \d\d:46$/);
+		expect(createI18n('en', true).date(new Date(Date.UTC(2026, 10, 22, 12)))).toBe('22 Nov 2026');
+		expect(f.date(new Date(Date.UTC(2026, 10, 22, 12)))).toBe('22 nov. 2026');
 	});
 
 	it('picks the first supported language of Accept-Language', () => {

@@ -272,23 +272,26 @@ export function translator(locale: Locale, easyRead = false): Translate {
 
 /**
  * Formatting helpers that follow the locale's conventions ("22 nov. 2026", "1 200 €"). One set per
- * language for the life of the process: building `Intl` formatters is costly (the server built six on
+ * reading (a language, and easy-read French) for the life of the process: building `Intl` formatters is costly (the server built six on
  * every page it rendered) and they hold no state, so every request and component shares them.
  */
-export function createFormatters(locale: Locale): Formatters {
-	let set = formatterSets.get(locale);
-	if (!set) formatterSets.set(locale, (set = buildFormatters(locale)));
+export function createFormatters(locale: Locale, easyRead = false): Formatters {
+	const key = `${locale}${easyRead ? '-falc' : ''}`;
+	let set = formatterSets.get(key);
+	if (!set) formatterSets.set(key, (set = buildFormatters(locale, easyRead)));
 	return set;
 }
 export type Formatters = ReturnType<typeof buildFormatters>;
-const formatterSets = new Map<Locale, Formatters>();
+const formatterSets = new Map<string, Formatters>();
 
-function buildFormatters(locale: Locale) {
+/** Dates name their month in full in easy-read French ("7 décembre 2026", not "7 déc. 2026"): FALC writes no abbreviation. */
+function buildFormatters(locale: Locale, easyRead: boolean) {
 	const tag = intlTag(locale);
-	const date = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric' });
+	const month = easyRead ? 'long' : 'short';
+	const date = new Intl.DateTimeFormat(tag, { day: 'numeric', month, year: 'numeric' });
 	const dateTime = new Intl.DateTimeFormat(tag, {
 		day: 'numeric',
-		month: 'short',
+		month,
 		year: 'numeric',
 		hour: '2-digit',
 		minute: '2-digit'
@@ -316,5 +319,5 @@ export interface I18n extends Formatters {
 
 export function createI18n(locale: Locale, easyRead = false): I18n {
 	const easy = easyReadApplies(locale, easyRead);
-	return { locale, easyRead: easy, dir: textDirection(locale), t: translator(locale, easy), ...createFormatters(locale) };
+	return { locale, easyRead: easy, dir: textDirection(locale), t: translator(locale, easy), ...createFormatters(locale, easy) };
 }
