@@ -318,6 +318,9 @@ test('an author withdraws her idea after confirming, it leaves neighbours’ boa
 	const aminaHttp = await client('amina');
 	expect((await joinDescription(aminaHttp, pid)).data?.readOnly).toBe(false);
 
+	// Her own idea's tools are headed as hers, not as moderation.
+	await expect(amina.page.getByRole('heading', { name: 'Votre idée', exact: true })).toBeVisible();
+	await expect(amina.page.getByRole('heading', { name: 'Modération' })).toHaveCount(0);
 	await amina.page.locator('summary', { hasText: 'Retirer mon idée' }).click();
 	await expect(amina.page.getByText('Retirer votre idée du tableau ? Elle n’y sera plus visible')).toBeVisible();
 	await amina.page.getByRole('button', { name: 'Oui, retirer mon idée' }).click();
