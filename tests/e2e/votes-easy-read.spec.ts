@@ -51,6 +51,12 @@ test.describe('easy-read French', () => {
 		const shown = await page.locator('main').innerText();
 		expect(shown).toMatch(/Jusqu’au \d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/);
 		expect(shown).not.toMatch(/\d (janv|févr|avr|juil|sept|oct|nov|déc)\./);
+		// What was decided, in plain words.
+		await page.getByRole('link', { name: /^Retour à L’Aventurière/ }).click();
+		await page.getByRole('link', { name: 'Voir ce qui a été décidé' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ce qui a été décidé');
+		await expect(page.getByText(/\d+ votants? sur \d+/).first()).toBeVisible();
+		await checkPage(page, 'easy-read-register');
 		await context.close();
 
 		// Joining, as a guest on a device in easy-read.

@@ -92,7 +92,14 @@ const EASY_READ_JOURNEYS: Record<string, string[]> = {
 		'proposal.commentSubmit',
 		'proposal.commented',
 		'proposal.volunteers',
-		'proposal.noVolunteers'
+		'proposal.noVolunteers',
+		'proposal.commentsCount',
+		'board.unvolunteer',
+		'board.card.supports',
+		'board.card.volunteers',
+		'board.card.comments',
+		'board.card.cost',
+		'board.card.carriedBy'
 	],
 	vote: [
 		'votes.title',
@@ -124,7 +131,49 @@ const EASY_READ_JOURNEYS: Record<string, string[]> = {
 		'votes.explain.borda',
 		'votes.explain.majority-judgment',
 		'votes.explain.dot',
-		'votes.explain.budget'
+		'votes.explain.budget',
+		'votes.method.plurality',
+		'votes.method.approval',
+		'votes.method.yes-no-abstain',
+		'votes.method.schulze',
+		'votes.method.irv',
+		'votes.method.borda',
+		'votes.method.majority-judgment',
+		'votes.method.dot',
+		'votes.method.budget',
+		'votes.rank.addShort',
+		'votes.rank.toRank',
+		'votes.order.random'
+	],
+	// What was decided, as a tenant reads it from her residence's page.
+	register: [
+		'register.title',
+		'register.see',
+		'register.intro',
+		'register.empty',
+		'register.overdueCount',
+		'register.decidedOn',
+		'register.outcome.adopted',
+		'register.outcome.rejected',
+		'register.outcome.chosen',
+		'register.outcome.invalid',
+		'register.turnout',
+		'register.results',
+		'register.progress',
+		'register.owner',
+		'register.noOwner',
+		'register.reviewOn',
+		'register.notes',
+		'register.milestones',
+		'register.doneOn',
+		'register.proposal',
+		'register.minutes',
+		'register.reopened',
+		'register.abandonedBecause',
+		'register.portal.title',
+		'register.portal.residenceIsPublic',
+		'register.portal.residenceIsPrivate',
+		'register.portal.see'
 	]
 };
 
