@@ -136,7 +136,26 @@ async function brokenWords(page: Page): Promise<string[]> {
 	});
 }
 
-/** An axe check, no horizontal overflow, no field under the target size, no word cut across lines and no "undefined" or "NaN" shown, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
+/**
+ * The badges of the page stretched wider than their words on one line ("Non lu" drawn as a bar across
+ * a notification: a badge alone in a column of blocks takes the column's width unless told otherwise).
+ */
+async function stretchedBadges(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const range = document.createRange();
+		return [...document.querySelectorAll<HTMLElement>('.badge')]
+			.filter((el) => el.getClientRects().length > 0)
+			.filter((el) => {
+				range.selectNodeContents(el);
+				// Words on one line only: a badge whose words wrap is as wide as its column may be.
+				const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+				return lines.size === 1 && el.getBoundingClientRect().width - range.getBoundingClientRect().width > 48;
+			})
+			.map((el) => `${el.textContent?.trim()} (${Math.round(el.getBoundingClientRect().width)} px)`);
+	});
+}
+
+/** An axe check, no horizontal overflow, no field under the target size, no word cut across lines, no stretched badge and no "undefined" or "NaN" shown, at phone and desktop widths (and a screenshot at each with E2E_SCREENS=1). */
 export async function checkPage(page: Page, name: string) {
 	for (const [label, size] of [['360', PHONE], ['1280', DESKTOP]] as const) {
 		await page.setViewportSize(size);
@@ -145,6 +164,7 @@ export async function checkPage(page: Page, name: string) {
 		expect(overflow, `horizontal overflow at ${label}px on ${page.url()}`).toBeLessThanOrEqual(0);
 		expect(await smallFields(page), `fields under 24 px at ${label}px on ${page.url()}`).toEqual([]);
 		expect(await brokenWords(page), `words cut across lines at ${label}px on ${page.url()}`).toEqual([]);
+		expect(await stretchedBadges(page), `badges stretched past their words at ${label}px on ${page.url()}`).toEqual([]);
 		// What a page must never show a reader: a value missing from its data, alone or in a message key
 		// ("board.status.undefined").
 		const shown = await page.evaluate(() => document.body.innerText);
