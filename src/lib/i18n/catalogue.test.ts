@@ -346,10 +346,13 @@ describe('i18n catalogues', () => {
 		expect(missing).toEqual([]);
 	});
 
-	it('follow French typography: no plain space before : ; ? !', () => {
+	it('follow French typography: no plain space before : ; ? !, and a full no-break space before a colon', () => {
 		const easy = Object.assign({}, ...files.filter((f) => f.endsWith('.fr-falc.json')).map(readJson)) as Record<string, string>;
 		const bad = [...Object.entries(fr), ...Object.entries(easy)].filter(([, v]) => / [:;?!]/.test(v));
 		expect(bad).toEqual([]);
+		// A narrow no-break space before a colon drew "Par exemple: des bancs" in the page's small text.
+		const narrow = [...Object.entries(fr), ...Object.entries(easy)].filter(([, v]) => /\u202f:/.test(v)).map(([k]) => k);
+		expect(narrow).toEqual([]);
 	});
 
 	it('format plurals, numbers and dates per locale', () => {
