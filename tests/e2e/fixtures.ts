@@ -91,11 +91,11 @@ export async function screenshot(page: Page, name: string) {
 /**
  * The fields of the page a finger or a shaky hand cannot hit: shown, and under 24 CSS px high (WCAG 2.2
  * target size, 2.5.8 AA). axe does not measure fields; a text field the stylesheet missed (written
- * without a type) stayed the browser's 21 px box.
+ * without a type) stayed the browser’s 21 px box, and so did a file field’s button before it was styled.
  */
 async function smallFields(page: Page): Promise<string[]> {
 	return page.evaluate(() =>
-		[...document.querySelectorAll<HTMLElement>('input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]):not([type=image]), select, textarea')]
+		[...document.querySelectorAll<HTMLElement>('input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=image]), select, textarea')]
 			.filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
 			.filter((el) => el.getBoundingClientRect().height < 24)
 			.map((el) => `${el.tagName.toLowerCase()}#${el.id || '?'}[name=${el.getAttribute('name') ?? ''}] ${Math.round(el.getBoundingClientRect().height)} px`)
