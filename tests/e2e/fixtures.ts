@@ -5,6 +5,12 @@ import { createRequire } from 'node:module';
 
 export const DEMO_PASSWORD = 'demo-demo-2026';
 
+/**
+ * Links a walk through the pages does not follow: audio (a voice comment's recording) and one-time
+ * addresses from e-mails (links.spec, easy-read-walk.spec).
+ */
+export const NOT_WALKED = /\/voice\/|\/audio\b|\/unsubscribe\/|\/invite\/|\/account\/email\/|\/reset\b/;
+
 export const PHONE = { width: 360, height: 780 };
 export const DESKTOP = { width: 1280, height: 900 };
 

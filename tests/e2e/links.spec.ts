@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { NOT_WALKED } from './fixtures';
 import { client } from './http';
 
 /**
@@ -10,9 +11,6 @@ import { client } from './http';
  * link the page should not have shown. GET only: following a link never changes anything.
  */
 const PEOPLE = ['', 'amina', 'karim', 'claire.martin@lmh.demo', 'sophie.leroy@lcp.demo', 'marc.guerin@lcp.demo', 'fatou', 'nadia.formatrice@ccaura.demo', 'julien', 'admin@demo.test'];
-
-/** Audio (a voice comment's recording) and one-time addresses from e-mails are not pages to walk. */
-const NOT_WALKED = /\/voice\/|\/audio\b|\/unsubscribe\/|\/invite\/|\/account\/email\/|\/reset\b/;
 
 async function walk(ctx: APIRequestContext, most: number) {
 	const from = new Map<string, string>([['/', '(home)']]);
